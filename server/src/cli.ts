@@ -1,0 +1,166 @@
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ConfigError, loadSettings } from './core/config';
+import type { Finding } from './core/findings';
+import { LineIndex } from './core/positions';
+import { checkPaths, ProjectResult } from './core/project';
+import type { SourceCache } from './core/workspace';
+import { TOOL_VERSION } from './core/version';
+
+/**
+ * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
+ * Exit status: 0 clean, 1 findings at the failing level, 2 usage error or nothing could be read.
+ */
+
+const USAGE = `usage:
+  ffi-guard check [PATH…] [--format text|json] [--config FILE] [--deny warnings]
+  ffi-guard --version
+
+PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], cwd = process.cwd(), out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'check':
+        return await check(rest, cwd, out, err);
+      case '--version':
+      case '-V':
+        out(`ffi-guard ${TOOL_VERSION}\n`);
+        return 0;
+      case '--help':
+      case '-h':
+      case 'help':
+        out(USAGE + '\n');
+        return 0;
+      case undefined:
+        throw new UsageError('no command given');
+      default:
+        throw new UsageError(`unknown command \`${command}\``);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      err(`error: invalid configuration: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function check(args: string[], cwd: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { values, positionals } = parse(args, {
+    format: { type: 'string', default: 'text' },
+    config: { type: 'string' },
+    deny: { type: 'string', multiple: true },
+  });
+  const format = values.format as string;
+  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown format \`${format}\` (expected text or json)`);
+  const deny = (values.deny as string[] | undefined) ?? [];
+  for (const d of deny) if (d !== 'warnings') throw new UsageError(`--deny takes \`warnings\`, not \`${d}\``);
+  const configFile = values.config ? path.resolve(cwd, values.config as string) : undefined;
+  const settings = loadSettings(workspaceRoot(positionals, cwd), configFile);
+  const result = await checkPaths(positionals, cwd, settings);
+  if (!result.filesScanned.length && (result.skipped.length || positionals.length)) {
+    if (format === 'json') out(JSON.stringify(toJson(result, cwd), null, 2) + '\n');
+    else printText(result, cwd, out);
+    err('error: nothing could be read\n');
+    return 2;
+  }
+  if (format === 'json') out(JSON.stringify(toJson(result, cwd), null, 2) + '\n');
+  else printText(result, cwd, out);
+  const failing = result.findings.some((f) => f.severity === 'error' || (deny.includes('warnings') && f.severity === 'warning'));
+  return failing ? 1 : 0;
+}
+
+/** The directory whose `ffi-guard.toml` / `Cargo.toml` configure the run. */
+function workspaceRoot(paths: string[], cwd: string): string {
+  if (paths.length === 1) {
+    const p = path.resolve(cwd, paths[0]);
+    return p.endsWith('.rs') || p.endsWith('.toml') ? path.dirname(p) : p;
+  }
+  return cwd;
+}
+
+function rel(cwd: string, file: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
+}
+
+interface RustcRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
+function positionsIn(cache: SourceCache): (f: Finding) => RustcRange {
+  const indexes = new Map<string, LineIndex>();
+  return (f) => {
+    let index = indexes.get(f.origin.file);
+    if (!index) {
+      index = new LineIndex(cache.peek(f.origin.file)?.text ?? '');
+      indexes.set(f.origin.file, index);
+    }
+    const s = index.rustcPosition(f.origin.span.start);
+    const e = index.rustcPosition(f.origin.span.end);
+    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  };
+}
+
+export function toJson(result: ProjectResult, cwd: string): object {
+  const positionOf = positionsIn(result.cache);
+  return {
+    version: 1,
+    tool: { name: 'ffi-guard', version: TOOL_VERSION },
+    filesScanned: result.filesScanned.length,
+    diagnostics: result.findings.map((f) => ({
+      file: rel(cwd, f.origin.file),
+      ...positionOf(f),
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      rustcLint: f.rustcLint,
+      symbol: f.symbol,
+      fixes: f.fixes,
+    })),
+    skipped: result.skipped.map((s) => ({ file: rel(cwd, s.file), reason: s.reason })),
+  };
+}
+
+function printText(result: ProjectResult, cwd: string, out: (s: string) => void): void {
+  const positionOf = positionsIn(result.cache);
+  for (const f of result.findings) {
+    const p = positionOf(f);
+    out(`${rel(cwd, f.origin.file)}:${p.line}:${p.column}: ${f.severity}[${f.rule}]: ${f.message}\n`);
+  }
+  for (const s of result.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
+  const count = (sev: string): number => result.findings.filter((f) => f.severity === sev).length;
+  const parts = ['error', 'warning', 'info', 'hint'].map((s) => [s, count(s)] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
+  out(`${result.findings.length ? parts.join(', ') : 'no findings'} in ${result.filesScanned.length} file${result.filesScanned.length === 1 ? '' : 's'}${result.skipped.length ? `, ${result.skipped.length} skipped` : ''}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`ffi-guard: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

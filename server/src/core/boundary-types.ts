@@ -1,0 +1,37 @@
+import { isRustAbi, isUnsupportedAbi, WalkContext } from './boundary';
+import { CItemKind, checkBoundaryType, FfiVerdict, Position } from './ffi';
+import type { ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, TypeExpr } from './model';
+import { resolveType } from './resolve';
+import type { Ty } from './types';
+
+/** One type at the C boundary that rustc checks in full, with its verdict. */
+export interface CheckedType {
+  expr: TypeExpr;
+  ty: Ty;
+  position: Position;
+  mode: CItemKind;
+  verdict: FfiVerdict;
+}
+
+/** The fully checked types of a C-ABI function definition (parameters, then the return type). */
+export function checkedTypesOfFn(fn: FnItem, ctx: WalkContext): CheckedType[] {
+  if (!fn.hasBody || isRustAbi(fn.abi) || isUnsupportedAbi(fn.abi)) return [];
+  const out: CheckedType[] = [];
+  for (const p of fn.params) out.push(checked(p.type, ctx, 'param', 'definition'));
+  if (fn.ret) out.push(checked(fn.ret, ctx, 'return', 'definition'));
+  return out;
+}
+
+/** The fully checked types of an `extern` block item. */
+export function checkedTypesOfForeign(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): CheckedType[] {
+  if (isRustAbi(block.abi) || isUnsupportedAbi(block.abi)) return [];
+  if (item.kind === 'foreign-static') return item.type ? [checked(item.type, ctx, 'static', 'declaration')] : [];
+  const out = item.params.map((p) => checked(p.type, ctx, 'param', 'declaration'));
+  if (item.ret) out.push(checked(item.ret, ctx, 'return', 'declaration'));
+  return out;
+}
+
+function checked(expr: TypeExpr, ctx: WalkContext, position: Position, mode: CItemKind): CheckedType {
+  const ty = resolveType(expr, ctx.types);
+  return { expr, ty, position, mode, verdict: checkBoundaryType(ty, mode, position) };
+}

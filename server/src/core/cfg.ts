@@ -1,0 +1,213 @@
+import type { Attribute, FieldDef, Item, Token, VariantDef } from './model';
+
+/**
+ * `#[cfg]` and `#[cfg_attr]` as rustc evaluates them for one target. Items whose `cfg` is false are not
+ * compiled, so rustc says nothing about them, and neither do we.
+ */
+
+export interface CfgOptions {
+  /** Enabled Cargo features (`feature = "x"`). */
+  features: string[];
+  /** Target triple; x86_64 Linux when not set. */
+  target?: string;
+  /** Extra `--cfg` names or `key="value"` pairs. */
+  extra?: string[];
+}
+
+/** The set of cfg facts that hold: bare names and `key=value` pairs. */
+export interface CfgEnv {
+  names: Set<string>;
+  pairs: Set<string>;
+}
+
+interface TargetFacts {
+  arch: string;
+  os: string;
+  family: string[];
+  env: string;
+  vendor: string;
+  pointerWidth: string;
+  endian: string;
+  features: string[];
+  abi?: string;
+}
+
+const TARGETS: Record<string, TargetFacts> = {
+  'x86_64-unknown-linux-gnu': { arch: 'x86_64', os: 'linux', family: ['unix'], env: 'gnu', vendor: 'unknown', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
+  'aarch64-unknown-linux-gnu': { arch: 'aarch64', os: 'linux', family: ['unix'], env: 'gnu', vendor: 'unknown', pointerWidth: '64', endian: 'little', features: ['neon'] },
+  'i686-unknown-linux-gnu': { arch: 'x86', os: 'linux', family: ['unix'], env: 'gnu', vendor: 'unknown', pointerWidth: '32', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
+  'x86_64-pc-windows-msvc': { arch: 'x86_64', os: 'windows', family: ['windows'], env: 'msvc', vendor: 'pc', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
+  'x86_64-pc-windows-gnu': { arch: 'x86_64', os: 'windows', family: ['windows'], env: 'gnu', vendor: 'pc', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
+  'x86_64-apple-darwin': { arch: 'x86_64', os: 'macos', family: ['unix'], env: '', vendor: 'apple', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
+  'aarch64-apple-darwin': { arch: 'aarch64', os: 'macos', family: ['unix'], env: '', vendor: 'apple', pointerWidth: '64', endian: 'little', features: ['neon'] },
+  'wasm32-unknown-unknown': { arch: 'wasm32', os: 'unknown', family: [], env: '', vendor: 'unknown', pointerWidth: '32', endian: 'little', features: [] },
+};
+
+export const HOST_TARGET = 'x86_64-unknown-linux-gnu';
+
+/** Names of the targets whose cfg facts we know. */
+export function knownTargets(): string[] {
+  return Object.keys(TARGETS);
+}
+
+export function makeCfgEnv(options: CfgOptions): CfgEnv {
+  const t = TARGETS[options.target ?? HOST_TARGET] ?? TARGETS[HOST_TARGET];
+  const names = new Set<string>(['debug_assertions', 'panic_unwind', ...t.family]);
+  const pairs = new Set<string>([
+    `target_arch=${t.arch}`,
+    `target_os=${t.os}`,
+    `target_env=${t.env}`,
+    `target_vendor=${t.vendor}`,
+    `target_pointer_width=${t.pointerWidth}`,
+    `target_endian=${t.endian}`,
+    `target_abi=${t.abi ?? ''}`,
+    `panic=unwind`,
+    ...t.family.map((f) => `target_family=${f}`),
+    ...t.features.map((f) => `target_feature=${f}`),
+    ...['8', '16', '32', '64', 'ptr'].map((w) => `target_has_atomic=${w}`),
+    ...options.features.map((f) => `feature=${f}`),
+  ]);
+  for (const e of options.extra ?? []) {
+    const m = /^([\w:]+)\s*=\s*"?([^"]*)"?$/.exec(e);
+    if (m) pairs.add(`${m[1]}=${m[2]}`);
+    else names.add(e);
+  }
+  return { names, pairs };
+}
+
+/** Evaluate a cfg predicate given as the tokens inside `cfg(…)`. Unknown forms are false, as in rustc. */
+export function evalCfg(tokens: Token[], env: CfgEnv): boolean {
+  const preds = splitTopLevel(tokens);
+  if (preds.length !== 1) return false;
+  return evalPredicate(preds[0], env);
+}
+
+function evalPredicate(tokens: Token[], env: CfgEnv): boolean {
+  if (!tokens.length) return false;
+  const [head, next, value] = tokens;
+  if (head.kind === 'ident' && next?.kind === 'group' && next.delimiter === '(') {
+    const args = splitTopLevel(next.children ?? []);
+    switch (head.text) {
+      case 'all':
+        return args.every((a) => evalPredicate(a, env));
+      case 'any':
+        return args.some((a) => evalPredicate(a, env));
+      case 'not':
+        return args.length === 1 && !evalPredicate(args[0], env);
+      default:
+        return false;
+    }
+  }
+  if (tokens.length === 1) {
+    if (head.text === 'true') return true;
+    if (head.text === 'false') return false;
+    return env.names.has(head.text);
+  }
+  if (next?.text === '=' && value?.kind === 'string') {
+    return env.pairs.has(`${head.text}=${value.text.replace(/^"|"$/g, '')}`);
+  }
+  return false;
+}
+
+/** Split a token list on top-level commas, dropping empty trailing parts. */
+export function splitTopLevel(tokens: Token[]): Token[][] {
+  const parts: Token[][] = [[]];
+  for (const t of tokens) {
+    if (t.kind === 'punct' && t.text === ',') parts.push([]);
+    else parts[parts.length - 1].push(t);
+  }
+  return parts.filter((p) => p.length > 0);
+}
+
+/**
+ * Attributes as rustc sees them after `cfg_attr` expansion (nested `cfg_attr` included). Attributes
+ * produced by expansion keep the origin of the `cfg_attr` they came from.
+ */
+export function expandCfgAttr(attrs: Attribute[], env: CfgEnv): Attribute[] {
+  const out: Attribute[] = [];
+  for (const a of attrs) {
+    if (a.name !== 'cfg_attr' || !a.args) {
+      out.push(a);
+      continue;
+    }
+    const [pred, ...rest] = splitTopLevel(a.args);
+    if (!pred || !evalPredicate(pred, env)) continue;
+    out.push(...expandCfgAttr(rest.map((toks) => attributeFromTokens(toks, a)), env));
+  }
+  return out;
+}
+
+function attributeFromTokens(tokens: Token[], from: Attribute): Attribute {
+  let [head, ...rest] = tokens;
+  let unsafeWrapped = false;
+  if (head?.text === 'unsafe' && rest[0]?.kind === 'group') {
+    unsafeWrapped = true;
+    [head, ...rest] = rest[0].children ?? [];
+  }
+  // Paths like `clippy::x` arrive as several tokens.
+  let name = head ? head.text : '';
+  while (rest.length >= 2 && rest[0].text === ':' && rest[1].text === ':') {
+    name += '::' + (rest[2]?.text ?? '');
+    rest = rest.slice(3);
+  }
+  const group = rest[0]?.kind === 'group' ? rest[0] : null;
+  const value = rest[0]?.text === '=' && rest[1] ? rest[1].text.replace(/^r?#*"|"#*$/g, '') : null;
+  return { name, unsafeWrapped, args: group ? group.children ?? [] : null, value, inner: from.inner, origin: from.origin };
+}
+
+/** Whether `#[cfg(…)]` attributes (all of them) hold. */
+export function cfgHolds(attrs: Attribute[], env: CfgEnv): boolean {
+  return attrs.every((a) => a.name !== 'cfg' || (a.args !== null && evalCfg(a.args, env)));
+}
+
+/**
+ * A copy of `items` with what `cfg` removes taken out and `cfg_attr` expanded, recursively (module
+ * bodies, impl and trait items, extern block items, fields, variants, nested items in bodies).
+ */
+export function applyCfg(items: Item[], env: CfgEnv): Item[] {
+  const out: Item[] = [];
+  for (const item of items) {
+    const attrs = expandCfgAttr(item.attrs, env);
+    if (!cfgHolds(attrs, env)) continue;
+    out.push(applyCfgInside({ ...item, attrs } as Item, env));
+  }
+  return out;
+}
+
+function applyCfgInside(item: Item, env: CfgEnv): Item {
+  switch (item.kind) {
+    case 'mod': {
+      const innerAttrs = expandCfgAttr(item.innerAttrs, env);
+      return { ...item, innerAttrs, items: item.items ? applyCfg(item.items, env) : null };
+    }
+    case 'impl':
+    case 'trait':
+      return { ...item, items: applyCfg(item.items, env) };
+    case 'fn':
+      return { ...item, nested: applyCfg(item.nested, env) };
+    case 'extern-block':
+      return {
+        ...item,
+        items: item.items
+          .map((i) => ({ ...i, attrs: expandCfgAttr(i.attrs, env) }))
+          .filter((i) => cfgHolds(i.attrs, env)),
+      };
+    case 'struct':
+    case 'enum':
+    case 'union':
+      return { ...item, fields: filterFields(item.fields, env), variants: filterVariants(item.variants, env) };
+    default:
+      return item;
+  }
+}
+
+function filterFields(fields: FieldDef[], env: CfgEnv): FieldDef[] {
+  return fields.map((f) => ({ ...f, attrs: expandCfgAttr(f.attrs, env) })).filter((f) => cfgHolds(f.attrs, env));
+}
+
+function filterVariants(variants: VariantDef[], env: CfgEnv): VariantDef[] {
+  return variants
+    .map((v) => ({ ...v, attrs: expandCfgAttr(v.attrs, env) }))
+    .filter((v) => cfgHolds(v.attrs, env))
+    .map((v) => ({ ...v, fields: filterFields(v.fields, env) }));
+}

@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseToml, TomlError } from './toml';
+import { knownTargets } from './cfg';
+import { isRuleId, Severity } from './rules';
+
+/**
+ * Settings: the same keys as the VS Code settings (`ffiGuard.*` without the prefix). Read, weakest
+ * first: `[workspace.metadata.ffi-guard]` / `[package.metadata.ffi-guard]` in `Cargo.toml`, then
+ * `ffi-guard.toml` at the workspace root, then `--config FILE`.
+ */
+export interface Settings {
+  rules: Record<string, Severity | 'off'>;
+  exclude: string[];
+  safeTypes: string[];
+  /** Bytes; larger files are skipped. */
+  maxFileSize: number;
+  checkPrivateExternFns: boolean;
+  features: string[];
+  target: string | null;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export function defaultSettings(): Settings {
+  return { rules: {}, exclude: [], safeTypes: [], maxFileSize: DEFAULT_MAX_FILE_SIZE, checkPrivateExternFns: true, features: [], target: null };
+}
+
+/** A configuration a user wrote that we cannot accept: names the file, the line and the key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly key: string | null,
+    detail: string,
+  ) {
+    super(`${file}${line !== null ? `:${line}` : ''}: ${key ? `\`${key}\`: ` : ''}${detail}`);
+  }
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/**
+ * Validate and merge one layer of settings (a parsed TOML table or a VS Code settings object) into
+ * `into`. `text` is the source, for line numbers in errors.
+ */
+export function mergeSettings(into: Settings, layer: Record<string, unknown>, file: string, text = ''): Settings {
+  const fail = (key: string, detail: string): never => {
+    throw new ConfigError(file, lineOf(text, key), key, detail);
+  };
+  const stringList = (key: string, v: unknown): string[] => {
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(key, 'expected a list of strings');
+    return v as string[];
+  };
+  const out: Settings = { ...into, rules: { ...into.rules } };
+  for (const [key, value] of Object.entries(layer)) {
+    switch (key) {
+      case 'rules': {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(key, 'expected a table of rule id = severity');
+        for (const [id, sev] of Object.entries(value as Record<string, unknown>)) {
+          if (!isRuleId(id)) fail(`rules.${id}`, `unknown rule id (see the README's rule table)`);
+          if (typeof sev !== 'string' || !SEVERITIES.has(sev)) fail(`rules.${id}`, 'expected one of "error", "warning", "info", "hint", "off"');
+          out.rules[id] = sev as Severity | 'off';
+        }
+        break;
+      }
+      case 'exclude':
+        out.exclude = stringList(key, value);
+        break;
+      case 'safeTypes':
+        out.safeTypes = stringList(key, value);
+        break;
+      case 'features':
+        out.features = stringList(key, value);
+        break;
+      case 'maxFileSize':
+        if (typeof value !== 'number' && typeof value !== 'bigint') fail(key, 'expected a number of bytes');
+        if (Number(value) <= 0) fail(key, 'expected a positive number of bytes');
+        out.maxFileSize = Number(value);
+        break;
+      case 'checkPrivateExternFns':
+        if (typeof value !== 'boolean') fail(key, 'expected true or false');
+        out.checkPrivateExternFns = value as boolean;
+        break;
+      case 'target':
+        if (value !== null && typeof value !== 'string') fail(key, 'expected a target triple');
+        if (typeof value === 'string' && value && !knownTargets().includes(value)) fail(key, `unknown target; known: ${knownTargets().join(', ')}`);
+        out.target = (value as string | null) || null;
+        break;
+      default:
+        fail(key, 'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, target)');
+    }
+  }
+  return out;
+}
+
+function lineOf(text: string, key: string): number | null {
+  const last = key.split('.').pop() ?? key;
+  const lines = text.split('\n');
+  const re = new RegExp(`^\\s*"?${last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s*=`);
+  const i = lines.findIndex((l) => re.test(l));
+  return i >= 0 ? i + 1 : null;
+}
+
+function readToml(file: string): { table: Record<string, unknown>; text: string } {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return { table: parseToml(text) as Record<string, unknown>, text };
+  } catch (e) {
+    if (e instanceof TomlError) throw new ConfigError(file, e.line, null, e.message.split('\n')[0]);
+    throw e;
+  }
+}
+
+/** The `ffi-guard` metadata table of a parsed `Cargo.toml`, if any. */
+function cargoMetadata(table: Record<string, unknown>): Record<string, unknown> | null {
+  for (const section of ['workspace', 'package']) {
+    const s = table[section] as Record<string, unknown> | undefined;
+    const meta = s?.metadata as Record<string, unknown> | undefined;
+    const ours = meta?.['ffi-guard'];
+    if (ours && typeof ours === 'object') return ours as Record<string, unknown>;
+  }
+  return null;
+}
+
+/** Load the settings that apply to a workspace root, strongest last. */
+export function loadSettings(root: string, configFile?: string): Settings {
+  let settings = defaultSettings();
+  const cargo = path.join(root, 'Cargo.toml');
+  if (fs.existsSync(cargo)) {
+    try {
+      const { table, text } = readToml(cargo);
+      const meta = cargoMetadata(table);
+      if (meta) settings = mergeSettings(settings, meta, cargo, text);
+    } catch (e) {
+      // A broken Cargo.toml is reported with the crate it describes, not as a configuration error.
+      if (!(e instanceof ConfigError) || e.key !== null) throw e;
+    }
+  }
+  const own = path.join(root, 'ffi-guard.toml');
+  if (fs.existsSync(own)) {
+    const { table, text } = readToml(own);
+    settings = mergeSettings(settings, table, own, text);
+  }
+  if (configFile) {
+    if (!fs.existsSync(configFile)) throw new ConfigError(configFile, null, null, 'no such file');
+    const { table, text } = readToml(configFile);
+    settings = mergeSettings(settings, table, configFile, text);
+  }
+  return settings;
+}

@@ -1,0 +1,170 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import ignore, { Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { parseToml } from './toml';
+
+/**
+ * Finding what to check: the `.rs` files under the given paths (honouring `.gitignore`, skipping
+ * `target/`), the crates their `Cargo.toml` files describe, and for files no crate covers, the roots
+ * rustc would be given (`rustc FILE`).
+ */
+
+export interface CrateDescription {
+  name: string;
+  rootFile: string;
+  edition: string;
+  /** The `Cargo.toml` that declared it, or null for a standalone file. */
+  manifest: string | null;
+  /** `lib`, `bin`, `example`, `test`, `bench` or `file`. */
+  target: string;
+  /** `crate-type` of the library target (`cdylib`, `staticlib`, `rlib`…). */
+  crateTypes: string[];
+}
+
+export interface Discovery {
+  /** Every `.rs` file found under the paths. */
+  files: string[];
+  /** Crates declared by `Cargo.toml` files found under (or above) the paths. */
+  crates: CrateDescription[];
+  /** Problems with manifests: reported, not fatal. */
+  skipped: { file: string; reason: string }[];
+}
+
+const ALWAYS_SKIPPED = new Set(['target', '.git', 'node_modules']);
+
+/** Walk the paths. `exclude` globs are matched against paths relative to `base`. */
+export function discover(paths: string[], base: string, exclude: string[]): Discovery {
+  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const files = new Set<string>();
+  const manifests = new Set<string>();
+  const skipped: Discovery['skipped'] = [];
+  for (const p of paths) {
+    const abs = path.resolve(base, p);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      skipped.push({ file: abs, reason: 'no such file or directory' });
+      continue;
+    }
+    if (stat.isFile()) {
+      if (abs.endsWith('.rs')) files.add(abs);
+      else if (path.basename(abs) === 'Cargo.toml') manifests.add(abs);
+      const above = findManifestAbove(path.dirname(abs));
+      if (above) manifests.add(above);
+    } else if (stat.isDirectory()) {
+      walk(abs, [gitignoreChain(abs)], (f) => {
+        const rel = path.relative(base, f).split(path.sep).join('/');
+        if (isExcluded(rel)) return;
+        if (f.endsWith('.rs')) files.add(f);
+        else if (path.basename(f) === 'Cargo.toml') manifests.add(f);
+      });
+      const above = findManifestAbove(abs);
+      if (above) manifests.add(above);
+    }
+  }
+  const crates: CrateDescription[] = [];
+  for (const m of [...manifests].sort()) {
+    try {
+      crates.push(...cratesOfManifest(m));
+    } catch (e) {
+      skipped.push({ file: m, reason: `Cargo.toml could not be read: ${(e as Error).message.split('\n')[0]}; its files are checked as standalone crates` });
+    }
+  }
+  return { files: [...files].sort(), crates, skipped };
+}
+
+function findManifestAbove(dir: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const m = path.join(d, 'Cargo.toml');
+    if (fs.existsSync(m)) return m;
+    if (path.dirname(d) === d || fs.existsSync(path.join(d, '.git'))) return null;
+  }
+}
+
+interface IgnoreLayer {
+  dir: string;
+  ig: Ignore;
+}
+
+function gitignoreChain(dir: string): IgnoreLayer {
+  const ig = ignore();
+  const file = path.join(dir, '.gitignore');
+  if (fs.existsSync(file)) ig.add(fs.readFileSync(file, 'utf8'));
+  return { dir, ig };
+}
+
+function walk(dir: string, layers: IgnoreLayer[], visit: (file: string) => void): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    const isDir = e.isDirectory();
+    if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
+    if (layers.some((l) => l.ig.ignores(path.relative(l.dir, full).split(path.sep).join('/') + (isDir ? '/' : '')))) continue;
+    if (isDir) {
+      const here = fs.existsSync(path.join(full, '.gitignore')) ? [...layers, gitignoreChain(full)] : layers;
+      walk(full, here, visit);
+    } else if (e.isFile()) visit(full);
+  }
+}
+
+type Table = Record<string, unknown>;
+
+/** The crates (targets) a `Cargo.toml` declares, with Cargo's auto-discovery of targets. */
+export function cratesOfManifest(manifest: string): CrateDescription[] {
+  const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
+  const pkg = table.package as Table | undefined;
+  if (!pkg) return []; // a virtual workspace manifest: its members have their own
+  const dir = path.dirname(manifest);
+  const name = String(pkg.name ?? path.basename(dir)).replace(/-/g, '_');
+  const edition = editionOf(pkg, manifest);
+  const out: CrateDescription[] = [];
+  const add = (rootFile: string, target: string, crateTypes: string[] = []): void => {
+    if (fs.existsSync(rootFile) && !out.some((c) => c.rootFile === rootFile)) out.push({ name, rootFile, edition, manifest, target, crateTypes });
+  };
+  const lib = table.lib as Table | undefined;
+  add(path.resolve(dir, String(lib?.path ?? 'src/lib.rs')), 'lib', Array.isArray(lib?.['crate-type']) ? (lib!['crate-type'] as string[]) : []);
+  for (const [key, target, dirName] of [
+    ['bin', 'bin', 'src/bin'],
+    ['example', 'example', 'examples'],
+    ['test', 'test', 'tests'],
+    ['bench', 'bench', 'benches'],
+  ] as const) {
+    for (const t of (table[key] as Table[] | undefined) ?? []) if (t.path) add(path.resolve(dir, String(t.path)), target);
+    const auto = path.join(dir, dirName);
+    if (fs.existsSync(auto)) {
+      for (const e of fs.readdirSync(auto, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (e.isFile() && e.name.endsWith('.rs')) add(path.join(auto, e.name), target);
+        else if (e.isDirectory() && fs.existsSync(path.join(auto, e.name, 'main.rs'))) add(path.join(auto, e.name, 'main.rs'), target);
+      }
+    }
+  }
+  add(path.join(dir, 'src', 'main.rs'), 'bin');
+  return out;
+}
+
+function editionOf(pkg: Table, manifest: string): string {
+  const e = pkg.edition;
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object' && (e as Table).workspace === true) {
+    for (let d = path.dirname(path.dirname(manifest)); path.dirname(d) !== d; d = path.dirname(d)) {
+      const m = path.join(d, 'Cargo.toml');
+      if (!fs.existsSync(m)) continue;
+      try {
+        const ws = (parseToml(fs.readFileSync(m, 'utf8')) as Table).workspace as Table | undefined;
+        const wsEdition = (ws?.package as Table | undefined)?.edition;
+        if (typeof wsEdition === 'string') return wsEdition;
+      } catch {
+        break;
+      }
+    }
+  }
+  return '2015';
+}

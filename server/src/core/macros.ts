@@ -1,0 +1,296 @@
+import { applyCfg } from './cfg';
+import { extractItemsFromTree } from './items';
+import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from './model';
+import type { ModuleScope, SourceCache } from './workspace';
+import { visibleMacros } from './workspace';
+
+/**
+ * Expansion of local `macro_rules!` invoked at item level, which FFI crates use to stamp out exports.
+ * rustc reports findings inside an expansion at the span the tokens came from: the macro body for
+ * tokens written there, the invocation for tokens passed in. We expand by token substitution, parse
+ * the result, and map every span of the expanded items back to where its first token was written.
+ *
+ * Supported: fragments (`$x:ty`, `ident`, `expr`, `tt`, `literal`, `path`, `block`, `vis`, …) and one or
+ * more levels of `$( … ) sep op` repetition. Not supported (left unexpanded, reported as such):
+ * macros from other crates, macros invoked inside function bodies or impl blocks, and rules whose
+ * fragments we cannot delimit.
+ */
+
+const MAX_DEPTH = 8;
+
+interface Binding {
+  tokens?: Token[];
+  reps?: Bindings[];
+}
+type Bindings = Map<string, Binding>;
+
+/** Items of a module with every item-level macro call it can expand replaced by the expansion. */
+export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
+  if (!items.some((i) => i.kind === 'macro-call')) return items;
+  const out: Item[] = [];
+  for (const item of items) {
+    if (item.kind !== 'macro-call') {
+      out.push(item);
+      continue;
+    }
+    const expanded = expandOne(item, module, cache, items, depth);
+    out.push(item, ...expanded);
+  }
+  return out;
+}
+
+function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache, siblings: Item[], depth: number): Item[] {
+  const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
+  const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
+  const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
+  if (!def) {
+    if (!BUILTIN_ITEM_MACROS.has(name)) module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'not a macro_rules! of this crate' });
+    return [];
+  }
+  if (depth >= MAX_DEPTH) {
+    module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'recursion limit' });
+    return [];
+  }
+  for (const rule of def.rules) {
+    const bindings = matchRule(rule, call.tokens);
+    if (!bindings) continue;
+    const emitter = new Emitter();
+    emitter.emitAll(rule.body, bindings);
+    const parsed = cache.parseFragment(emitter.text);
+    try {
+      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o));
+      const withCfg = applyCfg(items, module.crate.cfg);
+      return expandMacroCalls(withCfg, module, cache, depth + 1);
+    } finally {
+      parsed.delete();
+    }
+  }
+  module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
+  return [];
+}
+
+/** Macros of std that can appear at item level and expand to nothing we check. */
+const BUILTIN_ITEM_MACROS = new Set(['compile_error', 'include', 'global_asm', 'println', 'thread_local', 'assert', 'debug_assert', 'const_assert']);
+
+// ---- matching ----
+
+function matchRule(rule: MacroRule, input: Token[]): Bindings | null {
+  const b: Bindings = new Map();
+  const end = matchSeq(rule.pattern, input, 0, b);
+  return end === input.length ? b : null;
+}
+
+/** Match `pattern` against `input` from `pos`; returns the position after the match, or -1. */
+function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings): number {
+  let i = 0;
+  while (i < pattern.length) {
+    const p = pattern[i];
+    if (p.text.startsWith('$') && p.text.length > 1 && pattern[i + 1]?.text === ':' && pattern[i + 2]) {
+      const frag = pattern[i + 2].text;
+      const follow = pattern.slice(i + 3);
+      const n = fragmentLength(frag, input, pos, follow);
+      if (n < 0) return -1;
+      b.set(p.text.slice(1), { tokens: input.slice(pos, pos + n) });
+      pos += n;
+      i += 3;
+      continue;
+    }
+    if (p.text === '$' && pattern[i + 1]?.kind === 'group') {
+      const inner = pattern[i + 1].children ?? [];
+      let j = i + 2;
+      let sep: string | null = null;
+      let op = pattern[j]?.text;
+      if (op !== '*' && op !== '+' && op !== '?') {
+        sep = op ?? null;
+        j++;
+        op = pattern[j]?.text;
+      }
+      const follow = pattern.slice(j + 1);
+      const reps: Bindings[] = [];
+      while (pos < input.length) {
+        if (reps.length && sep !== null) {
+          if (input[pos]?.text !== sep) break;
+          if (startsWith(input, pos + 1, follow) && follow.length) break;
+        }
+        const rb: Bindings = new Map();
+        const start = reps.length && sep !== null ? pos + 1 : pos;
+        if (follow.length && startsWith(input, start, follow)) break;
+        const next = matchSeq(inner, input, start, rb);
+        if (next < 0 || next === start) break;
+        reps.push(rb);
+        pos = next;
+        if (op === '?') break;
+      }
+      // A trailing separator is allowed by many macros (`$(,)?` handles it explicitly).
+      if (op === '+' && !reps.length) return -1;
+      for (const name of metavarNames(inner)) b.set(name, { reps });
+      i = j + 1;
+      continue;
+    }
+    const t = input[pos];
+    if (!t) return -1;
+    if (p.kind === 'group') {
+      if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
+      const inner: Bindings = new Map();
+      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner);
+      if (end !== (t.children ?? []).length) return -1;
+      for (const [k, v] of inner) b.set(k, v);
+      pos++;
+      i++;
+      continue;
+    }
+    if (t.text !== p.text) return -1;
+    pos++;
+    i++;
+  }
+  return pos;
+}
+
+function startsWith(input: Token[], pos: number, follow: Token[]): boolean {
+  const f = follow[0];
+  if (!f || f.text.startsWith('$')) return false;
+  const t = input[pos];
+  return !!t && t.kind !== 'group' && t.text === f.text;
+}
+
+function metavarNames(pattern: Token[]): string[] {
+  const out: string[] = [];
+  for (const t of pattern) {
+    if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text.slice(1));
+    if (t.children) out.push(...metavarNames(t.children));
+  }
+  return out;
+}
+
+const SINGLE = new Set(['ident', 'lifetime', 'tt']);
+
+/** How many input tokens a fragment takes, or -1 when it cannot match. */
+function fragmentLength(frag: string, input: Token[], pos: number, follow: Token[]): number {
+  if (SINGLE.has(frag)) return pos < input.length ? 1 : -1;
+  if (frag === 'literal') {
+    if (input[pos]?.text === '-') return 2;
+    return pos < input.length ? 1 : -1;
+  }
+  if (frag === 'block') return input[pos]?.kind === 'group' && input[pos].delimiter === '{' ? 1 : -1;
+  if (frag === 'vis') {
+    if (input[pos]?.text !== 'pub') return 0;
+    return input[pos + 1]?.kind === 'group' && input[pos + 1].delimiter === '(' ? 2 : 1;
+  }
+  // ty, path, expr, pat, stmt, item, meta…: up to the token that follows in the pattern.
+  const stop = follow[0] && !follow[0].text.startsWith('$') && follow[0].kind !== 'group' ? follow[0].text : null;
+  let angle = 0;
+  let n = 0;
+  for (let k = pos; k < input.length; k++) {
+    const t = input[k];
+    if (t.kind !== 'group') {
+      if (angle === 0 && stop !== null && t.text === stop) break;
+      if (angle === 0 && stop === null && (frag === 'ty' || frag === 'path') && (t.text === ',' || t.text === ';' || t.text === '=>')) break;
+      if (frag === 'ty' || frag === 'path') {
+        if (t.text === '<') angle++;
+        else if (t.text === '>' && angle > 0) angle--;
+        else if (t.text === '>>' && angle > 0) angle = Math.max(0, angle - 2);
+      }
+    }
+    n++;
+  }
+  return n > 0 || frag === 'vis' ? n : -1;
+}
+
+// ---- transcription ----
+
+interface MapEntry {
+  start: number;
+  end: number;
+  origin: Origin;
+}
+
+class Emitter {
+  text = '';
+  private readonly map: MapEntry[] = [];
+
+  emit(text: string, origin: Origin): void {
+    if (this.text.length) this.text += ' ';
+    const start = this.text.length;
+    this.text += text;
+    this.map.push({ start, end: this.text.length, origin });
+  }
+
+  emitToken(t: Token): void {
+    if (t.kind === 'group') {
+      const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
+      this.emit(t.delimiter ?? '(', { file: t.origin.file, span: { start: t.origin.span.start, end: t.origin.span.start + 1 } });
+      for (const c of t.children ?? []) this.emitToken(c);
+      this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+      return;
+    }
+    this.emit(t.text, t.origin);
+  }
+
+  emitAll(body: Token[], b: Bindings): void {
+    for (let i = 0; i < body.length; i++) {
+      const t = body[i];
+      if (t.text === '$crate') {
+        this.emit('crate', t.origin);
+        continue;
+      }
+      if (t.text.startsWith('$') && t.text.length > 1) {
+        const bound = b.get(t.text.slice(1));
+        if (bound?.tokens) {
+          for (const x of bound.tokens) this.emitToken(x);
+          continue;
+        }
+      }
+      if (t.text === '$' && body[i + 1]?.kind === 'group') {
+        const inner = body[i + 1].children ?? [];
+        let j = i + 2;
+        let sep: Token | null = null;
+        if (!['*', '+', '?'].includes(body[j]?.text ?? '')) {
+          sep = body[j] ?? null;
+          j++;
+        }
+        const names = metavarNames(inner);
+        const reps = names.map((n) => b.get(n)?.reps).find((r) => r !== undefined) ?? [];
+        reps.forEach((rb, k) => {
+          if (k > 0 && sep) this.emitToken(sep);
+          const merged = new Map(b);
+          for (const [key, v] of rb) merged.set(key, v);
+          this.emitAll(inner, merged);
+        });
+        i = j;
+        continue;
+      }
+      if (t.kind === 'group') {
+        const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
+        this.emit(t.delimiter ?? '(', { file: t.origin.file, span: { start: t.origin.span.start, end: t.origin.span.start + 1 } });
+        this.emitAll(t.children ?? [], b);
+        this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+        continue;
+      }
+      this.emit(t.text, t.origin);
+    }
+  }
+
+  /** An expansion span back to source: where its first token was written, through its last when they share a file. */
+  mapBack(o: Origin): Origin {
+    const first = this.entryAt(o.span.start);
+    const last = this.entryAt(Math.max(o.span.start, o.span.end - 1));
+    if (!first) return o;
+    const start = first.origin.span.start;
+    const end = last && last.origin.file === first.origin.file && last.origin.span.end >= start ? last.origin.span.end : first.origin.span.end;
+    return { file: first.origin.file, span: { start, end } };
+  }
+
+  private entryAt(offset: number): MapEntry | null {
+    let lo = 0;
+    let hi = this.map.length - 1;
+    let best: MapEntry | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.map[mid].start <= offset) {
+        best = this.map[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  }
+}

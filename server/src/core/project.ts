@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfgEnv, makeCfgEnv } from './cfg';
+import { checkCrate } from './check';
+import { CrateDescription, discover } from './discover';
+import { compareFindings, Finding } from './findings';
+import type { Item } from './model';
+import { loadParser } from './parse';
+import type { Settings } from './config';
+import { Crate, FileSource, loadCrate, SourceCache } from './workspace';
+
+/**
+ * The whole run behind `ffi-guard check` (and the report): discover crates under some paths, read
+ * and parse their files once, check every crate, and keep the findings for the requested files.
+ */
+
+export interface Skipped {
+  file: string;
+  reason: string;
+}
+
+export interface ProjectResult {
+  findings: Finding[];
+  /** Requested files that were read and checked. */
+  filesScanned: string[];
+  skipped: Skipped[];
+  crates: { crate: Crate; description: CrateDescription }[];
+  cache: SourceCache;
+}
+
+/** Reads files from disk, refusing what we should not parse, and remembers why. */
+export class DiskSource implements FileSource {
+  readonly skipped = new Map<string, string>();
+
+  constructor(private readonly maxFileSize: number) {}
+
+  read(file: string): string | null {
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      return null; // a missing module file: reported by the crate, not here
+    }
+    if (size > this.maxFileSize) {
+      this.skipped.set(file, `larger than the size limit (${formatSize(this.maxFileSize)})`);
+      return null;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      this.skipped.set(file, `could not be read: ${(e as Error).message}`);
+      return null;
+    }
+    if (bytes.subarray(0, 8192).includes(0)) {
+      this.skipped.set(file, 'binary file (contains NUL bytes)');
+      return null;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+    } catch {
+      this.skipped.set(file, 'not valid UTF-8 (rustc requires UTF-8 source)');
+      return null;
+    }
+  }
+}
+
+function formatSize(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
+}
+
+/** Check everything under `paths` (files or directories), relative to `cwd`. */
+export async function checkPaths(paths: string[], cwd: string, settings: Settings): Promise<ProjectResult> {
+  const parser = await loadParser();
+  const source = new DiskSource(settings.maxFileSize);
+  const cache = new SourceCache(parser, source);
+  const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
+  const requested = new Set(found.files);
+  const cfgEnv: CfgEnv = makeCfgEnv({ features: settings.features, target: settings.target ?? undefined });
+  const crates: ProjectResult['crates'] = [];
+  const covered = new Set<string>();
+  for (const description of found.crates) {
+    const crate = loadCrate({ name: description.name, rootFile: description.rootFile, edition: description.edition, cfg: cfgEnv }, cache);
+    if (!crate) continue;
+    crates.push({ crate, description });
+    for (const f of crate.files) covered.add(f);
+  }
+  // Files under a Cargo package that no target reaches are still part of the package: rustc never
+  // reads them, so neither do we (but they are not standalone crates either).
+  const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
+  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep + 'src' + path.sep)));
+  for (const root of standaloneRoots(loose, cache)) {
+    const description: CrateDescription = { name: path.basename(root, '.rs').replace(/-/g, '_'), rootFile: root, edition: '2021', manifest: null, target: 'file', crateTypes: [] };
+    const crate = loadCrate({ name: description.name, rootFile: root, edition: description.edition, cfg: cfgEnv }, cache);
+    if (!crate) continue;
+    crates.push({ crate, description });
+    for (const f of crate.files) covered.add(f);
+  }
+  // A module file shared by two targets (lib and bin) yields its findings once per target: keep the
+  // first target's. Within one crate, repeats are real (one per macro expansion, as rustc reports).
+  const findings: Finding[] = [];
+  const firstCrate = new Map<string, string>();
+  for (const { crate } of crates) {
+    for (const f of checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes, checkPrivateExternFns: settings.checkPrivateExternFns })) {
+      if (!requested.has(f.origin.file)) continue;
+      const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
+      const owner = firstCrate.get(key) ?? crate.rootFile;
+      firstCrate.set(key, owner);
+      if (owner === crate.rootFile) findings.push(f);
+    }
+  }
+  const skipped: Skipped[] = [...found.skipped, ...[...source.skipped].filter(([f]) => requested.has(f)).map(([file, reason]) => ({ file, reason }))];
+  const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f));
+  return { findings: findings.sort(compareFindings), filesScanned, skipped, crates, cache };
+}
+
+/**
+ * Files no `Cargo.toml` covers: each one that no other reaches through `mod` is a crate root, as
+ * `rustc FILE` would treat it. Every `mod` counts here, whatever its `#[cfg]`.
+ */
+export function standaloneRoots(files: string[], cache: SourceCache): string[] {
+  const set = new Set(files);
+  const reached = new Set<string>();
+  for (const file of files) {
+    const src = cache.get(file);
+    if (!src) continue;
+    const stem = path.join(path.dirname(file), path.basename(file, '.rs'));
+    markModFiles(src.items.items, [path.dirname(file), stem], reached, set);
+  }
+  return files.filter((f) => !reached.has(f) && cache.get(f) !== null);
+}
+
+function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known: Set<string>): void {
+  for (const item of items) {
+    if (item.kind !== 'mod') continue;
+    const pathAttr = item.attrs.find((a) => a.name === 'path' && a.value !== null)?.value;
+    if (item.items) {
+      markModFiles(item.items, dirs.map((d) => path.join(d, pathAttr ?? item.name)), reached, known);
+      continue;
+    }
+    for (const d of dirs) {
+      const candidates = pathAttr ? [path.resolve(d, pathAttr), path.resolve(path.dirname(d), pathAttr)] : [path.join(d, `${item.name}.rs`), path.join(d, item.name, 'mod.rs')];
+      for (const c of candidates) if (known.has(c)) reached.add(c);
+    }
+  }
+}

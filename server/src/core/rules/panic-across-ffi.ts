@@ -1,0 +1,36 @@
+import type { BeyondRuleMeta } from './meta';
+
+/** ABIs where an unwinding panic aborts: the `-unwind` variants let it through. */
+function abortsOnUnwind(abi: string | null): boolean {
+  return abi !== null && abi !== 'Rust' && !abi.endsWith('-unwind') && !abi.startsWith('rust');
+}
+
+export const panicAcrossFfi: BeyondRuleMeta = {
+  id: "panic-across-ffi",
+  family: "beyond",
+  rustcLint: null,
+  defaultSeverity: "warning",
+  summary: "An `extern \"C\"` function can obviously panic.",
+  docs: {
+    whatItDoes: "Flags `extern \"C\"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`.",
+    whyIsThisBad: "Since Rust 1.81 a panic that reaches an `extern \"C\"` boundary aborts the whole host process. Catch it and turn it into an error code, or declare the function `extern \"C-unwind\"` if the caller can unwind.",
+    example: "pub extern \"C\" fn parse(s: *const c_char) -> i32 {\n    unsafe { CStr::from_ptr(s) }.to_str().unwrap().parse().unwrap()\n}",
+    useInstead: "pub extern \"C\" fn parse(s: *const c_char) -> i32 {\n    std::panic::catch_unwind(|| /* \u2026 */ 0).unwrap_or(-1)\n}",
+  },
+  check: (ctx) => ({
+    fn: (fn) => {
+      if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts || fn.bodyFacts.catchesUnwind) return;
+      const [first, ...rest] = fn.bodyFacts.panics;
+      if (!first) return;
+      const more = rest.length ? ` (and ${rest.length} more place${rest.length > 1 ? 's' : ''} in the body)` : '';
+      ctx.report({
+        rule: 'panic-across-ffi',
+        message: `\`${fn.name}\` is \`extern "${fn.abi}"\` and can panic here (${first.what})${more}: since Rust 1.81 a panic reaching an \`extern "${fn.abi}"\` boundary aborts the whole host process. Wrap the body in \`std::panic::catch_unwind\` and return an error code, or declare the function \`extern "${fn.abi}-unwind"\` if its callers can unwind.`,
+        rustcLint: null,
+        origin: first.origin,
+        symbol: fn.name,
+        related: rest.map((p) => ({ origin: p.origin, message: `can also panic here (${p.what})` })),
+      });
+    },
+  }),
+};

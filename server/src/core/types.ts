@@ -1,0 +1,141 @@
+import type { AdtItem, Origin } from './model';
+import type { ModuleScope } from './workspace';
+
+/**
+ * Semantic types: what a written type means after paths, aliases and generic arguments are resolved.
+ * This is the level rustc's `improper_ctypes` works at.
+ */
+export type Ty =
+  | { k: 'prim'; name: string }
+  | { k: 'tuple'; elems: Ty[] }
+  /** `elided`: no lifetime written, so inside a fn pointer it is bound by the pointer (`for<'a>`). */
+  | { k: 'ref'; mutable: boolean; inner: Ty; elided?: boolean }
+  | { k: 'ptr'; mutable: boolean; inner: Ty }
+  | { k: 'slice'; inner: Ty }
+  | { k: 'array'; inner: Ty; len: string }
+  | { k: 'fnptr'; abi: string | null; unsafe: boolean; params: Ty[]; ret: Ty; variadic: boolean }
+  | { k: 'dyn'; text: string }
+  | { k: 'opaque'; text: string }
+  | { k: 'param'; name: string }
+  | { k: 'adt'; def: AdtDef; args: Ty[] }
+  /** A type outside the workspace declared FFI-safe (C types of `libc`, the `safeTypes` setting). */
+  | { k: 'foreign-safe'; text: string }
+  /** A path we could not resolve, or a projection: its layout is unknown to us. */
+  | { k: 'unknown'; text: string; why: string };
+
+/** A struct, enum or union: defined in the workspace, or one of the std types we model. */
+export type AdtDef = LocalAdt | StdAdt;
+
+export interface LocalAdt {
+  source: 'local';
+  item: AdtItem;
+  /** The module that defines it, where its field types are resolved. */
+  module: ModuleScope;
+  /** `crate::a::B`, for messages. */
+  path: string;
+  /** How rustc prints it: the bare name when unique, otherwise its module path. */
+  displayName: string;
+  repr: ReprInfo;
+}
+
+export interface ReprInfo {
+  c: boolean;
+  transparent: boolean;
+  int: string | null;
+  packed: boolean;
+  align: string | null;
+  /** Where the `#[repr]` attribute is written, if any. */
+  origin: Origin | null;
+}
+
+export type StdCategory =
+  | 'box'
+  | 'phantom'
+  /** A plain Rust struct of std: unspecified layout. */
+  | 'plain-struct'
+  | 'plain-enum'
+  | 'cstr'
+  | 'transparent'
+  | 'repr-c'
+  | 'repr-int';
+
+export interface StdAdt {
+  source: 'std';
+  /** Name, as rustc prints it when unambiguous (`String`, `Option`). */
+  name: string;
+  /** rustc's printed name where the bare one is ambiguous (`std::cmp::Ordering`). */
+  display?: string;
+  /** Full path for documentation (`std::string::String`). */
+  path: string;
+  kind: 'struct' | 'enum' | 'union';
+  category: StdCategory;
+  params: string[];
+  sized: boolean;
+  /** `#[rustc_nonnull_optimization_guaranteed]` (NonNull, NonZero). */
+  nonnullGuaranteed?: boolean;
+  /** UnsafeCell hides its field's niche. */
+  unsafeCell?: boolean;
+  /** For `transparent` / `repr-c` types: the fields, in terms of the parameters. */
+  fields?: (args: Ty[]) => Ty[];
+  /** For enums: the variants' fields, in terms of the parameters. */
+  variants?: (args: Ty[]) => Ty[][];
+  /** A `#[non_exhaustive]` type from another crate. */
+  nonExhaustive?: boolean;
+}
+
+export const UNIT: Ty = { k: 'tuple', elems: [] };
+
+export function isUnit(t: Ty): boolean {
+  return t.k === 'tuple' && t.elems.length === 0;
+}
+
+/** The type as rustc prints it in "uses type `…`". */
+export function displayTy(t: Ty): string {
+  switch (t.k) {
+    case 'prim':
+      return t.name;
+    case 'tuple':
+      return t.elems.length === 1 ? `(${displayTy(t.elems[0])},)` : `(${t.elems.map(displayTy).join(', ')})`;
+    case 'ref':
+      return `&${t.mutable ? 'mut ' : ''}${displayTy(t.inner)}`;
+    case 'ptr':
+      return `*${t.mutable ? 'mut' : 'const'} ${displayTy(t.inner)}`;
+    case 'slice':
+      return `[${displayTy(t.inner)}]`;
+    case 'array':
+      return `[${displayTy(t.inner)}; ${t.len}]`;
+    case 'fnptr': {
+      const head = `${t.unsafe ? 'unsafe ' : ''}${t.abi !== null && t.abi !== 'Rust' ? `extern "${t.abi}" ` : ''}fn`;
+      const params = t.params.map(displayTy);
+      if (t.variadic) params.push('...');
+      const ret = isUnit(t.ret) ? '' : ` -> ${displayTy(t.ret)}`;
+      return `${head}(${params.join(', ')})${ret}`;
+    }
+    case 'dyn':
+      return t.text.startsWith('dyn') ? t.text : `dyn ${t.text}`;
+    case 'opaque':
+      return t.text;
+    case 'param':
+      return t.name;
+    case 'adt': {
+      const name = t.def.source === 'local' ? t.def.displayName : (t.def.display ?? t.def.name);
+      return t.args.length ? `${name}<${t.args.map(displayTy).join(', ')}>` : name;
+    }
+    case 'foreign-safe':
+    case 'unknown':
+      return t.text;
+  }
+}
+
+/** A key identifying a type, for memoisation and recursion guards. */
+export function tyKey(t: Ty): string {
+  if (t.k === 'adt') {
+    const id = t.def.source === 'local' ? `${t.def.module.id}:${t.def.item.name}@${t.def.item.origin.span.start}` : `std:${t.def.path}`;
+    return `${id}<${t.args.map(tyKey).join(',')}>`;
+  }
+  if (t.k === 'fnptr') return `fn:${t.abi}:${t.params.map(tyKey).join(',')}->${tyKey(t.ret)}`;
+  if (t.k === 'ref' || t.k === 'ptr') return `${t.k}${t.mutable ? 'm' : ''}:${tyKey(t.inner)}`;
+  if (t.k === 'slice' || t.k === 'array') return `${t.k}:${tyKey(t.inner)}`;
+  if (t.k === 'tuple') return `(${t.elems.map(tyKey).join(',')})`;
+  return displayTy(t);
+}

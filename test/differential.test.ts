@@ -1,0 +1,86 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { LineIndex } from '../server/src/core/positions';
+import { FIXTURES_DIR, FixtureCrate, loadFixtureCrates, rulesOf } from './harness/fixtures';
+import { OracleRun, runOracle, toolVersion } from './harness/rustc';
+
+/**
+ * The oracle: for every fixture that compiles, rustc's `improper_ctypes*` / `no_mangle_generic_items`
+ * findings and ours agree exactly on (file, line, lint); clippy's `no_mangle_with_rust_abi` too where a
+ * fixture specifies `rust-abi-export`. Without rustc this fails loudly instead of passing silently.
+ */
+describe('differential: agreement with rustc 1.95', function () {
+  this.timeout(600_000);
+  let crates: FixtureCrate[] = [];
+  const runs = new Map<string, OracleRun>();
+  let rustc: string | null = null;
+
+  before(async () => {
+    rustc = await toolVersion('rustc');
+    if (!rustc) return;
+    crates = (await loadFixtureCrates()).filter((c) => !c.directives.noRustc);
+    // Two at a time: CI has two cores.
+    const queue = [...crates];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) {
+          const run = await runOracle('rustc', c.root, c.directives);
+          if (rulesOf(c.directives)?.has('rust-abi-export')) {
+            const clippy = await runOracle('clippy-driver', c.root, c.directives);
+            run.findings.push(...clippy.findings.filter((f) => f.lint.startsWith('clippy::')));
+          }
+          runs.set(c.root, run);
+        }
+      }),
+    );
+  });
+
+  it('has rustc to compare with', function () {
+    if (!rustc) {
+      console.error('\n  !!! rustc is not installed: the differential test against rustc CANNOT run. Install rustc 1.95. !!!\n');
+      assert.fail('rustc not found on PATH: the differential test cannot run');
+    }
+  });
+
+  it('every compiling fixture compiles without errors', function () {
+    if (!rustc) this.skip();
+    const broken = crates.filter((c) => runs.get(c.root)!.errors.length).map((c) => `${path.relative(FIXTURES_DIR, c.root)}: ${runs.get(c.root)!.errors[0]}`);
+    assert.deepStrictEqual(broken, []);
+  });
+
+  it('agrees with rustc on every finding (file, line, lint)', function () {
+    if (!rustc) this.skip();
+    const failures: string[] = [];
+    let total = 0;
+    for (const c of crates) {
+      const run = runs.get(c.root)!;
+      const theirs = run.findings.map((f) => `${path.relative(FIXTURES_DIR, f.file)}:${f.line} ${f.lint}`).sort();
+      total += theirs.length;
+      const ours = c.findings
+        .filter((f) => f.rustcLint !== null && (f.rustcLint !== 'clippy::no_mangle_with_rust_abi' || rulesOf(c.directives)?.has('rust-abi-export')))
+        .map((f) => {
+          const line = new LineIndex(require('fs').readFileSync(f.origin.file, 'utf8')).rustcPosition(f.origin.span.start).line;
+          return `${path.relative(FIXTURES_DIR, f.origin.file)}:${line} ${f.rustcLint}`;
+        })
+        .sort();
+      const missing = diff(theirs, ours);
+      const extra = diff(ours, theirs);
+      if (missing.length || extra.length) {
+        failures.push(`${path.relative(FIXTURES_DIR, c.root)}:${missing.map((m) => `\n  rustc only: ${m} — ${run.findings.find((f) => `${path.relative(FIXTURES_DIR, f.file)}:${f.line} ${f.lint}` === m)?.message}`).join('')}${extra.map((m) => `\n  ours only:  ${m}`).join('')}`);
+      }
+    }
+    assert.ok(total > 0, 'rustc reported nothing at all: the oracle is not working');
+    assert.deepStrictEqual(failures, [], `\n${failures.join('\n')}`);
+  });
+});
+
+/** Multiset difference a − b. */
+function diff(a: string[], b: string[]): string[] {
+  const rest = [...b];
+  return a.filter((x) => {
+    const i = rest.indexOf(x);
+    if (i < 0) return true;
+    rest.splice(i, 1);
+    return false;
+  });
+}

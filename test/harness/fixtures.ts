@@ -1,0 +1,56 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeCfgEnv } from '../../server/src/core/cfg';
+import { checkCrate } from '../../server/src/core/check';
+import type { Finding } from '../../server/src/core/findings';
+import { loadParser } from '../../server/src/core/parse';
+import { DiskSource, standaloneRoots } from '../../server/src/core/project';
+import { RULES } from '../../server/src/core/rules';
+import { Crate, loadCrate, SourceCache } from '../../server/src/core/workspace';
+import { Directives, readDirectives } from './expectations';
+
+/** Every fixture crate under `test/fixtures`: a root file, its directives, and our findings for it. */
+export interface FixtureCrate {
+  root: string;
+  directives: Directives;
+  crate: Crate;
+  findings: Finding[];
+}
+
+export const FIXTURES_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+export function listRustFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listRustFiles(full));
+    else if (e.name.endsWith('.rs')) out.push(full);
+  }
+  return out.sort();
+}
+
+/** Rule ids a fixture's `//@ rules:` directive names (`parity` = every parity rule). */
+export function rulesOf(directives: Directives): Set<string> | null {
+  if (!directives.rules) return null;
+  const out = new Set<string>();
+  for (const r of directives.rules) {
+    if (r === 'parity') RULES.filter((x) => x.family === 'parity').forEach((x) => out.add(x.id));
+    else out.add(r);
+  }
+  return out;
+}
+
+export async function loadFixtureCrates(dir = FIXTURES_DIR): Promise<FixtureCrate[]> {
+  const parser = await loadParser();
+  const cache = new SourceCache(parser, new DiskSource(10 * 1024 * 1024));
+  const out: FixtureCrate[] = [];
+  for (const root of standaloneRoots(listRustFiles(dir), cache)) {
+    const directives = readDirectives(cache.get(root)!.text);
+    const crate = loadCrate({ name: path.basename(root, '.rs'), rootFile: root, edition: directives.edition, cfg: makeCfgEnv({ features: directives.features }) }, cache);
+    if (!crate) throw new Error(`cannot load fixture ${root}`);
+    const only = rulesOf(directives);
+    const findings = checkCrate(crate).filter((f) => !only || only.has(f.rule));
+    out.push({ root, directives, crate, findings });
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import { execFile } from 'child_process';
+import * as path from 'path';
+import type { Directives } from './expectations';
+
+/** A lint rustc (or clippy) reported: where, and which lint. */
+export interface OracleFinding {
+  file: string;
+  line: number;
+  lint: string;
+  message: string;
+}
+
+export const ORACLE_LINTS = new Set(['improper_ctypes', 'improper_ctypes_definitions', 'no_mangle_generic_items', 'clippy::no_mangle_with_rust_abi']);
+
+/** Whether a compiler binary runs here; the differential test refuses to pass without one. */
+export function toolVersion(tool: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(tool, ['--version'], (err, stdout) => resolve(err ? null : stdout.trim()));
+  });
+}
+
+export interface OracleRun {
+  findings: OracleFinding[];
+  /** rustc found errors: the file does not compile, so it says nothing about lints. */
+  errors: string[];
+}
+
+/** Run rustc (or clippy-driver) on a crate root the way RULES.md says, and keep the FFI lints. */
+export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Directives): Promise<OracleRun> {
+  const args = ['--edition', d.edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '--cap-lints=warn', '-o', '/dev/null'];
+  for (const f of d.features) args.push('--cfg', `feature="${f}"`);
+  if (tool === 'clippy-driver') args.push('-W', 'clippy::no_mangle_with_rust_abi');
+  args.push(root);
+  return new Promise((resolve) => {
+    execFile(tool, args, { cwd: path.dirname(root), maxBuffer: 64 * 1024 * 1024 }, (_err, _stdout, stderr) => {
+      const findings: OracleFinding[] = [];
+      const errors: string[] = [];
+      for (const line of stderr.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const d = JSON.parse(line) as { level: string; message: string; code: { code: string } | null; spans: { is_primary: boolean; file_name: string; line_start: number }[] };
+        if (d.level === 'error') errors.push(d.message);
+        const code = d.code?.code;
+        if (!code || !ORACLE_LINTS.has(code)) continue;
+        const span = d.spans.find((s) => s.is_primary);
+        if (!span) continue;
+        findings.push({ file: path.resolve(path.dirname(root), span.file_name), line: span.line_start, lint: code, message: d.message });
+      }
+      resolve({ findings, errors });
+    });
+  });
+}
