@@ -1,7 +1,7 @@
 import { isRustAbi, isUnsupportedAbi, WalkContext } from './boundary';
 import { CItemKind, checkBoundaryType, FfiVerdict, Position } from './ffi';
 import type { ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, TypeExpr } from './model';
-import { resolveType } from './resolve';
+import { resolveParamType, resolveType } from './resolve';
 import type { Ty } from './types';
 
 /** One type at the C boundary that rustc checks in full, with its verdict. */
@@ -32,6 +32,6 @@ export function checkedTypesOfForeign(item: ForeignFnItem | ForeignStaticItem, b
 }
 
 function checked(expr: TypeExpr, ctx: WalkContext, position: Position, mode: CItemKind): CheckedType {
-  const ty = resolveType(expr, ctx.types);
+  const ty = position === 'param' ? resolveParamType(expr, ctx.types) : resolveType(expr, ctx.types);
   return { expr, ty, position, mode, verdict: checkBoundaryType(ty, mode, position) };
 }

@@ -56,15 +56,8 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
   switch (item.kind) {
     case 'fn': {
       const types = scopeFor(ctx.module, item.generics, null, ctx.types);
-      const fnCtx = { ...inner, types };
-      visitor.fn?.(item, fnCtx);
-      if (item.nested.length) {
-        // Items in a body are items of their own: outer generics are not in scope, lint levels are.
-        const block = blockScope(ctx.module, item.nested);
-        const blockTypes = scopeFor(block);
-        blockTypes.safeTypes = ctx.types.safeTypes;
-        walkItems(item.nested, { ...inner, module: block, types: blockTypes, container: 'free', implGenerics: [] }, visitor);
-      }
+      visitor.fn?.(item, { ...inner, types });
+      walkNested(item.nested, inner, visitor);
       return;
     }
     case 'extern-block':
@@ -84,6 +77,7 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
     case 'static':
     case 'const':
       if (ctx.container === 'free') visitor.staticOrConst?.(item, inner);
+      walkNested(item.nested, inner, visitor);
       return;
     case 'impl': {
       const types = scopeFor(ctx.module, item.generics, null, ctx.types);
@@ -99,6 +93,15 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
     default:
       return;
   }
+}
+
+/** Items in a body are items of their own: outer generics are not in scope, lint levels are. */
+function walkNested(items: Item[], ctx: WalkContext, visitor: BoundaryVisitor): void {
+  if (!items.length) return;
+  const block = blockScope(ctx.module, items);
+  const types = scopeFor(block);
+  types.safeTypes = ctx.types.safeTypes;
+  walkItems(items, { ...ctx, module: block, types, container: 'free', implGenerics: [] }, visitor);
 }
 
 /** ABIs rustc treats as Rust's own: their signatures are not checked, only C fn pointers in them. */

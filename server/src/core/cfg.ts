@@ -184,6 +184,13 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
     case 'trait':
       return { ...item, items: applyCfg(item.items, env) };
     case 'fn':
+      return {
+        ...item,
+        params: item.params.map((p) => ({ ...p, attrs: expandCfgAttr(p.attrs, env) })).filter((p) => cfgHolds(p.attrs, env)),
+        nested: applyCfg(item.nested, env),
+      };
+    case 'static':
+    case 'const':
       return { ...item, nested: applyCfg(item.nested, env) };
     case 'extern-block':
       return {

@@ -6,8 +6,8 @@ import { isAllowed, lintLevel, LintScopes } from './lint-levels';
 import type { FnItem, Origin, TypeExpr } from './model';
 import { resolveType, TypeScope } from './resolve';
 import { parityRuleFor, ruleById, Severity } from './rules';
-import { displayTy, Ty } from './types';
-import type { Crate } from './workspace';
+import { displayTy, Ty, TypeNames } from './types';
+import { Crate, crateTypeNames } from './workspace';
 import { checkBeyondRules } from './beyond';
 
 /**
@@ -26,11 +26,14 @@ export interface CheckOptions {
 
 /** Every finding in a crate, before severity settings are applied. */
 export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] {
-  const out: Finding[] = [];
   const safeTypes = new Set(options.safeTypes ?? []);
-  const parity = new ParityChecker(out, options);
+  const names = crateTypeNames(crate);
+  const parity = new ParityChecker(options);
   walkCrate(crate, parity.visitor(), safeTypes);
-  checkBeyondRules(crate, out, safeTypes);
+  const out: Finding[] = [];
+  checkBeyondRules(crate, out, safeTypes, names);
+  // Type names are rendered last: which names are ambiguous depends on every path resolved.
+  out.push(...parity.render(names));
   return applyRuleSettings(out, options.rules ?? {}).sort(compareFindings);
 }
 
@@ -56,10 +59,13 @@ interface Site {
 }
 
 class ParityChecker {
-  constructor(
-    private readonly out: Finding[],
-    private readonly options: CheckOptions,
-  ) {}
+  private readonly pending: ((names: TypeNames) => Finding)[] = [];
+
+  constructor(private readonly options: CheckOptions) {}
+
+  render(names: TypeNames): Finding[] {
+    return this.pending.map((p) => p(names));
+  }
 
   visitor(): BoundaryVisitor {
     return {
@@ -114,7 +120,7 @@ class ParityChecker {
     const severity = this.lintSeverity(ctx.scopes, 'no_mangle_generic_items');
     if (!severity) return;
     const rule = ruleById('generic-export');
-    this.out.push({
+    this.pending.push(() => ({
       rule: rule.id,
       severity,
       message: `functions generic over types or consts must be mangled: \`${fn.name}\` is exported with \`#[${attr.name}]\`, but a generic function has no single body for the symbol to name, so rustc does not export it. Remove the attribute, or export one non-generic wrapper per concrete type.`,
@@ -125,12 +131,12 @@ class ParityChecker {
       chain: [],
       fixes: [],
       related: [{ origin: attr.origin, message: 'remove this attribute' }],
-    });
+    }));
   }
 
   /** C fn pointers written in a Rust-ABI signature: each is checked on its own (rustc's FnPtrFinder). */
   private fnPointersInSignature(params: TypeExpr[], ret: TypeExpr | null, scope: TypeScope, site: Omit<Site, 'position'>): void {
-    for (const p of params) this.fnPointersIn(p, scope, { ...site, position: 'fnptr-in-item' });
+    for (const p of params) this.fnPointersIn(p, { ...scope, implTraitIsParam: true }, { ...site, position: 'fnptr-in-item' });
     if (ret) this.fnPointersIn(ret, scope, { ...site, position: 'fnptr-in-item' });
   }
 
@@ -153,22 +159,22 @@ class ParityChecker {
     const severity = this.lintSeverity(site.scopes, lint);
     if (!severity) return;
     const rule = parityRuleFor(verdict.reason, verdict.ty);
-    const typeName = displayTy(verdict.ty);
     const text = REASON_TEXT[verdict.reason];
-    const related: Finding['related'] = [];
-    const defined = definitionOf(verdict.ty);
-    if (defined) related.push({ origin: defined, message: `\`${typeName}\` is defined here` });
-    this.out.push({
-      rule: rule.id,
-      severity,
-      message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.summary),
-      rustcLint: lint,
-      origin,
-      symbol: site.symbol,
-      typeName,
-      chain: verdict.chain,
-      fixes: [],
-      related,
+    this.pending.push((names) => {
+      const typeName = displayTy(verdict.ty, names);
+      const defined = definitionOf(verdict.ty);
+      return {
+        rule: rule.id,
+        severity,
+        message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),
+        rustcLint: lint,
+        origin,
+        symbol: site.symbol,
+        typeName,
+        chain: verdict.chain,
+        fixes: [],
+        related: defined ? [{ origin: defined, message: `\`${typeName}\` is defined here` }] : [],
+      };
     });
   }
 
@@ -180,10 +186,11 @@ class ParityChecker {
   }
 }
 
-function parityMessage(site: Site, typeName: string, note: string, help: string | null, chain: ChainStep[], summary: string): string {
-  const via = chain.length ? ` (reached through ${chain.map((c) => c.label).join(' → ')})` : '';
-  const why = summary.replace(/\.$/, '');
-  return `${site.what} \`${site.symbol}\` uses type \`${typeName}\`, which is not FFI-safe: ${note}${via}. ${why}.${help ? ` Help: ${help}.` : ''}`;
+/** What is wrong (rustc's words), how the type is reached, why it matters at the boundary, what to do. */
+function parityMessage(site: Site, typeName: string, note: string, help: string | null, chain: ChainStep[], why: string): string {
+  const steps = chain.filter((c) => c.label !== 'pointee');
+  const via = steps.length ? ` (via ${steps.map((c) => c.label).join(' → ')})` : '';
+  return `${site.what} \`${site.symbol}\` uses type \`${typeName}\`, which is not FFI-safe: ${note}${via}. ${why}${help ? ` Help: ${help}.` : ''}`;
 }
 
 function definitionOf(ty: Ty): Origin | null {

@@ -164,6 +164,8 @@ class Extractor {
           ...this.base(node, attrs),
           type: this.typeOrNull(field(node, 'type')),
           mutable: !!firstChildOfType(node, 'mutable_specifier'),
+          nested: field(node, 'value') ? this.nestedItems(field(node, 'value')!) : [],
+          valueText: field(node, 'value')?.text ?? null,
         };
       case 'foreign_mod_item':
         return this.externBlock(node, attrs);
@@ -325,7 +327,15 @@ class Extractor {
     let selfParam = false;
     let hasImplTraitArg = false;
     if (!node) return { params, selfParam, hasImplTraitArg };
+    let pending: Attribute[] = [];
     for (const c of namedChildrenOf(node)) {
+      if (c.type === 'attribute_item') {
+        const a = this.attribute(c, false);
+        if (a) pending.push(a);
+        continue;
+      }
+      const attrs = pending;
+      pending = [];
       if (c.type === 'self_parameter') {
         selfParam = true;
         // rustc checks the receiver like any parameter, reporting at `self`.
@@ -334,7 +344,7 @@ class Extractor {
         const selfType: TypeExpr = { kind: 'path', origin, path: { global: false, qualified: false, segments: [{ name: 'Self', args: null }] } };
         const byRef = !!firstChildOfType(c, '&');
         const type: TypeExpr = byRef ? { kind: 'ref', origin, mutable: !!firstChildOfType(c, 'mutable_specifier'), inner: selfType, lifetime: null } : selfType;
-        params.push({ type, name: 'self' });
+        params.push({ type, name: 'self', attrs });
       }
       else if (c.type === 'parameter') {
         const t = field(c, 'type');
@@ -342,14 +352,14 @@ class Extractor {
         if (!t) continue;
         const type = this.type(t);
         if (containsImplTrait(type)) hasImplTraitArg = true;
-        params.push({ type, name: pat ? pat.text : '_' });
+        params.push({ type, name: pat ? pat.text : '_', attrs });
       }
     }
     return { params, selfParam, hasImplTraitArg };
   }
 
   /** Items declared anywhere inside a body, but not inside items nested deeper. */
-  private nestedItems(body: Node): Item[] {
+  nestedItems(body: Node): Item[] {
     const found = body.descendantsOfType([...ITEM_TYPES]);
     const direct = found.filter((n) => {
       if (n.type === 'macro_invocation') return false;
@@ -361,7 +371,10 @@ class Extractor {
     });
     const items: Item[] = [];
     for (const n of direct) {
-      const item = this.item(n, this.leadingAttributes(n));
+      // `#[allow(…)] { … }` and `#[cfg(…)]` on an enclosing statement apply to the items inside it.
+      const enclosing: Attribute[] = [];
+      for (let p = n.parent; p && p.id !== body.id; p = p.parent) enclosing.unshift(...this.leadingAttributes(p));
+      const item = this.item(n, [...enclosing, ...this.leadingAttributes(n)]);
       if (item) items.push(item);
     }
     return items;
@@ -654,8 +667,12 @@ class Extractor {
         const inner = el ? this.type(el) : this.hole(node);
         return len ? { kind: 'array', origin, inner, length: len.text } : { kind: 'slice', origin, inner };
       }
-      case 'tuple_type':
-        return { kind: 'tuple', origin, elems: namedChildrenOf(node).filter(isTypeNode).map((c) => this.type(c)) };
+      case 'tuple_type': {
+        const elems = namedChildrenOf(node).filter(isTypeNode);
+        // `(T)` without a comma is a parenthesised type, not a 1-tuple.
+        if (elems.length === 1 && !firstChildOfType(node, ',')) return this.type(elems[0]);
+        return { kind: 'tuple', origin, elems: elems.map((c) => this.type(c)) };
+      }
       case 'unit_type':
         return { kind: 'tuple', origin, elems: [] };
       case 'never_type':

@@ -111,6 +111,8 @@ interface ItemBase {
 export interface Param {
   type: TypeExpr;
   name: string;
+  /** `#[cfg]` on a parameter removes it. */
+  attrs: Attribute[];
 }
 
 export interface FnItem extends ItemBase {
@@ -176,6 +178,10 @@ export interface StaticItem extends ItemBase {
   kind: 'static' | 'const';
   type: TypeExpr | null;
   mutable: boolean;
+  /** Items declared inside the initialiser (`const C: u32 = { extern "C" fn f() {} 0 };`). */
+  nested: Item[];
+  /** The initialiser as written, for evaluating array lengths (`[u8; N]`). */
+  valueText: string | null;
 }
 
 export interface ForeignFnItem extends ItemBase {

@@ -29,6 +29,8 @@ export interface TypeScope {
   selfTy: Ty | null;
   /** Type paths declared FFI-safe by the user (`safeTypes`), as written or fully qualified. */
   safeTypes?: Set<string>;
+  /** In argument position `impl Trait` is an anonymous generic parameter, not an opaque type. */
+  implTraitIsParam?: boolean;
 }
 
 const MAX_DEPTH = 32;
@@ -37,6 +39,11 @@ export function scopeFor(module: ModuleScope, generics: GenericParam[] = [], sel
   const map = new Map(outer?.generics ?? []);
   for (const g of generics) if (g.kind !== 'lifetime') map.set(g.name, { k: 'param', name: g.name });
   return { module, generics: map, selfTy: selfTy ?? outer?.selfTy ?? null, safeTypes: outer?.safeTypes };
+}
+
+/** Resolve a parameter's type: `impl Trait` there is a generic parameter. */
+export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
+  return resolveType(t, { ...scope, implTraitIsParam: true });
 }
 
 /** Resolve a written type to its meaning. */
@@ -54,7 +61,7 @@ export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
     case 'slice':
       return { k: 'slice', inner: resolveType(t.inner, scope, depth + 1) };
     case 'array':
-      return { k: 'array', inner: resolveType(t.inner, scope, depth + 1), len: t.length };
+      return { k: 'array', inner: resolveType(t.inner, scope, depth + 1), len: evalConstLength(t.length, scope.module) ?? t.length };
     case 'tuple':
       return { k: 'tuple', elems: t.elems.map((e) => resolveType(e, scope, depth + 1)) };
     case 'fnptr':
@@ -67,8 +74,9 @@ export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
         variadic: t.fn.variadic,
       };
     case 'dyn':
-      return { k: 'dyn', text: t.text.replace(/\s+/g, ' ') };
+      return { k: 'dyn', text: dynText(t.text) };
     case 'impl':
+      if (scope.implTraitIsParam) return { k: 'param', name: t.text.replace(/\s+/g, ' ') };
       return { k: 'opaque', text: t.text.replace(/\s+/g, ' ') };
     case 'never':
       return { k: 'prim', name: '!' };
@@ -156,22 +164,121 @@ const adtCache = new WeakMap<AdtItem, LocalAdt>();
 export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
   let def = adtCache.get(item);
   if (!def) {
-    def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: parseRepr(item.attrs), displayName: localDisplayName(item, module) };
+    def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: parseRepr(item.attrs) };
     adtCache.set(item, def);
   }
   return def;
 }
 
-/** rustc prints a type by its bare name when that name is unique; otherwise by its path. */
-function localDisplayName(item: AdtItem, module: ModuleScope): string {
-  if (!module.parent) return item.name;
-  let count = 0;
-  for (const m of module.crate.modules) {
-    const e = m.types.get(item.name);
-    if (e && e.kind === 'adt') count++;
+/**
+ * The value of an array length as rustc prints it: integer literals and `const` items combined with
+ * `+ - * / % << >>`. Anything else (a `const fn` call, a generic) stays as written.
+ */
+export function evalConstLength(text: string, module: ModuleScope, depth = 0): string | null {
+  if (depth > 8) return null;
+  const tokens = text.replace(/[{}]/g, ' ').match(/\d[\d_]*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize)?|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*|<<|>>|[-+*/%()]|\S/g) ?? [];
+  const values: (number | string)[] = [];
+  for (const tok of tokens) {
+    if (/^\d/.test(tok)) values.push(Number(tok.replace(/_/g, '').replace(/[iu]\d+$|[iu]size$/, '')));
+    else if (/^[A-Za-z_]/.test(tok)) {
+      const name = tok.split('::').pop()!;
+      const c = findConst(module, name);
+      const v = c?.valueText ? evalConstLength(c.valueText, module, depth + 1) : null;
+      if (v === null) return null;
+      values.push(Number(v));
+    } else if (/^(<<|>>|[-+*/%()])$/.test(tok)) values.push(tok);
+    else return null;
   }
-  if (count <= 1 && !resolveStdPath(['std', item.name], [])) return item.name;
-  return `${module.path.replace(/^crate::/, '')}::${item.name}`;
+  const value = evalArithmetic(values);
+  return value !== null && Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
+}
+
+/** Integer arithmetic over numbers and operator tokens, with Rust's precedence; null if malformed. */
+function evalArithmetic(tokens: (number | string)[]): number | null {
+  let i = 0;
+  const levels: string[][] = [['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const apply = (op: string, a: number, b: number): number => {
+    switch (op) {
+      case '<<': return a * 2 ** b;
+      case '>>': return Math.floor(a / 2 ** b);
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/': return Math.trunc(a / b);
+      default: return a % b;
+    }
+  };
+  const binary = (level: number): number => {
+    if (level === levels.length) return unary();
+    let left = binary(level + 1);
+    while (i < tokens.length && levels[level].includes(tokens[i] as string)) {
+      const op = tokens[i++] as string;
+      left = apply(op, left, binary(level + 1));
+    }
+    return left;
+  };
+  const unary = (): number => {
+    const t = tokens[i++];
+    if (typeof t === 'number') return t;
+    if (t === '-') return -unary();
+    if (t === '(') {
+      const v = binary(0);
+      if (tokens[i++] !== ')') throw new Error('unbalanced');
+      return v;
+    }
+    throw new Error('unexpected token');
+  };
+  try {
+    const v = binary(0);
+    return i === tokens.length ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function findConst(module: ModuleScope, name: string): import('./model').StaticItem | null {
+  for (let m: ModuleScope | null = module; m; m = m.isBlock ? m.parent : null) {
+    const c = m.consts.get(name);
+    if (c) return c;
+    if (!m.isBlock) {
+      const use = m.uses.get(name);
+      if (use) {
+        const owner = resolvePath(m, use.slice(0, -1));
+        if (owner?.kind === 'module') return owner.module.consts.get(use[use.length - 1]) ?? null;
+      }
+    }
+  }
+  return null;
+}
+
+/** Traits whose bare names are ambiguous in std, so rustc prints their paths. */
+const AMBIGUOUS_TRAITS: Record<string, string> = { Display: 'std::fmt::Display', Error: 'std::error::Error' };
+
+/**
+ * A trait object as rustc prints it: `dyn` + the bounds with trimmed paths, without lifetime bounds
+ * (`dyn crate::Plugin + Send + 'static` → `dyn Plugin + Send`).
+ */
+function dynText(written: string): string {
+  const bounds: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of written.replace(/^\s*dyn\s+/, '').replace(/\s+/g, ' ')) {
+    if (ch === '<' || ch === '(') depth++;
+    if (ch === '>' || ch === ')') depth--;
+    if (ch === '+' && depth === 0) {
+      bounds.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  bounds.push(current.trim());
+  const shown = bounds
+    .filter((b) => b && !b.startsWith("'"))
+    .map((b) => {
+      const m = /^((?:[A-Za-z_][A-Za-z0-9_]*::)*)([A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(b.replace(/^\(|\)$/g, ''));
+      if (!m) return b;
+      return (AMBIGUOUS_TRAITS[m[2]] ?? m[2]) + m[3];
+    });
+  return `dyn ${shown.join(' + ')}`;
 }
 
 /** Resolve a path (`a::b::C`) as seen from `module`. */
@@ -250,12 +357,16 @@ function resolveName(module: ModuleScope, name: string, visiting: Set<string>, l
   if (module.externCrates.has(name)) return externRoot(module, name);
   for (const glob of module.globs) {
     const target = resolveUsePath(module, glob, visiting);
-    if (target && target.kind === 'module') {
-      const r = resolveName(target.module, name, visiting, false);
-      if (r) return r;
-    } else if (target && (target.kind === 'std' || target.kind === 'libc')) {
-      const r = step(target, name);
-      if (r && (r.kind !== 'std' || resolveStdPath(r.path, []))) return r;
+    let r: Resolution | null = null;
+    if (target && target.kind === 'module') r = resolveName(target.module, name, visiting, false);
+    else if (target && (target.kind === 'std' || target.kind === 'libc')) {
+      const s = step(target, name);
+      if (s && (s.kind !== 'std' || resolveStdPath(s.path, []))) r = s;
+    }
+    if (r) {
+      // rustc never trims a name that was resolved through a glob import.
+      module.crate.globUsedNames.add(name);
+      return r;
     }
   }
   if (!lexical) return null;

@@ -81,6 +81,8 @@ define({ name: 'Saturating', path: 'std::num::Saturating', kind: 'struct', categ
 define({ name: 'Pin', path: 'std::pin::Pin', kind: 'struct', category: 'transparent', params: ['P'], fields: (a) => [arg(a, 0)] });
 define({ name: 'AssertUnwindSafe', path: 'std::panic::AssertUnwindSafe', kind: 'struct', category: 'plain-struct', params: ['T'] });
 define({ name: 'Ordering', display: 'std::cmp::Ordering', path: 'std::cmp::Ordering', kind: 'enum', category: 'repr-int', params: [] });
+define({ name: 'Ordering', display: 'std::sync::atomic::Ordering', path: 'std::sync::atomic::Ordering', kind: 'enum', category: 'plain-enum', params: [], variants: () => [[], [], [], [], []] });
+define({ name: 'ErrorKind', path: 'std::io::ErrorKind', kind: 'enum', category: 'plain-enum', params: [], variants: () => [[], [], []] });
 define({ name: 'Reverse', path: 'std::cmp::Reverse', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
 define({ name: 'BorrowedFd', path: 'std::os::fd::BorrowedFd', kind: 'struct', category: 'transparent', params: [], fields: () => [prim('i32')] });
 define({ name: 'OwnedFd', path: 'std::os::fd::OwnedFd', kind: 'struct', category: 'transparent', params: [], fields: () => [prim('i32')] });
@@ -129,8 +131,7 @@ const PLAIN_STRUCTS: [string, string, string[], boolean?][] = [
   ['Rc', 'std::rc::Rc', ['T']],
   ['Arc', 'std::sync::Arc', ['T']],
   ['Weak', 'std::sync::Weak', ['T']],
-  ['Mutex', 'std::sync::Mutex', ['T']],
-  ['RwLock', 'std::sync::RwLock', ['T']],
+
   ['RefCell', 'std::cell::RefCell', ['T']],
   ['OnceCell', 'std::cell::OnceCell', ['T']],
   ['OnceLock', 'std::sync::OnceLock', ['T']],
@@ -146,7 +147,7 @@ const PLAIN_STRUCTS: [string, string, string[], boolean?][] = [
   ['JoinHandle', 'std::thread::JoinHandle', ['T']],
   ['Sender', 'std::sync::mpsc::Sender', ['T']],
   ['Receiver', 'std::sync::mpsc::Receiver', ['T']],
-  ['Range', 'std::ops::Range', ['T']],
+
   ['Formatter', 'std::fmt::Formatter', []],
   ['Arguments', 'std::fmt::Arguments', []],
   ['Location', 'std::panic::Location', []],
@@ -156,6 +157,15 @@ const PLAIN_STRUCTS: [string, string, string[], boolean?][] = [
   ['Global', 'std::alloc::Global', []],
   ['PhantomPinned', 'std::marker::PhantomPinned', []],
 ];
+// std has two of each of these (`std::sync::nonpoison::Mutex`, `std::range::Range`): rustc prints the path.
+for (const [name, path, params] of [
+  ['Mutex', 'std::sync::Mutex', ['T']],
+  ['RwLock', 'std::sync::RwLock', ['T']],
+  ['Range', 'std::ops::Range', ['T']],
+  ['RangeInclusive', 'std::ops::RangeInclusive', ['T']],
+] as const) {
+  define({ name, display: path, path, kind: 'struct', category: 'plain-struct', params: [...params] });
+}
 for (const [name, path, params, sized] of PLAIN_STRUCTS) {
   define({ name, path, kind: 'struct', category: 'plain-struct', params, sized: sized ?? true });
 }
@@ -208,6 +218,11 @@ for (const d of defs) {
   byName.set(d.name, list);
 }
 
+/** How many std types we model carry this bare name (prelude names count once). */
+export function stdTypeCount(name: string): number {
+  return byName.get(name)?.length ?? 0;
+}
+
 /** Crate names that mean the standard library. */
 export const STD_CRATES = new Set(['std', 'core', 'alloc']);
 
@@ -249,6 +264,7 @@ export const PRIMITIVES = new Set([
 export function resolveStdPath(path: string[], args: Ty[]): Ty | null {
   const name = path[path.length - 1];
   const module = path[path.length - 2] ?? '';
+  if (module === 'primitive' && PRIMITIVES.has(name)) return prim(name);
   if (C_ALIASES[name] && (module === 'ffi' || module === 'raw' || module === 'c' || name === 'RawFd' || path.length <= 2)) {
     return prim(C_ALIASES[name]);
   }

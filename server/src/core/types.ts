@@ -33,8 +33,6 @@ export interface LocalAdt {
   module: ModuleScope;
   /** `crate::a::B`, for messages. */
   path: string;
-  /** How rustc prints it: the bare name when unique, otherwise its module path. */
-  displayName: string;
   repr: ReprInfo;
 }
 
@@ -89,27 +87,49 @@ export function isUnit(t: Ty): boolean {
   return t.k === 'tuple' && t.elems.length === 0;
 }
 
-/** The type as rustc prints it in "uses type `…`". */
-export function displayTy(t: Ty): string {
+/** How names print in one crate: rustc trims a path to the bare name only where that name is unique. */
+export interface TypeNames {
+  isAmbiguous(name: string): boolean;
+}
+
+/**
+ * The type as rustc prints it in "uses type `…`": aliases resolved, lifetimes erased except those a
+ * fn pointer binds (`for<'a> fn(&'a str)`), paths trimmed where the name is unambiguous.
+ */
+export function displayTy(t: Ty, names?: TypeNames): string {
+  return show(t, names, null);
+}
+
+interface Binder {
+  next: number;
+}
+
+function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): string {
+  const sub = (x: Ty): string => show(x, names, binder);
   switch (t.k) {
     case 'prim':
       return t.name;
     case 'tuple':
-      return t.elems.length === 1 ? `(${displayTy(t.elems[0])},)` : `(${t.elems.map(displayTy).join(', ')})`;
-    case 'ref':
-      return `&${t.mutable ? 'mut ' : ''}${displayTy(t.inner)}`;
+      return t.elems.length === 1 ? `(${sub(t.elems[0])},)` : `(${t.elems.map(sub).join(', ')})`;
+    case 'ref': {
+      const lifetime = binder && t.elided ? `'${String.fromCharCode(97 + binder.next++)} ` : '';
+      return `&${lifetime}${t.mutable ? 'mut ' : ''}${sub(t.inner)}`;
+    }
     case 'ptr':
-      return `*${t.mutable ? 'mut' : 'const'} ${displayTy(t.inner)}`;
+      return `*${t.mutable ? 'mut' : 'const'} ${sub(t.inner)}`;
     case 'slice':
-      return `[${displayTy(t.inner)}]`;
+      return `[${sub(t.inner)}]`;
     case 'array':
-      return `[${displayTy(t.inner)}; ${t.len}]`;
+      return `[${sub(t.inner)}; ${t.len}]`;
     case 'fnptr': {
-      const head = `${t.unsafe ? 'unsafe ' : ''}${t.abi !== null && t.abi !== 'Rust' ? `extern "${t.abi}" ` : ''}fn`;
-      const params = t.params.map(displayTy);
+      const own: Binder = { next: 0 };
+      const inner = (x: Ty): string => show(x, names, own);
+      const params = t.params.map(inner);
       if (t.variadic) params.push('...');
-      const ret = isUnit(t.ret) ? '' : ` -> ${displayTy(t.ret)}`;
-      return `${head}(${params.join(', ')})${ret}`;
+      const ret = isUnit(t.ret) ? '' : ` -> ${inner(t.ret)}`;
+      const bound = own.next ? `for<${Array.from({ length: own.next }, (_, i) => `'${String.fromCharCode(97 + i)}`).join(', ')}> ` : '';
+      const head = `${t.unsafe ? 'unsafe ' : ''}${t.abi !== null && t.abi !== 'Rust' ? `extern "${t.abi}" ` : ''}fn`;
+      return `${bound}${head}(${params.join(', ')})${ret}`;
     }
     case 'dyn':
       return t.text.startsWith('dyn') ? t.text : `dyn ${t.text}`;
@@ -118,13 +138,21 @@ export function displayTy(t: Ty): string {
     case 'param':
       return t.name;
     case 'adt': {
-      const name = t.def.source === 'local' ? t.def.displayName : (t.def.display ?? t.def.name);
-      return t.args.length ? `${name}<${t.args.map(displayTy).join(', ')}>` : name;
+      const name = adtName(t.def, names);
+      return t.args.length ? `${name}<${t.args.map(sub).join(', ')}>` : name;
     }
     case 'foreign-safe':
     case 'unknown':
       return t.text;
   }
+}
+
+function adtName(def: AdtDef, names: TypeNames | undefined): string {
+  if (def.source === 'std') {
+    if (def.display) return def.display;
+    return names?.isAmbiguous(def.name) ? def.path : def.name;
+  }
+  return names?.isAmbiguous(def.item.name) ? def.path.replace(/^crate::/, '') : def.item.name;
 }
 
 /** A key identifying a type, for memoisation and recursion guards. */

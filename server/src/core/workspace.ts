@@ -3,8 +3,10 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from './cfg';
 import { extractItems } from './items';
 import { expandMacroCalls } from './macros';
-import type { AdtItem, Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin, TraitItem, TypeAliasItem } from './model';
+import type { AdtItem, Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin, StaticItem, TraitItem, TypeAliasItem } from './model';
 import { parseRust, ParsedFile } from './parse';
+import { stdTypeCount } from './std-types';
+import type { TypeNames } from './types';
 
 /**
  * The index of crates and their module trees. A crate is a root file plus every file its `mod x;`
@@ -51,6 +53,8 @@ export interface ModuleScope {
   globs: string[][];
   /** `extern crate foo as bar;` → bar ↦ foo */
   externCrates: Map<string, string>;
+  /** `const` items, for array lengths. */
+  consts: Map<string, StaticItem>;
   /** A function body's scope: names not found here are looked up in `parent` (lexical scoping). */
   isBlock?: boolean;
 }
@@ -69,6 +73,8 @@ export interface Crate {
   missingModules: { origin: Origin; name: string; tried: string[] }[];
   /** Macro calls we could not expand, for the README's known limits and for diagnostics. */
   unexpandedMacros: { origin: Origin; name: string; why: string }[];
+  /** Names resolved through a glob import somewhere in the crate (rustc prints those with paths). */
+  globUsedNames: Set<string>;
 }
 
 export interface CrateSpec {
@@ -142,6 +148,7 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     files: new Set([spec.rootFile]),
     missingModules: [],
     unexpandedMacros: [],
+    globUsedNames: new Set(),
   };
   const innerAttrs = expandCfgAttr(rootSource.items.innerAttrs, spec.cfg);
   crate.root = buildModule(crate, cache, {
@@ -182,6 +189,7 @@ function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): Module
     uses: new Map(),
     globs: [],
     externCrates: new Map(),
+    consts: new Map(),
   };
   crate.modules.push(module);
   if (init.parent) init.parent.children.set(init.name, module);
@@ -218,6 +226,9 @@ function indexModuleItems(module: ModuleScope, cache: SourceCache): void {
         break;
       case 'extern-crate':
         module.externCrates.set(item.alias ?? item.crateName, item.crateName);
+        break;
+      case 'const':
+        module.consts.set(item.name, item);
         break;
       case 'mod':
         loadChildModule(module, item, cache);
@@ -283,12 +294,14 @@ export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
     uses: new Map(),
     globs: [],
     externCrates: new Map(),
+    consts: new Map(),
     isBlock: true,
   };
   for (const item of items) {
     if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union') block.types.set(item.name, { kind: 'adt', item, module: block });
     else if (item.kind === 'type') block.types.set(item.name, { kind: 'alias', item, module: block });
     else if (item.kind === 'trait') block.types.set(item.name, { kind: 'trait', item, module: block });
+    else if (item.kind === 'const') block.consts.set(item.name, item);
     else if (item.kind === 'use') {
       for (const tree of item.trees) {
         if (tree.kind === 'glob') block.globs.push(tree.path);
@@ -297,6 +310,17 @@ export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
     }
   }
   return block;
+}
+
+/** How type names print in this crate (rustc's trimmed paths): a name is trimmed only when unique. */
+export function crateTypeNames(crate: Crate): TypeNames {
+  const local = new Map<string, number>();
+  for (const m of crate.modules) {
+    for (const [name, entry] of m.types) if (entry.module === m) local.set(name, (local.get(name) ?? 0) + 1);
+  }
+  return {
+    isAmbiguous: (name) => crate.globUsedNames.has(name) || (local.get(name) ?? 0) + stdTypeCount(name) > 1,
+  };
 }
 
 /** `macro_rules!` definitions visible from a module: its own, then its ancestors', then the crate's. */

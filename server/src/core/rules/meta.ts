@@ -2,7 +2,7 @@ import type { BoundaryVisitor } from '../boundary';
 import type { Reason } from '../ffi';
 import type { Finding } from '../findings';
 import type { Crate } from '../workspace';
-import type { Ty } from '../types';
+import type { Ty, TypeNames } from '../types';
 
 /**
  * What every rule declares about itself. The README's rule table, hover text and the diagnostics'
@@ -48,5 +48,7 @@ export interface BeyondRuleMeta extends RuleMeta {
 export interface BeyondContext {
   crate: Crate;
   safeTypes: Set<string>;
+  /** How type names print in this crate. */
+  names: TypeNames;
   report(finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> & Partial<Pick<Finding, 'related' | 'chain' | 'typeName'>>): void;
 }

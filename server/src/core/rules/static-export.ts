@@ -21,7 +21,7 @@ export const staticExport: BeyondRuleMeta = {
       if (item.kind !== 'static' || !item.type || !exportAttribute(item.attrs)) return;
       const verdict = checkBoundaryType(resolveType(item.type, w.types), 'definition', 'static');
       if (verdict.kind === 'safe') return;
-      const typeName = displayTy(verdict.ty);
+      const typeName = displayTy(verdict.ty, ctx.names);
       ctx.report({
         rule: 'static-export',
         message: `exported static \`${item.name}\` has type \`${typeName}\`, which is not FFI-safe: ${REASON_TEXT[verdict.reason].note}. C code that links to the symbol reads it with a C type, and rustc does not check exported statics. Give it a C type (a raw pointer, a C integer, a \`#[repr(C)]\` struct).`,

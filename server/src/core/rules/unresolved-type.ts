@@ -11,11 +11,11 @@ function reportUnknowns(ctx: BeyondContext, symbol: string, checked: CheckedType
       seen.add(u.text);
       ctx.report({
         rule: 'unresolved-type',
-        message: `\`${displayTy(u)}\` in the signature of \`${symbol}\` cannot be checked: ${u.why}. Its layout decides whether this boundary is sound; if it is a C-compatible type, add it to the \`safeTypes\` setting.`,
+        message: `\`${displayTy(u, ctx.names)}\` in the signature of \`${symbol}\` cannot be checked: ${u.why}. Its layout decides whether this boundary is sound; if it is a C-compatible type, add it to the \`safeTypes\` setting.`,
         rustcLint: null,
         origin: c.expr.origin,
         symbol,
-        typeName: displayTy(u),
+        typeName: displayTy(u, ctx.names),
       });
     }
   }
