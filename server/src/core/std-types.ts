@@ -1,3 +1,4 @@
+import STD_TYPE_NAMES from './std-type-names.json';
 import type { StdAdt, Ty } from './types';
 
 /**
@@ -218,9 +219,9 @@ for (const d of defs) {
   byName.set(d.name, list);
 }
 
-/** How many std types we model carry this bare name (prelude names count once). */
+/** How many distinct public std types (and traits) carry this bare name, from rust-docs 1.95. */
 export function stdTypeCount(name: string): number {
-  return byName.get(name)?.length ?? 0;
+  return (STD_TYPE_NAMES.names as Record<string, number>)[name] ?? 0;
 }
 
 /** Crate names that mean the standard library. */
