@@ -1,0 +1,227 @@
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../server/src/cli';
+
+/** The `ffi-guard` command line contract (../shared/CLI.md): JSON shape, exit codes, what is read. */
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BIN = path.join(REPO, 'bin', 'ffi-guard.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(args: string[], cwd = REPO): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, cwd, (s) => (stdout += s), (s) => (stderr += s));
+  return { code, stdout, stderr };
+}
+
+interface JsonOutput {
+  version: number;
+  tool: { name: string; version: string };
+  filesScanned: number;
+  diagnostics: {
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    rule: string;
+    severity: string;
+    message: string;
+    rustcLint: string | null;
+    symbol: string | null;
+    fixes: string[];
+  }[];
+  skipped: { file: string; reason: string }[];
+}
+
+function tempTree(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    const full = path.join(dir, name);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, content);
+  }
+  return dir;
+}
+
+describe('cli: ffi-guard check', function () {
+  this.timeout(60_000);
+
+  it('prints the contract JSON for the example crate', async () => {
+    const r = await run(['check', 'examples/ffi-demo', '--format', 'json']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as JsonOutput;
+    assert.strictEqual(out.version, 1);
+    assert.strictEqual(out.tool.name, 'ffi-guard');
+    assert.match(out.tool.version, /^\d+\.\d+\.\d+/);
+    assert.strictEqual(out.filesScanned, 4);
+    assert.deepStrictEqual(out.skipped, []);
+    const str = out.diagnostics.find((d) => d.rule === 'str-type');
+    assert.ok(str, 'the &str parameter of kv_get is reported');
+    assert.deepStrictEqual(
+      { file: str.file, line: str.line, column: str.column, endLine: str.endLine, endColumn: str.endColumn, rustcLint: str.rustcLint, symbol: str.symbol, severity: str.severity },
+      { file: 'examples/ffi-demo/src/lib.rs', line: 60, column: 46, endLine: 60, endColumn: 50, rustcLint: 'improper_ctypes_definitions', symbol: 'kv_get', severity: 'warning' },
+    );
+    for (const d of out.diagnostics) {
+      assert.ok(!d.file.includes('\\') && !path.isAbsolute(d.file), `relative path with / separators: ${d.file}`);
+      assert.ok(d.message.length > 40, 'messages explain the finding');
+      assert.ok(Array.isArray(d.fixes));
+    }
+    const rules = out.diagnostics.map((d) => d.rule).sort();
+    assert.deepStrictEqual(rules, ['option-no-niche', 'rust-abi-export', 'rust-fn-pointer', 'slice-type', 'std-type', 'std-type', 'str-type', 'unspecified-layout']);
+    const abi = out.diagnostics.find((d) => d.rule === 'rust-abi-export')!;
+    assert.strictEqual(abi.rustcLint, 'clippy::no_mangle_with_rust_abi');
+  });
+
+  it('exits 1 on warnings with --deny warnings, 0 without', async () => {
+    assert.strictEqual((await run(['check', 'examples/ffi-demo'])).code, 0);
+    assert.strictEqual((await run(['check', 'examples/ffi-demo', '--deny', 'warnings'])).code, 1);
+  });
+
+  it('prints text as file:line:column: severity[rule]: message, with a summary', async () => {
+    const r = await run(['check', 'examples/ffi-demo']);
+    assert.match(r.stdout, /^examples\/ffi-demo\/src\/lib\.rs:60:46: warning\[str-type\]: `extern` fn `kv_get` uses type `str`/m);
+    assert.match(r.stdout, /8 warnings in 4 files\n$/);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    assert.strictEqual((await run([])).code, 2);
+    assert.strictEqual((await run(['frobnicate'])).code, 2);
+    assert.strictEqual((await run(['check', '--format', 'xml'])).code, 2);
+    assert.strictEqual((await run(['check', '--deny', 'everything'])).code, 2);
+    const missing = await run(['check', 'no/such/dir']);
+    assert.strictEqual(missing.code, 2);
+    assert.match(missing.stderr, /nothing could be read/);
+  });
+
+  it('lists binary, oversized and non-UTF-8 files as skipped and checks the rest', async () => {
+    const dir = tempTree({
+      'good.rs': 'pub extern "C" fn f(s: &str) {}\n',
+      'binary.rs': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
+      'latin1.rs': Buffer.from([0x2f, 0x2f, 0x20, 0xe9, 0x0a]),
+      'big.rs': `// ${'x'.repeat(5000)}\npub extern "C" fn g(c: char) {}\n`,
+      'ffi-guard.toml': 'maxFileSize = 4096\n',
+    });
+    const r = await run(['check', '.', '--format', 'json'], dir);
+    const out = JSON.parse(r.stdout) as JsonOutput;
+    assert.strictEqual(r.code, 0);
+    assert.strictEqual(out.filesScanned, 1);
+    assert.deepStrictEqual(out.diagnostics.map((d) => `${d.file}:${d.rule}`), ['good.rs:str-type']);
+    const reasons = Object.fromEntries(out.skipped.map((s) => [s.file, s.reason]));
+    assert.match(reasons['binary.rs'], /binary/);
+    assert.match(reasons['latin1.rs'], /UTF-8/);
+    assert.match(reasons['big.rs'], /size limit \(4 KB\)/);
+  });
+
+  it('exits 2 when every file was skipped', async () => {
+    const dir = tempTree({ 'binary.rs': Buffer.from([0, 1, 2, 3]) });
+    const r = await run(['check', '.'], dir);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stdout, /binary\.rs: skipped: binary file/);
+  });
+
+  it('honours .gitignore and skips target/', async () => {
+    const dir = tempTree({
+      '.gitignore': 'generated/\n',
+      'src/lib.rs': 'pub extern "C" fn ok(x: u32) {}\n',
+      'generated/bad.rs': 'pub extern "C" fn bad(s: &str) {}\n',
+      'target/debug/build/out.rs': 'pub extern "C" fn bad(s: &str) {}\n',
+    });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    assert.strictEqual(out.filesScanned, 1);
+    assert.deepStrictEqual(out.diagnostics, []);
+  });
+
+  it('treats unrelated files as separate crates: a type never resolves to a namesake in another file', async () => {
+    const dir = tempTree({
+      'a.rs': '#[repr(C)] pub struct Point { x: f64 }\npub extern "C" fn a(p: Point) {}\n',
+      'b.rs': 'pub struct Point { x: f64 }\npub extern "C" fn b(p: Point) {}\n',
+      'c.rs': 'mod d;\npub extern "C" fn c(p: d::Inner) {}\n',
+      'd.rs': 'pub struct Inner(u8);\n',
+    });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    assert.deepStrictEqual(out.diagnostics.map((d) => `${d.file}:${d.line} ${d.symbol} ${d.rule}`).sort(), ['b.rs:2 b unspecified-layout', 'c.rs:2 c unspecified-layout']);
+    assert.strictEqual(out.filesScanned, 4);
+  });
+
+  it('reads crates from Cargo.toml: edition, lib path, workspace members', async () => {
+    const dir = tempTree({
+      'Cargo.toml': '[workspace]\nmembers = ["ffi"]\n',
+      'ffi/Cargo.toml': '[package]\nname = "ffi"\nversion = "0.1.0"\nedition = "2024"\n\n[lib]\npath = "src/api.rs"\n',
+      'ffi/src/api.rs': 'mod types;\n#[unsafe(no_mangle)]\npub extern "C" fn f(t: types::T) {}\n#[no_mangle]\npub extern "C" fn g() {}\n',
+      'ffi/src/types.rs': 'pub struct T;\n',
+      'ffi/src/stale.rs': 'pub extern "C" fn never_compiled(s: &str) {}\n',
+    });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const found = out.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`).sort();
+    assert.deepStrictEqual(found, ['ffi/src/api.rs:3 unspecified-layout', 'ffi/src/api.rs:4 edition-2024-unsafe']);
+  });
+
+  it('reports a broken Cargo.toml and still checks the files', async () => {
+    const dir = tempTree({ 'Cargo.toml': '[package\nname = "x"\n', 'src/lib.rs': 'pub extern "C" fn f(c: char) {}\n' });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    assert.ok(out.skipped.some((s) => s.file === 'Cargo.toml' && /could not be read/.test(s.reason)));
+    assert.deepStrictEqual(out.diagnostics.map((d) => d.rule), ['char-type']);
+  });
+
+  it('applies configuration: rule severities and off, from ffi-guard.toml, Cargo metadata and --config', async () => {
+    const dir = tempTree({
+      'Cargo.toml': '[package]\nname = "x"\nversion = "0.1.0"\nedition = "2021"\n\n[package.metadata.ffi-guard]\nrules = { char-type = "off" }\n',
+      'src/lib.rs': 'pub extern "C" fn f(c: char, s: &str) {}\n#[no_mangle]\npub fn g() {}\n',
+      'ffi-guard.toml': '[rules]\nstr-type = "error"\n',
+      'strict.toml': '[rules]\nrust-abi-export = "info"\n',
+    });
+    const base = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    assert.deepStrictEqual(base.diagnostics.map((d) => `${d.rule}:${d.severity}`), ['str-type:error', 'rust-abi-export:warning']);
+    const strict = await run(['check', '.', '--format', 'json', '--config', 'strict.toml'], dir);
+    assert.strictEqual(strict.code, 1, 'an error-severity finding fails the run');
+    assert.deepStrictEqual((JSON.parse(strict.stdout) as JsonOutput).diagnostics.map((d) => `${d.rule}:${d.severity}`), ['str-type:error', 'rust-abi-export:info']);
+  });
+
+  it('rejects a malformed configuration naming the file, line and key', async () => {
+    const dir = tempTree({ 'lib.rs': '', 'ffi-guard.toml': 'exclude = ["a"]\n[rules]\nno-such-rule = "error"\n' });
+    const r = await run(['check', '.'], dir);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /ffi-guard\.toml:3: `rules\.no-such-rule`: unknown rule id/);
+    const syntax = tempTree({ 'lib.rs': '', 'ffi-guard.toml': 'rules = {\n' });
+    const s = await run(['check', '.'], syntax);
+    assert.strictEqual(s.code, 2);
+    assert.match(s.stderr, /ffi-guard\.toml:\d+: /);
+  });
+
+  it('evaluates cfg for the host and the configured features', async () => {
+    const dir = tempTree({
+      'lib.rs': '#[cfg(windows)]\npub extern "C" fn w(s: &str) {}\n#[cfg(unix)]\npub extern "C" fn u(s: &str) {}\n#[cfg(feature = "x")]\npub extern "C" fn x(s: &str) {}\n',
+      'x.toml': 'features = ["x"]\n',
+    });
+    const plain = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    assert.deepStrictEqual(plain.diagnostics.map((d) => d.symbol), ['u']);
+    const withX = JSON.parse((await run(['check', '.', '--format', 'json', '--config', 'x.toml'], dir)).stdout) as JsonOutput;
+    assert.deepStrictEqual(withX.diagnostics.map((d) => d.symbol), ['u', 'x']);
+  });
+
+  it('counts columns in Unicode scalar values, as rustc does', async () => {
+    const dir = tempTree({ 'lib.rs': '/* 😀é */ pub extern "C" fn f(s: &str) {}\n' });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    // "/* 😀é */ " is 10 scalar values; `&str` starts at column 33.
+    assert.strictEqual(out.diagnostics[0].column, 33);
+    assert.strictEqual(out.diagnostics[0].endColumn, 37);
+  });
+
+  it('runs as the `ffi-guard` bin', async () => {
+    const r = await new Promise<Run>((resolve) => {
+      execFile(process.execPath, [BIN, 'check', 'examples/ffi-demo', '--format', 'json'], { cwd: REPO }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
+    });
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.strictEqual((JSON.parse(r.stdout) as JsonOutput).diagnostics.length, 8);
+  });
+});
