@@ -1,20 +1,18 @@
-import { walkCrate } from './boundary';
+import type { BoundaryVisitor } from './boundary';
 import type { Finding } from './findings';
 import { RULES } from './rules';
 import type { BeyondRuleMeta } from './rules/meta';
 import type { TypeNames } from './types';
 import type { Crate } from './workspace';
 
-/** Run every rule beyond rustc over a crate, appending its findings. */
-export function checkBeyondRules(crate: Crate, out: Finding[], safeTypes: Set<string>, names: TypeNames): void {
-  for (const rule of RULES) {
-    if (rule.family !== 'beyond') continue;
-    const visitor = (rule as BeyondRuleMeta).check({
+/** The visitors of every rule beyond rustc for one crate; their findings are appended to `out`. */
+export function beyondRuleVisitors(crate: Crate, out: Finding[], safeTypes: Set<string>, names: TypeNames): BoundaryVisitor[] {
+  return RULES.filter((rule): rule is BeyondRuleMeta => rule.family === 'beyond').map((rule) =>
+    rule.check({
       crate,
       safeTypes,
       names,
       report: (f) => out.push({ severity: rule.defaultSeverity, fixes: [], related: [], chain: [], typeName: null, ...f }),
-    });
-    walkCrate(crate, visitor, safeTypes);
-  }
+    }),
+  );
 }

@@ -13,8 +13,24 @@ export interface CheckedType {
   verdict: FfiVerdict;
 }
 
+// Several rules look at the same signatures in one walk: check each item once.
+const memo = new WeakMap<object, CheckedType[]>();
+
+function memoised(item: object, compute: () => CheckedType[]): CheckedType[] {
+  let result = memo.get(item);
+  if (!result) {
+    result = compute();
+    memo.set(item, result);
+  }
+  return result;
+}
+
 /** The fully checked types of a C-ABI function definition (parameters, then the return type). */
 export function checkedTypesOfFn(fn: FnItem, ctx: WalkContext): CheckedType[] {
+  return memoised(fn, () => computeFnTypes(fn, ctx));
+}
+
+function computeFnTypes(fn: FnItem, ctx: WalkContext): CheckedType[] {
   if (!fn.hasBody || isRustAbi(fn.abi) || isUnsupportedAbi(fn.abi)) return [];
   const out: CheckedType[] = [];
   for (const p of fn.params) out.push(checked(p.type, ctx, 'param', 'definition'));
@@ -24,6 +40,10 @@ export function checkedTypesOfFn(fn: FnItem, ctx: WalkContext): CheckedType[] {
 
 /** The fully checked types of an `extern` block item. */
 export function checkedTypesOfForeign(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): CheckedType[] {
+  return memoised(item, () => computeForeignTypes(item, block, ctx));
+}
+
+function computeForeignTypes(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): CheckedType[] {
   if (isRustAbi(block.abi) || isUnsupportedAbi(block.abi)) return [];
   if (item.kind === 'foreign-static') return item.type ? [checked(item.type, ctx, 'static', 'declaration')] : [];
   const out = item.params.map((p) => checked(p.type, ctx, 'param', 'declaration'));

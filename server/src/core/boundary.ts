@@ -31,6 +31,18 @@ export interface BoundaryVisitor {
   staticOrConst?(item: StaticItem, ctx: WalkContext): void;
 }
 
+/** One visitor that calls each of `visitors` in turn, so several checks share one walk. */
+export function combineVisitors(visitors: BoundaryVisitor[]): BoundaryVisitor {
+  const each = <K extends keyof BoundaryVisitor>(key: K): BoundaryVisitor[K] => {
+    const fns = visitors.map((v) => v[key]).filter((f): f is NonNullable<BoundaryVisitor[K]> => !!f);
+    if (!fns.length) return undefined;
+    return ((...args: unknown[]) => {
+      for (const f of fns) (f as (...a: unknown[]) => void)(...args);
+    }) as BoundaryVisitor[K];
+  };
+  return { fn: each('fn'), externBlock: each('externBlock'), foreignItem: each('foreignItem'), adt: each('adt'), typeAlias: each('typeAlias'), staticOrConst: each('staticOrConst') };
+}
+
 export function walkCrate(crate: Crate, visitor: BoundaryVisitor, safeTypes?: Set<string>): void {
   for (const module of crate.modules) {
     const scopes = moduleScopes(module);

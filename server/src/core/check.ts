@@ -1,4 +1,4 @@
-import { BoundaryVisitor, exportAttribute, isRustAbi, walkCrate, WalkContext } from './boundary';
+import { BoundaryVisitor, combineVisitors, exportAttribute, isRustAbi, walkCrate, WalkContext } from './boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign } from './boundary-types';
 import { CItemKind, checkBoundaryType, ChainStep, FfiVerdict, Position, REASON_TEXT } from './ffi';
 import { compareFindings, Finding } from './findings';
@@ -8,7 +8,7 @@ import { resolveType, TypeScope } from './resolve';
 import { parityRuleFor, ruleById, Severity } from './rules';
 import { displayTy, Ty, TypeNames } from './types';
 import { Crate, crateTypeNames } from './workspace';
-import { checkBeyondRules } from './beyond';
+import { beyondRuleVisitors } from './beyond';
 
 /**
  * The checker: every boundary site of a crate, the verdict for each type there, and the findings of
@@ -29,9 +29,8 @@ export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] 
   const safeTypes = new Set(options.safeTypes ?? []);
   const names = crateTypeNames(crate);
   const parity = new ParityChecker(options);
-  walkCrate(crate, parity.visitor(), safeTypes);
   const out: Finding[] = [];
-  checkBeyondRules(crate, out, safeTypes, names);
+  walkCrate(crate, combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]), safeTypes);
   // Type names are rendered last: which names are ambiguous depends on every path resolved.
   out.push(...parity.render(names));
   return applyRuleSettings(out, options.rules ?? {}).sort(compareFindings);

@@ -360,6 +360,8 @@ class Extractor {
 
   /** Items declared anywhere inside a body, but not inside items nested deeper. */
   nestedItems(body: Node): Item[] {
+    // Most bodies declare no items: a text test is far cheaper than walking the tree.
+    if (!ITEM_KEYWORDS.test(body.text)) return [];
     const found = body.descendantsOfType([...ITEM_TYPES]);
     const direct = found.filter((n) => {
       if (n.type === 'macro_invocation') return false;
@@ -394,8 +396,10 @@ class Extractor {
 
   private bodyFacts(body: Node): BodyFacts {
     const panics: BodyFacts['panics'] = [];
-    let catchesUnwind = false;
-    for (const n of body.descendantsOfType(['macro_invocation', 'call_expression', 'index_expression', 'identifier', 'field_identifier'])) {
+    const text = body.text;
+    const catchesUnwind = /\bcatch_unwind\b/.test(text);
+    if (catchesUnwind || !MAY_PANIC.test(text)) return { panics, catchesUnwind };
+    for (const n of body.descendantsOfType(['macro_invocation', 'call_expression', 'index_expression'])) {
       switch (n.type) {
         case 'macro_invocation': {
           const name = field(n, 'macro')?.text.split('::').pop() ?? '';
@@ -413,8 +417,6 @@ class Extractor {
         case 'index_expression':
           panics.push({ what: 'indexing', origin: this.origin(n) });
           break;
-        default:
-          if (n.text === 'catch_unwind') catchesUnwind = true;
       }
     }
     return { panics, catchesUnwind };
@@ -790,6 +792,11 @@ class Extractor {
     return out;
   }
 }
+
+/** A body without any of these words cannot declare an item. */
+const ITEM_KEYWORDS = /\b(fn|struct|enum|union|type|static|const|extern|impl|trait|mod|use|macro_rules)\b/;
+/** A body without any of these cannot obviously panic. */
+const MAY_PANIC = /unwrap|expect|\[|panic!|unreachable!|todo!|unimplemented!|assert/;
 
 const PANIC_MACROS = new Set(['panic', 'unreachable', 'todo', 'unimplemented', 'assert', 'assert_eq', 'assert_ne']);
 

@@ -10,17 +10,13 @@ export function originOf(file: string, node: Node): Origin {
   return { file, span: { start: node.startIndex, end: node.endIndex } };
 }
 
+// `children` fetches every child in one call into the WASM module; `child(i)` pays a call per child.
 export function childrenOf(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let i = 0; i < node.childCount; i++) {
-    const c = node.child(i);
-    if (c) out.push(c);
-  }
-  return out;
+  return node.children.filter((c): c is Node => c !== null);
 }
 
 export function namedChildrenOf(node: Node): Node[] {
-  return childrenOf(node).filter((c) => c.isNamed);
+  return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
 export function field(node: Node, name: string): Node | null {
