@@ -19,7 +19,12 @@ interface Run {
 async function run(args: string[], cwd = REPO): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, cwd, (s) => (stdout += s), (s) => (stderr += s));
+  const code = await main(
+    args,
+    cwd,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
   return { code, stdout, stderr };
 }
 
@@ -68,8 +73,26 @@ describe('cli: ffi-guard check', function () {
     const str = out.diagnostics.find((d) => d.rule === 'str-type');
     assert.ok(str, 'the &str parameter of kv_get is reported');
     assert.deepStrictEqual(
-      { file: str.file, line: str.line, column: str.column, endLine: str.endLine, endColumn: str.endColumn, rustcLint: str.rustcLint, symbol: str.symbol, severity: str.severity },
-      { file: 'examples/ffi-demo/src/lib.rs', line: 60, column: 46, endLine: 60, endColumn: 50, rustcLint: 'improper_ctypes_definitions', symbol: 'kv_get', severity: 'warning' },
+      {
+        file: str.file,
+        line: str.line,
+        column: str.column,
+        endLine: str.endLine,
+        endColumn: str.endColumn,
+        rustcLint: str.rustcLint,
+        symbol: str.symbol,
+        severity: str.severity,
+      },
+      {
+        file: 'examples/ffi-demo/src/lib.rs',
+        line: 60,
+        column: 46,
+        endLine: 60,
+        endColumn: 50,
+        rustcLint: 'improper_ctypes_definitions',
+        symbol: 'kv_get',
+        severity: 'warning',
+      },
     );
     for (const d of out.diagnostics) {
       assert.ok(!d.file.includes('\\') && !path.isAbsolute(d.file), `relative path with / separators: ${d.file}`);
@@ -77,7 +100,16 @@ describe('cli: ffi-guard check', function () {
       assert.ok(Array.isArray(d.fixes));
     }
     const rules = out.diagnostics.map((d) => d.rule).sort();
-    assert.deepStrictEqual(rules, ['option-no-niche', 'rust-abi-export', 'rust-fn-pointer', 'slice-type', 'std-type', 'std-type', 'str-type', 'unspecified-layout']);
+    assert.deepStrictEqual(rules, [
+      'option-no-niche',
+      'rust-abi-export',
+      'rust-fn-pointer',
+      'slice-type',
+      'std-type',
+      'std-type',
+      'str-type',
+      'unspecified-layout',
+    ]);
     const abi = out.diagnostics.find((d) => d.rule === 'rust-abi-export')!;
     assert.strictEqual(abi.rustcLint, 'clippy::no_mangle_with_rust_abi');
   });
@@ -115,7 +147,10 @@ describe('cli: ffi-guard check', function () {
     const out = JSON.parse(r.stdout) as JsonOutput;
     assert.strictEqual(r.code, 0);
     assert.strictEqual(out.filesScanned, 1);
-    assert.deepStrictEqual(out.diagnostics.map((d) => `${d.file}:${d.rule}`), ['good.rs:str-type']);
+    assert.deepStrictEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.rule}`),
+      ['good.rs:str-type'],
+    );
     const reasons = Object.fromEntries(out.skipped.map((s) => [s.file, s.reason]));
     assert.match(reasons['binary.rs'], /binary/);
     assert.match(reasons['latin1.rs'], /UTF-8/);
@@ -149,7 +184,10 @@ describe('cli: ffi-guard check', function () {
       'd.rs': 'pub struct Inner(u8);\n',
     });
     const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
-    assert.deepStrictEqual(out.diagnostics.map((d) => `${d.file}:${d.line} ${d.symbol} ${d.rule}`).sort(), ['b.rs:2 b unspecified-layout', 'c.rs:2 c unspecified-layout']);
+    assert.deepStrictEqual(out.diagnostics.map((d) => `${d.file}:${d.line} ${d.symbol} ${d.rule}`).sort(), [
+      'b.rs:2 b unspecified-layout',
+      'c.rs:2 c unspecified-layout',
+    ]);
     assert.strictEqual(out.filesScanned, 4);
   });
 
@@ -170,7 +208,10 @@ describe('cli: ffi-guard check', function () {
     const dir = tempTree({ 'Cargo.toml': '[package\nname = "x"\n', 'src/lib.rs': 'pub extern "C" fn f(c: char) {}\n' });
     const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
     assert.ok(out.skipped.some((s) => s.file === 'Cargo.toml' && /could not be read/.test(s.reason)));
-    assert.deepStrictEqual(out.diagnostics.map((d) => d.rule), ['char-type']);
+    assert.deepStrictEqual(
+      out.diagnostics.map((d) => d.rule),
+      ['char-type'],
+    );
   });
 
   it('applies configuration: rule severities and off, from ffi-guard.toml, Cargo metadata and --config', async () => {
@@ -181,10 +222,16 @@ describe('cli: ffi-guard check', function () {
       'strict.toml': '[rules]\nrust-abi-export = "info"\n',
     });
     const base = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
-    assert.deepStrictEqual(base.diagnostics.map((d) => `${d.rule}:${d.severity}`), ['str-type:error', 'rust-abi-export:warning']);
+    assert.deepStrictEqual(
+      base.diagnostics.map((d) => `${d.rule}:${d.severity}`),
+      ['str-type:error', 'rust-abi-export:warning'],
+    );
     const strict = await run(['check', '.', '--format', 'json', '--config', 'strict.toml'], dir);
     assert.strictEqual(strict.code, 1, 'an error-severity finding fails the run');
-    assert.deepStrictEqual((JSON.parse(strict.stdout) as JsonOutput).diagnostics.map((d) => `${d.rule}:${d.severity}`), ['str-type:error', 'rust-abi-export:info']);
+    assert.deepStrictEqual(
+      (JSON.parse(strict.stdout) as JsonOutput).diagnostics.map((d) => `${d.rule}:${d.severity}`),
+      ['str-type:error', 'rust-abi-export:info'],
+    );
   });
 
   it('rejects a malformed configuration naming the file, line and key', async () => {
@@ -200,13 +247,20 @@ describe('cli: ffi-guard check', function () {
 
   it('evaluates cfg for the host and the configured features', async () => {
     const dir = tempTree({
-      'lib.rs': '#[cfg(windows)]\npub extern "C" fn w(s: &str) {}\n#[cfg(unix)]\npub extern "C" fn u(s: &str) {}\n#[cfg(feature = "x")]\npub extern "C" fn x(s: &str) {}\n',
+      'lib.rs':
+        '#[cfg(windows)]\npub extern "C" fn w(s: &str) {}\n#[cfg(unix)]\npub extern "C" fn u(s: &str) {}\n#[cfg(feature = "x")]\npub extern "C" fn x(s: &str) {}\n',
       'x.toml': 'features = ["x"]\n',
     });
     const plain = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
-    assert.deepStrictEqual(plain.diagnostics.map((d) => d.symbol), ['u']);
+    assert.deepStrictEqual(
+      plain.diagnostics.map((d) => d.symbol),
+      ['u'],
+    );
     const withX = JSON.parse((await run(['check', '.', '--format', 'json', '--config', 'x.toml'], dir)).stdout) as JsonOutput;
-    assert.deepStrictEqual(withX.diagnostics.map((d) => d.symbol), ['u', 'x']);
+    assert.deepStrictEqual(
+      withX.diagnostics.map((d) => d.symbol),
+      ['u', 'x'],
+    );
   });
 
   it('counts columns in Unicode scalar values, as rustc does', async () => {
@@ -219,7 +273,9 @@ describe('cli: ffi-guard check', function () {
 
   it('runs as the `ffi-guard` bin', async () => {
     const r = await new Promise<Run>((resolve) => {
-      execFile(process.execPath, [BIN, 'check', 'examples/ffi-demo', '--format', 'json'], { cwd: REPO }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
+      execFile(process.execPath, [BIN, 'check', 'examples/ffi-demo', '--format', 'json'], { cwd: REPO }, (err, stdout, stderr) =>
+        resolve({ code: err ? (err.code as number) : 0, stdout, stderr }),
+      );
     });
     assert.strictEqual(r.code, 0, r.stderr);
     assert.strictEqual((JSON.parse(r.stdout) as JsonOutput).diagnostics.length, 8);

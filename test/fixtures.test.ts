@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { LineIndex } from '../server/src/core/positions';
 import { Expectation, readExpectations } from './harness/expectations';
@@ -40,14 +41,23 @@ function compare(c: FixtureCrate): string[] {
   const expected = [...c.crate.files].flatMap((f) => readExpectations(f));
   const indexes = new Map<string, LineIndex>();
   const only = rulesOf(c.directives);
-  const actual = c.findings.filter((f) => !only || only.has(f.rule)).map((f) => {
-    let index = indexes.get(f.origin.file);
-    if (!index) {
-      index = new LineIndex(c.crate.files.has(f.origin.file) ? require('fs').readFileSync(f.origin.file, 'utf8') : '');
-      indexes.set(f.origin.file, index);
-    }
-    return { file: f.origin.file, line: index.rustcPosition(f.origin.span.start).line, severity: f.severity, rule: f.rule, typeName: f.typeName, message: f.message };
-  });
+  const actual = c.findings
+    .filter((f) => !only || only.has(f.rule))
+    .map((f) => {
+      let index = indexes.get(f.origin.file);
+      if (!index) {
+        index = new LineIndex(c.crate.files.has(f.origin.file) ? fs.readFileSync(f.origin.file, 'utf8') : '');
+        indexes.set(f.origin.file, index);
+      }
+      return {
+        file: f.origin.file,
+        line: index.rustcPosition(f.origin.span.start).line,
+        severity: f.severity,
+        rule: f.rule,
+        typeName: f.typeName,
+        message: f.message,
+      };
+    });
   const problems: string[] = [];
   const unmatched = [...actual];
   for (const e of expected) {

@@ -20,7 +20,12 @@ PATH is a file or a directory (a crate, a Cargo workspace, or any folder); defau
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], cwd = process.cwd(), out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  cwd = process.cwd(),
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -149,8 +154,13 @@ function printText(result: ProjectResult, cwd: string, out: (s: string) => void)
   }
   for (const s of result.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
   const count = (sev: string): number => result.findings.filter((f) => f.severity === sev).length;
-  const parts = ['error', 'warning', 'info', 'hint'].map((s) => [s, count(s)] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
-  out(`${result.findings.length ? parts.join(', ') : 'no findings'} in ${result.filesScanned.length} file${result.filesScanned.length === 1 ? '' : 's'}${result.skipped.length ? `, ${result.skipped.length} skipped` : ''}\n`);
+  const parts = ['error', 'warning', 'info', 'hint']
+    .map((s) => [s, count(s)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
+  out(
+    `${result.findings.length ? parts.join(', ') : 'no findings'} in ${result.filesScanned.length} file${result.filesScanned.length === 1 ? '' : 's'}${result.skipped.length ? `, ${result.skipped.length} skipped` : ''}\n`,
+  );
 }
 
 if (require.main === module) {

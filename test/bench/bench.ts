@@ -22,7 +22,28 @@ function rng(seed: number): () => number {
   };
 }
 
-const PARAM_TYPES = ['u32', 'i64', '*const c_char', '&str', 'String', '&[u8]', 'Option<&Handle>', 'Option<u32>', 'char', 'Handle', 'Plain', '*mut Plain', 'Vec<u8>', 'Cb', 'f64', 'bool', 'Wrapper<u32>', 'Wrapper<String>', '(u8, u8)', 'Box<Handle>'];
+const PARAM_TYPES = [
+  'u32',
+  'i64',
+  '*const c_char',
+  '&str',
+  'String',
+  '&[u8]',
+  'Option<&Handle>',
+  'Option<u32>',
+  'char',
+  'Handle',
+  'Plain',
+  '*mut Plain',
+  'Vec<u8>',
+  'Cb',
+  'f64',
+  'bool',
+  'Wrapper<u32>',
+  'Wrapper<String>',
+  '(u8, u8)',
+  'Box<Handle>',
+];
 
 function generateCrate(dir: string, index: number, random: () => number): void {
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];

@@ -54,7 +54,10 @@ export function readDirectives(text: string): Directives {
       break;
     }
     const [, key, value] = m;
-    const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (key === 'edition') d.edition = value.trim();
     else if (key === 'features') d.features = list;
     else if (key === 'no-rustc') d.noRustc = value.trim() || 'does not compile';

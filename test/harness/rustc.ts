@@ -37,7 +37,12 @@ export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Dire
       const errors: string[] = [];
       for (const line of stderr.split('\n')) {
         if (!line.startsWith('{')) continue;
-        const d = JSON.parse(line) as { level: string; message: string; code: { code: string } | null; spans: { is_primary: boolean; file_name: string; line_start: number }[] };
+        const d = JSON.parse(line) as {
+          level: string;
+          message: string;
+          code: { code: string } | null;
+          spans: { is_primary: boolean; file_name: string; line_start: number }[];
+        };
         if (d.level === 'error') errors.push(d.message);
         const code = d.code?.code;
         if (!code || !ORACLE_LINTS.has(code)) continue;

@@ -40,7 +40,14 @@ export function combineVisitors(visitors: BoundaryVisitor[]): BoundaryVisitor {
       for (const f of fns) (f as (...a: unknown[]) => void)(...args);
     }) as BoundaryVisitor[K];
   };
-  return { fn: each('fn'), externBlock: each('externBlock'), foreignItem: each('foreignItem'), adt: each('adt'), typeAlias: each('typeAlias'), staticOrConst: each('staticOrConst') };
+  return {
+    fn: each('fn'),
+    externBlock: each('externBlock'),
+    foreignItem: each('foreignItem'),
+    adt: each('adt'),
+    typeAlias: each('typeAlias'),
+    staticOrConst: each('staticOrConst'),
+  };
 }
 
 export function walkCrate(crate: Crate, visitor: BoundaryVisitor, safeTypes?: Set<string>): void {
@@ -122,7 +129,24 @@ export function isRustAbi(abi: string | null): boolean {
 }
 
 /** ABIs that are a compile error on x86_64 Linux (E0570 / E0658): rustc emits no lint at all then. */
-const UNSUPPORTED_ON_HOST = new Set(['stdcall', 'stdcall-unwind', 'fastcall', 'fastcall-unwind', 'aapcs', 'aapcs-unwind', 'thiscall', 'thiscall-unwind', 'vectorcall', 'vectorcall-unwind', 'x86-interrupt', 'msp430-interrupt', 'riscv-interrupt-m', 'avr-interrupt', 'ptx-kernel', 'gpu-kernel']);
+const UNSUPPORTED_ON_HOST = new Set([
+  'stdcall',
+  'stdcall-unwind',
+  'fastcall',
+  'fastcall-unwind',
+  'aapcs',
+  'aapcs-unwind',
+  'thiscall',
+  'thiscall-unwind',
+  'vectorcall',
+  'vectorcall-unwind',
+  'x86-interrupt',
+  'msp430-interrupt',
+  'riscv-interrupt-m',
+  'avr-interrupt',
+  'ptx-kernel',
+  'gpu-kernel',
+]);
 
 export function isUnsupportedAbi(abi: string | null): boolean {
   return abi !== null && UNSUPPORTED_ON_HOST.has(abi);

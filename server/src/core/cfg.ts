@@ -33,13 +33,76 @@ interface TargetFacts {
 }
 
 const TARGETS: Record<string, TargetFacts> = {
-  'x86_64-unknown-linux-gnu': { arch: 'x86_64', os: 'linux', family: ['unix'], env: 'gnu', vendor: 'unknown', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
-  'aarch64-unknown-linux-gnu': { arch: 'aarch64', os: 'linux', family: ['unix'], env: 'gnu', vendor: 'unknown', pointerWidth: '64', endian: 'little', features: ['neon'] },
-  'i686-unknown-linux-gnu': { arch: 'x86', os: 'linux', family: ['unix'], env: 'gnu', vendor: 'unknown', pointerWidth: '32', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
-  'x86_64-pc-windows-msvc': { arch: 'x86_64', os: 'windows', family: ['windows'], env: 'msvc', vendor: 'pc', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
-  'x86_64-pc-windows-gnu': { arch: 'x86_64', os: 'windows', family: ['windows'], env: 'gnu', vendor: 'pc', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
-  'x86_64-apple-darwin': { arch: 'x86_64', os: 'macos', family: ['unix'], env: '', vendor: 'apple', pointerWidth: '64', endian: 'little', features: ['fxsr', 'sse', 'sse2'] },
-  'aarch64-apple-darwin': { arch: 'aarch64', os: 'macos', family: ['unix'], env: '', vendor: 'apple', pointerWidth: '64', endian: 'little', features: ['neon'] },
+  'x86_64-unknown-linux-gnu': {
+    arch: 'x86_64',
+    os: 'linux',
+    family: ['unix'],
+    env: 'gnu',
+    vendor: 'unknown',
+    pointerWidth: '64',
+    endian: 'little',
+    features: ['fxsr', 'sse', 'sse2'],
+  },
+  'aarch64-unknown-linux-gnu': {
+    arch: 'aarch64',
+    os: 'linux',
+    family: ['unix'],
+    env: 'gnu',
+    vendor: 'unknown',
+    pointerWidth: '64',
+    endian: 'little',
+    features: ['neon'],
+  },
+  'i686-unknown-linux-gnu': {
+    arch: 'x86',
+    os: 'linux',
+    family: ['unix'],
+    env: 'gnu',
+    vendor: 'unknown',
+    pointerWidth: '32',
+    endian: 'little',
+    features: ['fxsr', 'sse', 'sse2'],
+  },
+  'x86_64-pc-windows-msvc': {
+    arch: 'x86_64',
+    os: 'windows',
+    family: ['windows'],
+    env: 'msvc',
+    vendor: 'pc',
+    pointerWidth: '64',
+    endian: 'little',
+    features: ['fxsr', 'sse', 'sse2'],
+  },
+  'x86_64-pc-windows-gnu': {
+    arch: 'x86_64',
+    os: 'windows',
+    family: ['windows'],
+    env: 'gnu',
+    vendor: 'pc',
+    pointerWidth: '64',
+    endian: 'little',
+    features: ['fxsr', 'sse', 'sse2'],
+  },
+  'x86_64-apple-darwin': {
+    arch: 'x86_64',
+    os: 'macos',
+    family: ['unix'],
+    env: '',
+    vendor: 'apple',
+    pointerWidth: '64',
+    endian: 'little',
+    features: ['fxsr', 'sse', 'sse2'],
+  },
+  'aarch64-apple-darwin': {
+    arch: 'aarch64',
+    os: 'macos',
+    family: ['unix'],
+    env: '',
+    vendor: 'apple',
+    pointerWidth: '64',
+    endian: 'little',
+    features: ['neon'],
+  },
   'wasm32-unknown-unknown': { arch: 'wasm32', os: 'unknown', family: [], env: '', vendor: 'unknown', pointerWidth: '32', endian: 'little', features: [] },
 };
 
@@ -132,7 +195,12 @@ export function expandCfgAttr(attrs: Attribute[], env: CfgEnv): Attribute[] {
     }
     const [pred, ...rest] = splitTopLevel(a.args);
     if (!pred || !evalPredicate(pred, env)) continue;
-    out.push(...expandCfgAttr(rest.map((toks) => attributeFromTokens(toks, a)), env));
+    out.push(
+      ...expandCfgAttr(
+        rest.map((toks) => attributeFromTokens(toks, a)),
+        env,
+      ),
+    );
   }
   return out;
 }
@@ -152,7 +220,7 @@ function attributeFromTokens(tokens: Token[], from: Attribute): Attribute {
   }
   const group = rest[0]?.kind === 'group' ? rest[0] : null;
   const value = rest[0]?.text === '=' && rest[1] ? rest[1].text.replace(/^r?#*"|"#*$/g, '') : null;
-  return { name, unsafeWrapped, args: group ? group.children ?? [] : null, value, inner: from.inner, origin: from.origin };
+  return { name, unsafeWrapped, args: group ? (group.children ?? []) : null, value, inner: from.inner, origin: from.origin };
 }
 
 /** Whether `#[cfg(…)]` attributes (all of them) hold. */
@@ -195,9 +263,7 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
     case 'extern-block':
       return {
         ...item,
-        items: item.items
-          .map((i) => ({ ...i, attrs: expandCfgAttr(i.attrs, env) }))
-          .filter((i) => cfgHolds(i.attrs, env)),
+        items: item.items.map((i) => ({ ...i, attrs: expandCfgAttr(i.attrs, env) })).filter((i) => cfgHolds(i.attrs, env)),
       };
     case 'struct':
     case 'enum':

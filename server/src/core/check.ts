@@ -5,6 +5,7 @@ import { compareFindings, Finding } from './findings';
 import { isAllowed, lintLevel, LintScopes } from './lint-levels';
 import type { FnItem, Origin, TypeExpr } from './model';
 import { resolveType, TypeScope } from './resolve';
+import { applySuppressions } from './suppress';
 import { parityRuleFor, ruleById, Severity } from './rules';
 import { displayTy, Ty, TypeNames } from './types';
 import { Crate, crateTypeNames } from './workspace';
@@ -33,7 +34,7 @@ export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] 
   walkCrate(crate, combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]), safeTypes);
   // Type names are rendered last: which names are ambiguous depends on every path resolved.
   out.push(...parity.render(names));
-  return applyRuleSettings(out, options.rules ?? {}).sort(compareFindings);
+  return applySuppressions(applyRuleSettings(out, options.rules ?? {}), (f) => crate.textOf(f)).sort(compareFindings);
 }
 
 /** Drop rules set to `off` and apply severity overrides. */
@@ -72,7 +73,13 @@ class ParityChecker {
       foreignItem: (item, block, ctx) => {
         const base = { mode: 'declaration' as const, scopes: ctx.scopes, symbol: item.name, what: '`extern` block' };
         if (isRustAbi(block.abi)) {
-          if (item.kind === 'foreign-fn') this.fnPointersInSignature(item.params.map((p) => p.type), item.ret, ctx.types, base);
+          if (item.kind === 'foreign-fn')
+            this.fnPointersInSignature(
+              item.params.map((p) => p.type),
+              item.ret,
+              ctx.types,
+              base,
+            );
           return;
         }
         for (const c of checkedTypesOfForeign(item, block, ctx)) this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
@@ -80,14 +87,34 @@ class ParityChecker {
       adt: (item, ctx) => {
         const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
         for (const f of fields) {
-          this.fnPointersIn(f.type, ctx.types, { mode: 'definition', position: 'fnptr-in-item', scopes: [...ctx.scopes, f.attrs], symbol: item.name, what: '`extern` fn' });
+          this.fnPointersIn(f.type, ctx.types, {
+            mode: 'definition',
+            position: 'fnptr-in-item',
+            scopes: [...ctx.scopes, f.attrs],
+            symbol: item.name,
+            what: '`extern` fn',
+          });
         }
       },
       typeAlias: (item, ctx) => {
-        if (item.type) this.fnPointersIn(item.type, ctx.types, { mode: 'definition', position: 'fnptr-in-item', scopes: ctx.scopes, symbol: item.name, what: '`extern` fn' });
+        if (item.type)
+          this.fnPointersIn(item.type, ctx.types, {
+            mode: 'definition',
+            position: 'fnptr-in-item',
+            scopes: ctx.scopes,
+            symbol: item.name,
+            what: '`extern` fn',
+          });
       },
       staticOrConst: (item, ctx) => {
-        if (item.type) this.fnPointersIn(item.type, ctx.types, { mode: 'definition', position: 'fnptr-in-item', scopes: ctx.scopes, symbol: item.name, what: '`extern` fn' });
+        if (item.type)
+          this.fnPointersIn(item.type, ctx.types, {
+            mode: 'definition',
+            position: 'fnptr-in-item',
+            scopes: ctx.scopes,
+            symbol: item.name,
+            what: '`extern` fn',
+          });
       },
     };
   }

@@ -44,15 +44,16 @@ export interface ChainStep {
   field?: { origin: Origin; owner: string; name: string | null; ownerRepr: 'c' | 'transparent' | 'int' | 'none' };
 }
 
-export type FfiVerdict =
-  | { kind: 'safe'; unknowns: Ty[] }
-  | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[]; unknowns: Ty[] };
+export type FfiVerdict = { kind: 'safe'; unknowns: Ty[] } | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[]; unknowns: Ty[] };
 
 /** rustc's note and help for each reason, word for word. */
 export const REASON_TEXT: Record<Reason, { note: string; help: string | null }> = {
   'struct-layout': { note: 'this struct has unspecified layout', help: 'consider adding a `#[repr(C)]` or `#[repr(transparent)]` attribute to this struct' },
   'union-layout': { note: 'this union has unspecified layout', help: 'consider adding a `#[repr(C)]` or `#[repr(transparent)]` attribute to this union' },
-  'enum-repr': { note: 'enum has no representation hint', help: 'consider adding a `#[repr(C)]`, `#[repr(transparent)]`, or integer `#[repr(...)]` attribute to this enum' },
+  'enum-repr': {
+    note: 'enum has no representation hint',
+    help: 'consider adding a `#[repr(C)]`, `#[repr(transparent)]`, or integer `#[repr(...)]` attribute to this enum',
+  },
   'struct-fieldless': { note: 'this struct has no fields', help: 'consider adding a member to this struct' },
   'union-fieldless': { note: 'this union has no fields', help: 'consider adding a member to this union' },
   'struct-zst': { note: 'this struct contains only zero-sized fields', help: null },
@@ -227,7 +228,10 @@ class Visitor {
 }
 
 function fieldStep(owner: Ty, f: FieldTy): ChainStep {
-  const step: ChainStep = { label: f.name !== null ? `field \`${f.name}\` of \`${displayTy(owner)}\`` : `a field of \`${displayTy(owner)}\``, ty: displayTy(f.ty) };
+  const step: ChainStep = {
+    label: f.name !== null ? `field \`${f.name}\` of \`${displayTy(owner)}\`` : `a field of \`${displayTy(owner)}\``,
+    ty: displayTy(f.ty),
+  };
   if (f.origin && owner.k === 'adt' && owner.def.source === 'local') {
     const r = owner.def.repr;
     step.field = { origin: f.origin, owner: displayTy(owner), name: f.name, ownerRepr: r.c ? 'c' : r.transparent ? 'transparent' : r.int ? 'int' : 'none' };

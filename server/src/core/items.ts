@@ -236,7 +236,10 @@ class Extractor {
     };
   }
 
-  private base(node: Node, attrs: Attribute[]): { name: string; attrs: Attribute[]; visibility: Visibility; origin: Origin; nameOrigin: Origin; fromMacro?: boolean } {
+  private base(
+    node: Node,
+    attrs: Attribute[],
+  ): { name: string; attrs: Attribute[]; visibility: Visibility; origin: Origin; nameOrigin: Origin; fromMacro?: boolean } {
     const nameNode = field(node, 'name');
     const vis = firstChildOfType(node, 'visibility_modifier');
     let visibility: Visibility = 'private';
@@ -274,7 +277,12 @@ class Extractor {
       } else args = null;
     }
     const valueNode = field(attr, 'value');
-    const value = valueNode && (valueNode.type === 'string_literal' || valueNode.type === 'raw_string_literal') ? stringValue(valueNode) : valueNode ? valueNode.text : null;
+    const value =
+      valueNode && (valueNode.type === 'string_literal' || valueNode.type === 'raw_string_literal')
+        ? stringValue(valueNode)
+        : valueNode
+          ? valueNode.text
+          : null;
     return { name, unsafeWrapped, args, value, inner, origin: this.origin(node) };
   }
 
@@ -345,8 +353,7 @@ class Extractor {
         const byRef = !!firstChildOfType(c, '&');
         const type: TypeExpr = byRef ? { kind: 'ref', origin, mutable: !!firstChildOfType(c, 'mutable_specifier'), inner: selfType, lifetime: null } : selfType;
         params.push({ type, name: 'self', attrs });
-      }
-      else if (c.type === 'parameter') {
+      } else if (c.type === 'parameter') {
         const t = field(c, 'type');
         const pat = field(c, 'pattern');
         if (!t) continue;
@@ -657,7 +664,13 @@ class Extractor {
       case 'reference_type': {
         const inner = field(node, 'type');
         const lifetime = firstChildOfType(node, 'lifetime');
-        return { kind: 'ref', origin, mutable: !!firstChildOfType(node, 'mutable_specifier'), inner: inner ? this.type(inner) : this.hole(node), lifetime: lifetime ? lifetime.text : null };
+        return {
+          kind: 'ref',
+          origin,
+          mutable: !!firstChildOfType(node, 'mutable_specifier'),
+          inner: inner ? this.type(inner) : this.hole(node),
+          lifetime: lifetime ? lifetime.text : null,
+        };
       }
       case 'pointer_type': {
         const inner = field(node, 'type');

@@ -58,7 +58,8 @@ function lintNames(a: Attribute): string[] {
   };
   for (const t of a.args as Token[]) {
     if (t.text === ',') flush();
-    else if (t.text === '=') skip = true; // `reason = "…"`
+    else if (t.text === '=')
+      skip = true; // `reason = "…"`
     else if (t.kind !== 'group') current += t.text;
   }
   flush();

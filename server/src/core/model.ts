@@ -214,9 +214,7 @@ export interface ModItem extends ItemBase {
   innerAttrs: Attribute[];
 }
 
-export type UseTree =
-  | { kind: 'path'; path: string[]; alias: string | null }
-  | { kind: 'glob'; path: string[] };
+export type UseTree = { kind: 'path'; path: string[]; alias: string | null } | { kind: 'glob'; path: string[] };
 
 export interface UseItem extends ItemBase {
   kind: 'use';
@@ -261,18 +259,7 @@ export interface ExternCrateItem extends ItemBase {
 }
 
 export type Item =
-  | FnItem
-  | AdtItem
-  | TypeAliasItem
-  | StaticItem
-  | ExternBlockItem
-  | ModItem
-  | UseItem
-  | ImplItem
-  | TraitItem
-  | MacroRulesItem
-  | MacroCallItem
-  | ExternCrateItem;
+  FnItem | AdtItem | TypeAliasItem | StaticItem | ExternBlockItem | ModItem | UseItem | ImplItem | TraitItem | MacroRulesItem | MacroCallItem | ExternCrateItem;
 
 /** What one file holds, before `#[cfg]` is evaluated. */
 export interface FileItems {

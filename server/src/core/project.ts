@@ -90,7 +90,14 @@ export async function checkPaths(paths: string[], cwd: string, settings: Setting
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep + 'src' + path.sep)));
   for (const root of standaloneRoots(loose, cache)) {
-    const description: CrateDescription = { name: path.basename(root, '.rs').replace(/-/g, '_'), rootFile: root, edition: '2021', manifest: null, target: 'file', crateTypes: [] };
+    const description: CrateDescription = {
+      name: path.basename(root, '.rs').replace(/-/g, '_'),
+      rootFile: root,
+      edition: '2021',
+      manifest: null,
+      target: 'file',
+      crateTypes: [],
+    };
     const crate = loadCrate({ name: description.name, rootFile: root, edition: description.edition, cfg: cfgEnv }, cache);
     if (!crate) continue;
     crates.push({ crate, description });
@@ -135,11 +142,18 @@ function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known
     if (item.kind !== 'mod') continue;
     const pathAttr = item.attrs.find((a) => a.name === 'path' && a.value !== null)?.value;
     if (item.items) {
-      markModFiles(item.items, dirs.map((d) => path.join(d, pathAttr ?? item.name)), reached, known);
+      markModFiles(
+        item.items,
+        dirs.map((d) => path.join(d, pathAttr ?? item.name)),
+        reached,
+        known,
+      );
       continue;
     }
     for (const d of dirs) {
-      const candidates = pathAttr ? [path.resolve(d, pathAttr), path.resolve(path.dirname(d), pathAttr)] : [path.join(d, `${item.name}.rs`), path.join(d, item.name, 'mod.rs')];
+      const candidates = pathAttr
+        ? [path.resolve(d, pathAttr), path.resolve(path.dirname(d), pathAttr)]
+        : [path.join(d, `${item.name}.rs`), path.join(d, item.name, 'mod.rs')];
       for (const c of candidates) if (known.has(c)) reached.add(c);
     }
   }

@@ -176,7 +176,10 @@ export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
  */
 export function evalConstLength(text: string, module: ModuleScope, depth = 0): string | null {
   if (depth > 8) return null;
-  const tokens = text.replace(/[{}]/g, ' ').match(/\d[\d_]*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize)?|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*|<<|>>|[-+*/%()]|\S/g) ?? [];
+  const tokens =
+    text
+      .replace(/[{}]/g, ' ')
+      .match(/\d[\d_]*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize)?|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*|<<|>>|[-+*/%()]|\S/g) ?? [];
   const values: (number | string)[] = [];
   for (const tok of tokens) {
     if (/^\d/.test(tok)) values.push(Number(tok.replace(/_/g, '').replace(/[iu]\d+$|[iu]size$/, '')));
@@ -196,16 +199,27 @@ export function evalConstLength(text: string, module: ModuleScope, depth = 0): s
 /** Integer arithmetic over numbers and operator tokens, with Rust's precedence; null if malformed. */
 function evalArithmetic(tokens: (number | string)[]): number | null {
   let i = 0;
-  const levels: string[][] = [['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const levels: string[][] = [
+    ['<<', '>>'],
+    ['+', '-'],
+    ['*', '/', '%'],
+  ];
   const apply = (op: string, a: number, b: number): number => {
     switch (op) {
-      case '<<': return a * 2 ** b;
-      case '>>': return Math.floor(a / 2 ** b);
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/': return Math.trunc(a / b);
-      default: return a % b;
+      case '<<':
+        return a * 2 ** b;
+      case '>>':
+        return Math.floor(a / 2 ** b);
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return Math.trunc(a / b);
+      default:
+        return a % b;
     }
   };
   const binary = (level: number): number => {
@@ -399,7 +413,9 @@ function resolveUsePath(module: ModuleScope, names: string[], visiting: Set<stri
 }
 
 export function pathText(p: TypePath): string {
-  return (p.global ? '::' : '') + p.segments.map((s) => s.name + (s.args && s.args.types.length ? `<${s.args.types.map(typeText).join(', ')}>` : '')).join('::');
+  return (
+    (p.global ? '::' : '') + p.segments.map((s) => s.name + (s.args && s.args.types.length ? `<${s.args.types.map(typeText).join(', ')}>` : '')).join('::')
+  );
 }
 
 /** A written type as text, whitespace normalised. */

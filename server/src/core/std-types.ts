@@ -47,7 +47,14 @@ const UNSAFE_CELL = define({
   unsafeCell: true,
   fields: (a) => [arg(a, 0)],
 });
-const MANUALLY_DROP = define({ name: 'ManuallyDrop', path: 'std::mem::ManuallyDrop', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
+const MANUALLY_DROP = define({
+  name: 'ManuallyDrop',
+  path: 'std::mem::ManuallyDrop',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['T'],
+  fields: (a) => [arg(a, 0)],
+});
 const NON_NULL = define({
   name: 'NonNull',
   path: 'std::ptr::NonNull',
@@ -76,13 +83,28 @@ define({
   fields: (a) => [{ k: 'tuple', elems: [] }, adt(MANUALLY_DROP, [arg(a, 0)])],
 });
 define({ name: 'Cell', path: 'std::cell::Cell', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [adt(UNSAFE_CELL, [arg(a, 0)])] });
-define({ name: 'SyncUnsafeCell', path: 'std::cell::SyncUnsafeCell', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [adt(UNSAFE_CELL, [arg(a, 0)])] });
+define({
+  name: 'SyncUnsafeCell',
+  path: 'std::cell::SyncUnsafeCell',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['T'],
+  fields: (a) => [adt(UNSAFE_CELL, [arg(a, 0)])],
+});
 define({ name: 'Wrapping', path: 'std::num::Wrapping', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
 define({ name: 'Saturating', path: 'std::num::Saturating', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
 define({ name: 'Pin', path: 'std::pin::Pin', kind: 'struct', category: 'transparent', params: ['P'], fields: (a) => [arg(a, 0)] });
 define({ name: 'AssertUnwindSafe', path: 'std::panic::AssertUnwindSafe', kind: 'struct', category: 'plain-struct', params: ['T'] });
 define({ name: 'Ordering', display: 'std::cmp::Ordering', path: 'std::cmp::Ordering', kind: 'enum', category: 'repr-int', params: [] });
-define({ name: 'Ordering', display: 'std::sync::atomic::Ordering', path: 'std::sync::atomic::Ordering', kind: 'enum', category: 'plain-enum', params: [], variants: () => [[], [], [], [], []] });
+define({
+  name: 'Ordering',
+  display: 'std::sync::atomic::Ordering',
+  path: 'std::sync::atomic::Ordering',
+  kind: 'enum',
+  category: 'plain-enum',
+  params: [],
+  variants: () => [[], [], [], [], []],
+});
 define({ name: 'ErrorKind', path: 'std::io::ErrorKind', kind: 'enum', category: 'plain-enum', params: [], variants: () => [[], [], []] });
 define({ name: 'Reverse', path: 'std::cmp::Reverse', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
 define({ name: 'BorrowedFd', path: 'std::os::fd::BorrowedFd', kind: 'struct', category: 'transparent', params: [], fields: () => [prim('i32')] });
@@ -114,9 +136,33 @@ define({
 });
 
 // CStr, OsStr and Path are `repr(transparent)` over a slice: behind `*mut` rustc reaches the slice.
-export const CSTR = define({ name: 'CStr', path: 'std::ffi::CStr', kind: 'struct', category: 'cstr', params: [], sized: false, fields: () => [{ k: 'slice', inner: prim('i8') }] });
-define({ name: 'OsStr', path: 'std::ffi::OsStr', kind: 'struct', category: 'transparent', params: [], sized: false, fields: () => [{ k: 'slice', inner: prim('u8') }] });
-define({ name: 'Path', path: 'std::path::Path', kind: 'struct', category: 'transparent', params: [], sized: false, fields: () => [{ k: 'slice', inner: prim('u8') }] });
+export const CSTR = define({
+  name: 'CStr',
+  path: 'std::ffi::CStr',
+  kind: 'struct',
+  category: 'cstr',
+  params: [],
+  sized: false,
+  fields: () => [{ k: 'slice', inner: prim('i8') }],
+});
+define({
+  name: 'OsStr',
+  path: 'std::ffi::OsStr',
+  kind: 'struct',
+  category: 'transparent',
+  params: [],
+  sized: false,
+  fields: () => [{ k: 'slice', inner: prim('u8') }],
+});
+define({
+  name: 'Path',
+  path: 'std::path::Path',
+  kind: 'struct',
+  category: 'transparent',
+  params: [],
+  sized: false,
+  fields: () => [{ k: 'slice', inner: prim('u8') }],
+});
 define({ name: 'CString', path: 'std::ffi::CString', kind: 'struct', category: 'cstr', params: [] });
 
 const PLAIN_STRUCTS: [string, string, string[], boolean?][] = [
@@ -170,7 +216,14 @@ for (const [name, path, params] of [
 for (const [name, path, params, sized] of PLAIN_STRUCTS) {
   define({ name, path, kind: 'struct', category: 'plain-struct', params, sized: sized ?? true });
 }
-define({ name: 'Cow', path: 'std::borrow::Cow', kind: 'enum', category: 'plain-enum', params: ['B'], variants: () => [[{ k: 'unknown', text: 'B', why: 'Cow' }], [{ k: 'unknown', text: 'B', why: 'Cow' }]] });
+define({
+  name: 'Cow',
+  path: 'std::borrow::Cow',
+  kind: 'enum',
+  category: 'plain-enum',
+  params: ['B'],
+  variants: () => [[{ k: 'unknown', text: 'B', why: 'Cow' }], [{ k: 'unknown', text: 'B', why: 'Cow' }]],
+});
 const IO_ERROR = define({ name: 'Error', display: 'std::io::Error', path: 'std::io::Error', kind: 'struct', category: 'plain-struct', params: [] });
 const FMT_ERROR = define({ name: 'Error', display: 'std::fmt::Error', path: 'std::fmt::Error', kind: 'struct', category: 'plain-struct', params: [] });
 

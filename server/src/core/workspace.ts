@@ -75,6 +75,8 @@ export interface Crate {
   unexpandedMacros: { origin: Origin; name: string; why: string }[];
   /** Names resolved through a glob import somewhere in the crate (rustc prints those with paths). */
   globUsedNames: Set<string>;
+  /** The text of one of the crate's files. */
+  textOf(file: string): string | undefined;
 }
 
 export interface CrateSpec {
@@ -149,6 +151,7 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     missingModules: [],
     unexpandedMacros: [],
     globUsedNames: new Set(),
+    textOf: (file) => cache.peek(file)?.text,
   };
   const innerAttrs = expandCfgAttr(rootSource.items.innerAttrs, spec.cfg);
   crate.root = buildModule(crate, cache, {
@@ -255,7 +258,9 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache)
     });
     return;
   }
-  const candidates = pathAttr ? [path.resolve(parent.childDir, pathAttr)] : [path.join(parent.childDir, `${item.name}.rs`), path.join(parent.childDir, item.name, 'mod.rs')];
+  const candidates = pathAttr
+    ? [path.resolve(parent.childDir, pathAttr)]
+    : [path.join(parent.childDir, `${item.name}.rs`), path.join(parent.childDir, item.name, 'mod.rs')];
   for (const file of candidates) {
     if (crate.files.has(file)) return; // a cycle through #[path]
     const source = cache.get(file);

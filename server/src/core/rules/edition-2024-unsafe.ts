@@ -18,16 +18,18 @@ function checkAttrs(ctx: BeyondContext, attrs: Attribute[], symbol: string): voi
 }
 
 export const edition2024Unsafe: BeyondRuleMeta = {
-  id: "edition-2024-unsafe",
-  family: "beyond",
+  id: 'edition-2024-unsafe',
+  family: 'beyond',
   rustcLint: null,
-  defaultSeverity: "error",
-  summary: "Edition 2024 requires `unsafe(\u2026)` on export attributes and `unsafe extern` blocks.",
+  defaultSeverity: 'error',
+  summary: 'Edition 2024 requires `unsafe(\u2026)` on export attributes and `unsafe extern` blocks.',
   docs: {
-    whatItDoes: "In a crate with `edition = \"2024\"`, flags `#[no_mangle]` / `#[export_name]` written without `unsafe(\u2026)` and `extern` blocks written without `unsafe`.",
-    whyIsThisBad: "These are hard errors in edition 2024: exporting a symbol can clash with another and declaring foreign items asserts their signatures, both unchecked by the compiler.",
-    example: "#[no_mangle]\npub extern \"C\" fn f() {}\nextern \"C\" { fn g(); }",
-    useInstead: "#[unsafe(no_mangle)]\npub extern \"C\" fn f() {}\nunsafe extern \"C\" { fn g(); }",
+    whatItDoes:
+      'In a crate with `edition = "2024"`, flags `#[no_mangle]` / `#[export_name]` written without `unsafe(\u2026)` and `extern` blocks written without `unsafe`.',
+    whyIsThisBad:
+      'These are hard errors in edition 2024: exporting a symbol can clash with another and declaring foreign items asserts their signatures, both unchecked by the compiler.',
+    example: '#[no_mangle]\npub extern "C" fn f() {}\nextern "C" { fn g(); }',
+    useInstead: '#[unsafe(no_mangle)]\npub extern "C" fn f() {}\nunsafe extern "C" { fn g(); }',
   },
   check: (ctx) => {
     if (ctx.crate.edition !== '2024') return {};

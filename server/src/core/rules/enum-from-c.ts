@@ -24,16 +24,17 @@ function report(ctx: BeyondContext, expr: TypeExpr, name: string, symbol: string
 }
 
 export const enumFromC: BeyondRuleMeta = {
-  id: "enum-from-c",
-  family: "beyond",
+  id: 'enum-from-c',
+  family: 'beyond',
   rustcLint: null,
-  defaultSeverity: "warning",
-  summary: "A fieldless enum is received from C by value.",
+  defaultSeverity: 'warning',
+  summary: 'A fieldless enum is received from C by value.',
   docs: {
-    whatItDoes: "Flags a fieldless enum taken as a parameter of an exported function, or returned by an imported one.",
-    whyIsThisBad: "C can send any integer. A value that is not one of the enum's discriminants is undefined behaviour the moment Rust holds it, before any `match` can reject it.",
-    example: "#[repr(u8)]\npub enum Mode { Read = 1, Write = 2 }\npub extern \"C\" fn open(mode: Mode) {}",
-    useInstead: "pub extern \"C\" fn open(mode: u8) -> i32 {\n    let Ok(mode) = Mode::try_from(mode) else { return -1 };\n    0\n}",
+    whatItDoes: 'Flags a fieldless enum taken as a parameter of an exported function, or returned by an imported one.',
+    whyIsThisBad:
+      "C can send any integer. A value that is not one of the enum's discriminants is undefined behaviour the moment Rust holds it, before any `match` can reject it.",
+    example: '#[repr(u8)]\npub enum Mode { Read = 1, Write = 2 }\npub extern "C" fn open(mode: Mode) {}',
+    useInstead: 'pub extern "C" fn open(mode: u8) -> i32 {\n    let Ok(mode) = Mode::try_from(mode) else { return -1 };\n    0\n}',
   },
   check: (ctx) => ({
     fn: (fn, w) => {

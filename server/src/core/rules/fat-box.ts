@@ -3,16 +3,16 @@ import type { Reason } from '../ffi';
 import type { Ty } from '../types';
 
 export const fatBox: ParityRuleMeta = {
-  id: "fat-box",
-  family: "parity",
-  rustcLint: "improper_ctypes_definitions",
-  defaultSeverity: "warning",
-  summary: "`Box` of an unsized type crosses the boundary.",
+  id: 'fat-box',
+  family: 'parity',
+  rustcLint: 'improper_ctypes_definitions',
+  defaultSeverity: 'warning',
+  summary: '`Box` of an unsized type crosses the boundary.',
   docs: {
-    whatItDoes: "Flags `Box<str>`, `Box<[T]>` and `Box<dyn Trait>` in a C signature.",
-    whyIsThisBad: "A box of an unsized type is a fat pointer (address and length or vtable): it cannot be represented as a single C pointer.",
-    example: "pub extern \"C\" fn make() -> Box<[u8]> { vec![0; 16].into_boxed_slice() }",
-    useInstead: "pub extern \"C\" fn make(len: *mut usize) -> *mut u8 { /* leak a Box<[u8]>, return pointer and length */ todo!() }",
+    whatItDoes: 'Flags `Box<str>`, `Box<[T]>` and `Box<dyn Trait>` in a C signature.',
+    whyIsThisBad: 'A box of an unsized type is a fat pointer (address and length or vtable): it cannot be represented as a single C pointer.',
+    example: 'pub extern "C" fn make() -> Box<[u8]> { vec![0; 16].into_boxed_slice() }',
+    useInstead: 'pub extern "C" fn make(len: *mut usize) -> *mut u8 { /* leak a Box<[u8]>, return pointer and length */ todo!() }',
   },
   claims: (reason: Reason, _ty: Ty) => reason === 'box',
 };

@@ -27,16 +27,18 @@ function reportFields(ctx: BeyondContext, reported: Set<string>, symbol: string,
 }
 
 export const reprCField: BeyondRuleMeta = {
-  id: "repr-c-field",
-  family: "beyond",
+  id: 'repr-c-field',
+  family: 'beyond',
   rustcLint: null,
-  defaultSeverity: "warning",
-  summary: "A field breaks the C layout of a `#[repr(C)]` type used at the boundary.",
+  defaultSeverity: 'warning',
+  summary: 'A field breaks the C layout of a `#[repr(C)]` type used at the boundary.',
   docs: {
-    whatItDoes: "Points at the exact field of a `#[repr(C)]` / `#[repr(transparent)]` type (or one nested in it) whose type is not FFI-safe, with the path from the boundary type to it.",
-    whyIsThisBad: "`#[repr(C)]` fixes the order of the fields, not their own layout: one `String` field makes the whole struct unreadable from C. rustc reports it at the signature; this finding shows where to fix it.",
-    example: "#[repr(C)]\npub struct Person { name: String, age: u32 }",
-    useInstead: "#[repr(C)]\npub struct Person { name: *const c_char, age: u32 }",
+    whatItDoes:
+      'Points at the exact field of a `#[repr(C)]` / `#[repr(transparent)]` type (or one nested in it) whose type is not FFI-safe, with the path from the boundary type to it.',
+    whyIsThisBad:
+      '`#[repr(C)]` fixes the order of the fields, not their own layout: one `String` field makes the whole struct unreadable from C. rustc reports it at the signature; this finding shows where to fix it.',
+    example: '#[repr(C)]\npub struct Person { name: String, age: u32 }',
+    useInstead: '#[repr(C)]\npub struct Person { name: *const c_char, age: u32 }',
   },
   check: (ctx) => {
     const reported = new Set<string>();

@@ -3,16 +3,18 @@ import { exportAttribute } from '../boundary';
 import { isAllowed } from '../lint-levels';
 
 export const rustAbiExport: BeyondRuleMeta = {
-  id: "rust-abi-export",
-  family: "beyond",
-  rustcLint: "clippy::no_mangle_with_rust_abi",
-  defaultSeverity: "warning",
-  summary: "An exported symbol uses the Rust calling convention.",
+  id: 'rust-abi-export',
+  family: 'beyond',
+  rustcLint: 'clippy::no_mangle_with_rust_abi',
+  defaultSeverity: 'warning',
+  summary: 'An exported symbol uses the Rust calling convention.',
   docs: {
-    whatItDoes: "Flags `#[no_mangle]` / `#[export_name]` on a function without `extern \"C\"` (the default Rust ABI). An explicit `extern \"Rust\"` is a deliberate choice and is not flagged.",
-    whyIsThisBad: "The symbol is visible to C, but its calling convention is Rust's, which is unstable: a C caller passes arguments in the wrong places. rustc says nothing; clippy's pedantic `no_mangle_with_rust_abi` covers `#[no_mangle]` only.",
-    example: "#[no_mangle]\npub fn add(a: i32, b: i32) -> i32 { a + b }",
-    useInstead: "#[no_mangle]\npub extern \"C\" fn add(a: i32, b: i32) -> i32 { a + b }",
+    whatItDoes:
+      'Flags `#[no_mangle]` / `#[export_name]` on a function without `extern "C"` (the default Rust ABI). An explicit `extern "Rust"` is a deliberate choice and is not flagged.',
+    whyIsThisBad:
+      "The symbol is visible to C, but its calling convention is Rust's, which is unstable: a C caller passes arguments in the wrong places. rustc says nothing; clippy's pedantic `no_mangle_with_rust_abi` covers `#[no_mangle]` only.",
+    example: '#[no_mangle]\npub fn add(a: i32, b: i32) -> i32 { a + b }',
+    useInstead: '#[no_mangle]\npub extern "C" fn add(a: i32, b: i32) -> i32 { a + b }',
   },
   check: (ctx) => ({
     fn: (fn, w) => {
@@ -23,7 +25,9 @@ export const rustAbiExport: BeyondRuleMeta = {
       // clippy makes the same finding for `#[no_mangle]` on free functions written by hand.
       const noMangle = fn.attrs.find((a) => a.name === 'no_mangle');
       const clippyAgrees = !!noMangle && w.container === 'free' && !fn.fromMacro;
-      const written = attr.unsafeWrapped ? `#[unsafe(${attr.name}${attr.value !== null ? ' = …' : ''})]` : `#[${attr.name}${attr.value !== null ? ' = …' : ''}]`;
+      const written = attr.unsafeWrapped
+        ? `#[unsafe(${attr.name}${attr.value !== null ? ' = …' : ''})]`
+        : `#[${attr.name}${attr.value !== null ? ' = …' : ''}]`;
       ctx.report({
         rule: 'rust-abi-export',
         message: `\`${written}\` exports \`${fn.name}\` with the default Rust ABI: the symbol is visible to C, but Rust's calling convention is unstable, so a C caller passes arguments where Rust does not read them. Add \`extern "C"\` (or write \`extern "Rust"\` if only Rust code links to it).`,

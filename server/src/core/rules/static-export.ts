@@ -5,16 +5,17 @@ import { resolveType } from '../resolve';
 import { displayTy } from '../types';
 
 export const staticExport: BeyondRuleMeta = {
-  id: "static-export",
-  family: "beyond",
+  id: 'static-export',
+  family: 'beyond',
   rustcLint: null,
-  defaultSeverity: "warning",
-  summary: "An exported `static` has a type that is not FFI-safe.",
+  defaultSeverity: 'warning',
+  summary: 'An exported `static` has a type that is not FFI-safe.',
   docs: {
-    whatItDoes: "Flags a `#[no_mangle]` / `#[export_name]` static whose type C cannot read.",
-    whyIsThisBad: "C code links to the symbol and reads it with a C type; rustc does not check exported statics at all, so a `static NAME: &str` silently hands C a fat pointer.",
-    example: "#[no_mangle]\npub static VERSION: &str = \"1.0\";",
-    useInstead: "#[no_mangle]\npub static VERSION: &std::ffi::CStr = c\"1.0\"; // still fat: prefer\n#[no_mangle]\npub static VERSION_PTR: [u8; 4] = *b\"1.0\\0\";",
+    whatItDoes: 'Flags a `#[no_mangle]` / `#[export_name]` static whose type C cannot read.',
+    whyIsThisBad:
+      'C code links to the symbol and reads it with a C type; rustc does not check exported statics at all, so a `static NAME: &str` silently hands C a fat pointer.',
+    example: '#[no_mangle]\npub static VERSION: &str = "1.0";',
+    useInstead: '#[no_mangle]\npub static VERSION: &std::ffi::CStr = c"1.0"; // still fat: prefer\n#[no_mangle]\npub static VERSION_PTR: [u8; 4] = *b"1.0\\0";',
   },
   check: (ctx) => ({
     staticOrConst: (item, w) => {

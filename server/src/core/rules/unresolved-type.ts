@@ -22,16 +22,17 @@ function reportUnknowns(ctx: BeyondContext, symbol: string, checked: CheckedType
 }
 
 export const unresolvedType: BeyondRuleMeta = {
-  id: "unresolved-type",
-  family: "beyond",
+  id: 'unresolved-type',
+  family: 'beyond',
   rustcLint: null,
-  defaultSeverity: "hint",
-  summary: "A boundary type is defined outside the workspace and not known to be C-compatible.",
+  defaultSeverity: 'hint',
+  summary: 'A boundary type is defined outside the workspace and not known to be C-compatible.',
   docs: {
-    whatItDoes: "Flags a type in a C signature that we cannot see the definition of (another crate, a macro we cannot expand).",
-    whyIsThisBad: "Its layout decides whether the boundary is sound, and we cannot check it. Declare it FFI-safe in the `safeTypes` setting once you have checked it.",
-    example: "pub extern \"C\" fn f(h: other_crate::Handle) {}",
-    useInstead: "# ffi-guard.toml\nsafeTypes = [\"other_crate::Handle\"]",
+    whatItDoes: 'Flags a type in a C signature that we cannot see the definition of (another crate, a macro we cannot expand).',
+    whyIsThisBad:
+      'Its layout decides whether the boundary is sound, and we cannot check it. Declare it FFI-safe in the `safeTypes` setting once you have checked it.',
+    example: 'pub extern "C" fn f(h: other_crate::Handle) {}',
+    useInstead: '# ffi-guard.toml\nsafeTypes = ["other_crate::Handle"]',
   },
   check: (ctx) => ({
     fn: (fn, w) => reportUnknowns(ctx, fn.name, checkedTypesOfFn(fn, w)),

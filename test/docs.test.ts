@@ -1,0 +1,20 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { RULES } from '../server/src/core/rules';
+import { README, renderReadme } from './tools/update-readme';
+
+describe('docs', () => {
+  it('README.md carries the rule table and sections generated from the rules (run `npm run docs`)', () => {
+    const text = fs.readFileSync(README, 'utf8');
+    assert.strictEqual(text, renderReadme(text), 'README.md is out of date: run `npm run docs`');
+  });
+
+  it('every rule documents the four sections and has a unique id', () => {
+    const ids = new Set<string>();
+    for (const r of RULES) {
+      assert.ok(!ids.has(r.id), `duplicate rule id ${r.id}`);
+      ids.add(r.id);
+      for (const [k, v] of Object.entries(r.docs)) assert.ok(v.trim().length > 10, `${r.id}: ${k} is empty`);
+    }
+  });
+});
