@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
 
@@ -11,16 +12,26 @@ import { Language, Parser, Tree } from 'web-tree-sitter';
 
 let parserPromise: Promise<Parser> | null = null;
 
-/** Directory holding `tree-sitter-rust.wasm`; overridable for bundles. */
+/**
+ * Where `tree-sitter-rust.wasm` is: `FFI_GUARD_GRAMMAR`, beside the running script (the bundled
+ * extension ships it in `dist/`), or the repository's `grammars/` (running from `out/`).
+ */
 export function grammarPath(): string {
-  return process.env.FFI_GUARD_GRAMMAR ?? path.resolve(__dirname, '..', '..', '..', '..', 'grammars', 'tree-sitter-rust.wasm');
+  const candidates = [
+    process.env.FFI_GUARD_GRAMMAR,
+    path.join(__dirname, 'tree-sitter-rust.wasm'),
+    path.resolve(__dirname, '..', '..', '..', '..', 'grammars', 'tree-sitter-rust.wasm'),
+  ];
+  return candidates.find((c): c is string => !!c && fs.existsSync(c)) ?? path.resolve(__dirname, 'tree-sitter-rust.wasm');
 }
 
 /** The shared parser, created once. */
 export function loadParser(): Promise<Parser> {
   if (!parserPromise) {
     parserPromise = (async () => {
-      await Parser.init();
+      // A bundle ships web-tree-sitter's own .wasm beside itself; otherwise the package finds it.
+      const runtime = path.join(__dirname, 'web-tree-sitter.wasm');
+      await Parser.init(fs.existsSync(runtime) ? { locateFile: () => runtime } : undefined);
       const language = await Language.load(grammarPath());
       const parser = new Parser();
       parser.setLanguage(language);
