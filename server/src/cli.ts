@@ -14,6 +14,7 @@ import { TOOL_VERSION } from './core/version';
 
 const USAGE = `usage:
   ffi-guard check [PATH…] [--format text|json] [--config FILE] [--deny warnings]
+  ffi-guard lsp --stdio                     the language server, for any LSP editor
   ffi-guard --version
 
 PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.`;
@@ -31,6 +32,8 @@ export async function main(
     switch (command) {
       case 'check':
         return await check(rest, cwd, out, err);
+      case 'lsp':
+        return lsp(rest);
       case '--version':
       case '-V':
         out(`ffi-guard ${TOOL_VERSION}\n`);
@@ -89,6 +92,17 @@ async function check(args: string[], cwd: string, out: (s: string) => void, err:
   else printText(result, cwd, out);
   const failing = result.findings.some((f) => f.severity === 'error' || (deny.includes('warnings') && f.severity === 'warning'));
   return failing ? 1 : 0;
+}
+
+/** `ffi-guard lsp --stdio`: serve LSP until the client says exit. The exit code is the server's. */
+function lsp(args: string[]): Promise<number> {
+  if (!args.includes('--stdio')) throw new UsageError('`ffi-guard lsp` needs --stdio');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startServer } = require('./server') as typeof import('./server');
+  startServer();
+  return new Promise<number>(() => {
+    // The connection ends the process on `exit`.
+  });
 }
 
 /** The directory whose `ffi-guard.toml` / `Cargo.toml` configure the run. */

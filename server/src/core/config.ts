@@ -123,9 +123,12 @@ function cargoMetadata(table: Record<string, unknown>): Record<string, unknown> 
   return null;
 }
 
-/** Load the settings that apply to a workspace root, strongest last. */
-export function loadSettings(root: string, configFile?: string): Settings {
-  let settings = defaultSettings();
+/**
+ * Load the settings that apply to a workspace root, strongest last. `base` is the weakest layer (the
+ * editor's settings in the language server; the defaults on the command line).
+ */
+export function loadSettings(root: string, configFile?: string, base: Settings = defaultSettings()): Settings {
+  let settings = base;
   const cargo = path.join(root, 'Cargo.toml');
   if (fs.existsSync(cargo)) {
     try {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfgEnv, makeCfgEnv } from './cfg';
 import { checkCrate } from './check';
-import { CrateDescription, discover } from './discover';
+import { CrateDescription, discover, Discovery } from './discover';
 import { compareFindings, Finding } from './findings';
 import type { Item } from './model';
 import { loadParser } from './parse';
@@ -24,7 +24,7 @@ export interface ProjectResult {
   /** Requested files that were read and checked. */
   filesScanned: string[];
   skipped: Skipped[];
-  crates: { crate: Crate; description: CrateDescription }[];
+  crates: LoadedCrate[];
   cache: SourceCache;
 }
 
@@ -32,7 +32,7 @@ export interface ProjectResult {
 export class DiskSource implements FileSource {
   readonly skipped = new Map<string, string>();
 
-  constructor(private readonly maxFileSize: number) {}
+  constructor(public maxFileSize: number) {}
 
   read(file: string): string | null {
     let size: number;
@@ -69,6 +69,56 @@ function formatSize(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
 }
 
+export interface LoadedCrate {
+  crate: Crate;
+  description: CrateDescription;
+}
+
+/**
+ * Build every crate a discovery describes: the Cargo targets, then one crate per standalone root among
+ * the files no target covers.
+ */
+export function loadCrates(found: Discovery, cache: SourceCache, settings: Settings): LoadedCrate[] {
+  const cfg: CfgEnv = makeCfgEnv({ features: settings.features, target: settings.target ?? undefined });
+  const crates: LoadedCrate[] = [];
+  const covered = new Set<string>();
+  const add = (description: CrateDescription): void => {
+    const crate = loadCrate({ name: description.name, rootFile: description.rootFile, edition: description.edition, cfg }, cache);
+    if (!crate) return;
+    crates.push({ crate, description });
+    for (const f of crate.files) covered.add(f);
+  };
+  for (const description of found.crates) add(description);
+  // Files under a Cargo package's src/ that no target reaches are part of the package that rustc
+  // never reads: not standalone crates either.
+  const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
+  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep + 'src' + path.sep)));
+  for (const root of standaloneRoots(loose, cache)) {
+    add({ name: path.basename(root, '.rs').replace(/-/g, '_'), rootFile: root, edition: '2021', manifest: null, target: 'file', crateTypes: [] });
+  }
+  return crates;
+}
+
+/**
+ * The findings of several crates for the files in `wanted`. A module file shared by two targets (lib
+ * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
+ * real (one per macro expansion, as rustc reports).
+ */
+export function checkCrates(crates: LoadedCrate[], settings: Settings, wanted: (file: string) => boolean): Finding[] {
+  const findings: Finding[] = [];
+  const firstCrate = new Map<string, string>();
+  for (const { crate } of crates) {
+    for (const f of checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes, checkPrivateExternFns: settings.checkPrivateExternFns })) {
+      if (!wanted(f.origin.file)) continue;
+      const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
+      const owner = firstCrate.get(key) ?? crate.rootFile;
+      firstCrate.set(key, owner);
+      if (owner === crate.rootFile) findings.push(f);
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
 /** Check everything under `paths` (files or directories), relative to `cwd`. */
 export async function checkPaths(paths: string[], cwd: string, settings: Settings): Promise<ProjectResult> {
   const parser = await loadParser();
@@ -76,49 +126,12 @@ export async function checkPaths(paths: string[], cwd: string, settings: Setting
   const cache = new SourceCache(parser, source);
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
-  const cfgEnv: CfgEnv = makeCfgEnv({ features: settings.features, target: settings.target ?? undefined });
-  const crates: ProjectResult['crates'] = [];
-  const covered = new Set<string>();
-  for (const description of found.crates) {
-    const crate = loadCrate({ name: description.name, rootFile: description.rootFile, edition: description.edition, cfg: cfgEnv }, cache);
-    if (!crate) continue;
-    crates.push({ crate, description });
-    for (const f of crate.files) covered.add(f);
-  }
-  // Files under a Cargo package that no target reaches are still part of the package: rustc never
-  // reads them, so neither do we (but they are not standalone crates either).
-  const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
-  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep + 'src' + path.sep)));
-  for (const root of standaloneRoots(loose, cache)) {
-    const description: CrateDescription = {
-      name: path.basename(root, '.rs').replace(/-/g, '_'),
-      rootFile: root,
-      edition: '2021',
-      manifest: null,
-      target: 'file',
-      crateTypes: [],
-    };
-    const crate = loadCrate({ name: description.name, rootFile: root, edition: description.edition, cfg: cfgEnv }, cache);
-    if (!crate) continue;
-    crates.push({ crate, description });
-    for (const f of crate.files) covered.add(f);
-  }
-  // A module file shared by two targets (lib and bin) yields its findings once per target: keep the
-  // first target's. Within one crate, repeats are real (one per macro expansion, as rustc reports).
-  const findings: Finding[] = [];
-  const firstCrate = new Map<string, string>();
-  for (const { crate } of crates) {
-    for (const f of checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes, checkPrivateExternFns: settings.checkPrivateExternFns })) {
-      if (!requested.has(f.origin.file)) continue;
-      const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
-      const owner = firstCrate.get(key) ?? crate.rootFile;
-      firstCrate.set(key, owner);
-      if (owner === crate.rootFile) findings.push(f);
-    }
-  }
+  const crates = loadCrates(found, cache, settings);
+  const covered = new Set(crates.flatMap((c) => [...c.crate.files]));
+  const findings = checkCrates(crates, settings, (f) => requested.has(f));
   const skipped: Skipped[] = [...found.skipped, ...[...source.skipped].filter(([f]) => requested.has(f)).map(([file, reason]) => ({ file, reason }))];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f));
-  return { findings: findings.sort(compareFindings), filesScanned, skipped, crates, cache };
+  return { findings, filesScanned, skipped, crates, cache };
 }
 
 /**

@@ -1,0 +1,178 @@
+import * as path from 'path';
+import type { Parser } from 'web-tree-sitter';
+import type { Settings } from './config';
+import { discover } from './discover';
+import { clearLayoutCache } from './ffi';
+import type { Finding } from './findings';
+import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
+import { applyChanges, TextChange } from './text-edits';
+import { FileSource, loadCrate, SourceCache } from './workspace';
+
+/**
+ * The analysis state of an editor session: the workspace's crates, the open documents over the disk,
+ * and the findings of every file. Text in, findings out; the language server is a thin adapter over
+ * this class. An edit re-parses the file incrementally and re-checks the crates that contain it, so a
+ * change in one file updates the findings of the others in the same crate.
+ */
+export class AnalysisHost {
+  private readonly open = new Map<string, string>();
+  private readonly disk: DiskSource;
+  private readonly cache: SourceCache;
+  private crates: LoadedCrate[] = [];
+  /** Findings per file, for every file of every crate. */
+  private readonly findings = new Map<string, Finding[]>();
+  private files = new Set<string>();
+
+  constructor(
+    parser: Parser,
+    private settings: Settings,
+    private roots: string[],
+  ) {
+    this.disk = new DiskSource(settings.maxFileSize);
+    const overlay: FileSource = { read: (f) => this.open.get(f) ?? this.disk.read(f) };
+    this.cache = new SourceCache(parser, overlay);
+  }
+
+  /** Files that were not read, and why (binary, too large, not UTF-8…). */
+  skipped(): Map<string, string> {
+    return this.disk.skipped;
+  }
+
+  /**
+   * Discover, parse and check every crate under the roots. `progress` is called as files are read and
+   * parsed (the bulk of the work). Returns the findings of every file, including files whose findings
+   * went away (as empty lists).
+   */
+  indexAll(progress?: (done: number, total: number) => void): Map<string, Finding[]> {
+    clearLayoutCache();
+    const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
+    this.files = new Set(found.files);
+    found.files.forEach((f, i) => {
+      this.cache.get(f);
+      progress?.(i + 1, found.files.length);
+    });
+    this.crates = loadCrates(found, this.cache, this.settings);
+    const before = new Set(this.findings.keys());
+    this.findings.clear();
+    this.store(this.crates);
+    for (const f of [...before, ...found.files]) if (!this.findings.has(f)) this.findings.set(f, []);
+    return new Map(this.findings);
+  }
+
+  /** A document opened or changed in the editor; returns the findings of every file that may have changed. */
+  update(file: string, text: string): Map<string, Finding[]> {
+    this.open.set(file, text);
+    return this.reparse(file, text);
+  }
+
+  /** Incremental changes to an open document (LSP `didChange`). */
+  change(file: string, changes: TextChange[]): Map<string, Finding[]> {
+    const old = this.open.get(file) ?? this.cache.peek(file)?.text ?? '';
+    const applied = applyChanges(old, changes);
+    this.open.set(file, applied.text);
+    const previous = this.cache.peek(file);
+    if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
+      for (const e of applied.edits) previous.parsed.tree.edit(e);
+      this.cache.set(file, applied.text, previous.parsed);
+      return this.recheckContaining(file);
+    }
+    return this.reparse(file, applied.text);
+  }
+
+  /** The text of a document as the analysis sees it. */
+  textOf(file: string): string | undefined {
+    return this.open.get(file) ?? this.cache.peek(file)?.text;
+  }
+
+  /** A document closed: the disk is the truth again. */
+  close(file: string): Map<string, Finding[]> {
+    this.open.delete(file);
+    this.cache.delete(file);
+    return this.recheckContaining(file);
+  }
+
+  /**
+   * Files changed, created or deleted on disk. Open documents keep their editor text. A new or removed
+   * `.rs` file or manifest can change which crates exist, so those rediscover the workspace.
+   */
+  filesChangedOnDisk(changes: { file: string; kind: 'created' | 'changed' | 'deleted' }[]): Map<string, Finding[]> {
+    const structural = changes.some((c) => c.kind !== 'changed' || !c.file.endsWith('.rs') || !this.files.has(c.file));
+    for (const c of changes) {
+      if (this.open.has(c.file)) continue;
+      this.cache.delete(c.file);
+      this.disk.skipped.delete(c.file);
+    }
+    if (structural) return this.indexAll();
+    const out = new Map<string, Finding[]>();
+    for (const c of changes) for (const [f, list] of this.recheckContaining(c.file)) out.set(f, list);
+    return out;
+  }
+
+  /** New settings: everything is checked again. */
+  setSettings(settings: Settings): Map<string, Finding[]> {
+    this.settings = settings;
+    this.disk.maxFileSize = settings.maxFileSize;
+    this.disk.skipped.clear();
+    for (const f of [...this.files]) if (!this.open.has(f)) this.cache.delete(f);
+    return this.indexAll();
+  }
+
+  setRoots(roots: string[]): Map<string, Finding[]> {
+    this.roots = roots;
+    return this.indexAll();
+  }
+
+  findingsFor(file: string): Finding[] {
+    return this.findings.get(file) ?? [];
+  }
+
+  /** The crates that contain a file (a module file can belong to a library and a binary). */
+  cratesOf(file: string): LoadedCrate[] {
+    return this.crates.filter((c) => c.crate.files.has(file));
+  }
+
+  private reparse(file: string, text: string): Map<string, Finding[]> {
+    this.cache.set(file, text, undefined);
+    return this.recheckContaining(file);
+  }
+
+  private recheckContaining(file: string): Map<string, Finding[]> {
+    clearLayoutCache();
+    const affected = this.crates.filter((c) => c.crate.files.has(file) || path.dirname(c.crate.rootFile) === path.dirname(file));
+    if (!affected.length && file.endsWith('.rs') && !this.files.has(file)) {
+      // A file outside every known crate (opened from elsewhere): check it as a crate of its own.
+      return this.indexAll();
+    }
+    const reloaded: LoadedCrate[] = [];
+    for (const c of affected) {
+      const crate = loadCrate({ name: c.crate.name, rootFile: c.crate.rootFile, edition: c.crate.edition, cfg: c.crate.cfg }, this.cache);
+      const i = this.crates.indexOf(c);
+      if (!crate) {
+        this.crates.splice(i, 1);
+        continue;
+      }
+      const next = { crate, description: c.description };
+      this.crates[i] = next;
+      reloaded.push(next);
+    }
+    const touched = new Set<string>([file, ...affected.flatMap((c) => [...c.crate.files]), ...reloaded.flatMap((c) => [...c.crate.files])]);
+    for (const f of touched) this.findings.set(f, []);
+    this.store(reloaded, touched);
+    const out = new Map<string, Finding[]>();
+    for (const f of touched) out.set(f, this.findings.get(f) ?? []);
+    return out;
+  }
+
+  /** Check crates and file their findings under each file (only files in `only`, when given). */
+  private store(crates: LoadedCrate[], only?: Set<string>): void {
+    // Findings in files shared with crates not being rechecked must not be lost: recheck those too.
+    const shared = only ? this.crates.filter((c) => !crates.includes(c) && [...c.crate.files].some((f) => only.has(f))) : [];
+    const all = [...crates, ...shared];
+    for (const { crate } of all) for (const f of crate.files) if (!this.findings.has(f)) this.findings.set(f, []);
+    for (const f of checkCrates(all, this.settings, (file) => !only || only.has(file))) {
+      const list = this.findings.get(f.origin.file) ?? [];
+      list.push(f);
+      this.findings.set(f.origin.file, list);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  Hover,
+  InitializeParams,
+  InitializeResult,
+  ProposedFeatures,
+  ResponseError,
+  ErrorCodes,
+  TextDocumentSyncKind,
+  Connection,
+} from 'vscode-languageserver/node';
+import type { Finding } from './core/findings';
+import { AnalysisHost } from './core/host';
+import { hoverMarkdown } from './core/hover';
+import { loadParser } from './core/parse';
+import { LineIndex } from './core/positions';
+import { TOOL_VERSION } from './core/version';
+import { readmeUrl, toDiagnostic } from './lsp/convert';
+import { resolveSettings } from './lsp/settings';
+
+/**
+ * The language server: LSP wiring only. Every request is handed to the analysis core
+ * (`AnalysisHost`); a failure in one request is logged and answered as an error, and the server keeps
+ * serving. Runs over IPC (VS Code) or stdio (`ffi-guard lsp --stdio`, for any LSP editor).
+ */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  let host: AnalysisHost | null = null;
+  let roots: string[] = [];
+  let configurationPull = false;
+  let progressSupported = false;
+  let foldersSupported = false;
+  const readme = readmeUrl();
+  const versions = new Map<string, number>();
+  let resolveReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (resolveReady = r));
+
+  const fileOf = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+  const indexOf = (file: string): LineIndex | null => {
+    const text = host?.textOf(file);
+    return text === undefined ? null : new LineIndex(text);
+  };
+
+  function publish(results: Map<string, Finding[]>): void {
+    for (const [file, findings] of results) {
+      const index = indexOf(file) ?? new LineIndex('');
+      const diagnostics = findings.map((f) => toDiagnostic(f, index, indexOf, readme));
+      const skipped = host?.skipped().get(file);
+      if (skipped)
+        diagnostics.push({
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: 3,
+          source: 'ffi-guard',
+          message: `Rust FFI Guard did not check this file: ${skipped}.`,
+        });
+      void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), version: versions.get(file), diagnostics });
+    }
+  }
+
+  /** Run a handler; an exception is logged, never fatal. */
+  function guarded<T>(what: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      connection.console.error(`${what} failed: ${(e as Error).stack ?? String(e)}`);
+      return undefined;
+    }
+  }
+
+  async function currentSettings(): Promise<ReturnType<typeof resolveSettings>> {
+    const editor = configurationPull ? await connection.workspace.getConfiguration({ section: 'ffiGuard' }).catch(() => null) : null;
+    const resolved = resolveSettings(editor, roots[0] ?? null);
+    for (const p of resolved.problems) void connection.window.showWarningMessage(`Rust FFI Guard: ${p}`);
+    return resolved;
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    roots = (params.workspaceFolders ?? []).map((f) => fileOf(f.uri));
+    if (!roots.length && params.rootUri) roots = [fileOf(params.rootUri)];
+    configurationPull = !!params.capabilities.workspace?.configuration;
+    progressSupported = !!params.capabilities.window?.workDoneProgress;
+    foldersSupported = !!params.capabilities.workspace?.workspaceFolders;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'rust-ffi-guard', version: TOOL_VERSION },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    try {
+      if (configurationPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ffiGuard' }).catch(() => undefined);
+      if (foldersSupported) {
+        connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
+          await ready;
+          roots = [...roots.filter((r) => !event.removed.some((f) => fileOf(f.uri) === r)), ...event.added.map((f) => fileOf(f.uri))];
+          const results = guarded('workspace folders', () => host?.setRoots(roots));
+          if (results) publish(results);
+        });
+      }
+      const [parser, { settings }] = await Promise.all([loadParser(), currentSettings()]);
+      host = new AnalysisHost(parser, settings, roots);
+      const progress = progressSupported ? await connection.window.createWorkDoneProgress() : null;
+      progress?.begin('Rust FFI Guard', 0, 'indexing the workspace', false);
+      let lastPercent = -1;
+      const results = host.indexAll((done, total) => {
+        const percent = Math.floor((done / Math.max(total, 1)) * 100);
+        if (percent !== lastPercent) {
+          lastPercent = percent;
+          progress?.report(percent, `${done}/${total} files`);
+        }
+      });
+      progress?.done();
+      publish(results);
+      connection.console.info(`Rust FFI Guard ${TOOL_VERSION}: indexed ${results.size} files in ${roots.length} folder(s).`);
+    } catch (e) {
+      connection.console.error(`indexing failed: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+      resolveReady();
+    }
+  });
+
+  connection.onDidOpenTextDocument(async ({ textDocument }) => {
+    await ready;
+    const file = fileOf(textDocument.uri);
+    versions.set(file, textDocument.version);
+    const results = guarded('open', () => host?.update(file, textDocument.text));
+    if (results) publish(results);
+  });
+
+  connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
+    await ready;
+    const file = fileOf(textDocument.uri);
+    versions.set(file, textDocument.version);
+    const results = guarded('change', () => host?.change(file, contentChanges)) ?? new Map<string, Finding[]>();
+    // Published after every change, even when nothing changed, so the client knows this version is checked.
+    if (!results.has(file)) results.set(file, host?.findingsFor(file) ?? []);
+    publish(results);
+  });
+
+  connection.onDidCloseTextDocument(async ({ textDocument }) => {
+    await ready;
+    const file = fileOf(textDocument.uri);
+    versions.delete(file);
+    const results = guarded('close', () => host?.close(file));
+    if (results) publish(results);
+  });
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    await ready;
+    const kinds = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
+    const results = guarded('watched files', () => host?.filesChangedOnDisk(changes.map((c) => ({ file: fileOf(c.uri), kind: kinds[c.type] }))));
+    if (results) publish(results);
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await ready;
+    const { settings } = await currentSettings();
+    const results = guarded('settings', () => host?.setSettings(settings));
+    if (results) publish(results);
+  });
+
+  connection.onHover(async ({ textDocument, position }): Promise<Hover | null | ResponseError<void>> => {
+    await ready;
+    try {
+      const file = fileOf(textDocument.uri);
+      const text = host?.textOf(file);
+      if (!host || text === undefined) return null;
+      const offset = new LineIndex(text).offset(position);
+      const markdown = hoverMarkdown(
+        host.cratesOf(file).map((c) => c.crate),
+        host.findingsFor(file),
+        file,
+        offset,
+      );
+      return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
+    } catch (e) {
+      connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `hover failed: ${(e as Error).message}`);
+    }
+  });
+
+  connection.listen();
+}
+
+if (require.main === module) {
+  startServer();
+}

@@ -1,0 +1,253 @@
+import * as assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+/**
+ * The language server process, driven over stdio by a real JSON-RPC client, as an editor drives it.
+ */
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BIN = path.join(REPO, 'bin', 'ffi-guard.js');
+
+class TestClient {
+  readonly connection: MessageConnection;
+  readonly process: ChildProcess;
+  readonly progress: unknown[] = [];
+  settings: Record<string, unknown> = {};
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  stderr = '';
+
+  constructor() {
+    this.process = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onRequest('workspace/configuration', () => [this.settings]);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onNotification('$/progress', (p: unknown) => {
+      this.progress.push(p);
+    });
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/showMessage', () => undefined);
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.latest.set(p.uri, p);
+      this.waiters = this.waiters.filter((w) => {
+        if (w.uri !== p.uri || !w.pred(p)) return true;
+        w.resolve(p);
+        return false;
+      });
+    });
+    this.connection.listen();
+  }
+
+  async initialize(root: string): Promise<void> {
+    await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).toString(),
+      workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }],
+      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, window: { workDoneProgress: true } },
+    });
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  diagnostics(file: string): Diagnostic[] | undefined {
+    return this.latest.get(pathToFileURL(file).toString())?.diagnostics;
+  }
+
+  /** The next (or current) diagnostics of a file that satisfy `pred`. */
+  waitFor(file: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, ms = 20_000): Promise<PublishDiagnosticsParams> {
+    const uri = pathToFileURL(file).toString();
+    const current = this.latest.get(uri);
+    if (current && pred(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching diagnostics for ${file} within ${ms} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.code))}\n${this.stderr}`,
+            ),
+          ),
+        ms,
+      );
+      this.waiters.push({
+        uri,
+        pred,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      });
+    });
+  }
+
+  /** Diagnostics published after now that satisfy `pred`. */
+  next(file: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+    this.latest.delete(pathToFileURL(file).toString());
+    return this.waitFor(file, pred);
+  }
+
+  open(file: string, version = 1): void {
+    void this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: pathToFileURL(file).toString(), languageId: 'rust', version, text: fs.readFileSync(file, 'utf8') },
+    });
+  }
+
+  change(file: string, version: number, changes: unknown[]): void {
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: pathToFileURL(file).toString(), version },
+      contentChanges: changes,
+    });
+  }
+}
+
+const codes = (p: PublishDiagnosticsParams): string[] => p.diagnostics.map((d) => String(d.code)).sort();
+
+describe('lsp: the server over stdio', function () {
+  this.timeout(60_000);
+  let root: string;
+  let client: TestClient;
+  const lib = (): string => path.join(root, 'src', 'lib.rs');
+  const types = (): string => path.join(root, 'src', 'types.rs');
+  const sys = (): string => path.join(root, 'src', 'sys.rs');
+
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-lsp-'));
+    fs.cpSync(path.join(REPO, 'examples', 'ffi-demo'), root, { recursive: true });
+    client = new TestClient();
+    await client.initialize(root);
+  });
+
+  after(() => {
+    client.process.kill();
+  });
+
+  it('indexes the workspace with progress and publishes diagnostics for files never opened', async () => {
+    const libDiags = await client.waitFor(lib(), (p) => p.diagnostics.length > 0);
+    assert.deepStrictEqual(codes(libDiags), [
+      'option-no-niche',
+      'rust-abi-export',
+      'rust-fn-pointer',
+      'slice-type',
+      'std-type',
+      'str-type',
+      'unspecified-layout',
+    ]);
+    const sysDiags = await client.waitFor(sys(), (p) => p.diagnostics.length > 0);
+    assert.deepStrictEqual(codes(sysDiags), ['std-type']);
+    const kinds = client.progress.map((p) => (p as { value: { kind: string } }).value.kind);
+    assert.strictEqual(kinds[0], 'begin');
+    assert.ok(kinds.includes('report'), 'reports files done / total');
+    assert.strictEqual(kinds[kinds.length - 1], 'end');
+    const str = libDiags.diagnostics.find((d) => d.code === 'str-type')!;
+    assert.deepStrictEqual(str.range, { start: { line: 59, character: 45 }, end: { line: 59, character: 49 } });
+    assert.strictEqual(str.source, 'ffi-guard');
+    assert.match(String(str.codeDescription?.href), /README\.md#str-type$/);
+    const layout = libDiags.diagnostics.find((d) => d.code === 'unspecified-layout')!;
+    assert.ok(
+      layout.relatedInformation?.some((r) => r.location.uri.endsWith('/src/types.rs')),
+      'points at the definition of Entry',
+    );
+  });
+
+  it('re-checks another file when a type gains #[repr(C)] (cross-file, incremental sync)', async () => {
+    client.open(types());
+    await client.waitFor(types());
+    const text = fs.readFileSync(types(), 'utf8');
+    const line = text.split('\n').findIndex((l) => l.startsWith('pub struct Entry'));
+    const libUpdate = client.next(lib(), (p) => !codes(p).includes('unspecified-layout'));
+    client.change(types(), 2, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '#[repr(C)]\n' }]);
+    const after = await libUpdate;
+    assert.deepStrictEqual(codes(after), ['option-no-niche', 'rust-abi-export', 'rust-fn-pointer', 'slice-type', 'std-type', 'str-type']);
+  });
+
+  it('publishes the edited document after every change, with its version', async () => {
+    client.open(lib());
+    await client.waitFor(lib());
+    const text = fs.readFileSync(lib(), 'utf8');
+    const lines = text.split('\n').length;
+    const added = client.next(lib(), (p) => p.version === 2);
+    client.change(lib(), 2, [
+      {
+        range: { start: { line: lines - 1, character: 0 }, end: { line: lines - 1, character: 0 } },
+        text: '\n#[no_mangle]\npub extern "C" fn added(c: char) {}\n',
+      },
+    ]);
+    const withNew = await added;
+    assert.ok(codes(withNew).includes('char-type'));
+    const noop = client.next(lib(), (p) => p.version === 3);
+    client.change(lib(), 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }]);
+    assert.deepStrictEqual(codes(await noop), codes(withNew), 'an edit that changes nothing is still answered');
+    // Half-typed code: the finding above the hole stays.
+    const broken = client.next(lib(), (p) => p.version === 4);
+    client.change(lib(), 4, [
+      { range: { start: { line: lines + 2, character: 0 }, end: { line: lines + 2, character: 0 } }, text: 'pub extern "C" fn half(x: &str' },
+    ]);
+    assert.ok(codes(await broken).includes('char-type'));
+  });
+
+  it('answers hovers with the C prototype and the verdict', async () => {
+    const text = fs.readFileSync(lib(), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes('fn kv_get('));
+    const character = text[line].indexOf('kv_get');
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(lib()).toString() },
+      position: { line, character },
+    })) as Hover;
+    const value = (hover.contents as { value: string }).value;
+    assert.match(value, /```c\nint64_t kv_get\(const struct Store \*store, \/\* &str: no C type \*\/ key\);\n```/);
+    assert.match(value, /not FFI-safe/);
+    assert.match(value, /parameter `key`: `str`/);
+    const put = text.findIndex((l) => l.includes('fn kv_put('));
+    const ok = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(lib()).toString() },
+      position: { line: put, character: text[put].indexOf('kv_put') },
+    })) as Hover;
+    assert.match((ok.contents as { value: string }).value, /enum ErrorCode kv_put\(struct Store \*store, const int8_t \*key, int64_t value\);/);
+    assert.match((ok.contents as { value: string }).value, /Every type in this signature is FFI-safe/);
+  });
+
+  it('applies settings changes without a restart', async () => {
+    client.settings = { rules: { 'str-type': 'off', 'rust-abi-export': 'error' } };
+    const update = client.next(lib(), (p) => !codes(p).includes('str-type'));
+    void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const after = await update;
+    assert.strictEqual(after.diagnostics.find((d) => d.code === 'rust-abi-export')?.severity, 1);
+    client.settings = {};
+  });
+
+  it('keeps the index true when a file is deleted on disk', async () => {
+    const sysFile = sys();
+    await client.waitFor(sysFile, (p) => p.diagnostics.length > 0);
+    fs.rmSync(sysFile);
+    const cleared = client.next(sysFile, (p) => p.diagnostics.length === 0);
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(sysFile).toString(), type: 3 }] });
+    await cleared;
+  });
+
+  it('survives bad requests and keeps serving', async () => {
+    await assert.rejects(client.connection.sendRequest('ffiGuard/noSuchMethod', {}));
+    const nothing = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: 'file:///no/such/file.rs' },
+      position: { line: 0, character: 0 },
+    });
+    assert.strictEqual(nothing, null);
+    const again = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(lib()).toString() },
+      position: { line: 0, character: 0 },
+    });
+    assert.ok(again === null || typeof again === 'object');
+  });
+
+  it('shuts down and exits on request', async () => {
+    await client.connection.sendRequest('shutdown');
+    const exited = new Promise<number | null>((resolve) => client.process.once('exit', (code) => resolve(code)));
+    void client.connection.sendNotification('exit');
+    assert.strictEqual(await exited, 0);
+  });
+});
