@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', '.bench/**', 'examples/**', 'scripts/**', 'bin/**', 'eslint.config.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.bench/**', 'examples/**', 'scripts/**', 'bin/**', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -208,7 +208,7 @@ describe('lsp: the server over stdio', function () {
       textDocument: { uri: pathToFileURL(lib()).toString() },
       position: { line: put, character: text[put].indexOf('kv_put') },
     })) as Hover;
-    assert.match((ok.contents as { value: string }).value, /enum ErrorCode kv_put\(struct Store \*store, const int8_t \*key, int64_t value\);/);
+    assert.match((ok.contents as { value: string }).value, /enum ErrorCode kv_put\(struct Store \*store, const char \*key, int64_t value\);/);
     assert.match((ok.contents as { value: string }).value, /Every type in this signature is FFI-safe/);
   });
 

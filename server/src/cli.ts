@@ -1,9 +1,14 @@
 import * as path from 'path';
+import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { ConfigError, loadSettings } from './core/config';
 import type { Finding } from './core/findings';
 import { LineIndex } from './core/positions';
 import { checkPaths, ProjectResult } from './core/project';
+import { buildSurface } from './core/report';
+import { toSarif } from './core/sarif';
+import { cHeader } from './core/header';
+import { reportHtml, reportJson, reportMarkdown } from './core/report-render';
 import type { SourceCache } from './core/workspace';
 import { TOOL_VERSION } from './core/version';
 
@@ -13,7 +18,9 @@ import { TOOL_VERSION } from './core/version';
  */
 
 const USAGE = `usage:
-  ffi-guard check [PATH…] [--format text|json] [--config FILE] [--deny warnings]
+  ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings]
+  ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
+  ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
   ffi-guard lsp --stdio                     the language server, for any LSP editor
   ffi-guard --version
 
@@ -34,6 +41,10 @@ export async function main(
         return await check(rest, cwd, out, err);
       case 'lsp':
         return lsp(rest);
+      case 'report':
+        return await report(rest, cwd, out);
+      case 'header':
+        return await header(rest, cwd, out);
       case '--version':
       case '-V':
         out(`ffi-guard ${TOOL_VERSION}\n`);
@@ -76,22 +87,68 @@ async function check(args: string[], cwd: string, out: (s: string) => void, err:
     deny: { type: 'string', multiple: true },
   });
   const format = values.format as string;
-  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown format \`${format}\` (expected text or json)`);
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format \`${format}\` (expected text, json or sarif)`);
   const deny = (values.deny as string[] | undefined) ?? [];
   for (const d of deny) if (d !== 'warnings') throw new UsageError(`--deny takes \`warnings\`, not \`${d}\``);
   const configFile = values.config ? path.resolve(cwd, values.config as string) : undefined;
   const settings = loadSettings(workspaceRoot(positionals, cwd), configFile);
   const result = await checkPaths(positionals, cwd, settings);
-  if (!result.filesScanned.length && (result.skipped.length || positionals.length)) {
+  const print = (): void => {
     if (format === 'json') out(JSON.stringify(toJson(result, cwd), null, 2) + '\n');
+    else if (format === 'sarif')
+      out(
+        JSON.stringify(
+          toSarif(result.findings, TOOL_VERSION, (f) => rel(cwd, f), positionsIn(result.cache)),
+          null,
+          2,
+        ) + '\n',
+      );
     else printText(result, cwd, out);
+  };
+  print();
+  if (!result.filesScanned.length && (result.skipped.length || positionals.length)) {
     err('error: nothing could be read\n');
     return 2;
   }
-  if (format === 'json') out(JSON.stringify(toJson(result, cwd), null, 2) + '\n');
-  else printText(result, cwd, out);
   const failing = result.findings.some((f) => f.severity === 'error' || (deny.includes('warnings') && f.severity === 'warning'));
   return failing ? 1 : 0;
+}
+
+/** `ffi-guard report`: the ABI surface of the workspace. */
+async function report(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parse(args, {
+    format: { type: 'string', default: 'markdown' },
+    out: { type: 'string' },
+    config: { type: 'string' },
+  });
+  const format = values.format as string;
+  if (!['markdown', 'json', 'html'].includes(format)) throw new UsageError(`unknown format \`${format}\` (expected markdown, json or html)`);
+  const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
+  const result = await checkPaths(positionals, cwd, settings);
+  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  const text =
+    format === 'json'
+      ? JSON.stringify(reportJson(surface, result.findings), null, 2) + '\n'
+      : format === 'html'
+        ? reportHtml(surface, result.findings)
+        : reportMarkdown(surface, result.findings);
+  if (values.out) fs.writeFileSync(path.resolve(cwd, values.out as string), text);
+  else out(text);
+  return result.filesScanned.length ? 0 : 2;
+}
+
+/** `ffi-guard header`: a C99 header for the exported surface. */
+async function header(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string' }, config: { type: 'string' } });
+  const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
+  const result = await checkPaths(positionals, cwd, settings);
+  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  const target = values.out ? path.resolve(cwd, values.out as string) : null;
+  const guard = target ? path.basename(target, '.h') : (surface.crates[0]?.name ?? 'ffi');
+  const text = cHeader(surface, guard);
+  if (target) fs.writeFileSync(target, text);
+  else out(text);
+  return result.filesScanned.length ? 0 : 2;
 }
 
 /** `ffi-guard lsp --stdio`: serve LSP until the client says exit. The exit code is the server's. */

@@ -1,4 +1,5 @@
 import type { Attribute, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, GenericParam, Item, AdtItem, StaticItem, TypeAliasItem } from './model';
+import { isTestOnly, procMacroAttribute } from './attributes';
 import type { LintScopes } from './lint-levels';
 import { resolveType, scopeFor, TypeScope } from './resolve';
 import type { Crate, ModuleScope } from './workspace';
@@ -71,6 +72,9 @@ function walkItems(items: Item[], ctx: WalkContext, visitor: BoundaryVisitor): v
 }
 
 function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void {
+  if (isTestOnly(item.attrs)) return;
+  // What a procedural macro attribute outputs is what rustc checks; we cannot see it.
+  if (item.kind !== 'struct' && item.kind !== 'enum' && item.kind !== 'union' && procMacroAttribute(item.attrs)) return;
   const inner: WalkContext = { ...ctx, scopes: [...ctx.scopes, item.attrs] };
   switch (item.kind) {
     case 'fn': {

@@ -45,7 +45,7 @@ function declare(ty: Ty, declarator: string, depth: number): string | null {
   if (depth > 16) return null;
   switch (ty.k) {
     case 'prim': {
-      const c = PRIMS[ty.name];
+      const c = ty.cAlias ?? PRIMS[ty.name];
       return c ? join(c, declarator) : null;
     }
     case 'tuple':

@@ -16,7 +16,7 @@ export interface CrateDescription {
   edition: string;
   /** The `Cargo.toml` that declared it, or null for a standalone file. */
   manifest: string | null;
-  /** `lib`, `bin`, `example`, `test`, `bench` or `file`. */
+  /** `lib`, `bin`, `example`, `test`, `bench`, `build-script` or `file`. */
   target: string;
   /** `crate-type` of the library target (`cdylib`, `staticlib`, `rlib`…). */
   crateTypes: string[];
@@ -147,6 +147,7 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
     }
   }
   add(path.join(dir, 'src', 'main.rs'), 'bin');
+  if (pkg.build !== false) add(path.resolve(dir, typeof pkg.build === 'string' ? pkg.build : 'build.rs'), 'build-script');
   return out;
 }
 

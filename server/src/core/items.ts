@@ -39,10 +39,16 @@ export function extractItems(file: string, parsed: ParsedFile): FileItems {
   return { file, innerAttrs, items, syntaxErrors: x.syntaxErrors(root) };
 }
 
-/** Items from a macro expansion's text; `mapOrigin` takes expansion spans back to the source. */
-export function extractItemsFromTree(file: string, root: Node, mapOrigin: (o: Origin) => Origin): Item[] {
+/**
+ * Items from a macro expansion's text; `mapOrigin` takes expansion spans back to the source. With
+ * `inBody`, the expansion was wrapped in a function (it stood in a body): its body's items are taken.
+ */
+export function extractItemsFromTree(file: string, root: Node, mapOrigin: (o: Origin) => Origin, inBody = false): Item[] {
   const x = new Extractor(file, null, mapOrigin, true);
-  return x.itemList(childrenOf(root)).items;
+  if (!inBody) return x.itemList(childrenOf(root)).items;
+  const wrapper = root.namedChildren.find((c) => c?.type === 'function_item');
+  const body = wrapper ? field(wrapper, 'body') : null;
+  return body ? x.nestedItems(body) : [];
 }
 
 const ITEM_TYPES = new Set([
@@ -367,11 +373,11 @@ class Extractor {
 
   /** Items declared anywhere inside a body, but not inside items nested deeper. */
   nestedItems(body: Node): Item[] {
-    // Most bodies declare no items: a text test is far cheaper than walking the tree.
-    if (!ITEM_KEYWORDS.test(body.text)) return [];
+    // Most bodies declare no items and call only std's macros: a text test is far cheaper than a walk.
+    const text = body.text;
+    if (!ITEM_KEYWORDS.test(text) && !callsNonStdMacro(text)) return [];
     const found = body.descendantsOfType([...ITEM_TYPES]);
     const direct = found.filter((n) => {
-      if (n.type === 'macro_invocation') return false;
       for (let p = n.parent; p; p = p.parent) {
         if (p.id === body.id) return true;
         if (ITEM_TYPES.has(p.type)) return false;
@@ -382,11 +388,29 @@ class Extractor {
     for (const n of direct) {
       // `#[allow(…)] { … }` and `#[cfg(…)]` on an enclosing statement apply to the items inside it.
       const enclosing: Attribute[] = [];
-      for (let p = n.parent; p && p.id !== body.id; p = p.parent) enclosing.unshift(...this.leadingAttributes(p));
+      for (let child = n, p = n.parent; p && p.id !== body.id; child = p, p = p.parent) {
+        enclosing.unshift(...this.leadingAttributes(p));
+        // A match arm carries its attributes as children before the pattern (`#[cfg(x)] A => …`).
+        if (!BLOCKS.has(p.type)) enclosing.unshift(...this.childAttributesBefore(p, child));
+      }
       const item = this.item(n, [...enclosing, ...this.leadingAttributes(n)]);
+      if (item?.kind === 'macro-call') item.inBody = true;
       if (item) items.push(item);
     }
     return items;
+  }
+
+  /** Attribute children of `parent` written before its child `child`. */
+  private childAttributesBefore(parent: Node, child: Node): Attribute[] {
+    const attrs: Attribute[] = [];
+    for (const c of childrenOf(parent)) {
+      if (c.startIndex >= child.startIndex) break;
+      if (c.type === 'attribute_item') {
+        const a = this.attribute(c, false);
+        if (a) attrs.push(a);
+      }
+    }
+    return attrs;
   }
 
   /** The outer attributes written just before `node` among its siblings. */
@@ -806,8 +830,58 @@ class Extractor {
   }
 }
 
+/** Nodes whose attribute children belong to one statement each, not to everything after them. */
+const BLOCKS = new Set(['block', 'declaration_list', 'source_file', 'match_block']);
+
 /** A body without any of these words cannot declare an item. */
 const ITEM_KEYWORDS = /\b(fn|struct|enum|union|type|static|const|extern|impl|trait|mod|use|macro_rules)\b/;
+const STD_MACROS = new Set([
+  'println',
+  'print',
+  'eprintln',
+  'eprint',
+  'format',
+  'format_args',
+  'write',
+  'writeln',
+  'vec',
+  'assert',
+  'assert_eq',
+  'assert_ne',
+  'debug_assert',
+  'debug_assert_eq',
+  'debug_assert_ne',
+  'panic',
+  'unreachable',
+  'todo',
+  'unimplemented',
+  'matches',
+  'dbg',
+  'concat',
+  'stringify',
+  'include_str',
+  'include_bytes',
+  'env',
+  'option_env',
+  'cfg',
+  'line',
+  'file',
+  'column',
+  'module_path',
+  'compile_error',
+  'thread_local',
+  'try',
+  'addr_of',
+  'addr_of_mut',
+  'offset_of',
+]);
+
+/** Whether a body invokes a macro that could be one of the crate's own. */
+function callsNonStdMacro(text: string): boolean {
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g)) if (!STD_MACROS.has(m[1])) return true;
+  return false;
+}
+
 /** A body without any of these cannot obviously panic. */
 const MAY_PANIC = /unwrap|expect|\[|panic!|unreachable!|todo!|unimplemented!|assert/;
 

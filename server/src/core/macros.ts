@@ -1,4 +1,4 @@
-import { applyCfg } from './cfg';
+import { applyCfg, evalCfg } from './cfg';
 import { extractItemsFromTree } from './items';
 import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from './model';
 import type { ModuleScope, SourceCache } from './workspace';
@@ -24,13 +24,15 @@ interface Binding {
 }
 type Bindings = Map<string, Binding>;
 
-/** Items of a module with every item-level macro call it can expand replaced by the expansion. */
+/**
+ * Items with every macro call we can expand followed by its expansion: at item level, inside `impl`
+ * and `trait` blocks, and in function bodies and initialisers (where rustc checks the items too).
+ */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
-  if (!items.some((i) => i.kind === 'macro-call')) return items;
   const out: Item[] = [];
   for (const item of items) {
     if (item.kind !== 'macro-call') {
-      out.push(item);
+      out.push(expandInside(item, module, cache, depth));
       continue;
     }
     const expanded = expandOne(item, module, cache, items, depth);
@@ -39,12 +41,29 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
   return out;
 }
 
+function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth: number): Item {
+  switch (item.kind) {
+    case 'fn':
+    case 'static':
+    case 'const':
+      return item.nested.length ? { ...item, nested: expandMacroCalls(item.nested, module, cache, depth) } : item;
+    case 'impl':
+    case 'trait':
+      return item.items.length ? { ...item, items: expandMacroCalls(item.items, module, cache, depth) } : item;
+    default:
+      return item;
+  }
+}
+
 function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache, siblings: Item[], depth: number): Item[] {
   const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
   const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
   const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
+  if (!def && name === 'cfg_if') return expandCfgIf(call, module, cache, depth);
   if (!def) {
-    if (!BUILTIN_ITEM_MACROS.has(name)) module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'not a macro_rules! of this crate' });
+    // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
+    if (!call.inBody && !BUILTIN_ITEM_MACROS.has(name))
+      module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'not a macro_rules! of this crate' });
     return [];
   }
   if (depth >= MAX_DEPTH) {
@@ -54,11 +73,12 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
   for (const rule of def.rules) {
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
-    const emitter = new Emitter();
+    // An expansion in a body is statements: parse it inside a function to read its items.
+    const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
     emitter.emitAll(rule.body, bindings);
-    const parsed = cache.parseFragment(emitter.text);
+    const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o));
+      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o), call.inBody);
       const withCfg = applyCfg(items, module.crate.cfg);
       return expandMacroCalls(withCfg, module, cache, depth + 1);
     } finally {
@@ -66,6 +86,45 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
     }
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
+  return [];
+}
+
+/**
+ * `cfg_if::cfg_if! { if #[cfg(a)] { … } else if #[cfg(b)] { … } else { … } }`, used by libc and many
+ * -sys crates: the items of the first branch whose predicate holds.
+ */
+function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number): Item[] {
+  const t = call.tokens;
+  let i = 0;
+  while (i < t.length) {
+    if (t[i]?.text === 'else') i++;
+    let holds = true;
+    if (t[i]?.text === 'if') {
+      // `if # [cfg(pred)] { … }`
+      const attr = t[i + 2];
+      const cfgGroup = attr?.children?.[1];
+      holds =
+        t[i + 1]?.text === '#' &&
+        attr?.kind === 'group' &&
+        attr.children?.[0]?.text === 'cfg' &&
+        !!cfgGroup?.children &&
+        evalCfg(cfgGroup.children, module.crate.cfg);
+      i += 3;
+    }
+    const branch = t[i];
+    if (branch?.kind !== 'group' || branch.delimiter !== '{') break;
+    i++;
+    if (!holds) continue;
+    const emitter = new Emitter();
+    for (const token of branch.children ?? []) emitter.emitToken(token);
+    const parsed = cache.parseFragment(emitter.text);
+    try {
+      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o));
+      return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
+    } finally {
+      parsed.delete();
+    }
+  }
   return [];
 }
 
@@ -205,8 +264,10 @@ interface MapEntry {
 }
 
 class Emitter {
-  text = '';
   private readonly map: MapEntry[] = [];
+
+  /** `prefix`: text before the expansion that maps to nothing (a wrapper to parse it in). */
+  constructor(public text = '') {}
 
   emit(text: string, origin: Origin): void {
     if (this.text.length) this.text += ' ';

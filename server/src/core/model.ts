@@ -250,6 +250,8 @@ export interface MacroCallItem extends ItemBase {
   /** Path of the macro as written (`foo`, `crate::foo`). */
   macroName: string;
   tokens: Token[];
+  /** Invoked in a function body (statement or expression position) rather than as an item. */
+  inBody?: boolean;
 }
 
 export interface ExternCrateItem extends ItemBase {

@@ -89,10 +89,10 @@ export function loadCrates(found: Discovery, cache: SourceCache, settings: Setti
     for (const f of crate.files) covered.add(f);
   };
   for (const description of found.crates) add(description);
-  // Files under a Cargo package's src/ that no target reaches are part of the package that rustc
-  // never reads: not standalone crates either.
+  // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
+  // for reference) are never compiled by rustc: not standalone crates either.
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
-  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep + 'src' + path.sep)));
+  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
   for (const root of standaloneRoots(loose, cache)) {
     add({ name: path.basename(root, '.rs').replace(/-/g, '_'), rootFile: root, edition: '2021', manifest: null, target: 'file', crateTypes: [] });
   }

@@ -373,10 +373,10 @@ function resolveName(module: ModuleScope, name: string, visiting: Set<string>, l
     const target = resolveUsePath(module, glob, visiting);
     let r: Resolution | null = null;
     if (target && target.kind === 'module') r = resolveName(target.module, name, visiting, false);
-    else if (target && (target.kind === 'std' || target.kind === 'libc')) {
+    else if (target && target.kind === 'std') {
       const s = step(target, name);
-      if (s && (s.kind !== 'std' || resolveStdPath(s.path, []))) r = s;
-    }
+      if (s && s.kind === 'std' && resolveStdPath(s.path, [])) r = s;
+    } else if (target && target.kind === 'libc' && isLibcName(name)) r = step(target, name);
     if (r) {
       // rustc never trims a name that was resolved through a glob import.
       module.crate.globUsedNames.add(name);
@@ -389,6 +389,17 @@ function resolveName(module: ModuleScope, name: string, visiting: Set<string>, l
   if (PRIMITIVES.has(name)) return { kind: 'prim', name };
   return null;
 }
+
+/**
+ * Whether `use libc::*` plausibly brings `name` in. libc's types are C's lowercase names (`c_int`,
+ * `stat`, `pthread_t`) and a few capitalised ones; it never shadows the prelude (`Option`, `String`…).
+ */
+function isLibcName(name: string): boolean {
+  if (PRELUDE_TYPES[name]) return false;
+  return /^[a-z_]/.test(name) || LIBC_CAPITALISED.has(name);
+}
+
+const LIBC_CAPITALISED = new Set(['FILE', 'DIR', 'Dl_info', 'Elf32_Ehdr', 'Elf64_Ehdr', 'Elf32_Phdr', 'Elf64_Phdr', 'Elf32_Sym', 'Elf64_Sym']);
 
 /** `use` paths are relative to the module that holds the `use` (2018 uniform paths). */
 function resolveUsePath(module: ModuleScope, names: string[], visiting: Set<string>): Resolution | null {

@@ -227,6 +227,33 @@ define({
 const IO_ERROR = define({ name: 'Error', display: 'std::io::Error', path: 'std::io::Error', kind: 'struct', category: 'plain-struct', params: [] });
 const FMT_ERROR = define({ name: 'Error', display: 'std::fmt::Error', path: 'std::fmt::Error', kind: 'struct', category: 'plain-struct', params: [] });
 
+/** How the C aliases are spelled in C. */
+const C_SPELLING: Record<string, string> = {
+  c_char: 'char',
+  c_schar: 'signed char',
+  c_uchar: 'unsigned char',
+  c_short: 'short',
+  c_ushort: 'unsigned short',
+  c_int: 'int',
+  c_uint: 'unsigned int',
+  c_long: 'long',
+  c_ulong: 'unsigned long',
+  c_longlong: 'long long',
+  c_ulonglong: 'unsigned long long',
+  c_float: 'float',
+  c_double: 'double',
+  c_size_t: 'size_t',
+  c_ssize_t: 'ssize_t',
+  c_ptrdiff_t: 'ptrdiff_t',
+  size_t: 'size_t',
+  ssize_t: 'ssize_t',
+  RawFd: 'int',
+};
+
+function cPrim(name: string): Ty {
+  return { k: 'prim', name: C_ALIASES[name], cAlias: C_SPELLING[name] };
+}
+
 /** C type aliases of `core::ffi` / `std::os::raw` / `libc` for x86_64 Linux. */
 const C_ALIASES: Record<string, string> = {
   c_char: 'i8',
@@ -320,7 +347,7 @@ export function resolveStdPath(path: string[], args: Ty[]): Ty | null {
   const module = path[path.length - 2] ?? '';
   if (module === 'primitive' && PRIMITIVES.has(name)) return prim(name);
   if (C_ALIASES[name] && (module === 'ffi' || module === 'raw' || module === 'c' || name === 'RawFd' || path.length <= 2)) {
-    return prim(C_ALIASES[name]);
+    return cPrim(name);
   }
   if (NON_ZERO_ALIASES[name]) return adt(NON_ZERO, [prim(NON_ZERO_ALIASES[name])]);
   if (name === 'Result' && module === 'io') return adt(RESULT, [arg(args, 0), adt(IO_ERROR)]);
@@ -336,7 +363,7 @@ export function resolveStdPath(path: string[], args: Ty[]): Ty | null {
 /** C types of the `libc` crate: aliases become primitives; its structs are `repr(C)` by construction. */
 export function resolveLibcPath(path: string[]): Ty {
   const name = path[path.length - 1];
-  if (C_ALIASES[name]) return prim(C_ALIASES[name]);
+  if (C_ALIASES[name]) return cPrim(name);
   if (name === 'c_void') return resolveStdPath(['core', 'ffi', 'c_void'], [])!;
   const intAlias = /^(u?int)(8|16|32|64)_t$/.exec(name);
   if (intAlias) return prim(`${intAlias[1] === 'uint' ? 'u' : 'i'}${intAlias[2]}`);

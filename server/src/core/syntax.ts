@@ -82,7 +82,13 @@ function pushTokens(file: string, node: Node, out: Token[]): void {
     const children: Token[] = [];
     for (const k of kids.slice(open + 1, close)) pushTokens(file, k, children);
     out.push({ text: node.text, kind: 'group', delimiter: '(', children, origin: originOf(file, node) });
-    for (const k of kids.slice(close + 1)) pushTokens(file, k, out);
+    // The grammar drops the separator of `$( … ),*` from the tree: read it from the text.
+    const rest = kids.slice(close + 1);
+    const opStart = rest.length ? rest[rest.length - 1].startIndex : node.endIndex;
+    const sepStart = kids[close]?.endIndex ?? node.endIndex;
+    const separator = node.text.slice(sepStart - node.startIndex, opStart - node.startIndex).trim();
+    if (separator) out.push({ text: separator, kind: 'punct', origin: { file, span: { start: sepStart, end: opStart } } });
+    for (const k of rest) pushTokens(file, k, out);
     return;
   }
   if (kids.length && OPENERS[kids[0].type] && (node.type.startsWith('token_') || node.type === 'ERROR')) {

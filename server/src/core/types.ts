@@ -6,7 +6,8 @@ import type { ModuleScope } from './workspace';
  * This is the level rustc's `improper_ctypes` works at.
  */
 export type Ty =
-  | { k: 'prim'; name: string }
+  /** `cAlias`: the C name it was written as (`c_char` → `char`), for headers; rustc prints `name`. */
+  | { k: 'prim'; name: string; cAlias?: string }
   | { k: 'tuple'; elems: Ty[] }
   /** `elided`: no lifetime written, so inside a fn pointer it is bound by the pointer (`for<'a>`). */
   | { k: 'ref'; mutable: boolean; inner: Ty; elided?: boolean }

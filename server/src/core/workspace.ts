@@ -160,7 +160,8 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     file: spec.rootFile,
     childDir: path.dirname(spec.rootFile),
     parent: null,
-    rawItems: rootSource.items.items,
+    // A crate-level `#![cfg(…)]` that does not hold compiles an empty crate.
+    rawItems: cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [],
     attrs: innerAttrs,
   });
   return crate;
@@ -196,8 +197,9 @@ function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): Module
   };
   crate.modules.push(module);
   if (init.parent) init.parent.children.set(init.name, module);
-  const items = applyCfg(init.rawItems, crate.cfg);
-  module.items = expandMacroCalls(items, module, cache);
+  // The unexpanded items first, so calls nested in bodies see this module's `macro_rules!`.
+  module.items = applyCfg(init.rawItems, crate.cfg);
+  module.items = expandMacroCalls(module.items, module, cache);
   indexModuleItems(module, cache);
   return module;
 }

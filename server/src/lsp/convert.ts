@@ -18,7 +18,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 /** The README shipped with the server (extension root, or the repository when running from `out/`). */
 export function readmeUrl(): string | null {
-  for (const candidate of [path.resolve(__dirname, '..', 'README.md'), path.resolve(__dirname, '..', '..', '..', '..', 'README.md')]) {
+  // vsce stores the README as `readme.md` in a package.
+  const dirs = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..', '..', '..')];
+  for (const candidate of dirs.flatMap((d) => [path.join(d, 'README.md'), path.join(d, 'readme.md')])) {
     if (fs.existsSync(candidate)) return pathToFileURL(candidate).toString();
   }
   return null;

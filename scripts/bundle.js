@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+'use strict';
+// Bundles the extension into dist/, which is all the .vsix runs (see .vscodeignore):
+//   dist/extension.js          the VS Code client (client/src/extension.ts; `vscode` is provided by VS Code)
+//   dist/server.js             the language server (server/src/server.ts) with the analysis core
+//   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
+//   dist/tree-sitter-rust.wasm the Rust grammar           } server/src/core/parse.ts
+//   dist/THIRD_PARTY_NOTICES.txt  the licenses of the packages bundled into the two scripts
+// Both scripts are CommonJS for Node 20, minified, without source maps.
+// Usage: node scripts/bundle.js [--dev]   (--dev: not minified, with source maps, for debugging)
+const fs = require('fs');
+const path = require('path');
+const esbuild = require('esbuild');
+
+const ROOT = path.resolve(__dirname, '..');
+
+const ENTRIES = [
+  { entry: 'client/src/extension.ts', outfile: 'extension.js', external: ['vscode'] },
+  { entry: 'server/src/server.ts', outfile: 'server.js', external: [] },
+];
+
+const ASSETS = [
+  { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', license: 'node_modules/web-tree-sitter' },
+  { from: 'grammars/tree-sitter-rust.wasm', license: null },
+];
+
+/**
+ * `server/src/core/version.ts` requires `../../../../package.json`, a path relative to the compiled file
+ * in `out/server/src/core/`. In a bundle it means the repository's package.json, of which only the name
+ * and version are needed (the manifest's `contributes` would otherwise be bundled into the server).
+ */
+const packageVersionPlugin = {
+  name: 'package-version',
+  setup(build) {
+    build.onResolve({ filter: /(^|[\\/])package\.json$/ }, (args) => {
+      if (!args.importer.startsWith(path.join(ROOT, 'server', 'src') + path.sep)) return undefined;
+      return { path: path.join(ROOT, 'package.json'), namespace: 'package-version' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'package-version' }, (args) => {
+      const { name, version } = JSON.parse(fs.readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * `import { Parser } from 'web-tree-sitter'` would pick the package's ES module build, which finds its
+ * own files through `import.meta.url`: empty in a CommonJS bundle, so `Parser.init` fails. Take the
+ * CommonJS build instead, as Node's `require` does (it finds its files through `__dirname`).
+ */
+const commonJsTreeSitterPlugin = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter', { paths: [ROOT] }) }));
+  },
+};
+
+/** The package directory (`node_modules/x` or `node_modules/@s/x`) a bundled input file belongs to, if any. */
+function packageDirOf(input) {
+  const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replace(/\\/g, '/'));
+  return m ? m[1] : null;
+}
+
+function licenseText(packageDir) {
+  const file = fs.readdirSync(packageDir).find((f) => /^(licen[cs]e|copying)(\.|-|$)/i.test(f));
+  return file ? fs.readFileSync(path.join(packageDir, file), 'utf8').trim() : null;
+}
+
+/** One text with the license of every package bundled into dist/, or copied there. */
+function thirdPartyNotices(packageDirs) {
+  const sections = [...packageDirs].sort().map((dir) => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8'));
+    const text = licenseText(path.join(ROOT, dir));
+    if (!text) throw new Error(`${dir} has no license file: check its license before bundling it`);
+    return `${pkg.name} ${pkg.version} (${pkg.license})\n\n${text}`;
+  });
+  sections.push(
+    'tree-sitter-rust 0.24.0 (MIT), dist/tree-sitter-rust.wasm\n\nThe Rust grammar for tree-sitter, https://github.com/tree-sitter/tree-sitter-rust; ' +
+      'distributed under the MIT license found in that repository.',
+  );
+  return `Rust FFI Guard bundles the following packages.\n\n${sections.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+}
+
+/** Bundle into `outDir`; returns the files written, with their sizes. */
+async function bundle({ outDir = path.join(ROOT, 'dist'), dev = false, entries = ENTRIES } = {}) {
+  for (const { entry } of entries) {
+    if (!fs.existsSync(path.resolve(ROOT, entry))) throw new Error(`${entry} does not exist: nothing to bundle`);
+  }
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const packageDirs = new Set();
+  for (const { entry, outfile, external } of entries) {
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: [path.resolve(ROOT, entry)],
+      outfile: path.join(outDir, outfile),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external,
+      minify: !dev,
+      sourcemap: dev ? 'linked' : false,
+      // The licenses are in THIRD_PARTY_NOTICES.txt, whole.
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'warning',
+      plugins: [packageVersionPlugin, commonJsTreeSitterPlugin],
+    });
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const dir = packageDirOf(input);
+      if (dir) packageDirs.add(dir);
+    }
+  }
+  for (const asset of ASSETS) {
+    fs.copyFileSync(path.join(ROOT, asset.from), path.join(outDir, path.basename(asset.from)));
+    if (asset.license) packageDirs.add(asset.license);
+  }
+  fs.writeFileSync(path.join(outDir, 'THIRD_PARTY_NOTICES.txt'), thirdPartyNotices(packageDirs));
+  return fs.readdirSync(outDir).map((name) => ({ name, bytes: fs.statSync(path.join(outDir, name)).size }));
+}
+
+module.exports = { bundle };
+
+if (require.main === module) {
+  bundle({ dev: process.argv.includes('--dev') }).then(
+    (files) => {
+      for (const f of files) console.log(`dist/${f.name}  ${(f.bytes / 1024).toFixed(0)} kB`);
+    },
+    (e) => {
+      console.error(`bundle: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}

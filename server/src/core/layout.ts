@@ -1,0 +1,137 @@
+import { adtShape } from './ffi';
+import type { Ty } from './types';
+
+/**
+ * Sizes and alignments of C-compatible types for x86_64 Linux (System V), where they are defined:
+ * primitives, pointers, arrays, and `repr(C)` / `repr(transparent)` / integer-repr types of those.
+ * Anything else (a Rust layout, an unknown type) has none: we never guess.
+ */
+
+export interface Layout {
+  size: number;
+  align: number;
+}
+
+const PRIMS: Record<string, Layout> = {
+  i8: { size: 1, align: 1 },
+  u8: { size: 1, align: 1 },
+  bool: { size: 1, align: 1 },
+  i16: { size: 2, align: 2 },
+  u16: { size: 2, align: 2 },
+  i32: { size: 4, align: 4 },
+  u32: { size: 4, align: 4 },
+  f32: { size: 4, align: 4 },
+  char: { size: 4, align: 4 },
+  i64: { size: 8, align: 8 },
+  u64: { size: 8, align: 8 },
+  f64: { size: 8, align: 8 },
+  isize: { size: 8, align: 8 },
+  usize: { size: 8, align: 8 },
+  i128: { size: 16, align: 16 },
+  u128: { size: 16, align: 16 },
+};
+
+const POINTER: Layout = { size: 8, align: 8 };
+
+export function layoutOf(ty: Ty, depth = 0): Layout | null {
+  if (depth > 32) return null;
+  switch (ty.k) {
+    case 'prim':
+      return PRIMS[ty.name] ?? null;
+    case 'ptr':
+    case 'ref':
+    case 'fnptr':
+      return POINTER;
+    case 'array': {
+      const n = Number(ty.len);
+      const el = layoutOf(ty.inner, depth + 1);
+      return el && Number.isInteger(n) ? { size: el.size * n, align: el.align } : null;
+    }
+    case 'tuple':
+      return ty.elems.length === 0 ? { size: 0, align: 1 } : null;
+    case 'adt':
+      return adtLayout(ty, depth);
+    default:
+      return null;
+  }
+}
+
+function roundUp(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
+  const def = ty.def;
+  if (def.source === 'std') {
+    if (def.category === 'phantom') return { size: 0, align: 1 };
+    if (def.name === 'Box' || def.name === 'NonNull') return POINTER;
+    if (def.name === 'Option') {
+      const inner = ty.args[0];
+      if (
+        inner &&
+        (inner.k === 'ref' || inner.k === 'fnptr' || (inner.k === 'adt' && inner.def.source === 'std' && ['Box', 'NonNull'].includes(inner.def.name)))
+      )
+        return POINTER;
+      if (inner && inner.k === 'adt' && inner.def.source === 'std' && inner.def.name === 'NonZero') return layoutOf(inner.args[0], depth + 1);
+      return null;
+    }
+    if (def.category === 'transparent' || def.category === 'repr-c') {
+      const fields = adtShape(ty).variants[0] ?? [];
+      return structLayout(
+        fields.map((f) => f.ty),
+        false,
+        depth,
+      );
+    }
+    if (def.category === 'repr-int') return { size: 1, align: 1 };
+    return null;
+  }
+  const repr = def.repr;
+  const shape = adtShape(ty);
+  let layout: Layout | null;
+  if (def.item.kind === 'enum') {
+    if (!shape.variants.every((v) => v.length === 0)) return null; // tagged unions: not computed
+    if (repr.int) layout = PRIMS[repr.int] ?? null;
+    else if (repr.c) layout = { size: 4, align: 4 };
+    else return null;
+  } else if (repr.transparent) {
+    layout = structLayout(
+      (shape.variants[0] ?? []).map((f) => f.ty),
+      false,
+      depth,
+    );
+  } else if (repr.c) {
+    const fields = (shape.variants[0] ?? []).map((f) => f.ty);
+    layout = def.item.kind === 'union' ? unionLayout(fields, depth) : structLayout(fields, repr.packed, depth);
+  } else return null;
+  if (layout && repr.align) {
+    const a = Number(repr.align);
+    if (Number.isInteger(a) && a > layout.align) layout = { size: roundUp(layout.size, a), align: a };
+  }
+  return layout;
+}
+
+function structLayout(fields: Ty[], packed: boolean, depth: number): Layout | null {
+  let offset = 0;
+  let align = 1;
+  for (const f of fields) {
+    const l = layoutOf(f, depth + 1);
+    if (!l) return null;
+    const a = packed ? 1 : l.align;
+    offset = roundUp(offset, a) + l.size;
+    align = Math.max(align, a);
+  }
+  return { size: roundUp(offset, align), align };
+}
+
+function unionLayout(fields: Ty[], depth: number): Layout | null {
+  let size = 0;
+  let align = 1;
+  for (const f of fields) {
+    const l = layoutOf(f, depth + 1);
+    if (!l) return null;
+    size = Math.max(size, l.size);
+    align = Math.max(align, l.align);
+  }
+  return { size: roundUp(size, align), align };
+}
