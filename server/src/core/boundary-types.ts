@@ -2,7 +2,7 @@ import { isRustAbi, isUnsupportedAbi, WalkContext } from './boundary';
 import { CItemKind, checkBoundaryType, FfiVerdict, Position } from './ffi';
 import type { ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, TypeExpr } from './model';
 import { resolveParamType, resolveType } from './resolve';
-import type { Ty } from './types';
+import { displayTy, Ty, UNIT } from './types';
 
 /** One type at the C boundary that rustc checks in full, with its verdict. */
 export interface CheckedType {
@@ -34,7 +34,8 @@ function computeFnTypes(fn: FnItem, ctx: WalkContext): CheckedType[] {
   if (!fn.hasBody || isRustAbi(fn.abi) || isUnsupportedAbi(fn.abi)) return [];
   const out: CheckedType[] = [];
   for (const p of fn.params) out.push(checked(p.type, ctx, 'param', 'definition'));
-  if (fn.ret) out.push(checked(fn.ret, ctx, 'return', 'definition'));
+  if (fn.isAsync) out.push(asyncReturn(fn, ctx));
+  else if (fn.ret) out.push(checked(fn.ret, ctx, 'return', 'definition'));
   return out;
 }
 
@@ -49,6 +50,18 @@ function computeForeignTypes(item: ForeignFnItem | ForeignStaticItem, block: Ext
   const out = item.params.map((p) => checked(p.type, ctx, 'param', 'declaration'));
   if (item.ret) out.push(checked(item.ret, ctx, 'return', 'declaration'));
   return out;
+}
+
+/**
+ * An `async fn` returns `impl Future<Output = T>`: an opaque type, reported at the written return type,
+ * or just after the parameters when there is none (rustc's synthesised return type).
+ */
+function asyncReturn(fn: FnItem, ctx: WalkContext): CheckedType {
+  const output = fn.ret ? resolveType(fn.ret, ctx.types) : UNIT;
+  const ty: Ty = { k: 'opaque', text: `impl Future<Output = ${displayTy(output)}>` };
+  const end = fn.paramsOrigin.span.end;
+  const expr: TypeExpr = fn.ret ?? { kind: 'opaque-syntax', origin: { file: fn.paramsOrigin.file, span: { start: end, end } }, text: '' };
+  return { expr, ty, position: 'return', mode: 'definition', verdict: checkBoundaryType(ty, 'definition', 'return') };
 }
 
 function checked(expr: TypeExpr, ctx: WalkContext, position: Position, mode: CItemKind): CheckedType {

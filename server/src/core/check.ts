@@ -3,10 +3,10 @@ import { checkedTypesOfFn, checkedTypesOfForeign } from './boundary-types';
 import { CItemKind, checkBoundaryType, ChainStep, FfiVerdict, Position, REASON_TEXT } from './ffi';
 import { compareFindings, Finding } from './findings';
 import { isAllowed, lintLevel, LintScopes } from './lint-levels';
-import type { FnItem, Origin, TypeExpr } from './model';
+import type { Expansion, FnItem, Origin, TypeExpr } from './model';
 import { resolveType, TypeScope } from './resolve';
 import { applySuppressions } from './suppress';
-import { parityRuleFor, ruleById, Severity } from './rules';
+import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
 import { displayTy, Ty, TypeNames } from './types';
 import { Crate, crateTypeNames } from './workspace';
 import { beyondRuleVisitors } from './beyond';
@@ -56,22 +56,42 @@ interface Site {
   symbol: string;
   /** "`extern` fn" or "`extern` block", as in rustc's message. */
   what: string;
+  /** The macro expansion the item came from: rustc drops a diagnostic identical to one it emitted. */
+  expansion?: Expansion;
 }
 
 class ParityChecker {
-  private readonly pending: ((names: TypeNames) => Finding)[] = [];
+  private readonly pending: { key: (names: TypeNames) => string; make: (names: TypeNames) => Finding }[] = [];
 
   constructor(private readonly options: CheckOptions) {}
 
+  /**
+   * The findings, with rustc's deduplication: a diagnostic identical to one already emitted (same lint,
+   * span, type and macro invocation, as when one expansion stamps out several items) is dropped.
+   */
   render(names: TypeNames): Finding[] {
-    return this.pending.map((p) => p(names));
+    const seen = new Set<string>();
+    const out: Finding[] = [];
+    for (const p of this.pending) {
+      const key = p.key(names);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p.make(names));
+    }
+    return out;
   }
 
   visitor(): BoundaryVisitor {
     return {
       fn: (fn, ctx) => this.fn(fn, ctx),
       foreignItem: (item, block, ctx) => {
-        const base = { mode: 'declaration' as const, scopes: ctx.scopes, symbol: item.name, what: '`extern` block' };
+        const base = {
+          mode: 'declaration' as const,
+          scopes: ctx.scopes,
+          symbol: item.name,
+          what: '`extern` block',
+          expansion: item.expansion ?? block.expansion,
+        };
         if (isRustAbi(block.abi)) {
           if (item.kind === 'foreign-fn')
             this.fnPointersInSignature(
@@ -122,7 +142,7 @@ class ParityChecker {
   private fn(fn: FnItem, ctx: WalkContext): void {
     this.genericExport(fn, ctx);
     if (!fn.hasBody) return; // rustc checks only functions with a body
-    const site = { mode: 'definition' as const, scopes: ctx.scopes, symbol: fn.name, what: '`extern` fn' };
+    const site = { mode: 'definition' as const, scopes: ctx.scopes, symbol: fn.name, what: '`extern` fn', expansion: fn.expansion };
     if (isRustAbi(fn.abi)) {
       this.fnPointersInSignature(
         fn.params.map((p) => p.type),
@@ -146,18 +166,22 @@ class ParityChecker {
     const severity = this.lintSeverity(ctx.scopes, 'no_mangle_generic_items');
     if (!severity) return;
     const rule = ruleById('generic-export');
-    this.pending.push(() => ({
-      rule: rule.id,
-      severity,
-      message: `functions generic over types or consts must be mangled: \`${fn.name}\` is exported with \`#[${attr.name}]\`, but a generic function has no single body for the symbol to name, so rustc does not export it. Remove the attribute, or export one non-generic wrapper per concrete type.`,
-      rustcLint: 'no_mangle_generic_items',
-      origin: fn.signatureOrigin,
-      symbol: fn.name,
-      typeName: null,
-      chain: [],
-      fixes: [],
-      related: [{ origin: attr.origin, message: 'remove this attribute' }],
-    }));
+    const where = fn.signatureOrigin;
+    this.pending.push({
+      key: () => `no_mangle_generic_items|${where.file}|${where.span.start}|${where.span.end}|${fn.expansion?.id ?? ''}`,
+      make: () => ({
+        rule: rule.id,
+        severity,
+        message: `functions generic over types or consts must be mangled: \`${fn.name}\` is exported with \`#[${attr.name}]\`, but a generic function has no single body for the symbol to name, so rustc does not export it. Remove the attribute, or export one non-generic wrapper per concrete type.`,
+        rustcLint: 'no_mangle_generic_items',
+        origin: fn.signatureOrigin,
+        symbol: fn.name,
+        typeName: null,
+        chain: [],
+        fixes: [],
+        related: [{ origin: attr.origin, message: 'remove this attribute' }],
+      }),
+    });
   }
 
   /** C fn pointers written in a Rust-ABI signature: each is checked on its own (rustc's FnPtrFinder). */
@@ -185,23 +209,37 @@ class ParityChecker {
     const severity = this.lintSeverity(site.scopes, lint);
     if (!severity) return;
     const rule = parityRuleFor(verdict.reason, verdict.ty);
-    const text = REASON_TEXT[verdict.reason];
-    this.pending.push((names) => {
-      const typeName = displayTy(verdict.ty, names);
-      const defined = definitionOf(verdict.ty);
-      return {
-        rule: rule.id,
-        severity,
-        message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),
-        rustcLint: lint,
-        origin,
-        symbol: site.symbol,
-        typeName,
-        chain: verdict.chain,
-        fixes: [],
-        related: defined ? [{ origin: defined, message: `\`${typeName}\` is defined here` }] : [],
-      };
+    this.pending.push({
+      key: (names) =>
+        `${lint}|${origin.file}|${origin.span.start}|${origin.span.end}|${verdict.reason}|${displayTy(verdict.ty, names)}|${site.expansion?.id ?? ''}`,
+      make: (names) => this.parityFinding(verdict, origin, site, lint, severity, rule, names),
     });
+  }
+
+  private parityFinding(
+    verdict: FfiVerdict & { kind: 'unsafe' },
+    origin: Origin,
+    site: Site,
+    lint: string,
+    severity: Severity,
+    rule: ParityRuleMeta,
+    names: TypeNames,
+  ): Finding {
+    const text = REASON_TEXT[verdict.reason];
+    const typeName = displayTy(verdict.ty, names);
+    const defined = definitionOf(verdict.ty);
+    return {
+      rule: rule.id,
+      severity,
+      message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),
+      rustcLint: lint,
+      origin,
+      symbol: site.symbol,
+      typeName,
+      chain: verdict.chain,
+      fixes: [],
+      related: defined ? [{ origin: defined, message: `\`${typeName}\` is defined here` }] : [],
+    };
   }
 
   /** The severity a rustc lint has here: null when allowed, error when denied. */

@@ -17,13 +17,15 @@ export interface Settings {
   maxFileSize: number;
   checkPrivateExternFns: boolean;
   features: string[];
+  /** Extra `--cfg` names or `key="value"` pairs (what build scripts print as `cargo:rustc-cfg`). */
+  cfg: string[];
   target: string | null;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export function defaultSettings(): Settings {
-  return { rules: {}, exclude: [], safeTypes: [], maxFileSize: DEFAULT_MAX_FILE_SIZE, checkPrivateExternFns: true, features: [], target: null };
+  return { rules: {}, exclude: [], safeTypes: [], maxFileSize: DEFAULT_MAX_FILE_SIZE, checkPrivateExternFns: true, features: [], cfg: [], target: null };
 }
 
 /** A configuration a user wrote that we cannot accept: names the file, the line and the key. */
@@ -73,6 +75,9 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
       case 'features':
         out.features = stringList(key, value);
         break;
+      case 'cfg':
+        out.cfg = stringList(key, value);
+        break;
       case 'maxFileSize':
         if (typeof value !== 'number' && typeof value !== 'bigint') fail(key, 'expected a number of bytes');
         if (Number(value) <= 0) fail(key, 'expected a positive number of bytes');
@@ -88,7 +93,7 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
         out.target = (value as string | null) || null;
         break;
       default:
-        fail(key, 'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, target)');
+        fail(key, 'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, cfg, target)');
     }
   }
   return out;

@@ -4,6 +4,7 @@ import type {
   Attribute,
   BodyFacts,
   ExternBlockItem,
+  Expansion,
   FieldDef,
   FileItems,
   FnItem,
@@ -43,8 +44,8 @@ export function extractItems(file: string, parsed: ParsedFile): FileItems {
  * Items from a macro expansion's text; `mapOrigin` takes expansion spans back to the source. With
  * `inBody`, the expansion was wrapped in a function (it stood in a body): its body's items are taken.
  */
-export function extractItemsFromTree(file: string, root: Node, mapOrigin: (o: Origin) => Origin, inBody = false): Item[] {
-  const x = new Extractor(file, null, mapOrigin, true);
+export function extractItemsFromTree(file: string, root: Node, mapOrigin: (o: Origin) => Origin, expansion: Expansion, inBody = false): Item[] {
+  const x = new Extractor(file, null, mapOrigin, expansion);
   if (!inBody) return x.itemList(childrenOf(root)).items;
   const wrapper = root.namedChildren.find((c) => c?.type === 'function_item');
   const body = wrapper ? field(wrapper, 'body') : null;
@@ -78,7 +79,7 @@ class Extractor {
     private readonly file: string,
     parsed: ParsedFile | null,
     private readonly mapOrigin: (o: Origin) => Origin = (o) => o,
-    private readonly fromMacro = false,
+    private readonly expansion: Expansion | null = null,
   ) {
     this.unsafeExternKeywordAt = new Set(parsed?.unsafeExternKeywordAt ?? []);
     this.safeItemKeywordAt = parsed?.safeItemKeywordAt ?? [];
@@ -256,7 +257,7 @@ class Extractor {
       visibility,
       origin: this.origin(node),
       nameOrigin: this.origin(nameNode ?? node),
-      ...(this.fromMacro ? { fromMacro: true } : {}),
+      ...(this.expansion ? { fromMacro: true, expansion: this.expansion } : {}),
     };
   }
 
@@ -323,6 +324,7 @@ class Extractor {
       hasImplTraitArg,
       params,
       selfParam,
+      paramsOrigin: this.origin(paramsNode ?? node),
       ret: retNode ? this.type(retNode) : null,
       hasBody: !!body,
       signatureOrigin: this.originRange(node, sigEnd),
@@ -558,6 +560,7 @@ class Extractor {
             visibility: fn.visibility,
             origin: fn.origin,
             nameOrigin: fn.nameOrigin,
+            ...(fn.expansion ? { fromMacro: true, expansion: fn.expansion } : {}),
             generics: fn.generics,
             params: fn.params,
             ret: fn.ret,
@@ -811,8 +814,9 @@ class Extractor {
   }
 
   private genericArgs(node: Node): GenericArgs {
-    const out: GenericArgs = { types: [], bindings: [], consts: [] };
+    const out: GenericArgs = { types: [], bindings: [], consts: [], lifetimes: 0 };
     for (const c of namedChildrenOf(node)) {
+      if (c.type === 'lifetime') out.lifetimes++;
       if (c.type === 'lifetime' || c.type.endsWith('comment')) continue;
       if (c.type === 'type_binding' || c.type === 'associated_type') {
         const name = field(c, 'name');

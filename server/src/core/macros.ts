@@ -20,8 +20,18 @@ const MAX_DEPTH = 8;
 
 interface Binding {
   tokens?: Token[];
+  /** The fragment specifier (`ty`, `ident`…). */
+  frag?: string;
   reps?: Bindings[];
 }
+
+/**
+ * Fragments whose tokens rustc transcribes as plain tokens: a type built from them is reported in the
+ * macro body. `ty`, `path`, `expr`… are parsed nonterminals that keep the invocation's span.
+ */
+const PLAIN_TOKEN_FRAGMENTS = new Set(['ident', 'lifetime', 'tt', 'literal']);
+
+let nextExpansion = 1;
 type Bindings = Map<string, Binding>;
 
 /**
@@ -78,7 +88,7 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
     emitter.emitAll(rule.body, bindings);
     const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o), call.inBody);
+      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ }, call.inBody);
       const withCfg = applyCfg(items, module.crate.cfg);
       return expandMacroCalls(withCfg, module, cache, depth + 1);
     } finally {
@@ -119,7 +129,7 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     for (const token of branch.children ?? []) emitter.emitToken(token);
     const parsed = cache.parseFragment(emitter.text);
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o));
+      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ });
       return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
     } finally {
       parsed.delete();
@@ -135,21 +145,24 @@ const BUILTIN_ITEM_MACROS = new Set(['compile_error', 'include', 'global_asm', '
 
 function matchRule(rule: MacroRule, input: Token[]): Bindings | null {
   const b: Bindings = new Map();
-  const end = matchSeq(rule.pattern, input, 0, b);
+  const end = matchSeq(rule.pattern, input, 0, b, []);
   return end === input.length ? b : null;
 }
 
-/** Match `pattern` against `input` from `pos`; returns the position after the match, or -1. */
-function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings): number {
+/**
+ * Match `pattern` against `input` from `pos`; returns the position after the match, or -1.
+ * `outerFollow` is what comes after this pattern in the enclosing one (after a repetition's body).
+ */
+function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, outerFollow: Token[]): number {
   let i = 0;
   while (i < pattern.length) {
     const p = pattern[i];
     if (p.text.startsWith('$') && p.text.length > 1 && pattern[i + 1]?.text === ':' && pattern[i + 2]) {
       const frag = pattern[i + 2].text;
-      const follow = pattern.slice(i + 3);
-      const n = fragmentLength(frag, input, pos, follow);
+      const rest = pattern.slice(i + 3);
+      const n = fragmentLength(frag, input, pos, rest.length ? rest : outerFollow);
       if (n < 0) return -1;
-      b.set(p.text.slice(1), { tokens: input.slice(pos, pos + n) });
+      b.set(p.text.slice(1), { tokens: input.slice(pos, pos + n), frag });
       pos += n;
       i += 3;
       continue;
@@ -174,7 +187,13 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings): n
         const rb: Bindings = new Map();
         const start = reps.length && sep !== null ? pos + 1 : pos;
         if (follow.length && startsWith(input, start, follow)) break;
-        const next = matchSeq(inner, input, start, rb);
+        const next = matchSeq(
+          inner,
+          input,
+          start,
+          rb,
+          sep !== null ? [{ text: sep, kind: 'punct', origin: pattern[i].origin }, ...follow] : follow.length ? follow : outerFollow,
+        );
         if (next < 0 || next === start) break;
         reps.push(rb);
         pos = next;
@@ -191,7 +210,7 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings): n
     if (p.kind === 'group') {
       if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
       const inner: Bindings = new Map();
-      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner);
+      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, []);
       if (end !== (t.children ?? []).length) return -1;
       for (const [k, v] of inner) b.set(k, v);
       pos++;
@@ -237,10 +256,13 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
   }
   // ty, path, expr, pat, stmt, item, meta…: up to the token that follows in the pattern.
   const stop = follow[0] && !follow[0].text.startsWith('$') && follow[0].kind !== 'group' ? follow[0].text : null;
+  const typeLike = frag === 'ty' || frag === 'path';
   let angle = 0;
   let n = 0;
   for (let k = pos; k < input.length; k++) {
     const t = input[k];
+    // A type never contains a `{ … }` block or, outside `<…>`, a `=`: rustc's type parser stops there.
+    if (typeLike && angle === 0 && ((t.kind === 'group' && t.delimiter === '{') || t.text === '=')) break;
     if (t.kind !== 'group') {
       if (angle === 0 && stop !== null && t.text === stop) break;
       if (angle === 0 && stop === null && (frag === 'ty' || frag === 'path') && (t.text === ',' || t.text === ';' || t.text === '=>')) break;
@@ -297,7 +319,8 @@ class Emitter {
       if (t.text.startsWith('$') && t.text.length > 1) {
         const bound = b.get(t.text.slice(1));
         if (bound?.tokens) {
-          for (const x of bound.tokens) this.emitToken(x);
+          const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
+          for (const x of bound.tokens) this.emitToken(plain ? { ...x, origin: t.origin, children: x.children?.map((c) => ({ ...c, origin: t.origin })) } : x);
           continue;
         }
       }

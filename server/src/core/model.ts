@@ -22,6 +22,8 @@ export interface GenericArgs {
   bindings: { name: string; type: TypeExpr }[];
   /** Const arguments as written (`4`, `N`, `{ N + 1 }`). */
   consts: string[];
+  /** How many lifetime arguments were written. */
+  lifetimes: number;
 }
 
 export interface PathSegment {
@@ -61,6 +63,12 @@ export interface FnPointerExpr {
   params: TypeExpr[];
   ret: TypeExpr | null;
   variadic: boolean;
+}
+
+/** One macro expansion: where the macro was invoked, and an identity (nested calls share a span). */
+export interface Expansion {
+  at: Origin;
+  id: number;
 }
 
 /** A parsed attribute `#[name(args)]` / `#[name = value]`, after `cfg_attr` expansion. */
@@ -106,6 +114,8 @@ interface ItemBase {
   nameOrigin: Origin;
   /** Produced by expanding a `macro_rules!` invocation. */
   fromMacro?: boolean;
+  /** For an item produced by a macro: which expansion (each invocation is a distinct one). */
+  expansion?: Expansion;
 }
 
 export interface Param {
@@ -127,6 +137,8 @@ export interface FnItem extends ItemBase {
   hasImplTraitArg: boolean;
   params: Param[];
   selfParam: boolean;
+  /** The parameter list, parentheses included. */
+  paramsOrigin: Origin;
   ret: TypeExpr | null;
   hasBody: boolean;
   /** From the first token after the attributes through the `where` clause, without the body. */

@@ -79,7 +79,7 @@ export interface LoadedCrate {
  * the files no target covers.
  */
 export function loadCrates(found: Discovery, cache: SourceCache, settings: Settings): LoadedCrate[] {
-  const cfg: CfgEnv = makeCfgEnv({ features: settings.features, target: settings.target ?? undefined });
+  const cfg: CfgEnv = makeCfgEnv({ features: settings.features, target: settings.target ?? undefined, extra: settings.cfg });
   const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
   const add = (description: CrateDescription): void => {

@@ -1,6 +1,6 @@
 import type { AdtItem, GenericParam, TypeExpr, TypePath } from './model';
 import { parseRepr } from './repr';
-import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES } from './std-types';
+import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
 import type { LocalAdt, Ty } from './types';
 import type { ModuleScope, TypeDefEntry } from './workspace';
 
@@ -61,7 +61,7 @@ export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
     case 'slice':
       return { k: 'slice', inner: resolveType(t.inner, scope, depth + 1) };
     case 'array':
-      return { k: 'array', inner: resolveType(t.inner, scope, depth + 1), len: evalConstLength(t.length, scope.module) ?? t.length };
+      return { k: 'array', inner: resolveType(t.inner, scope, depth + 1), len: evalConstLength(t.length, scope.module, selfName(scope)) ?? t.length };
     case 'tuple':
       return { k: 'tuple', elems: t.elems.map((e) => resolveType(e, scope, depth + 1)) };
     case 'fnptr':
@@ -110,9 +110,9 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     case 'prim':
       return { k: 'prim', name: r.name };
     case 'std': {
-      const std = resolveStdPath(r.path, args);
+      const std = resolveStdPath(r.path, args) ?? unmodelledStdType(r.path, args, last.args?.lifetimes ?? 0);
       if (std) return std;
-      return { k: 'unknown', text, why: `\`${r.path.join('::')}\` is a std type whose layout we do not model` };
+      return { k: 'unknown', text, why: `\`${r.path.join('::')}\` is a std item whose layout we do not model` };
     }
     case 'libc':
       return resolveLibcPath(r.path);
@@ -134,7 +134,9 @@ function typeOfEntry(entry: TypeDefEntry, args: Ty[], depth: number, outer: Type
       if (!entry.item.type) return { k: 'unknown', text: entry.item.name, why: 'a type alias without a type' };
       const scope = scopeFor(entry.module, [], null, { ...outer, generics: new Map() });
       const params = entry.item.generics.filter((g) => g.kind === 'type');
-      params.forEach((g, i) => scope.generics.set(g.name, args[i] ?? { k: 'param', name: g.name }));
+      params.forEach((g, i) =>
+        scope.generics.set(g.name, args[i] ?? (g.defaultType ? resolveType(g.defaultType, scope, depth + 1) : { k: 'param', name: g.name })),
+      );
       return resolveType(entry.item.type, scope, depth + 1);
     }
     case 'trait':
@@ -174,8 +176,13 @@ export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
  * The value of an array length as rustc prints it: integer literals and `const` items combined with
  * `+ - * / % << >>`. Anything else (a `const fn` call, a generic) stays as written.
  */
-export function evalConstLength(text: string, module: ModuleScope, depth = 0): string | null {
+export function evalConstLength(text: string, module: ModuleScope, self: string | null = null, depth = 0): string | null {
   if (depth > 8) return null;
+  // `size_of::<u64>()` of a primitive is known; `Self::N` / `Type::N` are associated consts.
+  text = text.replace(/(?:(?:::)?(?:core|std)::)?(?:mem::)?size_of::<\s*([a-z0-9]+)\s*>\(\)/g, (whole, prim: string) => {
+    const size = PRIMITIVE_SIZES[prim];
+    return size !== undefined ? String(size) : whole;
+  });
   const tokens =
     text
       .replace(/[{}]/g, ' ')
@@ -184,9 +191,11 @@ export function evalConstLength(text: string, module: ModuleScope, depth = 0): s
   for (const tok of tokens) {
     if (/^\d/.test(tok)) values.push(Number(tok.replace(/_/g, '').replace(/[iu]\d+$|[iu]size$/, '')));
     else if (/^[A-Za-z_]/.test(tok)) {
-      const name = tok.split('::').pop()!;
-      const c = findConst(module, name);
-      const v = c?.valueText ? evalConstLength(c.valueText, module, depth + 1) : null;
+      const segments = tok.split('::');
+      const name = segments.pop()!;
+      const owner = segments.length ? (segments[segments.length - 1] === 'Self' ? self : segments[segments.length - 1]) : null;
+      const c = owner && /^[A-Z]/.test(owner) ? findAssocConst(module, owner, name) : findConst(module, name);
+      const v = c?.valueText ? evalConstLength(c.valueText, module, owner && /^[A-Z]/.test(owner) ? owner : self, depth + 1) : null;
       if (v === null) return null;
       values.push(Number(v));
     } else if (/^(<<|>>|[-+*/%()])$/.test(tok)) values.push(tok);
@@ -250,6 +259,38 @@ function evalArithmetic(tokens: (number | string)[]): number | null {
   }
 }
 
+const PRIMITIVE_SIZES: Record<string, number> = {
+  u8: 1,
+  i8: 1,
+  bool: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  f32: 4,
+  char: 4,
+  u64: 8,
+  i64: 8,
+  f64: 8,
+  usize: 8,
+  isize: 8,
+  u128: 16,
+  i128: 16,
+};
+
+function selfName(scope: TypeScope): string | null {
+  const s = scope.selfTy;
+  return s && s.k === 'adt' ? (s.def.source === 'local' ? s.def.item.name : s.def.name) : null;
+}
+
+function findAssocConst(module: ModuleScope, owner: string, name: string): import('./model').StaticItem | null {
+  for (const m of module.crate.modules) {
+    const c = m.implConsts.get(`${owner}::${name}`);
+    if (c) return c;
+  }
+  return null;
+}
+
 function findConst(module: ModuleScope, name: string): import('./model').StaticItem | null {
   for (let m: ModuleScope | null = module; m; m = m.isBlock ? m.parent : null) {
     const c = m.consts.get(name);
@@ -288,7 +329,8 @@ function dynText(written: string): string {
   const shown = bounds
     .filter((b) => b && !b.startsWith("'"))
     .map((b) => {
-      const m = /^((?:[A-Za-z_][A-Za-z0-9_]*::)*)([A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(b.replace(/^\(|\)$/g, ''));
+      const unwrapped = b.startsWith('(') && b.endsWith(')') ? b.slice(1, -1) : b;
+      const m = /^((?:[A-Za-z_][A-Za-z0-9_#]*::)*)([A-Za-z_][A-Za-z0-9_#]*)(.*)$/.exec(unwrapped);
       if (!m) return b;
       return (AMBIGUOUS_TRAITS[m[2]] ?? m[2]) + m[3];
     });

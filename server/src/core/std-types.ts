@@ -107,8 +107,25 @@ define({
 });
 define({ name: 'ErrorKind', path: 'std::io::ErrorKind', kind: 'enum', category: 'plain-enum', params: [], variants: () => [[], [], []] });
 define({ name: 'Reverse', path: 'std::cmp::Reverse', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
-define({ name: 'BorrowedFd', path: 'std::os::fd::BorrowedFd', kind: 'struct', category: 'transparent', params: [], fields: () => [prim('i32')] });
-define({ name: 'OwnedFd', path: 'std::os::fd::OwnedFd', kind: 'struct', category: 'transparent', params: [], fields: () => [prim('i32')] });
+// `#[rustc_nonnull_optimization_guaranteed]` with -1 as the niche: `Option<OwnedFd>` is an `int`.
+define({
+  name: 'BorrowedFd',
+  path: 'std::os::fd::BorrowedFd',
+  kind: 'struct',
+  category: 'transparent',
+  params: [],
+  nonnullGuaranteed: true,
+  fields: () => [prim('i32')],
+});
+define({
+  name: 'OwnedFd',
+  path: 'std::os::fd::OwnedFd',
+  kind: 'struct',
+  category: 'transparent',
+  params: [],
+  nonnullGuaranteed: true,
+  fields: () => [prim('i32')],
+});
 define({ name: 'c_void', path: 'core::ffi::c_void', kind: 'enum', category: 'repr-int', params: [] });
 
 for (const [name, inner] of [
@@ -219,6 +236,7 @@ for (const [name, path, params, sized] of PLAIN_STRUCTS) {
 define({
   name: 'Cow',
   path: 'std::borrow::Cow',
+  lifetimes: 1,
   kind: 'enum',
   category: 'plain-enum',
   params: ['B'],
@@ -358,6 +376,26 @@ export function resolveStdPath(path: string[], args: Ty[]): Ty | null {
   if (!candidates) return null;
   const def = candidates.find((d) => d.path.split('::').slice(1, -1).includes(module)) ?? candidates[0];
   return adt(def, args);
+}
+
+const unmodelled = new Map<string, StdAdt>();
+
+/**
+ * A std type we have no entry for (`hash_map::Entry`, `process::Child`…): a capitalised name in std is
+ * a Rust struct or enum whose layout std does not promise, which rustc reports as such. Lower-case
+ * names and our C aliases are handled before this.
+ */
+export function unmodelledStdType(path: string[], args: Ty[], lifetimes = 0): Ty | null {
+  const name = path[path.length - 1];
+  if (!/^[A-Z]/.test(name) || path.length < 2) return null;
+  const full = ['std', ...path.slice(1)].join('::');
+  let def = unmodelled.get(full);
+  if (!def) {
+    def = { source: 'std', name, path: full, kind: 'struct', category: 'plain-struct', params: args.map((_, i) => `T${i}`), sized: true, lifetimes };
+    if (stdTypeCount(name) > 1) def.display = full;
+    unmodelled.set(full, def);
+  }
+  return { k: 'adt', def, args };
 }
 
 /** C types of the `libc` crate: aliases become primitives; its structs are `repr(C)` by construction. */

@@ -80,6 +80,8 @@ export interface StdAdt {
   variants?: (args: Ty[]) => Ty[][];
   /** A `#[non_exhaustive]` type from another crate. */
   nonExhaustive?: boolean;
+  /** Lifetime parameters, which rustc prints as `'_` (`Cow<'_, str>`). */
+  lifetimes?: number;
 }
 
 export const UNIT: Ty = { k: 'tuple', elems: [] };
@@ -140,7 +142,9 @@ function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): strin
       return t.name;
     case 'adt': {
       const name = adtName(t.def, names);
-      return t.args.length ? `${name}<${t.args.map(sub).join(', ')}>` : name;
+      const lifetimes = t.def.source === 'local' ? t.def.item.generics.filter((g) => g.kind === 'lifetime').length : (t.def.lifetimes ?? 0);
+      const args = [...Array.from({ length: lifetimes }, () => "'_"), ...t.args.map(sub)];
+      return args.length ? `${name}<${args.join(', ')}>` : name;
     }
     case 'foreign-safe':
     case 'unknown':
@@ -153,7 +157,14 @@ function adtName(def: AdtDef, names: TypeNames | undefined): string {
     if (def.display) return def.display;
     return names?.isAmbiguous(def.name) ? def.path : def.name;
   }
-  return names?.isAmbiguous(def.item.name) ? def.path.replace(/^crate::/, '') : def.item.name;
+  // An ambiguous local name prints with its parent module only (`types::Entry`, not `ffi::types::Entry`).
+  return names?.isAmbiguous(def.item.name)
+    ? def.path
+        .split('::')
+        .slice(-2)
+        .filter((s) => s !== 'crate')
+        .join('::')
+    : def.item.name;
 }
 
 /** A key identifying a type, for memoisation and recursion guards. */

@@ -55,6 +55,8 @@ export interface ModuleScope {
   externCrates: Map<string, string>;
   /** `const` items, for array lengths. */
   consts: Map<string, StaticItem>;
+  /** Associated consts of inherent impls: `Type::NAME` → item. */
+  implConsts: Map<string, StaticItem>;
   /** A function body's scope: names not found here are looked up in `parent` (lexical scoping). */
   isBlock?: boolean;
 }
@@ -164,7 +166,23 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     rawItems: cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [],
     attrs: innerAttrs,
   });
+  expandAndIndex(crate, cache);
   return crate;
+}
+
+/**
+ * Macros are expanded once every module file is loaded, so a call sees every `macro_rules!` of the
+ * crate (`#[macro_use] mod`, `#[macro_export]`); modules an expansion declares (`cfg_if!` around
+ * `mod imp;`) are loaded and expanded in turn. Then each module's names are indexed.
+ */
+function expandAndIndex(crate: Crate, cache: SourceCache): void {
+  for (let i = 0; i < crate.modules.length; i++) {
+    const module = crate.modules[i];
+    const before = new Set(module.items);
+    module.items = expandMacroCalls(module.items, module, cache);
+    for (const item of module.items) if (!before.has(item) && item.kind === 'mod') loadChildModule(module, item, cache);
+  }
+  for (const module of crate.modules) indexModuleItems(module);
 }
 
 interface ModuleInit {
@@ -194,17 +212,16 @@ function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): Module
     globs: [],
     externCrates: new Map(),
     consts: new Map(),
+    implConsts: new Map(),
   };
   crate.modules.push(module);
   if (init.parent) init.parent.children.set(init.name, module);
-  // The unexpanded items first, so calls nested in bodies see this module's `macro_rules!`.
   module.items = applyCfg(init.rawItems, crate.cfg);
-  module.items = expandMacroCalls(module.items, module, cache);
-  indexModuleItems(module, cache);
+  for (const item of module.items) if (item.kind === 'mod') loadChildModule(module, item, cache);
   return module;
 }
 
-function indexModuleItems(module: ModuleScope, cache: SourceCache): void {
+function indexModuleItems(module: ModuleScope): void {
   for (const item of module.items) {
     switch (item.kind) {
       case 'struct':
@@ -235,9 +252,11 @@ function indexModuleItems(module: ModuleScope, cache: SourceCache): void {
       case 'const':
         module.consts.set(item.name, item);
         break;
-      case 'mod':
-        loadChildModule(module, item, cache);
+      case 'impl': {
+        const self = item.selfType?.kind === 'path' ? item.selfType.path.segments[item.selfType.path.segments.length - 1].name : null;
+        if (self) for (const c of item.items) if (c.kind === 'const') module.implConsts.set(`${self}::${c.name}`, c);
         break;
+      }
     }
   }
 }
@@ -302,6 +321,7 @@ export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
     globs: [],
     externCrates: new Map(),
     consts: new Map(),
+    implConsts: new Map(),
     isBlock: true,
   };
   for (const item of items) {
