@@ -6,6 +6,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { main } from '../server/src/cli';
 
 /**
  * The language server process, driven over stdio by a real JSON-RPC client, as an editor drives it.
@@ -153,6 +154,20 @@ describe('lsp: the server over stdio', function () {
       layout.relatedInformation?.some((r) => r.location.uri.endsWith('/src/types.rs')),
       'points at the definition of Entry',
     );
+  });
+
+  it('shows the same findings as `ffi-guard check` on the same crate', async () => {
+    let stdout = '';
+    await main(['check', root, '--format', 'json'], root, (t) => (stdout += t));
+    const cli = (JSON.parse(stdout) as { diagnostics: { file: string; line: number; column: number; rule: string; message: string }[] }).diagnostics
+      .map((d) => `${path.resolve(root, d.file)}:${d.line}:${d.column} ${d.rule} ${d.message}`)
+      .sort();
+    const lsp: string[] = [];
+    for (const file of [lib(), sys(), types(), path.join(root, 'src', 'store.rs')]) {
+      const diags = (await client.waitFor(file)).diagnostics;
+      for (const d of diags) lsp.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`);
+    }
+    assert.deepStrictEqual(lsp.sort(), cli);
   });
 
   it('re-checks another file when a type gains #[repr(C)] (cross-file, incremental sync)', async () => {
