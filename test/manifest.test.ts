@@ -109,7 +109,7 @@ describe('manifest: commands, activation, capabilities', () => {
     assert.deepStrictEqual(registered.sort(), contributed.sort());
     assert.deepStrictEqual(
       manifest.contributes.commands.map((c) => `${c.category}: ${c.title}`),
-      ['Rust FFI Guard: Restart Server', 'Rust FFI Guard: Show Output'],
+      ['Rust FFI Guard: Restart Server', 'Rust FFI Guard: Show Output', 'Rust FFI Guard: Explain a Finding'],
     );
   });
 

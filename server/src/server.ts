@@ -11,6 +11,8 @@ import {
   ErrorCodes,
   TextDocumentSyncKind,
   Connection,
+  CodeAction,
+  CodeActionKind,
 } from 'vscode-languageserver/node';
 import type { Finding } from './core/findings';
 import { AnalysisHost } from './core/host';
@@ -20,6 +22,7 @@ import { LineIndex } from './core/positions';
 import { TOOL_VERSION } from './core/version';
 import { readmeUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';
+import { codeActionsFor } from './lsp/code-actions';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -86,6 +89,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'rust-ffi-guard', version: TOOL_VERSION },
@@ -182,6 +186,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     } catch (e) {
       connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `hover failed: ${(e as Error).message}`);
+    }
+  });
+
+  connection.onCodeAction(async ({ textDocument, range, context }): Promise<CodeAction[] | ResponseError<void>> => {
+    await ready;
+    try {
+      const file = fileOf(textDocument.uri);
+      if (!host) return [];
+      const h = host;
+      return codeActionsFor(h.findingsFor(file), file, range, context.diagnostics, (f) => h.textOf(f));
+    } catch (e) {
+      connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `code actions failed: ${(e as Error).message}`);
     }
   });
 

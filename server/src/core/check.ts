@@ -1,9 +1,9 @@
 import { BoundaryVisitor, combineVisitors, exportAttribute, isRustAbi, walkCrate, WalkContext } from './boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign } from './boundary-types';
 import { CItemKind, checkBoundaryType, ChainStep, FfiVerdict, Position, REASON_TEXT } from './ffi';
-import { compareFindings, Finding } from './findings';
+import { compareFindings, Finding, FixTarget } from './findings';
 import { isAllowed, lintLevel, LintScopes } from './lint-levels';
-import type { Expansion, FnItem, Origin, TypeExpr } from './model';
+import type { AdtItem, Expansion, FnItem, Origin, StaticItem, TypeAliasItem, TypeExpr } from './model';
 import { resolveType, TypeScope } from './resolve';
 import { applySuppressions } from './suppress';
 import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
@@ -58,6 +58,8 @@ interface Site {
   what: string;
   /** The macro expansion the item came from: rustc drops a diagnostic identical to one it emitted. */
   expansion?: Expansion;
+  /** For the quick fixes. */
+  target: Omit<FixTarget, 'subject' | 'subjectModule'>;
 }
 
 class ParityChecker {
@@ -91,6 +93,7 @@ class ParityChecker {
           symbol: item.name,
           what: '`extern` block',
           expansion: item.expansion ?? block.expansion,
+          target: { ctx, site: { kind: 'foreign' as const, item, block } },
         };
         if (isRustAbi(block.abi)) {
           if (item.kind === 'foreign-fn')
@@ -106,43 +109,41 @@ class ParityChecker {
       },
       adt: (item, ctx) => {
         const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
-        for (const f of fields) {
-          this.fnPointersIn(f.type, ctx.types, {
-            mode: 'definition',
-            position: 'fnptr-in-item',
-            scopes: [...ctx.scopes, f.attrs],
-            symbol: item.name,
-            what: '`extern` fn',
-          });
-        }
+        for (const f of fields) this.fnPointersIn(f.type, ctx.types, { ...this.itemSite(item, ctx), scopes: [...ctx.scopes, f.attrs] });
       },
       typeAlias: (item, ctx) => {
-        if (item.type)
-          this.fnPointersIn(item.type, ctx.types, {
-            mode: 'definition',
-            position: 'fnptr-in-item',
-            scopes: ctx.scopes,
-            symbol: item.name,
-            what: '`extern` fn',
-          });
+        if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
       },
       staticOrConst: (item, ctx) => {
-        if (item.type)
-          this.fnPointersIn(item.type, ctx.types, {
-            mode: 'definition',
-            position: 'fnptr-in-item',
-            scopes: ctx.scopes,
-            symbol: item.name,
-            what: '`extern` fn',
-          });
+        if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
       },
+    };
+  }
+
+  private itemSite(item: TypeAliasItem | StaticItem | AdtItem, ctx: WalkContext): Site {
+    return {
+      mode: 'definition',
+      position: 'fnptr-in-item',
+      scopes: ctx.scopes,
+      symbol: item.name,
+      what: '`extern` fn',
+      expansion: item.expansion,
+      target: { ctx, site: { kind: 'item', item, lint: 'improper_ctypes_definitions' } },
     };
   }
 
   private fn(fn: FnItem, ctx: WalkContext): void {
     this.genericExport(fn, ctx);
     if (!fn.hasBody) return; // rustc checks only functions with a body
-    const site = { mode: 'definition' as const, scopes: ctx.scopes, symbol: fn.name, what: '`extern` fn', expansion: fn.expansion };
+    const fnptrSite = { kind: 'item' as const, item: fn, lint: 'improper_ctypes_definitions' };
+    const site = {
+      mode: 'definition' as const,
+      scopes: ctx.scopes,
+      symbol: fn.name,
+      what: '`extern` fn',
+      expansion: fn.expansion,
+      target: { ctx, site: fnptrSite },
+    };
     if (isRustAbi(fn.abi)) {
       this.fnPointersInSignature(
         fn.params.map((p) => p.type),
@@ -153,7 +154,8 @@ class ParityChecker {
       return;
     }
     if (this.options.checkPrivateExternFns === false && fn.visibility !== 'pub' && !exportAttribute(fn.attrs)) return;
-    for (const c of checkedTypesOfFn(fn, ctx)) this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position });
+    const signature = { ctx, site: { kind: 'signature' as const, fn } };
+    for (const c of checkedTypesOfFn(fn, ctx)) this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position, target: signature });
   }
 
   /** `no_mangle_generic_items`: an exported function with type or const parameters (its own or its impl's). */
@@ -180,6 +182,7 @@ class ParityChecker {
         chain: [],
         fixes: [],
         related: [{ origin: attr.origin, message: 'remove this attribute' }],
+        target: { ctx, site: { kind: 'item', item: fn, lint: 'no_mangle_generic_items' } },
       }),
     });
   }
@@ -228,7 +231,9 @@ class ParityChecker {
     const text = REASON_TEXT[verdict.reason];
     const typeName = displayTy(verdict.ty, names);
     const defined = definitionOf(verdict.ty);
+    const subject = verdict.ty.k === 'adt' && verdict.ty.def.source === 'local' ? { subject: verdict.ty.def.item, subjectModule: verdict.ty.def.module } : {};
     return {
+      target: { ...site.target, ...subject },
       rule: rule.id,
       severity,
       message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),

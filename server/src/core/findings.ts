@@ -1,5 +1,6 @@
+import type { WalkContext } from './boundary';
 import type { ChainStep } from './ffi';
-import type { Origin } from './model';
+import type { AdtItem, Attribute, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Item, Origin } from './model';
 import type { Severity } from './rules';
 
 /** One finding: the same object becomes an LSP diagnostic, a CLI line and a report entry. */
@@ -20,6 +21,24 @@ export interface Finding {
   fixes: string[];
   /** Other places that explain the finding (the definition of the offending type). */
   related: { origin: Origin; message: string }[];
+  /** What the fixes need to know (not serialised). */
+  target?: FixTarget;
+}
+
+/** Where a finding was made, in the terms the quick fixes work in. */
+export interface FixTarget {
+  ctx: WalkContext;
+  site:
+    | { kind: 'signature'; fn: FnItem }
+    | { kind: 'foreign'; item: ForeignFnItem | ForeignStaticItem; block: ExternBlockItem }
+    | { kind: 'item'; item: Item; lint: string }
+    | { kind: 'abi'; fn: FnItem }
+    | { kind: 'edition-attr'; attr: Attribute }
+    | { kind: 'edition-block'; block: ExternBlockItem }
+    | { kind: 'none' };
+  /** The workspace type whose layout the finding is about, when it is one. */
+  subject?: AdtItem;
+  subjectModule?: WalkContext['module'];
 }
 
 /** Sort findings by file, then position, then rule, for stable output. */

@@ -119,11 +119,14 @@ export function checkCrates(crates: LoadedCrate[], settings: Settings, wanted: (
   return findings.sort(compareFindings);
 }
 
-/** Check everything under `paths` (files or directories), relative to `cwd`. */
-export async function checkPaths(paths: string[], cwd: string, settings: Settings): Promise<ProjectResult> {
+/**
+ * Check everything under `paths` (files or directories), relative to `cwd`. `overlay` holds texts that
+ * replace files on disk (`ffi-guard fix --dry-run` checks its edits without writing them).
+ */
+export async function checkPaths(paths: string[], cwd: string, settings: Settings, overlay?: Map<string, string>): Promise<ProjectResult> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
-  const cache = new SourceCache(parser, source);
+  const cache = new SourceCache(parser, overlay ? { read: (f) => overlay.get(f) ?? source.read(f) } : source);
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
   const crates = loadCrates(found, cache, settings);

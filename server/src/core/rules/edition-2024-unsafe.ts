@@ -1,10 +1,11 @@
 import type { BeyondRuleMeta } from './meta';
 import type { Attribute } from '../model';
 import type { BeyondContext } from './meta';
+import type { WalkContext } from '../boundary';
 
 const UNSAFE_ATTRS = new Set(['no_mangle', 'export_name', 'link_section']);
 
-function checkAttrs(ctx: BeyondContext, attrs: Attribute[], symbol: string): void {
+function checkAttrs(ctx: BeyondContext, attrs: Attribute[], symbol: string, w: WalkContext): void {
   for (const a of attrs) {
     if (!UNSAFE_ATTRS.has(a.name) || a.unsafeWrapped) continue;
     ctx.report({
@@ -13,6 +14,7 @@ function checkAttrs(ctx: BeyondContext, attrs: Attribute[], symbol: string): voi
       rustcLint: null,
       origin: a.origin,
       symbol,
+      target: { ctx: w, site: { kind: 'edition-attr', attr: a } },
     });
   }
 }
@@ -34,9 +36,9 @@ export const edition2024Unsafe: BeyondRuleMeta = {
   check: (ctx) => {
     if (ctx.crate.edition !== '2024') return {};
     return {
-      fn: (fn) => checkAttrs(ctx, fn.attrs, fn.name),
-      staticOrConst: (item) => checkAttrs(ctx, item.attrs, item.name),
-      externBlock: (block) => {
+      fn: (fn, w) => checkAttrs(ctx, fn.attrs, fn.name, w),
+      staticOrConst: (item, w) => checkAttrs(ctx, item.attrs, item.name, w),
+      externBlock: (block, w) => {
         if (block.isUnsafe) return;
         ctx.report({
           rule: 'edition-2024-unsafe',
@@ -44,6 +46,7 @@ export const edition2024Unsafe: BeyondRuleMeta = {
           rustcLint: null,
           origin: { file: block.origin.file, span: { start: block.origin.span.start, end: block.origin.span.start + 'extern'.length } },
           symbol: null,
+          target: { ctx: w, site: { kind: 'edition-block', block } },
         });
       },
     };

@@ -50,5 +50,7 @@ export interface BeyondContext {
   safeTypes: Set<string>;
   /** How type names print in this crate. */
   names: TypeNames;
-  report(finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> & Partial<Pick<Finding, 'related' | 'chain' | 'typeName'>>): void;
+  report(
+    finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> & Partial<Pick<Finding, 'related' | 'chain' | 'typeName' | 'target'>>,
+  ): void;
 }

@@ -34,6 +34,7 @@ export const rustAbiExport: BeyondRuleMeta = {
         rustcLint: clippyAgrees ? 'clippy::no_mangle_with_rust_abi' : null,
         origin: fn.signatureOrigin,
         symbol: fn.name,
+        target: { ctx: w, site: { kind: 'abi', fn } },
       });
     },
   }),

@@ -1,0 +1,280 @@
+import type { Finding, FixTarget } from './findings';
+import type { AdtItem, Attribute, FnItem, Origin } from './model';
+
+/** Anything with outer attributes: an item, or an item of an `extern` block. */
+type AttributedItem = { attrs: Attribute[]; origin: Origin };
+import { adtShape, is1Zst } from './ffi';
+import { localAdt } from './resolve';
+import { planShim } from './shims';
+import type { Ty } from './types';
+
+/**
+ * Quick fixes: text edits, possibly in several files, for each finding. A fix never deletes code it does
+ * not replace and its edits never overlap. Fixes that would change a contract callers rely on (generic
+ * exports, `extern` block declarations, callback types in aliases, fields and statics) are offered only
+ * as an explanation and an `allow` with a reason.
+ */
+
+export interface TextEdit {
+  file: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** The one fix that is clearly right, applied by `ffi-guard fix`. */
+  preferred: boolean;
+  edits: TextEdit[];
+  /** For fixes that only explain: what to do by hand. */
+  explanation?: string;
+}
+
+export interface FixContext {
+  /** A file's current text. */
+  textOf(file: string): string | undefined;
+  edition: string;
+}
+
+/** Every fix offered for a finding, the preferred one first. */
+export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
+  const target = finding.target;
+  if (!target) return [];
+  const fixes: Fix[] = [];
+  if (target.subject && target.subjectModule && ['unspecified-layout', 'zero-sized', 'phantom-only'].includes(finding.rule)) {
+    const layout = layoutFix(target.subject, target, ctx);
+    if (layout) fixes.push(layout);
+  }
+  const site = target.site;
+  switch (site.kind) {
+    case 'signature': {
+      if (!fixes.length) {
+        const shim = planShim(site.fn, target.ctx, ctx);
+        if (shim) fixes.push(shim);
+      }
+      fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
+      break;
+    }
+    case 'foreign':
+      fixes.push(
+        explain(
+          `The C library decides the types of \`${site.item.name}\`: change the declaration to match its C header (raw pointers, C integers, \`#[repr(C)]\` types), or keep it and document why.`,
+        ),
+      );
+      fixes.push(allowFix(site.item, 'improper_ctypes', ctx, 'matches the C declaration'));
+      break;
+    case 'item':
+      fixes.push(explain(itemExplanation(finding, site.lint)));
+      fixes.push(
+        allowFix(
+          site.item,
+          site.lint,
+          ctx,
+          site.lint === 'no_mangle_generic_items' ? 'not exported: rustc ignores the attribute' : 'the callback type was checked by hand',
+        ),
+      );
+      break;
+    case 'abi':
+      fixes.push(...abiFixes(site.fn, ctx));
+      break;
+    case 'edition-attr':
+      fixes.push(unsafeAttrFix(site.attr, ctx));
+      break;
+    case 'edition-block':
+      fixes.push({
+        title: 'Write `unsafe extern`',
+        preferred: true,
+        edits: [{ file: site.block.origin.file, start: site.block.origin.span.start, end: site.block.origin.span.start, newText: 'unsafe ' }],
+      });
+      break;
+  }
+  return fixes;
+}
+
+function explain(text: string): Fix {
+  return { title: 'Explain how to fix this by hand', preferred: false, edits: [], explanation: text };
+}
+
+function itemExplanation(finding: Finding, lint: string): string {
+  if (lint === 'no_mangle_generic_items') {
+    return `A generic function cannot be exported: write one non-generic \`extern "C"\` wrapper per concrete type (\`#[no_mangle] pub extern "C" fn ${finding.symbol}_u32(x: u32)\`) that calls the generic function, and remove the export attribute from the generic one.`;
+  }
+  return `Callers build values of this type, so changing it breaks them: replace \`${finding.typeName}\` in the callback's signature with a C type (a raw pointer and a length for slices and strings, \`u32\` for \`char\`, a \`#[repr(C)]\` struct), then update the callbacks that are passed in.`;
+}
+
+// ---- layout ----
+
+/** `#[repr(C)]`, `#[repr(transparent)]` or an integer repr, at the type's definition, merged into an existing `#[repr]`. */
+function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | null {
+  const def = localAdt(item, target.subjectModule!);
+  const text = ctx.textOf(item.origin.file);
+  if (text === undefined || item.fromMacro) return null;
+  const repr = def.repr;
+  if (repr.c || repr.transparent || repr.int) {
+    // Already laid out for C: a fieldless struct needs a member.
+    if (item.kind === 'struct' && !item.fields.length) return memberFix(item, text);
+    return null;
+  }
+  const args: Ty[] = item.generics.filter((g) => g.kind === 'type').map((g) => ({ k: 'param', name: g.name }));
+  let choice: { repr: string; why: string };
+  if (item.kind === 'enum') {
+    choice = item.variants.every((v) => v.fields.length === 0) ? intReprFor(item) : { repr: 'C', why: 'a C-compatible tagged union' };
+  } else {
+    const fields = adtShape({ k: 'adt', def, args }).variants[0] ?? [];
+    const nonZst = fields.filter((f) => !is1Zst(f.ty));
+    // `transparent` cannot be combined with `align`/`packed`.
+    choice =
+      item.kind === 'struct' && nonZst.length === 1 && fields.length === 1 && !repr.align && !repr.packed
+        ? { repr: 'transparent', why: 'one field: the same ABI as that field' }
+        : { repr: 'C', why: "C's field order and padding" };
+  }
+  return { title: `Add \`#[repr(${choice.repr})]\` to \`${item.name}\` (${choice.why})`, preferred: true, edits: [reprEdit(item, choice.repr, text)] };
+}
+
+/** The smallest integer repr that holds every discriminant, as C enums are sized. */
+function intReprFor(item: AdtItem): { repr: string; why: string } {
+  let value = 0n;
+  let min = 0n;
+  let max = 0n;
+  for (const v of item.variants) {
+    if (v.discriminant !== null) {
+      const d = v.discriminant.replace(/_/g, '').trim();
+      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(d)) return { repr: 'C', why: 'the same size as a C enum' };
+      value = d.startsWith('-') ? -BigInt(d.slice(1)) : BigInt(d);
+    }
+    if (value < min) min = value;
+    if (value > max) max = value;
+    value++;
+  }
+  for (const [repr, lo, hi] of [
+    ['u8', 0n, 255n],
+    ['i8', -128n, 127n],
+    ['u16', 0n, 65535n],
+    ['i16', -32768n, 32767n],
+    ['u32', 0n, 4294967295n],
+    ['i32', -2147483648n, 2147483647n],
+  ] as const) {
+    if (min >= lo && max <= hi) return { repr, why: `its discriminants ${min}…${max} fit in ${repr}; take ${repr} from C and convert with TryFrom` };
+  }
+  return { repr: 'i64', why: 'its discriminants need 64 bits' };
+}
+
+function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
+  const existing = item.attrs.find((a) => a.name === 'repr' && a.args);
+  if (existing) {
+    // `#[repr(align(8))]` → `#[repr(C, align(8))]`
+    const open = text.indexOf('(', existing.origin.span.start);
+    return { file: item.origin.file, start: open + 1, end: open + 1, newText: `${repr}, ` };
+  }
+  const lineStart = text.lastIndexOf('\n', item.origin.span.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const firstAttr = item.attrs
+    .filter((a) => !a.inner && a.name !== 'doc')
+    .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
+  const at = firstAttr !== null && firstAttr < item.origin.span.start ? text.lastIndexOf('\n', firstAttr - 1) + 1 : lineStart;
+  return { file: item.origin.file, start: at, end: at, newText: `${indent}#[repr(${repr})]\n` };
+}
+
+function memberFix(item: AdtItem, text: string): Fix | null {
+  const body = text.slice(item.origin.span.start, item.origin.span.end);
+  const file = item.origin.file;
+  if (/;\s*$/.test(body) && !body.includes('{') && !body.includes('(')) {
+    // `struct Token;` → `struct Token { _private: u8 }`
+    const semi = item.origin.span.start + body.lastIndexOf(';');
+    return {
+      title: `Give \`${item.name}\` a member (C has no empty structs)`,
+      preferred: false,
+      edits: [{ file, start: semi, end: semi + 1, newText: ' {\n    _private: u8,\n}' }],
+    };
+  }
+  const open = body.indexOf('{');
+  if (open < 0) return null;
+  const at = item.origin.span.start + open + 1;
+  // Not preferred: every place that builds the value must then set the member too.
+  return {
+    title: `Give \`${item.name}\` a member (C has no empty structs)`,
+    preferred: false,
+    edits: [{ file, start: at, end: at, newText: '\n    _private: u8,\n' }],
+  };
+}
+
+// ---- ABI ----
+
+function abiFixes(fn: FnItem, ctx: FixContext): Fix[] {
+  const text = ctx.textOf(fn.origin.file);
+  if (text === undefined) return [];
+  const fnAt = fnKeyword(fn, text);
+  if (fnAt === null) return [];
+  const out: Fix[] = [{ title: 'Add `extern "C"`', preferred: true, edits: [{ file: fn.origin.file, start: fnAt, end: fnAt, newText: 'extern "C" ' }] }];
+  out.push({
+    title: 'Write `extern "Rust"` (only Rust code links to this symbol)',
+    preferred: false,
+    edits: [{ file: fn.origin.file, start: fnAt, end: fnAt, newText: 'extern "Rust" ' }],
+  });
+  out.push(allowFix(fn, 'clippy::no_mangle_with_rust_abi', ctx, 'only Rust code links to this symbol'));
+  return out;
+}
+
+/** Offset of the `fn` keyword of a function, found in its signature text. */
+export function fnKeyword(fn: FnItem, text: string): number | null {
+  const sig = text.slice(fn.signatureOrigin.span.start, fn.nameOrigin.span.start);
+  const m = /\bfn\s*$/.exec(sig);
+  return m ? fn.signatureOrigin.span.start + m.index : null;
+}
+
+function unsafeAttrFix(attr: Attribute, ctx: FixContext): Fix {
+  const text = ctx.textOf(attr.origin.file) ?? '';
+  const written = text.slice(attr.origin.span.start, attr.origin.span.end);
+  const m = /^#\[\s*([\s\S]*?)\s*\]$/.exec(written);
+  const inner = m ? m[1] : attr.name;
+  return {
+    title: `Write \`#[unsafe(${inner})]\``,
+    preferred: true,
+    edits: [{ file: attr.origin.file, start: attr.origin.span.start, end: attr.origin.span.end, newText: `#[unsafe(${inner})]` }],
+  };
+}
+
+// ---- allow with a reason ----
+
+function allowFix(item: AttributedItem, lint: string, ctx: FixContext, reason: string): Fix {
+  const text = ctx.textOf(item.origin.file) ?? '';
+  const lineStart = text.lastIndexOf('\n', firstLineOf(item) - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  return {
+    title: `Allow \`${lint}\` here, with a reason`,
+    preferred: false,
+    edits: [{ file: item.origin.file, start: lineStart, end: lineStart, newText: `${indent}#[allow(${lint}, reason = "${reason}")]\n` }],
+  };
+}
+
+/** Where an item's attributes (other than doc comments) begin, so an added attribute goes with them. */
+function firstLineOf(item: AttributedItem): number {
+  const attrs = item.attrs.filter((a) => !a.inner && a.origin.file === item.origin.file && a.origin.span.start < item.origin.span.start);
+  return attrs.length ? Math.min(...attrs.map((a) => a.origin.span.start)) : item.origin.span.start;
+}
+
+// ---- applying ----
+
+/** Apply edits to one text; throws if they overlap (an internal error: fixes must never overlap). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].end > sorted[i - 1].start)
+      throw new Error(`overlapping edits at ${sorted[i].start}…${sorted[i].end} and ${sorted[i - 1].start}…${sorted[i - 1].end}`);
+  }
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/** Identical fixes (two findings in one signature want the same shim) are applied once. */
+export function dedupeFixes(fixes: Fix[]): Fix[] {
+  const seen = new Set<string>();
+  return fixes.filter((f) => {
+    const key = JSON.stringify(f.edits);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,59 @@
+import { pathToFileURL } from 'url';
+import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import type { Finding } from '../core/findings';
+import { Fix, fixesFor } from '../core/fixes';
+import { LineIndex } from '../core/positions';
+
+/** The command the client registers to show a fix that can only be explained. */
+export const EXPLAIN_COMMAND = 'ffiGuard.explainFinding';
+
+/**
+ * Code actions for the findings under a range: each fix as a `quickfix` (the clearly right one marked
+ * preferred), edits possibly spanning several files; fixes that can only be explained run the client's
+ * explain command.
+ */
+export function codeActionsFor(
+  findings: Finding[],
+  file: string,
+  range: Range,
+  diagnostics: Diagnostic[],
+  textOf: (file: string) => string | undefined,
+): CodeAction[] {
+  const text = textOf(file);
+  if (text === undefined) return [];
+  const index = new LineIndex(text);
+  const start = index.offset(range.start);
+  const end = index.offset(range.end);
+  const out: CodeAction[] = [];
+  for (const f of findings) {
+    if (f.origin.file !== file || f.origin.span.end < start || f.origin.span.start > end) continue;
+    const diagnostic = diagnostics.find((d) => d.code === f.rule && index.offset(d.range.start) === f.origin.span.start);
+    const edition = f.target?.ctx.crate.edition ?? '2021';
+    for (const fix of fixesFor(f, { textOf, edition })) out.push(toAction(fix, f, diagnostic, textOf));
+  }
+  return out;
+}
+
+function toAction(fix: Fix, finding: Finding, diagnostic: Diagnostic | undefined, textOf: (file: string) => string | undefined): CodeAction {
+  const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix };
+  if (diagnostic) action.diagnostics = [diagnostic];
+  if (fix.preferred) action.isPreferred = true;
+  if (fix.edits.length) action.edit = toWorkspaceEdit(fix, textOf);
+  else if (fix.explanation) action.command = { title: fix.title, command: EXPLAIN_COMMAND, arguments: [`${finding.rule}: ${fix.explanation}`] };
+  return action;
+}
+
+function toWorkspaceEdit(fix: Fix, textOf: (file: string) => string | undefined): WorkspaceEdit {
+  const changes: Record<string, LspTextEdit[]> = {};
+  const indexes = new Map<string, LineIndex>();
+  for (const e of fix.edits) {
+    let index = indexes.get(e.file);
+    if (!index) {
+      index = new LineIndex(textOf(e.file) ?? '');
+      indexes.set(e.file, index);
+    }
+    const uri = pathToFileURL(e.file).toString();
+    (changes[uri] ??= []).push({ range: { start: index.position(e.start), end: index.position(e.end) }, newText: e.newText });
+  }
+  return { changes };
+}

@@ -1,0 +1,122 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runFixes, writeFixes } from '../server/src/cli-fix';
+import { defaultSettings } from '../server/src/core/config';
+import { fixesFor } from '../server/src/core/fixes';
+import { checkPaths } from '../server/src/core/project';
+import { readDirectives } from './harness/expectations';
+import { FIXTURES_DIR } from './harness/fixtures';
+import { toolVersion } from './harness/rustc';
+
+/**
+ * Quick fixes as before → after pairs (test/fixtures-fix/<case>/before.rs and after.rs, exact text), each
+ * fixed file compiled with rustc denying the FFI lints; fixing twice equals fixing once; no function is
+ * lost. Then every compiling parity fixture, fixed, must still compile. `UPDATE_SNAPSHOTS=1` rewrites
+ * the after.rs files (review the diff).
+ */
+
+const REPO = path.resolve(__dirname, '..', '..');
+const CASES = path.join(REPO, 'test', 'fixtures-fix');
+
+function crateDir(source: string, edition: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-fix-'));
+  fs.mkdirSync(path.join(dir, 'src'));
+  fs.writeFileSync(path.join(dir, 'Cargo.toml'), `[package]\nname = "fixcase"\nversion = "0.1.0"\nedition = "${edition}"\n`);
+  fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), source);
+  return dir;
+}
+
+function rustcErrors(file: string, edition: string, deny: boolean): string[] {
+  const args = ['--edition', edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '-o', path.join(path.dirname(file), 'out.rmeta')];
+  if (deny) args.push('-D', 'improper_ctypes_definitions', '-D', 'improper_ctypes');
+  try {
+    execFileSync('rustc', [...args, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return [];
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
+    return stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; message: string })
+      .filter((d) => d.level === 'error' && !d.message.startsWith('aborting'))
+      .map((d) => d.message);
+  }
+}
+
+/** Functions defined, and symbols exported (`#[no_mangle] fn x` or `export_name = "x"`), in a text. */
+function surfaceOf(text: string): { fns: Set<string>; symbols: Set<string> } {
+  const fns = new Set([...text.matchAll(/\bfn\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
+  const symbols = new Set([
+    ...[...text.matchAll(/export_name\s*=\s*"([^"]+)"/g)].map((m) => m[1]),
+    ...[...text.matchAll(/no_mangle\)?\]\s*(?:\/\/[^\n]*\n\s*)*(?:pub\s+)?(?:unsafe\s+)?(?:extern\s+"[^"]*"\s+)?fn\s+([A-Za-z_]\w*)/g)].map((m) => m[1]),
+  ]);
+  return { fns, symbols };
+}
+
+describe('fixes: before → after, compiled', function () {
+  this.timeout(120_000);
+  let rustc: string | null = null;
+  before(async () => {
+    rustc = await toolVersion('rustc');
+  });
+
+  for (const name of fs.readdirSync(CASES).sort()) {
+    it(name, async function () {
+      if (!rustc) assert.fail('rustc not found: the fix tests compile their output');
+      const beforeText = fs.readFileSync(path.join(CASES, name, 'before.rs'), 'utf8');
+      const edition = readDirectives(beforeText).edition;
+      const dir = crateDir(beforeText, edition);
+      const lib = path.join(dir, 'src', 'lib.rs');
+      const compiledBefore = rustcErrors(lib, edition, false).length === 0;
+      const run = await runFixes([dir], dir, defaultSettings(), []);
+      assert.ok(run.applied.length > 0, 'some fix applies');
+      writeFixes(run);
+      const afterText = fs.readFileSync(lib, 'utf8');
+      const snapshot = path.join(CASES, name, 'after.rs');
+      if (process.env.UPDATE_SNAPSHOTS || !fs.existsSync(snapshot)) fs.writeFileSync(snapshot, afterText);
+      assert.strictEqual(afterText, fs.readFileSync(snapshot, 'utf8'), 'the fixed text is the reviewed snapshot');
+      assert.deepStrictEqual(
+        rustcErrors(lib, edition, true),
+        [],
+        `the fixed file builds with -D improper_ctypes*${compiledBefore ? '' : ' (the original did not even build)'}`,
+      );
+      const again = await runFixes([dir], dir, defaultSettings(), []);
+      assert.strictEqual(again.applied.length, 0, 'fixing twice equals fixing once');
+      const was = surfaceOf(beforeText);
+      const now = surfaceOf(afterText);
+      for (const f of was.fns) assert.ok(now.fns.has(f), `function ${f} is still there`);
+      for (const s of was.symbols) assert.ok(now.symbols.has(s), `symbol ${s} is still exported`);
+    });
+  }
+
+  it('every fix of every compiling parity fixture keeps it compiling, and leaves nothing fixable', async function () {
+    if (!rustc) assert.fail('rustc not found');
+    const dir = path.join(FIXTURES_DIR, 'parity');
+    const failures: string[] = [];
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.rs'))) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      const d = readDirectives(text);
+      if (d.noRustc || d.features.length) continue;
+      const crate = crateDir(text, d.edition);
+      const lib = path.join(crate, 'src', 'lib.rs');
+      if (rustcErrors(lib, d.edition, false).length) continue;
+      const run = await runFixes([crate], crate, defaultSettings(), []);
+      writeFixes(run);
+      const errors = rustcErrors(lib, d.edition, false);
+      if (errors.length) failures.push(`${name}: ${errors[0]}`);
+      const result = await checkPaths([crate], crate, defaultSettings());
+      for (const f of result.findings) {
+        const textOf = (file: string): string | undefined => result.cache.peek(file)?.text;
+        if (fixesFor(f, { textOf, edition: d.edition }).some((x) => x.preferred && x.edits.length))
+          failures.push(`${name}: still fixable after fixing: ${f.rule} ${f.symbol}`);
+      }
+      const was = surfaceOf(text);
+      const now = surfaceOf(fs.readFileSync(lib, 'utf8'));
+      for (const fn of was.fns) if (!now.fns.has(fn)) failures.push(`${name}: lost fn ${fn}`);
+    }
+    assert.deepStrictEqual(failures, []);
+  });
+});
