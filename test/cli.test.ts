@@ -271,6 +271,17 @@ describe('cli: ffi-guard check', function () {
     assert.strictEqual(out.diagnostics[0].endColumn, 37);
   });
 
+  it('fix --dry-run prints a unified diff across files and changes nothing', async () => {
+    const before = fs.readFileSync(path.join(REPO, 'examples', 'ffi-demo', 'src', 'types.rs'), 'utf8');
+    const r = await run(['fix', 'examples/ffi-demo', '--dry-run']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\+\+\+ b\/examples\/ffi-demo\/src\/types\.rs[\s\S]*\+#\[repr\(C\)\]\n #\[derive\(Debug, Clone, Copy\)\]\n pub struct Entry/);
+    assert.match(r.stdout, /\+pub unsafe extern "C" fn kv_get_ffi\(store: &Store, key: \*const std::ffi::c_char, out: \*mut i64\) -> i32 \{/);
+    assert.match(r.stdout, /6 fixes would be applied in 2 files; 2 findings left\n$/);
+    assert.strictEqual(fs.readFileSync(path.join(REPO, 'examples', 'ffi-demo', 'src', 'types.rs'), 'utf8'), before);
+    assert.strictEqual((await run(['fix', '--rule', 'no-such-rule'])).code, 2);
+  });
+
   it('runs as the `ffi-guard` bin', async () => {
     const r = await new Promise<Run>((resolve) => {
       execFile(process.execPath, [BIN, 'check', 'examples/ffi-demo', '--format', 'json'], { cwd: REPO }, (err, stdout, stderr) =>

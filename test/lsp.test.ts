@@ -227,6 +227,27 @@ describe('lsp: the server over stdio', function () {
     assert.match((ok.contents as { value: string }).value, /Every type in this signature is FFI-safe/);
   });
 
+  it('offers quick fixes: the preferred one edits the files, an explanation runs the client command', async () => {
+    const uri = pathToFileURL(lib()).toString();
+    const diags = (await client.waitFor(lib())).diagnostics;
+    const str = diags.find((d) => d.code === 'str-type')!;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: str.range,
+      context: { diagnostics: [str] },
+    })) as {
+      title: string;
+      kind: string;
+      isPreferred?: boolean;
+      edit?: { changes: Record<string, { newText: string }[]> };
+    }[];
+    const preferred = actions.find((a) => a.isPreferred)!;
+    assert.strictEqual(preferred.kind, 'quickfix');
+    assert.match(preferred.title, /shim `kv_get_ffi`/);
+    assert.ok(preferred.edit!.changes[uri].some((e) => e.newText.includes('pub unsafe extern "C" fn kv_get_ffi(store: &Store, key: *const std::ffi::c_char')));
+    assert.ok(actions.some((a) => /Allow `improper_ctypes_definitions`/.test(a.title)));
+  });
+
   it('applies settings changes without a restart', async () => {
     client.settings = { rules: { 'str-type': 'off', 'rust-abi-export': 'error' } };
     const update = client.next(lib(), (p) => !codes(p).includes('str-type'));

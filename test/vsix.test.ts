@@ -31,6 +31,7 @@ const EXPECTED = [
   'extension/dist/web-tree-sitter.wasm',
   'extension/package.json',
   'extension/readme.md',
+  'extension/syntaxes/ffi-abi.tmLanguage.json',
 ];
 
 /** A size the package has no reason to outgrow; passing it means something that does not run got in. */

@@ -7,10 +7,14 @@ import { LineIndex } from './core/positions';
 import { checkPaths, ProjectResult } from './core/project';
 import { buildSurface } from './core/report';
 import { toSarif } from './core/sarif';
+import { runFixes, unifiedDiff, writeFixes } from './cli-fix';
+import { isRuleId } from './core/rules';
+import { fixesFor } from './core/fixes';
 import { cHeader } from './core/header';
 import { reportHtml, reportJson, reportMarkdown } from './core/report-render';
 import type { SourceCache } from './core/workspace';
 import { TOOL_VERSION } from './core/version';
+import { diffCommand, snapshotCommand } from './cli-abi';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -21,6 +25,9 @@ const USAGE = `usage:
   ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings]
   ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
   ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
+  ffi-guard snapshot [PATH…] --out FILE    ABI baseline
+  ffi-guard diff [PATH…] --baseline FILE   breaking changes against the baseline (exit 1 if any)
+  ffi-guard fix [PATH…] [--rule ID…] [--dry-run] [--config FILE]   apply the quick fixes, like cargo fix
   ffi-guard lsp --stdio                     the language server, for any LSP editor
   ffi-guard --version
 
@@ -41,10 +48,15 @@ export async function main(
         return await check(rest, cwd, out, err);
       case 'lsp':
         return lsp(rest);
+      case 'fix':
+        return await fix(rest, cwd, out);
       case 'report':
         return await report(rest, cwd, out);
       case 'header':
         return await header(rest, cwd, out);
+      case 'snapshot':
+      case 'diff':
+        return await (command === 'snapshot' ? snapshotCommand : diffCommand)(rest, cwd, out, err);
       case '--version':
       case '-V':
         out(`ffi-guard ${TOOL_VERSION}\n`);
@@ -151,6 +163,28 @@ async function header(args: string[], cwd: string, out: (s: string) => void): Pr
   return result.filesScanned.length ? 0 : 2;
 }
 
+/** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */
+async function fix(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parse(args, {
+    rule: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean', default: false },
+    config: { type: 'string' },
+  });
+  const rules = (values.rule as string[] | undefined) ?? [];
+  for (const r of rules) if (!isRuleId(r)) throw new UsageError(`unknown rule id \`${r}\``);
+  const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
+  const run = await runFixes(positionals, cwd, settings, rules);
+  if (values['dry-run']) out(unifiedDiff(run, cwd));
+  else writeFixes(run);
+  for (const { finding, fix: f } of run.applied)
+    out(`${values['dry-run'] ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}\n`);
+  const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
+  out(
+    `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${values['dry-run'] ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
+  );
+  return run.remaining.filesScanned.length ? 0 : 2;
+}
+
 /** `ffi-guard lsp --stdio`: serve LSP until the client says exit. The exit code is the server's. */
 function lsp(args: string[]): Promise<number> {
   if (!args.includes('--stdio')) throw new UsageError('`ffi-guard lsp` needs --stdio');
@@ -211,7 +245,7 @@ export function toJson(result: ProjectResult, cwd: string): object {
       message: f.message,
       rustcLint: f.rustcLint,
       symbol: f.symbol,
-      fixes: f.fixes,
+      fixes: fixesFor(f, { textOf: (file) => result.cache.peek(file)?.text, edition: f.target?.ctx.crate.edition ?? '2021' }).map((x) => x.title),
     })),
     skipped: result.skipped.map((s) => ({ file: rel(cwd, s.file), reason: s.reason })),
   };

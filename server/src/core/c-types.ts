@@ -1,5 +1,5 @@
 import { adtShape } from './ffi';
-import { displayTy, isUnit, Ty } from './types';
+import { displayTy, isUnit, LocalAdt, Ty } from './types';
 
 /**
  * C spellings of FFI-safe Rust types, for hovers, the report and the header: `uint32_t`,
@@ -13,27 +13,65 @@ const PRIMS: Record<string, string> = {
   i32: 'int32_t',
   i64: 'int64_t',
   i128: '__int128',
-  isize: 'intptr_t',
+  // `size_t` / `ptrdiff_t`: what C code uses for sizes and counts; the same width as `usize` / `isize`
+  // on every target Rust's std supports, and what readers of a header expect for lengths.
+  isize: 'ptrdiff_t',
   u8: 'uint8_t',
   u16: 'uint16_t',
   u32: 'uint32_t',
   u64: 'uint64_t',
   u128: 'unsigned __int128',
-  usize: 'uintptr_t',
+  usize: 'size_t',
   f32: 'float',
   f64: 'double',
   bool: 'bool',
   '!': 'void',
 };
 
+/**
+ * How workspace types are named in C. The header renames types whose bare names clash (`geo::Point`
+ * and `screen::Point` become `geo_Point` and `screen_Point`); everywhere else the bare name is used.
+ */
+export interface CNames {
+  /** The C name of a workspace struct, union or enum, before any generic-argument suffix. */
+  adtName(def: LocalAdt): string;
+}
+
+export const BARE_NAMES: CNames = { adtName: (def) => def.item.name };
+
 /** A C declaration of `name` with type `ty` (`name` empty for an abstract declarator), or null. */
-export function cDeclaration(ty: Ty, name: string): string | null {
-  return declare(ty, name, 0);
+export function cDeclaration(ty: Ty, name: string, names: CNames = BARE_NAMES): string | null {
+  return declare(ty, name, 0, names);
 }
 
 /** The C type of `ty` alone (`const char *`), or null when it has none. */
-export function cTypeName(ty: Ty): string | null {
-  return declare(ty, '', 0);
+export function cTypeName(ty: Ty, names: CNames = BARE_NAMES): string | null {
+  return declare(ty, '', 0, names);
+}
+
+/** C keywords and names the standard headers we include reserve: a Rust identifier may be one. */
+const C_RESERVED = new Set(
+  (
+    'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict ' +
+    'return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool _Complex _Imaginary ' +
+    'bool true false NULL size_t ptrdiff_t'
+  ).split(' '),
+);
+
+/** A Rust identifier usable as a C identifier: `int` → `int_`, raw `r#type` → `type`. */
+export function cIdentifier(name: string): string {
+  const bare = name.replace(/^r#/, '');
+  return C_RESERVED.has(bare) || /^u?int(8|16|32|64|ptr)_t$/.test(bare) ? `${bare}_` : bare;
+}
+
+/** A fieldless enum with an integer repr: C names it by a typedef of that integer (`typedef uint8_t Mode;`). */
+export function isIntReprEnum(def: LocalAdt): boolean {
+  return def.item.kind === 'enum' && def.repr.int !== null && def.item.variants.every((v) => v.fields.length === 0);
+}
+
+/** The C integer type an integer repr stands for (`u8` → `uint8_t`). */
+export function cIntType(repr: string): string | null {
+  return PRIMS[repr] ?? null;
 }
 
 function join(base: string, declarator: string): string {
@@ -41,7 +79,7 @@ function join(base: string, declarator: string): string {
   return base.endsWith('*') ? `${base}${declarator}` : `${base} ${declarator}`;
 }
 
-function declare(ty: Ty, declarator: string, depth: number): string | null {
+function declare(ty: Ty, declarator: string, depth: number, names: CNames): string | null {
   if (depth > 16) return null;
   switch (ty.k) {
     case 'prim': {
@@ -53,66 +91,65 @@ function declare(ty: Ty, declarator: string, depth: number): string | null {
     case 'ptr':
     case 'ref': {
       const constness = ty.mutable ? '' : 'const ';
-      if (ty.inner.k === 'fnptr') return declare(ty.inner, `(*${declarator})`, depth + 1);
-      const inner = pointeeName(ty.inner);
+      if (ty.inner.k === 'fnptr') return declare(ty.inner, `(*${declarator})`, depth + 1, names);
+      const inner = pointeeName(ty.inner, names);
       if (inner === null) return null;
       return `${constness}${inner} *${declarator}`;
     }
     case 'array':
-      return declare(ty.inner, `${declarator}[${ty.len}]`, depth + 1);
+      return declare(ty.inner, `${declarator}[${ty.len}]`, depth + 1, names);
     case 'fnptr': {
       if (ty.abi === null || ty.abi === 'Rust') return null;
-      const params = ty.params.map((p) => declare(p, '', depth + 1));
+      const params = ty.params.map((p) => declare(p, '', depth + 1, names));
       if (params.some((p) => p === null)) return null;
       const list = params.length ? params.join(', ') + (ty.variadic ? ', ...' : '') : ty.variadic ? '...' : 'void';
-      return declare(ty.ret, `(*${declarator})(${list})`, depth + 1);
+      return declare(ty.ret, `(*${declarator})(${list})`, depth + 1, names);
     }
     case 'foreign-safe':
       return join(ty.text, declarator);
     case 'adt':
-      return adtDeclaration(ty, declarator, depth);
+      return adtDeclaration(ty, declarator, depth, names);
     default:
       return null;
   }
 }
 
 /** What a pointer points to: anything sized with a C name, and `void` for opaque or unknown pointees. */
-function pointeeName(ty: Ty): string | null {
+function pointeeName(ty: Ty, names: CNames): string | null {
   if (ty.k === 'tuple' && ty.elems.length === 0) return 'void';
-  const named = cTypeName(ty);
+  const named = cTypeName(ty, names);
   if (named !== null) return named;
-  if (ty.k === 'adt' && ty.def.source === 'local') return `struct ${ty.def.item.name}`;
+  if (ty.k === 'adt' && ty.def.source === 'local') return `struct ${names.adtName(ty.def)}`;
   if (ty.k === 'prim' && (ty.name === 'str' || ty.name === 'char')) return null;
   if (ty.k === 'slice' || ty.k === 'dyn') return null;
   return 'void';
 }
 
-function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number): string | null {
+function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number, names: CNames): string | null {
   const def = ty.def;
   if (def.source === 'std') {
     if (def.name === 'c_void') return join('void', declarator);
     if (def.name === 'Option' || def.name === 'NonNull' || def.name === 'Box' || def.category === 'transparent') {
       const inner = nullablePayload(ty);
-      return inner ? declare(inner, declarator, depth + 1) : null;
+      return inner ? declare(inner, declarator, depth + 1, names) : null;
     }
     if (def.category === 'repr-c' && def.name.startsWith('Atomic')) {
       const field = adtShape(ty).variants[0][0];
-      return field ? declare(field.ty, declarator, depth + 1) : null;
+      return field ? declare(field.ty, declarator, depth + 1, names) : null;
     }
     return null;
   }
   const repr = def.repr;
   if (repr.transparent) {
     const field = adtShape(ty).variants[0]?.[0];
-    return field ? declare(field.ty, declarator, depth + 1) : null;
+    return field ? declare(field.ty, declarator, depth + 1, names) : null;
   }
-  if (def.item.kind === 'enum' && repr.int && def.item.variants.every((v) => v.fields.length === 0)) {
-    return join(PRIMS[repr.int] ?? 'int', declarator);
-  }
+  // The typedef the header declares beside the enum's constants: C's own `enum` would be `int`-sized.
+  if (isIntReprEnum(def)) return PRIMS[repr.int!] ? join(names.adtName(def), declarator) : null;
   if (!repr.c) return null;
   const tag = def.item.kind === 'union' ? 'union' : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0) ? 'enum' : 'struct';
   const args = ty.args.length ? `_${ty.args.map((a) => displayTy(a).replace(/\W+/g, '_')).join('_')}` : '';
-  return join(`${tag} ${def.item.name}${args}`, declarator);
+  return join(`${tag} ${names.adtName(def)}${args}`, declarator);
 }
 
 /** `Option<&T>`, `NonNull<T>`, `Box<T>` and transparent wrappers, as the pointer or value they carry. */

@@ -135,3 +135,82 @@ function unionLayout(fields: Ty[], depth: number): Layout | null {
   }
   return { size: roundUp(size, align), align };
 }
+
+/**
+ * The discriminant of each variant of a fieldless enum, as rustc assigns them: the written value, or
+ * one more than the previous variant's (0 for the first). A written value we cannot evaluate (a
+ * `const`, a call) is null, and so is every implicit one after it: we never guess a value C would see.
+ */
+export function enumDiscriminants(variants: { discriminant: string | null }[]): (bigint | null)[] {
+  let next: bigint | null = 0n;
+  return variants.map((v) => {
+    const value = v.discriminant === null ? next : evalIntExpr(v.discriminant);
+    next = value === null ? null : value + 1n;
+    return value;
+  });
+}
+
+/** Integer literals (`0x10`, `0b1`, `0o7`, `1_000u32`) combined with `+ - * << >> | & ^`, `!` and parentheses. */
+export function evalIntExpr(text: string): bigint | null {
+  const tokens = text.match(/0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|\d[\d_]*|<<|>>|[-+*|&^!()]|\S/g) ?? [];
+  let pos = 0;
+  const literal = (t: string): bigint | null => {
+    const clean = t.replace(/_/g, '');
+    try {
+      return clean.startsWith('0o') ? BigInt(`0o${clean.slice(2)}`) : BigInt(clean);
+    } catch {
+      return null;
+    }
+  };
+  const primary = (): bigint | null => {
+    const t = tokens[pos++];
+    if (t === undefined) return null;
+    if (t === '-') {
+      const v = primary();
+      return v === null ? null : -v;
+    }
+    if (t === '!') {
+      const v = primary();
+      return v === null ? null : ~v;
+    }
+    if (t === '(') {
+      const v = binary(0);
+      return tokens[pos++] === ')' ? v : null;
+    }
+    if (!/^\d/.test(t)) return null;
+    // A type suffix (`1u8`) tokenises as a literal followed by an identifier: skip it.
+    if (tokens[pos] !== undefined && /^[iu]$/.test(tokens[pos]) && /^\d/.test(tokens[pos + 1] ?? '')) pos += 2;
+    else if (tokens[pos] !== undefined && /^[iu]/.test(tokens[pos])) return null;
+    return literal(t);
+  };
+  // Rust's precedence, loosest first.
+  const levels = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*']];
+  const apply = (op: string, a: bigint, b: bigint): bigint =>
+    op === '|'
+      ? a | b
+      : op === '^'
+        ? a ^ b
+        : op === '&'
+          ? a & b
+          : op === '<<'
+            ? a << b
+            : op === '>>'
+              ? a >> b
+              : op === '+'
+                ? a + b
+                : op === '-'
+                  ? a - b
+                  : a * b;
+  const binary = (level: number): bigint | null => {
+    if (level === levels.length) return primary();
+    let left = binary(level + 1);
+    while (left !== null && levels[level].includes(tokens[pos])) {
+      const op = tokens[pos++];
+      const right = binary(level + 1);
+      left = right === null ? null : apply(op, left, right);
+    }
+    return left;
+  };
+  const value = binary(0);
+  return pos === tokens.length ? value : null;
+}

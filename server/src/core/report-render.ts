@@ -47,6 +47,7 @@ export function reportJson(surface: Surface, findings: Finding[]): object {
       file: s.file,
       line: s.line,
       exported: s.exported,
+      ...(s.kind === 'static' ? { mutable: s.mutable } : {}),
       cPrototype: s.cPrototype,
       ...(s.cPrototypeWhyNot ? { cPrototypeWhyNot: s.cPrototypeWhyNot } : {}),
       safe: s.safe,
@@ -54,6 +55,7 @@ export function reportJson(surface: Surface, findings: Finding[]): object {
       params: s.params.map((p) => ({ name: p.name, type: p.type, cType: p.cType })),
       returns: s.returns ? { type: s.returns.type, cType: s.returns.cType } : null,
       types: s.types,
+      docs: s.docs,
     })),
     types: surface.types.map((t) => ({
       name: t.name,
@@ -64,12 +66,14 @@ export function reportJson(surface: Surface, findings: Finding[]): object {
       line: t.line,
       repr: t.repr,
       safe: t.safe,
+      cName: t.cName,
       size: t.size,
       align: t.align,
       fields: t.fields,
       variants: t.variants,
       usedBy: t.usedBy,
       behindPointerOnly: t.behindPointerOnly,
+      docs: t.docs,
     })),
     summary: summarize(surface, findings),
   };
@@ -77,6 +81,10 @@ export function reportJson(surface: Surface, findings: Finding[]): object {
 
 const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string | null): string => (s ? `\`${mdCell(s)}\`` : '—');
+/** Prose from the code (doc comments) outside code spans: Markdown renderers pass raw HTML through. */
+const mdText = (s: string): string => mdCell(s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!));
+/** The first line of a doc comment, the summary a table has room for. */
+const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
 
 export function reportMarkdown(surface: Surface, findings: Finding[]): string {
   const sum = summarize(surface, findings);
@@ -87,20 +95,20 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '',
     '## Symbols',
     '',
-    '| symbol | direction | ABI | C prototype | verdict | findings | where |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| symbol | direction | ABI | C prototype | verdict | findings | where | doc |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.symbols.map(
       (s) =>
-        `| \`${mdCell(s.name)}\` | ${s.direction} | ${s.abi} | ${s.cPrototype ? code(s.cPrototype) : `— (${mdCell(s.cPrototypeWhyNot ?? '')})`} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map((f) => `\`${f}\``).join(', ') || '—'} | ${mdCell(s.file)}:${s.line} |`,
+        `| \`${mdCell(s.name)}\` | ${s.direction} | ${mdText(s.abi)} | ${s.cPrototype ? code(s.cPrototype) : `— (${mdCell(s.cPrototypeWhyNot ?? '')})`} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map((f) => `\`${f}\``).join(', ') || '—'} | ${mdCell(s.file)}:${s.line} | ${mdText(summaryOf(s.docs))} |`,
     ),
     '',
     '## Types',
     '',
-    '| type | repr | size | align | by value | used by | where |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| type | repr | size | align | by value | used by | where | doc |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.types.map(
       (t) =>
-        `| \`${mdCell(t.name)}\` | ${t.repr} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map((u) => `\`${mdCell(u)}\``).join(', ')} | ${mdCell(t.file)}:${t.line} |`,
+        `| \`${mdCell(t.name)}\` | ${t.repr} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map((u) => `\`${mdCell(u)}\``).join(', ')} | ${mdCell(t.file)}:${t.line} | ${mdText(summaryOf(t.docs))} |`,
     ),
   ];
   if (Object.keys(sum.findingsByRule).length) {
@@ -125,9 +133,9 @@ export function reportHtml(surface: Surface, findings: Finding[], nonce: string 
   const e = escapeHtml;
   const sum = summarize(surface, findings);
   const symbolRow = (s: SurfaceSymbol): string =>
-    `<tr class="${s.safe ? 'safe' : 'unsafe'}"><td><code>${e(s.name)}</code></td><td>${e(s.direction)}</td><td>${e(s.abi)}</td><td>${s.cPrototype ? `<code>${e(s.cPrototype)}</code>` : `<em>${e(s.cPrototypeWhyNot ?? '')}</em>`}</td><td>${s.safe ? '✓ safe' : '✗ not safe'}</td><td>${e(s.findings.join(', '))}</td><td>${e(`${s.file}:${s.line}`)}</td></tr>`;
+    `<tr class="${s.safe ? 'safe' : 'unsafe'}"><td><code>${e(s.name)}</code></td><td>${e(s.direction)}</td><td>${e(s.abi)}</td><td>${s.cPrototype ? `<code>${e(s.cPrototype)}</code>` : `<em>${e(s.cPrototypeWhyNot ?? '')}</em>`}</td><td>${s.safe ? '✓ safe' : '✗ not safe'}</td><td>${e(s.findings.join(', '))}</td><td>${e(`${s.file}:${s.line}`)}</td><td>${e(summaryOf(s.docs))}</td></tr>`;
   const typeRow = (t: SurfaceType): string =>
-    `<tr class="${t.safe ? 'safe' : 'unsafe'}"><td><code>${e(t.name)}</code></td><td>${e(t.repr)}</td><td>${t.size ?? '—'}</td><td>${t.align ?? '—'}</td><td>${t.safe ? '✓ safe' : '✗ not safe'}</td><td>${e(t.usedBy.join(', '))}</td><td>${e(`${t.file}:${t.line}`)}</td></tr>`;
+    `<tr class="${t.safe ? 'safe' : 'unsafe'}"><td><code>${e(t.name)}</code></td><td>${e(t.repr)}</td><td>${t.size ?? '—'}</td><td>${t.align ?? '—'}</td><td>${t.safe ? '✓ safe' : '✗ not safe'}</td><td>${e(t.usedBy.join(', '))}</td><td>${e(`${t.file}:${t.line}`)}</td><td>${e(summaryOf(t.docs))}</td></tr>`;
   const script = `document.querySelectorAll('th').forEach(function (th) { th.addEventListener('click', function () { var table = th.closest('table'); var i = Array.prototype.indexOf.call(th.parentNode.children, th); var rows = Array.prototype.slice.call(table.tBodies[0].rows); var asc = th.dataset.asc !== '1'; th.dataset.asc = asc ? '1' : '0'; rows.sort(function (a, b) { var x = a.cells[i].textContent, y = b.cells[i].textContent; return (asc ? 1 : -1) * x.localeCompare(y, undefined, { numeric: true }); }); rows.forEach(function (r) { table.tBodies[0].appendChild(r); }); }); });`;
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src ${nonce ? `'nonce-${nonce}'` : "'unsafe-inline'"};`;
   return `<!DOCTYPE html>
@@ -150,10 +158,10 @@ code { font-family: ui-monospace, monospace; }
 <h1>ABI report</h1>
 <p>${sum.crates} crate(s), ${sum.exports} export(s), ${sum.imports} import(s): ${sum.safe} FFI-safe, ${sum.unsafe} not; ${sum.types} type(s) reached from the boundary.</p>
 <h2>Symbols</h2>
-<table><thead><tr><th>symbol</th><th>direction</th><th>ABI</th><th>C prototype</th><th>verdict</th><th>findings</th><th>where</th></tr></thead>
+<table><thead><tr><th>symbol</th><th>direction</th><th>ABI</th><th>C prototype</th><th>verdict</th><th>findings</th><th>where</th><th>doc</th></tr></thead>
 <tbody>${surface.symbols.map(symbolRow).join('\n')}</tbody></table>
 <h2>Types</h2>
-<table><thead><tr><th>type</th><th>repr</th><th>size</th><th>align</th><th>by value</th><th>used by</th><th>where</th></tr></thead>
+<table><thead><tr><th>type</th><th>repr</th><th>size</th><th>align</th><th>by value</th><th>used by</th><th>where</th><th>doc</th></tr></thead>
 <tbody>${surface.types.map(typeRow).join('\n')}</tbody></table>
 <script${nonce ? ` nonce="${e(nonce)}"` : ''}>${script}</script>
 </body>

@@ -1,9 +1,9 @@
 import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './boundary-types';
-import { cDeclaration } from './c-types';
+import { BARE_NAMES, cDeclaration, cIdentifier, CNames, isIntReprEnum } from './c-types';
 import { adtShape, checkBoundaryType, CItemKind } from './ffi';
 import type { Finding } from './findings';
-import { layoutOf } from './layout';
+import { enumDiscriminants, layoutOf } from './layout';
 import type { Attribute, Origin } from './model';
 import { LineIndex } from './positions';
 import type { LoadedCrate } from './project';
@@ -36,6 +36,8 @@ export interface SurfaceSymbol {
   line: number;
   origin: Origin;
   exported: boolean;
+  /** A `static mut` (C may write it); false for functions and immutable statics. */
+  mutable: boolean;
   /** The C declaration, or null when a type has no C equivalent (`cPrototypeWhyNot` says which). */
   cPrototype: string | null;
   cPrototypeWhyNot: string | null;
@@ -55,6 +57,16 @@ export interface SurfaceField {
   type: string;
   cType: string | null;
   offset: number | null;
+  docs: string[];
+}
+
+export interface SurfaceVariant {
+  name: string;
+  /** As written, or null when implicit. */
+  discriminant: string | null;
+  /** The value rustc assigns, in decimal; null when we cannot evaluate it (a `const`, a call). */
+  value: string | null;
+  fields: number;
 }
 
 export interface SurfaceType {
@@ -70,7 +82,9 @@ export interface SurfaceType {
   /** FFI-safe by value. */
   safe: boolean;
   fields: SurfaceField[];
-  variants: { name: string; discriminant: string | null; fields: number }[];
+  variants: SurfaceVariant[];
+  /** How C names it: `struct Point`, `union U`, `enum Mode`, the typedef `Kind` of an integer-repr enum; null if C cannot. */
+  cName: string | null;
   size: number | null;
   align: number | null;
   usedBy: string[];
@@ -84,6 +98,8 @@ export interface Surface {
   crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string }[];
   symbols: SurfaceSymbol[];
   types: SurfaceType[];
+  /** How C names the workspace types, for renderers that spell types themselves (the header). */
+  cNames: CNames;
 }
 
 export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (file: string) => string): Surface {
@@ -115,25 +131,22 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
     const reach = (t: Ty, symbol: string, behindPointer: boolean, seen = new Set<string>()): string[] =>
       collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel);
     const addSymbol = (
-      s: Omit<SurfaceSymbol, 'crate' | 'file' | 'line' | 'findings' | 'types' | 'cPrototype' | 'cPrototypeWhyNot' | 'safe'>,
+      s: Omit<SurfaceSymbol, 'crate' | 'file' | 'line' | 'findings' | 'types' | 'cPrototype' | 'cPrototypeWhyNot' | 'safe' | 'mutable'> & { mutable?: boolean },
       checked: CheckedType[],
     ): void => {
       const found = findingsOf(s.rustName, s.origin);
       const all = [...s.params, ...(s.returns ? [s.returns] : [])];
-      const missing = all.find((p) => p.cType === null && !(p.ty.k === 'tuple' && p.ty.elems.length === 0));
+      const missing = all.find((p) => cDeclaration(p.ty, '') === null && !(p.ty.k === 'tuple' && p.ty.elems.length === 0));
       const typeNames = [...new Set(all.flatMap((p) => reach(p.ty, s.name, false)))].sort();
       symbols.push({
         ...s,
+        mutable: s.mutable ?? false,
         crate: crate.name,
         file: rel(s.origin.file),
         line: lineOf(textOf, s.origin),
         findings: found,
         types: typeNames,
-        cPrototype: missing
-          ? null
-          : s.kind === 'static'
-            ? `extern ${cDeclaration(s.returns!.ty, s.name)};`
-            : prototype(s.name, s.params, s.returns, s.variadic),
+        cPrototype: null,
         cPrototypeWhyNot: missing ? `\`${missing.type}\` has no C equivalent` : null,
         safe: checked.every((c) => c.verdict.kind === 'safe') && !found.some((r) => r !== 'unresolved-type'),
       });
@@ -181,6 +194,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
             abi: 'C',
             origin: item.origin,
             exported: true,
+            mutable: item.mutable,
             params: [],
             returns: param('', ty),
             variadic: false,
@@ -225,7 +239,9 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
       },
     });
   }
+  const cNames = assignCNames(symbols, [...types.values()]);
   return {
+    cNames,
     crates: crates.map((c) => ({
       name: c.crate.name,
       root: rel(c.crate.rootFile),
@@ -247,17 +263,67 @@ function docsOf(attrs: Attribute[]): string[] {
 }
 
 /** A C prototype: `int32_t f(const char *name, size_t len)`. */
-export function prototype(name: string, params: SurfaceParam[], ret: SurfaceParam | null, variadic: boolean): string | null {
+export function prototype(name: string, params: SurfaceParam[], ret: SurfaceParam | null, variadic: boolean, names: CNames = BARE_NAMES): string | null {
   const ps: string[] = [];
   for (const p of params) {
-    const d = cDeclaration(p.ty, p.name === '_' || !/^[A-Za-z_]\w*$/.test(p.name) ? '' : p.name);
+    const d = cDeclaration(p.ty, p.name === '_' || !/^(r#)?[A-Za-z_]\w*$/.test(p.name) ? '' : cIdentifier(p.name), names);
     if (d === null) return null;
     ps.push(d);
   }
   if (variadic) ps.push('...');
   const declarator = `${name}(${ps.length ? ps.join(', ') : 'void'})`;
-  const full = ret ? cDeclaration(ret.ty, declarator) : `void ${declarator}`;
+  const full = ret ? cDeclaration(ret.ty, declarator, names) : `void ${declarator}`;
   return full ? `${full};` : null;
+}
+
+/** `extern const uint32_t VERSION;`: immutable statics are `const` in C, also when they hold a pointer. */
+export function staticDeclaration(name: string, ty: Ty, mutable: boolean, names: CNames = BARE_NAMES): string | null {
+  let element = ty;
+  while (element.k === 'array') element = element.inner;
+  const plain = cDeclaration(ty, name, names);
+  if (plain === null || mutable) return plain && `extern ${plain};`;
+  const elementType = cDeclaration(element, '', names) ?? '';
+  const pointer = elementType.endsWith('*') || elementType.includes('(*');
+  return `extern ${pointer ? cDeclaration(ty, `const ${name}`, names) : `const ${plain}`};`;
+}
+
+/**
+ * The C names of the surface's workspace types, and with them every C spelling in the surface. A bare
+ * name two workspace types share (`geo::Point`, `screen::Point`) gets its module path (`geo_Point`),
+ * since C has one tag namespace for the whole program.
+ */
+function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
+  const byBare = new Map<string, Set<string>>();
+  for (const t of types) {
+    const def = (t.ty as Ty & { k: 'adt' }).def as LocalAdt;
+    byBare.set(def.item.name, (byBare.get(def.item.name) ?? new Set()).add(t.path.replace(/<.*$/, '')));
+  }
+  const names: CNames = {
+    adtName: (def) => {
+      const paths = byBare.get(def.item.name);
+      if (!paths || paths.size < 2) return def.item.name;
+      return def.path
+        .split('::')
+        .filter((seg) => seg !== 'crate')
+        .join('_');
+    },
+  };
+  for (const t of types) {
+    t.cName = cName(t.ty, names);
+    for (const [i, f] of (adtShape(t.ty as Ty & { k: 'adt' }).variants[0] ?? []).entries()) if (t.fields[i]) t.fields[i].cType = cDeclaration(f.ty, '', names);
+  }
+  for (const s of symbols) {
+    for (const p of [...s.params, ...(s.returns ? [s.returns] : [])]) p.cType = cDeclaration(p.ty, '', names);
+    if (s.cPrototypeWhyNot) continue;
+    s.cPrototype = s.kind === 'static' ? staticDeclaration(s.name, s.returns!.ty, s.mutable, names) : prototype(s.name, s.params, s.returns, s.variadic, names);
+  }
+  return names;
+}
+
+function cName(ty: Ty, names: CNames): string | null {
+  if (ty.k === 'adt' && ty.def.source === 'local' && isIntReprEnum(ty.def)) return names.adtName(ty.def);
+  const name = cDeclaration(ty, '', names);
+  return name && /^(struct|union|enum) \w+$/.test(name) ? name : null;
 }
 
 function reprText(def: LocalAdt): string {
@@ -335,10 +401,12 @@ function collectTypes(
                 : (shape.variants[0] ?? []).map((f, i) => ({
                     name: f.name ?? String(i),
                     type: show(f.ty),
-                    cType: cDeclaration(f.ty, ''),
+                    cType: null,
                     offset: def.item.kind === 'union' ? 0 : (fieldOffsets?.[i] ?? null),
+                    docs: docsOf(def.item.fields[i]?.attrs ?? []),
                   })),
-            variants: def.item.kind === 'enum' ? def.item.variants.map((v) => ({ name: v.name, discriminant: v.discriminant, fields: v.fields.length })) : [],
+            variants: variantsOf(def),
+            cName: null,
             size: layout?.size ?? null,
             align: layout?.align ?? null,
             usedBy: [symbol],
@@ -356,6 +424,17 @@ function collectTypes(
   };
   visit(t, behindPointer);
   return names;
+}
+
+function variantsOf(def: LocalAdt): SurfaceVariant[] {
+  if (def.item.kind !== 'enum') return [];
+  const values = enumDiscriminants(def.item.variants);
+  return def.item.variants.map((v, i) => ({
+    name: v.name,
+    discriminant: v.discriminant,
+    value: values[i]?.toString() ?? null,
+    fields: v.fields.length,
+  }));
 }
 
 function fieldLayout(fields: Ty[], packed: boolean): number[] | null {

@@ -1,0 +1,175 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../server/src/cli';
+import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../server/src/core/baseline';
+
+/** The ABI baseline (`ffi-guard snapshot`) and its diff (`ffi-guard diff`): one fixture pair per breaking case. */
+
+const REPO = path.resolve(__dirname, '..', '..');
+const DIFF = path.join('test', 'fixtures-abi', 'diff');
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    args,
+    REPO,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
+  return { code, stdout, stderr };
+}
+
+function tempFile(name: string, text?: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-abi-')), name);
+  if (text !== undefined) fs.writeFileSync(file, text);
+  return file;
+}
+
+/** Snapshot `old/`, diff `new/` against it. */
+async function diffCase(name: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const baseline = tempFile('old.ffi-abi');
+  const snap = await run(['snapshot', path.join(DIFF, name, 'old'), '--out', baseline]);
+  assert.strictEqual(snap.code, 0, snap.stderr);
+  return run(['diff', path.join(DIFF, name, 'new'), '--baseline', baseline]);
+}
+
+/** Each breaking case the issue lists, with the line `ffi-guard diff` must print for it. */
+const BREAKING: [string, RegExp][] = [
+  ['symbol-removed', /^breaking: fn buf_name: removed/m],
+  ['symbol-renamed', /^breaking: fn buf_name: renamed to `buf_label`/m],
+  ['param-type', /^breaking: fn buf_len: parameter 1 changed from `\*const Buf` to `\*mut Buf`/m],
+  ['return-type', /^breaking: fn buf_len: return type changed from `u32` to `u64`/m],
+  ['abi', /^breaking: fn buf_status: ABI changed from "C" to "system"/m],
+  ['field-added', /^breaking: field Buf\.flags: added/m],
+  ['field-removed', /^breaking: field Buf\.cap: removed/m],
+  ['field-reordered', /^breaking: field Buf\.len: moved from position 1 to 2/m],
+  ['field-retyped', /^breaking: field Buf\.cap: type changed from `u32` to `i32`/m],
+  ['discriminant', /^breaking: variant Status\.Failed: discriminant changed from 1 to 2/m],
+  ['enum-repr', /^breaking: type Status: repr changed from `C` to `u8`/m],
+  ['size', /^breaking: type Outer: size changed from 12 to 16 bytes/m],
+  ['alignment', /^breaking: type Outer: alignment changed from 4 to 8/m],
+];
+
+describe('abi baseline: ffi-guard snapshot / diff', function () {
+  this.timeout(60_000);
+
+  it('has a fixture pair for every case', () => {
+    const dirs = fs.readdirSync(path.join(REPO, DIFF)).sort();
+    assert.deepStrictEqual(dirs, [...BREAKING.map(([n]) => n), 'pure-addition'].sort());
+  });
+
+  for (const [name, expected] of BREAKING) {
+    it(`reports ${name} as breaking and exits 1`, async () => {
+      const r = await diffCase(name);
+      assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, expected);
+    });
+  }
+
+  it('reports a pure addition as compatible and exits 0', async () => {
+    const r = await diffCase('pure-addition');
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /^breaking/m);
+    for (const line of [
+      'compatible: fn buf_span: added',
+      'compatible: type Span: added',
+      'compatible: variant Status.Busy: added (= 2)',
+      'compatible: type Buf: documentation changed',
+    ])
+      assert.ok(r.stdout.includes(line), `${line}\n--- in ---\n${r.stdout}`);
+  });
+
+  it('finds no change between a crate and its own baseline', async () => {
+    const baseline = tempFile('kv.ffi-abi');
+    assert.strictEqual((await run(['snapshot', 'test/fixtures-abi/kvstore', '--out', baseline])).code, 0);
+    const r = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', baseline]);
+    assert.deepStrictEqual([r.code, r.stdout], [0, 'no ABI changes\n']);
+  });
+
+  it('writes one fact a line, in a stable order, and reads it back', async () => {
+    const baseline = tempFile('kv.ffi-abi');
+    await run(['snapshot', 'test/fixtures-abi/kvstore', '--out', baseline]);
+    const text = fs.readFileSync(baseline, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    assert.strictEqual(lines[0], 'ffi-abi 1');
+    for (const line of [
+      'fn kv_put(*mut KvStore, *const i8, Value) -> KvStatus  abi=C doc=',
+      'fn kv_visit(*const KvStore, extern "C" fn(*const i8, *const Value, *mut c_void) -> i32, *mut c_void) -> usize  abi=C',
+      'static KV_ABI_VERSION: u32  abi=C',
+      'import fn abs(i32) -> i32  abi=C',
+      'type KvStats struct  repr=C size=32 align=8',
+      'field KvStats.histogram: [u32; 4]  index=2 offset=12',
+      'type ValueKind enum  repr=u8 size=1 align=1',
+      'variant KvStatus.BadKey = 16',
+      'variant KvStatus.Full = -1',
+      'type geo::Point struct  repr=C size=8 align=4',
+      'type KvStore struct  repr=Rust size=? align=?',
+    ])
+      assert.ok(
+        lines.some((l) => l.startsWith(line)),
+        `no line starting \`${line}\` in\n${text}`,
+      );
+    // Rust-ABI, unexported and plain Rust functions are not part of the C ABI.
+    assert.doesNotMatch(text, /kv_rust_len|kv_internal_hash|kv_keys/);
+    const snap = parseSnapshot(text);
+    assert.strictEqual(formatSnapshot(snap), text, 'parse then format gives the same text');
+    assert.deepStrictEqual(diffSurfaces(snap, snap), []);
+    // A second snapshot is byte-identical: nothing depends on map order or time.
+    const again = tempFile('kv2.ffi-abi');
+    await run(['snapshot', 'test/fixtures-abi/kvstore', '--out', again]);
+    assert.strictEqual(fs.readFileSync(again, 'utf8'), text);
+  });
+
+  it('exits 2 on a missing, malformed or newer baseline and on usage errors', async () => {
+    const missing = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', 'no/such/file.ffi-abi']);
+    assert.strictEqual(missing.code, 2);
+    assert.match(missing.stderr, /cannot read the baseline no\/such\/file\.ffi-abi/);
+    const garbage = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', tempFile('x.ffi-abi', 'hello\n')]);
+    assert.strictEqual(garbage.code, 2);
+    assert.match(garbage.stderr, /line 1: expected `ffi-abi 1`/);
+    const newer = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', tempFile('x.ffi-abi', 'ffi-abi 7\n')]);
+    assert.strictEqual(newer.code, 2);
+    assert.match(newer.stderr, /format version 7 is not supported/);
+    const badLine = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', tempFile('x.ffi-abi', 'ffi-abi 1\nfield Nope.x: u8\n')]);
+    assert.strictEqual(badLine.code, 2);
+    assert.match(badLine.stderr, /line 2: no `type Nope` line/);
+    assert.strictEqual((await run(['diff', 'test/fixtures-abi/kvstore'])).code, 2);
+    assert.strictEqual((await run(['snapshot', 'test/fixtures-abi/kvstore'])).code, 2);
+    assert.strictEqual((await run(['snapshot', '--out', tempFile('x'), '--bogus'])).code, 2);
+  });
+
+  it('parses what it documents and rejects what it does not', () => {
+    const snap = parseSnapshot(
+      [
+        'ffi-abi 1',
+        '# a comment',
+        '',
+        'fn f(extern "C" fn(i32, *const [u8; 2]) -> i32, Pair<u8, i16>) -> *mut u8  abi=C-unwind',
+        'import fn printf(*const i8, ...) -> i32  abi=C',
+        'static mut COUNTER: u64  abi=C',
+        'type Pair<u8, i16> struct  repr=C size=4 align=2',
+        'field Pair<u8, i16>.a: u8  index=0 offset=0',
+        'field Pair<u8, i16>.b: i16  index=1 offset=2',
+        'type E enum  repr=u8 size=1 align=1',
+        'variant E.A = ?',
+      ].join('\n'),
+    );
+    assert.deepStrictEqual(snap.symbols[0].params, ['extern "C" fn(i32, *const [u8; 2]) -> i32', 'Pair<u8, i16>']);
+    assert.deepStrictEqual([snap.symbols[0].type, snap.symbols[0].abi], ['*mut u8', 'C-unwind']);
+    assert.deepStrictEqual(snap.symbols[1].params, ['*const i8', '...']);
+    assert.deepStrictEqual([snap.symbols[2].mutable, snap.symbols[2].type], [true, 'u64']);
+    assert.deepStrictEqual(
+      snap.types[0].fields.map((f) => [f.name, f.type, f.offset]),
+      [
+        ['a', 'u8', 0],
+        ['b', 'i16', 2],
+      ],
+    );
+    assert.strictEqual(snap.types[1].variants[0].value, '?');
+    assert.throws(() => parseSnapshot('ffi-abi 1\nfn broken(u8\n'), SnapshotError);
+    assert.throws(() => parseSnapshot('ffi-abi 1\nwhatever\n'), /line 2: not a line of an ABI baseline/);
+  });
+});

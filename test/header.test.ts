@@ -1,0 +1,131 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../server/src/cli';
+
+/**
+ * `ffi-guard header`: the header compiles as strict C99 (and as C++), and it is the right header: a
+ * fixture crate built as a cdylib by rustc links against a C program written to it, which runs.
+ */
+
+const REPO = path.resolve(__dirname, '..', '..');
+const KVSTORE = path.join(REPO, 'test', 'fixtures-abi', 'kvstore');
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    args,
+    REPO,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
+  return { code, stdout, stderr };
+}
+
+/** Runs a tool; its output on failure says what the compiler said. */
+function tool(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const x = e as { stderr?: string; stdout?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${x.stderr ?? ''}${x.stdout ?? ''}${x.message}`);
+  }
+}
+
+async function headerOf(crate: string, dir: string, name: string): Promise<string> {
+  const file = path.join(dir, `${name}.h`);
+  const r = await run(['header', crate, '--out', file]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  return file;
+}
+
+describe('header: ffi-guard header', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-header-'));
+  });
+
+  for (const crate of ['examples/ffi-demo', 'test/fixtures-abi/kvstore']) {
+    it(`compiles with cc -std=c99 -Wall -Werror, and as C++: ${crate}`, async () => {
+      const file = await headerOf(crate, tmp, path.basename(crate).replace(/\W/g, '_'));
+      tool('cc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', '-x', 'c', file]);
+      tool('c++', ['-std=c++11', '-Wall', '-Werror', '-fsyntax-only', '-x', 'c++', file]);
+    });
+  }
+
+  it('declares the C surface and nothing else', async () => {
+    const text = fs.readFileSync(await headerOf('test/fixtures-abi/kvstore', tmp, 'kv_decls'), 'utf8');
+    assert.match(text, /^#ifndef KV_DECLS_H\n#define KV_DECLS_H$/m);
+    for (const decl of [
+      'enum KvStatus kv_put(struct KvStore *store, const char *key, struct Value value);',
+      'const char *kv_kind_name(ValueKind kind);',
+      'size_t kv_visit(const struct KvStore *store, int (*visit)(const char *, const struct Value *, void *), void *user);',
+      'bool kv_is_ok(enum KvStatus status);',
+      'uint32_t kv_version(void);',
+      'int32_t kv_grid_distance(struct geo_Point a, struct geo_Point int_);',
+      'extern const uint32_t KV_ABI_VERSION;',
+      'extern const uint8_t KV_NAME[8];',
+      'typedef uint8_t ValueKind;',
+      '    KvStatus_BadKey = 16,',
+      '    KvStatus_Full = -1,',
+      '    ValueKind_Flag = 4,',
+      '    void (*on_reject)(const char *, void *);',
+      '    uint32_t histogram[4];',
+      '    int64_t int_;',
+      'struct KvStore;',
+      ' * Counts over the whole store. A `* /` in a doc comment must not end the C comment early.',
+      '/* kv_dump: not expressible in C: `String` has no C equivalent. */',
+    ])
+      assert.ok(text.includes(decl), `missing \`${decl}\` in\n${text}`);
+    // Imports, Rust-ABI exports, mangled `extern "C"` functions and plain Rust functions stay out.
+    assert.doesNotMatch(text, /\babs\(|kv_rust_len|kv_internal_hash|kv_keys/);
+    // A Rust-layout type is only ever opaque.
+    assert.doesNotMatch(text, /struct KvStore \{/);
+    // Definitions come before their users.
+    assert.ok(text.indexOf('union ValueData {') < text.indexOf('struct Value {'));
+  });
+
+  it('links a C program against the cdylib rustc builds, and runs it', async () => {
+    tool('rustc', [
+      '--crate-type=cdylib',
+      '--edition',
+      '2021',
+      '-A',
+      'warnings',
+      '--crate-name',
+      'kvstore',
+      '-o',
+      path.join(tmp, 'libkvstore.so'),
+      path.join(KVSTORE, 'lib.rs'),
+    ]);
+    await headerOf('test/fixtures-abi/kvstore', tmp, 'kvstore');
+    const exe = path.join(tmp, 'kvmain');
+    tool('cc', ['-std=c99', '-Wall', '-Werror', '-I', tmp, '-o', exe, path.join(KVSTORE, 'main.c'), '-L', tmp, '-lkvstore']);
+    const output = tool(exe, [], { ...process.env, LD_LIBRARY_PATH: tmp });
+    assert.strictEqual(
+      output,
+      [
+        'abi 3 version 300 name kvstore max 64',
+        'sizes value 16 data 8 stats 32 options 24 kind 1 status 4',
+        'rejected overflow (full)',
+        'put 0 0 0 -1 ok 1 0 full 1',
+        'get 0 42 missing 1 bad 1',
+        'stats entries 3 longest 7 histogram 1 1 1 0 reals 1',
+        'answer = 42 (int)',
+        'enabled = true (flag)',
+        'visited 2',
+        'distance 7 shifted 1.75 2.00 abs 7 rejected 1',
+        '',
+      ].join('\n'),
+    );
+    // The sizes C computed from the header are the ones the report computes for the host target.
+    const report = JSON.parse((await run(['report', 'test/fixtures-abi/kvstore', '--format', 'json'])).stdout) as { types: { name: string; size: number }[] };
+    const size = (n: string): number | undefined => report.types.find((t) => t.name === n)?.size;
+    const c = /sizes value (\d+) data (\d+) stats (\d+) options (\d+) kind (\d+) status (\d+)/.exec(output)!.slice(1).map(Number);
+    assert.deepStrictEqual(c, ['Value', 'ValueData', 'KvStats', 'KvOptions', 'ValueKind', 'KvStatus'].map(size));
+  });
+});

@@ -1,0 +1,154 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../server/src/cli';
+
+/** `ffi-guard report`: the JSON of ../shared/CLI.md, and Markdown and HTML that escape what the code says. */
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    args,
+    REPO,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
+  return { code, stdout, stderr };
+}
+
+interface ReportSymbol {
+  name: string;
+  kind: string;
+  direction: string;
+  abi: string;
+  file: string;
+  line: number;
+  exported: boolean;
+  cPrototype: string | null;
+  safe: boolean;
+  findings: string[];
+}
+
+interface ReportType {
+  name: string;
+  file: string;
+  line: number;
+  repr: string;
+  safe: boolean;
+  size: number | null;
+  align: number | null;
+  fields: { name: string; type: string; cType: string | null; offset: number | null }[];
+}
+
+interface Report {
+  version: number;
+  symbols: ReportSymbol[];
+  types: ReportType[];
+  summary: Record<string, unknown>;
+}
+
+async function jsonReport(crate: string): Promise<Report> {
+  const r = await run(['report', crate, '--format', 'json']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Report;
+}
+
+describe('report: ffi-guard report', function () {
+  this.timeout(60_000);
+
+  it('prints the JSON of CLI.md', async () => {
+    const report = await jsonReport('examples/ffi-demo');
+    assert.strictEqual(report.version, 1);
+    assert.ok(report.summary && typeof report.summary === 'object');
+    const symbolKeys = ['name', 'kind', 'direction', 'abi', 'file', 'line', 'exported', 'cPrototype', 'safe', 'findings'];
+    for (const s of report.symbols) {
+      for (const k of symbolKeys) assert.ok(k in s, `symbol ${s.name} has ${k}`);
+      assert.ok(['function', 'static'].includes(s.kind));
+      assert.ok(['export', 'import'].includes(s.direction));
+      assert.strictEqual(typeof s.exported, 'boolean');
+      assert.strictEqual(typeof s.safe, 'boolean');
+      assert.ok(s.cPrototype === null || typeof s.cPrototype === 'string');
+      assert.ok(Number.isInteger(s.line) && s.line > 0);
+    }
+    for (const t of report.types) for (const k of ['name', 'file', 'line', 'repr', 'safe']) assert.ok(k in t, `type ${t.name} has ${k}`);
+    const byName = new Map(report.symbols.map((s) => [s.name, s]));
+    assert.deepStrictEqual(byName.get('kv_put'), {
+      ...byName.get('kv_put'),
+      kind: 'function',
+      direction: 'export',
+      abi: 'C',
+      file: 'examples/ffi-demo/src/lib.rs',
+      line: 33,
+      exported: true,
+      cPrototype: 'enum ErrorCode kv_put(struct Store *store, const char *key, int64_t value);',
+      safe: true,
+      findings: [],
+    });
+    assert.deepStrictEqual([byName.get('kv_get')?.safe, byName.get('kv_get')?.cPrototype, byName.get('kv_get')?.findings], [false, null, ['str-type']]);
+    assert.deepStrictEqual([byName.get('kv_len')?.abi, byName.get('kv_len')?.findings], ['Rust', ['rust-abi-export']]);
+    assert.deepStrictEqual(
+      [byName.get('strlen')?.direction, byName.get('strlen')?.exported, byName.get('strlen')?.cPrototype],
+      ['import', false, 'size_t strlen(const char *s);'],
+    );
+    assert.deepStrictEqual([byName.get('log_lines')?.direction, byName.get('log_lines')?.safe], ['import', false]);
+    const stats = report.types.find((t) => t.name === 'Stats')!;
+    assert.deepStrictEqual([stats.file, stats.line, stats.repr, stats.safe, stats.size, stats.align], ['examples/ffi-demo/src/types.rs', 15, 'C', true, 16, 8]);
+    assert.deepStrictEqual(
+      stats.fields.map((f) => [f.name, f.type, f.cType, f.offset]),
+      [
+        ['entries', 'u64', 'uint64_t', 0],
+        ['bytes', 'u64', 'uint64_t', 8],
+      ],
+    );
+    const entry = report.types.find((t) => t.name === 'types::Entry' || t.name === 'Entry')!;
+    assert.deepStrictEqual([entry.repr, entry.safe, entry.size], ['Rust', false, null]);
+  });
+
+  it('gives statics, mutability and C layouts in the JSON', async () => {
+    const report = await jsonReport('test/fixtures-abi/escape');
+    const counter = report.symbols.find((s) => s.name === 'COUNTER') as ReportSymbol & { mutable: boolean };
+    assert.deepStrictEqual([counter.kind, counter.mutable, counter.cPrototype], ['static', true, 'extern uint64_t COUNTER;']);
+    const holder = report.types.find((t) => t.name === 'Holder<script>') as ReportType & { cName: string };
+    assert.deepStrictEqual([holder.cName, holder.size, holder.repr], ['struct Holder_script', 1, 'C']);
+  });
+
+  it('escapes every string from the code in Markdown', async () => {
+    const r = await run(['report', 'test/fixtures-abi/escape', '--format', 'markdown']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const prose = r.stdout.replace(/`[^`\n]*`/g, '');
+    assert.doesNotMatch(prose, /<script|<img|<\/script/i, 'no raw markup outside code spans');
+    assert.ok(r.stdout.includes('Holds one value. &lt;script&gt;alert("doc")&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; \\| a pipe'));
+    assert.ok(r.stdout.includes('| `Holder<script>` |'), 'type names stay in code spans, where markup is inert');
+    // Every table row has as many cells as its header.
+    for (const table of r.stdout.split('\n\n').filter((b) => b.startsWith('|'))) {
+      const cells = (line: string): number => line.replace(/\\\|/g, '').split('|').length;
+      const rows = table.trim().split('\n');
+      for (const row of rows) assert.strictEqual(cells(row), cells(rows[0]), row);
+    }
+  });
+
+  it('writes self-contained HTML with every string escaped', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-report-')), 'abi.html');
+    const r = await run(['report', 'test/fixtures-abi/escape', '--format', 'html', '--out', out]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const html = fs.readFileSync(out, 'utf8');
+    // The only <script> is the page's own sorting script.
+    assert.strictEqual((html.match(/<script/g) ?? []).length, 1);
+    assert.doesNotMatch(html, /<img/);
+    assert.ok(html.includes('<code>Holder&lt;script&gt;</code>'));
+    assert.ok(html.includes('Holds one value. &lt;script&gt;alert(&quot;doc&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; | a pipe'));
+    assert.ok(html.includes('Unwraps a holder. &lt;script&gt;alert(&#39;fn&#39;)&lt;/script&gt;'));
+    // No remote resources: nothing is fetched, and the CSP forbids it anyway.
+    assert.doesNotMatch(html, /<[^>]*\b(src|href)\s*=|url\(|@import|https?:\/\//i);
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;/);
+  });
+
+  it('rejects an unknown format', async () => {
+    const r = await run(['report', 'examples/ffi-demo', '--format', 'pdf']);
+    assert.strictEqual(r.code, 2);
+  });
+});
