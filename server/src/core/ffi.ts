@@ -194,6 +194,13 @@ class Visitor {
     }
     if (!shape.variants.length) return SAFE;
     if (!shape.c && !shape.transparent && !shape.int) {
+      // An Option-like enum around a type we cannot see (`Option<other_crate::Callback>`) may well be a
+      // nullable pointer: we do not know, so we do not guess.
+      const unknownPayload = optionLikePayload(shape.variants);
+      if (unknownPayload && unknownPayload.k === 'unknown') {
+        this.unknowns.push(unknownPayload);
+        return SAFE;
+      }
       const nullable = reprNullablePtr(shape.variants);
       if (nullable) return this.visit(state, nullable, [...chain, { label: 'the nullable pointer it is represented as', ty: displayTy(nullable) }]);
       return here('enum-repr');
@@ -406,6 +413,15 @@ function isNicheCandidate(t: Ty): boolean {
     if (shape.kind === 'enum') return shape.variants.length === 0;
   }
   return false;
+}
+
+/** The payload of an enum shaped like `Option` (one empty variant, one with a single field), if it is. */
+function optionLikePayload(variants: FieldTy[][]): Ty | null {
+  if (variants.length !== 2) return null;
+  const [a, b] = variants;
+  if (a.length === 0 && b.length === 1) return b[0].ty;
+  if (a.length === 1 && b.length === 0) return a[0].ty;
+  return null;
 }
 
 /**

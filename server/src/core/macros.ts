@@ -16,7 +16,8 @@ import { visibleMacros } from './workspace';
  * fragments we cannot delimit.
  */
 
-const MAX_DEPTH = 8;
+/** rustc's default `recursion_limit`: recursive macros (libc's own `cfg_if!`) nest deeply. */
+const MAX_DEPTH = 128;
 
 interface Binding {
   tokens?: Token[];
@@ -26,10 +27,10 @@ interface Binding {
 }
 
 /**
- * Fragments whose tokens rustc transcribes as plain tokens: a type built from them is reported in the
- * macro body. `ty`, `path`, `expr`… are parsed nonterminals that keep the invocation's span.
+ * Fragments whose substituted token takes the macro body's position in rustc's reports: an `ident` used
+ * as a type is reported at the `$name` in the body. `tt`, `ty`, `path`… keep the invocation's span.
  */
-const PLAIN_TOKEN_FRAGMENTS = new Set(['ident', 'lifetime', 'tt', 'literal']);
+const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
 
 let nextExpansion = 1;
 type Bindings = Map<string, Binding>;

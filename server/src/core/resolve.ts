@@ -443,8 +443,17 @@ function isLibcName(name: string): boolean {
 
 const LIBC_CAPITALISED = new Set(['FILE', 'DIR', 'Dl_info', 'Elf32_Ehdr', 'Elf64_Ehdr', 'Elf32_Phdr', 'Elf64_Phdr', 'Elf32_Sym', 'Elf64_Sym']);
 
-/** `use` paths are relative to the module that holds the `use` (2018 uniform paths). */
+/**
+ * `use` paths are relative to the module that holds the `use` (2018 uniform paths); in edition 2015
+ * they are relative to the crate root (`use *;` imports the root's names, `use foo::Bar` is `crate::foo`).
+ */
 function resolveUsePath(module: ModuleScope, names: string[], visiting: Set<string>): Resolution | null {
+  if (module.crate.edition === '2015' && names[0] !== 'self' && names[0] !== 'super' && names[0] !== 'crate') {
+    if (!names.length) return { kind: 'module', module: module.crate.root };
+    const inRoot = resolveName(module.crate.root, names[0], visiting, false);
+    if (inRoot) return resolveUsePath(module.crate.root, ['crate', ...names], visiting);
+  }
+  if (!names.length) return null;
   const first = names[0];
   let current: Resolution | null;
   if (first === 'crate' || first === '$crate') current = { kind: 'module', module: module.crate.root };

@@ -72,7 +72,28 @@ export function tokenTreeTokens(file: string, node: Node): Token[] {
 }
 
 function pushTokens(file: string, node: Node, out: Token[]): void {
-  if (node.type === 'line_comment' || node.type === 'block_comment') return;
+  if (node.type === 'line_comment' || node.type === 'block_comment') {
+    // A doc comment in macro input is the attribute `#[doc = "…"]` to the macro's matcher.
+    const doc = node.childForFieldName('doc');
+    if (!doc) return;
+    const origin = originOf(file, node);
+    const inner = !!node.childForFieldName('inner');
+    const text = JSON.stringify(doc.text.replace(/\n$/, ''));
+    out.push({ text: '#', kind: 'punct', origin });
+    if (inner) out.push({ text: '!', kind: 'punct', origin });
+    out.push({
+      text: `[doc = ${text}]`,
+      kind: 'group',
+      delimiter: '[',
+      children: [
+        { text: 'doc', kind: 'ident', origin },
+        { text: '=', kind: 'punct', origin },
+        { text, kind: 'string', origin },
+      ],
+      origin,
+    });
+    return;
+  }
   const kids = childrenOf(node);
   if (node.type === 'token_repetition' || node.type === 'token_repetition_pattern') {
     // `$( … ) sep op`: a `$` token, the group, then the separator and operator tokens.
