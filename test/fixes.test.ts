@@ -7,6 +7,8 @@ import { runFixes, writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
 import { fixesFor } from '../server/src/core/fixes';
 import { checkPaths } from '../server/src/core/project';
+import { buildSurface } from '../server/src/core/report';
+import { cHeader } from '../server/src/core/header';
 import { readDirectives } from './harness/expectations';
 import { FIXTURES_DIR } from './harness/fixtures';
 import { toolVersion } from './harness/rustc';
@@ -91,6 +93,31 @@ describe('fixes: before → after, compiled', function () {
       for (const s of was.symbols) assert.ok(now.symbols.has(s), `symbol ${s} is still exported`);
     });
   }
+
+  it('the shims work from C: build the fixed crate as a cdylib, call it through the generated header', async function () {
+    if (!rustc) assert.fail('rustc not found');
+    const abi = path.join(REPO, 'test', 'fixtures-fix-abi');
+    const dir = crateDir(fs.readFileSync(path.join(abi, 'lib.rs'), 'utf8'), '2021');
+    writeFixes(await runFixes([dir], dir, defaultSettings(), []));
+    const lib = path.join(dir, 'src', 'lib.rs');
+    assert.deepStrictEqual(rustcErrors(lib, '2021', true), []);
+    execFileSync('rustc', ['--edition', '2021', '--crate-type=cdylib', '--crate-name', 'fixed', '-o', path.join(dir, 'libfixed.so'), lib], { stdio: 'pipe' });
+    const surface = await checkPaths([dir], dir, defaultSettings());
+    fs.writeFileSync(
+      path.join(dir, 'generated.h'),
+      cHeader(
+        buildSurface(surface.crates, surface.findings, (f) => f),
+        'generated',
+      ),
+    );
+    fs.copyFileSync(path.join(abi, 'main.c'), path.join(dir, 'main.c'));
+    execFileSync('cc', ['-std=c99', '-Wall', '-Werror', '-o', path.join(dir, 'main'), path.join(dir, 'main.c'), `-L${dir}`, '-lfixed'], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
+    const output = execFileSync(path.join(dir, 'main'), { env: { ...process.env, LD_LIBRARY_PATH: dir }, encoding: 'utf8' });
+    assert.strictEqual(output, fs.readFileSync(path.join(abi, 'expected.txt'), 'utf8'));
+  });
 
   it('every fix of every compiling parity fixture keeps it compiling, and leaves nothing fixable', async function () {
     if (!rustc) assert.fail('rustc not found');

@@ -1,4 +1,6 @@
 import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Directives } from './expectations';
 
@@ -27,7 +29,9 @@ export interface OracleRun {
 
 /** Run rustc (or clippy-driver) on a crate root the way RULES.md says, and keep the FFI lints. */
 export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Directives): Promise<OracleRun> {
-  const args = ['--edition', d.edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '--cap-lints=warn', '-o', '/dev/null'];
+  // Never `-o /dev/null`: run as root, rustc replaces the device with a regular file.
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-rustc-'));
+  const args = ['--edition', d.edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '--cap-lints=warn', '-o', path.join(outDir, 'out.rmeta')];
   for (const f of d.features) args.push('--cfg', `feature="${f}"`);
   if (tool === 'clippy-driver') args.push('-W', 'clippy::no_mangle_with_rust_abi');
   args.push(root);
@@ -50,6 +54,7 @@ export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Dire
         if (!span) continue;
         findings.push({ file: path.resolve(path.dirname(root), span.file_name), line: span.line_start, lint: code, message: d.message });
       }
+      fs.rmSync(outDir, { recursive: true, force: true });
       resolve({ findings, errors });
     });
   });
