@@ -2,25 +2,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../server/src/cli';
+import { REPO, runCli as run } from './harness/cli';
 import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../server/src/core/baseline';
 
 /** The ABI baseline (`ffi-guard snapshot`) and its diff (`ffi-guard diff`): one fixture pair per breaking case. */
 
-const REPO = path.resolve(__dirname, '..', '..');
 const DIFF = path.join('test', 'fixtures-abi', 'diff');
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    args,
-    REPO,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  );
-  return { code, stdout, stderr };
-}
 
 function tempFile(name: string, text?: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-abi-')), name);

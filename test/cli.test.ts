@@ -1,32 +1,14 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { main } from '../server/src/cli';
+import { CliRun, REPO, runCli as run, tempTree } from './harness/cli';
 
 /** The `ffi-guard` command line contract (../shared/CLI.md): JSON shape, exit codes, what is read. */
 
-const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'ffi-guard.js');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: string[], cwd = REPO): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    args,
-    cwd,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  );
-  return { code, stdout, stderr };
-}
+type Run = CliRun;
 
 interface JsonOutput {
   version: number;
@@ -46,16 +28,6 @@ interface JsonOutput {
     fixes: string[];
   }[];
   skipped: { file: string; reason: string }[];
-}
-
-function tempTree(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-cli-'));
-  for (const [name, content] of Object.entries(files)) {
-    const full = path.join(dir, name);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, content);
-  }
-  return dir;
 }
 
 describe('cli: ffi-guard check', function () {

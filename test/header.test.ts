@@ -3,27 +3,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../server/src/cli';
+import { REPO, runCli as run } from './harness/cli';
 
 /**
  * `ffi-guard header`: the header compiles as strict C99 (and as C++), and it is the right header: a
  * fixture crate built as a cdylib by rustc links against a C program written to it, which runs.
  */
 
-const REPO = path.resolve(__dirname, '..', '..');
 const KVSTORE = path.join(REPO, 'test', 'fixtures-abi', 'kvstore');
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    args,
-    REPO,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  );
-  return { code, stdout, stderr };
-}
 
 /** Runs a tool; its output on failure says what the compiler said. */
 function tool(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string {

@@ -2,23 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../server/src/cli';
+import { runCli as run } from './harness/cli';
 
 /** `ffi-guard report`: the JSON of ../shared/CLI.md, and Markdown and HTML that escape what the code says. */
-
-const REPO = path.resolve(__dirname, '..', '..');
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    args,
-    REPO,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  );
-  return { code, stdout, stderr };
-}
 
 interface ReportSymbol {
   name: string;

@@ -3,25 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { main } from '../server/src/cli';
+import { REPO, runCli as run } from './harness/cli';
 import { RULES } from '../server/src/core/rules';
 
 /** `check --format sarif`: valid SARIF 2.1.0, every rule described, the findings of `check --format json`. */
 
-const REPO = path.resolve(__dirname, '..', '..');
 const SCHEMA = path.join(REPO, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    args,
-    REPO,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  );
-  return { code, stdout, stderr };
-}
 
 /**
  * The official schema is draft-04. Its `language` pattern (`…[a-zA-Z]{2}]?$`) has a stray `]`, which

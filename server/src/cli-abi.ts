@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { rel, workspaceRoot } from './cli-paths';
 import { parseArgs } from 'util';
 import { AbiSnapshot, diffSurfaces, formatChanges, parseSnapshot, snapshotOf, snapshotText, SnapshotError } from './core/baseline';
 import { loadSettings } from './core/config';
@@ -102,17 +103,4 @@ async function surfaceOf(paths: string[], cwd: string, config: string | undefine
 function unreadable(err: Print): number {
   err('error: nothing could be read\n');
   return 2;
-}
-
-/** The directory whose `ffi-guard.toml` / `Cargo.toml` configure the run (as `check` does). */
-function workspaceRoot(paths: string[], cwd: string): string {
-  if (paths.length === 1) {
-    const p = path.resolve(cwd, paths[0]);
-    return p.endsWith('.rs') || p.endsWith('.toml') ? path.dirname(p) : p;
-  }
-  return cwd;
-}
-
-function rel(cwd: string, file: string): string {
-  return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
 }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import { parseArgs } from 'util';
+import { rel, workspaceRoot } from './cli-paths';
 import { ConfigError, loadSettings } from './core/config';
 import type { Finding } from './core/findings';
 import { LineIndex } from './core/positions';
@@ -194,19 +195,6 @@ function lsp(args: string[]): Promise<number> {
   return new Promise<number>(() => {
     // The connection ends the process on `exit`.
   });
-}
-
-/** The directory whose `ffi-guard.toml` / `Cargo.toml` configure the run. */
-function workspaceRoot(paths: string[], cwd: string): string {
-  if (paths.length === 1) {
-    const p = path.resolve(cwd, paths[0]);
-    return p.endsWith('.rs') || p.endsWith('.toml') ? path.dirname(p) : p;
-  }
-  return cwd;
-}
-
-function rel(cwd: string, file: string): string {
-  return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
 }
 
 interface RustcRange {
