@@ -167,3 +167,29 @@ function nullablePayload(ty: Ty & { k: 'adt' }): Ty | null {
   const field = adtShape(ty).variants[0]?.find((f) => !(f.ty.k === 'tuple' && f.ty.elems.length === 0));
   return field ? field.ty : null;
 }
+
+/**
+ * A C prototype (`int32_t f(const char *name, size_t len);`). A type without a C spelling makes it null,
+ * or, with `sketch` (for hovers), a comment in its place naming the Rust type.
+ */
+export function cPrototype(
+  name: string,
+  params: { name: string; ty: Ty }[],
+  ret: Ty | null,
+  variadic: boolean,
+  options: { names?: CNames; sketch?: boolean } = {},
+): string | null {
+  const names = options.names ?? BARE_NAMES;
+  const ps: string[] = [];
+  for (const p of params) {
+    const declarator = p.name === '_' || !/^(r#)?[A-Za-z_]\w*$/.test(p.name) ? '' : cIdentifier(p.name);
+    const d = cDeclaration(p.ty, declarator, names);
+    if (d === null && !options.sketch) return null;
+    ps.push(d ?? `/* ${displayTy(p.ty)}: no C type */ ${declarator}`.trimEnd());
+  }
+  if (variadic) ps.push('...');
+  const declarator = `${name}(${ps.length ? ps.join(', ') : 'void'})`;
+  const full = ret ? cDeclaration(ret, declarator, names) : `void ${declarator}`;
+  if (full === null && !options.sketch) return null;
+  return `${full ?? `/* ${displayTy(ret!)}: no C type */ ${declarator}`};`;
+}

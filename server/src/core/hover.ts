@@ -1,6 +1,6 @@
 import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './boundary-types';
-import { cDeclaration } from './c-types';
+import { cDeclaration, cPrototype } from './c-types';
 import { adtShape, checkBoundaryType, FfiVerdict, REASON_TEXT } from './ffi';
 import type { Finding } from './findings';
 import type { AdtItem, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Origin } from './model';
@@ -50,14 +50,6 @@ function findingSection(f: Finding): string {
   return `**${f.severity}** \`${f.rule}\`${lint}\n\n${f.message}${chain}`;
 }
 
-function prototype(name: string, params: { name: string; ty: Ty }[], ret: Ty | null, variadic: boolean): string {
-  const ps = params.map((p) => cDeclaration(p.ty, p.name) ?? `/* ${displayTy(p.ty)}: no C type */ ${p.name}`);
-  if (variadic) ps.push('...');
-  const list = ps.length ? ps.join(', ') : 'void';
-  const declarator = `${name}(${list})`;
-  return ret ? (cDeclaration(ret, declarator) ?? `/* ${displayTy(ret)}: no C type */ ${declarator}`) : `void ${declarator}`;
-}
-
 function verdictLines(checked: CheckedType[], labels: string[], names: TypeNames): string {
   const bad = checked
     .map((c, i) => ({ c, label: labels[i] }))
@@ -82,14 +74,15 @@ function fnSection(fn: FnItem, ctx: WalkContext, names: TypeNames): string | nul
   const checked = checkedTypesOfFn(fn, ctx);
   const params = fn.params.map((p, i) => ({ name: p.name, ty: checked[i]?.ty }));
   const retTy = fn.ret ? (checked[fn.params.length]?.ty ?? null) : null;
-  const proto = prototype(
+  const proto = cPrototype(
     symbol,
     params.filter((p): p is { name: string; ty: Ty } => !!p.ty),
     retTy,
     false,
+    { sketch: true },
   );
   const labels = [...fn.params.map((p) => `parameter \`${p.name}\``), 'return type'];
-  return `${head}\n\n\`\`\`c\n${proto};\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
+  return `${head}\n\n\`\`\`c\n${proto}\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
 }
 
 function foreignSection(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext, names: TypeNames): string | null {
@@ -104,7 +97,7 @@ function foreignSection(item: ForeignFnItem | ForeignStaticItem, block: ExternBl
   const params = item.params.map((p, i) => ({ name: p.name, ty: checked[i]?.ty })).filter((p): p is { name: string; ty: Ty } => !!p.ty);
   const retTy = item.ret ? (checked[item.params.length]?.ty ?? null) : null;
   const labels = [...item.params.map((p) => `parameter \`${p.name}\``), 'return type'];
-  return `${head}\n\n\`\`\`c\n${prototype(symbol, params, retTy, item.variadic)};\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
+  return `${head}\n\n\`\`\`c\n${cPrototype(symbol, params, retTy, item.variadic, { sketch: true })}\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
 }
 
 function adtSection(item: AdtItem, ctx: WalkContext, names: TypeNames): string {

@@ -1,6 +1,6 @@
 import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './boundary-types';
-import { BARE_NAMES, cDeclaration, cIdentifier, CNames, isIntReprEnum } from './c-types';
+import { BARE_NAMES, cDeclaration, CNames, cPrototype, isIntReprEnum } from './c-types';
 import { adtShape, checkBoundaryType, CItemKind } from './ffi';
 import type { Finding } from './findings';
 import { enumDiscriminants, layoutOf } from './layout';
@@ -262,20 +262,6 @@ function docsOf(attrs: Attribute[]): string[] {
   return attrs.filter((a) => a.name === 'doc' && a.value !== null).map((a) => a.value!.replace(/^ /, ''));
 }
 
-/** A C prototype: `int32_t f(const char *name, size_t len)`. */
-export function prototype(name: string, params: SurfaceParam[], ret: SurfaceParam | null, variadic: boolean, names: CNames = BARE_NAMES): string | null {
-  const ps: string[] = [];
-  for (const p of params) {
-    const d = cDeclaration(p.ty, p.name === '_' || !/^(r#)?[A-Za-z_]\w*$/.test(p.name) ? '' : cIdentifier(p.name), names);
-    if (d === null) return null;
-    ps.push(d);
-  }
-  if (variadic) ps.push('...');
-  const declarator = `${name}(${ps.length ? ps.join(', ') : 'void'})`;
-  const full = ret ? cDeclaration(ret.ty, declarator, names) : `void ${declarator}`;
-  return full ? `${full};` : null;
-}
-
 /** `extern const uint32_t VERSION;`: immutable statics are `const` in C, also when they hold a pointer. */
 export function staticDeclaration(name: string, ty: Ty, mutable: boolean, names: CNames = BARE_NAMES): string | null {
   let element = ty;
@@ -315,7 +301,10 @@ function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
   for (const s of symbols) {
     for (const p of [...s.params, ...(s.returns ? [s.returns] : [])]) p.cType = cDeclaration(p.ty, '', names);
     if (s.cPrototypeWhyNot) continue;
-    s.cPrototype = s.kind === 'static' ? staticDeclaration(s.name, s.returns!.ty, s.mutable, names) : prototype(s.name, s.params, s.returns, s.variadic, names);
+    s.cPrototype =
+      s.kind === 'static'
+        ? staticDeclaration(s.name, s.returns!.ty, s.mutable, names)
+        : cPrototype(s.name, s.params, s.returns?.ty ?? null, s.variadic, { names });
   }
   return names;
 }
