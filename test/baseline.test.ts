@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './harness/tmp';
 import { REPO, runCli as run } from './harness/cli';
 import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../server/src/core/baseline';
 
@@ -10,7 +10,7 @@ import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../s
 const DIFF = path.join('test', 'fixtures-abi', 'diff');
 
 function tempFile(name: string, text?: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-abi-')), name);
+  const file = path.join(tempDir('ffi-guard-abi-'), name);
   if (text !== undefined) fs.writeFileSync(file, text);
   return file;
 }

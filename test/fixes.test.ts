@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './harness/tmp';
 import { runFixes, writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
 import { fixesFor } from '../server/src/core/fixes';
@@ -24,7 +24,7 @@ const REPO = path.resolve(__dirname, '..', '..');
 const CASES = path.join(REPO, 'test', 'fixtures-fix');
 
 function crateDir(source: string, edition: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-fix-'));
+  const dir = tempDir('ffi-guard-fix-');
   fs.mkdirSync(path.join(dir, 'src'));
   fs.writeFileSync(path.join(dir, 'Cargo.toml'), `[package]\nname = "fixcase"\nversion = "0.1.0"\nedition = "${edition}"\n`);
   fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), source);

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './harness/tmp';
 import { REPO, runCli as run } from './harness/cli';
 
 /**
@@ -33,7 +33,7 @@ describe('header: ffi-guard header', function () {
   this.timeout(120_000);
   let tmp: string;
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-header-'));
+    tmp = tempDir('ffi-guard-header-');
   });
 
   for (const crate of ['examples/ffi-demo', 'test/fixtures-abi/kvstore']) {

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './harness/tmp';
 import { pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -118,7 +118,7 @@ describe('lsp: the server over stdio', function () {
   const sys = (): string => path.join(root, 'src', 'sys.rs');
 
   before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-lsp-'));
+    root = tempDir('ffi-guard-lsp-');
     fs.cpSync(path.join(REPO, 'examples', 'ffi-demo'), root, { recursive: true });
     client = new TestClient();
     await client.initialize(root);

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './harness/tmp';
 import { runCli as run } from './harness/cli';
 
 /** `ffi-guard report`: the JSON of ../shared/CLI.md, and Markdown and HTML that escape what the code says. */
@@ -118,7 +118,7 @@ describe('report: ffi-guard report', function () {
   });
 
   it('writes self-contained HTML with every string escaped', async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-report-')), 'abi.html');
+    const out = path.join(tempDir('ffi-guard-report-'), 'abi.html');
     const r = await run(['report', 'test/fixtures-abi/escape', '--format', 'html', '--out', out]);
     assert.strictEqual(r.code, 0, r.stderr);
     const html = fs.readFileSync(out, 'utf8');

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './harness/tmp';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { main } from '../server/src/cli';
@@ -134,7 +134,7 @@ describe('syntax: the ffi-abi TextMate grammar', function () {
   });
 
   it('gives every word of a real baseline a scope', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-syntax-')), 'kv.ffi-abi');
+    const file = path.join(tempDir('ffi-guard-syntax-'), 'kv.ffi-abi');
     const code = await main(
       ['snapshot', 'test/fixtures-abi/kvstore', '--out', file],
       REPO,

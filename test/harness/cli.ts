@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './tmp';
 import { main } from '../../server/src/cli';
 
 /** The repository root (tests run from out/test/…). */
@@ -27,7 +27,7 @@ export async function runCli(args: string[], cwd = REPO): Promise<CliRun> {
 
 /** A temporary folder holding `files` (path → content). */
 export function tempTree(files: Record<string, string | Buffer>, prefix = 'ffi-guard-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   for (const [name, content] of Object.entries(files)) {
     const full = path.join(dir, name);
     fs.mkdirSync(path.dirname(full), { recursive: true });
