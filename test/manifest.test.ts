@@ -109,8 +109,30 @@ describe('manifest: commands, activation, capabilities', () => {
     assert.deepStrictEqual(registered.sort(), contributed.sort());
     assert.deepStrictEqual(
       manifest.contributes.commands.map((c) => `${c.category}: ${c.title}`),
-      ['Rust FFI Guard: Restart Server', 'Rust FFI Guard: Show Output', 'Rust FFI Guard: Explain a Finding'],
+      [
+        'Rust FFI Guard: Restart Server',
+        'Rust FFI Guard: Show Output',
+        'Rust FFI Guard: Explain a Finding',
+        'Rust FFI Guard: Show ABI Report',
+        'Rust FFI Guard: Generate C Header',
+        'Rust FFI Guard: Save ABI Baseline',
+        'Rust FFI Guard: Compare ABI with Baseline',
+      ],
     );
+  });
+
+  it('contributes the "FFI Surface" view to the Explorer, created by the client, and menus of contributed commands only', () => {
+    const { views, menus } = manifest.contributes as unknown as {
+      views: Record<string, { id: string; name: string }[]>;
+      menus: Record<string, { command: string }[]>;
+    };
+    assert.deepStrictEqual(
+      views.explorer.map((v) => [v.id, v.name]),
+      [['ffiGuard.surface', 'FFI Surface']],
+    );
+    assert.match(clientSource(), /export const SURFACE_VIEW = 'ffiGuard\.surface';/);
+    const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+    for (const [menu, items] of Object.entries(menus)) for (const item of items) assert.ok(contributed.has(item.command), `${menu}: ${item.command}`);
   });
 
   it('activates on Rust files and on a workspace with a Cargo.toml', () => {

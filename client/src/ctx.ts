@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { SECTION, WATCHED_FILES } from './config';
+import { VirtualDocuments } from './virtualDocuments';
 
 /** What the user should know about the server: the status bar shows it. */
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -20,9 +21,22 @@ export class Ctx implements vscode.Disposable {
   private currentState: ServerState = 'stopped';
   private readonly stateChanged = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateChanged.event;
+  /** Read-only documents the commands show (ABI change lists). */
+  readonly documents = new VirtualDocuments();
 
   constructor(private readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Rust FFI Guard', { log: true });
+  }
+
+  /**
+   * A request to the server (the `ffiGuard/…` requests of server/src/lsp/surface-protocol.ts). Rejects
+   * with a sentence for the user when there is no server to ask; the server's own errors are sentences too.
+   */
+  async request<R>(method: string, params: object | null = null): Promise<R> {
+    const client = this.client;
+    if (!client || (this.currentState !== 'running' && this.currentState !== 'starting'))
+      throw new Error('the language server is not running. Run "Rust FFI Guard: Restart Server", or see "Rust FFI Guard: Show Output" for why.');
+    return client.sendRequest<R>(method, params);
   }
 
   get state(): ServerState {
@@ -47,6 +61,7 @@ export class Ctx implements vscode.Disposable {
 
   dispose(): void {
     void this.stop().finally(() => {
+      this.documents.dispose();
       this.stateChanged.dispose();
       this.output.dispose();
     });

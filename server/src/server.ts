@@ -23,6 +23,8 @@ import { TOOL_VERSION } from './core/version';
 import { readmeUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';
 import { codeActionsFor } from './lsp/code-actions';
+import { diffAgainst, exportReport, headerOf, snapshotOfWorkspace, surfaceReport, SurfaceRequestError, WorkspaceView } from './lsp/surface';
+import { SurfaceMethods } from './lsp/surface-protocol';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -201,6 +203,35 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return new ResponseError(ErrorCodes.InternalError, `code actions failed: ${(e as Error).message}`);
     }
   });
+
+  /**
+   * A workspace-wide request (lsp/surface.ts) over the host's current state. A mistake the user can
+   * make is answered as InvalidParams with its sentence; anything else is logged and answered as
+   * InternalError. Either way the server keeps serving.
+   */
+  function workspaceRequest<P, R>(method: string, handler: (ws: WorkspaceView, params: P) => R): void {
+    connection.onRequest(method, async (params: P): Promise<R | ResponseError<void>> => {
+      await ready;
+      try {
+        const h = host;
+        if (!h) return new ResponseError(ErrorCodes.InternalError, 'Rust FFI Guard has not indexed the workspace: see its output for why.');
+        return handler({ ...h.workspace(), roots, textOf: (f) => h.textOf(f) }, params);
+      } catch (e) {
+        if (e instanceof SurfaceRequestError) {
+          connection.console.warn(`${method}: ${e.message}`);
+          return new ResponseError(ErrorCodes.InvalidParams, e.message);
+        }
+        connection.console.error(`${method} failed: ${(e as Error).stack ?? String(e)}`);
+        return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${(e as Error).message}`);
+      }
+    });
+  }
+
+  workspaceRequest(SurfaceMethods.surface, surfaceReport);
+  workspaceRequest(SurfaceMethods.export, exportReport);
+  workspaceRequest(SurfaceMethods.header, headerOf);
+  workspaceRequest(SurfaceMethods.snapshot, snapshotOfWorkspace);
+  workspaceRequest(SurfaceMethods.diff, diffAgainst);
 
   connection.listen();
 }

@@ -126,6 +126,14 @@ export class AnalysisHost {
     return this.findings.get(file) ?? [];
   }
 
+  /**
+   * Every loaded crate and every finding of every file, as they stand after the last edit: the input of
+   * workspace-wide views (the ABI report, the C header, the baseline).
+   */
+  workspace(): { crates: LoadedCrate[]; findings: Finding[] } {
+    return { crates: [...this.crates], findings: [...this.findings.values()].flat() };
+  }
+
   /** The crates that contain a file (a module file can belong to a library and a binary). */
   cratesOf(file: string): LoadedCrate[] {
     return this.crates.filter((c) => c.crate.files.has(file));

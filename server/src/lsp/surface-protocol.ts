@@ -1,0 +1,138 @@
+import type { AbiChange } from '../core/baseline';
+import type { ReportSummary } from '../core/report-render';
+
+export type { AbiChange, ReportSummary };
+
+/**
+ * The custom requests behind the VS Code ABI views, as the client and the server both spell them. This
+ * module holds names and shapes only (no code of the core), so that the client can import it without
+ * bundling the analysis.
+ *
+ * Every request takes an optional `folder` (a `file:` URI or a path): the crates whose root file lies
+ * in it are the ones reported (every crate of the workspace when none does), and paths in the answer
+ * are relative to it. Without one, every crate is reported, relative to the first workspace folder.
+ */
+
+export const SurfaceMethods = {
+  /** The ABI report: `{ root, report }`, `report` being `ffi-guard report --format json`'s object. */
+  surface: 'ffiGuard/surface',
+  /** The report as a file's text: Markdown, JSON, HTML, or the findings as SARIF. */
+  export: 'ffiGuard/export',
+  /** A C99 header of a crate's exported surface, as `ffi-guard header` writes it. */
+  header: 'ffiGuard/header',
+  /** The ABI baseline text, as `ffi-guard snapshot` writes it. */
+  snapshot: 'ffiGuard/snapshot',
+  /** The classified changes against a baseline, as `ffi-guard diff` finds them. */
+  diff: 'ffiGuard/diff',
+} as const;
+
+export interface FolderParams {
+  folder?: string | null;
+}
+
+/** A symbol of the report (`ffi-guard report --format json`, `symbols[]`), as the views read it. */
+export interface ReportSymbol {
+  name: string;
+  rustName: string;
+  kind: 'function' | 'static';
+  direction: 'export' | 'import';
+  abi: string;
+  crate: string;
+  /** Relative to the answer's `root`, with `/` separators. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  exported: boolean;
+  cPrototype: string | null;
+  cPrototypeWhyNot?: string;
+  safe: boolean;
+  findings: string[];
+  docs: string[];
+}
+
+/** A type of the report (`types[]`). */
+export interface ReportType {
+  name: string;
+  path: string;
+  kind: 'struct' | 'enum' | 'union';
+  crate: string;
+  file: string;
+  line: number;
+  repr: string;
+  safe: boolean;
+  cName: string | null;
+  size: number | null;
+  align: number | null;
+  usedBy: string[];
+  behindPointerOnly: boolean;
+  docs: string[];
+}
+
+export interface ReportCrate {
+  name: string;
+  root: string;
+  edition: string;
+  crateTypes: string[];
+  target: string;
+}
+
+/** `ffi-guard report --format json`: the fields the views read (the object carries them all). */
+export interface ReportData {
+  version: number;
+  crates: ReportCrate[];
+  symbols: ReportSymbol[];
+  types: ReportType[];
+  summary: ReportSummary;
+}
+
+export interface SurfaceResult {
+  /** The absolute directory the report's paths are relative to. */
+  root: string;
+  report: ReportData;
+}
+
+export type ExportFormat = 'markdown' | 'json' | 'html' | 'sarif';
+
+export interface ExportParams extends FolderParams {
+  format: ExportFormat;
+}
+
+export interface TextResult {
+  text: string;
+}
+
+export interface HeaderParams extends FolderParams {
+  /** The crate's name; required when more than one crate exports C symbols. */
+  crate?: string | null;
+  /** The include guard's stem (the header's file name without `.h`); the crate's name by default. */
+  guard?: string | null;
+}
+
+export interface HeaderResult {
+  text: string;
+  crate: string;
+  /** The crate's directory (where its `Cargo.toml` is): where its header is proposed. */
+  directory: string;
+}
+
+export interface SnapshotResult {
+  text: string;
+  symbols: number;
+  types: number;
+}
+
+export interface DiffParams extends FolderParams {
+  /** The baseline file (a `file:` URI or a path), named in messages. */
+  baseline: string;
+  /** Its text, when the client has it (an open, maybe unsaved, document); read from disk otherwise. */
+  text?: string | null;
+}
+
+export interface DiffResult {
+  changes: AbiChange[];
+  breaking: number;
+  /** `ffi-guard diff`'s text. */
+  text: string;
+  /** The same changes as a Markdown document, breaking ones first. */
+  markdown: string;
+}

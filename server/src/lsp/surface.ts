@@ -1,0 +1,214 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { AbiChange, diffSurfaces, formatChanges, formatSnapshot, parseSnapshot, snapshotOf, SnapshotError } from '../core/baseline';
+import type { Finding } from '../core/findings';
+import { cHeader } from '../core/header';
+import { LineIndex } from '../core/positions';
+import type { LoadedCrate } from '../core/project';
+import { buildSurface, Surface } from '../core/report';
+import { reportHtml, reportJson, reportMarkdown } from '../core/report-render';
+import { toSarif } from '../core/sarif';
+import { TOOL_VERSION } from '../core/version';
+import type {
+  DiffParams,
+  DiffResult,
+  ExportParams,
+  FolderParams,
+  HeaderParams,
+  HeaderResult,
+  ReportData,
+  SnapshotResult,
+  SurfaceResult,
+  TextResult,
+} from './surface-protocol';
+
+/**
+ * The workspace-wide requests of the language server (`ffiGuard/surface`, `…/export`, `…/header`,
+ * `…/snapshot`, `…/diff`; see surface-protocol.ts): the same core calls as `ffi-guard report`,
+ * `header`, `snapshot` and `diff`, made on the editor's state (unsaved edits included) instead of the
+ * disk. Each function answers or throws: a `SurfaceRequestError` is a sentence for the user, anything
+ * else is a bug.
+ */
+
+/** What the requests read: the analysis host's crates and findings, and the editor's text of a file. */
+export interface WorkspaceView {
+  crates: LoadedCrate[];
+  findings: Finding[];
+  roots: string[];
+  textOf(file: string): string | undefined;
+}
+
+/** A request the user can get wrong (a baseline that is not one, a crate that does not exist): the message says what to do. */
+export class SurfaceRequestError extends Error {}
+
+interface Scope {
+  root: string;
+  crates: LoadedCrate[];
+  findings: Finding[];
+  rel: (file: string) => string;
+}
+
+/** `ffiGuard/surface`: the report `ffi-guard report --format json` prints, and the directory its paths are relative to. */
+export function surfaceReport(ws: WorkspaceView, params: FolderParams | null | undefined): SurfaceResult {
+  const scope = scopeOf(ws, params?.folder);
+  const surface = buildSurface(scope.crates, scope.findings, scope.rel);
+  return { root: scope.root, report: reportJson(surface, scope.findings) as ReportData };
+}
+
+/** `ffiGuard/export`: the report as a file's text, byte for byte what the command line writes. */
+export function exportReport(ws: WorkspaceView, params: ExportParams | null | undefined): TextResult {
+  const scope = scopeOf(ws, params?.folder);
+  const surface = buildSurface(scope.crates, scope.findings, scope.rel);
+  switch (params?.format) {
+    case 'json':
+      return { text: JSON.stringify(reportJson(surface, scope.findings), null, 2) + '\n' };
+    case 'markdown':
+      return { text: reportMarkdown(surface, scope.findings) };
+    case 'html':
+      return { text: reportHtml(surface, scope.findings) };
+    case 'sarif':
+      return { text: JSON.stringify(toSarif(scope.findings, TOOL_VERSION, scope.rel, positionsOf(ws)), null, 2) + '\n' };
+    default:
+      throw new SurfaceRequestError(`Unknown export format \`${String(params?.format)}\`: expected markdown, json, html or sarif.`);
+  }
+}
+
+/** `ffiGuard/header`: the C header of one crate's exported surface. */
+export function headerOf(ws: WorkspaceView, params: HeaderParams | null | undefined): HeaderResult {
+  params = params ?? {};
+  const scope = scopeOf(ws, params.folder);
+  const exporting = [...new Set(exportedCSymbols(buildSurface(scope.crates, scope.findings, scope.rel)).map((s) => s.crate))].sort();
+  let name = params.crate ?? null;
+  if (name === null) {
+    if (!exporting.length)
+      throw new SurfaceRequestError(`No crate in ${scope.root} exports a C function or static (\`#[no_mangle]\` or \`#[export_name]\` with a C ABI).`);
+    if (exporting.length > 1)
+      throw new SurfaceRequestError(`${exporting.length} crates export C symbols (${exporting.join(', ')}): say which one the header is for.`);
+    name = exporting[0];
+  }
+  const crates = scope.crates.filter((c) => c.crate.name === name);
+  if (!crates.length) throw new SurfaceRequestError(`There is no crate named \`${name}\` in ${scope.root}.`);
+  const surface = buildSurface(crates, scope.findings, scope.rel);
+  const description = crates.find((c) => c.description.manifest)?.description ?? crates[0].description;
+  return {
+    text: cHeader(surface, params.guard || name),
+    crate: name,
+    directory: path.dirname(description.manifest ?? description.rootFile),
+  };
+}
+
+/** `ffiGuard/snapshot`: the ABI baseline of the crates in the folder. */
+export function snapshotOfWorkspace(ws: WorkspaceView, params: FolderParams | null | undefined): SnapshotResult {
+  const scope = scopeOf(ws, params?.folder);
+  const surface = buildSurface(scope.crates, scope.findings, scope.rel);
+  const snap = snapshotOf(surface);
+  return { text: formatSnapshot(snap), symbols: snap.symbols.length, types: snap.types.length };
+}
+
+/** `ffiGuard/diff`: every change since the baseline, classified as `ffi-guard diff` classifies it. */
+export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undefined): DiffResult {
+  if (typeof params?.baseline !== 'string' || !params.baseline) throw new SurfaceRequestError('Say which baseline file to compare with.');
+  const file = toPath(params.baseline);
+  let text = params.text ?? null;
+  if (text === null) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new SurfaceRequestError(
+        `Cannot read the baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Write one with "Rust FFI Guard: Save ABI Baseline".`,
+      );
+    }
+  }
+  let baseline;
+  try {
+    baseline = parseSnapshot(text);
+  } catch (e) {
+    if (!(e instanceof SnapshotError)) throw e;
+    throw new SurfaceRequestError(`${file}: ${e.message}. Is it a baseline written by "Rust FFI Guard: Save ABI Baseline" or \`ffi-guard snapshot\`?`);
+  }
+  const scope = scopeOf(ws, params.folder);
+  const changes = diffSurfaces(baseline, snapshotOf(buildSurface(scope.crates, scope.findings, scope.rel)));
+  return {
+    changes,
+    breaking: changes.filter((c) => c.severity === 'breaking').length,
+    text: formatChanges(changes),
+    markdown: changesMarkdown(changes, path.basename(file)),
+  };
+}
+
+/** The changes as a Markdown document: breaking ones first, each subject as code, prose escaped. */
+export function changesMarkdown(changes: AbiChange[], baselineName: string): string {
+  const breaking = changes.filter((c) => c.severity === 'breaking');
+  const compatible = changes.filter((c) => c.severity === 'compatible');
+  const lines = [`# ABI changes against ${mdCode(baselineName)}`, ''];
+  if (!changes.length) lines.push('No ABI changes: the C surface is the one the baseline describes.');
+  else lines.push(`**${breaking.length} breaking**, ${compatible.length} compatible.`);
+  const section = (title: string, list: AbiChange[]): void => {
+    if (!list.length) return;
+    lines.push('', `## ${title}`, '', ...list.map((c) => `- ${mdCode(c.subject)}: ${mdProse(c.message)}`));
+  };
+  section('Breaking', breaking);
+  section('Compatible', compatible);
+  return lines.join('\n') + '\n';
+}
+
+/** A code span that holds any text, backticks included. */
+function mdCode(s: string): string {
+  const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s.replace(/\n/g, ' ')}${pad}${fence}`;
+}
+
+/** Text with code spans: outside them, characters Markdown would read as HTML or markup are escaped. */
+function mdProse(s: string): string {
+  return s
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 ? part : part.replace(/[\\*_[\]<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? `\\${c}`)))
+    .join('')
+    .replace(/\n/g, ' ');
+}
+
+/** The C-ABI definitions the header declares. */
+function exportedCSymbols(surface: Surface): Surface['symbols'] {
+  return surface.symbols.filter((s) => s.direction === 'export' && s.exported && s.abi !== 'Rust');
+}
+
+function scopeOf(ws: WorkspaceView, folder: string | null | undefined): Scope {
+  const dir = folder ? toPath(folder) : null;
+  const inDir = dir ? ws.crates.filter((c) => isInside(dir, c.crate.rootFile)) : [];
+  const crates = inDir.length ? inDir : ws.crates;
+  const files = new Set(crates.flatMap((c) => [...c.crate.files]));
+  const root = dir ?? ws.roots[0] ?? (crates[0] ? path.dirname(crates[0].crate.rootFile) : process.cwd());
+  return {
+    root,
+    crates,
+    findings: ws.findings.filter((f) => files.has(f.origin.file)),
+    rel: (file) => path.relative(root, file).split(path.sep).join('/') || path.basename(file),
+  };
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+function toPath(uriOrPath: string): string {
+  return path.resolve(uriOrPath.startsWith('file:') ? fileURLToPath(uriOrPath) : uriOrPath);
+}
+
+/** Positions as rustc counts them, from the editor's text of each file (SARIF columns are Unicode scalar values). */
+function positionsOf(ws: WorkspaceView): (f: Finding) => { line: number; column: number; endLine: number; endColumn: number } {
+  const indexes = new Map<string, LineIndex>();
+  return (f) => {
+    let index = indexes.get(f.origin.file);
+    if (!index) {
+      index = new LineIndex(ws.textOf(f.origin.file) ?? '');
+      indexes.set(f.origin.file, index);
+    }
+    const s = index.rustcPosition(f.origin.span.start);
+    const e = index.rustcPosition(f.origin.span.end);
+    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  };
+}
