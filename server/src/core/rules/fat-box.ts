@@ -12,7 +12,8 @@ export const fatBox: ParityRuleMeta = {
     whatItDoes: 'Flags `Box<str>`, `Box<[T]>` and `Box<dyn Trait>` in a C signature.',
     whyIsThisBad: 'A box of an unsized type is a fat pointer (address and length or vtable): it cannot be represented as a single C pointer.',
     example: 'pub extern "C" fn make() -> Box<[u8]> { vec![0; 16].into_boxed_slice() }',
-    useInstead: 'pub extern "C" fn make(len: *mut usize) -> *mut u8 { /* leak a Box<[u8]>, return pointer and length */ todo!() }',
+    useInstead:
+      'pub unsafe extern "C" fn make(len: *mut usize) -> *mut u8 {\n    let bytes = vec![0u8; 16].into_boxed_slice();\n    unsafe { len.write(bytes.len()) };\n    Box::into_raw(bytes).cast::<u8>()\n}',
   },
   claims: (reason: Reason, _ty: Ty) => reason === 'box',
 };

@@ -11,8 +11,9 @@ export const tupleType: ParityRuleMeta = {
   docs: {
     whatItDoes: 'Flags tuple types in a C signature, including `()` as a parameter type.',
     whyIsThisBad: 'Tuples have no specified layout in Rust: the compiler may reorder their fields. C has no tuples.',
-    example: 'pub extern "C" fn min_max(xs: *const i32, n: usize) -> (i32, i32) { todo!() }',
-    useInstead: '#[repr(C)]\npub struct MinMax { min: i32, max: i32 }\npub extern "C" fn min_max(xs: *const i32, n: usize) -> MinMax { todo!() }',
+    example: 'pub extern "C" fn min_max(a: i32, b: i32) -> (i32, i32) { (a.min(b), a.max(b)) }',
+    useInstead:
+      '#[repr(C)]\npub struct MinMax { min: i32, max: i32 }\npub extern "C" fn min_max(a: i32, b: i32) -> MinMax { MinMax { min: a.min(b), max: a.max(b) } }',
   },
   claims: (reason: Reason, _ty: Ty) => reason === 'tuple',
 };
