@@ -343,7 +343,9 @@ export function resolvePath(module: ModuleScope, names: string[], global = false
   let current: Resolution | null;
   let rest = names.slice(1);
   const first = names[0];
-  if (global) current = externRoot(module, first);
+  // `::name` is the crate root in edition 2015 (libc's `::c_int`), the extern prelude since 2018.
+  if (global && module.crate.edition === '2015') current = resolveName(module.crate.root, first, new Set(), false) ?? externRoot(module, first);
+  else if (global) current = externRoot(module, first);
   else if (first === 'crate' || first === '$crate') current = { kind: 'module', module: module.crate.root };
   else if (first === 'self') current = { kind: 'module', module: enclosingModule(module) };
   else if (first === 'super') {
