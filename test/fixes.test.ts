@@ -5,7 +5,7 @@ import * as path from 'path';
 import { tempDir } from './harness/tmp';
 import { runFixes, writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
-import { fixesFor } from '../server/src/core/fixes';
+import { applyEdits, fixesFor } from '../server/src/core/fixes';
 import { checkPaths } from '../server/src/core/project';
 import { buildSurface } from '../server/src/core/report';
 import { cHeader } from '../server/src/core/header';
@@ -17,7 +17,10 @@ import { toolVersion } from './harness/rustc';
  * Quick fixes as before → after pairs (test/fixtures-fix/<case>/before.rs and after.rs, exact text), each
  * fixed file compiled with rustc denying the FFI lints; fixing twice equals fixing once; no function is
  * lost. Then every compiling parity fixture, fixed, must still compile. `UPDATE_SNAPSHOTS=1` rewrites
- * the after.rs files (review the diff).
+ * the after.rs files (review the diff). A case whose before.rs starts with `// fix-choose: <text>` lines
+ * applies, for each finding, the fix whose title contains one of those texts (the alternatives that
+ * `ffi-guard fix` never picks), else the preferred one. Where clippy-driver runs, the fixed file has no
+ * more `clippy::missing_safety_doc` errors than the original.
  */
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -58,6 +61,71 @@ function surfaceOf(text: string): { fns: Set<string>; symbols: Set<string> } {
   return { fns, symbols };
 }
 
+/** `// fix-choose: text` lines at the top of a case. */
+function chosenFixes(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\/\/\s*fix-choose:\s*(.+)$/.exec(line.trim());
+    if (m) out.push(m[1].trim());
+    else if (line.trim() && !line.trim().startsWith('//')) break;
+  }
+  return out;
+}
+
+/** Like `ffi-guard fix`, but preferring the fixes whose titles contain one of `choose`. Returns how many it applied. */
+async function runChosen(dir: string, choose: string[]): Promise<number> {
+  const overlay = new Map<string, string>();
+  const done = new Set<string>();
+  let applied = 0;
+  for (let round = 0; round < 100; round++) {
+    const result = await checkPaths([dir], dir, defaultSettings(), overlay);
+    let picked = null;
+    for (const f of result.findings) {
+      const key = `${f.rule}|${f.origin.file}|${f.symbol}|${f.typeName}`;
+      if (done.has(key)) continue;
+      const textOf = (file: string): string | undefined => overlay.get(file) ?? result.cache.peek(file)?.text;
+      const all = fixesFor(f, { textOf, edition: f.target?.ctx.crate.edition ?? '2021' }).filter((x) => x.edits.length);
+      const fix = all.find((x) => choose.some((c) => x.title.includes(c))) ?? all.find((x) => x.preferred);
+      if (fix) {
+        picked = { key, fix };
+        break;
+      }
+    }
+    if (!picked) break;
+    done.add(picked.key);
+    const files = new Set(picked.fix.edits.map((e) => e.file));
+    for (const file of files) {
+      const before = overlay.get(file) ?? fs.readFileSync(file, 'utf8');
+      overlay.set(
+        file,
+        applyEdits(
+          before,
+          picked.fix.edits.filter((e) => e.file === file),
+        ),
+      );
+    }
+    applied++;
+  }
+  for (const [file, text] of overlay) fs.writeFileSync(file, text);
+  return applied;
+}
+
+/** `clippy::missing_safety_doc` errors in a file, or null without clippy-driver. */
+function missingSafetyDocs(file: string, edition: string): number | null {
+  const args = ['--edition', edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '-o', path.join(path.dirname(file), 'clippy.rmeta')];
+  args.push('-A', 'clippy::all', '-D', 'clippy::missing_safety_doc', file);
+  try {
+    execFileSync('clippy-driver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    return 0;
+  } catch (e) {
+    const err = e as { stderr?: Buffer; code?: string };
+    if (err.code === 'ENOENT') return null;
+    return String(err.stderr ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.includes('missing_safety_doc') && l.includes('"level":"error"')).length;
+  }
+}
+
 describe('fixes: before → after, compiled', function () {
   this.timeout(120_000);
   let rustc: string | null = null;
@@ -73,9 +141,15 @@ describe('fixes: before → after, compiled', function () {
       const dir = crateDir(beforeText, edition);
       const lib = path.join(dir, 'src', 'lib.rs');
       const compiledBefore = rustcErrors(lib, edition, false).length === 0;
-      const run = await runFixes([dir], dir, defaultSettings(), []);
-      assert.ok(run.applied.length > 0, 'some fix applies');
-      writeFixes(run);
+      const safetyBefore = compiledBefore ? missingSafetyDocs(lib, edition) : null;
+      const choose = chosenFixes(beforeText);
+      if (choose.length) {
+        assert.ok((await runChosen(dir, choose)) > 0, 'some fix applies');
+      } else {
+        const run = await runFixes([dir], dir, defaultSettings(), []);
+        assert.ok(run.applied.length > 0, 'some fix applies');
+        writeFixes(run);
+      }
       const afterText = fs.readFileSync(lib, 'utf8');
       const snapshot = path.join(CASES, name, 'after.rs');
       if (process.env.UPDATE_SNAPSHOTS || !fs.existsSync(snapshot)) fs.writeFileSync(snapshot, afterText);
@@ -85,6 +159,10 @@ describe('fixes: before → after, compiled', function () {
         [],
         `the fixed file builds with -D improper_ctypes*${compiledBefore ? '' : ' (the original did not even build)'}`,
       );
+      if (safetyBefore !== null) {
+        const safetyAfter = missingSafetyDocs(lib, edition);
+        assert.ok(safetyAfter !== null && safetyAfter <= safetyBefore, `no generated unsafe fn lacks a # Safety section (${safetyAfter} > ${safetyBefore})`);
+      }
       const again = await runFixes([dir], dir, defaultSettings(), []);
       assert.strictEqual(again.applied.length, 0, 'fixing twice equals fixing once');
       const was = surfaceOf(beforeText);

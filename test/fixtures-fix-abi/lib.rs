@@ -31,3 +31,64 @@ pub extern "C" fn next_char(c: char) -> char {
 pub extern "C" fn digits(n: u32) -> Vec<u8> {
     n.to_string().into_bytes()
 }
+
+#[no_mangle]
+pub extern "C" fn min_max(a: i32, b: i32) -> (i32, i32) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+#[no_mangle]
+pub extern "C" fn area(size: (u32, u32)) -> u64 {
+    u64::from(size.0) * u64::from(size.1)
+}
+
+#[no_mangle]
+pub extern "C" fn label(n: u32) -> Box<str> {
+    format!("item #{n}").into_boxed_str()
+}
+
+#[no_mangle]
+pub extern "C" fn squares(n: u32) -> Box<[u64]> {
+    (1..=u64::from(n)).map(|i| i * i).collect()
+}
+
+pub trait Shape {
+    fn area(&self) -> f64;
+    fn scale(&mut self, k: f64);
+}
+
+pub struct Square {
+    side: f64,
+}
+
+impl Shape for Square {
+    fn area(&self) -> f64 {
+        self.side * self.side
+    }
+    fn scale(&mut self, k: f64) {
+        self.side *= k;
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn make_square(side: f64) -> Box<dyn Shape> {
+    Box::new(Square { side })
+}
+
+#[no_mangle]
+pub extern "C" fn shape_area(s: &dyn Shape) -> f64 {
+    s.area()
+}
+
+#[repr(C)]
+pub struct Acc {
+    total: i64,
+}
+
+impl Acc {
+    #[no_mangle]
+    pub extern "C" fn acc_add(&mut self, xs: &[i32]) -> i64 {
+        self.total += xs.iter().map(|&x| i64::from(x)).sum::<i64>();
+        self.total
+    }
+}

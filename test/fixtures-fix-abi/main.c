@@ -36,5 +36,37 @@ int main(void) {
     uint8_t *d = digits(4096, &len);
     printf("digits %.*s\n", (int)len, (const char *)d);
     ffi_guard_free_u8_array(d, len);
+
+    struct MinMaxOutput mm = min_max(7, -3);
+    printf("min_max %d %d\n", mm._0, mm._1);
+    struct AreaSize size = {6, 7};
+    printf("area %llu\n", (unsigned long long)area(size));
+
+    char *l = label(3);
+    if (!l) return 50;
+    printf("label %s\n", l);
+    ffi_guard_free_string(l);
+    size_t sq_len = 0;
+    uint64_t *sq = squares(4, &sq_len);
+    printf("squares %zu %llu\n", sq_len, (unsigned long long)sq[3]);
+    ffi_guard_free_u64_array(sq, sq_len);
+
+    void *shape = make_square(2.0);
+    if (!shape) return 60;
+    double a = 0;
+    if (shape_area(shape, &a) != 0) return 61;
+    printf("shape_area %.1f\n", a);
+    if (shape_area(NULL, &a) != -1) return 62;
+    const struct ShapeVTable *vt = ffi_guard_shape_vtable();
+    vt->scale(shape, 1.5);
+    printf("vtable area %.1f\n", vt->area(shape));
+    vt->free(shape);
+
+    struct Acc acc = {10};
+    int32_t more[] = {1, 2};
+    int64_t t = 0;
+    if (acc_add(&acc, more, 2, &t) != 0) return 70;
+    printf("acc_add %lld\n", (long long)t);
+    if (acc_add(NULL, more, 2, &t) != -1) return 71;
     return 0;
 }

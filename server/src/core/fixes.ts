@@ -5,7 +5,7 @@ import type { AdtItem, Attribute, FnItem, Origin } from './model';
 type AttributedItem = { attrs: Attribute[]; origin: Origin };
 import { adtShape, is1Zst } from './ffi';
 import { localAdt } from './resolve';
-import { planShim } from './shims';
+import { hasTraitObject, planShims } from './shims';
 import type { Ty } from './types';
 
 /**
@@ -49,10 +49,8 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   const site = target.site;
   switch (site.kind) {
     case 'signature': {
-      if (!fixes.length) {
-        const shim = planShim(site.fn, target.ctx, ctx);
-        if (shim) fixes.push(shim);
-      }
+      if (!fixes.length) fixes.push(...planShims(site.fn, target.ctx, ctx));
+      if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
       fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
       break;
     }
@@ -91,6 +89,14 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   }
   return fixes;
 }
+
+const TRAIT_OBJECT_EXPLANATION =
+  'A trait object has no safe C conversion: it is a data pointer plus a Rust vtable whose layout is unspecified. ' +
+  'Hand C an opaque handle instead: box the `Box<dyn Trait>` once more and return `Box::into_raw(Box::new(b)).cast::<c_void>()`; ' +
+  'take `*const c_void` where a `&dyn Trait` was expected and turn it back with `&**handle.cast::<Box<dyn Trait>>()`; ' +
+  'give C the methods as `extern "C"` functions taking the handle, or as a `#[repr(C)]` table of `extern "C" fn` pointers; ' +
+  'and export a free function that rebuilds the `Box<Box<dyn Trait>>` and drops it. The caller must free each handle exactly once ' +
+  'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `&dyn Trait` parameters.';
 
 function explain(text: string): Fix {
   return { title: 'Explain how to fix this by hand', preferred: false, edits: [], explanation: text };

@@ -2,7 +2,24 @@ import { exportAttribute, linkName, WalkContext } from './boundary';
 import { checkedTypesOfFn, CheckedType } from './boundary-types';
 import { checkBoundaryType } from './ffi';
 import type { Fix, FixContext, TextEdit } from './fixes';
-import type { FnItem, TypeExpr } from './model';
+import type { FnItem, ImplItem, TypeExpr } from './model';
+import {
+  camel,
+  crateTypeModule,
+  FFI_OPTION,
+  FFI_RESULT,
+  ffiOption,
+  ffiResult,
+  GeneratedItem,
+  handleFree,
+  handleFreeName,
+  pathFrom,
+  receiverOf,
+  snake,
+  traitOf,
+  tupleStruct,
+  vtableFor,
+} from './shim-types';
 import { isOptionOrResult } from './std-types';
 import { isUnit, Ty } from './types';
 
@@ -12,9 +29,44 @@ import { isUnit, Ty } from './types';
  * `<name>_ffi` exported under the original symbol takes C types, converts them (checking nulls, UTF-8,
  * `char` validity) and calls it. Conversions that can fail make the shim return early: nothing for a
  * `()` function, null for a pointer, `false` for a flag, -1 for a status code.
+ *
+ * A method of an inherent `impl` gets its shim as a free function after the impl block, named
+ * `<type>_<method>_ffi` and calling `Type::method(..)`; a `&self` / `&mut self` receiver becomes a
+ * `this: *const Type` / `*mut Type` parameter, null checked. Methods taking `self` by value are left to a
+ * person.
+ *
+ * Besides the preferred shim, two alternatives are offered (not preferred) where they apply: strings as
+ * pointer + length (`*const u8`, `usize`) instead of NUL-terminated, and `Option` / `Result` as the
+ * generated `#[repr(C)]` tagged types `FfiOption` / `FfiResult` instead of flags and out-parameters.
  */
 
 const C_CHAR = 'std::ffi::c_char';
+const C_VOID = 'std::ffi::c_void';
+
+/** Which alternative conversions a plan uses. */
+interface ShimOptions {
+  /** `&str`/`String` parameters as `*const u8` + length. */
+  strAsPtrLen?: boolean;
+  /** `Option`/`Result` as `FfiOption`/`FfiResult`. */
+  tagged?: boolean;
+}
+
+/** What one plan needs besides itself: options it used, types it names, items to generate. */
+interface PlanEnv {
+  options: ShimOptions;
+  used: Set<keyof ShimOptions>;
+  /** The written type of an expression, `Self` replaced by the impl's type. */
+  src: (e: TypeExpr) => string;
+  walk: WalkContext;
+  ctx: FixContext;
+  /** Items to generate after the shim, by name. */
+  items: Map<string, GeneratedItem>;
+  /** Names this plan has taken in the module. */
+  taken: Set<string>;
+  /** `MinMax`, `PointSplit`: the prefix of generated type names. */
+  label: string;
+  exportAttr: (name: string) => string;
+}
 
 interface ParamPlan {
   /** Parameters of the shim for this one (`name: *const c_char`, or pointer + length). */
@@ -28,67 +80,193 @@ interface ParamPlan {
 
 type ReturnPlan =
   | { kind: 'none' }
-  | { kind: 'direct'; cType: string }
-  | { kind: 'owned-string' }
-  | { kind: 'owned-slice'; elem: string }
+  /** `wrap`: the conversion of the Rust value to `cType` (`MinMaxOutput::from(…)`). */
+  | { kind: 'direct'; cType: string; wrap?: (call: string) => string }
+  | { kind: 'owned-string'; boxed: boolean }
+  | { kind: 'owned-slice'; elem: string; boxed: boolean }
   | { kind: 'option'; cType: string }
   | { kind: 'result'; cType: string | null }
-  | { kind: 'char' };
+  | { kind: 'char' }
+  | { kind: 'handle'; trait: string; dyn: string };
 
-/** The shim fix for a function whose signature rustc rejects, or null when we cannot convert it. */
-export function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix | null {
-  if (walk.container !== 'free' || walk.module.isBlock || fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
+/** The method's impl block, when `fn` is a method of a plain inherent impl we can name. */
+interface Owner {
+  impl: ImplItem;
+  selfText: string;
+  receiver: 'ref' | 'mut' | null;
+}
+
+/**
+ * The shim fixes for a function whose signature rustc rejects: the preferred one first, then the
+ * alternatives that differ from it. Empty when we cannot convert it.
+ */
+export function planShims(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix[] {
+  const out: Fix[] = [];
+  const main = planShim(fn, walk, ctx, {});
+  if (main) out.push(main.fix);
+  for (const options of [{ strAsPtrLen: true }, { tagged: true }] as ShimOptions[]) {
+    const alt = planShim(fn, walk, ctx, options);
+    if (alt && alt.used.size) out.push({ ...alt.fix, preferred: !main && !out.length ? alt.fix.preferred : false });
+  }
+  return out;
+}
+
+/** True when the signature holds a trait object: no conversion keeps its meaning. */
+export function hasTraitObject(fn: FnItem, walk: WalkContext): boolean {
+  return checkedTypesOfFn(fn, walk).some((c) => c.verdict.kind === 'unsafe' && mentionsDyn(c.ty));
+}
+
+function mentionsDyn(t: Ty): boolean {
+  if (t.k === 'dyn') return true;
+  if (t.k === 'ref' || t.k === 'ptr' || t.k === 'slice' || t.k === 'array') return mentionsDyn(t.inner);
+  if (t.k === 'adt') return t.args.some(mentionsDyn);
+  if (t.k === 'tuple') return t.elems.some(mentionsDyn);
+  return false;
+}
+
+function ownerOf(fn: FnItem, walk: WalkContext, text: string): Owner | null | undefined {
+  if (walk.container === 'free') return null;
+  if (walk.container !== 'impl') return undefined;
+  const impl = walk.module.items.find((i): i is ImplItem => i.kind === 'impl' && i.items.includes(fn));
+  if (!impl || impl.traitName !== null || impl.generics.length || !impl.selfType || impl.origin.file !== fn.origin.file) return undefined;
+  const selfText = text.slice(impl.selfType.origin.span.start, impl.selfType.origin.span.end);
+  if (!/^[A-Za-z_]\w*(::[A-Za-z_]\w*)*$/.test(selfText)) return undefined;
+  const receiver = fn.selfParam ? receiverOf(fn, text) : null;
+  if (fn.selfParam && !receiver) return undefined;
+  return { impl, selfText, receiver };
+}
+
+function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimOptions): { fix: Fix; used: Set<keyof ShimOptions> } | null {
+  if (walk.module.isBlock || fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
   const text = ctx.textOf(fn.origin.file);
   if (text === undefined) return null;
+  const owner = ownerOf(fn, walk, text);
+  if (owner === undefined) return null;
+  const typeName = owner ? owner.selfText.split('::').pop()! : null;
+  const qualified = owner ? `${owner.selfText}::${fn.name}` : fn.name;
+  // `Counter::new` → `counter_new`; `Counter::counter_new` stays `counter_new`.
+  const base = owner && !fn.name.startsWith(`${snake(typeName!)}_`) ? `${snake(typeName!)}_${fn.name}` : fn.name;
+  const env: PlanEnv = {
+    options,
+    used: new Set(),
+    src: (e) => {
+      const written = text.slice(e.origin.span.start, e.origin.span.end);
+      return owner ? written.replace(/\bSelf\b/g, owner.selfText) : written;
+    },
+    walk,
+    ctx,
+    items: new Map(),
+    taken: new Set(walk.module.items.map((i) => i.name)),
+    label: camel(base),
+    exportAttr: (name) => (ctx.edition === '2024' ? `#[unsafe(export_name = "${name}")]` : `#[no_mangle]`),
+  };
   const checked = checkedTypesOfFn(fn, walk);
   const params: ParamPlan[] = [];
+  if (owner?.receiver) {
+    const mut = owner.receiver === 'mut';
+    params.push({
+      cParams: [`this: *${mut ? 'mut' : 'const'} ${owner.selfText}`],
+      prologue: [`let Some(this) = (unsafe { this.${mut ? 'as_mut' : 'as_ref'}() }) else {\n    return {ERR};\n};`],
+      arg: 'this',
+      fallible: true,
+      safety: `\`this\` must be null or point to a valid \`${owner.selfText}\`${mut ? ' that nothing else accesses' : ''} during the call.`,
+    });
+  }
   for (let i = 0; i < fn.params.length; i++) {
     const p = fn.params[i];
-    const name = /^[a-z_][a-z0-9_]*$/i.test(p.name) && p.name !== '_' && p.name !== 'self' ? p.name : `arg${i}`;
-    const plan = planParam(name, p.type, checked[i], text);
+    if (owner?.receiver && i === 0 && p.name === 'self') continue;
+    const name = /^[a-z_][a-z0-9_]*$/i.test(p.name) && p.name !== '_' && p.name !== 'self' && p.name !== 'this' ? p.name : `arg${i}`;
+    const plan = planParam(name, p.type, checked[i], env);
     if (!plan) return null;
     params.push(plan);
   }
-  const ret = fn.ret ? planReturn(checked[fn.params.length], fn.ret, text) : { kind: 'none' as const };
+  const ret = fn.ret ? planReturn(checked[fn.params.length], fn.ret, env) : { kind: 'none' as const };
   if (!ret) return null;
   const fallible = params.some((p) => p.fallible);
   const exported = exportAttribute(fn.attrs);
   const symbol = exported ? linkName(fn.attrs, fn.name) : null;
-  const shimName = freeName(`${fn.name}_ffi`, walk);
+  const shimName = freeName(`${base}_ffi`, walk);
   const lifetimes = fn.generics.filter((g) => g.kind === 'lifetime').map((g) => g.name);
-  const shim = renderShim({ fn, params, ret, fallible, symbol, shimName, lifetimes, edition: ctx.edition });
+  const shim = renderShim({ fn, qualified, params, ret, fallible, symbol, shimName, lifetimes, edition: ctx.edition });
   const removal = removeExport(fn, text);
   if (!removal) return null;
-  const indent = indentOf(text, fn.origin.span.start);
-  const helpers = helperFunctions(ret, walk, ctx.edition);
+  const anchor = owner ? owner.impl.origin : fn.origin;
+  const indent = indentOf(text, anchor.span.start);
+  helperFunctions(ret, env);
   const insertion: TextEdit = {
     file: fn.origin.file,
-    start: fn.origin.span.end,
-    end: fn.origin.span.end,
-    newText: '\n\n' + [shim, ...helpers].map((block) => reindent(block, indent)).join('\n\n'),
+    start: anchor.span.end,
+    end: anchor.span.end,
+    newText: '\n\n' + [shim, ...[...env.items.values()].map((i) => i.text)].map((block) => reindent(block, indent)).join('\n\n'),
   };
-  const conversions = fn.params
-    .map((p, i) => (checked[i]?.verdict.kind === 'unsafe' ? `\`${p.name}\`` : null))
-    .filter((x): x is string => x !== null)
-    .concat(ret.kind !== 'none' && ret.kind !== 'direct' ? ['the return value'] : []);
+  const conversions = [
+    ...(owner?.receiver ? ['`self`'] : []),
+    ...fn.params.map((p, i) => (checked[i]?.verdict.kind === 'unsafe' && p.name !== 'self' ? `\`${p.name}\`` : null)).filter((x): x is string => x !== null),
+    ...(ret.kind !== 'none' && !(ret.kind === 'direct' && !ret.wrap) ? ['the return value'] : []),
+  ];
+  const how = env.used.has('strAsPtrLen')
+    ? ', strings as pointer + length'
+    : env.used.has('tagged')
+      ? `, with the \`#[repr(C)]\` tagged types ${FFI_OPTION}/${FFI_RESULT}`
+      : '';
   return {
-    title: `Generate an \`extern "C"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}`,
-    preferred: true,
-    edits: [...removal, insertion],
+    fix: {
+      title: `Generate an \`extern "C"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}`,
+      preferred: true,
+      edits: [...removal, insertion],
+    },
+    used: env.used,
   };
 }
 
-function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefined, text: string): ParamPlan | null {
-  const written = text.slice(expr.origin.span.start, expr.origin.span.end);
+/** A name for a generated type, free in the module and in this plan. */
+function typeName(base: string, env: PlanEnv): string {
+  let name = base;
+  for (let n = 2; env.taken.has(name); n++) name = `${base}${n}`;
+  env.taken.add(name);
+  return name;
+}
+
+/** `FfiOption` / `FfiResult` as the shim's module names it, generated here when the crate has none. */
+function taggedType(name: string, env: PlanEnv): string {
+  env.used.add('tagged');
+  const module = crateTypeModule(env.walk, name);
+  if (module) return pathFrom(env.walk, module, name);
+  const item = name === FFI_OPTION ? ffiOption() : ffiResult();
+  env.items.set(item.key, item);
+  return name;
+}
+
+function isStd(ty: Ty, name: string): boolean {
+  return ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === name;
+}
+
+function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefined, env: PlanEnv): ParamPlan | null {
+  const written = env.src(expr);
   if (!checked || checked.verdict.kind === 'safe') return { cParams: [`${name}: ${written}`], prologue: [], arg: name, fallible: false, safety: null };
   const ty = checked.ty;
   const nullCheck = `if ${name}.is_null() {\n    return {ERR};\n}`;
   const cstr = `let Ok(${name}) = unsafe { std::ffi::CStr::from_ptr(${name}) }.to_str() else {\n    return {ERR};\n};`;
   const cstrSafety = `\`${name}\` must be null or point to a NUL-terminated string that stays valid during the call.`;
-  if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str' && !ty.mutable) {
+  const isStr = ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str' && !ty.mutable;
+  const isString = isStd(ty, 'String');
+  if ((isStr || isString) && env.options.strAsPtrLen) {
+    env.used.add('strAsPtrLen');
+    return {
+      cParams: [`${name}: *const u8`, `${name}_len: usize`],
+      prologue: [
+        `let ${name}: &str = if ${name}_len == 0 {\n    ""\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    let Ok(${name}) = std::str::from_utf8(unsafe { std::slice::from_raw_parts(${name}, ${name}_len) }) else {\n        return {ERR};\n    };\n    ${name}\n};`,
+        ...(isString ? [`let ${name} = ${name}.to_owned();`] : []),
+      ],
+      arg: name,
+      fallible: true,
+      safety: `\`${name}\` must be null or point to \`${name}_len\` bytes of UTF-8 (no NUL needed) that stay valid during the call.`,
+    };
+  }
+  if (isStr) {
     return { cParams: [`${name}: *const ${C_CHAR}`], prologue: [nullCheck, cstr], arg: name, fallible: true, safety: cstrSafety };
   }
-  if (ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === 'String') {
+  if (isString) {
     return {
       cParams: [`${name}: *const ${C_CHAR}`],
       prologue: [nullCheck, cstr, `let ${name} = ${name}.to_owned();`],
@@ -98,7 +276,7 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
     };
   }
   if (ty.k === 'ref' && ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner)) {
-    const elem = elementText(expr, text);
+    const elem = expr.kind === 'ref' && expr.inner.kind === 'slice' ? env.src(expr.inner.inner) : null;
     if (!elem) return null;
     const mut = ty.mutable;
     return {
@@ -111,8 +289,8 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: `\`${name}\` must be null or point to \`${name}_len\` initialised elements${mut ? ' that nothing else accesses' : ''} during the call.`,
     };
   }
-  if (ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === 'Vec' && ty.args[0] && elementIsSafe(ty.args[0])) {
-    const elem = genericArgText(expr, text);
+  if (ty.k === 'adt' && isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) {
+    const elem = genericArg(expr, 0, env);
     if (!elem) return null;
     return {
       cParams: [`${name}: *const ${elem}`, `${name}_len: usize`],
@@ -133,9 +311,13 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: null,
     };
   }
-  if (ty.k === 'adt' && isOptionOrResult(ty) && ty.def.source === 'std' && ty.def.name === 'Option' && ty.args[0] && elementIsSafe(ty.args[0])) {
-    const inner = genericArgText(expr, text);
+  if (ty.k === 'adt' && isOptionOrResult(ty) && ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0] && elementIsSafe(ty.args[0])) {
+    const inner = genericArg(expr, 0, env);
     if (!inner) return null;
+    if (env.options.tagged) {
+      const tagged = taggedType(FFI_OPTION, env);
+      return { cParams: [`${name}: ${tagged}<${inner}>`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
+    }
     return {
       cParams: [`${name}: *const ${inner}`],
       prologue: [`let ${name} = if ${name}.is_null() {\n    None\n} else {\n    Some(unsafe { ${name}.read() })\n};`],
@@ -144,30 +326,81 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: `\`${name}\` must be null (None) or point to a valid \`${inner}\`, which is read once.`,
     };
   }
+  if (ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.every(elementIsSafe)) {
+    const struct = typeName(`${env.label}${camel(name)}`, env);
+    const item = tupleStruct(struct, expr.elems.map(env.src), `Parameter \`${name}\``);
+    env.items.set(item.key, item);
+    return { cParams: [`${name}: ${struct}`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
+  }
+  if (ty.k === 'ref' && ty.inner.k === 'dyn' && expr.kind === 'ref') {
+    const t = traitOf(ty.inner.text, env.walk);
+    if (!t) return null;
+    const dyn = env.src(expr.inner);
+    const mut = ty.mutable;
+    return {
+      cParams: [`${name}: *${mut ? 'mut' : 'const'} ${C_VOID}`],
+      prologue: [`let Some(${name}) = (unsafe { ${name}.cast::<std::boxed::Box<${dyn}>>().${mut ? 'as_mut' : 'as_ref'}() }) else {\n    return {ERR};\n};`],
+      arg: `&${mut ? 'mut ' : ''}**${name}`,
+      fallible: true,
+      safety: `\`${name}\` must be null or a live \`${t.name}\` handle returned by this library${mut ? ', not used elsewhere during the call' : ''}.`,
+    };
+  }
   return null;
 }
 
-function planReturn(checked: CheckedType | undefined, expr: TypeExpr, text: string): ReturnPlan | null {
-  const written = text.slice(expr.origin.span.start, expr.origin.span.end);
+function planReturn(checked: CheckedType | undefined, expr: TypeExpr, env: PlanEnv): ReturnPlan | null {
+  const written = env.src(expr);
   if (!checked) return null;
   if (checked.verdict.kind === 'safe') return isUnit(checked.ty) ? { kind: 'none' } : { kind: 'direct', cType: written };
   const ty = checked.ty;
-  if (ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === 'String') return { kind: 'owned-string' };
-  if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str') return { kind: 'owned-string' };
+  if (isStd(ty, 'String')) return { kind: 'owned-string', boxed: false };
+  if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str') return { kind: 'owned-string', boxed: false };
   if (ty.k === 'prim' && ty.name === 'char') return { kind: 'char' };
-  if (ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === 'Vec' && ty.args[0] && elementIsSafe(ty.args[0])) {
-    const elem = genericArgText(expr, text);
-    return elem ? { kind: 'owned-slice', elem } : null;
+  if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]) {
+    const inner = ty.args[0];
+    const arg = boxArg(expr);
+    if (inner.k === 'prim' && inner.name === 'str') return { kind: 'owned-string', boxed: true };
+    if (inner.k === 'slice' && elementIsSafe(inner.inner) && arg?.kind === 'slice') return { kind: 'owned-slice', elem: env.src(arg.inner), boxed: true };
+    if (inner.k === 'dyn' && arg) {
+      const t = traitOf(inner.text, env.walk);
+      return t ? { kind: 'handle', trait: t.written, dyn: env.src(arg) } : null;
+    }
+    return null;
   }
-  if (ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === 'Option' && ty.args[0] && elementIsSafe(ty.args[0])) {
-    const inner = genericArgText(expr, text);
-    return inner ? { kind: 'option', cType: inner } : null;
+  if (ty.k === 'adt' && isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) {
+    const elem = genericArg(expr, 0, env);
+    return elem ? { kind: 'owned-slice', elem, boxed: false } : null;
   }
-  if (ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === 'Result' && ty.args[0] && (isUnit(ty.args[0]) || elementIsSafe(ty.args[0]))) {
-    const inner = genericArgText(expr, text);
-    return { kind: 'result', cType: isUnit(ty.args[0]) ? null : inner };
+  if (ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0] && elementIsSafe(ty.args[0])) {
+    const inner = genericArg(expr, 0, env);
+    if (!inner) return null;
+    if (env.options.tagged) {
+      const tagged = taggedType(FFI_OPTION, env);
+      return { kind: 'direct', cType: `${tagged}<${inner}>`, wrap: (call) => `${tagged}::from(${call})` };
+    }
+    return { kind: 'option', cType: inner };
+  }
+  if (ty.k === 'adt' && isStd(ty, 'Result') && ty.args[0] && (isUnit(ty.args[0]) || elementIsSafe(ty.args[0]))) {
+    const ok = genericArg(expr, 0, env);
+    const err = genericArg(expr, 1, env);
+    if (env.options.tagged && ok && err && ty.args[1] && (isUnit(ty.args[1]) || elementIsSafe(ty.args[1]))) {
+      const tagged = taggedType(FFI_RESULT, env);
+      return { kind: 'direct', cType: `${tagged}<${ok}, ${err}>`, wrap: (call) => `${tagged}::from(${call})` };
+    }
+    return { kind: 'result', cType: isUnit(ty.args[0]) ? null : ok };
+  }
+  if (ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.every(elementIsSafe)) {
+    const struct = typeName(`${env.label}Output`, env);
+    const item = tupleStruct(struct, expr.elems.map(env.src), 'The return value');
+    env.items.set(item.key, item);
+    return { kind: 'direct', cType: struct, wrap: (call) => `${struct}::from(${call})` };
   }
   return null;
+}
+
+function boxArg(expr: TypeExpr): TypeExpr | null {
+  if (expr.kind !== 'path') return null;
+  return expr.path.segments[expr.path.segments.length - 1].args?.types[0] ?? null;
 }
 
 /** A value C can hold by value (the element of a slice, the payload of an Option). */
@@ -175,19 +408,16 @@ function elementIsSafe(ty: Ty): boolean {
   return checkBoundaryType(ty, 'definition', 'static').kind === 'safe' && ty.k !== 'ref';
 }
 
-function elementText(expr: TypeExpr, text: string): string | null {
-  if (expr.kind === 'ref' && expr.inner.kind === 'slice') return text.slice(expr.inner.inner.origin.span.start, expr.inner.inner.origin.span.end);
-  return null;
-}
-
-function genericArgText(expr: TypeExpr, text: string): string | null {
+function genericArg(expr: TypeExpr, index: number, env: PlanEnv): string | null {
   if (expr.kind !== 'path') return null;
-  const arg = expr.path.segments[expr.path.segments.length - 1].args?.types[0];
-  return arg ? text.slice(arg.origin.span.start, arg.origin.span.end) : null;
+  const arg = expr.path.segments[expr.path.segments.length - 1].args?.types[index];
+  return arg ? env.src(arg) : null;
 }
 
 interface ShimSpec {
   fn: FnItem;
+  /** How the shim calls it: `name` or `Type::name`. */
+  qualified: string;
   params: ParamPlan[];
   ret: ReturnPlan;
   fallible: boolean;
@@ -202,25 +432,27 @@ function renderShim(s: ShimSpec): string {
   let cRet = '';
   let err = '';
   const epilogue: string[] = [];
-  const call = `${s.fn.isUnsafe ? 'unsafe { ' : ''}${s.fn.name}(${s.params.map((p) => p.arg).join(', ')})${s.fn.isUnsafe ? ' }' : ''}`;
+  const call = `${s.fn.isUnsafe ? 'unsafe { ' : ''}${s.qualified}(${s.params.map((p) => p.arg).join(', ')})${s.fn.isUnsafe ? ' }' : ''}`;
   const safety = s.params.map((p) => p.safety).filter((x): x is string => !!x);
   switch (s.ret.kind) {
     case 'none':
       err = '';
       epilogue.push(`${call};`);
       break;
-    case 'direct':
+    case 'direct': {
+      const value = s.ret.wrap ? s.ret.wrap(call) : call;
       if (s.fallible) {
         cParams.push(`out: *mut ${s.ret.cType}`);
         cRet = ' -> i32';
         err = '-1';
-        epilogue.push(`let result = ${call};`, `if !out.is_null() {\n    unsafe { out.write(result) };\n}`, '0');
+        epilogue.push(`let result = ${value};`, `if !out.is_null() {\n    unsafe { out.write(result) };\n}`, '0');
         safety.push('`out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).');
       } else {
         cRet = ` -> ${s.ret.cType}`;
-        epilogue.push(call);
+        epilogue.push(value);
       }
       break;
+    }
     case 'char':
       cParams.push('out: *mut u32');
       cRet = ' -> i32';
@@ -231,7 +463,10 @@ function renderShim(s: ShimSpec): string {
     case 'owned-string':
       cRet = ` -> *mut ${C_CHAR}`;
       err = 'std::ptr::null_mut()';
-      epilogue.push(`let result = ${call};`, `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`);
+      epilogue.push(
+        s.ret.boxed ? `let result = std::string::String::from(${call});` : `let result = ${call};`,
+        `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
+      );
       safety.push(
         'Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid or the text contains a NUL byte.',
       );
@@ -241,7 +476,7 @@ function renderShim(s: ShimSpec): string {
       cRet = ` -> *mut ${s.ret.elem}`;
       err = 'std::ptr::null_mut()';
       epilogue.push(
-        `let result = ${call}.into_boxed_slice();`,
+        s.ret.boxed ? `let result = ${call};` : `let result = ${call}.into_boxed_slice();`,
         `if !out_len.is_null() {\n    unsafe { out_len.write(result.len()) };\n}`,
         `std::boxed::Box::into_raw(result).cast::<${s.ret.elem}>()`,
       );
@@ -257,6 +492,14 @@ function renderShim(s: ShimSpec): string {
         `match ${call} {\n    Some(value) => {\n        if !out.is_null() {\n            unsafe { out.write(value) };\n        }\n        true\n    }\n    None => false,\n}`,
       );
       safety.push('`out` must be null or valid for a write. Returns true and writes the value when there is one, false otherwise.');
+      break;
+    case 'handle':
+      cRet = ` -> *mut ${C_VOID}`;
+      err = 'std::ptr::null_mut()';
+      epilogue.push(`let result: std::boxed::Box<${s.ret.dyn}> = ${call};`, `std::boxed::Box::into_raw(std::boxed::Box::new(result)).cast::<${C_VOID}>()`);
+      safety.push(
+        `Returns an opaque handle to a \`${s.ret.trait}\` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with \`${handleFreeName(s.ret.trait.split('::').pop()!)}\`.`,
+      );
       break;
     case 'result':
       if (s.ret.cType) cParams.push(`out: *mut ${s.ret.cType}`);
@@ -274,7 +517,7 @@ function renderShim(s: ShimSpec): string {
   const attr = s.symbol ? (s.edition === '2024' ? `#[unsafe(export_name = "${s.symbol}")]` : `#[export_name = "${s.symbol}"]`) : null;
   const generics = s.lifetimes.length ? `<${s.lifetimes.join(', ')}>` : '';
   const docs = [
-    `/// C entry point for [\`${s.fn.name}\`]: the same function with C types at the boundary.`,
+    `/// C entry point for [\`${s.qualified}\`]: the same function with C types at the boundary.`,
     '///',
     '/// # Safety',
     '///',
@@ -287,12 +530,13 @@ function renderShim(s: ShimSpec): string {
   return [...docs, ...(attr ? [attr] : []), `pub unsafe extern "C" fn ${s.shimName}${generics}(${cParams.join(', ')})${cRet} {`, ...body, '}'].join('\n');
 }
 
-/** Functions the shim's return value needs, generated once per crate. */
-function helperFunctions(ret: ReturnPlan, walk: WalkContext, edition: string): string[] {
-  const exportAttr = (name: string): string => (edition === '2024' ? `#[unsafe(export_name = "${name}")]` : `#[no_mangle]`);
+/** Functions the shim's return value needs, generated once per crate, added to the plan's items. */
+function helperFunctions(ret: ReturnPlan, env: PlanEnv): void {
+  const { walk, exportAttr } = env;
   if (ret.kind === 'owned-string' && !crateHasFn(walk, 'ffi_guard_free_string')) {
-    return [
-      [
+    env.items.set('ffi_guard_free_string', {
+      key: 'ffi_guard_free_string',
+      text: [
         '/// Frees a string returned by this library.',
         '///',
         '/// # Safety',
@@ -305,12 +549,13 @@ function helperFunctions(ret: ReturnPlan, walk: WalkContext, edition: string): s
         '    }',
         '}',
       ].join('\n'),
-    ];
+    });
   }
   if (ret.kind === 'owned-slice' && !crateHasFn(walk, sliceFreeName(ret.elem))) {
     const name = sliceFreeName(ret.elem);
-    return [
-      [
+    env.items.set(name, {
+      key: name,
+      text: [
         `/// Frees an array of \`${ret.elem}\` returned by this library.`,
         '///',
         '/// # Safety',
@@ -323,9 +568,18 @@ function helperFunctions(ret: ReturnPlan, walk: WalkContext, edition: string): s
         '    }',
         '}',
       ].join('\n'),
-    ];
+    });
   }
-  return [];
+  if (ret.kind === 'handle') {
+    const t = traitOf(ret.dyn, walk);
+    if (t && !crateHasFn(walk, handleFreeName(t.name))) {
+      const free = handleFree(t, ret.dyn, exportAttr);
+      env.items.set(free.key, free);
+      // The vtable goes with the free function it points to, in the same module.
+      const vtable = vtableFor(t, ret.dyn, walk, env.ctx.textOf, exportAttr);
+      if (vtable && !env.taken.has(vtable.key)) env.items.set(vtable.key, vtable);
+    }
+  }
 }
 
 function sliceFreeName(elem: string): string {
