@@ -87,6 +87,8 @@ type ReturnPlan =
   | { kind: 'option'; cType: string }
   | { kind: 'result'; cType: string | null }
   | { kind: 'char' }
+  /** An array returned by value: written to a caller's buffer. */
+  | { kind: 'array-out'; elem: string; array: string; len: string }
   | { kind: 'handle'; trait: string; dyn: string };
 
 /** The method's impl block, when `fn` is a method of a plain inherent impl we can name. */
@@ -275,6 +277,27 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: cstrSafety,
     };
   }
+  const cstrIn = ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr');
+  if (cstrIn || isStd(ty, 'CString')) {
+    return {
+      cParams: [`${name}: *const ${C_CHAR}`],
+      prologue: [nullCheck, `let ${name} = unsafe { std::ffi::CStr::from_ptr(${name}) }${cstrIn ? '' : '.to_owned()'};`],
+      arg: name,
+      fallible: true,
+      safety: cstrSafety,
+    };
+  }
+  if (ty.k === 'array' && elementIsSafe(ty.inner) && expr.kind === 'array') {
+    // C passes arrays as a pointer to their first element.
+    const elem = env.src(expr.inner);
+    return {
+      cParams: [`${name}: *const ${elem}`],
+      prologue: [nullCheck, `let ${name}: ${written} = unsafe { ${name}.cast::<${written}>().read() };`],
+      arg: name,
+      fallible: true,
+      safety: `\`${name}\` must be null or point to ${ty.len} initialised elements, which are copied.`,
+    };
+  }
   if (ty.k === 'ref' && ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner)) {
     const elem = expr.kind === 'ref' && expr.inner.kind === 'slice' ? env.src(expr.inner.inner) : null;
     if (!elem) return null;
@@ -353,7 +376,11 @@ function planReturn(checked: CheckedType | undefined, expr: TypeExpr, env: PlanE
   if (!checked) return null;
   if (checked.verdict.kind === 'safe') return isUnit(checked.ty) ? { kind: 'none' } : { kind: 'direct', cType: written };
   const ty = checked.ty;
-  if (isStd(ty, 'String')) return { kind: 'owned-string', boxed: false };
+  if (isStd(ty, 'String') || isStd(ty, 'CString')) return { kind: 'owned-string', boxed: false };
+  // A borrowed C string is handed out as the pointer it already is.
+  if (ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr')) return { kind: 'direct', cType: `*const ${C_CHAR}`, wrap: (call) => `${call}.as_ptr()` };
+  if (ty.k === 'array' && elementIsSafe(ty.inner) && expr.kind === 'array')
+    return { kind: 'array-out', elem: env.src(expr.inner), array: written, len: ty.len };
   if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str') return { kind: 'owned-string', boxed: false };
   if (ty.k === 'prim' && ty.name === 'char') return { kind: 'char' };
   if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]) {
@@ -453,6 +480,18 @@ function renderShim(s: ShimSpec): string {
       }
       break;
     }
+    case 'array-out':
+      cParams.push(`out: *mut ${s.ret.elem}`);
+      epilogue.push(`let result = ${call};`, `if !out.is_null() {\n    unsafe { out.cast::<${s.ret.array}>().write(result) };\n}`);
+      if (s.fallible) {
+        cRet = ' -> i32';
+        err = '-1';
+        epilogue.push('0');
+      }
+      safety.push(
+        `\`out\` must be null or valid for writing ${s.ret.len} elements.${s.fallible ? ' Returns 0, or -1 when an argument is invalid (nothing is written).' : ''}`,
+      );
+      break;
     case 'char':
       cParams.push('out: *mut u32');
       cRet = ' -> i32';
