@@ -41,15 +41,40 @@ type Bindings = Map<string, Binding>;
  */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
   const out: Item[] = [];
+  let changed = false;
   for (const item of items) {
     if (item.kind !== 'macro-call') {
-      out.push(expandInside(item, module, cache, depth));
+      const inside = expandInside(item, module, cache, depth);
+      if (inside !== item) changed = true;
+      out.push(inside);
       continue;
     }
-    const expanded = expandOne(item, module, cache, items, depth);
-    out.push(item, ...expanded);
+    // Expanded in an earlier pass: its items already follow it in the list.
+    if (EXPANDED.has(item)) {
+      out.push(item);
+      continue;
+    }
+    // Macros defined by earlier expansions in this list (`cfg_if!` around `macro_rules!`) are visible too.
+    const expanded = expandOne(item, module, cache, [...out, ...items], depth);
+    if (expanded) {
+      EXPANDED.add(item);
+      changed = true;
+    }
+    out.push(item, ...(expanded ?? []));
   }
-  return out;
+  // Nothing expanded: the same list, so a later pass sees no change.
+  return changed ? out : items;
+}
+
+/** Calls already expanded: the crate is expanded in passes until no new macro becomes visible. */
+const EXPANDED = new WeakSet<MacroCallItem>();
+
+function withNested<T extends { nested: Item[] }>(item: T, nested: Item[]): T {
+  return nested === item.nested ? item : { ...item, nested };
+}
+
+function withItems<T extends { items: Item[] }>(item: T, items: Item[]): T {
+  return items === item.items ? item : { ...item, items };
 }
 
 function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth: number): Item {
@@ -57,16 +82,16 @@ function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth
     case 'fn':
     case 'static':
     case 'const':
-      return item.nested.length ? { ...item, nested: expandMacroCalls(item.nested, module, cache, depth) } : item;
+      return withNested(item, expandMacroCalls(item.nested, module, cache, depth));
     case 'impl':
     case 'trait':
-      return item.items.length ? { ...item, items: expandMacroCalls(item.items, module, cache, depth) } : item;
+      return withItems(item, expandMacroCalls(item.items, module, cache, depth));
     default:
       return item;
   }
 }
 
-function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache, siblings: Item[], depth: number): Item[] {
+function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache, siblings: Item[], depth: number): Item[] | null {
   const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
   const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
   const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
@@ -75,11 +100,11 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
     // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
     if (!call.inBody && !BUILTIN_ITEM_MACROS.has(name))
       module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'not a macro_rules! of this crate' });
-    return [];
+    return null;
   }
   if (depth >= MAX_DEPTH) {
     module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'recursion limit' });
-    return [];
+    return null;
   }
   for (const rule of def.rules) {
     const bindings = matchRule(rule, call.tokens);
@@ -97,7 +122,7 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
     }
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
-  return [];
+  return null;
 }
 
 /**
@@ -293,7 +318,9 @@ class Emitter {
   constructor(public text = '') {}
 
   emit(text: string, origin: Origin): void {
-    if (this.text.length) this.text += ' ';
+    // `macro_rules!` and `$name` are single tokens to the grammar: no space inside them.
+    const glued = (text === '!' && /(^|\s)macro_rules$/.test(this.text)) || (/(^|\s)\$$/.test(this.text) && /^[A-Za-z_]/.test(text));
+    if (this.text.length && !glued) this.text += ' ';
     const start = this.text.length;
     this.text += text;
     this.map.push({ start, end: this.text.length, origin });

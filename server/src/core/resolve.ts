@@ -452,7 +452,8 @@ const LIBC_CAPITALISED = new Set(['FILE', 'DIR', 'Dl_info', 'Elf32_Ehdr', 'Elf64
 function resolveUsePath(module: ModuleScope, names: string[], visiting: Set<string>): Resolution | null {
   if (module.crate.edition === '2015' && names[0] !== 'self' && names[0] !== 'super' && names[0] !== 'crate') {
     if (!names.length) return { kind: 'module', module: module.crate.root };
-    const inRoot = resolveName(module.crate.root, names[0], visiting, false);
+    // A probe: it must not mark the name as visited for the lookup that follows.
+    const inRoot = resolveName(module.crate.root, names[0], new Set(visiting), false);
     if (inRoot) return resolveUsePath(module.crate.root, ['crate', ...names], visiting);
   }
   if (!names.length) return null;

@@ -176,11 +176,22 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
  * `mod imp;`) are loaded and expanded in turn. Then each module's names are indexed.
  */
 function expandAndIndex(crate: Crate, cache: SourceCache): void {
-  for (let i = 0; i < crate.modules.length; i++) {
-    const module = crate.modules[i];
-    const before = new Set(module.items);
-    module.items = expandMacroCalls(module.items, module, cache);
-    for (const item of module.items) if (!before.has(item) && item.kind === 'mod') loadChildModule(module, item, cache);
+  // A macro can be defined by another expansion (libc's own `cfg_if!` wrapping `macro_rules! f`), possibly in
+  // a module expanded later: expand in passes until a pass expands nothing new.
+  for (let pass = 0; pass < 4; pass++) {
+    crate.unexpandedMacros = [];
+    let grew = false;
+    for (let i = 0; i < crate.modules.length; i++) {
+      const module = crate.modules[i];
+      const before = new Set(module.items);
+      module.items = expandMacroCalls(module.items, module, cache);
+      for (const item of module.items) {
+        if (before.has(item)) continue;
+        grew = true;
+        if (item.kind === 'mod') loadChildModule(module, item, cache);
+      }
+    }
+    if (!grew) break;
   }
   for (const module of crate.modules) indexModuleItems(module);
 }
