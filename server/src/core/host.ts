@@ -29,7 +29,13 @@ export class AnalysisHost {
     private roots: string[],
   ) {
     this.disk = new DiskSource(settings.maxFileSize);
-    const overlay: FileSource = { read: (f) => this.open.get(f) ?? this.disk.read(f) };
+    const overlay: FileSource = {
+      read: (f) => {
+        const open = this.open.get(f);
+        if (open === undefined) return this.disk.read(f);
+        return open.length > this.settings.maxFileSize ? null : open;
+      },
+    };
     this.cache = new SourceCache(parser, overlay);
   }
 
@@ -62,7 +68,20 @@ export class AnalysisHost {
   /** A document opened or changed in the editor; returns the findings of every file that may have changed. */
   update(file: string, text: string): Map<string, Finding[]> {
     this.open.set(file, text);
+    if (this.tooLarge(file, text)) return new Map([[file, []]]);
     return this.reparse(file, text);
+  }
+
+  /** An open document over the size limit is not parsed (as on disk): it is listed as skipped instead. */
+  private tooLarge(file: string, text: string): boolean {
+    if (text.length <= this.settings.maxFileSize) {
+      if (this.disk.skipped.get(file)?.startsWith('larger than')) this.disk.skipped.delete(file);
+      return false;
+    }
+    this.disk.skipped.set(file, `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`);
+    this.cache.delete(file);
+    this.findings.set(file, []);
+    return true;
   }
 
   /** Incremental changes to an open document (LSP `didChange`). */
@@ -70,6 +89,7 @@ export class AnalysisHost {
     const old = this.open.get(file) ?? this.cache.peek(file)?.text ?? '';
     const applied = applyChanges(old, changes);
     this.open.set(file, applied.text);
+    if (this.tooLarge(file, applied.text)) return new Map([[file, []]]);
     const previous = this.cache.peek(file);
     if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
       for (const e of applied.edits) previous.parsed.tree.edit(e);
