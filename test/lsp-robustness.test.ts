@@ -40,6 +40,8 @@ describe('lsp: malformed messages', function () {
   it('does not parse an open document over the size limit, says so, and keeps serving', async () => {
     const root = tempDir('ffi-guard-big-');
     fs.writeFileSync(path.join(root, 'small.rs'), 'pub extern "C" fn f(c: char) {}\n');
+    fs.mkdirSync(path.join(root, 'broken'));
+    fs.writeFileSync(path.join(root, 'broken', 'Cargo.toml'), '[package\nname = "x"\n');
     const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
     const published = new Map<string, { message: string; code?: unknown }[]>();
@@ -66,6 +68,8 @@ describe('lsp: malformed messages', function () {
       position: { line: 0, character: 20 },
     })) as { contents: { value: string } } | null;
     assert.ok(small && /fn f/.test(small.contents.value), 'other files are still served');
+    const manifest = published.get(pathToFileURL(path.join(root, 'broken', 'Cargo.toml')).toString()) ?? [];
+    assert.match(manifest[0]?.message ?? '', /did not check this file: Cargo\.toml could not be read/, 'a broken Cargo.toml is reported on itself');
     connection.dispose();
     server.kill();
   });

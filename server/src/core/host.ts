@@ -51,6 +51,7 @@ export class AnalysisHost {
    */
   indexAll(progress?: (done: number, total: number) => void): Map<string, Finding[]> {
     clearLayoutCache();
+    for (const f of [...this.disk.skipped.keys()]) if (f.endsWith('Cargo.toml')) this.disk.skipped.delete(f);
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
     found.files.forEach((f, i) => {
@@ -61,6 +62,11 @@ export class AnalysisHost {
     const before = new Set(this.findings.keys());
     this.findings.clear();
     this.store(this.crates);
+    // A broken Cargo.toml is said, on the manifest itself, like any other file we could not use.
+    for (const s of found.skipped) {
+      this.disk.skipped.set(s.file, s.reason);
+      this.findings.set(s.file, []);
+    }
     for (const f of [...before, ...found.files]) if (!this.findings.has(f)) this.findings.set(f, []);
     return new Map(this.findings);
   }
