@@ -1,4 +1,3 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { Settings } from './config';
 import { discover } from './discover';
@@ -172,7 +171,7 @@ export class AnalysisHost {
 
   private recheckContaining(file: string): Map<string, Finding[]> {
     clearLayoutCache();
-    const affected = this.crates.filter((c) => c.crate.files.has(file) || path.dirname(c.crate.rootFile) === path.dirname(file));
+    const affected = this.crates.filter((c) => c.crate.files.has(file));
     if (!affected.length && file.endsWith('.rs') && !this.files.has(file)) {
       // A file outside every known crate (opened from elsewhere): check it as a crate of its own.
       return this.indexAll();
