@@ -5,7 +5,7 @@ import { clearLayoutCache } from './ffi';
 import type { Finding } from './findings';
 import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
 import { applyChanges, TextChange } from './text-edits';
-import { FileSource, loadCrate, SourceCache } from './workspace';
+import { Crate, FileSource, loadCrate, SourceCache } from './workspace';
 
 /**
  * The analysis state of an editor session: the workspace's crates, the open documents over the disk,
@@ -40,7 +40,7 @@ export class AnalysisHost {
 
   /** Files that were not read, and why (binary, too large, not UTF-8…). */
   skipped(): Map<string, string> {
-    return this.disk.skipped;
+    return new Map([...this.disk.skipped, ...this.cache.failures]);
   }
 
   /**
@@ -202,7 +202,10 @@ export class AnalysisHost {
     const shared = only ? this.crates.filter((c) => !crates.includes(c) && [...c.crate.files].some((f) => only.has(f))) : [];
     const all = [...crates, ...shared];
     for (const { crate } of all) for (const f of crate.files) if (!this.findings.has(f)) this.findings.set(f, []);
-    for (const f of checkCrates(all, this.settings, (file) => !only || only.has(file))) {
+    const failed = (crate: Crate, error: Error): void => {
+      this.disk.skipped.set(crate.rootFile, `internal error while checking this crate (please report it): ${error.message}`);
+    };
+    for (const f of checkCrates(all, this.settings, (file) => !only || only.has(file), failed)) {
       const list = this.findings.get(f.origin.file) ?? [];
       list.push(f);
       this.findings.set(f.origin.file, list);

@@ -104,11 +104,26 @@ export function loadCrates(found: Discovery, cache: SourceCache, settings: Setti
  * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
  * real (one per macro expansion, as rustc reports).
  */
-export function checkCrates(crates: LoadedCrate[], settings: Settings, wanted: (file: string) => boolean): Finding[] {
+export function checkCrates(
+  crates: LoadedCrate[],
+  settings: Settings,
+  wanted: (file: string) => boolean,
+  onError: (crate: Crate, error: Error) => void = (_crate, error) => {
+    throw error;
+  },
+): Finding[] {
   const findings: Finding[] = [];
   const firstCrate = new Map<string, string>();
   for (const { crate } of crates) {
-    for (const f of checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes, checkPrivateExternFns: settings.checkPrivateExternFns })) {
+    let found: Finding[];
+    try {
+      found = checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes, checkPrivateExternFns: settings.checkPrivateExternFns });
+    } catch (e) {
+      // One crate the checker cannot handle must not cost the findings of the others.
+      onError(crate, e as Error);
+      continue;
+    }
+    for (const f of found) {
       if (!wanted(f.origin.file)) continue;
       const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
       const owner = firstCrate.get(key) ?? crate.rootFile;
@@ -131,9 +146,16 @@ export async function checkPaths(paths: string[], cwd: string, settings: Setting
   const requested = new Set(found.files);
   const crates = loadCrates(found, cache, settings);
   const covered = new Set(crates.flatMap((c) => [...c.crate.files]));
-  const findings = checkCrates(crates, settings, (f) => requested.has(f));
-  const skipped: Skipped[] = [...found.skipped, ...[...source.skipped].filter(([f]) => requested.has(f)).map(([file, reason]) => ({ file, reason }))];
-  const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f));
+  const internal: Skipped[] = [];
+  const findings = checkCrates(
+    crates,
+    settings,
+    (f) => requested.has(f),
+    (crate, error) => internal.push({ file: crate.rootFile, reason: `internal error while checking this crate (please report it): ${error.message}` }),
+  );
+  const unread = [...source.skipped, ...cache.failures].filter(([f]) => requested.has(f)).map(([file, reason]) => ({ file, reason }));
+  const skipped: Skipped[] = [...found.skipped, ...unread, ...internal];
+  const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
   return { findings, filesScanned, skipped, crates, cache };
 }
 

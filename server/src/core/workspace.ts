@@ -101,12 +101,20 @@ export class SourceCache {
   ) {}
 
   /** The parsed file, or null when it cannot be read. Reads and parses on first use. */
+  /** Files whose parsing failed, and why: they are skipped, never fatal. */
+  readonly failures = new Map<string, string>();
+
   get(file: string): SourceFile | null {
     const cached = this.files.get(file);
     if (cached) return cached;
     const text = this.source.read(file);
     if (text === null) return null;
-    return this.set(file, text);
+    try {
+      return this.set(file, text);
+    } catch (e) {
+      this.failures.set(file, `could not be parsed: ${(e as Error).message}`);
+      return null;
+    }
   }
 
   /** Replace a file's text (an edit in the editor, a change on disk). */
