@@ -176,6 +176,18 @@ describe('cli: ffi-guard check', function () {
     assert.deepStrictEqual(found, ['ffi/src/api.rs:3 unspecified-layout', 'ffi/src/api.rs:4 edition-2024-unsafe']);
   });
 
+  it('reads files brought in with include!, as rustc does, and does not check them as crates of their own', async () => {
+    const dir = tempTree({
+      'lib.rs': 'include!("gen/bindings.rs");\n',
+      'gen/bindings.rs': 'pub struct Plain(u8);\nextern "C" { pub fn f(p: *const Plain); }\n',
+    });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    assert.deepStrictEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`),
+      ['gen/bindings.rs:2 unspecified-layout'],
+    );
+  });
+
   it('reports a broken Cargo.toml and still checks the files', async () => {
     const dir = tempTree({ 'Cargo.toml': '[package\nname = "x"\n', 'src/lib.rs': 'pub extern "C" fn f(c: char) {}\n' });
     const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;

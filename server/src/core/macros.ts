@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { applyCfg, evalCfg } from './cfg';
 import { extractItemsFromTree } from './items';
 import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from './model';
@@ -96,6 +98,7 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
   const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
   const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
   if (!def && name === 'cfg_if') return expandCfgIf(call, module, cache, depth);
+  if (!def && name === 'include' && !call.inBody) return expandInclude(call, module, cache, depth);
   if (!def) {
     // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
     if (!call.inBody && !BUILTIN_ITEM_MACROS.has(name))
@@ -164,8 +167,95 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
   return [];
 }
 
+/**
+ * `include!("bindings.rs")`, `include!(concat!(env!("CARGO_MANIFEST_DIR"), "/…"))` and
+ * `include!(concat!(env!("OUT_DIR"), "/bindings.rs"))` (bindgen's pattern, found in the build output under `target/`
+ * when the crate has been built): the file's items, as rustc sees them.
+ */
+function expandInclude(call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number): Item[] | null {
+  const file = includedFile(call, module);
+  if (!file) {
+    module.crate.unexpandedMacros.push({
+      origin: call.origin,
+      name: 'include',
+      why: 'the included file could not be found (OUT_DIR exists only after a build)',
+    });
+    return null;
+  }
+  const source = cache.get(file);
+  if (!source) return null;
+  module.crate.files.add(file);
+  return expandMacroCalls(applyCfg(source.items.items, module.crate.cfg), module, cache, depth + 1);
+}
+
+function includedFile(call: MacroCallItem, module: ModuleScope): string | null {
+  const parts: string[] = [];
+  const read = (tokens: Token[]): boolean => {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.kind === 'string') parts.push(t.text.replace(/^"|"$/g, ''));
+      else if (t.text === 'concat' && tokens[i + 2]?.kind === 'group') {
+        if (!read(tokens[i + 2].children ?? [])) return false;
+        i += 2;
+      } else if (t.text === 'env' && tokens[i + 2]?.kind === 'group') {
+        const name = tokens[i + 2].children?.[0]?.text.replace(/^"|"$/g, '');
+        const value = name ? envDir(name, module) : null;
+        if (!value) return false;
+        parts.push(value);
+        i += 2;
+      } else if (t.text !== ',') return false;
+    }
+    return true;
+  };
+  if (!read(call.tokens) || !parts.length) return null;
+  const joined = parts.join('');
+  const file = path.isAbsolute(joined) ? joined : path.resolve(path.dirname(call.origin.file), joined);
+  if (joined.startsWith('\u0000OUT_DIR')) return findInOutDir(joined.slice('\u0000OUT_DIR'.length), module);
+  return fs.existsSync(file) ? file : null;
+}
+
+/** `CARGO_MANIFEST_DIR`: the folder of the crate's Cargo.toml. `OUT_DIR` is looked up per file, below. */
+function envDir(name: string, module: ModuleScope): string | null {
+  if (name === 'OUT_DIR') return '\u0000OUT_DIR';
+  if (name !== 'CARGO_MANIFEST_DIR') return null;
+  return manifestDir(module.crate.rootFile);
+}
+
+function manifestDir(file: string): string | null {
+  for (let d = path.dirname(file); path.dirname(d) !== d; d = path.dirname(d)) if (fs.existsSync(path.join(d, 'Cargo.toml'))) return d;
+  return null;
+}
+
+/** The newest file `rest` under the crate's `target/<profile>/build/<package>-<hash>/out/`, if it was built. */
+function findInOutDir(rest: string, module: ModuleScope): string | null {
+  const dir = manifestDir(module.crate.rootFile);
+  if (!dir) return null;
+  const target = process.env.CARGO_TARGET_DIR ?? path.join(dir, 'target');
+  const pkg = module.crate.name.replace(/_/g, '-');
+  let best: { file: string; mtime: number } | null = null;
+  for (const profile of safeList(target)) {
+    const build = path.join(target, profile, 'build');
+    for (const entry of safeList(build)) {
+      if (!entry.startsWith(`${pkg}-`) && !entry.startsWith(`${module.crate.name}-`)) continue;
+      const file = path.join(build, entry, 'out', rest.replace(/^[\\/]/, ''));
+      if (!fs.existsSync(file)) continue;
+      const mtime = fs.statSync(file).mtimeMs;
+      if (!best || mtime > best.mtime) best = { file, mtime };
+    }
+  }
+  return best?.file ?? null;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** Macros of std that can appear at item level and expand to nothing we check. */
-const BUILTIN_ITEM_MACROS = new Set(['compile_error', 'include', 'global_asm', 'println', 'thread_local', 'assert', 'debug_assert', 'const_assert']);
+const BUILTIN_ITEM_MACROS = new Set(['compile_error', 'global_asm', 'println', 'thread_local', 'assert', 'debug_assert', 'const_assert']);
 
 // ---- matching ----
 

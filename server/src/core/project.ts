@@ -177,6 +177,12 @@ export function standaloneRoots(files: string[], cache: SourceCache): string[] {
 
 function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known: Set<string>): void {
   for (const item of items) {
+    // `include!("x.rs")` also makes a file part of another crate.
+    if (item.kind === 'macro-call' && item.macroName.replace(/!$/, '').split('::').pop() === 'include' && item.tokens[0]?.kind === 'string') {
+      const target = path.resolve(path.dirname(item.origin.file), item.tokens[0].text.replace(/^"|"$/g, ''));
+      if (known.has(target)) reached.add(target);
+      continue;
+    }
     if (item.kind !== 'mod') continue;
     const pathAttr = item.attrs.find((a) => a.name === 'path' && a.value !== null)?.value;
     if (item.items) {
