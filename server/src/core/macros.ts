@@ -185,6 +185,7 @@ function expandInclude(call: MacroCallItem, module: ModuleScope, cache: SourceCa
   const source = cache.get(file);
   if (!source) return null;
   module.crate.files.add(file);
+  module.crate.included.set(file, call.origin.file);
   return expandMacroCalls(applyCfg(source.items.items, module.crate.cfg), module, cache, depth + 1);
 }
 

@@ -145,6 +145,8 @@ export async function checkPaths(paths: string[], cwd: string, settings: Setting
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
   const crates = loadCrates(found, cache, settings);
+  // What a requested file `include!`s is requested too (bindgen output in OUT_DIR lives under target/).
+  for (const { crate } of crates) for (const [file, by] of crate.included) if (requested.has(by)) requested.add(file);
   const covered = new Set(crates.flatMap((c) => [...c.crate.files]));
   const internal: Skipped[] = [];
   const findings = checkCrates(

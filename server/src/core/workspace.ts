@@ -71,6 +71,8 @@ export interface Crate {
   modules: ModuleScope[];
   /** Every file that belongs to this crate. */
   files: Set<string>;
+  /** Files read through `include!`, with the file that includes each. */
+  included: Map<string, string>;
   /** `mod x;` declarations whose file could not be found or read. */
   missingModules: { origin: Origin; name: string; tried: string[] }[];
   /** Macro calls we could not expand, for the README's known limits and for diagnostics. */
@@ -158,6 +160,7 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     root: undefined as unknown as ModuleScope,
     modules: [],
     files: new Set([spec.rootFile]),
+    included: new Map(),
     missingModules: [],
     unexpandedMacros: [],
     globUsedNames: new Set(),
