@@ -92,3 +92,13 @@ impl Acc {
         self.total
     }
 }
+
+#[no_mangle]
+pub extern "C" fn each_word(text: &str, visit: fn(&str, usize)) -> usize {
+    let mut n = 0;
+    for (i, word) in text.split_whitespace().enumerate() {
+        visit(word, i);
+        n += 1;
+    }
+    n
+}

@@ -2,6 +2,10 @@
 #include <stdio.h>
 #include "generated.h"
 
+static void print_word(const uint8_t *word, size_t len, size_t index) {
+    printf("word %zu %.*s\n", index, (int)len, (const char *)word);
+}
+
 int main(void) {
     size_t n = 0;
     if (count_chars("h\xc3\xa9llo", &n) != 0) return 10;
@@ -68,5 +72,9 @@ int main(void) {
     if (acc_add(&acc, more, 2, &t) != 0) return 70;
     printf("acc_add %lld\n", (long long)t);
     if (acc_add(NULL, more, 2, &t) != -1) return 71;
+    size_t words = 0;
+    if (each_word("two words", print_word, &words) != 0) return 60;
+    printf("each_word %zu\n", words);
+    if (each_word("x", NULL, &words) != -1) return 61;
     return 0;
 }

@@ -1,0 +1,13 @@
+#![allow(dead_code)]
+
+#[no_mangle]
+pub extern "C" fn for_each_line(text: &str, visit: fn(&str, usize)) {
+    for (i, line) in text.lines().enumerate() {
+        visit(line, i);
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn sum_with(values: &[i32], weight: fn(i32) -> i64) -> i64 {
+    values.iter().map(|&v| weight(v)).sum()
+}
