@@ -139,7 +139,9 @@ function ownerOf(fn: FnItem, walk: WalkContext, text: string): Owner | null | un
 }
 
 function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimOptions): { fix: Fix; used: Set<keyof ShimOptions> } | null {
-  if (walk.module.isBlock || fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
+  if (fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
+  // The function loses its `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
+  if (usedAsValue(fn, walk, ctx)) return null;
   const text = ctx.textOf(fn.origin.file);
   if (text === undefined) return null;
   const owner = ownerOf(fn, walk, text);
@@ -195,6 +197,9 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   const anchor = owner ? owner.impl.origin : fn.origin;
   const indent = indentOf(text, anchor.span.start);
   helperFunctions(ret, env);
+  // In a function body the shim goes beside the function; items shared crate-wide (free functions,
+  // generated types) must not be generated in a body, where the next shim would not see them.
+  if (walk.module.isBlock && env.items.size) return null;
   const insertion: TextEdit = {
     file: fn.origin.file,
     start: anchor.span.end,
@@ -297,6 +302,29 @@ function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: TypeExp
     fallible: true,
     safety: `\`${name}\` is called only during this call, on this thread; null is rejected.`,
   };
+}
+
+/**
+ * Whether the crate mentions the function other than by calling it (`register(on_event)`, `let f = on_event;`).
+ * Textual, so a local variable of the same name counts too: a missed shim is a lost convenience, a shim
+ * for a function used as a pointer would break the build.
+ */
+function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boolean {
+  const name = fn.name.replace(/^r#/, '');
+  // A call, method call, path segment, binding or field declaration is not a use as a value.
+  const pattern = new RegExp(`(?<![\\w"\`.]|\\b(?:let|mut|fn)\\s+)${name.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`, 'g');
+  for (const file of walk.crate.files) {
+    const text = ctx.textOf(file);
+    if (!text || !text.includes(name)) continue;
+    for (const m of text.matchAll(pattern)) {
+      const at = m.index!;
+      if (file === fn.nameOrigin.file && at === fn.nameOrigin.span.start) continue;
+      const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
+      if (/^\s*\/\//.test(line)) continue; // a comment
+      return true;
+    }
+  }
+  return false;
 }
 
 function isStd(ty: Ty, name: string): boolean {
