@@ -321,6 +321,7 @@ function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boolean {
       if (file === fn.nameOrigin.file && at === fn.nameOrigin.span.start) continue;
       const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
       if (/^\s*\/\//.test(line)) continue; // a comment
+      if (/#!?\[[^\]]*$/.test(line)) continue; // an attribute (`#[must_use]`)
       return true;
     }
   }

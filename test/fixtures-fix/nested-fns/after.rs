@@ -61,3 +61,26 @@ pub fn total() -> i64 {
     let two = sum(&[1, 2]);
     two
 }
+
+/// Its name in an attribute is not a use as a value either.
+#[must_use]
+pub fn must_use(c: char) -> u32 {
+    c as u32
+}
+
+/// C entry point for [`must_use`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "must_use"]
+pub unsafe extern "C" fn must_use_ffi(c: u32, out: *mut u32) -> i32 {
+    let Some(c) = std::primitive::char::from_u32(c) else {
+        return -1;
+    };
+    let result = must_use(c);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}

@@ -20,3 +20,10 @@ pub fn total() -> i64 {
     let two = sum(&[1, 2]);
     two
 }
+
+/// Its name in an attribute is not a use as a value either.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn must_use(c: char) -> u32 {
+    c as u32
+}
