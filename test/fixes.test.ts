@@ -197,6 +197,28 @@ describe('fixes: before → after, compiled', function () {
     assert.strictEqual(output, fs.readFileSync(path.join(abi, 'expected.txt'), 'utf8'));
   });
 
+  it('offers no shim for a function also used as a function pointer, and says why', async function () {
+    const source = [
+      '#[no_mangle]',
+      'pub extern "C" fn on_event(label: &str) {',
+      '    let _ = label;',
+      '}',
+      '',
+      'pub fn register() -> extern "C" fn(&str) {',
+      '    on_event',
+      '}',
+      '',
+    ].join('\n');
+    const dir = crateDir(source, '2021');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const finding = result.findings.find((f) => f.symbol === 'on_event');
+    assert.ok(finding, 'on_event is reported');
+    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+    assert.ok(!fixes.some((f) => f.title.includes('shim')), `no shim: ${fixes.map((f) => f.title).join(', ')}`);
+    const explanation = fixes.find((f) => f.explanation)?.explanation ?? '';
+    assert.match(explanation, /also used as a function pointer/);
+  });
+
   it('every fix of every compiling parity fixture keeps it compiling, and leaves nothing fixable', async function () {
     if (!rustc) assert.fail('rustc not found');
     const dir = path.join(FIXTURES_DIR, 'parity');

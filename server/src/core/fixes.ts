@@ -5,7 +5,7 @@ import type { AdtItem, Attribute, FnItem, Origin } from './model';
 type AttributedItem = { attrs: Attribute[]; origin: Origin };
 import { adtShape, is1Zst } from './ffi';
 import { localAdt } from './resolve';
-import { hasTraitObject, planShims } from './shims';
+import { hasTraitObject, planShims, usedAsValue } from './shims';
 import type { Ty } from './types';
 
 /**
@@ -51,7 +51,7 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
     case 'signature': {
       if (!fixes.length) fixes.push(...planShims(site.fn, target.ctx, ctx));
       if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
-      else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target)));
+      else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, ctx)));
       fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
       break;
     }
@@ -100,7 +100,7 @@ const TRAIT_OBJECT_EXPLANATION =
   'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `&dyn Trait` parameters.';
 
 /** Why no shim could be generated for a signature, and what to do instead. */
-function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget): string {
+function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, ctx: FixContext): string {
   const type = finding.typeName ? `\`${finding.typeName}\`` : 'this type';
   if (target.ctx.container === 'trait' || (target.ctx.container === 'impl' && target.ctx.implGenerics.length)) {
     return `\`${fn.name}\` belongs to a trait or a generic impl, whose signature the other implementations share: change the types there (C types such as raw pointers and lengths, \`#[repr(C)]\` structs), or keep ${type} and document why.`;
@@ -108,7 +108,12 @@ function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget): str
   if (fn.generics.some((g) => g.kind !== 'lifetime')) {
     return `\`${fn.name}\` is generic: write a non-generic \`extern "C"\` wrapper per concrete type that takes C types and calls it.`;
   }
-  if (target.ctx.module.isBlock) return `\`${fn.name}\` is declared inside a function body: move it to module level, where a C shim can be generated for it.`;
+  if (usedAsValue(fn, target.ctx, ctx)) {
+    return `\`${fn.name}\` is also used as a function pointer, and a shim would take its \`extern "C"\` away from those uses: change ${type} to a C type in place (a pointer and a length, a \`#[repr(C)]\` struct, an opaque pointer) and convert it inside \`${fn.name}\`.`;
+  }
+  if (target.ctx.module.isBlock) {
+    return `\`${fn.name}\` is declared inside a function body, where the helper items its shim needs (generated types, free functions) cannot go: move it to module level, where a C shim can be generated for it.`;
+  }
   if (finding.chain.some((c) => c.label.includes('fn pointer'))) {
     return `${type} appears inside a callback type: the callbacks passed in are written against that type, so change the callback's signature to C types and update the callbacks.`;
   }

@@ -103,6 +103,8 @@ interface Owner {
  * alternatives that differ from it. Empty when we cannot convert it.
  */
 export function planShims(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix[] {
+  // The function loses its `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
+  if (usedAsValue(fn, walk, ctx)) return [];
   const out: Fix[] = [];
   const main = planShim(fn, walk, ctx, {});
   if (main) out.push(main.fix);
@@ -140,8 +142,6 @@ function ownerOf(fn: FnItem, walk: WalkContext, text: string): Owner | null | un
 
 function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimOptions): { fix: Fix; used: Set<keyof ShimOptions> } | null {
   if (fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
-  // The function loses its `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
-  if (usedAsValue(fn, walk, ctx)) return null;
   const text = ctx.textOf(fn.origin.file);
   if (text === undefined) return null;
   const owner = ownerOf(fn, walk, text);
@@ -309,7 +309,7 @@ function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: TypeExp
  * Textual, so a local variable of the same name counts too: a missed shim is a lost convenience, a shim
  * for a function used as a pointer would break the build.
  */
-function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boolean {
+export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boolean {
   const name = fn.name.replace(/^r#/, '');
   // A call, method call, path segment, binding or field declaration is not a use as a value.
   const pattern = new RegExp(`(?<![\\w"\`.]|\\b(?:let|mut|fn)\\s+)${name.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`, 'g');
