@@ -44,6 +44,21 @@ describe('header: ffi-guard header', function () {
     });
   }
 
+  it('defines the tagged FfiOption / FfiResult types that the quick fixes generate, and compiles', async () => {
+    const crate = path.join(tmp, 'tagged');
+    fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "tagged"\nversion = "0.1.0"\nedition = "2021"\n');
+    fs.copyFileSync(path.join(REPO, 'test', 'fixtures-fix', 'tagged-option-result', 'after.rs'), path.join(crate, 'src', 'lib.rs'));
+    const file = await headerOf(crate, tmp, 'tagged');
+    const text = fs.readFileSync(file, 'utf8');
+    for (const decl of ['struct FfiOption_f64 {', '    enum FfiOption_f64_Tag tag;', '    FfiOption_f64_Some = 1,', '        } Some;', '    } payload;'])
+      assert.ok(text.includes(decl), `missing \`${decl}\` in\n${text}`);
+    // `FfiResult<(), u8>`: the `()` of `Ok` takes no space and has no C spelling.
+    assert.doesNotMatch(text, /void _0/);
+    tool('cc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', '-x', 'c', file]);
+    tool('c++', ['-std=c++11', '-Wall', '-Werror', '-fsyntax-only', '-x', 'c++', file]);
+  });
+
   it('declares the C surface and nothing else', async () => {
     const text = fs.readFileSync(await headerOf('test/fixtures-abi/kvstore', tmp, 'kv_decls'), 'utf8');
     assert.match(text, /^#ifndef KV_DECLS_H\n#define KV_DECLS_H$/m);
@@ -64,6 +79,12 @@ describe('header: ffi-guard header', function () {
       '    uint32_t histogram[4];',
       '    int64_t int_;',
       'struct KvStore;',
+      'enum Lookup_Tag {',
+      '    enum Lookup_Tag tag;',
+      '            uint16_t len;',
+      '        } Span;',
+      '    uint8_t tag;',
+      '    Small_Byte = 7,',
       ' * Counts over the whole store. A `* /` in a doc comment must not end the C comment early.',
       '/* kv_dump: not expressible in C: `String` has no C equivalent. */',
     ])
@@ -106,6 +127,7 @@ describe('header: ffi-guard header', function () {
         'enabled = true (flag)',
         'visited 2',
         'distance 7 shifted 1.75 2.00 abs 7 rejected 1',
+        'lookup 1 1 5 1 -9 3 size 24 small 1 1 200 size 2',
         '',
       ].join('\n'),
     );

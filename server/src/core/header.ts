@@ -1,11 +1,12 @@
-import { cDeclaration, cIdentifier, cIntType, CNames } from './c-types';
+import { BARE_NAMES, cDeclaration, cIdentifier, cIntType, CNames } from './c-types';
 import { adtShape } from './ffi';
 import type { Surface, SurfaceSymbol, SurfaceType } from './report';
 import type { LocalAdt, Ty } from './types';
 
 /**
  * A C99 header for the exported surface: include guard, standard includes, forward declarations for
- * every struct and union, C definitions of the `repr(C)` types and C-like enums in dependency order,
+ * every struct and union, C definitions of the `repr(C)` types (enums with fields as a tag plus a union)
+ * and C-like enums in dependency order,
  * then the exported functions and statics with their doc comments. Imports (`extern` blocks) and
  * Rust-ABI exports are not part of it; an export C cannot express is left out with a comment saying why.
  * The result compiles with `cc -std=c99 -Wall -Werror` and, inside its `extern "C"`, as C++.
@@ -70,12 +71,13 @@ function adtOf(t: SurfaceType): Ty & { k: 'adt' } {
  */
 function definable(t: SurfaceType): boolean {
   if (t.cName === null) return false;
-  if (t.kind === 'enum') return t.variants.every((v) => v.fields === 0);
+  if (t.kind === 'enum' && t.variants.every((v) => v.fields === 0)) return true;
+  if (t.kind === 'enum') return /^struct /.test(t.cName) && variantFields(t).every((fs) => fs.every((f) => cDeclaration(f.ty, '', BARE_NAMES) !== null));
   return /^(struct|union) /.test(t.cName) && t.fields.every((f) => f.cType !== null);
 }
 
 function definition(t: SurfaceType, names: CNames): string[] {
-  if (t.kind === 'enum') return enumDefinition(t);
+  if (t.kind === 'enum') return t.variants.every((v) => v.fields === 0) ? enumDefinition(t) : taggedUnionDefinition(t, names);
   const fields = adtShape(adtOf(t)).variants[0] ?? [];
   const body = fields.flatMap((f, i) => [...docComment(t.fields[i]?.docs ?? [], '    '), `    ${cDeclaration(f.ty, fieldName(f.name, i), names)};`]);
   // C forbids an empty struct; rustc reports a zero-sized `repr(C)` type anyway.
@@ -93,13 +95,45 @@ function definition(t: SurfaceType, names: CNames): string[] {
 function enumDefinition(t: SurfaceType): string[] {
   const intRepr = /^enum /.test(t.cName!) ? null : cIntType(reprInt(t.repr) ?? '');
   const prefix = t.cName!.replace(/^enum /, '');
-  const constants = t.variants.map((v) =>
+  const constants = enumConstants(t, prefix, intRepr);
+  if (intRepr === null) return [`${t.cName} {`, ...constants, '};'];
+  return ['enum {', ...constants, '};', `typedef ${intRepr} ${prefix};`];
+}
+
+/**
+ * A `repr(C)` enum with fields, laid out as RFC 2195 says: the tag (a C enum, or the integer of
+ * `repr(C, u8)`), then a union with one struct per variant that has fields.
+ */
+function taggedUnionDefinition(t: SurfaceType, names: CNames): string[] {
+  const prefix = t.cName!.replace(/^struct /, '');
+  const intRepr = cIntType(reprInt(t.repr) ?? '');
+  const constants = enumConstants(t, prefix, intRepr);
+  const tag = intRepr === null ? [`enum ${prefix}_Tag {`, ...constants, '};'] : ['enum {', ...constants, '};'];
+  const members = variantFields(t).flatMap((fields, i) => {
+    if (!fields.length) return [];
+    const body = fields.map((f, j) => `            ${cDeclaration(f.ty, fieldName(f.name, j), names)};`);
+    return [`        struct {`, ...body, `        } ${cIdentifier(t.variants[i].name)};`];
+  });
+  // C forbids an empty union: variants whose fields are all `()` carry nothing.
+  const payload = members.length ? ['    union {', ...members, '    } payload;'] : [];
+  return [...tag, '', `${t.cName} {`, `    ${intRepr ?? `enum ${prefix}_Tag`} tag;`, ...payload, '};'];
+}
+
+/** `Prefix_Variant = value,` per variant; a discriminant we cannot evaluate becomes a comment. */
+function enumConstants(t: SurfaceType, prefix: string, intRepr: string | null): string[] {
+  return t.variants.map((v) =>
     v.value !== null
       ? `    ${prefix}_${v.name} = ${cInteger(v.value, intRepr)},`
       : `    /* ${prefix}_${v.name}: discriminant \`${v.discriminant}\` not evaluated */`,
   );
-  if (intRepr === null) return [`${t.cName} {`, ...constants, '};'];
-  return ['enum {', ...constants, '};', `typedef ${intRepr} ${prefix};`];
+}
+
+/**
+ * The fields of each variant, with the type's generic arguments substituted. `()` fields take no
+ * space, and C has no value of type `void`, so they are left out (`FfiResult<(), E>`).
+ */
+function variantFields(t: SurfaceType): { name: string | null; ty: Ty }[][] {
+  return adtShape(adtOf(t)).variants.map((fields) => fields.filter((f) => !(f.ty.k === 'tuple' && f.ty.elems.length === 0)));
 }
 
 function reprInt(repr: string): string | null {
@@ -125,12 +159,10 @@ function dependencyOrder(types: SurfaceType[], names: CNames): SurfaceType[] {
   const visit = (t: SurfaceType, stack: Set<SurfaceType>): void => {
     if (done.has(t) || stack.has(t)) return;
     stack.add(t);
-    if (t.kind !== 'enum') {
-      for (const f of adtShape(adtOf(t)).variants[0] ?? []) {
-        const dep = valueDependency(f.ty, names);
-        const d = dep === null ? undefined : byName.get(dep);
-        if (d) visit(d, stack);
-      }
+    for (const f of adtShape(adtOf(t)).variants.flat()) {
+      const dep = valueDependency(f.ty, names);
+      const d = dep === null ? undefined : byName.get(dep);
+      if (d) visit(d, stack);
     }
     stack.delete(t);
     done.add(t);

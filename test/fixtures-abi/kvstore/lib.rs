@@ -277,3 +277,37 @@ extern "C" {
 pub extern "C" fn kv_abs(x: c_int) -> c_int {
     unsafe { abs(x) }
 }
+
+/// What a lookup found: C reads it as a tag plus a union of the variants' fields.
+#[repr(C)]
+pub enum Lookup {
+    Missing,
+    Count(u32),
+    Span { start: i64, len: u16 },
+}
+
+/// Classifies a number, so that C receives each variant of a data-carrying `repr(C)` enum.
+#[no_mangle]
+pub extern "C" fn kv_lookup(n: i64) -> Lookup {
+    match n {
+        0 => Lookup::Missing,
+        n if n < 0 => Lookup::Span { start: n, len: 3 },
+        n => Lookup::Count(n as u32),
+    }
+}
+
+/// A one-byte tag with explicit discriminants.
+#[repr(C, u8)]
+pub enum Small {
+    Nothing = 0,
+    Byte(u8) = 7,
+}
+
+#[no_mangle]
+pub extern "C" fn kv_small(b: u8) -> Small {
+    if b == 0 {
+        Small::Nothing
+    } else {
+        Small::Byte(b)
+    }
+}

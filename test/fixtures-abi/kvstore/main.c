@@ -56,6 +56,11 @@ int main(void) {
     struct screen_Point p = { 1.5f, 2.0f };
     struct screen_Point q = kv_screen_shift(p, 0.25f);
     printf("distance %d shifted %.2f %.2f abs %d rejected %d\n", kv_grid_distance(a, b), q.x, q.y, kv_abs(-7), rejected);
+    struct Lookup l0 = kv_lookup(0), l1 = kv_lookup(5), l2 = kv_lookup(-9);
+    struct Small b0 = kv_small(0), b1 = kv_small(200);
+    printf("lookup %d %d %u %d %lld %u size %zu small %d %d %u size %zu\n", l0.tag == Lookup_Missing, l1.tag == Lookup_Count,
+           l1.payload.Count._0, l2.tag == Lookup_Span, (long long)l2.payload.Span.start, l2.payload.Span.len, sizeof(struct Lookup),
+           b0.tag == Small_Nothing, b1.tag == Small_Byte, b1.payload.Byte._0, sizeof(struct Small));
     kv_free(store);
     return 0;
 }
