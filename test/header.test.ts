@@ -44,7 +44,7 @@ describe('header: ffi-guard header', function () {
     });
   }
 
-  it('defines the tagged FfiOption / FfiResult types that the quick fixes generate, and compiles', async () => {
+  it('defines the tagged FfiOption / FfiResult types that the quick fixes generate; C calls their shims', async () => {
     const crate = path.join(tmp, 'tagged');
     fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
     fs.writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "tagged"\nversion = "0.1.0"\nedition = "2021"\n');
@@ -57,6 +57,15 @@ describe('header: ffi-guard header', function () {
     assert.doesNotMatch(text, /void _0/);
     tool('cc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', '-x', 'c', file]);
     tool('c++', ['-std=c++11', '-Wall', '-Werror', '-fsyntax-only', '-x', 'c++', file]);
+    // And C reads them as rustc lays them out: each variant, returned and passed by value.
+    const lib = path.join(tmp, 'libtagged.so');
+    tool('rustc', ['--crate-type=cdylib', '--edition', '2021', '-A', 'warnings', '--crate-name', 'tagged', '-o', lib, path.join(crate, 'src', 'lib.rs')]);
+    const exe = path.join(tmp, 'taggedmain');
+    tool('cc', ['-std=c99', '-Wall', '-Werror', '-I', tmp, '-o', exe, path.join(REPO, 'test', 'fixtures-abi', 'tagged', 'main.c'), '-L', tmp, '-ltagged']);
+    assert.strictEqual(
+      tool(exe, [], { ...process.env, LD_LIBRARY_PATH: tmp }),
+      ['find 1 1 42', 'checked_div 1 3 1 -1', 'validate 1 1 42', 'scale 10.00 4.00', ''].join('\n'),
+    );
   });
 
   it('declares the C surface and nothing else', async () => {
