@@ -33,7 +33,7 @@ export function cHeader(surface: Surface, guardName: string): string {
   const forward = [...new Set(types.map((t) => structTag(t, surface.cNames)).filter((t): t is string => t !== null))].sort();
   if (forward.length) out.push(...forward.map((t) => `${t};`), '');
   for (const t of dependencyOrder(types.filter(definable), surface.cNames)) {
-    out.push(...docComment(t.docs, ''), ...definition(t, surface.cNames), '');
+    out.push(...definition(t, surface.cNames), '');
   }
   for (const s of exported) {
     out.push(...docComment(s.docs, ''));
@@ -76,15 +76,16 @@ function definable(t: SurfaceType): boolean {
   return /^(struct|union) /.test(t.cName) && t.fields.every((f) => f.cType !== null);
 }
 
+/** A type's C definition, after its doc comment. */
 function definition(t: SurfaceType, names: CNames): string[] {
-  if (t.kind === 'enum') return t.variants.every((v) => v.fields === 0) ? enumDefinition(t) : taggedUnionDefinition(t, names);
+  if (t.kind === 'enum') return t.variants.every((v) => v.fields === 0) ? [...docComment(t.docs, ''), ...enumDefinition(t)] : taggedUnionDefinition(t, names);
   const fields = adtShape(adtOf(t)).variants[0] ?? [];
   const body = fields.flatMap((f, i) => [...docComment(t.fields[i]?.docs ?? [], '    '), `    ${cDeclaration(f.ty, fieldName(f.name, i), names)};`]);
   // C forbids an empty struct; rustc reports a zero-sized `repr(C)` type anyway.
   if (!body.length) body.push('    uint8_t _empty;');
   const attrs = t.repr.includes('packed') ? ' __attribute__((packed))' : '';
   const align = /align\((\d+)\)/.exec(t.repr);
-  return [`${t.cName} {`, ...body, `}${attrs}${align ? ` __attribute__((aligned(${align[1]})))` : ''};`];
+  return [...docComment(t.docs, ''), `${t.cName} {`, ...body, `}${attrs}${align ? ` __attribute__((aligned(${align[1]})))` : ''};`];
 }
 
 /**
@@ -116,7 +117,8 @@ function taggedUnionDefinition(t: SurfaceType, names: CNames): string[] {
   });
   // C forbids an empty union: variants whose fields are all `()` carry nothing.
   const payload = members.length ? ['    union {', ...members, '    } payload;'] : [];
-  return [...tag, '', `${t.cName} {`, `    ${intRepr ?? `enum ${prefix}_Tag`} tag;`, ...payload, '};'];
+  // The doc comment goes on the struct, which is what C code names.
+  return [...tag, '', ...docComment(t.docs, ''), `${t.cName} {`, `    ${intRepr ?? `enum ${prefix}_Tag`} tag;`, ...payload, '};'];
 }
 
 /** `Prefix_Variant = value,` per variant; a discriminant we cannot evaluate becomes a comment. */
