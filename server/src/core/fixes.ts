@@ -49,9 +49,11 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   const site = target.site;
   switch (site.kind) {
     case 'signature': {
-      if (!fixes.length) fixes.push(...planShims(site.fn, target.ctx, ctx));
+      // The shim strips the function's `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
+      const takenAsValue = usedAsValue(site.fn, target.ctx, ctx);
+      if (!fixes.length && !takenAsValue) fixes.push(...planShims(site.fn, target.ctx, ctx));
       if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
-      else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, ctx)));
+      else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, takenAsValue)));
       fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
       break;
     }
@@ -100,7 +102,7 @@ const TRAIT_OBJECT_EXPLANATION =
   'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `&dyn Trait` parameters.';
 
 /** Why no shim could be generated for a signature, and what to do instead. */
-function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, ctx: FixContext): string {
+function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, takenAsValue: boolean): string {
   const type = finding.typeName ? `\`${finding.typeName}\`` : 'this type';
   if (target.ctx.container === 'trait' || (target.ctx.container === 'impl' && target.ctx.implGenerics.length)) {
     return `\`${fn.name}\` belongs to a trait or a generic impl, whose signature the other implementations share: change the types there (C types such as raw pointers and lengths, \`#[repr(C)]\` structs), or keep ${type} and document why.`;
@@ -108,7 +110,7 @@ function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, ctx:
   if (fn.generics.some((g) => g.kind !== 'lifetime')) {
     return `\`${fn.name}\` is generic: write a non-generic \`extern "C"\` wrapper per concrete type that takes C types and calls it.`;
   }
-  if (usedAsValue(fn, target.ctx, ctx)) {
+  if (takenAsValue) {
     return `\`${fn.name}\` is also used as a function pointer, and a shim would take its \`extern "C"\` away from those uses: change ${type} to a C type in place (a pointer and a length, a \`#[repr(C)]\` struct, an opaque pointer) and convert it inside \`${fn.name}\`.`;
   }
   if (target.ctx.module.isBlock) {

@@ -1,4 +1,4 @@
-import { BARE_NAMES, cDeclaration, cIdentifier, cIntType, CNames } from './c-types';
+import { cDeclaration, cIdentifier, cIntType, CNames } from './c-types';
 import { adtShape } from './ffi';
 import type { Surface, SurfaceSymbol, SurfaceType } from './report';
 import type { LocalAdt, Ty } from './types';
@@ -32,7 +32,10 @@ export function cHeader(surface: Surface, guardName: string): string {
   // Declared first, so pointers between types (and to opaque Rust types) need no particular order.
   const forward = [...new Set(types.map((t) => structTag(t, surface.cNames)).filter((t): t is string => t !== null))].sort();
   if (forward.length) out.push(...forward.map((t) => `${t};`), '');
-  for (const t of dependencyOrder(types.filter(definable), surface.cNames)) {
+  for (const t of dependencyOrder(
+    types.filter((t) => definable(t, surface.cNames)),
+    surface.cNames,
+  )) {
     out.push(...definition(t, surface.cNames), '');
   }
   for (const s of exported) {
@@ -57,8 +60,13 @@ function typesOf(surface: Surface, exported: SurfaceSymbol[]): SurfaceType[] {
 /** `struct Point` / `union U` for every struct-like type, also opaque ones C only sees behind a pointer. */
 function structTag(t: SurfaceType, names: CNames): string | null {
   if (t.cName !== null) return /^(struct|union) /.test(t.cName) ? t.cName : null;
-  if (t.kind === 'enum' && t.variants.every((v) => v.fields === 0)) return null;
+  if (fieldlessEnum(t)) return null;
   return `${t.kind === 'union' ? 'union' : 'struct'} ${names.adtName(adtOf(t).def as LocalAdt)}`;
+}
+
+/** A C-like enum: C defines it by its constants alone. */
+function fieldlessEnum(t: SurfaceType): boolean {
+  return t.kind === 'enum' && t.variants.every((v) => v.fields === 0);
 }
 
 function adtOf(t: SurfaceType): Ty & { k: 'adt' } {
@@ -69,16 +77,16 @@ function adtOf(t: SurfaceType): Ty & { k: 'adt' } {
  * A type C gets a definition of: a fieldless enum with a C name, or a `repr(C)` struct/union whose
  * fields all have C types. Everything else stays an incomplete type C handles through pointers.
  */
-function definable(t: SurfaceType): boolean {
+function definable(t: SurfaceType, names: CNames): boolean {
   if (t.cName === null) return false;
-  if (t.kind === 'enum' && t.variants.every((v) => v.fields === 0)) return true;
-  if (t.kind === 'enum') return /^struct /.test(t.cName) && variantFields(t).every((fs) => fs.every((f) => cDeclaration(f.ty, '', BARE_NAMES) !== null));
+  if (fieldlessEnum(t)) return true;
+  if (t.kind === 'enum') return /^struct /.test(t.cName) && variantFields(t).every((fs) => fs.every((f) => cDeclaration(f.ty, '', names) !== null));
   return /^(struct|union) /.test(t.cName) && t.fields.every((f) => f.cType !== null);
 }
 
 /** A type's C definition, after its doc comment. */
 function definition(t: SurfaceType, names: CNames): string[] {
-  if (t.kind === 'enum') return t.variants.every((v) => v.fields === 0) ? [...docComment(t.docs, ''), ...enumDefinition(t)] : taggedUnionDefinition(t, names);
+  if (t.kind === 'enum') return fieldlessEnum(t) ? [...docComment(t.docs, ''), ...enumDefinition(t)] : taggedUnionDefinition(t, names);
   const fields = adtShape(adtOf(t)).variants[0] ?? [];
   const body = fields.flatMap((f, i) => [...docComment(t.fields[i]?.docs ?? [], '    '), `    ${cDeclaration(f.ty, fieldName(f.name, i), names)};`]);
   // C forbids an empty struct; rustc reports a zero-sized `repr(C)` type anyway.

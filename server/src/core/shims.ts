@@ -100,11 +100,10 @@ interface Owner {
 
 /**
  * The shim fixes for a function whose signature rustc rejects: the preferred one first, then the
- * alternatives that differ from it. Empty when we cannot convert it.
+ * alternatives that differ from it. Empty when we cannot convert it. The caller checks `usedAsValue` first:
+ * a shim takes the function's `extern "C"` away from its uses as a pointer.
  */
 export function planShims(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix[] {
-  // The function loses its `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
-  if (usedAsValue(fn, walk, ctx)) return [];
   const out: Fix[] = [];
   const main = planShim(fn, walk, ctx, {});
   if (main) out.push(main.fix);
