@@ -3,6 +3,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliRun, REPO, runCli as run, tempTree } from './harness/cli';
+import type { CheckJson } from '../server/src/cli';
 
 /** The `ffi-guard` command line contract (../shared/CLI.md): JSON shape, exit codes, what is read. */
 
@@ -10,33 +11,13 @@ const BIN = path.join(REPO, 'bin', 'ffi-guard.js');
 
 type Run = CliRun;
 
-interface JsonOutput {
-  version: number;
-  tool: { name: string; version: string };
-  filesScanned: number;
-  diagnostics: {
-    file: string;
-    line: number;
-    column: number;
-    endLine: number;
-    endColumn: number;
-    rule: string;
-    severity: string;
-    message: string;
-    rustcLint: string | null;
-    symbol: string | null;
-    fixes: string[];
-  }[];
-  skipped: { file: string; reason: string }[];
-}
-
 describe('cli: ffi-guard check', function () {
   this.timeout(60_000);
 
   it('prints the contract JSON for the example crate', async () => {
     const r = await run(['check', 'examples/ffi-demo', '--format', 'json']);
     assert.strictEqual(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as JsonOutput;
+    const out = JSON.parse(r.stdout) as CheckJson;
     assert.strictEqual(out.version, 1);
     assert.strictEqual(out.tool.name, 'ffi-guard');
     assert.match(out.tool.version, /^\d+\.\d+\.\d+/);
@@ -116,7 +97,7 @@ describe('cli: ffi-guard check', function () {
       'ffi-guard.toml': 'maxFileSize = 4096\n',
     });
     const r = await run(['check', '.', '--format', 'json'], dir);
-    const out = JSON.parse(r.stdout) as JsonOutput;
+    const out = JSON.parse(r.stdout) as CheckJson;
     assert.strictEqual(r.code, 0);
     assert.strictEqual(out.filesScanned, 1);
     assert.deepStrictEqual(
@@ -143,7 +124,7 @@ describe('cli: ffi-guard check', function () {
       'generated/bad.rs': 'pub extern "C" fn bad(s: &str) {}\n',
       'target/debug/build/out.rs': 'pub extern "C" fn bad(s: &str) {}\n',
     });
-    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     assert.strictEqual(out.filesScanned, 1);
     assert.deepStrictEqual(out.diagnostics, []);
   });
@@ -155,7 +136,7 @@ describe('cli: ffi-guard check', function () {
       'c.rs': 'mod d;\npub extern "C" fn c(p: d::Inner) {}\n',
       'd.rs': 'pub struct Inner(u8);\n',
     });
-    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     assert.deepStrictEqual(out.diagnostics.map((d) => `${d.file}:${d.line} ${d.symbol} ${d.rule}`).sort(), [
       'b.rs:2 b unspecified-layout',
       'c.rs:2 c unspecified-layout',
@@ -171,7 +152,7 @@ describe('cli: ffi-guard check', function () {
       'ffi/src/types.rs': 'pub struct T;\n',
       'ffi/src/stale.rs': 'pub extern "C" fn never_compiled(s: &str) {}\n',
     });
-    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     const found = out.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`).sort();
     assert.deepStrictEqual(found, ['ffi/src/api.rs:3 unspecified-layout', 'ffi/src/api.rs:4 edition-2024-unsafe']);
   });
@@ -181,7 +162,7 @@ describe('cli: ffi-guard check', function () {
       'lib.rs': 'include!("gen/bindings.rs");\n',
       'gen/bindings.rs': 'pub struct Plain(u8);\nextern "C" { pub fn f(p: *const Plain); }\n',
     });
-    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     assert.deepStrictEqual(
       out.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`),
       ['gen/bindings.rs:2 unspecified-layout'],
@@ -190,7 +171,7 @@ describe('cli: ffi-guard check', function () {
 
   it('reports a broken Cargo.toml and still checks the files', async () => {
     const dir = tempTree({ 'Cargo.toml': '[package\nname = "x"\n', 'src/lib.rs': 'pub extern "C" fn f(c: char) {}\n' });
-    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     assert.ok(out.skipped.some((s) => s.file === 'Cargo.toml' && /could not be read/.test(s.reason)));
     assert.deepStrictEqual(
       out.diagnostics.map((d) => d.rule),
@@ -205,7 +186,7 @@ describe('cli: ffi-guard check', function () {
       'ffi-guard.toml': '[rules]\nstr-type = "error"\n',
       'strict.toml': '[rules]\nrust-abi-export = "info"\n',
     });
-    const base = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const base = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     assert.deepStrictEqual(
       base.diagnostics.map((d) => `${d.rule}:${d.severity}`),
       ['str-type:error', 'rust-abi-export:warning'],
@@ -213,7 +194,7 @@ describe('cli: ffi-guard check', function () {
     const strict = await run(['check', '.', '--format', 'json', '--config', 'strict.toml'], dir);
     assert.strictEqual(strict.code, 1, 'an error-severity finding fails the run');
     assert.deepStrictEqual(
-      (JSON.parse(strict.stdout) as JsonOutput).diagnostics.map((d) => `${d.rule}:${d.severity}`),
+      (JSON.parse(strict.stdout) as CheckJson).diagnostics.map((d) => `${d.rule}:${d.severity}`),
       ['str-type:error', 'rust-abi-export:info'],
     );
   });
@@ -235,12 +216,12 @@ describe('cli: ffi-guard check', function () {
         '#[cfg(windows)]\npub extern "C" fn w(s: &str) {}\n#[cfg(unix)]\npub extern "C" fn u(s: &str) {}\n#[cfg(feature = "x")]\npub extern "C" fn x(s: &str) {}\n',
       'x.toml': 'features = ["x"]\n',
     });
-    const plain = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const plain = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     assert.deepStrictEqual(
       plain.diagnostics.map((d) => d.symbol),
       ['u'],
     );
-    const withX = JSON.parse((await run(['check', '.', '--format', 'json', '--config', 'x.toml'], dir)).stdout) as JsonOutput;
+    const withX = JSON.parse((await run(['check', '.', '--format', 'json', '--config', 'x.toml'], dir)).stdout) as CheckJson;
     assert.deepStrictEqual(
       withX.diagnostics.map((d) => d.symbol),
       ['u', 'x'],
@@ -249,7 +230,7 @@ describe('cli: ffi-guard check', function () {
 
   it('counts columns in Unicode scalar values, as rustc does', async () => {
     const dir = tempTree({ 'lib.rs': '/* 😀é */ pub extern "C" fn f(s: &str) {}\n' });
-    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as JsonOutput;
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
     // "/* 😀é */ " is 10 scalar values; `&str` starts at column 33.
     assert.strictEqual(out.diagnostics[0].column, 33);
     assert.strictEqual(out.diagnostics[0].endColumn, 37);
@@ -273,6 +254,6 @@ describe('cli: ffi-guard check', function () {
       );
     });
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.strictEqual((JSON.parse(r.stdout) as JsonOutput).diagnostics.length, 8);
+    assert.strictEqual((JSON.parse(r.stdout) as CheckJson).diagnostics.length, 8);
   });
 });

@@ -4,6 +4,7 @@ import * as path from 'path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { REPO, runCli as run } from './harness/cli';
+import type { CheckJson } from '../server/src/cli';
 import { RULES } from '../server/src/core/rules';
 
 /** `check --format sarif`: valid SARIF 2.1.0, every rule described, the findings of `check --format json`. */
@@ -38,16 +39,6 @@ interface SarifLog {
       }[];
     }[];
   }[];
-}
-
-interface JsonDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: string;
 }
 
 describe('sarif: check --format sarif', function () {
@@ -87,7 +78,7 @@ describe('sarif: check --format sarif', function () {
   });
 
   it('has one result per finding of check --format json, at the same place', async () => {
-    const json = JSON.parse((await run(['check', 'examples/ffi-demo', '--format', 'json'])).stdout) as { diagnostics: JsonDiagnostic[] };
+    const json = JSON.parse((await run(['check', 'examples/ffi-demo', '--format', 'json'])).stdout) as CheckJson;
     const results = log.runs[0].results;
     const level: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
     assert.deepStrictEqual(

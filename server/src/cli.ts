@@ -219,7 +219,25 @@ function positionsIn(cache: SourceCache): (f: Finding) => RustcRange {
   };
 }
 
-export function toJson(result: ProjectResult, cwd: string): object {
+/** `check --format json`: the contract CLI.md describes. */
+export interface CheckJson {
+  version: number;
+  tool: { name: string; version: string };
+  filesScanned: number;
+  diagnostics: (RustcRange & {
+    file: string;
+    rule: string;
+    severity: string;
+    message: string;
+    rustcLint: string | null;
+    symbol: string | null;
+    /** Titles of the fixes offered, the preferred one first. */
+    fixes: string[];
+  })[];
+  skipped: { file: string; reason: string }[];
+}
+
+export function toJson(result: ProjectResult, cwd: string): CheckJson {
   const positionOf = positionsIn(result.cache);
   return {
     version: 1,
