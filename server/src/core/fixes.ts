@@ -51,7 +51,8 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
     case 'signature': {
       // The shim strips the function's `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
       const takenAsValue = usedAsValue(site.fn, target.ctx, ctx);
-      if (!fixes.length && !takenAsValue) fixes.push(...planShims(site.fn, target.ctx, ctx));
+      // A zero-sized type's layout fix (add a member) is not preferred: a shim that builds the value is.
+      if (!fixes.some((f) => f.preferred) && !takenAsValue) fixes.push(...planShims(site.fn, target.ctx, ctx));
       if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
       else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, takenAsValue)));
       fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
@@ -99,7 +100,7 @@ const TRAIT_OBJECT_EXPLANATION =
   'take `*const c_void` where a `&dyn Trait` was expected and turn it back with `&**handle.cast::<Box<dyn Trait>>()`; ' +
   'give C the methods as `extern "C"` functions taking the handle, or as a `#[repr(C)]` table of `extern "C" fn` pointers; ' +
   'and export a free function that rebuilds the `Box<Box<dyn Trait>>` and drops it. The caller must free each handle exactly once ' +
-  'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `&dyn Trait` parameters.';
+  'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `Box<dyn Trait>` and `&dyn Trait` parameters.';
 
 /** Why no shim could be generated for a signature, and what to do instead. */
 function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, takenAsValue: boolean): string {
@@ -153,6 +154,8 @@ function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | nul
   } else {
     const fields = adtShape({ k: 'adt', def, args }).variants[0] ?? [];
     const nonZst = fields.filter((f) => !is1Zst(f.ty));
+    // No repr makes a zero-sized struct a C value: it needs a member, or a shim that builds it.
+    if (item.kind === 'struct' && !nonZst.length) return memberFix(item, text);
     // `transparent` cannot be combined with `align`/`packed`.
     choice =
       item.kind === 'struct' && nonZst.length === 1 && fields.length === 1 && !repr.align && !repr.packed

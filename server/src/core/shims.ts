@@ -1,6 +1,6 @@
 import { exportAttribute, linkName, WalkContext } from './boundary';
 import { checkedTypesOfFn, CheckedType } from './boundary-types';
-import { checkBoundaryType } from './ffi';
+import { adtShape, checkBoundaryType, is1Zst, isSized } from './ffi';
 import type { Fix, FixContext, TextEdit } from './fixes';
 import type { FnItem, ImplItem, TypeExpr } from './model';
 import {
@@ -21,7 +21,7 @@ import {
   vtableFor,
 } from './shim-types';
 import { isOptionOrResult } from './std-types';
-import { isUnit, Ty } from './types';
+import { displayTy, isUnit, Ty } from './types';
 
 /**
  * Boundary conversions as a generated shim. The idiomatic function keeps its name, body and Rust
@@ -82,14 +82,20 @@ type ReturnPlan =
   | { kind: 'none' }
   /** `wrap`: the conversion of the Rust value to `cType` (`MinMaxOutput::from(…)`). */
   | { kind: 'direct'; cType: string; wrap?: (call: string) => string }
-  | { kind: 'owned-string'; boxed: boolean }
-  | { kind: 'owned-slice'; elem: string; boxed: boolean }
-  | { kind: 'option'; cType: string }
+  /** `optional`: the Rust function returns an `Option` of it, and `None` becomes null. */
+  | { kind: 'owned-string'; boxed: boolean; optional?: boolean }
+  | { kind: 'owned-slice'; elem: string; boxed: boolean; optional?: boolean }
+  /** `map`: turns the payload into `cType` (`u32::from` for a `char`). */
+  | { kind: 'option'; cType: string; map?: string }
+  /** A borrowed or raw slice (or `str`) returned as its first element's pointer, the length written to `out_len`. */
+  | { kind: 'raw-slice'; elem: string; mutable: boolean; str: boolean; raw: boolean }
+  /** A Rust value returned as an opaque `*mut T` handle from `Box::into_raw`. */
+  | { kind: 'boxed'; written: string; free: string; optional?: boolean }
   | { kind: 'result'; cType: string | null }
   | { kind: 'char' }
   /** An array returned by value: written to a caller's buffer. */
   | { kind: 'array-out'; elem: string; array: string; len: string }
-  | { kind: 'handle'; trait: string; dyn: string };
+  | { kind: 'handle'; trait: string; dyn: string; optional?: boolean };
 
 /** The method's impl block, when `fn` is a method of a plain inherent impl we can name. */
 interface Owner {
@@ -339,14 +345,17 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
   const cstr = `let Ok(${name}) = unsafe { std::ffi::CStr::from_ptr(${name}) }.to_str() else {\n    return {ERR};\n};`;
   const cstrSafety = `\`${name}\` must be null or point to a NUL-terminated string that stays valid during the call.`;
   const isStr = ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str' && !ty.mutable;
-  const isString = isStd(ty, 'String');
+  const isBoxStr = isStd(ty, 'Box') && ty.k === 'adt' && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str';
+  const isString = isStd(ty, 'String') || isBoxStr;
+  // An owned string is built from a copy of C's text; C keeps its buffer.
+  const owned = `let ${name} = ${isBoxStr ? `std::boxed::Box::<str>::from(${name})` : `${name}.to_owned()`};`;
   if ((isStr || isString) && env.options.strAsPtrLen) {
     env.used.add('strAsPtrLen');
     return {
       cParams: [`${name}: *const u8`, `${name}_len: usize`],
       prologue: [
         `let ${name}: &str = if ${name}_len == 0 {\n    ""\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    let Ok(${name}) = std::str::from_utf8(unsafe { std::slice::from_raw_parts(${name}, ${name}_len) }) else {\n        return {ERR};\n    };\n    ${name}\n};`,
-        ...(isString ? [`let ${name} = ${name}.to_owned();`] : []),
+        ...(isString ? [owned] : []),
       ],
       arg: name,
       fallible: true,
@@ -359,7 +368,7 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
   if (isString) {
     return {
       cParams: [`${name}: *const ${C_CHAR}`],
-      prologue: [nullCheck, cstr, `let ${name} = ${name}.to_owned();`],
+      prologue: [nullCheck, cstr, owned],
       arg: name,
       fallible: true,
       safety: cstrSafety,
@@ -400,13 +409,16 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: `\`${name}\` must be null or point to \`${name}_len\` initialised elements${mut ? ' that nothing else accesses' : ''} during the call.`,
     };
   }
-  if (ty.k === 'adt' && isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) {
-    const elem = genericArg(expr, 0, env);
+  const boxedSlice = ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'slice' && elementIsSafe(ty.args[0].inner);
+  if (ty.k === 'adt' && ((isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) || boxedSlice)) {
+    const arg = boxedSlice ? boxArg(expr) : null;
+    const elem = boxedSlice ? (arg?.kind === 'slice' ? env.src(arg.inner) : null) : genericArg(expr, 0, env);
     if (!elem) return null;
     return {
       cParams: [`${name}: *const ${elem}`, `${name}_len: usize`],
       prologue: [
         `let ${name}: std::vec::Vec<${elem}> = if ${name}_len == 0 {\n    std::vec::Vec::new()\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    unsafe { std::slice::from_raw_parts(${name}, ${name}_len) }.to_vec()\n};`,
+        ...(boxedSlice ? [`let ${name} = ${name}.into_boxed_slice();`] : []),
       ],
       arg: name,
       fallible: true,
@@ -441,12 +453,15 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: `\`${name}\` must be null (None) or point to a valid \`${inner}\`, which is read once.`,
     };
   }
-  if (ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.every(elementIsSafe)) {
+  if (ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.length && ty.elems.every(elementIsSafe)) {
     const struct = typeName(`${env.label}${camel(name)}`, env);
     const item = tupleStruct(struct, expr.elems.map(env.src), `Parameter \`${name}\``);
     env.items.set(item.key, item);
     return { cParams: [`${name}: ${struct}`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
   }
+  const more =
+    zeroSizedParam(name, ty, written, env) ?? unsizedParam(name, ty, expr, env) ?? optionParam(name, ty, expr, env) ?? handleParam(name, ty, oneLine(written));
+  if (more) return more;
   if (ty.k === 'ref' && ty.inner.k === 'dyn' && expr.kind === 'ref') {
     const t = traitOf(ty.inner.text, env.walk);
     if (!t) return null;
@@ -460,6 +475,169 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: `\`${name}\` must be null or a live \`${t.name}\` handle returned by this library${mut ? ', not used elsewhere during the call' : ''}.`,
     };
   }
+  return null;
+}
+
+/**
+ * A zero-sized value carries nothing C could pass: the shim drops the parameter and builds the value
+ * itself. Only for values it can build: `()`, `PhantomData`, and structs whose fields are all such values
+ * (a struct with fields only when it is defined in the shim's module, where they are visible).
+ */
+function zeroSizedParam(name: string, ty: Ty, written: string, env: PlanEnv): ParamPlan | null {
+  const value = zeroSizedValue(ty, written, env, 0);
+  return value === null ? null : { cParams: [], prologue: [`let ${name} = ${value};`], arg: name, fallible: false, safety: null };
+}
+
+function zeroSizedValue(ty: Ty, written: string | null, env: PlanEnv, depth: number): string | null {
+  if (depth > 8 || !is1Zst(ty)) return null;
+  if (isUnit(ty)) return '()';
+  if (ty.k !== 'adt') return null;
+  if (ty.def.source === 'std') return ty.def.category === 'phantom' ? 'std::marker::PhantomData' : null;
+  const item = ty.def.item;
+  if (item.kind !== 'struct' || (item.fields.length && ty.def.module !== env.walk.module)) return null;
+  // A struct expression names the type without its generic arguments, which the call infers.
+  const path = written && /^[\w:]+(<.*>)?$/s.test(written) ? written.replace(/<.*$/s, '').trim() : ty.def.module === env.walk.module ? item.name : null;
+  if (!path) return null;
+  const fields = adtShape(ty).variants[0];
+  const values = fields.map((f) => zeroSizedValue(f.ty, null, env, depth + 1));
+  if (values.some((v) => v === null)) return null;
+  const names = item.fields.map((f, i) => f.name ?? String(i));
+  return `${path} {${values.length ? ` ${values.map((v, i) => `${names[i]}: ${v}`).join(', ')} ` : ''}}`;
+}
+
+/**
+ * Unsized pointees as pointer + length: `&mut str` (UTF-8 checked), raw `*const str` / `*const [T]`
+ * (rebuilt unchecked, as raw pointers are), and a `Box<dyn Trait>` handle given back to the library.
+ */
+function unsizedParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamPlan | null {
+  const len = `${name}_len`;
+  if (ty.k === 'ref' && ty.mutable && ty.inner.k === 'prim' && ty.inner.name === 'str') {
+    return {
+      cParams: [`${name}: *mut u8`, `${len}: usize`],
+      prologue: [
+        `let ${name}: &mut [u8] = if ${len} == 0 {\n    &mut []\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    unsafe { std::slice::from_raw_parts_mut(${name}, ${len}) }\n};`,
+        `let Ok(${name}) = std::str::from_utf8_mut(${name}) else {\n    return {ERR};\n};`,
+      ],
+      arg: name,
+      fallible: true,
+      safety: `\`${name}\` must be null or point to \`${len}\` bytes of UTF-8 that nothing else accesses during the call.`,
+    };
+  }
+  if (ty.k === 'ptr' && (ty.inner.k === 'slice' || (ty.inner.k === 'prim' && ty.inner.name === 'str'))) {
+    const isStr = ty.inner.k === 'prim';
+    const elem = isStr ? 'u8' : ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner) ? rustText(ty.inner.inner, sliceElem(pointee(expr)), env) : null;
+    if (!elem) return null;
+    const m = ty.mutable ? 'mut' : 'const';
+    const raw = `std::ptr::slice_from_raw_parts${ty.mutable ? '_mut' : ''}(${name}, ${len})`;
+    return {
+      cParams: [`${name}: *${m} ${elem}`, `${len}: usize`],
+      prologue: [`let ${name} = ${isStr ? `${raw} as *${m} str` : raw};`],
+      arg: name,
+      fallible: false,
+      safety: `\`${name}\` and \`${len}\` are passed on as one raw pointer; they must be valid as the function expects.`,
+    };
+  }
+  if (isStd(ty, 'Box') && ty.k === 'adt' && ty.args[0]?.k === 'dyn') {
+    const arg = boxArg(expr);
+    const t = traitOf(ty.args[0].text, env.walk);
+    if (!arg || !t) return null;
+    return {
+      cParams: [`${name}: *mut ${C_VOID}`],
+      prologue: [`if ${name}.is_null() {\n    return {ERR};\n}`],
+      arg: `*unsafe { std::boxed::Box::from_raw(${name}.cast::<std::boxed::Box<${env.src(arg)}>>()) }`,
+      fallible: true,
+      safety: `\`${name}\` must be null or a \`${t.name}\` handle returned by this library, not yet freed; the call takes it over (it must not be used or freed afterwards).`,
+    };
+  }
+  return null;
+}
+
+/**
+ * `Option<T>` whose `T` travels as a pointer (strings, slices, handles): null is `None`. `Option<char>`
+ * travels as a `u32`, where any value that is not a Unicode scalar value is `None`.
+ */
+function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamPlan | null {
+  if (!(ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0]) || env.options.tagged) return null;
+  const inner = ty.args[0];
+  if (inner.k === 'prim' && inner.name === 'char') {
+    return { cParams: [`${name}: u32`], prologue: [`let ${name} = std::primitive::char::from_u32(${name});`], arg: name, fallible: false, safety: null };
+  }
+  const innerExpr = expr.kind === 'path' ? expr.path.segments[expr.path.segments.length - 1].args?.types[0] : undefined;
+  if (!innerExpr) return null;
+  if (inner.k === 'ref' && inner.inner.k === 'slice' && elementIsSafe(inner.inner.inner) && innerExpr.kind === 'ref' && innerExpr.inner.kind === 'slice') {
+    const m = inner.mutable ? 'mut' : 'const';
+    return {
+      cParams: [`${name}: *${m} ${env.src(innerExpr.inner.inner)}`, `${name}_len: usize`],
+      prologue: [
+        `let ${name} = if ${name}.is_null() {\n    None\n} else {\n    Some(unsafe { std::slice::from_raw_parts${inner.mutable ? '_mut' : ''}(${name}, ${name}_len) })\n};`,
+      ],
+      arg: name,
+      fallible: false,
+      safety: `\`${name}\` must be null (\`None\`) or point to \`${name}_len\` initialised elements${inner.mutable ? ' that nothing else accesses' : ''} during the call.`,
+    };
+  }
+  const plan = planParam(
+    name,
+    innerExpr,
+    { expr: innerExpr, ty: inner, position: 'param', mode: 'definition', verdict: checkBoundaryType(inner, 'definition', 'param') },
+    env,
+  );
+  if (!plan || !plan.cParams.length || !plan.cParams[0].startsWith(`${name}: *`)) return null;
+  const nullCheck = `if ${name}.is_null() {\n    return {ERR};\n}`;
+  const convert = plan.prologue.filter((line) => line !== nullCheck);
+  const body = [...convert, `Some(${plan.arg})`].join('\n').replace(/^/gm, '    ');
+  return {
+    cParams: plan.cParams,
+    prologue: [`let ${name} = if ${name}.is_null() {\n    None\n} else {\n${body}\n};`],
+    arg: name,
+    fallible: plan.fallible,
+    safety: `${plan.safety ?? ''} Null is \`None\`.`.trim(),
+  };
+}
+
+/** A Rust value C cannot hold (a std collection, a struct with Rust fields) travels as an opaque handle. */
+function handleParam(name: string, ty: Ty, written: string): ParamPlan | null {
+  if (!isHandleType(ty)) return null;
+  return {
+    cParams: [`${name}: *mut ${written}`],
+    prologue: [`if ${name}.is_null() {\n    return {ERR};\n}`],
+    arg: `*unsafe { std::boxed::Box::from_raw(${name}) }`,
+    fallible: true,
+    safety: `\`${name}\` must be null or a \`${written}\` handle returned by this library, not yet freed; the call takes it over (it must not be used or freed afterwards).`,
+  };
+}
+
+const NOT_HANDLES = new Set(['Option', 'Result', 'Box', 'Vec', 'String', 'CString']);
+
+/** Sized Rust types without a C conversion: they cross as `*mut T` from `Box::into_raw`. */
+function isHandleType(ty: Ty): boolean {
+  if (ty.k !== 'adt' || !isSized(ty) || is1Zst(ty)) return false;
+  return ty.def.source === 'local' || (ty.def.category !== 'phantom' && !NOT_HANDLES.has(ty.def.name));
+}
+
+/** A type written over several lines, on one (it goes into doc comments). */
+function oneLine(written: string): string {
+  return written
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/<\s+/g, '<')
+    .replace(/,?\s+>/g, '>');
+}
+
+/** The pointee of a written pointer or reference type. */
+function pointee(expr: TypeExpr): TypeExpr | null {
+  return expr.kind === 'ptr' || expr.kind === 'ref' ? expr.inner : null;
+}
+
+function sliceElem(expr: TypeExpr | null): TypeExpr | null {
+  return expr?.kind === 'slice' ? expr.inner : null;
+}
+
+/** Rust source naming `ty` in the shim's module: the written text when there is one, else built for simple types. */
+function rustText(ty: Ty, expr: TypeExpr | null, env: PlanEnv): string | null {
+  if (expr) return env.src(expr);
+  if (ty.k === 'prim') return ty.name;
+  if (ty.k === 'adt' && ty.def.source === 'local' && !ty.args.length) return pathFrom(env.walk, ty.def.module, ty.def.item.name);
   return null;
 }
 
@@ -513,6 +691,37 @@ function planReturn(checked: CheckedType | undefined, expr: TypeExpr, env: PlanE
     const item = tupleStruct(struct, expr.elems.map(env.src), 'The return value');
     env.items.set(item.key, item);
     return { kind: 'direct', cType: struct, wrap: (call) => `${struct}::from(${call})` };
+  }
+  return planReturnMore(ty, expr, env);
+}
+
+/** Returns C holds as a pointer: optional strings, slices and handles, zero-sized values, raw and borrowed slices. */
+function planReturnMore(ty: Ty, expr: TypeExpr, env: PlanEnv): ReturnPlan | null {
+  if (is1Zst(ty)) return { kind: 'none' };
+  if (ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0] && !env.options.tagged) {
+    const inner = ty.args[0];
+    if (inner.k === 'prim' && inner.name === 'char') return { kind: 'option', cType: 'u32', map: 'u32::from' };
+    const innerExpr = expr.kind === 'path' ? expr.path.segments[expr.path.segments.length - 1].args?.types[0] : undefined;
+    if (!innerExpr) return null;
+    const plan = planReturn(
+      { expr: innerExpr, ty: inner, position: 'return', mode: 'definition', verdict: checkBoundaryType(inner, 'definition', 'return') },
+      innerExpr,
+      env,
+    );
+    if (plan && (plan.kind === 'owned-string' || plan.kind === 'owned-slice' || plan.kind === 'boxed' || plan.kind === 'handle'))
+      return { ...plan, optional: true };
+    return null;
+  }
+  if ((ty.k === 'ptr' || (ty.k === 'ref' && !ty.mutable)) && (ty.inner.k === 'slice' || (ty.inner.k === 'prim' && ty.inner.name === 'str'))) {
+    const isStr = ty.inner.k === 'prim';
+    if (ty.k === 'ref' && isStr) return null;
+    const elem = isStr ? 'u8' : ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner) ? rustText(ty.inner.inner, sliceElem(pointee(expr)), env) : null;
+    return elem ? { kind: 'raw-slice', elem, mutable: ty.mutable, str: isStr, raw: ty.k === 'ptr' } : null;
+  }
+  if (isHandleType(ty)) {
+    const written = oneLine(env.src(expr));
+    const free = `ffi_guard_free_${snake(displayTy(ty).replace(/\b[a-z_][a-z0-9_]*::/g, ''))}`;
+    return { kind: 'boxed', written, free };
   }
   return null;
 }
@@ -595,11 +804,12 @@ function renderShim(s: ShimSpec): string {
       cRet = ` -> *mut ${C_CHAR}`;
       err = 'std::ptr::null_mut()';
       epilogue.push(
-        s.ret.boxed ? `let result = std::string::String::from(${call});` : `let result = ${call};`,
+        ...someOrNull(s.ret.optional, call),
+        ...bindResult(s.ret.optional, s.ret.boxed ? `std::string::String::from(${value(s.ret.optional, call)})` : value(s.ret.optional, call)),
         `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
       );
       safety.push(
-        'Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid or the text contains a NUL byte.',
+        `Returns a NUL-terminated string owned by the caller, to be freed with \`ffi_guard_free_string\`, or null when ${s.ret.optional ? 'there is none, ' : ''}an argument is invalid or the text contains a NUL byte.`,
       );
       break;
     case 'owned-slice':
@@ -607,12 +817,13 @@ function renderShim(s: ShimSpec): string {
       cRet = ` -> *mut ${s.ret.elem}`;
       err = 'std::ptr::null_mut()';
       epilogue.push(
-        s.ret.boxed ? `let result = ${call};` : `let result = ${call}.into_boxed_slice();`,
+        ...someOrNull(s.ret.optional, call),
+        ...bindResult(s.ret.optional, s.ret.boxed ? value(s.ret.optional, call) : `${value(s.ret.optional, call)}.into_boxed_slice()`),
         `if !out_len.is_null() {\n    unsafe { out_len.write(result.len()) };\n}`,
         `std::boxed::Box::into_raw(result).cast::<${s.ret.elem}>()`,
       );
       safety.push(
-        `\`out_len\` must be null or valid for a write. Returns \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(s.ret.elem)}\` with the same length, or null when an argument is invalid.`,
+        `\`out_len\` must be null or valid for a write. Returns \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(s.ret.elem)}\` with the same length, or null when ${s.ret.optional ? 'there is none or ' : ''}an argument is invalid.`,
       );
       break;
     case 'option':
@@ -620,18 +831,46 @@ function renderShim(s: ShimSpec): string {
       cRet = ' -> bool';
       err = 'false';
       epilogue.push(
-        `match ${call} {\n    Some(value) => {\n        if !out.is_null() {\n            unsafe { out.write(value) };\n        }\n        true\n    }\n    None => false,\n}`,
+        `match ${call} {\n    Some(value) => {\n        if !out.is_null() {\n            unsafe { out.write(${s.ret.map ? `${s.ret.map}(value)` : 'value'}) };\n        }\n        true\n    }\n    None => false,\n}`,
       );
       safety.push('`out` must be null or valid for a write. Returns true and writes the value when there is one, false otherwise.');
       break;
     case 'handle':
       cRet = ` -> *mut ${C_VOID}`;
       err = 'std::ptr::null_mut()';
-      epilogue.push(`let result: std::boxed::Box<${s.ret.dyn}> = ${call};`, `std::boxed::Box::into_raw(std::boxed::Box::new(result)).cast::<${C_VOID}>()`);
+      epilogue.push(
+        ...someOrNull(s.ret.optional, call),
+        `let result: std::boxed::Box<${s.ret.dyn}> = ${value(s.ret.optional, call)};`,
+        `std::boxed::Box::into_raw(std::boxed::Box::new(result)).cast::<${C_VOID}>()`,
+      );
       safety.push(
-        `Returns an opaque handle to a \`${s.ret.trait}\` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with \`${handleFreeName(s.ret.trait.split('::').pop()!)}\`.`,
+        `Returns an opaque handle to a \`${s.ret.trait}\` owned by the caller (null when ${s.ret.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${handleFreeName(s.ret.trait.split('::').pop()!)}\`.`,
       );
       break;
+    case 'boxed':
+      cRet = ` -> *mut ${s.ret.written}`;
+      err = 'std::ptr::null_mut()';
+      epilogue.push(...someOrNull(s.ret.optional, call), `std::boxed::Box::into_raw(std::boxed::Box::new(${value(s.ret.optional, call)}))`);
+      safety.push(
+        `Returns an opaque handle to a \`${s.ret.written}\` owned by the caller (null when ${s.ret.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${s.ret.free}\`.`,
+      );
+      break;
+    case 'raw-slice': {
+      const m = s.ret.mutable ? 'mut' : 'const';
+      cParams.push('out_len: *mut usize');
+      cRet = ` -> *${m} ${s.ret.elem}`;
+      err = s.ret.mutable ? 'std::ptr::null_mut()' : 'std::ptr::null()';
+      const len = s.ret.str ? `(result as *${m} [u8]).len()` : 'result.len()';
+      epilogue.push(
+        `let result = ${call};`,
+        `if !out_len.is_null() {\n    unsafe { out_len.write(${len}) };\n}`,
+        s.ret.raw ? `result.cast::<${s.ret.elem}>()` : 'result.as_ptr()',
+      );
+      safety.push(
+        `\`out_len\` must be null or valid for a write. Returns a pointer to \`*out_len\` elements that the caller borrows (it does not free them)${s.fallible ? ', or null when an argument is invalid' : ''}.`,
+      );
+      break;
+    }
     case 'result':
       if (s.ret.cType) cParams.push(`out: *mut ${s.ret.cType}`);
       cRet = ' -> i32';
@@ -659,6 +898,20 @@ function renderShim(s: ShimSpec): string {
     .split('\n')
     .map((l) => (l ? `    ${l}` : l));
   return [...docs, ...(attr ? [attr] : []), `pub unsafe extern "C" fn ${s.shimName}${generics}(${cParams.join(', ')})${cRet} {`, ...body, '}'].join('\n');
+}
+
+/** For an `Option` return: unwraps the call's value into `result`, returning null for `None`. */
+function someOrNull(optional: boolean | undefined, call: string): string[] {
+  return optional ? [`let Some(result) = ${call} else {\n    return std::ptr::null_mut();\n};`] : [];
+}
+
+function value(optional: boolean | undefined, call: string): string {
+  return optional ? 'result' : call;
+}
+
+/** `let result = …;`, unless `…` is `result` already. */
+function bindResult(optional: boolean | undefined, expr: string): string[] {
+  return optional && expr === 'result' ? [] : [`let result = ${expr};`];
 }
 
 /** Functions the shim's return value needs, generated once per crate, added to the plan's items. */
@@ -696,6 +949,24 @@ function helperFunctions(ret: ReturnPlan, env: PlanEnv): void {
         `pub unsafe extern "C" fn ${name}(ptr: *mut ${ret.elem}, len: usize) {`,
         '    if !ptr.is_null() {',
         '        drop(unsafe { std::boxed::Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });',
+        '    }',
+        '}',
+      ].join('\n'),
+    });
+  }
+  if (ret.kind === 'boxed' && !crateHasFn(walk, ret.free)) {
+    env.items.set(ret.free, {
+      key: ret.free,
+      text: [
+        `/// Frees a \`${ret.written}\` handle returned by this library.`,
+        '///',
+        '/// # Safety',
+        '///',
+        `/// \`handle\` must be null or a \`${ret.written}\` handle returned by this library, not yet freed; it must not be used afterwards.`,
+        exportAttr(ret.free),
+        `pub unsafe extern "C" fn ${ret.free}(handle: *mut ${ret.written}) {`,
+        '    if !handle.is_null() {',
+        '        drop(unsafe { std::boxed::Box::from_raw(handle) });',
         '    }',
         '}',
       ].join('\n'),
