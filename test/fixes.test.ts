@@ -152,7 +152,8 @@ describe('fixes: before → after, compiled', function () {
       }
       const afterText = fs.readFileSync(lib, 'utf8');
       const snapshot = path.join(CASES, name, 'after.rs');
-      if (process.env.UPDATE_SNAPSHOTS || !fs.existsSync(snapshot)) fs.writeFileSync(snapshot, afterText);
+      if (process.env.UPDATE_SNAPSHOTS) fs.writeFileSync(snapshot, afterText);
+      assert.ok(fs.existsSync(snapshot), `${name} has no after.rs: review the output of UPDATE_SNAPSHOTS=1 npm test and commit it`);
       assert.strictEqual(afterText, fs.readFileSync(snapshot, 'utf8'), 'the fixed text is the reviewed snapshot');
       assert.deepStrictEqual(
         rustcErrors(lib, edition, true),

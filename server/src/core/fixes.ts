@@ -3,7 +3,8 @@ import type { AdtItem, Attribute, FnItem, Origin } from './model';
 
 /** Anything with outer attributes: an item, or an item of an `extern` block. */
 type AttributedItem = { attrs: Attribute[]; origin: Origin };
-import { adtShape, is1Zst } from './ffi';
+import { checkedTypesOfFn } from './boundary-types';
+import { adtShape, checkBoundaryType, is1Zst } from './ffi';
 import { localAdt } from './resolve';
 import { hasTraitObject, planShims, usedAsValue } from './shims';
 import type { Ty } from './types';
@@ -51,8 +52,12 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
     case 'signature': {
       // The shim strips the function's `extern "C"`: where it is used as a value (a callback handed to C), that breaks.
       const takenAsValue = usedAsValue(site.fn, target.ctx, ctx);
-      // A zero-sized type's layout fix (add a member) is not preferred: a shim that builds the value is.
+      // A repr that leaves Rust types in the fields does not make the value C's: a shim handing C an
+      // opaque handle does. (A zero-sized type's fix, add a member, is never preferred either.)
+      const layout = fixes.find((f) => f.preferred);
+      if (layout && target.subject && !reprMakesItC(target.subject, site.fn, target)) layout.preferred = false;
       if (!fixes.some((f) => f.preferred) && !takenAsValue) fixes.push(...planShims(site.fn, target.ctx, ctx));
+      if (layout && !fixes.some((f) => f.preferred)) layout.preferred = true;
       if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
       else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, takenAsValue)));
       fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
@@ -121,6 +126,17 @@ function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, take
     return `${type} appears inside a callback type: the callbacks passed in are written against that type, so change the callback's signature to C types and update the callbacks.`;
   }
   return `${type} has no automatic conversion here: take a C type instead (a pointer and a length, a \`#[repr(C)]\` struct, an opaque pointer) and convert it inside \`${fn.name}\`.`;
+}
+
+/** Whether every field of the type, as the signature instantiates it, is a C value already. */
+function reprMakesItC(subject: AdtItem, fn: FnItem, target: FixTarget): boolean {
+  const found = checkedTypesOfFn(fn, target.ctx)
+    .map((c) => c.verdict)
+    .find((v) => v.kind === 'unsafe' && v.ty.k === 'adt' && v.ty.def.source === 'local' && v.ty.def.item === subject);
+  if (!found || found.kind !== 'unsafe' || found.ty.k !== 'adt') return true;
+  return adtShape(found.ty)
+    .variants.flat()
+    .every((f) => is1Zst(f.ty) || checkBoundaryType(f.ty, 'definition', 'static').kind === 'safe');
 }
 
 function explain(text: string): Fix {

@@ -3,6 +3,7 @@ import { checkedTypesOfFn, CheckedType } from './boundary-types';
 import { adtShape, checkBoundaryType, is1Zst, isSized } from './ffi';
 import type { Fix, FixContext, TextEdit } from './fixes';
 import type { FnItem, ImplItem, TypeExpr } from './model';
+import { resolvePath } from './resolve';
 import {
   camel,
   crateTypeModule,
@@ -83,7 +84,8 @@ type ReturnPlan =
   /** `wrap`: the conversion of the Rust value to `cType` (`MinMaxOutput::from(…)`). */
   | { kind: 'direct'; cType: string; wrap?: (call: string) => string }
   /** `optional`: the Rust function returns an `Option` of it, and `None` becomes null. */
-  | { kind: 'owned-string'; boxed: boolean; optional?: boolean }
+  /** `utf8`: how the value becomes an `Option` of UTF-8 text (OS strings and paths), when it is not text already. */
+  | { kind: 'owned-string'; boxed: boolean; optional?: boolean; utf8?: (value: string) => string }
   | { kind: 'owned-slice'; elem: string; boxed: boolean; optional?: boolean }
   /** `map`: turns the payload into `cType` (`u32::from` for a `char`). */
   | { kind: 'option'; cType: string; map?: string }
@@ -101,7 +103,8 @@ type ReturnPlan =
 interface Owner {
   impl: ImplItem;
   selfText: string;
-  receiver: 'ref' | 'mut' | null;
+  /** `&self`, `&mut self`, `self`. */
+  receiver: 'ref' | 'mut' | 'value' | null;
 }
 
 /**
@@ -115,7 +118,8 @@ export function planShims(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix[]
   if (main) out.push(main.fix);
   for (const options of [{ strAsPtrLen: true }, { tagged: true }] as ShimOptions[]) {
     const alt = planShim(fn, walk, ctx, options);
-    if (alt && alt.used.size) out.push({ ...alt.fix, preferred: !main && !out.length ? alt.fix.preferred : false });
+    const same = main && JSON.stringify(alt?.fix.edits) === JSON.stringify(main.fix.edits);
+    if (alt && alt.used.size && !same) out.push({ ...alt.fix, preferred: !main && !out.length ? alt.fix.preferred : false });
   }
   return out;
 }
@@ -139,8 +143,10 @@ function ownerOf(fn: FnItem, walk: WalkContext, text: string): Owner | null | un
   const impl = walk.module.items.find((i): i is ImplItem => i.kind === 'impl' && i.items.includes(fn));
   if (!impl || impl.traitName !== null || impl.generics.length || !impl.selfType || impl.origin.file !== fn.origin.file) return undefined;
   const selfText = text.slice(impl.selfType.origin.span.start, impl.selfType.origin.span.end);
-  if (!/^[A-Za-z_]\w*(::[A-Za-z_]\w*)*$/.test(selfText)) return undefined;
-  const receiver = fn.selfParam ? receiverOf(fn, text) : null;
+  // A plain path, with concrete generic arguments (`impl Wrapper<String>`) at most.
+  if (!/^[A-Za-z_]\w*(::[A-Za-z_]\w*)*(<[\w\s,:<>&']*>)?$/.test(selfText)) return undefined;
+  const params = text.slice(fn.paramsOrigin.span.start, fn.paramsOrigin.span.end);
+  const receiver = fn.selfParam ? (receiverOf(fn, text) ?? (/^\(\s*(mut\s+)?self\s*[,)]/.test(params) ? 'value' : null)) : null;
   if (fn.selfParam && !receiver) return undefined;
   return { impl, selfText, receiver };
 }
@@ -151,15 +157,17 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   if (text === undefined) return null;
   const owner = ownerOf(fn, walk, text);
   if (owner === undefined) return null;
-  const typeName = owner ? owner.selfText.split('::').pop()! : null;
-  const qualified = owner ? `${owner.selfText}::${fn.name}` : fn.name;
+  const typeName = owner ? owner.selfText.replace(/<.*$/s, '').split('::').pop()! : null;
+  // `Wrapper<String>::f` is not an expression; `<Wrapper<String>>::f` is.
+  const qualified = owner ? (owner.selfText.includes('<') ? `<${owner.selfText}>::${fn.name}` : `${owner.selfText}::${fn.name}`) : fn.name;
   // `Counter::new` → `counter_new`; `Counter::counter_new` stays `counter_new`.
   const base = owner && !fn.name.startsWith(`${snake(typeName!)}_`) ? `${snake(typeName!)}_${fn.name}` : fn.name;
   const env: PlanEnv = {
     options,
     used: new Set(),
     src: (e) => {
-      const written = text.slice(e.origin.span.start, e.origin.span.end);
+      // An alias's definition may be in another file of the module (`include!`).
+      const written = (ctx.textOf(e.origin.file) ?? text).slice(e.origin.span.start, e.origin.span.end);
       return owner ? written.replace(/\bSelf\b/g, owner.selfText) : written;
     },
     walk,
@@ -171,7 +179,11 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   };
   const checked = checkedTypesOfFn(fn, walk);
   const params: ParamPlan[] = [];
-  if (owner?.receiver) {
+  if (owner?.receiver === 'value') {
+    const plan = selfByValue(owner.selfText, checked[0]);
+    if (!plan) return null;
+    params.push(plan);
+  } else if (owner?.receiver) {
     const mut = owner.receiver === 'mut';
     params.push({
       cParams: [`this: *${mut ? 'mut' : 'const'} ${owner.selfText}`],
@@ -229,6 +241,13 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
     },
     used: env.used,
   };
+}
+
+/** A `self` receiver by value: passed as it is when C can hold it, else as a handle the call takes over. */
+function selfByValue(selfText: string, checked: CheckedType | undefined): ParamPlan | null {
+  if (!checked) return null;
+  if (checked.verdict.kind === 'safe') return { cParams: [`this: ${selfText}`], prologue: [], arg: 'this', fallible: false, safety: null };
+  return handleParam('this', checked.ty, selfText);
 }
 
 /** A name for a generated type, free in the module and in this plan. */
@@ -301,7 +320,7 @@ function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: TypeExp
     cParams: [`${name}: Option<${cFn}>`],
     prologue: [
       `let Some(${name}) = ${name} else {\n    return {ERR};\n};`,
-      `struct ${guard}(Option<${cFn}>);\nimpl Drop for ${guard} {\n    fn drop(&mut self) {\n        ${slot}.with(|cb| cb.set(self.0));\n    }\n}\nlet _restore = ${guard}(${slot}.with(|cb| cb.replace(Some(${name}))));`,
+      `struct ${guard}(Option<${cFn}>);\nimpl Drop for ${guard} {\n    fn drop(&mut self) {\n        ${slot}.with(|cb| cb.set(self.0));\n    }\n}\nlet _restore = ${guard}(${slot}.with(|cell| cell.replace(Some(${name}))));`,
     ],
     arg: trampoline,
     fallible: true,
@@ -337,18 +356,18 @@ function isStd(ty: Ty, name: string): boolean {
   return ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === name;
 }
 
-function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefined, env: PlanEnv): ParamPlan | null {
-  const written = env.src(expr);
+function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | undefined, env: PlanEnv): ParamPlan | null {
+  const written = env.src(writtenExpr);
   if (!checked || checked.verdict.kind === 'safe') return { cParams: [`${name}: ${written}`], prologue: [], arg: name, fallible: false, safety: null };
   const ty = checked.ty;
+  const expr = expandAlias(writtenExpr, env);
   const nullCheck = `if ${name}.is_null() {\n    return {ERR};\n}`;
   const cstr = `let Ok(${name}) = unsafe { std::ffi::CStr::from_ptr(${name}) }.to_str() else {\n    return {ERR};\n};`;
   const cstrSafety = `\`${name}\` must be null or point to a NUL-terminated string that stays valid during the call.`;
-  const isStr = ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str' && !ty.mutable;
-  const isBoxStr = isStd(ty, 'Box') && ty.k === 'adt' && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str';
-  const isString = isStd(ty, 'String') || isBoxStr;
-  // An owned string is built from a copy of C's text; C keeps its buffer.
-  const owned = `let ${name} = ${isBoxStr ? `std::boxed::Box::<str>::from(${name})` : `${name}.to_owned()`};`;
+  const fromStr = fromText(ty, name);
+  const isStr = fromStr === name;
+  const isString = fromStr !== null && !isStr;
+  const owned = `let ${name} = ${fromStr};`;
   if ((isStr || isString) && env.options.strAsPtrLen) {
     env.used.add('strAsPtrLen');
     return {
@@ -460,9 +479,14 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
     return { cParams: [`${name}: ${struct}`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
   }
   const more =
-    zeroSizedParam(name, ty, written, env) ?? unsizedParam(name, ty, expr, env) ?? optionParam(name, ty, expr, env) ?? handleParam(name, ty, oneLine(written));
+    zeroSizedParam(name, ty, written, env) ??
+    unsizedParam(name, ty, expr, env) ??
+    optionParam(name, ty, expr, env) ??
+    resultParam(name, ty, expr, written, env) ??
+    handleParam(name, ty, oneLine(written));
   if (more) return more;
-  if (ty.k === 'ref' && ty.inner.k === 'dyn' && expr.kind === 'ref') {
+  // A raw trait-object pointer is handed over like a reference: a handle this library returned.
+  if ((ty.k === 'ref' || ty.k === 'ptr') && ty.inner.k === 'dyn' && (expr.kind === 'ref' || expr.kind === 'ptr')) {
     const t = traitOf(ty.inner.text, env.walk);
     if (!t) return null;
     const dyn = env.src(expr.inner);
@@ -475,6 +499,25 @@ function planParam(name: string, expr: TypeExpr, checked: CheckedType | undefine
       safety: `\`${name}\` must be null or a live \`${t.name}\` handle returned by this library${mut ? ', not used elsewhere during the call' : ''}.`,
     };
   }
+  return null;
+}
+
+/**
+ * How a string type is made from `name: &str`: `name` itself for `&str`; owned strings are built from a
+ * copy of C's text (C keeps its buffer); paths and OS strings from UTF-8 text, which every platform accepts.
+ * Null for other types.
+ */
+function fromText(ty: Ty, name: string): string | null {
+  if (ty.k === 'ref' && !ty.mutable) {
+    if (ty.inner.k === 'prim' && ty.inner.name === 'str') return name;
+    if (isStd(ty.inner, 'OsStr')) return `std::ffi::OsStr::new(${name})`;
+    if (isStd(ty.inner, 'Path')) return `std::path::Path::new(${name})`;
+    return null;
+  }
+  if (isStd(ty, 'String')) return `${name}.to_owned()`;
+  if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str') return `std::boxed::Box::<str>::from(${name})`;
+  if (isStd(ty, 'OsString')) return `std::ffi::OsString::from(${name})`;
+  if (isStd(ty, 'PathBuf')) return `std::path::PathBuf::from(${name})`;
   return null;
 }
 
@@ -559,6 +602,7 @@ function unsizedParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): Param
 function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamPlan | null {
   if (!(ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0]) || env.options.tagged) return null;
   const inner = ty.args[0];
+  if (isUnit(inner)) return { cParams: [`${name}: bool`], prologue: [`let ${name} = ${name}.then_some(());`], arg: name, fallible: false, safety: null };
   if (inner.k === 'prim' && inner.name === 'char') {
     return { cParams: [`${name}: u32`], prologue: [`let ${name} = std::primitive::char::from_u32(${name});`], arg: name, fallible: false, safety: null };
   }
@@ -595,6 +639,40 @@ function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamP
   };
 }
 
+/**
+ * A `Result` argument: the tagged `FfiResult<T, E>` when both sides are C values; when one side is `()`,
+ * a nullable pointer to the other (null is that `()` side); when both are, a flag.
+ */
+function resultParam(name: string, ty: Ty, expr: TypeExpr, written: string, env: PlanEnv): ParamPlan | null {
+  if (!(ty.k === 'adt' && isStd(ty, 'Result') && ty.args.length === 2)) return null;
+  const [ok, err] = ty.args;
+  const okText = genericArg(expr, 0, env);
+  const errText = genericArg(expr, 1, env);
+  if (!okText || !errText || ![ok, err].every((t) => isUnit(t) || elementIsSafe(t))) return null;
+  if (isUnit(ok) && isUnit(err)) {
+    return { cParams: [`${name}: bool`], prologue: [`let ${name} = if ${name} { Ok(()) } else { Err(()) };`], arg: name, fallible: false, safety: null };
+  }
+  if (isUnit(ok) || isUnit(err)) {
+    const [some, none] = isUnit(err) ? ['Ok', 'Err'] : ['Err', 'Ok'];
+    const pointee = isUnit(err) ? okText : errText;
+    return {
+      cParams: [`${name}: *const ${pointee}`],
+      prologue: [`let ${name} = if ${name}.is_null() {\n    ${none}(())\n} else {\n    ${some}(unsafe { ${name}.read() })\n};`],
+      arg: name,
+      fallible: false,
+      safety: `\`${name}\` must be null (\`${none}(())\`) or point to a valid \`${pointee}\` (\`${some}\`), which is read once.`,
+    };
+  }
+  const tagged = taggedType(FFI_RESULT, env);
+  return {
+    cParams: [`${name}: ${tagged}<${okText}, ${errText}>`],
+    prologue: [`let ${name}: ${written} = ${name}.into();`],
+    arg: name,
+    fallible: false,
+    safety: null,
+  };
+}
+
 /** A Rust value C cannot hold (a std collection, a struct with Rust fields) travels as an opaque handle. */
 function handleParam(name: string, ty: Ty, written: string): ParamPlan | null {
   if (!isHandleType(ty)) return null;
@@ -613,6 +691,23 @@ const NOT_HANDLES = new Set(['Option', 'Result', 'Box', 'Vec', 'String', 'CStrin
 function isHandleType(ty: Ty): boolean {
   if (ty.k !== 'adt' || !isSized(ty) || is1Zst(ty)) return false;
   return ty.def.source === 'local' || (ty.def.category !== 'phantom' && !NOT_HANDLES.has(ty.def.name));
+}
+
+/**
+ * The type a local alias stands for (`type Bytes<'a> = &'a [u8]`), so conversions see its shape. Only
+ * aliases of the shim's module without type parameters: their text names the same types there.
+ */
+function expandAlias(expr: TypeExpr, env: PlanEnv, depth = 0): TypeExpr {
+  if (depth > 8 || expr.kind !== 'path' || expr.path.qualified) return expr;
+  const resolved = resolvePath(
+    env.walk.module,
+    expr.path.segments.map((s) => s.name),
+    expr.path.global,
+  );
+  if (resolved?.kind !== 'type' || resolved.entry.kind !== 'alias' || resolved.entry.module !== env.walk.module) return expr;
+  const alias = resolved.entry.item;
+  if (!alias.type || alias.generics.some((g) => g.kind !== 'lifetime')) return expr;
+  return expandAlias(alias.type, env, depth + 1);
 }
 
 /** A type written over several lines, on one (it goes into doc comments). */
@@ -641,17 +736,21 @@ function rustText(ty: Ty, expr: TypeExpr | null, env: PlanEnv): string | null {
   return null;
 }
 
-function planReturn(checked: CheckedType | undefined, expr: TypeExpr, env: PlanEnv): ReturnPlan | null {
-  const written = env.src(expr);
+function planReturn(checked: CheckedType | undefined, writtenExpr: TypeExpr, env: PlanEnv): ReturnPlan | null {
+  const written = env.src(writtenExpr);
   if (!checked) return null;
   if (checked.verdict.kind === 'safe') return isUnit(checked.ty) ? { kind: 'none' } : { kind: 'direct', cType: written };
   const ty = checked.ty;
+  const expr = expandAlias(writtenExpr, env);
   if (isStd(ty, 'String') || isStd(ty, 'CString')) return { kind: 'owned-string', boxed: false };
   // A borrowed C string is handed out as the pointer it already is.
   if (ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr')) return { kind: 'direct', cType: `*const ${C_CHAR}`, wrap: (call) => `${call}.as_ptr()` };
   if (ty.k === 'array' && elementIsSafe(ty.inner) && expr.kind === 'array')
     return { kind: 'array-out', elem: env.src(expr.inner), array: written, len: ty.len };
   if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str') return { kind: 'owned-string', boxed: false };
+  if (isStd(ty, 'OsString')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_string().ok()` };
+  if (isStd(ty, 'PathBuf')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_os_string().into_string().ok()` };
+  if (ty.k === 'ref' && (isStd(ty.inner, 'OsStr') || isStd(ty.inner, 'Path'))) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.to_str()` };
   if (ty.k === 'prim' && ty.name === 'char') return { kind: 'char' };
   if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]) {
     const inner = ty.args[0];
@@ -805,11 +904,13 @@ function renderShim(s: ShimSpec): string {
       err = 'std::ptr::null_mut()';
       epilogue.push(
         ...someOrNull(s.ret.optional, call),
-        ...bindResult(s.ret.optional, s.ret.boxed ? `std::string::String::from(${value(s.ret.optional, call)})` : value(s.ret.optional, call)),
+        ...(s.ret.utf8
+          ? [`let Some(result) = ${s.ret.utf8(value(s.ret.optional, call))} else {\n    return std::ptr::null_mut();\n};`]
+          : bindResult(s.ret.optional, s.ret.boxed ? `std::string::String::from(${value(s.ret.optional, call)})` : value(s.ret.optional, call))),
         `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
       );
       safety.push(
-        `Returns a NUL-terminated string owned by the caller, to be freed with \`ffi_guard_free_string\`, or null when ${s.ret.optional ? 'there is none, ' : ''}an argument is invalid or the text contains a NUL byte.`,
+        `Returns a NUL-terminated string owned by the caller, to be freed with \`ffi_guard_free_string\`, or null when ${s.ret.optional ? 'there is none, ' : ''}an argument is invalid${s.ret.utf8 ? ', the text is not UTF-8' : ''} or the text contains a NUL byte.`,
       );
       break;
     case 'owned-slice':

@@ -29,7 +29,7 @@ pub unsafe extern "C" fn for_each_line_ffi(text: *const std::ffi::c_char, visit:
             FOR_EACH_LINE_VISIT_CALLBACK.with(|cb| cb.set(self.0));
         }
     }
-    let _restore = RestoreVisit(FOR_EACH_LINE_VISIT_CALLBACK.with(|cb| cb.replace(Some(visit))));
+    let _restore = RestoreVisit(FOR_EACH_LINE_VISIT_CALLBACK.with(|cell| cell.replace(Some(visit))));
     for_each_line(text, for_each_line_visit_trampoline);
 }
 
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn sum_with_ffi(values: *const i32, values_len: usize, wei
             SUM_WITH_WEIGHT_CALLBACK.with(|cb| cb.set(self.0));
         }
     }
-    let _restore = RestoreWeight(SUM_WITH_WEIGHT_CALLBACK.with(|cb| cb.replace(Some(weight))));
+    let _restore = RestoreWeight(SUM_WITH_WEIGHT_CALLBACK.with(|cell| cell.replace(Some(weight))));
     let result = sum_with(values, sum_with_weight_trampoline);
     if !out.is_null() {
         unsafe { out.write(result) };
