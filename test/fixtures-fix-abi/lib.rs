@@ -102,3 +102,56 @@ pub extern "C" fn each_word(text: &str, visit: fn(&str, usize)) -> usize {
     }
     n
 }
+
+/// A Rust value C holds as an opaque handle: made, used (taken over by the call), freed.
+pub struct Tally {
+    counts: std::collections::HashMap<String, u32>,
+}
+
+#[no_mangle]
+pub extern "C" fn tally_new(words: &str) -> Tally {
+    let mut counts = std::collections::HashMap::new();
+    for w in words.split_whitespace() {
+        *counts.entry(w.to_owned()).or_insert(0) += 1;
+    }
+    Tally { counts }
+}
+
+#[no_mangle]
+pub extern "C" fn tally_distinct(tally: Tally) -> usize {
+    tally.counts.len()
+}
+
+#[no_mangle]
+pub extern "C" fn greet_maybe(name: Option<&str>) -> Option<String> {
+    name.map(|n| format!("hi {n}"))
+}
+
+#[no_mangle]
+pub extern "C" fn shout(text: &mut str) {
+    text.make_ascii_uppercase();
+}
+
+#[no_mangle]
+pub extern "C" fn alphabet() -> &'static [u8] {
+    b"abc"
+}
+
+#[no_mangle]
+pub extern "C" fn with_unit(tag: (), x: u32) -> u32 {
+    let () = tag;
+    x * 2
+}
+
+#[no_mangle]
+pub extern "C" fn settle(outcome: Result<u32, i32>) -> i64 {
+    match outcome {
+        Ok(v) => i64::from(v),
+        Err(e) => -i64::from(e),
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn file_stem(path: &std::path::Path) -> Option<&std::ffi::OsStr> {
+    path.file_stem()
+}

@@ -76,5 +76,39 @@ int main(void) {
     if (each_word("two words", print_word, &words) != 0) return 60;
     printf("each_word %zu\n", words);
     if (each_word("x", NULL, &words) != -1) return 61;
+
+    struct Tally *tally = tally_new("a b a c");
+    if (!tally) return 80;
+    size_t distinct = 0;
+    if (tally_distinct(tally, &distinct) != 0) return 81;
+    printf("tally_distinct %zu\n", distinct);
+    struct Tally *spare = tally_new("x");
+    ffi_guard_free_tally(spare);
+
+    char *hi = greet_maybe("ann");
+    if (!hi) return 90;
+    printf("greet_maybe %s\n", hi);
+    ffi_guard_free_string(hi);
+    if (greet_maybe(NULL) != NULL) return 91;
+
+    char loud[] = "quiet";
+    shout((uint8_t *)loud, 5);
+    printf("shout %s\n", loud);
+
+    size_t abc_len = 0;
+    const uint8_t *abc = alphabet(&abc_len);
+    printf("alphabet %.*s\n", (int)abc_len, (const char *)abc);
+
+    printf("with_unit %u\n", with_unit(21));
+
+    struct FfiResult_u32_i32 ok = {.tag = FfiResult_u32_i32_Ok, .payload.Ok = {._0 = 5}};
+    struct FfiResult_u32_i32 err = {.tag = FfiResult_u32_i32_Err, .payload.Err = {._0 = 7}};
+    printf("settle %lld %lld\n", (long long)settle(ok), (long long)settle(err));
+
+    char *stem = file_stem("/tmp/report.txt");
+    if (!stem) return 100;
+    printf("file_stem %s\n", stem);
+    ffi_guard_free_string(stem);
+    if (file_stem("/") != NULL) return 101;
     return 0;
 }
