@@ -83,7 +83,14 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
       );
       break;
     case 'abi':
-      fixes.push(...abiFixes(site.fn, ctx));
+      if (inTraitOrTraitImpl(site.fn, target)) {
+        fixes.push(
+          explain(
+            `The trait declares the ABI of \`${site.fn.name}\`, and every implementation must match it: give the trait's method \`extern "C"\` (and C types) and update every impl, or take the export attribute off and export a free \`extern "C"\` function that calls the method.`,
+          ),
+          allowFix(site.fn, 'clippy::no_mangle_with_rust_abi', ctx, 'only Rust code links to this symbol'),
+        );
+      } else fixes.push(...abiFixes(site.fn, ctx));
       break;
     case 'edition-attr':
       fixes.push(unsafeAttrFix(site.attr, ctx));
@@ -216,12 +223,14 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
     const open = text.indexOf('(', existing.origin.span.start);
     return { file: item.origin.file, start: open + 1, end: open + 1, newText: `${repr}, ` };
   }
-  const lineStart = text.lastIndexOf('\n', item.origin.span.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
   const firstAttr = item.attrs
     .filter((a) => !a.inner && a.name !== 'doc')
     .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
-  const at = firstAttr !== null && firstAttr < item.origin.span.start ? text.lastIndexOf('\n', firstAttr - 1) + 1 : lineStart;
+  const first = firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
+  const at = text.lastIndexOf('\n', first - 1) + 1;
+  // An item that shares its line with other code (`mod u { pub struct Z(u8); }`) gets the attribute inline.
+  if (text.slice(at, first).trim()) return { file: item.origin.file, start: first, end: first, newText: `#[repr(${repr})] ` };
+  const indent = /^[ \t]*/.exec(text.slice(at))![0];
   return { file: item.origin.file, start: at, end: at, newText: `${indent}#[repr(${repr})]\n` };
 }
 
@@ -249,6 +258,13 @@ function memberFix(item: AdtItem, text: string): Fix | null {
 }
 
 // ---- ABI ----
+
+/** A method whose signature a trait fixes: declared in a trait, or implementing one. */
+function inTraitOrTraitImpl(fn: FnItem, target: FixTarget): boolean {
+  if (target.ctx.container === 'trait') return true;
+  if (target.ctx.container !== 'impl') return false;
+  return target.ctx.module.items.some((i) => i.kind === 'impl' && i.traitName !== null && i.items.includes(fn));
+}
 
 function abiFixes(fn: FnItem, ctx: FixContext): Fix[] {
   const text = ctx.textOf(fn.origin.file);

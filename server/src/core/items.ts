@@ -44,8 +44,9 @@ export function extractItems(file: string, parsed: ParsedFile): FileItems {
  * Items from a macro expansion's text; `mapOrigin` takes expansion spans back to the source. With
  * `inBody`, the expansion was wrapped in a function (it stood in a body): its body's items are taken.
  */
-export function extractItemsFromTree(file: string, root: Node, mapOrigin: (o: Origin) => Origin, expansion: Expansion, inBody = false): Item[] {
-  const x = new Extractor(file, null, mapOrigin, expansion);
+export function extractItemsFromTree(file: string, parsed: ParsedFile, mapOrigin: (o: Origin) => Origin, expansion: Expansion, inBody = false): Item[] {
+  const x = new Extractor(file, parsed, mapOrigin, expansion);
+  const root = parsed.tree.rootNode;
   if (!inBody) return x.itemList(childrenOf(root)).items;
   const wrapper = root.namedChildren.find((c) => c?.type === 'function_item');
   const body = wrapper ? field(wrapper, 'body') : null;

@@ -117,11 +117,11 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
     emitter.emitAll(rule.body, bindings);
     const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ }, call.inBody);
+      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ }, call.inBody);
       const withCfg = applyCfg(items, module.crate.cfg);
       return expandMacroCalls(withCfg, module, cache, depth + 1);
     } finally {
-      parsed.delete();
+      parsed.tree.delete();
     }
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
@@ -158,10 +158,10 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     for (const token of branch.children ?? []) emitter.emitToken(token);
     const parsed = cache.parseFragment(emitter.text);
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed.rootNode, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ });
+      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ });
       return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
     } finally {
-      parsed.delete();
+      parsed.tree.delete();
     }
   }
   return [];

@@ -92,7 +92,8 @@ function findEdition2024Keywords(text: string, tree: Tree): Pick<ParsedFile, 'un
   const safeItemKeywordAt: number[] = [];
   for (const m of text.matchAll(UNSAFE_EXTERN)) {
     const at = m.index!;
-    if (!isCodeAt(tree, at)) continue;
+    // Inside a macro's tokens it is not an item yet: the expansion is parsed (and blanked) on its own.
+    if (!isCodeAt(tree, at) || inTokenTree(tree, at)) continue;
     const open = at + m[0].length - 1;
     const close = matchingBrace(text, tree, open);
     unsafeExternAt.push(at);
@@ -109,6 +110,13 @@ function findEdition2024Keywords(text: string, tree: Tree): Pick<ParsedFile, 'un
 }
 
 const NON_CODE = new Set(['line_comment', 'block_comment', 'string_literal', 'raw_string_literal', 'char_literal', 'string_content', 'doc_comment']);
+
+function inTokenTree(tree: Tree, offset: number): boolean {
+  for (let node = tree.rootNode.descendantForIndex(offset, offset + 1); node; node = node.parent) {
+    if (node.type === 'token_tree' || node.type === 'macro_definition') return true;
+  }
+  return false;
+}
 
 function isCodeAt(tree: Tree, offset: number): boolean {
   let node = tree.rootNode.descendantForIndex(offset, offset + 1);

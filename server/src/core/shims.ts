@@ -606,7 +606,7 @@ function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamP
   if (inner.k === 'prim' && inner.name === 'char') {
     return { cParams: [`${name}: u32`], prologue: [`let ${name} = std::primitive::char::from_u32(${name});`], arg: name, fallible: false, safety: null };
   }
-  const innerExpr = expr.kind === 'path' ? expr.path.segments[expr.path.segments.length - 1].args?.types[0] : undefined;
+  const innerExpr = stdArgs(expr)?.[0];
   if (!innerExpr) return null;
   if (inner.k === 'ref' && inner.inner.k === 'slice' && elementIsSafe(inner.inner.inner) && innerExpr.kind === 'ref' && innerExpr.inner.kind === 'slice') {
     const m = inner.mutable ? 'mut' : 'const';
@@ -800,7 +800,7 @@ function planReturnMore(ty: Ty, expr: TypeExpr, env: PlanEnv): ReturnPlan | null
   if (ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0] && !env.options.tagged) {
     const inner = ty.args[0];
     if (inner.k === 'prim' && inner.name === 'char') return { kind: 'option', cType: 'u32', map: 'u32::from' };
-    const innerExpr = expr.kind === 'path' ? expr.path.segments[expr.path.segments.length - 1].args?.types[0] : undefined;
+    const innerExpr = stdArgs(expr)?.[0];
     if (!innerExpr) return null;
     const plan = planReturn(
       { expr: innerExpr, ty: inner, position: 'return', mode: 'definition', verdict: checkBoundaryType(inner, 'definition', 'return') },
@@ -826,8 +826,7 @@ function planReturnMore(ty: Ty, expr: TypeExpr, env: PlanEnv): ReturnPlan | null
 }
 
 function boxArg(expr: TypeExpr): TypeExpr | null {
-  if (expr.kind !== 'path') return null;
-  return expr.path.segments[expr.path.segments.length - 1].args?.types[0] ?? null;
+  return stdArgs(expr)?.[0] ?? null;
 }
 
 /** A value C can hold by value (the element of a slice, the payload of an Option). */
@@ -836,9 +835,18 @@ function elementIsSafe(ty: Ty): boolean {
 }
 
 function genericArg(expr: TypeExpr, index: number, env: PlanEnv): string | null {
-  if (expr.kind !== 'path') return null;
-  const arg = expr.path.segments[expr.path.segments.length - 1].args?.types[index];
+  const arg = stdArgs(expr)?.[index];
   return arg ? env.src(arg) : null;
+}
+
+/**
+ * The generic arguments written on `Option<…>`, `Result<…>`, `Vec<…>` or `Box<…>`. Not on a generic alias
+ * (`Nested<&u8>` for `Option<Result<&u8, ()>>`), whose arguments are not those of the type it stands for.
+ */
+function stdArgs(expr: TypeExpr): TypeExpr[] | null {
+  if (expr.kind !== 'path') return null;
+  const last = expr.path.segments[expr.path.segments.length - 1];
+  return ['Option', 'Result', 'Vec', 'Box'].includes(last.name) ? (last.args?.types ?? null) : null;
 }
 
 interface ShimSpec {

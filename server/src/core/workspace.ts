@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from './cfg';
 import { extractItems } from './items';
 import { expandMacroCalls } from './macros';
@@ -130,10 +130,9 @@ export class SourceCache {
   }
 
   /** Parse text that is not a file (a macro expansion); the caller deletes the tree. */
-  parseFragment(text: string): Tree {
-    const tree = this.parser.parse(text);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    return tree;
+  /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included). */
+  parseFragment(text: string): ParsedFile {
+    return parseRust(this.parser, text);
   }
 
   peek(file: string): SourceFile | undefined {
