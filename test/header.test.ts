@@ -68,6 +68,33 @@ describe('header: ffi-guard header', function () {
     );
   });
 
+  it('spells pointers to pointers, to arrays and to nullable pointers as C declarators do', async () => {
+    const crate = path.join(tmp, 'pointers');
+    fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "pointers"\nversion = "0.1.0"\nedition = "2021"\n');
+    fs.writeFileSync(
+      path.join(crate, 'src', 'lib.rs'),
+      [
+        'use std::ffi::{c_char, c_void};',
+        '#[repr(C)]',
+        'pub struct P {',
+        '    x: u8,',
+        '}',
+        '#[no_mangle]',
+        'pub extern "C" fn argv(words: *const *const c_char, out: *mut *mut c_char, p: *const Option<&u8>, b: *const Box<u8>) {}',
+        '#[no_mangle]',
+        'pub extern "C" fn nested(a: *const [u8; 4], s: *const *const P, v: *const *const c_void, cb: *const Option<extern "C" fn()>) {}',
+      ].join('\n'),
+    );
+    const text = fs.readFileSync(await headerOf(crate, tmp, 'pointers'), 'utf8');
+    for (const decl of [
+      'void argv(const char *const *words, char **out, const uint8_t *const *p, uint8_t *const *b);',
+      'void nested(const uint8_t (*a)[4], const struct P *const *s, const void *const *v, void (*const *cb)(void));',
+    ])
+      assert.ok(text.includes(decl), `missing \`${decl}\` in\n${text}`);
+    tool('cc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', '-x', 'c', path.join(tmp, 'pointers.h')]);
+  });
+
   it('declares the C surface and nothing else', async () => {
     const text = fs.readFileSync(await headerOf('test/fixtures-abi/kvstore', tmp, 'kv_decls'), 'utf8');
     assert.match(text, /^#ifndef KV_DECLS_H\n#define KV_DECLS_H$/m);

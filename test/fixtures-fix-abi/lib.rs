@@ -155,3 +155,8 @@ pub extern "C" fn settle(outcome: Result<u32, i32>) -> i64 {
 pub extern "C" fn file_stem(path: &std::path::Path) -> Option<&std::ffi::OsStr> {
     path.file_stem()
 }
+
+#[no_mangle]
+pub extern "C" fn longest(words: &[&str]) -> usize {
+    words.iter().map(|w| w.len()).max().unwrap_or(0)
+}

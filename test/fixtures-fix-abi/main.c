@@ -110,5 +110,11 @@ int main(void) {
     printf("file_stem %s\n", stem);
     ffi_guard_free_string(stem);
     if (file_stem("/") != NULL) return 101;
+    const char *ws[] = {"ab", "abcd", "a"};
+    size_t longest_len = 0;
+    if (longest(ws, 3, &longest_len) != 0) return 110;
+    printf("longest %zu\n", longest_len);
+    const char *holes[] = {"ab", NULL};
+    if (longest(holes, 2, &longest_len) != -1) return 111;
     return 0;
 }

@@ -79,36 +79,44 @@ function join(base: string, declarator: string): string {
   return base.endsWith('*') ? `${base}${declarator}` : `${base} ${declarator}`;
 }
 
-function declare(ty: Ty, declarator: string, depth: number, names: CNames): string | null {
+/**
+ * The C declaration of `declarator` as a `ty`, built inside out as C declarators are. `constSelf`: the
+ * object itself is const, because a `*const` pointer points at it (`*const *const c_char` → `const char *const *p`).
+ */
+function declare(ty: Ty, declarator: string, depth: number, names: CNames, constSelf = false): string | null {
   if (depth > 16) return null;
+  const base = (c: string): string => join(`${constSelf ? 'const ' : ''}${c}`, declarator);
   switch (ty.k) {
     case 'prim': {
       const c = ty.cAlias ?? PRIMS[ty.name];
-      return c ? join(c, declarator) : null;
+      return c ? base(c) : null;
     }
     case 'tuple':
-      return isUnit(ty) ? join('void', declarator) : null;
+      return isUnit(ty) ? base('void') : null;
     case 'ptr':
     case 'ref': {
-      const constness = ty.mutable ? '' : 'const ';
       if (ty.inner.k === 'fnptr') return declare(ty.inner, `(*${declarator})`, depth + 1, names);
+      const star = `*${constSelf ? `const${declarator ? ' ' : ''}` : ''}${declarator}`;
+      // A pointer to an array is `T (*p)[N]`, not an array of pointers.
+      const direct = declare(ty.inner, ty.inner.k === 'array' ? `(${star})` : star, depth + 1, names, !ty.mutable);
+      if (direct !== null) return direct;
       const inner = pointeeName(ty.inner, names);
       if (inner === null) return null;
-      return `${constness}${inner} *${declarator}`;
+      return `${ty.mutable ? '' : 'const '}${inner} ${star}`;
     }
     case 'array':
-      return declare(ty.inner, `${declarator}[${ty.len}]`, depth + 1, names);
+      return declare(ty.inner, `${declarator}[${ty.len}]`, depth + 1, names, constSelf);
     case 'fnptr': {
       if (ty.abi === null || ty.abi === 'Rust') return null;
       const params = ty.params.map((p) => declare(p, '', depth + 1, names));
       if (params.some((p) => p === null)) return null;
       const list = params.length ? params.join(', ') + (ty.variadic ? ', ...' : '') : ty.variadic ? '...' : 'void';
-      return declare(ty.ret, `(*${declarator})(${list})`, depth + 1, names);
+      return declare(ty.ret, `(*${constSelf ? 'const ' : ''}${declarator})(${list})`, depth + 1, names);
     }
     case 'foreign-safe':
-      return join(ty.text, declarator);
+      return base(ty.text);
     case 'adt':
-      return adtDeclaration(ty, declarator, depth, names);
+      return adtDeclaration(ty, declarator, depth, names, constSelf);
     default:
       return null;
   }
@@ -125,31 +133,32 @@ function pointeeName(ty: Ty, names: CNames): string | null {
   return 'void';
 }
 
-function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number, names: CNames): string | null {
+function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number, names: CNames, constSelf: boolean): string | null {
   const def = ty.def;
+  const base = (c: string): string => join(`${constSelf ? 'const ' : ''}${c}`, declarator);
   if (def.source === 'std') {
-    if (def.name === 'c_void') return join('void', declarator);
+    if (def.name === 'c_void') return base('void');
     if (def.name === 'Option' || def.name === 'NonNull' || def.name === 'Box' || def.category === 'transparent') {
       const inner = nullablePayload(ty);
-      return inner ? declare(inner, declarator, depth + 1, names) : null;
+      return inner ? declare(inner, declarator, depth + 1, names, constSelf) : null;
     }
     if (def.category === 'repr-c' && def.name.startsWith('Atomic')) {
       const field = adtShape(ty).variants[0][0];
-      return field ? declare(field.ty, declarator, depth + 1, names) : null;
+      return field ? declare(field.ty, declarator, depth + 1, names, constSelf) : null;
     }
     return null;
   }
   const repr = def.repr;
   if (repr.transparent) {
     const field = adtShape(ty).variants[0]?.[0];
-    return field ? declare(field.ty, declarator, depth + 1, names) : null;
+    return field ? declare(field.ty, declarator, depth + 1, names, constSelf) : null;
   }
   // The typedef the header declares beside the enum's constants: C's own `enum` would be `int`-sized.
-  if (isIntReprEnum(def)) return PRIMS[repr.int!] ? join(names.adtName(def), declarator) : null;
+  if (isIntReprEnum(def)) return PRIMS[repr.int!] ? base(names.adtName(def)) : null;
   if (!repr.c) return null;
   const tag = def.item.kind === 'union' ? 'union' : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0) ? 'enum' : 'struct';
   const args = ty.args.length ? `_${ty.args.map((a) => displayTy(a).replace(/\W+/g, '_')).join('_')}` : '';
-  return join(`${tag} ${names.adtName(def)}${args}`, declarator);
+  return base(`${tag} ${names.adtName(def)}${args}`);
 }
 
 /** `Option<&T>`, `NonNull<T>`, `Box<T>` and transparent wrappers, as the pointer or value they carry. */

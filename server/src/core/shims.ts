@@ -428,20 +428,30 @@ function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | u
       safety: `\`${name}\` must be null or point to \`${name}_len\` initialised elements${mut ? ' that nothing else accesses' : ''} during the call.`,
     };
   }
+  const strings = stringList(name, ty);
+  if (strings) return strings;
   const boxedSlice = ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'slice' && elementIsSafe(ty.args[0].inner);
   if (ty.k === 'adt' && ((isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) || boxedSlice)) {
     const arg = boxedSlice ? boxArg(expr) : null;
     const elem = boxedSlice ? (arg?.kind === 'slice' ? env.src(arg.inner) : null) : genericArg(expr, 0, env);
+    const elemTy = boxedSlice && ty.args[0].k === 'slice' ? ty.args[0].inner : ty.args[0];
     if (!elem) return null;
+    // Primitives and pointers are copied; other elements (a struct without `Clone`) are moved out bit for bit.
+    const copied = ['prim', 'ptr', 'fnptr'].includes(elemTy.k);
+    const collect = copied
+      ? `unsafe { std::slice::from_raw_parts(${name}, ${name}_len) }.to_vec()`
+      : `(0..${name}_len).map(|i| unsafe { ${name}.add(i).read() }).collect()`;
     return {
       cParams: [`${name}: *const ${elem}`, `${name}_len: usize`],
       prologue: [
-        `let ${name}: std::vec::Vec<${elem}> = if ${name}_len == 0 {\n    std::vec::Vec::new()\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    unsafe { std::slice::from_raw_parts(${name}, ${name}_len) }.to_vec()\n};`,
+        `let ${name}: std::vec::Vec<${elem}> = if ${name}_len == 0 {\n    std::vec::Vec::new()\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    ${collect}\n};`,
         ...(boxedSlice ? [`let ${name} = ${name}.into_boxed_slice();`] : []),
       ],
       arg: name,
       fallible: true,
-      safety: `\`${name}\` must be null or point to \`${name}_len\` initialised elements (they are copied).`,
+      safety: copied
+        ? `\`${name}\` must be null or point to \`${name}_len\` initialised elements (they are copied).`
+        : `\`${name}\` must be null or point to \`${name}_len\` initialised elements, which move into the call: the caller must not use or free what they own afterwards.`,
     };
   }
   if (ty.k === 'fnptr' && (ty.abi === null || ty.abi === 'Rust') && expr.kind === 'fnptr') {
@@ -500,6 +510,30 @@ function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | u
     };
   }
   return null;
+}
+
+/**
+ * `&[&str]`, `&[String]`, `Vec<&str>`, `Vec<String>`: an array of C strings and its length, as `argv`
+ * and `argc` are passed; each string is null and UTF-8 checked.
+ */
+function stringList(name: string, ty: Ty): ParamPlan | null {
+  const list = ty.k === 'ref' && !ty.mutable && ty.inner.k === 'slice' ? ty.inner.inner : ty.k === 'adt' && isStd(ty, 'Vec') ? ty.args[0] : null;
+  if (!list) return null;
+  const owned = isStd(list, 'String');
+  if (!owned && !(list.k === 'ref' && !list.mutable && list.inner.k === 'prim' && list.inner.name === 'str')) return null;
+  const len = `${name}_len`;
+  const items = `${name}_items`;
+  return {
+    cParams: [`${name}: *const *const ${C_CHAR}`, `${len}: usize`],
+    prologue: [
+      `let ${name}: &[*const ${C_CHAR}] = if ${len} == 0 {\n    &[]\n} else if ${name}.is_null() {\n    return {ERR};\n} else {\n    unsafe { std::slice::from_raw_parts(${name}, ${len}) }\n};`,
+      `let mut ${items} = std::vec::Vec::with_capacity(${name}.len());`,
+      `for &item in ${name} {\n    if item.is_null() {\n        return {ERR};\n    }\n    let Ok(item) = unsafe { std::ffi::CStr::from_ptr(item) }.to_str() else {\n        return {ERR};\n    };\n    ${items}.push(item${owned ? '.to_owned()' : ''});\n}`,
+    ],
+    arg: ty.k === 'ref' ? `&${items}` : items,
+    fallible: true,
+    safety: `\`${name}\` must be null or point to \`${len}\` pointers to NUL-terminated strings, all valid during the call.`,
+  };
 }
 
 /**

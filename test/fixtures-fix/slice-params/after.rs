@@ -67,3 +67,109 @@ pub unsafe extern "C" fn total_ffi(values: *const i32, values_len: usize) {
     };
     total(values);
 }
+
+/// Arrays of strings arrive as `argv` and `argc` do.
+pub fn longest(words: &[&str]) -> usize {
+    words.iter().map(|w| w.len()).max().unwrap_or(0)
+}
+
+/// C entry point for [`longest`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `words` must be null or point to `words_len` pointers to NUL-terminated strings, all valid during the call.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "longest"]
+pub unsafe extern "C" fn longest_ffi(words: *const *const std::ffi::c_char, words_len: usize, out: *mut usize) -> i32 {
+    let words: &[*const std::ffi::c_char] = if words_len == 0 {
+        &[]
+    } else if words.is_null() {
+        return -1;
+    } else {
+        unsafe { std::slice::from_raw_parts(words, words_len) }
+    };
+    let mut words_items = std::vec::Vec::with_capacity(words.len());
+    for &item in words {
+        if item.is_null() {
+            return -1;
+        }
+        let Ok(item) = unsafe { std::ffi::CStr::from_ptr(item) }.to_str() else {
+            return -1;
+        };
+        words_items.push(item);
+    }
+    let result = longest(&words_items);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}
+
+pub fn join_all(parts: Vec<String>, sep: u8) -> usize {
+    parts.join(&char::from(sep).to_string()).len()
+}
+
+/// C entry point for [`join_all`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `parts` must be null or point to `parts_len` pointers to NUL-terminated strings, all valid during the call.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "join_all"]
+pub unsafe extern "C" fn join_all_ffi(parts: *const *const std::ffi::c_char, parts_len: usize, sep: u8, out: *mut usize) -> i32 {
+    let parts: &[*const std::ffi::c_char] = if parts_len == 0 {
+        &[]
+    } else if parts.is_null() {
+        return -1;
+    } else {
+        unsafe { std::slice::from_raw_parts(parts, parts_len) }
+    };
+    let mut parts_items = std::vec::Vec::with_capacity(parts.len());
+    for &item in parts {
+        if item.is_null() {
+            return -1;
+        }
+        let Ok(item) = unsafe { std::ffi::CStr::from_ptr(item) }.to_str() else {
+            return -1;
+        };
+        parts_items.push(item.to_owned());
+    }
+    let result = join_all(parts_items, sep);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}
+
+/// A struct without `Clone` is moved out of the caller's array, not cloned.
+#[repr(C)]
+pub struct Point {
+    pub x: i32,
+    pub y: i32,
+}
+
+pub fn manhattan(points: Vec<Point>) -> i32 {
+    points.iter().map(|p| p.x.abs() + p.y.abs()).sum()
+}
+
+/// C entry point for [`manhattan`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `points` must be null or point to `points_len` initialised elements, which move into the call: the caller must not use or free what they own afterwards.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "manhattan"]
+pub unsafe extern "C" fn manhattan_ffi(points: *const Point, points_len: usize, out: *mut i32) -> i32 {
+    let points: std::vec::Vec<Point> = if points_len == 0 {
+        std::vec::Vec::new()
+    } else if points.is_null() {
+        return -1;
+    } else {
+        (0..points_len).map(|i| unsafe { points.add(i).read() }).collect()
+    };
+    let result = manhattan(points);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}
