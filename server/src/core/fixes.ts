@@ -30,6 +30,8 @@ export interface Fix {
   edits: TextEdit[];
   /** For fixes that only explain: what to do by hand. */
   explanation?: string;
+  /** Items the fix adds (a shim, its free functions and types), by name: fixes adding the same item are not independent. */
+  defines?: string[];
 }
 
 export interface FixContext {

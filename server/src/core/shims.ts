@@ -238,6 +238,7 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
       title: `Generate an \`extern "C"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}`,
       preferred: true,
       edits: [...removal, insertion],
+      defines: [shimName, ...env.items.keys()],
     },
     used: env.used,
   };

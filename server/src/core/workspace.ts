@@ -102,10 +102,10 @@ export class SourceCache {
     private readonly source: FileSource,
   ) {}
 
-  /** The parsed file, or null when it cannot be read. Reads and parses on first use. */
   /** Files whose parsing failed, and why: they are skipped, never fatal. */
   readonly failures = new Map<string, string>();
 
+  /** The parsed file, or null when it cannot be read. Reads and parses on first use. */
   get(file: string): SourceFile | null {
     const cached = this.files.get(file);
     if (cached) return cached;
@@ -129,10 +129,14 @@ export class SourceCache {
     return entry;
   }
 
-  /** Parse text that is not a file (a macro expansion); the caller deletes the tree. */
-  /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included). */
+  /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included); the caller deletes the tree. */
   parseFragment(text: string): ParsedFile {
     return parseRust(this.parser, text);
+  }
+
+  /** Frees every tree (they live in the parser's WebAssembly memory, which is not garbage collected); texts and items stay readable. */
+  dispose(): void {
+    for (const entry of this.files.values()) entry.parsed.tree.delete();
   }
 
   peek(file: string): SourceFile | undefined {
