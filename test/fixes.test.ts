@@ -3,7 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './harness/tmp';
-import { runFixes, writeFixes } from '../server/src/cli-fix';
+import { writeFixes } from '../server/src/cli-fix';
+import { runFixes } from '../server/src/core/fix-all';
 import { defaultSettings } from '../server/src/core/config';
 import { applyEdits, fixesFor } from '../server/src/core/fixes';
 import { checkPaths } from '../server/src/core/project';
@@ -146,7 +147,7 @@ describe('fixes: before → after, compiled', function () {
       if (choose.length) {
         assert.ok((await runChosen(dir, choose)) > 0, 'some fix applies');
       } else {
-        const run = await runFixes([dir], dir, defaultSettings(), []);
+        const run = await runFixes([dir], dir, defaultSettings());
         assert.ok(run.applied.length > 0, 'some fix applies');
         writeFixes(run);
       }
@@ -164,7 +165,7 @@ describe('fixes: before → after, compiled', function () {
         const safetyAfter = missingSafetyDocs(lib, edition);
         assert.ok(safetyAfter !== null && safetyAfter <= safetyBefore, `no generated unsafe fn lacks a # Safety section (${safetyAfter} > ${safetyBefore})`);
       }
-      const again = await runFixes([dir], dir, defaultSettings(), []);
+      const again = await runFixes([dir], dir, defaultSettings());
       assert.strictEqual(again.applied.length, 0, 'fixing twice equals fixing once');
       const was = surfaceOf(beforeText);
       const now = surfaceOf(afterText);
@@ -177,7 +178,7 @@ describe('fixes: before → after, compiled', function () {
     if (!rustc) assert.fail('rustc not found');
     const abi = path.join(REPO, 'test', 'fixtures-fix-abi');
     const dir = crateDir(fs.readFileSync(path.join(abi, 'lib.rs'), 'utf8'), '2021');
-    writeFixes(await runFixes([dir], dir, defaultSettings(), []));
+    writeFixes(await runFixes([dir], dir, defaultSettings()));
     const lib = path.join(dir, 'src', 'lib.rs');
     assert.deepStrictEqual(rustcErrors(lib, '2021', true), []);
     execFileSync('rustc', ['--edition', '2021', '--crate-type=cdylib', '--crate-name', 'fixed', '-o', path.join(dir, 'libfixed.so'), lib], { stdio: 'pipe' });
@@ -237,7 +238,7 @@ describe('fixes: before → after, compiled', function () {
       const crate = crateDir(text, d.edition);
       const lib = path.join(crate, 'src', 'lib.rs');
       if (rustcErrors(lib, d.edition, false).length) continue;
-      const run = await runFixes([crate], crate, defaultSettings(), []);
+      const run = await runFixes([crate], crate, defaultSettings());
       writeFixes(run);
       const errors = rustcErrors(lib, d.edition, false);
       if (errors.length) failures.push(`${name}: ${errors[0]}`);

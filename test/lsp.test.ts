@@ -1,12 +1,16 @@
 import * as assert from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './harness/tmp';
-import { pathToFileURL } from 'url';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { main } from '../server/src/cli';
+import { defaultSettings } from '../server/src/core/config';
+import { runFixes } from '../server/src/core/fix-all';
+import { LineIndex } from '../server/src/core/positions';
+import type { FixAllResult } from '../server/src/lsp/surface-protocol';
 
 /**
  * The language server process, driven over stdio by a real JSON-RPC client, as an editor drives it.
@@ -285,5 +289,82 @@ describe('lsp: the server over stdio', function () {
     const exited = new Promise<number | null>((resolve) => client.process.once('exit', (code) => resolve(code)));
     void client.connection.sendNotification('exit');
     assert.strictEqual(await exited, 0);
+  });
+});
+
+describe('lsp: fix all', function () {
+  this.timeout(120_000);
+  let root: string;
+  let client: TestClient;
+  const lib = (): string => path.join(root, 'src', 'lib.rs');
+  // An unsaved function in the editor: fix-all works on the documents as the editor has them.
+  const unsaved = '\n#[no_mangle]\npub extern "C" fn kv_key_len(key: &str) -> usize {\n    key.len()\n}\n';
+
+  before(async () => {
+    root = tempDir('ffi-guard-lsp-fixall-');
+    fs.cpSync(path.join(REPO, 'examples', 'ffi-demo'), root, { recursive: true });
+    client = new TestClient();
+    await client.initialize(root);
+    await client.waitFor(lib(), (p) => p.diagnostics.length > 0);
+    void client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: pathToFileURL(lib()).toString(), languageId: 'rust', version: 1, text: fs.readFileSync(lib(), 'utf8') + unsaved },
+    });
+  });
+
+  after(() => {
+    client.process.kill();
+  });
+
+  /** The files after an LSP edit, over the documents as the editor had them. */
+  function applied(edit: FixAllResult['edit']): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [uri, edits] of Object.entries(edit.changes)) {
+      const file = fileURLToPath(uri);
+      let text = fs.readFileSync(file, 'utf8') + (file === lib() ? unsaved : '');
+      const index = new LineIndex(text);
+      const spans = edits.map((e) => ({ start: index.offset(e.range.start), end: index.offset(e.range.end), newText: e.newText }));
+      for (const s of spans.sort((a, b) => b.start - a.start)) text = text.slice(0, s.start) + s.newText + text.slice(s.end);
+      out.set(file, text);
+    }
+    return out;
+  }
+
+  it('offers the fixes of one file as a source.fixAll action, only when asked for source actions', async () => {
+    const uri = pathToFileURL(lib()).toString();
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const plain = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } })) as {
+      kind: string;
+    }[];
+    assert.ok(!plain.some((a) => a.kind.startsWith('source')), 'no fix-all in the light bulb');
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as { title: string; kind: string; edit: FixAllResult['edit'] }[];
+    assert.strictEqual(actions.length, 1);
+    assert.strictEqual(actions[0].kind, 'source.fixAll.ffiGuard');
+    assert.match(actions[0].title, /^Fix all FFI findings in this file \(\d+ fix(es)?\)$/);
+    const after = applied(actions[0].edit).get(lib())!;
+    assert.match(after, /pub unsafe extern "C" fn kv_key_len_ffi\(key: \*const std::ffi::c_char/, 'the unsaved function is fixed too');
+  });
+
+  it('answers ffiGuard/fixAll with what ffi-guard fix writes, and the result compiles', async () => {
+    const result = (await client.connection.sendRequest('ffiGuard/fixAll', {})) as FixAllResult;
+    assert.ok(result.fixes > 0 && result.files > 0);
+    const copy = tempDir('ffi-guard-lsp-fixall-cli-');
+    fs.cpSync(root, copy, { recursive: true });
+    fs.appendFileSync(path.join(copy, 'src', 'lib.rs'), unsaved);
+    const cli = await runFixes([copy], copy, defaultSettings());
+    assert.strictEqual(result.fixes, cli.applied.length);
+    const fromLsp = applied(result.edit);
+    for (const [file, text] of cli.changed) assert.strictEqual(fromLsp.get(path.join(root, path.relative(copy, file))), text, path.relative(copy, file));
+    for (const [file, text] of fromLsp) fs.writeFileSync(file, text);
+    execFileSync(
+      'rustc',
+      ['--edition', '2021', '--crate-type=lib', '--emit=metadata', '-D', 'improper_ctypes_definitions', '-o', path.join(root, 'out.rmeta'), lib()],
+      {
+        stdio: 'pipe',
+      },
+    );
   });
 });

@@ -117,6 +117,7 @@ describe('manifest: commands, activation, capabilities', () => {
         'Rust FFI Guard: Generate C Header',
         'Rust FFI Guard: Save ABI Baseline',
         'Rust FFI Guard: Compare ABI with Baseline',
+        'Rust FFI Guard: Fix All in Workspace',
       ],
     );
   });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DiffResult, HeaderResult, SnapshotResult, SurfaceMethods, SurfaceResult } from '../../server/src/lsp/surface-protocol';
+import { DiffResult, FixAllResult, HeaderResult, SnapshotResult, SurfaceMethods, SurfaceResult } from '../../server/src/lsp/surface-protocol';
 import type { Ctx } from './ctx';
 import { ReportPanel } from './reportPanel';
 import { showFailure } from './util';
@@ -151,6 +151,45 @@ async function showMarkdown(uri: vscode.Uri): Promise<void> {
 }
 
 /** Every command of `contributes.commands` in package.json, by id. */
+/**
+ * "Rust FFI Guard: Fix All in Workspace": every preferred fix, as `ffi-guard fix` applies them, after a
+ * confirmation that says how many; one undoable edit. What has no automatic fix keeps its explanation.
+ */
+export const fixAll: Cmd = (ctx) => async () => {
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Rust FFI Guard: finding every automatic fix…' },
+      () => ctx.request<FixAllResult>(SurfaceMethods.fixAll),
+    );
+    if (!result.fixes) {
+      void vscode.window.showInformationMessage(
+        `Rust FFI Guard: nothing to fix automatically.${result.left ? ` ${result.left} finding(s) need a person: their quick fixes explain what to do.` : ''}`,
+      );
+      return;
+    }
+    const apply = `Apply ${result.fixes} Fix${result.fixes === 1 ? '' : 'es'}`;
+    const choice = await vscode.window.showWarningMessage(
+      `Rust FFI Guard: apply ${result.fixes} fix(es) in ${result.files} file(s)? Shims keep each symbol's name for C; Rust callers keep the idiomatic functions. The edit can be undone.`,
+      { modal: true },
+      apply,
+    );
+    if (choice !== apply) return;
+    const edit = new vscode.WorkspaceEdit();
+    for (const [uri, edits] of Object.entries(result.edit.changes)) {
+      for (const e of edits) {
+        const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+        edit.replace(vscode.Uri.parse(uri), range, e.newText);
+      }
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code did not apply the edit (a file changed meanwhile?): run the command again.');
+    void vscode.window.showInformationMessage(
+      `Rust FFI Guard: applied ${result.fixes} fix(es) in ${result.files} file(s).${result.left ? ` ${result.left} finding(s) left: their quick fixes explain what to do.` : ''}`,
+    );
+  } catch (e) {
+    showFailure(ctx.output, 'fix the workspace', e);
+  }
+};
+
 export const COMMANDS: Readonly<Record<string, Cmd>> = {
   'ffiGuard.restartServer': restartServer,
   'ffiGuard.showOutput': showOutput,
@@ -159,4 +198,5 @@ export const COMMANDS: Readonly<Record<string, Cmd>> = {
   'ffiGuard.generateHeader': generateHeader,
   'ffiGuard.saveBaseline': saveBaseline,
   'ffiGuard.compareBaseline': compareBaseline,
+  'ffiGuard.fixAll': fixAll,
 };

@@ -8,7 +8,8 @@ import { LineIndex } from './core/positions';
 import { checkPaths, ProjectResult } from './core/project';
 import { buildSurface } from './core/report';
 import { toSarif } from './core/sarif';
-import { runFixes, unifiedDiff, writeFixes } from './cli-fix';
+import { unifiedDiff, writeFixes } from './cli-fix';
+import { runFixes } from './core/fix-all';
 import { isRuleId } from './core/rules';
 import { fixesFor } from './core/fixes';
 import { cHeader } from './core/header';
@@ -174,7 +175,7 @@ async function fix(args: string[], cwd: string, out: (s: string) => void): Promi
   const rules = (values.rule as string[] | undefined) ?? [];
   for (const r of rules) if (!isRuleId(r)) throw new UsageError(`unknown rule id \`${r}\``);
   const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
-  const run = await runFixes(positionals, cwd, settings, rules);
+  const run = await runFixes(positionals, cwd, settings, { rules });
   if (values['dry-run']) out(unifiedDiff(run, cwd));
   else writeFixes(run);
   for (const { finding, fix: f } of run.applied)

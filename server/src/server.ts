@@ -22,9 +22,9 @@ import { LineIndex } from './core/positions';
 import { TOOL_VERSION } from './core/version';
 import { readmeUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';
-import { codeActionsFor } from './lsp/code-actions';
+import { codeActionsFor, FIX_ALL_KIND, fixAllAction, runEdit, wantsFixAll } from './lsp/code-actions';
 import { diffAgainst, exportReport, headerOf, snapshotOfWorkspace, surfaceReport, SurfaceRequestError, WorkspaceView } from './lsp/surface';
-import { SurfaceMethods } from './lsp/surface-protocol';
+import { FixAllResult, SurfaceMethods } from './lsp/surface-protocol';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -91,7 +91,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'rust-ffi-guard', version: TOOL_VERSION },
@@ -197,6 +197,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const file = fileOf(textDocument.uri);
       if (!host) return [];
       const h = host;
+      // Fix-all re-checks the crate once per round: only when asked for (the source action menu, on save).
+      if (wantsFixAll(context.only)) {
+        const action = fixAllAction(await h.fixAll(file), 'Fix all FFI findings in this file');
+        return action ? [action] : [];
+      }
       return codeActionsFor(h.findingsFor(file), file, range, context.diagnostics, (f) => h.textOf(f));
     } catch (e) {
       connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);
@@ -232,6 +237,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   workspaceRequest(SurfaceMethods.header, headerOf);
   workspaceRequest(SurfaceMethods.snapshot, snapshotOfWorkspace);
   workspaceRequest(SurfaceMethods.diff, diffAgainst);
+
+  connection.onRequest(SurfaceMethods.fixAll, async (): Promise<FixAllResult | ResponseError<void>> => {
+    await ready;
+    try {
+      if (!host) return new ResponseError(ErrorCodes.InternalError, 'Rust FFI Guard has not indexed the workspace: see its output for why.');
+      const run = await host.fixAll();
+      return { edit: runEdit(run), fixes: run.applied.length, files: run.changed.size, left: run.remaining.findings.length };
+    } catch (e) {
+      connection.console.error(`${SurfaceMethods.fixAll} failed: ${(e as Error).stack ?? String(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `${SurfaceMethods.fixAll} failed: ${(e as Error).message}`);
+    }
+  });
 
   connection.listen();
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../../server/src/core/config';
 import { loadParser } from '../../server/src/core/parse';
-import { runFixes } from '../../server/src/cli-fix';
+import { runFixes } from '../../server/src/core/fix-all';
 import { checkPaths } from '../../server/src/core/project';
 
 /**
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   (await checkPaths([crate], ROOT, defaultSettings())).cache.dispose();
   const oneCheckMs = Number(process.hrtime.bigint() - t) / 1e6;
   t = process.hrtime.bigint();
-  const run = await runFixes([crate], ROOT, defaultSettings(), []);
+  const run = await runFixes([crate], ROOT, defaultSettings());
   const fixMs = Number(process.hrtime.bigint() - t) / 1e6;
   console.log(`ffi-guard fix (crate0):  ${fixMs.toFixed(0)} ms for ${run.applied.length} fixes, not written`);
   console.log(`ratio fix / check:       ${(fixMs / oneCheckMs).toFixed(1)}x  (same crate, same run)`);

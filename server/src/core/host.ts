@@ -3,6 +3,7 @@ import type { Settings } from './config';
 import { discover } from './discover';
 import { clearLayoutCache } from './ffi';
 import type { Finding } from './findings';
+import { FixRun, runFixes } from './fix-all';
 import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
 import { applyChanges, TextChange } from './text-edits';
 import { Crate, FileSource, loadCrate, SourceCache } from './workspace';
@@ -145,6 +146,18 @@ export class AnalysisHost {
   setRoots(roots: string[]): Map<string, Finding[]> {
     this.roots = roots;
     return this.indexAll();
+  }
+
+  /**
+   * Every preferred fix, as `ffi-guard fix` applies them, over the documents as the editor has them;
+   * `file` limits it to the findings of one file (its fixes may still edit others: a type's definition).
+   * Nothing is applied here: the result says what each changed file would become.
+   */
+  fixAll(file?: string): Promise<FixRun> {
+    return runFixes(this.roots, this.roots[0] ?? process.cwd(), this.settings, {
+      overlay: new Map(this.open),
+      only: file === undefined ? undefined : (f) => f.origin.file === file,
+    });
   }
 
   findingsFor(file: string): Finding[] {

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'url';
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { Finding } from '../core/findings';
+import type { FixRun } from '../core/fix-all';
 import { Fix, fixesFor } from '../core/fixes';
 import { LineIndex } from '../core/positions';
 
@@ -54,6 +55,37 @@ function toWorkspaceEdit(fix: Fix, textOf: (file: string) => string | undefined)
     }
     const uri = pathToFileURL(e.file).toString();
     (changes[uri] ??= []).push({ range: { start: index.position(e.start), end: index.position(e.end) }, newText: e.newText });
+  }
+  return { changes };
+}
+
+/** The kind of the "fix all" source action: `editor.codeActionsOnSave` can name it. */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ffiGuard`;
+
+/** Whether a code action request asks for source actions our "fix all" answers (`source`, `source.fixAll`…). */
+export function wantsFixAll(only: string[] | undefined): boolean {
+  return !!only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`));
+}
+
+/** Every preferred fix of a `fixAll` run as one source action, or none when there is nothing to fix. */
+export function fixAllAction(run: FixRun, title: string): CodeAction | null {
+  if (!run.applied.length) return null;
+  return { title: `${title} (${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'})`, kind: FIX_ALL_KIND, edit: runEdit(run) };
+}
+
+/** One edit per changed file, covering only the part that changed, so the editor keeps folds and cursor elsewhere. */
+export function runEdit(run: FixRun): { changes: Record<string, LspTextEdit[]> } {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const [file, after] of run.changed) {
+    const before = run.original.get(file) ?? '';
+    let start = 0;
+    while (start < before.length && start < after.length && before[start] === after[start]) start++;
+    let end = 0;
+    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+    const index = new LineIndex(before);
+    changes[pathToFileURL(file).toString()] = [
+      { range: { start: index.position(start), end: index.position(before.length - end) }, newText: after.slice(start, after.length - end) },
+    ];
   }
   return { changes };
 }

@@ -24,7 +24,19 @@ export const SurfaceMethods = {
   snapshot: 'ffiGuard/snapshot',
   /** The classified changes against a baseline, as `ffi-guard diff` finds them. */
   diff: 'ffiGuard/diff',
+  /** Every preferred fix of the workspace, as `ffi-guard fix` applies them: a `FixAllResult` (nothing is applied). */
+  fixAll: 'ffiGuard/fixAll',
 } as const;
+
+/** What `ffiGuard/fixAll` answers: the edit to apply, and what it does. */
+export interface FixAllResult {
+  /** An LSP `WorkspaceEdit` (`changes` by file URI). */
+  edit: { changes: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> };
+  fixes: number;
+  files: number;
+  /** Findings that remain (no automatic fix: explained, or to be allowed). */
+  left: number;
+}
 
 export interface FolderParams {
   folder?: string | null;
