@@ -13,8 +13,9 @@
 //    checks or workspace trust;
 // 4. chromium opens src/lib.rs, waits for the `str-type` finding of `kv_get(…, key: &str)` in the Problems
 //    panel and as a squiggle under `&str`, hovers it and reads the explanation, applies the quick fix from
-//    the light bulb (when the server offers one) and runs "Rust FFI Guard: Show ABI Report" (when the
-//    extension has it);
+//    the light bulb (when the server offers one), runs "Rust FFI Guard: Show ABI Report" (when the
+//    extension has it), then "Rust FFI Guard: Fix All in Workspace", confirms, and checks that no finding
+//    on an exported function is left;
 // 5. a PNG of each step goes to e2e-screenshots/ at the repository root (emptied first);
 // 6. code-server, its children and chromium are stopped, and the temporary directory removed (kept, with
 //    code-server's log, when a step failed, or with FFI_GUARD_E2E_KEEP=1).
@@ -35,6 +36,7 @@ const SHOTS = path.join(ROOT, 'e2e-screenshots');
 const EXAMPLE = path.join(ROOT, 'examples', 'ffi-demo');
 const EXTENSION_ID = 'rust-ffi-guard.rust-ffi-guard';
 const REPORT_COMMAND = 'Rust FFI Guard: Show ABI Report';
+const FIX_ALL_COMMAND = 'Rust FFI Guard: Fix All in Workspace';
 /** Titles of code actions that silence a finding rather than fix it: not "the quick fix". */
 const NOT_A_FIX = /\b(allow|ignore|disable|suppress|silence|turn off|learn more|explain|show)\b/i;
 
@@ -603,6 +605,36 @@ async function run(env) {
     const names = new Set(text.match(/\bkv_\w+/g) || []);
     if (names.size < 2) fail(`the report table does not list the example's exports (kv_…): ${text.slice(0, 300)}`);
     await shot(page, 'abi-report');
+  });
+
+  await step(`run "${FIX_ALL_COMMAND}" from the command palette and confirm`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${FIX_ALL_COMMAND}`);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: FIX_ALL_COMMAND }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The confirmation says how many fixes; its button applies them.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60000 });
+    const message = (await dialog.innerText()).replace(/\s+/g, ' ');
+    log(`  confirmation: ${message.slice(0, 200)}`);
+    await shot(page, 'fix-all-confirm');
+    const apply = dialog
+      .locator('a.monaco-button, button')
+      .filter({ hasText: /^Apply \d+ Fix/ })
+      .first();
+    await apply.click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Every finding on an exported function's signature goes; declarations of extern blocks stay (explained).
+    const listed = await waitFor('the Problems list without findings on exported functions', 30000, async () => {
+      const rows = await visibleRows(page, '.markers-panel .monaco-list-row');
+      const onExports = rows.filter((r) => /`extern` fn `\w+` uses type/.test(r));
+      return { ok: rows.length > 0 && onExports.length === 0, why: onExports.join(' | ') || 'list not rendered', rows };
+    });
+    log(`  Problems rows now:\n      ${listed.rows.map((r) => r.slice(0, 110)).join('\n      ')}`);
+    await shot(page, 'fix-all-applied');
   });
 
   if (!fixedOk) log('(the quick-fix step failed or did not run)');
