@@ -153,11 +153,14 @@ export class AnalysisHost {
    * `file` limits it to the findings of one file (its fixes may still edit others: a type's definition).
    * Nothing is applied here: the result says what each changed file would become.
    */
-  fixAll(file?: string): Promise<FixRun> {
-    return runFixes(this.roots, this.roots[0] ?? process.cwd(), this.settings, {
+  async fixAll(file?: string): Promise<FixRun> {
+    const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), this.settings, {
       overlay: new Map(this.open),
       only: file === undefined ? undefined : (f) => f.origin.file === file,
     });
+    // A session asks many times: free the last round's trees too (its findings and texts stay readable).
+    run.remaining.cache.dispose();
+    return run;
   }
 
   findingsFor(file: string): Finding[] {
