@@ -6,7 +6,7 @@ import { tempDir } from './harness/tmp';
 import { writeFixes } from '../server/src/cli-fix';
 import { runFixes } from '../server/src/core/fix-all';
 import { defaultSettings } from '../server/src/core/config';
-import { applyEdits, fixesFor } from '../server/src/core/fixes';
+import { applyEdits, Fix, fixesFor } from '../server/src/core/fixes';
 import { checkPaths } from '../server/src/core/project';
 import { buildSurface } from '../server/src/core/report';
 import { cHeader } from '../server/src/core/header';
@@ -219,6 +219,53 @@ describe('fixes: before → after, compiled', function () {
     assert.ok(!fixes.some((f) => f.title.includes('shim')), `no shim: ${fixes.map((f) => f.title).join(', ')}`);
     const explanation = fixes.find((f) => f.explanation)?.explanation ?? '';
     assert.match(explanation, /also used as a function pointer/);
+  });
+
+  /** The fixes of the finding on `symbol` in a one-file crate. */
+  async function fixesOf(source: string, symbol: string): Promise<Fix[]> {
+    const dir = crateDir(source, '2021');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const finding = result.findings.find((f) => f.symbol === symbol && f.target?.site.kind === 'signature');
+    assert.ok(finding, `${symbol} is reported`);
+    return fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+  }
+
+  it('says why there is no shim: a trait fixes the signature, a macro writes the function', async () => {
+    const trait = await fixesOf(
+      [
+        'pub trait Sink {',
+        '    extern "C" fn put(&self, s: &str);',
+        '}',
+        'pub struct S;',
+        'impl Sink for S {',
+        '    extern "C" fn put(&self, s: &str) {}',
+        '}',
+      ].join('\n'),
+      'put',
+    );
+    assert.ok(!trait.some((f) => f.title.includes('shim')));
+    assert.match(trait.find((f) => f.explanation)!.explanation!, /belongs to a trait/);
+    const macro = await fixesOf(
+      [
+        'macro_rules! export {',
+        '    ($n:ident) => {',
+        '        #[no_mangle]',
+        '        pub extern "C" fn $n(s: &str) {}',
+        '    };',
+        '}',
+        'export!(from_macro);',
+      ].join('\n'),
+      'from_macro',
+    );
+    assert.match(macro.find((f) => f.explanation)!.explanation!, /written by a macro/);
+  });
+
+  it('shims a function named by a raw identifier (`r#loop`): the keyword `loop` is not a use of it', async () => {
+    const fixes = await fixesOf(
+      ['#[no_mangle]', 'pub extern "C" fn r#loop(s: &str) -> usize {', '    loop {', '        return s.len();', '    }', '}'].join('\n'),
+      'r#loop',
+    );
+    assert.ok(fixes[0].preferred && fixes[0].title.includes('shim `loop_ffi`'), fixes.map((f) => f.title).join(', '));
   });
 
   it('every fix of every compiling fixture keeps it compiling, and leaves nothing fixable', async function () {

@@ -68,7 +68,7 @@ describe('header: ffi-guard header', function () {
     );
   });
 
-  it('spells pointers to pointers, to arrays and to nullable pointers as C declarators do', async () => {
+  it('spells pointers to pointers, to arrays and to nullable pointers as C declarators do, and raw identifiers bare', async () => {
     const crate = path.join(tmp, 'pointers');
     fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
     fs.writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "pointers"\nversion = "0.1.0"\nedition = "2021"\n');
@@ -84,12 +84,18 @@ describe('header: ffi-guard header', function () {
         'pub extern "C" fn argv(words: *const *const c_char, out: *mut *mut c_char, p: *const Option<&u8>, b: *const Box<u8>) {}',
         '#[no_mangle]',
         'pub extern "C" fn nested(a: *const [u8; 4], s: *const *const P, v: *const *const c_void, cb: *const Option<extern "C" fn()>) {}',
+        '// A raw identifier exports its bare name.',
+        '#[no_mangle]',
+        'pub extern "C" fn r#loop(n: u32) -> u32 {',
+        '    n',
+        '}',
       ].join('\n'),
     );
     const text = fs.readFileSync(await headerOf(crate, tmp, 'pointers'), 'utf8');
     for (const decl of [
       'void argv(const char *const *words, char **out, const uint8_t *const *p, uint8_t *const *b);',
       'void nested(const uint8_t (*a)[4], const struct P *const *s, const void *const *v, void (*const *cb)(void));',
+      'uint32_t loop(uint32_t n);',
     ])
       assert.ok(text.includes(decl), `missing \`${decl}\` in\n${text}`);
     tool('cc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', '-x', 'c', path.join(tmp, 'pointers.h')]);

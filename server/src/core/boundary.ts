@@ -164,5 +164,6 @@ export function exportAttribute(attrs: Attribute[]): Attribute | null {
 /** The link name of an exported item: `export_name`'s value, or the item's own name. */
 export function linkName(attrs: Attribute[], name: string): string {
   const e = attrs.find((a) => a.name === 'export_name' && a.value !== null);
-  return e?.value ?? name;
+  // `#[no_mangle] fn r#loop` exports `loop`: the `r#` only lets Rust source use a keyword as a name.
+  return e?.value ?? name.replace(/^r#/, '');
 }

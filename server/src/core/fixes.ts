@@ -119,7 +119,10 @@ const TRAIT_OBJECT_EXPLANATION =
 /** Why no shim could be generated for a signature, and what to do instead. */
 function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, takenAsValue: boolean): string {
   const type = finding.typeName ? `\`${finding.typeName}\`` : 'this type';
-  if (target.ctx.container === 'trait' || (target.ctx.container === 'impl' && target.ctx.implGenerics.length)) {
+  if (fn.fromMacro) {
+    return `\`${fn.name}\` is written by a macro, whose template every invocation shares: change the macro (C types in the template, or a shim generated beside the function), or allow the lint where the macro is invoked.`;
+  }
+  if (inTraitOrTraitImpl(fn, target) || (target.ctx.container === 'impl' && target.ctx.implGenerics.length)) {
     return `\`${fn.name}\` belongs to a trait or a generic impl, whose signature the other implementations share: change the types there (C types such as raw pointers and lengths, \`#[repr(C)]\` structs), or keep ${type} and document why.`;
   }
   if (fn.generics.some((g) => g.kind !== 'lifetime')) {

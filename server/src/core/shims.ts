@@ -161,7 +161,8 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   // `Wrapper<String>::f` is not an expression; `<Wrapper<String>>::f` is.
   const qualified = owner ? (owner.selfText.includes('<') ? `<${owner.selfText}>::${fn.name}` : `${owner.selfText}::${fn.name}`) : fn.name;
   // `Counter::new` → `counter_new`; `Counter::counter_new` stays `counter_new`.
-  const base = owner && !fn.name.startsWith(`${snake(typeName!)}_`) ? `${snake(typeName!)}_${fn.name}` : fn.name;
+  const bare = fn.name.replace(/^r#/, ''); // `r#loop` → `loop_ffi`
+  const base = owner && !bare.startsWith(`${snake(typeName!)}_`) ? `${snake(typeName!)}_${bare}` : bare;
   const env: PlanEnv = {
     options,
     used: new Set(),
@@ -336,8 +337,10 @@ function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: TypeExp
  */
 export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boolean {
   const name = fn.name.replace(/^r#/, '');
+  // `r#loop` is always written so; `r#foo` may be written `foo` too.
+  const written = RUST_KEYWORDS.has(name) ? `r#${name}` : `(?:r#)?${name}`;
   // A call, method call, path segment, binding or field declaration is not a use as a value.
-  const pattern = new RegExp(`(?<![\\w"\`.]|\\b(?:let|mut|fn)\\s+)${name.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`, 'g');
+  const pattern = new RegExp(`(?<![\\w"\`.#]|\\b(?:let|mut|fn)\\s+)${written.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`, 'g');
   for (const file of walk.crate.files) {
     const text = ctx.textOf(file);
     if (!text || !text.includes(name)) continue;
@@ -352,6 +355,12 @@ export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boo
   }
   return false;
 }
+
+const RUST_KEYWORDS = new Set(
+  'as async await box break const continue crate do dyn else enum extern false final fn for gen if impl in let loop macro match mod move mut override priv pub ref return self static struct super trait true try type typeof unsafe unsized use virtual where while yield'.split(
+    ' ',
+  ),
+);
 
 function isStd(ty: Ty, name: string): boolean {
   return ty.k === 'adt' && ty.def.source === 'std' && ty.def.name === name;
@@ -570,7 +579,10 @@ function zeroSizedValue(ty: Ty, written: string | null, env: PlanEnv, depth: num
   if (depth > 8 || !is1Zst(ty)) return null;
   if (isUnit(ty)) return '()';
   if (ty.k !== 'adt') return null;
-  if (ty.def.source === 'std') return ty.def.category === 'phantom' ? 'std::marker::PhantomData' : null;
+  if (ty.def.source === 'std') {
+    if (ty.def.name === 'PhantomPinned') return 'std::marker::PhantomPinned';
+    return ty.def.category === 'phantom' ? 'std::marker::PhantomData' : null;
+  }
   const item = ty.def.item;
   if (item.kind !== 'struct' || (item.fields.length && ty.def.module !== env.walk.module)) return null;
   // A struct expression names the type without its generic arguments, which the call infers.
