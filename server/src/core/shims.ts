@@ -3,7 +3,7 @@ import { checkedTypesOfFn, CheckedType } from './boundary-types';
 import { adtShape, checkBoundaryType, is1Zst, isSized } from './ffi';
 import type { Fix, FixContext, TextEdit } from './fixes';
 import type { FnItem, ImplItem, TypeExpr } from './model';
-import { resolvePath } from './resolve';
+import { resolvePath, typeText } from './resolve';
 import {
   camel,
   crateTypeModule,
@@ -167,8 +167,8 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
     options,
     used: new Set(),
     src: (e) => {
-      // An alias's definition may be in another file of the module (`include!`).
-      const written = (ctx.textOf(e.origin.file) ?? text).slice(e.origin.span.start, e.origin.span.end);
+      // An alias's definition may be in another file of the module (`include!`); a substituted alias has no single text.
+      const written = SYNTHESIZED.has(e) ? typeText(e) : (ctx.textOf(e.origin.file) ?? text).slice(e.origin.span.start, e.origin.span.end);
       return owner ? written.replace(/\bSelf\b/g, owner.selfText) : written;
     },
     walk,
@@ -753,8 +753,46 @@ function expandAlias(expr: TypeExpr, env: PlanEnv, depth = 0): TypeExpr {
   );
   if (resolved?.kind !== 'type' || resolved.entry.kind !== 'alias' || resolved.entry.module !== env.walk.module) return expr;
   const alias = resolved.entry.item;
-  if (!alias.type || alias.generics.some((g) => g.kind !== 'lifetime')) return expr;
-  return expandAlias(alias.type, env, depth + 1);
+  if (!alias.type || alias.generics.some((g) => g.kind === 'const')) return expr;
+  // `type Pair<A, B = A> = (A, B)` written `Pair<u8>`: `(u8, u8)`, its parts written where the alias is used.
+  const params = alias.generics.filter((g) => g.kind === 'type');
+  const args = expr.path.segments[expr.path.segments.length - 1].args?.types ?? [];
+  const map = new Map<string, TypeExpr>();
+  for (const [i, g] of params.entries()) {
+    const arg = args[i] ?? (g.defaultType ? substitute(g.defaultType, map) : null);
+    if (!arg) return expr;
+    map.set(g.name, arg);
+  }
+  return expandAlias(map.size ? substitute(alias.type, map) : alias.type, env, depth + 1);
+}
+
+/** Type expressions built by substituting an alias's parameters: their text is rebuilt, not read from one place. */
+const SYNTHESIZED = new WeakSet<TypeExpr>();
+
+function substitute(e: TypeExpr, map: Map<string, TypeExpr>): TypeExpr {
+  const made = (x: TypeExpr): TypeExpr => {
+    SYNTHESIZED.add(x);
+    return x;
+  };
+  switch (e.kind) {
+    case 'path': {
+      const [only] = e.path.segments;
+      if (!e.path.global && e.path.segments.length === 1 && !only.args && map.has(only.name)) return map.get(only.name)!;
+      const segments = e.path.segments.map((seg) => (seg.args ? { ...seg, args: { ...seg.args, types: seg.args.types.map((t) => substitute(t, map)) } } : seg));
+      return made({ ...e, path: { ...e.path, segments } });
+    }
+    case 'ref':
+    case 'ptr':
+    case 'slice':
+    case 'array':
+      return made({ ...e, inner: substitute(e.inner, map) });
+    case 'tuple':
+      return made({ ...e, elems: e.elems.map((t) => substitute(t, map)) });
+    case 'fnptr':
+      return made({ ...e, fn: { ...e.fn, params: e.fn.params.map((t) => substitute(t, map)), ret: e.fn.ret ? substitute(e.fn.ret, map) : e.fn.ret } });
+    default:
+      return e;
+  }
 }
 
 /** A type written over several lines, on one (it goes into doc comments). */

@@ -270,6 +270,92 @@ impl From<SumPairPair> for (u16, u16) {
     }
 }
 
+/// Generic ones too: their arguments are substituted.
+pub type Outcome<T> = Result<T, i32>;
+pub type Twin<A, B = A> = (A, B);
+
+pub fn parse_port(text: &str) -> Outcome<u16> {
+    text.parse().map_err(|_| -1)
+}
+
+/// C entry point for [`parse_port`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `text` must be null or point to a NUL-terminated string that stays valid during the call.
+/// `out` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid.
+#[export_name = "parse_port"]
+pub unsafe extern "C" fn parse_port_ffi(text: *const std::ffi::c_char, out: *mut u16) -> i32 {
+    if text.is_null() {
+        return -1;
+    }
+    let Ok(text) = unsafe { std::ffi::CStr::from_ptr(text) }.to_str() else {
+        return -1;
+    };
+    match parse_port(text) {
+        Ok(value) => {
+            if !out.is_null() {
+                unsafe { out.write(value) };
+            }
+            0
+        }
+        Err(_) => 1,
+    }
+}
+
+pub fn swap(t: Twin<u8>) -> Twin<u8, u8> {
+    (t.1, t.0)
+}
+
+/// C entry point for [`swap`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// Every pointer argument must be valid as its type says.
+#[export_name = "swap"]
+pub unsafe extern "C" fn swap_ffi(t: SwapT) -> SwapOutput {
+    let t: Twin<u8> = t.into();
+    SwapOutput::from(swap(t))
+}
+
+/// Parameter `t` as C sees it: the tuple `(u8, u8)` with C's field order and padding.
+#[repr(C)]
+pub struct SwapT {
+    pub _0: u8,
+    pub _1: u8,
+}
+
+impl From<(u8, u8)> for SwapT {
+    fn from((v0, v1): (u8, u8)) -> Self {
+        Self { _0: v0, _1: v1 }
+    }
+}
+
+impl From<SwapT> for (u8, u8) {
+    fn from(v: SwapT) -> Self {
+        (v._0, v._1)
+    }
+}
+
+/// The return value as C sees it: the tuple `(u8, u8)` with C's field order and padding.
+#[repr(C)]
+pub struct SwapOutput {
+    pub _0: u8,
+    pub _1: u8,
+}
+
+impl From<(u8, u8)> for SwapOutput {
+    fn from((v0, v1): (u8, u8)) -> Self {
+        Self { _0: v0, _1: v1 }
+    }
+}
+
+impl From<SwapOutput> for (u8, u8) {
+    fn from(v: SwapOutput) -> Self {
+        (v._0, v._1)
+    }
+}
+
 /// Raw trait-object pointers are handles, like references.
 pub trait Sensor {
     fn read(&self) -> i32;

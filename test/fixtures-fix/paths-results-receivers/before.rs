@@ -56,6 +56,20 @@ pub extern "C" fn sum_pair(pair: Pair) -> u32 {
     u32::from(pair.0) + u32::from(pair.1)
 }
 
+/// Generic ones too: their arguments are substituted.
+pub type Outcome<T> = Result<T, i32>;
+pub type Twin<A, B = A> = (A, B);
+
+#[no_mangle]
+pub extern "C" fn parse_port(text: &str) -> Outcome<u16> {
+    text.parse().map_err(|_| -1)
+}
+
+#[no_mangle]
+pub extern "C" fn swap(t: Twin<u8>) -> Twin<u8, u8> {
+    (t.1, t.0)
+}
+
 /// Raw trait-object pointers are handles, like references.
 pub trait Sensor {
     fn read(&self) -> i32;
