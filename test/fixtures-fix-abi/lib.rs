@@ -160,3 +160,12 @@ pub extern "C" fn file_stem(path: &std::path::Path) -> Option<&std::ffi::OsStr> 
 pub extern "C" fn longest(words: &[&str]) -> usize {
     words.iter().map(|w| w.len()).max().unwrap_or(0)
 }
+
+#[no_mangle]
+pub extern "C" fn version(major: u32) -> Result<String, String> {
+    if major == 0 {
+        Err("no such version".into())
+    } else {
+        Ok(format!("{major}.0"))
+    }
+}

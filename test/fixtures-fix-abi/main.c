@@ -116,5 +116,10 @@ int main(void) {
     printf("longest %zu\n", longest_len);
     const char *holes[] = {"ab", NULL};
     if (longest(holes, 2, &longest_len) != -1) return 111;
+    char *ver = NULL;
+    if (version(2, &ver) != 0 || !ver) return 120;
+    printf("version %s\n", ver);
+    ffi_guard_free_string(ver);
+    if (version(0, &ver) != 1) return 121;
     return 0;
 }

@@ -93,7 +93,11 @@ type ReturnPlan =
   | { kind: 'raw-slice'; elem: string; mutable: boolean; str: boolean; raw: boolean }
   /** A Rust value returned as an opaque `*mut T` handle from `Box::into_raw`. */
   | { kind: 'boxed'; written: string; free: string; optional?: boolean }
-  | { kind: 'result'; cType: string | null }
+  /**
+   * `cType`: the out-parameter's pointee. `ok`: the plan of an `Ok` value that needs converting (a string,
+   * a handle, a vector), whose C form is written to `out` (and its length to `out_len`).
+   */
+  | { kind: 'result'; cType: string | null; ok?: ReturnPlan }
   | { kind: 'char' }
   /** An array returned by value: written to a caller's buffer. */
   | { kind: 'array-out'; elem: string; array: string; len: string }
@@ -870,6 +874,18 @@ function planReturn(checked: CheckedType | undefined, writtenExpr: TypeExpr, env
     }
     return { kind: 'result', cType: isUnit(ty.args[0]) ? null : ok };
   }
+  if (ty.k === 'adt' && isStd(ty, 'Result') && ty.args[0]) {
+    // `Result<String, E>`, `Result<Vec<u8>, E>`, `Result<Config, E>`: the `Ok` value converted as a return is.
+    const okExpr = stdArgs(expr)?.[0];
+    if (!okExpr) return null;
+    const ok = planReturn(
+      { expr: okExpr, ty: ty.args[0], position: 'return', mode: 'definition', verdict: checkBoundaryType(ty.args[0], 'definition', 'return') },
+      okExpr,
+      env,
+    );
+    const cType = ok ? okCType(ok) : null;
+    return ok && cType ? { kind: 'result', cType, ok } : null;
+  }
   if (ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.every(elementIsSafe)) {
     const struct = typeName(`${env.label}Output`, env);
     const item = tupleStruct(struct, expr.elems.map(env.src), 'The return value');
@@ -1065,17 +1081,22 @@ function renderShim(s: ShimSpec): string {
       );
       break;
     }
-    case 'result':
+    case 'result': {
       if (s.ret.cType) cParams.push(`out: *mut ${s.ret.cType}`);
+      if (s.ret.ok?.kind === 'owned-slice') cParams.push('out_len: *mut usize');
       cRet = ' -> i32';
       err = '-1';
+      const ok = (s.ret.ok ? writeOk(s.ret.ok) : writeOk({ kind: 'direct', cType: s.ret.cType ?? '' })).join('\n').replace(/^/gm, '        ');
       epilogue.push(
         s.ret.cType
-          ? `match ${call} {\n    Ok(value) => {\n        if !out.is_null() {\n            unsafe { out.write(value) };\n        }\n        0\n    }\n    Err(_) => 1,\n}`
+          ? `match ${call} {\n    Ok(value) => {\n${ok}\n        0\n    }\n    Err(_) => 1,\n}`
           : `match ${call} {\n    Ok(()) => 0,\n    Err(_) => 1,\n}`,
       );
-      safety.push(`${s.ret.cType ? '`out` must be null or valid for a write. ' : ''}Returns 0 on success, 1 on error, -1 when an argument is invalid.`);
+      safety.push(
+        `${s.ret.cType ? `\`out\`${s.ret.ok?.kind === 'owned-slice' ? ' and `out_len`' : ''} must be null or valid for a write. ` : ''}Returns 0 on success, 1 on error, -1 when an argument is invalid.${s.ret.ok ? okOwnership(s.ret.ok) : ''}`,
+      );
       break;
+    }
   }
   const prologue = s.params.flatMap((p) => p.prologue).map((line) => line.replace(/\{ERR\}/g, err).replace(/return ;/g, 'return;'));
   const attr = s.symbol ? (s.edition === '2024' ? `#[unsafe(export_name = "${s.symbol}")]` : `#[export_name = "${s.symbol}"]`) : null;
@@ -1092,6 +1113,69 @@ function renderShim(s: ShimSpec): string {
     .split('\n')
     .map((l) => (l ? `    ${l}` : l));
   return [...docs, ...(attr ? [attr] : []), `pub unsafe extern "C" fn ${s.shimName}${generics}(${cParams.join(', ')})${cRet} {`, ...body, '}'].join('\n');
+}
+
+/** The C type an `Ok` value of this plan is written as, when it is a single value (not a flag, not an array). */
+function okCType(plan: ReturnPlan): string | null {
+  switch (plan.kind) {
+    case 'owned-string':
+      return plan.optional || plan.utf8 ? null : `*mut ${C_CHAR}`;
+    case 'owned-slice':
+      return plan.optional ? null : `*mut ${plan.elem}`;
+    case 'boxed':
+      return plan.optional ? null : `*mut ${plan.written}`;
+    case 'handle':
+      return plan.optional ? null : `*mut ${C_VOID}`;
+    case 'char':
+      return 'u32';
+    case 'direct':
+      return plan.wrap ? plan.cType : null;
+    default:
+      return null;
+  }
+}
+
+/** Statements writing the C form of the Rust value `value` of an `Ok` to `out` (and `out_len`), both possibly null. */
+function writeOk(plan: ReturnPlan): string[] {
+  const write = (expr: string): string => `if !out.is_null() {\n    unsafe { out.write(${expr}) };\n}`;
+  switch (plan.kind) {
+    case 'owned-string':
+      return [
+        write(`std::ffi::CString::new(${plan.boxed ? 'std::string::String::from(value)' : 'value'}).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`),
+      ];
+    case 'owned-slice':
+      return [
+        `let value = value${plan.boxed ? '' : '.into_boxed_slice()'};`,
+        `if !out_len.is_null() {\n    unsafe { out_len.write(value.len()) };\n}`,
+        write(`std::boxed::Box::into_raw(value).cast::<${plan.elem}>()`),
+      ];
+    case 'boxed':
+      return [write('std::boxed::Box::into_raw(std::boxed::Box::new(value))')];
+    case 'handle':
+      return [`let value: std::boxed::Box<${plan.dyn}> = value;`, write(`std::boxed::Box::into_raw(std::boxed::Box::new(value)).cast::<${C_VOID}>()`)];
+    case 'char':
+      return [write('u32::from(value)')];
+    case 'direct':
+      return [write(plan.wrap ? plan.wrap('value') : 'value')];
+    default:
+      return [write('value')];
+  }
+}
+
+/** What the caller owns after a successful call, for the `# Safety` section. */
+function okOwnership(plan: ReturnPlan): string {
+  switch (plan.kind) {
+    case 'owned-string':
+      return ' On success `*out` is a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string` (null when the text contains a NUL byte).';
+    case 'owned-slice':
+      return ` On success \`*out\` holds \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(plan.elem)}\` with the same length.`;
+    case 'boxed':
+      return ` On success \`*out\` is a \`${plan.written}\` handle owned by the caller, to be freed once with \`${plan.free}\`.`;
+    case 'handle':
+      return ` On success \`*out\` is a \`${plan.trait}\` handle owned by the caller, to be freed once with \`${handleFreeName(plan.trait.split('::').pop()!)}\`.`;
+    default:
+      return '';
+  }
 }
 
 /** For an `Option` return: unwraps the call's value into `result`, returning null for `None`. */
@@ -1111,6 +1195,7 @@ function bindResult(optional: boolean | undefined, expr: string): string[] {
 /** Functions the shim's return value needs, generated once per crate, added to the plan's items. */
 function helperFunctions(ret: ReturnPlan, env: PlanEnv): void {
   const { walk, exportAttr } = env;
+  if (ret.kind === 'result' && ret.ok) helperFunctions(ret.ok, env);
   if (ret.kind === 'owned-string' && !crateHasFn(walk, 'ffi_guard_free_string')) {
     env.items.set('ffi_guard_free_string', {
       key: 'ffi_guard_free_string',
