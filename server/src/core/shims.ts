@@ -659,6 +659,18 @@ function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamP
   }
   const innerExpr = stdArgs(expr)?.[0];
   if (!innerExpr) return null;
+  if (inner.k === 'fnptr' && (inner.abi === null || inner.abi === 'Rust') && innerExpr.kind === 'fnptr') {
+    // An optional Rust callback: a null C callback is `None`, any other one is called through the trampoline.
+    const plan = callbackTrampoline(name, inner, innerExpr, env);
+    if (!plan) return null;
+    return {
+      ...plan,
+      prologue: plan.prologue.slice(1).map((line) => line.replace(`cell.replace(Some(${name}))`, `cell.replace(${name})`)),
+      arg: `${name}.map(|_| ${plan.arg} as ${env.src(innerExpr)})`,
+      fallible: false,
+      safety: `\`${name}\` is called only during this call, on this thread; null is \`None\`.`,
+    };
+  }
   if (inner.k === 'ref' && inner.inner.k === 'slice' && elementIsSafe(inner.inner.inner) && innerExpr.kind === 'ref' && innerExpr.inner.kind === 'slice') {
     const m = inner.mutable ? 'mut' : 'const';
     return {

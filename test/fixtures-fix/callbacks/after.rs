@@ -93,3 +93,57 @@ thread_local! {
 fn sum_with_weight_trampoline(a0: i32) -> i64 {
     SUM_WITH_WEIGHT_CALLBACK.with(|cb| cb.get().map_or(Default::default(), |cb| cb(a0)))
 }
+
+/// An optional callback: a null C callback is `None`.
+pub fn count_words(text: &str, visit: Option<fn(&str, usize)>) -> usize {
+    let words: Vec<&str> = text.split(' ').collect();
+    if let Some(visit) = visit {
+        for (i, w) in words.iter().enumerate() {
+            visit(w, i);
+        }
+    }
+    words.len()
+}
+
+/// C entry point for [`count_words`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `text` must be null or point to a NUL-terminated string that stays valid during the call.
+/// `visit` is called only during this call, on this thread; null is `None`.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "count_words"]
+pub unsafe extern "C" fn count_words_ffi(text: *const std::ffi::c_char, visit: Option<extern "C" fn(*const u8, usize, usize)>, out: *mut usize) -> i32 {
+    if text.is_null() {
+        return -1;
+    }
+    let Ok(text) = unsafe { std::ffi::CStr::from_ptr(text) }.to_str() else {
+        return -1;
+    };
+    struct RestoreVisit(Option<extern "C" fn(*const u8, usize, usize)>);
+    impl Drop for RestoreVisit {
+        fn drop(&mut self) {
+            COUNT_WORDS_VISIT_CALLBACK.with(|cb| cb.set(self.0));
+        }
+    }
+    let _restore = RestoreVisit(COUNT_WORDS_VISIT_CALLBACK.with(|cell| cell.replace(visit)));
+    let result = count_words(text, visit.map(|_| count_words_visit_trampoline as fn(&str, usize)));
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}
+
+thread_local! {
+    /// The C callback of the running shim, for `count_words_visit_trampoline`.
+    static COUNT_WORDS_VISIT_CALLBACK: std::cell::Cell<Option<extern "C" fn(*const u8, usize, usize)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Calls the running shim's C callback with C types.
+fn count_words_visit_trampoline(a0: &str, a1: usize) {
+    COUNT_WORDS_VISIT_CALLBACK.with(|cb| {
+        if let Some(cb) = cb.get() {
+            cb(a0.as_ptr(), a0.len(), a1);
+        }
+    });
+}

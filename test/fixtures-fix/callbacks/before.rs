@@ -11,3 +11,15 @@ pub extern "C" fn for_each_line(text: &str, visit: fn(&str, usize)) {
 pub extern "C" fn sum_with(values: &[i32], weight: fn(i32) -> i64) -> i64 {
     values.iter().map(|&v| weight(v)).sum()
 }
+
+/// An optional callback: a null C callback is `None`.
+#[no_mangle]
+pub extern "C" fn count_words(text: &str, visit: Option<fn(&str, usize)>) -> usize {
+    let words: Vec<&str> = text.split(' ').collect();
+    if let Some(visit) = visit {
+        for (i, w) in words.iter().enumerate() {
+            visit(w, i);
+        }
+    }
+    words.len()
+}
