@@ -67,6 +67,55 @@ export function tupleStruct(name: string, elems: string[], what: string): Genera
   return { key: name, text };
 }
 
+/** How one element of a tuple crosses: its C type, and the conversions both ways (`v` is the value). */
+export interface ElemConv {
+  rust: string;
+  c: string;
+  toC: (v: string) => string;
+  /** The Rust value; when `fallible`, an `Option` of it (`None`: C passed an invalid one, a surrogate for a `char`). */
+  fromC: (v: string) => string;
+  fallible: boolean;
+}
+
+/**
+ * A `#[repr(C)]` struct for a tuple whose elements need converting (`char` → `u32`, a nested tuple → its
+ * own struct): `From` the tuple, and back `TryFrom` (with `()` as the error) when an element can be invalid.
+ */
+export function convertingTupleStruct(name: string, elems: ElemConv[], what: string): GeneratedItem {
+  const tuple = elems.length === 1 ? `(${elems[0].rust},)` : `(${elems.map((e) => e.rust).join(', ')})`;
+  const binds = elems.map((_, i) => `v${i}`);
+  const pattern = binds.length === 1 ? `(${binds[0]},)` : `(${binds.join(', ')})`;
+  const fallible = elems.some((e) => e.fallible);
+  const back = elems.map((e, i) => (e.fallible ? `${e.fromC(`v._${i}`)}.ok_or(())?` : e.fromC(`v._${i}`)));
+  const backTuple = back.length === 1 ? `(${back[0]},)` : `(${back.join(', ')})`;
+  const text = [
+    `/// ${what} as C sees it: the tuple \`${tuple}\` with C's field order and padding${fallible ? ', `char`s as `u32`' : ''}.`,
+    '#[repr(C)]',
+    `pub struct ${name} {`,
+    ...elems.map((e, i) => `    pub _${i}: ${e.c},`),
+    '}',
+    '',
+    `impl From<${tuple}> for ${name} {`,
+    `    fn from(${pattern}: ${tuple}) -> Self {`,
+    `        Self { ${elems.map((e, i) => `_${i}: ${e.toC(binds[i])}`).join(', ')} }`,
+    '    }',
+    '}',
+    '',
+    ...(fallible
+      ? [
+          `impl std::convert::TryFrom<${name}> for ${tuple} {`,
+          '    type Error = ();',
+          '',
+          `    fn try_from(v: ${name}) -> Result<Self, ()> {`,
+          `        Ok(${backTuple})`,
+          '    }',
+          '}',
+        ]
+      : [`impl From<${name}> for ${tuple} {`, `    fn from(v: ${name}) -> Self {`, `        ${backTuple}`, '    }', '}']),
+  ].join('\n');
+  return { key: name, text };
+}
+
 export const FFI_OPTION = 'FfiOption';
 export const FFI_RESULT = 'FfiResult';
 

@@ -6,7 +6,9 @@ import type { FnItem, ImplItem, TypeExpr } from './model';
 import { resolvePath, typeText } from './resolve';
 import {
   camel,
+  convertingTupleStruct,
   crateTypeModule,
+  ElemConv,
   FFI_OPTION,
   FFI_RESULT,
   ffiOption,
@@ -100,7 +102,7 @@ type ReturnPlan =
   | { kind: 'result'; cType: string | null; ok?: ReturnPlan }
   | { kind: 'char' }
   /** An array returned by value: written to a caller's buffer. */
-  | { kind: 'array-out'; elem: string; array: string; len: string }
+  | { kind: 'array-out'; elem: string; array: string; len: string; map?: string }
   | { kind: 'handle'; trait: string; dyn: string; optional?: boolean };
 
 /** The method's impl block, when `fn` is a method of a plain inherent impl we can name. */
@@ -428,6 +430,20 @@ function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | u
       safety: `\`${name}\` must be null or point to ${ty.len} initialised elements, which are copied.`,
     };
   }
+  if (ty.k === 'array' && ty.inner.k === 'prim' && ty.inner.name === 'char' && expr.kind === 'array') {
+    // `[char; N]`: N `u32`s, each checked to be a Unicode scalar value.
+    return {
+      cParams: [`${name}: *const u32`],
+      prologue: [
+        nullCheck,
+        `let ${name}: [u32; ${expr.length}] = unsafe { ${name}.cast::<[u32; ${expr.length}]>().read() };`,
+        `let mut ${name}_chars = ['\\0'; ${expr.length}];\nfor (c, &u) in ${name}_chars.iter_mut().zip(${name}.iter()) {\n    let Some(u) = std::primitive::char::from_u32(u) else {\n        return {ERR};\n    };\n    *c = u;\n}`,
+      ],
+      arg: `${name}_chars`,
+      fallible: true,
+      safety: `\`${name}\` must be null or point to ${ty.len} \`u32\`s, each a Unicode scalar value (else the call is rejected).`,
+    };
+  }
   if (ty.k === 'ref' && ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner)) {
     const elem = expr.kind === 'ref' && expr.inner.kind === 'slice' ? env.src(expr.inner.inner) : null;
     if (!elem) return null;
@@ -501,6 +517,21 @@ function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | u
     const item = tupleStruct(struct, expr.elems.map(env.src), `Parameter \`${name}\``);
     env.items.set(item.key, item);
     return { cParams: [`${name}: ${struct}`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
+  }
+  const converted =
+    ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.length ? tupleConv(ty, expr, `${env.label}${camel(name)}`, `Parameter \`${name}\``, env) : null;
+  if (converted) {
+    return {
+      cParams: [`${name}: ${converted.c}`],
+      prologue: [
+        converted.fallible
+          ? `let Ok(${name}) = <${converted.rust} as std::convert::TryFrom<_>>::try_from(${name}) else {\n    return {ERR};\n};`
+          : `let ${name}: ${converted.rust} = ${name}.into();`,
+      ],
+      arg: name,
+      fallible: converted.fallible,
+      safety: converted.fallible ? `Every \`char\` in \`${name}\` must be a Unicode scalar value (else the call is rejected).` : null,
+    };
   }
   const more =
     zeroSizedParam(name, ty, written, env) ??
@@ -848,6 +879,8 @@ function planReturn(checked: CheckedType | undefined, writtenExpr: TypeExpr, env
   if (ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr')) return { kind: 'direct', cType: `*const ${C_CHAR}`, wrap: (call) => `${call}.as_ptr()` };
   if (ty.k === 'array' && elementIsSafe(ty.inner) && expr.kind === 'array')
     return { kind: 'array-out', elem: env.src(expr.inner), array: written, len: ty.len };
+  if (ty.k === 'array' && ty.inner.k === 'prim' && ty.inner.name === 'char' && expr.kind === 'array')
+    return { kind: 'array-out', elem: 'u32', array: `[u32; ${expr.length}]`, len: ty.len, map: 'u32::from' };
   if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str') return { kind: 'owned-string', boxed: false };
   if (isStd(ty, 'OsString')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_string().ok()` };
   if (isStd(ty, 'PathBuf')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_os_string().into_string().ok()` };
@@ -904,7 +937,51 @@ function planReturn(checked: CheckedType | undefined, writtenExpr: TypeExpr, env
     env.items.set(item.key, item);
     return { kind: 'direct', cType: struct, wrap: (call) => `${struct}::from(${call})` };
   }
+  if (ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.length) {
+    const converted = tupleConv(ty, expr, `${env.label}Output`, 'The return value', env);
+    if (converted) return { kind: 'direct', cType: converted.c, wrap: (call) => converted.toC(call) };
+  }
   return planReturnMore(ty, expr, env);
+}
+
+/**
+ * A tuple whose elements are C values, `char`s or such tuples, as a generated struct (one per nested
+ * tuple). Null when an element is anything else.
+ */
+function tupleConv(ty: Ty & { k: 'tuple' }, expr: TypeExpr & { kind: 'tuple' }, base: string, what: string, env: PlanEnv, depth = 0): ElemConv | null {
+  if (depth > 4) return null;
+  const elems: ElemConv[] = [];
+  for (const [i, t] of ty.elems.entries()) {
+    const e = expr.elems[i];
+    const rust = env.src(e);
+    if (t.k === 'prim' && t.name === 'char') {
+      elems.push({ rust, c: 'u32', toC: (v) => `u32::from(${v})`, fromC: (v) => `std::primitive::char::from_u32(${v})`, fallible: true });
+    } else if (t.k === 'tuple' && e.kind === 'tuple' && t.elems.length) {
+      const inner = tupleConv(t, e, `${base}${i}`, `Element ${i} of ${what.toLowerCase()}`, env, depth + 1);
+      if (!inner) return null;
+      elems.push(inner);
+    } else if (elementIsSafe(t)) {
+      elems.push({ rust, c: rust, toC: (v) => v, fromC: (v) => v, fallible: false });
+    } else return null;
+  }
+  const name = typeName(base, env);
+  const item = elems.every((e) => e.c === e.rust)
+    ? tupleStruct(
+        name,
+        elems.map((e) => e.rust),
+        what,
+      )
+    : convertingTupleStruct(name, elems, what);
+  env.items.set(item.key, item);
+  const rust = env.src(expr);
+  const fallible = elems.some((e) => e.fallible);
+  return {
+    rust,
+    c: name,
+    toC: (v) => `${name}::from(${v})`,
+    fromC: (v) => (fallible ? `<${rust} as std::convert::TryFrom<_>>::try_from(${v}).ok()` : `${v}.into()`),
+    fallible,
+  };
 }
 
 /** Returns C holds as a pointer: optional strings, slices and handles, zero-sized values, raw and borrowed slices. */
@@ -1003,7 +1080,10 @@ function renderShim(s: ShimSpec): string {
     }
     case 'array-out':
       cParams.push(`out: *mut ${s.ret.elem}`);
-      epilogue.push(`let result = ${call};`, `if !out.is_null() {\n    unsafe { out.cast::<${s.ret.array}>().write(result) };\n}`);
+      epilogue.push(
+        `let result = ${call};`,
+        `if !out.is_null() {\n    unsafe { out.cast::<${s.ret.array}>().write(result${s.ret.map ? `.map(${s.ret.map})` : ''}) };\n}`,
+      );
       if (s.fallible) {
         cRet = ' -> i32';
         err = '-1';

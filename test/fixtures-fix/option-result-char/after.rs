@@ -86,3 +86,34 @@ pub unsafe extern "C" fn scale_ffi(factor: *const f64, value: f64) -> f64 {
     };
     scale(factor, value)
 }
+
+/// Arrays of `char`: `u32`s, each checked.
+pub fn rotate(cs: [char; 3]) -> [char; 3] {
+    [cs[1], cs[2], cs[0]]
+}
+
+/// C entry point for [`rotate`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `cs` must be null or point to 3 `u32`s, each a Unicode scalar value (else the call is rejected).
+/// `out` must be null or valid for writing 3 elements. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "rotate"]
+pub unsafe extern "C" fn rotate_ffi(cs: *const u32, out: *mut u32) -> i32 {
+    if cs.is_null() {
+        return -1;
+    }
+    let cs: [u32; 3] = unsafe { cs.cast::<[u32; 3]>().read() };
+    let mut cs_chars = ['\0'; 3];
+    for (c, &u) in cs_chars.iter_mut().zip(cs.iter()) {
+        let Some(u) = std::primitive::char::from_u32(u) else {
+            return -1;
+        };
+        *c = u;
+    }
+    let result = rotate(cs_chars);
+    if !out.is_null() {
+        unsafe { out.cast::<[u32; 3]>().write(result.map(u32::from)) };
+    }
+    0
+}

@@ -19,3 +19,9 @@ pub extern "C" fn upper(c: char) -> char {
 pub extern "C" fn scale(factor: Option<f64>, value: f64) -> f64 {
     value * factor.unwrap_or(1.0)
 }
+
+/// Arrays of `char`: `u32`s, each checked.
+#[no_mangle]
+pub extern "C" fn rotate(cs: [char; 3]) -> [char; 3] {
+    [cs[1], cs[2], cs[0]]
+}

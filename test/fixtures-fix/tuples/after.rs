@@ -164,3 +164,122 @@ impl From<BoundsOutput> for (f64, f64) {
         (v._0, v._1)
     }
 }
+
+/// Elements that need converting: `char`s cross as `u32`s (checked on the way in), nested tuples as
+/// their own structs.
+pub fn swap_chars(pair: (char, char)) -> (char, char) {
+    (pair.1, pair.0)
+}
+
+/// C entry point for [`swap_chars`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// Every `char` in `pair` must be a Unicode scalar value (else the call is rejected).
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "swap_chars"]
+pub unsafe extern "C" fn swap_chars_ffi(pair: SwapCharsPair, out: *mut SwapCharsOutput) -> i32 {
+    let Ok(pair) = <(char, char) as std::convert::TryFrom<_>>::try_from(pair) else {
+        return -1;
+    };
+    let result = SwapCharsOutput::from(swap_chars(pair));
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}
+
+/// Parameter `pair` as C sees it: the tuple `(char, char)` with C's field order and padding, `char`s as `u32`.
+#[repr(C)]
+pub struct SwapCharsPair {
+    pub _0: u32,
+    pub _1: u32,
+}
+
+impl From<(char, char)> for SwapCharsPair {
+    fn from((v0, v1): (char, char)) -> Self {
+        Self { _0: u32::from(v0), _1: u32::from(v1) }
+    }
+}
+
+impl std::convert::TryFrom<SwapCharsPair> for (char, char) {
+    type Error = ();
+
+    fn try_from(v: SwapCharsPair) -> Result<Self, ()> {
+        Ok((std::primitive::char::from_u32(v._0).ok_or(())?, std::primitive::char::from_u32(v._1).ok_or(())?))
+    }
+}
+
+/// The return value as C sees it: the tuple `(char, char)` with C's field order and padding, `char`s as `u32`.
+#[repr(C)]
+pub struct SwapCharsOutput {
+    pub _0: u32,
+    pub _1: u32,
+}
+
+impl From<(char, char)> for SwapCharsOutput {
+    fn from((v0, v1): (char, char)) -> Self {
+        Self { _0: u32::from(v0), _1: u32::from(v1) }
+    }
+}
+
+impl std::convert::TryFrom<SwapCharsOutput> for (char, char) {
+    type Error = ();
+
+    fn try_from(v: SwapCharsOutput) -> Result<Self, ()> {
+        Ok((std::primitive::char::from_u32(v._0).ok_or(())?, std::primitive::char::from_u32(v._1).ok_or(())?))
+    }
+}
+
+pub fn flatten(t: ((u8, u16), u8)) -> u32 {
+    u32::from((t.0).0) + u32::from((t.0).1) + u32::from(t.1)
+}
+
+/// C entry point for [`flatten`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// Every pointer argument must be valid as its type says.
+#[export_name = "flatten"]
+pub unsafe extern "C" fn flatten_ffi(t: FlattenT) -> u32 {
+    let t: ((u8, u16), u8) = t.into();
+    flatten(t)
+}
+
+/// Element 0 of parameter `t` as C sees it: the tuple `(u8, u16)` with C's field order and padding.
+#[repr(C)]
+pub struct FlattenT0 {
+    pub _0: u8,
+    pub _1: u16,
+}
+
+impl From<(u8, u16)> for FlattenT0 {
+    fn from((v0, v1): (u8, u16)) -> Self {
+        Self { _0: v0, _1: v1 }
+    }
+}
+
+impl From<FlattenT0> for (u8, u16) {
+    fn from(v: FlattenT0) -> Self {
+        (v._0, v._1)
+    }
+}
+
+/// Parameter `t` as C sees it: the tuple `((u8, u16), u8)` with C's field order and padding.
+#[repr(C)]
+pub struct FlattenT {
+    pub _0: FlattenT0,
+    pub _1: u8,
+}
+
+impl From<((u8, u16), u8)> for FlattenT {
+    fn from((v0, v1): ((u8, u16), u8)) -> Self {
+        Self { _0: FlattenT0::from(v0), _1: v1 }
+    }
+}
+
+impl From<FlattenT> for ((u8, u16), u8) {
+    fn from(v: FlattenT) -> Self {
+        (v._0.into(), v._1)
+    }
+}
