@@ -132,7 +132,7 @@ function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, take
     return `\`${fn.name}\` is also used as a function pointer, and a shim would take its \`extern "C"\` away from those uses: change ${type} to a C type in place (a pointer and a length, a \`#[repr(C)]\` struct, an opaque pointer) and convert it inside \`${fn.name}\`.`;
   }
   if (target.ctx.module.isBlock) {
-    return `\`${fn.name}\` is declared inside a function body, where the helper items its shim needs (generated types, free functions) cannot go: move it to module level, where a C shim can be generated for it.`;
+    return `\`${fn.name}\` is declared inside a function body, and the helper items its shim needs (generated types, free functions) would name types declared there too, which module level cannot see: move it, or those types, to module level, where a C shim can be generated for it.`;
   }
   if (finding.chain.some((c) => c.label.includes('fn pointer'))) {
     return `${type} appears inside a callback type: the callbacks passed in are written against that type, so change the callback's signature to C types and update the callbacks.`;

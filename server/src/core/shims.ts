@@ -2,7 +2,8 @@ import { exportAttribute, linkName, WalkContext } from './boundary';
 import { checkedTypesOfFn, CheckedType } from './boundary-types';
 import { adtShape, checkBoundaryType, is1Zst, isSized } from './ffi';
 import type { Fix, FixContext, TextEdit } from './fixes';
-import type { FnItem, ImplItem, TypeExpr } from './model';
+import type { FnItem, ImplItem, Origin, TypeExpr } from './model';
+import type { ModuleScope } from './workspace';
 import { resolvePath, typeText } from './resolve';
 import {
   camel,
@@ -221,15 +222,29 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   const anchor = owner ? owner.impl.origin : fn.origin;
   const indent = indentOf(text, anchor.span.start);
   helperFunctions(ret, env);
-  // In a function body the shim goes beside the function; items shared crate-wide (free functions,
-  // generated types) must not be generated in a body, where the next shim would not see them.
-  if (walk.module.isBlock && env.items.size) return null;
-  const insertion: TextEdit = {
-    file: fn.origin.file,
-    start: anchor.span.end,
-    end: anchor.span.end,
-    newText: '\n\n' + [shim, ...[...env.items.values()].map((i) => i.text)].map((block) => reindent(block, indent)).join('\n\n'),
-  };
+  const helpers = [...env.items.values()].map((i) => i.text);
+  // In a function body the shim goes beside the function, and items shared crate-wide (free functions,
+  // generated types) after the item holding the body, where the next shim sees them too.
+  const outer = walk.module.isBlock && helpers.length ? enclosingItem(walk.module, fn) : null;
+  if (walk.module.isBlock && helpers.length && (!outer || helpers.some((h) => namesBlockItem(h, walk.module, fn)))) return null;
+  const insertions: TextEdit[] = outer
+    ? [
+        { file: fn.origin.file, start: anchor.span.end, end: anchor.span.end, newText: '\n\n' + reindent(shim, indent) },
+        {
+          file: fn.origin.file,
+          start: outer.span.end,
+          end: outer.span.end,
+          newText: '\n\n' + helpers.map((block) => reindent(block, indentOf(text, outer.span.start))).join('\n\n'),
+        },
+      ]
+    : [
+        {
+          file: fn.origin.file,
+          start: anchor.span.end,
+          end: anchor.span.end,
+          newText: '\n\n' + [shim, ...helpers].map((block) => reindent(block, indent)).join('\n\n'),
+        },
+      ];
   const conversions = [
     ...(owner?.receiver ? ['`self`'] : []),
     ...fn.params.map((p, i) => (checked[i]?.verdict.kind === 'unsafe' && p.name !== 'self' ? `\`${p.name}\`` : null)).filter((x): x is string => x !== null),
@@ -244,7 +259,7 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
     fix: {
       title: `Generate an \`extern "C"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}`,
       preferred: true,
-      edits: [...removal, insertion],
+      edits: [...removal, ...insertions],
       defines: [shimName, ...env.items.keys()],
     },
     used: env.used,
@@ -256,6 +271,24 @@ function selfByValue(selfText: string, checked: CheckedType | undefined): ParamP
   if (!checked) return null;
   if (checked.verdict.kind === 'safe') return { cParams: [`this: ${selfText}`], prologue: [], arg: 'this', fallible: false, safety: null };
   return handleParam('this', checked.ty, selfText);
+}
+
+/** Where the module-level item holding a function body's block is written. */
+function enclosingItem(block: ModuleScope, fn: FnItem): Origin | null {
+  let module: ModuleScope | null = block;
+  while (module?.isBlock) module = module.parent;
+  const item = module?.items.find(
+    (i) => i.origin.file === fn.origin.file && i.origin.span.start <= fn.origin.span.start && fn.origin.span.end <= i.origin.span.end,
+  );
+  return item && !item.fromMacro ? item.origin : null;
+}
+
+/** Whether generated text names an item declared in a body (up to module level), which module level cannot see. */
+function namesBlockItem(text: string, block: ModuleScope, fn: FnItem): boolean {
+  for (let m: ModuleScope | null = block; m?.isBlock; m = m.parent) {
+    for (const i of m.items) if (i !== fn && i.name && new RegExp(`\\b${i.name.replace(/^r#/, '')}\\b`).test(text)) return true;
+  }
+  return false;
 }
 
 /** A name for a generated type, free in the module and in this plan. */

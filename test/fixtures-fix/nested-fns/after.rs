@@ -84,3 +84,41 @@ pub unsafe extern "C" fn must_use_ffi(c: u32, out: *mut u32) -> i32 {
     }
     0
 }
+
+pub fn setup() -> u32 {
+    // Its shim needs a generated struct: that goes after `setup`, at module level, where other shims see it.
+    pub fn nested_span(span: (u32, u32)) -> u32 {
+        span.1 - span.0
+    }
+
+    /// C entry point for [`nested_span`]: the same function with C types at the boundary.
+    ///
+    /// # Safety
+    ///
+    /// Every pointer argument must be valid as its type says.
+    #[export_name = "nested_span"]
+    pub unsafe extern "C" fn nested_span_ffi(span: NestedSpanSpan) -> u32 {
+        let span: (u32, u32) = span.into();
+        nested_span(span)
+    }
+    7
+}
+
+/// Parameter `span` as C sees it: the tuple `(u32, u32)` with C's field order and padding.
+#[repr(C)]
+pub struct NestedSpanSpan {
+    pub _0: u32,
+    pub _1: u32,
+}
+
+impl From<(u32, u32)> for NestedSpanSpan {
+    fn from((v0, v1): (u32, u32)) -> Self {
+        Self { _0: v0, _1: v1 }
+    }
+}
+
+impl From<NestedSpanSpan> for (u32, u32) {
+    fn from(v: NestedSpanSpan) -> Self {
+        (v._0, v._1)
+    }
+}

@@ -27,3 +27,12 @@ pub fn total() -> i64 {
 pub extern "C" fn must_use(c: char) -> u32 {
     c as u32
 }
+
+pub fn setup() -> u32 {
+    // Its shim needs a generated struct: that goes after `setup`, at module level, where other shims see it.
+    #[no_mangle]
+    pub extern "C" fn nested_span(span: (u32, u32)) -> u32 {
+        span.1 - span.0
+    }
+    7
+}
