@@ -53,8 +53,9 @@ export async function runFixes(paths: string[], cwd: string, settings: Settings,
     }
     for (const { finding, fix } of batch) {
       applied.push({ finding, fix });
-      // A fix that leaves its finding in place must not be applied again.
-      refused.add(keyOf(finding));
+      // A fix that leaves its finding in place must not be applied again (another one may follow it:
+      // `#[repr(C)]` on an array's element, then the array's shim).
+      refused.add(keyOf(finding, fix));
     }
   }
 }
@@ -64,8 +65,8 @@ function changedFiles(overlay: Map<string, string>, original: Map<string, string
   return new Map([...overlay].filter(([file]) => original.has(file)));
 }
 
-function keyOf(f: Finding): string {
-  return `${f.rule}|${f.origin.file}|${f.symbol}|${f.typeName}`;
+function keyOf(f: Finding, fix: Fix): string {
+  return `${f.rule}|${f.origin.file}|${f.symbol}|${f.typeName}|${fix.title}`;
 }
 
 /** The fixes of one round: independent of each other, so applying them together equals applying them one by one. */
@@ -75,11 +76,10 @@ function pickBatch(result: ProjectResult, options: FixAllOptions, refused: Set<s
   for (const finding of result.findings) {
     if (rules.length && !rules.includes(finding.rule)) continue;
     if (options.only && !options.only(finding)) continue;
-    if (refused.has(keyOf(finding))) continue;
     const edition = finding.target?.ctx.crate.edition ?? '2021';
     const textOf = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text;
     const fix = fixesFor(finding, { textOf, edition }).find((x) => x.preferred && x.edits.length);
-    if (fix) candidates.push({ finding, fix });
+    if (fix && !refused.has(keyOf(finding, fix))) candidates.push({ finding, fix });
   }
   // Shims are planned from the types as they are: let this round's layout fixes land first.
   const local = candidates.filter((c) => !isShim(c.fix));

@@ -60,6 +60,9 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
       if (layout && target.subject && !reprMakesItC(target.subject, site.fn, target)) layout.preferred = false;
       if (!fixes.some((f) => f.preferred) && !takenAsValue) fixes.push(...planShims(site.fn, target.ctx, ctx));
       if (layout && !fixes.some((f) => f.preferred)) layout.preferred = true;
+      // `[Point; 4]` by value with `Point` lacking a repr: the element's repr first, the array's shim next.
+      const element = !fixes.some((f) => f.preferred) ? arrayElementLayoutFix(site.fn, target, ctx) : null;
+      if (element) fixes.push(element);
       if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
       else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, takenAsValue)));
       fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
@@ -138,6 +141,18 @@ function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, take
     return `${type} appears inside a callback type: the callbacks passed in are written against that type, so change the callback's signature to C types and update the callbacks.`;
   }
   return `${type} has no automatic conversion here: take a C type instead (a pointer and a length, a \`#[repr(C)]\` struct, an opaque pointer) and convert it inside \`${fn.name}\`.`;
+}
+
+/** The layout fix of a workspace type that is the element of an array the signature passes by value. */
+function arrayElementLayoutFix(fn: FnItem, target: FixTarget, ctx: FixContext): Fix | null {
+  for (const c of checkedTypesOfFn(fn, target.ctx)) {
+    if (c.verdict.kind !== 'unsafe' || c.ty.k !== 'array') continue;
+    const elem = c.ty.inner;
+    if (elem.k !== 'adt' || elem.def.source !== 'local' || elem.def.repr.c || elem.def.repr.transparent || elem.def.repr.int) continue;
+    const fix = layoutFix(elem.def.item, { ...target, subject: elem.def.item, subjectModule: elem.def.module }, ctx);
+    if (fix?.preferred) return fix;
+  }
+  return null;
 }
 
 /** Whether every field of the type, as the signature instantiates it, is a C value already. */

@@ -109,3 +109,33 @@ pub unsafe extern "C" fn identity_ffi(out: *mut u32) {
         unsafe { out.cast::<[u32; 3]>().write(result) };
     }
 }
+
+/// An array of a struct without a repr: the struct gets `#[repr(C)]`, then the array its shim.
+#[repr(C)]
+pub struct Corner {
+    pub x: i32,
+    pub y: i32,
+}
+
+pub fn perimeter(corners: [Corner; 2]) -> i32 {
+    2 * ((corners[1].x - corners[0].x).abs() + (corners[1].y - corners[0].y).abs())
+}
+
+/// C entry point for [`perimeter`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `corners` must be null or point to 2 initialised elements, which are copied.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "perimeter"]
+pub unsafe extern "C" fn perimeter_ffi(corners: *const Corner, out: *mut i32) -> i32 {
+    if corners.is_null() {
+        return -1;
+    }
+    let corners: [Corner; 2] = unsafe { corners.cast::<[Corner; 2]>().read() };
+    let result = perimeter(corners);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}

@@ -25,3 +25,14 @@ pub extern "C" fn checksum(block: [u8; 4]) -> u8 {
 pub extern "C" fn identity() -> [u32; 3] {
     [1, 0, 0]
 }
+
+/// An array of a struct without a repr: the struct gets `#[repr(C)]`, then the array its shim.
+pub struct Corner {
+    pub x: i32,
+    pub y: i32,
+}
+
+#[no_mangle]
+pub extern "C" fn perimeter(corners: [Corner; 2]) -> i32 {
+    2 * ((corners[1].x - corners[0].x).abs() + (corners[1].y - corners[0].y).abs())
+}
