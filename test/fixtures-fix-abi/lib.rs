@@ -169,3 +169,8 @@ pub extern "C" fn version(major: u32) -> Result<String, String> {
         Ok(format!("{major}.0"))
     }
 }
+
+#[no_mangle]
+pub extern "C" fn sum_mapped(n: u32, f: &dyn Fn(u32) -> u32) -> u32 {
+    (0..n).map(f).sum()
+}

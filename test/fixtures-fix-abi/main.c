@@ -6,6 +6,10 @@ static void print_word(const uint8_t *word, size_t len, size_t index) {
     printf("word %zu %.*s\n", index, (int)len, (const char *)word);
 }
 
+static uint32_t add_offset(void *data, uint32_t x) {
+    return x + *(const uint32_t *)data;
+}
+
 int main(void) {
     size_t n = 0;
     if (count_chars("h\xc3\xa9llo", &n) != 0) return 10;
@@ -121,5 +125,9 @@ int main(void) {
     printf("version %s\n", ver);
     ffi_guard_free_string(ver);
     if (version(0, &ver) != 1) return 121;
+    uint32_t offset = 10, mapped = 0;
+    if (sum_mapped(3, add_offset, &offset, &mapped) != 0) return 130;
+    printf("sum_mapped %u\n", mapped);
+    if (sum_mapped(3, NULL, &offset, &mapped) != -1) return 131;
     return 0;
 }

@@ -117,7 +117,8 @@ const TRAIT_OBJECT_EXPLANATION =
   'take `*const c_void` where a `&dyn Trait` was expected and turn it back with `&**handle.cast::<Box<dyn Trait>>()`; ' +
   'give C the methods as `extern "C"` functions taking the handle, or as a `#[repr(C)]` table of `extern "C" fn` pointers; ' +
   'and export a free function that rebuilds the `Box<Box<dyn Trait>>` and drops it. The caller must free each handle exactly once ' +
-  'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `Box<dyn Trait>` and `&dyn Trait` parameters.';
+  'and not use it afterwards. The generated shim does this for `Box<dyn Trait>` returns and `Box<dyn Trait>` and `&dyn Trait` parameters; ' +
+  "a closure parameter (`&dyn Fn(u32)`, `&mut dyn FnMut(&str)`) becomes C's callback plus a `void *` user-data pointer.";
 
 /** Why no shim could be generated for a signature, and what to do instead. */
 function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, takenAsValue: boolean): string {

@@ -323,6 +323,45 @@ function callbackArg(ty: Ty, written: string, name: string): { cTypes: string[];
   return null;
 }
 
+/** The written types a closure signature may use, as the types `callbackArg` converts. */
+function simpleType(written: string): Ty | null {
+  const t = written.trim();
+  if (/^(bool|char|u8|u16|u32|u64|usize|i8|i16|i32|i64|isize|f32|f64)$/.test(t)) return { k: 'prim', name: t };
+  if (/^&\s*str$/.test(t)) return { k: 'ref', mutable: false, inner: { k: 'prim', name: 'str' } };
+  const slice = /^&\s*(mut\s+)?\[\s*(bool|u8|u16|u32|u64|usize|i8|i16|i32|i64|isize|f32|f64)\s*\]$/.exec(t);
+  if (slice) return { k: 'ref', mutable: !!slice[1], inner: { k: 'slice', inner: { k: 'prim', name: slice[2] } } };
+  return null;
+}
+
+/**
+ * `&dyn Fn(u32) -> bool` / `&mut dyn FnMut(&str)`: C's classic callback plus user data. The shim takes an
+ * `extern "C"` function whose first argument is the caller's `*mut c_void`, and passes a closure calling it.
+ */
+function closureParam(name: string, dynText: string, mutable: boolean): ParamPlan | null {
+  const m = /^(?:dyn\s+)?(Fn|FnMut)\s*\(([^()]*)\)\s*(?:->\s*([^+]+?))?\s*(?:\+\s*(?:Send|Sync|'\w+)\s*)*$/.exec(dynText.trim());
+  if (!m || (m[1] === 'FnMut' && !mutable)) return null;
+  const params = m[2].trim() ? m[2].split(',').map((p) => p.trim()) : [];
+  const tys = params.map(simpleType);
+  if (tys.some((t) => t === null)) return null;
+  const args = tys.map((t, i) => callbackArg(t!, params[i], `a${i}`));
+  if (args.some((a) => a === null)) return null;
+  const ret = m[3]?.trim();
+  if (ret && !/^(bool|u8|u16|u32|u64|usize|i8|i16|i32|i64|isize|f32|f64|\(\))$/.test(ret)) return null;
+  const retText = ret && ret !== '()' ? ` -> ${ret}` : '';
+  const cFn = `extern "C" fn(*mut ${C_VOID}${args.map((a) => a!.cTypes.map((c) => `, ${c}`).join('')).join('')})${retText}`;
+  const data = `${name}_data`;
+  return {
+    cParams: [`${name}: Option<${cFn}>`, `${data}: *mut ${C_VOID}`],
+    prologue: [
+      `let Some(${name}) = ${name} else {\n    return {ERR};\n};`,
+      `let ${mutable ? 'mut ' : ''}${name} = |${params.map((p, i) => `a${i}: ${p}`).join(', ')}| ${name}(${[data, ...args.flatMap((a) => a!.pass)].join(', ')});`,
+    ],
+    arg: `&${mutable ? 'mut ' : ''}${name}`,
+    fallible: true,
+    safety: `\`${name}\` is called only during this call, with \`${data}\` as its first argument; null is rejected.`,
+  };
+}
+
 /**
  * A Rust-ABI callback parameter (`visit: fn(&str, i64)`): the shim takes an `extern "C"` callback with C
  * types, and passes the Rust function a trampoline that calls it. The C callback lives in a thread-local for
@@ -573,6 +612,8 @@ function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | u
     resultParam(name, ty, expr, written, env) ??
     handleParam(name, ty, oneLine(written));
   if (more) return more;
+  const closure = ty.k === 'ref' && ty.inner.k === 'dyn' ? closureParam(name, ty.inner.text, ty.mutable) : null;
+  if (closure) return closure;
   // A raw trait-object pointer is handed over like a reference: a handle this library returned.
   if ((ty.k === 'ref' || ty.k === 'ptr') && ty.inner.k === 'dyn' && (expr.kind === 'ref' || expr.kind === 'ptr')) {
     const t = traitOf(ty.inner.text, env.walk);

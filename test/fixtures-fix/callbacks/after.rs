@@ -147,3 +147,35 @@ fn count_words_visit_trampoline(a0: &str, a1: usize) {
         }
     });
 }
+
+/// Closures: C's callback plus user data.
+pub fn each_even(limit: u32, f: &dyn Fn(u32), done: &mut dyn FnMut(&str) -> bool) -> bool {
+    for i in (0..limit).step_by(2) {
+        f(i);
+    }
+    done("finished")
+}
+
+/// C entry point for [`each_even`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `f` is called only during this call, with `f_data` as its first argument; null is rejected.
+/// `done` is called only during this call, with `done_data` as its first argument; null is rejected.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "each_even"]
+pub unsafe extern "C" fn each_even_ffi(limit: u32, f: Option<extern "C" fn(*mut std::ffi::c_void, u32)>, f_data: *mut std::ffi::c_void, done: Option<extern "C" fn(*mut std::ffi::c_void, *const u8, usize) -> bool>, done_data: *mut std::ffi::c_void, out: *mut bool) -> i32 {
+    let Some(f) = f else {
+        return -1;
+    };
+    let f = |a0: u32| f(f_data, a0);
+    let Some(done) = done else {
+        return -1;
+    };
+    let mut done = |a0: &str| done(done_data, a0.as_ptr(), a0.len());
+    let result = each_even(limit, &f, &mut done);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}

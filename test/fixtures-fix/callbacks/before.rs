@@ -23,3 +23,12 @@ pub extern "C" fn count_words(text: &str, visit: Option<fn(&str, usize)>) -> usi
     }
     words.len()
 }
+
+/// Closures: C's callback plus user data.
+#[no_mangle]
+pub extern "C" fn each_even(limit: u32, f: &dyn Fn(u32), done: &mut dyn FnMut(&str) -> bool) -> bool {
+    for i in (0..limit).step_by(2) {
+        f(i);
+    }
+    done("finished")
+}
