@@ -54,3 +54,15 @@ pub extern "C" fn area(s: Shape) -> f64 {
 pub extern "C" fn aligned(a: Aligned) -> u32 {
     a.v
 }
+
+/// An explicit `#[repr(Rust)]` is replaced, not merged with (`repr(C, Rust)` does not compile).
+#[repr(C)]
+pub struct Explicit {
+    pub a: u8,
+    pub b: u32,
+}
+
+#[no_mangle]
+pub extern "C" fn explicit_sum(e: Explicit) -> u32 {
+    u32::from(e.a) + e.b
+}
