@@ -336,6 +336,12 @@ describe('lsp: fix all', function () {
       kind: string;
     }[];
     assert.ok(!plain.some((a) => a.kind.startsWith('source')), 'no fix-all in the light bulb');
+    const other = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics: [], only: ['source.organizeImports'] },
+    })) as unknown[];
+    assert.deepStrictEqual(other, [], 'nothing for kinds we do not offer');
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range,

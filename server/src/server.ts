@@ -202,6 +202,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         const action = fixAllAction(await h.fixAll(file), 'Fix all FFI findings in this file');
         return action ? [action] : [];
       }
+      // Asked for other kinds only (`source.organizeImports`…): none of ours.
+      if (context.only && !context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
       return codeActionsFor(h.findingsFor(file), file, range, context.diagnostics, (f) => h.textOf(f));
     } catch (e) {
       connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);

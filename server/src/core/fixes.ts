@@ -243,7 +243,8 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
     const written = text.slice(existing.origin.span.start, existing.origin.span.end);
     // `#[repr(Rust)]` → `#[repr(C)]`: the default representation is what is being replaced.
     const rust = /\bRust\b/.exec(written);
-    if (rust) return { file: item.origin.file, start: existing.origin.span.start + rust.index, end: existing.origin.span.start + rust.index + 4, newText: repr };
+    if (rust)
+      return { file: item.origin.file, start: existing.origin.span.start + rust.index, end: existing.origin.span.start + rust.index + 4, newText: repr };
     // `#[repr(align(8))]` → `#[repr(C, align(8))]`
     const open = text.indexOf('(', existing.origin.span.start);
     return { file: item.origin.file, start: open + 1, end: open + 1, newText: `${repr}, ` };
