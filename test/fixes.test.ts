@@ -260,6 +260,38 @@ describe('fixes: before → after, compiled', function () {
     assert.match(macro.find((f) => f.explanation)!.explanation!, /written by a macro/);
   });
 
+  it('offers C-unwind, an explanation and a suppression comment for a panic across the boundary; each works', async () => {
+    const source = [
+      '#[no_mangle]',
+      'pub extern "C" fn first_byte(p: *const u8, n: usize) -> u8 {',
+      '    let bytes = unsafe { std::slice::from_raw_parts(p, n) };',
+      '    bytes[0]',
+      '}',
+      '',
+    ].join('\n');
+    const dir = crateDir(source, '2021');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const finding = result.findings.find((f) => f.rule === 'panic-across-ffi');
+    assert.ok(finding, 'the indexing is reported');
+    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+    assert.deepStrictEqual(
+      fixes.map((f) => [f.title.replace(/ \(.*/, ''), f.preferred]),
+      [
+        ['Declare it `extern "C-unwind"`', false],
+        ['Explain how to fix this by hand', false],
+        ['Silence `panic-across-ffi` on this line, with a reason', false],
+      ],
+    );
+    assert.match(fixes[1].explanation!, /catch_unwind/);
+    const lib = path.join(dir, 'src', 'lib.rs');
+    for (const fix of [fixes[0], fixes[2]]) {
+      fs.writeFileSync(lib, applyEdits(source, fix.edits));
+      const again = await checkPaths([dir], dir, defaultSettings());
+      assert.ok(!again.findings.some((f) => f.rule === 'panic-across-ffi'), `${fix.title} leaves no finding`);
+      assert.deepStrictEqual(rustcErrors(lib, '2021', true), [], `${fix.title} compiles`);
+    }
+  });
+
   it('shims a function named by a raw identifier (`r#loop`): the keyword `loop` is not a use of it', async () => {
     const fixes = await fixesOf(
       ['#[no_mangle]', 'pub extern "C" fn r#loop(s: &str) -> usize {', '    loop {', '        return s.len();', '    }', '}'].join('\n'),

@@ -33,6 +33,8 @@ export interface FixTarget {
     | { kind: 'foreign'; item: ForeignFnItem | ForeignStaticItem; block: ExternBlockItem }
     | { kind: 'item'; item: Item; lint: string }
     | { kind: 'abi'; fn: FnItem }
+    /** A C-ABI function whose body can panic (`panic-across-ffi`). */
+    | { kind: 'unwind'; fn: FnItem }
     | { kind: 'edition-attr'; attr: Attribute }
     | { kind: 'edition-block'; block: ExternBlockItem }
     | { kind: 'none' };

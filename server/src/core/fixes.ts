@@ -6,6 +6,7 @@ type AttributedItem = { attrs: Attribute[]; origin: Origin };
 import { checkedTypesOfFn } from './boundary-types';
 import { adtShape, checkBoundaryType, is1Zst } from './ffi';
 import { localAdt } from './resolve';
+import { ruleById } from './rules';
 import { hasTraitObject, planShims, usedAsValue } from './shims';
 import type { Ty } from './types';
 
@@ -43,7 +44,8 @@ export interface FixContext {
 /** Every fix offered for a finding, the preferred one first. */
 export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   const target = finding.target;
-  if (!target) return [];
+  // Our own rules without a fix of their own: what to do, and the comment that silences them.
+  if (!target) return [explain(ruleExplanation(finding)), suppressFix(finding, ctx)].filter((f): f is Fix => f !== null);
   const fixes: Fix[] = [];
   if (target.subject && target.subjectModule && ['unspecified-layout', 'zero-sized', 'phantom-only'].includes(finding.rule)) {
     const layout = layoutFix(target.subject, target, ctx);
@@ -97,6 +99,14 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
         );
       } else fixes.push(...abiFixes(site.fn, ctx));
       break;
+    case 'unwind': {
+      const unwind = unwindAbiFix(site.fn, ctx);
+      if (unwind) fixes.push(unwind);
+      fixes.push(explain(ruleExplanation(finding)));
+      const suppress = suppressFix(finding, ctx);
+      if (suppress) fixes.push(suppress);
+      break;
+    }
     case 'edition-attr':
       fixes.push(unsafeAttrFix(site.attr, ctx));
       break;
@@ -165,6 +175,47 @@ function reprMakesItC(subject: AdtItem, fn: FnItem, target: FixTarget): boolean 
   return adtShape(found.ty)
     .variants.flat()
     .every((f) => is1Zst(f.ty) || checkBoundaryType(f.ty, 'definition', 'static').kind === 'safe');
+}
+
+/** A rule's own advice: why it matters and what to write instead. */
+function ruleExplanation(finding: Finding): string {
+  const docs = ruleById(finding.rule).docs;
+  return `${docs.whyIsThisBad}\n\nInstead:\n${docs.useInstead}`;
+}
+
+/**
+ * `// ffi-guard-allow: rule — reason` at the end of the finding's line (suppress.ts): rules beyond rustc
+ * cannot be silenced with an attribute on stable Rust.
+ */
+function suppressFix(finding: Finding, ctx: FixContext): Fix | null {
+  const text = ctx.textOf(finding.origin.file);
+  if (text === undefined || ruleById(finding.rule).family !== 'beyond') return null;
+  const newline = text.indexOf('\n', finding.origin.span.start);
+  let end = newline < 0 ? text.length : newline;
+  if (text[end - 1] === '\r') end--;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return {
+    title: `Silence \`${finding.rule}\` on this line, with a reason`,
+    preferred: false,
+    edits: [{ file: finding.origin.file, start: end, end, newText: ` // ffi-guard-allow: ${finding.rule} — checked by hand` }],
+  };
+}
+
+/** `extern "C"` → `extern "C-unwind"`: a panic then unwinds into the caller instead of aborting the process. */
+function unwindAbiFix(fn: FnItem, ctx: FixContext): Fix | null {
+  const text = ctx.textOf(fn.origin.file);
+  if (text === undefined || fn.fromMacro) return null;
+  const sigStart = fn.signatureOrigin.span.start;
+  const sig = text.slice(sigStart, fn.nameOrigin.span.start);
+  const m = /\bextern\s*(?:"(C|system)")?/.exec(sig);
+  if (!m) return null;
+  const abi = m[1] ?? 'C';
+  const start = sigStart + m.index;
+  return {
+    title: `Declare it \`extern "${abi}-unwind"\` (only if every caller can unwind through it)`,
+    preferred: false,
+    edits: [{ file: fn.origin.file, start, end: start + m[0].length, newText: `extern "${abi}-unwind"` }],
+  };
 }
 
 function explain(text: string): Fix {

@@ -19,7 +19,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
     useInstead: 'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    std::panic::catch_unwind(|| /* \u2026 */ 0).unwrap_or(-1)\n}',
   },
   check: (ctx) => ({
-    fn: (fn) => {
+    fn: (fn, w) => {
       if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts || fn.bodyFacts.catchesUnwind) return;
       const [first, ...rest] = fn.bodyFacts.panics;
       if (!first) return;
@@ -31,6 +31,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
         origin: first.origin,
         symbol: fn.name,
         related: rest.map((p) => ({ origin: p.origin, message: `can also panic here (${p.what})` })),
+        target: { ctx: w, site: { kind: 'unwind', fn } },
       });
     },
   }),
