@@ -342,6 +342,13 @@ describe('lsp: fix all', function () {
       context: { diagnostics: [], only: ['source.organizeImports'] },
     })) as unknown[];
     assert.deepStrictEqual(other, [], 'nothing for kinds we do not offer');
+    // On save (an automatic trigger), only when named: a generic `source.fixAll` is meant for linters' fixes.
+    const onSave = (only: string[]): Promise<unknown[]> =>
+      client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [], only, triggerKind: 2 } }) as Promise<
+        unknown[]
+      >;
+    assert.deepStrictEqual(await onSave(['source.fixAll']), []);
+    assert.strictEqual((await onSave(['source.fixAll.ffiGuard'])).length, 1);
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range,

@@ -198,7 +198,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!host) return [];
       const h = host;
       // Fix-all re-checks the crate once per round: only when asked for (the source action menu, on save).
-      if (wantsFixAll(context.only)) {
+      if (wantsFixAll(context.only, context.triggerKind)) {
         const action = fixAllAction(await h.fixAll(file), 'Fix all FFI findings in this file');
         return action ? [action] : [];
       }

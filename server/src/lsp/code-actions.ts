@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'url';
-import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import { CodeAction, CodeActionKind, CodeActionTriggerKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { Finding } from '../core/findings';
 import type { FixRun } from '../core/fix-all';
 import { Fix, fixesFor } from '../core/fixes';
@@ -62,9 +62,14 @@ function toWorkspaceEdit(fix: Fix, textOf: (file: string) => string | undefined)
 /** The kind of the "fix all" source action: `editor.codeActionsOnSave` can name it. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ffiGuard`;
 
-/** Whether a code action request asks for source actions our "fix all" answers (`source`, `source.fixAll`…). */
-export function wantsFixAll(only: string[] | undefined): boolean {
-  return !!only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`));
+/**
+ * Whether a code action request asks for our "fix all". Named exactly, always; asked for as `source` or
+ * `source.fixAll`, only when the user asked (the Source Action menu), not on save: `"source.fixAll":
+ * "explicit"` in codeActionsOnSave is meant for linters' fixes, and ours add shims.
+ */
+export function wantsFixAll(only: string[] | undefined, triggerKind: CodeActionTriggerKind | undefined): boolean {
+  if (only?.includes(FIX_ALL_KIND)) return true;
+  return triggerKind !== CodeActionTriggerKind.Automatic && !!only?.some((k) => FIX_ALL_KIND.startsWith(`${k}.`));
 }
 
 /** Every preferred fix of a `fixAll` run as one source action, or none when there is nothing to fix. */
