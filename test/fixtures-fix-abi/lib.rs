@@ -174,3 +174,8 @@ pub extern "C" fn version(major: u32) -> Result<String, String> {
 pub extern "C" fn sum_mapped(n: u32, f: &dyn Fn(u32) -> u32) -> u32 {
     (0..n).map(f).sum()
 }
+
+#[no_mangle]
+pub extern "C" fn total_len(bufs: &[&[u8]]) -> usize {
+    bufs.iter().map(|b| b.len()).sum()
+}

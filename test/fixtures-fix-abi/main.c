@@ -129,5 +129,10 @@ int main(void) {
     if (sum_mapped(3, add_offset, &offset, &mapped) != 0) return 130;
     printf("sum_mapped %u\n", mapped);
     if (sum_mapped(3, NULL, &offset, &mapped) != -1) return 131;
+    const uint8_t b1[] = {1, 2, 3}, b2[] = {4};
+    const uint8_t *bufs[] = {b1, b2};
+    size_t lens[] = {3, 1}, buffered = 0;
+    if (total_len(bufs, lens, 2, &buffered) != 0) return 140;
+    printf("total_len %zu\n", buffered);
     return 0;
 }

@@ -223,7 +223,7 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
       safety: `\`${name}\` must be null or point to \`${name}_len\` initialised elements${mut ? ' that nothing else accesses' : ''} during the call.`,
     };
   }
-  const strings = stringList(name, ty);
+  const strings = stringList(name, ty) ?? sliceList(name, ty);
   if (strings) return strings;
   const boxedSlice = ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'slice' && elementIsSafe(ty.args[0].inner);
   if (ty.k === 'adt' && ((isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) || boxedSlice)) {
@@ -322,6 +322,31 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
     };
   }
   return null;
+}
+
+/**
+ * `&[&[u8]]` (a batch of buffers, as `writev` takes them): an array of pointers, an array of their lengths,
+ * and the count.
+ */
+export function sliceList(name: string, ty: Ty): ParamPlan | null {
+  if (!(ty.k === 'ref' && !ty.mutable && ty.inner.k === 'slice')) return null;
+  const each = ty.inner.inner;
+  if (!(each.k === 'ref' && !each.mutable && each.inner.k === 'slice' && each.inner.inner.k === 'prim' && elementIsSafe(each.inner.inner))) return null;
+  const elem = each.inner.inner.name;
+  const len = `${name}_len`;
+  const lens = `${name}_lens`;
+  const items = `${name}_items`;
+  return {
+    cParams: [`${name}: *const *const ${elem}`, `${lens}: *const usize`, `${len}: usize`],
+    prologue: [
+      `let (${name}, ${lens}): (&[*const ${elem}], &[usize]) = if ${len} == 0 {\n    (&[], &[])\n} else if ${name}.is_null() || ${lens}.is_null() {\n    return {ERR};\n} else {\n    unsafe { (std::slice::from_raw_parts(${name}, ${len}), std::slice::from_raw_parts(${lens}, ${len})) }\n};`,
+      `let mut ${items}: std::vec::Vec<&[${elem}]> = std::vec::Vec::with_capacity(${len});`,
+      `for (&p, &n) in ${name}.iter().zip(${lens}) {\n    if n == 0 {\n        ${items}.push(&[]);\n    } else if p.is_null() {\n        return {ERR};\n    } else {\n        ${items}.push(unsafe { std::slice::from_raw_parts(p, n) });\n    }\n}`,
+    ],
+    arg: `&${items}`,
+    fallible: true,
+    safety: `\`${name}\` and \`${lens}\` must be null or point to \`${len}\` buffer pointers and their lengths; each buffer must hold its length in elements, all valid during the call.`,
+  };
 }
 
 /**

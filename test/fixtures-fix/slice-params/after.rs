@@ -173,3 +173,40 @@ pub unsafe extern "C" fn manhattan_ffi(points: *const Point, points_len: usize, 
     }
     0
 }
+
+/// A batch of buffers, as `writev` takes them: pointers, lengths, count.
+pub fn total_len(bufs: &[&[u8]]) -> usize {
+    bufs.iter().map(|b| b.len()).sum()
+}
+
+/// C entry point for [`total_len`]: the same function with C types at the boundary.
+///
+/// # Safety
+///
+/// `bufs` and `bufs_lens` must be null or point to `bufs_len` buffer pointers and their lengths; each buffer must hold its length in elements, all valid during the call.
+/// `out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).
+#[export_name = "total_len"]
+pub unsafe extern "C" fn total_len_ffi(bufs: *const *const u8, bufs_lens: *const usize, bufs_len: usize, out: *mut usize) -> i32 {
+    let (bufs, bufs_lens): (&[*const u8], &[usize]) = if bufs_len == 0 {
+        (&[], &[])
+    } else if bufs.is_null() || bufs_lens.is_null() {
+        return -1;
+    } else {
+        unsafe { (std::slice::from_raw_parts(bufs, bufs_len), std::slice::from_raw_parts(bufs_lens, bufs_len)) }
+    };
+    let mut bufs_items: std::vec::Vec<&[u8]> = std::vec::Vec::with_capacity(bufs_len);
+    for (&p, &n) in bufs.iter().zip(bufs_lens) {
+        if n == 0 {
+            bufs_items.push(&[]);
+        } else if p.is_null() {
+            return -1;
+        } else {
+            bufs_items.push(unsafe { std::slice::from_raw_parts(p, n) });
+        }
+    }
+    let result = total_len(&bufs_items);
+    if !out.is_null() {
+        unsafe { out.write(result) };
+    }
+    0
+}

@@ -37,3 +37,9 @@ pub struct Point {
 pub extern "C" fn manhattan(points: Vec<Point>) -> i32 {
     points.iter().map(|p| p.x.abs() + p.y.abs()).sum()
 }
+
+/// A batch of buffers, as `writev` takes them: pointers, lengths, count.
+#[no_mangle]
+pub extern "C" fn total_len(bufs: &[&[u8]]) -> usize {
+    bufs.iter().map(|b| b.len()).sum()
+}
