@@ -5,11 +5,11 @@ import { applyEdits, Fix, fixesFor, TextEdit } from './fixes';
 import { checkPaths, ProjectResult } from './project';
 
 /**
- * Every preferred fix at once (`ffi-guard fix`, an editor's "fix all"): applies each finding's preferred fix, like `cargo fix`, in rounds, checking again after
- * each round so that fixes build on each other (the free function a first shim generates is reused by the
- * next; a shim sees the `#[repr(C)]` a layout fix gave a type). A round applies layout and attribute fixes
- * first, then, once none is left, shims; within a round, fixes whose edits touch or that generate an item
- * of the same name wait for the next round.
+ * Every preferred fix at once (`ffi-guard fix`, an editor's "fix all"), like `cargo fix`: in rounds,
+ * checking again after each round so that fixes build on each other (the free function a first shim
+ * generates is reused by the next; a shim sees the `#[repr(C)]` a layout fix gave a type). A round applies
+ * layout and attribute fixes first, then, once none is left, shims; within a round, fixes whose edits touch
+ * or that generate an item of the same name wait for the next round.
  */
 
 export interface FixRun {
