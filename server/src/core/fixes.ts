@@ -207,8 +207,9 @@ function unwindAbiFix(fn: FnItem, ctx: FixContext): Fix | null {
   if (text === undefined || fn.fromMacro) return null;
   const sigStart = fn.signatureOrigin.span.start;
   const sig = text.slice(sigStart, fn.nameOrigin.span.start);
-  const m = /\bextern\s*(?:"(C|system)")?/.exec(sig);
-  if (!m) return null;
+  const m = /\bextern\s*(?:"([^"]*)")?/.exec(sig);
+  // Only "C" and "system" have an unwinding twin.
+  if (!m || (m[1] !== undefined && m[1] !== 'C' && m[1] !== 'system')) return null;
   const abi = m[1] ?? 'C';
   const start = sigStart + m.index;
   return {
