@@ -292,6 +292,20 @@ describe('fixes: before → after, compiled', function () {
     }
   });
 
+  it('keeps the finding when a fix cannot be planned, and says why', async () => {
+    const dir = crateDir(['#[no_mangle]', 'pub extern "C" fn f(s: &str) {}', ''].join('\n'), '2021');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const finding = result.findings.find((f) => f.rule === 'str-type')!;
+    const fixes = fixesFor(finding, {
+      textOf: () => {
+        throw new Error('disk on fire');
+      },
+      edition: '2021',
+    });
+    assert.strictEqual(fixes.length, 1);
+    assert.match(fixes[0].explanation!, /internal error.*disk on fire/);
+  });
+
   it('shims a function named by a raw identifier (`r#loop`): the keyword `loop` is not a use of it', async () => {
     const fixes = await fixesOf(
       ['#[no_mangle]', 'pub extern "C" fn r#loop(s: &str) -> usize {', '    loop {', '        return s.len();', '    }', '}'].join('\n'),

@@ -41,8 +41,19 @@ export interface FixContext {
   edition: string;
 }
 
-/** Every fix offered for a finding, the preferred one first. */
+/**
+ * Every fix offered for a finding, the preferred one first. A fix that cannot be planned (a bug of ours on
+ * code we did not foresee) never costs the finding: it is said instead, and the check goes on.
+ */
 export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
+  try {
+    return computeFixes(finding, ctx);
+  } catch (e) {
+    return [explain(`No fix could be worked out here (an internal error of Rust FFI Guard; please report it): ${(e as Error).message}`)];
+  }
+}
+
+function computeFixes(finding: Finding, ctx: FixContext): Fix[] {
   const target = finding.target;
   // Our own rules without a fix of their own: what to do, and the comment that silences them.
   if (!target) return [explain(ruleExplanation(finding)), suppressFix(finding, ctx)].filter((f): f is Fix => f !== null);
