@@ -212,17 +212,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   /**
-   * A workspace-wide request (lsp/surface.ts) over the host's current state. A mistake the user can
-   * make is answered as InvalidParams with its sentence; anything else is logged and answered as
-   * InternalError. Either way the server keeps serving.
+   * A workspace-wide request over the host's current state. A mistake the user can make is answered as
+   * InvalidParams with its sentence; anything else is logged and answered as InternalError. Either way the
+   * server keeps serving.
    */
-  function workspaceRequest<P, R>(method: string, handler: (ws: WorkspaceView, params: P) => R): void {
+  function hostRequest<P, R>(method: string, handler: (h: AnalysisHost, params: P) => R | Promise<R>): void {
     connection.onRequest(method, async (params: P): Promise<R | ResponseError<void>> => {
       await ready;
       try {
-        const h = host;
-        if (!h) return new ResponseError(ErrorCodes.InternalError, 'Rust FFI Guard has not indexed the workspace: see its output for why.');
-        return handler({ ...h.workspace(), roots, textOf: (f) => h.textOf(f) }, params);
+        if (!host) return new ResponseError(ErrorCodes.InternalError, 'Rust FFI Guard has not indexed the workspace: see its output for why.');
+        return await handler(host, params);
       } catch (e) {
         if (e instanceof SurfaceRequestError) {
           connection.console.warn(`${method}: ${e.message}`);
@@ -234,22 +233,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   }
 
+  /** A request of the ABI views (lsp/surface.ts), answered from the workspace as it stands. */
+  function workspaceRequest<P, R>(method: string, handler: (ws: WorkspaceView, params: P) => R): void {
+    hostRequest<P, R>(method, (h, params) => handler({ ...h.workspace(), roots, textOf: (f) => h.textOf(f) }, params));
+  }
+
   workspaceRequest(SurfaceMethods.surface, surfaceReport);
   workspaceRequest(SurfaceMethods.export, exportReport);
   workspaceRequest(SurfaceMethods.header, headerOf);
   workspaceRequest(SurfaceMethods.snapshot, snapshotOfWorkspace);
   workspaceRequest(SurfaceMethods.diff, diffAgainst);
-
-  connection.onRequest(SurfaceMethods.fixAll, async (): Promise<FixAllResult | ResponseError<void>> => {
-    await ready;
-    try {
-      if (!host) return new ResponseError(ErrorCodes.InternalError, 'Rust FFI Guard has not indexed the workspace: see its output for why.');
-      const run = await host.fixAll();
-      return { edit: runEdit(run), fixes: run.applied.length, files: run.changed.size, left: run.remaining.findings.length };
-    } catch (e) {
-      connection.console.error(`${SurfaceMethods.fixAll} failed: ${(e as Error).stack ?? String(e)}`);
-      return new ResponseError(ErrorCodes.InternalError, `${SurfaceMethods.fixAll} failed: ${(e as Error).message}`);
-    }
+  hostRequest(SurfaceMethods.fixAll, async (h): Promise<FixAllResult> => {
+    const run = await h.fixAll();
+    return { edit: runEdit(run), fixes: run.applied.length, files: run.changed.size, left: run.remaining.findings.length };
   });
 
   connection.listen();
