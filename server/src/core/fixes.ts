@@ -216,17 +216,14 @@ function suppressFix(finding: Finding, ctx: FixContext): Fix | null {
 function unwindAbiFix(fn: FnItem, ctx: FixContext): Fix | null {
   const text = ctx.textOf(fn.origin.file);
   if (text === undefined || fn.fromMacro) return null;
-  const sigStart = fn.signatureOrigin.span.start;
-  const sig = text.slice(sigStart, fn.nameOrigin.span.start);
-  const m = /\bextern\s*(?:"([^"]*)")?/.exec(sig);
+  const ext = externClause(fn, text);
   // Only "C" and "system" have an unwinding twin.
-  if (!m || (m[1] !== undefined && m[1] !== 'C' && m[1] !== 'system')) return null;
-  const abi = m[1] ?? 'C';
-  const start = sigStart + m.index;
+  if (!ext || (ext.abi !== null && ext.abi !== 'C' && ext.abi !== 'system')) return null;
+  const abi = ext.abi ?? 'C';
   return {
     title: `Declare it \`extern "${abi}-unwind"\` (only if every caller can unwind through it)`,
     preferred: false,
-    edits: [{ file: fn.origin.file, start, end: start + m[0].length, newText: `extern "${abi}-unwind"` }],
+    edits: [{ file: fn.origin.file, start: ext.start, end: ext.end, newText: `extern "${abi}-unwind"` }],
   };
 }
 
@@ -368,6 +365,13 @@ function abiFixes(fn: FnItem, ctx: FixContext): Fix[] {
   });
   out.push(allowFix(fn, 'clippy::no_mangle_with_rust_abi', ctx, 'only Rust code links to this symbol'));
   return out;
+}
+
+/** The `extern` or `extern "abi"` of a function's signature: where it is written, and the ABI string if one is. */
+export function externClause(fn: FnItem, text: string): { start: number; end: number; abi: string | null } | null {
+  const sigStart = fn.signatureOrigin.span.start;
+  const m = /\bextern(?:\s*"([^"]*)")?/.exec(text.slice(sigStart, fn.nameOrigin.span.start));
+  return m ? { start: sigStart + m.index, end: sigStart + m.index + m[0].length, abi: m[1] ?? null } : null;
 }
 
 /** Offset of the `fn` keyword of a function, found in its signature text. */

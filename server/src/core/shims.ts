@@ -1,6 +1,6 @@
 import { exportAttribute, linkName, WalkContext } from './boundary';
 import { checkedTypesOfFn } from './boundary-types';
-import type { Fix, FixContext, TextEdit } from './fixes';
+import { externClause, Fix, FixContext, TextEdit } from './fixes';
 import type { FnItem, ImplItem, Origin } from './model';
 import type { ModuleScope } from './workspace';
 import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
@@ -259,10 +259,8 @@ function removeExport(fn: FnItem, text: string): TextEdit[] | null {
     else end += /^[ \t]*/.exec(text.slice(end))![0].length;
     edits.push({ file: fn.origin.file, start: a.origin.span.start, end, newText: '' });
   }
-  const sigStart = fn.signatureOrigin.span.start;
-  const sig = text.slice(sigStart, fn.nameOrigin.span.start);
-  const ext = /\bextern\s*("[^"]*"\s*)?/.exec(sig);
-  if (ext) edits.push({ file: fn.origin.file, start: sigStart + ext.index, end: sigStart + ext.index + ext[0].length, newText: '' });
+  const ext = externClause(fn, text);
+  if (ext) edits.push({ file: fn.origin.file, start: ext.start, end: ext.end + /^\s*/.exec(text.slice(ext.end))![0].length, newText: '' });
   return edits;
 }
 
