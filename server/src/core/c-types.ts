@@ -74,6 +74,11 @@ export function cIntType(repr: string): string | null {
   return PRIMS[repr] ?? null;
 }
 
+/** `base declarator`, const-qualified when the object is (the pointee of a `*const` pointer). */
+function qualified(base: string, declarator: string, constSelf: boolean): string {
+  return join(`${constSelf ? 'const ' : ''}${base}`, declarator);
+}
+
 function join(base: string, declarator: string): string {
   if (!declarator) return base;
   return base.endsWith('*') ? `${base}${declarator}` : `${base} ${declarator}`;
@@ -85,14 +90,13 @@ function join(base: string, declarator: string): string {
  */
 function declare(ty: Ty, declarator: string, depth: number, names: CNames, constSelf = false): string | null {
   if (depth > 16) return null;
-  const base = (c: string): string => join(`${constSelf ? 'const ' : ''}${c}`, declarator);
   switch (ty.k) {
     case 'prim': {
       const c = ty.cAlias ?? PRIMS[ty.name];
-      return c ? base(c) : null;
+      return c ? qualified(c, declarator, constSelf) : null;
     }
     case 'tuple':
-      return isUnit(ty) ? base('void') : null;
+      return isUnit(ty) ? qualified('void', declarator, constSelf) : null;
     case 'ptr':
     case 'ref': {
       if (ty.inner.k === 'fnptr') return declare(ty.inner, `(*${declarator})`, depth + 1, names);
@@ -114,7 +118,7 @@ function declare(ty: Ty, declarator: string, depth: number, names: CNames, const
       return declare(ty.ret, `(*${constSelf ? 'const ' : ''}${declarator})(${list})`, depth + 1, names);
     }
     case 'foreign-safe':
-      return base(ty.text);
+      return qualified(ty.text, declarator, constSelf);
     case 'adt':
       return adtDeclaration(ty, declarator, depth, names, constSelf);
     default:
@@ -135,9 +139,8 @@ function pointeeName(ty: Ty, names: CNames): string | null {
 
 function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number, names: CNames, constSelf: boolean): string | null {
   const def = ty.def;
-  const base = (c: string): string => join(`${constSelf ? 'const ' : ''}${c}`, declarator);
   if (def.source === 'std') {
-    if (def.name === 'c_void') return base('void');
+    if (def.name === 'c_void') return qualified('void', declarator, constSelf);
     if (def.name === 'Option' || def.name === 'NonNull' || def.name === 'Box' || def.category === 'transparent') {
       const inner = nullablePayload(ty);
       return inner ? declare(inner, declarator, depth + 1, names, constSelf) : null;
@@ -154,11 +157,11 @@ function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number
     return field ? declare(field.ty, declarator, depth + 1, names, constSelf) : null;
   }
   // The typedef the header declares beside the enum's constants: C's own `enum` would be `int`-sized.
-  if (isIntReprEnum(def)) return PRIMS[repr.int!] ? base(names.adtName(def)) : null;
+  if (isIntReprEnum(def)) return PRIMS[repr.int!] ? qualified(names.adtName(def), declarator, constSelf) : null;
   if (!repr.c) return null;
   const tag = def.item.kind === 'union' ? 'union' : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0) ? 'enum' : 'struct';
   const args = ty.args.length ? `_${ty.args.map((a) => displayTy(a).replace(/\W+/g, '_')).join('_')}` : '';
-  return base(`${tag} ${names.adtName(def)}${args}`);
+  return qualified(`${tag} ${names.adtName(def)}${args}`, declarator, constSelf);
 }
 
 /** `Option<&T>`, `NonNull<T>`, `Box<T>` and transparent wrappers, as the pointer or value they carry. */

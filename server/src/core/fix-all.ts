@@ -33,8 +33,7 @@ export interface FixAllOptions {
 }
 
 export async function runFixes(paths: string[], cwd: string, settings: Settings, options: FixAllOptions = {}): Promise<FixRun> {
-  const base = options.overlay ?? new Map<string, string>();
-  const overlay = new Map(base);
+  const overlay = new Map(options.overlay);
   const original = new Map<string, string>();
   const applied: FixRun['applied'] = [];
   const refused = new Set<string>();
