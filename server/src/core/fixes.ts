@@ -316,7 +316,7 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
   const at = text.lastIndexOf('\n', first - 1) + 1;
   // An item that shares its line with other code (`mod u { pub struct Z(u8); }`) gets the attribute inline.
   if (text.slice(at, first).trim()) return { file: item.origin.file, start: first, end: first, newText: `#[repr(${repr})] ` };
-  const indent = /^[ \t]*/.exec(text.slice(at))![0];
+  const indent = indentOf(text, at);
   return { file: item.origin.file, start: at, end: at, newText: `${indent}#[repr(${repr})]\n` };
 }
 
@@ -374,6 +374,12 @@ export function externClause(fn: FnItem, text: string): { start: number; end: nu
   return m ? { start: sigStart + m.index, end: sigStart + m.index + m[0].length, abi: m[1] ?? null } : null;
 }
 
+/** The indentation of the line holding `offset`. */
+export function indentOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
 /** Offset of the `fn` keyword of a function, found in its signature text. */
 export function fnKeyword(fn: FnItem, text: string): number | null {
   const sig = text.slice(fn.signatureOrigin.span.start, fn.nameOrigin.span.start);
@@ -398,7 +404,7 @@ function unsafeAttrFix(attr: Attribute, ctx: FixContext): Fix {
 function allowFix(item: AttributedItem, lint: string, ctx: FixContext, reason: string): Fix {
   const text = ctx.textOf(item.origin.file) ?? '';
   const lineStart = text.lastIndexOf('\n', firstLineOf(item) - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const indent = indentOf(text, lineStart);
   return {
     title: `Allow \`${lint}\` here, with a reason`,
     preferred: false,

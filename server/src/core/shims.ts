@@ -1,6 +1,6 @@
 import { exportAttribute, linkName, WalkContext } from './boundary';
 import { checkedTypesOfFn } from './boundary-types';
-import { externClause, Fix, FixContext, TextEdit } from './fixes';
+import { externClause, Fix, FixContext, indentOf, TextEdit } from './fixes';
 import type { FnItem, ImplItem, Origin } from './model';
 import type { ModuleScope } from './workspace';
 import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
@@ -262,11 +262,6 @@ function removeExport(fn: FnItem, text: string): TextEdit[] | null {
   const ext = externClause(fn, text);
   if (ext) edits.push({ file: fn.origin.file, start: ext.start, end: ext.end + /^\s*/.exec(text.slice(ext.end))![0].length, newText: '' });
   return edits;
-}
-
-function indentOf(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
 function reindent(block: string, indent: string): string {
