@@ -211,11 +211,7 @@ describe('fixes: before → after, compiled', function () {
       '}',
       '',
     ].join('\n');
-    const dir = crateDir(source, '2021');
-    const result = await checkPaths([dir], dir, defaultSettings());
-    const finding = result.findings.find((f) => f.symbol === 'on_event');
-    assert.ok(finding, 'on_event is reported');
-    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+    const fixes = await fixesOf(source, 'on_event');
     assert.ok(!fixes.some((f) => f.title.includes('shim')), `no shim: ${fixes.map((f) => f.title).join(', ')}`);
     const explanation = fixes.find((f) => f.explanation)?.explanation ?? '';
     assert.match(explanation, /also used as a function pointer/);

@@ -25,6 +25,10 @@ export function renderShim(s: ShimSpec): string {
   const epilogue: string[] = [];
   const call = `${s.fn.isUnsafe ? 'unsafe { ' : ''}${s.qualified}(${s.params.map((p) => p.arg).join(', ')})${s.fn.isUnsafe ? ' }' : ''}`;
   const safety = s.params.map((p) => p.safety).filter((x): x is string => !!x);
+  // A return that is an `Option` of a pointer-like value: `None` is null, and `result` is the value.
+  const optional = 'optional' in s.ret && !!s.ret.optional;
+  const unwrap = optional ? [`let Some(result) = ${call} else {\n    return std::ptr::null_mut();\n};`] : [];
+  const value = optional ? 'result' : call;
   switch (s.ret.kind) {
     case 'none':
       err = '';
@@ -70,10 +74,10 @@ export function renderShim(s: ShimSpec): string {
       cRet = ` -> *mut ${C_CHAR}`;
       err = 'std::ptr::null_mut()';
       epilogue.push(
-        ...someOrNull(s.ret.optional, call),
+        ...unwrap,
         ...(s.ret.utf8
-          ? [`let Some(result) = ${s.ret.utf8(value(s.ret.optional, call))} else {\n    return std::ptr::null_mut();\n};`]
-          : bindResult(s.ret.optional, s.ret.boxed ? `std::string::String::from(${value(s.ret.optional, call)})` : value(s.ret.optional, call))),
+          ? [`let Some(result) = ${s.ret.utf8(value)} else {\n    return std::ptr::null_mut();\n};`]
+          : bindResult(s.ret.boxed ? `std::string::String::from(${value})` : value)),
         `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
       );
       safety.push(
@@ -85,8 +89,8 @@ export function renderShim(s: ShimSpec): string {
       cRet = ` -> *mut ${s.ret.elem}`;
       err = 'std::ptr::null_mut()';
       epilogue.push(
-        ...someOrNull(s.ret.optional, call),
-        ...bindResult(s.ret.optional, s.ret.boxed ? value(s.ret.optional, call) : `${value(s.ret.optional, call)}.into_boxed_slice()`),
+        ...unwrap,
+        ...bindResult(s.ret.boxed ? value : `${value}.into_boxed_slice()`),
         `if !out_len.is_null() {\n    unsafe { out_len.write(result.len()) };\n}`,
         `std::boxed::Box::into_raw(result).cast::<${s.ret.elem}>()`,
       );
@@ -107,8 +111,8 @@ export function renderShim(s: ShimSpec): string {
       cRet = ` -> *mut ${C_VOID}`;
       err = 'std::ptr::null_mut()';
       epilogue.push(
-        ...someOrNull(s.ret.optional, call),
-        `let result: std::boxed::Box<${s.ret.dyn}> = ${value(s.ret.optional, call)};`,
+        ...unwrap,
+        `let result: std::boxed::Box<${s.ret.dyn}> = ${value};`,
         `std::boxed::Box::into_raw(std::boxed::Box::new(result)).cast::<${C_VOID}>()`,
       );
       safety.push(
@@ -118,7 +122,7 @@ export function renderShim(s: ShimSpec): string {
     case 'boxed':
       cRet = ` -> *mut ${s.ret.written}`;
       err = 'std::ptr::null_mut()';
-      epilogue.push(...someOrNull(s.ret.optional, call), `std::boxed::Box::into_raw(std::boxed::Box::new(${value(s.ret.optional, call)}))`);
+      epilogue.push(...unwrap, `std::boxed::Box::into_raw(std::boxed::Box::new(${value}))`);
       safety.push(
         `Returns an opaque handle to a \`${s.ret.written}\` owned by the caller (null when ${s.ret.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${s.ret.free}\`.`,
       );
@@ -236,18 +240,9 @@ export function okOwnership(plan: ReturnPlan): string {
   }
 }
 
-/** For an `Option` return: unwraps the call's value into `result`, returning null for `None`. */
-export function someOrNull(optional: boolean | undefined, call: string): string[] {
-  return optional ? [`let Some(result) = ${call} else {\n    return std::ptr::null_mut();\n};`] : [];
-}
-
-export function value(optional: boolean | undefined, call: string): string {
-  return optional ? 'result' : call;
-}
-
-/** `let result = …;`, unless `…` is `result` already. */
-export function bindResult(optional: boolean | undefined, expr: string): string[] {
-  return optional && expr === 'result' ? [] : [`let result = ${expr};`];
+/** `let result = …;`, unless `…` is `result` already (an unwrapped `Option`). */
+function bindResult(expr: string): string[] {
+  return expr === 'result' ? [] : [`let result = ${expr};`];
 }
 
 /** Functions the shim's return value needs, generated once per crate, added to the plan's items. */
