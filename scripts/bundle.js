@@ -51,7 +51,9 @@ const packageVersionPlugin = {
 const commonJsTreeSitterPlugin = {
   name: 'web-tree-sitter-cjs',
   setup(build) {
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter', { paths: [ROOT] }) }));
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({
+      path: require.resolve('web-tree-sitter', { paths: [ROOT] }),
+    }));
   },
 };
 

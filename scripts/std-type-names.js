@@ -35,5 +35,8 @@ for (const [, href] of all.matchAll(/href="([^"]+\.html)"/g)) {
 }
 const names = Object.fromEntries([...items].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, ids]) => [n, ids.size]));
 const out = { generatedFrom: `${version}, rust-docs std/all.html`, names };
-fs.writeFileSync(path.join(__dirname, '..', 'server', 'src', 'core', 'std-type-names.json'), JSON.stringify(out, null, 1) + '\n');
+fs.writeFileSync(
+  path.join(__dirname, '..', 'server', 'src', 'core', 'std-type-names.json'),
+  JSON.stringify(out, null, 1) + '\n',
+);
 console.log(`${Object.keys(names).length} names`);

@@ -120,7 +120,12 @@ describe('abi baseline: ffi-guard snapshot / diff', function () {
     const newer = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', tempFile('x.ffi-abi', 'ffi-abi 7\n')]);
     assert.strictEqual(newer.code, 2);
     assert.match(newer.stderr, /format version 7 is not supported/);
-    const badLine = await run(['diff', 'test/fixtures-abi/kvstore', '--baseline', tempFile('x.ffi-abi', 'ffi-abi 1\nfield Nope.x: u8\n')]);
+    const badLine = await run([
+      'diff',
+      'test/fixtures-abi/kvstore',
+      '--baseline',
+      tempFile('x.ffi-abi', 'ffi-abi 1\nfield Nope.x: u8\n'),
+    ]);
     assert.strictEqual(badLine.code, 2);
     assert.match(badLine.stderr, /line 2: no `type Nope` line/);
     assert.strictEqual((await run(['diff', 'test/fixtures-abi/kvstore'])).code, 2);

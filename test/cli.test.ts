@@ -74,7 +74,10 @@ describe('cli: ffi-guard check', function () {
 
   it('prints text as file:line:column: severity[rule]: message, with a summary', async () => {
     const r = await run(['check', 'examples/ffi-demo']);
-    assert.match(r.stdout, /^examples\/ffi-demo\/src\/lib\.rs:60:46: warning\[str-type\]: `extern` fn `kv_get` uses type `str`/m);
+    assert.match(
+      r.stdout,
+      /^examples\/ffi-demo\/src\/lib\.rs:60:46: warning\[str-type\]: `extern` fn `kv_get` uses type `str`/m,
+    );
     assert.match(r.stdout, /8 warnings in 4 files\n$/);
   });
 
@@ -148,7 +151,8 @@ describe('cli: ffi-guard check', function () {
     const dir = tempTree({
       'Cargo.toml': '[workspace]\nmembers = ["ffi"]\n',
       'ffi/Cargo.toml': '[package]\nname = "ffi"\nversion = "0.1.0"\nedition = "2024"\n\n[lib]\npath = "src/api.rs"\n',
-      'ffi/src/api.rs': 'mod types;\n#[unsafe(no_mangle)]\npub extern "C" fn f(t: types::T) {}\n#[no_mangle]\npub extern "C" fn g() {}\n',
+      'ffi/src/api.rs':
+        'mod types;\n#[unsafe(no_mangle)]\npub extern "C" fn f(t: types::T) {}\n#[no_mangle]\npub extern "C" fn g() {}\n',
       'ffi/src/types.rs': 'pub struct T;\n',
       'ffi/src/stale.rs': 'pub extern "C" fn never_compiled(s: &str) {}\n',
     });
@@ -181,7 +185,8 @@ describe('cli: ffi-guard check', function () {
 
   it('applies configuration: rule severities and off, from ffi-guard.toml, Cargo metadata and --config', async () => {
     const dir = tempTree({
-      'Cargo.toml': '[package]\nname = "x"\nversion = "0.1.0"\nedition = "2021"\n\n[package.metadata.ffi-guard]\nrules = { char-type = "off" }\n',
+      'Cargo.toml':
+        '[package]\nname = "x"\nversion = "0.1.0"\nedition = "2021"\n\n[package.metadata.ffi-guard]\nrules = { char-type = "off" }\n',
       'src/lib.rs': 'pub extern "C" fn f(c: char, s: &str) {}\n#[no_mangle]\npub fn g() {}\n',
       'ffi-guard.toml': '[rules]\nstr-type = "error"\n',
       'strict.toml': '[rules]\nrust-abi-export = "info"\n',
@@ -221,7 +226,9 @@ describe('cli: ffi-guard check', function () {
       plain.diagnostics.map((d) => d.symbol),
       ['u'],
     );
-    const withX = JSON.parse((await run(['check', '.', '--format', 'json', '--config', 'x.toml'], dir)).stdout) as CheckJson;
+    const withX = JSON.parse(
+      (await run(['check', '.', '--format', 'json', '--config', 'x.toml'], dir)).stdout,
+    ) as CheckJson;
     assert.deepStrictEqual(
       withX.diagnostics.map((d) => d.symbol),
       ['u', 'x'],
@@ -240,8 +247,14 @@ describe('cli: ffi-guard check', function () {
     const before = fs.readFileSync(path.join(REPO, 'examples', 'ffi-demo', 'src', 'types.rs'), 'utf8');
     const r = await run(['fix', 'examples/ffi-demo', '--dry-run']);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\+\+\+ b\/examples\/ffi-demo\/src\/types\.rs[\s\S]*\+#\[repr\(C\)\]\n #\[derive\(Debug, Clone, Copy\)\]\n pub struct Entry/);
-    assert.match(r.stdout, /\+pub unsafe extern "C" fn kv_get_ffi\(store: &Store, key: \*const std::ffi::c_char, out: \*mut i64\) -> i32 \{/);
+    assert.match(
+      r.stdout,
+      /\+\+\+ b\/examples\/ffi-demo\/src\/types\.rs[\s\S]*\+#\[repr\(C\)\]\n #\[derive\(Debug, Clone, Copy\)\]\n pub struct Entry/,
+    );
+    assert.match(
+      r.stdout,
+      /\+pub unsafe extern "C" fn kv_get_ffi\(store: &Store, key: \*const std::ffi::c_char, out: \*mut i64\) -> i32 \{/,
+    );
     assert.match(r.stdout, /7 fixes would be applied in 2 files; 1 finding left\n$/);
     assert.strictEqual(fs.readFileSync(path.join(REPO, 'examples', 'ffi-demo', 'src', 'types.rs'), 'utf8'), before);
     assert.strictEqual((await run(['fix', '--rule', 'no-such-rule'])).code, 2);
@@ -249,8 +262,11 @@ describe('cli: ffi-guard check', function () {
 
   it('runs as the `ffi-guard` bin', async () => {
     const r = await new Promise<Run>((resolve) => {
-      execFile(process.execPath, [BIN, 'check', 'examples/ffi-demo', '--format', 'json'], { cwd: REPO }, (err, stdout, stderr) =>
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [BIN, 'check', 'examples/ffi-demo', '--format', 'json'],
+        { cwd: REPO },
+        (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }),
       );
     });
     assert.strictEqual(r.code, 0, r.stderr);

@@ -40,14 +40,18 @@ describe('differential: agreement with rustc 1.95', function () {
 
   it('has rustc to compare with', function () {
     if (!rustc) {
-      console.error('\n  !!! rustc is not installed: the differential test against rustc CANNOT run. Install rustc 1.95. !!!\n');
+      console.error(
+        '\n  !!! rustc is not installed: the differential test against rustc CANNOT run. Install rustc 1.95. !!!\n',
+      );
       assert.fail('rustc not found on PATH: the differential test cannot run');
     }
   });
 
   it('every compiling fixture compiles without errors', function () {
     if (!rustc) this.skip();
-    const broken = crates.filter((c) => runs.get(c.root)!.errors.length).map((c) => `${path.relative(FIXTURES_DIR, c.root)}: ${runs.get(c.root)!.errors[0]}`);
+    const broken = crates
+      .filter((c) => runs.get(c.root)!.errors.length)
+      .map((c) => `${path.relative(FIXTURES_DIR, c.root)}: ${runs.get(c.root)!.errors[0]}`);
     assert.deepStrictEqual(broken, []);
   });
 
@@ -60,7 +64,11 @@ describe('differential: agreement with rustc 1.95', function () {
       const theirs = run.findings.map((f) => `${path.relative(FIXTURES_DIR, f.file)}:${f.line} ${f.lint}`).sort();
       total += theirs.length;
       const ours = c.findings
-        .filter((f) => f.rustcLint !== null && (f.rustcLint !== 'clippy::no_mangle_with_rust_abi' || rulesOf(c.directives)?.has('rust-abi-export')))
+        .filter(
+          (f) =>
+            f.rustcLint !== null &&
+            (f.rustcLint !== 'clippy::no_mangle_with_rust_abi' || rulesOf(c.directives)?.has('rust-abi-export')),
+        )
         .map((f) => {
           const line = new LineIndex(fs.readFileSync(f.origin.file, 'utf8')).rustcPosition(f.origin.span.start).line;
           return `${path.relative(FIXTURES_DIR, f.origin.file)}:${line} ${f.rustcLint}`;

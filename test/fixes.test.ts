@@ -30,13 +30,24 @@ const CASES = path.join(REPO, 'test', 'fixtures-fix');
 function crateDir(source: string, edition: string): string {
   const dir = tempDir('ffi-guard-fix-');
   fs.mkdirSync(path.join(dir, 'src'));
-  fs.writeFileSync(path.join(dir, 'Cargo.toml'), `[package]\nname = "fixcase"\nversion = "0.1.0"\nedition = "${edition}"\n`);
+  fs.writeFileSync(
+    path.join(dir, 'Cargo.toml'),
+    `[package]\nname = "fixcase"\nversion = "0.1.0"\nedition = "${edition}"\n`,
+  );
   fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), source);
   return dir;
 }
 
 function rustcErrors(file: string, edition: string, deny: boolean): string[] {
-  const args = ['--edition', edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '-o', path.join(path.dirname(file), 'out.rmeta')];
+  const args = [
+    '--edition',
+    edition,
+    '--crate-type=lib',
+    '--emit=metadata',
+    '--error-format=json',
+    '-o',
+    path.join(path.dirname(file), 'out.rmeta'),
+  ];
   if (deny) args.push('-D', 'improper_ctypes_definitions', '-D', 'improper_ctypes');
   try {
     execFileSync('rustc', [...args, file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,7 +68,11 @@ function surfaceOf(text: string): { fns: Set<string>; symbols: Set<string> } {
   const fns = new Set([...text.matchAll(/\bfn\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
   const symbols = new Set([
     ...[...text.matchAll(/export_name\s*=\s*"([^"]+)"/g)].map((m) => m[1]),
-    ...[...text.matchAll(/no_mangle\)?\]\s*(?:\/\/[^\n]*\n\s*)*(?:pub\s+)?(?:unsafe\s+)?(?:extern\s+"[^"]*"\s+)?fn\s+([A-Za-z_]\w*)/g)].map((m) => m[1]),
+    ...[
+      ...text.matchAll(
+        /no_mangle\)?\]\s*(?:\/\/[^\n]*\n\s*)*(?:pub\s+)?(?:unsafe\s+)?(?:extern\s+"[^"]*"\s+)?fn\s+([A-Za-z_]\w*)/g,
+      ),
+    ].map((m) => m[1]),
   ]);
   return { fns, symbols };
 }
@@ -113,7 +128,15 @@ async function runChosen(dir: string, choose: string[]): Promise<number> {
 
 /** `clippy::missing_safety_doc` errors in a file, or null without clippy-driver. */
 function missingSafetyDocs(file: string, edition: string): number | null {
-  const args = ['--edition', edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '-o', path.join(path.dirname(file), 'clippy.rmeta')];
+  const args = [
+    '--edition',
+    edition,
+    '--crate-type=lib',
+    '--emit=metadata',
+    '--error-format=json',
+    '-o',
+    path.join(path.dirname(file), 'clippy.rmeta'),
+  ];
   args.push('-A', 'clippy::all', '-D', 'clippy::missing_safety_doc', file);
   try {
     execFileSync('clippy-driver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -154,7 +177,10 @@ describe('fixes: before → after, compiled', function () {
       const afterText = fs.readFileSync(lib, 'utf8');
       const snapshot = path.join(CASES, name, 'after.rs');
       if (process.env.UPDATE_SNAPSHOTS) fs.writeFileSync(snapshot, afterText);
-      assert.ok(fs.existsSync(snapshot), `${name} has no after.rs: review the output of UPDATE_SNAPSHOTS=1 npm test and commit it`);
+      assert.ok(
+        fs.existsSync(snapshot),
+        `${name} has no after.rs: review the output of UPDATE_SNAPSHOTS=1 npm test and commit it`,
+      );
       assert.strictEqual(afterText, fs.readFileSync(snapshot, 'utf8'), 'the fixed text is the reviewed snapshot');
       assert.deepStrictEqual(
         rustcErrors(lib, edition, true),
@@ -163,7 +189,10 @@ describe('fixes: before → after, compiled', function () {
       );
       if (safetyBefore !== null) {
         const safetyAfter = missingSafetyDocs(lib, edition);
-        assert.ok(safetyAfter !== null && safetyAfter <= safetyBefore, `no generated unsafe fn lacks a # Safety section (${safetyAfter} > ${safetyBefore})`);
+        assert.ok(
+          safetyAfter !== null && safetyAfter <= safetyBefore,
+          `no generated unsafe fn lacks a # Safety section (${safetyAfter} > ${safetyBefore})`,
+        );
       }
       const again = await runFixes([dir], dir, defaultSettings());
       assert.strictEqual(again.applied.length, 0, 'fixing twice equals fixing once');
@@ -181,7 +210,11 @@ describe('fixes: before → after, compiled', function () {
     writeFixes(await runFixes([dir], dir, defaultSettings()));
     const lib = path.join(dir, 'src', 'lib.rs');
     assert.deepStrictEqual(rustcErrors(lib, '2021', true), []);
-    execFileSync('rustc', ['--edition', '2021', '--crate-type=cdylib', '--crate-name', 'fixed', '-o', path.join(dir, 'libfixed.so'), lib], { stdio: 'pipe' });
+    execFileSync(
+      'rustc',
+      ['--edition', '2021', '--crate-type=cdylib', '--crate-name', 'fixed', '-o', path.join(dir, 'libfixed.so'), lib],
+      { stdio: 'pipe' },
+    );
     const surface = await checkPaths([dir], dir, defaultSettings());
     fs.writeFileSync(
       path.join(dir, 'generated.h'),
@@ -191,11 +224,18 @@ describe('fixes: before → after, compiled', function () {
       ),
     );
     fs.copyFileSync(path.join(abi, 'main.c'), path.join(dir, 'main.c'));
-    execFileSync('cc', ['-std=c99', '-Wall', '-Werror', '-o', path.join(dir, 'main'), path.join(dir, 'main.c'), `-L${dir}`, '-lfixed'], {
-      cwd: dir,
-      stdio: 'pipe',
+    execFileSync(
+      'cc',
+      ['-std=c99', '-Wall', '-Werror', '-o', path.join(dir, 'main'), path.join(dir, 'main.c'), `-L${dir}`, '-lfixed'],
+      {
+        cwd: dir,
+        stdio: 'pipe',
+      },
+    );
+    const output = execFileSync(path.join(dir, 'main'), {
+      env: { ...process.env, LD_LIBRARY_PATH: dir },
+      encoding: 'utf8',
     });
-    const output = execFileSync(path.join(dir, 'main'), { env: { ...process.env, LD_LIBRARY_PATH: dir }, encoding: 'utf8' });
     assert.strictEqual(output, fs.readFileSync(path.join(abi, 'expected.txt'), 'utf8'));
   });
 
@@ -304,7 +344,14 @@ describe('fixes: before → after, compiled', function () {
 
   it('shims a function named by a raw identifier (`r#loop`): the keyword `loop` is not a use of it', async () => {
     const fixes = await fixesOf(
-      ['#[no_mangle]', 'pub extern "C" fn r#loop(s: &str) -> usize {', '    loop {', '        return s.len();', '    }', '}'].join('\n'),
+      [
+        '#[no_mangle]',
+        'pub extern "C" fn r#loop(s: &str) -> usize {',
+        '    loop {',
+        '        return s.len();',
+        '    }',
+        '}',
+      ].join('\n'),
       'r#loop',
     );
     assert.ok(fixes[0].preferred && fixes[0].title.includes('shim `loop_ffi`'), fixes.map((f) => f.title).join(', '));

@@ -18,7 +18,10 @@ describe('fixtures: inline expectations', function () {
   });
 
   it('has at least 150 expected findings across the corpus', () => {
-    const total = crates.reduce((n, c) => n + [...c.crate.files].reduce((m, f) => m + readExpectations(f).length, 0), 0);
+    const total = crates.reduce(
+      (n, c) => n + [...c.crate.files].reduce((m, f) => m + readExpectations(f).length, 0),
+      0,
+    );
     assert.ok(total >= 150, `only ${total} expectations`);
   });
 
@@ -28,7 +31,11 @@ describe('fixtures: inline expectations', function () {
       const problems = compare(c);
       if (problems.length) failures.push(`${path.relative(FIXTURES_DIR, c.root)}:\n  ${problems.join('\n  ')}`);
     }
-    assert.deepStrictEqual(failures, [], `\n${failures.join('\n')}\n(${failures.length} of ${crates.length} crates differ)`);
+    assert.deepStrictEqual(
+      failures,
+      [],
+      `\n${failures.join('\n')}\n(${failures.length} of ${crates.length} crates differ)`,
+    );
   });
 });
 
@@ -67,7 +74,9 @@ function compare(c: FixtureCrate): string[] {
       continue;
     }
     const sameLine = unmatched.find((a) => key(a) === key(e));
-    problems.push(`missing ${key(e)}${e.typeName ? ` \`${e.typeName}\`` : ''}${sameLine ? ` (found type \`${sameLine.typeName}\`)` : ''}`);
+    problems.push(
+      `missing ${key(e)}${e.typeName ? ` \`${e.typeName}\`` : ''}${sameLine ? ` (found type \`${sameLine.typeName}\`)` : ''}`,
+    );
   }
   for (const a of unmatched) problems.push(`unexpected ${key(a)} \`${a.typeName}\`: ${a.message.slice(0, 120)}`);
   return problems;

@@ -47,11 +47,23 @@ describe('header: ffi-guard header', function () {
   it('defines the tagged FfiOption / FfiResult types that the quick fixes generate; C calls their shims', async () => {
     const crate = path.join(tmp, 'tagged');
     fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "tagged"\nversion = "0.1.0"\nedition = "2021"\n');
-    fs.copyFileSync(path.join(REPO, 'test', 'fixtures-fix', 'tagged-option-result', 'after.rs'), path.join(crate, 'src', 'lib.rs'));
+    fs.writeFileSync(
+      path.join(crate, 'Cargo.toml'),
+      '[package]\nname = "tagged"\nversion = "0.1.0"\nedition = "2021"\n',
+    );
+    fs.copyFileSync(
+      path.join(REPO, 'test', 'fixtures-fix', 'tagged-option-result', 'after.rs'),
+      path.join(crate, 'src', 'lib.rs'),
+    );
     const file = await headerOf(crate, tmp, 'tagged');
     const text = fs.readFileSync(file, 'utf8');
-    for (const decl of ['struct FfiOption_f64 {', '    enum FfiOption_f64_Tag tag;', '    FfiOption_f64_Some = 1,', '        } Some;', '    } payload;'])
+    for (const decl of [
+      'struct FfiOption_f64 {',
+      '    enum FfiOption_f64_Tag tag;',
+      '    FfiOption_f64_Some = 1,',
+      '        } Some;',
+      '    } payload;',
+    ])
       assert.ok(text.includes(decl), `missing \`${decl}\` in\n${text}`);
     // `FfiResult<(), u8>`: the `()` of `Ok` takes no space and has no C spelling.
     assert.doesNotMatch(text, /void _0/);
@@ -59,9 +71,32 @@ describe('header: ffi-guard header', function () {
     tool('c++', ['-std=c++11', '-Wall', '-Werror', '-fsyntax-only', '-x', 'c++', file]);
     // And C reads them as rustc lays them out: each variant, returned and passed by value.
     const lib = path.join(tmp, 'libtagged.so');
-    tool('rustc', ['--crate-type=cdylib', '--edition', '2021', '-A', 'warnings', '--crate-name', 'tagged', '-o', lib, path.join(crate, 'src', 'lib.rs')]);
+    tool('rustc', [
+      '--crate-type=cdylib',
+      '--edition',
+      '2021',
+      '-A',
+      'warnings',
+      '--crate-name',
+      'tagged',
+      '-o',
+      lib,
+      path.join(crate, 'src', 'lib.rs'),
+    ]);
     const exe = path.join(tmp, 'taggedmain');
-    tool('cc', ['-std=c99', '-Wall', '-Werror', '-I', tmp, '-o', exe, path.join(REPO, 'test', 'fixtures-abi', 'tagged', 'main.c'), '-L', tmp, '-ltagged']);
+    tool('cc', [
+      '-std=c99',
+      '-Wall',
+      '-Werror',
+      '-I',
+      tmp,
+      '-o',
+      exe,
+      path.join(REPO, 'test', 'fixtures-abi', 'tagged', 'main.c'),
+      '-L',
+      tmp,
+      '-ltagged',
+    ]);
     assert.strictEqual(
       tool(exe, [], { ...process.env, LD_LIBRARY_PATH: tmp }),
       ['find 1 1 42', 'checked_div 1 3 1 -1', 'validate 1 1 42', 'scale 10.00 4.00', ''].join('\n'),
@@ -71,7 +106,10 @@ describe('header: ffi-guard header', function () {
   it('spells pointers to pointers, to arrays and to nullable pointers as C declarators do, and raw identifiers bare', async () => {
     const crate = path.join(tmp, 'pointers');
     fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "pointers"\nversion = "0.1.0"\nedition = "2021"\n');
+    fs.writeFileSync(
+      path.join(crate, 'Cargo.toml'),
+      '[package]\nname = "pointers"\nversion = "0.1.0"\nedition = "2021"\n',
+    );
     fs.writeFileSync(
       path.join(crate, 'src', 'lib.rs'),
       [
@@ -154,7 +192,19 @@ describe('header: ffi-guard header', function () {
     ]);
     await headerOf('test/fixtures-abi/kvstore', tmp, 'kvstore');
     const exe = path.join(tmp, 'kvmain');
-    tool('cc', ['-std=c99', '-Wall', '-Werror', '-I', tmp, '-o', exe, path.join(KVSTORE, 'main.c'), '-L', tmp, '-lkvstore']);
+    tool('cc', [
+      '-std=c99',
+      '-Wall',
+      '-Werror',
+      '-I',
+      tmp,
+      '-o',
+      exe,
+      path.join(KVSTORE, 'main.c'),
+      '-L',
+      tmp,
+      '-lkvstore',
+    ]);
     const output = tool(exe, [], { ...process.env, LD_LIBRARY_PATH: tmp });
     assert.strictEqual(
       output,
@@ -174,9 +224,14 @@ describe('header: ffi-guard header', function () {
       ].join('\n'),
     );
     // The sizes C computed from the header are the ones the report computes for the host target.
-    const report = JSON.parse((await run(['report', 'test/fixtures-abi/kvstore', '--format', 'json'])).stdout) as { types: { name: string; size: number }[] };
+    const report = JSON.parse((await run(['report', 'test/fixtures-abi/kvstore', '--format', 'json'])).stdout) as {
+      types: { name: string; size: number }[];
+    };
     const size = (n: string): number | undefined => report.types.find((t) => t.name === n)?.size;
-    const c = /sizes value (\d+) data (\d+) stats (\d+) options (\d+) kind (\d+) status (\d+)/.exec(output)!.slice(1).map(Number);
+    const c = /sizes value (\d+) data (\d+) stats (\d+) options (\d+) kind (\d+) status (\d+)/
+      .exec(output)!
+      .slice(1)
+      .map(Number);
     assert.deepStrictEqual(c, ['Value', 'ValueData', 'KvStats', 'KvOptions', 'ValueKind', 'KvStatus'].map(size));
   });
 });

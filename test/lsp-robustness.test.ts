@@ -12,7 +12,9 @@ describe('lsp: malformed messages', function () {
   this.timeout(30_000);
 
   it('answers the requests around a message that is not JSON-RPC', async () => {
-    const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     server.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const send = (o: object): void => {
@@ -42,18 +44,32 @@ describe('lsp: malformed messages', function () {
     fs.writeFileSync(path.join(root, 'small.rs'), 'pub extern "C" fn f(c: char) {}\n');
     fs.mkdirSync(path.join(root, 'broken'));
     fs.writeFileSync(path.join(root, 'broken', 'Cargo.toml'), '[package\nname = "x"\n');
-    const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    const published = new Map<string, { message: string; code?: unknown }[]>();
-    connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: { message: string; code?: unknown }[] }) => {
-      published.set(p.uri, p.diagnostics);
+    const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const connection = createMessageConnection(
+      new StreamMessageReader(server.stdout),
+      new StreamMessageWriter(server.stdin),
+    );
+    const published = new Map<string, { message: string; code?: unknown }[]>();
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (p: { uri: string; diagnostics: { message: string; code?: unknown }[] }) => {
+        published.set(p.uri, p.diagnostics);
+      },
+    );
     connection.listen();
-    await connection.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(root).toString(), capabilities: {} });
+    await connection.sendRequest('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(root).toString(),
+      capabilities: {},
+    });
     await connection.sendNotification('initialized', {});
     const big = pathToFileURL(path.join(root, 'big.rs')).toString();
     const text = `pub extern "C" fn g(s: &str) {}\n// ${'x'.repeat(11 * 1024 * 1024)}\n`;
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: big, languageId: 'rust', version: 1, text } });
+    await connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: big, languageId: 'rust', version: 1, text },
+    });
     const deadline = Date.now() + 20_000;
     while (!published.has(big) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const diags = published.get(big) ?? [];
@@ -69,7 +85,11 @@ describe('lsp: malformed messages', function () {
     })) as { contents: { value: string } } | null;
     assert.ok(small && /fn f/.test(small.contents.value), 'other files are still served');
     const manifest = published.get(pathToFileURL(path.join(root, 'broken', 'Cargo.toml')).toString()) ?? [];
-    assert.match(manifest[0]?.message ?? '', /did not check this file: Cargo\.toml could not be read/, 'a broken Cargo.toml is reported on itself');
+    assert.match(
+      manifest[0]?.message ?? '',
+      /did not check this file: Cargo\.toml could not be read/,
+      'a broken Cargo.toml is reported on itself',
+    );
     connection.dispose();
     server.kill();
   });

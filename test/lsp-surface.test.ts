@@ -3,11 +3,24 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { createMessageConnection, MessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  MessageConnection,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
 import { REPO, runCli } from './harness/cli';
 import { tempDir } from './harness/tmp';
 import { changesMarkdown } from '../server/src/lsp/surface';
-import { DiffResult, HeaderResult, SnapshotResult, SurfaceMethods, SurfaceResult, TextResult } from '../server/src/lsp/surface-protocol';
+import {
+  DiffResult,
+  HeaderResult,
+  SnapshotResult,
+  SurfaceMethods,
+  SurfaceResult,
+  TextResult,
+} from '../server/src/lsp/surface-protocol';
 
 /**
  * The workspace-wide requests behind the VS Code ABI report, header and baseline commands, sent to the
@@ -28,14 +41,18 @@ describe('lsp: ABI surface requests', function () {
   let connection: MessageConnection;
   let stderr = '';
   const lib = (): string => path.join(root, 'src', 'lib.rs');
-  const request = <R>(method: string, params?: unknown): Promise<R> => connection.sendRequest<R>(method, params ?? null);
+  const request = <R>(method: string, params?: unknown): Promise<R> =>
+    connection.sendRequest<R>(method, params ?? null);
 
   before(async () => {
     root = tempDir('ffi-guard-lsp-surface-');
     fs.cpSync(path.join(REPO, 'examples', 'ffi-demo'), root, { recursive: true });
     server = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    connection = createMessageConnection(
+      new StreamMessageReader(server.stdout!),
+      new StreamMessageWriter(server.stdin!),
+    );
     connection.onRequest('workspace/configuration', () => [{}]);
     connection.onRequest('client/registerCapability', () => null);
     connection.onNotification('window/logMessage', () => undefined);
@@ -62,7 +79,11 @@ describe('lsp: ABI surface requests', function () {
     assert.strictEqual(kvGet.safe, false);
     assert.ok(kvGet.findings.includes('str-type'));
     assert.strictEqual(kvGet.file, 'src/lib.rs');
-    assert.strictEqual(fs.readFileSync(path.join(root, kvGet.file), 'utf8').split('\n')[kvGet.line - 1].includes('fn kv_get('), true, 'line is 1-based');
+    assert.strictEqual(
+      fs.readFileSync(path.join(root, kvGet.file), 'utf8').split('\n')[kvGet.line - 1].includes('fn kv_get('),
+      true,
+      'line is 1-based',
+    );
     assert.strictEqual(answer.report.symbols.find((s) => s.name === 'kv_put')!.safe, true);
     assert.ok(answer.report.summary.exports > 0 && answer.report.summary.imports > 0);
   });
@@ -70,7 +91,10 @@ describe('lsp: ABI surface requests', function () {
   it('scopes the report to a folder given as a URI, with paths relative to it', async () => {
     const src = path.join(root, 'src');
     const whole = await request<SurfaceResult>(SurfaceMethods.surface, { folder: pathToFileURL(root).toString() });
-    assert.strictEqual(whole.report.symbols.length, (await request<SurfaceResult>(SurfaceMethods.surface)).report.symbols.length);
+    assert.strictEqual(
+      whole.report.symbols.length,
+      (await request<SurfaceResult>(SurfaceMethods.surface)).report.symbols.length,
+    );
     // No crate root lies in an empty folder: every crate, relative to that folder.
     const empty = tempDir('ffi-guard-empty-');
     const elsewhere = await request<SurfaceResult>(SurfaceMethods.surface, { folder: empty });
@@ -79,7 +103,8 @@ describe('lsp: ABI surface requests', function () {
   });
 
   it('exports Markdown, JSON, HTML and SARIF as the command line writes them', async () => {
-    const text = async (format: string): Promise<string> => (await request<TextResult>(SurfaceMethods.export, { format })).text;
+    const text = async (format: string): Promise<string> =>
+      (await request<TextResult>(SurfaceMethods.export, { format })).text;
     assert.strictEqual(await text('markdown'), await cli(['report', root, '--format', 'markdown'], root));
     assert.strictEqual(await text('json'), await cli(['report', root, '--format', 'json'], root));
     assert.strictEqual(await text('html'), await cli(['report', root, '--format', 'html'], root));
@@ -89,7 +114,10 @@ describe('lsp: ABI surface requests', function () {
     assert.strictEqual(ours.version, '2.1.0');
     const key = (r: { ruleId: string; locations: unknown[] }): string => JSON.stringify([r.ruleId, r.locations]);
     assert.deepStrictEqual(ours.runs[0].results.map(key).sort(), theirs.runs[0].results.map(key).sort());
-    await assert.rejects(request(SurfaceMethods.export, { format: 'pdf' }), (e: ResponseError<unknown>) => e.code === -32602 && /pdf/.test(e.message));
+    await assert.rejects(
+      request(SurfaceMethods.export, { format: 'pdf' }),
+      (e: ResponseError<unknown>) => e.code === -32602 && /pdf/.test(e.message),
+    );
   });
 
   it('answers ffiGuard/header with the header `ffi-guard header` writes, for the crate or a guard name', async () => {
@@ -116,7 +144,10 @@ describe('lsp: ABI surface requests', function () {
   it('answers ffiGuard/diff: no change against its own snapshot, a breaking change after an unsaved edit', async () => {
     const baseline = path.join(root, 'abi.ffi-abi');
     fs.writeFileSync(baseline, (await request<SnapshotResult>(SurfaceMethods.snapshot, { folder: root })).text);
-    const same = await request<DiffResult>(SurfaceMethods.diff, { baseline: pathToFileURL(baseline).toString(), folder: root });
+    const same = await request<DiffResult>(SurfaceMethods.diff, {
+      baseline: pathToFileURL(baseline).toString(),
+      folder: root,
+    });
     assert.deepStrictEqual(same.changes, []);
     assert.strictEqual(same.breaking, 0);
     assert.strictEqual(same.text, 'no ABI changes\n');
@@ -128,16 +159,26 @@ describe('lsp: ABI surface requests', function () {
     const line = lines.findIndex((l) => l.includes('fn kv_put('));
     const character = lines[line].indexOf('value: i64') + 'value: '.length;
     const uri = pathToFileURL(lib()).toString();
-    void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rust', version: 1, text } });
+    void connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'rust', version: 1, text },
+    });
     void connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 3 } }, text: 'i32' }],
     });
     const changed = await request<DiffResult>(SurfaceMethods.diff, { baseline, folder: root });
     assert.strictEqual(changed.breaking, 1, changed.text);
-    assert.deepStrictEqual(changed.changes, [{ severity: 'breaking', subject: 'fn kv_put', message: 'parameter 3 changed from `i64` to `i32`' }]);
-    assert.match(changed.text, /^breaking: fn kv_put: parameter 3 changed from `i64` to `i32`\n1 change: 1 breaking, 0 compatible\n$/);
-    assert.match(changed.markdown, /\*\*1 breaking\*\*, 0 compatible\.\n\n## Breaking\n\n- `fn kv_put`: parameter 3 changed from `i64` to `i32`\n/);
+    assert.deepStrictEqual(changed.changes, [
+      { severity: 'breaking', subject: 'fn kv_put', message: 'parameter 3 changed from `i64` to `i32`' },
+    ]);
+    assert.match(
+      changed.text,
+      /^breaking: fn kv_put: parameter 3 changed from `i64` to `i32`\n1 change: 1 breaking, 0 compatible\n$/,
+    );
+    assert.match(
+      changed.markdown,
+      /\*\*1 breaking\*\*, 0 compatible\.\n\n## Breaking\n\n- `fn kv_put`: parameter 3 changed from `i64` to `i32`\n/,
+    );
     // The command line reads the disk, where nothing changed yet.
     assert.strictEqual(await cli(['diff', root, '--baseline', baseline], root), 'no ABI changes\n');
 
@@ -162,7 +203,8 @@ describe('lsp: ABI surface requests', function () {
     );
     await assert.rejects(
       request(SurfaceMethods.diff, { baseline: path.join(root, 'missing.ffi-abi') }),
-      (e: ResponseError<unknown>) => e.code === -32602 && /Cannot read the baseline .*missing\.ffi-abi: ENOENT/.test(e.message),
+      (e: ResponseError<unknown>) =>
+        e.code === -32602 && /Cannot read the baseline .*missing\.ffi-abi: ENOENT/.test(e.message),
     );
     await assert.rejects(request(SurfaceMethods.diff, {}), (e: ResponseError<unknown>) => e.code === -32602);
     const still = await request<SurfaceResult>(SurfaceMethods.surface);

@@ -4,7 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './harness/tmp';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { main } from '../server/src/cli';
 import { defaultSettings } from '../server/src/core/config';
@@ -25,13 +30,20 @@ class TestClient {
   readonly progress: unknown[] = [];
   settings: Record<string, unknown> = {};
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
-  private waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private waiters: {
+    uri: string;
+    pred: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   stderr = '';
 
   constructor() {
     this.process = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.process.stdout!),
+      new StreamMessageWriter(this.process.stdin!),
+    );
     this.connection.onRequest('workspace/configuration', () => [this.settings]);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
@@ -56,7 +68,10 @@ class TestClient {
       processId: process.pid,
       rootUri: pathToFileURL(root).toString(),
       workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, window: { workDoneProgress: true } },
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        window: { workDoneProgress: true },
+      },
     });
     await this.connection.sendNotification('initialized', {});
   }
@@ -66,7 +81,11 @@ class TestClient {
   }
 
   /** The next (or current) diagnostics of a file that satisfy `pred`. */
-  waitFor(file: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, ms = 20_000): Promise<PublishDiagnosticsParams> {
+  waitFor(
+    file: string,
+    pred: (p: PublishDiagnosticsParams) => boolean = () => true,
+    ms = 20_000,
+  ): Promise<PublishDiagnosticsParams> {
     const uri = pathToFileURL(file).toString();
     const current = this.latest.get(uri);
     if (current && pred(current)) return Promise.resolve(current);
@@ -99,7 +118,12 @@ class TestClient {
 
   open(file: string, version = 1): void {
     void this.connection.sendNotification('textDocument/didOpen', {
-      textDocument: { uri: pathToFileURL(file).toString(), languageId: 'rust', version, text: fs.readFileSync(file, 'utf8') },
+      textDocument: {
+        uri: pathToFileURL(file).toString(),
+        languageId: 'rust',
+        version,
+        text: fs.readFileSync(file, 'utf8'),
+      },
     });
   }
 
@@ -163,13 +187,18 @@ describe('lsp: the server over stdio', function () {
   it('shows the same findings as `ffi-guard check` on the same crate', async () => {
     let stdout = '';
     await main(['check', root, '--format', 'json'], root, (t) => (stdout += t));
-    const cli = (JSON.parse(stdout) as { diagnostics: { file: string; line: number; column: number; rule: string; message: string }[] }).diagnostics
+    const cli = (
+      JSON.parse(stdout) as {
+        diagnostics: { file: string; line: number; column: number; rule: string; message: string }[];
+      }
+    ).diagnostics
       .map((d) => `${path.resolve(root, d.file)}:${d.line}:${d.column} ${d.rule} ${d.message}`)
       .sort();
     const lsp: string[] = [];
     for (const file of [lib(), sys(), types(), path.join(root, 'src', 'store.rs')]) {
       const diags = (await client.waitFor(file)).diagnostics;
-      for (const d of diags) lsp.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`);
+      for (const d of diags)
+        lsp.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`);
     }
     assert.deepStrictEqual(lsp.sort(), cli);
   });
@@ -180,9 +209,18 @@ describe('lsp: the server over stdio', function () {
     const text = fs.readFileSync(types(), 'utf8');
     const line = text.split('\n').findIndex((l) => l.startsWith('pub struct Entry'));
     const libUpdate = client.next(lib(), (p) => !codes(p).includes('unspecified-layout'));
-    client.change(types(), 2, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '#[repr(C)]\n' }]);
+    client.change(types(), 2, [
+      { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '#[repr(C)]\n' },
+    ]);
     const after = await libUpdate;
-    assert.deepStrictEqual(codes(after), ['option-no-niche', 'rust-abi-export', 'rust-fn-pointer', 'slice-type', 'std-type', 'str-type']);
+    assert.deepStrictEqual(codes(after), [
+      'option-no-niche',
+      'rust-abi-export',
+      'rust-fn-pointer',
+      'slice-type',
+      'std-type',
+      'str-type',
+    ]);
   });
 
   it('publishes the edited document after every change, with its version', async () => {
@@ -200,12 +238,17 @@ describe('lsp: the server over stdio', function () {
     const withNew = await added;
     assert.ok(codes(withNew).includes('char-type'));
     const noop = client.next(lib(), (p) => p.version === 3);
-    client.change(lib(), 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }]);
+    client.change(lib(), 3, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' },
+    ]);
     assert.deepStrictEqual(codes(await noop), codes(withNew), 'an edit that changes nothing is still answered');
     // Half-typed code: the finding above the hole stays.
     const broken = client.next(lib(), (p) => p.version === 4);
     client.change(lib(), 4, [
-      { range: { start: { line: lines + 2, character: 0 }, end: { line: lines + 2, character: 0 } }, text: 'pub extern "C" fn half(x: &str' },
+      {
+        range: { start: { line: lines + 2, character: 0 }, end: { line: lines + 2, character: 0 } },
+        text: 'pub extern "C" fn half(x: &str',
+      },
     ]);
     assert.ok(codes(await broken).includes('char-type'));
   });
@@ -227,7 +270,10 @@ describe('lsp: the server over stdio', function () {
       textDocument: { uri: pathToFileURL(lib()).toString() },
       position: { line: put, character: text[put].indexOf('kv_put') },
     })) as Hover;
-    assert.match((ok.contents as { value: string }).value, /enum ErrorCode kv_put\(struct Store \*store, const char \*key, int64_t value\);/);
+    assert.match(
+      (ok.contents as { value: string }).value,
+      /enum ErrorCode kv_put\(struct Store \*store, const char \*key, int64_t value\);/,
+    );
     assert.match((ok.contents as { value: string }).value, /Every type in this signature is FFI-safe/);
   });
 
@@ -248,7 +294,11 @@ describe('lsp: the server over stdio', function () {
     const preferred = actions.find((a) => a.isPreferred)!;
     assert.strictEqual(preferred.kind, 'quickfix');
     assert.match(preferred.title, /shim `kv_get_ffi`/);
-    assert.ok(preferred.edit!.changes[uri].some((e) => e.newText.includes('pub unsafe extern "C" fn kv_get_ffi(store: &Store, key: *const std::ffi::c_char')));
+    assert.ok(
+      preferred.edit!.changes[uri].some((e) =>
+        e.newText.includes('pub unsafe extern "C" fn kv_get_ffi(store: &Store, key: *const std::ffi::c_char'),
+      ),
+    );
     assert.ok(actions.some((a) => /Allow `improper_ctypes_definitions`/.test(a.title)));
   });
 
@@ -266,7 +316,9 @@ describe('lsp: the server over stdio', function () {
     await client.waitFor(sysFile, (p) => p.diagnostics.length > 0);
     fs.rmSync(sysFile);
     const cleared = client.next(sysFile, (p) => p.diagnostics.length === 0);
-    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(sysFile).toString(), type: 3 }] });
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(sysFile).toString(), type: 3 }],
+    });
     await cleared;
   });
 
@@ -307,7 +359,12 @@ describe('lsp: fix all', function () {
     await client.initialize(root);
     await client.waitFor(lib(), (p) => p.diagnostics.length > 0);
     void client.connection.sendNotification('textDocument/didOpen', {
-      textDocument: { uri: pathToFileURL(lib()).toString(), languageId: 'rust', version: 1, text: fs.readFileSync(lib(), 'utf8') + unsaved },
+      textDocument: {
+        uri: pathToFileURL(lib()).toString(),
+        languageId: 'rust',
+        version: 1,
+        text: fs.readFileSync(lib(), 'utf8') + unsaved,
+      },
     });
   });
 
@@ -322,8 +379,13 @@ describe('lsp: fix all', function () {
       const file = fileURLToPath(uri);
       let text = fs.readFileSync(file, 'utf8') + (file === lib() ? unsaved : '');
       const index = new LineIndex(text);
-      const spans = edits.map((e) => ({ start: index.offset(e.range.start), end: index.offset(e.range.end), newText: e.newText }));
-      for (const s of spans.sort((a, b) => b.start - a.start)) text = text.slice(0, s.start) + s.newText + text.slice(s.end);
+      const spans = edits.map((e) => ({
+        start: index.offset(e.range.start),
+        end: index.offset(e.range.end),
+        newText: e.newText,
+      }));
+      for (const s of spans.sort((a, b) => b.start - a.start))
+        text = text.slice(0, s.start) + s.newText + text.slice(s.end);
       out.set(file, text);
     }
     return out;
@@ -332,7 +394,11 @@ describe('lsp: fix all', function () {
   it('offers the fixes of one file as a source.fixAll action, only when asked for source actions', async () => {
     const uri = pathToFileURL(lib()).toString();
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const plain = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } })) as {
+    const plain = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics: [] },
+    })) as {
       kind: string;
     }[];
     assert.ok(!plain.some((a) => a.kind.startsWith('source')), 'no fix-all in the light bulb');
@@ -344,9 +410,11 @@ describe('lsp: fix all', function () {
     assert.deepStrictEqual(other, [], 'nothing for kinds we do not offer');
     // On save (an automatic trigger), only when named: a generic `source.fixAll` is meant for linters' fixes.
     const onSave = (only: string[]): Promise<unknown[]> =>
-      client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [], only, triggerKind: 2 } }) as Promise<
-        unknown[]
-      >;
+      client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [], only, triggerKind: 2 },
+      }) as Promise<unknown[]>;
     assert.deepStrictEqual(await onSave(['source.fixAll']), []);
     assert.strictEqual((await onSave(['source.fixAll.ffiGuard'])).length, 1);
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
@@ -358,7 +426,11 @@ describe('lsp: fix all', function () {
     assert.strictEqual(actions[0].kind, 'source.fixAll.ffiGuard');
     assert.match(actions[0].title, /^Fix all FFI findings in this file \(\d+ fix(es)?\)$/);
     const after = applied(actions[0].edit).get(lib())!;
-    assert.match(after, /pub unsafe extern "C" fn kv_key_len_ffi\(key: \*const std::ffi::c_char/, 'the unsaved function is fixed too');
+    assert.match(
+      after,
+      /pub unsafe extern "C" fn kv_key_len_ffi\(key: \*const std::ffi::c_char/,
+      'the unsaved function is fixed too',
+    );
   });
 
   it('answers ffiGuard/fixAll with what ffi-guard fix writes, and the result compiles', async () => {
@@ -370,11 +442,22 @@ describe('lsp: fix all', function () {
     const cli = await runFixes([copy], copy, defaultSettings());
     assert.strictEqual(result.fixes, cli.applied.length);
     const fromLsp = applied(result.edit);
-    for (const [file, text] of cli.changed) assert.strictEqual(fromLsp.get(path.join(root, path.relative(copy, file))), text, path.relative(copy, file));
+    for (const [file, text] of cli.changed)
+      assert.strictEqual(fromLsp.get(path.join(root, path.relative(copy, file))), text, path.relative(copy, file));
     for (const [file, text] of fromLsp) fs.writeFileSync(file, text);
     execFileSync(
       'rustc',
-      ['--edition', '2021', '--crate-type=lib', '--emit=metadata', '-D', 'improper_ctypes_definitions', '-o', path.join(root, 'out.rmeta'), lib()],
+      [
+        '--edition',
+        '2021',
+        '--crate-type=lib',
+        '--emit=metadata',
+        '-D',
+        'improper_ctypes_definitions',
+        '-o',
+        path.join(root, 'out.rmeta'),
+        lib(),
+      ],
       {
         stdio: 'pipe',
       },

@@ -81,7 +81,10 @@ describe('manifest: settings', () => {
       const schema = rules.properties![rule.id];
       assert.deepStrictEqual(schema.enum, ['error', 'warning', 'info', 'hint', 'off'], rule.id);
       assert.ok(descriptionOf(schema).includes(rule.summary), `${rule.id}: its summary is its description`);
-      assert.ok(descriptionOf(schema).includes(`\`${rule.defaultSeverity}\``), `${rule.id}: its default severity is named`);
+      assert.ok(
+        descriptionOf(schema).includes(`\`${rule.defaultSeverity}\``),
+        `${rule.id}: its default severity is named`,
+      );
     }
   });
 
@@ -91,7 +94,7 @@ describe('manifest: settings', () => {
 
   it('has the trace setting vscode-languageclient reads for the client id ffiGuard', () => {
     assert.deepStrictEqual(settings['ffiGuard.trace.server'].enum, ['off', 'messages', 'verbose']);
-    assert.match(clientSource(), /new LanguageClient\(SECTION,/);
+    assert.match(clientSource(), /new LanguageClient\(\s*SECTION,/);
     assert.match(clientSource(), /export const SECTION = 'ffiGuard';/);
   });
 });
@@ -133,7 +136,8 @@ describe('manifest: commands, activation, capabilities', () => {
     );
     assert.match(clientSource(), /export const SURFACE_VIEW = 'ffiGuard\.surface';/);
     const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
-    for (const [menu, items] of Object.entries(menus)) for (const item of items) assert.ok(contributed.has(item.command), `${menu}: ${item.command}`);
+    for (const [menu, items] of Object.entries(menus))
+      for (const item of items) assert.ok(contributed.has(item.command), `${menu}: ${item.command}`);
   });
 
   it('activates on Rust files and on a workspace with a Cargo.toml', () => {

@@ -1,6 +1,12 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { INITIAL_STATE, messagePageHtml, parsePanelMessage, parseState, reportPanelHtml } from '../client/src/reportHtml';
+import {
+  INITIAL_STATE,
+  messagePageHtml,
+  parsePanelMessage,
+  parseState,
+  reportPanelHtml,
+} from '../client/src/reportHtml';
 import { REPO, runCli } from './harness/cli';
 import type { ReportData, ReportSymbol, ReportType, SurfaceResult } from '../server/src/lsp/surface-protocol';
 
@@ -61,22 +67,34 @@ function hostileReport(): SurfaceResult {
       crates: [{ name: HOSTILE, root: 'src/lib.rs', edition: '2021', crateTypes: [], target: 'lib' }],
       symbols: [symbol],
       types: [type],
-      summary: { crates: 1, symbols: 1, exports: 1, imports: 0, safe: 0, unsafe: 1, types: 1, findingsByRule: { [`rule${HOSTILE}`]: 1 } },
+      summary: {
+        crates: 1,
+        symbols: 1,
+        exports: 1,
+        imports: 0,
+        safe: 0,
+        unsafe: 1,
+        types: 1,
+        findingsByRule: { [`rule${HOSTILE}`]: 1 },
+      },
     },
   };
 }
 
 /** The opening tags of the page, as a browser would see them. */
-const tags = (html: string, name: string): string[] => [...html.matchAll(new RegExp(`<${name}\\b[^>]*>`, 'gi'))].map((m) => m[0]);
+const tags = (html: string, name: string): string[] =>
+  [...html.matchAll(new RegExp(`<${name}\\b[^>]*>`, 'gi'))].map((m) => m[0]);
 
 /** An attribute value as the browser reads it. */
-const unescape = (s: string): string => s.replace(/&(quot|#39|lt|gt|amp);/g, (_, c: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[c]!);
+const unescape = (s: string): string =>
+  s.replace(/&(quot|#39|lt|gt|amp);/g, (_, c: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[c]!);
 
 /** The attributes of an opening tag, read as a browser would; throws if the tag is not all `name="value"` pairs. */
 function attributes(tag: string): Map<string, string> {
   const out = new Map<string, string>();
   let rest = tag.replace(/^<[a-z]+/i, '');
-  for (let m; (m = /^\s+([a-z-]+)(?:="([^"]*)")?/i.exec(rest)); rest = rest.slice(m[0].length)) out.set(m[1], unescape(m[2] ?? ''));
+  for (let m; (m = /^\s+([a-z-]+)(?:="([^"]*)")?/i.exec(rest)); rest = rest.slice(m[0].length))
+    out.set(m[1], unescape(m[2] ?? ''));
   assert.strictEqual(rest, '>', `the whole tag is attributes: ${tag}`);
   return out;
 }
@@ -91,8 +109,14 @@ describe('report panel: the webview page', () => {
     );
     assert.deepStrictEqual(tags(html, 'script'), [`<script nonce="${NONCE}">`]);
     assert.deepStrictEqual(tags(html, 'style'), [`<style nonce="${NONCE}">`]);
-    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<style'), 'the policy comes before anything it governs');
-    const script = html.slice(html.indexOf(`<script nonce="${NONCE}">`) + `<script nonce="${NONCE}">`.length, html.indexOf('</script>'));
+    assert.ok(
+      html.indexOf('Content-Security-Policy') < html.indexOf('<style'),
+      'the policy comes before anything it governs',
+    );
+    const script = html.slice(
+      html.indexOf(`<script nonce="${NONCE}">`) + `<script nonce="${NONCE}">`.length,
+      html.indexOf('</script>'),
+    );
     assert.doesNotThrow(() => new Function(script), 'the script is valid JavaScript');
   });
 
@@ -127,10 +151,14 @@ describe('report panel: the webview page', () => {
     const sum = data.report.summary;
     assert.match(html, new RegExp(`<span class="n">${sum.exports}</span> exports`));
     assert.match(html, new RegExp(`<span class="n">${sum.unsafe}</span> not FFI-safe`));
-    for (const s of data.report.symbols) assert.ok(html.includes(`data-file="${s.file}" data-line="${s.line}"`), s.name);
+    for (const s of data.report.symbols)
+      assert.ok(html.includes(`data-file="${s.file}" data-line="${s.line}"`), s.name);
     const kvGet = tags(html, 'tr').find((t) => t.includes('data-search="kv_get '))!;
     assert.match(kvGet, /data-verdict="unsafe" data-direction="export"/);
-    assert.strictEqual(tags(html, 'tr').filter((t) => t.includes('data-search=')).length, data.report.symbols.length + data.report.types.length);
+    assert.strictEqual(
+      tags(html, 'tr').filter((t) => t.includes('data-search=')).length,
+      data.report.symbols.length + data.report.types.length,
+    );
     assert.strictEqual(tags(html, 'a').length, 2 * (data.report.symbols.length + data.report.types.length));
     assert.deepStrictEqual(
       tags(html, 'button')
@@ -147,7 +175,17 @@ describe('report panel: the webview page', () => {
     assert.deepStrictEqual(tags(html, 'img'), []);
     assert.ok(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'));
     // No attribute was broken out of: every tag's attributes are ones we wrote, holding the text as it was.
-    const known = ['href', 'data-file', 'data-line', 'title', 'data-verdict', 'data-direction', 'data-search', 'class', 'colspan'];
+    const known = [
+      'href',
+      'data-file',
+      'data-line',
+      'title',
+      'data-verdict',
+      'data-direction',
+      'data-search',
+      'class',
+      'colspan',
+    ];
     for (const tag of [...tags(html, 'a'), ...tags(html, 'tr'), ...tags(html, 'td')])
       for (const name of attributes(tag).keys()) assert.ok(known.includes(name), `${name} in ${tag}`);
     const links = tags(html, 'a').map(attributes);
@@ -157,7 +195,12 @@ describe('report panel: the webview page', () => {
   });
 
   it('renders the saved filter, verdict, direction and sort, escaped', async () => {
-    const state = { filter: '"><script>', verdict: 'unsafe' as const, direction: 'import' as const, sort: { symbols: { column: 2, ascending: false } } };
+    const state = {
+      filter: '"><script>',
+      verdict: 'unsafe' as const,
+      direction: 'import' as const,
+      sort: { symbols: { column: 2, ascending: false } },
+    };
     const html = reportPanelHtml({ data: await demoReport(), nonce: NONCE, cspSource: CSP_SOURCE, state });
     assert.ok(html.includes('value="&quot;&gt;&lt;script&gt;"'));
     assert.ok(html.includes('<option value="unsafe" selected>'));
@@ -169,14 +212,21 @@ describe('report panel: the webview page', () => {
     const html = messagePageHtml({ message: `server stopped ${HOSTILE}`, nonce: NONCE, cspSource: CSP_SOURCE });
     assert.deepStrictEqual(tags(html, 'script'), []);
     const meta = tags(html, 'meta').find((t) => t.includes('Content-Security-Policy'))!;
-    assert.strictEqual(attributes(meta).get('content'), `default-src 'none'; style-src ${CSP_SOURCE} 'nonce-${NONCE}';`);
+    assert.strictEqual(
+      attributes(meta).get('content'),
+      `default-src 'none'; style-src ${CSP_SOURCE} 'nonce-${NONCE}';`,
+    );
     assert.ok(html.includes('server stopped &lt;script&gt;'));
   });
 });
 
 describe('report panel: messages from the page', () => {
   it('accepts the messages it knows, field by field', () => {
-    assert.deepStrictEqual(parsePanelMessage({ type: 'open', file: 'src/lib.rs', line: 12 }), { type: 'open', file: 'src/lib.rs', line: 12 });
+    assert.deepStrictEqual(parsePanelMessage({ type: 'open', file: 'src/lib.rs', line: 12 }), {
+      type: 'open',
+      file: 'src/lib.rs',
+      line: 12,
+    });
     assert.deepStrictEqual(parsePanelMessage({ type: 'export', format: 'sarif' }), { type: 'export', format: 'sarif' });
     assert.deepStrictEqual(parsePanelMessage({ type: 'refresh' }), { type: 'refresh' });
   });
@@ -198,14 +248,27 @@ describe('report panel: messages from the page', () => {
   it('keeps only a well-formed state', () => {
     assert.deepStrictEqual(parseState(undefined), INITIAL_STATE);
     assert.deepStrictEqual(
-      parseState({ filter: 3, verdict: 'maybe', direction: 'sideways', sort: { symbols: { column: 'x' }, evil: { column: 1, ascending: true } } }),
+      parseState({
+        filter: 3,
+        verdict: 'maybe',
+        direction: 'sideways',
+        sort: { symbols: { column: 'x' }, evil: { column: 1, ascending: true } },
+      }),
       INITIAL_STATE,
     );
-    assert.deepStrictEqual(parseState({ filter: 'kv', verdict: 'safe', direction: 'export', sort: { types: { column: 1, ascending: true } } }), {
-      filter: 'kv',
-      verdict: 'safe',
-      direction: 'export',
-      sort: { types: { column: 1, ascending: true } },
-    });
+    assert.deepStrictEqual(
+      parseState({
+        filter: 'kv',
+        verdict: 'safe',
+        direction: 'export',
+        sort: { types: { column: 1, ascending: true } },
+      }),
+      {
+        filter: 'kv',
+        verdict: 'safe',
+        direction: 'export',
+        sort: { types: { column: 1, ascending: true } },
+      },
+    );
   });
 });

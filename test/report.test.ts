@@ -50,7 +50,18 @@ describe('report: ffi-guard report', function () {
     const report = await jsonReport('examples/ffi-demo');
     assert.strictEqual(report.version, 1);
     assert.ok(report.summary && typeof report.summary === 'object');
-    const symbolKeys = ['name', 'kind', 'direction', 'abi', 'file', 'line', 'exported', 'cPrototype', 'safe', 'findings'];
+    const symbolKeys = [
+      'name',
+      'kind',
+      'direction',
+      'abi',
+      'file',
+      'line',
+      'exported',
+      'cPrototype',
+      'safe',
+      'findings',
+    ];
     for (const s of report.symbols) {
       for (const k of symbolKeys) assert.ok(k in s, `symbol ${s.name} has ${k}`);
       assert.ok(['function', 'static'].includes(s.kind));
@@ -60,7 +71,8 @@ describe('report: ffi-guard report', function () {
       assert.ok(s.cPrototype === null || typeof s.cPrototype === 'string');
       assert.ok(Number.isInteger(s.line) && s.line > 0);
     }
-    for (const t of report.types) for (const k of ['name', 'file', 'line', 'repr', 'safe']) assert.ok(k in t, `type ${t.name} has ${k}`);
+    for (const t of report.types)
+      for (const k of ['name', 'file', 'line', 'repr', 'safe']) assert.ok(k in t, `type ${t.name} has ${k}`);
     const byName = new Map(report.symbols.map((s) => [s.name, s]));
     assert.deepStrictEqual(byName.get('kv_put'), {
       ...byName.get('kv_put'),
@@ -74,7 +86,10 @@ describe('report: ffi-guard report', function () {
       safe: true,
       findings: [],
     });
-    assert.deepStrictEqual([byName.get('kv_get')?.safe, byName.get('kv_get')?.cPrototype, byName.get('kv_get')?.findings], [false, null, ['str-type']]);
+    assert.deepStrictEqual(
+      [byName.get('kv_get')?.safe, byName.get('kv_get')?.cPrototype, byName.get('kv_get')?.findings],
+      [false, null, ['str-type']],
+    );
     assert.deepStrictEqual([byName.get('kv_len')?.abi, byName.get('kv_len')?.findings], ['Rust', ['rust-abi-export']]);
     assert.deepStrictEqual(
       [byName.get('strlen')?.direction, byName.get('strlen')?.exported, byName.get('strlen')?.cPrototype],
@@ -82,7 +97,10 @@ describe('report: ffi-guard report', function () {
     );
     assert.deepStrictEqual([byName.get('log_lines')?.direction, byName.get('log_lines')?.safe], ['import', false]);
     const stats = report.types.find((t) => t.name === 'Stats')!;
-    assert.deepStrictEqual([stats.file, stats.line, stats.repr, stats.safe, stats.size, stats.align], ['examples/ffi-demo/src/types.rs', 15, 'C', true, 16, 8]);
+    assert.deepStrictEqual(
+      [stats.file, stats.line, stats.repr, stats.safe, stats.size, stats.align],
+      ['examples/ffi-demo/src/types.rs', 15, 'C', true, 16, 8],
+    );
     assert.deepStrictEqual(
       stats.fields.map((f) => [f.name, f.type, f.cType, f.offset]),
       [
@@ -97,7 +115,10 @@ describe('report: ffi-guard report', function () {
   it('gives statics, mutability and C layouts in the JSON', async () => {
     const report = await jsonReport('test/fixtures-abi/escape');
     const counter = report.symbols.find((s) => s.name === 'COUNTER') as ReportSymbol & { mutable: boolean };
-    assert.deepStrictEqual([counter.kind, counter.mutable, counter.cPrototype], ['static', true, 'extern uint64_t COUNTER;']);
+    assert.deepStrictEqual(
+      [counter.kind, counter.mutable, counter.cPrototype],
+      ['static', true, 'extern uint64_t COUNTER;'],
+    );
     const holder = report.types.find((t) => t.name === 'Holder<script>') as ReportType & { cName: string };
     assert.deepStrictEqual([holder.cName, holder.size, holder.repr], ['struct Holder_script', 1, 'C']);
   });
@@ -107,7 +128,11 @@ describe('report: ffi-guard report', function () {
     assert.strictEqual(r.code, 0, r.stderr);
     const prose = r.stdout.replace(/`[^`\n]*`/g, '');
     assert.doesNotMatch(prose, /<script|<img|<\/script/i, 'no raw markup outside code spans');
-    assert.ok(r.stdout.includes('Holds one value. &lt;script&gt;alert("doc")&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; \\| a pipe'));
+    assert.ok(
+      r.stdout.includes(
+        'Holds one value. &lt;script&gt;alert("doc")&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; \\| a pipe',
+      ),
+    );
     assert.ok(r.stdout.includes('| `Holder<script>` |'), 'type names stay in code spans, where markup is inert');
     // Every table row has as many cells as its header.
     for (const table of r.stdout.split('\n\n').filter((b) => b.startsWith('|'))) {
@@ -126,7 +151,11 @@ describe('report: ffi-guard report', function () {
     assert.strictEqual((html.match(/<script/g) ?? []).length, 1);
     assert.doesNotMatch(html, /<img/);
     assert.ok(html.includes('<code>Holder&lt;script&gt;</code>'));
-    assert.ok(html.includes('Holds one value. &lt;script&gt;alert(&quot;doc&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; | a pipe'));
+    assert.ok(
+      html.includes(
+        'Holds one value. &lt;script&gt;alert(&quot;doc&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; | a pipe',
+      ),
+    );
     assert.ok(html.includes('Unwraps a holder. &lt;script&gt;alert(&#39;fn&#39;)&lt;/script&gt;'));
     // No remote resources: nothing is fetched, and the CSP forbids it anyway.
     assert.doesNotMatch(html, /<[^>]*\b(src|href)\s*=|url\(|@import|https?:\/\//i);

@@ -28,14 +28,22 @@ function sarifValidator(): ReturnType<Ajv['compile']> {
 interface SarifLog {
   version: string;
   runs: {
-    tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[] } };
+    tool: {
+      driver: {
+        name: string;
+        rules: { id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[];
+      };
+    };
     results: {
       ruleId: string;
       ruleIndex: number;
       level: string;
       message: { text: string };
       locations: {
-        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } };
+        physicalLocation: {
+          artifactLocation: { uri: string };
+          region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+        };
       }[];
     }[];
   }[];
@@ -84,13 +92,29 @@ describe('sarif: check --format sarif', function () {
     assert.deepStrictEqual(
       results.map((r) => {
         const loc = r.locations[0].physicalLocation;
-        return [r.ruleId, r.level, loc.artifactLocation.uri, loc.region.startLine, loc.region.startColumn, loc.region.endLine, loc.region.endColumn];
+        return [
+          r.ruleId,
+          r.level,
+          loc.artifactLocation.uri,
+          loc.region.startLine,
+          loc.region.startColumn,
+          loc.region.endLine,
+          loc.region.endColumn,
+        ];
       }),
       json.diagnostics.map((d) => [d.rule, level[d.severity], d.file, d.line, d.column, d.endLine, d.endColumn]),
     );
     for (const r of results) assert.strictEqual(log.runs[0].tool.driver.rules[r.ruleIndex].id, r.ruleId);
     const rules = new Set(results.map((r) => r.ruleId));
-    for (const expected of ['str-type', 'std-type', 'option-no-niche', 'unspecified-layout', 'rust-abi-export', 'rust-fn-pointer', 'slice-type'])
+    for (const expected of [
+      'str-type',
+      'std-type',
+      'option-no-niche',
+      'unspecified-layout',
+      'rust-abi-export',
+      'rust-fn-pointer',
+      'slice-type',
+    ])
       assert.ok(rules.has(expected), `a ${expected} result`);
     const str = results.find((r) => r.ruleId === 'str-type')!;
     assert.deepStrictEqual(str.locations[0].physicalLocation.artifactLocation.uri, 'examples/ffi-demo/src/lib.rs');

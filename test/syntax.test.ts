@@ -29,7 +29,8 @@ async function loadGrammar(): Promise<textmate.IGrammar> {
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scopeName) => (scopeName === 'source.ffi-abi' ? textmate.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null),
+    loadGrammar: async (scopeName) =>
+      scopeName === 'source.ffi-abi' ? textmate.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null,
   });
   const g = await registry.loadGrammar('source.ffi-abi');
   assert.ok(g, 'the grammar loads');
@@ -56,7 +57,10 @@ function scopeOf(lines: Token[][], lineStart: string, text: string, nth = 0): st
   );
   assert.ok(line, `a line starting \`${lineStart}\``);
   const hits = line.filter((t) => t.text === text);
-  assert.ok(hits[nth], `a token \`${text}\` in \`${line.map((t) => t.text).join('')}\`: ${JSON.stringify(line.map((t) => t.text))}`);
+  assert.ok(
+    hits[nth],
+    `a token \`${text}\` in \`${line.map((t) => t.text).join('')}\`: ${JSON.stringify(line.map((t) => t.text))}`,
+  );
   return hits[nth].scopes[hits[nth].scopes.length - 1];
 }
 

@@ -78,7 +78,9 @@ describe('vsix: npm run bundle, vsce package', function () {
   before(async () => {
     await run('npm', ['run', 'bundle'], { cwd: REPO });
     vsix = path.join(tempDir('ffi-guard-vsix-'), 'rust-ffi-guard.vsix');
-    await run(process.execPath, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: REPO });
+    await run(process.execPath, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], {
+      cwd: REPO,
+    });
     entries = readZip(fs.readFileSync(vsix));
     unpacked = tempDir('ffi-guard-unpacked-');
     for (const e of entries) {
@@ -92,7 +94,10 @@ describe('vsix: npm run bundle, vsce package', function () {
     const names = entries.map((e) => e.name);
     for (const name of names) {
       assert.ok(!/\.(ts|map)$/.test(name), `no sources or source maps: ${name}`);
-      assert.ok(!/(^|\/)(node_modules|test|server|client|examples|out|grammars|scripts|\.bench)\//.test(name), `no development folders: ${name}`);
+      assert.ok(
+        !/(^|\/)(node_modules|test|server|client|examples|out|grammars|scripts|\.bench)\//.test(name),
+        `no development folders: ${name}`,
+      );
     }
     assert.deepStrictEqual(names.sort(), EXPECTED);
   });
@@ -103,7 +108,9 @@ describe('vsix: npm run bundle, vsce package', function () {
   });
 
   it('ships the manifest, with the bundled client as its entry point', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8')) as { main: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8')) as {
+      main: string;
+    };
     assert.ok(fs.existsSync(path.join(unpacked, 'extension', manifest.main)), `${manifest.main} is in the package`);
     const client = fs.readFileSync(path.join(unpacked, 'extension', 'dist', 'extension.js'), 'utf8');
     assert.ok(client.includes('require("vscode")'), 'vscode is left to VS Code');
@@ -118,8 +125,14 @@ describe('vsix: npm run bundle, vsce package', function () {
     before(async () => {
       workspace = tempDir('ffi-guard-vsix-ws-');
       fs.mkdirSync(path.join(workspace, 'src'));
-      fs.writeFileSync(path.join(workspace, 'Cargo.toml'), '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n');
-      fs.writeFileSync(path.join(workspace, 'src', 'lib.rs'), '#[no_mangle]\npub extern "C" fn len(s: &str) -> usize {\n    s.len()\n}\n');
+      fs.writeFileSync(
+        path.join(workspace, 'Cargo.toml'),
+        '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n',
+      );
+      fs.writeFileSync(
+        path.join(workspace, 'src', 'lib.rs'),
+        '#[no_mangle]\npub extern "C" fn len(s: &str) -> usize {\n    s.len()\n}\n',
+      );
       const server = spawn(process.execPath, [path.join(unpacked, 'extension', 'dist', 'server.js'), '--stdio'], {
         cwd: os.tmpdir(),
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -127,7 +140,10 @@ describe('vsix: npm run bundle, vsce package', function () {
       let stderr = '';
       server.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
-      const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+      const connection = createMessageConnection(
+        new StreamMessageReader(server.stdout),
+        new StreamMessageWriter(server.stdin),
+      );
       const log: string[] = [];
       connection.onNotification('window/logMessage', (p: { message: string }) => {
         log.push(p.message);
@@ -151,7 +167,11 @@ describe('vsix: npm run bundle, vsce package', function () {
         await connection.sendNotification('initialized', {});
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no diagnostics for ${libUri} within 30 s; server log:\n${log.join('\n')}\n${stderr}`)), 30_000);
+          timer = setTimeout(
+            () =>
+              reject(new Error(`no diagnostics for ${libUri} within 30 s; server log:\n${log.join('\n')}\n${stderr}`)),
+            30_000,
+          );
         });
         diagnostics = await Promise.race([published, timeout]).finally(() => clearTimeout(timer));
         await connection.sendRequest('shutdown');
@@ -175,7 +195,8 @@ describe('vsix: npm run bundle, vsce package', function () {
         assert.ok(d.codeDescription, `${String(d.code)} has a codeDescription`);
         const href = d.codeDescription.href;
         assert.ok(href.endsWith(`#${String(d.code)}`), href);
-        if (href.startsWith('file:')) assert.ok(fs.existsSync(fileURLToPath(href.replace(/#.*$/, ''))), `${href} exists in the unpacked package`);
+        if (href.startsWith('file:'))
+          assert.ok(fs.existsSync(fileURLToPath(href.replace(/#.*$/, ''))), `${href} exists in the unpacked package`);
       }
     });
 

@@ -1,6 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DiffResult, FixAllResult, HeaderResult, SnapshotResult, SurfaceMethods, SurfaceResult } from '../../server/src/lsp/surface-protocol';
+import {
+  DiffResult,
+  FixAllResult,
+  HeaderResult,
+  SnapshotResult,
+  SurfaceMethods,
+  SurfaceResult,
+} from '../../server/src/lsp/surface-protocol';
 import type { Ctx } from './ctx';
 import { ReportPanel } from './reportPanel';
 import { showFailure } from './util';
@@ -15,7 +22,8 @@ export const restartServer: Cmd = (ctx) => () => ctx.restart();
 export const showOutput: Cmd = (ctx) => () => ctx.output.show();
 
 /** A fix that can only be explained (code actions of generic exports, extern block declarations…). */
-export const explainFinding: Cmd = () => (text: unknown) => vscode.window.showInformationMessage(String(text), { modal: true });
+export const explainFinding: Cmd = () => (text: unknown) =>
+  vscode.window.showInformationMessage(String(text), { modal: true });
 
 /** "Rust FFI Guard: Show ABI Report": the report panel (reportPanel.ts). */
 export const showReport: Cmd = (ctx) => () => ReportPanel.show(ctx);
@@ -24,14 +32,21 @@ export const showReport: Cmd = (ctx) => () => ReportPanel.show(ctx);
 export const generateHeader: Cmd = (ctx) => async () => {
   try {
     const { report } = await ctx.request<SurfaceResult>(SurfaceMethods.surface);
-    const exporting = [...new Set(report.symbols.filter((s) => s.direction === 'export' && s.exported && s.abi !== 'Rust').map((s) => s.crate))].sort();
+    const exporting = [
+      ...new Set(
+        report.symbols.filter((s) => s.direction === 'export' && s.exported && s.abi !== 'Rust').map((s) => s.crate),
+      ),
+    ].sort();
     if (!exporting.length) {
       void vscode.window.showWarningMessage(
         'Rust FFI Guard: no crate in the workspace exports a C function or static (`#[no_mangle]` or `#[export_name]` on an `extern "C"` item), so there is no header to write.',
       );
       return;
     }
-    const crate = exporting.length === 1 ? exporting[0] : await vscode.window.showQuickPick(exporting, { title: 'Generate a C header for which crate?' });
+    const crate =
+      exporting.length === 1
+        ? exporting[0]
+        : await vscode.window.showQuickPick(exporting, { title: 'Generate a C header for which crate?' });
     if (!crate) return;
     const header = await ctx.request<HeaderResult>(SurfaceMethods.header, { crate });
     const target = await vscode.window.showSaveDialog({
@@ -43,7 +58,8 @@ export const generateHeader: Cmd = (ctx) => async () => {
     if (!target) return;
     // The include guard follows the file's name, as `ffi-guard header --out FILE` does.
     const guard = path.basename(target.fsPath).replace(/\.h$/, '');
-    const text = guard === crate ? header.text : (await ctx.request<HeaderResult>(SurfaceMethods.header, { crate, guard })).text;
+    const text =
+      guard === crate ? header.text : (await ctx.request<HeaderResult>(SurfaceMethods.header, { crate, guard })).text;
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     await vscode.window.showTextDocument(target);
   } catch (e) {
@@ -62,7 +78,9 @@ export const saveBaseline: Cmd = (ctx) => async () => {
       saveLabel: 'Save Baseline',
     });
     if (!target) return;
-    const snapshot = await ctx.request<SnapshotResult>(SurfaceMethods.snapshot, { folder: path.dirname(target.fsPath) });
+    const snapshot = await ctx.request<SnapshotResult>(SurfaceMethods.snapshot, {
+      folder: path.dirname(target.fsPath),
+    });
     await vscode.workspace.fs.writeFile(target, Buffer.from(snapshot.text, 'utf8'));
     const choice = await vscode.window.showInformationMessage(
       `Rust FFI Guard: saved the ABI baseline of ${snapshot.symbols} symbol(s) and ${snapshot.types} type(s) to ${target.fsPath}. Check it in, and compare with it after changes ("Rust FFI Guard: Compare ABI with Baseline").`,
@@ -87,7 +105,11 @@ export const compareBaseline: Cmd = (ctx) => async (arg?: unknown) => {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === baseline.toString());
     const text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(baseline)).toString('utf8');
     const name = path.basename(baseline.fsPath);
-    const diff = await ctx.request<DiffResult>(SurfaceMethods.diff, { baseline: baseline.fsPath, text, folder: path.dirname(baseline.fsPath) });
+    const diff = await ctx.request<DiffResult>(SurfaceMethods.diff, {
+      baseline: baseline.fsPath,
+      text,
+      folder: path.dirname(baseline.fsPath),
+    });
     ctx.output.info(`ABI changes against ${baseline.fsPath}:
 ${diff.text}`);
     const doc = ctx.documents.set(`ABI changes (${name}).md`, diff.markdown);
@@ -118,13 +140,25 @@ async function pickBaseline(ctx: Ctx): Promise<vscode.Uri | undefined> {
   const found = await vscode.workspace.findFiles('**/*.ffi-abi', '**/{target,node_modules,.git}/**', 50);
   type Pick = vscode.QuickPickItem & { action: 'file' | 'browse' | 'save'; uri?: vscode.Uri };
   const items: Pick[] = [
-    ...found.map((uri): Pick => ({ label: vscode.workspace.asRelativePath(uri), iconPath: new vscode.ThemeIcon('file'), action: 'file', uri })),
+    ...found.map((uri): Pick => ({
+      label: vscode.workspace.asRelativePath(uri),
+      iconPath: new vscode.ThemeIcon('file'),
+      action: 'file',
+      uri,
+    })),
     { label: 'Browse…', iconPath: new vscode.ThemeIcon('folder-opened'), action: 'browse' },
-    { label: 'Save a New Baseline…', description: 'of the ABI as it is now', iconPath: new vscode.ThemeIcon('save'), action: 'save' },
+    {
+      label: 'Save a New Baseline…',
+      description: 'of the ABI as it is now',
+      iconPath: new vscode.ThemeIcon('save'),
+      action: 'save',
+    },
   ];
   const choice = await vscode.window.showQuickPick(items, {
     title: 'Compare the ABI with which baseline?',
-    placeHolder: found.length ? 'An .ffi-abi file written by "Save ABI Baseline" or `ffi-guard snapshot`' : 'No .ffi-abi baseline in the workspace yet',
+    placeHolder: found.length
+      ? 'An .ffi-abi file written by "Save ABI Baseline" or `ffi-guard snapshot`'
+      : 'No .ffi-abi baseline in the workspace yet',
   });
   if (!choice) return undefined;
   if (choice.action === 'file') return choice.uri;
@@ -177,11 +211,17 @@ export const fixAll: Cmd = (ctx) => async () => {
     const edit = new vscode.WorkspaceEdit();
     for (const [uri, edits] of Object.entries(result.edit.changes)) {
       for (const e of edits) {
-        const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+        const range = new vscode.Range(
+          e.range.start.line,
+          e.range.start.character,
+          e.range.end.line,
+          e.range.end.character,
+        );
         edit.replace(vscode.Uri.parse(uri), range, e.newText);
       }
     }
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code did not apply the edit (a file changed meanwhile?): run the command again.');
+    if (!(await vscode.workspace.applyEdit(edit)))
+      throw new Error('VS Code did not apply the edit (a file changed meanwhile?): run the command again.');
     void vscode.window.showInformationMessage(
       `Rust FFI Guard: applied ${result.fixes} fix(es) in ${result.files} file(s).${result.left ? ` ${result.left} finding(s) left: their quick fixes explain what to do.` : ''}`,
     );

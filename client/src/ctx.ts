@@ -35,7 +35,9 @@ export class Ctx implements vscode.Disposable {
   async request<R>(method: string, params: object | null = null): Promise<R> {
     const client = this.client;
     if (!client || (this.currentState !== 'running' && this.currentState !== 'starting'))
-      throw new Error('the language server is not running. Run "Rust FFI Guard: Restart Server", or see "Rust FFI Guard: Show Output" for why.');
+      throw new Error(
+        'the language server is not running. Run "Rust FFI Guard: Restart Server", or see "Rust FFI Guard: Show Output" for why.',
+      );
     return client.sendRequest<R>(method, params);
   }
 
@@ -83,12 +85,19 @@ export class Ctx implements vscode.Disposable {
     // checkout that was never bundled or in a broken install.
     const serverModule = this.extension.asAbsolutePath('dist/server.js');
     if (!fs.existsSync(serverModule)) {
-      this.fail(`its program ${serverModule} is missing. Reinstall the extension; in a source checkout, run \`npm run bundle\` first.`);
+      this.fail(
+        `its program ${serverModule} is missing. Reinstall the extension; in a source checkout, run \`npm run bundle\` first.`,
+      );
       return;
     }
     this.setState('starting');
     const watchers = WATCHED_FILES.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-    const client = new LanguageClient(SECTION, 'Rust FFI Guard', serverOptions(serverModule), clientOptions(this.output, watchers));
+    const client = new LanguageClient(
+      SECTION,
+      'Rust FFI Guard',
+      serverOptions(serverModule),
+      clientOptions(this.output, watchers),
+    );
     this.clientDisposables = [
       ...watchers,
       client.onDidChangeState(({ newState }) => {
@@ -141,7 +150,11 @@ export class Ctx implements vscode.Disposable {
 function serverOptions(serverModule: string): ServerOptions {
   return {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
 }
 

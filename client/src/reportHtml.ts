@@ -22,7 +22,10 @@ export const INITIAL_STATE: PanelState = { filter: '', verdict: 'all', direction
 
 /** A message from the page. Anything else is ignored: the page is not trusted more than it must be. */
 export type PanelMessage =
-  { type: 'open'; file: string; line: number } | { type: 'export'; format: ExportFormat } | { type: 'state'; state: PanelState } | { type: 'refresh' };
+  | { type: 'open'; file: string; line: number }
+  | { type: 'export'; format: ExportFormat }
+  | { type: 'state'; state: PanelState }
+  | { type: 'refresh' };
 
 export const EXPORT_FORMATS: readonly { format: ExportFormat; label: string; extension: string }[] = [
   { format: 'markdown', label: 'Markdown', extension: 'md' },
@@ -36,9 +39,13 @@ export function parsePanelMessage(raw: unknown): PanelMessage | null {
   const m = raw as Record<string, unknown>;
   switch (m.type) {
     case 'open':
-      return typeof m.file === 'string' && Number.isInteger(m.line) && (m.line as number) > 0 ? { type: 'open', file: m.file, line: m.line as number } : null;
+      return typeof m.file === 'string' && Number.isInteger(m.line) && (m.line as number) > 0
+        ? { type: 'open', file: m.file, line: m.line as number }
+        : null;
     case 'export':
-      return EXPORT_FORMATS.some((f) => f.format === m.format) ? { type: 'export', format: m.format as ExportFormat } : null;
+      return EXPORT_FORMATS.some((f) => f.format === m.format)
+        ? { type: 'export', format: m.format as ExportFormat }
+        : null;
     case 'state':
       return { type: 'state', state: parseState(m.state) };
     case 'refresh':
@@ -55,7 +62,12 @@ export function parseState(raw: unknown): PanelState {
   if (typeof s.sort === 'object' && s.sort !== null) {
     for (const [table, v] of Object.entries(s.sort as Record<string, unknown>)) {
       const o = v as { column?: unknown; ascending?: unknown } | null;
-      if ((table === 'symbols' || table === 'types') && o && Number.isInteger(o.column) && typeof o.ascending === 'boolean')
+      if (
+        (table === 'symbols' || table === 'types') &&
+        o &&
+        Number.isInteger(o.column) &&
+        typeof o.ascending === 'boolean'
+      )
         sort[table] = { column: o.column as number, ascending: o.ascending };
     }
   }
@@ -140,7 +152,15 @@ ${table(
 }
 
 /** A page that only says something (the report could not be built): the same policy, no script. */
-export function messagePageHtml({ message, nonce, cspSource }: { message: string; nonce: string; cspSource: string }): string {
+export function messagePageHtml({
+  message,
+  nonce,
+  cspSource,
+}: {
+  message: string;
+  nonce: string;
+  cspSource: string;
+}): string {
   const e = escapeHtml;
   const csp = `default-src 'none'; style-src ${cspSource} 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
@@ -161,8 +181,12 @@ export function messagePageHtml({ message, nonce, cspSource }: { message: string
 
 function table(id: string, headers: string[], rows: string[], empty: string): string {
   const e = escapeHtml;
-  const head = headers.map((h, i) => `<th scope="col" aria-sort="none"><button type="button" data-column="${i}">${e(h)}</button></th>`).join('');
-  const body = rows.length ? rows.join('\n') : `<tr class="empty"><td colspan="${headers.length}">${e(empty)}</td></tr>`;
+  const head = headers
+    .map((h, i) => `<th scope="col" aria-sort="none"><button type="button" data-column="${i}">${e(h)}</button></th>`)
+    .join('');
+  const body = rows.length
+    ? rows.join('\n')
+    : `<tr class="empty"><td colspan="${headers.length}">${e(empty)}</td></tr>`;
   return `<table id="${e(id)}"><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -185,8 +209,21 @@ function searchText(parts: (string | null | undefined)[]): string {
 function symbolRow(s: ReportSymbol): string {
   const e = escapeHtml;
   const where = `${s.file}:${s.line}`;
-  const proto = s.cPrototype ? `<code>${e(s.cPrototype)}</code>` : `<em>${e(s.cPrototypeWhyNot ?? 'no C prototype')}</em>`;
-  const search = searchText([s.name, s.rustName, s.crate, s.direction, s.abi, s.cPrototype, s.cPrototypeWhyNot, ...s.findings, where, firstLine(s.docs)]);
+  const proto = s.cPrototype
+    ? `<code>${e(s.cPrototype)}</code>`
+    : `<em>${e(s.cPrototypeWhyNot ?? 'no C prototype')}</em>`;
+  const search = searchText([
+    s.name,
+    s.rustName,
+    s.crate,
+    s.direction,
+    s.abi,
+    s.cPrototype,
+    s.cPrototypeWhyNot,
+    ...s.findings,
+    where,
+    firstLine(s.docs),
+  ]);
   return `<tr data-verdict="${s.safe ? 'safe' : 'unsafe'}" data-direction="${e(s.direction)}" data-search="${search}"><td>${sourceLink(s.file, s.line, `<code>${e(s.name)}</code>`, firstLine(s.docs))}</td><td>${e(s.crate)}</td><td>${e(s.direction)}</td><td>${e(s.abi)}</td><td>${proto}</td>${verdictCell(s.safe)}<td>${s.findings.map((f) => `<code>${e(f)}</code>`).join(' ')}</td><td>${sourceLink(s.file, s.line, e(where))}</td></tr>`;
 }
 

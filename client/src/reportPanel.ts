@@ -3,7 +3,14 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExportFormat, SurfaceMethods, SurfaceResult, TextResult } from '../../server/src/lsp/surface-protocol';
 import type { Ctx } from './ctx';
-import { EXPORT_FORMATS, INITIAL_STATE, messagePageHtml, PanelState, parsePanelMessage, reportPanelHtml } from './reportHtml';
+import {
+  EXPORT_FORMATS,
+  INITIAL_STATE,
+  messagePageHtml,
+  PanelState,
+  parsePanelMessage,
+  reportPanelHtml,
+} from './reportHtml';
 import { messageOf, onDidChangeRustFindings, showFailure } from './util';
 
 /**
@@ -74,12 +81,21 @@ export class ReportPanel implements vscode.Disposable {
       if (loud) showFailure(this.ctx.output, 'build the ABI report', e);
       else this.ctx.output.warn(`Refreshing the ABI report: ${messageOf(e)}`);
       if (!this.data)
-        webview.html = messagePageHtml({ message: `The ABI report could not be built: ${messageOf(e)}`, nonce: nonce(), cspSource: webview.cspSource });
+        webview.html = messagePageHtml({
+          message: `The ABI report could not be built: ${messageOf(e)}`,
+          nonce: nonce(),
+          cspSource: webview.cspSource,
+        });
       return;
     }
     const { symbols, types } = this.data.report;
     this.files = new Set([...symbols, ...types].map((x) => x.file));
-    webview.html = reportPanelHtml({ data: this.data, nonce: nonce(), cspSource: webview.cspSource, state: this.state });
+    webview.html = reportPanelHtml({
+      data: this.data,
+      nonce: nonce(),
+      cspSource: webview.cspSource,
+      state: this.state,
+    });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -104,7 +120,10 @@ export class ReportPanel implements vscode.Disposable {
     const uri = vscode.Uri.file(path.resolve(this.data.root, file));
     const position = new vscode.Position(line - 1, 0);
     try {
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.Beside });
+      await vscode.window.showTextDocument(uri, {
+        selection: new vscode.Range(position, position),
+        viewColumn: vscode.ViewColumn.Beside,
+      });
     } catch (e) {
       showFailure(this.ctx.output, `open ${uri.fsPath}`, e);
     }
@@ -129,7 +148,10 @@ export class ReportPanel implements vscode.Disposable {
       showFailure(this.ctx.output, `export the ABI report to ${target.fsPath}`, e);
       return;
     }
-    const choice = await vscode.window.showInformationMessage(`Rust FFI Guard: wrote the ABI report (${kind.label}) to ${target.fsPath}.`, 'Open');
+    const choice = await vscode.window.showInformationMessage(
+      `Rust FFI Guard: wrote the ABI report (${kind.label}) to ${target.fsPath}.`,
+      'Open',
+    );
     if (choice === 'Open') await vscode.window.showTextDocument(target);
   }
 }

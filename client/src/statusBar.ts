@@ -109,7 +109,10 @@ function tooltip(listed: number, total: Counts, files: number): vscode.MarkdownS
     'Boundary findings are types without a C layout, Rust-ABI exports and other mistakes at the C boundary of the Rust code in this workspace, in every file, open or not.',
   ];
   if (total.hints > 0)
-    lines.push('', `Also ${plural(total.hints, 'hint')} (such as types from other crates that could not be checked), not listed in the Problems view.`);
+    lines.push(
+      '',
+      `Also ${plural(total.hints, 'hint')} (such as types from other crates that could not be checked), not listed in the Problems view.`,
+    );
   lines.push('', 'Click to open the Problems view.');
   return new vscode.MarkdownString(lines.join('\n'));
 }

@@ -7,7 +7,9 @@ import { messageOf, onDidChangeRustFindings } from './util';
 /** The id of the "FFI Surface" view in the Explorer (package.json `contributes.views.explorer`). */
 export const SURFACE_VIEW = 'ffiGuard.surface';
 
-type Node = { kind: 'crate'; name: string; symbols: ReportSymbol[]; root: string } | { kind: 'symbol'; symbol: ReportSymbol; root: string };
+type Node =
+  | { kind: 'crate'; name: string; symbols: ReportSymbol[]; root: string }
+  | { kind: 'symbol'; symbol: ReportSymbol; root: string };
 
 /**
  * The "FFI Surface" view: crates, then their exported and imported C symbols, each with its verdict
@@ -41,7 +43,8 @@ export class SurfaceTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (node) return node.kind === 'crate' ? node.symbols.map((symbol) => ({ kind: 'symbol', symbol, root: node.root })) : [];
+    if (node)
+      return node.kind === 'crate' ? node.symbols.map((symbol) => ({ kind: 'symbol', symbol, root: node.root })) : [];
     if (this.ctx.state === 'failed' || this.ctx.state === 'stopped') {
       this.view.message = 'The language server is not running: run "Rust FFI Guard: Restart Server".';
       return [];
@@ -56,7 +59,9 @@ export class SurfaceTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.view.message = undefined;
     const byCrate = new Map<string, ReportSymbol[]>();
     // Exports first, then imports, each by name (the report sorts by crate and name).
-    const ordered = [...data.report.symbols].sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'export' ? -1 : 1));
+    const ordered = [...data.report.symbols].sort((a, b) =>
+      a.direction === b.direction ? 0 : a.direction === 'export' ? -1 : 1,
+    );
     for (const s of ordered) byCrate.set(s.crate, [...(byCrate.get(s.crate) ?? []), s]);
     return [...byCrate].map(([name, symbols]) => ({ kind: 'crate', name, symbols, root: data.root }));
   }
@@ -89,7 +94,11 @@ function symbolItem(s: ReportSymbol, root: string): vscode.TreeItem {
   item.description = s.direction === 'import' ? `import · ${prototype}` : prototype;
   item.resourceUri = uri;
   item.contextValue = `ffiGuard.symbol.${s.direction}`;
-  item.command = { command: 'vscode.open', title: 'Go to Source', arguments: [uri, { selection: new vscode.Range(position, position) }] };
+  item.command = {
+    command: 'vscode.open',
+    title: 'Go to Source',
+    arguments: [uri, { selection: new vscode.Range(position, position) }],
+  };
   item.accessibilityInformation = {
     label: `${s.direction === 'import' ? 'imported' : 'exported'} ${s.kind} ${s.name}, ${s.safe ? 'FFI-safe' : 'not FFI-safe'}`,
   };

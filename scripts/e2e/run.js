@@ -71,8 +71,11 @@ function setup() {
     killSignal: 'SIGKILL',
   });
   if (r.error && r.error.code === 'ETIMEDOUT')
-    fail('scripts/e2e/setup.sh took more than 8 minutes: see its logs in the cache folder (~/.cache/ffi-guard-e2e/logs)');
-  if (r.status !== 0) fail(`scripts/e2e/setup.sh failed (exit ${r.status}): a dependency could not be installed, see above`);
+    fail(
+      'scripts/e2e/setup.sh took more than 8 minutes: see its logs in the cache folder (~/.cache/ffi-guard-e2e/logs)',
+    );
+  if (r.status !== 0)
+    fail(`scripts/e2e/setup.sh failed (exit ${r.status}): a dependency could not be installed, see above`);
   const cache = r.stdout.trim().split('\n').pop();
   const codeServer = path.join(cache, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(codeServer)) fail(`setup printed ${cache}, where there is no code-server`);
@@ -88,10 +91,14 @@ function buildVsix(dir) {
   log('building the .vsix (scripts/bundle.js + vsce package, as `npm run package` does, in a staging folder)');
   const stage = path.join(dir, 'package');
   fs.mkdirSync(stage, { recursive: true });
-  for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore']) fs.copyFileSync(path.join(ROOT, f), path.join(stage, f));
+  for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore'])
+    fs.copyFileSync(path.join(ROOT, f), path.join(stage, f));
   const script = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.package || '';
   const m = /\bvsce package\b(.*)$/.exec(script);
-  if (!m) fail(`package.json's "package" script no longer runs \`vsce package\` (${script}): update buildVsix in scripts/e2e/run.js`);
+  if (!m)
+    fail(
+      `package.json's "package" script no longer runs \`vsce package\` (${script}): update buildVsix in scripts/e2e/run.js`,
+    );
   const vsix = path.join(dir, 'rust-ffi-guard.vsix');
   const flags = m[1].trim().split(/\s+/).filter(Boolean);
   const out = flags.indexOf('--out');
@@ -185,11 +192,25 @@ async function startCodeServer(env, dir, vsix) {
   // code-server's own config file, so that it neither reads nor writes ~/.config/code-server.
   const config = path.join(dir, 'code-server.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
-  const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check'];
+  const common = [
+    '--config',
+    config,
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+  ];
 
   log('installing the .vsix into code-server');
-  const inst = spawnSync('node', [env.codeServer, ...common, '--install-extension', vsix], { encoding: 'utf8', timeout: 120000, env: isolatedEnv(dir) });
-  const installed = fs.existsSync(extensions) && fs.readdirSync(extensions).find((d) => d.startsWith(`${EXTENSION_ID}-`));
+  const inst = spawnSync('node', [env.codeServer, ...common, '--install-extension', vsix], {
+    encoding: 'utf8',
+    timeout: 120000,
+    env: isolatedEnv(dir),
+  });
+  const installed =
+    fs.existsSync(extensions) && fs.readdirSync(extensions).find((d) => d.startsWith(`${EXTENSION_ID}-`));
   if (inst.status !== 0 || !installed) {
     process.stderr.write(`${inst.stdout}\n${inst.stderr}\n`);
     fail(`code-server --install-extension did not install ${EXTENSION_ID} (exit ${inst.status})`);
@@ -221,7 +242,8 @@ async function startCodeServer(env, dir, vsix) {
   const deadline = Date.now() + 60000;
   while ((await get(`${url}/healthz`)) !== 200) {
     if (exited !== null) fail(`code-server exited (${exited}) before serving: see ${logFile}\n${tail(logFile)}`);
-    if (Date.now() > deadline) fail(`code-server did not answer on ${url} within 60 s: see ${logFile}\n${tail(logFile)}`);
+    if (Date.now() > deadline)
+      fail(`code-server did not answer on ${url} within 60 s: see ${logFile}\n${tail(logFile)}`);
     await sleep(250);
   }
   log(`code-server ${url} serving ${workspace}`);
@@ -280,9 +302,13 @@ async function problemsCounts(page) {
 /** Where the editor shows line `n` of the open file, and what is drawn on it: its text, squiggles, bounds. */
 async function editorLine(page, n) {
   return page.evaluate((n) => {
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor') || document.querySelector('.monaco-editor');
+    const editor =
+      document.querySelector('.editor-group-container.active .monaco-editor') ||
+      document.querySelector('.monaco-editor');
     if (!editor) return null;
-    const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => e.textContent.trim() === String(n));
+    const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find(
+      (e) => e.textContent.trim() === String(n),
+    );
     if (!number) return null;
     const r = number.getBoundingClientRect();
     const mid = r.top + r.height / 2;
@@ -328,7 +354,8 @@ async function waitFor(what, timeoutMs, probe) {
   for (;;) {
     last = await probe();
     if (last && last.ok) return last;
-    if (Date.now() > deadline) fail(`${what}: not seen within ${timeoutMs / 1000} s${last && last.why ? ` (${last.why})` : ''}`);
+    if (Date.now() > deadline)
+      fail(`${what}: not seen within ${timeoutMs / 1000} s${last && last.why ? ` (${last.why})` : ''}`);
     await sleep(250);
   }
 }
@@ -342,7 +369,11 @@ function lineOf(text, needle, inner) {
 }
 
 async function visibleRows(page, selector) {
-  return page.locator(selector).evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').replace(/\s+/g, ' ').trim()));
+  return page
+    .locator(selector)
+    .evaluateAll((rows) =>
+      rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').replace(/\s+/g, ' ').trim()),
+    );
 }
 
 async function run(env) {
@@ -360,7 +391,14 @@ async function run(env) {
     executablePath: '/usr/bin/chromium',
     headless: true,
     env: isolatedEnv(dir),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   cleanup.browser = browser;
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -374,7 +412,10 @@ async function run(env) {
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     // The explorer shows the crate once the workbench has the folder.
-    await page.locator('.explorer-folders-view .monaco-list-row[aria-label*="Cargo.toml"]').first().waitFor({ timeout: 60000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row[aria-label*="Cargo.toml"]')
+      .first()
+      .waitFor({ timeout: 60000 });
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
     await page.keyboard.type('src/lib.rs');
@@ -397,13 +438,21 @@ async function run(env) {
       await page.keyboard.press('Control+Shift+M');
       await page.locator('.markers-panel').waitFor({ state: 'visible' });
       // The list is virtualised: filter it to the function rather than hope the row is rendered.
-      const filter = page.locator('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input, input[placeholder^="Filter (e.g."]').first();
+      const filter = page
+        .locator(
+          '.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input, input[placeholder^="Filter (e.g."]',
+        )
+        .first();
       await filter.fill('kv_get');
       // The filter applies after a moment: wait until the other functions' findings are gone from the list.
       const filtered = await waitFor('the Problems panel filtered to kv_get', 10000, async () => {
         const rows = await visibleRows(page, '.markers-panel .monaco-list-row');
         const others = rows.filter((r) => /^(Warning|Error|Info)/.test(r) && !r.includes('kv_get'));
-        return { ok: rows.some((r) => r.includes('kv_get')) && others.length === 0, why: `${others.length} other rows`, rows };
+        return {
+          ok: rows.some((r) => r.includes('kv_get')) && others.length === 0,
+          why: `${others.length} other rows`,
+          rows,
+        };
       });
       const rows = filtered.rows;
       const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'uses type `str`' }).first();
@@ -411,7 +460,8 @@ async function run(env) {
       log(`  Problems rows for "kv_get":\n      ${rows.join('\n      ')}`);
       const text = (await row.innerText()).replace(/\s+/g, ' ');
       if (!/str-type/.test(text)) fail(`the Problems row does not name the rule str-type: ${text}`);
-      if (!text.includes(`[Ln ${target.line}, Col ${target.column}]`)) fail(`the Problems row is not at Ln ${target.line}, Col ${target.column}: ${text}`);
+      if (!text.includes(`[Ln ${target.line}, Col ${target.column}]`))
+        fail(`the Problems row is not at Ln ${target.line}, Col ${target.column}: ${text}`);
       // Our own status bar item counts the same findings.
       const ours = page
         .locator('.statusbar-item')
@@ -433,14 +483,20 @@ async function run(env) {
         .waitFor();
       const line = await waitFor(`a squiggle on line ${target.line}`, 30000, async () => {
         const l = await editorLine(page, target.line);
-        return { ok: !!l && l.squiggles.length > 0, why: l ? `line ${target.line} is "${l.text.trim()}" without squiggle` : 'line not rendered', ...l };
+        return {
+          ok: !!l && l.squiggles.length > 0,
+          why: l ? `line ${target.line} is "${l.text.trim()}" without squiggle` : 'line not rendered',
+          ...l,
+        };
       });
       if (!line.text.includes('key: &str')) fail(`line ${target.line} shows "${line.text}"`);
       const squiggle = line.squiggles.find((s) => s.text.trim() === '&str');
-      if (!squiggle) fail(`no squiggle covers exactly \`&str\` on line ${target.line}: ${JSON.stringify(line.squiggles)}`);
+      if (!squiggle)
+        fail(`no squiggle covers exactly \`&str\` on line ${target.line}: ${JSON.stringify(line.squiggles)}`);
       log(`  ${squiggle.kind} squiggle under "${squiggle.text}" on line ${target.line}: "${line.text.trim()}"`);
       // Drop the selection, which paints over the squiggle, by moving the cursor to the start of the line.
-      if (await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'))) await page.keyboard.press('Home');
+      if (await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')))
+        await page.keyboard.press('Home');
       await shot(page, 'squiggle');
     }));
 
@@ -528,7 +584,8 @@ async function run(env) {
         await page.keyboard.press(focused < index ? 'ArrowDown' : 'ArrowUp');
       }
       const chosen = (await actions.nth(index).getAttribute('aria-label')) || '';
-      if (!(await actions.nth(index).evaluate((r) => r.classList.contains('focused')))) fail(`could not focus "${items[index]}" in the menu`);
+      if (!(await actions.nth(index).evaluate((r) => r.classList.contains('focused'))))
+        fail(`could not focus "${items[index]}" in the menu`);
       const shownBefore = await page.locator('.editor-group-container.active .view-lines').innerText();
       await page.keyboard.press('Enter');
       await page.locator('.action-widget:visible').waitFor({ state: 'hidden' });
@@ -560,7 +617,12 @@ async function run(env) {
       log(`  status bar Problems: before "${before}", after "${after.label}"`);
       await page.keyboard.press('Control+Shift+M');
       await page.locator('.markers-panel').waitFor({ state: 'visible' });
-      await page.locator('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input, input[placeholder^="Filter (e.g."]').first().fill('');
+      await page
+        .locator(
+          '.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input, input[placeholder^="Filter (e.g."]',
+        )
+        .first()
+        .fill('');
       const listed = await waitFor('the Problems list without the str-type finding of kv_get', 30000, async () => {
         const rows = await visibleRows(page, '.markers-panel .monaco-list-row');
         const still = rows.filter((r) => r.includes('kv_get') && r.includes('uses type `str`'));
@@ -570,8 +632,12 @@ async function run(env) {
       log(`  Problems rows now:\n      ${listed.rows.map((r) => r.slice(0, 110)).join('\n      ')}`);
       const kvGet = saved.now.split('\n').findIndex((l) => /fn kv_get\(/.test(l)) + 1;
       const line2 = kvGet > 0 ? await editorLine(page, kvGet) : null;
-      if (line2 && line2.squiggles.some((q) => q.text.trim() === '&str')) fail(`the squiggle under \`&str\` is still on line ${kvGet}`);
-      if (line2) log(`  line ${kvGet} now: "${line2.text.trim()}" (squiggles: ${line2.squiggles.map((q) => `"${q.text}"`).join(', ') || 'none'})`);
+      if (line2 && line2.squiggles.some((q) => q.text.trim() === '&str'))
+        fail(`the squiggle under \`&str\` is still on line ${kvGet}`);
+      if (line2)
+        log(
+          `  line ${kvGet} now: "${line2.text.trim()}" (squiggles: ${line2.squiggles.map((q) => `"${q.text}"`).join(', ') || 'none'})`,
+        );
       await shot(page, 'quick-fix-applied');
     }));
 
@@ -582,7 +648,9 @@ async function run(env) {
     await input.waitFor({ state: 'visible' });
     await input.fill('>Rust FFI Guard');
     await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Rust FFI Guard' }).first().waitFor();
-    const commands = (await visibleRows(page, '.quick-input-list .monaco-list-row')).filter((r) => r.includes('Rust FFI Guard'));
+    const commands = (await visibleRows(page, '.quick-input-list .monaco-list-row')).filter((r) =>
+      r.includes('Rust FFI Guard'),
+    );
     log(`  the palette lists:\n      ${commands.join('\n      ')}`);
     const has = commands.some((c) => c.startsWith(REPORT_COMMAND));
     if (!has) {
@@ -638,7 +706,8 @@ async function run(env) {
   });
 
   if (!fixedOk) log('(the quick-fix step failed or did not run)');
-  if (consoleErrors.length) log(`page errors seen (not failures by themselves):\n    ${consoleErrors.slice(0, 5).join('\n    ')}`);
+  if (consoleErrors.length)
+    log(`page errors seen (not failures by themselves):\n    ${consoleErrors.slice(0, 5).join('\n    ')}`);
 }
 
 /** `diff -u` of two texts, without its header lines. */
@@ -728,8 +797,14 @@ async function main() {
   await stopAll(failed);
   const n = (s) => results.filter((r) => r.status === s).length;
   console.log('');
-  for (const r of results) console.log(`  ${r.status.toUpperCase().padEnd(7)} ${r.name}${r.status === 'skipped' ? `: ${r.detail.split('\n')[0]}` : ''}`);
-  if (fatal) console.error(`\n[e2e] FAILED before the steps could finish: ${fatal instanceof StepFailure ? fatal.message : fatal.stack}`);
+  for (const r of results)
+    console.log(
+      `  ${r.status.toUpperCase().padEnd(7)} ${r.name}${r.status === 'skipped' ? `: ${r.detail.split('\n')[0]}` : ''}`,
+    );
+  if (fatal)
+    console.error(
+      `\n[e2e] FAILED before the steps could finish: ${fatal instanceof StepFailure ? fatal.message : fatal.stack}`,
+    );
   console.log(`\nscreenshots: ${path.relative(ROOT, SHOTS)}/ (${fs.readdirSync(SHOTS).length} PNG); total ${secs()}`);
   console.log(`e2e: ${n('passed')} passed, ${n('failed') + (fatal ? 1 : 0)} failed, ${n('skipped')} skipped`);
   process.exitCode = failed ? 1 : 0;

@@ -2,7 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { rel, workspaceRoot } from './cli-paths';
 import { parseArgs } from 'util';
-import { AbiSnapshot, diffSurfaces, formatChanges, parseSnapshot, snapshotOf, snapshotText, SnapshotError } from './core/baseline';
+import {
+  AbiSnapshot,
+  diffSurfaces,
+  formatChanges,
+  parseSnapshot,
+  snapshotOf,
+  snapshotText,
+  SnapshotError,
+} from './core/baseline';
 import { loadSettings } from './core/config';
 import { checkPaths } from './core/project';
 import { buildSurface, Surface } from './core/report';
@@ -31,7 +39,9 @@ export async function snapshotCommand(args: string[], cwd: string, out: Print, e
     if (!surface) return unreadable(err);
     const target = path.resolve(cwd, values.out);
     fs.writeFileSync(target, snapshotText(surface));
-    out(`wrote the ABI baseline of ${surface.symbols.length} symbol(s) and ${surface.types.length} type(s) to ${rel(cwd, target)}\n`);
+    out(
+      `wrote the ABI baseline of ${surface.symbols.length} symbol(s) and ${surface.types.length} type(s) to ${rel(cwd, target)}\n`,
+    );
     return 0;
   });
 }

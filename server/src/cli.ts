@@ -86,7 +86,10 @@ export async function main(
   }
 }
 
-function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): ReturnType<typeof parseArgs> {
+function parse(
+  args: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+): ReturnType<typeof parseArgs> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -101,7 +104,8 @@ async function check(args: string[], cwd: string, out: (s: string) => void, err:
     deny: { type: 'string', multiple: true },
   });
   const format = values.format as string;
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format \`${format}\` (expected text, json or sarif)`);
+  if (!['text', 'json', 'sarif'].includes(format))
+    throw new UsageError(`unknown format \`${format}\` (expected text, json or sarif)`);
   const deny = (values.deny as string[] | undefined) ?? [];
   for (const d of deny) if (d !== 'warnings') throw new UsageError(`--deny takes \`warnings\`, not \`${d}\``);
   const configFile = values.config ? path.resolve(cwd, values.config as string) : undefined;
@@ -124,7 +128,9 @@ async function check(args: string[], cwd: string, out: (s: string) => void, err:
     err('error: nothing could be read\n');
     return 2;
   }
-  const failing = result.findings.some((f) => f.severity === 'error' || (deny.includes('warnings') && f.severity === 'warning'));
+  const failing = result.findings.some(
+    (f) => f.severity === 'error' || (deny.includes('warnings') && f.severity === 'warning'),
+  );
   return failing ? 1 : 0;
 }
 
@@ -136,8 +142,12 @@ async function report(args: string[], cwd: string, out: (s: string) => void): Pr
     config: { type: 'string' },
   });
   const format = values.format as string;
-  if (!['markdown', 'json', 'html'].includes(format)) throw new UsageError(`unknown format \`${format}\` (expected markdown, json or html)`);
-  const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
+  if (!['markdown', 'json', 'html'].includes(format))
+    throw new UsageError(`unknown format \`${format}\` (expected markdown, json or html)`);
+  const settings = loadSettings(
+    workspaceRoot(positionals, cwd),
+    values.config ? path.resolve(cwd, values.config as string) : undefined,
+  );
   const result = await checkPaths(positionals, cwd, settings);
   const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
   const text =
@@ -154,7 +164,10 @@ async function report(args: string[], cwd: string, out: (s: string) => void): Pr
 /** `ffi-guard header`: a C99 header for the exported surface. */
 async function header(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: 'string' }, config: { type: 'string' } });
-  const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
+  const settings = loadSettings(
+    workspaceRoot(positionals, cwd),
+    values.config ? path.resolve(cwd, values.config as string) : undefined,
+  );
   const result = await checkPaths(positionals, cwd, settings);
   const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
   const target = values.out ? path.resolve(cwd, values.out as string) : null;
@@ -174,12 +187,17 @@ async function fix(args: string[], cwd: string, out: (s: string) => void): Promi
   });
   const rules = (values.rule as string[] | undefined) ?? [];
   for (const r of rules) if (!isRuleId(r)) throw new UsageError(`unknown rule id \`${r}\``);
-  const settings = loadSettings(workspaceRoot(positionals, cwd), values.config ? path.resolve(cwd, values.config as string) : undefined);
+  const settings = loadSettings(
+    workspaceRoot(positionals, cwd),
+    values.config ? path.resolve(cwd, values.config as string) : undefined,
+  );
   const run = await runFixes(positionals, cwd, settings, { rules });
   if (values['dry-run']) out(unifiedDiff(run, cwd));
   else writeFixes(run);
   for (const { finding, fix: f } of run.applied)
-    out(`${values['dry-run'] ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}\n`);
+    out(
+      `${values['dry-run'] ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}\n`,
+    );
   const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
   out(
     `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${values['dry-run'] ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
@@ -252,7 +270,10 @@ export function toJson(result: ProjectResult, cwd: string): CheckJson {
       message: f.message,
       rustcLint: f.rustcLint,
       symbol: f.symbol,
-      fixes: fixesFor(f, { textOf: (file) => result.cache.peek(file)?.text, edition: f.target?.ctx.crate.edition ?? '2021' }).map((x) => x.title),
+      fixes: fixesFor(f, {
+        textOf: (file) => result.cache.peek(file)?.text,
+        edition: f.target?.ctx.crate.edition ?? '2021',
+      }).map((x) => x.title),
     })),
     skipped: result.skipped.map((s) => ({ file: rel(cwd, s.file), reason: s.reason })),
   };

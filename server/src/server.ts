@@ -23,7 +23,15 @@ import { TOOL_VERSION } from './core/version';
 import { readmeUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';
 import { codeActionsFor, FIX_ALL_KIND, fixAllAction, runEdit, wantsFixAll } from './lsp/code-actions';
-import { diffAgainst, exportReport, headerOf, snapshotOfWorkspace, surfaceReport, SurfaceRequestError, WorkspaceView } from './lsp/surface';
+import {
+  diffAgainst,
+  exportReport,
+  headerOf,
+  snapshotOfWorkspace,
+  surfaceReport,
+  SurfaceRequestError,
+  WorkspaceView,
+} from './lsp/surface';
 import { FixAllResult, SurfaceMethods } from './lsp/surface-protocol';
 
 /**
@@ -60,7 +68,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           source: 'ffi-guard',
           message: `Rust FFI Guard did not check this file: ${skipped}.`,
         });
-      void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), version: versions.get(file), diagnostics });
+      void connection.sendDiagnostics({
+        uri: pathToFileURL(file).toString(),
+        version: versions.get(file),
+        diagnostics,
+      });
     }
   }
 
@@ -75,7 +87,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   async function currentSettings(): Promise<ReturnType<typeof resolveSettings>> {
-    const editor = configurationPull ? await connection.workspace.getConfiguration({ section: 'ffiGuard' }).catch(() => null) : null;
+    const editor = configurationPull
+      ? await connection.workspace.getConfiguration({ section: 'ffiGuard' }).catch(() => null)
+      : null;
     const resolved = resolveSettings(editor, roots[0] ?? null);
     for (const p of resolved.problems) void connection.window.showWarningMessage(`Rust FFI Guard: ${p}`);
     return resolved;
@@ -100,11 +114,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialized(async () => {
     try {
-      if (configurationPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ffiGuard' }).catch(() => undefined);
+      if (configurationPull)
+        void connection.client
+          .register(DidChangeConfigurationNotification.type, { section: 'ffiGuard' })
+          .catch(() => undefined);
       if (foldersSupported) {
         connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
           await ready;
-          roots = [...roots.filter((r) => !event.removed.some((f) => fileOf(f.uri) === r)), ...event.added.map((f) => fileOf(f.uri))];
+          roots = [
+            ...roots.filter((r) => !event.removed.some((f) => fileOf(f.uri) === r)),
+            ...event.added.map((f) => fileOf(f.uri)),
+          ];
           const results = guarded('workspace folders', () => host?.setRoots(roots));
           if (results) publish(results);
         });
@@ -123,7 +143,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       });
       progress?.done();
       publish(results);
-      connection.console.info(`Rust FFI Guard ${TOOL_VERSION}: indexed ${results.size} files in ${roots.length} folder(s).`);
+      connection.console.info(
+        `Rust FFI Guard ${TOOL_VERSION}: indexed ${results.size} files in ${roots.length} folder(s).`,
+      );
     } catch (e) {
       connection.console.error(`indexing failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
@@ -159,8 +181,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await ready;
-    const kinds = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
-    const results = guarded('watched files', () => host?.filesChangedOnDisk(changes.map((c) => ({ file: fileOf(c.uri), kind: kinds[c.type] }))));
+    const kinds = {
+      [FileChangeType.Created]: 'created',
+      [FileChangeType.Changed]: 'changed',
+      [FileChangeType.Deleted]: 'deleted',
+    } as const;
+    const results = guarded('watched files', () =>
+      host?.filesChangedOnDisk(changes.map((c) => ({ file: fileOf(c.uri), kind: kinds[c.type] }))),
+    );
     if (results) publish(results);
   });
 
@@ -203,7 +231,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         return action ? [action] : [];
       }
       // Asked for other kinds only (`source.organizeImports`…): none of ours.
-      if (context.only && !context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
+      if (context.only && !context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty))
+        return [];
       return codeActionsFor(h.findingsFor(file), file, range, context.diagnostics, (f) => h.textOf(f));
     } catch (e) {
       connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);
@@ -220,7 +249,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     connection.onRequest(method, async (params: P): Promise<R | ResponseError<void>> => {
       await ready;
       try {
-        if (!host) return new ResponseError(ErrorCodes.InternalError, 'Rust FFI Guard has not indexed the workspace: see its output for why.');
+        if (!host)
+          return new ResponseError(
+            ErrorCodes.InternalError,
+            'Rust FFI Guard has not indexed the workspace: see its output for why.',
+          );
         return await handler(host, params);
       } catch (e) {
         if (e instanceof SurfaceRequestError) {
@@ -245,7 +278,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   workspaceRequest(SurfaceMethods.diff, diffAgainst);
   hostRequest(SurfaceMethods.fixAll, async (h): Promise<FixAllResult> => {
     const run = await h.fixAll();
-    return { edit: runEdit(run), fixes: run.applied.length, files: run.changed.size, left: run.remaining.findings.length };
+    return {
+      edit: runEdit(run),
+      fixes: run.applied.length,
+      files: run.changed.size,
+      left: run.remaining.findings.length,
+    };
   });
 
   connection.listen();

@@ -49,7 +49,10 @@ const PARAM_TYPES = [
 function generateCrate(dir: string, index: number, random: () => number): void {
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'Cargo.toml'), `[package]\nname = "bench_${index}"\nversion = "0.1.0"\nedition = "2021"\n`);
+  fs.writeFileSync(
+    path.join(dir, 'Cargo.toml'),
+    `[package]\nname = "bench_${index}"\nversion = "0.1.0"\nedition = "2021"\n`,
+  );
   const types = `use std::ffi::c_char;\n\n#[repr(C)]\npub struct Handle { pub id: u64, pub flags: u32 }\n\npub struct Plain { pub name: String }\n\n#[repr(C)]\npub struct Wrapper<T> { pub value: T }\n\npub type Cb = extern "C" fn(*const c_char, u32) -> i32;\n`;
   fs.writeFileSync(path.join(dir, 'src', 'types.rs'), types);
   const modules = 6;
@@ -59,8 +62,13 @@ function generateCrate(dir: string, index: number, random: () => number): void {
   for (let m = 0; m < modules; m++) {
     let text = `//! Generated module ${m}.\nuse crate::types::*;\nuse std::ffi::c_char;\n\n`;
     for (let f = 0; f < 60; f++) {
-      const params = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => `p${i}: ${pick(PARAM_TYPES)}`).join(', ');
-      const body = Array.from({ length: 3 + Math.floor(random() * 12) }, (_, i) => `    let v${i} = ${i} + ${Math.floor(random() * 100)};`).join('\n');
+      const params = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => `p${i}: ${pick(PARAM_TYPES)}`).join(
+        ', ',
+      );
+      const body = Array.from(
+        { length: 3 + Math.floor(random() * 12) },
+        (_, i) => `    let v${i} = ${i} + ${Math.floor(random() * 100)};`,
+      ).join('\n');
       text += `/// Function ${f} of module ${m}.\n#[no_mangle]\npub extern "C" fn m${m}_f${f}(${params}) -> ${pick(['u32', 'i32', '()', 'String', 'Option<u32>'])} {\n${body}\n    todo!()\n}\n\n`;
     }
     text += `extern "C" {\n${Array.from({ length: 20 }, (_, i) => `    fn import_${m}_${i}(x: ${pick(PARAM_TYPES)}) -> i32;`).join('\n')}\n}\n`;
@@ -115,9 +123,15 @@ async function main(): Promise<void> {
   }
   const parseMs = median(parseTimes);
   const checkMs = median(checkTimes);
-  console.log(`corpus: ${crates} crates, ${files.length} files, ${(bytes / 1024 / 1024).toFixed(2)} MB; ${findings} findings`);
-  console.log(`tree-sitter parse only:  ${parseMs.toFixed(0)} ms (${(bytes / 1024 / 1024 / (parseMs / 1000)).toFixed(1)} MB/s)`);
-  console.log(`ffi-guard check (full):  ${checkMs.toFixed(0)} ms (${(bytes / 1024 / 1024 / (checkMs / 1000)).toFixed(1)} MB/s)`);
+  console.log(
+    `corpus: ${crates} crates, ${files.length} files, ${(bytes / 1024 / 1024).toFixed(2)} MB; ${findings} findings`,
+  );
+  console.log(
+    `tree-sitter parse only:  ${parseMs.toFixed(0)} ms (${(bytes / 1024 / 1024 / (parseMs / 1000)).toFixed(1)} MB/s)`,
+  );
+  console.log(
+    `ffi-guard check (full):  ${checkMs.toFixed(0)} ms (${(bytes / 1024 / 1024 / (checkMs / 1000)).toFixed(1)} MB/s)`,
+  );
   console.log(`ratio check / parse:     ${(checkMs / parseMs).toFixed(2)}x  (median of ${rounds} rounds, same run)`);
   // `ffi-guard fix` checks again after each round of fixes: its cost in checks of the same crate.
   const crate = path.join(CORPUS, 'crate0');

@@ -27,7 +27,12 @@ export interface Directives {
   rules: string[] | null;
 }
 
-const SEVERITY: Record<string, Expectation['severity']> = { ERROR: 'error', WARN: 'warning', INFO: 'info', HINT: 'hint' };
+const SEVERITY: Record<string, Expectation['severity']> = {
+  ERROR: 'error',
+  WARN: 'warning',
+  INFO: 'info',
+  HINT: 'hint',
+};
 const ANNOTATION = /\/\/~(\^*|\|)?\s*(ERROR|WARN|INFO|HINT)\s+([a-z0-9-]+)(?:\s+`([^`]*)`)?/g;
 
 export function readExpectations(file: string, text = fs.readFileSync(file, 'utf8')): Expectation[] {

@@ -48,7 +48,12 @@ export async function loadFixtureCrates(dir = FIXTURES_DIR): Promise<FixtureCrat
   for (const root of standaloneRoots(listRustFiles(dir), cache)) {
     const directives = readDirectives(cache.get(root)!.text);
     const crate = loadCrate(
-      { name: path.basename(root, '.rs'), rootFile: root, edition: directives.edition, cfg: makeCfgEnv({ features: directives.features }) },
+      {
+        name: path.basename(root, '.rs'),
+        rootFile: root,
+        edition: directives.edition,
+        cfg: makeCfgEnv({ features: directives.features }),
+      },
       cache,
     );
     if (!crate) throw new Error(`cannot load fixture ${root}`);

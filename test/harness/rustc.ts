@@ -12,7 +12,12 @@ export interface OracleFinding {
   message: string;
 }
 
-export const ORACLE_LINTS = new Set(['improper_ctypes', 'improper_ctypes_definitions', 'no_mangle_generic_items', 'clippy::no_mangle_with_rust_abi']);
+export const ORACLE_LINTS = new Set([
+  'improper_ctypes',
+  'improper_ctypes_definitions',
+  'no_mangle_generic_items',
+  'clippy::no_mangle_with_rust_abi',
+]);
 
 /** Whether a compiler binary runs here; the differential test refuses to pass without one. */
 export function toolVersion(tool: string): Promise<string | null> {
@@ -31,7 +36,16 @@ export interface OracleRun {
 export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Directives): Promise<OracleRun> {
   // Never `-o /dev/null`: run as root, rustc replaces the device with a regular file.
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-rustc-'));
-  const args = ['--edition', d.edition, '--crate-type=lib', '--emit=metadata', '--error-format=json', '--cap-lints=warn', '-o', path.join(outDir, 'out.rmeta')];
+  const args = [
+    '--edition',
+    d.edition,
+    '--crate-type=lib',
+    '--emit=metadata',
+    '--error-format=json',
+    '--cap-lints=warn',
+    '-o',
+    path.join(outDir, 'out.rmeta'),
+  ];
   for (const f of d.features) args.push('--cfg', `feature="${f}"`);
   if (tool === 'clippy-driver') args.push('-W', 'clippy::no_mangle_with_rust_abi');
   args.push(root);
@@ -52,7 +66,12 @@ export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Dire
         if (!code || !ORACLE_LINTS.has(code)) continue;
         const span = d.spans.find((s) => s.is_primary);
         if (!span) continue;
-        findings.push({ file: path.resolve(path.dirname(root), span.file_name), line: span.line_start, lint: code, message: d.message });
+        findings.push({
+          file: path.resolve(path.dirname(root), span.file_name),
+          line: span.line_start,
+          lint: code,
+          message: d.message,
+        });
       }
       fs.rmSync(outDir, { recursive: true, force: true });
       resolve({ findings, errors });

@@ -10,7 +10,11 @@ import { ruleSectionsMarkdown, ruleTableMarkdown } from '../../server/src/core/r
 export const README = path.resolve(__dirname, '..', '..', '..', 'README.md');
 
 export function renderReadme(text: string): string {
-  return replaceBetween(replaceBetween(text, 'rule-table', ruleTableMarkdown()), 'rule-sections', ruleSectionsMarkdown());
+  return replaceBetween(
+    replaceBetween(text, 'rule-table', ruleTableMarkdown()),
+    'rule-sections',
+    ruleSectionsMarkdown(),
+  );
 }
 
 function replaceBetween(text: string, name: string, content: string): string {

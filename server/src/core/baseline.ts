@@ -74,7 +74,9 @@ export interface AbiChange {
 
 /** The snapshot of a surface: the exported and imported C-ABI symbols and the types they reach. */
 export function snapshotOf(surface: Surface): AbiSnapshot {
-  const symbols = surface.symbols.filter((s) => s.abi !== 'Rust' && (s.direction === 'import' || s.exported)).map(abiSymbol);
+  const symbols = surface.symbols
+    .filter((s) => s.abi !== 'Rust' && (s.direction === 'import' || s.exported))
+    .map(abiSymbol);
   const types = surface.types.map(abiType);
   return { symbols: symbols.sort(bySymbol), types: dedupeTypes(types).sort((a, b) => compare(a.name, b.name)) };
 }
@@ -107,7 +109,9 @@ function abiType(t: SurfaceType): AbiType {
     size: t.size,
     align: t.align,
     // The fields of a Rust-layout type are private to Rust: changing them changes nothing C can see.
-    fields: hasLayout ? t.fields.map((f, index) => ({ name: f.name, index, type: oneLine(f.type), offset: f.offset })) : [],
+    fields: hasLayout
+      ? t.fields.map((f, index) => ({ name: f.name, index, type: oneLine(f.type), offset: f.offset }))
+      : [],
     variants: t.variants.map((v) => ({ name: v.name, value: v.value ?? '?', fields: v.fields })),
     doc: docHash(t.docs),
   };
@@ -146,12 +150,19 @@ function bySymbol(a: AbiSymbol, b: AbiSymbol): number {
 
 /** The baseline text of a snapshot: the header line, then one line per fact. */
 export function formatSnapshot(snap: AbiSnapshot): string {
-  const lines = [`${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}`, '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.'];
+  const lines = [
+    `${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}`,
+    '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.',
+  ];
   for (const s of snap.symbols) lines.push(symbolLine(s));
   for (const t of snap.types) {
-    lines.push(`type ${t.name} ${t.kind}${attrs({ repr: t.repr, size: t.size ?? '?', align: t.align ?? '?', doc: t.doc })}`);
-    for (const f of t.fields) lines.push(`field ${t.name}.${f.name}: ${f.type}${attrs({ index: f.index, offset: f.offset ?? '?' })}`);
-    for (const v of t.variants) lines.push(`variant ${t.name}.${v.name} = ${v.value}${attrs({ fields: v.fields || null })}`);
+    lines.push(
+      `type ${t.name} ${t.kind}${attrs({ repr: t.repr, size: t.size ?? '?', align: t.align ?? '?', doc: t.doc })}`,
+    );
+    for (const f of t.fields)
+      lines.push(`field ${t.name}.${f.name}: ${f.type}${attrs({ index: f.index, offset: f.offset ?? '?' })}`);
+    for (const v of t.variants)
+      lines.push(`variant ${t.name}.${v.name} = ${v.value}${attrs({ fields: v.fields || null })}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -183,9 +194,13 @@ export class SnapshotError extends Error {
 export function parseSnapshot(text: string): AbiSnapshot {
   const lines = text.split(/\r?\n/);
   const header = /^ffi-abi (\d+)\s*$/.exec(lines[0] ?? '');
-  if (!header) throw new SnapshotError(`expected \`${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}\`, the header of an ABI baseline`, 1);
+  if (!header)
+    throw new SnapshotError(`expected \`${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}\`, the header of an ABI baseline`, 1);
   if (Number(header[1]) !== SNAPSHOT_VERSION)
-    throw new SnapshotError(`format version ${header[1]} is not supported (this ffi-guard reads version ${SNAPSHOT_VERSION})`, 1);
+    throw new SnapshotError(
+      `format version ${header[1]} is not supported (this ffi-guard reads version ${SNAPSHOT_VERSION})`,
+      1,
+    );
   const snap: AbiSnapshot = { symbols: [], types: [] };
   const types = new Map<string, AbiType>();
   lines.forEach((raw, i) => {
@@ -329,12 +344,17 @@ function diffSymbols(old: AbiSymbol[], now: AbiSymbol[]): AbiChange[] {
     // A removal and an addition with the same signature read as a rename; C still links to the old name.
     const renamed = added.find((a) => signature(a) === signature(s));
     if (renamed) added.splice(added.indexOf(renamed), 1);
-    if (s.direction === 'import') changes.push(compatible(subjectOf(s), renamed ? `now imported as \`${renamed.name}\`` : 'no longer imported from C'));
+    if (s.direction === 'import')
+      changes.push(
+        compatible(subjectOf(s), renamed ? `now imported as \`${renamed.name}\`` : 'no longer imported from C'),
+      );
     else
       changes.push(
         breaking(
           subjectOf(s),
-          renamed ? `renamed to \`${renamed.name}\`: C code linking to \`${s.name}\` no longer links` : 'removed: C code linking to it no longer links',
+          renamed
+            ? `renamed to \`${renamed.name}\`: C code linking to \`${s.name}\` no longer links`
+            : 'removed: C code linking to it no longer links',
         ),
       );
   }
@@ -350,7 +370,13 @@ function diffSymbols(old: AbiSymbol[], now: AbiSymbol[]): AbiChange[] {
 function symbolChanges(a: AbiSymbol, b: AbiSymbol): AbiChange[] {
   const subject = subjectOf(b);
   const out: AbiChange[] = [];
-  if (a.kind !== b.kind) return [breaking(subject, `was a ${a.kind === 'fn' ? 'function' : 'static'}, now a ${b.kind === 'fn' ? 'function' : 'static'}`)];
+  if (a.kind !== b.kind)
+    return [
+      breaking(
+        subject,
+        `was a ${a.kind === 'fn' ? 'function' : 'static'}, now a ${b.kind === 'fn' ? 'function' : 'static'}`,
+      ),
+    ];
   if (a.abi !== b.abi) out.push(breaking(subject, `ABI changed from "${a.abi}" to "${b.abi}"`));
   if (a.params.length !== b.params.length)
     out.push(
@@ -361,13 +387,15 @@ function symbolChanges(a: AbiSymbol, b: AbiSymbol): AbiChange[] {
     );
   else
     a.params.forEach((p, i) => {
-      if (p !== b.params[i]) out.push(breaking(subject, `parameter ${i + 1} changed from \`${p}\` to \`${b.params[i]}\``));
+      if (p !== b.params[i])
+        out.push(breaking(subject, `parameter ${i + 1} changed from \`${p}\` to \`${b.params[i]}\``));
     });
   if (a.type !== b.type) {
     const what = a.kind === 'static' ? 'type' : 'return type';
     out.push(breaking(subject, `${what} changed from \`${a.type ?? '()'}\` to \`${b.type ?? '()'}\``));
   }
-  if (a.mutable !== b.mutable) out.push(breaking(subject, b.mutable ? 'became `static mut`' : 'is no longer `static mut`: C may not write it'));
+  if (a.mutable !== b.mutable)
+    out.push(breaking(subject, b.mutable ? 'became `static mut`' : 'is no longer `static mut`: C may not write it'));
   if (a.doc !== b.doc) out.push(compatible(subject, 'documentation changed'));
   return out;
 }
@@ -391,8 +419,10 @@ function typeChanges(a: AbiType, b: AbiType): AbiChange[] {
   const out: AbiChange[] = [];
   if (a.kind !== b.kind) return [breaking(subject, `was a ${a.kind}, now a ${b.kind}`)];
   if (a.repr !== b.repr) out.push(breaking(subject, `repr changed from \`${a.repr}\` to \`${b.repr}\``));
-  if (a.size !== null && b.size !== null && a.size !== b.size) out.push(breaking(subject, `size changed from ${a.size} to ${b.size} bytes`));
-  if (a.align !== null && b.align !== null && a.align !== b.align) out.push(breaking(subject, `alignment changed from ${a.align} to ${b.align}`));
+  if (a.size !== null && b.size !== null && a.size !== b.size)
+    out.push(breaking(subject, `size changed from ${a.size} to ${b.size} bytes`));
+  if (a.align !== null && b.align !== null && a.align !== b.align)
+    out.push(breaking(subject, `alignment changed from ${a.align} to ${b.align}`));
   out.push(...fieldChanges(a, b), ...variantChanges(a, b));
   if (a.doc !== b.doc) out.push(compatible(subject, 'documentation changed'));
   return out;
@@ -410,18 +440,25 @@ function fieldChanges(a: AbiType, b: AbiType): AbiChange[] {
     if (!next) {
       const renamed = b.fields.find((g) => g.index === f.index && g.type === f.type && !before.has(g.name));
       out.push(
-        renamed ? compatible(subject, `renamed to \`${renamed.name}\`: the layout is the same, C sources naming it must change`) : breaking(subject, 'removed'),
+        renamed
+          ? compatible(
+              subject,
+              `renamed to \`${renamed.name}\`: the layout is the same, C sources naming it must change`,
+            )
+          : breaking(subject, 'removed'),
       );
       continue;
     }
     if (next.type !== f.type) out.push(breaking(subject, `type changed from \`${f.type}\` to \`${next.type}\``));
     // A union's fields all sit at offset 0: their order is not layout.
-    if (next.index !== f.index && b.kind !== 'union') out.push(breaking(subject, `moved from position ${f.index + 1} to ${next.index + 1}`));
+    if (next.index !== f.index && b.kind !== 'union')
+      out.push(breaking(subject, `moved from position ${f.index + 1} to ${next.index + 1}`));
     else if (f.offset !== null && next.offset !== null && f.offset !== next.offset)
       out.push(breaking(subject, `offset changed from ${f.offset} to ${next.offset}`));
   }
   for (const f of b.fields) {
-    if (before.has(f.name) || a.fields.some((g) => g.index === f.index && g.type === f.type && !after.has(g.name))) continue;
+    if (before.has(f.name) || a.fields.some((g) => g.index === f.index && g.type === f.type && !after.has(g.name)))
+      continue;
     out.push(breaking(`field ${b.name}.${f.name}`, 'added: the layout C was built against changed'));
   }
   return out;
@@ -435,16 +472,22 @@ function variantChanges(a: AbiType, b: AbiType): AbiChange[] {
     const subject = `variant ${b.name}.${v.name}`;
     const next = after.get(v.name);
     if (!next) out.push(breaking(subject, `removed: C code may still pass or expect ${v.value}`));
-    else if (next.value !== v.value) out.push(breaking(subject, `discriminant changed from ${v.value} to ${next.value}`));
-    else if (next.fields !== v.fields) out.push(breaking(subject, `now has ${next.fields} field${next.fields === 1 ? '' : 's'} instead of ${v.fields}`));
+    else if (next.value !== v.value)
+      out.push(breaking(subject, `discriminant changed from ${v.value} to ${next.value}`));
+    else if (next.fields !== v.fields)
+      out.push(breaking(subject, `now has ${next.fields} field${next.fields === 1 ? '' : 's'} instead of ${v.fields}`));
   }
-  for (const v of b.variants) if (!before.has(v.name)) out.push(compatible(`variant ${b.name}.${v.name}`, `added (= ${v.value})`));
+  for (const v of b.variants)
+    if (!before.has(v.name)) out.push(compatible(`variant ${b.name}.${v.name}`, `added (= ${v.value})`));
   return out;
 }
 
 /** `ffi-guard diff`'s text: one change a line, breaking ones first, then a count. */
 export function formatChanges(changes: AbiChange[]): string {
-  const sorted = [...changes.filter((c) => c.severity === 'breaking'), ...changes.filter((c) => c.severity === 'compatible')];
+  const sorted = [
+    ...changes.filter((c) => c.severity === 'breaking'),
+    ...changes.filter((c) => c.severity === 'compatible'),
+  ];
   const lines = sorted.map((c) => `${c.severity}: ${c.subject}: ${c.message}`);
   const nBreaking = sorted.filter((c) => c.severity === 'breaking').length;
   lines.push(

@@ -6,13 +6,19 @@ import type { TypeNames } from './types';
 import type { Crate } from './workspace';
 
 /** The visitors of every rule beyond rustc for one crate; their findings are appended to `out`. */
-export function beyondRuleVisitors(crate: Crate, out: Finding[], safeTypes: Set<string>, names: TypeNames): BoundaryVisitor[] {
+export function beyondRuleVisitors(
+  crate: Crate,
+  out: Finding[],
+  safeTypes: Set<string>,
+  names: TypeNames,
+): BoundaryVisitor[] {
   return RULES.filter((rule): rule is BeyondRuleMeta => rule.family === 'beyond').map((rule) =>
     rule.check({
       crate,
       safeTypes,
       names,
-      report: (f) => out.push({ severity: rule.defaultSeverity, fixes: [], related: [], chain: [], typeName: null, ...f }),
+      report: (f) =>
+        out.push({ severity: rule.defaultSeverity, fixes: [], related: [], chain: [], typeName: null, ...f }),
     }),
   );
 }

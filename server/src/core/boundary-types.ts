@@ -40,11 +40,19 @@ function computeFnTypes(fn: FnItem, ctx: WalkContext): CheckedType[] {
 }
 
 /** The fully checked types of an `extern` block item. */
-export function checkedTypesOfForeign(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): CheckedType[] {
+export function checkedTypesOfForeign(
+  item: ForeignFnItem | ForeignStaticItem,
+  block: ExternBlockItem,
+  ctx: WalkContext,
+): CheckedType[] {
   return memoised(item, () => computeForeignTypes(item, block, ctx));
 }
 
-function computeForeignTypes(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): CheckedType[] {
+function computeForeignTypes(
+  item: ForeignFnItem | ForeignStaticItem,
+  block: ExternBlockItem,
+  ctx: WalkContext,
+): CheckedType[] {
   if (isRustAbi(block.abi) || isUnsupportedAbi(block.abi)) return [];
   if (item.kind === 'foreign-static') return item.type ? [checked(item.type, ctx, 'static', 'declaration')] : [];
   const out = item.params.map((p) => checked(p.type, ctx, 'param', 'declaration'));
@@ -60,7 +68,11 @@ function asyncReturn(fn: FnItem, ctx: WalkContext): CheckedType {
   const output = fn.ret ? resolveType(fn.ret, ctx.types) : UNIT;
   const ty: Ty = { k: 'opaque', text: `impl Future<Output = ${displayTy(output)}>` };
   const end = fn.paramsOrigin.span.end;
-  const expr: TypeExpr = fn.ret ?? { kind: 'opaque-syntax', origin: { file: fn.paramsOrigin.file, span: { start: end, end } }, text: '' };
+  const expr: TypeExpr = fn.ret ?? {
+    kind: 'opaque-syntax',
+    origin: { file: fn.paramsOrigin.file, span: { start: end, end } },
+    text: '',
+  };
   return { expr, ty, position: 'return', mode: 'definition', verdict: checkBoundaryType(ty, 'definition', 'return') };
 }
 

@@ -1,4 +1,15 @@
-import type { Attribute, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, GenericParam, Item, AdtItem, StaticItem, TypeAliasItem } from './model';
+import type {
+  Attribute,
+  ExternBlockItem,
+  FnItem,
+  ForeignFnItem,
+  ForeignStaticItem,
+  GenericParam,
+  Item,
+  AdtItem,
+  StaticItem,
+  TypeAliasItem,
+} from './model';
 import { isTestOnly, procMacroAttribute } from './attributes';
 import type { LintScopes } from './lint-levels';
 import { resolveType, scopeFor, TypeScope } from './resolve';

@@ -137,7 +137,13 @@ function pointeeName(ty: Ty, names: CNames): string | null {
   return 'void';
 }
 
-function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number, names: CNames, constSelf: boolean): string | null {
+function adtDeclaration(
+  ty: Ty & { k: 'adt' },
+  declarator: string,
+  depth: number,
+  names: CNames,
+  constSelf: boolean,
+): string | null {
   const def = ty.def;
   if (def.source === 'std') {
     if (def.name === 'c_void') return qualified('void', declarator, constSelf);
@@ -159,7 +165,12 @@ function adtDeclaration(ty: Ty & { k: 'adt' }, declarator: string, depth: number
   // The typedef the header declares beside the enum's constants: C's own `enum` would be `int`-sized.
   if (isIntReprEnum(def)) return PRIMS[repr.int!] ? qualified(names.adtName(def), declarator, constSelf) : null;
   if (!repr.c) return null;
-  const tag = def.item.kind === 'union' ? 'union' : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0) ? 'enum' : 'struct';
+  const tag =
+    def.item.kind === 'union'
+      ? 'union'
+      : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0)
+        ? 'enum'
+        : 'struct';
   const args = ty.args.length ? `_${ty.args.map((a) => displayTy(a).replace(/\W+/g, '_')).join('_')}` : '';
   return qualified(`${tag} ${names.adtName(def)}${args}`, declarator, constSelf);
 }

@@ -103,7 +103,16 @@ const TARGETS: Record<string, TargetFacts> = {
     endian: 'little',
     features: ['neon'],
   },
-  'wasm32-unknown-unknown': { arch: 'wasm32', os: 'unknown', family: [], env: '', vendor: 'unknown', pointerWidth: '32', endian: 'little', features: [] },
+  'wasm32-unknown-unknown': {
+    arch: 'wasm32',
+    os: 'unknown',
+    family: [],
+    env: '',
+    vendor: 'unknown',
+    pointerWidth: '32',
+    endian: 'little',
+    features: [],
+  },
 };
 
 export const HOST_TARGET = 'x86_64-unknown-linux-gnu';
@@ -220,7 +229,14 @@ function attributeFromTokens(tokens: Token[], from: Attribute): Attribute {
   }
   const group = rest[0]?.kind === 'group' ? rest[0] : null;
   const value = rest[0]?.text === '=' && rest[1] ? rest[1].text.replace(/^r?#*"|"#*$/g, '') : null;
-  return { name, unsafeWrapped, args: group ? (group.children ?? []) : null, value, inner: from.inner, origin: from.origin };
+  return {
+    name,
+    unsafeWrapped,
+    args: group ? (group.children ?? []) : null,
+    value,
+    inner: from.inner,
+    origin: from.origin,
+  };
 }
 
 /** Whether `#[cfg(…)]` attributes (all of them) hold. */
@@ -254,7 +270,9 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
     case 'fn':
       return {
         ...item,
-        params: item.params.map((p) => ({ ...p, attrs: expandCfgAttr(p.attrs, env) })).filter((p) => cfgHolds(p.attrs, env)),
+        params: item.params
+          .map((p) => ({ ...p, attrs: expandCfgAttr(p.attrs, env) }))
+          .filter((p) => cfgHolds(p.attrs, env)),
         nested: applyCfg(item.nested, env),
       };
     case 'static':
@@ -263,7 +281,9 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
     case 'extern-block':
       return {
         ...item,
-        items: item.items.map((i) => ({ ...i, attrs: expandCfgAttr(i.attrs, env) })).filter((i) => cfgHolds(i.attrs, env)),
+        items: item.items
+          .map((i) => ({ ...i, attrs: expandCfgAttr(i.attrs, env) }))
+          .filter((i) => cfgHolds(i.attrs, env)),
       };
     case 'struct':
     case 'enum':

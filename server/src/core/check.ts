@@ -105,11 +105,13 @@ class ParityChecker {
             );
           return;
         }
-        for (const c of checkedTypesOfForeign(item, block, ctx)) this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
+        for (const c of checkedTypesOfForeign(item, block, ctx))
+          this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
       },
       adt: (item, ctx) => {
         const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
-        for (const f of fields) this.fnPointersIn(f.type, ctx.types, { ...this.itemSite(item, ctx), scopes: [...ctx.scopes, f.attrs] });
+        for (const f of fields)
+          this.fnPointersIn(f.type, ctx.types, { ...this.itemSite(item, ctx), scopes: [...ctx.scopes, f.attrs] });
       },
       typeAlias: (item, ctx) => {
         if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
@@ -155,7 +157,8 @@ class ParityChecker {
     }
     if (this.options.checkPrivateExternFns === false && fn.visibility !== 'pub' && !exportAttribute(fn.attrs)) return;
     const signature = { ctx, site: { kind: 'signature' as const, fn } };
-    for (const c of checkedTypesOfFn(fn, ctx)) this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position, target: signature });
+    for (const c of checkedTypesOfFn(fn, ctx))
+      this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position, target: signature });
   }
 
   /** `no_mangle_generic_items`: an exported function with type or const parameters (its own or its impl's). */
@@ -170,7 +173,8 @@ class ParityChecker {
     const rule = ruleById('generic-export');
     const where = fn.signatureOrigin;
     this.pending.push({
-      key: () => `no_mangle_generic_items|${where.file}|${where.span.start}|${where.span.end}|${fn.expansion?.id ?? ''}`,
+      key: () =>
+        `no_mangle_generic_items|${where.file}|${where.span.start}|${where.span.end}|${fn.expansion?.id ?? ''}`,
       make: () => ({
         rule: rule.id,
         severity,
@@ -188,8 +192,14 @@ class ParityChecker {
   }
 
   /** C fn pointers written in a Rust-ABI signature: each is checked on its own (rustc's FnPtrFinder). */
-  private fnPointersInSignature(params: TypeExpr[], ret: TypeExpr | null, scope: TypeScope, site: Omit<Site, 'position'>): void {
-    for (const p of params) this.fnPointersIn(p, { ...scope, implTraitIsParam: true }, { ...site, position: 'fnptr-in-item' });
+  private fnPointersInSignature(
+    params: TypeExpr[],
+    ret: TypeExpr | null,
+    scope: TypeScope,
+    site: Omit<Site, 'position'>,
+  ): void {
+    for (const p of params)
+      this.fnPointersIn(p, { ...scope, implTraitIsParam: true }, { ...site, position: 'fnptr-in-item' });
     if (ret) this.fnPointersIn(ret, scope, { ...site, position: 'fnptr-in-item' });
   }
 
@@ -203,7 +213,8 @@ class ParityChecker {
     if (!written.length) return;
     const semantic = semanticCFnPointers(resolveType(expr, scope));
     const n = Math.min(written.length, semantic.length);
-    for (let i = 0; i < n; i++) this.reportVerdict(checkBoundaryType(semantic[i], site.mode, site.position), written[i], site);
+    for (let i = 0; i < n; i++)
+      this.reportVerdict(checkBoundaryType(semantic[i], site.mode, site.position), written[i], site);
   }
 
   private reportVerdict(verdict: FfiVerdict, origin: Origin, site: Site): void {
@@ -231,7 +242,10 @@ class ParityChecker {
     const text = REASON_TEXT[verdict.reason];
     const typeName = displayTy(verdict.ty, names);
     const defined = definitionOf(verdict.ty);
-    const subject = verdict.ty.k === 'adt' && verdict.ty.def.source === 'local' ? { subject: verdict.ty.def.item, subjectModule: verdict.ty.def.module } : {};
+    const subject =
+      verdict.ty.k === 'adt' && verdict.ty.def.source === 'local'
+        ? { subject: verdict.ty.def.item, subjectModule: verdict.ty.def.module }
+        : {};
     return {
       target: { ...site.target, ...subject },
       rule: rule.id,
@@ -256,7 +270,14 @@ class ParityChecker {
 }
 
 /** What is wrong (rustc's words), how the type is reached, why it matters at the boundary, what to do. */
-function parityMessage(site: Site, typeName: string, note: string, help: string | null, chain: ChainStep[], why: string): string {
+function parityMessage(
+  site: Site,
+  typeName: string,
+  note: string,
+  help: string | null,
+  chain: ChainStep[],
+  why: string,
+): string {
   const steps = chain.filter((c) => c.label !== 'pointee');
   const via = steps.length ? ` (via ${steps.map((c) => c.label).join(' → ')})` : '';
   return `${site.what} \`${site.symbol}\` uses type \`${typeName}\`, which is not FFI-safe: ${note}${via}. ${why}${help ? ` Help: ${help}.` : ''}`;

@@ -25,7 +25,16 @@ export interface Settings {
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export function defaultSettings(): Settings {
-  return { rules: {}, exclude: [], safeTypes: [], maxFileSize: DEFAULT_MAX_FILE_SIZE, checkPrivateExternFns: true, features: [], cfg: [], target: null };
+  return {
+    rules: {},
+    exclude: [],
+    safeTypes: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    checkPrivateExternFns: true,
+    features: [],
+    cfg: [],
+    target: null,
+  };
 }
 
 /** A configuration a user wrote that we cannot accept: names the file, the line and the key. */
@@ -58,10 +67,12 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
   for (const [key, value] of Object.entries(layer)) {
     switch (key) {
       case 'rules': {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(key, 'expected a table of rule id = severity');
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          fail(key, 'expected a table of rule id = severity');
         for (const [id, sev] of Object.entries(value as Record<string, unknown>)) {
           if (!isRuleId(id)) fail(`rules.${id}`, `unknown rule id (see the README's rule table)`);
-          if (typeof sev !== 'string' || !SEVERITIES.has(sev)) fail(`rules.${id}`, 'expected one of "error", "warning", "info", "hint", "off"');
+          if (typeof sev !== 'string' || !SEVERITIES.has(sev))
+            fail(`rules.${id}`, 'expected one of "error", "warning", "info", "hint", "off"');
           out.rules[id] = sev as Severity | 'off';
         }
         break;
@@ -89,11 +100,15 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
         break;
       case 'target':
         if (value !== null && typeof value !== 'string') fail(key, 'expected a target triple');
-        if (typeof value === 'string' && value && !knownTargets().includes(value)) fail(key, `unknown target; known: ${knownTargets().join(', ')}`);
+        if (typeof value === 'string' && value && !knownTargets().includes(value))
+          fail(key, `unknown target; known: ${knownTargets().join(', ')}`);
         out.target = (value as string | null) || null;
         break;
       default:
-        fail(key, 'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, cfg, target)');
+        fail(
+          key,
+          'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, cfg, target)',
+        );
     }
   }
   return out;

@@ -69,7 +69,10 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
     try {
       crates.push(...cratesOfManifest(m));
     } catch (e) {
-      skipped.push({ file: m, reason: `Cargo.toml could not be read: ${(e as Error).message.split('\n')[0]}; its files are checked as standalone crates` });
+      skipped.push({
+        file: m,
+        reason: `Cargo.toml could not be read: ${(e as Error).message.split('\n')[0]}; its files are checked as standalone crates`,
+      });
     }
   }
   return { files: [...files].sort(), crates, skipped };
@@ -107,7 +110,8 @@ function walk(dir: string, layers: IgnoreLayer[], visit: (file: string) => void)
     const full = path.join(dir, e.name);
     const isDir = e.isDirectory();
     if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
-    if (layers.some((l) => l.ig.ignores(path.relative(l.dir, full).split(path.sep).join('/') + (isDir ? '/' : '')))) continue;
+    if (layers.some((l) => l.ig.ignores(path.relative(l.dir, full).split(path.sep).join('/') + (isDir ? '/' : ''))))
+      continue;
     if (isDir) {
       const here = fs.existsSync(path.join(full, '.gitignore')) ? [...layers, gitignoreChain(full)] : layers;
       walk(full, here, visit);
@@ -127,27 +131,35 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
   const edition = editionOf(pkg, manifest);
   const out: CrateDescription[] = [];
   const add = (rootFile: string, target: string, crateTypes: string[] = []): void => {
-    if (fs.existsSync(rootFile) && !out.some((c) => c.rootFile === rootFile)) out.push({ name, rootFile, edition, manifest, target, crateTypes });
+    if (fs.existsSync(rootFile) && !out.some((c) => c.rootFile === rootFile))
+      out.push({ name, rootFile, edition, manifest, target, crateTypes });
   };
   const lib = table.lib as Table | undefined;
-  add(path.resolve(dir, String(lib?.path ?? 'src/lib.rs')), 'lib', Array.isArray(lib?.['crate-type']) ? (lib!['crate-type'] as string[]) : []);
+  add(
+    path.resolve(dir, String(lib?.path ?? 'src/lib.rs')),
+    'lib',
+    Array.isArray(lib?.['crate-type']) ? (lib!['crate-type'] as string[]) : [],
+  );
   for (const [key, target, dirName] of [
     ['bin', 'bin', 'src/bin'],
     ['example', 'example', 'examples'],
     ['test', 'test', 'tests'],
     ['bench', 'bench', 'benches'],
   ] as const) {
-    for (const t of (table[key] as Table[] | undefined) ?? []) if (t.path) add(path.resolve(dir, String(t.path)), target);
+    for (const t of (table[key] as Table[] | undefined) ?? [])
+      if (t.path) add(path.resolve(dir, String(t.path)), target);
     const auto = path.join(dir, dirName);
     if (fs.existsSync(auto)) {
       for (const e of fs.readdirSync(auto, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         if (e.isFile() && e.name.endsWith('.rs')) add(path.join(auto, e.name), target);
-        else if (e.isDirectory() && fs.existsSync(path.join(auto, e.name, 'main.rs'))) add(path.join(auto, e.name, 'main.rs'), target);
+        else if (e.isDirectory() && fs.existsSync(path.join(auto, e.name, 'main.rs')))
+          add(path.join(auto, e.name, 'main.rs'), target);
       }
     }
   }
   add(path.join(dir, 'src', 'main.rs'), 'bin');
-  if (pkg.build !== false) add(path.resolve(dir, typeof pkg.build === 'string' ? pkg.build : 'build.rs'), 'build-script');
+  if (pkg.build !== false)
+    add(path.resolve(dir, typeof pkg.build === 'string' ? pkg.build : 'build.rs'), 'build-script');
   return out;
 }
 

@@ -44,12 +44,19 @@ export interface ChainStep {
   field?: { origin: Origin; owner: string; name: string | null; ownerRepr: 'c' | 'transparent' | 'int' | 'none' };
 }
 
-export type FfiVerdict = { kind: 'safe'; unknowns: Ty[] } | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[]; unknowns: Ty[] };
+export type FfiVerdict =
+  { kind: 'safe'; unknowns: Ty[] } | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[]; unknowns: Ty[] };
 
 /** rustc's note and help for each reason, word for word. */
 export const REASON_TEXT: Record<Reason, { note: string; help: string | null }> = {
-  'struct-layout': { note: 'this struct has unspecified layout', help: 'consider adding a `#[repr(C)]` or `#[repr(transparent)]` attribute to this struct' },
-  'union-layout': { note: 'this union has unspecified layout', help: 'consider adding a `#[repr(C)]` or `#[repr(transparent)]` attribute to this union' },
+  'struct-layout': {
+    note: 'this struct has unspecified layout',
+    help: 'consider adding a `#[repr(C)]` or `#[repr(transparent)]` attribute to this struct',
+  },
+  'union-layout': {
+    note: 'this union has unspecified layout',
+    help: 'consider adding a `#[repr(C)]` or `#[repr(transparent)]` attribute to this union',
+  },
   'enum-repr': {
     note: 'enum has no representation hint',
     help: 'consider adding a `#[repr(C)]`, `#[repr(transparent)]`, or integer `#[repr(...)]` attribute to this enum',
@@ -65,8 +72,14 @@ export const REASON_TEXT: Record<Reason, { note: string; help: string | null }> 
   tuple: { note: 'tuples have unspecified layout', help: 'consider using a struct instead' },
   array: { note: 'passing raw arrays by value is not FFI-safe', help: 'consider passing a pointer to the array' },
   box: { note: 'box cannot be represented as a single pointer', help: null },
-  cstr: { note: '`CStr`/`CString` do not have a guaranteed layout', help: 'consider passing a `*const std::ffi::c_char` instead, and use `CStr::as_ptr()`' },
-  fnptr: { note: 'this function pointer has Rust-specific calling convention', help: 'consider using an `extern fn(...) -> ...` function pointer instead' },
+  cstr: {
+    note: '`CStr`/`CString` do not have a guaranteed layout',
+    help: 'consider passing a `*const std::ffi::c_char` instead, and use `CStr::as_ptr()`',
+  },
+  fnptr: {
+    note: 'this function pointer has Rust-specific calling convention',
+    help: 'consider using an `extern fn(...) -> ...` function pointer instead',
+  },
   opaque: { note: 'opaque types have no C equivalent', help: null },
   'non-exhaustive': { note: 'this type is non-exhaustive', help: null },
 };
@@ -77,7 +90,10 @@ const DEFINED = 4;
 const THEORETICAL = 8;
 const STATIC = 16;
 
-type Inner = { kind: 'safe' } | { kind: 'phantom'; ty: Ty; chain: ChainStep[] } | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[] };
+type Inner =
+  | { kind: 'safe' }
+  | { kind: 'phantom'; ty: Ty; chain: ChainStep[] }
+  | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[] };
 const SAFE: Inner = { kind: 'safe' };
 
 /**
@@ -101,7 +117,8 @@ export function checkBoundaryType(ty: Ty, mode: CItemKind, position: Position): 
   const v = new Visitor(mode, ty);
   const inner = v.checkTop(state, ty);
   if (inner.kind === 'safe') return { kind: 'safe', unknowns: v.unknowns };
-  if (inner.kind === 'phantom') return { kind: 'unsafe', ty: inner.ty, reason: 'phantom', chain: inner.chain, unknowns: v.unknowns };
+  if (inner.kind === 'phantom')
+    return { kind: 'unsafe', ty: inner.ty, reason: 'phantom', chain: inner.chain, unknowns: v.unknowns };
   return { ...inner, unknowns: v.unknowns };
 }
 
@@ -160,11 +177,17 @@ class Visitor {
       case 'fnptr': {
         if (ty.abi === null || ty.abi === 'Rust' || ty.abi === 'rust-call') return here('fnptr');
         for (let i = 0; i < ty.params.length; i++) {
-          const r = this.visit(FUNC | THEORETICAL, ty.params[i], [...chain, { label: `parameter ${i + 1} of the fn pointer`, ty: displayTy(ty.params[i]) }]);
+          const r = this.visit(FUNC | THEORETICAL, ty.params[i], [
+            ...chain,
+            { label: `parameter ${i + 1} of the fn pointer`, ty: displayTy(ty.params[i]) },
+          ]);
           if (r.kind !== 'safe') return r;
         }
         if (isUnit(ty.ret)) return SAFE;
-        return this.visit(FUNC | THEORETICAL | FN_RETURN, ty.ret, [...chain, { label: 'return type of the fn pointer', ty: displayTy(ty.ret) }]);
+        return this.visit(FUNC | THEORETICAL | FN_RETURN, ty.ret, [
+          ...chain,
+          { label: 'return type of the fn pointer', ty: displayTy(ty.ret) },
+        ]);
       }
       case 'param':
       case 'foreign-safe':
@@ -202,7 +225,11 @@ class Visitor {
         return SAFE;
       }
       const nullable = reprNullablePtr(shape.variants);
-      if (nullable) return this.visit(state, nullable, [...chain, { label: 'the nullable pointer it is represented as', ty: displayTy(nullable) }]);
+      if (nullable)
+        return this.visit(state, nullable, [
+          ...chain,
+          { label: 'the nullable pointer it is represented as', ty: displayTy(nullable) },
+        ]);
       return here('enum-repr');
     }
     for (const variant of shape.variants) {
@@ -241,7 +268,12 @@ function fieldStep(owner: Ty, f: FieldTy): ChainStep {
   };
   if (f.origin && owner.k === 'adt' && owner.def.source === 'local') {
     const r = owner.def.repr;
-    step.field = { origin: f.origin, owner: displayTy(owner), name: f.name, ownerRepr: r.c ? 'c' : r.transparent ? 'transparent' : r.int ? 'int' : 'none' };
+    step.field = {
+      origin: f.origin,
+      owner: displayTy(owner),
+      name: f.name,
+      ownerRepr: r.c ? 'c' : r.transparent ? 'transparent' : r.int ? 'int' : 'none',
+    };
   }
   return step;
 }
@@ -326,7 +358,8 @@ function localShape(def: LocalAdt, args: Ty[]): AdtShape {
   scope.selfTy = selfTy;
   const params = item.generics.filter((g) => g.kind === 'type');
   params.forEach((g, i) => scope.generics.set(g.name, args[i] ?? { k: 'param', name: g.name }));
-  const resolveFields = (fields: typeof item.fields): FieldTy[] => fields.map((f) => ({ name: f.name, ty: resolveType(f.type, scope), origin: f.origin }));
+  const resolveFields = (fields: typeof item.fields): FieldTy[] =>
+    fields.map((f) => ({ name: f.name, ty: resolveType(f.type, scope), origin: f.origin }));
   return {
     kind: item.kind,
     c: def.repr.c,
@@ -340,7 +373,13 @@ function localShape(def: LocalAdt, args: Ty[]): AdtShape {
 
 function stdShape(def: StdAdt, args: Ty[]): AdtShape {
   const toFields = (tys: Ty[]): FieldTy[] => tys.map((ty, i) => ({ name: String(i), ty }));
-  const base = { kind: def.kind, c: false, transparent: false, int: null as string | null, nonExhaustive: !!def.nonExhaustive };
+  const base = {
+    kind: def.kind,
+    c: false,
+    transparent: false,
+    int: null as string | null,
+    nonExhaustive: !!def.nonExhaustive,
+  };
   switch (def.category) {
     case 'transparent':
     case 'cstr':
@@ -352,7 +391,10 @@ function stdShape(def: StdAdt, args: Ty[]): AdtShape {
     case 'plain-enum':
       return { ...base, variants: (def.variants ? def.variants(args) : []).map(toFields) };
     default:
-      return { ...base, variants: [[{ name: '0', ty: { k: 'unknown', text: '(private)', why: 'private std field' } }]] };
+      return {
+        ...base,
+        variants: [[{ name: '0', ty: { k: 'unknown', text: '(private)', why: 'private std field' } }]],
+      };
   }
 }
 
@@ -388,7 +430,11 @@ export function is1Zst(t: Ty, depth = 0): boolean {
       if (t.def.source === 'std') return t.def.category === 'phantom' || t.def.name === 'PhantomPinned';
       if (t.def.repr.align || t.def.repr.int) return false;
       const shape = adtShape(t);
-      if (shape.kind === 'enum') return shape.variants.length === 0 || (shape.variants.length === 1 && shape.variants[0].every((f) => is1Zst(f.ty, depth + 1)));
+      if (shape.kind === 'enum')
+        return (
+          shape.variants.length === 0 ||
+          (shape.variants.length === 1 && shape.variants[0].every((f) => is1Zst(f.ty, depth + 1)))
+        );
       return shape.variants[0].every((f) => is1Zst(f.ty, depth + 1));
     }
     default:

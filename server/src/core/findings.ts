@@ -1,6 +1,15 @@
 import type { WalkContext } from './boundary';
 import type { ChainStep } from './ffi';
-import type { AdtItem, Attribute, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Item, Origin } from './model';
+import type {
+  AdtItem,
+  Attribute,
+  ExternBlockItem,
+  FnItem,
+  ForeignFnItem,
+  ForeignStaticItem,
+  Item,
+  Origin,
+} from './model';
 import type { Severity } from './rules';
 
 /** One finding: the same object becomes an LSP diagnostic, a CLI line and a report entry. */

@@ -32,7 +32,12 @@ export interface FixAllOptions {
   only?: (finding: Finding) => boolean;
 }
 
-export async function runFixes(paths: string[], cwd: string, settings: Settings, options: FixAllOptions = {}): Promise<FixRun> {
+export async function runFixes(
+  paths: string[],
+  cwd: string,
+  settings: Settings,
+  options: FixAllOptions = {},
+): Promise<FixRun> {
   const overlay = new Map(options.overlay);
   const original = new Map<string, string>();
   const applied: FixRun['applied'] = [];
@@ -69,7 +74,12 @@ function keyOf(f: Finding, fix: Fix): string {
 }
 
 /** The fixes of one round: independent of each other, so applying them together equals applying them one by one. */
-function pickBatch(result: ProjectResult, options: FixAllOptions, refused: Set<string>, overlay: Map<string, string>): { finding: Finding; fix: Fix }[] {
+function pickBatch(
+  result: ProjectResult,
+  options: FixAllOptions,
+  refused: Set<string>,
+  overlay: Map<string, string>,
+): { finding: Finding; fix: Fix }[] {
   const candidates: { finding: Finding; fix: Fix }[] = [];
   const rules = options.rules ?? [];
   for (const finding of result.findings) {

@@ -49,16 +49,25 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   try {
     return computeFixes(finding, ctx);
   } catch (e) {
-    return [explain(`No fix could be worked out here (an internal error of Rust FFI Guard; please report it): ${(e as Error).message}`)];
+    return [
+      explain(
+        `No fix could be worked out here (an internal error of Rust FFI Guard; please report it): ${(e as Error).message}`,
+      ),
+    ];
   }
 }
 
 function computeFixes(finding: Finding, ctx: FixContext): Fix[] {
   const target = finding.target;
   // Our own rules without a fix of their own: what to do, and the comment that silences them.
-  if (!target) return [explain(ruleExplanation(finding)), suppressFix(finding, ctx)].filter((f): f is Fix => f !== null);
+  if (!target)
+    return [explain(ruleExplanation(finding)), suppressFix(finding, ctx)].filter((f): f is Fix => f !== null);
   const fixes: Fix[] = [];
-  if (target.subject && target.subjectModule && ['unspecified-layout', 'zero-sized', 'phantom-only'].includes(finding.rule)) {
+  if (
+    target.subject &&
+    target.subjectModule &&
+    ['unspecified-layout', 'zero-sized', 'phantom-only'].includes(finding.rule)
+  ) {
     const layout = layoutFix(target.subject, target, ctx);
     if (layout) fixes.push(layout);
   }
@@ -77,8 +86,11 @@ function computeFixes(finding: Finding, ctx: FixContext): Fix[] {
       const element = !fixes.some((f) => f.preferred) ? arrayElementLayoutFix(site.fn, target, ctx) : null;
       if (element) fixes.push(element);
       if (hasTraitObject(site.fn, target.ctx)) fixes.push(explain(TRAIT_OBJECT_EXPLANATION));
-      else if (!fixes.some((f) => f.preferred)) fixes.push(explain(noShimExplanation(finding, site.fn, target, takenAsValue)));
-      fixes.push(allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'));
+      else if (!fixes.some((f) => f.preferred))
+        fixes.push(explain(noShimExplanation(finding, site.fn, target, takenAsValue)));
+      fixes.push(
+        allowFix(site.fn, 'improper_ctypes_definitions', ctx, 'the C side of this function was checked by hand'),
+      );
       break;
     }
     case 'foreign':
@@ -96,7 +108,9 @@ function computeFixes(finding: Finding, ctx: FixContext): Fix[] {
           site.item,
           site.lint,
           ctx,
-          site.lint === 'no_mangle_generic_items' ? 'not exported: rustc ignores the attribute' : 'the callback type was checked by hand',
+          site.lint === 'no_mangle_generic_items'
+            ? 'not exported: rustc ignores the attribute'
+            : 'the callback type was checked by hand',
         ),
       );
       break;
@@ -125,7 +139,14 @@ function computeFixes(finding: Finding, ctx: FixContext): Fix[] {
       fixes.push({
         title: 'Write `unsafe extern`',
         preferred: true,
-        edits: [{ file: site.block.origin.file, start: site.block.origin.span.start, end: site.block.origin.span.start, newText: 'unsafe ' }],
+        edits: [
+          {
+            file: site.block.origin.file,
+            start: site.block.origin.span.start,
+            end: site.block.origin.span.start,
+            newText: 'unsafe ',
+          },
+        ],
       });
       break;
   }
@@ -170,7 +191,14 @@ function arrayElementLayoutFix(fn: FnItem, target: FixTarget, ctx: FixContext): 
   for (const c of checkedTypesOfFn(fn, target.ctx)) {
     if (c.verdict.kind !== 'unsafe' || c.ty.k !== 'array') continue;
     const elem = c.ty.inner;
-    if (elem.k !== 'adt' || elem.def.source !== 'local' || elem.def.repr.c || elem.def.repr.transparent || elem.def.repr.int) continue;
+    if (
+      elem.k !== 'adt' ||
+      elem.def.source !== 'local' ||
+      elem.def.repr.c ||
+      elem.def.repr.transparent ||
+      elem.def.repr.int
+    )
+      continue;
     const fix = layoutFix(elem.def.item, { ...target, subject: elem.def.item, subjectModule: elem.def.module }, ctx);
     if (fix?.preferred) return fix;
   }
@@ -208,7 +236,9 @@ function suppressFix(finding: Finding, ctx: FixContext): Fix | null {
   return {
     title: `Silence \`${finding.rule}\` on this line, with a reason`,
     preferred: false,
-    edits: [{ file: finding.origin.file, start: end, end, newText: ` // ffi-guard-allow: ${finding.rule} — checked by hand` }],
+    edits: [
+      { file: finding.origin.file, start: end, end, newText: ` // ffi-guard-allow: ${finding.rule} — checked by hand` },
+    ],
   };
 }
 
@@ -254,7 +284,9 @@ function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | nul
   const args: Ty[] = item.generics.filter((g) => g.kind === 'type').map((g) => ({ k: 'param', name: g.name }));
   let choice: { repr: string; why: string };
   if (item.kind === 'enum') {
-    choice = item.variants.every((v) => v.fields.length === 0) ? intReprFor(item) : { repr: 'C', why: 'a C-compatible tagged union' };
+    choice = item.variants.every((v) => v.fields.length === 0)
+      ? intReprFor(item)
+      : { repr: 'C', why: 'a C-compatible tagged union' };
   } else {
     const fields = adtShape({ k: 'adt', def, args }).variants[0] ?? [];
     const nonZst = fields.filter((f) => !is1Zst(f.ty));
@@ -266,7 +298,11 @@ function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | nul
         ? { repr: 'transparent', why: 'one field: the same ABI as that field' }
         : { repr: 'C', why: "C's field order and padding" };
   }
-  return { title: `Add \`#[repr(${choice.repr})]\` to \`${item.name}\` (${choice.why})`, preferred: true, edits: [reprEdit(item, choice.repr, text)] };
+  return {
+    title: `Add \`#[repr(${choice.repr})]\` to \`${item.name}\` (${choice.why})`,
+    preferred: true,
+    edits: [reprEdit(item, choice.repr, text)],
+  };
 }
 
 /** The smallest integer repr that holds every discriminant, as C enums are sized. */
@@ -292,7 +328,11 @@ function intReprFor(item: AdtItem): { repr: string; why: string } {
     ['u32', 0n, 4294967295n],
     ['i32', -2147483648n, 2147483647n],
   ] as const) {
-    if (min >= lo && max <= hi) return { repr, why: `its discriminants ${min}…${max} fit in ${repr}; take ${repr} from C and convert with TryFrom` };
+    if (min >= lo && max <= hi)
+      return {
+        repr,
+        why: `its discriminants ${min}…${max} fit in ${repr}; take ${repr} from C and convert with TryFrom`,
+      };
   }
   return { repr: 'i64', why: 'its discriminants need 64 bits' };
 }
@@ -304,7 +344,12 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
     // `#[repr(Rust)]` → `#[repr(C)]`: the default representation is what is being replaced.
     const rust = /\bRust\b/.exec(written);
     if (rust)
-      return { file: item.origin.file, start: existing.origin.span.start + rust.index, end: existing.origin.span.start + rust.index + 4, newText: repr };
+      return {
+        file: item.origin.file,
+        start: existing.origin.span.start + rust.index,
+        end: existing.origin.span.start + rust.index + 4,
+        newText: repr,
+      };
     // `#[repr(align(8))]` → `#[repr(C, align(8))]`
     const open = text.indexOf('(', existing.origin.span.start);
     return { file: item.origin.file, start: open + 1, end: open + 1, newText: `${repr}, ` };
@@ -315,7 +360,8 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
   const first = firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
   const at = text.lastIndexOf('\n', first - 1) + 1;
   // An item that shares its line with other code (`mod u { pub struct Z(u8); }`) gets the attribute inline.
-  if (text.slice(at, first).trim()) return { file: item.origin.file, start: first, end: first, newText: `#[repr(${repr})] ` };
+  if (text.slice(at, first).trim())
+    return { file: item.origin.file, start: first, end: first, newText: `#[repr(${repr})] ` };
   const indent = indentOf(text, at);
   return { file: item.origin.file, start: at, end: at, newText: `${indent}#[repr(${repr})]\n` };
 }
@@ -357,7 +403,13 @@ function abiFixes(fn: FnItem, ctx: FixContext): Fix[] {
   if (text === undefined) return [];
   const fnAt = fnKeyword(fn, text);
   if (fnAt === null) return [];
-  const out: Fix[] = [{ title: 'Add `extern "C"`', preferred: true, edits: [{ file: fn.origin.file, start: fnAt, end: fnAt, newText: 'extern "C" ' }] }];
+  const out: Fix[] = [
+    {
+      title: 'Add `extern "C"`',
+      preferred: true,
+      edits: [{ file: fn.origin.file, start: fnAt, end: fnAt, newText: 'extern "C" ' }],
+    },
+  ];
   out.push({
     title: 'Write `extern "Rust"` (only Rust code links to this symbol)',
     preferred: false,
@@ -395,7 +447,14 @@ function unsafeAttrFix(attr: Attribute, ctx: FixContext): Fix {
   return {
     title: `Write \`#[unsafe(${inner})]\``,
     preferred: true,
-    edits: [{ file: attr.origin.file, start: attr.origin.span.start, end: attr.origin.span.end, newText: `#[unsafe(${inner})]` }],
+    edits: [
+      {
+        file: attr.origin.file,
+        start: attr.origin.span.start,
+        end: attr.origin.span.end,
+        newText: `#[unsafe(${inner})]`,
+      },
+    ],
   };
 }
 
@@ -408,13 +467,22 @@ function allowFix(item: AttributedItem, lint: string, ctx: FixContext, reason: s
   return {
     title: `Allow \`${lint}\` here, with a reason`,
     preferred: false,
-    edits: [{ file: item.origin.file, start: lineStart, end: lineStart, newText: `${indent}#[allow(${lint}, reason = "${reason}")]\n` }],
+    edits: [
+      {
+        file: item.origin.file,
+        start: lineStart,
+        end: lineStart,
+        newText: `${indent}#[allow(${lint}, reason = "${reason}")]\n`,
+      },
+    ],
   };
 }
 
 /** Where an item's attributes (other than doc comments) begin, so an added attribute goes with them. */
 function firstLineOf(item: AttributedItem): number {
-  const attrs = item.attrs.filter((a) => !a.inner && a.origin.file === item.origin.file && a.origin.span.start < item.origin.span.start);
+  const attrs = item.attrs.filter(
+    (a) => !a.inner && a.origin.file === item.origin.file && a.origin.span.start < item.origin.span.start,
+  );
   return attrs.length ? Math.min(...attrs.map((a) => a.origin.span.start)) : item.origin.span.start;
 }
 
@@ -425,7 +493,9 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].end > sorted[i - 1].start)
-      throw new Error(`overlapping edits at ${sorted[i].start}…${sorted[i].end} and ${sorted[i - 1].start}…${sorted[i - 1].end}`);
+      throw new Error(
+        `overlapping edits at ${sorted[i].start}…${sorted[i].end} and ${sorted[i - 1].start}…${sorted[i - 1].end}`,
+      );
   }
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);

@@ -30,7 +30,9 @@ export function cHeader(surface: Surface, guardName: string): string {
     '',
   ];
   // Declared first, so pointers between types (and to opaque Rust types) need no particular order.
-  const forward = [...new Set(types.map((t) => structTag(t, surface.cNames)).filter((t): t is string => t !== null))].sort();
+  const forward = [
+    ...new Set(types.map((t) => structTag(t, surface.cNames)).filter((t): t is string => t !== null)),
+  ].sort();
   if (forward.length) out.push(...forward.map((t) => `${t};`), '');
   for (const t of dependencyOrder(
     types.filter((t) => definable(t, surface.cNames)),
@@ -80,20 +82,33 @@ function adtOf(t: SurfaceType): Ty & { k: 'adt' } {
 function definable(t: SurfaceType, names: CNames): boolean {
   if (t.cName === null) return false;
   if (fieldlessEnum(t)) return true;
-  if (t.kind === 'enum') return /^struct /.test(t.cName) && variantFields(t).every((fs) => fs.every((f) => cDeclaration(f.ty, '', names) !== null));
+  if (t.kind === 'enum')
+    return (
+      /^struct /.test(t.cName) &&
+      variantFields(t).every((fs) => fs.every((f) => cDeclaration(f.ty, '', names) !== null))
+    );
   return /^(struct|union) /.test(t.cName) && t.fields.every((f) => f.cType !== null);
 }
 
 /** A type's C definition, after its doc comment. */
 function definition(t: SurfaceType, names: CNames): string[] {
-  if (t.kind === 'enum') return fieldlessEnum(t) ? [...docComment(t.docs, ''), ...enumDefinition(t)] : taggedUnionDefinition(t, names);
+  if (t.kind === 'enum')
+    return fieldlessEnum(t) ? [...docComment(t.docs, ''), ...enumDefinition(t)] : taggedUnionDefinition(t, names);
   const fields = adtShape(adtOf(t)).variants[0] ?? [];
-  const body = fields.flatMap((f, i) => [...docComment(t.fields[i]?.docs ?? [], '    '), `    ${cDeclaration(f.ty, fieldName(f.name, i), names)};`]);
+  const body = fields.flatMap((f, i) => [
+    ...docComment(t.fields[i]?.docs ?? [], '    '),
+    `    ${cDeclaration(f.ty, fieldName(f.name, i), names)};`,
+  ]);
   // C forbids an empty struct; rustc reports a zero-sized `repr(C)` type anyway.
   if (!body.length) body.push('    uint8_t _empty;');
   const attrs = t.repr.includes('packed') ? ' __attribute__((packed))' : '';
   const align = /align\((\d+)\)/.exec(t.repr);
-  return [...docComment(t.docs, ''), `${t.cName} {`, ...body, `}${attrs}${align ? ` __attribute__((aligned(${align[1]})))` : ''};`];
+  return [
+    ...docComment(t.docs, ''),
+    `${t.cName} {`,
+    ...body,
+    `}${attrs}${align ? ` __attribute__((aligned(${align[1]})))` : ''};`,
+  ];
 }
 
 /**
@@ -126,7 +141,15 @@ function taggedUnionDefinition(t: SurfaceType, names: CNames): string[] {
   // C forbids an empty union: variants whose fields are all `()` carry nothing.
   const payload = members.length ? ['    union {', ...members, '    } payload;'] : [];
   // The doc comment goes on the struct, which is what C code names.
-  return [...tag, '', ...docComment(t.docs, ''), `${t.cName} {`, `    ${intRepr ?? `enum ${prefix}_Tag`} tag;`, ...payload, '};'];
+  return [
+    ...tag,
+    '',
+    ...docComment(t.docs, ''),
+    `${t.cName} {`,
+    `    ${intRepr ?? `enum ${prefix}_Tag`} tag;`,
+    ...payload,
+    '};',
+  ];
 }
 
 /** `Prefix_Variant = value,` per variant; a discriminant we cannot evaluate becomes a comment. */
@@ -143,7 +166,9 @@ function enumConstants(t: SurfaceType, prefix: string, intRepr: string | null): 
  * space, and C has no value of type `void`, so they are left out (`FfiResult<(), E>`).
  */
 function variantFields(t: SurfaceType): { name: string | null; ty: Ty }[][] {
-  return adtShape(adtOf(t)).variants.map((fields) => fields.filter((f) => !(f.ty.k === 'tuple' && f.ty.elems.length === 0)));
+  return adtShape(adtOf(t)).variants.map((fields) =>
+    fields.filter((f) => !(f.ty.k === 'tuple' && f.ty.elems.length === 0)),
+  );
 }
 
 function reprInt(repr: string): string | null {

@@ -194,7 +194,10 @@ export class AnalysisHost {
     }
     const reloaded: LoadedCrate[] = [];
     for (const c of affected) {
-      const crate = loadCrate({ name: c.crate.name, rootFile: c.crate.rootFile, edition: c.crate.edition, cfg: c.crate.cfg }, this.cache);
+      const crate = loadCrate(
+        { name: c.crate.name, rootFile: c.crate.rootFile, edition: c.crate.edition, cfg: c.crate.cfg },
+        this.cache,
+      );
       const i = this.crates.indexOf(c);
       if (!crate) {
         this.crates.splice(i, 1);
@@ -204,7 +207,11 @@ export class AnalysisHost {
       this.crates[i] = next;
       reloaded.push(next);
     }
-    const touched = new Set<string>([file, ...affected.flatMap((c) => [...c.crate.files]), ...reloaded.flatMap((c) => [...c.crate.files])]);
+    const touched = new Set<string>([
+      file,
+      ...affected.flatMap((c) => [...c.crate.files]),
+      ...reloaded.flatMap((c) => [...c.crate.files]),
+    ]);
     for (const f of touched) this.findings.set(f, []);
     this.store(reloaded, touched);
     const out = new Map<string, Finding[]>();
@@ -215,11 +222,16 @@ export class AnalysisHost {
   /** Check crates and file their findings under each file (only files in `only`, when given). */
   private store(crates: LoadedCrate[], only?: Set<string>): void {
     // Findings in files shared with crates not being rechecked must not be lost: recheck those too.
-    const shared = only ? this.crates.filter((c) => !crates.includes(c) && [...c.crate.files].some((f) => only.has(f))) : [];
+    const shared = only
+      ? this.crates.filter((c) => !crates.includes(c) && [...c.crate.files].some((f) => only.has(f)))
+      : [];
     const all = [...crates, ...shared];
     for (const { crate } of all) for (const f of crate.files) if (!this.findings.has(f)) this.findings.set(f, []);
     const failed = (crate: Crate, error: Error): void => {
-      this.disk.skipped.set(crate.rootFile, `internal error while checking this crate (please report it): ${error.message}`);
+      this.disk.skipped.set(
+        crate.rootFile,
+        `internal error while checking this crate (please report it): ${error.message}`,
+      );
     };
     for (const f of checkCrates(all, this.settings, (file) => !only || only.has(file), failed)) {
       const list = this.findings.get(f.origin.file) ?? [];

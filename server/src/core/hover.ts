@@ -22,14 +22,20 @@ export function hoverMarkdown(crates: Crate[], findings: Finding[], file: string
     let found: string | null = null;
     walkCrate(crate, {
       fn: (fn, ctx) => {
-        if (!found && fn.origin.file === file && (contains(fn.nameOrigin, offset) || (contains(fn.signatureOrigin, offset) && !at.length)))
+        if (
+          !found &&
+          fn.origin.file === file &&
+          (contains(fn.nameOrigin, offset) || (contains(fn.signatureOrigin, offset) && !at.length))
+        )
           found = fnSection(fn, ctx, names);
       },
       foreignItem: (item, block, ctx) => {
-        if (!found && item.origin.file === file && contains(item.origin, offset) && !at.length) found = foreignSection(item, block, ctx, names);
+        if (!found && item.origin.file === file && contains(item.origin, offset) && !at.length)
+          found = foreignSection(item, block, ctx, names);
       },
       adt: (item, ctx) => {
-        if (!found && item.origin.file === file && contains(item.nameOrigin, offset)) found = adtSection(item, ctx, names);
+        if (!found && item.origin.file === file && contains(item.nameOrigin, offset))
+          found = adtSection(item, ctx, names);
       },
     });
     if (found) {
@@ -45,7 +51,9 @@ function contains(o: Origin, offset: number): boolean {
 }
 
 function findingSection(f: Finding): string {
-  const chain = f.chain.length ? `\n\nHow the type is reached: ${[...f.chain.map((c) => `${c.label} \`${c.ty}\``)].join(' → ')}` : '';
+  const chain = f.chain.length
+    ? `\n\nHow the type is reached: ${[...f.chain.map((c) => `${c.label} \`${c.ty}\``)].join(' → ')}`
+    : '';
   const lint = f.rustcLint ? ` · rustc: \`${f.rustcLint}\`` : '';
   return `**${f.severity}** \`${f.rule}\`${lint}\n\n${f.message}${chain}`;
 }
@@ -53,7 +61,10 @@ function findingSection(f: Finding): string {
 function verdictLines(checked: CheckedType[], labels: string[], names: TypeNames): string {
   const bad = checked
     .map((c, i) => ({ c, label: labels[i] }))
-    .filter((x): x is { c: CheckedType & { verdict: FfiVerdict & { kind: 'unsafe' } }; label: string } => x.c.verdict.kind === 'unsafe');
+    .filter(
+      (x): x is { c: CheckedType & { verdict: FfiVerdict & { kind: 'unsafe' } }; label: string } =>
+        x.c.verdict.kind === 'unsafe',
+    );
   if (!bad.length) return '✓ Every type in this signature is FFI-safe.';
   return [
     `✗ ${bad.length} type${bad.length > 1 ? 's are' : ' is'} not FFI-safe:`,
@@ -85,7 +96,12 @@ function fnSection(fn: FnItem, ctx: WalkContext, names: TypeNames): string | nul
   return `${head}\n\n\`\`\`c\n${proto}\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
 }
 
-function foreignSection(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext, names: TypeNames): string | null {
+function foreignSection(
+  item: ForeignFnItem | ForeignStaticItem,
+  block: ExternBlockItem,
+  ctx: WalkContext,
+  names: TypeNames,
+): string | null {
   const checked = checkedTypesOfForeign(item, block, ctx);
   const symbol = linkName(item.attrs, item.name);
   const head = `**imported from C (\`extern "${block.abi}"\`): \`${symbol}\`**`;
@@ -94,7 +110,9 @@ function foreignSection(item: ForeignFnItem | ForeignStaticItem, block: ExternBl
     const decl = ty ? (cDeclaration(ty, symbol) ?? `/* ${displayTy(ty, names)}: no C type */ ${symbol}`) : symbol;
     return `${head}\n\n\`\`\`c\nextern ${decl};\n\`\`\`\n\n${verdictLines(checked, ['type'], names)}`;
   }
-  const params = item.params.map((p, i) => ({ name: p.name, ty: checked[i]?.ty })).filter((p): p is { name: string; ty: Ty } => !!p.ty);
+  const params = item.params
+    .map((p, i) => ({ name: p.name, ty: checked[i]?.ty }))
+    .filter((p): p is { name: string; ty: Ty } => !!p.ty);
   const retTy = item.ret ? (checked[item.params.length]?.ty ?? null) : null;
   const labels = [...item.params.map((p) => `parameter \`${p.name}\``), 'return type'];
   return `${head}\n\n\`\`\`c\n${cPrototype(symbol, params, retTy, item.variadic, { sketch: true })}\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
@@ -102,7 +120,11 @@ function foreignSection(item: ForeignFnItem | ForeignStaticItem, block: ExternBl
 
 function adtSection(item: AdtItem, ctx: WalkContext, names: TypeNames): string {
   const def = localAdt(item, ctx.module);
-  const ty: Ty = { k: 'adt', def, args: item.generics.filter((g) => g.kind === 'type').map((g) => ({ k: 'param', name: g.name })) };
+  const ty: Ty = {
+    k: 'adt',
+    def,
+    args: item.generics.filter((g) => g.kind === 'type').map((g) => ({ k: 'param', name: g.name })),
+  };
   const verdict = checkBoundaryType(ty, 'definition', 'param');
   const layout = cLayout(item, ty);
   const head = `**\`${item.kind} ${item.name}\`**${def.repr.origin ? '' : ' — no `#[repr]`: Rust chooses its layout'}`;
@@ -119,14 +141,19 @@ function cLayout(item: AdtItem, ty: Ty & { k: 'adt' }): string | null {
   if (def.source !== 'local') return null;
   if (item.kind === 'enum') {
     if (!item.variants.every((v) => v.fields.length === 0) || (!def.repr.c && !def.repr.int)) return null;
-    const body = item.variants.map((v) => `    ${item.name}_${v.name}${v.discriminant ? ` = ${v.discriminant}` : ''},`).join('\n');
+    const body = item.variants
+      .map((v) => `    ${item.name}_${v.name}${v.discriminant ? ` = ${v.discriminant}` : ''},`)
+      .join('\n');
     return `enum ${item.name} {\n${body}\n};${def.repr.int ? ` /* stored as ${def.repr.int} */` : ''}`;
   }
   if (!def.repr.c) return null;
   const fields = adtShape(ty).variants[0] ?? [];
   const fieldName = (n: string | null, i: number): string => (n === null || /^\d/.test(n) ? `_${n ?? i}` : n);
   const body = fields
-    .map((f, i) => `    ${cDeclaration(f.ty, fieldName(f.name, i)) ?? `/* ${displayTy(f.ty)}: no C type */ ${fieldName(f.name, i)}`};`)
+    .map(
+      (f, i) =>
+        `    ${cDeclaration(f.ty, fieldName(f.name, i)) ?? `/* ${displayTy(f.ty)}: no C type */ ${fieldName(f.name, i)}`};`,
+    )
     .join('\n');
   return `${item.kind === 'union' ? 'union' : 'struct'} ${item.name} {\n${body}\n};`;
 }

@@ -44,7 +44,13 @@ export function extractItems(file: string, parsed: ParsedFile): FileItems {
  * Items from a macro expansion's text; `mapOrigin` takes expansion spans back to the source. With
  * `inBody`, the expansion was wrapped in a function (it stood in a body): its body's items are taken.
  */
-export function extractItemsFromTree(file: string, parsed: ParsedFile, mapOrigin: (o: Origin) => Origin, expansion: Expansion, inBody = false): Item[] {
+export function extractItemsFromTree(
+  file: string,
+  parsed: ParsedFile,
+  mapOrigin: (o: Origin) => Origin,
+  expansion: Expansion,
+  inBody = false,
+): Item[] {
   const x = new Extractor(file, parsed, mapOrigin, expansion);
   const root = parsed.tree.rootNode;
   if (!inBody) return x.itemList(childrenOf(root)).items;
@@ -180,7 +186,12 @@ class Extractor {
       case 'mod_item': {
         const body = field(node, 'body');
         const inner = body ? this.itemList(childrenOf(body)) : null;
-        return { kind: 'mod', ...this.base(node, attrs), items: inner ? inner.items : null, innerAttrs: inner ? inner.innerAttrs : [] };
+        return {
+          kind: 'mod',
+          ...this.base(node, attrs),
+          items: inner ? inner.items : null,
+          innerAttrs: inner ? inner.innerAttrs : [],
+        };
       }
       case 'use_declaration': {
         const arg = field(node, 'argument');
@@ -247,7 +258,14 @@ class Extractor {
   private base(
     node: Node,
     attrs: Attribute[],
-  ): { name: string; attrs: Attribute[]; visibility: Visibility; origin: Origin; nameOrigin: Origin; fromMacro?: boolean } {
+  ): {
+    name: string;
+    attrs: Attribute[];
+    visibility: Visibility;
+    origin: Origin;
+    nameOrigin: Origin;
+    fromMacro?: boolean;
+  } {
     const nameNode = field(node, 'name');
     const vis = firstChildOfType(node, 'visibility_modifier');
     let visibility: Visibility = 'private';
@@ -298,7 +316,14 @@ class Extractor {
     const doc = field(node, 'doc');
     if (!doc) return null;
     const inner = !!field(node, 'inner');
-    return { name: 'doc', unsafeWrapped: false, args: null, value: doc.text.replace(/\n$/, ''), inner, origin: this.origin(node) };
+    return {
+      name: 'doc',
+      unsafeWrapped: false,
+      args: null,
+      value: doc.text.replace(/\n$/, ''),
+      inner,
+      origin: this.origin(node),
+    };
   }
 
   // ---- functions ----
@@ -358,9 +383,21 @@ class Extractor {
         // rustc checks the receiver like any parameter, reporting at `self`.
         const selfTok = firstChildOfType(c, 'self') ?? c;
         const origin = this.origin(selfTok);
-        const selfType: TypeExpr = { kind: 'path', origin, path: { global: false, qualified: false, segments: [{ name: 'Self', args: null }] } };
+        const selfType: TypeExpr = {
+          kind: 'path',
+          origin,
+          path: { global: false, qualified: false, segments: [{ name: 'Self', args: null }] },
+        };
         const byRef = !!firstChildOfType(c, '&');
-        const type: TypeExpr = byRef ? { kind: 'ref', origin, mutable: !!firstChildOfType(c, 'mutable_specifier'), inner: selfType, lifetime: null } : selfType;
+        const type: TypeExpr = byRef
+          ? {
+              kind: 'ref',
+              origin,
+              mutable: !!firstChildOfType(c, 'mutable_specifier'),
+              inner: selfType,
+              lifetime: null,
+            }
+          : selfType;
         params.push({ type, name: 'self', attrs });
       } else if (c.type === 'parameter') {
         const t = field(c, 'type');
@@ -444,7 +481,8 @@ class Extractor {
           const fn = field(n, 'function');
           if (fn?.type === 'field_expression') {
             const method = field(fn, 'field')?.text ?? '';
-            if (method === 'unwrap' || method === 'expect') panics.push({ what: `.${method}()`, origin: this.origin(field(fn, 'field') ?? n) });
+            if (method === 'unwrap' || method === 'expect')
+              panics.push({ what: `.${method}()`, origin: this.origin(field(fn, 'field') ?? n) });
           }
           break;
         }
@@ -579,7 +617,14 @@ class Extractor {
         if (c.isNamed) pending = [];
       }
     }
-    return { kind: 'extern-block', ...this.base(node, attrs), name: '', abi: ext ? this.abiOf(ext) : 'C', isUnsafe, items };
+    return {
+      kind: 'extern-block',
+      ...this.base(node, attrs),
+      name: '',
+      abi: ext ? this.abiOf(ext) : 'C',
+      isUnsafe,
+      items,
+    };
   }
 
   private isSafeItem(node: Node): boolean {
@@ -684,7 +729,11 @@ class Extractor {
         return { kind: 'primitive', origin, name: node.text };
       case 'type_identifier':
       case 'identifier':
-        return { kind: 'path', origin, path: { global: false, qualified: false, segments: [{ name: node.text, args: null }] } };
+        return {
+          kind: 'path',
+          origin,
+          path: { global: false, qualified: false, segments: [{ name: node.text, args: null }] },
+        };
       case 'scoped_type_identifier':
       case 'scoped_identifier':
       case 'generic_type':
@@ -702,7 +751,12 @@ class Extractor {
       }
       case 'pointer_type': {
         const inner = field(node, 'type');
-        return { kind: 'ptr', origin, mutable: !!firstChildOfType(node, 'mutable_specifier'), inner: inner ? this.type(inner) : this.hole(node) };
+        return {
+          kind: 'ptr',
+          origin,
+          mutable: !!firstChildOfType(node, 'mutable_specifier'),
+          inner: inner ? this.type(inner) : this.hole(node),
+        };
       }
       case 'array_type': {
         const el = field(node, 'element');

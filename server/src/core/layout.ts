@@ -69,10 +69,13 @@ function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
       const inner = ty.args[0];
       if (
         inner &&
-        (inner.k === 'ref' || inner.k === 'fnptr' || (inner.k === 'adt' && inner.def.source === 'std' && ['Box', 'NonNull'].includes(inner.def.name)))
+        (inner.k === 'ref' ||
+          inner.k === 'fnptr' ||
+          (inner.k === 'adt' && inner.def.source === 'std' && ['Box', 'NonNull'].includes(inner.def.name)))
       )
         return POINTER;
-      if (inner && inner.k === 'adt' && inner.def.source === 'std' && inner.def.name === 'NonZero') return layoutOf(inner.args[0], depth + 1);
+      if (inner && inner.k === 'adt' && inner.def.source === 'std' && inner.def.name === 'NonZero')
+        return layoutOf(inner.args[0], depth + 1);
       return null;
     }
     if (def.category === 'transparent' || def.category === 'repr-c') {

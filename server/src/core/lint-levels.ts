@@ -8,7 +8,13 @@ import type { Attribute, Token } from './model';
 
 export type LintLevel = 'allow' | 'warn' | 'deny' | 'forbid';
 
-const LEVEL_ATTRS: Record<string, LintLevel> = { allow: 'allow', expect: 'allow', warn: 'warn', deny: 'deny', forbid: 'forbid' };
+const LEVEL_ATTRS: Record<string, LintLevel> = {
+  allow: 'allow',
+  expect: 'allow',
+  warn: 'warn',
+  deny: 'deny',
+  forbid: 'forbid',
+};
 
 /** Lint groups that contain the lints we mirror. */
 const GROUPS: Record<string, string[]> = {
@@ -26,7 +32,8 @@ export function lintLevel(scopes: LintScopes, lint: string): LintLevel | null {
   const names = new Set([lint, ...(GROUPS[lint] ?? [])]);
   let forbidden = false;
   for (const attrs of scopes) {
-    for (const a of attrs) if (LEVEL_ATTRS[a.name] === 'forbid' && lintNames(a).some((n) => names.has(n))) forbidden = true;
+    for (const a of attrs)
+      if (LEVEL_ATTRS[a.name] === 'forbid' && lintNames(a).some((n) => names.has(n))) forbidden = true;
   }
   if (forbidden) return 'forbid';
   for (let i = scopes.length - 1; i >= 0; i--) {

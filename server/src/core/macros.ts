@@ -93,7 +93,13 @@ function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth
   }
 }
 
-function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache, siblings: Item[], depth: number): Item[] | null {
+function expandOne(
+  call: MacroCallItem,
+  module: ModuleScope,
+  cache: SourceCache,
+  siblings: Item[],
+  depth: number,
+): Item[] | null {
   const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
   const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
   const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
@@ -117,7 +123,13 @@ function expandOne(call: MacroCallItem, module: ModuleScope, cache: SourceCache,
     emitter.emitAll(rule.body, bindings);
     const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ }, call.inBody);
+      const items = extractItemsFromTree(
+        call.origin.file,
+        parsed,
+        (o) => emitter.mapBack(o),
+        { at: call.origin, id: nextExpansion++ },
+        call.inBody,
+      );
       const withCfg = applyCfg(items, module.crate.cfg);
       return expandMacroCalls(withCfg, module, cache, depth + 1);
     } finally {
@@ -158,7 +170,10 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     for (const token of branch.children ?? []) emitter.emitToken(token);
     const parsed = cache.parseFragment(emitter.text);
     try {
-      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), { at: call.origin, id: nextExpansion++ });
+      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), {
+        at: call.origin,
+        id: nextExpansion++,
+      });
       return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
     } finally {
       parsed.tree.delete();
@@ -223,7 +238,8 @@ function envDir(name: string, module: ModuleScope): string | null {
 }
 
 function manifestDir(file: string): string | null {
-  for (let d = path.dirname(file); path.dirname(d) !== d; d = path.dirname(d)) if (fs.existsSync(path.join(d, 'Cargo.toml'))) return d;
+  for (let d = path.dirname(file); path.dirname(d) !== d; d = path.dirname(d))
+    if (fs.existsSync(path.join(d, 'Cargo.toml'))) return d;
   return null;
 }
 
@@ -256,7 +272,15 @@ function safeList(dir: string): string[] {
 }
 
 /** Macros of std that can appear at item level and expand to nothing we check. */
-const BUILTIN_ITEM_MACROS = new Set(['compile_error', 'global_asm', 'println', 'thread_local', 'assert', 'debug_assert', 'const_assert']);
+const BUILTIN_ITEM_MACROS = new Set([
+  'compile_error',
+  'global_asm',
+  'println',
+  'thread_local',
+  'assert',
+  'debug_assert',
+  'const_assert',
+]);
 
 // ---- matching ----
 
@@ -309,7 +333,11 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
           input,
           start,
           rb,
-          sep !== null ? [{ text: sep, kind: 'punct', origin: pattern[i].origin }, ...follow] : follow.length ? follow : outerFollow,
+          sep !== null
+            ? [{ text: sep, kind: 'punct', origin: pattern[i].origin }, ...follow]
+            : follow.length
+              ? follow
+              : outerFollow,
         );
         if (next < 0 || next === start) break;
         reps.push(rb);
@@ -382,7 +410,13 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     if (typeLike && angle === 0 && ((t.kind === 'group' && t.delimiter === '{') || t.text === '=')) break;
     if (t.kind !== 'group') {
       if (angle === 0 && stop !== null && t.text === stop) break;
-      if (angle === 0 && stop === null && (frag === 'ty' || frag === 'path') && (t.text === ',' || t.text === ';' || t.text === '=>')) break;
+      if (
+        angle === 0 &&
+        stop === null &&
+        (frag === 'ty' || frag === 'path') &&
+        (t.text === ',' || t.text === ';' || t.text === '=>')
+      )
+        break;
       if (frag === 'ty' || frag === 'path') {
         if (t.text === '<') angle++;
         else if (t.text === '>' && angle > 0) angle--;
@@ -410,7 +444,9 @@ class Emitter {
 
   emit(text: string, origin: Origin): void {
     // `macro_rules!` and `$name` are single tokens to the grammar: no space inside them.
-    const glued = (text === '!' && /(^|\s)macro_rules$/.test(this.text)) || (/(^|\s)\$$/.test(this.text) && /^[A-Za-z_]/.test(text));
+    const glued =
+      (text === '!' && /(^|\s)macro_rules$/.test(this.text)) ||
+      (/(^|\s)\$$/.test(this.text) && /^[A-Za-z_]/.test(text));
     if (this.text.length && !glued) this.text += ' ';
     const start = this.text.length;
     this.text += text;
@@ -420,7 +456,10 @@ class Emitter {
   emitToken(t: Token): void {
     if (t.kind === 'group') {
       const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
-      this.emit(t.delimiter ?? '(', { file: t.origin.file, span: { start: t.origin.span.start, end: t.origin.span.start + 1 } });
+      this.emit(t.delimiter ?? '(', {
+        file: t.origin.file,
+        span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
+      });
       for (const c of t.children ?? []) this.emitToken(c);
       this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
       return;
@@ -439,7 +478,10 @@ class Emitter {
         const bound = b.get(t.text.slice(1));
         if (bound?.tokens) {
           const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
-          for (const x of bound.tokens) this.emitToken(plain ? { ...x, origin: t.origin, children: x.children?.map((c) => ({ ...c, origin: t.origin })) } : x);
+          for (const x of bound.tokens)
+            this.emitToken(
+              plain ? { ...x, origin: t.origin, children: x.children?.map((c) => ({ ...c, origin: t.origin })) } : x,
+            );
           continue;
         }
       }
@@ -464,7 +506,10 @@ class Emitter {
       }
       if (t.kind === 'group') {
         const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
-        this.emit(t.delimiter ?? '(', { file: t.origin.file, span: { start: t.origin.span.start, end: t.origin.span.start + 1 } });
+        this.emit(t.delimiter ?? '(', {
+          file: t.origin.file,
+          span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
+        });
         this.emitAll(t.children ?? [], b);
         this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
         continue;
@@ -479,7 +524,10 @@ class Emitter {
     const last = this.entryAt(Math.max(o.span.start, o.span.end - 1));
     if (!first) return o;
     const start = first.origin.span.start;
-    const end = last && last.origin.file === first.origin.file && last.origin.span.end >= start ? last.origin.span.end : first.origin.span.end;
+    const end =
+      last && last.origin.file === first.origin.file && last.origin.span.end >= start
+        ? last.origin.span.end
+        : first.origin.span.end;
     return { file: first.origin.file, span: { start, end } };
   }
 

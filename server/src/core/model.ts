@@ -273,7 +273,18 @@ export interface ExternCrateItem extends ItemBase {
 }
 
 export type Item =
-  FnItem | AdtItem | TypeAliasItem | StaticItem | ExternBlockItem | ModItem | UseItem | ImplItem | TraitItem | MacroRulesItem | MacroCallItem | ExternCrateItem;
+  | FnItem
+  | AdtItem
+  | TypeAliasItem
+  | StaticItem
+  | ExternBlockItem
+  | ModItem
+  | UseItem
+  | ImplItem
+  | TraitItem
+  | MacroRulesItem
+  | MacroCallItem
+  | ExternCrateItem;
 
 /** What one file holds, before `#[cfg]` is evaluated. */
 export interface FileItems {

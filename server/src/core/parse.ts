@@ -22,7 +22,9 @@ export function grammarPath(): string {
     path.join(__dirname, 'tree-sitter-rust.wasm'),
     path.resolve(__dirname, '..', '..', '..', '..', 'grammars', 'tree-sitter-rust.wasm'),
   ];
-  return candidates.find((c): c is string => !!c && fs.existsSync(c)) ?? path.resolve(__dirname, 'tree-sitter-rust.wasm');
+  return (
+    candidates.find((c): c is string => !!c && fs.existsSync(c)) ?? path.resolve(__dirname, 'tree-sitter-rust.wasm')
+  );
 }
 
 /** The shared parser, created once. */
@@ -68,7 +70,15 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
   if (!tree) throw new Error('tree-sitter returned no tree');
   const blanks = /\bunsafe\s+extern\b/.test(text) ? findEdition2024Keywords(text, tree) : null;
   if (!blanks || !blanks.unsafeExternAt.length) {
-    return { text, parsedText: text, tree, unsafeExternAt: [], unsafeExternKeywordAt: [], safeItemAt: [], safeItemKeywordAt: [] };
+    return {
+      text,
+      parsedText: text,
+      tree,
+      unsafeExternAt: [],
+      unsafeExternKeywordAt: [],
+      safeItemAt: [],
+      safeItemKeywordAt: [],
+    };
   }
   const chars = text.split('');
   for (const at of blanks.unsafeExternAt) blank(chars, at, 'unsafe'.length);
@@ -85,7 +95,10 @@ function blank(chars: string[], at: number, length: number): void {
 }
 
 /** Token-level search: a match counts only where the tree sees code (not a comment, string or char). */
-function findEdition2024Keywords(text: string, tree: Tree): Pick<ParsedFile, 'unsafeExternAt' | 'unsafeExternKeywordAt' | 'safeItemAt' | 'safeItemKeywordAt'> {
+function findEdition2024Keywords(
+  text: string,
+  tree: Tree,
+): Pick<ParsedFile, 'unsafeExternAt' | 'unsafeExternKeywordAt' | 'safeItemAt' | 'safeItemKeywordAt'> {
   const unsafeExternAt: number[] = [];
   const unsafeExternKeywordAt: number[] = [];
   const safeItemAt: number[] = [];
@@ -109,7 +122,15 @@ function findEdition2024Keywords(text: string, tree: Tree): Pick<ParsedFile, 'un
   return { unsafeExternAt, unsafeExternKeywordAt, safeItemAt, safeItemKeywordAt };
 }
 
-const NON_CODE = new Set(['line_comment', 'block_comment', 'string_literal', 'raw_string_literal', 'char_literal', 'string_content', 'doc_comment']);
+const NON_CODE = new Set([
+  'line_comment',
+  'block_comment',
+  'string_literal',
+  'raw_string_literal',
+  'char_literal',
+  'string_content',
+  'doc_comment',
+]);
 
 function inTokenTree(tree: Tree, offset: number): boolean {
   for (let node = tree.rootNode.descendantForIndex(offset, offset + 1); node; node = node.parent) {

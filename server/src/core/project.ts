@@ -66,7 +66,11 @@ export class DiskSource implements FileSource {
 }
 
 function formatSize(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
+  return bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MB`
+    : bytes % 1024 === 0
+      ? `${bytes / 1024} KB`
+      : `${bytes} bytes`;
 }
 
 export interface LoadedCrate {
@@ -79,11 +83,18 @@ export interface LoadedCrate {
  * the files no target covers.
  */
 export function loadCrates(found: Discovery, cache: SourceCache, settings: Settings): LoadedCrate[] {
-  const cfg: CfgEnv = makeCfgEnv({ features: settings.features, target: settings.target ?? undefined, extra: settings.cfg });
+  const cfg: CfgEnv = makeCfgEnv({
+    features: settings.features,
+    target: settings.target ?? undefined,
+    extra: settings.cfg,
+  });
   const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
   const add = (description: CrateDescription): void => {
-    const crate = loadCrate({ name: description.name, rootFile: description.rootFile, edition: description.edition, cfg }, cache);
+    const crate = loadCrate(
+      { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg },
+      cache,
+    );
     if (!crate) return;
     crates.push({ crate, description });
     for (const f of crate.files) covered.add(f);
@@ -94,7 +105,14 @@ export function loadCrates(found: Discovery, cache: SourceCache, settings: Setti
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
   for (const root of standaloneRoots(loose, cache)) {
-    add({ name: path.basename(root, '.rs').replace(/-/g, '_'), rootFile: root, edition: '2021', manifest: null, target: 'file', crateTypes: [] });
+    add({
+      name: path.basename(root, '.rs').replace(/-/g, '_'),
+      rootFile: root,
+      edition: '2021',
+      manifest: null,
+      target: 'file',
+      crateTypes: [],
+    });
   }
   return crates;
 }
@@ -117,7 +135,11 @@ export function checkCrates(
   for (const { crate } of crates) {
     let found: Finding[];
     try {
-      found = checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes, checkPrivateExternFns: settings.checkPrivateExternFns });
+      found = checkCrate(crate, {
+        rules: settings.rules,
+        safeTypes: settings.safeTypes,
+        checkPrivateExternFns: settings.checkPrivateExternFns,
+      });
     } catch (e) {
       // One crate the checker cannot handle must not cost the findings of the others.
       onError(crate, e as Error);
@@ -138,7 +160,12 @@ export function checkCrates(
  * Check everything under `paths` (files or directories), relative to `cwd`. `overlay` holds texts that
  * replace files on disk (`ffi-guard fix --dry-run` checks its edits without writing them).
  */
-export async function checkPaths(paths: string[], cwd: string, settings: Settings, overlay?: Map<string, string>): Promise<ProjectResult> {
+export async function checkPaths(
+  paths: string[],
+  cwd: string,
+  settings: Settings,
+  overlay?: Map<string, string>,
+): Promise<ProjectResult> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
   const cache = new SourceCache(parser, overlay ? { read: (f) => overlay.get(f) ?? source.read(f) } : source);
@@ -153,9 +180,15 @@ export async function checkPaths(paths: string[], cwd: string, settings: Setting
     crates,
     settings,
     (f) => requested.has(f),
-    (crate, error) => internal.push({ file: crate.rootFile, reason: `internal error while checking this crate (please report it): ${error.message}` }),
+    (crate, error) =>
+      internal.push({
+        file: crate.rootFile,
+        reason: `internal error while checking this crate (please report it): ${error.message}`,
+      }),
   );
-  const unread = [...source.skipped, ...cache.failures].filter(([f]) => requested.has(f)).map(([file, reason]) => ({ file, reason }));
+  const unread = [...source.skipped, ...cache.failures]
+    .filter(([f]) => requested.has(f))
+    .map(([file, reason]) => ({ file, reason }));
   const skipped: Skipped[] = [...found.skipped, ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
   return { findings, filesScanned, skipped, crates, cache };
@@ -180,7 +213,11 @@ export function standaloneRoots(files: string[], cache: SourceCache): string[] {
 function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known: Set<string>): void {
   for (const item of items) {
     // `include!("x.rs")` also makes a file part of another crate.
-    if (item.kind === 'macro-call' && item.macroName.replace(/!$/, '').split('::').pop() === 'include' && item.tokens[0]?.kind === 'string') {
+    if (
+      item.kind === 'macro-call' &&
+      item.macroName.replace(/!$/, '').split('::').pop() === 'include' &&
+      item.tokens[0]?.kind === 'string'
+    ) {
       const target = path.resolve(path.dirname(item.origin.file), item.tokens[0].text.replace(/^"|"$/g, ''));
       if (known.has(target)) reached.add(target);
       continue;

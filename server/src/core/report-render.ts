@@ -82,7 +82,8 @@ export function reportJson(surface: Surface, findings: Finding[]): object {
 const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string | null): string => (s ? `\`${mdCell(s)}\`` : '—');
 /** Prose from the code (doc comments) outside code spans: Markdown renderers pass raw HTML through. */
-const mdText = (s: string): string => mdCell(s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!));
+const mdText = (s: string): string =>
+  mdCell(s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!));
 /** The first line of a doc comment, the summary a table has room for. */
 const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
 

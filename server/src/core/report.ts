@@ -123,7 +123,11 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
         ...new Set(
           findings
             .filter(
-              (f) => f.symbol === name && f.origin.file === origin.file && f.origin.span.start >= origin.span.start && f.origin.span.end <= origin.span.end,
+              (f) =>
+                f.symbol === name &&
+                f.origin.file === origin.file &&
+                f.origin.span.start >= origin.span.start &&
+                f.origin.span.end <= origin.span.end,
             )
             .map((f) => f.rule),
         ),
@@ -131,12 +135,17 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
     const reach = (t: Ty, symbol: string, behindPointer: boolean, seen = new Set<string>()): string[] =>
       collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel);
     const addSymbol = (
-      s: Omit<SurfaceSymbol, 'crate' | 'file' | 'line' | 'findings' | 'types' | 'cPrototype' | 'cPrototypeWhyNot' | 'safe' | 'mutable'> & { mutable?: boolean },
+      s: Omit<
+        SurfaceSymbol,
+        'crate' | 'file' | 'line' | 'findings' | 'types' | 'cPrototype' | 'cPrototypeWhyNot' | 'safe' | 'mutable'
+      > & { mutable?: boolean },
       checked: CheckedType[],
     ): void => {
       const found = findingsOf(s.rustName, s.origin);
       const all = [...s.params, ...(s.returns ? [s.returns] : [])];
-      const missing = all.find((p) => cDeclaration(p.ty, '') === null && !(p.ty.k === 'tuple' && p.ty.elems.length === 0));
+      const missing = all.find(
+        (p) => cDeclaration(p.ty, '') === null && !(p.ty.k === 'tuple' && p.ty.elems.length === 0),
+      );
       const typeNames = [...new Set(all.flatMap((p) => reach(p.ty, s.name, false)))].sort();
       symbols.push({
         ...s,
@@ -215,7 +224,9 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
           docs: docsOf(item.attrs),
         };
         if (item.kind === 'foreign-static') {
-          const ty = checked[0]?.ty ?? (item.type ? resolveType(item.type, ctx.types) : { k: 'unknown' as const, text: '?', why: 'no type' });
+          const ty =
+            checked[0]?.ty ??
+            (item.type ? resolveType(item.type, ctx.types) : { k: 'unknown' as const, text: '?', why: 'no type' });
           addSymbol({ ...base, kind: 'static', params: [], returns: param('', ty), variadic: false }, checked);
           return;
         }
@@ -249,13 +260,22 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
       crateTypes: c.description.crateTypes,
       target: c.description.target,
     })),
-    symbols: symbols.sort((a, b) => (a.crate + a.name < b.crate + b.name ? -1 : a.crate + a.name > b.crate + b.name ? 1 : 0)),
+    symbols: symbols.sort((a, b) =>
+      a.crate + a.name < b.crate + b.name ? -1 : a.crate + a.name > b.crate + b.name ? 1 : 0,
+    ),
     types: [...types.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }
 
-function resolveSignature(params: import('./model').TypeExpr[], ret: import('./model').TypeExpr | null, ctx: WalkContext): Ty[] {
-  return [...params.map((p) => resolveType(p, { ...ctx.types, implTraitIsParam: true })), ...(ret ? [resolveType(ret, ctx.types)] : [])];
+function resolveSignature(
+  params: import('./model').TypeExpr[],
+  ret: import('./model').TypeExpr | null,
+  ctx: WalkContext,
+): Ty[] {
+  return [
+    ...params.map((p) => resolveType(p, { ...ctx.types, implTraitIsParam: true })),
+    ...(ret ? [resolveType(ret, ctx.types)] : []),
+  ];
 }
 
 function docsOf(attrs: Attribute[]): string[] {
@@ -296,7 +316,8 @@ function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
   };
   for (const t of types) {
     t.cName = cName(t.ty, names);
-    for (const [i, f] of (adtShape(t.ty as Ty & { k: 'adt' }).variants[0] ?? []).entries()) if (t.fields[i]) t.fields[i].cType = cDeclaration(f.ty, '', names);
+    for (const [i, f] of (adtShape(t.ty as Ty & { k: 'adt' }).variants[0] ?? []).entries())
+      if (t.fields[i]) t.fields[i].cType = cDeclaration(f.ty, '', names);
   }
   for (const s of symbols) {
     for (const p of [...s.params, ...(s.returns ? [s.returns] : [])]) p.cType = cDeclaration(p.ty, '', names);
@@ -317,9 +338,13 @@ function cName(ty: Ty, names: CNames): string | null {
 
 function reprText(def: LocalAdt): string {
   const r = def.repr;
-  const parts = [r.c ? 'C' : null, r.transparent ? 'transparent' : null, r.int, r.packed ? 'packed' : null, r.align ? `align(${r.align})` : null].filter(
-    Boolean,
-  );
+  const parts = [
+    r.c ? 'C' : null,
+    r.transparent ? 'transparent' : null,
+    r.int,
+    r.packed ? 'packed' : null,
+    r.align ? `align(${r.align})` : null,
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'Rust';
 }
 
@@ -353,7 +378,9 @@ function collectTypes(
         [...x.params, x.ret].forEach((e) => visit(e, pointer));
         return;
       case 'adt': {
-        x.args.forEach((a) => visit(a, pointer || (x.def.source === 'std' && ['Box', 'NonNull', 'Option'].includes(x.def.name))));
+        x.args.forEach((a) =>
+          visit(a, pointer || (x.def.source === 'std' && ['Box', 'NonNull', 'Option'].includes(x.def.name))),
+        );
         if (x.def.source !== 'local') {
           if (x.def.source === 'std' && (x.def.category === 'transparent' || x.def.category === 'repr-c'))
             adtShape(x).variants[0]?.forEach((f) => visit(f.ty, pointer));

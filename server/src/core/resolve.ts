@@ -35,7 +35,12 @@ export interface TypeScope {
 
 const MAX_DEPTH = 32;
 
-export function scopeFor(module: ModuleScope, generics: GenericParam[] = [], selfTy: Ty | null = null, outer?: TypeScope): TypeScope {
+export function scopeFor(
+  module: ModuleScope,
+  generics: GenericParam[] = [],
+  selfTy: Ty | null = null,
+  outer?: TypeScope,
+): TypeScope {
   const map = new Map(outer?.generics ?? []);
   for (const g of generics) if (g.kind !== 'lifetime') map.set(g.name, { k: 'param', name: g.name });
   return { module, generics: map, selfTy: selfTy ?? outer?.selfTy ?? null, safeTypes: outer?.safeTypes };
@@ -51,17 +56,30 @@ export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
   if (depth > MAX_DEPTH) return { k: 'unknown', text: typeText(t), why: 'type aliases nest too deeply (a cycle?)' };
   switch (t.kind) {
     case 'primitive':
-      return resolvePathType({ global: false, qualified: false, segments: [{ name: t.name, args: null }] }, scope, depth);
+      return resolvePathType(
+        { global: false, qualified: false, segments: [{ name: t.name, args: null }] },
+        scope,
+        depth,
+      );
     case 'path':
       return resolvePathType(t.path, scope, depth);
     case 'ref':
-      return { k: 'ref', mutable: t.mutable, inner: resolveType(t.inner, scope, depth + 1), elided: t.lifetime === null };
+      return {
+        k: 'ref',
+        mutable: t.mutable,
+        inner: resolveType(t.inner, scope, depth + 1),
+        elided: t.lifetime === null,
+      };
     case 'ptr':
       return { k: 'ptr', mutable: t.mutable, inner: resolveType(t.inner, scope, depth + 1) };
     case 'slice':
       return { k: 'slice', inner: resolveType(t.inner, scope, depth + 1) };
     case 'array':
-      return { k: 'array', inner: resolveType(t.inner, scope, depth + 1), len: evalConstLength(t.length, scope.module, selfName(scope)) ?? t.length };
+      return {
+        k: 'array',
+        inner: resolveType(t.inner, scope, depth + 1),
+        len: evalConstLength(t.length, scope.module, selfName(scope)) ?? t.length,
+      };
     case 'tuple':
       return { k: 'tuple', elems: t.elems.map((e) => resolveType(e, scope, depth + 1)) };
     case 'fnptr':
@@ -105,7 +123,8 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     return { k: 'param', name: text };
   }
   const r = resolvePath(scope.module, names, p.global);
-  if (!r) return { k: 'unknown', text, why: `\`${text}\` is not defined in this crate (or we could not follow its import)` };
+  if (!r)
+    return { k: 'unknown', text, why: `\`${text}\` is not defined in this crate (or we could not follow its import)` };
   switch (r.kind) {
     case 'prim':
       return { k: 'prim', name: r.name };
@@ -129,13 +148,20 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
 function typeOfEntry(entry: TypeDefEntry, args: Ty[], depth: number, outer: TypeScope): Ty {
   switch (entry.kind) {
     case 'adt':
-      return { k: 'adt', def: localAdt(entry.item, entry.module), args: withDefaults(entry.item.generics, args, entry.module, outer) };
+      return {
+        k: 'adt',
+        def: localAdt(entry.item, entry.module),
+        args: withDefaults(entry.item.generics, args, entry.module, outer),
+      };
     case 'alias': {
       if (!entry.item.type) return { k: 'unknown', text: entry.item.name, why: 'a type alias without a type' };
       const scope = scopeFor(entry.module, [], null, { ...outer, generics: new Map() });
       const params = entry.item.generics.filter((g) => g.kind === 'type');
       params.forEach((g, i) =>
-        scope.generics.set(g.name, args[i] ?? (g.defaultType ? resolveType(g.defaultType, scope, depth + 1) : { k: 'param', name: g.name })),
+        scope.generics.set(
+          g.name,
+          args[i] ?? (g.defaultType ? resolveType(g.defaultType, scope, depth + 1) : { k: 'param', name: g.name }),
+        ),
       );
       return resolveType(entry.item.type, scope, depth + 1);
     }
@@ -176,26 +202,42 @@ export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
  * The value of an array length as rustc prints it: integer literals and `const` items combined with
  * `+ - * / % << >>`. Anything else (a `const fn` call, a generic) stays as written.
  */
-export function evalConstLength(text: string, module: ModuleScope, self: string | null = null, depth = 0): string | null {
+export function evalConstLength(
+  text: string,
+  module: ModuleScope,
+  self: string | null = null,
+  depth = 0,
+): string | null {
   if (depth > 8) return null;
   // `size_of::<u64>()` of a primitive is known; `Self::N` / `Type::N` are associated consts.
-  text = text.replace(/(?:(?:::)?(?:core|std)::)?(?:mem::)?size_of::<\s*([a-z0-9]+)\s*>\(\)/g, (whole, prim: string) => {
-    const size = PRIMITIVE_SIZES[prim];
-    return size !== undefined ? String(size) : whole;
-  });
+  text = text.replace(
+    /(?:(?:::)?(?:core|std)::)?(?:mem::)?size_of::<\s*([a-z0-9]+)\s*>\(\)/g,
+    (whole, prim: string) => {
+      const size = PRIMITIVE_SIZES[prim];
+      return size !== undefined ? String(size) : whole;
+    },
+  );
   const tokens =
     text
       .replace(/[{}]/g, ' ')
-      .match(/\d[\d_]*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize)?|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*|<<|>>|[-+*/%()]|\S/g) ?? [];
+      .match(
+        /\d[\d_]*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize)?|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*|<<|>>|[-+*/%()]|\S/g,
+      ) ?? [];
   const values: (number | string)[] = [];
   for (const tok of tokens) {
     if (/^\d/.test(tok)) values.push(Number(tok.replace(/_/g, '').replace(/[iu]\d+$|[iu]size$/, '')));
     else if (/^[A-Za-z_]/.test(tok)) {
       const segments = tok.split('::');
       const name = segments.pop()!;
-      const owner = segments.length ? (segments[segments.length - 1] === 'Self' ? self : segments[segments.length - 1]) : null;
+      const owner = segments.length
+        ? segments[segments.length - 1] === 'Self'
+          ? self
+          : segments[segments.length - 1]
+        : null;
       const c = owner && /^[A-Z]/.test(owner) ? findAssocConst(module, owner, name) : findConst(module, name);
-      const v = c?.valueText ? evalConstLength(c.valueText, module, owner && /^[A-Z]/.test(owner) ? owner : self, depth + 1) : null;
+      const v = c?.valueText
+        ? evalConstLength(c.valueText, module, owner && /^[A-Z]/.test(owner) ? owner : self, depth + 1)
+        : null;
       if (v === null) return null;
       values.push(Number(v));
     } else if (/^(<<|>>|[-+*/%()])$/.test(tok)) values.push(tok);
@@ -344,7 +386,8 @@ export function resolvePath(module: ModuleScope, names: string[], global = false
   let rest = names.slice(1);
   const first = names[0];
   // `::name` is the crate root in edition 2015 (libc's `::c_int`), the extern prelude since 2018.
-  if (global && module.crate.edition === '2015') current = resolveName(module.crate.root, first, new Set(), false) ?? externRoot(module, first);
+  if (global && module.crate.edition === '2015')
+    current = resolveName(module.crate.root, first, new Set(), false) ?? externRoot(module, first);
   else if (global) current = externRoot(module, first);
   else if (first === 'crate' || first === '$crate') current = { kind: 'module', module: module.crate.root };
   else if (first === 'self') current = { kind: 'module', module: enclosingModule(module) };
@@ -443,7 +486,17 @@ function isLibcName(name: string): boolean {
   return /^[a-z_]/.test(name) || LIBC_CAPITALISED.has(name);
 }
 
-const LIBC_CAPITALISED = new Set(['FILE', 'DIR', 'Dl_info', 'Elf32_Ehdr', 'Elf64_Ehdr', 'Elf32_Phdr', 'Elf64_Phdr', 'Elf32_Sym', 'Elf64_Sym']);
+const LIBC_CAPITALISED = new Set([
+  'FILE',
+  'DIR',
+  'Dl_info',
+  'Elf32_Ehdr',
+  'Elf64_Ehdr',
+  'Elf32_Phdr',
+  'Elf64_Phdr',
+  'Elf32_Sym',
+  'Elf64_Sym',
+]);
 
 /**
  * `use` paths are relative to the module that holds the `use` (2018 uniform paths); in edition 2015
@@ -479,7 +532,10 @@ function resolveUsePath(module: ModuleScope, names: string[], visiting: Set<stri
 
 export function pathText(p: TypePath): string {
   return (
-    (p.global ? '::' : '') + p.segments.map((s) => s.name + (s.args && s.args.types.length ? `<${s.args.types.map(typeText).join(', ')}>` : '')).join('::')
+    (p.global ? '::' : '') +
+    p.segments
+      .map((s) => s.name + (s.args && s.args.types.length ? `<${s.args.types.map(typeText).join(', ')}>` : ''))
+      .join('::')
   );
 }
 

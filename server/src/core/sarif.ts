@@ -14,9 +14,19 @@ export interface SarifPosition {
   endColumn: number;
 }
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 
-export function toSarif(findings: Finding[], version: string, rel: (file: string) => string, positionOf: (f: Finding) => SarifPosition): object {
+export function toSarif(
+  findings: Finding[],
+  version: string,
+  rel: (file: string) => string,
+  positionOf: (f: Finding) => SarifPosition,
+): object {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

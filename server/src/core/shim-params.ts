@@ -34,7 +34,8 @@ import {
 /** A `self` receiver by value: passed as it is when C can hold it, else as a handle the call takes over. */
 export function selfByValue(selfText: string, checked: CheckedType | undefined): ParamPlan | null {
   if (!checked) return null;
-  if (checked.verdict.kind === 'safe') return { cParams: [`this: ${selfText}`], prologue: [], arg: 'this', fallible: false, safety: null };
+  if (checked.verdict.kind === 'safe')
+    return { cParams: [`this: ${selfText}`], prologue: [], arg: 'this', fallible: false, safety: null };
   return handleParam('this', checked.ty, selfText);
 }
 
@@ -46,9 +47,13 @@ export function callbackArg(ty: Ty, written: string, name: string): { cTypes: st
     return { cTypes: ['*const u8', 'usize'], pass: [`${name}.as_ptr()`, `${name}.len()`] };
   if (ty.k === 'ref' && ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner) && ty.inner.inner.k === 'prim') {
     const m = ty.mutable ? 'mut' : 'const';
-    return { cTypes: [`*${m} ${ty.inner.inner.name}`, 'usize'], pass: [`${name}.as_${ty.mutable ? 'mut_' : ''}ptr()`, `${name}.len()`] };
+    return {
+      cTypes: [`*${m} ${ty.inner.inner.name}`, 'usize'],
+      pass: [`${name}.as_${ty.mutable ? 'mut_' : ''}ptr()`, `${name}.len()`],
+    };
   }
-  if (ty.k === 'ptr' || (ty.k === 'ref' && checkBoundaryType(ty, 'definition', 'param').kind === 'safe')) return { cTypes: [written], pass: [name] };
+  if (ty.k === 'ptr' || (ty.k === 'ref' && checkBoundaryType(ty, 'definition', 'param').kind === 'safe'))
+    return { cTypes: [written], pass: [name] };
   return null;
 }
 
@@ -67,7 +72,9 @@ export function simpleType(written: string): Ty | null {
  * `extern "C"` function whose first argument is the caller's `*mut c_void`, and passes a closure calling it.
  */
 export function closureParam(name: string, dynText: string, mutable: boolean): ParamPlan | null {
-  const m = /^(?:dyn\s+)?(Fn|FnMut)\s*\(([^()]*)\)\s*(?:->\s*([^+]+?))?\s*(?:\+\s*(?:Send|Sync|'\w+)\s*)*$/.exec(dynText.trim());
+  const m = /^(?:dyn\s+)?(Fn|FnMut)\s*\(([^()]*)\)\s*(?:->\s*([^+]+?))?\s*(?:\+\s*(?:Send|Sync|'\w+)\s*)*$/.exec(
+    dynText.trim(),
+  );
   if (!m || (m[1] === 'FnMut' && !mutable)) return null;
   const params = m[2].trim() ? m[2].split(',').map((p) => p.trim()) : [];
   const tys = params.map(simpleType);
@@ -96,11 +103,20 @@ export function closureParam(name: string, dynText: string, mutable: boolean): P
  * types, and passes the Rust function a trampoline that calls it. The C callback lives in a thread-local for
  * the duration of the call, so a callback that is only called during the call (the usual contract) works.
  */
-export function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: TypeExpr & { kind: 'fnptr' }, env: PlanEnv): ParamPlan | null {
+export function callbackTrampoline(
+  name: string,
+  ty: Ty & { k: 'fnptr' },
+  expr: TypeExpr & { kind: 'fnptr' },
+  env: PlanEnv,
+): ParamPlan | null {
   if (ty.variadic || expr.fn.params.length !== ty.params.length) return null;
   const args = ty.params.map((p, i) => callbackArg(p, env.src(expr.fn.params[i]), `a${i}`));
   if (args.some((a) => a === null)) return null;
-  const ret = isUnit(ty.ret) ? null : ty.ret.k === 'prim' && !['char', 'str', '!'].includes(ty.ret.name) ? env.src(expr.fn.ret!) : undefined;
+  const ret = isUnit(ty.ret)
+    ? null
+    : ty.ret.k === 'prim' && !['char', 'str', '!'].includes(ty.ret.name)
+      ? env.src(expr.fn.ret!)
+      : undefined;
   if (ret === undefined) return null;
   const cFn = `extern "C" fn(${args.flatMap((a) => a!.cTypes).join(', ')})${ret ? ` -> ${ret}` : ''}`;
   const base = `${snake(env.label)}_${name}`;
@@ -120,7 +136,13 @@ export function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: 
       `fn ${trampoline}(${rustParams})${ret ? ` -> ${ret}` : ''} {`,
       ...(ret
         ? [`    ${slot}.with(|cb| cb.get().map_or(Default::default(), |cb| ${call}))`]
-        : [`    ${slot}.with(|cb| {`, '        if let Some(cb) = cb.get() {', `            ${call};`, '        }', '    });']),
+        : [
+            `    ${slot}.with(|cb| {`,
+            '        if let Some(cb) = cb.get() {',
+            `            ${call};`,
+            '        }',
+            '    });',
+          ]),
       '}',
     ].join('\n'),
   });
@@ -137,9 +159,15 @@ export function callbackTrampoline(name: string, ty: Ty & { k: 'fnptr' }, expr: 
   };
 }
 
-export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedType | undefined, env: PlanEnv): ParamPlan | null {
+export function planParam(
+  name: string,
+  writtenExpr: TypeExpr,
+  checked: CheckedType | undefined,
+  env: PlanEnv,
+): ParamPlan | null {
   const written = env.src(writtenExpr);
-  if (!checked || checked.verdict.kind === 'safe') return { cParams: [`${name}: ${written}`], prologue: [], arg: name, fallible: false, safety: null };
+  if (!checked || checked.verdict.kind === 'safe')
+    return { cParams: [`${name}: ${written}`], prologue: [], arg: name, fallible: false, safety: null };
   const ty = checked.ty;
   const expr = expandAlias(writtenExpr, env);
   const nullCheck = `if ${name}.is_null() {\n    return {ERR};\n}`;
@@ -163,7 +191,13 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
     };
   }
   if (isStr) {
-    return { cParams: [`${name}: *const ${C_CHAR}`], prologue: [nullCheck, cstr], arg: name, fallible: true, safety: cstrSafety };
+    return {
+      cParams: [`${name}: *const ${C_CHAR}`],
+      prologue: [nullCheck, cstr],
+      arg: name,
+      fallible: true,
+      safety: cstrSafety,
+    };
   }
   if (isString) {
     return {
@@ -178,7 +212,10 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
   if (cstrIn || isStd(ty, 'CString')) {
     return {
       cParams: [`${name}: *const ${C_CHAR}`],
-      prologue: [nullCheck, `let ${name} = unsafe { std::ffi::CStr::from_ptr(${name}) }${cstrIn ? '' : '.to_owned()'};`],
+      prologue: [
+        nullCheck,
+        `let ${name} = unsafe { std::ffi::CStr::from_ptr(${name}) }${cstrIn ? '' : '.to_owned()'};`,
+      ],
       arg: name,
       fallible: true,
       safety: cstrSafety,
@@ -262,12 +299,25 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
       safety: null,
     };
   }
-  if (ty.k === 'adt' && isOptionOrResult(ty) && ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0] && elementIsSafe(ty.args[0])) {
+  if (
+    ty.k === 'adt' &&
+    isOptionOrResult(ty) &&
+    ty.k === 'adt' &&
+    isStd(ty, 'Option') &&
+    ty.args[0] &&
+    elementIsSafe(ty.args[0])
+  ) {
     const inner = genericArg(expr, 0, env);
     if (!inner) return null;
     if (env.options.tagged) {
       const tagged = taggedType(FFI_OPTION, env);
-      return { cParams: [`${name}: ${tagged}<${inner}>`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
+      return {
+        cParams: [`${name}: ${tagged}<${inner}>`],
+        prologue: [`let ${name}: ${written} = ${name}.into();`],
+        arg: name,
+        fallible: false,
+        safety: null,
+      };
     }
     return {
       cParams: [`${name}: *const ${inner}`],
@@ -281,10 +331,18 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
     const struct = typeName(`${env.label}${camel(name)}`, env);
     const item = tupleStruct(struct, expr.elems.map(env.src), `Parameter \`${name}\``);
     env.items.set(item.key, item);
-    return { cParams: [`${name}: ${struct}`], prologue: [`let ${name}: ${written} = ${name}.into();`], arg: name, fallible: false, safety: null };
+    return {
+      cParams: [`${name}: ${struct}`],
+      prologue: [`let ${name}: ${written} = ${name}.into();`],
+      arg: name,
+      fallible: false,
+      safety: null,
+    };
   }
   const converted =
-    ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.length ? tupleConv(ty, expr, `${env.label}${camel(name)}`, `Parameter \`${name}\``, env) : null;
+    ty.k === 'tuple' && expr.kind === 'tuple' && ty.elems.length
+      ? tupleConv(ty, expr, `${env.label}${camel(name)}`, `Parameter \`${name}\``, env)
+      : null;
   if (converted) {
     return {
       cParams: [`${name}: ${converted.c}`],
@@ -295,7 +353,9 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
       ],
       arg: name,
       fallible: converted.fallible,
-      safety: converted.fallible ? `Every \`char\` in \`${name}\` must be a Unicode scalar value (else the call is rejected).` : null,
+      safety: converted.fallible
+        ? `Every \`char\` in \`${name}\` must be a Unicode scalar value (else the call is rejected).`
+        : null,
     };
   }
   const more =
@@ -315,7 +375,9 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
     const mut = ty.mutable;
     return {
       cParams: [`${name}: *${mut ? 'mut' : 'const'} ${C_VOID}`],
-      prologue: [`let Some(${name}) = (unsafe { ${name}.cast::<std::boxed::Box<${dyn}>>().${mut ? 'as_mut' : 'as_ref'}() }) else {\n    return {ERR};\n};`],
+      prologue: [
+        `let Some(${name}) = (unsafe { ${name}.cast::<std::boxed::Box<${dyn}>>().${mut ? 'as_mut' : 'as_ref'}() }) else {\n    return {ERR};\n};`,
+      ],
       arg: `&${mut ? 'mut ' : ''}**${name}`,
       fallible: true,
       safety: `\`${name}\` must be null or a live \`${t.name}\` handle returned by this library${mut ? ', not used elsewhere during the call' : ''}.`,
@@ -331,7 +393,14 @@ export function planParam(name: string, writtenExpr: TypeExpr, checked: CheckedT
 export function sliceList(name: string, ty: Ty): ParamPlan | null {
   if (!(ty.k === 'ref' && !ty.mutable && ty.inner.k === 'slice')) return null;
   const each = ty.inner.inner;
-  if (!(each.k === 'ref' && !each.mutable && each.inner.k === 'slice' && each.inner.inner.k === 'prim' && elementIsSafe(each.inner.inner))) return null;
+  if (!(
+    each.k === 'ref' &&
+    !each.mutable &&
+    each.inner.k === 'slice' &&
+    each.inner.inner.k === 'prim' &&
+    elementIsSafe(each.inner.inner)
+  ))
+    return null;
   const elem = each.inner.inner.name;
   const len = `${name}_len`;
   const lens = `${name}_lens`;
@@ -354,10 +423,16 @@ export function sliceList(name: string, ty: Ty): ParamPlan | null {
  * and `argc` are passed; each string is null and UTF-8 checked.
  */
 export function stringList(name: string, ty: Ty): ParamPlan | null {
-  const list = ty.k === 'ref' && !ty.mutable && ty.inner.k === 'slice' ? ty.inner.inner : ty.k === 'adt' && isStd(ty, 'Vec') ? ty.args[0] : null;
+  const list =
+    ty.k === 'ref' && !ty.mutable && ty.inner.k === 'slice'
+      ? ty.inner.inner
+      : ty.k === 'adt' && isStd(ty, 'Vec')
+        ? ty.args[0]
+        : null;
   if (!list) return null;
   const owned = isStd(list, 'String');
-  if (!owned && !(list.k === 'ref' && !list.mutable && list.inner.k === 'prim' && list.inner.name === 'str')) return null;
+  if (!owned && !(list.k === 'ref' && !list.mutable && list.inner.k === 'prim' && list.inner.name === 'str'))
+    return null;
   const len = `${name}_len`;
   const items = `${name}_items`;
   return {
@@ -386,7 +461,8 @@ export function fromText(ty: Ty, name: string): string | null {
     return null;
   }
   if (isStd(ty, 'String')) return `${name}.to_owned()`;
-  if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str') return `std::boxed::Box::<str>::from(${name})`;
+  if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str')
+    return `std::boxed::Box::<str>::from(${name})`;
   if (isStd(ty, 'OsString')) return `std::ffi::OsString::from(${name})`;
   if (isStd(ty, 'PathBuf')) return `std::path::PathBuf::from(${name})`;
   return null;
@@ -399,7 +475,9 @@ export function fromText(ty: Ty, name: string): string | null {
  */
 export function zeroSizedParam(name: string, ty: Ty, written: string, env: PlanEnv): ParamPlan | null {
   const value = zeroSizedValue(ty, written, env, 0);
-  return value === null ? null : { cParams: [], prologue: [`let ${name} = ${value};`], arg: name, fallible: false, safety: null };
+  return value === null
+    ? null
+    : { cParams: [], prologue: [`let ${name} = ${value};`], arg: name, fallible: false, safety: null };
 }
 
 export function zeroSizedValue(ty: Ty, written: string | null, env: PlanEnv, depth: number): string | null {
@@ -413,7 +491,12 @@ export function zeroSizedValue(ty: Ty, written: string | null, env: PlanEnv, dep
   const item = ty.def.item;
   if (item.kind !== 'struct' || (item.fields.length && ty.def.module !== env.walk.module)) return null;
   // A struct expression names the type without its generic arguments, which the call infers.
-  const path = written && /^[\w:]+(<.*>)?$/s.test(written) ? written.replace(/<.*$/s, '').trim() : ty.def.module === env.walk.module ? item.name : null;
+  const path =
+    written && /^[\w:]+(<.*>)?$/s.test(written)
+      ? written.replace(/<.*$/s, '').trim()
+      : ty.def.module === env.walk.module
+        ? item.name
+        : null;
   if (!path) return null;
   const fields = adtShape(ty).variants[0];
   const values = fields.map((f) => zeroSizedValue(f.ty, null, env, depth + 1));
@@ -442,7 +525,11 @@ export function unsizedParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv)
   }
   if (ty.k === 'ptr' && (ty.inner.k === 'slice' || (ty.inner.k === 'prim' && ty.inner.name === 'str'))) {
     const isStr = ty.inner.k === 'prim';
-    const elem = isStr ? 'u8' : ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner) ? rustText(ty.inner.inner, sliceElem(pointee(expr)), env) : null;
+    const elem = isStr
+      ? 'u8'
+      : ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner)
+        ? rustText(ty.inner.inner, sliceElem(pointee(expr)), env)
+        : null;
     if (!elem) return null;
     const m = ty.mutable ? 'mut' : 'const';
     const raw = `std::ptr::slice_from_raw_parts${ty.mutable ? '_mut' : ''}(${name}, ${len})`;
@@ -476,9 +563,22 @@ export function unsizedParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv)
 export function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv): ParamPlan | null {
   if (!(ty.k === 'adt' && isStd(ty, 'Option') && ty.args[0]) || env.options.tagged) return null;
   const inner = ty.args[0];
-  if (isUnit(inner)) return { cParams: [`${name}: bool`], prologue: [`let ${name} = ${name}.then_some(());`], arg: name, fallible: false, safety: null };
+  if (isUnit(inner))
+    return {
+      cParams: [`${name}: bool`],
+      prologue: [`let ${name} = ${name}.then_some(());`],
+      arg: name,
+      fallible: false,
+      safety: null,
+    };
   if (inner.k === 'prim' && inner.name === 'char') {
-    return { cParams: [`${name}: u32`], prologue: [`let ${name} = std::primitive::char::from_u32(${name});`], arg: name, fallible: false, safety: null };
+    return {
+      cParams: [`${name}: u32`],
+      prologue: [`let ${name} = std::primitive::char::from_u32(${name});`],
+      arg: name,
+      fallible: false,
+      safety: null,
+    };
   }
   const innerExpr = stdArgs(expr)?.[0];
   if (!innerExpr) return null;
@@ -488,13 +588,21 @@ export function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv):
     if (!plan) return null;
     return {
       ...plan,
-      prologue: plan.prologue.slice(1).map((line) => line.replace(`cell.replace(Some(${name}))`, `cell.replace(${name})`)),
+      prologue: plan.prologue
+        .slice(1)
+        .map((line) => line.replace(`cell.replace(Some(${name}))`, `cell.replace(${name})`)),
       arg: `${name}.map(|_| ${plan.arg} as ${env.src(innerExpr)})`,
       fallible: false,
       safety: `\`${name}\` is called only during this call, on this thread; null is \`None\`.`,
     };
   }
-  if (inner.k === 'ref' && inner.inner.k === 'slice' && elementIsSafe(inner.inner.inner) && innerExpr.kind === 'ref' && innerExpr.inner.kind === 'slice') {
+  if (
+    inner.k === 'ref' &&
+    inner.inner.k === 'slice' &&
+    elementIsSafe(inner.inner.inner) &&
+    innerExpr.kind === 'ref' &&
+    innerExpr.inner.kind === 'slice'
+  ) {
     const m = inner.mutable ? 'mut' : 'const';
     return {
       cParams: [`${name}: *${m} ${env.src(innerExpr.inner.inner)}`, `${name}_len: usize`],
@@ -509,7 +617,13 @@ export function optionParam(name: string, ty: Ty, expr: TypeExpr, env: PlanEnv):
   const plan = planParam(
     name,
     innerExpr,
-    { expr: innerExpr, ty: inner, position: 'param', mode: 'definition', verdict: checkBoundaryType(inner, 'definition', 'param') },
+    {
+      expr: innerExpr,
+      ty: inner,
+      position: 'param',
+      mode: 'definition',
+      verdict: checkBoundaryType(inner, 'definition', 'param'),
+    },
     env,
   );
   if (!plan || !plan.cParams.length || !plan.cParams[0].startsWith(`${name}: *`)) return null;
@@ -536,14 +650,22 @@ export function resultParam(name: string, ty: Ty, expr: TypeExpr, written: strin
   const errText = genericArg(expr, 1, env);
   if (!okText || !errText || ![ok, err].every((t) => isUnit(t) || elementIsSafe(t))) return null;
   if (isUnit(ok) && isUnit(err)) {
-    return { cParams: [`${name}: bool`], prologue: [`let ${name} = if ${name} { Ok(()) } else { Err(()) };`], arg: name, fallible: false, safety: null };
+    return {
+      cParams: [`${name}: bool`],
+      prologue: [`let ${name} = if ${name} { Ok(()) } else { Err(()) };`],
+      arg: name,
+      fallible: false,
+      safety: null,
+    };
   }
   if (isUnit(ok) || isUnit(err)) {
     const [some, none] = isUnit(err) ? ['Ok', 'Err'] : ['Err', 'Ok'];
     const pointee = isUnit(err) ? okText : errText;
     return {
       cParams: [`${name}: *const ${pointee}`],
-      prologue: [`let ${name} = if ${name}.is_null() {\n    ${none}(())\n} else {\n    ${some}(unsafe { ${name}.read() })\n};`],
+      prologue: [
+        `let ${name} = if ${name}.is_null() {\n    ${none}(())\n} else {\n    ${some}(unsafe { ${name}.read() })\n};`,
+      ],
       arg: name,
       fallible: false,
       safety: `\`${name}\` must be null (\`${none}(())\`) or point to a valid \`${pointee}\` (\`${some}\`), which is read once.`,

@@ -3,7 +3,17 @@ import { checkBoundaryType, isSized, is1Zst } from './ffi';
 import type { FixContext } from './fixes';
 import type { TypeExpr } from './model';
 import { resolvePath } from './resolve';
-import { convertingTupleStruct, crateTypeModule, ElemConv, FFI_OPTION, ffiOption, ffiResult, GeneratedItem, pathFrom, tupleStruct } from './shim-types';
+import {
+  convertingTupleStruct,
+  crateTypeModule,
+  ElemConv,
+  FFI_OPTION,
+  ffiOption,
+  ffiResult,
+  GeneratedItem,
+  pathFrom,
+  tupleStruct,
+} from './shim-types';
 import type { Ty } from './types';
 
 /**
@@ -115,7 +125,8 @@ export function expandAlias(expr: TypeExpr, env: PlanEnv, depth = 0): TypeExpr {
     expr.path.segments.map((s) => s.name),
     expr.path.global,
   );
-  if (resolved?.kind !== 'type' || resolved.entry.kind !== 'alias' || resolved.entry.module !== env.walk.module) return expr;
+  if (resolved?.kind !== 'type' || resolved.entry.kind !== 'alias' || resolved.entry.module !== env.walk.module)
+    return expr;
   const alias = resolved.entry.item;
   if (!alias.type || alias.generics.some((g) => g.kind === 'const')) return expr;
   // `type Pair<A, B = A> = (A, B)` written `Pair<u8>`: `(u8, u8)`, its parts written where the alias is used.
@@ -141,8 +152,11 @@ export function substitute(e: TypeExpr, map: Map<string, TypeExpr>): TypeExpr {
   switch (e.kind) {
     case 'path': {
       const [only] = e.path.segments;
-      if (!e.path.global && e.path.segments.length === 1 && !only.args && map.has(only.name)) return map.get(only.name)!;
-      const segments = e.path.segments.map((seg) => (seg.args ? { ...seg, args: { ...seg.args, types: seg.args.types.map((t) => substitute(t, map)) } } : seg));
+      if (!e.path.global && e.path.segments.length === 1 && !only.args && map.has(only.name))
+        return map.get(only.name)!;
+      const segments = e.path.segments.map((seg) =>
+        seg.args ? { ...seg, args: { ...seg.args, types: seg.args.types.map((t) => substitute(t, map)) } } : seg,
+      );
       return made({ ...e, path: { ...e.path, segments } });
     }
     case 'ref':
@@ -153,7 +167,14 @@ export function substitute(e: TypeExpr, map: Map<string, TypeExpr>): TypeExpr {
     case 'tuple':
       return made({ ...e, elems: e.elems.map((t) => substitute(t, map)) });
     case 'fnptr':
-      return made({ ...e, fn: { ...e.fn, params: e.fn.params.map((t) => substitute(t, map)), ret: e.fn.ret ? substitute(e.fn.ret, map) : e.fn.ret } });
+      return made({
+        ...e,
+        fn: {
+          ...e.fn,
+          params: e.fn.params.map((t) => substitute(t, map)),
+          ret: e.fn.ret ? substitute(e.fn.ret, map) : e.fn.ret,
+        },
+      });
     default:
       return e;
   }
@@ -181,7 +202,8 @@ export function sliceElem(expr: TypeExpr | null): TypeExpr | null {
 export function rustText(ty: Ty, expr: TypeExpr | null, env: PlanEnv): string | null {
   if (expr) return env.src(expr);
   if (ty.k === 'prim') return ty.name;
-  if (ty.k === 'adt' && ty.def.source === 'local' && !ty.args.length) return pathFrom(env.walk, ty.def.module, ty.def.item.name);
+  if (ty.k === 'adt' && ty.def.source === 'local' && !ty.args.length)
+    return pathFrom(env.walk, ty.def.module, ty.def.item.name);
   return null;
 }
 
@@ -189,14 +211,27 @@ export function rustText(ty: Ty, expr: TypeExpr | null, env: PlanEnv): string | 
  * A tuple whose elements are C values, `char`s or such tuples, as a generated struct (one per nested
  * tuple). Null when an element is anything else.
  */
-export function tupleConv(ty: Ty & { k: 'tuple' }, expr: TypeExpr & { kind: 'tuple' }, base: string, what: string, env: PlanEnv, depth = 0): ElemConv | null {
+export function tupleConv(
+  ty: Ty & { k: 'tuple' },
+  expr: TypeExpr & { kind: 'tuple' },
+  base: string,
+  what: string,
+  env: PlanEnv,
+  depth = 0,
+): ElemConv | null {
   if (depth > 4) return null;
   const elems: ElemConv[] = [];
   for (const [i, t] of ty.elems.entries()) {
     const e = expr.elems[i];
     const rust = env.src(e);
     if (t.k === 'prim' && t.name === 'char') {
-      elems.push({ rust, c: 'u32', toC: (v) => `u32::from(${v})`, fromC: (v) => `std::primitive::char::from_u32(${v})`, fallible: true });
+      elems.push({
+        rust,
+        c: 'u32',
+        toC: (v) => `u32::from(${v})`,
+        fromC: (v) => `std::primitive::char::from_u32(${v})`,
+        fallible: true,
+      });
     } else if (t.k === 'tuple' && e.kind === 'tuple' && t.elems.length) {
       const inner = tupleConv(t, e, `${base}${i}`, `Element ${i} of ${what.toLowerCase()}`, env, depth + 1);
       if (!inner) return null;

@@ -41,7 +41,9 @@ export function renderShim(s: ShimSpec): string {
         cRet = ' -> i32';
         err = '-1';
         epilogue.push(`let result = ${value};`, `if !out.is_null() {\n    unsafe { out.write(result) };\n}`, '0');
-        safety.push('`out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).');
+        safety.push(
+          '`out` must be null or valid for a write. Returns 0, or -1 when an argument is invalid (nothing is written).',
+        );
       } else {
         cRet = ` -> ${s.ret.cType}`;
         epilogue.push(value);
@@ -67,8 +69,14 @@ export function renderShim(s: ShimSpec): string {
       cParams.push('out: *mut u32');
       cRet = ' -> i32';
       err = '-1';
-      epilogue.push(`let result = ${call};`, `if !out.is_null() {\n    unsafe { out.write(u32::from(result)) };\n}`, '0');
-      safety.push('`out` must be null or valid for a write of the character as a `u32`. Returns 0, or -1 when an argument is invalid.');
+      epilogue.push(
+        `let result = ${call};`,
+        `if !out.is_null() {\n    unsafe { out.write(u32::from(result)) };\n}`,
+        '0',
+      );
+      safety.push(
+        '`out` must be null or valid for a write of the character as a `u32`. Returns 0, or -1 when an argument is invalid.',
+      );
       break;
     case 'owned-string':
       cRet = ` -> *mut ${C_CHAR}`;
@@ -105,7 +113,9 @@ export function renderShim(s: ShimSpec): string {
       epilogue.push(
         `match ${call} {\n    Some(value) => {\n        if !out.is_null() {\n            unsafe { out.write(${s.ret.map ? `${s.ret.map}(value)` : 'value'}) };\n        }\n        true\n    }\n    None => false,\n}`,
       );
-      safety.push('`out` must be null or valid for a write. Returns true and writes the value when there is one, false otherwise.');
+      safety.push(
+        '`out` must be null or valid for a write. Returns true and writes the value when there is one, false otherwise.',
+      );
       break;
     case 'handle':
       cRet = ` -> *mut ${C_VOID}`;
@@ -148,7 +158,9 @@ export function renderShim(s: ShimSpec): string {
       if (s.ret.ok?.kind === 'owned-slice') cParams.push('out_len: *mut usize');
       cRet = ' -> i32';
       err = '-1';
-      const ok = (s.ret.ok ? writeOk(s.ret.ok) : writeOk({ kind: 'direct', cType: s.ret.cType ?? '' })).join('\n').replace(/^/gm, '        ');
+      const ok = (s.ret.ok ? writeOk(s.ret.ok) : writeOk({ kind: 'direct', cType: s.ret.cType ?? '' }))
+        .join('\n')
+        .replace(/^/gm, '        ');
       epilogue.push(
         s.ret.cType
           ? `match ${call} {\n    Ok(value) => {\n${ok}\n        0\n    }\n    Err(_) => 1,\n}`
@@ -160,8 +172,14 @@ export function renderShim(s: ShimSpec): string {
       break;
     }
   }
-  const prologue = s.params.flatMap((p) => p.prologue).map((line) => line.replace(/\{ERR\}/g, err).replace(/return ;/g, 'return;'));
-  const attr = s.symbol ? (s.edition === '2024' ? `#[unsafe(export_name = "${s.symbol}")]` : `#[export_name = "${s.symbol}"]`) : null;
+  const prologue = s.params
+    .flatMap((p) => p.prologue)
+    .map((line) => line.replace(/\{ERR\}/g, err).replace(/return ;/g, 'return;'));
+  const attr = s.symbol
+    ? s.edition === '2024'
+      ? `#[unsafe(export_name = "${s.symbol}")]`
+      : `#[export_name = "${s.symbol}"]`
+    : null;
   const generics = s.lifetimes.length ? `<${s.lifetimes.join(', ')}>` : '';
   const docs = [
     `/// C entry point for [\`${s.qualified}\`]: the same function with C types at the boundary.`,
@@ -174,7 +192,13 @@ export function renderShim(s: ShimSpec): string {
     .join('\n')
     .split('\n')
     .map((l) => (l ? `    ${l}` : l));
-  return [...docs, ...(attr ? [attr] : []), `pub unsafe extern "C" fn ${s.shimName}${generics}(${cParams.join(', ')})${cRet} {`, ...body, '}'].join('\n');
+  return [
+    ...docs,
+    ...(attr ? [attr] : []),
+    `pub unsafe extern "C" fn ${s.shimName}${generics}(${cParams.join(', ')})${cRet} {`,
+    ...body,
+    '}',
+  ].join('\n');
 }
 
 /** The C type an `Ok` value of this plan is written as, when it is a single value (not a flag, not an array). */
@@ -203,7 +227,9 @@ export function writeOk(plan: ReturnPlan): string[] {
   switch (plan.kind) {
     case 'owned-string':
       return [
-        write(`std::ffi::CString::new(${plan.boxed ? 'std::string::String::from(value)' : 'value'}).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`),
+        write(
+          `std::ffi::CString::new(${plan.boxed ? 'std::string::String::from(value)' : 'value'}).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
+        ),
       ];
     case 'owned-slice':
       return [
@@ -214,7 +240,10 @@ export function writeOk(plan: ReturnPlan): string[] {
     case 'boxed':
       return [write('std::boxed::Box::into_raw(std::boxed::Box::new(value))')];
     case 'handle':
-      return [`let value: std::boxed::Box<${plan.dyn}> = value;`, write(`std::boxed::Box::into_raw(std::boxed::Box::new(value)).cast::<${C_VOID}>()`)];
+      return [
+        `let value: std::boxed::Box<${plan.dyn}> = value;`,
+        write(`std::boxed::Box::into_raw(std::boxed::Box::new(value)).cast::<${C_VOID}>()`),
+      ];
     case 'char':
       return [write('u32::from(value)')];
     case 'direct':

@@ -29,26 +29,31 @@ import {
 export function planReturn(checked: CheckedType | undefined, writtenExpr: TypeExpr, env: PlanEnv): ReturnPlan | null {
   const written = env.src(writtenExpr);
   if (!checked) return null;
-  if (checked.verdict.kind === 'safe') return isUnit(checked.ty) ? { kind: 'none' } : { kind: 'direct', cType: written };
+  if (checked.verdict.kind === 'safe')
+    return isUnit(checked.ty) ? { kind: 'none' } : { kind: 'direct', cType: written };
   const ty = checked.ty;
   const expr = expandAlias(writtenExpr, env);
   if (isStd(ty, 'String') || isStd(ty, 'CString')) return { kind: 'owned-string', boxed: false };
   // A borrowed C string is handed out as the pointer it already is.
-  if (ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr')) return { kind: 'direct', cType: `*const ${C_CHAR}`, wrap: (call) => `${call}.as_ptr()` };
+  if (ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr'))
+    return { kind: 'direct', cType: `*const ${C_CHAR}`, wrap: (call) => `${call}.as_ptr()` };
   if (ty.k === 'array' && elementIsSafe(ty.inner) && expr.kind === 'array')
     return { kind: 'array-out', elem: env.src(expr.inner), array: written, len: ty.len };
   if (ty.k === 'array' && ty.inner.k === 'prim' && ty.inner.name === 'char' && expr.kind === 'array')
     return { kind: 'array-out', elem: 'u32', array: `[u32; ${expr.length}]`, len: ty.len, map: 'u32::from' };
   if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str') return { kind: 'owned-string', boxed: false };
   if (isStd(ty, 'OsString')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_string().ok()` };
-  if (isStd(ty, 'PathBuf')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_os_string().into_string().ok()` };
-  if (ty.k === 'ref' && (isStd(ty.inner, 'OsStr') || isStd(ty.inner, 'Path'))) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.to_str()` };
+  if (isStd(ty, 'PathBuf'))
+    return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_os_string().into_string().ok()` };
+  if (ty.k === 'ref' && (isStd(ty.inner, 'OsStr') || isStd(ty.inner, 'Path')))
+    return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.to_str()` };
   if (ty.k === 'prim' && ty.name === 'char') return { kind: 'char' };
   if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]) {
     const inner = ty.args[0];
     const arg = boxArg(expr);
     if (inner.k === 'prim' && inner.name === 'str') return { kind: 'owned-string', boxed: true };
-    if (inner.k === 'slice' && elementIsSafe(inner.inner) && arg?.kind === 'slice') return { kind: 'owned-slice', elem: env.src(arg.inner), boxed: true };
+    if (inner.k === 'slice' && elementIsSafe(inner.inner) && arg?.kind === 'slice')
+      return { kind: 'owned-slice', elem: env.src(arg.inner), boxed: true };
     if (inner.k === 'dyn' && arg) {
       const t = traitOf(inner.text, env.walk);
       return t ? { kind: 'handle', trait: t.written, dyn: env.src(arg) } : null;
@@ -82,7 +87,13 @@ export function planReturn(checked: CheckedType | undefined, writtenExpr: TypeEx
     const okExpr = stdArgs(expr)?.[0];
     if (!okExpr) return null;
     const ok = planReturn(
-      { expr: okExpr, ty: ty.args[0], position: 'return', mode: 'definition', verdict: checkBoundaryType(ty.args[0], 'definition', 'return') },
+      {
+        expr: okExpr,
+        ty: ty.args[0],
+        position: 'return',
+        mode: 'definition',
+        verdict: checkBoundaryType(ty.args[0], 'definition', 'return'),
+      },
       okExpr,
       env,
     );
@@ -111,18 +122,34 @@ export function planReturnMore(ty: Ty, expr: TypeExpr, env: PlanEnv): ReturnPlan
     const innerExpr = stdArgs(expr)?.[0];
     if (!innerExpr) return null;
     const plan = planReturn(
-      { expr: innerExpr, ty: inner, position: 'return', mode: 'definition', verdict: checkBoundaryType(inner, 'definition', 'return') },
+      {
+        expr: innerExpr,
+        ty: inner,
+        position: 'return',
+        mode: 'definition',
+        verdict: checkBoundaryType(inner, 'definition', 'return'),
+      },
       innerExpr,
       env,
     );
-    if (plan && (plan.kind === 'owned-string' || plan.kind === 'owned-slice' || plan.kind === 'boxed' || plan.kind === 'handle'))
+    if (
+      plan &&
+      (plan.kind === 'owned-string' || plan.kind === 'owned-slice' || plan.kind === 'boxed' || plan.kind === 'handle')
+    )
       return { ...plan, optional: true };
     return null;
   }
-  if ((ty.k === 'ptr' || (ty.k === 'ref' && !ty.mutable)) && (ty.inner.k === 'slice' || (ty.inner.k === 'prim' && ty.inner.name === 'str'))) {
+  if (
+    (ty.k === 'ptr' || (ty.k === 'ref' && !ty.mutable)) &&
+    (ty.inner.k === 'slice' || (ty.inner.k === 'prim' && ty.inner.name === 'str'))
+  ) {
     const isStr = ty.inner.k === 'prim';
     if (ty.k === 'ref' && isStr) return null;
-    const elem = isStr ? 'u8' : ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner) ? rustText(ty.inner.inner, sliceElem(pointee(expr)), env) : null;
+    const elem = isStr
+      ? 'u8'
+      : ty.inner.k === 'slice' && elementIsSafe(ty.inner.inner)
+        ? rustText(ty.inner.inner, sliceElem(pointee(expr)), env)
+        : null;
     return elem ? { kind: 'raw-slice', elem, mutable: ty.mutable, str: isStr, raw: ty.k === 'ptr' } : null;
   }
   if (isHandleType(ty)) {

@@ -111,7 +111,13 @@ export function convertingTupleStruct(name: string, elems: ElemConv[], what: str
           '    }',
           '}',
         ]
-      : [`impl From<${name}> for ${tuple} {`, `    fn from(v: ${name}) -> Self {`, `        ${backTuple}`, '    }', '}']),
+      : [
+          `impl From<${name}> for ${tuple} {`,
+          `    fn from(v: ${name}) -> Self {`,
+          `        ${backTuple}`,
+          '    }',
+          '}',
+        ]),
   ].join('\n');
   return { key: name, text };
 }
@@ -187,7 +193,11 @@ export function ffiResult(): GeneratedItem {
 
 /** The module of the crate that defines a type named `name`, if one does. */
 export function crateTypeModule(walk: WalkContext, name: string): ModuleScope | null {
-  return walk.crate.modules.find((m) => !m.isBlock && m.items.some((i) => (i.kind === 'enum' || i.kind === 'struct') && i.name === name)) ?? null;
+  return (
+    walk.crate.modules.find(
+      (m) => !m.isBlock && m.items.some((i) => (i.kind === 'enum' || i.kind === 'struct') && i.name === name),
+    ) ?? null
+  );
 }
 
 /** How the shim's module names a type of the crate defined in `module`. */
@@ -217,7 +227,12 @@ export function traitOf(dynText: string, walk: WalkContext): TraitInfo | null {
   const segments = written.split('::').map((s) => s.trim());
   const resolved = resolvePath(walk.module, segments, false);
   const entry = resolved?.kind === 'type' && resolved.entry.kind === 'trait' ? resolved.entry : null;
-  return { written, name: segments[segments.length - 1], item: entry ? (entry.item as TraitItem) : null, module: entry?.module ?? null };
+  return {
+    written,
+    name: segments[segments.length - 1],
+    item: entry ? (entry.item as TraitItem) : null,
+    module: entry?.module ?? null,
+  };
 }
 
 /** The free function of a trait-object handle, generated once per trait. */
@@ -261,7 +276,8 @@ export function vtableFor(
   const text = textOf(t.item.origin.file);
   if (text === undefined) return null;
   const scope = scopeFor(t.module, [], { k: 'param', name: 'Self' });
-  const methods: { name: string; mutable: boolean; params: { name: string; type: string }[]; ret: string | null }[] = [];
+  const methods: { name: string; mutable: boolean; params: { name: string; type: string }[]; ret: string | null }[] =
+    [];
   for (const m of t.item.items) {
     if (m.kind !== 'fn' || !m.selfParam || m.generics.length || m.hasImplTraitArg || m.isAsync) continue;
     const receiver = receiverOf(m, text);

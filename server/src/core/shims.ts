@@ -49,7 +49,8 @@ export function planShims(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix[]
   for (const options of [{ strAsPtrLen: true }, { tagged: true }] as ShimOptions[]) {
     const alt = planShim(fn, walk, ctx, options);
     const same = main && JSON.stringify(alt?.fix.edits) === JSON.stringify(main.fix.edits);
-    if (alt && alt.used.size && !same) out.push({ ...alt.fix, preferred: !main && !out.length ? alt.fix.preferred : false });
+    if (alt && alt.used.size && !same)
+      out.push({ ...alt.fix, preferred: !main && !out.length ? alt.fix.preferred : false });
   }
   return out;
 }
@@ -71,17 +72,25 @@ function ownerOf(fn: FnItem, walk: WalkContext, text: string): Owner | null | un
   if (walk.container === 'free') return null;
   if (walk.container !== 'impl') return undefined;
   const impl = walk.module.items.find((i): i is ImplItem => i.kind === 'impl' && i.items.includes(fn));
-  if (!impl || impl.traitName !== null || impl.generics.length || !impl.selfType || impl.origin.file !== fn.origin.file) return undefined;
+  if (!impl || impl.traitName !== null || impl.generics.length || !impl.selfType || impl.origin.file !== fn.origin.file)
+    return undefined;
   const selfText = text.slice(impl.selfType.origin.span.start, impl.selfType.origin.span.end);
   // A plain path, with concrete generic arguments (`impl Wrapper<String>`) at most.
   if (!/^[A-Za-z_]\w*(::[A-Za-z_]\w*)*(<[\w\s,:<>&']*>)?$/.test(selfText)) return undefined;
   const params = text.slice(fn.paramsOrigin.span.start, fn.paramsOrigin.span.end);
-  const receiver = fn.selfParam ? (receiverOf(fn, text) ?? (/^\(\s*(mut\s+)?self\s*[,)]/.test(params) ? 'value' : null)) : null;
+  const receiver = fn.selfParam
+    ? (receiverOf(fn, text) ?? (/^\(\s*(mut\s+)?self\s*[,)]/.test(params) ? 'value' : null))
+    : null;
   if (fn.selfParam && !receiver) return undefined;
   return { impl, selfText, receiver };
 }
 
-function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimOptions): { fix: Fix; used: Set<keyof ShimOptions> } | null {
+function planShim(
+  fn: FnItem,
+  walk: WalkContext,
+  ctx: FixContext,
+  options: ShimOptions,
+): { fix: Fix; used: Set<keyof ShimOptions> } | null {
   if (fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
   const text = ctx.textOf(fn.origin.file);
   if (text === undefined) return null;
@@ -89,7 +98,11 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   if (owner === undefined) return null;
   const typeName = owner ? owner.selfText.replace(/<.*$/s, '').split('::').pop()! : null;
   // `Wrapper<String>::f` is not an expression; `<Wrapper<String>>::f` is.
-  const qualified = owner ? (owner.selfText.includes('<') ? `<${owner.selfText}>::${fn.name}` : `${owner.selfText}::${fn.name}`) : fn.name;
+  const qualified = owner
+    ? owner.selfText.includes('<')
+      ? `<${owner.selfText}>::${fn.name}`
+      : `${owner.selfText}::${fn.name}`
+    : fn.name;
   // `Counter::new` → `counter_new`; `Counter::counter_new` stays `counter_new`.
   const bare = fn.name.replace(/^r#/, ''); // `r#loop` → `loop_ffi`
   const base = owner && !bare.startsWith(`${snake(typeName!)}_`) ? `${snake(typeName!)}_${bare}` : bare;
@@ -98,7 +111,9 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
     used: new Set(),
     src: (e) => {
       // An alias's definition may be in another file of the module (`include!`); a substituted alias has no single text.
-      const written = SYNTHESIZED.has(e) ? typeText(e) : (ctx.textOf(e.origin.file) ?? text).slice(e.origin.span.start, e.origin.span.end);
+      const written = SYNTHESIZED.has(e)
+        ? typeText(e)
+        : (ctx.textOf(e.origin.file) ?? text).slice(e.origin.span.start, e.origin.span.end);
       return owner ? written.replace(/\bSelf\b/g, owner.selfText) : written;
     },
     walk,
@@ -127,7 +142,10 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   for (let i = 0; i < fn.params.length; i++) {
     const p = fn.params[i];
     if (owner?.receiver && i === 0 && p.name === 'self') continue;
-    const name = /^[a-z_][a-z0-9_]*$/i.test(p.name) && p.name !== '_' && p.name !== 'self' && p.name !== 'this' ? p.name : `arg${i}`;
+    const name =
+      /^[a-z_][a-z0-9_]*$/i.test(p.name) && p.name !== '_' && p.name !== 'self' && p.name !== 'this'
+        ? p.name
+        : `arg${i}`;
     const plan = planParam(name, p.type, checked[i], env);
     if (!plan) return null;
     params.push(plan);
@@ -149,10 +167,16 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
   // In a function body the shim goes beside the function, and items shared crate-wide (free functions,
   // generated types) after the item holding the body, where the next shim sees them too.
   const outer = walk.module.isBlock && helpers.length ? enclosingItem(walk.module, fn) : null;
-  if (walk.module.isBlock && helpers.length && (!outer || helpers.some((h) => namesBlockItem(h, walk.module, fn)))) return null;
+  if (walk.module.isBlock && helpers.length && (!outer || helpers.some((h) => namesBlockItem(h, walk.module, fn))))
+    return null;
   const insertions: TextEdit[] = outer
     ? [
-        { file: fn.origin.file, start: anchor.span.end, end: anchor.span.end, newText: '\n\n' + reindent(shim, indent) },
+        {
+          file: fn.origin.file,
+          start: anchor.span.end,
+          end: anchor.span.end,
+          newText: '\n\n' + reindent(shim, indent),
+        },
         {
           file: fn.origin.file,
           start: outer.span.end,
@@ -170,7 +194,9 @@ function planShim(fn: FnItem, walk: WalkContext, ctx: FixContext, options: ShimO
       ];
   const conversions = [
     ...(owner?.receiver ? ['`self`'] : []),
-    ...fn.params.map((p, i) => (checked[i]?.verdict.kind === 'unsafe' && p.name !== 'self' ? `\`${p.name}\`` : null)).filter((x): x is string => x !== null),
+    ...fn.params
+      .map((p, i) => (checked[i]?.verdict.kind === 'unsafe' && p.name !== 'self' ? `\`${p.name}\`` : null))
+      .filter((x): x is string => x !== null),
     ...(ret.kind !== 'none' && !(ret.kind === 'direct' && !ret.wrap) ? ['the return value'] : []),
   ];
   const how = env.used.has('strAsPtrLen')
@@ -194,7 +220,10 @@ function enclosingItem(block: ModuleScope, fn: FnItem): Origin | null {
   let module: ModuleScope | null = block;
   while (module?.isBlock) module = module.parent;
   const item = module?.items.find(
-    (i) => i.origin.file === fn.origin.file && i.origin.span.start <= fn.origin.span.start && fn.origin.span.end <= i.origin.span.end,
+    (i) =>
+      i.origin.file === fn.origin.file &&
+      i.origin.span.start <= fn.origin.span.start &&
+      fn.origin.span.end <= i.origin.span.end,
   );
   return item && !item.fromMacro ? item.origin : null;
 }
@@ -202,7 +231,8 @@ function enclosingItem(block: ModuleScope, fn: FnItem): Origin | null {
 /** Whether generated text names an item declared in a body (up to module level), which module level cannot see. */
 function namesBlockItem(text: string, block: ModuleScope, fn: FnItem): boolean {
   for (let m: ModuleScope | null = block; m?.isBlock; m = m.parent) {
-    for (const i of m.items) if (i !== fn && i.name && new RegExp(`\\b${i.name.replace(/^r#/, '')}\\b`).test(text)) return true;
+    for (const i of m.items)
+      if (i !== fn && i.name && new RegExp(`\\b${i.name.replace(/^r#/, '')}\\b`).test(text)) return true;
   }
   return false;
 }
@@ -217,7 +247,10 @@ export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boo
   // `r#loop` is always written so; `r#foo` may be written `foo` too.
   const written = RUST_KEYWORDS.has(name) ? `r#${name}` : `(?:r#)?${name}`;
   // A call, method call, path segment, binding or field declaration is not a use as a value.
-  const pattern = new RegExp(`(?<![\\w"\`.#]|\\b(?:let|mut|fn)\\s+)${written.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`, 'g');
+  const pattern = new RegExp(
+    `(?<![\\w"\`.#]|\\b(?:let|mut|fn)\\s+)${written.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`,
+    'g',
+  );
   for (const file of walk.crate.files) {
     const text = ctx.textOf(file);
     if (!text || !text.includes(name)) continue;
@@ -260,7 +293,13 @@ function removeExport(fn: FnItem, text: string): TextEdit[] | null {
     edits.push({ file: fn.origin.file, start: a.origin.span.start, end, newText: '' });
   }
   const ext = externClause(fn, text);
-  if (ext) edits.push({ file: fn.origin.file, start: ext.start, end: ext.end + /^\s*/.exec(text.slice(ext.end))![0].length, newText: '' });
+  if (ext)
+    edits.push({
+      file: fn.origin.file,
+      start: ext.start,
+      end: ext.end + /^\s*/.exec(text.slice(ext.end))![0].length,
+      newText: '',
+    });
   return edits;
 }
 

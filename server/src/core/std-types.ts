@@ -21,7 +21,13 @@ function define(d: Omit<StdAdt, 'source' | 'sized'> & { sized?: boolean }): StdA
 }
 
 export const BOX = define({ name: 'Box', path: 'std::boxed::Box', kind: 'struct', category: 'box', params: ['T'] });
-export const PHANTOM_DATA = define({ name: 'PhantomData', path: 'std::marker::PhantomData', kind: 'struct', category: 'phantom', params: ['T'] });
+export const PHANTOM_DATA = define({
+  name: 'PhantomData',
+  path: 'std::marker::PhantomData',
+  kind: 'struct',
+  category: 'phantom',
+  params: ['T'],
+});
 export const OPTION = define({
   name: 'Option',
   path: 'std::option::Option',
@@ -82,7 +88,14 @@ define({
   params: ['T'],
   fields: (a) => [{ k: 'tuple', elems: [] }, adt(MANUALLY_DROP, [arg(a, 0)])],
 });
-define({ name: 'Cell', path: 'std::cell::Cell', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [adt(UNSAFE_CELL, [arg(a, 0)])] });
+define({
+  name: 'Cell',
+  path: 'std::cell::Cell',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['T'],
+  fields: (a) => [adt(UNSAFE_CELL, [arg(a, 0)])],
+});
 define({
   name: 'SyncUnsafeCell',
   path: 'std::cell::SyncUnsafeCell',
@@ -91,11 +104,45 @@ define({
   params: ['T'],
   fields: (a) => [adt(UNSAFE_CELL, [arg(a, 0)])],
 });
-define({ name: 'Wrapping', path: 'std::num::Wrapping', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
-define({ name: 'Saturating', path: 'std::num::Saturating', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
-define({ name: 'Pin', path: 'std::pin::Pin', kind: 'struct', category: 'transparent', params: ['P'], fields: (a) => [arg(a, 0)] });
-define({ name: 'AssertUnwindSafe', path: 'std::panic::AssertUnwindSafe', kind: 'struct', category: 'plain-struct', params: ['T'] });
-define({ name: 'Ordering', display: 'std::cmp::Ordering', path: 'std::cmp::Ordering', kind: 'enum', category: 'repr-int', params: [] });
+define({
+  name: 'Wrapping',
+  path: 'std::num::Wrapping',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['T'],
+  fields: (a) => [arg(a, 0)],
+});
+define({
+  name: 'Saturating',
+  path: 'std::num::Saturating',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['T'],
+  fields: (a) => [arg(a, 0)],
+});
+define({
+  name: 'Pin',
+  path: 'std::pin::Pin',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['P'],
+  fields: (a) => [arg(a, 0)],
+});
+define({
+  name: 'AssertUnwindSafe',
+  path: 'std::panic::AssertUnwindSafe',
+  kind: 'struct',
+  category: 'plain-struct',
+  params: ['T'],
+});
+define({
+  name: 'Ordering',
+  display: 'std::cmp::Ordering',
+  path: 'std::cmp::Ordering',
+  kind: 'enum',
+  category: 'repr-int',
+  params: [],
+});
 define({
   name: 'Ordering',
   display: 'std::sync::atomic::Ordering',
@@ -105,8 +152,22 @@ define({
   params: [],
   variants: () => [[], [], [], [], []],
 });
-define({ name: 'ErrorKind', path: 'std::io::ErrorKind', kind: 'enum', category: 'plain-enum', params: [], variants: () => [[], [], []] });
-define({ name: 'Reverse', path: 'std::cmp::Reverse', kind: 'struct', category: 'transparent', params: ['T'], fields: (a) => [arg(a, 0)] });
+define({
+  name: 'ErrorKind',
+  path: 'std::io::ErrorKind',
+  kind: 'enum',
+  category: 'plain-enum',
+  params: [],
+  variants: () => [[], [], []],
+});
+define({
+  name: 'Reverse',
+  path: 'std::cmp::Reverse',
+  kind: 'struct',
+  category: 'transparent',
+  params: ['T'],
+  fields: (a) => [arg(a, 0)],
+});
 // `#[rustc_nonnull_optimization_guaranteed]` with -1 as the niche: `Option<OwnedFd>` is an `int`.
 define({
   name: 'BorrowedFd',
@@ -141,7 +202,14 @@ for (const [name, inner] of [
   ['AtomicIsize', prim('isize')],
   ['AtomicUsize', prim('usize')],
 ] as const) {
-  define({ name, path: `std::sync::atomic::${name}`, kind: 'struct', category: 'repr-c', params: [], fields: () => [adt(UNSAFE_CELL, [inner])] });
+  define({
+    name,
+    path: `std::sync::atomic::${name}`,
+    kind: 'struct',
+    category: 'repr-c',
+    params: [],
+    fields: () => [adt(UNSAFE_CELL, [inner])],
+  });
 }
 define({
   name: 'AtomicPtr',
@@ -242,8 +310,22 @@ define({
   params: ['B'],
   variants: () => [[{ k: 'unknown', text: 'B', why: 'Cow' }], [{ k: 'unknown', text: 'B', why: 'Cow' }]],
 });
-const IO_ERROR = define({ name: 'Error', display: 'std::io::Error', path: 'std::io::Error', kind: 'struct', category: 'plain-struct', params: [] });
-const FMT_ERROR = define({ name: 'Error', display: 'std::fmt::Error', path: 'std::fmt::Error', kind: 'struct', category: 'plain-struct', params: [] });
+const IO_ERROR = define({
+  name: 'Error',
+  display: 'std::io::Error',
+  path: 'std::io::Error',
+  kind: 'struct',
+  category: 'plain-struct',
+  params: [],
+});
+const FMT_ERROR = define({
+  name: 'Error',
+  display: 'std::fmt::Error',
+  path: 'std::fmt::Error',
+  kind: 'struct',
+  category: 'plain-struct',
+  params: [],
+});
 
 /** How the C aliases are spelled in C. */
 const C_SPELLING: Record<string, string> = {
@@ -364,7 +446,10 @@ export function resolveStdPath(path: string[], args: Ty[]): Ty | null {
   const name = path[path.length - 1];
   const module = path[path.length - 2] ?? '';
   if (module === 'primitive' && PRIMITIVES.has(name)) return prim(name);
-  if (C_ALIASES[name] && (module === 'ffi' || module === 'raw' || module === 'c' || name === 'RawFd' || path.length <= 2)) {
+  if (
+    C_ALIASES[name] &&
+    (module === 'ffi' || module === 'raw' || module === 'c' || name === 'RawFd' || path.length <= 2)
+  ) {
     return cPrim(name);
   }
   if (NON_ZERO_ALIASES[name]) return adt(NON_ZERO, [prim(NON_ZERO_ALIASES[name])]);
@@ -391,7 +476,16 @@ export function unmodelledStdType(path: string[], args: Ty[], lifetimes = 0): Ty
   const full = ['std', ...path.slice(1)].join('::');
   let def = unmodelled.get(full);
   if (!def) {
-    def = { source: 'std', name, path: full, kind: 'struct', category: 'plain-struct', params: args.map((_, i) => `T${i}`), sized: true, lifetimes };
+    def = {
+      source: 'std',
+      name,
+      path: full,
+      kind: 'struct',
+      category: 'plain-struct',
+      params: args.map((_, i) => `T${i}`),
+      sized: true,
+      lifetimes,
+    };
     if (stdTypeCount(name) > 1) def.display = full;
     unmodelled.set(full, def);
   }

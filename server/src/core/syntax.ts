@@ -40,7 +40,10 @@ export function stringValue(node: Node): string {
     return m ? m[2] : text;
   }
   const inner = text.replace(/^b?"/, '').replace(/"$/, '');
-  return inner.replace(/\\(n|t|r|0|\\|"|')/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"', "'": "'" })[c] ?? c);
+  return inner.replace(
+    /\\(n|t|r|0|\\|"|')/g,
+    (_, c: string) => ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"', "'": "'" })[c] ?? c,
+  );
 }
 
 /** Node types whose text is one token even though tree-sitter gives them children. */
@@ -108,7 +111,8 @@ function pushTokens(file: string, node: Node, out: Token[]): void {
     const opStart = rest.length ? rest[rest.length - 1].startIndex : node.endIndex;
     const sepStart = kids[close]?.endIndex ?? node.endIndex;
     const separator = node.text.slice(sepStart - node.startIndex, opStart - node.startIndex).trim();
-    if (separator) out.push({ text: separator, kind: 'punct', origin: { file, span: { start: sepStart, end: opStart } } });
+    if (separator)
+      out.push({ text: separator, kind: 'punct', origin: { file, span: { start: sepStart, end: opStart } } });
     for (const k of rest) pushTokens(file, k, out);
     return;
   }

@@ -130,7 +130,9 @@ function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): strin
       const params = t.params.map(inner);
       if (t.variadic) params.push('...');
       const ret = isUnit(t.ret) ? '' : ` -> ${inner(t.ret)}`;
-      const bound = own.next ? `for<${Array.from({ length: own.next }, (_, i) => `'${String.fromCharCode(97 + i)}`).join(', ')}> ` : '';
+      const bound = own.next
+        ? `for<${Array.from({ length: own.next }, (_, i) => `'${String.fromCharCode(97 + i)}`).join(', ')}> `
+        : '';
       const head = `${t.unsafe ? 'unsafe ' : ''}${t.abi !== null && t.abi !== 'Rust' ? `extern "${t.abi}" ` : ''}fn`;
       return `${bound}${head}(${params.join(', ')})${ret}`;
     }
@@ -142,7 +144,10 @@ function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): strin
       return t.name;
     case 'adt': {
       const name = adtName(t.def, names);
-      const lifetimes = t.def.source === 'local' ? t.def.item.generics.filter((g) => g.kind === 'lifetime').length : (t.def.lifetimes ?? 0);
+      const lifetimes =
+        t.def.source === 'local'
+          ? t.def.item.generics.filter((g) => g.kind === 'lifetime').length
+          : (t.def.lifetimes ?? 0);
       const args = [...Array.from({ length: lifetimes }, () => "'_"), ...t.args.map(sub)];
       return args.length ? `${name}<${args.join(', ')}>` : name;
     }
@@ -170,7 +175,10 @@ function adtName(def: AdtDef, names: TypeNames | undefined): string {
 /** A key identifying a type, for memoisation and recursion guards. */
 export function tyKey(t: Ty): string {
   if (t.k === 'adt') {
-    const id = t.def.source === 'local' ? `${t.def.module.id}:${t.def.item.name}@${t.def.item.origin.span.start}` : `std:${t.def.path}`;
+    const id =
+      t.def.source === 'local'
+        ? `${t.def.module.id}:${t.def.item.name}@${t.def.item.origin.span.start}`
+        : `std:${t.def.path}`;
     return `${id}<${t.args.map(tyKey).join(',')}>`;
   }
   if (t.k === 'fnptr') return `fn:${t.abi}:${t.params.map(tyKey).join(',')}->${tyKey(t.ret)}`;

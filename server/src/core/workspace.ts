@@ -3,7 +3,18 @@ import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from './cfg';
 import { extractItems } from './items';
 import { expandMacroCalls } from './macros';
-import type { AdtItem, Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin, StaticItem, TraitItem, TypeAliasItem } from './model';
+import type {
+  AdtItem,
+  Attribute,
+  FileItems,
+  Item,
+  MacroRulesItem,
+  ModItem,
+  Origin,
+  StaticItem,
+  TraitItem,
+  TypeAliasItem,
+} from './model';
 import { parseRust, ParsedFile } from './parse';
 import { stdTypeCount } from './std-types';
 import type { TypeNames } from './types';
@@ -278,7 +289,10 @@ function indexModuleItems(module: ModuleScope): void {
         module.consts.set(item.name, item);
         break;
       case 'impl': {
-        const self = item.selfType?.kind === 'path' ? item.selfType.path.segments[item.selfType.path.segments.length - 1].name : null;
+        const self =
+          item.selfType?.kind === 'path'
+            ? item.selfType.path.segments[item.selfType.path.segments.length - 1].name
+            : null;
         if (self) for (const c of item.items) if (c.kind === 'const') module.implConsts.set(`${self}::${c.name}`, c);
         break;
       }
@@ -350,7 +364,8 @@ export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
     isBlock: true,
   };
   for (const item of items) {
-    if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union') block.types.set(item.name, { kind: 'adt', item, module: block });
+    if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union')
+      block.types.set(item.name, { kind: 'adt', item, module: block });
     else if (item.kind === 'type') block.types.set(item.name, { kind: 'alias', item, module: block });
     else if (item.kind === 'trait') block.types.set(item.name, { kind: 'trait', item, module: block });
     else if (item.kind === 'const') block.consts.set(item.name, item);

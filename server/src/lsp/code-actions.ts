@@ -1,5 +1,13 @@
 import { pathToFileURL } from 'url';
-import { CodeAction, CodeActionKind, CodeActionTriggerKind, Diagnostic, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeActionTriggerKind,
+  Diagnostic,
+  Range,
+  TextEdit as LspTextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver/node';
 import type { Finding } from '../core/findings';
 import type { FixRun } from '../core/fix-all';
 import { Fix, fixesFor } from '../core/fixes';
@@ -28,19 +36,27 @@ export function codeActionsFor(
   const out: CodeAction[] = [];
   for (const f of findings) {
     if (f.origin.file !== file || f.origin.span.end < start || f.origin.span.start > end) continue;
-    const diagnostic = diagnostics.find((d) => d.code === f.rule && index.offset(d.range.start) === f.origin.span.start);
+    const diagnostic = diagnostics.find(
+      (d) => d.code === f.rule && index.offset(d.range.start) === f.origin.span.start,
+    );
     const edition = f.target?.ctx.crate.edition ?? '2021';
     for (const fix of fixesFor(f, { textOf, edition })) out.push(toAction(fix, f, diagnostic, textOf));
   }
   return out;
 }
 
-function toAction(fix: Fix, finding: Finding, diagnostic: Diagnostic | undefined, textOf: (file: string) => string | undefined): CodeAction {
+function toAction(
+  fix: Fix,
+  finding: Finding,
+  diagnostic: Diagnostic | undefined,
+  textOf: (file: string) => string | undefined,
+): CodeAction {
   const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix };
   if (diagnostic) action.diagnostics = [diagnostic];
   if (fix.preferred) action.isPreferred = true;
   if (fix.edits.length) action.edit = toWorkspaceEdit(fix, textOf);
-  else if (fix.explanation) action.command = { title: fix.title, command: EXPLAIN_COMMAND, arguments: [`${finding.rule}: ${fix.explanation}`] };
+  else if (fix.explanation)
+    action.command = { title: fix.title, command: EXPLAIN_COMMAND, arguments: [`${finding.rule}: ${fix.explanation}`] };
   return action;
 }
 
@@ -54,7 +70,10 @@ function toWorkspaceEdit(fix: Fix, textOf: (file: string) => string | undefined)
       indexes.set(e.file, index);
     }
     const uri = pathToFileURL(e.file).toString();
-    (changes[uri] ??= []).push({ range: { start: index.position(e.start), end: index.position(e.end) }, newText: e.newText });
+    (changes[uri] ??= []).push({
+      range: { start: index.position(e.start), end: index.position(e.end) },
+      newText: e.newText,
+    });
   }
   return { changes };
 }
@@ -75,7 +94,11 @@ export function wantsFixAll(only: string[] | undefined, triggerKind: CodeActionT
 /** Every preferred fix of a `fixAll` run as one source action, or none when there is nothing to fix. */
 export function fixAllAction(run: FixRun, title: string): CodeAction | null {
   if (!run.applied.length) return null;
-  return { title: `${title} (${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'})`, kind: FIX_ALL_KIND, edit: runEdit(run) };
+  return {
+    title: `${title} (${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'})`,
+    kind: FIX_ALL_KIND,
+    edit: runEdit(run),
+  };
 }
 
 /** One edit per changed file, covering only the part that changed, so the editor keeps folds and cursor elsewhere. */
@@ -86,10 +109,18 @@ export function runEdit(run: FixRun): { changes: Record<string, LspTextEdit[]> }
     let start = 0;
     while (start < before.length && start < after.length && before[start] === after[start]) start++;
     let end = 0;
-    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+    while (
+      end < before.length - start &&
+      end < after.length - start &&
+      before[before.length - 1 - end] === after[after.length - 1 - end]
+    )
+      end++;
     const index = new LineIndex(before);
     changes[pathToFileURL(file).toString()] = [
-      { range: { start: index.position(start), end: index.position(before.length - end) }, newText: after.slice(start, after.length - end) },
+      {
+        range: { start: index.position(start), end: index.position(before.length - end) },
+        newText: after.slice(start, after.length - end),
+      },
     ];
   }
   return { changes };

@@ -30,7 +30,12 @@ export function toRange(index: LineIndex, origin: Origin): Range {
   return { start: index.position(origin.span.start), end: index.position(origin.span.end) };
 }
 
-export function toDiagnostic(f: Finding, index: LineIndex, indexOf: (file: string) => LineIndex | null, readme: string | null): Diagnostic {
+export function toDiagnostic(
+  f: Finding,
+  index: LineIndex,
+  indexOf: (file: string) => LineIndex | null,
+  readme: string | null,
+): Diagnostic {
   const d: Diagnostic = {
     range: toRange(index, f.origin),
     severity: SEVERITY[f.severity],
@@ -43,7 +48,12 @@ export function toDiagnostic(f: Finding, index: LineIndex, indexOf: (file: strin
   const related = f.related
     .map((r) => {
       const i = r.origin.file === f.origin.file ? index : indexOf(r.origin.file);
-      return i ? { location: { uri: pathToFileURL(r.origin.file).toString(), range: toRange(i, r.origin) }, message: r.message } : null;
+      return i
+        ? {
+            location: { uri: pathToFileURL(r.origin.file).toString(), range: toRange(i, r.origin) },
+            message: r.message,
+          }
+        : null;
     })
     .filter((r): r is NonNullable<typeof r> => r !== null);
   if (related.length) d.relatedInformation = related;

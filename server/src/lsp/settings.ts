@@ -6,7 +6,16 @@ import { ConfigError, defaultSettings, loadSettings, mergeSettings, Settings } f
  * win, so the editor and CI agree).
  */
 
-const KEYS = ['rules', 'exclude', 'safeTypes', 'maxFileSize', 'checkPrivateExternFns', 'features', 'cfg', 'target'] as const;
+const KEYS = [
+  'rules',
+  'exclude',
+  'safeTypes',
+  'maxFileSize',
+  'checkPrivateExternFns',
+  'features',
+  'cfg',
+  'target',
+] as const;
 
 export interface ResolvedSettings {
   settings: Settings;

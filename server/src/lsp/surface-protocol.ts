@@ -31,7 +31,15 @@ export const SurfaceMethods = {
 /** What `ffiGuard/fixAll` answers: the edit to apply, and what it does. */
 export interface FixAllResult {
   /** An LSP `WorkspaceEdit` (`changes` by file URI). */
-  edit: { changes: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> };
+  edit: {
+    changes: Record<
+      string,
+      {
+        range: { start: { line: number; character: number }; end: { line: number; character: number } };
+        newText: string;
+      }[]
+    >;
+  };
   fixes: number;
   files: number;
   /** Findings that remain (no automatic fix: explained, or to be allowed). */

@@ -1,7 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { AbiChange, diffSurfaces, formatChanges, formatSnapshot, parseSnapshot, snapshotOf, SnapshotError } from '../core/baseline';
+import {
+  AbiChange,
+  diffSurfaces,
+  formatChanges,
+  formatSnapshot,
+  parseSnapshot,
+  snapshotOf,
+  SnapshotError,
+} from '../core/baseline';
 import type { Finding } from '../core/findings';
 import { cHeader } from '../core/header';
 import { LineIndex } from '../core/positions';
@@ -68,9 +76,13 @@ export function exportReport(ws: WorkspaceView, params: ExportParams | null | un
     case 'html':
       return { text: reportHtml(surface, scope.findings) };
     case 'sarif':
-      return { text: JSON.stringify(toSarif(scope.findings, TOOL_VERSION, scope.rel, positionsOf(ws)), null, 2) + '\n' };
+      return {
+        text: JSON.stringify(toSarif(scope.findings, TOOL_VERSION, scope.rel, positionsOf(ws)), null, 2) + '\n',
+      };
     default:
-      throw new SurfaceRequestError(`Unknown export format \`${String(params?.format)}\`: expected markdown, json, html or sarif.`);
+      throw new SurfaceRequestError(
+        `Unknown export format \`${String(params?.format)}\`: expected markdown, json, html or sarif.`,
+      );
   }
 }
 
@@ -78,13 +90,19 @@ export function exportReport(ws: WorkspaceView, params: ExportParams | null | un
 export function headerOf(ws: WorkspaceView, params: HeaderParams | null | undefined): HeaderResult {
   params = params ?? {};
   const scope = scopeOf(ws, params.folder);
-  const exporting = [...new Set(exportedCSymbols(buildSurface(scope.crates, scope.findings, scope.rel)).map((s) => s.crate))].sort();
+  const exporting = [
+    ...new Set(exportedCSymbols(buildSurface(scope.crates, scope.findings, scope.rel)).map((s) => s.crate)),
+  ].sort();
   let name = params.crate ?? null;
   if (name === null) {
     if (!exporting.length)
-      throw new SurfaceRequestError(`No crate in ${scope.root} exports a C function or static (\`#[no_mangle]\` or \`#[export_name]\` with a C ABI).`);
+      throw new SurfaceRequestError(
+        `No crate in ${scope.root} exports a C function or static (\`#[no_mangle]\` or \`#[export_name]\` with a C ABI).`,
+      );
     if (exporting.length > 1)
-      throw new SurfaceRequestError(`${exporting.length} crates export C symbols (${exporting.join(', ')}): say which one the header is for.`);
+      throw new SurfaceRequestError(
+        `${exporting.length} crates export C symbols (${exporting.join(', ')}): say which one the header is for.`,
+      );
     name = exporting[0];
   }
   const crates = scope.crates.filter((c) => c.crate.name === name);
@@ -108,7 +126,8 @@ export function snapshotOfWorkspace(ws: WorkspaceView, params: FolderParams | nu
 
 /** `ffiGuard/diff`: every change since the baseline, classified as `ffi-guard diff` classifies it. */
 export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undefined): DiffResult {
-  if (typeof params?.baseline !== 'string' || !params.baseline) throw new SurfaceRequestError('Say which baseline file to compare with.');
+  if (typeof params?.baseline !== 'string' || !params.baseline)
+    throw new SurfaceRequestError('Say which baseline file to compare with.');
   const file = toPath(params.baseline);
   let text = params.text ?? null;
   if (text === null) {
@@ -125,7 +144,9 @@ export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undef
     baseline = parseSnapshot(text);
   } catch (e) {
     if (!(e instanceof SnapshotError)) throw e;
-    throw new SurfaceRequestError(`${file}: ${e.message}. Is it a baseline written by "Rust FFI Guard: Save ABI Baseline" or \`ffi-guard snapshot\`?`);
+    throw new SurfaceRequestError(
+      `${file}: ${e.message}. Is it a baseline written by "Rust FFI Guard: Save ABI Baseline" or \`ffi-guard snapshot\`?`,
+    );
   }
   const scope = scopeOf(ws, params.folder);
   const changes = diffSurfaces(baseline, snapshotOf(buildSurface(scope.crates, scope.findings, scope.rel)));
@@ -165,7 +186,9 @@ function mdCode(s: string): string {
 function mdProse(s: string): string {
   return s
     .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 ? part : part.replace(/[\\*_[\]<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? `\\${c}`)))
+    .map((part, i) =>
+      i % 2 ? part : part.replace(/[\\*_[\]<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? `\\${c}`),
+    )
     .join('')
     .replace(/\n/g, ' ');
 }
@@ -199,7 +222,9 @@ function toPath(uriOrPath: string): string {
 }
 
 /** Positions as rustc counts them, from the editor's text of each file (SARIF columns are Unicode scalar values). */
-function positionsOf(ws: WorkspaceView): (f: Finding) => { line: number; column: number; endLine: number; endColumn: number } {
+function positionsOf(
+  ws: WorkspaceView,
+): (f: Finding) => { line: number; column: number; endLine: number; endColumn: number } {
   const indexes = new Map<string, LineIndex>();
   return (f) => {
     let index = indexes.get(f.origin.file);

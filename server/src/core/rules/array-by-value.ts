@@ -10,7 +10,8 @@ export const arrayByValue: ParityRuleMeta = {
   summary: 'An array `[T; N]` is passed or returned by value.',
   docs: {
     whatItDoes: 'Flags `[T; N]` as a parameter or return type of a C function.',
-    whyIsThisBad: 'C has no array values: `int a[4]` as a parameter decays to a pointer, so the two sides disagree about what is passed.',
+    whyIsThisBad:
+      'C has no array values: `int a[4]` as a parameter decays to a pointer, so the two sides disagree about what is passed.',
     example: 'pub extern "C" fn checksum(block: [u8; 16]) -> u8 { 0 }',
     useInstead: 'pub extern "C" fn checksum(block: &[u8; 16]) -> u8 { 0 }',
   },

@@ -17,7 +17,11 @@ export function ruleTableMarkdown(): string {
     (r) =>
       `| [\`${r.id}\`](#${ruleAnchor(r.id)}) | ${r.family === 'parity' ? 'parity' : 'beyond rustc'} | ${r.rustcLint ? `\`${r.rustcLint}\`` : '—'} | ${r.defaultSeverity} | ${r.summary} |`,
   );
-  return ['| rule | family | rustc / clippy lint | default | what it flags |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| rule | family | rustc / clippy lint | default | what it flags |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 /** One section per rule, with the four headings every rule carries. */

@@ -44,7 +44,10 @@ export const edition2024Unsafe: BeyondRuleMeta = {
           rule: 'edition-2024-unsafe',
           message: `\`extern "${block.abi}"\` blocks must be written \`unsafe extern "${block.abi}"\` in edition 2024: declaring foreign items asserts their signatures, which the compiler cannot check.`,
           rustcLint: null,
-          origin: { file: block.origin.file, span: { start: block.origin.span.start, end: block.origin.span.start + 'extern'.length } },
+          origin: {
+            file: block.origin.file,
+            span: { start: block.origin.span.start, end: block.origin.span.start + 'extern'.length },
+          },
           symbol: null,
           target: { ctx: w, site: { kind: 'edition-block', block } },
         });

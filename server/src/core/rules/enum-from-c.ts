@@ -34,7 +34,8 @@ export const enumFromC: BeyondRuleMeta = {
     whyIsThisBad:
       "C can send any integer. A value that is not one of the enum's discriminants is undefined behaviour the moment Rust holds it, before any `match` can reject it.",
     example: '#[repr(u8)]\npub enum Mode { Read = 1, Write = 2 }\npub extern "C" fn open(mode: Mode) {}',
-    useInstead: 'pub extern "C" fn open(mode: u8) -> i32 {\n    let Ok(mode) = Mode::try_from(mode) else { return -1 };\n    0\n}',
+    useInstead:
+      'pub extern "C" fn open(mode: u8) -> i32 {\n    let Ok(mode) = Mode::try_from(mode) else { return -1 };\n    0\n}',
   },
   check: (ctx) => ({
     fn: (fn, w) => {

@@ -7,7 +7,8 @@ export const genericExport: RuleMeta = {
   defaultSeverity: 'warning',
   summary: 'A generic function is exported with `#[no_mangle]` / `#[export_name]`.',
   docs: {
-    whatItDoes: "Flags exported functions with type or const parameters (their own or their `impl`'s), including `impl Trait` arguments.",
+    whatItDoes:
+      "Flags exported functions with type or const parameters (their own or their `impl`'s), including `impl Trait` arguments.",
     whyIsThisBad:
       'A generic function has no single machine-code body: it is instantiated per type, so there is nothing for the unmangled symbol to name. rustc does not export it.',
     example: '#[no_mangle]\npub extern "C" fn id<T: Copy>(x: T) -> T { x }',

@@ -63,7 +63,8 @@ export function ruleById(id: string): RuleMeta {
 
 /** The parity rule that reports a verdict of this reason about this type. */
 export function parityRuleFor(reason: Reason, ty: Ty): ParityRuleMeta {
-  for (const r of RULES) if (r.family === 'parity' && (r as ParityRuleMeta).claims(reason, ty)) return r as ParityRuleMeta;
+  for (const r of RULES)
+    if (r.family === 'parity' && (r as ParityRuleMeta).claims(reason, ty)) return r as ParityRuleMeta;
   throw new Error(`no parity rule claims reason ${reason}`);
 }
 

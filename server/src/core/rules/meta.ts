@@ -51,6 +51,7 @@ export interface BeyondContext {
   /** How type names print in this crate. */
   names: TypeNames;
   report(
-    finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> & Partial<Pick<Finding, 'related' | 'chain' | 'typeName' | 'target'>>,
+    finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> &
+      Partial<Pick<Finding, 'related' | 'chain' | 'typeName' | 'target'>>,
   ): void;
 }

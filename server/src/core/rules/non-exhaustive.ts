@@ -10,7 +10,8 @@ export const nonExhaustive: ParityRuleMeta = {
   summary: 'A `#[non_exhaustive]` type of another crate crosses the boundary.',
   docs: {
     whatItDoes: 'Flags a type from another crate marked `#[non_exhaustive]` used by value in a C signature.',
-    whyIsThisBad: 'The defining crate may add fields or variants in a minor release, changing the size and layout the C side was compiled against.',
+    whyIsThisBad:
+      'The defining crate may add fields or variants in a minor release, changing the size and layout the C side was compiled against.',
     example: 'pub extern "C" fn f(e: other_crate::NonExhaustiveEnum) {}',
     useInstead: 'Pass a pointer to it, or convert to a type your crate owns.',
   },

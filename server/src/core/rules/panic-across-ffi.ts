@@ -12,11 +12,14 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   defaultSeverity: 'warning',
   summary: 'An `extern "C"` function can obviously panic.',
   docs: {
-    whatItDoes: 'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`.',
+    whatItDoes:
+      'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`.',
     whyIsThisBad:
       'Since Rust 1.81 a panic that reaches an `extern "C"` boundary aborts the whole host process. Catch it and turn it into an error code, or declare the function `extern "C-unwind"` if the caller can unwind.',
-    example: 'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    unsafe { CStr::from_ptr(s) }.to_str().unwrap().parse().unwrap()\n}',
-    useInstead: 'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    std::panic::catch_unwind(|| /* \u2026 */ 0).unwrap_or(-1)\n}',
+    example:
+      'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    unsafe { CStr::from_ptr(s) }.to_str().unwrap().parse().unwrap()\n}',
+    useInstead:
+      'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    std::panic::catch_unwind(|| /* \u2026 */ 0).unwrap_or(-1)\n}',
   },
   check: (ctx) => ({
     fn: (fn, w) => {

@@ -10,7 +10,8 @@ export const phantomOnly: ParityRuleMeta = {
   summary: 'A type made only of `PhantomData` crosses the boundary.',
   docs: {
     whatItDoes: 'Flags `PhantomData<T>` and types whose every field is `PhantomData`, used at the C boundary.',
-    whyIsThisBad: '`PhantomData` has no size and no C equivalent: a type made only of it is zero-sized, which C cannot express.',
+    whyIsThisBad:
+      '`PhantomData` has no size and no C equivalent: a type made only of it is zero-sized, which C cannot express.',
     example: 'pub extern "C" fn f(marker: std::marker::PhantomData<u8>) {}',
     useInstead: 'pub extern "C" fn f() {}  // drop the marker parameter; keep PhantomData next to real fields',
   },

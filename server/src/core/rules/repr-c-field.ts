@@ -13,7 +13,10 @@ function reportFields(ctx: BeyondContext, reported: Set<string>, symbol: string,
     if (reported.has(key)) continue;
     reported.add(key);
     const path = c.verdict.chain.map((s) => s.label).join(' → ');
-    const fieldName = step.field.name !== null && !/^\d+$/.test(step.field.name) ? `field \`${step.field.name}\`` : `field ${step.field.name ?? ''}`.trim();
+    const fieldName =
+      step.field.name !== null && !/^\d+$/.test(step.field.name)
+        ? `field \`${step.field.name}\``
+        : `field ${step.field.name ?? ''}`.trim();
     ctx.report({
       rule: 'repr-c-field',
       message: `${fieldName} of \`${step.field.owner}\` has type \`${step.ty}\`, which is not FFI-safe, so \`${step.field.owner}\` cannot cross the C boundary despite its \`#[repr]\` (used by \`${symbol}\`: ${path}). Give the field a C type.`,

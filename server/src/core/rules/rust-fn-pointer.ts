@@ -10,7 +10,8 @@ export const rustFnPointer: ParityRuleMeta = {
   summary: 'A Rust-ABI function pointer `fn(..)` crosses the boundary.',
   docs: {
     whatItDoes: 'Flags `fn(..)` pointer types (the Rust calling convention) in a C signature.',
-    whyIsThisBad: 'A `fn(..)` uses the unstable Rust calling convention: C code that calls it passes arguments where the Rust side does not look for them.',
+    whyIsThisBad:
+      'A `fn(..)` uses the unstable Rust calling convention: C code that calls it passes arguments where the Rust side does not look for them.',
     example: 'pub extern "C" fn on_event(cb: fn(u32)) {}',
     useInstead: 'pub extern "C" fn on_event(cb: extern "C" fn(u32)) {}',
   },

@@ -10,7 +10,8 @@ export const stdType: ParityRuleMeta = {
   defaultSeverity: 'warning',
   summary: 'A std type without a C layout (`String`, `Vec`, `CString`, `CStr`\u2026) crosses the boundary.',
   docs: {
-    whatItDoes: 'Flags std library types whose layout is unspecified, such as `String`, `Vec<T>`, `CString`, `&CStr`, `HashMap`, `Rc`, `Arc`, `Duration`.',
+    whatItDoes:
+      'Flags std library types whose layout is unspecified, such as `String`, `Vec<T>`, `CString`, `&CStr`, `HashMap`, `Rc`, `Arc`, `Duration`.',
     whyIsThisBad:
       'These are Rust structs with private, unspecified layouts (a `String` is three words in an order Rust may change); C cannot read or build them, and freeing them from C corrupts the heap.',
     example: '#[no_mangle]\npub extern "C" fn name() -> String { "x".to_owned() }',
@@ -19,5 +20,8 @@ export const stdType: ParityRuleMeta = {
   },
   claims: (reason: Reason, ty: Ty) =>
     reason === 'cstr' ||
-    (['struct-layout', 'union-layout', 'enum-repr'].includes(reason) && ty.k === 'adt' && ty.def.source === 'std' && !isOptionOrResult(ty)),
+    (['struct-layout', 'union-layout', 'enum-repr'].includes(reason) &&
+      ty.k === 'adt' &&
+      ty.def.source === 'std' &&
+      !isOptionOrResult(ty)),
 };

@@ -28,7 +28,8 @@ export const unresolvedType: BeyondRuleMeta = {
   defaultSeverity: 'hint',
   summary: 'A boundary type is defined outside the workspace and not known to be C-compatible.',
   docs: {
-    whatItDoes: 'Flags a type in a C signature that we cannot see the definition of (another crate, a macro we cannot expand).',
+    whatItDoes:
+      'Flags a type in a C signature that we cannot see the definition of (another crate, a macro we cannot expand).',
     whyIsThisBad:
       'Its layout decides whether the boundary is sound, and we cannot check it. Declare it FFI-safe in the `safeTypes` setting once you have checked it.',
     example: 'pub extern "C" fn f(h: other_crate::Handle) {}',

@@ -13,8 +13,11 @@ export const unspecifiedLayout: ParityRuleMeta = {
       'Flags a struct, union or enum defined in the workspace that is passed by value (or, in `extern` blocks, behind a pointer) across the C boundary without `#[repr(C)]`, `#[repr(transparent)]` or an integer `#[repr]`.',
     whyIsThisBad:
       'Rust is free to reorder, pad and pack the fields of a type without a `repr`: the C side cannot know where anything is. The layout may even change between compiler versions.',
-    example: 'struct Point { x: f64, y: f64 }\n#[no_mangle]\npub extern "C" fn norm(p: Point) -> f64 { (p.x * p.x + p.y * p.y).sqrt() }',
-    useInstead: '#[repr(C)]\nstruct Point { x: f64, y: f64 }\n#[no_mangle]\npub extern "C" fn norm(p: Point) -> f64 { (p.x * p.x + p.y * p.y).sqrt() }',
+    example:
+      'struct Point { x: f64, y: f64 }\n#[no_mangle]\npub extern "C" fn norm(p: Point) -> f64 { (p.x * p.x + p.y * p.y).sqrt() }',
+    useInstead:
+      '#[repr(C)]\nstruct Point { x: f64, y: f64 }\n#[no_mangle]\npub extern "C" fn norm(p: Point) -> f64 { (p.x * p.x + p.y * p.y).sqrt() }',
   },
-  claims: (reason: Reason, ty: Ty) => ['struct-layout', 'union-layout', 'enum-repr'].includes(reason) && ty.k === 'adt' && ty.def.source === 'local',
+  claims: (reason: Reason, ty: Ty) =>
+    ['struct-layout', 'union-layout', 'enum-repr'].includes(reason) && ty.k === 'adt' && ty.def.source === 'local',
 };
