@@ -4,7 +4,7 @@
 //   dist/extension.js          the VS Code client (client/src/extension.ts; `vscode` is provided by VS Code)
 //   dist/server.js             the language server (server/src/server.ts) with the analysis core
 //   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
-//   dist/tree-sitter-rust.wasm the Rust grammar           } server/src/core/parse.ts
+//   dist/tree-sitter-rust.wasm the Rust grammar           } server/src/core/syntax/parse.ts
 //   dist/THIRD_PARTY_NOTICES.txt  the licenses of the packages bundled into the two scripts
 // Both scripts are CommonJS for Node 20, minified, without source maps.
 // Usage: node scripts/bundle.js [--dev]   (--dev: not minified, with source maps, for debugging)

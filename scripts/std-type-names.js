@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Regenerates server/src/core/std-type-names.json from the rust-docs component of the installed
+// Regenerates server/src/core/workspace/std-type-names.json from the rust-docs component of the installed
 // toolchain: every public type-namespace item of std (structs, enums and their variants, unions, traits;
 // not type aliases, which rustc's trimmed-path search skips in other crates) and how many distinct items
 // share each name. rustc prints a type by its bare name only when the
@@ -36,7 +36,7 @@ for (const [, href] of all.matchAll(/href="([^"]+\.html)"/g)) {
 const names = Object.fromEntries([...items].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, ids]) => [n, ids.size]));
 const out = { generatedFrom: `${version}, rust-docs std/all.html`, names };
 fs.writeFileSync(
-  path.join(__dirname, '..', 'server', 'src', 'core', 'std-type-names.json'),
+  path.join(__dirname, '..', 'server', 'src', 'core', 'workspace', 'std-type-names.json'),
   JSON.stringify(out, null, 1) + '\n',
 );
 console.log(`${Object.keys(names).length} names`);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './harness/tmp';
 import { REPO, runCli as run } from './harness/cli';
-import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../server/src/core/baseline';
+import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../server/src/core/abi/baseline';
 
 /** The ABI baseline (`ffi-guard snapshot`) and its diff (`ffi-guard diff`): one fixture pair per breaking case. */
 

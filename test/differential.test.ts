@@ -1,11 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineIndex } from '../server/src/core/positions';
+import { LineIndex } from '../server/src/core/syntax/positions';
 import { FIXTURES_DIR, FixtureCrate, loadFixtureCrates, rulesOf } from './harness/fixtures';
 import { OracleFinding, OracleRun, runOracle, toolVersion } from './harness/rustc';
-import type { Finding } from '../server/src/core/findings';
-import { applySuppressions } from '../server/src/core/suppress';
+import type { Finding } from '../server/src/core/analysis/findings';
+import { applySuppressions } from '../server/src/core/analysis/suppress';
 
 /**
  * The oracle: for every fixture that compiles, rustc's `improper_ctypes*` / `no_mangle_generic_items`

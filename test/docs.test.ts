@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { RULES } from '../server/src/core/rules';
+import { RULES } from '../server/src/core/analysis/rules';
 import { README, renderReadme } from './tools/update-readme';
 
 describe('docs', () => {

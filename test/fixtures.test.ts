@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineIndex } from '../server/src/core/positions';
+import { LineIndex } from '../server/src/core/syntax/positions';
 import { Expectation, readExpectations } from './harness/expectations';
 import { FIXTURES_DIR, FixtureCrate, loadFixtureCrates, rulesOf } from './harness/fixtures';
 

@@ -14,7 +14,7 @@ import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languag
 import { main } from '../server/src/cli';
 import { defaultSettings } from '../server/src/core/config';
 import { runFixes } from '../server/src/core/fix-all';
-import { LineIndex } from '../server/src/core/positions';
+import { LineIndex } from '../server/src/core/syntax/positions';
 import type { FixAllResult } from '../server/src/lsp/surface-protocol';
 
 /**

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { knownTargets } from '../server/src/core/cfg';
+import { knownTargets } from '../server/src/core/syntax/cfg';
 import { defaultSettings } from '../server/src/core/config';
-import { RULES } from '../server/src/core/rules';
+import { RULES } from '../server/src/core/analysis/rules';
 
 /**
  * The extension manifest (package.json) against the core it fronts: every setting the core reads is a

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
-import { discover } from '../server/src/core/discover';
-import { loadParser } from '../server/src/core/parse';
+import { discover } from '../server/src/core/workspace/discover';
+import { loadParser } from '../server/src/core/syntax/parse';
 import { checkCrates, DiskSource, loadCrates } from '../server/src/core/project';
-import { SourceCache } from '../server/src/core/workspace';
+import { SourceCache } from '../server/src/core/workspace/crates';
 import { tempTree } from './harness/cli';
 
 describe('project: one crate the checker cannot handle', () => {

@@ -5,7 +5,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { REPO, runCli as run } from './harness/cli';
 import type { CheckJson } from '../server/src/cli';
-import { RULES } from '../server/src/core/rules';
+import { RULES } from '../server/src/core/analysis/rules';
 
 /** `check --format sarif`: valid SARIF 2.1.0, every rule described, the findings of `check --format json`. */
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../server/src/core/report-render';
+import { escapeHtml } from '../../server/src/core/abi/report-render';
 import type { ExportFormat, ReportSymbol, ReportType, SurfaceResult } from '../../server/src/lsp/surface-protocol';
 
 /**

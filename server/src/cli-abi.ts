@@ -10,10 +10,10 @@ import {
   snapshotOf,
   snapshotText,
   SnapshotError,
-} from './core/baseline';
+} from './core/abi/baseline';
 import { loadSettings } from './core/config';
 import { checkPaths } from './core/project';
-import { buildSurface, Surface } from './core/report';
+import { buildSurface, Surface } from './core/abi/report';
 
 /**
  * `ffi-guard snapshot` and `ffi-guard diff` (../shared/CLI.md): the ABI baseline of the workspace, and

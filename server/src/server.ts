@@ -14,11 +14,11 @@ import {
   CodeAction,
   CodeActionKind,
 } from 'vscode-languageserver/node';
-import type { Finding } from './core/findings';
+import type { Finding } from './core/analysis/findings';
 import { AnalysisHost } from './core/host';
 import { hoverMarkdown } from './core/hover';
-import { loadParser } from './core/parse';
-import { LineIndex } from './core/positions';
+import { loadParser } from './core/syntax/parse';
+import { LineIndex } from './core/syntax/positions';
 import { TOOL_VERSION } from './core/version';
 import { readmeUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';

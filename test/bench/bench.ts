@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../../server/src/core/config';
-import { loadParser } from '../../server/src/core/parse';
+import { loadParser } from '../../server/src/core/syntax/parse';
 import { runFixes } from '../../server/src/core/fix-all';
 import { checkPaths } from '../../server/src/core/project';
 

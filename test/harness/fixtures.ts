@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeCfgEnv } from '../../server/src/core/cfg';
-import { checkCrate } from '../../server/src/core/check';
-import type { Finding } from '../../server/src/core/findings';
-import { loadParser } from '../../server/src/core/parse';
+import { makeCfgEnv } from '../../server/src/core/syntax/cfg';
+import { checkCrate } from '../../server/src/core/analysis/check';
+import type { Finding } from '../../server/src/core/analysis/findings';
+import { loadParser } from '../../server/src/core/syntax/parse';
 import { DiskSource, standaloneRoots } from '../../server/src/core/project';
-import { RULES } from '../../server/src/core/rules';
-import { Crate, loadCrate, SourceCache } from '../../server/src/core/workspace';
+import { RULES } from '../../server/src/core/analysis/rules';
+import { Crate, loadCrate, SourceCache } from '../../server/src/core/workspace/crates';
 import { Directives, readDirectives } from './expectations';
 
 /** Every fixture crate under `test/fixtures`: a root file, its directives, and our findings for it. */

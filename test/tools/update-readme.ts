@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ruleSectionsMarkdown, ruleTableMarkdown } from '../../server/src/core/rules/docs';
+import { ruleSectionsMarkdown, ruleTableMarkdown } from '../../server/src/core/analysis/rules/docs';
 
 /**
  * Regenerates the generated parts of README.md (the rule table and the rule sections) from the rules'

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseToml, TomlError } from './toml';
-import { knownTargets } from './cfg';
-import { isRuleId, Severity } from './rules';
+import { parseToml, TomlError } from './workspace/toml';
+import { knownTargets } from './syntax/cfg';
+import { isRuleId, Severity } from './analysis/rules';
 
 /**
  * Settings: the same keys as the VS Code settings (`ffiGuard.*` without the prefix). Read, weakest

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import type { Settings } from './config';
-import type { Finding } from './findings';
-import { applyEdits, Fix, fixesFor, TextEdit } from './fixes';
+import type { Finding } from './analysis/findings';
+import { applyEdits, Fix, fixesFor, TextEdit } from './fixes/fixes';
 import { checkPaths, ProjectResult } from './project';
 
 /**

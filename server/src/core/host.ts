@@ -1,12 +1,12 @@
 import type { Parser } from 'web-tree-sitter';
 import type { Settings } from './config';
-import { discover } from './discover';
-import { clearLayoutCache } from './ffi';
-import type { Finding } from './findings';
+import { discover } from './workspace/discover';
+import { clearLayoutCache } from './analysis/ffi';
+import type { Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
-import { applyChanges, TextChange } from './text-edits';
-import { Crate, FileSource, loadCrate, SourceCache } from './workspace';
+import { applyChanges, TextChange } from './syntax/text-edits';
+import { Crate, FileSource, loadCrate, SourceCache } from './workspace/crates';
 
 /**
  * The analysis state of an editor session: the workspace's crates, the open documents over the disk,

@@ -1,12 +1,12 @@
-import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './boundary';
-import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './boundary-types';
-import { cDeclaration, cPrototype } from './c-types';
-import { adtShape, checkBoundaryType, FfiVerdict, REASON_TEXT } from './ffi';
-import type { Finding } from './findings';
-import type { AdtItem, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Origin } from './model';
-import { localAdt } from './resolve';
-import { displayTy, Ty, TypeNames } from './types';
-import { crateTypeNames, type Crate } from './workspace';
+import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './analysis/boundary';
+import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './analysis/boundary-types';
+import { cDeclaration, cPrototype } from './abi/c-types';
+import { adtShape, checkBoundaryType, FfiVerdict, REASON_TEXT } from './analysis/ffi';
+import type { Finding } from './analysis/findings';
+import type { AdtItem, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Origin } from './syntax/model';
+import { localAdt } from './workspace/resolve';
+import { displayTy, Ty, TypeNames } from './workspace/types';
+import { crateTypeNames, type Crate } from './workspace/crates';
 
 /**
  * What a hover shows, as Markdown: for an exported function or import, its C prototype and the

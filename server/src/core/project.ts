@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfgEnv, makeCfgEnv } from './cfg';
-import { checkCrate } from './check';
-import { CrateDescription, discover, Discovery } from './discover';
-import { compareFindings, Finding } from './findings';
-import type { Item } from './model';
-import { loadParser } from './parse';
+import { CfgEnv, makeCfgEnv } from './syntax/cfg';
+import { checkCrate } from './analysis/check';
+import { CrateDescription, discover, Discovery } from './workspace/discover';
+import { compareFindings, Finding } from './analysis/findings';
+import type { Item } from './syntax/model';
+import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, SourceCache } from './workspace';
+import { Crate, FileSource, loadCrate, SourceCache } from './workspace/crates';
 
 /**
  * The whole run behind `ffi-guard check` (and the report): discover crates under some paths, read

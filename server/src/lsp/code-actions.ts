@@ -8,10 +8,10 @@ import {
   TextEdit as LspTextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { Finding } from '../core/findings';
+import type { Finding } from '../core/analysis/findings';
 import type { FixRun } from '../core/fix-all';
-import { Fix, fixesFor } from '../core/fixes';
-import { LineIndex } from '../core/positions';
+import { Fix, fixesFor } from '../core/fixes/fixes';
+import { LineIndex } from '../core/syntax/positions';
 
 /** The command the client registers to show a fix that can only be explained. */
 export const EXPLAIN_COMMAND = 'ffiGuard.explainFinding';

@@ -2,10 +2,10 @@ import { pathToFileURL } from 'url';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver/node';
-import type { Finding } from '../core/findings';
-import type { Origin } from '../core/model';
-import { LineIndex } from '../core/positions';
-import type { Severity } from '../core/rules';
+import type { Finding } from '../core/analysis/findings';
+import type { Origin } from '../core/syntax/model';
+import { LineIndex } from '../core/syntax/positions';
+import type { Severity } from '../core/analysis/rules';
 
 /** Findings to LSP diagnostics. LSP positions are UTF-16, like our offsets: no conversion beyond lines. */
 

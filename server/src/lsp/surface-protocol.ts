@@ -1,5 +1,5 @@
-import type { AbiChange } from '../core/baseline';
-import type { ReportSummary } from '../core/report-render';
+import type { AbiChange } from '../core/abi/baseline';
+import type { ReportSummary } from '../core/abi/report-render';
 
 export type { AbiChange, ReportSummary };
 

@@ -9,14 +9,14 @@ import {
   parseSnapshot,
   snapshotOf,
   SnapshotError,
-} from '../core/baseline';
-import type { Finding } from '../core/findings';
-import { cHeader } from '../core/header';
-import { LineIndex } from '../core/positions';
+} from '../core/abi/baseline';
+import type { Finding } from '../core/analysis/findings';
+import { cHeader } from '../core/abi/header';
+import { LineIndex } from '../core/syntax/positions';
 import type { LoadedCrate } from '../core/project';
-import { buildSurface, Surface } from '../core/report';
-import { reportHtml, reportJson, reportMarkdown } from '../core/report-render';
-import { toSarif } from '../core/sarif';
+import { buildSurface, Surface } from '../core/abi/report';
+import { reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
+import { toSarif } from '../core/abi/sarif';
 import { TOOL_VERSION } from '../core/version';
 import type {
   DiffParams,

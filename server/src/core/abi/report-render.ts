@@ -1,0 +1,171 @@
+import type { Finding } from '../analysis/findings';
+import type { Surface, SurfaceSymbol, SurfaceType } from './report';
+
+/**
+ * Renderings of the ABI surface: the JSON of ../shared/CLI.md, Markdown for reviews and PR comments,
+ * and a self-contained HTML page (no remote resources; every string from the code escaped).
+ */
+
+export interface ReportSummary {
+  crates: number;
+  symbols: number;
+  exports: number;
+  imports: number;
+  safe: number;
+  unsafe: number;
+  types: number;
+  findingsByRule: Record<string, number>;
+}
+
+export function summarize(surface: Surface, findings: Finding[]): ReportSummary {
+  const byRule: Record<string, number> = {};
+  for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  return {
+    crates: surface.crates.length,
+    symbols: surface.symbols.length,
+    exports: surface.symbols.filter((s) => s.direction === 'export').length,
+    imports: surface.symbols.filter((s) => s.direction === 'import').length,
+    safe: surface.symbols.filter((s) => s.safe).length,
+    unsafe: surface.symbols.filter((s) => !s.safe).length,
+    types: surface.types.length,
+    findingsByRule: Object.fromEntries(Object.entries(byRule).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+/** `report --format json`: `{ version, symbols, types, summary }` and the crates. */
+export function reportJson(surface: Surface, findings: Finding[]): object {
+  return {
+    version: 1,
+    crates: surface.crates,
+    symbols: surface.symbols.map((s) => ({
+      name: s.name,
+      rustName: s.rustName,
+      kind: s.kind,
+      direction: s.direction,
+      abi: s.abi,
+      crate: s.crate,
+      file: s.file,
+      line: s.line,
+      exported: s.exported,
+      ...(s.kind === 'static' ? { mutable: s.mutable } : {}),
+      cPrototype: s.cPrototype,
+      ...(s.cPrototypeWhyNot ? { cPrototypeWhyNot: s.cPrototypeWhyNot } : {}),
+      safe: s.safe,
+      findings: s.findings,
+      params: s.params.map((p) => ({ name: p.name, type: p.type, cType: p.cType })),
+      returns: s.returns ? { type: s.returns.type, cType: s.returns.cType } : null,
+      types: s.types,
+      docs: s.docs,
+    })),
+    types: surface.types.map((t) => ({
+      name: t.name,
+      path: t.path,
+      kind: t.kind,
+      crate: t.crate,
+      file: t.file,
+      line: t.line,
+      repr: t.repr,
+      safe: t.safe,
+      cName: t.cName,
+      size: t.size,
+      align: t.align,
+      fields: t.fields,
+      variants: t.variants,
+      usedBy: t.usedBy,
+      behindPointerOnly: t.behindPointerOnly,
+      docs: t.docs,
+    })),
+    summary: summarize(surface, findings),
+  };
+}
+
+const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (s: string | null): string => (s ? `\`${mdCell(s)}\`` : '—');
+/** Prose from the code (doc comments) outside code spans: Markdown renderers pass raw HTML through. */
+const mdText = (s: string): string =>
+  mdCell(s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!));
+/** The first line of a doc comment, the summary a table has room for. */
+const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
+
+export function reportMarkdown(surface: Surface, findings: Finding[]): string {
+  const sum = summarize(surface, findings);
+  const lines = [
+    '# ABI report',
+    '',
+    `${sum.crates} crate${sum.crates === 1 ? '' : 's'}, ${sum.exports} export${sum.exports === 1 ? '' : 's'}, ${sum.imports} import${sum.imports === 1 ? '' : 's'}: ${sum.safe} FFI-safe, ${sum.unsafe} not; ${sum.types} type${sum.types === 1 ? '' : 's'} reached from the boundary.`,
+    '',
+    '## Symbols',
+    '',
+    '| symbol | direction | ABI | C prototype | verdict | findings | where | doc |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...surface.symbols.map(
+      (s) =>
+        `| \`${mdCell(s.name)}\` | ${s.direction} | ${mdText(s.abi)} | ${s.cPrototype ? code(s.cPrototype) : `— (${mdCell(s.cPrototypeWhyNot ?? '')})`} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map((f) => `\`${f}\``).join(', ') || '—'} | ${mdCell(s.file)}:${s.line} | ${mdText(summaryOf(s.docs))} |`,
+    ),
+    '',
+    '## Types',
+    '',
+    '| type | repr | size | align | by value | used by | where | doc |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...surface.types.map(
+      (t) =>
+        `| \`${mdCell(t.name)}\` | ${t.repr} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map((u) => `\`${mdCell(u)}\``).join(', ')} | ${mdCell(t.file)}:${t.line} | ${mdText(summaryOf(t.docs))} |`,
+    ),
+  ];
+  if (Object.keys(sum.findingsByRule).length) {
+    lines.push(
+      '',
+      '## Findings by rule',
+      '',
+      '| rule | count |',
+      '| --- | --- |',
+      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| \`${r}\` | ${n} |`),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A standalone HTML page: the summary, a sortable symbol table and the type table. */
+export function reportHtml(surface: Surface, findings: Finding[], nonce: string | null = null): string {
+  const e = escapeHtml;
+  const sum = summarize(surface, findings);
+  const symbolRow = (s: SurfaceSymbol): string =>
+    `<tr class="${s.safe ? 'safe' : 'unsafe'}"><td><code>${e(s.name)}</code></td><td>${e(s.direction)}</td><td>${e(s.abi)}</td><td>${s.cPrototype ? `<code>${e(s.cPrototype)}</code>` : `<em>${e(s.cPrototypeWhyNot ?? '')}</em>`}</td><td>${s.safe ? '✓ safe' : '✗ not safe'}</td><td>${e(s.findings.join(', '))}</td><td>${e(`${s.file}:${s.line}`)}</td><td>${e(summaryOf(s.docs))}</td></tr>`;
+  const typeRow = (t: SurfaceType): string =>
+    `<tr class="${t.safe ? 'safe' : 'unsafe'}"><td><code>${e(t.name)}</code></td><td>${e(t.repr)}</td><td>${t.size ?? '—'}</td><td>${t.align ?? '—'}</td><td>${t.safe ? '✓ safe' : '✗ not safe'}</td><td>${e(t.usedBy.join(', '))}</td><td>${e(`${t.file}:${t.line}`)}</td><td>${e(summaryOf(t.docs))}</td></tr>`;
+  const script = `document.querySelectorAll('th').forEach(function (th) { th.addEventListener('click', function () { var table = th.closest('table'); var i = Array.prototype.indexOf.call(th.parentNode.children, th); var rows = Array.prototype.slice.call(table.tBodies[0].rows); var asc = th.dataset.asc !== '1'; th.dataset.asc = asc ? '1' : '0'; rows.sort(function (a, b) { var x = a.cells[i].textContent, y = b.cells[i].textContent; return (asc ? 1 : -1) * x.localeCompare(y, undefined, { numeric: true }); }); rows.forEach(function (r) { table.tBodies[0].appendChild(r); }); }); });`;
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src ${nonce ? `'nonce-${nonce}'` : "'unsafe-inline'"};`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${e(csp)}">
+<title>ABI report</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5rem; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 2rem; }
+th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #8884; vertical-align: top; }
+th { cursor: pointer; user-select: none; }
+tr.unsafe td:nth-child(5) { color: #c33; }
+tr.safe td:nth-child(5) { color: #393; }
+code { font-family: ui-monospace, monospace; }
+</style>
+</head>
+<body>
+<h1>ABI report</h1>
+<p>${sum.crates} crate(s), ${sum.exports} export(s), ${sum.imports} import(s): ${sum.safe} FFI-safe, ${sum.unsafe} not; ${sum.types} type(s) reached from the boundary.</p>
+<h2>Symbols</h2>
+<table><thead><tr><th>symbol</th><th>direction</th><th>ABI</th><th>C prototype</th><th>verdict</th><th>findings</th><th>where</th><th>doc</th></tr></thead>
+<tbody>${surface.symbols.map(symbolRow).join('\n')}</tbody></table>
+<h2>Types</h2>
+<table><thead><tr><th>type</th><th>repr</th><th>size</th><th>align</th><th>by value</th><th>used by</th><th>where</th><th>doc</th></tr></thead>
+<tbody>${surface.types.map(typeRow).join('\n')}</tbody></table>
+<script${nonce ? ` nonce="${e(nonce)}"` : ''}>${script}</script>
+</body>
+</html>
+`;
+}

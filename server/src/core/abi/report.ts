@@ -1,0 +1,468 @@
+import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from '../analysis/boundary';
+import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from '../analysis/boundary-types';
+import { BARE_NAMES, cDeclaration, CNames, cPrototype, isIntReprEnum } from './c-types';
+import { adtShape, checkBoundaryType, CItemKind } from '../analysis/ffi';
+import type { Finding } from '../analysis/findings';
+import { enumDiscriminants, layoutOf } from '../analysis/layout';
+import type { Attribute, Origin } from '../syntax/model';
+import { LineIndex } from '../syntax/positions';
+import type { LoadedCrate } from '../project';
+import { resolveType } from '../workspace/resolve';
+import { displayTy, LocalAdt, Ty } from '../workspace/types';
+import { crateTypeNames } from '../workspace/crates';
+
+/**
+ * The ABI surface of a workspace as data: every exported function and static and every `extern` block
+ * import, with its C prototype and verdict, and every workspace type reached from the boundary with
+ * its layout. The JSON report, Markdown, HTML, the C header and the ABI baseline render this.
+ */
+
+export interface SurfaceParam {
+  name: string;
+  type: string;
+  cType: string | null;
+  ty: Ty;
+}
+
+export interface SurfaceSymbol {
+  /** The link symbol. */
+  name: string;
+  rustName: string;
+  kind: 'function' | 'static';
+  direction: 'export' | 'import';
+  abi: string;
+  crate: string;
+  file: string;
+  line: number;
+  origin: Origin;
+  exported: boolean;
+  /** A `static mut` (C may write it); false for functions and immutable statics. */
+  mutable: boolean;
+  /** The C declaration, or null when a type has no C equivalent (`cPrototypeWhyNot` says which). */
+  cPrototype: string | null;
+  cPrototypeWhyNot: string | null;
+  safe: boolean;
+  /** Rule ids of the findings on this symbol. */
+  findings: string[];
+  params: SurfaceParam[];
+  returns: SurfaceParam | null;
+  variadic: boolean;
+  docs: string[];
+  /** Names of the workspace types reached from this symbol. */
+  types: string[];
+}
+
+export interface SurfaceField {
+  name: string;
+  type: string;
+  cType: string | null;
+  offset: number | null;
+  docs: string[];
+}
+
+export interface SurfaceVariant {
+  name: string;
+  /** As written, or null when implicit. */
+  discriminant: string | null;
+  /** The value rustc assigns, in decimal; null when we cannot evaluate it (a `const`, a call). */
+  value: string | null;
+  fields: number;
+}
+
+export interface SurfaceType {
+  name: string;
+  path: string;
+  kind: 'struct' | 'enum' | 'union';
+  crate: string;
+  file: string;
+  line: number;
+  origin: Origin;
+  /** `C`, `transparent`, `u8`…, `C, packed`, or `Rust` when it has no repr. */
+  repr: string;
+  /** FFI-safe by value. */
+  safe: boolean;
+  fields: SurfaceField[];
+  variants: SurfaceVariant[];
+  /** How C names it: `struct Point`, `union U`, `enum Mode`, the typedef `Kind` of an integer-repr enum; null if C cannot. */
+  cName: string | null;
+  size: number | null;
+  align: number | null;
+  usedBy: string[];
+  /** Only ever reached behind a pointer: C needs no definition, a forward declaration does. */
+  behindPointerOnly: boolean;
+  docs: string[];
+  ty: Ty;
+}
+
+export interface Surface {
+  crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string }[];
+  symbols: SurfaceSymbol[];
+  types: SurfaceType[];
+  /** How C names the workspace types, for renderers that spell types themselves (the header). */
+  cNames: CNames;
+}
+
+export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (file: string) => string): Surface {
+  const symbols: SurfaceSymbol[] = [];
+  const types = new Map<string, SurfaceType>();
+  const indexes = new Map<string, LineIndex>();
+  const lineOf = (crateTexts: (f: string) => string | undefined, o: Origin): number => {
+    let index = indexes.get(o.file);
+    if (!index) {
+      index = new LineIndex(crateTexts(o.file) ?? '');
+      indexes.set(o.file, index);
+    }
+    return index.position(o.span.start).line + 1;
+  };
+  for (const { crate } of crates) {
+    const names = crateTypeNames(crate);
+    const show = (t: Ty): string => displayTy(t, names);
+    const textOf = (f: string): string | undefined => crate.textOf(f);
+    const findingsOf = (name: string, origin: Origin): string[] =>
+      [
+        ...new Set(
+          findings
+            .filter(
+              (f) =>
+                f.symbol === name &&
+                f.origin.file === origin.file &&
+                f.origin.span.start >= origin.span.start &&
+                f.origin.span.end <= origin.span.end,
+            )
+            .map((f) => f.rule),
+        ),
+      ].sort();
+    const reach = (t: Ty, symbol: string, behindPointer: boolean, seen = new Set<string>()): string[] =>
+      collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel);
+    const addSymbol = (
+      s: Omit<
+        SurfaceSymbol,
+        'crate' | 'file' | 'line' | 'findings' | 'types' | 'cPrototype' | 'cPrototypeWhyNot' | 'safe' | 'mutable'
+      > & { mutable?: boolean },
+      checked: CheckedType[],
+    ): void => {
+      const found = findingsOf(s.rustName, s.origin);
+      const all = [...s.params, ...(s.returns ? [s.returns] : [])];
+      const missing = all.find(
+        (p) => cDeclaration(p.ty, '') === null && !(p.ty.k === 'tuple' && p.ty.elems.length === 0),
+      );
+      const typeNames = [...new Set(all.flatMap((p) => reach(p.ty, s.name, false)))].sort();
+      symbols.push({
+        ...s,
+        mutable: s.mutable ?? false,
+        crate: crate.name,
+        file: rel(s.origin.file),
+        line: lineOf(textOf, s.origin),
+        findings: found,
+        types: typeNames,
+        cPrototype: null,
+        cPrototypeWhyNot: missing ? `\`${missing.type}\` has no C equivalent` : null,
+        safe: checked.every((c) => c.verdict.kind === 'safe') && !found.some((r) => r !== 'unresolved-type'),
+      });
+    };
+    const param = (name: string, ty: Ty): SurfaceParam => ({ name, type: show(ty), cType: cDeclaration(ty, ''), ty });
+    walkCrate(crate, {
+      fn: (fn, ctx) => {
+        const attr = exportAttribute(fn.attrs);
+        if (!attr || !fn.hasBody) return;
+        const checked = isRustAbi(fn.abi) ? [] : checkedTypesOfFn(fn, ctx);
+        const tys = isRustAbi(fn.abi)
+          ? resolveSignature(
+              fn.params.map((p) => p.type),
+              fn.ret,
+              ctx,
+            )
+          : checked.map((c) => c.ty);
+        addSymbol(
+          {
+            name: linkName(fn.attrs, fn.name),
+            rustName: fn.name,
+            kind: 'function',
+            direction: 'export',
+            abi: fn.abi ?? 'Rust',
+            origin: fn.signatureOrigin,
+            exported: true,
+            params: fn.params.map((p, i) => param(p.name, tys[i])),
+            returns: fn.ret ? param('', tys[fn.params.length]) : null,
+            variadic: false,
+            docs: docsOf(fn.attrs),
+          },
+          checked,
+        );
+      },
+      staticOrConst: (item, ctx) => {
+        if (item.kind !== 'static' || !item.type || !exportAttribute(item.attrs)) return;
+        const ty = resolveType(item.type, ctx.types);
+        const verdict = checkBoundaryType(ty, 'definition', 'static');
+        addSymbol(
+          {
+            name: linkName(item.attrs, item.name),
+            rustName: item.name,
+            kind: 'static',
+            direction: 'export',
+            abi: 'C',
+            origin: item.origin,
+            exported: true,
+            mutable: item.mutable,
+            params: [],
+            returns: param('', ty),
+            variadic: false,
+            docs: docsOf(item.attrs),
+          },
+          [{ expr: item.type, ty, position: 'static', mode: 'definition' as CItemKind, verdict }],
+        );
+      },
+      foreignItem: (item, block, ctx) => {
+        const checked = checkedTypesOfForeign(item, block, ctx);
+        const base = {
+          name: linkName(item.attrs, item.name),
+          rustName: item.name,
+          direction: 'import' as const,
+          abi: block.abi,
+          origin: item.origin,
+          exported: false,
+          docs: docsOf(item.attrs),
+        };
+        if (item.kind === 'foreign-static') {
+          const ty =
+            checked[0]?.ty ??
+            (item.type ? resolveType(item.type, ctx.types) : { k: 'unknown' as const, text: '?', why: 'no type' });
+          addSymbol({ ...base, kind: 'static', params: [], returns: param('', ty), variadic: false }, checked);
+          return;
+        }
+        const tys = checked.length
+          ? checked.map((c) => c.ty)
+          : resolveSignature(
+              item.params.map((p) => p.type),
+              item.ret,
+              ctx,
+            );
+        addSymbol(
+          {
+            ...base,
+            kind: 'function',
+            params: item.params.map((p, i) => param(p.name, tys[i])),
+            returns: item.ret ? param('', tys[item.params.length]) : null,
+            variadic: item.variadic,
+          },
+          checked,
+        );
+      },
+    });
+  }
+  const cNames = assignCNames(symbols, [...types.values()]);
+  return {
+    cNames,
+    crates: crates.map((c) => ({
+      name: c.crate.name,
+      root: rel(c.crate.rootFile),
+      edition: c.crate.edition,
+      crateTypes: c.description.crateTypes,
+      target: c.description.target,
+    })),
+    symbols: symbols.sort((a, b) =>
+      a.crate + a.name < b.crate + b.name ? -1 : a.crate + a.name > b.crate + b.name ? 1 : 0,
+    ),
+    types: [...types.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
+}
+
+function resolveSignature(
+  params: import('../syntax/model').TypeExpr[],
+  ret: import('../syntax/model').TypeExpr | null,
+  ctx: WalkContext,
+): Ty[] {
+  return [
+    ...params.map((p) => resolveType(p, { ...ctx.types, implTraitIsParam: true })),
+    ...(ret ? [resolveType(ret, ctx.types)] : []),
+  ];
+}
+
+function docsOf(attrs: Attribute[]): string[] {
+  return attrs.filter((a) => a.name === 'doc' && a.value !== null).map((a) => a.value!.replace(/^ /, ''));
+}
+
+/** `extern const uint32_t VERSION;`: immutable statics are `const` in C, also when they hold a pointer. */
+export function staticDeclaration(name: string, ty: Ty, mutable: boolean, names: CNames = BARE_NAMES): string | null {
+  let element = ty;
+  while (element.k === 'array') element = element.inner;
+  const plain = cDeclaration(ty, name, names);
+  if (plain === null || mutable) return plain && `extern ${plain};`;
+  const elementType = cDeclaration(element, '', names) ?? '';
+  const pointer = elementType.endsWith('*') || elementType.includes('(*');
+  return `extern ${pointer ? cDeclaration(ty, `const ${name}`, names) : `const ${plain}`};`;
+}
+
+/**
+ * The C names of the surface's workspace types, and with them every C spelling in the surface. A bare
+ * name two workspace types share (`geo::Point`, `screen::Point`) gets its module path (`geo_Point`),
+ * since C has one tag namespace for the whole program.
+ */
+function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
+  const byBare = new Map<string, Set<string>>();
+  for (const t of types) {
+    const def = (t.ty as Ty & { k: 'adt' }).def as LocalAdt;
+    byBare.set(def.item.name, (byBare.get(def.item.name) ?? new Set()).add(t.path.replace(/<.*$/, '')));
+  }
+  const names: CNames = {
+    adtName: (def) => {
+      const paths = byBare.get(def.item.name);
+      if (!paths || paths.size < 2) return def.item.name;
+      return def.path
+        .split('::')
+        .filter((seg) => seg !== 'crate')
+        .join('_');
+    },
+  };
+  for (const t of types) {
+    t.cName = cName(t.ty, names);
+    for (const [i, f] of (adtShape(t.ty as Ty & { k: 'adt' }).variants[0] ?? []).entries())
+      if (t.fields[i]) t.fields[i].cType = cDeclaration(f.ty, '', names);
+  }
+  for (const s of symbols) {
+    for (const p of [...s.params, ...(s.returns ? [s.returns] : [])]) p.cType = cDeclaration(p.ty, '', names);
+    if (s.cPrototypeWhyNot) continue;
+    s.cPrototype =
+      s.kind === 'static'
+        ? staticDeclaration(s.name, s.returns!.ty, s.mutable, names)
+        : cPrototype(s.name, s.params, s.returns?.ty ?? null, s.variadic, { names });
+  }
+  return names;
+}
+
+function cName(ty: Ty, names: CNames): string | null {
+  if (ty.k === 'adt' && ty.def.source === 'local' && isIntReprEnum(ty.def)) return names.adtName(ty.def);
+  const name = cDeclaration(ty, '', names);
+  return name && /^(struct|union|enum) \w+$/.test(name) ? name : null;
+}
+
+function reprText(def: LocalAdt): string {
+  const r = def.repr;
+  const parts = [
+    r.c ? 'C' : null,
+    r.transparent ? 'transparent' : null,
+    r.int,
+    r.packed ? 'packed' : null,
+    r.align ? `align(${r.align})` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'Rust';
+}
+
+/** Record every workspace type reached from `t` (through pointers, fields and generic arguments). */
+function collectTypes(
+  t: Ty,
+  symbol: string,
+  behindPointer: boolean,
+  seen: Set<string>,
+  out: Map<string, SurfaceType>,
+  crateName: string,
+  show: (t: Ty) => string,
+  lineOf: (o: Origin) => number,
+  rel: (f: string) => string,
+): string[] {
+  const names: string[] = [];
+  const visit = (x: Ty, pointer: boolean): void => {
+    switch (x.k) {
+      case 'ref':
+      case 'ptr':
+        visit(x.inner, true);
+        return;
+      case 'array':
+      case 'slice':
+        visit(x.inner, pointer);
+        return;
+      case 'tuple':
+        x.elems.forEach((e) => visit(e, pointer));
+        return;
+      case 'fnptr':
+        [...x.params, x.ret].forEach((e) => visit(e, pointer));
+        return;
+      case 'adt': {
+        x.args.forEach((a) =>
+          visit(a, pointer || (x.def.source === 'std' && ['Box', 'NonNull', 'Option'].includes(x.def.name))),
+        );
+        if (x.def.source !== 'local') {
+          if (x.def.source === 'std' && (x.def.category === 'transparent' || x.def.category === 'repr-c'))
+            adtShape(x).variants[0]?.forEach((f) => visit(f.ty, pointer));
+          return;
+        }
+        const key = `${crateName}::${x.def.path}<${x.args.map(show).join(',')}>`;
+        const name = show(x);
+        names.push(name);
+        const existing = out.get(key);
+        if (existing) {
+          if (!existing.usedBy.includes(symbol)) existing.usedBy.push(symbol);
+          if (!pointer) existing.behindPointerOnly = false;
+        }
+        if (seen.has(key)) return;
+        seen.add(key);
+        const def = x.def;
+        const shape = adtShape(x);
+        const layout = layoutOf(x);
+        const fieldOffsets = fieldLayout(shape.variants[0]?.map((f) => f.ty) ?? [], def.repr.packed);
+        if (!existing) {
+          out.set(key, {
+            name,
+            path: def.path.replace(/^crate::/, `${crateName}::`),
+            kind: def.item.kind,
+            crate: crateName,
+            file: rel(def.item.origin.file),
+            line: lineOf(def.item.nameOrigin),
+            origin: def.item.nameOrigin,
+            repr: reprText(def),
+            safe: checkBoundaryType(x, 'definition', 'param').kind === 'safe',
+            fields:
+              def.item.kind === 'enum'
+                ? []
+                : (shape.variants[0] ?? []).map((f, i) => ({
+                    name: f.name ?? String(i),
+                    type: show(f.ty),
+                    cType: null,
+                    offset: def.item.kind === 'union' ? 0 : (fieldOffsets?.[i] ?? null),
+                    docs: docsOf(def.item.fields[i]?.attrs ?? []),
+                  })),
+            variants: variantsOf(def),
+            cName: null,
+            size: layout?.size ?? null,
+            align: layout?.align ?? null,
+            usedBy: [symbol],
+            behindPointerOnly: pointer,
+            docs: docsOf(def.item.attrs),
+            ty: x,
+          });
+        }
+        for (const v of shape.variants) for (const f of v) visit(f.ty, pointer);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(t, behindPointer);
+  return names;
+}
+
+function variantsOf(def: LocalAdt): SurfaceVariant[] {
+  if (def.item.kind !== 'enum') return [];
+  const values = enumDiscriminants(def.item.variants);
+  return def.item.variants.map((v, i) => ({
+    name: v.name,
+    discriminant: v.discriminant,
+    value: values[i]?.toString() ?? null,
+    fields: v.fields.length,
+  }));
+}
+
+function fieldLayout(fields: Ty[], packed: boolean): number[] | null {
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const f of fields) {
+    const l = layoutOf(f);
+    if (!l) return null;
+    const a = packed ? 1 : l.align;
+    offset = Math.ceil(offset / a) * a;
+    offsets.push(offset);
+    offset += l.size;
+  }
+  return offsets;
+}

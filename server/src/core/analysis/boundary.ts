@@ -1,0 +1,180 @@
+import type {
+  Attribute,
+  ExternBlockItem,
+  FnItem,
+  ForeignFnItem,
+  ForeignStaticItem,
+  GenericParam,
+  Item,
+  AdtItem,
+  StaticItem,
+  TypeAliasItem,
+} from '../syntax/model';
+import { isTestOnly, procMacroAttribute } from '../syntax/attributes';
+import type { LintScopes } from './lint-levels';
+import { resolveType, scopeFor, TypeScope } from '../workspace/resolve';
+import type { Crate, ModuleScope } from '../workspace/crates';
+import { blockScope } from '../workspace/crates';
+
+/**
+ * Walks every item of a crate that rustc's FFI lints (and ours) look at, with what each check needs:
+ * the lint scopes around it, the types in scope, and what encloses it. The checker and the ABI
+ * report are visitors of this walk.
+ */
+
+export type FnContainer = 'free' | 'impl' | 'trait';
+
+export interface WalkContext {
+  crate: Crate;
+  module: ModuleScope;
+  scopes: LintScopes;
+  types: TypeScope;
+  container: FnContainer;
+  /** Generic parameters of the enclosing `impl`, for `no_mangle_generic_items`. */
+  implGenerics: GenericParam[];
+}
+
+export interface BoundaryVisitor {
+  fn?(fn: FnItem, ctx: WalkContext): void;
+  externBlock?(block: ExternBlockItem, ctx: WalkContext): void;
+  foreignItem?(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): void;
+  adt?(item: AdtItem, ctx: WalkContext): void;
+  typeAlias?(item: TypeAliasItem, ctx: WalkContext): void;
+  staticOrConst?(item: StaticItem, ctx: WalkContext): void;
+}
+
+/** One visitor that calls each of `visitors` in turn, so several checks share one walk. */
+export function combineVisitors(visitors: BoundaryVisitor[]): BoundaryVisitor {
+  const each = <K extends keyof BoundaryVisitor>(key: K): BoundaryVisitor[K] => {
+    const fns = visitors.map((v) => v[key]).filter((f): f is NonNullable<BoundaryVisitor[K]> => !!f);
+    if (!fns.length) return undefined;
+    return ((...args: unknown[]) => {
+      for (const f of fns) (f as (...a: unknown[]) => void)(...args);
+    }) as BoundaryVisitor[K];
+  };
+  return {
+    fn: each('fn'),
+    externBlock: each('externBlock'),
+    foreignItem: each('foreignItem'),
+    adt: each('adt'),
+    typeAlias: each('typeAlias'),
+    staticOrConst: each('staticOrConst'),
+  };
+}
+
+export function walkCrate(crate: Crate, visitor: BoundaryVisitor, safeTypes?: Set<string>): void {
+  for (const module of crate.modules) {
+    const scopes = moduleScopes(module);
+    const types = scopeFor(module);
+    types.safeTypes = safeTypes;
+    walkItems(module.items, { crate, module, scopes, types, container: 'free', implGenerics: [] }, visitor);
+  }
+}
+
+/** Lint attributes of the crate and every module down to this one. */
+function moduleScopes(module: ModuleScope): Attribute[][] {
+  const chain: Attribute[][] = [];
+  for (let m: ModuleScope | null = module; m; m = m.parent) chain.unshift(m.attrs);
+  return chain;
+}
+
+function walkItems(items: Item[], ctx: WalkContext, visitor: BoundaryVisitor): void {
+  for (const item of items) walkItem(item, ctx, visitor);
+}
+
+function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void {
+  if (isTestOnly(item.attrs)) return;
+  // What a procedural macro attribute outputs is what rustc checks; we cannot see it.
+  if (item.kind !== 'struct' && item.kind !== 'enum' && item.kind !== 'union' && procMacroAttribute(item.attrs)) return;
+  const inner: WalkContext = { ...ctx, scopes: [...ctx.scopes, item.attrs] };
+  switch (item.kind) {
+    case 'fn': {
+      const types = scopeFor(ctx.module, item.generics, null, ctx.types);
+      visitor.fn?.(item, { ...inner, types });
+      walkNested(item.nested, inner, visitor);
+      return;
+    }
+    case 'extern-block':
+      visitor.externBlock?.(item, inner);
+      for (const f of item.items) visitor.foreignItem?.(f, item, { ...inner, scopes: [...inner.scopes, f.attrs] });
+      return;
+    case 'struct':
+    case 'enum':
+    case 'union': {
+      const types = scopeFor(ctx.module, item.generics, null, ctx.types);
+      visitor.adt?.(item, { ...inner, types });
+      return;
+    }
+    case 'type':
+      visitor.typeAlias?.(item, { ...inner, types: scopeFor(ctx.module, item.generics, null, ctx.types) });
+      return;
+    case 'static':
+    case 'const':
+      if (ctx.container === 'free') visitor.staticOrConst?.(item, inner);
+      walkNested(item.nested, inner, visitor);
+      return;
+    case 'impl': {
+      const types = scopeFor(ctx.module, item.generics, null, ctx.types);
+      types.selfTy = item.selfType ? resolveType(item.selfType, types) : null;
+      walkItems(item.items, { ...inner, types, container: 'impl', implGenerics: item.generics }, visitor);
+      return;
+    }
+    case 'trait': {
+      const types = scopeFor(ctx.module, item.generics, { k: 'param', name: 'Self' }, ctx.types);
+      walkItems(item.items, { ...inner, types, container: 'trait', implGenerics: [] }, visitor);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Items in a body are items of their own: outer generics are not in scope, lint levels are. */
+function walkNested(items: Item[], ctx: WalkContext, visitor: BoundaryVisitor): void {
+  if (!items.length) return;
+  const block = blockScope(ctx.module, items);
+  const types = scopeFor(block);
+  types.safeTypes = ctx.types.safeTypes;
+  walkItems(items, { ...ctx, module: block, types, container: 'free', implGenerics: [] }, visitor);
+}
+
+/** ABIs rustc treats as Rust's own: their signatures are not checked, only C fn pointers in them. */
+export function isRustAbi(abi: string | null): boolean {
+  return abi === null || abi === 'Rust' || abi === 'rust-call' || abi === 'rust-cold' || abi === 'rust-intrinsic';
+}
+
+/** ABIs that are a compile error on x86_64 Linux (E0570 / E0658): rustc emits no lint at all then. */
+const UNSUPPORTED_ON_HOST = new Set([
+  'stdcall',
+  'stdcall-unwind',
+  'fastcall',
+  'fastcall-unwind',
+  'aapcs',
+  'aapcs-unwind',
+  'thiscall',
+  'thiscall-unwind',
+  'vectorcall',
+  'vectorcall-unwind',
+  'x86-interrupt',
+  'msp430-interrupt',
+  'riscv-interrupt-m',
+  'avr-interrupt',
+  'ptx-kernel',
+  'gpu-kernel',
+]);
+
+export function isUnsupportedAbi(abi: string | null): boolean {
+  return abi !== null && UNSUPPORTED_ON_HOST.has(abi);
+}
+
+/** `#[no_mangle]` / `#[export_name]` in any spelling (after `cfg_attr`). */
+export function exportAttribute(attrs: Attribute[]): Attribute | null {
+  return attrs.find((a) => a.name === 'export_name') ?? attrs.find((a) => a.name === 'no_mangle') ?? null;
+}
+
+/** The link name of an exported item: `export_name`'s value, or the item's own name. */
+export function linkName(attrs: Attribute[], name: string): string {
+  const e = attrs.find((a) => a.name === 'export_name' && a.value !== null);
+  // `#[no_mangle] fn r#loop` exports `loop`: the `r#` only lets Rust source use a keyword as a name.
+  return e?.value ?? name.replace(/^r#/, '');
+}

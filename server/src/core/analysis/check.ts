@@ -1,0 +1,351 @@
+import { BoundaryVisitor, combineVisitors, exportAttribute, isRustAbi, walkCrate, WalkContext } from './boundary';
+import { checkedTypesOfFn, checkedTypesOfForeign } from './boundary-types';
+import { CItemKind, checkBoundaryType, ChainStep, FfiVerdict, Position, REASON_TEXT } from './ffi';
+import { compareFindings, Finding, FixTarget } from './findings';
+import { isAllowed, lintLevel, LintScopes } from './lint-levels';
+import type { AdtItem, Expansion, FnItem, Origin, StaticItem, TypeAliasItem, TypeExpr } from '../syntax/model';
+import { resolveType, TypeScope } from '../workspace/resolve';
+import { applySuppressions } from './suppress';
+import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
+import { displayTy, Ty, TypeNames } from '../workspace/types';
+import { Crate, crateTypeNames } from '../workspace/crates';
+import { beyondRuleVisitors } from './beyond';
+
+/**
+ * The checker: every boundary site of a crate, the verdict for each type there, and the findings of
+ * every rule. Parity findings are made exactly where and how rustc makes them.
+ */
+
+export interface CheckOptions {
+  /** Severity overrides per rule id; `off` disables the rule. */
+  rules?: Record<string, Severity | 'off'>;
+  /** Type paths declared FFI-safe. */
+  safeTypes?: string[];
+  /** Check `extern "C"` functions that are neither exported nor `pub` (rustc does). */
+  checkPrivateExternFns?: boolean;
+}
+
+/** Every finding in a crate, before severity settings are applied. */
+export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] {
+  const safeTypes = new Set(options.safeTypes ?? []);
+  const names = crateTypeNames(crate);
+  const parity = new ParityChecker(options);
+  const out: Finding[] = [];
+  walkCrate(crate, combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]), safeTypes);
+  // Type names are rendered last: which names are ambiguous depends on every path resolved.
+  out.push(...parity.render(names));
+  return applySuppressions(applyRuleSettings(out, options.rules ?? {}), (f) => crate.textOf(f)).sort(compareFindings);
+}
+
+/** Drop rules set to `off` and apply severity overrides. */
+export function applyRuleSettings(findings: Finding[], rules: Record<string, Severity | 'off'>): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const setting = rules[f.rule];
+    if (setting === 'off') continue;
+    out.push(setting ? { ...f, severity: setting } : f);
+  }
+  return out;
+}
+
+/** What a parity finding needs to be reported at one type. */
+interface Site {
+  mode: CItemKind;
+  position: Position;
+  scopes: LintScopes;
+  symbol: string;
+  /** "`extern` fn" or "`extern` block", as in rustc's message. */
+  what: string;
+  /** The macro expansion the item came from: rustc drops a diagnostic identical to one it emitted. */
+  expansion?: Expansion;
+  /** For the quick fixes. */
+  target: Omit<FixTarget, 'subject' | 'subjectModule'>;
+}
+
+class ParityChecker {
+  private readonly pending: { key: (names: TypeNames) => string; make: (names: TypeNames) => Finding }[] = [];
+
+  constructor(private readonly options: CheckOptions) {}
+
+  /**
+   * The findings, with rustc's deduplication: a diagnostic identical to one already emitted (same lint,
+   * span, type and macro invocation, as when one expansion stamps out several items) is dropped.
+   */
+  render(names: TypeNames): Finding[] {
+    const seen = new Set<string>();
+    const out: Finding[] = [];
+    for (const p of this.pending) {
+      const key = p.key(names);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p.make(names));
+    }
+    return out;
+  }
+
+  visitor(): BoundaryVisitor {
+    return {
+      fn: (fn, ctx) => this.fn(fn, ctx),
+      foreignItem: (item, block, ctx) => {
+        const base = {
+          mode: 'declaration' as const,
+          scopes: ctx.scopes,
+          symbol: item.name,
+          what: '`extern` block',
+          expansion: item.expansion ?? block.expansion,
+          target: { ctx, site: { kind: 'foreign' as const, item, block } },
+        };
+        if (isRustAbi(block.abi)) {
+          if (item.kind === 'foreign-fn')
+            this.fnPointersInSignature(
+              item.params.map((p) => p.type),
+              item.ret,
+              ctx.types,
+              base,
+            );
+          return;
+        }
+        for (const c of checkedTypesOfForeign(item, block, ctx))
+          this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
+      },
+      adt: (item, ctx) => {
+        const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
+        for (const f of fields)
+          this.fnPointersIn(f.type, ctx.types, { ...this.itemSite(item, ctx), scopes: [...ctx.scopes, f.attrs] });
+      },
+      typeAlias: (item, ctx) => {
+        if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
+      },
+      staticOrConst: (item, ctx) => {
+        if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
+      },
+    };
+  }
+
+  private itemSite(item: TypeAliasItem | StaticItem | AdtItem, ctx: WalkContext): Site {
+    return {
+      mode: 'definition',
+      position: 'fnptr-in-item',
+      scopes: ctx.scopes,
+      symbol: item.name,
+      what: '`extern` fn',
+      expansion: item.expansion,
+      target: { ctx, site: { kind: 'item', item, lint: 'improper_ctypes_definitions' } },
+    };
+  }
+
+  private fn(fn: FnItem, ctx: WalkContext): void {
+    this.genericExport(fn, ctx);
+    if (!fn.hasBody) return; // rustc checks only functions with a body
+    const fnptrSite = { kind: 'item' as const, item: fn, lint: 'improper_ctypes_definitions' };
+    const site = {
+      mode: 'definition' as const,
+      scopes: ctx.scopes,
+      symbol: fn.name,
+      what: '`extern` fn',
+      expansion: fn.expansion,
+      target: { ctx, site: fnptrSite },
+    };
+    if (isRustAbi(fn.abi)) {
+      this.fnPointersInSignature(
+        fn.params.map((p) => p.type),
+        fn.ret,
+        ctx.types,
+        site,
+      );
+      return;
+    }
+    if (this.options.checkPrivateExternFns === false && fn.visibility !== 'pub' && !exportAttribute(fn.attrs)) return;
+    const signature = { ctx, site: { kind: 'signature' as const, fn } };
+    for (const c of checkedTypesOfFn(fn, ctx))
+      this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position, target: signature });
+  }
+
+  /** `no_mangle_generic_items`: an exported function with type or const parameters (its own or its impl's). */
+  private genericExport(fn: FnItem, ctx: WalkContext): void {
+    if (ctx.container === 'trait') return;
+    const attr = exportAttribute(fn.attrs);
+    if (!attr) return;
+    const generic = fn.hasImplTraitArg || [...fn.generics, ...ctx.implGenerics].some((g) => g.kind !== 'lifetime');
+    if (!generic) return;
+    const severity = this.lintSeverity(ctx.scopes, 'no_mangle_generic_items');
+    if (!severity) return;
+    const rule = ruleById('generic-export');
+    const where = fn.signatureOrigin;
+    this.pending.push({
+      key: () =>
+        `no_mangle_generic_items|${where.file}|${where.span.start}|${where.span.end}|${fn.expansion?.id ?? ''}`,
+      make: () => ({
+        rule: rule.id,
+        severity,
+        message: `functions generic over types or consts must be mangled: \`${fn.name}\` is exported with \`#[${attr.name}]\`, but a generic function has no single body for the symbol to name, so rustc does not export it. Remove the attribute, or export one non-generic wrapper per concrete type.`,
+        rustcLint: 'no_mangle_generic_items',
+        origin: fn.signatureOrigin,
+        symbol: fn.name,
+        typeName: null,
+        chain: [],
+        fixes: [],
+        related: [{ origin: attr.origin, message: 'remove this attribute' }],
+        target: { ctx, site: { kind: 'item', item: fn, lint: 'no_mangle_generic_items' } },
+      }),
+    });
+  }
+
+  /** C fn pointers written in a Rust-ABI signature: each is checked on its own (rustc's FnPtrFinder). */
+  private fnPointersInSignature(
+    params: TypeExpr[],
+    ret: TypeExpr | null,
+    scope: TypeScope,
+    site: Omit<Site, 'position'>,
+  ): void {
+    for (const p of params)
+      this.fnPointersIn(p, { ...scope, implTraitIsParam: true }, { ...site, position: 'fnptr-in-item' });
+    if (ret) this.fnPointersIn(ret, scope, { ...site, position: 'fnptr-in-item' });
+  }
+
+  /**
+   * rustc pairs the C fn pointers of the resolved type with the C fn-pointer types written in the
+   * source, in order, stopping at the shorter list. Aliases therefore hide fn pointers here, and a
+   * misaligned pair reports one pointer's problem at another's span: we reproduce that pairing.
+   */
+  private fnPointersIn(expr: TypeExpr, scope: TypeScope, site: Site): void {
+    const written = writtenCFnPointers(expr);
+    if (!written.length) return;
+    const semantic = semanticCFnPointers(resolveType(expr, scope));
+    const n = Math.min(written.length, semantic.length);
+    for (let i = 0; i < n; i++)
+      this.reportVerdict(checkBoundaryType(semantic[i], site.mode, site.position), written[i], site);
+  }
+
+  private reportVerdict(verdict: FfiVerdict, origin: Origin, site: Site): void {
+    if (verdict.kind === 'safe') return;
+    const lint = site.mode === 'declaration' ? 'improper_ctypes' : 'improper_ctypes_definitions';
+    const severity = this.lintSeverity(site.scopes, lint);
+    if (!severity) return;
+    const rule = parityRuleFor(verdict.reason, verdict.ty);
+    this.pending.push({
+      key: (names) =>
+        `${lint}|${origin.file}|${origin.span.start}|${origin.span.end}|${verdict.reason}|${displayTy(verdict.ty, names)}|${site.expansion?.id ?? ''}`,
+      make: (names) => this.parityFinding(verdict, origin, site, lint, severity, rule, names),
+    });
+  }
+
+  private parityFinding(
+    verdict: FfiVerdict & { kind: 'unsafe' },
+    origin: Origin,
+    site: Site,
+    lint: string,
+    severity: Severity,
+    rule: ParityRuleMeta,
+    names: TypeNames,
+  ): Finding {
+    const text = REASON_TEXT[verdict.reason];
+    const typeName = displayTy(verdict.ty, names);
+    const defined = definitionOf(verdict.ty);
+    const subject =
+      verdict.ty.k === 'adt' && verdict.ty.def.source === 'local'
+        ? { subject: verdict.ty.def.item, subjectModule: verdict.ty.def.module }
+        : {};
+    return {
+      target: { ...site.target, ...subject },
+      rule: rule.id,
+      severity,
+      message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),
+      rustcLint: lint,
+      origin,
+      symbol: site.symbol,
+      typeName,
+      chain: verdict.chain,
+      fixes: [],
+      related: defined ? [{ origin: defined, message: `\`${typeName}\` is defined here` }] : [],
+    };
+  }
+
+  /** The severity a rustc lint has here: null when allowed, error when denied. */
+  private lintSeverity(scopes: LintScopes, lint: string): Severity | null {
+    if (isAllowed(scopes, lint)) return null;
+    const level = lintLevel(scopes, lint);
+    return level === 'deny' || level === 'forbid' ? 'error' : 'warning';
+  }
+}
+
+/** What is wrong (rustc's words), how the type is reached, why it matters at the boundary, what to do. */
+function parityMessage(
+  site: Site,
+  typeName: string,
+  note: string,
+  help: string | null,
+  chain: ChainStep[],
+  why: string,
+): string {
+  const steps = chain.filter((c) => c.label !== 'pointee');
+  const via = steps.length ? ` (via ${steps.map((c) => c.label).join(' → ')})` : '';
+  return `${site.what} \`${site.symbol}\` uses type \`${typeName}\`, which is not FFI-safe: ${note}${via}. ${why}${help ? ` Help: ${help}.` : ''}`;
+}
+
+function definitionOf(ty: Ty): Origin | null {
+  return ty.k === 'adt' && ty.def.source === 'local' ? ty.def.item.nameOrigin : null;
+}
+
+/** Spans of the C fn-pointer types written in a type, in pre-order. Aliases are not looked into. */
+export function writtenCFnPointers(t: TypeExpr): Origin[] {
+  const out: Origin[] = [];
+  const walk = (e: TypeExpr): void => {
+    switch (e.kind) {
+      case 'fnptr':
+        if (!isRustAbi(e.fn.abi)) out.push(e.origin);
+        e.fn.params.forEach(walk);
+        if (e.fn.ret) walk(e.fn.ret);
+        return;
+      case 'ref':
+      case 'ptr':
+      case 'slice':
+      case 'array':
+        walk(e.inner);
+        return;
+      case 'tuple':
+        e.elems.forEach(walk);
+        return;
+      case 'path':
+        for (const s of e.path.segments) {
+          s.args?.types.forEach(walk);
+          s.args?.bindings.forEach((b) => walk(b.type));
+        }
+        return;
+      default:
+        return;
+    }
+  };
+  walk(t);
+  return out;
+}
+
+/** The C fn-pointer types inside a resolved type, in pre-order (not into struct fields). */
+export function semanticCFnPointers(t: Ty): Ty[] {
+  const out: Ty[] = [];
+  const walk = (x: Ty): void => {
+    switch (x.k) {
+      case 'fnptr':
+        if (!isRustAbi(x.abi)) out.push(x);
+        x.params.forEach(walk);
+        walk(x.ret);
+        return;
+      case 'ref':
+      case 'ptr':
+      case 'slice':
+      case 'array':
+        walk(x.inner);
+        return;
+      case 'tuple':
+        x.elems.forEach(walk);
+        return;
+      case 'adt':
+        x.args.forEach(walk);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(t);
+  return out;
+}

@@ -1,0 +1,19 @@
+import type { ParityRuleMeta } from './meta';
+import type { Reason } from '../ffi';
+import type { Ty } from '../../workspace/types';
+
+export const nonExhaustive: ParityRuleMeta = {
+  id: 'non-exhaustive',
+  family: 'parity',
+  rustcLint: 'improper_ctypes_definitions',
+  defaultSeverity: 'warning',
+  summary: 'A `#[non_exhaustive]` type of another crate crosses the boundary.',
+  docs: {
+    whatItDoes: 'Flags a type from another crate marked `#[non_exhaustive]` used by value in a C signature.',
+    whyIsThisBad:
+      'The defining crate may add fields or variants in a minor release, changing the size and layout the C side was compiled against.',
+    example: 'pub extern "C" fn f(e: other_crate::NonExhaustiveEnum) {}',
+    useInstead: 'Pass a pointer to it, or convert to a type your crate owns.',
+  },
+  claims: (reason: Reason, _ty: Ty) => reason === 'non-exhaustive',
+};

@@ -1,0 +1,23 @@
+import type { ParityRuleMeta } from './meta';
+import type { Reason } from '../ffi';
+import type { Ty } from '../../workspace/types';
+
+export const unspecifiedLayout: ParityRuleMeta = {
+  id: 'unspecified-layout',
+  family: 'parity',
+  rustcLint: 'improper_ctypes_definitions',
+  defaultSeverity: 'warning',
+  summary: 'A struct, enum or union without a C layout crosses the boundary.',
+  docs: {
+    whatItDoes:
+      'Flags a struct, union or enum defined in the workspace that is passed by value (or, in `extern` blocks, behind a pointer) across the C boundary without `#[repr(C)]`, `#[repr(transparent)]` or an integer `#[repr]`.',
+    whyIsThisBad:
+      'Rust is free to reorder, pad and pack the fields of a type without a `repr`: the C side cannot know where anything is. The layout may even change between compiler versions.',
+    example:
+      'struct Point { x: f64, y: f64 }\n#[no_mangle]\npub extern "C" fn norm(p: Point) -> f64 { (p.x * p.x + p.y * p.y).sqrt() }',
+    useInstead:
+      '#[repr(C)]\nstruct Point { x: f64, y: f64 }\n#[no_mangle]\npub extern "C" fn norm(p: Point) -> f64 { (p.x * p.x + p.y * p.y).sqrt() }',
+  },
+  claims: (reason: Reason, ty: Ty) =>
+    ['struct-layout', 'union-layout', 'enum-repr'].includes(reason) && ty.k === 'adt' && ty.def.source === 'local',
+};

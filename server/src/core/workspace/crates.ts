@@ -1,0 +1,403 @@
+import * as path from 'path';
+import type { Parser } from 'web-tree-sitter';
+import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
+import { extractItems } from '../syntax/items';
+import { expandMacroCalls } from './macros';
+import type {
+  AdtItem,
+  Attribute,
+  FileItems,
+  Item,
+  MacroRulesItem,
+  ModItem,
+  Origin,
+  StaticItem,
+  TraitItem,
+  TypeAliasItem,
+} from '../syntax/model';
+import { parseRust, ParsedFile } from '../syntax/parse';
+import { stdTypeCount } from './std-types';
+import type { TypeNames } from './types';
+
+/**
+ * The index of crates and their module trees. A crate is a root file plus every file its `mod x;`
+ * declarations reach; each module knows its items (after `#[cfg]` and macro expansion), the types it
+ * defines, its `use` imports and its child modules. Name resolution (`resolve.ts`) walks this tree.
+ */
+
+/** Where file contents come from: the disk for the CLI, open documents first for the language server. */
+export interface FileSource {
+  /** The text of a file, or null when it does not exist or cannot be read. */
+  read(file: string): string | null;
+}
+
+export interface SourceFile {
+  file: string;
+  text: string;
+  parsed: ParsedFile;
+  items: FileItems;
+}
+
+export type TypeDefEntry =
+  | { kind: 'adt'; item: AdtItem; module: ModuleScope }
+  | { kind: 'alias'; item: TypeAliasItem; module: ModuleScope }
+  | { kind: 'trait'; item: TraitItem; module: ModuleScope };
+
+export interface ModuleScope {
+  id: number;
+  crate: Crate;
+  name: string;
+  /** `crate::a::b` */
+  path: string;
+  /** The file whose text holds this module's items. */
+  file: string;
+  /** The directory where `mod x;` of this module looks for `x.rs` / `x/mod.rs`. */
+  childDir: string;
+  parent: ModuleScope | null;
+  items: Item[];
+  /** Outer attributes of the `mod` item and the module's inner attributes (lint levels). */
+  attrs: Attribute[];
+  children: Map<string, ModuleScope>;
+  types: Map<string, TypeDefEntry>;
+  /** `use a::b as c;` → c ↦ ["a", "b"] */
+  uses: Map<string, string[]>;
+  globs: string[][];
+  /** `extern crate foo as bar;` → bar ↦ foo */
+  externCrates: Map<string, string>;
+  /** `const` items, for array lengths. */
+  consts: Map<string, StaticItem>;
+  /** Associated consts of inherent impls: `Type::NAME` → item. */
+  implConsts: Map<string, StaticItem>;
+  /** A function body's scope: names not found here are looked up in `parent` (lexical scoping). */
+  isBlock?: boolean;
+}
+
+export interface Crate {
+  id: number;
+  name: string;
+  rootFile: string;
+  edition: string;
+  cfg: CfgEnv;
+  root: ModuleScope;
+  modules: ModuleScope[];
+  /** Every file that belongs to this crate. */
+  files: Set<string>;
+  /** Files read through `include!`, with the file that includes each. */
+  included: Map<string, string>;
+  /** `mod x;` declarations whose file could not be found or read. */
+  missingModules: { origin: Origin; name: string; tried: string[] }[];
+  /** Macro calls we could not expand, for the README's known limits and for diagnostics. */
+  unexpandedMacros: { origin: Origin; name: string; why: string }[];
+  /** Names resolved through a glob import somewhere in the crate (rustc prints those with paths). */
+  globUsedNames: Set<string>;
+  /** The text of one of the crate's files. */
+  textOf(file: string): string | undefined;
+}
+
+export interface CrateSpec {
+  name: string;
+  rootFile: string;
+  edition: string;
+  cfg: CfgEnv;
+}
+
+let nextModuleId = 1;
+let nextCrateId = 1;
+
+/** Parses files once and keeps them; the language server replaces entries as documents change. */
+export class SourceCache {
+  private readonly files = new Map<string, SourceFile>();
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly source: FileSource,
+  ) {}
+
+  /** Files whose parsing failed, and why: they are skipped, never fatal. */
+  readonly failures = new Map<string, string>();
+
+  /** The parsed file, or null when it cannot be read. Reads and parses on first use. */
+  get(file: string): SourceFile | null {
+    const cached = this.files.get(file);
+    if (cached) return cached;
+    const text = this.source.read(file);
+    if (text === null) return null;
+    try {
+      return this.set(file, text);
+    } catch (e) {
+      this.failures.set(file, `could not be parsed: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  /** Replace a file's text (an edit in the editor, a change on disk). */
+  set(file: string, text: string, previous?: ParsedFile): SourceFile {
+    const parsed = parseRust(this.parser, text, previous);
+    const old = this.files.get(file);
+    if (old && old.parsed.tree !== parsed.tree) old.parsed.tree.delete();
+    const entry: SourceFile = { file, text, parsed, items: extractItems(file, parsed) };
+    this.files.set(file, entry);
+    return entry;
+  }
+
+  /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included); the caller deletes the tree. */
+  parseFragment(text: string): ParsedFile {
+    return parseRust(this.parser, text);
+  }
+
+  /** Frees every tree (they live in the parser's WebAssembly memory, which is not garbage collected); texts and items stay readable. */
+  dispose(): void {
+    for (const entry of this.files.values()) entry.parsed.tree.delete();
+  }
+
+  peek(file: string): SourceFile | undefined {
+    return this.files.get(file);
+  }
+
+  delete(file: string): void {
+    const old = this.files.get(file);
+    if (old) old.parsed.tree.delete();
+    this.files.delete(file);
+  }
+}
+
+/** Build a crate's module tree from its root file. */
+export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
+  const rootSource = cache.get(spec.rootFile);
+  if (!rootSource) return null;
+  const crate: Crate = {
+    id: nextCrateId++,
+    name: spec.name,
+    rootFile: spec.rootFile,
+    edition: spec.edition,
+    cfg: spec.cfg,
+    root: undefined as unknown as ModuleScope,
+    modules: [],
+    files: new Set([spec.rootFile]),
+    included: new Map(),
+    missingModules: [],
+    unexpandedMacros: [],
+    globUsedNames: new Set(),
+    textOf: (file) => cache.peek(file)?.text,
+  };
+  const innerAttrs = expandCfgAttr(rootSource.items.innerAttrs, spec.cfg);
+  crate.root = buildModule(crate, cache, {
+    name: 'crate',
+    path: 'crate',
+    file: spec.rootFile,
+    childDir: path.dirname(spec.rootFile),
+    parent: null,
+    // A crate-level `#![cfg(…)]` that does not hold compiles an empty crate.
+    rawItems: cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [],
+    attrs: innerAttrs,
+  });
+  expandAndIndex(crate, cache);
+  return crate;
+}
+
+/**
+ * Macros are expanded once every module file is loaded, so a call sees every `macro_rules!` of the
+ * crate (`#[macro_use] mod`, `#[macro_export]`); modules an expansion declares (`cfg_if!` around
+ * `mod imp;`) are loaded and expanded in turn. Then each module's names are indexed.
+ */
+function expandAndIndex(crate: Crate, cache: SourceCache): void {
+  // A macro can be defined by another expansion (libc's own `cfg_if!` wrapping `macro_rules! f`), possibly in
+  // a module expanded later: expand in passes until a pass expands nothing new.
+  for (let pass = 0; pass < 4; pass++) {
+    crate.unexpandedMacros = [];
+    let grew = false;
+    for (let i = 0; i < crate.modules.length; i++) {
+      const module = crate.modules[i];
+      const before = new Set(module.items);
+      module.items = expandMacroCalls(module.items, module, cache);
+      for (const item of module.items) {
+        if (before.has(item)) continue;
+        grew = true;
+        if (item.kind === 'mod') loadChildModule(module, item, cache);
+      }
+    }
+    if (!grew) break;
+  }
+  for (const module of crate.modules) indexModuleItems(module);
+}
+
+interface ModuleInit {
+  name: string;
+  path: string;
+  file: string;
+  childDir: string;
+  parent: ModuleScope | null;
+  rawItems: Item[];
+  attrs: Attribute[];
+}
+
+function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): ModuleScope {
+  const module: ModuleScope = {
+    id: nextModuleId++,
+    crate,
+    name: init.name,
+    path: init.path,
+    file: init.file,
+    childDir: init.childDir,
+    parent: init.parent,
+    items: [],
+    attrs: init.attrs,
+    children: new Map(),
+    types: new Map(),
+    uses: new Map(),
+    globs: [],
+    externCrates: new Map(),
+    consts: new Map(),
+    implConsts: new Map(),
+  };
+  crate.modules.push(module);
+  if (init.parent) init.parent.children.set(init.name, module);
+  module.items = applyCfg(init.rawItems, crate.cfg);
+  for (const item of module.items) if (item.kind === 'mod') loadChildModule(module, item, cache);
+  return module;
+}
+
+function indexModuleItems(module: ModuleScope): void {
+  for (const item of module.items) {
+    switch (item.kind) {
+      case 'struct':
+      case 'enum':
+      case 'union':
+        module.types.set(item.name, { kind: 'adt', item, module });
+        break;
+      case 'type':
+        module.types.set(item.name, { kind: 'alias', item, module });
+        break;
+      case 'trait':
+        module.types.set(item.name, { kind: 'trait', item, module });
+        break;
+      case 'use':
+        for (const tree of item.trees) {
+          if (tree.kind === 'glob') module.globs.push(tree.path);
+          else {
+            const last = tree.path[tree.path.length - 1];
+            const local = tree.alias ?? (last === 'self' ? tree.path[tree.path.length - 2] : last);
+            const target = last === 'self' ? tree.path.slice(0, -1) : tree.path;
+            if (local && local !== '_') module.uses.set(local, target);
+          }
+        }
+        break;
+      case 'extern-crate':
+        module.externCrates.set(item.alias ?? item.crateName, item.crateName);
+        break;
+      case 'const':
+        module.consts.set(item.name, item);
+        break;
+      case 'impl': {
+        const self =
+          item.selfType?.kind === 'path'
+            ? item.selfType.path.segments[item.selfType.path.segments.length - 1].name
+            : null;
+        if (self) for (const c of item.items) if (c.kind === 'const') module.implConsts.set(`${self}::${c.name}`, c);
+        break;
+      }
+    }
+  }
+}
+
+function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache): void {
+  const crate = parent.crate;
+  const childPath = `${parent.path}::${item.name}`;
+  const pathAttr = item.attrs.find((a) => a.name === 'path' && a.value !== null)?.value ?? null;
+  if (item.items) {
+    const attrs = [...item.attrs, ...item.innerAttrs];
+    if (!cfgHolds(item.innerAttrs, crate.cfg)) return;
+    buildModule(crate, cache, {
+      name: item.name,
+      path: childPath,
+      file: parent.file,
+      childDir: pathAttr ? path.resolve(parent.childDir, pathAttr) : path.join(parent.childDir, item.name),
+      parent,
+      rawItems: item.items,
+      attrs,
+    });
+    return;
+  }
+  const candidates = pathAttr
+    ? [path.resolve(parent.childDir, pathAttr)]
+    : [path.join(parent.childDir, `${item.name}.rs`), path.join(parent.childDir, item.name, 'mod.rs')];
+  for (const file of candidates) {
+    if (crate.files.has(file)) return; // a cycle through #[path]
+    const source = cache.get(file);
+    if (!source) continue;
+    crate.files.add(file);
+    const innerAttrs = expandCfgAttr(source.items.innerAttrs, crate.cfg);
+    if (!cfgHolds(innerAttrs, crate.cfg)) return;
+    const isModRs = path.basename(file) === 'mod.rs' || !!pathAttr;
+    buildModule(crate, cache, {
+      name: item.name,
+      path: childPath,
+      file,
+      childDir: isModRs ? path.dirname(file) : path.join(path.dirname(file), path.basename(file, '.rs')),
+      parent,
+      rawItems: source.items.items,
+      attrs: [...item.attrs, ...innerAttrs],
+    });
+    return;
+  }
+  crate.missingModules.push({ origin: item.origin, name: item.name, tried: candidates });
+}
+
+/**
+ * The scope of a function body that declares items: they are visible inside it, and every other name
+ * resolves as in the enclosing module. Not registered in the crate's module list.
+ */
+export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
+  const block: ModuleScope = {
+    ...parent,
+    id: nextModuleId++,
+    name: '{block}',
+    parent,
+    items,
+    children: new Map(),
+    types: new Map(),
+    uses: new Map(),
+    globs: [],
+    externCrates: new Map(),
+    consts: new Map(),
+    implConsts: new Map(),
+    isBlock: true,
+  };
+  for (const item of items) {
+    if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union')
+      block.types.set(item.name, { kind: 'adt', item, module: block });
+    else if (item.kind === 'type') block.types.set(item.name, { kind: 'alias', item, module: block });
+    else if (item.kind === 'trait') block.types.set(item.name, { kind: 'trait', item, module: block });
+    else if (item.kind === 'const') block.consts.set(item.name, item);
+    else if (item.kind === 'use') {
+      for (const tree of item.trees) {
+        if (tree.kind === 'glob') block.globs.push(tree.path);
+        else block.uses.set(tree.alias ?? tree.path[tree.path.length - 1], tree.path);
+      }
+    }
+  }
+  return block;
+}
+
+/** How type names print in this crate (rustc's trimmed paths): a name is trimmed only when unique. */
+export function crateTypeNames(crate: Crate): TypeNames {
+  const local = new Map<string, number>();
+  for (const m of crate.modules) {
+    for (const [name, entry] of m.types) if (entry.module === m) local.set(name, (local.get(name) ?? 0) + 1);
+  }
+  return {
+    isAmbiguous: (name) => crate.globUsedNames.has(name) || (local.get(name) ?? 0) + stdTypeCount(name) > 1,
+  };
+}
+
+/** `macro_rules!` definitions visible from a module: its own, then its ancestors', then the crate's. */
+export function visibleMacros(module: ModuleScope): MacroRulesItem[] {
+  const out: MacroRulesItem[] = [];
+  for (let m: ModuleScope | null = module; m; m = m.parent) {
+    for (const item of m.items) if (item.kind === 'macro-rules') out.push(item);
+  }
+  for (const m of module.crate.modules) {
+    for (const item of m.items) if (item.kind === 'macro-rules' && !out.includes(item)) out.push(item);
+  }
+  return out;
+}

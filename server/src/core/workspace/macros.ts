@@ -1,0 +1,547 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyCfg, evalCfg } from '../syntax/cfg';
+import { extractItemsFromTree } from '../syntax/items';
+import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
+import type { ModuleScope, SourceCache } from './crates';
+import { visibleMacros } from './crates';
+
+/**
+ * Expansion of local `macro_rules!` invoked at item level, which FFI crates use to stamp out exports.
+ * rustc reports findings inside an expansion at the span the tokens came from: the macro body for
+ * tokens written there, the invocation for tokens passed in. We expand by token substitution, parse
+ * the result, and map every span of the expanded items back to where its first token was written.
+ *
+ * Supported: fragments (`$x:ty`, `ident`, `expr`, `tt`, `literal`, `path`, `block`, `vis`, …) and one or
+ * more levels of `$( … ) sep op` repetition. Not supported (left unexpanded, reported as such):
+ * macros from other crates, macros invoked inside function bodies or impl blocks, and rules whose
+ * fragments we cannot delimit.
+ */
+
+/** rustc's default `recursion_limit`: recursive macros (libc's own `cfg_if!`) nest deeply. */
+const MAX_DEPTH = 128;
+
+interface Binding {
+  tokens?: Token[];
+  /** The fragment specifier (`ty`, `ident`…). */
+  frag?: string;
+  reps?: Bindings[];
+}
+
+/**
+ * Fragments whose substituted token takes the macro body's position in rustc's reports: an `ident` used
+ * as a type is reported at the `$name` in the body. `tt`, `ty`, `path`… keep the invocation's span.
+ */
+const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
+
+let nextExpansion = 1;
+type Bindings = Map<string, Binding>;
+
+/**
+ * Items with every macro call we can expand followed by its expansion: at item level, inside `impl`
+ * and `trait` blocks, and in function bodies and initialisers (where rustc checks the items too).
+ */
+export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
+  const out: Item[] = [];
+  let changed = false;
+  for (const item of items) {
+    if (item.kind !== 'macro-call') {
+      const inside = expandInside(item, module, cache, depth);
+      if (inside !== item) changed = true;
+      out.push(inside);
+      continue;
+    }
+    // Expanded in an earlier pass: its items already follow it in the list.
+    if (EXPANDED.has(item)) {
+      out.push(item);
+      continue;
+    }
+    // Macros defined by earlier expansions in this list (`cfg_if!` around `macro_rules!`) are visible too.
+    const expanded = expandOne(item, module, cache, [...out, ...items], depth);
+    if (expanded) {
+      EXPANDED.add(item);
+      changed = true;
+    }
+    out.push(item, ...(expanded ?? []));
+  }
+  // Nothing expanded: the same list, so a later pass sees no change.
+  return changed ? out : items;
+}
+
+/** Calls already expanded: the crate is expanded in passes until no new macro becomes visible. */
+const EXPANDED = new WeakSet<MacroCallItem>();
+
+function withNested<T extends { nested: Item[] }>(item: T, nested: Item[]): T {
+  return nested === item.nested ? item : { ...item, nested };
+}
+
+function withItems<T extends { items: Item[] }>(item: T, items: Item[]): T {
+  return items === item.items ? item : { ...item, items };
+}
+
+function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth: number): Item {
+  switch (item.kind) {
+    case 'fn':
+    case 'static':
+    case 'const':
+      return withNested(item, expandMacroCalls(item.nested, module, cache, depth));
+    case 'impl':
+    case 'trait':
+      return withItems(item, expandMacroCalls(item.items, module, cache, depth));
+    default:
+      return item;
+  }
+}
+
+function expandOne(
+  call: MacroCallItem,
+  module: ModuleScope,
+  cache: SourceCache,
+  siblings: Item[],
+  depth: number,
+): Item[] | null {
+  const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
+  const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
+  const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
+  if (!def && name === 'cfg_if') return expandCfgIf(call, module, cache, depth);
+  if (!def && name === 'include' && !call.inBody) return expandInclude(call, module, cache, depth);
+  if (!def) {
+    // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
+    if (!call.inBody && !BUILTIN_ITEM_MACROS.has(name))
+      module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'not a macro_rules! of this crate' });
+    return null;
+  }
+  if (depth >= MAX_DEPTH) {
+    module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'recursion limit' });
+    return null;
+  }
+  for (const rule of def.rules) {
+    const bindings = matchRule(rule, call.tokens);
+    if (!bindings) continue;
+    // An expansion in a body is statements: parse it inside a function to read its items.
+    const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
+    emitter.emitAll(rule.body, bindings);
+    const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
+    try {
+      const items = extractItemsFromTree(
+        call.origin.file,
+        parsed,
+        (o) => emitter.mapBack(o),
+        { at: call.origin, id: nextExpansion++ },
+        call.inBody,
+      );
+      const withCfg = applyCfg(items, module.crate.cfg);
+      return expandMacroCalls(withCfg, module, cache, depth + 1);
+    } finally {
+      parsed.tree.delete();
+    }
+  }
+  module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
+  return null;
+}
+
+/**
+ * `cfg_if::cfg_if! { if #[cfg(a)] { … } else if #[cfg(b)] { … } else { … } }`, used by libc and many
+ * -sys crates: the items of the first branch whose predicate holds.
+ */
+function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number): Item[] {
+  const t = call.tokens;
+  let i = 0;
+  while (i < t.length) {
+    if (t[i]?.text === 'else') i++;
+    let holds = true;
+    if (t[i]?.text === 'if') {
+      // `if # [cfg(pred)] { … }`
+      const attr = t[i + 2];
+      const cfgGroup = attr?.children?.[1];
+      holds =
+        t[i + 1]?.text === '#' &&
+        attr?.kind === 'group' &&
+        attr.children?.[0]?.text === 'cfg' &&
+        !!cfgGroup?.children &&
+        evalCfg(cfgGroup.children, module.crate.cfg);
+      i += 3;
+    }
+    const branch = t[i];
+    if (branch?.kind !== 'group' || branch.delimiter !== '{') break;
+    i++;
+    if (!holds) continue;
+    const emitter = new Emitter();
+    for (const token of branch.children ?? []) emitter.emitToken(token);
+    const parsed = cache.parseFragment(emitter.text);
+    try {
+      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), {
+        at: call.origin,
+        id: nextExpansion++,
+      });
+      return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
+    } finally {
+      parsed.tree.delete();
+    }
+  }
+  return [];
+}
+
+/**
+ * `include!("bindings.rs")`, `include!(concat!(env!("CARGO_MANIFEST_DIR"), "/…"))` and
+ * `include!(concat!(env!("OUT_DIR"), "/bindings.rs"))` (bindgen's pattern, found in the build output under `target/`
+ * when the crate has been built): the file's items, as rustc sees them.
+ */
+function expandInclude(call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number): Item[] | null {
+  const file = includedFile(call, module);
+  if (!file) {
+    module.crate.unexpandedMacros.push({
+      origin: call.origin,
+      name: 'include',
+      why: 'the included file could not be found (OUT_DIR exists only after a build)',
+    });
+    return null;
+  }
+  const source = cache.get(file);
+  if (!source) return null;
+  module.crate.files.add(file);
+  module.crate.included.set(file, call.origin.file);
+  return expandMacroCalls(applyCfg(source.items.items, module.crate.cfg), module, cache, depth + 1);
+}
+
+function includedFile(call: MacroCallItem, module: ModuleScope): string | null {
+  const parts: string[] = [];
+  const read = (tokens: Token[]): boolean => {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.kind === 'string') parts.push(t.text.replace(/^"|"$/g, ''));
+      else if (t.text === 'concat' && tokens[i + 2]?.kind === 'group') {
+        if (!read(tokens[i + 2].children ?? [])) return false;
+        i += 2;
+      } else if (t.text === 'env' && tokens[i + 2]?.kind === 'group') {
+        const name = tokens[i + 2].children?.[0]?.text.replace(/^"|"$/g, '');
+        const value = name ? envDir(name, module) : null;
+        if (!value) return false;
+        parts.push(value);
+        i += 2;
+      } else if (t.text !== ',') return false;
+    }
+    return true;
+  };
+  if (!read(call.tokens) || !parts.length) return null;
+  const joined = parts.join('');
+  const file = path.isAbsolute(joined) ? joined : path.resolve(path.dirname(call.origin.file), joined);
+  if (joined.startsWith('\u0000OUT_DIR')) return findInOutDir(joined.slice('\u0000OUT_DIR'.length), module);
+  return fs.existsSync(file) ? file : null;
+}
+
+/** `CARGO_MANIFEST_DIR`: the folder of the crate's Cargo.toml. `OUT_DIR` is looked up per file, below. */
+function envDir(name: string, module: ModuleScope): string | null {
+  if (name === 'OUT_DIR') return '\u0000OUT_DIR';
+  if (name !== 'CARGO_MANIFEST_DIR') return null;
+  return manifestDir(module.crate.rootFile);
+}
+
+function manifestDir(file: string): string | null {
+  for (let d = path.dirname(file); path.dirname(d) !== d; d = path.dirname(d))
+    if (fs.existsSync(path.join(d, 'Cargo.toml'))) return d;
+  return null;
+}
+
+/** The newest file `rest` under the crate's `target/<profile>/build/<package>-<hash>/out/`, if it was built. */
+function findInOutDir(rest: string, module: ModuleScope): string | null {
+  const dir = manifestDir(module.crate.rootFile);
+  if (!dir) return null;
+  const target = process.env.CARGO_TARGET_DIR ?? path.join(dir, 'target');
+  const pkg = module.crate.name.replace(/_/g, '-');
+  let best: { file: string; mtime: number } | null = null;
+  for (const profile of safeList(target)) {
+    const build = path.join(target, profile, 'build');
+    for (const entry of safeList(build)) {
+      if (!entry.startsWith(`${pkg}-`) && !entry.startsWith(`${module.crate.name}-`)) continue;
+      const file = path.join(build, entry, 'out', rest.replace(/^[\\/]/, ''));
+      if (!fs.existsSync(file)) continue;
+      const mtime = fs.statSync(file).mtimeMs;
+      if (!best || mtime > best.mtime) best = { file, mtime };
+    }
+  }
+  return best?.file ?? null;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Macros of std that can appear at item level and expand to nothing we check. */
+const BUILTIN_ITEM_MACROS = new Set([
+  'compile_error',
+  'global_asm',
+  'println',
+  'thread_local',
+  'assert',
+  'debug_assert',
+  'const_assert',
+]);
+
+// ---- matching ----
+
+function matchRule(rule: MacroRule, input: Token[]): Bindings | null {
+  const b: Bindings = new Map();
+  const end = matchSeq(rule.pattern, input, 0, b, []);
+  return end === input.length ? b : null;
+}
+
+/**
+ * Match `pattern` against `input` from `pos`; returns the position after the match, or -1.
+ * `outerFollow` is what comes after this pattern in the enclosing one (after a repetition's body).
+ */
+function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, outerFollow: Token[]): number {
+  let i = 0;
+  while (i < pattern.length) {
+    const p = pattern[i];
+    if (p.text.startsWith('$') && p.text.length > 1 && pattern[i + 1]?.text === ':' && pattern[i + 2]) {
+      const frag = pattern[i + 2].text;
+      const rest = pattern.slice(i + 3);
+      const n = fragmentLength(frag, input, pos, rest.length ? rest : outerFollow);
+      if (n < 0) return -1;
+      b.set(p.text.slice(1), { tokens: input.slice(pos, pos + n), frag });
+      pos += n;
+      i += 3;
+      continue;
+    }
+    if (p.text === '$' && pattern[i + 1]?.kind === 'group') {
+      const inner = pattern[i + 1].children ?? [];
+      let j = i + 2;
+      let sep: string | null = null;
+      let op = pattern[j]?.text;
+      if (op !== '*' && op !== '+' && op !== '?') {
+        sep = op ?? null;
+        j++;
+        op = pattern[j]?.text;
+      }
+      const follow = pattern.slice(j + 1);
+      const reps: Bindings[] = [];
+      while (pos < input.length) {
+        if (reps.length && sep !== null) {
+          if (input[pos]?.text !== sep) break;
+          if (startsWith(input, pos + 1, follow) && follow.length) break;
+        }
+        const rb: Bindings = new Map();
+        const start = reps.length && sep !== null ? pos + 1 : pos;
+        if (follow.length && startsWith(input, start, follow)) break;
+        const next = matchSeq(
+          inner,
+          input,
+          start,
+          rb,
+          sep !== null
+            ? [{ text: sep, kind: 'punct', origin: pattern[i].origin }, ...follow]
+            : follow.length
+              ? follow
+              : outerFollow,
+        );
+        if (next < 0 || next === start) break;
+        reps.push(rb);
+        pos = next;
+        if (op === '?') break;
+      }
+      // A trailing separator is allowed by many macros (`$(,)?` handles it explicitly).
+      if (op === '+' && !reps.length) return -1;
+      for (const name of metavarNames(inner)) b.set(name, { reps });
+      i = j + 1;
+      continue;
+    }
+    const t = input[pos];
+    if (!t) return -1;
+    if (p.kind === 'group') {
+      if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
+      const inner: Bindings = new Map();
+      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, []);
+      if (end !== (t.children ?? []).length) return -1;
+      for (const [k, v] of inner) b.set(k, v);
+      pos++;
+      i++;
+      continue;
+    }
+    if (t.text !== p.text) return -1;
+    pos++;
+    i++;
+  }
+  return pos;
+}
+
+function startsWith(input: Token[], pos: number, follow: Token[]): boolean {
+  const f = follow[0];
+  if (!f || f.text.startsWith('$')) return false;
+  const t = input[pos];
+  return !!t && t.kind !== 'group' && t.text === f.text;
+}
+
+function metavarNames(pattern: Token[]): string[] {
+  const out: string[] = [];
+  for (const t of pattern) {
+    if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text.slice(1));
+    if (t.children) out.push(...metavarNames(t.children));
+  }
+  return out;
+}
+
+const SINGLE = new Set(['ident', 'lifetime', 'tt']);
+
+/** How many input tokens a fragment takes, or -1 when it cannot match. */
+function fragmentLength(frag: string, input: Token[], pos: number, follow: Token[]): number {
+  if (SINGLE.has(frag)) return pos < input.length ? 1 : -1;
+  if (frag === 'literal') {
+    if (input[pos]?.text === '-') return 2;
+    return pos < input.length ? 1 : -1;
+  }
+  if (frag === 'block') return input[pos]?.kind === 'group' && input[pos].delimiter === '{' ? 1 : -1;
+  if (frag === 'vis') {
+    if (input[pos]?.text !== 'pub') return 0;
+    return input[pos + 1]?.kind === 'group' && input[pos + 1].delimiter === '(' ? 2 : 1;
+  }
+  // ty, path, expr, pat, stmt, item, meta…: up to the token that follows in the pattern.
+  const stop = follow[0] && !follow[0].text.startsWith('$') && follow[0].kind !== 'group' ? follow[0].text : null;
+  const typeLike = frag === 'ty' || frag === 'path';
+  let angle = 0;
+  let n = 0;
+  for (let k = pos; k < input.length; k++) {
+    const t = input[k];
+    // A type never contains a `{ … }` block or, outside `<…>`, a `=`: rustc's type parser stops there.
+    if (typeLike && angle === 0 && ((t.kind === 'group' && t.delimiter === '{') || t.text === '=')) break;
+    if (t.kind !== 'group') {
+      if (angle === 0 && stop !== null && t.text === stop) break;
+      if (
+        angle === 0 &&
+        stop === null &&
+        (frag === 'ty' || frag === 'path') &&
+        (t.text === ',' || t.text === ';' || t.text === '=>')
+      )
+        break;
+      if (frag === 'ty' || frag === 'path') {
+        if (t.text === '<') angle++;
+        else if (t.text === '>' && angle > 0) angle--;
+        else if (t.text === '>>' && angle > 0) angle = Math.max(0, angle - 2);
+      }
+    }
+    n++;
+  }
+  return n > 0 || frag === 'vis' ? n : -1;
+}
+
+// ---- transcription ----
+
+interface MapEntry {
+  start: number;
+  end: number;
+  origin: Origin;
+}
+
+class Emitter {
+  private readonly map: MapEntry[] = [];
+
+  /** `prefix`: text before the expansion that maps to nothing (a wrapper to parse it in). */
+  constructor(public text = '') {}
+
+  emit(text: string, origin: Origin): void {
+    // `macro_rules!` and `$name` are single tokens to the grammar: no space inside them.
+    const glued =
+      (text === '!' && /(^|\s)macro_rules$/.test(this.text)) ||
+      (/(^|\s)\$$/.test(this.text) && /^[A-Za-z_]/.test(text));
+    if (this.text.length && !glued) this.text += ' ';
+    const start = this.text.length;
+    this.text += text;
+    this.map.push({ start, end: this.text.length, origin });
+  }
+
+  emitToken(t: Token): void {
+    if (t.kind === 'group') {
+      const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
+      this.emit(t.delimiter ?? '(', {
+        file: t.origin.file,
+        span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
+      });
+      for (const c of t.children ?? []) this.emitToken(c);
+      this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+      return;
+    }
+    this.emit(t.text, t.origin);
+  }
+
+  emitAll(body: Token[], b: Bindings): void {
+    for (let i = 0; i < body.length; i++) {
+      const t = body[i];
+      if (t.text === '$crate') {
+        this.emit('crate', t.origin);
+        continue;
+      }
+      if (t.text.startsWith('$') && t.text.length > 1) {
+        const bound = b.get(t.text.slice(1));
+        if (bound?.tokens) {
+          const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
+          for (const x of bound.tokens)
+            this.emitToken(
+              plain ? { ...x, origin: t.origin, children: x.children?.map((c) => ({ ...c, origin: t.origin })) } : x,
+            );
+          continue;
+        }
+      }
+      if (t.text === '$' && body[i + 1]?.kind === 'group') {
+        const inner = body[i + 1].children ?? [];
+        let j = i + 2;
+        let sep: Token | null = null;
+        if (!['*', '+', '?'].includes(body[j]?.text ?? '')) {
+          sep = body[j] ?? null;
+          j++;
+        }
+        const names = metavarNames(inner);
+        const reps = names.map((n) => b.get(n)?.reps).find((r) => r !== undefined) ?? [];
+        reps.forEach((rb, k) => {
+          if (k > 0 && sep) this.emitToken(sep);
+          const merged = new Map(b);
+          for (const [key, v] of rb) merged.set(key, v);
+          this.emitAll(inner, merged);
+        });
+        i = j;
+        continue;
+      }
+      if (t.kind === 'group') {
+        const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
+        this.emit(t.delimiter ?? '(', {
+          file: t.origin.file,
+          span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
+        });
+        this.emitAll(t.children ?? [], b);
+        this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+        continue;
+      }
+      this.emit(t.text, t.origin);
+    }
+  }
+
+  /** An expansion span back to source: where its first token was written, through its last when they share a file. */
+  mapBack(o: Origin): Origin {
+    const first = this.entryAt(o.span.start);
+    const last = this.entryAt(Math.max(o.span.start, o.span.end - 1));
+    if (!first) return o;
+    const start = first.origin.span.start;
+    const end =
+      last && last.origin.file === first.origin.file && last.origin.span.end >= start
+        ? last.origin.span.end
+        : first.origin.span.end;
+    return { file: first.origin.file, span: { start, end } };
+  }
+
+  private entryAt(offset: number): MapEntry | null {
+    let lo = 0;
+    let hi = this.map.length - 1;
+    let best: MapEntry | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.map[mid].start <= offset) {
+        best = this.map[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  }
+}

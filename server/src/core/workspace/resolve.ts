@@ -1,0 +1,568 @@
+import type { AdtItem, GenericParam, TypeExpr, TypePath } from '../syntax/model';
+import { parseRepr } from './repr';
+import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
+import type { LocalAdt, Ty } from './types';
+import type { ModuleScope, TypeDefEntry } from './crates';
+
+/**
+ * Name and type resolution: from a type as written, in a module, to what it means. Follows Rust 2018
+ * paths: `crate::`, `self::`, `super::`, names defined in the module, `use` imports (renames and
+ * re-exports included), glob imports, extern crates and the std prelude. What cannot be resolved is
+ * an `unknown` type with the reason, never a guess.
+ */
+
+/** What a path names. */
+export type Resolution =
+  | { kind: 'module'; module: ModuleScope }
+  | { kind: 'type'; entry: TypeDefEntry }
+  | { kind: 'std'; path: string[] }
+  | { kind: 'libc'; path: string[] }
+  | { kind: 'extern'; path: string[] }
+  | { kind: 'prim'; name: string };
+
+/** Where a type is written: the module, the generic parameters in scope and their substitutions. */
+export interface TypeScope {
+  module: ModuleScope;
+  /** Generic parameter name → its meaning (a `param`, or an argument substituted for it). */
+  generics: Map<string, Ty>;
+  /** What `Self` means here (impl blocks, type definitions). */
+  selfTy: Ty | null;
+  /** Type paths declared FFI-safe by the user (`safeTypes`), as written or fully qualified. */
+  safeTypes?: Set<string>;
+  /** In argument position `impl Trait` is an anonymous generic parameter, not an opaque type. */
+  implTraitIsParam?: boolean;
+}
+
+const MAX_DEPTH = 32;
+
+export function scopeFor(
+  module: ModuleScope,
+  generics: GenericParam[] = [],
+  selfTy: Ty | null = null,
+  outer?: TypeScope,
+): TypeScope {
+  const map = new Map(outer?.generics ?? []);
+  for (const g of generics) if (g.kind !== 'lifetime') map.set(g.name, { k: 'param', name: g.name });
+  return { module, generics: map, selfTy: selfTy ?? outer?.selfTy ?? null, safeTypes: outer?.safeTypes };
+}
+
+/** Resolve a parameter's type: `impl Trait` there is a generic parameter. */
+export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
+  return resolveType(t, { ...scope, implTraitIsParam: true });
+}
+
+/** Resolve a written type to its meaning. */
+export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
+  if (depth > MAX_DEPTH) return { k: 'unknown', text: typeText(t), why: 'type aliases nest too deeply (a cycle?)' };
+  switch (t.kind) {
+    case 'primitive':
+      return resolvePathType(
+        { global: false, qualified: false, segments: [{ name: t.name, args: null }] },
+        scope,
+        depth,
+      );
+    case 'path':
+      return resolvePathType(t.path, scope, depth);
+    case 'ref':
+      return {
+        k: 'ref',
+        mutable: t.mutable,
+        inner: resolveType(t.inner, scope, depth + 1),
+        elided: t.lifetime === null,
+      };
+    case 'ptr':
+      return { k: 'ptr', mutable: t.mutable, inner: resolveType(t.inner, scope, depth + 1) };
+    case 'slice':
+      return { k: 'slice', inner: resolveType(t.inner, scope, depth + 1) };
+    case 'array':
+      return {
+        k: 'array',
+        inner: resolveType(t.inner, scope, depth + 1),
+        len: evalConstLength(t.length, scope.module, selfName(scope)) ?? t.length,
+      };
+    case 'tuple':
+      return { k: 'tuple', elems: t.elems.map((e) => resolveType(e, scope, depth + 1)) };
+    case 'fnptr':
+      return {
+        k: 'fnptr',
+        abi: t.fn.abi,
+        unsafe: t.fn.unsafe,
+        params: t.fn.params.map((p) => resolveType(p, scope, depth + 1)),
+        ret: t.fn.ret ? resolveType(t.fn.ret, scope, depth + 1) : { k: 'tuple', elems: [] },
+        variadic: t.fn.variadic,
+      };
+    case 'dyn':
+      return { k: 'dyn', text: dynText(t.text) };
+    case 'impl':
+      if (scope.implTraitIsParam) return { k: 'param', name: t.text.replace(/\s+/g, ' ') };
+      return { k: 'opaque', text: t.text.replace(/\s+/g, ' ') };
+    case 'never':
+      return { k: 'prim', name: '!' };
+    case 'infer':
+      return { k: 'unknown', text: '_', why: 'an inferred type' };
+    case 'opaque-syntax':
+      return { k: 'unknown', text: t.text, why: 'a type we cannot read (a macro in type position, or a syntax error)' };
+  }
+}
+
+function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
+  const text = pathText(p);
+  if (p.qualified) return { k: 'unknown', text, why: 'a qualified associated type (`<T as Trait>::X`)' };
+  const names = p.segments.map((s) => s.name);
+  const last = p.segments[p.segments.length - 1];
+  const args = (last.args?.types ?? []).map((a) => resolveType(a, scope, depth + 1));
+  if (scope.safeTypes && (scope.safeTypes.has(text.replace(/<.*$/, '')) || scope.safeTypes.has(names.join('::')))) {
+    return { k: 'foreign-safe', text };
+  }
+  if (names.length === 1) {
+    const g = scope.generics.get(names[0]);
+    if (g) return g;
+    if (names[0] === 'Self') return scope.selfTy ?? { k: 'unknown', text, why: '`Self` outside an impl' };
+  }
+  if (names.length > 1 && (names[0] === 'Self' || scope.generics.has(names[0]))) {
+    return { k: 'param', name: text };
+  }
+  const r = resolvePath(scope.module, names, p.global);
+  if (!r)
+    return { k: 'unknown', text, why: `\`${text}\` is not defined in this crate (or we could not follow its import)` };
+  switch (r.kind) {
+    case 'prim':
+      return { k: 'prim', name: r.name };
+    case 'std': {
+      const std = resolveStdPath(r.path, args) ?? unmodelledStdType(r.path, args, last.args?.lifetimes ?? 0);
+      if (std) return std;
+      return { k: 'unknown', text, why: `\`${r.path.join('::')}\` is a std item whose layout we do not model` };
+    }
+    case 'libc':
+      return resolveLibcPath(r.path);
+    case 'extern':
+      if (scope.safeTypes?.has(r.path.join('::'))) return { k: 'foreign-safe', text };
+      return { k: 'unknown', text, why: `\`${r.path.join('::')}\` is defined outside the workspace` };
+    case 'module':
+      return { k: 'unknown', text, why: `\`${text}\` is a module, not a type` };
+    case 'type':
+      return typeOfEntry(r.entry, args, depth, scope);
+  }
+}
+
+function typeOfEntry(entry: TypeDefEntry, args: Ty[], depth: number, outer: TypeScope): Ty {
+  switch (entry.kind) {
+    case 'adt':
+      return {
+        k: 'adt',
+        def: localAdt(entry.item, entry.module),
+        args: withDefaults(entry.item.generics, args, entry.module, outer),
+      };
+    case 'alias': {
+      if (!entry.item.type) return { k: 'unknown', text: entry.item.name, why: 'a type alias without a type' };
+      const scope = scopeFor(entry.module, [], null, { ...outer, generics: new Map() });
+      const params = entry.item.generics.filter((g) => g.kind === 'type');
+      params.forEach((g, i) =>
+        scope.generics.set(
+          g.name,
+          args[i] ?? (g.defaultType ? resolveType(g.defaultType, scope, depth + 1) : { k: 'param', name: g.name }),
+        ),
+      );
+      return resolveType(entry.item.type, scope, depth + 1);
+    }
+    case 'trait':
+      return { k: 'dyn', text: entry.item.name };
+  }
+}
+
+function withDefaults(generics: GenericParam[], args: Ty[], module: ModuleScope, outer: TypeScope): Ty[] {
+  const params = generics.filter((g) => g.kind === 'type');
+  if (args.length >= params.length) return args;
+  const scope = scopeFor(module, [], null, { ...outer, generics: new Map() });
+  const out = [...args];
+  params.forEach((g, i) => {
+    if (i < args.length) scope.generics.set(g.name, args[i]);
+    else {
+      const t = g.defaultType ? resolveType(g.defaultType, scope) : { k: 'param' as const, name: g.name };
+      scope.generics.set(g.name, t);
+      out.push(t);
+    }
+  });
+  return out;
+}
+
+const adtCache = new WeakMap<AdtItem, LocalAdt>();
+
+/** The `LocalAdt` for an item, created once so identity comparisons hold. */
+export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
+  let def = adtCache.get(item);
+  if (!def) {
+    def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: parseRepr(item.attrs) };
+    adtCache.set(item, def);
+  }
+  return def;
+}
+
+/**
+ * The value of an array length as rustc prints it: integer literals and `const` items combined with
+ * `+ - * / % << >>`. Anything else (a `const fn` call, a generic) stays as written.
+ */
+export function evalConstLength(
+  text: string,
+  module: ModuleScope,
+  self: string | null = null,
+  depth = 0,
+): string | null {
+  if (depth > 8) return null;
+  // `size_of::<u64>()` of a primitive is known; `Self::N` / `Type::N` are associated consts.
+  text = text.replace(
+    /(?:(?:::)?(?:core|std)::)?(?:mem::)?size_of::<\s*([a-z0-9]+)\s*>\(\)/g,
+    (whole, prim: string) => {
+      const size = PRIMITIVE_SIZES[prim];
+      return size !== undefined ? String(size) : whole;
+    },
+  );
+  const tokens =
+    text
+      .replace(/[{}]/g, ' ')
+      .match(
+        /\d[\d_]*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize)?|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*|<<|>>|[-+*/%()]|\S/g,
+      ) ?? [];
+  const values: (number | string)[] = [];
+  for (const tok of tokens) {
+    if (/^\d/.test(tok)) values.push(Number(tok.replace(/_/g, '').replace(/[iu]\d+$|[iu]size$/, '')));
+    else if (/^[A-Za-z_]/.test(tok)) {
+      const segments = tok.split('::');
+      const name = segments.pop()!;
+      const owner = segments.length
+        ? segments[segments.length - 1] === 'Self'
+          ? self
+          : segments[segments.length - 1]
+        : null;
+      const c = owner && /^[A-Z]/.test(owner) ? findAssocConst(module, owner, name) : findConst(module, name);
+      const v = c?.valueText
+        ? evalConstLength(c.valueText, module, owner && /^[A-Z]/.test(owner) ? owner : self, depth + 1)
+        : null;
+      if (v === null) return null;
+      values.push(Number(v));
+    } else if (/^(<<|>>|[-+*/%()])$/.test(tok)) values.push(tok);
+    else return null;
+  }
+  const value = evalArithmetic(values);
+  return value !== null && Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
+}
+
+/** Integer arithmetic over numbers and operator tokens, with Rust's precedence; null if malformed. */
+function evalArithmetic(tokens: (number | string)[]): number | null {
+  let i = 0;
+  const levels: string[][] = [
+    ['<<', '>>'],
+    ['+', '-'],
+    ['*', '/', '%'],
+  ];
+  const apply = (op: string, a: number, b: number): number => {
+    switch (op) {
+      case '<<':
+        return a * 2 ** b;
+      case '>>':
+        return Math.floor(a / 2 ** b);
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return Math.trunc(a / b);
+      default:
+        return a % b;
+    }
+  };
+  const binary = (level: number): number => {
+    if (level === levels.length) return unary();
+    let left = binary(level + 1);
+    while (i < tokens.length && levels[level].includes(tokens[i] as string)) {
+      const op = tokens[i++] as string;
+      left = apply(op, left, binary(level + 1));
+    }
+    return left;
+  };
+  const unary = (): number => {
+    const t = tokens[i++];
+    if (typeof t === 'number') return t;
+    if (t === '-') return -unary();
+    if (t === '(') {
+      const v = binary(0);
+      if (tokens[i++] !== ')') throw new Error('unbalanced');
+      return v;
+    }
+    throw new Error('unexpected token');
+  };
+  try {
+    const v = binary(0);
+    return i === tokens.length ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+const PRIMITIVE_SIZES: Record<string, number> = {
+  u8: 1,
+  i8: 1,
+  bool: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  f32: 4,
+  char: 4,
+  u64: 8,
+  i64: 8,
+  f64: 8,
+  usize: 8,
+  isize: 8,
+  u128: 16,
+  i128: 16,
+};
+
+function selfName(scope: TypeScope): string | null {
+  const s = scope.selfTy;
+  return s && s.k === 'adt' ? (s.def.source === 'local' ? s.def.item.name : s.def.name) : null;
+}
+
+function findAssocConst(module: ModuleScope, owner: string, name: string): import('../syntax/model').StaticItem | null {
+  for (const m of module.crate.modules) {
+    const c = m.implConsts.get(`${owner}::${name}`);
+    if (c) return c;
+  }
+  return null;
+}
+
+function findConst(module: ModuleScope, name: string): import('../syntax/model').StaticItem | null {
+  for (let m: ModuleScope | null = module; m; m = m.isBlock ? m.parent : null) {
+    const c = m.consts.get(name);
+    if (c) return c;
+    if (!m.isBlock) {
+      const use = m.uses.get(name);
+      if (use) {
+        const owner = resolvePath(m, use.slice(0, -1));
+        if (owner?.kind === 'module') return owner.module.consts.get(use[use.length - 1]) ?? null;
+      }
+    }
+  }
+  return null;
+}
+
+/** Traits whose bare names are ambiguous in std, so rustc prints their paths. */
+const AMBIGUOUS_TRAITS: Record<string, string> = { Display: 'std::fmt::Display', Error: 'std::error::Error' };
+
+/**
+ * A trait object as rustc prints it: `dyn` + the bounds with trimmed paths, without lifetime bounds
+ * (`dyn crate::Plugin + Send + 'static` → `dyn Plugin + Send`).
+ */
+function dynText(written: string): string {
+  const bounds: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of written.replace(/^\s*dyn\s+/, '').replace(/\s+/g, ' ')) {
+    if (ch === '<' || ch === '(') depth++;
+    if (ch === '>' || ch === ')') depth--;
+    if (ch === '+' && depth === 0) {
+      bounds.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  bounds.push(current.trim());
+  const shown = bounds
+    .filter((b) => b && !b.startsWith("'"))
+    .map((b) => {
+      const unwrapped = b.startsWith('(') && b.endsWith(')') ? b.slice(1, -1) : b;
+      const m = /^((?:[A-Za-z_][A-Za-z0-9_#]*::)*)([A-Za-z_][A-Za-z0-9_#]*)(.*)$/.exec(unwrapped);
+      if (!m) return b;
+      return (AMBIGUOUS_TRAITS[m[2]] ?? m[2]) + m[3];
+    });
+  return `dyn ${shown.join(' + ')}`;
+}
+
+/** Resolve a path (`a::b::C`) as seen from `module`. */
+export function resolvePath(module: ModuleScope, names: string[], global = false): Resolution | null {
+  if (!names.length) return null;
+  let current: Resolution | null;
+  let rest = names.slice(1);
+  const first = names[0];
+  // `::name` is the crate root in edition 2015 (libc's `::c_int`), the extern prelude since 2018.
+  if (global && module.crate.edition === '2015')
+    current = resolveName(module.crate.root, first, new Set(), false) ?? externRoot(module, first);
+  else if (global) current = externRoot(module, first);
+  else if (first === 'crate' || first === '$crate') current = { kind: 'module', module: module.crate.root };
+  else if (first === 'self') current = { kind: 'module', module: enclosingModule(module) };
+  else if (first === 'super') {
+    const m = enclosingModule(module);
+    current = m.parent ? { kind: 'module', module: enclosingModule(m.parent) } : null;
+  } else {
+    current = resolveName(module, first, new Set(), true);
+    if (!current) current = externRoot(module, first);
+  }
+  while (current && rest.length) {
+    const seg = rest[0];
+    rest = rest.slice(1);
+    current = step(current, seg);
+  }
+  return current;
+}
+
+/** The module a block scope belongs to (`self::` inside a function body). */
+function enclosingModule(m: ModuleScope): ModuleScope {
+  while (m.isBlock && m.parent) m = m.parent;
+  return m;
+}
+
+function step(from: Resolution, seg: string): Resolution | null {
+  switch (from.kind) {
+    case 'module':
+      if (seg === 'super') return from.module.parent ? { kind: 'module', module: from.module.parent } : null;
+      if (seg === 'self') return from;
+      return resolveName(from.module, seg, new Set(), false);
+    case 'std':
+      return { kind: 'std', path: [...from.path, seg] };
+    case 'libc':
+      return { kind: 'libc', path: [...from.path, seg] };
+    case 'extern':
+      return { kind: 'extern', path: [...from.path, seg] };
+    default:
+      return null; // associated items of a type: not a type we can lay out
+  }
+}
+
+function externRoot(module: ModuleScope, name: string): Resolution | null {
+  const crateName = module.crate.root.externCrates.get(name) ?? module.externCrates.get(name) ?? name;
+  if (STD_CRATES.has(crateName)) return { kind: 'std', path: [crateName] };
+  if (crateName === 'libc') return { kind: 'libc', path: ['libc'] };
+  if (PRIMITIVES.has(name)) return { kind: 'prim', name };
+  if (/^[a-z_][a-z0-9_]*$/.test(crateName)) return { kind: 'extern', path: [crateName] };
+  return null;
+}
+
+/**
+ * A single name in a module's type namespace: its own definitions and child modules, then its `use`
+ * imports, then glob imports; with `lexical`, also the extern prelude, the std prelude and primitives.
+ */
+function resolveName(module: ModuleScope, name: string, visiting: Set<string>, lexical: boolean): Resolution | null {
+  const key = `${module.id}:${name}`;
+  if (visiting.has(key)) return null;
+  visiting.add(key);
+  const def = module.types.get(name);
+  if (def) return { kind: 'type', entry: def };
+  const child = module.children.get(name);
+  if (child) return { kind: 'module', module: child };
+  const use = module.uses.get(name);
+  if (use) {
+    const r = resolveUsePath(module, use, visiting);
+    if (r) return r;
+  }
+  if (module.externCrates.has(name)) return externRoot(module, name);
+  for (const glob of module.globs) {
+    const target = resolveUsePath(module, glob, visiting);
+    let r: Resolution | null = null;
+    if (target && target.kind === 'module') r = resolveName(target.module, name, visiting, false);
+    else if (target && target.kind === 'std') {
+      const s = step(target, name);
+      if (s && s.kind === 'std' && resolveStdPath(s.path, [])) r = s;
+    } else if (target && target.kind === 'libc' && isLibcName(name)) r = step(target, name);
+    if (r) {
+      // rustc never trims a name that was resolved through a glob import.
+      module.crate.globUsedNames.add(name);
+      return r;
+    }
+  }
+  if (!lexical) return null;
+  if (module.isBlock && module.parent) return resolveName(module.parent, name, visiting, true);
+  if (PRELUDE_TYPES[name]) return { kind: 'std', path: PRELUDE_TYPES[name] };
+  if (PRIMITIVES.has(name)) return { kind: 'prim', name };
+  return null;
+}
+
+/**
+ * Whether `use libc::*` plausibly brings `name` in. libc's types are C's lowercase names (`c_int`,
+ * `stat`, `pthread_t`) and a few capitalised ones; it never shadows the prelude (`Option`, `String`…).
+ */
+function isLibcName(name: string): boolean {
+  if (PRELUDE_TYPES[name]) return false;
+  return /^[a-z_]/.test(name) || LIBC_CAPITALISED.has(name);
+}
+
+const LIBC_CAPITALISED = new Set([
+  'FILE',
+  'DIR',
+  'Dl_info',
+  'Elf32_Ehdr',
+  'Elf64_Ehdr',
+  'Elf32_Phdr',
+  'Elf64_Phdr',
+  'Elf32_Sym',
+  'Elf64_Sym',
+]);
+
+/**
+ * `use` paths are relative to the module that holds the `use` (2018 uniform paths); in edition 2015
+ * they are relative to the crate root (`use *;` imports the root's names, `use foo::Bar` is `crate::foo`).
+ */
+function resolveUsePath(module: ModuleScope, names: string[], visiting: Set<string>): Resolution | null {
+  if (module.crate.edition === '2015' && names[0] !== 'self' && names[0] !== 'super' && names[0] !== 'crate') {
+    if (!names.length) return { kind: 'module', module: module.crate.root };
+    // A probe: it must not mark the name as visited for the lookup that follows.
+    const inRoot = resolveName(module.crate.root, names[0], new Set(visiting), false);
+    if (inRoot) return resolveUsePath(module.crate.root, ['crate', ...names], visiting);
+  }
+  if (!names.length) return null;
+  const first = names[0];
+  let current: Resolution | null;
+  if (first === 'crate' || first === '$crate') current = { kind: 'module', module: module.crate.root };
+  else if (first === 'self') current = { kind: 'module', module };
+  else if (first === 'super') current = module.parent ? { kind: 'module', module: module.parent } : null;
+  else if (first === '') current = null;
+  else {
+    current = resolveName(module, first, visiting, false);
+    if (!current || (current.kind === 'type' && names.length > 1)) current = externRoot(module, first);
+  }
+  for (const seg of names.slice(1)) {
+    if (!current) return null;
+    if (current.kind === 'module') {
+      if (seg === 'super') current = current.module.parent ? { kind: 'module', module: current.module.parent } : null;
+      else if (seg !== 'self') current = resolveName(current.module, seg, visiting, false);
+    } else current = step(current, seg);
+  }
+  return current;
+}
+
+export function pathText(p: TypePath): string {
+  return (
+    (p.global ? '::' : '') +
+    p.segments
+      .map((s) => s.name + (s.args && s.args.types.length ? `<${s.args.types.map(typeText).join(', ')}>` : ''))
+      .join('::')
+  );
+}
+
+/** A written type as text, whitespace normalised. */
+export function typeText(t: TypeExpr): string {
+  switch (t.kind) {
+    case 'primitive':
+      return t.name;
+    case 'path':
+      return pathText(t.path);
+    case 'ref':
+      return `&${t.lifetime ? t.lifetime + ' ' : ''}${t.mutable ? 'mut ' : ''}${typeText(t.inner)}`;
+    case 'ptr':
+      return `*${t.mutable ? 'mut' : 'const'} ${typeText(t.inner)}`;
+    case 'slice':
+      return `[${typeText(t.inner)}]`;
+    case 'array':
+      return `[${typeText(t.inner)}; ${t.length}]`;
+    case 'tuple':
+      return t.elems.length === 1 ? `(${typeText(t.elems[0])},)` : `(${t.elems.map(typeText).join(', ')})`;
+    case 'fnptr':
+      return `${t.fn.unsafe ? 'unsafe ' : ''}${t.fn.abi !== null ? `extern "${t.fn.abi}" ` : ''}fn(${t.fn.params.map(typeText).join(', ')}${t.fn.variadic ? ', ...' : ''})${t.fn.ret ? ' -> ' + typeText(t.fn.ret) : ''}`;
+    case 'never':
+      return '!';
+    case 'infer':
+      return '_';
+    default:
+      return t.text.replace(/\s+/g, ' ');
+  }
+}

@@ -1,0 +1,189 @@
+import type { AdtItem, Origin } from '../syntax/model';
+import type { ModuleScope } from './crates';
+
+/**
+ * Semantic types: what a written type means after paths, aliases and generic arguments are resolved.
+ * This is the level rustc's `improper_ctypes` works at.
+ */
+export type Ty =
+  /** `cAlias`: the C name it was written as (`c_char` → `char`), for headers; rustc prints `name`. */
+  | { k: 'prim'; name: string; cAlias?: string }
+  | { k: 'tuple'; elems: Ty[] }
+  /** `elided`: no lifetime written, so inside a fn pointer it is bound by the pointer (`for<'a>`). */
+  | { k: 'ref'; mutable: boolean; inner: Ty; elided?: boolean }
+  | { k: 'ptr'; mutable: boolean; inner: Ty }
+  | { k: 'slice'; inner: Ty }
+  | { k: 'array'; inner: Ty; len: string }
+  | { k: 'fnptr'; abi: string | null; unsafe: boolean; params: Ty[]; ret: Ty; variadic: boolean }
+  | { k: 'dyn'; text: string }
+  | { k: 'opaque'; text: string }
+  | { k: 'param'; name: string }
+  | { k: 'adt'; def: AdtDef; args: Ty[] }
+  /** A type outside the workspace declared FFI-safe (C types of `libc`, the `safeTypes` setting). */
+  | { k: 'foreign-safe'; text: string }
+  /** A path we could not resolve, or a projection: its layout is unknown to us. */
+  | { k: 'unknown'; text: string; why: string };
+
+/** A struct, enum or union: defined in the workspace, or one of the std types we model. */
+export type AdtDef = LocalAdt | StdAdt;
+
+export interface LocalAdt {
+  source: 'local';
+  item: AdtItem;
+  /** The module that defines it, where its field types are resolved. */
+  module: ModuleScope;
+  /** `crate::a::B`, for messages. */
+  path: string;
+  repr: ReprInfo;
+}
+
+export interface ReprInfo {
+  c: boolean;
+  transparent: boolean;
+  int: string | null;
+  packed: boolean;
+  align: string | null;
+  /** Where the `#[repr]` attribute is written, if any. */
+  origin: Origin | null;
+}
+
+export type StdCategory =
+  | 'box'
+  | 'phantom'
+  /** A plain Rust struct of std: unspecified layout. */
+  | 'plain-struct'
+  | 'plain-enum'
+  | 'cstr'
+  | 'transparent'
+  | 'repr-c'
+  | 'repr-int';
+
+export interface StdAdt {
+  source: 'std';
+  /** Name, as rustc prints it when unambiguous (`String`, `Option`). */
+  name: string;
+  /** rustc's printed name where the bare one is ambiguous (`std::cmp::Ordering`). */
+  display?: string;
+  /** Full path for documentation (`std::string::String`). */
+  path: string;
+  kind: 'struct' | 'enum' | 'union';
+  category: StdCategory;
+  params: string[];
+  sized: boolean;
+  /** `#[rustc_nonnull_optimization_guaranteed]` (NonNull, NonZero). */
+  nonnullGuaranteed?: boolean;
+  /** UnsafeCell hides its field's niche. */
+  unsafeCell?: boolean;
+  /** For `transparent` / `repr-c` types: the fields, in terms of the parameters. */
+  fields?: (args: Ty[]) => Ty[];
+  /** For enums: the variants' fields, in terms of the parameters. */
+  variants?: (args: Ty[]) => Ty[][];
+  /** A `#[non_exhaustive]` type from another crate. */
+  nonExhaustive?: boolean;
+  /** Lifetime parameters, which rustc prints as `'_` (`Cow<'_, str>`). */
+  lifetimes?: number;
+}
+
+export const UNIT: Ty = { k: 'tuple', elems: [] };
+
+export function isUnit(t: Ty): boolean {
+  return t.k === 'tuple' && t.elems.length === 0;
+}
+
+/** How names print in one crate: rustc trims a path to the bare name only where that name is unique. */
+export interface TypeNames {
+  isAmbiguous(name: string): boolean;
+}
+
+/**
+ * The type as rustc prints it in "uses type `…`": aliases resolved, lifetimes erased except those a
+ * fn pointer binds (`for<'a> fn(&'a str)`), paths trimmed where the name is unambiguous.
+ */
+export function displayTy(t: Ty, names?: TypeNames): string {
+  return show(t, names, null);
+}
+
+interface Binder {
+  next: number;
+}
+
+function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): string {
+  const sub = (x: Ty): string => show(x, names, binder);
+  switch (t.k) {
+    case 'prim':
+      return t.name;
+    case 'tuple':
+      return t.elems.length === 1 ? `(${sub(t.elems[0])},)` : `(${t.elems.map(sub).join(', ')})`;
+    case 'ref': {
+      const lifetime = binder && t.elided ? `'${String.fromCharCode(97 + binder.next++)} ` : '';
+      return `&${lifetime}${t.mutable ? 'mut ' : ''}${sub(t.inner)}`;
+    }
+    case 'ptr':
+      return `*${t.mutable ? 'mut' : 'const'} ${sub(t.inner)}`;
+    case 'slice':
+      return `[${sub(t.inner)}]`;
+    case 'array':
+      return `[${sub(t.inner)}; ${t.len}]`;
+    case 'fnptr': {
+      const own: Binder = { next: 0 };
+      const inner = (x: Ty): string => show(x, names, own);
+      const params = t.params.map(inner);
+      if (t.variadic) params.push('...');
+      const ret = isUnit(t.ret) ? '' : ` -> ${inner(t.ret)}`;
+      const bound = own.next
+        ? `for<${Array.from({ length: own.next }, (_, i) => `'${String.fromCharCode(97 + i)}`).join(', ')}> `
+        : '';
+      const head = `${t.unsafe ? 'unsafe ' : ''}${t.abi !== null && t.abi !== 'Rust' ? `extern "${t.abi}" ` : ''}fn`;
+      return `${bound}${head}(${params.join(', ')})${ret}`;
+    }
+    case 'dyn':
+      return t.text.startsWith('dyn') ? t.text : `dyn ${t.text}`;
+    case 'opaque':
+      return t.text;
+    case 'param':
+      return t.name;
+    case 'adt': {
+      const name = adtName(t.def, names);
+      const lifetimes =
+        t.def.source === 'local'
+          ? t.def.item.generics.filter((g) => g.kind === 'lifetime').length
+          : (t.def.lifetimes ?? 0);
+      const args = [...Array.from({ length: lifetimes }, () => "'_"), ...t.args.map(sub)];
+      return args.length ? `${name}<${args.join(', ')}>` : name;
+    }
+    case 'foreign-safe':
+    case 'unknown':
+      return t.text;
+  }
+}
+
+function adtName(def: AdtDef, names: TypeNames | undefined): string {
+  if (def.source === 'std') {
+    if (def.display) return def.display;
+    return names?.isAmbiguous(def.name) ? def.path : def.name;
+  }
+  // An ambiguous local name prints with its parent module only (`types::Entry`, not `ffi::types::Entry`).
+  return names?.isAmbiguous(def.item.name)
+    ? def.path
+        .split('::')
+        .slice(-2)
+        .filter((s) => s !== 'crate')
+        .join('::')
+    : def.item.name;
+}
+
+/** A key identifying a type, for memoisation and recursion guards. */
+export function tyKey(t: Ty): string {
+  if (t.k === 'adt') {
+    const id =
+      t.def.source === 'local'
+        ? `${t.def.module.id}:${t.def.item.name}@${t.def.item.origin.span.start}`
+        : `std:${t.def.path}`;
+    return `${id}<${t.args.map(tyKey).join(',')}>`;
+  }
+  if (t.k === 'fnptr') return `fn:${t.abi}:${t.params.map(tyKey).join(',')}->${tyKey(t.ret)}`;
+  if (t.k === 'ref' || t.k === 'ptr') return `${t.k}${t.mutable ? 'm' : ''}:${tyKey(t.inner)}`;
+  if (t.k === 'slice' || t.k === 'array') return `${t.k}:${tyKey(t.inner)}`;
+  if (t.k === 'tuple') return `(${t.elems.map(tyKey).join(',')})`;
+  return displayTy(t);
+}
