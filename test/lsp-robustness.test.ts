@@ -79,10 +79,10 @@ describe('lsp: malformed messages', function () {
       'no finding, one note',
     );
     assert.match(diags[0].message, /did not check this file: larger than the size limit/);
-    const small = (await connection.sendRequest('textDocument/hover', {
+    const small = await connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
       textDocument: { uri: pathToFileURL(path.join(root, 'small.rs')).toString() },
       position: { line: 0, character: 20 },
-    })) as { contents: { value: string } } | null;
+    });
     assert.ok(small && /fn f/.test(small.contents.value), 'other files are still served');
     const manifest = published.get(pathToFileURL(path.join(root, 'broken', 'Cargo.toml')).toString()) ?? [];
     assert.match(

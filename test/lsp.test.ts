@@ -198,7 +198,9 @@ describe('lsp: the server over stdio', function () {
     for (const file of [lib(), sys(), types(), path.join(root, 'src', 'store.rs')]) {
       const diags = (await client.waitFor(file)).diagnostics;
       for (const d of diags)
-        lsp.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`);
+        lsp.push(
+          `${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${typeof d.message === 'string' ? d.message : d.message.value}`,
+        );
     }
     assert.deepStrictEqual(lsp.sort(), cli);
   });
@@ -257,19 +259,19 @@ describe('lsp: the server over stdio', function () {
     const text = fs.readFileSync(lib(), 'utf8').split('\n');
     const line = text.findIndex((l) => l.includes('fn kv_get('));
     const character = text[line].indexOf('kv_get');
-    const hover = (await client.connection.sendRequest('textDocument/hover', {
+    const hover = await client.connection.sendRequest<Hover>('textDocument/hover', {
       textDocument: { uri: pathToFileURL(lib()).toString() },
       position: { line, character },
-    })) as Hover;
+    });
     const value = (hover.contents as { value: string }).value;
     assert.match(value, /```c\nint64_t kv_get\(const struct Store \*store, \/\* &str: no C type \*\/ key\);\n```/);
     assert.match(value, /not FFI-safe/);
     assert.match(value, /parameter `key`: `str`/);
     const put = text.findIndex((l) => l.includes('fn kv_put('));
-    const ok = (await client.connection.sendRequest('textDocument/hover', {
+    const ok = await client.connection.sendRequest<Hover>('textDocument/hover', {
       textDocument: { uri: pathToFileURL(lib()).toString() },
       position: { line: put, character: text[put].indexOf('kv_put') },
-    })) as Hover;
+    });
     assert.match(
       (ok.contents as { value: string }).value,
       /enum ErrorCode kv_put\(struct Store \*store, const char \*key, int64_t value\);/,
@@ -281,16 +283,18 @@ describe('lsp: the server over stdio', function () {
     const uri = pathToFileURL(lib()).toString();
     const diags = (await client.waitFor(lib())).diagnostics;
     const str = diags.find((d) => d.code === 'str-type')!;
-    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+    const actions = await client.connection.sendRequest<
+      {
+        title: string;
+        kind: string;
+        isPreferred?: boolean;
+        edit?: { changes: Record<string, { newText: string }[]> };
+      }[]
+    >('textDocument/codeAction', {
       textDocument: { uri },
       range: str.range,
       context: { diagnostics: [str] },
-    })) as {
-      title: string;
-      kind: string;
-      isPreferred?: boolean;
-      edit?: { changes: Record<string, { newText: string }[]> };
-    }[];
+    });
     const preferred = actions.find((a) => a.isPreferred)!;
     assert.strictEqual(preferred.kind, 'quickfix');
     assert.match(preferred.title, /shim `kv_get_ffi`/);
@@ -394,34 +398,39 @@ describe('lsp: fix all', function () {
   it('offers the fixes of one file as a source.fixAll action, only when asked for source actions', async () => {
     const uri = pathToFileURL(lib()).toString();
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const plain = (await client.connection.sendRequest('textDocument/codeAction', {
+    const plain = await client.connection.sendRequest<
+      {
+        kind: string;
+      }[]
+    >('textDocument/codeAction', {
       textDocument: { uri },
       range,
       context: { diagnostics: [] },
-    })) as {
-      kind: string;
-    }[];
+    });
     assert.ok(!plain.some((a) => a.kind.startsWith('source')), 'no fix-all in the light bulb');
-    const other = (await client.connection.sendRequest('textDocument/codeAction', {
+    const other = await client.connection.sendRequest<unknown[]>('textDocument/codeAction', {
       textDocument: { uri },
       range,
       context: { diagnostics: [], only: ['source.organizeImports'] },
-    })) as unknown[];
+    });
     assert.deepStrictEqual(other, [], 'nothing for kinds we do not offer');
     // On save (an automatic trigger), only when named: a generic `source.fixAll` is meant for linters' fixes.
     const onSave = (only: string[]): Promise<unknown[]> =>
-      client.connection.sendRequest('textDocument/codeAction', {
+      client.connection.sendRequest<unknown[]>('textDocument/codeAction', {
         textDocument: { uri },
         range,
         context: { diagnostics: [], only, triggerKind: 2 },
-      }) as Promise<unknown[]>;
+      });
     assert.deepStrictEqual(await onSave(['source.fixAll']), []);
     assert.strictEqual((await onSave(['source.fixAll.ffiGuard'])).length, 1);
-    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
-      textDocument: { uri },
-      range,
-      context: { diagnostics: [], only: ['source.fixAll'] },
-    })) as { title: string; kind: string; edit: FixAllResult['edit'] }[];
+    const actions = await client.connection.sendRequest<{ title: string; kind: string; edit: FixAllResult['edit'] }[]>(
+      'textDocument/codeAction',
+      {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [], only: ['source.fixAll'] },
+      },
+    );
     assert.strictEqual(actions.length, 1);
     assert.strictEqual(actions[0].kind, 'source.fixAll.ffiGuard');
     assert.match(actions[0].title, /^Fix all FFI findings in this file \(\d+ fix(es)?\)$/);
@@ -434,7 +443,7 @@ describe('lsp: fix all', function () {
   });
 
   it('answers ffiGuard/fixAll with what ffi-guard fix writes, and the result compiles', async () => {
-    const result = (await client.connection.sendRequest('ffiGuard/fixAll', {})) as FixAllResult;
+    const result = await client.connection.sendRequest<FixAllResult>('ffiGuard/fixAll', {});
     assert.ok(result.fixes > 0 && result.files > 0);
     const copy = tempDir('ffi-guard-lsp-fixall-cli-');
     fs.cpSync(root, copy, { recursive: true });

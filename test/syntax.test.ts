@@ -23,14 +23,16 @@ let grammar: textmate.IGrammar;
 
 async function loadGrammar(): Promise<textmate.IGrammar> {
   const wasm = fs.readFileSync(path.join(REPO, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new textmate.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scopeName) =>
-      scopeName === 'source.ffi-abi' ? textmate.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null,
+    loadGrammar: (scopeName) =>
+      Promise.resolve(
+        scopeName === 'source.ffi-abi' ? textmate.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null,
+      ),
   });
   const g = await registry.loadGrammar('source.ffi-abi');
   assert.ok(g, 'the grammar loads');

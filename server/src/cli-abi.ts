@@ -77,7 +77,7 @@ function parse(
 ): { values: Record<string, string | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | undefined>, positionals };
+    return { values: values, positionals };
   } catch (e) {
     throw new AbiUsageError((e as Error).message);
   }

@@ -88,7 +88,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   async function currentSettings(): Promise<ReturnType<typeof resolveSettings>> {
     const editor = configurationPull
-      ? await connection.workspace.getConfiguration({ section: 'ffiGuard' }).catch(() => null)
+      ? ((await connection.workspace.getConfiguration({ section: 'ffiGuard' }).catch(() => null)) as unknown)
       : null;
     const resolved = resolveSettings(editor, roots[0] ?? null);
     for (const p of resolved.problems) void connection.window.showWarningMessage(`Rust FFI Guard: ${p}`);

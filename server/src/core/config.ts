@@ -125,7 +125,7 @@ function lineOf(text: string, key: string): number | null {
 function readToml(file: string): { table: Record<string, unknown>; text: string } {
   const text = fs.readFileSync(file, 'utf8');
   try {
-    return { table: parseToml(text) as Record<string, unknown>, text };
+    return { table: parseToml(text), text };
   } catch (e) {
     if (e instanceof TomlError) throw new ConfigError(file, e.line, null, e.message.split('\n')[0]);
     throw e;

@@ -1,7 +1,7 @@
 import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from '../analysis/boundary-types';
 import { BARE_NAMES, cDeclaration, CNames, cPrototype, isIntReprEnum } from './c-types';
-import { adtShape, checkBoundaryType, CItemKind } from '../analysis/ffi';
+import { adtShape, checkBoundaryType } from '../analysis/ffi';
 import type { Finding } from '../analysis/findings';
 import { enumDiscriminants, layoutOf } from '../analysis/layout';
 import type { Attribute, Origin } from '../syntax/model';
@@ -209,7 +209,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
             variadic: false,
             docs: docsOf(item.attrs),
           },
-          [{ expr: item.type, ty, position: 'static', mode: 'definition' as CItemKind, verdict }],
+          [{ expr: item.type, ty, position: 'static', mode: 'definition', verdict }],
         );
       },
       foreignItem: (item, block, ctx) => {

@@ -48,9 +48,9 @@ export function combineVisitors(visitors: BoundaryVisitor[]): BoundaryVisitor {
   const each = <K extends keyof BoundaryVisitor>(key: K): BoundaryVisitor[K] => {
     const fns = visitors.map((v) => v[key]).filter((f): f is NonNullable<BoundaryVisitor[K]> => !!f);
     if (!fns.length) return undefined;
-    return ((...args: unknown[]) => {
+    return (...args: unknown[]) => {
       for (const f of fns) (f as (...a: unknown[]) => void)(...args);
-    }) as BoundaryVisitor[K];
+    };
   };
   return {
     fn: each('fn'),

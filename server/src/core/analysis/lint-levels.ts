@@ -1,4 +1,4 @@
-import type { Attribute, Token } from '../syntax/model';
+import type { Attribute } from '../syntax/model';
 
 /**
  * rustc lint levels from `#[allow]`, `#[expect]`, `#[warn]`, `#[deny]`, `#[forbid]` on the item and
@@ -63,7 +63,7 @@ function lintNames(a: Attribute): string[] {
     current = '';
     skip = false;
   };
-  for (const t of a.args as Token[]) {
+  for (const t of a.args) {
     if (t.text === ',') flush();
     else if (t.text === '=')
       skip = true; // `reason = "…"`

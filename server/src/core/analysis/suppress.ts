@@ -30,7 +30,7 @@ function parseDirectives(text: string): Directives {
   const lines = text.split('\n');
   for (const m of text.matchAll(FILE)) for (const id of m[1].split(',')) d.file.add(id.trim());
   for (const m of text.matchAll(LINE)) {
-    const line = index.position(m.index!).line;
+    const line = index.position(m.index).line;
     const ids = m[1].split(',').map((s) => s.trim());
     // The comment covers its own line; standing alone, also what follows up to the next line of code.
     const covered = [line];

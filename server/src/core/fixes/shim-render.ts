@@ -339,7 +339,7 @@ export function helperFunctions(ret: ReturnPlan, env: PlanEnv): void {
       const free = handleFree(t, ret.dyn, exportAttr);
       env.items.set(free.key, free);
       // The vtable goes with the free function it points to, in the same module.
-      const vtable = vtableFor(t, ret.dyn, walk, env.ctx.textOf, exportAttr);
+      const vtable = vtableFor(t, ret.dyn, walk, (file) => env.ctx.textOf(file), exportAttr);
       if (vtable && !env.taken.has(vtable.key)) env.items.set(vtable.key, vtable);
     }
   }

@@ -230,7 +230,7 @@ export function traitOf(dynText: string, walk: WalkContext): TraitInfo | null {
   return {
     written,
     name: segments[segments.length - 1],
-    item: entry ? (entry.item as TraitItem) : null,
+    item: entry ? entry.item : null,
     module: entry?.module ?? null,
   };
 }

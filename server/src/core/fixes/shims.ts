@@ -255,7 +255,7 @@ export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boo
     const text = ctx.textOf(file);
     if (!text || !text.includes(name)) continue;
     for (const m of text.matchAll(pattern)) {
-      const at = m.index!;
+      const at = m.index;
       if (file === fn.nameOrigin.file && at === fn.nameOrigin.span.start) continue;
       const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
       if (/^\s*\/\//.test(line)) continue; // a comment

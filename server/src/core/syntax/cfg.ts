@@ -253,7 +253,7 @@ export function applyCfg(items: Item[], env: CfgEnv): Item[] {
   for (const item of items) {
     const attrs = expandCfgAttr(item.attrs, env);
     if (!cfgHolds(attrs, env)) continue;
-    out.push(applyCfgInside({ ...item, attrs } as Item, env));
+    out.push(applyCfgInside({ ...item, attrs }, env));
   }
   return out;
 }

@@ -104,7 +104,7 @@ function findEdition2024Keywords(
   const safeItemAt: number[] = [];
   const safeItemKeywordAt: number[] = [];
   for (const m of text.matchAll(UNSAFE_EXTERN)) {
-    const at = m.index!;
+    const at = m.index;
     // Inside a macro's tokens it is not an item yet: the expansion is parsed (and blanked) on its own.
     if (!isCodeAt(tree, at) || inTokenTree(tree, at)) continue;
     const open = at + m[0].length - 1;
@@ -113,7 +113,7 @@ function findEdition2024Keywords(
     unsafeExternKeywordAt.push(at + 'unsafe'.length + m[1].length);
     const body = text.slice(open, close);
     for (const s of body.matchAll(SAFE_ITEM)) {
-      const sAt = open + s.index!;
+      const sAt = open + s.index;
       if (!isCodeAt(tree, sAt)) continue;
       safeItemAt.push(sAt);
       safeItemKeywordAt.push(sAt + 'safe'.length + s[1].length);

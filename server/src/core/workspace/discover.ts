@@ -122,12 +122,17 @@ function walk(dir: string, layers: IgnoreLayer[], visit: (file: string) => void)
 type Table = Record<string, unknown>;
 
 /** The crates (targets) a `Cargo.toml` declares, with Cargo's auto-discovery of targets. */
+/** A manifest's string value, or the fallback where the key is missing or not a string. */
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 export function cratesOfManifest(manifest: string): CrateDescription[] {
   const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
   const pkg = table.package as Table | undefined;
   if (!pkg) return []; // a virtual workspace manifest: its members have their own
   const dir = path.dirname(manifest);
-  const name = String(pkg.name ?? path.basename(dir)).replace(/-/g, '_');
+  const name = stringOr(pkg.name, path.basename(dir)).replace(/-/g, '_');
   const edition = editionOf(pkg, manifest);
   const out: CrateDescription[] = [];
   const add = (rootFile: string, target: string, crateTypes: string[] = []): void => {
@@ -136,9 +141,9 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
   };
   const lib = table.lib as Table | undefined;
   add(
-    path.resolve(dir, String(lib?.path ?? 'src/lib.rs')),
+    path.resolve(dir, stringOr(lib?.path, 'src/lib.rs')),
     'lib',
-    Array.isArray(lib?.['crate-type']) ? (lib!['crate-type'] as string[]) : [],
+    Array.isArray(lib?.['crate-type']) ? (lib['crate-type'] as string[]) : [],
   );
   for (const [key, target, dirName] of [
     ['bin', 'bin', 'src/bin'],
@@ -147,7 +152,7 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
     ['bench', 'bench', 'benches'],
   ] as const) {
     for (const t of (table[key] as Table[] | undefined) ?? [])
-      if (t.path) add(path.resolve(dir, String(t.path)), target);
+      if (typeof t.path === 'string') add(path.resolve(dir, t.path), target);
     const auto = path.join(dir, dirName);
     if (fs.existsSync(auto)) {
       for (const e of fs.readdirSync(auto, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
