@@ -1,0 +1,60 @@
+import * as assert from 'assert';
+import { RelevanceIndex } from '../server/src/core/workspace/relevance';
+
+/** Which files are parsed up front, decided from their text alone. */
+function neededOf(files: Record<string, string>): string[] {
+  const index = new RelevanceIndex();
+  for (const [file, text] of Object.entries(files)) index.update(file, text);
+  return [...index.needed()].sort();
+}
+
+describe('relevance: which files are parsed up front', () => {
+  it('a file that writes a boundary word, and not one that only has extern crate', () => {
+    assert.deepStrictEqual(
+      neededOf({
+        'a.rs': 'pub extern "C" fn f() {}',
+        'b.rs': '#[unsafe(no_mangle)]\npub fn g() {}',
+        'c.rs': '#[export_name = "h"] fn h() {}',
+        'd.rs': 'extern crate libc;\npub struct Plain;',
+        'e.rs': 'fn main() { let x = 1; }',
+      }),
+      ['a.rs', 'b.rs', 'c.rs'],
+    );
+  });
+
+  it('includes, macro definitions, and the files naming a macro that writes a boundary', () => {
+    assert.deepStrictEqual(
+      neededOf({
+        'lib.rs': 'include!(concat!(env!("OUT_DIR"), "/bindings.rs"));',
+        'macros.rs': 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }',
+        'wrap.rs': 'macro_rules! wrap { ($n:ident) => { export!($n); } }',
+        'user.rs': 'wrap!(hello);',
+        'other.rs': 'fn f() { println!("no boundary here"); }',
+      }),
+      ['lib.rs', 'macros.rs', 'user.rs', 'wrap.rs'],
+    );
+  });
+
+  it('a file that names a macro only as part of a longer word is not needed', () => {
+    assert.deepStrictEqual(
+      neededOf({
+        'm.rs': 'macro_rules! ex { () => { extern "C" { fn f(); } } }',
+        'n.rs': 'fn next() { let exit = 1; }',
+      }),
+      ['m.rs'],
+    );
+  });
+
+  it('finds the files that may define a type, and forgets removed files', () => {
+    const index = new RelevanceIndex();
+    index.update('a.rs', 'pub struct Point { x: f64 }\npub type Alias = u32;');
+    index.update('b.rs', 'pub enum Point { A }\ntrait Shape {}');
+    assert.deepStrictEqual(index.filesDefiningType('Point'), ['a.rs', 'b.rs']);
+    assert.deepStrictEqual(index.filesDefiningType('Shape'), ['b.rs']);
+    index.remove('b.rs');
+    assert.deepStrictEqual(index.filesDefiningType('Point'), ['a.rs']);
+    index.update('a.rs', 'pub extern "C" fn f() {}');
+    assert.deepStrictEqual([...index.needed()], ['a.rs']);
+    assert.deepStrictEqual(index.filesDefiningType('Point'), []);
+  });
+});
