@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { RelevanceIndex } from '../server/src/core/workspace/relevance';
+import { loadFixtureCrates } from './harness/fixtures';
 
 /** Which files are parsed up front, decided from their text alone. */
 function neededOf(files: Record<string, string>): string[] {
@@ -56,5 +57,27 @@ describe('relevance: which files are parsed up front', () => {
     index.update('a.rs', 'pub extern "C" fn f() {}');
     assert.deepStrictEqual([...index.needed()], ['a.rs']);
     assert.deepStrictEqual(index.filesDefiningType('Point'), []);
+  });
+});
+
+describe('relevance: modules loaded on demand', function () {
+  this.timeout(120_000);
+
+  it('find exactly what loading every module up front finds, in every fixture crate', async () => {
+    const describe = (crates: Awaited<ReturnType<typeof loadFixtureCrates>>): string[] =>
+      crates.flatMap((c) =>
+        c.findings.map((f) => `${f.origin.file}:${f.origin.span.start}-${f.origin.span.end} ${f.rule} ${f.message}`),
+      );
+    const lazy = await loadFixtureCrates(undefined, true);
+    const eager = await loadFixtureCrates(undefined, false);
+    assert.ok(
+      eager.some((c) => c.findings.length),
+      'the fixtures have findings',
+    );
+    assert.deepStrictEqual(describe(lazy), describe(eager));
+    assert.ok(
+      lazy.some((c) => c.crate.pending.length),
+      'some fixture crate has a module the relevance index leaves unloaded',
+    );
   });
 });

@@ -7,6 +7,7 @@ import { loadParser } from '../../server/src/core/syntax/parse';
 import { DiskSource, standaloneRoots } from '../../server/src/core/project';
 import { RULES } from '../../server/src/core/analysis/rules';
 import { Crate, loadCrate, SourceCache } from '../../server/src/core/workspace/crates';
+import { RelevanceIndex } from '../../server/src/core/workspace/relevance';
 import { Directives, readDirectives } from './expectations';
 
 /** Every fixture crate under `test/fixtures`: a root file, its directives, and our findings for it. */
@@ -41,11 +42,19 @@ export function rulesOf(directives: Directives): Set<string> | null {
   return out;
 }
 
-export async function loadFixtureCrates(dir = FIXTURES_DIR): Promise<FixtureCrate[]> {
+/**
+ * Loads and checks every fixture crate. `lazy` (the default, as `ffi-guard check` and the editor run)
+ * leaves the modules the relevance index does not need unloaded until something names them; `false`
+ * loads every module up front, the reference the lazy loading must agree with.
+ */
+export async function loadFixtureCrates(dir = FIXTURES_DIR, lazy = true): Promise<FixtureCrate[]> {
   const parser = await loadParser();
   const cache = new SourceCache(parser, new DiskSource(10 * 1024 * 1024));
+  const files = listRustFiles(dir);
+  const relevance = new RelevanceIndex();
+  for (const file of files) relevance.update(file, cache.text(file) ?? '');
   const out: FixtureCrate[] = [];
-  for (const root of standaloneRoots(listRustFiles(dir), cache)) {
+  for (const root of standaloneRoots(files, cache)) {
     const directives = readDirectives(cache.get(root)!.text);
     const crate = loadCrate(
       {
@@ -53,6 +62,7 @@ export async function loadFixtureCrates(dir = FIXTURES_DIR): Promise<FixtureCrat
         rootFile: root,
         edition: directives.edition,
         cfg: makeCfgEnv({ features: directives.features }),
+        relevance: lazy ? relevance : undefined,
       },
       cache,
     );

@@ -8,6 +8,7 @@ import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
 import { Crate, FileSource, loadCrate, SourceCache } from './workspace/crates';
+import { RelevanceIndex } from './workspace/relevance';
 
 /**
  * The whole run behind `ffi-guard check` (and the report): discover crates under some paths, read
@@ -88,16 +89,17 @@ export function loadCrates(found: Discovery, cache: SourceCache, settings: Setti
     target: settings.target ?? undefined,
     extra: settings.cfg,
   });
+  const relevance = relevanceOf(found.files, cache);
   const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
   const add = (description: CrateDescription): void => {
     const crate = loadCrate(
-      { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg },
+      { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
       cache,
     );
     if (!crate) return;
     crates.push({ crate, description });
-    for (const f of crate.files) covered.add(f);
+    for (const f of crateCoverage(crate, found.files)) covered.add(f);
   };
   for (const description of found.crates) add(description);
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
@@ -115,6 +117,29 @@ export function loadCrates(found: Discovery, cache: SourceCache, settings: Setti
     });
   }
   return crates;
+}
+
+/** The relevance index of the discovered files (see workspace/relevance.ts). */
+function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
+  const relevance = new RelevanceIndex();
+  for (const file of files) {
+    const text = cache.text(file);
+    if (text !== null) relevance.update(file, text);
+  }
+  return relevance;
+}
+
+/**
+ * The files a crate covers: those loaded, and those of modules left unloaded (the files a pending
+ * `mod x;` names, and the files below its folder).
+ */
+export function crateCoverage(crate: Crate, files: string[]): string[] {
+  const out = new Set(crate.files);
+  for (const p of crate.pending) {
+    const prefix = p.subtreeDir + path.sep;
+    for (const f of files) if (p.candidates.includes(f) || f.startsWith(prefix)) out.add(f);
+  }
+  return [...out];
 }
 
 /**
@@ -174,7 +199,7 @@ export async function checkPaths(
   const crates = loadCrates(found, cache, settings);
   // What a requested file `include!`s is requested too (bindgen output in OUT_DIR lives under target/).
   for (const { crate } of crates) for (const [file, by] of crate.included) if (requested.has(by)) requested.add(file);
-  const covered = new Set(crates.flatMap((c) => [...c.crate.files]));
+  const covered = new Set(crates.flatMap((c) => crateCoverage(c.crate, found.files)));
   const internal: Skipped[] = [];
   const findings = checkCrates(
     crates,

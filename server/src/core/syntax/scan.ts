@@ -35,4 +35,3 @@ export function scanFile(text: string): FileScan {
     macroNames,
   };
 }
-

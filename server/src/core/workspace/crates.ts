@@ -16,6 +16,7 @@ import type {
   TypeAliasItem,
 } from '../syntax/model';
 import { parseRust, ParsedFile } from '../syntax/parse';
+import type { RelevanceIndex } from './relevance';
 import { stdTypeCount } from './std-types';
 import type { TypeNames } from './types';
 
@@ -92,6 +93,23 @@ export interface Crate {
   globUsedNames: Set<string>;
   /** The text of one of the crate's files. */
   textOf(file: string): string | undefined;
+  /**
+   * `mod x;` declarations not loaded yet: their files (and every file below them) hold nothing the
+   * relevance index asks to parse up front. One is loaded when a path or a type name needs it.
+   */
+  pending: PendingModule[];
+  /** How pending modules are loaded; null when every module is loaded up front. */
+  lazy: { cache: SourceCache; relevance: RelevanceIndex } | null;
+}
+
+/** A `mod x;` whose file is read only on demand. */
+export interface PendingModule {
+  parent: ModuleScope;
+  item: ModItem;
+  /** `x.rs` and `x/mod.rs` beside the parent. */
+  candidates: string[];
+  /** The folder of `x`'s own children: every file of the module's subtree is a candidate or lies below it. */
+  subtreeDir: string;
 }
 
 export interface CrateSpec {
@@ -99,6 +117,8 @@ export interface CrateSpec {
   rootFile: string;
   edition: string;
   cfg: CfgEnv;
+  /** When given, modules whose files the index does not need are loaded only on demand. */
+  relevance?: RelevanceIndex;
 }
 
 let nextModuleId = 1;
@@ -116,11 +136,24 @@ export class SourceCache {
   /** Files whose parsing failed, and why: they are skipped, never fatal. */
   readonly failures = new Map<string, string>();
 
+  /** Texts read but not parsed yet. */
+  private readonly unparsed = new Map<string, string>();
+
+  /** A file's text, read once (and parsed only if `get` asks for it later); null when it cannot be read. */
+  text(file: string): string | null {
+    const known = this.files.get(file)?.text ?? this.unparsed.get(file);
+    if (known !== undefined) return known;
+    const text = this.source.read(file);
+    if (text !== null) this.unparsed.set(file, text);
+    return text;
+  }
+
   /** The parsed file, or null when it cannot be read. Reads and parses on first use. */
   get(file: string): SourceFile | null {
     const cached = this.files.get(file);
     if (cached) return cached;
-    const text = this.source.read(file);
+    const text = this.text(file);
+    this.unparsed.delete(file);
     if (text === null) return null;
     try {
       return this.set(file, text);
@@ -132,6 +165,7 @@ export class SourceCache {
 
   /** Replace a file's text (an edit in the editor, a change on disk). */
   set(file: string, text: string, previous?: ParsedFile): SourceFile {
+    this.unparsed.delete(file);
     const parsed = parseRust(this.parser, text, previous);
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) old.parsed.tree.delete();
@@ -155,6 +189,7 @@ export class SourceCache {
   }
 
   delete(file: string): void {
+    this.unparsed.delete(file);
     const old = this.files.get(file);
     if (old) old.parsed.tree.delete();
     this.files.delete(file);
@@ -179,6 +214,8 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     unexpandedMacros: [],
     globUsedNames: new Set(),
     textOf: (file) => cache.peek(file)?.text,
+    pending: [],
+    lazy: spec.relevance ? { cache, relevance: spec.relevance } : null,
   };
   const innerAttrs = expandCfgAttr(rootSource.items.innerAttrs, spec.cfg);
   crate.root = buildModule(crate, cache, {
@@ -200,13 +237,14 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
  * crate (`#[macro_use] mod`, `#[macro_export]`); modules an expansion declares (`cfg_if!` around
  * `mod imp;`) are loaded and expanded in turn. Then each module's names are indexed.
  */
-function expandAndIndex(crate: Crate, cache: SourceCache): void {
+function expandAndIndex(crate: Crate, cache: SourceCache, firstModule = 0): void {
   // A macro can be defined by another expansion (libc's own `cfg_if!` wrapping `macro_rules! f`), possibly in
   // a module expanded later: expand in passes until a pass expands nothing new.
+  const earlier = crate.unexpandedMacros.slice(0, firstModule ? undefined : 0);
   for (let pass = 0; pass < 4; pass++) {
-    crate.unexpandedMacros = [];
+    crate.unexpandedMacros = [...earlier];
     let grew = false;
-    for (let i = 0; i < crate.modules.length; i++) {
+    for (let i = firstModule; i < crate.modules.length; i++) {
       const module = crate.modules[i];
       const before = new Set(module.items);
       module.items = expandMacroCalls(module.items, module, cache);
@@ -218,7 +256,7 @@ function expandAndIndex(crate: Crate, cache: SourceCache): void {
     }
     if (!grew) break;
   }
-  for (const module of crate.modules) indexModuleItems(module);
+  for (const module of crate.modules.slice(firstModule)) indexModuleItems(module);
 }
 
 interface ModuleInit {
@@ -300,7 +338,7 @@ function indexModuleItems(module: ModuleScope): void {
   }
 }
 
-function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache): void {
+function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache, now = false): void {
   const crate = parent.crate;
   const childPath = `${parent.path}::${item.name}`;
   const pathAttr = item.attrs.find((a) => a.name === 'path' && a.value !== null)?.value ?? null;
@@ -321,6 +359,15 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache)
   const candidates = pathAttr
     ? [path.resolve(parent.childDir, pathAttr)]
     : [path.join(parent.childDir, `${item.name}.rs`), path.join(parent.childDir, item.name, 'mod.rs')];
+  if (
+    !now &&
+    !pathAttr &&
+    crate.lazy &&
+    canWait(crate.lazy.relevance, candidates, path.join(parent.childDir, item.name))
+  ) {
+    crate.pending.push({ parent, item, candidates, subtreeDir: path.join(parent.childDir, item.name) });
+    return;
+  }
   for (const file of candidates) {
     if (crate.files.has(file)) return; // a cycle through #[path]
     const source = cache.get(file);
@@ -341,6 +388,52 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache)
     return;
   }
   crate.missingModules.push({ origin: item.origin, name: item.name, tried: candidates });
+}
+
+/**
+ * Whether a `mod x;` can be left unloaded: its file is known to the relevance index and neither it nor
+ * any file below its folder must be parsed up front. A file the index does not know (outside the
+ * requested paths) is loaded, as is every `#[path]` module (its subtree is not a folder of its own).
+ */
+function canWait(relevance: RelevanceIndex, candidates: string[], subtreeDir: string): boolean {
+  if (!candidates.some((c) => relevance.has(c))) return false;
+  const prefix = subtreeDir + path.sep;
+  for (const file of relevance.needed()) if (candidates.includes(file) || file.startsWith(prefix)) return false;
+  return true;
+}
+
+/** Loads a pending module (and expands and indexes what it brings); true when something was loaded. */
+function loadPending(crate: Crate, which: (p: PendingModule) => boolean): boolean {
+  if (!crate.lazy) return false;
+  const chosen = crate.pending.filter(which);
+  if (!chosen.length) return false;
+  crate.pending = crate.pending.filter((p) => !chosen.includes(p));
+  const before = crate.modules.length;
+  for (const p of chosen) loadChildModule(p.parent, p.item, crate.lazy.cache, true);
+  expandAndIndex(crate, crate.lazy.cache, before);
+  return true;
+}
+
+/** A child module by name, loading it first when it is pending. */
+export function childModule(module: ModuleScope, name: string): ModuleScope | undefined {
+  const child = module.children.get(name);
+  if (child || module.isBlock) return child;
+  loadPending(module.crate, (p) => p.parent === module && p.item.name === name);
+  return module.children.get(name);
+}
+
+/**
+ * Loads the pending modules whose files may define a type named `name` (and the modules on the way to
+ * them), so that everything that looks a type up by its bare name (name trimming, associated consts)
+ * sees what loading every module would have shown.
+ */
+export function loadTypeDefinitions(crate: Crate, name: string): void {
+  if (!crate.lazy) return;
+  const files = crate.lazy.relevance.filesDefiningType(name);
+  if (!files.length) return;
+  const holds = (p: PendingModule): boolean =>
+    files.some((f) => p.candidates.includes(f) || f.startsWith(p.subtreeDir + path.sep));
+  while (loadPending(crate, holds));
 }
 
 /**
@@ -382,11 +475,18 @@ export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
 /** How type names print in this crate (rustc's trimmed paths): a name is trimmed only when unique. */
 export function crateTypeNames(crate: Crate): TypeNames {
   const local = new Map<string, number>();
-  for (const m of crate.modules) {
-    for (const [name, entry] of m.types) if (entry.module === m) local.set(name, (local.get(name) ?? 0) + 1);
-  }
+  let counted = 0;
+  const localCount = (name: string): number => {
+    loadTypeDefinitions(crate, name);
+    // Modules loaded since the last question are counted once, as they arrive.
+    for (; counted < crate.modules.length; counted++) {
+      const m = crate.modules[counted];
+      for (const [type, entry] of m.types) if (entry.module === m) local.set(type, (local.get(type) ?? 0) + 1);
+    }
+    return local.get(name) ?? 0;
+  };
   return {
-    isAmbiguous: (name) => crate.globUsedNames.has(name) || (local.get(name) ?? 0) + stdTypeCount(name) > 1,
+    isAmbiguous: (name) => crate.globUsedNames.has(name) || localCount(name) + stdTypeCount(name) > 1,
   };
 }
 

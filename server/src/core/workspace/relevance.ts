@@ -76,7 +76,7 @@ export class RelevanceIndex {
     }
     // A macro whose definition names a producing macro produces too: grow to a fixed point.
     const pendingDefiners = [...this.scans].filter(([, scan]) => scan.definesMacros && !producesBoundary(scan));
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       const names = wordPattern(producing);
       for (let i = pendingDefiners.length - 1; i >= 0 && names; i--) {

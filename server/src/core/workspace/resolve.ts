@@ -3,6 +3,7 @@ import { parseRepr } from './repr';
 import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
 import type { LocalAdt, Ty } from './types';
 import type { ModuleScope, TypeDefEntry } from './crates';
+import { childModule, loadTypeDefinitions } from './crates';
 
 /**
  * Name and type resolution: from a type as written, in a module, to what it means. Follows Rust 2018
@@ -326,6 +327,7 @@ function selfName(scope: TypeScope): string | null {
 }
 
 function findAssocConst(module: ModuleScope, owner: string, name: string): import('../syntax/model').StaticItem | null {
+  loadTypeDefinitions(module.crate, owner);
   for (const m of module.crate.modules) {
     const c = m.implConsts.get(`${owner}::${name}`);
     if (c) return c;
@@ -448,7 +450,7 @@ function resolveName(module: ModuleScope, name: string, visiting: Set<string>, l
   visiting.add(key);
   const def = module.types.get(name);
   if (def) return { kind: 'type', entry: def };
-  const child = module.children.get(name);
+  const child = childModule(module, name);
   if (child) return { kind: 'module', module: child };
   const use = module.uses.get(name);
   if (use) {
