@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { delimitedEnd, scanFile } from '../server/src/core/syntax/scan';
 import { RelevanceIndex } from '../server/src/core/workspace/relevance';
 import { loadFixtureCrates } from './harness/fixtures';
 
@@ -8,6 +9,45 @@ function neededOf(files: Record<string, string>): string[] {
   for (const [file, text] of Object.entries(files)) index.update(file, text);
   return [...index.needed()].sort();
 }
+
+describe('scan: a file read as tokens, not parsed', () => {
+  it('tells a boundary extern from extern crate and the keyword quoted as a token', () => {
+    const boundary = (text: string): boolean => scanFile(text).mentionsBoundary;
+    assert.ok(boundary('pub extern "C" fn f() {}'));
+    assert.ok(boundary('extern /* the ABI */ "system" fn f() {}'));
+    assert.ok(boundary('extern fn f() {}'));
+    assert.ok(boundary('extern {\n fn g(); }'));
+    assert.ok(boundary('macro_rules! m { ($abi:literal) => { extern $abi fn f() {} } }'));
+    assert.ok(boundary('#[cfg_attr(unix, no_mangle)] fn f() {}'));
+    assert.ok(!boundary('extern crate libc;'));
+    assert.ok(!boundary('let t: Token![extern] = parse()?;'));
+    assert.ok(!boundary('fn externally() {}'));
+  });
+
+  it('finds the end of a macro body past brackets in strings, characters, comments and raw strings', () => {
+    const end = (text: string): string => text.slice(0, delimitedEnd(text, 0));
+    assert.strictEqual(end('{ "}" } rest'), '{ "}" }');
+    assert.strictEqual(end("{ '}' '\\'' } rest"), "{ '}' '\\'' }");
+    assert.strictEqual(end("{ fn f<'a>(x: &'a u8) {} } rest"), "{ fn f<'a>(x: &'a u8) {} }");
+    assert.strictEqual(end('{ // }\n } rest'), '{ // }\n }');
+    assert.strictEqual(end('{ /* } /* } */ } */ } rest'), '{ /* } /* } */ } */ }');
+    assert.strictEqual(end('{ r#"}"# br"}" r#type } rest'), '{ r#"}"# br"}" r#type }');
+    assert.strictEqual(end('{ never closed'), '{ never closed', 'unbalanced: to the end, never cut short');
+  });
+
+  it('marks a macro as writing a boundary from its own rules only', () => {
+    const macros = scanFile(
+      'macro_rules! plain { () => { 1 } }\nmacro_rules! export { () => { #[no_mangle] extern "C" fn f() {} } }',
+    ).macros;
+    assert.deepStrictEqual(
+      macros.map((m) => [m.name, m.writesBoundary]),
+      [
+        ['plain', false],
+        ['export', true],
+      ],
+    );
+  });
+});
 
 describe('relevance: which files are parsed up front', () => {
   it('a file that writes a boundary word, and not one that only has extern crate', () => {

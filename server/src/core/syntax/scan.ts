@@ -5,33 +5,119 @@
  */
 
 export interface FileScan {
-  /** Writes `extern` (other than `extern crate`), `no_mangle` or `export_name`: may declare a boundary item. */
+  /** Writes `extern "…"`, `extern fn`, `extern {`, `no_mangle` or `export_name`: may declare a boundary item. */
   mentionsBoundary: boolean;
-  /** Defines a `macro_rules!` macro. */
-  definesMacros: boolean;
   /** Uses `include!`, which may pull in generated bindings (`OUT_DIR`). */
   includes: boolean;
   /** Names after `struct`, `enum`, `union`, `type` and `trait`: the types this file may define. */
   typeNames: Set<string>;
-  /** Names after `macro_rules!`: the macros this file may define. */
-  macroNames: Set<string>;
+  /** The `macro_rules!` definitions, each with the text of its rules. */
+  macros: MacroScan[];
 }
 
-const BOUNDARY_WORD = /\bextern\b(?!\s+crate\b)|\bno_mangle\b|\bexport_name\b/;
+export interface MacroScan {
+  name: string;
+  /** The rules' text, from the opening delimiter to its match (to the end of the file if unbalanced). */
+  body: string;
+  /** The body writes a boundary word or `include!`: an invocation may declare a boundary item. */
+  writesBoundary: boolean;
+}
+
+// `extern` only where an ABI string, `fn`, a block or a macro fragment follows (comments skipped): not
+// `extern crate`, nor the keyword quoted as a token (`Token![extern]`).
+const BOUNDARY_WORD = /\bextern(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b/;
+const INCLUDE = /\binclude!/;
 const TYPE_DEFINITION = /\b(?:struct|enum|union|type|trait)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
-const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
+const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 /** Scans a file's text in time linear in its length. */
 export function scanFile(text: string): FileScan {
   const typeNames = new Set<string>();
   for (const m of text.matchAll(TYPE_DEFINITION)) typeNames.add(m[1]);
-  const macroNames = new Set<string>();
-  for (const m of text.matchAll(MACRO_DEFINITION)) macroNames.add(m[1]);
-  return {
-    mentionsBoundary: BOUNDARY_WORD.test(text),
-    definesMacros: macroNames.size > 0,
-    includes: /\binclude!/.test(text),
-    typeNames,
-    macroNames,
-  };
+  const macros: MacroScan[] = [];
+  for (const m of text.matchAll(MACRO_DEFINITION)) {
+    const body = text.slice(m.index + m[0].length, delimitedEnd(text, m.index + m[0].length));
+    macros.push({ name: m[1], body, writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body) });
+  }
+  return { mentionsBoundary: BOUNDARY_WORD.test(text), includes: INCLUDE.test(text), typeNames, macros };
+}
+
+const OPEN = '([{';
+const CLOSE = ')]}';
+
+/**
+ * Where the delimited group starting at `start` ends: past its matching bracket, skipping strings,
+ * character literals and comments. Where it cannot tell (no opening bracket, or never closed), the end
+ * of the text, so the group is never cut short.
+ */
+export function delimitedEnd(text: string, start: number): number {
+  if (!OPEN.includes(text[start] ?? '')) return text.length;
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c)) {
+      if (--depth === 0) return i + 1;
+    } else if (c === '/' && text[i + 1] === '/') i = lineEnd(text, i);
+    else if (c === '/' && text[i + 1] === '*') i = blockCommentEnd(text, i);
+    else if (c === '"') i = stringEnd(text, i);
+    else if (c === 'r' && (text[i + 1] === '"' || text[i + 1] === '#') && startsToken(text, i))
+      i = rawStringEnd(text, i);
+    else if (c === "'") i = quoteEnd(text, i);
+  }
+  return text.length;
+}
+
+function lineEnd(text: string, i: number): number {
+  const end = text.indexOf('\n', i);
+  return end < 0 ? text.length : end;
+}
+
+function blockCommentEnd(text: string, i: number): number {
+  let depth = 0;
+  for (; i < text.length; i++) {
+    if (text[i] === '/' && text[i + 1] === '*') {
+      depth++;
+      i++;
+    } else if (text[i] === '*' && text[i + 1] === '/') {
+      i++;
+      if (--depth === 0) return i;
+    }
+  }
+  return text.length;
+}
+
+function stringEnd(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length;
+}
+
+/** Whether the `r` at `i` starts a token (or follows the `b` of `br"…"`). */
+function startsToken(text: string, i: number): boolean {
+  const identifierChar = (c: string | undefined): boolean => !!c && /[A-Za-z0-9_]/.test(c);
+  if (!identifierChar(text[i - 1])) return true;
+  return text[i - 1] === 'b' && !identifierChar(text[i - 2]);
+}
+
+/** `r"…"`, `r#"…"#`: past the closing quote and hashes. `r#name` (a raw identifier) is one character. */
+function rawStringEnd(text: string, i: number): number {
+  const raw = /^r(#*)"/.exec(text.slice(i, i + 260));
+  if (!raw) return i;
+  const hashes = raw[1];
+  const end = text.indexOf(`"${hashes}`, i + hashes.length + 2);
+  return end < 0 ? text.length : end + hashes.length;
+}
+
+/** A character literal (`'{'`, `'\''`, `'\u{7b}'`) is skipped; a lifetime or label (`'a`) is one quote. */
+function quoteEnd(text: string, i: number): number {
+  if (text[i + 1] === '\\') {
+    const end = text.indexOf("'", i + 3);
+    return end < 0 ? text.length : end;
+  }
+  const next = text.codePointAt(i + 1);
+  const width = next !== undefined && next > 0xffff ? 2 : 1;
+  return text[i + 1 + width] === "'" ? i + 1 + width : i;
 }

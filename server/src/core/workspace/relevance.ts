@@ -1,4 +1,4 @@
-import { FileScan, scanFile } from '../syntax/scan';
+import { FileScan, MacroScan, scanFile } from '../syntax/scan';
 
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
@@ -10,8 +10,8 @@ import { FileScan, scanFile } from '../syntax/scan';
  * - uses `include!` (generated bindings);
  * - defines a `macro_rules!` (a macro is visible crate-wide, and its expansions decide what an invocation
  *   elsewhere declares);
- * - names a macro that can write a boundary item: one defined in a file of the first two kinds, or one
- *   whose definition names such a macro in turn.
+ * - names a macro that can write a boundary item: one whose rules write a boundary word or `include!`,
+ *   or name such a macro in turn.
  */
 export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
@@ -68,33 +68,26 @@ export class RelevanceIndex {
   private computeNeeded(): Set<string> {
     const needed = new Set<string>();
     const producing = new Set<string>();
+    const others: MacroScan[] = [];
     for (const [file, scan] of this.scans) {
-      if (scan.mentionsBoundary || scan.includes) {
-        needed.add(file);
-        for (const m of scan.macroNames) producing.add(m);
-      } else if (scan.definesMacros) needed.add(file);
+      if (scan.mentionsBoundary || scan.includes || scan.macros.length) needed.add(file);
+      for (const m of scan.macros) m.writesBoundary ? producing.add(m.name) : others.push(m);
     }
-    // A macro whose definition names a producing macro produces too: grow to a fixed point.
-    const pendingDefiners = [...this.scans].filter(([, scan]) => scan.definesMacros && !producesBoundary(scan));
+    // A macro whose rules name a producing macro produces too: grow to a fixed point.
     for (let grew = true; grew;) {
       grew = false;
       const names = wordPattern(producing);
-      for (let i = pendingDefiners.length - 1; i >= 0 && names; i--) {
-        const [file, scan] = pendingDefiners[i];
-        if (!names.test(this.texts.get(file) ?? '')) continue;
-        for (const m of scan.macroNames) producing.add(m);
+      for (let i = others.length - 1; i >= 0 && names; i--) {
+        if (producing.has(others[i].name) || !names.test(others[i].body)) continue;
+        producing.add(others[i].name);
+        others.splice(i, 1);
         grew = true;
-        pendingDefiners.splice(i, 1);
       }
     }
     const names = wordPattern(producing);
     if (names) for (const [file, text] of this.texts) if (!needed.has(file) && names.test(text)) needed.add(file);
     return needed;
   }
-}
-
-function producesBoundary(scan: FileScan): boolean {
-  return scan.mentionsBoundary || scan.includes;
 }
 
 /** One regular expression that finds any of the words, or null for none. */
