@@ -1,6 +1,6 @@
 /**
- * Plain data extracted from Rust source. Nothing of tree-sitter leaks past `items.ts`: everything the
- * rest of the core sees is described here. Offsets are UTF-16 code units into the file's text (what
+ * Plain data extracted from Rust source. Nothing of tree-sitter leaks past the syntax stage: everything
+ * the rest of the core sees is described here. Offsets are UTF-16 code units into the file's text (what
  * JavaScript strings and web-tree-sitter count); `positions.ts` converts them for rustc and LSP.
  */
 
