@@ -3,19 +3,10 @@ import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems } from '../syntax/items';
 import { expandMacroCalls } from './macros';
-import type {
-  AdtItem,
-  Attribute,
-  FileItems,
-  Item,
-  MacroRulesItem,
-  ModItem,
-  Origin,
-  StaticItem,
-  TraitItem,
-  TypeAliasItem,
-} from '../syntax/model';
+import type { Attribute, FileItems, Item, ModItem, Origin } from '../syntax/model';
 import { parseRust, ParsedFile } from '../syntax/parse';
+import type { ModuleScope } from './scopes';
+import { nextScopeId } from './scopes';
 import { stdTypeCount } from './std-types';
 import type { TypeNames } from './types';
 
@@ -36,40 +27,6 @@ export interface SourceFile {
   text: string;
   parsed: ParsedFile;
   items: FileItems;
-}
-
-export type TypeDefEntry =
-  | { kind: 'adt'; item: AdtItem; module: ModuleScope }
-  | { kind: 'alias'; item: TypeAliasItem; module: ModuleScope }
-  | { kind: 'trait'; item: TraitItem; module: ModuleScope };
-
-export interface ModuleScope {
-  id: number;
-  crate: Crate;
-  name: string;
-  /** `crate::a::b` */
-  path: string;
-  /** The file whose text holds this module's items. */
-  file: string;
-  /** The directory where `mod x;` of this module looks for `x.rs` / `x/mod.rs`. */
-  childDir: string;
-  parent: ModuleScope | null;
-  items: Item[];
-  /** Outer attributes of the `mod` item and the module's inner attributes (lint levels). */
-  attrs: Attribute[];
-  children: Map<string, ModuleScope>;
-  types: Map<string, TypeDefEntry>;
-  /** `use a::b as c;` → c ↦ ["a", "b"] */
-  uses: Map<string, string[]>;
-  globs: string[][];
-  /** `extern crate foo as bar;` → bar ↦ foo */
-  externCrates: Map<string, string>;
-  /** `const` items, for array lengths. */
-  consts: Map<string, StaticItem>;
-  /** Associated consts of inherent impls: `Type::NAME` → item. */
-  implConsts: Map<string, StaticItem>;
-  /** A function body's scope: names not found here are looked up in `parent` (lexical scoping). */
-  isBlock?: boolean;
 }
 
 export interface Crate {
@@ -101,7 +58,6 @@ export interface CrateSpec {
   cfg: CfgEnv;
 }
 
-let nextModuleId = 1;
 let nextCrateId = 1;
 
 /** Parses files once and keeps them; the language server replaces entries as documents change. */
@@ -233,7 +189,7 @@ interface ModuleInit {
 
 function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): ModuleScope {
   const module: ModuleScope = {
-    id: nextModuleId++,
+    id: nextScopeId(),
     crate,
     name: init.name,
     path: init.path,
@@ -343,42 +299,6 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache)
   crate.missingModules.push({ origin: item.origin, name: item.name, tried: candidates });
 }
 
-/**
- * The scope of a function body that declares items: they are visible inside it, and every other name
- * resolves as in the enclosing module. Not registered in the crate's module list.
- */
-export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
-  const block: ModuleScope = {
-    ...parent,
-    id: nextModuleId++,
-    name: '{block}',
-    parent,
-    items,
-    children: new Map(),
-    types: new Map(),
-    uses: new Map(),
-    globs: [],
-    externCrates: new Map(),
-    consts: new Map(),
-    implConsts: new Map(),
-    isBlock: true,
-  };
-  for (const item of items) {
-    if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union')
-      block.types.set(item.name, { kind: 'adt', item, module: block });
-    else if (item.kind === 'type') block.types.set(item.name, { kind: 'alias', item, module: block });
-    else if (item.kind === 'trait') block.types.set(item.name, { kind: 'trait', item, module: block });
-    else if (item.kind === 'const') block.consts.set(item.name, item);
-    else if (item.kind === 'use') {
-      for (const tree of item.trees) {
-        if (tree.kind === 'glob') block.globs.push(tree.path);
-        else block.uses.set(tree.alias ?? tree.path[tree.path.length - 1], tree.path);
-      }
-    }
-  }
-  return block;
-}
-
 /** How type names print in this crate (rustc's trimmed paths): a name is trimmed only when unique. */
 export function crateTypeNames(crate: Crate): TypeNames {
   const local = new Map<string, number>();
@@ -388,16 +308,4 @@ export function crateTypeNames(crate: Crate): TypeNames {
   return {
     isAmbiguous: (name) => crate.globUsedNames.has(name) || (local.get(name) ?? 0) + stdTypeCount(name) > 1,
   };
-}
-
-/** `macro_rules!` definitions visible from a module: its own, then its ancestors', then the crate's. */
-export function visibleMacros(module: ModuleScope): MacroRulesItem[] {
-  const out: MacroRulesItem[] = [];
-  for (let m: ModuleScope | null = module; m; m = m.parent) {
-    for (const item of m.items) if (item.kind === 'macro-rules') out.push(item);
-  }
-  for (const m of module.crate.modules) {
-    for (const item of m.items) if (item.kind === 'macro-rules' && !out.includes(item)) out.push(item);
-  }
-  return out;
 }

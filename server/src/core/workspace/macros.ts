@@ -3,8 +3,9 @@ import * as path from 'path';
 import { applyCfg, evalCfg } from '../syntax/cfg';
 import { extractItemsFromTree } from '../syntax/items';
 import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
-import type { ModuleScope, SourceCache } from './crates';
-import { visibleMacros } from './crates';
+import type { SourceCache } from './crates';
+import type { ModuleScope } from './scopes';
+import { visibleMacros } from './scopes';
 
 /**
  * Expansion of local `macro_rules!` invoked at item level, which FFI crates use to stamp out exports.
