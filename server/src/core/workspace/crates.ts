@@ -16,10 +16,50 @@ import type { TypeNames } from './types';
  * defines, its `use` imports and its child modules. Name resolution (`resolve.ts`) walks this tree.
  */
 
-/** Where file contents come from: the disk for the CLI, open documents first for the language server. */
+/**
+ * Where files come from: the disk for the CLI, open documents first for the language server. Every
+ * read of the workspace goes through one, so what the editor holds unsaved is what the analysis sees.
+ */
 export interface FileSource {
   /** The text of a file, or null when it does not exist or cannot be read. */
   read(file: string): string | null;
+  /** Whether a file exists. */
+  exists(file: string): boolean;
+  /** The names of a directory's entries; none when it does not exist or cannot be listed. */
+  list(dir: string): string[];
+  /** When a file last changed, in milliseconds since the epoch; null when it does not exist. */
+  modifiedAt(file: string): number | null;
+}
+
+/**
+ * Texts held in memory (open documents, edits not yet written) over another source: a held file is
+ * read, found and listed from memory, saved or not. `readable` may refuse a held text (over the size
+ * limit): it then reads as null, as the disk source would refuse the file.
+ */
+export function overlaySource(
+  held: ReadonlyMap<string, string>,
+  under: FileSource,
+  readable: (text: string) => boolean = () => true,
+): FileSource {
+  return {
+    read: (file) => {
+      const text = held.get(file);
+      if (text === undefined) return under.read(file);
+      return readable(text) ? text : null;
+    },
+    exists: (file) => held.has(file) || under.exists(file),
+    list: (dir) => {
+      const names = new Set(under.list(dir));
+      for (const file of held.keys()) {
+        const relative = path.relative(dir, file);
+        const first = relative.split(path.sep)[0];
+        if (first && first !== '..' && !path.isAbsolute(relative)) names.add(first);
+      }
+      return [...names];
+    },
+    // A held text that was never saved is the newest version of its file.
+    modifiedAt: (file) => under.modifiedAt(file) ?? (held.has(file) ? Date.now() : null),
+  };
 }
 
 export interface SourceFile {
@@ -66,7 +106,8 @@ export class SourceCache {
 
   constructor(
     private readonly parser: Parser,
-    private readonly source: FileSource,
+    /** Where the files are read from; macro expansion finds `include!`d files through it too. */
+    readonly source: FileSource,
   ) {}
 
   /** Files whose parsing failed, and why: they are skipped, never fatal. */
