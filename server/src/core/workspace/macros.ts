@@ -7,15 +7,16 @@ import type { ModuleScope } from './scopes';
 import { visibleMacros } from './scopes';
 
 /**
- * Expansion of local `macro_rules!` invoked at item level, which FFI crates use to stamp out exports.
- * rustc reports findings inside an expansion at the span the tokens came from: the macro body for
- * tokens written there, the invocation for tokens passed in. We expand by token substitution, parse
- * the result, and map every span of the expanded items back to where its first token was written.
+ * Expansion of local `macro_rules!`, which FFI crates use to stamp out exports, wherever they are
+ * invoked (items, `impl` and `trait` blocks, function bodies and initialisers), plus `cfg_if!` and
+ * `include!`. rustc reports findings inside an expansion at the span the tokens came from: the macro
+ * body for tokens written there, the invocation for tokens passed in. We expand by token substitution,
+ * parse the result, and map every span of the expanded items back to where its first token was written.
+ * Files named by `include!` are found through the crate's `FileSource`, never on disk directly.
  *
  * Supported: fragments (`$x:ty`, `ident`, `expr`, `tt`, `literal`, `path`, `block`, `vis`, …) and one or
- * more levels of `$( … ) sep op` repetition. Not supported (left unexpanded, reported as such):
- * macros from other crates, macros invoked inside function bodies or impl blocks, and rules whose
- * fragments we cannot delimit.
+ * more levels of `$( … ) sep op` repetition. Not supported (left unexpanded, reported as such at item
+ * level): macros from other crates, and rules whose fragments we cannot delimit.
  */
 
 /** rustc's default `recursion_limit`: recursive macros (libc's own `cfg_if!`) nest deeply. */
