@@ -6,7 +6,7 @@ import type { Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
 import { applyChanges, TextChange } from './syntax/text-edits';
-import { Crate, FileSource, loadCrate, SourceCache } from './workspace/crates';
+import { Crate, loadCrate, overlaySource, SourceCache } from './workspace/crates';
 
 /**
  * The analysis state of an editor session: the workspace's crates, the open documents over the disk,
@@ -29,13 +29,7 @@ export class AnalysisHost {
     private roots: string[],
   ) {
     this.disk = new DiskSource(settings.maxFileSize);
-    const overlay: FileSource = {
-      read: (f) => {
-        const open = this.open.get(f);
-        if (open === undefined) return this.disk.read(f);
-        return open.length > this.settings.maxFileSize ? null : open;
-      },
-    };
+    const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.settings.maxFileSize);
     this.cache = new SourceCache(parser, overlay);
   }
 

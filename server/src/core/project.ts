@@ -7,7 +7,7 @@ import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, SourceCache } from './workspace/crates';
+import { Crate, FileSource, loadCrate, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 
 /**
@@ -61,6 +61,26 @@ export class DiskSource implements FileSource {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
     } catch {
       this.skipped.set(file, 'not valid UTF-8 (rustc requires UTF-8 source)');
+      return null;
+    }
+  }
+
+  exists(file: string): boolean {
+    return fs.existsSync(file);
+  }
+
+  list(dir: string): string[] {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  }
+
+  modifiedAt(file: string): number | null {
+    try {
+      return fs.statSync(file).mtimeMs;
+    } catch {
       return null;
     }
   }
@@ -193,7 +213,7 @@ export async function checkPaths(
 ): Promise<ProjectResult> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
-  const cache = new SourceCache(parser, overlay ? { read: (f) => overlay.get(f) ?? source.read(f) } : source);
+  const cache = new SourceCache(parser, overlay ? overlaySource(overlay, source) : source);
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
   const crates = loadCrates(found, cache, settings);

@@ -13,8 +13,9 @@ import type {
 import { isTestOnly, procMacroAttribute } from '../syntax/attributes';
 import type { LintScopes } from './lint-levels';
 import { resolveType, scopeFor, TypeScope } from '../workspace/resolve';
-import type { Crate, ModuleScope } from '../workspace/crates';
-import { blockScope } from '../workspace/crates';
+import type { Crate } from '../workspace/crates';
+import type { ModuleScope } from '../workspace/scopes';
+import { blockScope } from '../workspace/scopes';
 
 /**
  * Walks every item of a crate that rustc's FFI lints (and ours) look at, with what each check needs:

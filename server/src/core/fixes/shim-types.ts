@@ -2,7 +2,7 @@ import type { WalkContext } from '../analysis/boundary';
 import { checkBoundaryType } from '../analysis/ffi';
 import type { FnItem, TraitItem } from '../syntax/model';
 import { resolvePath, resolveType, scopeFor } from '../workspace/resolve';
-import type { ModuleScope } from '../workspace/crates';
+import type { ModuleScope } from '../workspace/scopes';
 
 /**
  * Rust items a shim needs besides itself: a `#[repr(C)]` struct standing for a tuple, the tagged

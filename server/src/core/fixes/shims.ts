@@ -2,7 +2,7 @@ import { exportAttribute, linkName, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn } from '../analysis/boundary-types';
 import { externClause, Fix, FixContext, indentOf, TextEdit } from './fixes';
 import type { FnItem, ImplItem, Origin } from '../syntax/model';
-import type { ModuleScope } from '../workspace/crates';
+import type { ModuleScope } from '../workspace/scopes';
 import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
 import { ParamPlan, PlanEnv, ShimOptions, SYNTHESIZED } from './shim-plan';
 import { planParam, selfByValue } from './shim-params';

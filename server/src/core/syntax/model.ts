@@ -1,6 +1,6 @@
 /**
- * Plain data extracted from Rust source. Nothing of tree-sitter leaks past `items.ts`: everything the
- * rest of the core sees is described here. Offsets are UTF-16 code units into the file's text (what
+ * Plain data extracted from Rust source. Nothing of tree-sitter leaks past the syntax stage: everything
+ * the rest of the core sees is described here. Offsets are UTF-16 code units into the file's text (what
  * JavaScript strings and web-tree-sitter count); `positions.ts` converts them for rustc and LSP.
  */
 
@@ -145,14 +145,25 @@ export interface FnItem extends ItemBase {
   signatureOrigin: Origin;
   /** Items declared inside the body (nested fns, extern blocks, types…). */
   nested: Item[];
-  /** Calls and macros in the body that obviously panic, for `panic-across-ffi`. */
+  /** What the body holds, for rules about its behaviour; read for functions with an `extern` ABI only. */
   bodyFacts: BodyFacts | null;
 }
 
+/** A function body as plain data: its text and the expressions rules look for, with their positions. */
 export interface BodyFacts {
-  panics: { what: string; origin: Origin }[];
-  catchesUnwind: boolean;
+  /** The body as written, comments included. */
+  text: string;
+  /** Macro calls, method calls and index expressions, in source order (an outer one before those inside it). */
+  expressions: BodyExpression[];
 }
+
+export type BodyExpression =
+  /** `path!(…)`: the macro's path as written, at the whole call. */
+  | { kind: 'macro-call'; path: string; origin: Origin }
+  /** `receiver.method(…)`: the method's name, at the name. */
+  | { kind: 'method-call'; method: string; origin: Origin }
+  /** `place[index]`, at the whole expression. */
+  | { kind: 'index'; origin: Origin };
 
 export interface FieldDef {
   name: string | null;

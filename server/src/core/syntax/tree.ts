@@ -2,8 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Origin, Token } from './model';
 
 /**
- * Small helpers over tree-sitter nodes, shared by the item extractor and the macro expander.
- * Only `items.ts`, `macros.ts` and this file know tree-sitter node types.
+ * Small helpers over tree-sitter nodes, shared by the item extractors. Only the syntax stage knows
+ * tree-sitter node types: the extractors (`items.ts` and the modules it dispatches to) and this file.
  */
 
 export function originOf(file: string, node: Node): Origin {

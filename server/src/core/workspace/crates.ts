@@ -3,20 +3,11 @@ import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems } from '../syntax/items';
 import { expandMacroCalls } from './macros';
-import type {
-  AdtItem,
-  Attribute,
-  FileItems,
-  Item,
-  MacroRulesItem,
-  ModItem,
-  Origin,
-  StaticItem,
-  TraitItem,
-  TypeAliasItem,
-} from '../syntax/model';
+import type { Attribute, FileItems, Item, ModItem, Origin } from '../syntax/model';
 import { parseRust, ParsedFile } from '../syntax/parse';
 import type { RelevanceIndex } from './relevance';
+import type { ModuleScope } from './scopes';
+import { nextScopeId } from './scopes';
 import { stdTypeCount } from './std-types';
 import type { TypeNames } from './types';
 
@@ -26,10 +17,50 @@ import type { TypeNames } from './types';
  * defines, its `use` imports and its child modules. Name resolution (`resolve.ts`) walks this tree.
  */
 
-/** Where file contents come from: the disk for the CLI, open documents first for the language server. */
+/**
+ * Where files come from: the disk for the CLI, open documents first for the language server. Every
+ * read of the workspace goes through one, so what the editor holds unsaved is what the analysis sees.
+ */
 export interface FileSource {
   /** The text of a file, or null when it does not exist or cannot be read. */
   read(file: string): string | null;
+  /** Whether a file exists. */
+  exists(file: string): boolean;
+  /** The names of a directory's entries; none when it does not exist or cannot be listed. */
+  list(dir: string): string[];
+  /** When a file last changed, in milliseconds since the epoch; null when it does not exist. */
+  modifiedAt(file: string): number | null;
+}
+
+/**
+ * Texts held in memory (open documents, edits not yet written) over another source: a held file is
+ * read, found and listed from memory, saved or not. `readable` may refuse a held text (over the size
+ * limit): it then reads as null, as the disk source would refuse the file.
+ */
+export function overlaySource(
+  held: ReadonlyMap<string, string>,
+  under: FileSource,
+  readable: (text: string) => boolean = () => true,
+): FileSource {
+  return {
+    read: (file) => {
+      const text = held.get(file);
+      if (text === undefined) return under.read(file);
+      return readable(text) ? text : null;
+    },
+    exists: (file) => held.has(file) || under.exists(file),
+    list: (dir) => {
+      const names = new Set(under.list(dir));
+      for (const file of held.keys()) {
+        const relative = path.relative(dir, file);
+        const first = relative.split(path.sep)[0];
+        if (first && first !== '..' && !path.isAbsolute(relative)) names.add(first);
+      }
+      return [...names];
+    },
+    // A held text that was never saved is the newest version of its file.
+    modifiedAt: (file) => under.modifiedAt(file) ?? (held.has(file) ? Date.now() : null),
+  };
 }
 
 export interface SourceFile {
@@ -37,40 +68,6 @@ export interface SourceFile {
   text: string;
   parsed: ParsedFile;
   items: FileItems;
-}
-
-export type TypeDefEntry =
-  | { kind: 'adt'; item: AdtItem; module: ModuleScope }
-  | { kind: 'alias'; item: TypeAliasItem; module: ModuleScope }
-  | { kind: 'trait'; item: TraitItem; module: ModuleScope };
-
-export interface ModuleScope {
-  id: number;
-  crate: Crate;
-  name: string;
-  /** `crate::a::b` */
-  path: string;
-  /** The file whose text holds this module's items. */
-  file: string;
-  /** The directory where `mod x;` of this module looks for `x.rs` / `x/mod.rs`. */
-  childDir: string;
-  parent: ModuleScope | null;
-  items: Item[];
-  /** Outer attributes of the `mod` item and the module's inner attributes (lint levels). */
-  attrs: Attribute[];
-  children: Map<string, ModuleScope>;
-  types: Map<string, TypeDefEntry>;
-  /** `use a::b as c;` → c ↦ ["a", "b"] */
-  uses: Map<string, string[]>;
-  globs: string[][];
-  /** `extern crate foo as bar;` → bar ↦ foo */
-  externCrates: Map<string, string>;
-  /** `const` items, for array lengths. */
-  consts: Map<string, StaticItem>;
-  /** Associated consts of inherent impls: `Type::NAME` → item. */
-  implConsts: Map<string, StaticItem>;
-  /** A function body's scope: names not found here are looked up in `parent` (lexical scoping). */
-  isBlock?: boolean;
 }
 
 export interface Crate {
@@ -121,7 +118,6 @@ export interface CrateSpec {
   relevance?: RelevanceIndex;
 }
 
-let nextModuleId = 1;
 let nextCrateId = 1;
 
 /** Parses files once and keeps them; the language server replaces entries as documents change. */
@@ -130,7 +126,8 @@ export class SourceCache {
 
   constructor(
     private readonly parser: Parser,
-    private readonly source: FileSource,
+    /** Where the files are read from; macro expansion finds `include!`d files through it too. */
+    readonly source: FileSource,
   ) {}
 
   /** Files whose parsing failed, and why: they are skipped, never fatal. */
@@ -271,7 +268,7 @@ interface ModuleInit {
 
 function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): ModuleScope {
   const module: ModuleScope = {
-    id: nextModuleId++,
+    id: nextScopeId(),
     crate,
     name: init.name,
     path: init.path,
@@ -436,42 +433,6 @@ export function loadTypeDefinitions(crate: Crate, name: string): void {
   while (loadPending(crate, holds));
 }
 
-/**
- * The scope of a function body that declares items: they are visible inside it, and every other name
- * resolves as in the enclosing module. Not registered in the crate's module list.
- */
-export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
-  const block: ModuleScope = {
-    ...parent,
-    id: nextModuleId++,
-    name: '{block}',
-    parent,
-    items,
-    children: new Map(),
-    types: new Map(),
-    uses: new Map(),
-    globs: [],
-    externCrates: new Map(),
-    consts: new Map(),
-    implConsts: new Map(),
-    isBlock: true,
-  };
-  for (const item of items) {
-    if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union')
-      block.types.set(item.name, { kind: 'adt', item, module: block });
-    else if (item.kind === 'type') block.types.set(item.name, { kind: 'alias', item, module: block });
-    else if (item.kind === 'trait') block.types.set(item.name, { kind: 'trait', item, module: block });
-    else if (item.kind === 'const') block.consts.set(item.name, item);
-    else if (item.kind === 'use') {
-      for (const tree of item.trees) {
-        if (tree.kind === 'glob') block.globs.push(tree.path);
-        else block.uses.set(tree.alias ?? tree.path[tree.path.length - 1], tree.path);
-      }
-    }
-  }
-  return block;
-}
-
 /** How type names print in this crate (rustc's trimmed paths): a name is trimmed only when unique. */
 export function crateTypeNames(crate: Crate): TypeNames {
   const local = new Map<string, number>();
@@ -488,16 +449,4 @@ export function crateTypeNames(crate: Crate): TypeNames {
   return {
     isAmbiguous: (name) => crate.globUsedNames.has(name) || localCount(name) + stdTypeCount(name) > 1,
   };
-}
-
-/** `macro_rules!` definitions visible from a module: its own, then its ancestors', then the crate's. */
-export function visibleMacros(module: ModuleScope): MacroRulesItem[] {
-  const out: MacroRulesItem[] = [];
-  for (let m: ModuleScope | null = module; m; m = m.parent) {
-    for (const item of m.items) if (item.kind === 'macro-rules') out.push(item);
-  }
-  for (const m of module.crate.modules) {
-    for (const item of m.items) if (item.kind === 'macro-rules' && !out.includes(item)) out.push(item);
-  }
-  return out;
 }

@@ -1,21 +1,22 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { applyCfg, evalCfg } from '../syntax/cfg';
 import { extractItemsFromTree } from '../syntax/items';
 import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
-import type { ModuleScope, SourceCache } from './crates';
-import { visibleMacros } from './crates';
+import type { FileSource, SourceCache } from './crates';
+import type { ModuleScope } from './scopes';
+import { visibleMacros } from './scopes';
 
 /**
- * Expansion of local `macro_rules!` invoked at item level, which FFI crates use to stamp out exports.
- * rustc reports findings inside an expansion at the span the tokens came from: the macro body for
- * tokens written there, the invocation for tokens passed in. We expand by token substitution, parse
- * the result, and map every span of the expanded items back to where its first token was written.
+ * Expansion of local `macro_rules!`, which FFI crates use to stamp out exports, wherever they are
+ * invoked (items, `impl` and `trait` blocks, function bodies and initialisers), plus `cfg_if!` and
+ * `include!`. rustc reports findings inside an expansion at the span the tokens came from: the macro
+ * body for tokens written there, the invocation for tokens passed in. We expand by token substitution,
+ * parse the result, and map every span of the expanded items back to where its first token was written.
+ * Files named by `include!` are found through the crate's `FileSource`, never on disk directly.
  *
  * Supported: fragments (`$x:ty`, `ident`, `expr`, `tt`, `literal`, `path`, `block`, `vis`, …) and one or
- * more levels of `$( … ) sep op` repetition. Not supported (left unexpanded, reported as such):
- * macros from other crates, macros invoked inside function bodies or impl blocks, and rules whose
- * fragments we cannot delimit.
+ * more levels of `$( … ) sep op` repetition. Not supported (left unexpanded, reported as such at item
+ * level): macros from other crates, and rules whose fragments we cannot delimit.
  */
 
 /** rustc's default `recursion_limit`: recursive macros (libc's own `cfg_if!`) nest deeply. */
@@ -188,7 +189,7 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
  * when the crate has been built): the file's items, as rustc sees them.
  */
 function expandInclude(call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number): Item[] | null {
-  const file = includedFile(call, module);
+  const file = includedFile(call, module, cache.source);
   if (!file) {
     module.crate.unexpandedMacros.push({
       origin: call.origin,
@@ -204,7 +205,8 @@ function expandInclude(call: MacroCallItem, module: ModuleScope, cache: SourceCa
   return expandMacroCalls(applyCfg(source.items.items, module.crate.cfg), module, cache, depth + 1);
 }
 
-function includedFile(call: MacroCallItem, module: ModuleScope): string | null {
+/** The file an `include!` names, if it exists; read through `source`, so an unsaved open document counts. */
+function includedFile(call: MacroCallItem, module: ModuleScope, source: FileSource): string | null {
   const parts: string[] = [];
   const read = (tokens: Token[]): boolean => {
     for (let i = 0; i < tokens.length; i++) {
@@ -215,7 +217,7 @@ function includedFile(call: MacroCallItem, module: ModuleScope): string | null {
         i += 2;
       } else if (t.text === 'env' && tokens[i + 2]?.kind === 'group') {
         const name = tokens[i + 2].children?.[0]?.text.replace(/^"|"$/g, '');
-        const value = name ? envDir(name, module) : null;
+        const value = name ? envDir(name, module, source) : null;
         if (!value) return false;
         parts.push(value);
         i += 2;
@@ -226,49 +228,41 @@ function includedFile(call: MacroCallItem, module: ModuleScope): string | null {
   if (!read(call.tokens) || !parts.length) return null;
   const joined = parts.join('');
   const file = path.isAbsolute(joined) ? joined : path.resolve(path.dirname(call.origin.file), joined);
-  if (joined.startsWith('\u0000OUT_DIR')) return findInOutDir(joined.slice('\u0000OUT_DIR'.length), module);
-  return fs.existsSync(file) ? file : null;
+  if (joined.startsWith('\u0000OUT_DIR')) return findInOutDir(joined.slice('\u0000OUT_DIR'.length), module, source);
+  return source.exists(file) ? file : null;
 }
 
 /** `CARGO_MANIFEST_DIR`: the folder of the crate's Cargo.toml. `OUT_DIR` is looked up per file, below. */
-function envDir(name: string, module: ModuleScope): string | null {
+function envDir(name: string, module: ModuleScope, source: FileSource): string | null {
   if (name === 'OUT_DIR') return '\u0000OUT_DIR';
   if (name !== 'CARGO_MANIFEST_DIR') return null;
-  return manifestDir(module.crate.rootFile);
+  return manifestDir(module.crate.rootFile, source);
 }
 
-function manifestDir(file: string): string | null {
+function manifestDir(file: string, source: FileSource): string | null {
   for (let d = path.dirname(file); path.dirname(d) !== d; d = path.dirname(d))
-    if (fs.existsSync(path.join(d, 'Cargo.toml'))) return d;
+    if (source.exists(path.join(d, 'Cargo.toml'))) return d;
   return null;
 }
 
 /** The newest file `rest` under the crate's `target/<profile>/build/<package>-<hash>/out/`, if it was built. */
-function findInOutDir(rest: string, module: ModuleScope): string | null {
-  const dir = manifestDir(module.crate.rootFile);
+function findInOutDir(rest: string, module: ModuleScope, source: FileSource): string | null {
+  const dir = manifestDir(module.crate.rootFile, source);
   if (!dir) return null;
   const target = process.env.CARGO_TARGET_DIR ?? path.join(dir, 'target');
   const pkg = module.crate.name.replace(/_/g, '-');
   let best: { file: string; mtime: number } | null = null;
-  for (const profile of safeList(target)) {
+  for (const profile of source.list(target)) {
     const build = path.join(target, profile, 'build');
-    for (const entry of safeList(build)) {
+    for (const entry of source.list(build)) {
       if (!entry.startsWith(`${pkg}-`) && !entry.startsWith(`${module.crate.name}-`)) continue;
       const file = path.join(build, entry, 'out', rest.replace(/^[\\/]/, ''));
-      if (!fs.existsSync(file)) continue;
-      const mtime = fs.statSync(file).mtimeMs;
+      const mtime = source.modifiedAt(file);
+      if (mtime === null) continue;
       if (!best || mtime > best.mtime) best = { file, mtime };
     }
   }
   return best?.file ?? null;
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /** Macros of std that can appear at item level and expand to nothing we check. */

@@ -71,7 +71,10 @@ export class RelevanceIndex {
     const others: MacroScan[] = [];
     for (const [file, scan] of this.scans) {
       if (scan.mentionsBoundary || scan.includes || scan.macros.length) needed.add(file);
-      for (const m of scan.macros) m.writesBoundary ? producing.add(m.name) : others.push(m);
+      for (const m of scan.macros) {
+        if (m.writesBoundary) producing.add(m.name);
+        else others.push(m);
+      }
     }
     // A macro whose rules name a producing macro produces too: grow to a fixed point.
     for (let grew = true; grew;) {

@@ -2,7 +2,7 @@ import type { AdtItem, GenericParam, TypeExpr, TypePath } from '../syntax/model'
 import { parseRepr } from './repr';
 import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
 import type { LocalAdt, Ty } from './types';
-import type { ModuleScope, TypeDefEntry } from './crates';
+import type { ModuleScope, TypeDefEntry } from './scopes';
 import { childModule, loadTypeDefinitions } from './crates';
 
 /**

@@ -1,5 +1,5 @@
 import type { AdtItem, Origin } from '../syntax/model';
-import type { ModuleScope } from './crates';
+import type { ModuleScope } from './scopes';
 
 /**
  * Semantic types: what a written type means after paths, aliases and generic arguments are resolved.

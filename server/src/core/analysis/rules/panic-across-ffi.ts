@@ -1,8 +1,42 @@
+import type { BodyFacts, Origin } from '../../syntax/model';
 import type { BeyondRuleMeta } from './meta';
 
 /** ABIs where an unwinding panic aborts: the `-unwind` variants let it through. */
 function abortsOnUnwind(abi: string | null): boolean {
   return abi !== null && abi !== 'Rust' && !abi.endsWith('-unwind') && !abi.startsWith('rust');
+}
+
+/** A body without any of these cannot obviously panic. */
+const MAY_PANIC = /unwrap|expect|\[|panic!|unreachable!|todo!|unimplemented!|assert/;
+
+const PANIC_MACROS = new Set(['panic', 'unreachable', 'todo', 'unimplemented', 'assert', 'assert_eq', 'assert_ne']);
+
+/** A place where a body can obviously panic, and what panics there (`.unwrap()`, `indexing`, `panic!`…). */
+interface PanicSite {
+  what: string;
+  origin: Origin;
+}
+
+/** Where a body can obviously panic, in source order; nowhere when it catches unwinding itself. */
+function panicSites(body: BodyFacts): PanicSite[] {
+  if (/\bcatch_unwind\b/.test(body.text) || !MAY_PANIC.test(body.text)) return [];
+  const sites: PanicSite[] = [];
+  for (const e of body.expressions) {
+    switch (e.kind) {
+      case 'macro-call': {
+        const name = e.path.split('::').pop() ?? '';
+        if (PANIC_MACROS.has(name)) sites.push({ what: `${name}!`, origin: e.origin });
+        break;
+      }
+      case 'method-call':
+        if (e.method === 'unwrap' || e.method === 'expect') sites.push({ what: `.${e.method}()`, origin: e.origin });
+        break;
+      case 'index':
+        sites.push({ what: 'indexing', origin: e.origin });
+        break;
+    }
+  }
+  return sites;
 }
 
 export const panicAcrossFfi: BeyondRuleMeta = {
@@ -23,8 +57,8 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   },
   check: (ctx) => ({
     fn: (fn, w) => {
-      if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts || fn.bodyFacts.catchesUnwind) return;
-      const [first, ...rest] = fn.bodyFacts.panics;
+      if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts) return;
+      const [first, ...rest] = panicSites(fn.bodyFacts);
       if (!first) return;
       const more = rest.length ? ` (and ${rest.length} more place${rest.length > 1 ? 's' : ''} in the body)` : '';
       ctx.report({

@@ -1,0 +1,79 @@
+import type { Node } from 'web-tree-sitter';
+import type { ExtractContext } from './extract-context';
+import type { Attribute } from './model';
+import { childrenOf, field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
+
+/** `#[…]` / `#![…]` as an attribute: its path, its arguments or value; `#[unsafe(…)]` unwrapped. */
+export function attributeOf(cx: ExtractContext, node: Node, inner: boolean): Attribute | null {
+  const attr = firstChildOfType(node, 'attribute');
+  if (!attr) return null;
+  const kids = namedChildrenOf(attr);
+  const pathNode = kids[0];
+  if (!pathNode) return null;
+  let name = pathNode.text.replace(/\s+/g, '');
+  const argsNode = field(attr, 'arguments');
+  let args = argsNode ? cx.tokens(argsNode) : null;
+  let unsafeWrapped = false;
+  if (name === 'unsafe' && args) {
+    // `#[unsafe(no_mangle)]`, `#[unsafe(export_name = "x")]`
+    unsafeWrapped = true;
+    const [head, ...rest] = args;
+    name = head ? head.text : '';
+    if (rest[0]?.kind === 'group') args = rest[0].children ?? [];
+    else if (rest[0]?.text === '=' && rest[1]?.kind === 'string') {
+      return { name, unsafeWrapped, args: null, value: unquote(rest[1].text), inner, origin: cx.origin(node) };
+    } else args = null;
+  }
+  const valueNode = field(attr, 'value');
+  const value =
+    valueNode && (valueNode.type === 'string_literal' || valueNode.type === 'raw_string_literal')
+      ? stringValue(valueNode)
+      : valueNode
+        ? valueNode.text
+        : null;
+  return { name, unsafeWrapped, args, value, inner, origin: cx.origin(node) };
+}
+
+/** A doc comment (`///`, `//!`, a doc block) as the `doc` attribute it stands for; null for a plain comment. */
+export function docCommentOf(cx: ExtractContext, node: Node): Attribute | null {
+  const doc = field(node, 'doc');
+  if (!doc) return null;
+  const inner = !!field(node, 'inner');
+  return {
+    name: 'doc',
+    unsafeWrapped: false,
+    args: null,
+    value: doc.text.replace(/\n$/, ''),
+    inner,
+    origin: cx.origin(node),
+  };
+}
+
+/** The outer attributes written just before `node` among its siblings. */
+export function leadingAttributes(cx: ExtractContext, node: Node): Attribute[] {
+  const attrs: Attribute[] = [];
+  for (let p = node.previousSibling; p; p = p.previousSibling) {
+    if (p.type === 'attribute_item') {
+      const a = attributeOf(cx, p, false);
+      if (a) attrs.unshift(a);
+    } else if (p.type !== 'line_comment' && p.type !== 'block_comment') break;
+  }
+  return attrs;
+}
+
+/** Attribute children of `parent` written before its child `child`. */
+export function childAttributesBefore(cx: ExtractContext, parent: Node, child: Node): Attribute[] {
+  const attrs: Attribute[] = [];
+  for (const c of childrenOf(parent)) {
+    if (c.startIndex >= child.startIndex) break;
+    if (c.type === 'attribute_item') {
+      const a = attributeOf(cx, c, false);
+      if (a) attrs.push(a);
+    }
+  }
+  return attrs;
+}
+
+function unquote(s: string): string {
+  return s.replace(/^r?#*"/, '').replace(/"#*$/, '');
+}

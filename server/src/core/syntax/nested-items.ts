@@ -1,0 +1,110 @@
+import type { Node } from 'web-tree-sitter';
+import { childAttributesBefore, leadingAttributes } from './attribute-syntax';
+import type { ExtractContext } from './extract-context';
+import type { Attribute } from './model';
+
+/** Node types that are items (and item-level macro calls) wherever they stand. */
+export const ITEM_TYPES = new Set([
+  'function_item',
+  'function_signature_item',
+  'struct_item',
+  'enum_item',
+  'union_item',
+  'type_item',
+  'static_item',
+  'const_item',
+  'foreign_mod_item',
+  'mod_item',
+  'use_declaration',
+  'impl_item',
+  'trait_item',
+  'macro_definition',
+  'macro_invocation',
+  'extern_crate_declaration',
+]);
+
+/** An item node found inside a body, with every attribute that applies to it. */
+export interface NestedItemNode {
+  node: Node;
+  attrs: Attribute[];
+}
+
+/**
+ * The item nodes declared anywhere inside a body (a function's, an initialiser's), but not inside items
+ * nested deeper, each with its own attributes and those of the statements around it.
+ */
+export function nestedItemNodes(cx: ExtractContext, body: Node): NestedItemNode[] {
+  // Most bodies declare no items and call only std's macros: a text test is far cheaper than a walk.
+  const text = body.text;
+  if (!ITEM_KEYWORDS.test(text) && !callsNonStdMacro(text)) return [];
+  const found = body.descendantsOfType([...ITEM_TYPES]);
+  const direct = found.filter((n) => {
+    for (let p = n.parent; p; p = p.parent) {
+      if (p.id === body.id) return true;
+      if (ITEM_TYPES.has(p.type)) return false;
+    }
+    return false;
+  });
+  return direct.map((node) => {
+    // `#[allow(…)] { … }` and `#[cfg(…)]` on an enclosing statement apply to the items inside it.
+    const enclosing: Attribute[] = [];
+    for (let child = node, p = node.parent; p && p.id !== body.id; child = p, p = p.parent) {
+      enclosing.unshift(...leadingAttributes(cx, p));
+      // A match arm carries its attributes as children before the pattern (`#[cfg(x)] A => …`).
+      if (!BLOCKS.has(p.type)) enclosing.unshift(...childAttributesBefore(cx, p, child));
+    }
+    return { node, attrs: [...enclosing, ...leadingAttributes(cx, node)] };
+  });
+}
+
+/** Nodes whose attribute children belong to one statement each, not to everything after them. */
+const BLOCKS = new Set(['block', 'declaration_list', 'source_file', 'match_block']);
+
+/** A body without any of these words cannot declare an item. */
+const ITEM_KEYWORDS = /\b(fn|struct|enum|union|type|static|const|extern|impl|trait|mod|use|macro_rules)\b/;
+const STD_MACROS = new Set([
+  'println',
+  'print',
+  'eprintln',
+  'eprint',
+  'format',
+  'format_args',
+  'write',
+  'writeln',
+  'vec',
+  'assert',
+  'assert_eq',
+  'assert_ne',
+  'debug_assert',
+  'debug_assert_eq',
+  'debug_assert_ne',
+  'panic',
+  'unreachable',
+  'todo',
+  'unimplemented',
+  'matches',
+  'dbg',
+  'concat',
+  'stringify',
+  'include_str',
+  'include_bytes',
+  'env',
+  'option_env',
+  'cfg',
+  'line',
+  'file',
+  'column',
+  'module_path',
+  'compile_error',
+  'thread_local',
+  'try',
+  'addr_of',
+  'addr_of_mut',
+  'offset_of',
+]);
+
+/** Whether a body invokes a macro that could be one of the crate's own. */
+function callsNonStdMacro(text: string): boolean {
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g)) if (!STD_MACROS.has(m[1])) return true;
+  return false;
+}

@@ -1,0 +1,99 @@
+import type { AdtItem, Attribute, Item, MacroRulesItem, StaticItem, TraitItem, TypeAliasItem } from '../syntax/model';
+import type { Crate } from './crates';
+
+/**
+ * Module scopes: what a module (or a function body that declares items) holds and names, as name
+ * resolution and macro expansion see it. The crate index (`crates.ts`) builds them; the macro expander
+ * and the resolver read them.
+ */
+
+/** A type a scope defines: a struct, enum or union, an alias, or a trait, with the scope it is defined in. */
+export type TypeDefEntry =
+  | { kind: 'adt'; item: AdtItem; module: ModuleScope }
+  | { kind: 'alias'; item: TypeAliasItem; module: ModuleScope }
+  | { kind: 'trait'; item: TraitItem; module: ModuleScope };
+
+/** What a module holds and the names it defines or imports; a function body's items get a block scope. */
+export interface ModuleScope {
+  id: number;
+  crate: Crate;
+  name: string;
+  /** `crate::a::b` */
+  path: string;
+  /** The file whose text holds this module's items. */
+  file: string;
+  /** The directory where `mod x;` of this module looks for `x.rs` / `x/mod.rs`. */
+  childDir: string;
+  parent: ModuleScope | null;
+  items: Item[];
+  /** Outer attributes of the `mod` item and the module's inner attributes (lint levels). */
+  attrs: Attribute[];
+  children: Map<string, ModuleScope>;
+  types: Map<string, TypeDefEntry>;
+  /** `use a::b as c;` → c ↦ ["a", "b"] */
+  uses: Map<string, string[]>;
+  globs: string[][];
+  /** `extern crate foo as bar;` → bar ↦ foo */
+  externCrates: Map<string, string>;
+  /** `const` items, for array lengths. */
+  consts: Map<string, StaticItem>;
+  /** Associated consts of inherent impls: `Type::NAME` → item. */
+  implConsts: Map<string, StaticItem>;
+  /** A function body's scope: names not found here are looked up in `parent` (lexical scoping). */
+  isBlock?: boolean;
+}
+
+let nextModuleId = 1;
+
+/** A fresh identity for a module or block scope, unique across crates (results are memoised by it). */
+export function nextScopeId(): number {
+  return nextModuleId++;
+}
+
+/**
+ * The scope of a function body that declares items: they are visible inside it, and every other name
+ * resolves as in the enclosing module. Not registered in the crate's module list.
+ */
+export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
+  const block: ModuleScope = {
+    ...parent,
+    id: nextScopeId(),
+    name: '{block}',
+    parent,
+    items,
+    children: new Map(),
+    types: new Map(),
+    uses: new Map(),
+    globs: [],
+    externCrates: new Map(),
+    consts: new Map(),
+    implConsts: new Map(),
+    isBlock: true,
+  };
+  for (const item of items) {
+    if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union')
+      block.types.set(item.name, { kind: 'adt', item, module: block });
+    else if (item.kind === 'type') block.types.set(item.name, { kind: 'alias', item, module: block });
+    else if (item.kind === 'trait') block.types.set(item.name, { kind: 'trait', item, module: block });
+    else if (item.kind === 'const') block.consts.set(item.name, item);
+    else if (item.kind === 'use') {
+      for (const tree of item.trees) {
+        if (tree.kind === 'glob') block.globs.push(tree.path);
+        else block.uses.set(tree.alias ?? tree.path[tree.path.length - 1], tree.path);
+      }
+    }
+  }
+  return block;
+}
+
+/** `macro_rules!` definitions visible from a module: its own, then its ancestors', then the crate's. */
+export function visibleMacros(module: ModuleScope): MacroRulesItem[] {
+  const out: MacroRulesItem[] = [];
+  for (let m: ModuleScope | null = module; m; m = m.parent) {
+    for (const item of m.items) if (item.kind === 'macro-rules') out.push(item);
+  }
+  for (const m of module.crate.modules) {
+    for (const item of m.items) if (item.kind === 'macro-rules' && !out.includes(item)) out.push(item);
+  }
+  return out;
+}
