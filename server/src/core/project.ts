@@ -8,6 +8,9 @@ import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
 import { Crate, FileSource, loadCrate, SourceCache } from './workspace/crates';
+import type { LoadedCrate } from './workspace/loaded-crate';
+
+export type { LoadedCrate };
 
 /**
  * The whole run behind `ffi-guard check` (and the report): discover crates under some paths, read
@@ -71,11 +74,6 @@ function formatSize(bytes: number): string {
     : bytes % 1024 === 0
       ? `${bytes / 1024} KB`
       : `${bytes} bytes`;
-}
-
-export interface LoadedCrate {
-  crate: Crate;
-  description: CrateDescription;
 }
 
 /**

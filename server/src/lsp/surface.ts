@@ -13,7 +13,7 @@ import {
 import type { Finding } from '../core/analysis/findings';
 import { cHeader } from '../core/abi/header';
 import { LineIndex } from '../core/syntax/positions';
-import type { LoadedCrate } from '../core/project';
+import type { LoadedCrate } from '../core/workspace/loaded-crate';
 import { buildSurface, Surface } from '../core/abi/report';
 import { reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
 import { toSarif } from '../core/abi/sarif';
