@@ -20,7 +20,7 @@ import {
   SurfaceMethods,
   SurfaceResult,
   TextResult,
-} from '../server/src/lsp/surface-protocol';
+} from '../protocol/surface-requests';
 
 /**
  * The workspace-wide requests behind the VS Code ABI report, header and baseline commands, sent to the

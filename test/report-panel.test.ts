@@ -9,7 +9,7 @@ import {
   reportPanelHtml,
 } from '../client/src/reportHtml';
 import { REPO, runCli } from './harness/cli';
-import type { ReportData, ReportSymbol, ReportType, SurfaceResult } from '../server/src/lsp/surface-protocol';
+import type { ReportData, ReportSymbol, ReportType, SurfaceResult } from '../protocol/surface-requests';
 
 /**
  * The ABI report panel's page (client/src/reportHtml.ts), built without VS Code: the webview rules

@@ -7,7 +7,7 @@ import {
   SnapshotResult,
   SurfaceMethods,
   SurfaceResult,
-} from '../../server/src/lsp/surface-protocol';
+} from '../../protocol/surface-requests';
 import type { Ctx } from './ctx';
 import { ReportPanel } from './reportPanel';
 import { showFailure } from './util';

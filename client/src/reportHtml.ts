@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../server/src/core/abi/report-render';
-import type { ExportFormat, ReportSymbol, ReportType, SurfaceResult } from '../../server/src/lsp/surface-protocol';
+import type { ExportFormat, ReportSymbol, ReportType, SurfaceResult } from '../../protocol/surface-requests';
 
 /**
  * The ABI report panel's page, built without VS Code so that it can be tested: a summary, a filterable,

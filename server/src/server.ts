@@ -32,7 +32,7 @@ import {
   SurfaceRequestError,
   WorkspaceView,
 } from './lsp/surface';
-import { FixAllResult, SurfaceMethods } from './lsp/surface-protocol';
+import { FixAllResult, SurfaceMethods } from '../../protocol/surface-requests';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core

@@ -29,11 +29,11 @@ import type {
   SnapshotResult,
   SurfaceResult,
   TextResult,
-} from './surface-protocol';
+} from '../../../protocol/surface-requests';
 
 /**
  * The workspace-wide requests of the language server (`ffiGuard/surface`, `…/export`, `…/header`,
- * `…/snapshot`, `…/diff`; see surface-protocol.ts): the same core calls as `ffi-guard report`,
+ * `…/snapshot`, `…/diff`; see protocol/surface-requests.ts): the same core calls as `ffi-guard report`,
  * `header`, `snapshot` and `diff`, made on the editor's state (unsaved edits included) instead of the
  * disk. Each function answers or throws: a `SurfaceRequestError` is a sentence for the user, anything
  * else is a bug.

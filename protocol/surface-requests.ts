@@ -1,5 +1,5 @@
-import type { AbiChange } from '../core/abi/baseline';
-import type { ReportSummary } from '../core/abi/report-render';
+import type { AbiChange } from '../server/src/core/abi/baseline';
+import type { ReportSummary } from '../server/src/core/abi/report-render';
 
 export type { AbiChange, ReportSummary };
 
