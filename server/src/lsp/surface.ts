@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import type { AbiChange } from '../../../protocol/abi-changes';
 import {
-  AbiChange,
   diffSurfaces,
   formatChanges,
   formatSnapshot,
@@ -25,7 +25,6 @@ import type {
   FolderParams,
   HeaderParams,
   HeaderResult,
-  ReportData,
   SnapshotResult,
   SurfaceResult,
   TextResult,
@@ -61,7 +60,7 @@ interface Scope {
 export function surfaceReport(ws: WorkspaceView, params: FolderParams | null | undefined): SurfaceResult {
   const scope = scopeOf(ws, params?.folder);
   const surface = buildSurface(scope.crates, scope.findings, scope.rel);
-  return { root: scope.root, report: reportJson(surface, scope.findings) as ReportData };
+  return { root: scope.root, report: reportJson(surface, scope.findings) };
 }
 
 /** `ffiGuard/export`: the report as a file's text, byte for byte what the command line writes. */
