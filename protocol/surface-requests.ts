@@ -17,6 +17,8 @@ export const SurfaceMethods = {
   export: 'ffiGuard/export',
   /** A C99 header of a crate's exported surface, as `ffi-guard header` writes it. */
   header: 'ffiGuard/header',
+  /** The crates a header can be asked for: `{ crates }`, the names of the libraries that export C symbols. */
+  headerCrates: 'ffiGuard/headerCrates',
   /** The ABI baseline text, as `ffi-guard snapshot` writes it. */
   snapshot: 'ffiGuard/snapshot',
   /** The classified changes against a baseline, as `ffi-guard diff` finds them. */
@@ -64,10 +66,15 @@ export interface TextResult {
 }
 
 export interface HeaderParams extends FolderParams {
-  /** The crate's name; required when more than one crate exports C symbols. */
+  /** The crate's name; required when more than one library crate exports C symbols. */
   crate?: string | null;
   /** The include guard's stem (the header's file name without `.h`); the crate's name by default. */
   guard?: string | null;
+}
+
+export interface HeaderCratesResult {
+  /** Sorted names; empty when no library exports a C function or static. */
+  crates: string[];
 }
 
 export interface HeaderResult {

@@ -12,6 +12,7 @@ import { unifiedDiff, writeFixes } from './cli-fix';
 import { runFixes } from './core/fix-all';
 import { fixesFor } from './core/fixes/fixes';
 import { cHeader } from './core/abi/header';
+import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import type { SourceCache } from './core/workspace/crates';
 import { TOOL_VERSION } from './core/version';
@@ -53,7 +54,7 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print): Prom
     case 'report':
       return report(line, cwd, out);
     case 'header':
-      return header(line, cwd, out);
+      return header(line, cwd, out, err);
     case 'snapshot':
       return snapshotCommand(line.paths, line.options, cwd, out, err);
     case 'diff':
@@ -117,16 +118,31 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
   return result.filesScanned.length ? 0 : 2;
 }
 
-/** `ffi-guard header`: a C99 header for the exported surface. */
-async function header({ paths, options }: Given<'header'>, cwd: string, out: Print): Promise<number> {
+/** `ffi-guard header`: a C99 header for the exported surface of the library the paths hold (core/coverage.ts). */
+async function header({ paths, options }: Given<'header'>, cwd: string, out: Print, err: Print): Promise<number> {
   const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
-  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  if (!result.filesScanned.length) {
+    err('error: nothing could be read\n');
+    return 2;
+  }
+  let coverage;
+  try {
+    coverage = headerCoverage(result.crates, result.findings, {
+      crate: null,
+      where: paths.length ? paths.join(', ') : 'the current directory',
+      rel: (f) => rel(cwd, f),
+    });
+  } catch (e) {
+    if (!(e instanceof CoverageError)) throw e;
+    err(`error: ${e.message}${e.candidates.length ? " Give that crate's directory as PATH." : ''}\n`);
+    return 2;
+  }
+  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f));
   const target = options.out ? path.resolve(cwd, options.out) : null;
-  const guard = target ? path.basename(target, '.h') : (surface.crates[0]?.name ?? 'ffi');
-  const text = cHeader(surface, guard);
+  const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name);
   if (target) fs.writeFileSync(target, text);
   else out(text);
-  return result.filesScanned.length ? 0 : 2;
+  return 0;
 }
 
 /** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */

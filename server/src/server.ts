@@ -27,6 +27,7 @@ import { codeActionsFor, FIX_ALL_KIND, fixAllAction, runEdit, wantsFixAll } from
 import {
   diffAgainst,
   exportReport,
+  headerCratesOf,
   headerOf,
   snapshotOfWorkspace,
   surfaceReport,
@@ -275,6 +276,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   workspaceRequest(SurfaceMethods.surface, surfaceReport);
   workspaceRequest(SurfaceMethods.export, exportReport);
   workspaceRequest(SurfaceMethods.header, headerOf);
+  workspaceRequest(SurfaceMethods.headerCrates, headerCratesOf);
   workspaceRequest(SurfaceMethods.snapshot, snapshotOfWorkspace);
   workspaceRequest(SurfaceMethods.diff, diffAgainst);
   hostRequest(SurfaceMethods.fixAll, async (h): Promise<FixAllResult> => {
