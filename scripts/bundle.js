@@ -14,9 +14,12 @@ const esbuild = require('esbuild');
 
 const ROOT = path.resolve(__dirname, '..');
 
+// `forbidden`: source folders that must not end up in that script. The client talks to the server over
+// LSP and shares only protocol/ with it: the analysis core in the client would be dead weight, and a
+// sign that an import crossed the line the linter draws.
 const ENTRIES = [
-  { entry: 'client/src/extension.ts', outfile: 'extension.js', external: ['vscode'] },
-  { entry: 'server/src/server.ts', outfile: 'server.js', external: [] },
+  { entry: 'client/src/extension.ts', outfile: 'extension.js', external: ['vscode'], forbidden: ['server/src/'] },
+  { entry: 'server/src/server.ts', outfile: 'server.js', external: [], forbidden: ['client/src/'] },
 ];
 
 const ASSETS = [
@@ -83,7 +86,18 @@ function thirdPartyNotices(packageDirs) {
   return `Rust FFI Guard bundles the following packages.\n\n${sections.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
 }
 
-/** Bundle into `outDir`; returns the files written, with their sizes. */
+/** The source files of the repository (not of node_modules) bundled into one script, with `/` separators. */
+function sourcesOf(metafile) {
+  return Object.keys(metafile.inputs)
+    .map((input) => input.replace(/\\/g, '/'))
+    .filter((input) => !packageDirOf(input))
+    .sort();
+}
+
+/**
+ * Bundle into `outDir`; returns the files written, with their sizes and, for the scripts, the repository's
+ * source files bundled into each. Fails when a script holds sources of a folder it must not (`forbidden`).
+ */
 async function bundle({ outDir = path.join(ROOT, 'dist'), dev = false, entries = ENTRIES } = {}) {
   for (const { entry } of entries) {
     if (!fs.existsSync(path.resolve(ROOT, entry))) throw new Error(`${entry} does not exist: nothing to bundle`);
@@ -91,7 +105,8 @@ async function bundle({ outDir = path.join(ROOT, 'dist'), dev = false, entries =
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const packageDirs = new Set();
-  for (const { entry, outfile, external } of entries) {
+  const sources = new Map();
+  for (const { entry, outfile, external, forbidden = [] } of entries) {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
       entryPoints: [path.resolve(ROOT, entry)],
@@ -113,16 +128,25 @@ async function bundle({ outDir = path.join(ROOT, 'dist'), dev = false, entries =
       const dir = packageDirOf(input);
       if (dir) packageDirs.add(dir);
     }
+    const own = sourcesOf(result.metafile);
+    const stray = own.filter((file) => forbidden.some((folder) => file.startsWith(folder)));
+    if (stray.length)
+      throw new Error(`${outfile} must not contain ${forbidden.join(', ')}, but holds ${stray.join(', ')}`);
+    sources.set(outfile, own);
   }
   for (const asset of ASSETS) {
     fs.copyFileSync(path.join(ROOT, asset.from), path.join(outDir, path.basename(asset.from)));
     if (asset.license) packageDirs.add(asset.license);
   }
   fs.writeFileSync(path.join(outDir, 'THIRD_PARTY_NOTICES.txt'), thirdPartyNotices(packageDirs));
-  return fs.readdirSync(outDir).map((name) => ({ name, bytes: fs.statSync(path.join(outDir, name)).size }));
+  return fs.readdirSync(outDir).map((name) => ({
+    name,
+    bytes: fs.statSync(path.join(outDir, name)).size,
+    sources: sources.get(name) ?? [],
+  }));
 }
 
-module.exports = { bundle };
+module.exports = { bundle, ENTRIES };
 
 if (require.main === module) {
   bundle({ dev: process.argv.includes('--dev') }).then(

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliRun, REPO, runCli as run, tempTree } from './harness/cli';
@@ -271,5 +271,57 @@ describe('cli: ffi-guard check', function () {
     });
     assert.strictEqual(r.code, 0, r.stderr);
     assert.strictEqual((JSON.parse(r.stdout) as CheckJson).diagnostics.length, 8);
+  });
+});
+
+describe('cli: one argument parser, one usage error', function () {
+  this.timeout(60_000);
+
+  /** `node bin/ffi-guard.js ARGS`, with stdin closed. */
+  const bin = (args: string[]): Promise<Run> =>
+    new Promise<Run>((resolve) => {
+      const child = execFile(process.execPath, [BIN, ...args], { cwd: REPO }, (err, stdout, stderr) =>
+        resolve({ code: err ? (err.code as number) : 0, stdout, stderr }),
+      );
+      child.stdin?.end();
+    });
+
+  it('reports the mistakes of every command alike: the sentence, then the usage, exit status 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /no command given/],
+      [['frobnicate'], /unknown command `frobnicate`/],
+      [['check', '--format', 'xml'], /unknown format `xml` \(expected text, json or sarif\)/],
+      [['check', '--deny', 'everything'], /unknown --deny level `everything` \(expected warnings\)/],
+      [['report', '--format', 'pdf'], /unknown format `pdf` \(expected markdown, json or html\)/],
+      [['fix', '--rule', 'no-such-rule'], /unknown rule id `no-such-rule`/],
+      [['snapshot', '.'], /`ffi-guard snapshot` needs --out FILE/],
+      [['diff', '.'], /`ffi-guard diff` needs --baseline FILE/],
+      [['header', '--bogus'], /--bogus/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      assert.strictEqual(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /^error: .*\n\nusage:\n/, args.join(' '));
+      assert.match(r.stderr, message, args.join(' '));
+      assert.match(r.stderr, /ffi-guard lsp --stdio/);
+    }
+  });
+
+  it('hands `lsp` to the language server, which reads its arguments with the same parser', async () => {
+    const r = await bin(['lsp']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /^error: `ffi-guard lsp` needs --stdio\n\nusage:\n/);
+  });
+
+  it('never loads the language server for the other commands', () => {
+    const probe = [
+      `const { main } = require(${JSON.stringify(path.join(REPO, 'out', 'server', 'src', 'cli.js'))});`,
+      `main(['--version'], process.cwd(), () => {}).then(() => {`,
+      `  const loaded = Object.keys(require.cache).filter((f) => /server[\\\\/]src[\\\\/](server|lsp)|vscode-languageserver/.test(f));`,
+      `  process.stdout.write(JSON.stringify(loaded));`,
+      `});`,
+    ].join('\n');
+    const loaded = execFileSync(process.execPath, ['-e', probe], { cwd: REPO, encoding: 'utf8' });
+    assert.deepStrictEqual(JSON.parse(loaded), []);
   });
 });

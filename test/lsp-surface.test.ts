@@ -15,12 +15,13 @@ import { tempDir } from './harness/tmp';
 import { changesMarkdown } from '../server/src/lsp/surface';
 import {
   DiffResult,
+  HeaderCratesResult,
   HeaderResult,
   SnapshotResult,
   SurfaceMethods,
   SurfaceResult,
   TextResult,
-} from '../server/src/lsp/surface-protocol';
+} from '../protocol/surface-requests';
 
 /**
  * The workspace-wide requests behind the VS Code ABI report, header and baseline commands, sent to the
@@ -121,6 +122,7 @@ describe('lsp: ABI surface requests', function () {
   });
 
   it('answers ffiGuard/header with the header `ffi-guard header` writes, for the crate or a guard name', async () => {
+    assert.deepStrictEqual(await request<HeaderCratesResult>(SurfaceMethods.headerCrates), { crates: ['ffi_demo'] });
     const header = await request<HeaderResult>(SurfaceMethods.header);
     assert.strictEqual(header.crate, 'ffi_demo');
     assert.strictEqual(header.directory, root);

@@ -15,7 +15,7 @@ import { main } from '../server/src/cli';
 import { defaultSettings } from '../server/src/core/config';
 import { runFixes } from '../server/src/core/fix-all';
 import { LineIndex } from '../server/src/core/syntax/positions';
-import type { FixAllResult } from '../server/src/lsp/surface-protocol';
+import type { FixAllResult } from '../protocol/surface-requests';
 
 /**
  * The language server process, driven over stdio by a real JSON-RPC client, as an editor drives it.

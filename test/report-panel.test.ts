@@ -9,7 +9,8 @@ import {
   reportPanelHtml,
 } from '../client/src/reportHtml';
 import { REPO, runCli } from './harness/cli';
-import type { ReportData, ReportSymbol, ReportType, SurfaceResult } from '../server/src/lsp/surface-protocol';
+import type { ReportData, ReportSymbol, ReportType } from '../protocol/report';
+import type { SurfaceResult } from '../protocol/surface-requests';
 
 /**
  * The ABI report panel's page (client/src/reportHtml.ts), built without VS Code: the webview rules
@@ -43,6 +44,9 @@ function hostileReport(): SurfaceResult {
     cPrototypeWhyNot: `\`${HOSTILE}\` has no C equivalent`,
     safe: false,
     findings: [`rule${HOSTILE}`],
+    params: [{ name: HOSTILE, type: HOSTILE, cType: null }],
+    returns: null,
+    types: [HOSTILE],
     docs: [`doc " onmouseover="alert(1) ${HOSTILE}`],
   };
   const type: ReportType = {
@@ -57,6 +61,8 @@ function hostileReport(): SurfaceResult {
     cName: `struct ${HOSTILE}`,
     size: 8,
     align: 8,
+    fields: [{ name: HOSTILE, type: HOSTILE, cType: null, offset: 0, docs: [HOSTILE] }],
+    variants: [],
     usedBy: [HOSTILE],
     behindPointerOnly: false,
     docs: [HOSTILE],

@@ -3,11 +3,11 @@ import * as vscode from 'vscode';
 import {
   DiffResult,
   FixAllResult,
+  HeaderCratesResult,
   HeaderResult,
   SnapshotResult,
   SurfaceMethods,
-  SurfaceResult,
-} from '../../server/src/lsp/surface-protocol';
+} from '../../protocol/surface-requests';
 import type { Ctx } from './ctx';
 import { ReportPanel } from './reportPanel';
 import { showFailure } from './util';
@@ -31,15 +31,10 @@ export const showReport: Cmd = (ctx) => () => ReportPanel.show(ctx);
 /** "Rust FFI Guard: Generate C Header": asks which crate (if several export) and where, writes the header, opens it. */
 export const generateHeader: Cmd = (ctx) => async () => {
   try {
-    const { report } = await ctx.request<SurfaceResult>(SurfaceMethods.surface);
-    const exporting = [
-      ...new Set(
-        report.symbols.filter((s) => s.direction === 'export' && s.exported && s.abi !== 'Rust').map((s) => s.crate),
-      ),
-    ].sort();
+    const { crates: exporting } = await ctx.request<HeaderCratesResult>(SurfaceMethods.headerCrates);
     if (!exporting.length) {
       void vscode.window.showWarningMessage(
-        'Rust FFI Guard: no crate in the workspace exports a C function or static (`#[no_mangle]` or `#[export_name]` on an `extern "C"` item), so there is no header to write.',
+        'Rust FFI Guard: no library crate in the workspace exports a C function or static (`#[no_mangle]` or `#[export_name]` on an `extern "C"` item), so there is no header to write.',
       );
       return;
     }

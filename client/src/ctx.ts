@@ -29,7 +29,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   /**
-   * A request to the server (the `ffiGuard/…` requests of server/src/lsp/surface-protocol.ts). Rejects
+   * A request to the server (the `ffiGuard/…` requests of protocol/surface-requests.ts). Rejects
    * with a sentence for the user when there is no server to ask; the server's own errors are sentences too.
    */
   async request<R>(method: string, params: object | null = null): Promise<R> {

@@ -1,5 +1,6 @@
-import { escapeHtml } from '../../server/src/core/abi/report-render';
-import type { ExportFormat, ReportSymbol, ReportType, SurfaceResult } from '../../server/src/lsp/surface-protocol';
+import { escapeHtml } from '../../protocol/html';
+import type { ReportSymbol, ReportType } from '../../protocol/report';
+import type { ExportFormat, SurfaceResult } from '../../protocol/surface-requests';
 
 /**
  * The ABI report panel's page, built without VS Code so that it can be tested: a summary, a filterable,

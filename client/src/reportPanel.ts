@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ExportFormat, SurfaceMethods, SurfaceResult, TextResult } from '../../server/src/lsp/surface-protocol';
+import { ExportFormat, SurfaceMethods, SurfaceResult, TextResult } from '../../protocol/surface-requests';
 import type { Ctx } from './ctx';
 import {
   EXPORT_FORMATS,

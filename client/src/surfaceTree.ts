@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ReportSymbol, SurfaceMethods, SurfaceResult } from '../../server/src/lsp/surface-protocol';
+import type { ReportSymbol } from '../../protocol/report';
+import { SurfaceMethods, SurfaceResult } from '../../protocol/surface-requests';
 import type { Ctx } from './ctx';
 import { messageOf, onDidChangeRustFindings } from './util';
 

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { rel, workspaceRoot } from './cli-paths';
-import { parseArgs } from 'util';
 import {
   AbiSnapshot,
   diffSurfaces,
@@ -18,69 +17,44 @@ import { buildSurface, Surface } from './core/abi/report';
 /**
  * `ffi-guard snapshot` and `ffi-guard diff` (../shared/CLI.md): the ABI baseline of the workspace, and
  * its breaking changes against a baseline written earlier. Exit status of `diff`: 0 no breaking change,
- * 1 a breaking change, 2 usage error or unreadable baseline.
+ * 1 a breaking change, 2 unreadable baseline (usage errors are found by cli-args.ts).
  */
 
 type Print = (s: string) => void;
 
-const ABI_USAGE = `usage:
-  ffi-guard snapshot [PATH…] --out FILE        write the ABI baseline
-  ffi-guard diff [PATH…] --baseline FILE       breaking changes against the baseline`;
-
-/** A mistake on the command line: reported with the usage, exit status 2. */
-class AbiUsageError extends Error {}
-
 /** `ffi-guard snapshot [PATH…] --out FILE`. */
-export async function snapshotCommand(args: string[], cwd: string, out: Print, err: Print): Promise<number> {
-  return withUsage(err, async () => {
-    const { values, positionals } = parse(args, { out: { type: 'string' }, config: { type: 'string' } });
-    if (typeof values.out !== 'string') throw new AbiUsageError('`ffi-guard snapshot` needs --out FILE');
-    const surface = await surfaceOf(positionals, cwd, values.config);
-    if (!surface) return unreadable(err);
-    const target = path.resolve(cwd, values.out);
-    fs.writeFileSync(target, snapshotText(surface));
-    out(
-      `wrote the ABI baseline of ${surface.symbols.length} symbol(s) and ${surface.types.length} type(s) to ${rel(cwd, target)}\n`,
-    );
-    return 0;
-  });
+export async function snapshotCommand(
+  paths: string[],
+  options: { out: string; config: string | undefined },
+  cwd: string,
+  out: Print,
+  err: Print,
+): Promise<number> {
+  const surface = await surfaceOf(paths, cwd, options.config);
+  if (!surface) return unreadable(err);
+  const target = path.resolve(cwd, options.out);
+  fs.writeFileSync(target, snapshotText(surface));
+  out(
+    `wrote the ABI baseline of ${surface.symbols.length} symbol(s) and ${surface.types.length} type(s) to ${rel(cwd, target)}\n`,
+  );
+  return 0;
 }
 
 /** `ffi-guard diff [PATH…] --baseline FILE`. */
-export async function diffCommand(args: string[], cwd: string, out: Print, err: Print): Promise<number> {
-  return withUsage(err, async () => {
-    const { values, positionals } = parse(args, { baseline: { type: 'string' }, config: { type: 'string' } });
-    if (typeof values.baseline !== 'string') throw new AbiUsageError('`ffi-guard diff` needs --baseline FILE');
-    const baseline = readBaseline(path.resolve(cwd, values.baseline), cwd, err);
-    if (!baseline) return 2;
-    const surface = await surfaceOf(positionals, cwd, values.config);
-    if (!surface) return unreadable(err);
-    const changes = diffSurfaces(baseline, snapshotOf(surface));
-    out(formatChanges(changes));
-    return changes.some((c) => c.severity === 'breaking') ? 1 : 0;
-  });
-}
-
-async function withUsage(err: Print, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof AbiUsageError)) throw e;
-    err(`error: ${e.message}\n\n${ABI_USAGE}\n`);
-    return 2;
-  }
-}
-
-function parse(
-  args: string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
-): { values: Record<string, string | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values, positionals };
-  } catch (e) {
-    throw new AbiUsageError((e as Error).message);
-  }
+export async function diffCommand(
+  paths: string[],
+  options: { baseline: string; config: string | undefined },
+  cwd: string,
+  out: Print,
+  err: Print,
+): Promise<number> {
+  const baseline = readBaseline(path.resolve(cwd, options.baseline), cwd, err);
+  if (!baseline) return 2;
+  const surface = await surfaceOf(paths, cwd, options.config);
+  if (!surface) return unreadable(err);
+  const changes = diffSurfaces(baseline, snapshotOf(surface));
+  out(formatChanges(changes));
+  return changes.some((c) => c.severity === 'breaking') ? 1 : 0;
 }
 
 function readBaseline(file: string, cwd: string, err: Print): AbiSnapshot | null {

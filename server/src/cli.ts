@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as fs from 'fs';
-import { parseArgs } from 'util';
 import { rel, workspaceRoot } from './cli-paths';
-import { ConfigError, loadSettings } from './core/config';
+import { ConfigError, loadSettings, Settings } from './core/config';
+import { CommandLine, CommandName, parseCommandLine, USAGE, UsageError, withUsage } from './cli-args';
 import type { Finding } from './core/analysis/findings';
 import { LineIndex } from './core/syntax/positions';
 import { checkPaths, ProjectResult } from './core/project';
@@ -10,9 +10,9 @@ import { buildSurface } from './core/abi/report';
 import { toSarif } from './core/abi/sarif';
 import { unifiedDiff, writeFixes } from './cli-fix';
 import { runFixes } from './core/fix-all';
-import { isRuleId } from './core/analysis/rules';
 import { fixesFor } from './core/fixes/fixes';
 import { cHeader } from './core/abi/header';
+import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import type { SourceCache } from './core/workspace/crates';
 import { TOOL_VERSION } from './core/version';
@@ -23,94 +23,62 @@ import { diffCommand, snapshotCommand } from './cli-abi';
  * Exit status: 0 clean, 1 findings at the failing level, 2 usage error or nothing could be read.
  */
 
-const USAGE = `usage:
-  ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings]
-  ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
-  ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
-  ffi-guard snapshot [PATH…] --out FILE    ABI baseline
-  ffi-guard diff [PATH…] --baseline FILE   breaking changes against the baseline (exit 1 if any)
-  ffi-guard fix [PATH…] [--rule ID…] [--dry-run] [--config FILE]   apply the quick fixes, like cargo fix
-  ffi-guard lsp --stdio                     the language server, for any LSP editor
-  ffi-guard --version
+type Print = (s: string) => void;
+/** What a command was given on the command line. */
+type Given<C extends CommandName> = Extract<CommandLine, { command: C }>;
 
-PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.`;
-
-class UsageError extends Error {}
-
+/** Run `ffi-guard ARGV` (without `lsp`, which bin/ffi-guard.js hands to the language server's entry). */
 export async function main(
   argv: string[],
   cwd = process.cwd(),
-  out: (s: string) => void = (s) => process.stdout.write(s),
-  err: (s: string) => void = (s) => process.stderr.write(s),
+  out: Print = (s) => process.stdout.write(s),
+  err: Print = (s) => process.stderr.write(s),
 ): Promise<number> {
-  try {
-    const [command, ...rest] = argv;
-    switch (command) {
-      case 'check':
-        return await check(rest, cwd, out, err);
-      case 'lsp':
-        return lsp(rest);
-      case 'fix':
-        return await fix(rest, cwd, out);
-      case 'report':
-        return await report(rest, cwd, out);
-      case 'header':
-        return await header(rest, cwd, out);
-      case 'snapshot':
-      case 'diff':
-        return await (command === 'snapshot' ? snapshotCommand : diffCommand)(rest, cwd, out, err);
-      case '--version':
-      case '-V':
-        out(`ffi-guard ${TOOL_VERSION}\n`);
-        return 0;
-      case '--help':
-      case '-h':
-      case 'help':
-        out(USAGE + '\n');
-        return 0;
-      case undefined:
-        throw new UsageError('no command given');
-      default:
-        throw new UsageError(`unknown command \`${command}\``);
-    }
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`error: ${e.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof ConfigError) {
+  return withUsage(err, async () => {
+    try {
+      return await run(parseCommandLine(argv), cwd, out, err);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
       err(`error: invalid configuration: ${e.message}\n`);
       return 2;
     }
-    throw e;
-  }
-}
-
-function parse(
-  args: string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
-): ReturnType<typeof parseArgs> {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-async function check(args: string[], cwd: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(args, {
-    format: { type: 'string', default: 'text' },
-    config: { type: 'string' },
-    deny: { type: 'string', multiple: true },
   });
-  const format = values.format as string;
-  if (!['text', 'json', 'sarif'].includes(format))
-    throw new UsageError(`unknown format \`${format}\` (expected text, json or sarif)`);
-  const deny = (values.deny as string[] | undefined) ?? [];
-  for (const d of deny) if (d !== 'warnings') throw new UsageError(`--deny takes \`warnings\`, not \`${d}\``);
-  const configFile = values.config ? path.resolve(cwd, values.config as string) : undefined;
-  const settings = loadSettings(workspaceRoot(positionals, cwd), configFile);
-  const result = await checkPaths(positionals, cwd, settings);
+}
+
+async function run(line: CommandLine, cwd: string, out: Print, err: Print): Promise<number> {
+  switch (line.command) {
+    case 'check':
+      return check(line, cwd, out, err);
+    case 'fix':
+      return fix(line, cwd, out);
+    case 'report':
+      return report(line, cwd, out);
+    case 'header':
+      return header(line, cwd, out, err);
+    case 'snapshot':
+      return snapshotCommand(line.paths, line.options, cwd, out, err);
+    case 'diff':
+      return diffCommand(line.paths, line.options, cwd, out, err);
+    case 'lsp':
+      throw new UsageError('`ffi-guard lsp` is served by bin/ffi-guard.js, which starts the language server');
+    case 'version':
+      out(`ffi-guard ${TOOL_VERSION}\n`);
+      return 0;
+    case 'help':
+      out(USAGE + '\n');
+      return 0;
+  }
+}
+
+/** The settings of a run over `paths`: `--config FILE`, else what the workspace's files say. */
+function settingsFor(paths: string[], config: string | undefined, cwd: string): Settings {
+  return loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
+}
+
+/** `ffi-guard check`: the findings, as text, JSON or SARIF. */
+async function check({ paths, options }: Given<'check'>, cwd: string, out: Print, err: Print): Promise<number> {
+  const { format, deny } = options;
+  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
   const print = (): void => {
     if (format === 'json') out(JSON.stringify(toJson(result, cwd), null, 2) + '\n');
     else if (format === 'sarif')
@@ -124,7 +92,7 @@ async function check(args: string[], cwd: string, out: (s: string) => void, err:
     else printText(result, cwd, out);
   };
   print();
-  if (!result.filesScanned.length && (result.skipped.length || positionals.length)) {
+  if (!result.filesScanned.length && (result.skipped.length || paths.length)) {
     err('error: nothing could be read\n');
     return 2;
   }
@@ -135,20 +103,9 @@ async function check(args: string[], cwd: string, out: (s: string) => void, err:
 }
 
 /** `ffi-guard report`: the ABI surface of the workspace. */
-async function report(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(args, {
-    format: { type: 'string', default: 'markdown' },
-    out: { type: 'string' },
-    config: { type: 'string' },
-  });
-  const format = values.format as string;
-  if (!['markdown', 'json', 'html'].includes(format))
-    throw new UsageError(`unknown format \`${format}\` (expected markdown, json or html)`);
-  const settings = loadSettings(
-    workspaceRoot(positionals, cwd),
-    values.config ? path.resolve(cwd, values.config as string) : undefined,
-  );
-  const result = await checkPaths(positionals, cwd, settings);
+async function report({ paths, options }: Given<'report'>, cwd: string, out: Print): Promise<number> {
+  const { format } = options;
+  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
   const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
   const text =
     format === 'json'
@@ -156,64 +113,53 @@ async function report(args: string[], cwd: string, out: (s: string) => void): Pr
       : format === 'html'
         ? reportHtml(surface, result.findings)
         : reportMarkdown(surface, result.findings);
-  if (values.out) fs.writeFileSync(path.resolve(cwd, values.out as string), text);
+  if (options.out) fs.writeFileSync(path.resolve(cwd, options.out), text);
   else out(text);
   return result.filesScanned.length ? 0 : 2;
 }
 
-/** `ffi-guard header`: a C99 header for the exported surface. */
-async function header(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(args, { out: { type: 'string' }, config: { type: 'string' } });
-  const settings = loadSettings(
-    workspaceRoot(positionals, cwd),
-    values.config ? path.resolve(cwd, values.config as string) : undefined,
-  );
-  const result = await checkPaths(positionals, cwd, settings);
-  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
-  const target = values.out ? path.resolve(cwd, values.out as string) : null;
-  const guard = target ? path.basename(target, '.h') : (surface.crates[0]?.name ?? 'ffi');
-  const text = cHeader(surface, guard);
+/** `ffi-guard header`: a C99 header for the exported surface of the library the paths hold (core/coverage.ts). */
+async function header({ paths, options }: Given<'header'>, cwd: string, out: Print, err: Print): Promise<number> {
+  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
+  if (!result.filesScanned.length) {
+    err('error: nothing could be read\n');
+    return 2;
+  }
+  let coverage;
+  try {
+    coverage = headerCoverage(result.crates, result.findings, {
+      crate: null,
+      where: paths.length ? paths.join(', ') : 'the current directory',
+      rel: (f) => rel(cwd, f),
+    });
+  } catch (e) {
+    if (!(e instanceof CoverageError)) throw e;
+    err(`error: ${e.message}${e.candidates.length ? " Give that crate's directory as PATH." : ''}\n`);
+    return 2;
+  }
+  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f));
+  const target = options.out ? path.resolve(cwd, options.out) : null;
+  const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name);
   if (target) fs.writeFileSync(target, text);
   else out(text);
-  return result.filesScanned.length ? 0 : 2;
+  return 0;
 }
 
 /** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */
-async function fix(args: string[], cwd: string, out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(args, {
-    rule: { type: 'string', multiple: true },
-    'dry-run': { type: 'boolean', default: false },
-    config: { type: 'string' },
-  });
-  const rules = (values.rule as string[] | undefined) ?? [];
-  for (const r of rules) if (!isRuleId(r)) throw new UsageError(`unknown rule id \`${r}\``);
-  const settings = loadSettings(
-    workspaceRoot(positionals, cwd),
-    values.config ? path.resolve(cwd, values.config as string) : undefined,
-  );
-  const run = await runFixes(positionals, cwd, settings, { rules });
-  if (values['dry-run']) out(unifiedDiff(run, cwd));
+async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): Promise<number> {
+  const { rule: rules, 'dry-run': dryRun } = options;
+  const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), { rules });
+  if (dryRun) out(unifiedDiff(run, cwd));
   else writeFixes(run);
   for (const { finding, fix: f } of run.applied)
     out(
-      `${values['dry-run'] ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}\n`,
+      `${dryRun ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}\n`,
     );
   const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
   out(
-    `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${values['dry-run'] ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
+    `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${dryRun ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
   );
   return run.remaining.filesScanned.length ? 0 : 2;
-}
-
-/** `ffi-guard lsp --stdio`: serve LSP until the client says exit. The exit code is the server's. */
-function lsp(args: string[]): Promise<number> {
-  if (!args.includes('--stdio')) throw new UsageError('`ffi-guard lsp` needs --stdio');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startServer } = require('./server') as typeof import('./server');
-  startServer();
-  return new Promise<number>(() => {
-    // The connection ends the process on `exit`.
-  });
 }
 
 interface RustcRange {
@@ -279,7 +225,7 @@ export function toJson(result: ProjectResult, cwd: string): CheckJson {
   };
 }
 
-function printText(result: ProjectResult, cwd: string, out: (s: string) => void): void {
+function printText(result: ProjectResult, cwd: string, out: Print): void {
   const positionOf = positionsIn(result.cache);
   for (const f of result.findings) {
     const p = positionOf(f);
@@ -293,17 +239,5 @@ function printText(result: ProjectResult, cwd: string, out: (s: string) => void)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
   out(
     `${result.findings.length ? parts.join(', ') : 'no findings'} in ${result.filesScanned.length} file${result.filesScanned.length === 1 ? '' : 's'}${result.skipped.length ? `, ${result.skipped.length} skipped` : ''}\n`,
-  );
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`ffi-guard: internal error: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 2;
-    },
   );
 }

@@ -20,19 +20,21 @@ import { hoverMarkdown } from './core/hover';
 import { loadParser } from './core/syntax/parse';
 import { LineIndex } from './core/syntax/positions';
 import { TOOL_VERSION } from './core/version';
+import { parseCommandLine, withUsage } from './cli-args';
 import { readmeUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';
 import { codeActionsFor, FIX_ALL_KIND, fixAllAction, runEdit, wantsFixAll } from './lsp/code-actions';
 import {
   diffAgainst,
   exportReport,
+  headerCratesOf,
   headerOf,
   snapshotOfWorkspace,
   surfaceReport,
   SurfaceRequestError,
   WorkspaceView,
 } from './lsp/surface';
-import { FixAllResult, SurfaceMethods } from './lsp/surface-protocol';
+import { FixAllResult, SurfaceMethods } from '../../protocol/surface-requests';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -274,6 +276,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   workspaceRequest(SurfaceMethods.surface, surfaceReport);
   workspaceRequest(SurfaceMethods.export, exportReport);
   workspaceRequest(SurfaceMethods.header, headerOf);
+  workspaceRequest(SurfaceMethods.headerCrates, headerCratesOf);
   workspaceRequest(SurfaceMethods.snapshot, snapshotOfWorkspace);
   workspaceRequest(SurfaceMethods.diff, diffAgainst);
   hostRequest(SurfaceMethods.fixAll, async (h): Promise<FixAllResult> => {
@@ -289,6 +292,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.listen();
 }
 
+/**
+ * `ffi-guard lsp --stdio`, which bin/ffi-guard.js hands here: the arguments are read by the command
+ * line's parser (a mistake is its usage error, exit status 2), then the server runs until the client
+ * says exit, which ends the process.
+ */
+export function lspCommand(args: string[], err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  return withUsage(err, () => {
+    parseCommandLine(['lsp', ...args]);
+    startServer();
+    return new Promise<number>(() => {
+      // Never settles: the connection ends the process on `exit`.
+    });
+  });
+}
+
+// VS Code starts the bundled server directly (dist/server.js, over IPC).
 if (require.main === module) {
   startServer();
 }

@@ -9,6 +9,9 @@ import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
 import { Crate, FileSource, loadCrate, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
+import type { LoadedCrate } from './workspace/loaded-crate';
+
+export type { LoadedCrate };
 
 /**
  * The whole run behind `ffi-guard check` (and the report): discover crates under some paths, read
@@ -92,11 +95,6 @@ function formatSize(bytes: number): string {
     : bytes % 1024 === 0
       ? `${bytes / 1024} KB`
       : `${bytes} bytes`;
-}
-
-export interface LoadedCrate {
-  crate: Crate;
-  description: CrateDescription;
 }
 
 /**

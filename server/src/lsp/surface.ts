@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import type { AbiChange } from '../../../protocol/abi-changes';
 import {
-  AbiChange,
   diffSurfaces,
   formatChanges,
   formatSnapshot,
@@ -13,8 +13,9 @@ import {
 import type { Finding } from '../core/analysis/findings';
 import { cHeader } from '../core/abi/header';
 import { LineIndex } from '../core/syntax/positions';
-import type { LoadedCrate } from '../core/project';
-import { buildSurface, Surface } from '../core/abi/report';
+import type { LoadedCrate } from '../core/workspace/loaded-crate';
+import { buildSurface } from '../core/abi/report';
+import { CoverageError, exportingLibraries, headerCoverage } from '../core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
 import { toSarif } from '../core/abi/sarif';
 import { TOOL_VERSION } from '../core/version';
@@ -23,17 +24,17 @@ import type {
   DiffResult,
   ExportParams,
   FolderParams,
+  HeaderCratesResult,
   HeaderParams,
   HeaderResult,
-  ReportData,
   SnapshotResult,
   SurfaceResult,
   TextResult,
-} from './surface-protocol';
+} from '../../../protocol/surface-requests';
 
 /**
  * The workspace-wide requests of the language server (`ffiGuard/surface`, `…/export`, `…/header`,
- * `…/snapshot`, `…/diff`; see surface-protocol.ts): the same core calls as `ffi-guard report`,
+ * `…/snapshot`, `…/diff`; see protocol/surface-requests.ts): the same core calls as `ffi-guard report`,
  * `header`, `snapshot` and `diff`, made on the editor's state (unsaved edits included) instead of the
  * disk. Each function answers or throws: a `SurfaceRequestError` is a sentence for the user, anything
  * else is a bug.
@@ -61,7 +62,7 @@ interface Scope {
 export function surfaceReport(ws: WorkspaceView, params: FolderParams | null | undefined): SurfaceResult {
   const scope = scopeOf(ws, params?.folder);
   const surface = buildSurface(scope.crates, scope.findings, scope.rel);
-  return { root: scope.root, report: reportJson(surface, scope.findings) as ReportData };
+  return { root: scope.root, report: reportJson(surface, scope.findings) };
 }
 
 /** `ffiGuard/export`: the report as a file's text, byte for byte what the command line writes. */
@@ -90,30 +91,29 @@ export function exportReport(ws: WorkspaceView, params: ExportParams | null | un
 export function headerOf(ws: WorkspaceView, params: HeaderParams | null | undefined): HeaderResult {
   params = params ?? {};
   const scope = scopeOf(ws, params.folder);
-  const exporting = [
-    ...new Set(exportedCSymbols(buildSurface(scope.crates, scope.findings, scope.rel)).map((s) => s.crate)),
-  ].sort();
-  let name = params.crate ?? null;
-  if (name === null) {
-    if (!exporting.length)
-      throw new SurfaceRequestError(
-        `No crate in ${scope.root} exports a C function or static (\`#[no_mangle]\` or \`#[export_name]\` with a C ABI).`,
-      );
-    if (exporting.length > 1)
-      throw new SurfaceRequestError(
-        `${exporting.length} crates export C symbols (${exporting.join(', ')}): say which one the header is for.`,
-      );
-    name = exporting[0];
+  let coverage;
+  try {
+    coverage = headerCoverage(scope.crates, scope.findings, {
+      crate: params.crate || null,
+      where: scope.root,
+      rel: scope.rel,
+    });
+  } catch (e) {
+    if (!(e instanceof CoverageError)) throw e;
+    throw new SurfaceRequestError(e.candidates.length ? `${e.message} Say which one (\`crate\`).` : e.message);
   }
-  const crates = scope.crates.filter((c) => c.crate.name === name);
-  if (!crates.length) throw new SurfaceRequestError(`There is no crate named \`${name}\` in ${scope.root}.`);
-  const surface = buildSurface(crates, scope.findings, scope.rel);
-  const description = crates.find((c) => c.description.manifest)?.description ?? crates[0].description;
+  const surface = buildSurface([coverage.crate], scope.findings, scope.rel);
   return {
-    text: cHeader(surface, params.guard || name),
-    crate: name,
-    directory: path.dirname(description.manifest ?? description.rootFile),
+    text: cHeader(surface, params.guard || coverage.name),
+    crate: coverage.name,
+    directory: coverage.directory,
   };
+}
+
+/** `ffiGuard/headerCrates`: the crates of the folder a header can be asked for (the libraries that export C symbols). */
+export function headerCratesOf(ws: WorkspaceView, params: FolderParams | null | undefined): HeaderCratesResult {
+  const scope = scopeOf(ws, params?.folder);
+  return { crates: exportingLibraries(scope.crates, scope.findings) };
 }
 
 /** `ffiGuard/snapshot`: the ABI baseline of the crates in the folder. */
@@ -191,11 +191,6 @@ function mdProse(s: string): string {
     )
     .join('')
     .replace(/\n/g, ' ');
-}
-
-/** The C-ABI definitions the header declares. */
-function exportedCSymbols(surface: Surface): Surface['symbols'] {
-  return surface.symbols.filter((s) => s.direction === 'export' && s.exported && s.abi !== 'Rust');
 }
 
 function scopeOf(ws: WorkspaceView, folder: string | null | undefined): Scope {

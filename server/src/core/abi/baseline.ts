@@ -1,5 +1,6 @@
 import type { Surface, SurfaceParam, SurfaceSymbol, SurfaceType } from './report';
 import { isUnit } from '../workspace/types';
+import type { AbiChange } from '../../../../protocol/abi-changes';
 
 /**
  * The ABI baseline: a text snapshot of the surface (`ffi-guard snapshot`) and the classified
@@ -63,13 +64,6 @@ export interface AbiType {
 export interface AbiSnapshot {
   symbols: AbiSymbol[];
   types: AbiType[];
-}
-
-export interface AbiChange {
-  severity: 'breaking' | 'compatible';
-  /** What changed: `fn kv_put`, `type Stats`, `field Stats.entries`. */
-  subject: string;
-  message: string;
 }
 
 /** The snapshot of a surface: the exported and imported C-ABI symbols and the types they reach. */

@@ -1,22 +1,14 @@
 import type { Finding } from '../analysis/findings';
 import type { Surface, SurfaceSymbol, SurfaceType } from './report';
+import { escapeHtml } from '../../../../protocol/html';
+import type { ReportData, ReportSummary } from '../../../../protocol/report';
 
 /**
  * Renderings of the ABI surface: the JSON of ../shared/CLI.md, Markdown for reviews and PR comments,
  * and a self-contained HTML page (no remote resources; every string from the code escaped).
  */
 
-export interface ReportSummary {
-  crates: number;
-  symbols: number;
-  exports: number;
-  imports: number;
-  safe: number;
-  unsafe: number;
-  types: number;
-  findingsByRule: Record<string, number>;
-}
-
+/** Counts of the surface's crates, symbols and types, and of the findings by rule. */
 export function summarize(surface: Surface, findings: Finding[]): ReportSummary {
   const byRule: Record<string, number> = {};
   for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
@@ -32,8 +24,8 @@ export function summarize(surface: Surface, findings: Finding[]): ReportSummary 
   };
 }
 
-/** `report --format json`: `{ version, symbols, types, summary }` and the crates. */
-export function reportJson(surface: Surface, findings: Finding[]): object {
+/** `report --format json`: `{ version, crates, symbols, types, summary }`, the shape protocol/report.ts declares. */
+export function reportJson(surface: Surface, findings: Finding[]): ReportData {
   return {
     version: 1,
     crates: surface.crates,
@@ -87,6 +79,7 @@ const mdText = (s: string): string =>
 /** The first line of a doc comment, the summary a table has room for. */
 const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
 
+/** The report as Markdown, for reviews and pull-request comments: the summary, the symbol table and the type table. */
 export function reportMarkdown(surface: Surface, findings: Finding[]): string {
   const sum = summarize(surface, findings);
   const lines = [
@@ -123,10 +116,6 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     );
   }
   return lines.join('\n') + '\n';
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** A standalone HTML page: the summary, a sortable symbol table and the type table. */

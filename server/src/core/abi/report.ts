@@ -6,7 +6,7 @@ import type { Finding } from '../analysis/findings';
 import { enumDiscriminants, layoutOf } from '../analysis/layout';
 import type { Attribute, Origin } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
-import type { LoadedCrate } from '../project';
+import type { LoadedCrate } from '../workspace/loaded-crate';
 import { resolveType } from '../workspace/resolve';
 import { displayTy, LocalAdt, Ty } from '../workspace/types';
 import { crateTypeNames } from '../workspace/crates';

@@ -1,12 +1,9 @@
-import type { AbiChange } from '../core/abi/baseline';
-import type { ReportSummary } from '../core/abi/report-render';
-
-export type { AbiChange, ReportSummary };
+import type { AbiChange } from './abi-changes';
+import type { ReportData } from './report';
 
 /**
  * The custom requests behind the VS Code ABI views, as the client and the server both spell them. This
- * module holds names and shapes only (no code of the core), so that the client can import it without
- * bundling the analysis.
+ * module holds names and shapes only, and imports nothing of either side.
  *
  * Every request takes an optional `folder` (a `file:` URI or a path): the crates whose root file lies
  * in it are the ones reported (every crate of the workspace when none does), and paths in the answer
@@ -20,6 +17,8 @@ export const SurfaceMethods = {
   export: 'ffiGuard/export',
   /** A C99 header of a crate's exported surface, as `ffi-guard header` writes it. */
   header: 'ffiGuard/header',
+  /** The crates a header can be asked for: `{ crates }`, the names of the libraries that export C symbols. */
+  headerCrates: 'ffiGuard/headerCrates',
   /** The ABI baseline text, as `ffi-guard snapshot` writes it. */
   snapshot: 'ffiGuard/snapshot',
   /** The classified changes against a baseline, as `ffi-guard diff` finds them. */
@@ -50,61 +49,6 @@ export interface FolderParams {
   folder?: string | null;
 }
 
-/** A symbol of the report (`ffi-guard report --format json`, `symbols[]`), as the views read it. */
-export interface ReportSymbol {
-  name: string;
-  rustName: string;
-  kind: 'function' | 'static';
-  direction: 'export' | 'import';
-  abi: string;
-  crate: string;
-  /** Relative to the answer's `root`, with `/` separators. */
-  file: string;
-  /** 1-based. */
-  line: number;
-  exported: boolean;
-  cPrototype: string | null;
-  cPrototypeWhyNot?: string;
-  safe: boolean;
-  findings: string[];
-  docs: string[];
-}
-
-/** A type of the report (`types[]`). */
-export interface ReportType {
-  name: string;
-  path: string;
-  kind: 'struct' | 'enum' | 'union';
-  crate: string;
-  file: string;
-  line: number;
-  repr: string;
-  safe: boolean;
-  cName: string | null;
-  size: number | null;
-  align: number | null;
-  usedBy: string[];
-  behindPointerOnly: boolean;
-  docs: string[];
-}
-
-export interface ReportCrate {
-  name: string;
-  root: string;
-  edition: string;
-  crateTypes: string[];
-  target: string;
-}
-
-/** `ffi-guard report --format json`: the fields the views read (the object carries them all). */
-export interface ReportData {
-  version: number;
-  crates: ReportCrate[];
-  symbols: ReportSymbol[];
-  types: ReportType[];
-  summary: ReportSummary;
-}
-
 export interface SurfaceResult {
   /** The absolute directory the report's paths are relative to. */
   root: string;
@@ -122,10 +66,15 @@ export interface TextResult {
 }
 
 export interface HeaderParams extends FolderParams {
-  /** The crate's name; required when more than one crate exports C symbols. */
+  /** The crate's name; required when more than one library crate exports C symbols. */
   crate?: string | null;
   /** The include guard's stem (the header's file name without `.h`); the crate's name by default. */
   guard?: string | null;
+}
+
+export interface HeaderCratesResult {
+  /** Sorted names; empty when no library exports a C function or static. */
+  crates: string[];
 }
 
 export interface HeaderResult {
