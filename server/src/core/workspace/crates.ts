@@ -3,7 +3,7 @@ import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems } from '../syntax/items';
 import { expandMacroCalls } from './macros';
-import type { Attribute, FileItems, Item, ModItem, Origin } from '../syntax/model';
+import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from '../syntax/model';
 import { parseRust, ParsedFile } from '../syntax/parse';
 import type { RelevanceIndex } from './relevance';
 import type { ModuleScope } from './scopes';
@@ -90,6 +90,11 @@ export interface Crate {
   globUsedNames: Set<string>;
   /** The text of one of the crate's files. */
   textOf(file: string): string | undefined;
+  /**
+   * The first `macro_rules!` of each name among the modules, in load order; null until asked for, and
+   * again whenever a module is added or an expansion defines a macro.
+   */
+  macroIndex: Map<string, MacroRulesItem> | null;
   /**
    * `mod x;` declarations not loaded yet: their files (and every file below them) hold nothing the
    * relevance index asks to parse up front. One is loaded when a path or a type name needs it.
@@ -211,6 +216,7 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     unexpandedMacros: [],
     globUsedNames: new Set(),
     textOf: (file) => cache.peek(file)?.text,
+    macroIndex: null,
     pending: [],
     lazy: spec.relevance ? { cache, relevance: spec.relevance } : null,
   };
@@ -248,6 +254,7 @@ function expandAndIndex(crate: Crate, cache: SourceCache, firstModule = 0): void
       for (const item of module.items) {
         if (before.has(item)) continue;
         grew = true;
+        if (item.kind === 'macro-rules') crate.macroIndex = null;
         if (item.kind === 'mod') loadChildModule(module, item, cache);
       }
     }
@@ -286,6 +293,7 @@ function buildModule(crate: Crate, cache: SourceCache, init: ModuleInit): Module
     implConsts: new Map(),
   };
   crate.modules.push(module);
+  crate.macroIndex = null;
   if (init.parent) init.parent.children.set(init.name, module);
   module.items = applyCfg(init.rawItems, crate.cfg);
   for (const item of module.items) if (item.kind === 'mod') loadChildModule(module, item, cache);

@@ -4,7 +4,7 @@ import { extractItemsFromTree } from '../syntax/items';
 import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
 import type { FileSource, SourceCache } from './crates';
 import type { ModuleScope } from './scopes';
-import { visibleMacros } from './scopes';
+import { findVisibleMacro } from './scopes';
 
 /**
  * Expansion of local `macro_rules!`, which FFI crates use to stamp out exports, wherever they are
@@ -44,12 +44,17 @@ type Bindings = Map<string, Binding>;
  */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
   const out: Item[] = [];
+  // Macros defined in this list (by earlier expansions too: `cfg_if!` around `macro_rules!`) are visible
+  // to its calls: those already in `out` first, then those of the list as written.
+  const outMacros: MacroRulesItem[] = [];
+  const listMacros = items.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
   let changed = false;
   for (const item of items) {
     if (item.kind !== 'macro-call') {
       const inside = expandInside(item, module, cache, depth);
       if (inside !== item) changed = true;
       out.push(inside);
+      if (inside.kind === 'macro-rules') outMacros.push(inside);
       continue;
     }
     // Expanded in an earlier pass: its items already follow it in the list.
@@ -57,13 +62,13 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
       out.push(item);
       continue;
     }
-    // Macros defined by earlier expansions in this list (`cfg_if!` around `macro_rules!`) are visible too.
-    const expanded = expandOne(item, module, cache, [...out, ...items], depth);
+    const expanded = expandOne(item, module, cache, [...outMacros, ...listMacros], depth);
     if (expanded) {
       EXPANDED.add(item);
       changed = true;
     }
     out.push(item, ...(expanded ?? []));
+    for (const e of expanded ?? []) if (e.kind === 'macro-rules') outMacros.push(e);
   }
   // Nothing expanded: the same list, so a later pass sees no change.
   return changed ? out : items;
@@ -98,12 +103,11 @@ function expandOne(
   call: MacroCallItem,
   module: ModuleScope,
   cache: SourceCache,
-  siblings: Item[],
+  local: MacroRulesItem[],
   depth: number,
 ): Item[] | null {
   const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
-  const local = siblings.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
-  const def = [...local, ...visibleMacros(module)].find((m) => m.name === name);
+  const def = local.find((m) => m.name === name) ?? findVisibleMacro(module, name);
   if (!def && name === 'cfg_if') return expandCfgIf(call, module, cache, depth);
   if (!def && name === 'include' && !call.inBody) return expandInclude(call, module, cache, depth);
   if (!def) {
@@ -432,6 +436,11 @@ interface MapEntry {
 
 class Emitter {
   private readonly map: MapEntry[] = [];
+  /**
+   * The last token emitted on its own (not glued to the one before), or null. Looking at it, not at the
+   * text's end, keeps each emission constant-time: the text grows with every token.
+   */
+  private lastToken: string | null = null;
 
   /** `prefix`: text before the expansion that maps to nothing (a wrapper to parse it in). */
   constructor(public text = '') {}
@@ -439,11 +448,11 @@ class Emitter {
   emit(text: string, origin: Origin): void {
     // `macro_rules!` and `$name` are single tokens to the grammar: no space inside them.
     const glued =
-      (text === '!' && /(^|\s)macro_rules$/.test(this.text)) ||
-      (/(^|\s)\$$/.test(this.text) && /^[A-Za-z_]/.test(text));
+      (text === '!' && this.lastToken === 'macro_rules') || (this.lastToken === '$' && /^[A-Za-z_]/.test(text));
     if (this.text.length && !glued) this.text += ' ';
     const start = this.text.length;
     this.text += text;
+    this.lastToken = glued ? null : text;
     this.map.push({ start, end: this.text.length, origin });
   }
 

@@ -86,14 +86,33 @@ export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
   return block;
 }
 
-/** `macro_rules!` definitions visible from a module: its own, then its ancestors', then the crate's. */
-export function visibleMacros(module: ModuleScope): MacroRulesItem[] {
-  const out: MacroRulesItem[] = [];
+/**
+ * The `macro_rules!` named `name` visible from a module: its own, then its ancestors', then the first of
+ * the crate's modules (in load order) that defines one.
+ */
+export function findVisibleMacro(module: ModuleScope, name: string): MacroRulesItem | undefined {
   for (let m: ModuleScope | null = module; m; m = m.parent) {
-    for (const item of m.items) if (item.kind === 'macro-rules') out.push(item);
+    const own = macrosOf(m.items).get(name);
+    if (own) return own;
   }
-  for (const m of module.crate.modules) {
-    for (const item of m.items) if (item.kind === 'macro-rules' && !out.includes(item)) out.push(item);
+  const crate = module.crate;
+  if (!crate.macroIndex) {
+    crate.macroIndex = new Map();
+    for (const m of crate.modules)
+      for (const [n, def] of macrosOf(m.items)) if (!crate.macroIndex.has(n)) crate.macroIndex.set(n, def);
   }
-  return out;
+  return crate.macroIndex.get(name);
 }
+
+/** The first `macro_rules!` of each name in an item list; a list is never changed in place, so it is cached. */
+function macrosOf(items: Item[]): Map<string, MacroRulesItem> {
+  let found = MACROS_OF.get(items);
+  if (!found) {
+    found = new Map();
+    for (const item of items) if (item.kind === 'macro-rules' && !found.has(item.name)) found.set(item.name, item);
+    MACROS_OF.set(items, found);
+  }
+  return found;
+}
+
+const MACROS_OF = new WeakMap<Item[], Map<string, MacroRulesItem>>();
