@@ -9,6 +9,7 @@ import { localAdt } from '../workspace/resolve';
 import { ruleById } from '../analysis/rules';
 import { hasTraitObject, planShims, usedAsValue } from './shims';
 import type { Ty } from '../workspace/types';
+import { externClause, Fix, FixContext, fnKeyword, indentOf, TextEdit } from './edits';
 
 /**
  * Quick fixes: text edits, possibly in several files, for each finding. A fix never deletes code it does
@@ -16,30 +17,6 @@ import type { Ty } from '../workspace/types';
  * exports, `extern` block declarations, callback types in aliases, fields and statics) are offered only
  * as an explanation and an `allow` with a reason.
  */
-
-export interface TextEdit {
-  file: string;
-  start: number;
-  end: number;
-  newText: string;
-}
-
-export interface Fix {
-  title: string;
-  /** The one fix that is clearly right, applied by `ffi-guard fix`. */
-  preferred: boolean;
-  edits: TextEdit[];
-  /** For fixes that only explain: what to do by hand. */
-  explanation?: string;
-  /** Items the fix adds (a shim, its free functions and types), by name: fixes adding the same item are not independent. */
-  defines?: string[];
-}
-
-export interface FixContext {
-  /** A file's current text. */
-  textOf(file: string): string | undefined;
-  edition: string;
-}
 
 /**
  * Every fix offered for a finding, the preferred one first. A fix that cannot be planned (a bug of ours on
@@ -419,26 +396,6 @@ function abiFixes(fn: FnItem, ctx: FixContext): Fix[] {
   return out;
 }
 
-/** The `extern` or `extern "abi"` of a function's signature: where it is written, and the ABI string if one is. */
-export function externClause(fn: FnItem, text: string): { start: number; end: number; abi: string | null } | null {
-  const sigStart = fn.signatureOrigin.span.start;
-  const m = /\bextern(?:\s*"([^"]*)")?/.exec(text.slice(sigStart, fn.nameOrigin.span.start));
-  return m ? { start: sigStart + m.index, end: sigStart + m.index + m[0].length, abi: m[1] ?? null } : null;
-}
-
-/** The indentation of the line holding `offset`. */
-export function indentOf(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
-}
-
-/** Offset of the `fn` keyword of a function, found in its signature text. */
-export function fnKeyword(fn: FnItem, text: string): number | null {
-  const sig = text.slice(fn.signatureOrigin.span.start, fn.nameOrigin.span.start);
-  const m = /\bfn\s*$/.exec(sig);
-  return m ? fn.signatureOrigin.span.start + m.index : null;
-}
-
 function unsafeAttrFix(attr: Attribute, ctx: FixContext): Fix {
   const text = ctx.textOf(attr.origin.file) ?? '';
   const written = text.slice(attr.origin.span.start, attr.origin.span.end);
@@ -484,31 +441,4 @@ function firstLineOf(item: AttributedItem): number {
     (a) => !a.inner && a.origin.file === item.origin.file && a.origin.span.start < item.origin.span.start,
   );
   return attrs.length ? Math.min(...attrs.map((a) => a.origin.span.start)) : item.origin.span.start;
-}
-
-// ---- applying ----
-
-/** Apply edits to one text; throws if they overlap (an internal error: fixes must never overlap). */
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].end > sorted[i - 1].start)
-      throw new Error(
-        `overlapping edits at ${sorted[i].start}…${sorted[i].end} and ${sorted[i - 1].start}…${sorted[i - 1].end}`,
-      );
-  }
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
-
-/** Identical fixes (two findings in one signature want the same shim) are applied once. */
-export function dedupeFixes(fixes: Fix[]): Fix[] {
-  const seen = new Set<string>();
-  return fixes.filter((f) => {
-    const key = JSON.stringify(f.edits);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

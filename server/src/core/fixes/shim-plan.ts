@@ -1,6 +1,6 @@
 import type { WalkContext } from '../analysis/boundary';
 import { checkBoundaryType, isSized, is1Zst } from '../analysis/ffi';
-import type { FixContext } from './fixes';
+import type { FixContext } from './edits';
 import type { TypeExpr } from '../syntax/model';
 import { resolvePath } from '../workspace/resolve';
 import {

@@ -1,6 +1,6 @@
 import { exportAttribute, linkName, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn } from '../analysis/boundary-types';
-import { externClause, Fix, FixContext, indentOf, TextEdit } from './fixes';
+import { externClause, Fix, FixContext, indentOf, TextEdit } from './edits';
 import type { FnItem, ImplItem, Origin } from '../syntax/model';
 import type { ModuleScope } from '../workspace/crates';
 import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
