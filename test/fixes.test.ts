@@ -8,6 +8,8 @@ import { runFixes } from '../server/src/core/fix-all';
 import { defaultSettings } from '../server/src/core/config';
 import { applyEdits, Fix } from '../server/src/core/fixes/edits';
 import { fixesFor } from '../server/src/core/fixes/fixes';
+import { FIX_IMPLEMENTATIONS } from '../server/src/core/fixes/registry';
+import { RULES } from '../server/src/core/analysis/rules';
 import { checkPaths } from '../server/src/core/project';
 import { buildSurface } from '../server/src/core/abi/report';
 import { cHeader } from '../server/src/core/abi/header';
@@ -150,6 +152,30 @@ function missingSafetyDocs(file: string, edition: string): number | null {
       .filter((l) => l.startsWith('{') && l.includes('missing_safety_doc') && l.includes('"level":"error"')).length;
   }
 }
+
+describe('fixes: the rules declare them, the fixes stage implements them', () => {
+  it('every fix id a rule declares has an implementation', () => {
+    const missing = RULES.flatMap((r) =>
+      r.fixes.filter((id) => !(id in FIX_IMPLEMENTATIONS)).map((id) => `${r.id}: ${id}`),
+    );
+    assert.deepStrictEqual(missing, []);
+  });
+
+  it('every implementation is declared by some rule', () => {
+    const declared = new Set(RULES.flatMap((r) => r.fixes));
+    assert.deepStrictEqual(
+      Object.keys(FIX_IMPLEMENTATIONS).filter((id) => !declared.has(id as keyof typeof FIX_IMPLEMENTATIONS)),
+      [],
+    );
+  });
+
+  it('no rule declares a fix twice', () => {
+    assert.deepStrictEqual(
+      RULES.filter((r) => new Set(r.fixes).size !== r.fixes.length).map((r) => r.id),
+      [],
+    );
+  });
+});
 
 describe('fixes: before → after, compiled', function () {
   this.timeout(120_000);

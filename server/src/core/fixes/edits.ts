@@ -1,3 +1,4 @@
+import type { Finding } from '../analysis/findings';
 import type { FnItem } from '../syntax/model';
 
 /**
@@ -64,3 +65,22 @@ export function fnKeyword(fn: FnItem, text: string): number | null {
   const m = /\bfn\s*$/.exec(sig);
   return m ? fn.signatureOrigin.span.start + m.index : null;
 }
+
+/** A fix that only explains what to do by hand. */
+export function explanation(text: string): Fix {
+  return { title: 'Explain how to fix this by hand', preferred: false, edits: [], explanation: text };
+}
+
+/** What an implementation of a fix id is asked: the finding, the source, and the fixes its rule offered so far. */
+export interface FixRequest {
+  finding: Finding;
+  ctx: FixContext;
+  /**
+   * The fixes offered so far for this finding, in order. An implementation may change which of them is
+   * preferred (a shim that makes the signature C's is preferred over a repr that leaves Rust types in it).
+   */
+  offered: Fix[];
+}
+
+/** The implementation of one fix id: the fixes it offers for a finding, none where it does not apply. */
+export type FixImplementation = (request: FixRequest) => Fix[];
