@@ -1,25 +1,16 @@
 import type { WalkContext } from '../analysis/boundary';
+import type { CheckedType } from '../analysis/boundary-types';
 import { checkBoundaryType, isSized, is1Zst } from '../analysis/ffi';
 import type { FixContext } from './edits';
 import type { TypeExpr } from '../syntax/model';
 import { resolvePath } from '../workspace/resolve';
-import {
-  convertingTupleStruct,
-  crateTypeModule,
-  ElemConv,
-  FFI_OPTION,
-  ffiOption,
-  ffiResult,
-  GeneratedItem,
-  pathFrom,
-  tupleStruct,
-} from './shim-types';
+import { crateTypeModule, FFI_OPTION, ffiOption, ffiResult, GeneratedItem, pathFrom } from './shim-types';
 import type { Ty } from '../workspace/types';
 
 /**
  * What the conversions of a shim share: the plan of one parameter and of the return value, the
  * environment a plan is made in (options, generated items, names taken), and helpers reading written
- * types (aliases looked through, generic arguments of `Option`/`Result`/`Vec`/`Box`, tuples).
+ * types (aliases looked through, generic arguments of `Option`/`Result`/`Vec`/`Box`).
  */
 
 export const C_CHAR = 'std::ffi::c_char';
@@ -48,6 +39,9 @@ export interface PlanEnv {
   /** `MinMax`, `PointSplit`: the prefix of generated type names. */
   label: string;
   exportAttr: (name: string) => string;
+  /** The converters again, for conversions that nest (an `Option` of a string, the `Ok` of a `Result`). */
+  planParam: (name: string, expr: TypeExpr, checked: CheckedType) => ParamPlan | null;
+  planReturn: (checked: CheckedType, expr: TypeExpr) => ReturnPlan | null;
 }
 
 export interface ParamPlan {
@@ -205,59 +199,6 @@ export function rustText(ty: Ty, expr: TypeExpr | null, env: PlanEnv): string | 
   if (ty.k === 'adt' && ty.def.source === 'local' && !ty.args.length)
     return pathFrom(env.walk, ty.def.module, ty.def.item.name);
   return null;
-}
-
-/**
- * A tuple whose elements are C values, `char`s or such tuples, as a generated struct (one per nested
- * tuple). Null when an element is anything else.
- */
-export function tupleConv(
-  ty: Ty & { k: 'tuple' },
-  expr: TypeExpr & { kind: 'tuple' },
-  base: string,
-  what: string,
-  env: PlanEnv,
-  depth = 0,
-): ElemConv | null {
-  if (depth > 4) return null;
-  const elems: ElemConv[] = [];
-  for (const [i, t] of ty.elems.entries()) {
-    const e = expr.elems[i];
-    const rust = env.src(e);
-    if (t.k === 'prim' && t.name === 'char') {
-      elems.push({
-        rust,
-        c: 'u32',
-        toC: (v) => `u32::from(${v})`,
-        fromC: (v) => `std::primitive::char::from_u32(${v})`,
-        fallible: true,
-      });
-    } else if (t.k === 'tuple' && e.kind === 'tuple' && t.elems.length) {
-      const inner = tupleConv(t, e, `${base}${i}`, `Element ${i} of ${what.toLowerCase()}`, env, depth + 1);
-      if (!inner) return null;
-      elems.push(inner);
-    } else if (elementIsSafe(t)) {
-      elems.push({ rust, c: rust, toC: (v) => v, fromC: (v) => v, fallible: false });
-    } else return null;
-  }
-  const name = typeName(base, env);
-  const item = elems.every((e) => e.c === e.rust)
-    ? tupleStruct(
-        name,
-        elems.map((e) => e.rust),
-        what,
-      )
-    : convertingTupleStruct(name, elems, what);
-  env.items.set(item.key, item);
-  const rust = env.src(expr);
-  const fallible = elems.some((e) => e.fallible);
-  return {
-    rust,
-    c: name,
-    toC: (v) => `${name}::from(${v})`,
-    fromC: (v) => (fallible ? `<${rust} as std::convert::TryFrom<_>>::try_from(${v}).ok()` : `${v}.into()`),
-    fallible,
-  };
 }
 
 export function boxArg(expr: TypeExpr): TypeExpr | null {
