@@ -7,7 +7,7 @@ import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
 import { ParamPlan, PlanEnv, ShimOptions, SYNTHESIZED } from './shim-plan';
 import { planParam, planReturn } from './converters';
 import { selfByValue } from './converters/handle';
-import { helperFunctions, renderShim } from './shim-render';
+import { helperFunctions, okCType, renderShim } from './shim-render';
 import { typeText } from '../workspace/resolve';
 import type { Ty } from '../workspace/types';
 
@@ -124,6 +124,7 @@ function planShim(
     exportAttr: (name) => (ctx.edition === '2024' ? `#[unsafe(export_name = "${name}")]` : `#[no_mangle]`),
     planParam: (name, expr, checked) => planParam(name, expr, checked, env),
     planReturn: (checked, expr) => planReturn(checked, expr, env),
+    okCType,
   };
   const checked = checkedTypesOfFn(fn, walk);
   const params: ParamPlan[] = [];

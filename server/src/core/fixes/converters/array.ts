@@ -50,4 +50,21 @@ export const array: Converter = {
       return { kind: 'array-out', elem: 'u32', array: `[u32; ${expr.length}]`, len: ty.len, map: 'u32::from' };
     return undefined;
   },
+  renders: {
+    'array-out': {
+      render: (plan, r) => ({
+        cParams: [`out: *mut ${plan.elem}`],
+        cRet: r.fallible ? ' -> i32' : '',
+        err: r.fallible ? '-1' : '',
+        epilogue: [
+          `let result = ${r.call};`,
+          `if !out.is_null() {\n    unsafe { out.cast::<${plan.array}>().write(result${plan.map ? `.map(${plan.map})` : ''}) };\n}`,
+          ...(r.fallible ? ['0'] : []),
+        ],
+        safety: [
+          `\`out\` must be null or valid for writing ${plan.len} elements.${r.fallible ? ' Returns 0, or -1 when an argument is invalid (nothing is written).' : ''}`,
+        ],
+      }),
+    },
+  },
 };

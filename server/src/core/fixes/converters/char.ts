@@ -1,3 +1,4 @@
+import { writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
@@ -22,5 +23,24 @@ export const char: Converter = {
   },
   ret({ ty }) {
     return ty.k === 'prim' && ty.name === 'char' ? { kind: 'char' } : undefined;
+  },
+  renders: {
+    char: {
+      render: (_plan, r) => ({
+        cParams: ['out: *mut u32'],
+        cRet: ' -> i32',
+        err: '-1',
+        epilogue: [
+          `let result = ${r.call};`,
+          `if !out.is_null() {\n    unsafe { out.write(u32::from(result)) };\n}`,
+          '0',
+        ],
+        safety: [
+          '`out` must be null or valid for a write of the character as a `u32`. Returns 0, or -1 when an argument is invalid.',
+        ],
+      }),
+      okCType: () => 'u32',
+      writeOk: () => [writeOut('u32::from(value)')],
+    },
   },
 };

@@ -1,7 +1,7 @@
 import type { CheckedType } from '../../analysis/boundary-types';
 import { displayTy, Ty } from '../../workspace/types';
 import { snake } from '../shim-types';
-import { isHandleType, oneLine, ParamPlan } from '../shim-plan';
+import { crateHasFn, isHandleType, oneLine, ParamPlan, writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
@@ -24,6 +24,42 @@ export const handle: Converter = {
     const written = oneLine(env.src(expr));
     const free = `ffi_guard_free_${snake(displayTy(ty).replace(/\b[a-z_][a-z0-9_]*::/g, ''))}`;
     return { kind: 'boxed', written, free };
+  },
+  renders: {
+    boxed: {
+      render: (plan, r) => ({
+        cParams: [],
+        cRet: ` -> *mut ${plan.written}`,
+        err: 'std::ptr::null_mut()',
+        epilogue: [...r.unwrap, `std::boxed::Box::into_raw(std::boxed::Box::new(${r.value}))`],
+        safety: [
+          `Returns an opaque handle to a \`${plan.written}\` owned by the caller (null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${plan.free}\`.`,
+        ],
+      }),
+      okCType: (plan) => (plan.optional ? null : `*mut ${plan.written}`),
+      writeOk: () => [writeOut('std::boxed::Box::into_raw(std::boxed::Box::new(value))')],
+      okOwnership: (plan) =>
+        ` On success \`*out\` is a \`${plan.written}\` handle owned by the caller, to be freed once with \`${plan.free}\`.`,
+      helpers: (plan, env) => {
+        if (crateHasFn(env.walk, plan.free)) return;
+        env.items.set(plan.free, {
+          key: plan.free,
+          text: [
+            `/// Frees a \`${plan.written}\` handle returned by this library.`,
+            '///',
+            '/// # Safety',
+            '///',
+            `/// \`handle\` must be null or a \`${plan.written}\` handle returned by this library, not yet freed; it must not be used afterwards.`,
+            env.exportAttr(plan.free),
+            `pub unsafe extern "C" fn ${plan.free}(handle: *mut ${plan.written}) {`,
+            '    if !handle.is_null() {',
+            '        drop(unsafe { std::boxed::Box::from_raw(handle) });',
+            '    }',
+            '}',
+          ].join('\n'),
+        });
+      },
+    },
   },
 };
 

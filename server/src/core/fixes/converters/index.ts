@@ -6,7 +6,7 @@ import { array } from './array';
 import { callback } from './callback';
 import { char } from './char';
 import { closure } from './closure';
-import type { Converter } from './converter';
+import type { Converter, ReturnRenderers } from './converter';
 import { cString } from './c-string';
 import { handle } from './handle';
 import { option } from './option';
@@ -45,6 +45,20 @@ export const CONVERTERS: readonly Converter[] = [
   closure,
   traitObject,
 ];
+
+/** The renderer of each kind of return plan, from the converter that owns the kind. */
+export const RETURN_RENDERERS: ReturnRenderers = ownedRenderers(CONVERTERS);
+
+function ownedRenderers(converters: readonly Converter[]): ReturnRenderers {
+  const out: ReturnRenderers = {};
+  for (const c of converters) {
+    const renders = c.renders ?? {};
+    for (const kind of Object.keys(renders))
+      if (kind in out) throw new Error(`two converters render return plans of kind ${kind}`);
+    Object.assign(out, renders);
+  }
+  return out;
+}
 
 /**
  * How one parameter of the shim arrives from C and becomes the Rust value the idiomatic function takes:

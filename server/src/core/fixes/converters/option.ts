@@ -79,6 +79,21 @@ export const option: Converter = {
       return { ...plan, optional: true };
     return null;
   },
+  renders: {
+    option: {
+      render: (plan, r) => ({
+        cParams: [`out: *mut ${plan.cType}`],
+        cRet: ' -> bool',
+        err: 'false',
+        epilogue: [
+          `match ${r.call} {\n    Some(value) => {\n        if !out.is_null() {\n            unsafe { out.write(${plan.map ? `${plan.map}(value)` : 'value'}) };\n        }\n        true\n    }\n    None => false,\n}`,
+        ],
+        safety: [
+          '`out` must be null or valid for a write. Returns true and writes the value when there is one, false otherwise.',
+        ],
+      }),
+    },
+  },
 };
 
 /**

@@ -45,4 +45,26 @@ export const rawSlice: Converter = {
         : null;
     return elem ? { kind: 'raw-slice', elem, mutable: ty.mutable, str: isStr, raw: true } : null;
   },
+  renders: {
+    // Also the plan of a borrowed slice (slice.ts): both are handed out as their first element's pointer.
+    'raw-slice': {
+      render: (plan, r) => {
+        const m = plan.mutable ? 'mut' : 'const';
+        const len = plan.str ? `(result as *${m} [u8]).len()` : 'result.len()';
+        return {
+          cParams: ['out_len: *mut usize'],
+          cRet: ` -> *${m} ${plan.elem}`,
+          err: plan.mutable ? 'std::ptr::null_mut()' : 'std::ptr::null()',
+          epilogue: [
+            `let result = ${r.call};`,
+            `if !out_len.is_null() {\n    unsafe { out_len.write(${len}) };\n}`,
+            plan.raw ? `result.cast::<${plan.elem}>()` : 'result.as_ptr()',
+          ],
+          safety: [
+            `\`out_len\` must be null or valid for a write. Returns a pointer to \`*out_len\` elements that the caller borrows (it does not free them)${r.fallible ? ', or null when an argument is invalid' : ''}.`,
+          ],
+        };
+      },
+    },
+  },
 };

@@ -1,7 +1,6 @@
 import { checkBoundaryType } from '../../analysis/ffi';
 import { isUnit } from '../../workspace/types';
 import { FFI_RESULT } from '../shim-types';
-import { okCType } from '../shim-render';
 import { elementIsSafe, genericArg, isStd, stdArgs, taggedType } from '../shim-plan';
 import type { Converter } from './converter';
 
@@ -80,7 +79,35 @@ export const result: Converter = {
       },
       okExpr,
     );
-    const cType = ok ? okCType(ok) : null;
+    const cType = ok ? env.okCType(ok) : null;
     return ok && cType ? { kind: 'result', cType, ok } : null;
+  },
+  renders: {
+    result: {
+      render: (plan, r) => {
+        const ok = (plan.ok ? r.writeOk(plan.ok) : r.writeOk({ kind: 'direct', cType: plan.cType ?? '' }))
+          .join('\n')
+          .replace(/^/gm, '        ');
+        return {
+          cParams: [
+            ...(plan.cType ? [`out: *mut ${plan.cType}`] : []),
+            ...(plan.ok?.kind === 'owned-slice' ? ['out_len: *mut usize'] : []),
+          ],
+          cRet: ' -> i32',
+          err: '-1',
+          epilogue: [
+            plan.cType
+              ? `match ${r.call} {\n    Ok(value) => {\n${ok}\n        0\n    }\n    Err(_) => 1,\n}`
+              : `match ${r.call} {\n    Ok(()) => 0,\n    Err(_) => 1,\n}`,
+          ],
+          safety: [
+            `${plan.cType ? `\`out\`${plan.ok?.kind === 'owned-slice' ? ' and `out_len`' : ''} must be null or valid for a write. ` : ''}Returns 0 on success, 1 on error, -1 when an argument is invalid.${plan.ok ? r.okOwnership(plan.ok) : ''}`,
+          ],
+        };
+      },
+      helpers: (plan, _env, helpersOf) => {
+        if (plan.ok) helpersOf(plan.ok);
+      },
+    },
   },
 };

@@ -1,5 +1,5 @@
 import type { Ty } from '../../workspace/types';
-import { C_CHAR, isStd } from '../shim-plan';
+import { bindResult, C_CHAR, crateHasFn, isStd, writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
@@ -84,6 +84,52 @@ export const str: Converter = {
     if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str')
       return { kind: 'owned-string', boxed: true };
     return undefined;
+  },
+  renders: {
+    'owned-string': {
+      render: (plan, r) => ({
+        cParams: [],
+        cRet: ` -> *mut ${C_CHAR}`,
+        err: 'std::ptr::null_mut()',
+        epilogue: [
+          ...r.unwrap,
+          ...(plan.utf8
+            ? [`let Some(result) = ${plan.utf8(r.value)} else {\n    return std::ptr::null_mut();\n};`]
+            : bindResult(plan.boxed ? `std::string::String::from(${r.value})` : r.value)),
+          `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
+        ],
+        safety: [
+          `Returns a NUL-terminated string owned by the caller, to be freed with \`ffi_guard_free_string\`, or null when ${plan.optional ? 'there is none, ' : ''}an argument is invalid${plan.utf8 ? ', the text is not UTF-8' : ''} or the text contains a NUL byte.`,
+        ],
+      }),
+      okCType: (plan) => (plan.optional || plan.utf8 ? null : `*mut ${C_CHAR}`),
+      writeOk: (plan) => [
+        writeOut(
+          `std::ffi::CString::new(${plan.boxed ? 'std::string::String::from(value)' : 'value'}).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
+        ),
+      ],
+      okOwnership: () =>
+        ' On success `*out` is a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string` (null when the text contains a NUL byte).',
+      helpers: (_plan, env) => {
+        if (crateHasFn(env.walk, 'ffi_guard_free_string')) return;
+        env.items.set('ffi_guard_free_string', {
+          key: 'ffi_guard_free_string',
+          text: [
+            '/// Frees a string returned by this library.',
+            '///',
+            '/// # Safety',
+            '///',
+            '/// `s` must be null or a pointer returned by this library as an owned string, not yet freed.',
+            env.exportAttr('ffi_guard_free_string'),
+            `pub unsafe extern "C" fn ffi_guard_free_string(s: *mut ${C_CHAR}) {`,
+            '    if !s.is_null() {',
+            '        drop(unsafe { std::ffi::CString::from_raw(s) });',
+            '    }',
+            '}',
+          ].join('\n'),
+        });
+      },
+    },
   },
 };
 

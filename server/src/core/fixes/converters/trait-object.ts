@@ -1,5 +1,5 @@
-import { traitOf } from '../shim-types';
-import { boxArg, C_VOID, isStd } from '../shim-plan';
+import { handleFree, handleFreeName, traitOf, vtableFor } from '../shim-types';
+import { boxArg, C_VOID, crateHasFn, isStd, writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
@@ -52,5 +52,38 @@ export const traitObject: Converter = {
     if (!arg) return null;
     const t = traitOf(ty.args[0].text, env.walk);
     return t ? { kind: 'handle', trait: t.written, dyn: env.src(arg) } : null;
+  },
+  renders: {
+    handle: {
+      render: (plan, r) => ({
+        cParams: [],
+        cRet: ` -> *mut ${C_VOID}`,
+        err: 'std::ptr::null_mut()',
+        epilogue: [
+          ...r.unwrap,
+          `let result: std::boxed::Box<${plan.dyn}> = ${r.value};`,
+          `std::boxed::Box::into_raw(std::boxed::Box::new(result)).cast::<${C_VOID}>()`,
+        ],
+        safety: [
+          `Returns an opaque handle to a \`${plan.trait}\` owned by the caller (null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${handleFreeName(plan.trait.split('::').pop()!)}\`.`,
+        ],
+      }),
+      okCType: (plan) => (plan.optional ? null : `*mut ${C_VOID}`),
+      writeOk: (plan) => [
+        `let value: std::boxed::Box<${plan.dyn}> = value;`,
+        writeOut(`std::boxed::Box::into_raw(std::boxed::Box::new(value)).cast::<${C_VOID}>()`),
+      ],
+      okOwnership: (plan) =>
+        ` On success \`*out\` is a \`${plan.trait}\` handle owned by the caller, to be freed once with \`${handleFreeName(plan.trait.split('::').pop()!)}\`.`,
+      helpers: (plan, env) => {
+        const t = traitOf(plan.dyn, env.walk);
+        if (!t || crateHasFn(env.walk, handleFreeName(t.name))) return;
+        const free = handleFree(t, plan.dyn, env.exportAttr);
+        env.items.set(free.key, free);
+        // The vtable goes with the free function it points to, in the same module.
+        const vtable = vtableFor(t, plan.dyn, env.walk, (file) => env.ctx.textOf(file), env.exportAttr);
+        if (vtable && !env.taken.has(vtable.key)) env.items.set(vtable.key, vtable);
+      },
+    },
   },
 };

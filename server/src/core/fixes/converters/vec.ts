@@ -1,4 +1,4 @@
-import { boxArg, elementIsSafe, genericArg, isStd } from '../shim-plan';
+import { bindResult, boxArg, crateHasFn, elementIsSafe, genericArg, isStd, writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
@@ -52,4 +52,58 @@ export const vec: Converter = {
     }
     return undefined;
   },
+  renders: {
+    'owned-slice': {
+      render: (plan, r) => ({
+        cParams: ['out_len: *mut usize'],
+        cRet: ` -> *mut ${plan.elem}`,
+        err: 'std::ptr::null_mut()',
+        epilogue: [
+          ...r.unwrap,
+          ...bindResult(plan.boxed ? r.value : `${r.value}.into_boxed_slice()`),
+          `if !out_len.is_null() {\n    unsafe { out_len.write(result.len()) };\n}`,
+          `std::boxed::Box::into_raw(result).cast::<${plan.elem}>()`,
+        ],
+        safety: [
+          `\`out_len\` must be null or valid for a write. Returns \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(plan.elem)}\` with the same length, or null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid.`,
+        ],
+      }),
+      okCType: (plan) => (plan.optional ? null : `*mut ${plan.elem}`),
+      writeOk: (plan) => [
+        `let value = value${plan.boxed ? '' : '.into_boxed_slice()'};`,
+        `if !out_len.is_null() {\n    unsafe { out_len.write(value.len()) };\n}`,
+        writeOut(`std::boxed::Box::into_raw(value).cast::<${plan.elem}>()`),
+      ],
+      okOwnership: (plan) =>
+        ` On success \`*out\` holds \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(plan.elem)}\` with the same length.`,
+      helpers: (plan, env) => {
+        const name = sliceFreeName(plan.elem);
+        if (crateHasFn(env.walk, name)) return;
+        env.items.set(name, {
+          key: name,
+          text: [
+            `/// Frees an array of \`${plan.elem}\` returned by this library.`,
+            '///',
+            '/// # Safety',
+            '///',
+            '/// `ptr` and `len` must be a pointer and length returned together by this library, not yet freed.',
+            env.exportAttr(name),
+            `pub unsafe extern "C" fn ${name}(ptr: *mut ${plan.elem}, len: usize) {`,
+            '    if !ptr.is_null() {',
+            '        drop(unsafe { std::boxed::Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });',
+            '    }',
+            '}',
+          ].join('\n'),
+        });
+      },
+    },
+  },
 };
+
+/** The free function of arrays of `elem` returned by this library. */
+function sliceFreeName(elem: string): string {
+  return `ffi_guard_free_${elem
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase()}_array`;
+}
