@@ -9,9 +9,10 @@ import { reprMakesItC } from './layout';
  * the shim takes its `extern "C"` away from those uses.
  *
  * ```text
- * #[no_mangle]                               pub fn greet(name: &str) { … }
- * pub extern "C" fn greet(name: &str) {…}  →  #[no_mangle]
- *                                             pub unsafe extern "C" fn greet_ffi(name: *const c_char) { … greet(name) }
+ * #[no_mangle]                                pub fn greet(name: &str) {…}
+ * pub extern "C" fn greet(name: &str) {…}  →
+ *                                             #[export_name = "greet"]
+ *                                             pub unsafe extern "C" fn greet_ffi(name: *const c_char) { …checks…; greet(name); }
  * ```
  */
 export function shimFixes({ finding, ctx, offered }: FixRequest): Fix[] {

@@ -3,9 +3,10 @@ import type { FnItem } from '../syntax/model';
 
 /**
  * The vocabulary every fix is written in: a text edit, a fix (a titled set of edits, or an explanation),
- * the context a fix reads source text from, and how edits are applied. Also the few lookups in a
- * signature's text that several fixes share (its indentation, its `extern` clause, its `fn` keyword).
- * A leaf of the fixes stage: it imports nothing of the other fix modules, so each of them can import it.
+ * the context a fix reads source text from, how edits are applied, and what the implementation of a fix
+ * id is asked. Also the few lookups in a signature's text that several fixes share (its indentation, its
+ * `extern` clause, its `fn` keyword). A leaf of the fixes stage: it imports nothing of the other fix
+ * modules, so each of them can import it.
  */
 
 export interface TextEdit {

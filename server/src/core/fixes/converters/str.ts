@@ -9,11 +9,12 @@ import type { Converter } from './converter';
  * fresh NUL-terminated string C owns and frees with the generated `ffi_guard_free_string`.
  *
  * ```text
- * pub extern "C" fn greet(name: &str)     →  pub unsafe extern "C" fn greet_ffi(name: *const c_char) {
- *                                                 let Ok(name) = unsafe { CStr::from_ptr(name) }.to_str() else { return; };
- *                                                 greet(name)
- *                                             }
- * pub extern "C" fn version() -> String   →  pub unsafe extern "C" fn version_ffi() -> *mut c_char
+ * pub extern "C" fn greet(name: &str)    →  pub unsafe extern "C" fn greet_ffi(name: *const c_char) {
+ *                                                if name.is_null() { return; }
+ *                                                let Ok(name) = unsafe { CStr::from_ptr(name) }.to_str() else { return; };
+ *                                                greet(name);
+ *                                            }
+ * pub extern "C" fn version() -> String  →  pub unsafe extern "C" fn version_ffi() -> *mut c_char
  * ```
  */
 export const str: Converter = {
