@@ -6,7 +6,11 @@ import { tempDir } from './harness/tmp';
 import { writeFixes } from '../server/src/cli-fix';
 import { runFixes } from '../server/src/core/fix-all';
 import { defaultSettings } from '../server/src/core/config';
-import { applyEdits, Fix, fixesFor } from '../server/src/core/fixes/fixes';
+import { applyEdits, Fix } from '../server/src/core/fixes/edits';
+import { fixesFor } from '../server/src/core/fixes/fixes';
+import { FIX_IMPLEMENTATIONS } from '../server/src/core/fixes/registry';
+import { CONVERTERS } from '../server/src/core/fixes/converters';
+import { RULES } from '../server/src/core/analysis/rules';
 import { checkPaths } from '../server/src/core/project';
 import { buildSurface } from '../server/src/core/abi/report';
 import { cHeader } from '../server/src/core/abi/header';
@@ -21,7 +25,9 @@ import { toolVersion } from './harness/rustc';
  * the after.rs files (review the diff). A case whose before.rs starts with `// fix-choose: <text>` lines
  * applies, for each finding, the fix whose title contains one of those texts (the alternatives that
  * `ffi-guard fix` never picks), else the preferred one. Where clippy-driver runs, the fixed file has no
- * more `clippy::missing_safety_doc` errors than the original.
+ * more `clippy::missing_safety_doc` errors than the original. A case about one shim converter
+ * (server/src/core/fixes/converters/<name>.ts) is named for it, `<name>` or `<name>-…`; every converter
+ * has one.
  */
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -149,6 +155,55 @@ function missingSafetyDocs(file: string, edition: string): number | null {
       .filter((l) => l.startsWith('{') && l.includes('missing_safety_doc') && l.includes('"level":"error"')).length;
   }
 }
+
+describe('fixes: the rules declare them, the fixes stage implements them', () => {
+  it('every fix id a rule declares has an implementation', () => {
+    const missing = RULES.flatMap((r) =>
+      r.fixes.filter((id) => !(id in FIX_IMPLEMENTATIONS)).map((id) => `${r.id}: ${id}`),
+    );
+    assert.deepStrictEqual(missing, []);
+  });
+
+  it('every implementation is declared by some rule', () => {
+    const declared = new Set(RULES.flatMap((r) => r.fixes));
+    assert.deepStrictEqual(
+      Object.keys(FIX_IMPLEMENTATIONS).filter((id) => !declared.has(id as keyof typeof FIX_IMPLEMENTATIONS)),
+      [],
+    );
+  });
+
+  it('no rule declares a fix twice', () => {
+    assert.deepStrictEqual(
+      RULES.filter((r) => new Set(r.fixes).size !== r.fixes.length).map((r) => r.id),
+      [],
+    );
+  });
+});
+
+describe('fixes: every shim converter has its own before → after case', () => {
+  const CONVERTER_DIR = path.join(REPO, 'server', 'src', 'core', 'fixes', 'converters');
+
+  it('every converter module is in the table, under its own name', () => {
+    const modules = fs
+      .readdirSync(CONVERTER_DIR)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'converter.ts')
+      .map((f) => f.slice(0, -3))
+      .sort();
+    assert.deepStrictEqual(CONVERTERS.map((c) => c.name).sort(), modules);
+  });
+
+  it('every converter has a case in test/fixtures-fix named for it (its name, or its name and a dash)', () => {
+    const names = CONVERTERS.map((c) => c.name);
+    // A case belongs to the longest converter name it starts with: `slice-list-…` is slice-list's, not slice's.
+    const owner = (dir: string): string | undefined =>
+      names.filter((n) => dir === n || dir.startsWith(`${n}-`)).sort((a, b) => b.length - a.length)[0];
+    const covered = new Set(fs.readdirSync(CASES).map(owner));
+    assert.deepStrictEqual(
+      names.filter((n) => !covered.has(n)),
+      [],
+    );
+  });
+});
 
 describe('fixes: before → after, compiled', function () {
   this.timeout(120_000);

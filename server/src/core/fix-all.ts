@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import type { Settings } from './config';
 import type { Finding } from './analysis/findings';
-import { applyEdits, Fix, fixesFor, TextEdit } from './fixes/fixes';
+import { applyEdits, Fix, TextEdit } from './fixes/edits';
+import { fixesFor } from './fixes/fixes';
 import { checkPaths, ProjectResult } from './project';
 
 /**

@@ -10,7 +10,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding } from '../core/analysis/findings';
 import type { FixRun } from '../core/fix-all';
-import { Fix, fixesFor } from '../core/fixes/fixes';
+import type { Fix } from '../core/fixes/edits';
+import { fixesFor } from '../core/fixes/fixes';
 import { LineIndex } from '../core/syntax/positions';
 
 /** The command the client registers to show a fix that can only be explained. */

@@ -1,13 +1,13 @@
 import { exportAttribute, linkName, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn } from '../analysis/boundary-types';
-import { externClause, Fix, FixContext, indentOf, TextEdit } from './fixes';
+import { externClause, Fix, FixContext, indentOf, TextEdit } from './edits';
 import type { FnItem, ImplItem, Origin } from '../syntax/model';
 import type { ModuleScope } from '../workspace/scopes';
 import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
 import { ParamPlan, PlanEnv, ShimOptions, SYNTHESIZED } from './shim-plan';
-import { planParam, selfByValue } from './shim-params';
-import { planReturn } from './shim-returns';
-import { helperFunctions, renderShim } from './shim-render';
+import { planParam, planReturn } from './converters';
+import { selfByValue } from './converters/handle';
+import { helperFunctions, okCType, renderShim } from './shim-render';
 import { typeText } from '../workspace/resolve';
 import type { Ty } from '../workspace/types';
 
@@ -21,8 +21,8 @@ import type { Ty } from '../workspace/types';
  * A method of an inherent `impl` gets its shim as a free function after the impl block, named
  * `<type>_<method>_ffi` and calling `Type::method(..)`; a `&self` / `&mut self` receiver becomes a
  * `this: *const Type` / `*mut Type` parameter, null checked; `self` by value is passed as it is, or as a
- * handle when C cannot hold it. The conversions themselves: shim-params.ts, shim-returns.ts; the text:
- * shim-render.ts.
+ * handle when C cannot hold it. The conversions themselves: one converter per kind of type in converters/
+ * (the table in converters/index.ts); the text: shim-render.ts.
  *
  * Besides the preferred shim, two alternatives are offered (not preferred) where they apply: strings as
  * pointer + length (`*const u8`, `usize`) instead of NUL-terminated, and `Option` / `Result` as the
@@ -122,6 +122,9 @@ function planShim(
     taken: new Set(walk.module.items.map((i) => i.name)),
     label: camel(base),
     exportAttr: (name) => (ctx.edition === '2024' ? `#[unsafe(export_name = "${name}")]` : `#[no_mangle]`),
+    planParam: (name, expr, checked) => planParam(name, expr, checked, env),
+    planReturn: (checked, expr) => planReturn(checked, expr, env),
+    okCType,
   };
   const checked = checkedTypesOfFn(fn, walk);
   const params: ParamPlan[] = [];

@@ -8,6 +8,7 @@ export const arrayByValue: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'An array `[T; N]` is passed or returned by value.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `[T; N]` as a parameter or return type of a C function.',
     whyIsThisBad:

@@ -8,6 +8,7 @@ export const charType: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: '`char` crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: "Flags Rust's `char` in a C signature.",
     whyIsThisBad:

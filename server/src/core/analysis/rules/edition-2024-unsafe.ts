@@ -25,6 +25,7 @@ export const edition2024Unsafe: BeyondRuleMeta = {
   rustcLint: null,
   defaultSeverity: 'error',
   summary: 'Edition 2024 requires `unsafe(\u2026)` on export attributes and `unsafe extern` blocks.',
+  fixes: ['unsafe-attribute', 'unsafe-extern'],
   docs: {
     whatItDoes:
       'In a crate with `edition = "2024"`, flags `#[no_mangle]` / `#[export_name]` written without `unsafe(\u2026)` and `extern` blocks written without `unsafe`.',

@@ -29,6 +29,7 @@ export const enumFromC: BeyondRuleMeta = {
   rustcLint: null,
   defaultSeverity: 'warning',
   summary: 'A fieldless enum is received from C by value.',
+  fixes: ['explain', 'suppress-comment'],
   docs: {
     whatItDoes: 'Flags a fieldless enum taken as a parameter of an exported function, or returned by an imported one.',
     whyIsThisBad:

@@ -8,6 +8,7 @@ export const fatBox: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: '`Box` of an unsized type crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `Box<str>`, `Box<[T]>` and `Box<dyn Trait>` in a C signature.',
     whyIsThisBad:

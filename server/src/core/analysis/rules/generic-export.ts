@@ -6,6 +6,7 @@ export const genericExport: RuleMeta = {
   rustcLint: 'no_mangle_generic_items',
   defaultSeverity: 'warning',
   summary: 'A generic function is exported with `#[no_mangle]` / `#[export_name]`.',
+  fixes: ['explain', 'allow-lint'],
   docs: {
     whatItDoes:
       "Flags exported functions with type or const parameters (their own or their `impl`'s), including `impl Trait` arguments.",

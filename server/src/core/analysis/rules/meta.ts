@@ -18,6 +18,36 @@ export interface RuleDocs {
   useInstead: string;
 }
 
+/**
+ * The fixes a rule can offer, by id. The analysis stage only names them; the fixes stage implements each
+ * (fixes/registry.ts), so the arrow runs from fixes to analysis. An id offers nothing where it does not
+ * apply (a shim at an `extern` block declaration), so a rule whose findings sit at several kinds of site
+ * lists the fixes of each.
+ */
+export type FixId =
+  /** `#[repr(C)]`, `transparent` or an integer repr on the workspace type the finding is about; a member for an empty struct. */
+  | 'repr'
+  /** An `extern "C"` shim converting the signature's types (and its alternatives); preferred over a repr that leaves Rust types. */
+  | 'c-shim'
+  /** The repr of the element type of an array passed by value, when no shim applies. */
+  | 'element-repr'
+  /** What to do by hand: the rule's advice, or why no automatic fix applies at this site. */
+  | 'explain'
+  /** `#[allow(lint, reason = "…")]` on the item, for the rustc or clippy lint the finding corresponds to. */
+  | 'allow-lint'
+  /** `// ffi-guard-allow: rule — reason` at the end of the line: rules beyond rustc have no attribute. */
+  | 'suppress-comment'
+  /** `extern "C"` added to an exported Rust-ABI function. */
+  | 'extern-c'
+  /** `extern "Rust"` written out on an exported function only Rust code links to. */
+  | 'extern-rust'
+  /** `extern "C"` → `extern "C-unwind"`, so a panic unwinds into the caller instead of aborting. */
+  | 'c-unwind'
+  /** `#[no_mangle]` → `#[unsafe(no_mangle)]` (edition 2024). */
+  | 'unsafe-attribute'
+  /** `extern "C" {` → `unsafe extern "C" {` (edition 2024). */
+  | 'unsafe-extern';
+
 export interface RuleMeta {
   id: string;
   /** `parity`: says what a rustc lint says, and must agree with it. `beyond`: what rustc does not catch. */
@@ -28,6 +58,8 @@ export interface RuleMeta {
   /** One line for tables and hovers. */
   summary: string;
   docs: RuleDocs;
+  /** The fixes its findings are offered, in this order (an id offers nothing where it does not apply). */
+  fixes: readonly FixId[];
 }
 
 /** A parity rule claims the verdicts whose reason (and type) it names, as rustc's message would. */

@@ -8,6 +8,7 @@ export const nonExhaustive: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A `#[non_exhaustive]` type of another crate crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags a type from another crate marked `#[non_exhaustive]` used by value in a C signature.',
     whyIsThisBad:

@@ -8,6 +8,7 @@ export const opaqueType: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: '`impl Trait` crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes:
       'Flags `impl Trait` (an opaque type) in a C signature, including the `impl Future` of an `async extern "C" fn`.',

@@ -9,6 +9,7 @@ export const optionNoNiche: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: '`Option`/`Result` without the nullable-pointer guarantee crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes:
       'Flags `Option<T>` and `Result<T, E>` that are not laid out as a nullable pointer: only `Option` of a non-null thin pointer (`&T`, `Box<T>`, `NonNull<T>`, `NonZero*`, `extern "C" fn`) and `Result<T, ()>`-style types of those are.',

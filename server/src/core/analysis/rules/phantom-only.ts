@@ -8,6 +8,7 @@ export const phantomOnly: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A type made only of `PhantomData` crosses the boundary.',
+  fixes: ['repr', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `PhantomData<T>` and types whose every field is `PhantomData`, used at the C boundary.',
     whyIsThisBad:

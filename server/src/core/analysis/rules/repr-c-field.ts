@@ -35,6 +35,7 @@ export const reprCField: BeyondRuleMeta = {
   rustcLint: null,
   defaultSeverity: 'warning',
   summary: 'A field breaks the C layout of a `#[repr(C)]` type used at the boundary.',
+  fixes: ['explain', 'suppress-comment'],
   docs: {
     whatItDoes:
       'Points at the exact field of a `#[repr(C)]` / `#[repr(transparent)]` type (or one nested in it) whose type is not FFI-safe, with the path from the boundary type to it.',

@@ -8,6 +8,7 @@ export const rustAbiExport: BeyondRuleMeta = {
   rustcLint: 'clippy::no_mangle_with_rust_abi',
   defaultSeverity: 'warning',
   summary: 'An exported symbol uses the Rust calling convention.',
+  fixes: ['extern-c', 'extern-rust', 'explain', 'allow-lint'],
   docs: {
     whatItDoes:
       'Flags `#[no_mangle]` / `#[export_name]` on a function without `extern "C"` (the default Rust ABI). An explicit `extern "Rust"` is a deliberate choice and is not flagged.',

@@ -8,6 +8,7 @@ export const rustFnPointer: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A Rust-ABI function pointer `fn(..)` crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `fn(..)` pointer types (the Rust calling convention) in a C signature.',
     whyIsThisBad:

@@ -8,6 +8,7 @@ export const sliceType: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A slice `[T]` / `&[T]` crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `&[T]`, `&mut [T]`, `*const [T]` and `[T]` in a C signature.',
     whyIsThisBad:

@@ -10,6 +10,7 @@ export const staticExport: BeyondRuleMeta = {
   rustcLint: null,
   defaultSeverity: 'warning',
   summary: 'An exported `static` has a type that is not FFI-safe.',
+  fixes: ['explain', 'suppress-comment'],
   docs: {
     whatItDoes: 'Flags a `#[no_mangle]` / `#[export_name]` static whose type C cannot read.',
     whyIsThisBad:

@@ -9,6 +9,7 @@ export const stdType: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A std type without a C layout (`String`, `Vec`, `CString`, `CStr`\u2026) crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes:
       'Flags std library types whose layout is unspecified, such as `String`, `Vec<T>`, `CString`, `&CStr`, `HashMap`, `Rc`, `Arc`, `Duration`.',

@@ -8,6 +8,7 @@ export const strType: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: '`str` / `&str` crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `&str`, `&mut str`, `*const str` and `str` in a C signature.',
     whyIsThisBad:

@@ -8,6 +8,7 @@ export const traitObject: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A trait object `dyn Trait` crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `dyn Trait`, `&dyn Trait` and `*const dyn Trait` in a C signature.',
     whyIsThisBad:

@@ -8,6 +8,7 @@ export const tupleType: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A tuple (or `()` as a parameter) crosses the boundary.',
+  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags tuple types in a C signature, including `()` as a parameter type.',
     whyIsThisBad: 'Tuples have no specified layout in Rust: the compiler may reorder their fields. C has no tuples.',

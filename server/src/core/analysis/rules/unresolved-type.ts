@@ -27,6 +27,7 @@ export const unresolvedType: BeyondRuleMeta = {
   rustcLint: null,
   defaultSeverity: 'hint',
   summary: 'A boundary type is defined outside the workspace and not known to be C-compatible.',
+  fixes: ['explain', 'suppress-comment'],
   docs: {
     whatItDoes:
       'Flags a type in a C signature that we cannot see the definition of (another crate, a macro we cannot expand).',

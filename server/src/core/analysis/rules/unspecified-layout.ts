@@ -8,6 +8,7 @@ export const unspecifiedLayout: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A struct, enum or union without a C layout crosses the boundary.',
+  fixes: ['repr', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes:
       'Flags a struct, union or enum defined in the workspace that is passed by value (or, in `extern` blocks, behind a pointer) across the C boundary without `#[repr(C)]`, `#[repr(transparent)]` or an integer `#[repr]`.',

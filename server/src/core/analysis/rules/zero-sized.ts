@@ -8,6 +8,7 @@ export const zeroSized: ParityRuleMeta = {
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
   summary: 'A type with no fields, or only zero-sized fields, crosses the boundary.',
+  fixes: ['repr', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes:
       'Flags an empty `#[repr(C)]` struct or union, and a `#[repr(transparent)]` wrapper of zero-sized fields, used at the C boundary.',

@@ -1,0 +1,185 @@
+import type { FixTarget } from '../analysis/findings';
+import { checkedTypesOfFn } from '../analysis/boundary-types';
+import { adtShape, checkBoundaryType, is1Zst } from '../analysis/ffi';
+import type { AdtItem, FnItem } from '../syntax/model';
+import { localAdt } from '../workspace/resolve';
+import type { Ty } from '../workspace/types';
+import { Fix, FixContext, FixRequest, indentOf, TextEdit } from './edits';
+
+/**
+ * Layout fixes, at the type's definition: `#[repr(C)]`, `#[repr(transparent)]` or an integer repr (merged
+ * into an existing `#[repr]`), or a member for a struct C cannot hold because it is empty.
+ *
+ * ```text
+ * pub struct Point { x: f64, y: f64 }   →   #[repr(C)]
+ *                                           pub struct Point { x: f64, y: f64 }
+ * ```
+ */
+
+/** `repr`: the layout fix of the workspace type the finding is about. */
+export function reprFixes({ finding, ctx }: FixRequest): Fix[] {
+  const target = finding.target;
+  if (!target?.subject || !target.subjectModule) return [];
+  const fix = layoutFix(target.subject, target, ctx);
+  return fix ? [fix] : [];
+}
+
+/**
+ * `element-repr`: `[Point; 4]` by value with `Point` lacking a repr, where no shim applies: the element's
+ * repr first, the array's shim next.
+ */
+export function elementReprFixes({ finding, ctx, offered }: FixRequest): Fix[] {
+  const target = finding.target;
+  if (target?.site.kind !== 'signature' || offered.some((f) => f.preferred)) return [];
+  const fix = arrayElementLayoutFix(target.site.fn, target, ctx);
+  return fix ? [fix] : [];
+}
+
+/** The layout fix of a workspace type that is the element of an array the signature passes by value. */
+function arrayElementLayoutFix(fn: FnItem, target: FixTarget, ctx: FixContext): Fix | null {
+  for (const c of checkedTypesOfFn(fn, target.ctx)) {
+    if (c.verdict.kind !== 'unsafe' || c.ty.k !== 'array') continue;
+    const elem = c.ty.inner;
+    if (
+      elem.k !== 'adt' ||
+      elem.def.source !== 'local' ||
+      elem.def.repr.c ||
+      elem.def.repr.transparent ||
+      elem.def.repr.int
+    )
+      continue;
+    const fix = layoutFix(elem.def.item, { ...target, subject: elem.def.item, subjectModule: elem.def.module }, ctx);
+    if (fix?.preferred) return fix;
+  }
+  return null;
+}
+
+/** Whether every field of the type, as the signature instantiates it, is a C value already. */
+export function reprMakesItC(subject: AdtItem, fn: FnItem, target: FixTarget): boolean {
+  const found = checkedTypesOfFn(fn, target.ctx)
+    .map((c) => c.verdict)
+    .find((v) => v.kind === 'unsafe' && v.ty.k === 'adt' && v.ty.def.source === 'local' && v.ty.def.item === subject);
+  if (!found || found.kind !== 'unsafe' || found.ty.k !== 'adt') return true;
+  return adtShape(found.ty)
+    .variants.flat()
+    .every((f) => is1Zst(f.ty) || checkBoundaryType(f.ty, 'definition', 'static').kind === 'safe');
+}
+
+/** `#[repr(C)]`, `#[repr(transparent)]` or an integer repr, at the type's definition, merged into an existing `#[repr]`. */
+function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | null {
+  const def = localAdt(item, target.subjectModule!);
+  const text = ctx.textOf(item.origin.file);
+  if (text === undefined || item.fromMacro) return null;
+  const repr = def.repr;
+  if (repr.c || repr.transparent || repr.int) {
+    // Already laid out for C: a fieldless struct needs a member.
+    if (item.kind === 'struct' && !item.fields.length) return memberFix(item, text);
+    return null;
+  }
+  const args: Ty[] = item.generics.filter((g) => g.kind === 'type').map((g) => ({ k: 'param', name: g.name }));
+  let choice: { repr: string; why: string };
+  if (item.kind === 'enum') {
+    choice = item.variants.every((v) => v.fields.length === 0)
+      ? intReprFor(item)
+      : { repr: 'C', why: 'a C-compatible tagged union' };
+  } else {
+    const fields = adtShape({ k: 'adt', def, args }).variants[0] ?? [];
+    const nonZst = fields.filter((f) => !is1Zst(f.ty));
+    // No repr makes a zero-sized struct a C value: it needs a member, or a shim that builds it.
+    if (item.kind === 'struct' && !nonZst.length) return memberFix(item, text);
+    // `transparent` cannot be combined with `align`/`packed`.
+    choice =
+      item.kind === 'struct' && nonZst.length === 1 && fields.length === 1 && !repr.align && !repr.packed
+        ? { repr: 'transparent', why: 'one field: the same ABI as that field' }
+        : { repr: 'C', why: "C's field order and padding" };
+  }
+  return {
+    title: `Add \`#[repr(${choice.repr})]\` to \`${item.name}\` (${choice.why})`,
+    preferred: true,
+    edits: [reprEdit(item, choice.repr, text)],
+  };
+}
+
+/** The smallest integer repr that holds every discriminant, as C enums are sized. */
+function intReprFor(item: AdtItem): { repr: string; why: string } {
+  let value = 0n;
+  let min = 0n;
+  let max = 0n;
+  for (const v of item.variants) {
+    if (v.discriminant !== null) {
+      const d = v.discriminant.replace(/_/g, '').trim();
+      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(d)) return { repr: 'C', why: 'the same size as a C enum' };
+      value = d.startsWith('-') ? -BigInt(d.slice(1)) : BigInt(d);
+    }
+    if (value < min) min = value;
+    if (value > max) max = value;
+    value++;
+  }
+  for (const [repr, lo, hi] of [
+    ['u8', 0n, 255n],
+    ['i8', -128n, 127n],
+    ['u16', 0n, 65535n],
+    ['i16', -32768n, 32767n],
+    ['u32', 0n, 4294967295n],
+    ['i32', -2147483648n, 2147483647n],
+  ] as const) {
+    if (min >= lo && max <= hi)
+      return {
+        repr,
+        why: `its discriminants ${min}…${max} fit in ${repr}; take ${repr} from C and convert with TryFrom`,
+      };
+  }
+  return { repr: 'i64', why: 'its discriminants need 64 bits' };
+}
+
+function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
+  const existing = item.attrs.find((a) => a.name === 'repr' && a.args);
+  if (existing) {
+    const written = text.slice(existing.origin.span.start, existing.origin.span.end);
+    // `#[repr(Rust)]` → `#[repr(C)]`: the default representation is what is being replaced.
+    const rust = /\bRust\b/.exec(written);
+    if (rust)
+      return {
+        file: item.origin.file,
+        start: existing.origin.span.start + rust.index,
+        end: existing.origin.span.start + rust.index + 4,
+        newText: repr,
+      };
+    // `#[repr(align(8))]` → `#[repr(C, align(8))]`
+    const open = text.indexOf('(', existing.origin.span.start);
+    return { file: item.origin.file, start: open + 1, end: open + 1, newText: `${repr}, ` };
+  }
+  const firstAttr = item.attrs
+    .filter((a) => !a.inner && a.name !== 'doc')
+    .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
+  const first = firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
+  const at = text.lastIndexOf('\n', first - 1) + 1;
+  // An item that shares its line with other code (`mod u { pub struct Z(u8); }`) gets the attribute inline.
+  if (text.slice(at, first).trim())
+    return { file: item.origin.file, start: first, end: first, newText: `#[repr(${repr})] ` };
+  const indent = indentOf(text, at);
+  return { file: item.origin.file, start: at, end: at, newText: `${indent}#[repr(${repr})]\n` };
+}
+
+function memberFix(item: AdtItem, text: string): Fix | null {
+  const body = text.slice(item.origin.span.start, item.origin.span.end);
+  const file = item.origin.file;
+  if (/;\s*$/.test(body) && !body.includes('{') && !body.includes('(')) {
+    // `struct Token;` → `struct Token { _private: u8 }`
+    const semi = item.origin.span.start + body.lastIndexOf(';');
+    return {
+      title: `Give \`${item.name}\` a member (C has no empty structs)`,
+      preferred: false,
+      edits: [{ file, start: semi, end: semi + 1, newText: ' {\n    _private: u8,\n}' }],
+    };
+  }
+  const open = body.indexOf('{');
+  if (open < 0) return null;
+  const at = item.origin.span.start + open + 1;
+  // Not preferred: every place that builds the value must then set the member too.
+  return {
+    title: `Give \`${item.name}\` a member (C has no empty structs)`,
+    preferred: false,
+    edits: [{ file, start: at, end: at, newText: '\n    _private: u8,\n' }],
+  };
+}

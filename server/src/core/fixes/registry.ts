@@ -1,0 +1,27 @@
+import type { FixId } from '../analysis/rules/meta';
+import type { FixImplementation } from './edits';
+import { cUnwindFixes, externCFixes, externRustFixes } from './abi';
+import { allowLintFixes, suppressCommentFixes } from './allow';
+import { shimFixes } from './c-shim';
+import { unsafeAttributeFixes, unsafeExternFixes } from './edition';
+import { explanationFixes } from './explain';
+import { elementReprFixes, reprFixes } from './layout';
+
+/**
+ * The implementation of every fix id a rule can declare (`RuleMeta.fixes`). The rules name the fixes they
+ * offer; this table is the one place that knows how each is made, so the analysis stage never imports
+ * the fixes stage.
+ */
+export const FIX_IMPLEMENTATIONS: { readonly [id in FixId]: FixImplementation } = {
+  repr: reprFixes,
+  'c-shim': shimFixes,
+  'element-repr': elementReprFixes,
+  explain: explanationFixes,
+  'allow-lint': allowLintFixes,
+  'suppress-comment': suppressCommentFixes,
+  'extern-c': externCFixes,
+  'extern-rust': externRustFixes,
+  'c-unwind': cUnwindFixes,
+  'unsafe-attribute': unsafeAttributeFixes,
+  'unsafe-extern': unsafeExternFixes,
+};
