@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import { delimitedEnd, scanFile } from '../server/src/core/syntax/scan';
 import { RelevanceIndex } from '../server/src/core/workspace/relevance';
+import * as fs from 'fs';
+import * as path from 'path';
+import { defaultSettings } from '../server/src/core/config';
+import { checkPaths } from '../server/src/core/project';
 import { loadFixtureCrates } from './harness/fixtures';
+import { tempDir } from './harness/tmp';
 
 /** Which files are parsed up front, decided from their text alone. */
 function neededOf(files: Record<string, string>): string[] {
@@ -86,6 +91,42 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
+  it('a macro definition no needed file invokes waits; one a needed file invokes does not', () => {
+    assert.deepStrictEqual(
+      neededOf({
+        'lib.rs': 'pub extern "C" fn f() -> u32 { helper!() }',
+        'helpers.rs': 'macro_rules! helper { () => { 1 } }',
+        'unused.rs': 'macro_rules! unused { () => { 2 } }',
+      }),
+      ['helpers.rs', 'lib.rs'],
+    );
+  });
+
+  it('names a producing macro where it may be renamed or handed to a macro that invokes it', () => {
+    const producer = 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }';
+    assert.deepStrictEqual(
+      neededOf({
+        'p.rs': producer,
+        'word.rs': 'fn f() { let export = 1; }',
+        'renamed.rs': 'use crate::export as e;\ne!(g);',
+        'apply.rs': 'macro_rules! apply { ($m:ident) => { $m!(h); } }',
+        'handed.rs': 'apply!(export);',
+      }),
+      ['apply.rs', 'handed.rs', 'p.rs', 'renamed.rs'],
+    );
+  });
+
+  it('a file with a #[path] module is parsed, wherever the path points', () => {
+    assert.deepStrictEqual(
+      neededOf({
+        'a.rs': '#[path = "../elsewhere/b.rs"]\nmod b;',
+        'c.rs': '#[cfg_attr(unix, path = "unix.rs")]\nmod sys;',
+        'd.rs': 'let config = toml! { path = "dep" };',
+      }),
+      ['a.rs', 'c.rs'],
+    );
+  });
+
   it('finds the files that may define a type, and forgets removed files', () => {
     const index = new RelevanceIndex();
     index.update('a.rs', 'pub struct Point { x: f64 }\npub type Alias = u32;');
@@ -119,5 +160,38 @@ describe('relevance: modules loaded on demand', function () {
       lazy.some((c) => c.crate.pending.length),
       'some fixture crate has a module the relevance index leaves unloaded',
     );
+  });
+});
+
+describe('relevance: a package checked lazily', function () {
+  this.timeout(60_000);
+
+  it('parses the library and what it names, never the tests, the binary or unused modules', async () => {
+    const dir = tempDir('ffi-guard-lazy-');
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    };
+    write('Cargo.toml', '[package]\nname = "lazy"\nversion = "0.1.0"\nedition = "2021"\n');
+    write('src/lib.rs', 'mod model;\nmod report;\npub extern "C" fn first(p: model::Point) {}\n');
+    write('src/model.rs', 'pub struct Point { pub x: f64 }\n');
+    write('src/report.rs', 'pub fn summary() -> String { String::new() }\n');
+    write('src/main.rs', 'fn main() { println!("{}", 1); }\n');
+    write('tests/it.rs', '#[test]\nfn works() { assert_eq!(1, 1); }\n');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const parsed = (file: string): boolean => result.cache.peek(path.join(dir, file)) !== undefined;
+    assert.deepStrictEqual(['src/lib.rs', 'src/model.rs', 'src/report.rs', 'src/main.rs', 'tests/it.rs'].map(parsed), [
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    assert.deepStrictEqual(
+      result.findings.map((f) => `${f.rule} ${path.relative(dir, f.origin.file)}`),
+      ['unspecified-layout src/lib.rs'],
+    );
+    assert.strictEqual(result.filesScanned.length, 5, 'every file of the package was read');
+    result.cache.dispose();
   });
 });

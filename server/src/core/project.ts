@@ -97,17 +97,30 @@ function formatSize(bytes: number): string {
       : `${bytes} bytes`;
 }
 
+export interface LoadOptions {
+  /**
+   * Parse every module up front instead of only those the relevance index needs: the reference the
+   * lazy loading is compared with (test/relevance.test.ts, `npm run bench -- --check-lazy`).
+   */
+  loadEveryModule?: boolean;
+}
+
 /**
  * Build every crate a discovery describes: the Cargo targets, then one crate per standalone root among
  * the files no target covers.
  */
-export function loadCrates(found: Discovery, cache: SourceCache, settings: Settings): LoadedCrate[] {
+export function loadCrates(
+  found: Discovery,
+  cache: SourceCache,
+  settings: Settings,
+  options: LoadOptions = {},
+): LoadedCrate[] {
   const cfg: CfgEnv = makeCfgEnv({
     features: settings.features,
     target: settings.target ?? undefined,
     extra: settings.cfg,
   });
-  const relevance = relevanceOf(found.files, cache);
+  const relevance = options.loadEveryModule ? undefined : relevanceOf(found.files, cache);
   const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
   const add = (description: CrateDescription): void => {
@@ -149,13 +162,15 @@ function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
 
 /**
  * The files a crate covers: those loaded, and those of modules left unloaded (the files a pending
- * `mod x;` names, and the files below its folder).
+ * `mod x;` names, and the files below its folder; a deferred root's folder).
  */
 export function crateCoverage(crate: Crate, files: string[]): string[] {
   const out = new Set(crate.files);
-  for (const p of crate.pending) {
-    const prefix = p.subtreeDir + path.sep;
-    for (const f of files) if (p.candidates.includes(f) || f.startsWith(prefix)) out.add(f);
+  const unloaded = crate.pending.map((p) => ({ files: p.candidates, dir: p.subtreeDir }));
+  if (crate.rootDeferred) unloaded.push({ files: [crate.rootFile], dir: path.dirname(crate.rootFile) });
+  for (const u of unloaded) {
+    const prefix = u.dir + path.sep;
+    for (const f of files) if (u.files.includes(f) || f.startsWith(prefix)) out.add(f);
   }
   return [...out];
 }
@@ -208,13 +223,14 @@ export async function checkPaths(
   cwd: string,
   settings: Settings,
   overlay?: Map<string, string>,
+  options: LoadOptions = {},
 ): Promise<ProjectResult> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
   const cache = new SourceCache(parser, overlay ? overlaySource(overlay, source) : source);
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
-  const crates = loadCrates(found, cache, settings);
+  const crates = loadCrates(found, cache, settings, options);
   // What a requested file `include!`s is requested too (bindgen output in OUT_DIR lives under target/).
   for (const { crate } of crates) for (const [file, by] of crate.included) if (requested.has(by)) requested.add(file);
   const covered = new Set(crates.flatMap((c) => crateCoverage(c.crate, found.files)));

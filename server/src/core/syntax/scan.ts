@@ -13,6 +13,12 @@ export interface FileScan {
   typeNames: Set<string>;
   /** The `macro_rules!` definitions, each with the text of its rules. */
   macros: MacroScan[];
+  /** Names written before a `!` (not `!=`): the macros this file may invoke. */
+  macroCalls: Set<string>;
+  /** Names after `mod`: the modules this file may declare. */
+  modNames: Set<string>;
+  /** Writes `#[path =` or `cfg_attr(…, path =`: a module file may lie outside the module's folder. */
+  pathAttribute: boolean;
 }
 
 export interface MacroScan {
@@ -28,6 +34,9 @@ export interface MacroScan {
 const BOUNDARY_WORD = /\bextern(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b/;
 const INCLUDE = /\binclude!/;
 const TYPE_DEFINITION = /\b(?:struct|enum|union|type|trait)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
+const MOD_DECLARATION = /\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
+const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=|cfg_attr\s*\([^\]]*?\bpath\s*=/;
+const MACRO_CALL = /\b([A-Za-z_][A-Za-z0-9_]*)\s*!(?!=)/g;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 /** Scans a file's text in time linear in its length. */
@@ -39,7 +48,19 @@ export function scanFile(text: string): FileScan {
     const body = text.slice(m.index + m[0].length, delimitedEnd(text, m.index + m[0].length));
     macros.push({ name: m[1], body, writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body) });
   }
-  return { mentionsBoundary: BOUNDARY_WORD.test(text), includes: INCLUDE.test(text), typeNames, macros };
+  const macroCalls = new Set<string>();
+  for (const m of text.matchAll(MACRO_CALL)) macroCalls.add(m[1]);
+  const modNames = new Set<string>();
+  for (const m of text.matchAll(MOD_DECLARATION)) modNames.add(m[1]);
+  return {
+    mentionsBoundary: BOUNDARY_WORD.test(text),
+    includes: INCLUDE.test(text),
+    typeNames,
+    macros,
+    macroCalls,
+    modNames,
+    pathAttribute: PATH_ATTRIBUTE.test(text),
+  };
 }
 
 const OPEN = '([{';

@@ -100,6 +100,8 @@ export interface Crate {
    * relevance index asks to parse up front. One is loaded when a path or a type name needs it.
    */
   pending: PendingModule[];
+  /** The root's items are not read yet (see `loadCrate`). */
+  rootDeferred: boolean;
   /** How pending modules are loaded; null when every module is loaded up front. */
   lazy: { cache: SourceCache; relevance: RelevanceIndex } | null;
 }
@@ -200,8 +202,12 @@ export class SourceCache {
 
 /** Build a crate's module tree from its root file. */
 export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
-  const rootSource = cache.get(spec.rootFile);
-  if (!rootSource) return null;
+  // A crate none of whose files must be parsed up front (a test, a bench, an application crate) is read
+  // as a root with no items until something asks for one.
+  const deferRoot =
+    !!spec.relevance && cache.text(spec.rootFile) !== null && rootCanWait(spec.relevance, spec.rootFile);
+  const rootSource = deferRoot ? null : cache.get(spec.rootFile);
+  if (!deferRoot && !rootSource) return null;
   const crate: Crate = {
     id: nextCrateId++,
     name: spec.name,
@@ -219,8 +225,9 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     macroIndex: null,
     pending: [],
     lazy: spec.relevance ? { cache, relevance: spec.relevance } : null,
+    rootDeferred: deferRoot,
   };
-  const innerAttrs = expandCfgAttr(rootSource.items.innerAttrs, spec.cfg);
+  const innerAttrs = rootSource ? expandCfgAttr(rootSource.items.innerAttrs, spec.cfg) : [];
   crate.root = buildModule(crate, cache, {
     name: 'crate',
     path: 'crate',
@@ -228,11 +235,26 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     childDir: path.dirname(spec.rootFile),
     parent: null,
     // A crate-level `#![cfg(…)]` that does not hold compiles an empty crate.
-    rawItems: cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [],
+    rawItems: rootSource && cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [],
     attrs: innerAttrs,
   });
   expandAndIndex(crate, cache);
   return crate;
+}
+
+/** Reads a deferred crate root's items (and loads, expands and indexes what they declare). */
+export function loadDeferredRoot(crate: Crate): void {
+  if (!crate.rootDeferred || !crate.lazy) return;
+  crate.rootDeferred = false;
+  const { cache } = crate.lazy;
+  const rootSource = cache.get(crate.rootFile);
+  if (!rootSource) return;
+  const root = crate.root;
+  root.attrs = expandCfgAttr(rootSource.items.innerAttrs, crate.cfg);
+  root.items = cfgHolds(root.attrs, crate.cfg) ? applyCfg(rootSource.items.items, crate.cfg) : [];
+  crate.macroIndex = null;
+  for (const item of root.items) if (item.kind === 'mod') loadChildModule(root, item, cache);
+  expandAndIndex(crate, cache);
 }
 
 /**
@@ -400,11 +422,25 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
  * any file below its folder must be parsed up front. A file the index does not know (outside the
  * requested paths) is loaded, as is every `#[path]` module (its subtree is not a folder of its own).
  */
-function canWait(relevance: RelevanceIndex, candidates: string[], subtreeDir: string): boolean {
-  if (!candidates.some((c) => relevance.has(c))) return false;
+function canWait(relevance: RelevanceIndex, candidates: string[], subtreeDir: string, mayBeAbsent = false): boolean {
+  if (!mayBeAbsent && !candidates.some((c) => relevance.has(c))) return false;
   const prefix = subtreeDir + path.sep;
   for (const file of relevance.needed()) if (candidates.includes(file) || file.startsWith(prefix)) return false;
   return true;
+}
+
+/**
+ * Whether a crate root can be left unread: it and the files of every module it may declare (by its
+ * text: `mod x` → `x.rs`, `x/…` beside it) hold nothing the index must parse up front. Other roots in
+ * the same folder (`tests/a.rs`, `tests/b.rs`) do not count against each other.
+ */
+function rootCanWait(relevance: RelevanceIndex, rootFile: string): boolean {
+  const mods = relevance.modulesOf(rootFile);
+  if (!mods || relevance.isNeeded(rootFile)) return false;
+  const dir = path.dirname(rootFile);
+  return [...mods].every((name) =>
+    canWait(relevance, [path.join(dir, `${name}.rs`), path.join(dir, name, 'mod.rs')], path.join(dir, name), true),
+  );
 }
 
 /** Loads a pending module (and expands and indexes what it brings); true when something was loaded. */
@@ -413,6 +449,12 @@ function loadPending(crate: Crate, which: (p: PendingModule) => boolean): boolea
   const chosen = crate.pending.filter(which);
   if (!chosen.length) return false;
   crate.pending = crate.pending.filter((p) => !chosen.includes(p));
+  // The macros their files invoke are defined first, as if every module had been loaded.
+  const relevance = crate.lazy.relevance;
+  loadFiles(
+    crate,
+    chosen.flatMap((p) => p.candidates.flatMap((c) => relevance.macroSourcesOf(c))),
+  );
   const before = crate.modules.length;
   for (const p of chosen) loadChildModule(p.parent, p.item, crate.lazy.cache, true);
   expandAndIndex(crate, crate.lazy.cache, before);
@@ -421,6 +463,7 @@ function loadPending(crate: Crate, which: (p: PendingModule) => boolean): boolea
 
 /** A child module by name, loading it first when it is pending. */
 export function childModule(module: ModuleScope, name: string): ModuleScope | undefined {
+  loadDeferredRoot(module.crate);
   const child = module.children.get(name);
   if (child || module.isBlock) return child;
   loadPending(module.crate, (p) => p.parent === module && p.item.name === name);
@@ -433,9 +476,14 @@ export function childModule(module: ModuleScope, name: string): ModuleScope | un
  * sees what loading every module would have shown.
  */
 export function loadTypeDefinitions(crate: Crate, name: string): void {
-  if (!crate.lazy) return;
-  const files = crate.lazy.relevance.filesDefiningType(name);
+  if (crate.lazy) loadFiles(crate, crate.lazy.relevance.filesDefiningType(name));
+}
+
+/** Loads the pending modules of these files, and those on the way to them. */
+function loadFiles(crate: Crate, files: readonly string[]): void {
   if (!files.length) return;
+  if (files.some((f) => crate.files.has(f) || f.startsWith(path.dirname(crate.rootFile) + path.sep)))
+    loadDeferredRoot(crate);
   const holds = (p: PendingModule): boolean =>
     files.some((f) => p.candidates.includes(f) || f.startsWith(p.subtreeDir + path.sep));
   while (loadPending(crate, holds));

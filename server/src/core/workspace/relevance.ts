@@ -8,10 +8,11 @@ import { FileScan, MacroScan, scanFile } from '../syntax/scan';
  * A file must be parsed up front when it
  * - writes `extern`, `no_mangle` or `export_name` (a boundary item, an `extern` block, a C function pointer);
  * - uses `include!` (generated bindings);
- * - defines a `macro_rules!` (a macro is visible crate-wide, and its expansions decide what an invocation
- *   elsewhere declares);
- * - names a macro that can write a boundary item: one whose rules write a boundary word or `include!`,
- *   or name such a macro in turn.
+ * - writes `path =` (a `#[path]` module may lie anywhere: parsing the file shows where);
+ * - defines a `macro_rules!` that a needed file invokes (its expansion decides what the invocation declares);
+ * - invokes a macro that can write a boundary item (one whose rules write a boundary word or `include!`,
+ *   or name such a macro in turn), or names one where it may be renamed or handed to a macro that
+ *   invokes what it is given (`$m!`).
  */
 export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
@@ -25,6 +26,7 @@ export class RelevanceIndex {
     this.texts.set(file, text);
     this.neededFiles = null;
     this.definers = null;
+    this.macroDefinerMap = null;
   }
 
   /** Forgets a file (deleted, or no longer read). */
@@ -33,6 +35,7 @@ export class RelevanceIndex {
     this.texts.delete(file);
     this.neededFiles = null;
     this.definers = null;
+    this.macroDefinerMap = null;
   }
 
   has(file: string): boolean {
@@ -65,12 +68,47 @@ export class RelevanceIndex {
     return this.definers.get(name) ?? [];
   }
 
+  /** The names of the modules a file may declare (`mod x`), or null when the file is not indexed. */
+  modulesOf(file: string): ReadonlySet<string> | null {
+    return this.scans.get(file)?.modNames ?? null;
+  }
+
+  /** The files that may define a `macro_rules!` named `name`. */
+  filesDefiningMacro(name: string): readonly string[] {
+    return this.macroDefiners().get(name) ?? [];
+  }
+
+  /** The files that define the macros a file may invoke (its own excluded). */
+  macroSourcesOf(file: string): string[] {
+    const calls = this.scans.get(file)?.macroCalls;
+    if (!calls) return [];
+    const out = new Set<string>();
+    for (const name of calls) for (const f of this.filesDefiningMacro(name)) if (f !== file) out.add(f);
+    return [...out];
+  }
+
+  private macroDefinerMap: Map<string, string[]> | null = null;
+
+  private macroDefiners(): Map<string, string[]> {
+    if (!this.macroDefinerMap) {
+      this.macroDefinerMap = new Map();
+      for (const [file, scan] of this.scans) {
+        for (const m of scan.macros) {
+          const files = this.macroDefinerMap.get(m.name);
+          if (!files) this.macroDefinerMap.set(m.name, [file]);
+          else if (!files.includes(file)) files.push(file);
+        }
+      }
+    }
+    return this.macroDefinerMap;
+  }
+
   private computeNeeded(): Set<string> {
     const needed = new Set<string>();
     const producing = new Set<string>();
     const others: MacroScan[] = [];
     for (const [file, scan] of this.scans) {
-      if (scan.mentionsBoundary || scan.includes || scan.macros.length) needed.add(file);
+      if (scan.mentionsBoundary || scan.includes || scan.pathAttribute) needed.add(file);
       for (const m of scan.macros) {
         if (m.writesBoundary) producing.add(m.name);
         else others.push(m);
@@ -87,11 +125,41 @@ export class RelevanceIndex {
         grew = true;
       }
     }
+    // A file invokes a producing macro by name (`export!`), or may reach it otherwise: through a rename
+    // (`use crate::export as e;`) or by passing its name to a macro that invokes what it is given (`$m!`).
+    const higherOrder = new Set(
+      [...this.scans.values()].flatMap((scan) =>
+        scan.macros.filter((m) => INVOKES_FRAGMENT.test(m.body)).map((m) => m.name),
+      ),
+    );
     const names = wordPattern(producing);
-    if (names) for (const [file, text] of this.texts) if (!needed.has(file) && names.test(text)) needed.add(file);
+    const renamed = producing.size ? new RegExp(`\\b(?:${[...producing].join('|')})\\s+as\\b`) : null;
+    for (const [file, scan] of this.scans) {
+      if (needed.has(file) || !names) continue;
+      const calls = [...scan.macroCalls];
+      const text = this.texts.get(file) ?? '';
+      if (
+        calls.some((c) => producing.has(c)) ||
+        (names.test(text) && (renamed!.test(text) || calls.some((c) => higherOrder.has(c))))
+      )
+        needed.add(file);
+    }
+    // The definitions of what a needed file invokes are needed too (expansions depend on them), and so
+    // on through what those files invoke.
+    const queue = [...needed];
+    while (queue.length) {
+      for (const source of this.macroSourcesOf(queue.pop()!)) {
+        if (needed.has(source)) continue;
+        needed.add(source);
+        queue.push(source);
+      }
+    }
     return needed;
   }
 }
+
+/** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
+const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
 
 /** One regular expression that finds any of the words, or null for none. */
 function wordPattern(words: ReadonlySet<string>): RegExp | null {

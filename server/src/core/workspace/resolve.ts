@@ -3,7 +3,7 @@ import { parseRepr } from './repr';
 import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
 import type { LocalAdt, Ty } from './types';
 import type { ModuleScope, TypeDefEntry } from './scopes';
-import { childModule, loadTypeDefinitions } from './crates';
+import { childModule, loadDeferredRoot, loadTypeDefinitions } from './crates';
 
 /**
  * Name and type resolution: from a type as written, in a module, to what it means. Follows Rust 2018
@@ -445,6 +445,7 @@ function externRoot(module: ModuleScope, name: string): Resolution | null {
  * imports, then glob imports; with `lexical`, also the extern prelude, the std prelude and primitives.
  */
 function resolveName(module: ModuleScope, name: string, visiting: Set<string>, lexical: boolean): Resolution | null {
+  loadDeferredRoot(module.crate);
   const key = `${module.id}:${name}`;
   if (visiting.has(key)) return null;
   visiting.add(key);
