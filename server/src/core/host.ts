@@ -6,13 +6,17 @@ import type { Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
 import { applyChanges, TextChange } from './syntax/text-edits';
-import { Crate, loadCrate, overlaySource, SourceCache } from './workspace/crates';
+import { Crate, loadCrate, loadFiles, mayContain, overlaySource, SourceCache } from './workspace/crates';
+import { RelevanceIndex } from './workspace/relevance';
 
 /**
  * The analysis state of an editor session: the workspace's crates, the open documents over the disk,
  * and the findings of every file. Text in, findings out; the language server is a thin adapter over
- * this class. An edit re-parses the file incrementally and re-checks the crates that contain it, so a
- * change in one file updates the findings of the others in the same crate.
+ * this class. As `ffi-guard check`, it parses only the files the relevance index needs (and those a
+ * boundary names, and the documents open in the editor). An edit re-parses the file incrementally and
+ * re-checks the crates that contain it, so a change in one file updates the findings of the others in
+ * the same crate; an edit to a file no crate has loaded costs a scan of its text, unless it makes the
+ * file matter.
  */
 export class AnalysisHost {
   private readonly open = new Map<string, string>();
@@ -22,6 +26,7 @@ export class AnalysisHost {
   /** Findings per file, for every file of every crate. */
   private readonly findings = new Map<string, Finding[]>();
   private files = new Set<string>();
+  private relevance = new RelevanceIndex();
 
   constructor(
     parser: Parser,
@@ -48,11 +53,15 @@ export class AnalysisHost {
     for (const f of [...this.disk.skipped.keys()]) if (f.endsWith('Cargo.toml')) this.disk.skipped.delete(f);
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
+    this.relevance = new RelevanceIndex();
     found.files.forEach((f, i) => {
-      this.cache.get(f);
+      const text = this.cache.text(f);
+      if (text !== null) this.relevance.update(f, text);
       progress?.(i + 1, found.files.length);
     });
-    this.crates = loadCrates(found, this.cache, this.settings);
+    this.crates = loadCrates(found, this.cache, this.settings, { relevance: this.relevance });
+    // What the editor shows is analysed whole (hovers, code actions), needed or not.
+    for (const file of this.open.keys()) this.loadIntoCrates(file);
     const before = new Set(this.findings.keys());
     this.findings.clear();
     this.store(this.crates);
@@ -69,7 +78,14 @@ export class AnalysisHost {
   update(file: string, text: string): Map<string, Finding[]> {
     this.open.set(file, text);
     if (this.tooLarge(file, text)) return new Map([[file, []]]);
+    this.loadIntoCrates(file);
     return this.reparse(file, text);
+  }
+
+  /** Loads a file's module in every crate that may contain it (an opened document is analysed whole). */
+  private loadIntoCrates(file: string): void {
+    for (const { crate } of this.crates)
+      if (!crate.files.has(file) && mayContain(crate, file)) loadFiles(crate, [file]);
   }
 
   /** An open document over the size limit is not parsed (as on disk): it is listed as skipped instead. */
@@ -94,7 +110,7 @@ export class AnalysisHost {
     if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
       for (const e of applied.edits) previous.parsed.tree.edit(e);
       this.cache.set(file, applied.text, previous.parsed);
-      return this.recheckContaining(file);
+      return this.recheckContaining(file, applied.text);
     }
     return this.reparse(file, applied.text);
   }
@@ -108,6 +124,7 @@ export class AnalysisHost {
   close(file: string): Map<string, Finding[]> {
     this.open.delete(file);
     this.cache.delete(file);
+    this.rescan(file);
     return this.recheckContaining(file);
   }
 
@@ -121,6 +138,7 @@ export class AnalysisHost {
       if (this.open.has(c.file)) continue;
       this.cache.delete(c.file);
       this.disk.skipped.delete(c.file);
+      this.rescan(c.file);
     }
     if (structural) return this.indexAll();
     const out = new Map<string, Finding[]>();
@@ -176,12 +194,38 @@ export class AnalysisHost {
 
   private reparse(file: string, text: string): Map<string, Finding[]> {
     this.cache.set(file, text, undefined);
-    return this.recheckContaining(file);
+    return this.recheckContaining(file, text);
   }
 
-  private recheckContaining(file: string): Map<string, Finding[]> {
+  /** A file's text as the index should see it now (the open document, else the disk). */
+  private rescan(file: string): void {
+    if (!this.files.has(file)) return;
+    const text = this.cache.text(file);
+    if (text === null) this.relevance.remove(file);
+    else this.relevance.update(file, text);
+  }
+
+  /**
+   * Whether an edit to a file no crate has loaded can change any crate: it makes some file needed
+   * that was not (it wrote a boundary word, a macro a needed file invokes…), or it changes which types
+   * the file may define (a new type of a boundary type's name changes how rustc prints it).
+   */
+  private matters(file: string, before: { needed: Set<string>; types: string[] }): boolean {
+    const needed = this.relevance.needed();
+    if (needed.size !== before.needed.size || [...needed].some((f) => !before.needed.has(f))) return true;
+    const types = this.relevance.typesOf(file);
+    return types.length !== before.types.length || types.some((t, i) => t !== before.types[i]);
+  }
+
+  private recheckContaining(file: string, text?: string): Map<string, Finding[]> {
     clearLayoutCache();
-    const affected = this.crates.filter((c) => c.crate.files.has(file));
+    const loaded = this.crates.filter((c) => c.crate.files.has(file));
+    if (text !== undefined && this.files.has(file)) {
+      const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
+      this.relevance.update(file, text);
+      if (!loaded.length && !this.matters(file, before)) return new Map([[file, this.findings.get(file) ?? []]]);
+    }
+    const affected = loaded.length ? loaded : this.crates.filter((c) => mayContain(c.crate, file));
     if (!affected.length && file.endsWith('.rs') && !this.files.has(file)) {
       // A file outside every known crate (opened from elsewhere): check it as a crate of its own.
       return this.indexAll();
@@ -189,9 +233,17 @@ export class AnalysisHost {
     const reloaded: LoadedCrate[] = [];
     for (const c of affected) {
       const crate = loadCrate(
-        { name: c.crate.name, rootFile: c.crate.rootFile, edition: c.crate.edition, cfg: c.crate.cfg },
+        {
+          name: c.crate.name,
+          rootFile: c.crate.rootFile,
+          edition: c.crate.edition,
+          cfg: c.crate.cfg,
+          relevance: this.relevance,
+        },
         this.cache,
       );
+      if (crate)
+        for (const f of this.open.keys()) if (!crate.files.has(f) && mayContain(crate, f)) loadFiles(crate, [f]);
       const i = this.crates.indexOf(c);
       if (!crate) {
         this.crates.splice(i, 1);
@@ -206,10 +258,15 @@ export class AnalysisHost {
       ...affected.flatMap((c) => [...c.crate.files]),
       ...reloaded.flatMap((c) => [...c.crate.files]),
     ]);
+    const previous = new Map([...touched].map((f) => [f, findingsKey(this.findings.get(f))]));
     for (const f of touched) this.findings.set(f, []);
     this.store(reloaded, touched);
+    // Only what changed is said again (and the edited file, whose version the editor waits for).
     const out = new Map<string, Finding[]>();
-    for (const f of touched) out.set(f, this.findings.get(f) ?? []);
+    for (const f of touched) {
+      const now = this.findings.get(f) ?? [];
+      if (f === file || findingsKey(now) !== previous.get(f)) out.set(f, now);
+    }
     return out;
   }
 
@@ -233,4 +290,10 @@ export class AnalysisHost {
       this.findings.set(f.origin.file, list);
     }
   }
+}
+
+/** A file's findings as one string, to tell whether they changed. */
+function findingsKey(findings: Finding[] | undefined): string {
+  // Everything a diagnostic is made of: where, what, the related places and the fixes offered.
+  return JSON.stringify((findings ?? []).map(({ target: _target, ...said }) => said));
 }

@@ -7,7 +7,7 @@ import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, overlaySource, SourceCache } from './workspace/crates';
+import { Crate, FileSource, loadCrate, mayContain, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
@@ -103,6 +103,8 @@ export interface LoadOptions {
    * lazy loading is compared with (test/relevance.test.ts, `npm run bench -- --check-lazy`).
    */
   loadEveryModule?: boolean;
+  /** The relevance index of the discovered files, when the caller keeps one (the editor updates it per edit). */
+  relevance?: RelevanceIndex;
 }
 
 /**
@@ -120,7 +122,7 @@ export function loadCrates(
     target: settings.target ?? undefined,
     extra: settings.cfg,
   });
-  const relevance = options.loadEveryModule ? undefined : relevanceOf(found.files, cache);
+  const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
   const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
   const add = (description: CrateDescription): void => {
@@ -151,7 +153,7 @@ export function loadCrates(
 }
 
 /** The relevance index of the discovered files (see workspace/relevance.ts). */
-function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
+export function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
   const relevance = new RelevanceIndex();
   for (const file of files) {
     const text = cache.text(file);
@@ -164,14 +166,9 @@ function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
  * The files a crate covers: those loaded, and those of modules left unloaded (the files a pending
  * `mod x;` names, and the files below its folder; a deferred root's folder).
  */
-export function crateCoverage(crate: Crate, files: string[]): string[] {
+export function crateCoverage(crate: Crate, files: readonly string[]): string[] {
   const out = new Set(crate.files);
-  const unloaded = crate.pending.map((p) => ({ files: p.candidates, dir: p.subtreeDir }));
-  if (crate.rootDeferred) unloaded.push({ files: [crate.rootFile], dir: path.dirname(crate.rootFile) });
-  for (const u of unloaded) {
-    const prefix = u.dir + path.sep;
-    for (const f of files) if (u.files.includes(f) || f.startsWith(prefix)) out.add(f);
-  }
+  for (const f of files) if (mayContain(crate, f)) out.add(f);
   return [...out];
 }
 

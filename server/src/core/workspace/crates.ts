@@ -479,8 +479,20 @@ export function loadTypeDefinitions(crate: Crate, name: string): void {
   if (crate.lazy) loadFiles(crate, crate.lazy.relevance.filesDefiningType(name));
 }
 
+/**
+ * Whether a file is the crate's: loaded, or in the folder of a module (or root) not loaded yet, where
+ * it may be one of the crate's files. A superset for unloaded modules: a file there that no `mod`
+ * reaches counts too.
+ */
+export function mayContain(crate: Crate, file: string): boolean {
+  if (crate.files.has(file)) return true;
+  const under = (files: string[], dir: string): boolean => files.includes(file) || file.startsWith(dir + path.sep);
+  if (crate.rootDeferred && under([crate.rootFile], path.dirname(crate.rootFile))) return true;
+  return crate.pending.some((p) => under(p.candidates, p.subtreeDir));
+}
+
 /** Loads the pending modules of these files, and those on the way to them. */
-function loadFiles(crate: Crate, files: readonly string[]): void {
+export function loadFiles(crate: Crate, files: readonly string[]): void {
   if (!files.length) return;
   if (files.some((f) => crate.files.has(f) || f.startsWith(path.dirname(crate.rootFile) + path.sep)))
     loadDeferredRoot(crate);

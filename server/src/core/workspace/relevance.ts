@@ -68,6 +68,11 @@ export class RelevanceIndex {
     return this.definers.get(name) ?? [];
   }
 
+  /** The names of the types a file may define, sorted. */
+  typesOf(file: string): string[] {
+    return [...(this.scans.get(file)?.typeNames ?? [])].sort();
+  }
+
   /** The names of the modules a file may declare (`mod x`), or null when the file is not indexed. */
   modulesOf(file: string): ReadonlySet<string> | null {
     return this.scans.get(file)?.modNames ?? null;
