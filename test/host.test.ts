@@ -82,3 +82,82 @@ describe('host: an editor session with modules loaded on demand', function () {
     assert.deepStrictEqual(fixedOther.get(other), []);
   });
 });
+
+describe('host: typing, moved findings against a fresh check', function () {
+  this.timeout(120_000);
+
+  const LIB = `// Exports and ordinary code, typed into below.
+mod other;
+
+/// Adds one.
+#[no_mangle]
+pub extern "C" fn add_one(s: &str) -> u32 {
+    s.len() as u32 + 1
+}
+
+fn helper(values: &[u32]) -> u32 {
+    // sum them
+    let total: u32 = values.iter().sum();
+    println!("{}", total);
+    total
+}
+
+pub extern "C" fn takes(c: char, t: other::Thing) {}
+
+fn after() -> String {
+    String::from("still here")
+}
+`;
+
+  /** Every finding as the CLI would print it: rule, place, message, related places. */
+  const said = (findings: ReturnType<AnalysisHost['findingsFor']>): string[] =>
+    findings.map(
+      (f) =>
+        `${f.rule} ${f.origin.span.start}-${f.origin.span.end} ${f.message} ${f.related
+          .map((r) => `${path.basename(r.origin.file)}:${r.origin.span.start}`)
+          .join(',')}`,
+    );
+
+  it('gives after every keystroke what checking the text from scratch gives', async () => {
+    const dir = packageDir({ 'src/lib.rs': LIB, 'src/other.rs': 'pub struct Thing { pub v: Vec<u8> }\n' });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const parser = await loadParser();
+    const host = new AnalysisHost(parser, defaultSettings(), [dir]);
+    host.indexAll();
+    host.update(lib, LIB);
+    let text = LIB;
+    // Where people type: a comment, a body, a signature, and places that change the structure.
+    const places = ['sum them', 'let total', 'values.iter', 'c: char', 'String::from', '// Exports', 'fn after'];
+    const typed = ['x', ' ', '{', '}', '(', '"', '/', '\n', 'fn ', '!'];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let step = 0; step < 60; step++) {
+      const anchor = text.indexOf(places[next(places.length)]);
+      const at = anchor < 0 ? next(text.length) : anchor + next(6);
+      const removeOne = next(4) === 0;
+      const insert = removeOne ? '' : typed[next(typed.length)];
+      const start = host.textOf(lib) === text ? at : 0;
+      const lines = text.slice(0, start).split('\n');
+      const position = { line: lines.length - 1, character: lines[lines.length - 1].length };
+      const endLines = text.slice(0, start + (removeOne ? 1 : 0)).split('\n');
+      const end = { line: endLines.length - 1, character: endLines[endLines.length - 1].length };
+      host.change(lib, [{ range: { start: position, end }, text: insert }]);
+      text = text.slice(0, start) + insert + text.slice(start + (removeOne ? 1 : 0));
+      assert.strictEqual(host.textOf(lib), text);
+      const fresh = new AnalysisHost(parser, defaultSettings(), [dir]);
+      fresh.indexAll();
+      fresh.update(lib, text);
+      assert.deepStrictEqual(said(host.findingsFor(lib)), said(fresh.findingsFor(lib)), `after step ${step}`);
+    }
+    assert.ok(host.editsHandled.inert >= 5, `${host.editsHandled.inert} edits moved findings`);
+    assert.ok(host.editsHandled.rechecked >= 10, `${host.editsHandled.rechecked} edits re-checked`);
+    // What code actions and hovers read is brought up to date: the same as from scratch.
+    const fresh = new AnalysisHost(parser, defaultSettings(), [dir]);
+    fresh.indexAll();
+    fresh.update(lib, text);
+    assert.deepStrictEqual(said(host.actionableFindings(lib)), said(fresh.actionableFindings(lib)));
+  });
+});

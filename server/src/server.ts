@@ -235,7 +235,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // Asked for other kinds only (`source.organizeImports`…): none of ours.
       if (context.only && !context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty))
         return [];
-      return codeActionsFor(h.findingsFor(file), file, range, context.diagnostics, (f) => h.textOf(f));
+      return codeActionsFor(h.actionableFindings(file), file, range, context.diagnostics, (f) => h.textOf(f));
     } catch (e) {
       connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `code actions failed: ${(e as Error).message}`);

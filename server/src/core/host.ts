@@ -5,6 +5,8 @@ import { clearLayoutCache } from './analysis/ffi';
 import type { Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
+import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
+import type { Origin } from './syntax/model';
 import { applyChanges, TextChange } from './syntax/text-edits';
 import { Crate, loadCrate, loadFiles, mayContain, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
@@ -27,6 +29,13 @@ export class AnalysisHost {
   private readonly findings = new Map<string, Finding[]>();
   private files = new Set<string>();
   private relevance = new RelevanceIndex();
+  /**
+   * Files edited inertly since their items were last read: their findings were moved, not re-made, and
+   * their items, relevance scan and crates are brought up to date before anything reads them (`settle`).
+   */
+  private readonly stale = new Set<string>();
+  /** How edits were handled: moved findings (inert) or a re-check of the crates. */
+  readonly editsHandled = { inert: 0, rechecked: 0 };
 
   constructor(
     parser: Parser,
@@ -49,6 +58,7 @@ export class AnalysisHost {
    * went away (as empty lists).
    */
   indexAll(progress?: (done: number, total: number) => void): Map<string, Finding[]> {
+    this.refreshStale();
     clearLayoutCache();
     for (const f of [...this.disk.skipped.keys()]) if (f.endsWith('Cargo.toml')) this.disk.skipped.delete(f);
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
@@ -108,11 +118,66 @@ export class AnalysisHost {
     if (this.tooLarge(file, applied.text)) return new Map([[file, []]]);
     const previous = this.cache.peek(file);
     if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
+      const edit = applied.edits.length === 1 ? applied.edits[0] : null;
+      const replacement = edit && {
+        start: edit.startIndex,
+        oldEnd: edit.oldEndIndex,
+        inserted: applied.text.slice(edit.startIndex, edit.newEndIndex),
+      };
+      const probe = replacement && this.cratesHolding(file).length ? probeEdit(previous.parsed, replacement) : null;
       for (const e of applied.edits) previous.parsed.tree.edit(e);
+      if (probe && replacement) {
+        const parsed = this.cache.reparseOnly(file, applied.text, previous.parsed);
+        if (confirmEdit(probe, parsed)) return this.moveFindings(file, replacement);
+        this.cache.refresh(file);
+        return this.recheckContaining(file, applied.text);
+      }
       this.cache.set(file, applied.text, previous.parsed);
       return this.recheckContaining(file, applied.text);
     }
     return this.reparse(file, applied.text);
+  }
+
+  /**
+   * An inert edit (syntax/inert-edit.ts): nothing any rule reads changed, so every finding stays what it
+   * was, at a place moved by the edit. The file's items are read again only when something needs them.
+   */
+  private moveFindings(file: string, edit: TextReplacement): Map<string, Finding[]> {
+    this.editsHandled.inert++;
+    this.stale.add(file);
+    const out = new Map<string, Finding[]>();
+    for (const [f, list] of this.findings) {
+      const moved = list.map((finding) => movedFinding(finding, file, edit));
+      if (f === file || moved.some((m, i) => m !== list[i])) {
+        this.findings.set(f, moved);
+        out.set(f, moved);
+      }
+    }
+    return out;
+  }
+
+  /** The crates that have loaded a file. */
+  private cratesHolding(file: string): LoadedCrate[] {
+    return this.crates.filter((c) => c.crate.files.has(file));
+  }
+
+  /** Reads the items of inertly edited files again (and their relevance scans), without re-checking. */
+  private refreshStale(): string[] {
+    const files = [...this.stale];
+    this.stale.clear();
+    for (const file of files) {
+      this.cache.refresh(file);
+      this.rescan(file);
+    }
+    return files;
+  }
+
+  /**
+   * Brings inertly edited files up to date, so that what is handed out (items for hovers, fix targets,
+   * the ABI views) has the positions of the text as it is. Their findings do not change.
+   */
+  private settle(): void {
+    for (const file of this.refreshStale()) this.recheckContaining(file);
   }
 
   /** The text of a document as the analysis sees it. */
@@ -166,6 +231,7 @@ export class AnalysisHost {
    * Nothing is applied here: the result says what each changed file would become.
    */
   async fixAll(file?: string): Promise<FixRun> {
+    this.settle();
     const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), this.settings, {
       overlay: new Map(this.open),
       only: file === undefined ? undefined : (f) => f.origin.file === file,
@@ -184,12 +250,20 @@ export class AnalysisHost {
    * workspace-wide views (the ABI report, the C header, the baseline).
    */
   workspace(): { crates: LoadedCrate[]; findings: Finding[] } {
+    this.settle();
     return { crates: [...this.crates], findings: [...this.findings.values()].flat() };
   }
 
   /** The crates that contain a file (a module file can belong to a library and a binary). */
   cratesOf(file: string): LoadedCrate[] {
-    return this.crates.filter((c) => c.crate.files.has(file));
+    this.settle();
+    return this.cratesHolding(file);
+  }
+
+  /** A file's findings with what their fixes need, as the text is now (for code actions). */
+  actionableFindings(file: string): Finding[] {
+    this.settle();
+    return this.findingsFor(file);
   }
 
   private reparse(file: string, text: string): Map<string, Finding[]> {
@@ -218,6 +292,8 @@ export class AnalysisHost {
   }
 
   private recheckContaining(file: string, text?: string): Map<string, Finding[]> {
+    this.settle();
+    this.editsHandled.rechecked++;
     clearLayoutCache();
     const loaded = this.crates.filter((c) => c.crate.files.has(file));
     if (text !== undefined && this.files.has(file)) {
@@ -296,4 +372,23 @@ export class AnalysisHost {
 function findingsKey(findings: Finding[] | undefined): string {
   // Everything a diagnostic is made of: where, what, the related places and the fixes offered.
   return JSON.stringify((findings ?? []).map(({ target: _target, ...said }) => said));
+}
+
+/** A finding moved by an edit before it (the same object when nothing of it moves). */
+function movedFinding(finding: Finding, file: string, edit: TextReplacement): Finding {
+  const origin = movedOrigin(finding.origin, file, edit);
+  const related = finding.related.map((r) => {
+    const moved = movedOrigin(r.origin, file, edit);
+    return moved === r.origin ? r : { ...r, origin: moved };
+  });
+  if (origin === finding.origin && related.every((r, i) => r === finding.related[i])) return finding;
+  return { ...finding, origin, related };
+}
+
+function movedOrigin(origin: Origin, file: string, edit: TextReplacement): Origin {
+  if (origin.file !== file || origin.span.end <= edit.start) return origin;
+  const delta = edit.inserted.length - (edit.oldEnd - edit.start);
+  const start = origin.span.start >= edit.oldEnd ? origin.span.start + delta : origin.span.start;
+  const end = origin.span.end >= edit.oldEnd ? origin.span.end + delta : origin.span.end;
+  return { ...origin, span: { start, end } };
 }

@@ -178,6 +178,27 @@ export class SourceCache {
     return entry;
   }
 
+  /**
+   * Re-parses a parsed file after an edit that moved its items without changing them (an inert edit,
+   * syntax/inert-edit.ts): the tree and the text are current, the items keep their old positions until
+   * `refresh` reads them again.
+   */
+  reparseOnly(file: string, text: string, previous: ParsedFile): ParsedFile {
+    const entry = this.files.get(file);
+    if (!entry) throw new Error(`reparseOnly: ${file} was never parsed`);
+    const parsed = parseRust(this.parser, text, previous);
+    if (entry.parsed.tree !== parsed.tree) entry.parsed.tree.delete();
+    entry.text = text;
+    entry.parsed = parsed;
+    return parsed;
+  }
+
+  /** Reads a file's items again from its current tree (after `reparseOnly`). */
+  refresh(file: string): void {
+    const entry = this.files.get(file);
+    if (entry) entry.items = extractItems(file, entry.parsed);
+  }
+
   /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included); the caller deletes the tree. */
   parseFragment(text: string): ParsedFile {
     return parseRust(this.parser, text);
