@@ -88,6 +88,7 @@ export class AnalysisHost {
   update(file: string, text: string): Map<string, Finding[]> {
     this.open.set(file, text);
     if (this.tooLarge(file, text)) return new Map([[file, []]]);
+    if (this.outsideEveryCrate(file)) return this.recordOnly(file, text);
     this.loadIntoCrates(file);
     return this.reparse(file, text);
   }
@@ -116,6 +117,7 @@ export class AnalysisHost {
     const applied = applyChanges(old, changes);
     this.open.set(file, applied.text);
     if (this.tooLarge(file, applied.text)) return new Map([[file, []]]);
+    if (this.outsideEveryCrate(file)) return this.recordOnly(file, applied.text);
     const previous = this.cache.peek(file);
     if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
       const edit = applied.edits.length === 1 ? applied.edits[0] : null;
@@ -154,6 +156,22 @@ export class AnalysisHost {
       }
     }
     return out;
+  }
+
+  /**
+   * A file of the workspace that no crate reaches, nor may reach (a module behind a `#[cfg]` that does
+   * not hold, a stale file): rustc never compiles it, so it has no findings and is not parsed.
+   */
+  private outsideEveryCrate(file: string): boolean {
+    return this.files.has(file) && !this.crates.some((c) => mayContain(c.crate, file));
+  }
+
+  /** Keeps a file's new text for the index; if it now matters (a new boundary word…), re-checks. */
+  private recordOnly(file: string, text: string): Map<string, Finding[]> {
+    const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
+    this.relevance.update(file, text);
+    if (this.matters(file, before)) return this.recheckContaining(file, text);
+    return new Map([[file, []]]);
   }
 
   /** The crates that have loaded a file. */
