@@ -29,6 +29,17 @@ describe('scan: a file read as tokens, not parsed', () => {
     assert.ok(!boundary('fn externally() {}'));
   });
 
+  it('does not take a word in a comment or a literal for code', () => {
+    const boundary = (text: string): boolean => scanFile(text).mentionsBoundary;
+    assert.ok(!boundary('// pub extern "C" fn f() {}'));
+    assert.ok(!boundary('/* #[no_mangle] */ fn f() {}'));
+    assert.ok(!boundary('/// Calls `extern "C" fn` pointers.\nfn f() {}'));
+    assert.ok(!boundary('let s = "#[no_mangle] pub extern fn foo() {}";'));
+    assert.ok(!boundary('let s = r#"extern "C" {}"#;'));
+    assert.ok(boundary('let s = "a"; pub extern "C" fn f() {}'), 'code after a literal still counts');
+    assert.ok(boundary('let c = \'"\'; pub extern "C" fn f() {}'), 'a quote in a character literal');
+  });
+
   it('finds the end of a macro body past brackets in strings, characters, comments and raw strings', () => {
     const end = (text: string): string => text.slice(0, delimitedEnd(text, 0));
     assert.strictEqual(end('{ "}" } rest'), '{ "}" }');
@@ -113,6 +124,20 @@ describe('relevance: which files are parsed up front', () => {
         'handed.rs': 'apply!(export);',
       }),
       ['apply.rs', 'handed.rs', 'p.rs', 'renamed.rs'],
+    );
+  });
+
+  it('a plain include! of a known file is needed as that file is', () => {
+    assert.deepStrictEqual(
+      neededOf({
+        '/w/table.rs': 'const TABLE: [u8; 2] = [1, 2];',
+        '/w/quiet.rs': 'include!("table.rs");',
+        '/w/ffi.rs': 'include!("bindings.rs");',
+        '/w/bindings.rs': 'extern "C" { fn f(); }',
+        '/w/generated.rs': 'include!(concat!(env!("OUT_DIR"), "/gen.rs"));',
+        '/w/missing.rs': 'include!("not_here.rs");',
+      }),
+      ['/w/bindings.rs', '/w/ffi.rs', '/w/generated.rs', '/w/missing.rs'],
     );
   });
 

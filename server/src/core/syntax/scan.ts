@@ -5,10 +5,14 @@
  */
 
 export interface FileScan {
+  /** The text with comments and the contents of string and character literals blanked (same length). */
+  code: string;
   /** Writes `extern "…"`, `extern fn`, `extern {`, `no_mangle` or `export_name`: may declare a boundary item. */
   mentionsBoundary: boolean;
-  /** Uses `include!`, which may pull in generated bindings (`OUT_DIR`). */
-  includes: boolean;
+  /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
+  includesUnknown: boolean;
+  /** The plain-string paths of its `include!`s, as written (relative to the file's folder). */
+  includeTargets: string[];
   /** Names after `struct`, `enum`, `union`, `type` and `trait`: the types this file may define. */
   typeNames: Set<string>;
   /** The `macro_rules!` definitions, each with the text of its rules. */
@@ -29,9 +33,12 @@ export interface MacroScan {
   writesBoundary: boolean;
 }
 
-// `extern` only where an ABI string, `fn`, a block or a macro fragment follows (comments skipped): not
-// `extern crate`, nor the keyword quoted as a token (`Token![extern]`).
-const BOUNDARY_WORD = /\bextern(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b/;
+// Matched against the code only (comments and the contents of literals blanked). `extern` counts only where
+// an ABI string, `fn`, a block or a macro fragment follows: not `extern crate`, nor the keyword quoted as a
+// token (`Token![extern]`).
+const BOUNDARY_WORD = /\bextern\s*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b/;
+const INCLUDE_CALL = /\binclude!\s*\(/g;
+const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
 const INCLUDE = /\binclude!/;
 const TYPE_DEFINITION = /\b(?:struct|enum|union|type|trait)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
 const MOD_DECLARATION = /\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -41,26 +48,80 @@ const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 /** Scans a file's text in time linear in its length. */
 export function scanFile(text: string): FileScan {
+  const code = codeOnly(text);
   const typeNames = new Set<string>();
-  for (const m of text.matchAll(TYPE_DEFINITION)) typeNames.add(m[1]);
+  for (const m of code.matchAll(TYPE_DEFINITION)) typeNames.add(m[1]);
   const macros: MacroScan[] = [];
-  for (const m of text.matchAll(MACRO_DEFINITION)) {
-    const body = text.slice(m.index + m[0].length, delimitedEnd(text, m.index + m[0].length));
+  for (const m of code.matchAll(MACRO_DEFINITION)) {
+    const body = code.slice(m.index + m[0].length, delimitedEnd(code, m.index + m[0].length));
     macros.push({ name: m[1], body, writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body) });
   }
   const macroCalls = new Set<string>();
-  for (const m of text.matchAll(MACRO_CALL)) macroCalls.add(m[1]);
+  for (const m of code.matchAll(MACRO_CALL)) macroCalls.add(m[1]);
   const modNames = new Set<string>();
-  for (const m of text.matchAll(MOD_DECLARATION)) modNames.add(m[1]);
+  for (const m of code.matchAll(MOD_DECLARATION)) modNames.add(m[1]);
+  const includeTargets: string[] = [];
+  let includesUnknown = false;
+  for (const m of code.matchAll(INCLUDE_CALL)) {
+    // The literal's contents are blanked in `code`: read the path from the text, at the same place.
+    const plain = PLAIN_INCLUDE.exec(text.slice(m.index, m.index + 4096));
+    if (plain) includeTargets.push(plain[1]);
+    else includesUnknown = true;
+  }
   return {
-    mentionsBoundary: BOUNDARY_WORD.test(text),
-    includes: INCLUDE.test(text),
+    code,
+    mentionsBoundary: BOUNDARY_WORD.test(code),
+    includesUnknown,
+    includeTargets,
     typeNames,
     macros,
     macroCalls,
     modNames,
     pathAttribute: PATH_ATTRIBUTE.test(text),
   };
+}
+
+/**
+ * The text with every comment and the contents of every string, raw string and character literal
+ * replaced by spaces (new lines kept), so that words in them are not taken for code. Same length.
+ */
+export function codeOnly(text: string): string {
+  const out: string[] = [];
+  let copied = 0;
+  const blank = (from: number, to: number): void => {
+    const piece = text.slice(from, to);
+    out.push(text.slice(copied, from), piece.includes('\n') ? piece.replace(/[^\n]/g, ' ') : ' '.repeat(piece.length));
+    copied = to;
+  };
+  // Jump from one place where a comment or a literal may start to the next.
+  const starts = /\/\/|\/\*|"|'|\bb?r#*"/g;
+  for (let m = starts.exec(text); m; m = starts.exec(text)) {
+    const i = m.index;
+    let end: number;
+    if (m[0] === '//') {
+      end = lineEnd(text, i);
+      blank(i, end);
+    } else if (m[0] === '/*') {
+      end = Math.min(text.length, blockCommentEnd(text, i) + 1);
+      blank(i, end);
+    } else if (m[0] === '"') {
+      end = stringEnd(text, i);
+      blank(i + 1, end);
+      end++;
+    } else if (m[0] === "'") {
+      const close = quoteEnd(text, i);
+      end = close > i ? close + 1 : i + 1;
+      if (close > i) blank(i + 1, close);
+    } else {
+      const at = text[i] === 'b' ? i + 1 : i;
+      const close = rawStringEnd(text, at);
+      blank(at + 1, close);
+      end = close + 1;
+    }
+    starts.lastIndex = Math.max(end, i + 1);
+  }
+  out.push(text.slice(copied));
+  return out.join('');
 }
 
 const OPEN = '([{';

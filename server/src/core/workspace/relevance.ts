@@ -1,13 +1,15 @@
+import * as path from 'path';
 import { FileScan, MacroScan, scanFile } from '../syntax/scan';
 
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
- * no parse). Most files of a real workspace declare no boundary item, define no macro and name no
+ * no parse; comments and literals do not count). Most files of a real workspace declare no boundary item, define no macro and name no
  * macro that writes one: they are parsed only when resolution needs a module or a type they hold.
  *
  * A file must be parsed up front when it
  * - writes `extern`, `no_mangle` or `export_name` (a boundary item, an `extern` block, a C function pointer);
- * - uses `include!` (generated bindings);
+ * - uses `include!` of something other than a plain path (generated bindings in `OUT_DIR`), or of a file
+ *   that is needed or not indexed (and a file a needed file includes is needed: it is part of its text);
  * - writes `path =` (a `#[path]` module may lie anywhere: parsing the file shows where);
  * - defines a `macro_rules!` that a needed file invokes (its expansion decides what the invocation declares);
  * - invokes a macro that can write a boundary item (one whose rules write a boundary word or `include!`,
@@ -16,14 +18,12 @@ import { FileScan, MacroScan, scanFile } from '../syntax/scan';
  */
 export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
-  private readonly texts = new Map<string, string>();
   private neededFiles: Set<string> | null = null;
   private definers: Map<string, string[]> | null = null;
 
   /** Records (or replaces) a file's text. */
   update(file: string, text: string): void {
     this.scans.set(file, scanFile(text));
-    this.texts.set(file, text);
     this.neededFiles = null;
     this.definers = null;
     this.macroDefinerMap = null;
@@ -32,7 +32,6 @@ export class RelevanceIndex {
   /** Forgets a file (deleted, or no longer read). */
   remove(file: string): void {
     this.scans.delete(file);
-    this.texts.delete(file);
     this.neededFiles = null;
     this.definers = null;
     this.macroDefinerMap = null;
@@ -113,7 +112,7 @@ export class RelevanceIndex {
     const producing = new Set<string>();
     const others: MacroScan[] = [];
     for (const [file, scan] of this.scans) {
-      if (scan.mentionsBoundary || scan.includes || scan.pathAttribute) needed.add(file);
+      if (scan.mentionsBoundary || scan.includesUnknown || scan.pathAttribute) needed.add(file);
       for (const m of scan.macros) {
         if (m.writesBoundary) producing.add(m.name);
         else others.push(m);
@@ -142,21 +141,38 @@ export class RelevanceIndex {
     for (const [file, scan] of this.scans) {
       if (needed.has(file) || !names) continue;
       const calls = [...scan.macroCalls];
-      const text = this.texts.get(file) ?? '';
+      const text = scan.code;
       if (
         calls.some((c) => producing.has(c)) ||
         (names.test(text) && (renamed!.test(text) || calls.some((c) => higherOrder.has(c))))
       )
         needed.add(file);
     }
+    // A plain include! of a file the index does not know is needed; one of a known file is needed as
+    // that file is, and the other way round (the included text is part of the includer's).
+    const includedBy = new Map<string, string[]>();
+    for (const [file, scan] of this.scans) {
+      for (const target of scan.includeTargets) {
+        const included = path.resolve(path.dirname(file), target);
+        if (!this.scans.has(included)) needed.add(file);
+        includedBy.set(included, [...(includedBy.get(included) ?? []), file]);
+      }
+    }
     // The definitions of what a needed file invokes are needed too (expansions depend on them), and so
-    // on through what those files invoke.
+    // on through what those files invoke and include.
     const queue = [...needed];
     while (queue.length) {
-      for (const source of this.macroSourcesOf(queue.pop()!)) {
-        if (needed.has(source)) continue;
-        needed.add(source);
-        queue.push(source);
+      const file = queue.pop()!;
+      const scan = this.scans.get(file);
+      const related = [
+        ...this.macroSourcesOf(file),
+        ...(includedBy.get(file) ?? []),
+        ...(scan?.includeTargets ?? []).map((t) => path.resolve(path.dirname(file), t)),
+      ];
+      for (const next of related) {
+        if (needed.has(next) || !this.scans.has(next)) continue;
+        needed.add(next);
+        queue.push(next);
       }
     }
     return needed;
