@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
+import type { Finding } from '../server/src/core/analysis/findings';
 import { AnalysisHost } from '../server/src/core/host';
 import { loadParser } from '../server/src/core/syntax/parse';
 import { tempDir } from './harness/tmp';
@@ -159,5 +160,47 @@ fn after() -> String {
     fresh.indexAll();
     fresh.update(lib, text);
     assert.deepStrictEqual(said(host.actionableFindings(lib)), said(fresh.actionableFindings(lib)));
+  });
+});
+
+describe('host: indexing in the background', function () {
+  this.timeout(60_000);
+
+  it('serves messages between steps, checks the open document first, and ends as indexAll does', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) {
+      files[`crates/c${i}/Cargo.toml`] = `[package]\nname = "c${i}"\nversion = "0.1.0"\nedition = "2021"\n`;
+      files[`crates/c${i}/src/lib.rs`] = `pub extern "C" fn f${i}(s: &str) {}\n`;
+    }
+    const dir = packageDir(files);
+    const last = path.join(dir, 'crates', 'c5', 'src', 'lib.rs');
+    const parser = await loadParser();
+    const host = new AnalysisHost(parser, defaultSettings(), [dir]);
+    host.noteText(last, 'pub extern "C" fn f5(c: char) {}\n');
+    const order: string[] = [];
+    let pauses = 0;
+    const all = await host.indexInBackground(
+      () => {
+        pauses++;
+        return new Promise((r) => setImmediate(r));
+      },
+      undefined,
+      (checked) => order.push(...[...checked.keys()].filter((f) => f.endsWith('lib.rs'))),
+    );
+    assert.strictEqual(order[0], last, 'the crate of the open document is checked first');
+    assert.ok(pauses >= 6, `${pauses} pauses`);
+    assert.deepStrictEqual(
+      (all.get(last) ?? []).map((f) => f.rule),
+      ['char-type'],
+      'the open text is what was checked',
+    );
+    const again = new AnalysisHost(parser, defaultSettings(), [dir]);
+    again.noteText(last, 'pub extern "C" fn f5(c: char) {}\n');
+    const sync = again.indexAll();
+    const said = (m: Map<string, Finding[]>): string[] =>
+      [...m]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .flatMap(([file, list]) => list.map((f) => `${path.relative(dir, file)} ${f.rule} ${f.message}`));
+    assert.deepStrictEqual(said(all), said(sync));
   });
 });

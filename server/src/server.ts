@@ -51,6 +51,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const versions = new Map<string, number>();
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => (resolveReady = r));
+  // Documents are served as soon as the host exists, while the workspace is still being indexed.
+  let resolveHostCreated: () => void = () => {};
+  const hostCreated = new Promise<void>((r) => (resolveHostCreated = r));
 
   const fileOf = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
   const indexOf = (file: string): LineIndex | null => {
@@ -133,16 +136,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
       const [parser, { settings }] = await Promise.all([loadParser(), currentSettings()]);
       host = new AnalysisHost(parser, settings, roots);
+      resolveHostCreated();
       const progress = progressSupported ? await connection.window.createWorkDoneProgress() : null;
       progress?.begin('Rust FFI Guard', 0, 'indexing the workspace', false);
       let lastPercent = -1;
-      const results = host.indexAll((done, total) => {
-        const percent = Math.floor((done / Math.max(total, 1)) * 100);
-        if (percent !== lastPercent) {
-          lastPercent = percent;
-          progress?.report(percent, `${done}/${total} files`);
-        }
-      });
+      const results = await host.indexInBackground(
+        () => new Promise<void>((r) => setImmediate(r)),
+        (done, total) => {
+          const percent = Math.floor((done / Math.max(total, 1)) * 100);
+          if (percent !== lastPercent) {
+            lastPercent = percent;
+            progress?.report(percent, `${done}/${total} files`);
+          }
+        },
+        // Open documents first: their crates are loaded first, and said as soon as they are checked.
+        (checked) => publish(new Map([...checked].filter(([file]) => versions.has(file)))),
+      );
       progress?.done();
       publish(results);
       connection.console.info(
@@ -151,22 +160,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     } catch (e) {
       connection.console.error(`indexing failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
+      resolveHostCreated();
       resolveReady();
     }
   });
 
   connection.onDidOpenTextDocument(async ({ textDocument }) => {
-    await ready;
+    await hostCreated;
     const file = fileOf(textDocument.uri);
     versions.set(file, textDocument.version);
+    // While indexing, a document whose crate is not loaded yet is kept, and said once its crate is checked.
+    if (host && !host.canAnalyse(file)) return host.noteText(file, textDocument.text);
     const results = guarded('open', () => host?.update(file, textDocument.text));
     if (results) publish(results);
   });
 
   connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
-    await ready;
+    await hostCreated;
     const file = fileOf(textDocument.uri);
     versions.set(file, textDocument.version);
+    if (host && !host.canAnalyse(file)) return host.noteChanges(file, contentChanges);
     const results = guarded('change', () => host?.change(file, contentChanges)) ?? new Map<string, Finding[]>();
     // Published after every change, even when nothing changed, so the client knows this version is checked.
     if (!results.has(file)) results.set(file, host?.findingsFor(file) ?? []);
@@ -174,7 +187,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onDidCloseTextDocument(async ({ textDocument }) => {
-    await ready;
+    await hostCreated;
+    if (host && !host.canAnalyse(fileOf(textDocument.uri))) await ready;
     const file = fileOf(textDocument.uri);
     versions.delete(file);
     const results = guarded('close', () => host?.close(file));

@@ -2,9 +2,11 @@ import type { Parser } from 'web-tree-sitter';
 import type { Settings } from './config';
 import { discover } from './workspace/discover';
 import { clearLayoutCache } from './analysis/ffi';
-import type { Finding } from './analysis/findings';
+import { compareFindings, type Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
-import { checkCrates, DiskSource, LoadedCrate, loadCrates } from './project';
+import * as path from 'path';
+import { checkCrates, crateLoads, DiskSource, LoadedCrate } from './project';
+import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
 import type { Origin } from './syntax/model';
 import { applyChanges, TextChange } from './syntax/text-edits';
@@ -58,30 +60,129 @@ export class AnalysisHost {
    * went away (as empty lists).
    */
   indexAll(progress?: (done: number, total: number) => void): Map<string, Finding[]> {
+    const steps = this.indexSteps(progress);
+    for (let step = steps.next(); !step.done; step = steps.next());
+    return new Map(this.findings);
+  }
+
+  /**
+   * `indexAll` in steps that give the event loop back (`pause`) every few files and after each crate, so
+   * that an editor's messages are served while a large workspace is indexed. The crates that may hold an
+   * open document are loaded first, and `checked` gets each crate's findings as soon as they are made.
+   */
+  async indexInBackground(
+    pause: () => Promise<void>,
+    progress?: (done: number, total: number) => void,
+    checked?: (findings: Map<string, Finding[]>) => void,
+  ): Promise<Map<string, Finding[]>> {
+    this.indexing = true;
+    try {
+      const steps = this.indexSteps(progress);
+      for (let step = steps.next(); !step.done; step = steps.next()) {
+        if (step.value && checked) checked(step.value);
+        await pause();
+      }
+    } finally {
+      this.indexing = false;
+    }
+    return new Map(this.findings);
+  }
+
+  /** Whether `indexInBackground` is running: only documents of crates already loaded are analysed. */
+  private indexing = false;
+
+  /** Whether an editor's change to this file can be analysed now (its crates are loaded, or none will be). */
+  canAnalyse(file: string): boolean {
+    return !this.indexing || this.cratesHolding(file).length > 0;
+  }
+
+  /**
+   * A document opened or changed while its crate is not loaded yet: its text is kept (the loading reads
+   * it) and nothing is analysed; the indexing reports its findings once its crate is checked.
+   */
+  noteText(file: string, text: string): void {
+    this.open.set(file, text);
+    this.cache.delete(file);
+    if (this.relevance.has(file)) this.relevance.update(file, text);
+  }
+
+  /** `noteText` for incremental changes. */
+  noteChanges(file: string, changes: TextChange[]): void {
+    const old = this.open.get(file) ?? this.cache.text(file) ?? '';
+    this.noteText(file, applyChanges(old, changes).text);
+  }
+
+  /**
+   * The steps of indexing: read and scan the files (a step every 200 files), then load and check one
+   * crate per step; a crate's step yields the findings it made.
+   */
+  private *indexSteps(progress?: (done: number, total: number) => void): Generator<Map<string, Finding[]> | null> {
     this.refreshStale();
     clearLayoutCache();
     for (const f of [...this.disk.skipped.keys()]) if (f.endsWith('Cargo.toml')) this.disk.skipped.delete(f);
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
     this.relevance = new RelevanceIndex();
-    found.files.forEach((f, i) => {
-      const text = this.cache.text(f);
-      if (text !== null) this.relevance.update(f, text);
+    for (let i = 0; i < found.files.length; i++) {
+      const text = this.cache.text(found.files[i]);
+      if (text !== null) this.relevance.update(found.files[i], text);
       progress?.(i + 1, found.files.length);
-    });
-    this.crates = loadCrates(found, this.cache, this.settings, { relevance: this.relevance });
-    // What the editor shows is analysed whole (hovers, code actions), needed or not.
-    for (const file of this.open.keys()) this.loadIntoCrates(file);
+      if (i % 200 === 199) yield null;
+    }
     const before = new Set(this.findings.keys());
     this.findings.clear();
-    this.store(this.crates);
+    this.crates = [];
     // A broken Cargo.toml is said, on the manifest itself, like any other file we could not use.
     for (const s of found.skipped) {
       this.disk.skipped.set(s.file, s.reason);
       this.findings.set(s.file, []);
     }
+    const openFirst = (remaining: readonly CrateDescription[]): number =>
+      Math.max(
+        0,
+        remaining.findIndex((d) => {
+          const dir = path.dirname(d.manifest ?? d.rootFile) + path.sep;
+          return [...this.open.keys()].some((f) => f.startsWith(dir));
+        }),
+      );
+    for (const loaded of crateLoads(found, this.cache, this.settings, { relevance: this.relevance }, openFirst)) {
+      this.crates.push(loaded);
+      // What the editor shows is analysed whole (hovers, code actions), needed or not.
+      for (const file of this.open.keys())
+        if (!loaded.crate.files.has(file) && mayContain(loaded.crate, file)) loadFiles(loaded.crate, [file]);
+      yield this.storeNew(loaded);
+    }
     for (const f of [...before, ...found.files]) if (!this.findings.has(f)) this.findings.set(f, []);
-    return new Map(this.findings);
+  }
+
+  /**
+   * Checks a newly loaded crate and files its findings; one another crate already made (a module shared
+   * by a library and a binary) is kept once. Returns the findings of every file of the crate.
+   */
+  private storeNew(loaded: LoadedCrate): Map<string, Finding[]> {
+    const keyOf = (f: Finding): string =>
+      `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
+    const touched = new Set(loaded.crate.files);
+    const failed = (crate: Crate, error: Error): void => {
+      this.disk.skipped.set(
+        crate.rootFile,
+        `internal error while checking this crate (please report it): ${error.message}`,
+      );
+    };
+    for (const f of checkCrates([loaded], this.settings, () => true, failed)) {
+      const list = this.findings.get(f.origin.file) ?? [];
+      if (list.some((g) => keyOf(g) === keyOf(f))) continue;
+      list.push(f);
+      this.findings.set(f.origin.file, list);
+      touched.add(f.origin.file);
+    }
+    const out = new Map<string, Finding[]>();
+    for (const file of touched) {
+      const list = (this.findings.get(file) ?? []).sort(compareFindings);
+      this.findings.set(file, list);
+      out.set(file, list);
+    }
+    return out;
   }
 
   /** A document opened or changed in the editor; returns the findings of every file that may have changed. */

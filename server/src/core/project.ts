@@ -117,30 +117,49 @@ export function loadCrates(
   settings: Settings,
   options: LoadOptions = {},
 ): LoadedCrate[] {
+  return [...crateLoads(found, cache, settings, options)];
+}
+
+/**
+ * `loadCrates` one crate at a time, for a caller that does other work in between (the editor serves its
+ * messages while it indexes). `pick` chooses which of the remaining Cargo targets comes next (the first by
+ * default); the standalone roots come last, since they are what no target covers.
+ */
+export function* crateLoads(
+  found: Discovery,
+  cache: SourceCache,
+  settings: Settings,
+  options: LoadOptions = {},
+  pick: (remaining: readonly CrateDescription[]) => number = () => 0,
+): Generator<LoadedCrate, void, void> {
   const cfg: CfgEnv = makeCfgEnv({
     features: settings.features,
     target: settings.target ?? undefined,
     extra: settings.cfg,
   });
   const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
-  const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
-  const add = (description: CrateDescription): void => {
+  const load = (description: CrateDescription): LoadedCrate | null => {
     const crate = loadCrate(
       { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
       cache,
     );
-    if (!crate) return;
-    crates.push({ crate, description });
+    if (!crate) return null;
     for (const f of crateCoverage(crate, found.files)) covered.add(f);
+    return { crate, description };
   };
-  for (const description of found.crates) add(description);
+  const remaining = [...found.crates];
+  while (remaining.length) {
+    const [description] = remaining.splice(Math.max(0, Math.min(pick(remaining), remaining.length - 1)), 1);
+    const loaded = load(description);
+    if (loaded) yield loaded;
+  }
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
   // for reference) are never compiled by rustc: not standalone crates either.
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
   for (const root of standaloneRoots(loose, cache)) {
-    add({
+    const loaded = load({
       name: path.basename(root, '.rs').replace(/-/g, '_'),
       rootFile: root,
       edition: '2021',
@@ -148,8 +167,8 @@ export function loadCrates(
       target: 'file',
       crateTypes: [],
     });
+    if (loaded) yield loaded;
   }
-  return crates;
 }
 
 /** The relevance index of the discovered files (see workspace/relevance.ts). */
