@@ -21,6 +21,11 @@ export type { LoadedCrate };
 export interface Skipped {
   file: string;
   reason: string;
+  /**
+   * `path`: a PATH or a `Cargo.toml` discovery could not use; `unread`: a file that could not be read or
+   * parsed; `internal`: a crate the checker failed on (its root names it).
+   */
+  kind: 'path' | 'unread' | 'internal';
 }
 
 export interface ProjectResult {
@@ -30,6 +35,8 @@ export interface ProjectResult {
   skipped: Skipped[];
   crates: LoadedCrate[];
   cache: SourceCache;
+  /** The crate whose check reported each finding (of a file two targets share, the first that found it). */
+  reportedBy: Map<Finding, LoadedCrate>;
 }
 
 /** Reads files from disk, refusing what we should not parse, and remembers why. */
@@ -105,6 +112,20 @@ export interface LoadOptions {
   loadEveryModule?: boolean;
   /** The relevance index of the discovered files, when the caller keeps one (the editor updates it per edit). */
   relevance?: RelevanceIndex;
+  /**
+   * The crates to check (`check --shard` checks its share): given every crate loaded, in load order, and
+   * what the run found. The others stay loaded but are neither checked nor counted as scanned.
+   */
+  checkOnly?: (crates: LoadedCrate[], run: RunFiles) => LoadedCrate[];
+}
+
+/** What a run found, for the choice of the crates to check. */
+export interface RunFiles {
+  /** Every `.rs` file found under the paths, sorted. */
+  files: readonly string[];
+  /** The files whose findings are reported: those found, and what they `include!`. */
+  requested: ReadonlySet<string>;
+  cache: SourceCache;
 }
 
 /**
@@ -184,10 +205,12 @@ export function checkCrates(
   onError: (crate: Crate, error: Error) => void = (_crate, error) => {
     throw error;
   },
+  reportedBy?: Map<Finding, LoadedCrate>,
 ): Finding[] {
   const findings: Finding[] = [];
   const firstCrate = new Map<string, string>();
-  for (const { crate } of crates) {
+  for (const loaded of crates) {
+    const { crate } = loaded;
     let found: Finding[];
     try {
       found = checkCrate(crate, {
@@ -205,7 +228,9 @@ export function checkCrates(
       const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
       const owner = firstCrate.get(key) ?? crate.rootFile;
       firstCrate.set(key, owner);
-      if (owner === crate.rootFile) findings.push(f);
+      if (owner !== crate.rootFile) continue;
+      findings.push(f);
+      reportedBy?.set(f, loaded);
     }
   }
   return findings.sort(compareFindings);
@@ -230,24 +255,28 @@ export async function checkPaths(
   const crates = loadCrates(found, cache, settings, options);
   // What a requested file `include!`s is requested too (bindgen output in OUT_DIR lives under target/).
   for (const { crate } of crates) for (const [file, by] of crate.included) if (requested.has(by)) requested.add(file);
-  const covered = new Set(crates.flatMap((c) => crateCoverage(c.crate, found.files)));
+  const checked = options.checkOnly ? options.checkOnly(crates, { files: found.files, requested, cache }) : crates;
+  const covered = new Set(checked.flatMap((c) => crateCoverage(c.crate, found.files)));
   const internal: Skipped[] = [];
+  const reportedBy = new Map<Finding, LoadedCrate>();
   const findings = checkCrates(
-    crates,
+    checked,
     settings,
     (f) => requested.has(f),
     (crate, error) =>
       internal.push({
         file: crate.rootFile,
         reason: `internal error while checking this crate (please report it): ${error.message}`,
+        kind: 'internal',
       }),
+    reportedBy,
   );
   const unread = [...source.skipped, ...cache.failures]
     .filter(([f]) => requested.has(f))
-    .map(([file, reason]) => ({ file, reason }));
-  const skipped: Skipped[] = [...found.skipped, ...unread, ...internal];
+    .map(([file, reason]): Skipped => ({ file, reason, kind: 'unread' }));
+  const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
-  return { findings, filesScanned, skipped, crates, cache };
+  return { findings, filesScanned, skipped, crates, cache, reportedBy };
 }
 
 /**
