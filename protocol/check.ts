@@ -59,14 +59,19 @@ export interface ShardData {
   configuration: string;
   /** The configuration's rule settings, which the cross-crate checks `merge` runs honour. */
   rules: Record<string, CheckSeverity | 'off'>;
-  /** Every file a finding may name, in the order findings are sorted by. */
+  /** Every `.rs` file found under the paths. */
   files: string[];
   /** Every crate of the run, in the order they are checked. */
   crates: ShardCrate[];
-  /** The crates this shard checked: indices into `crates`. */
+  /** The crates this shard loaded and checked: indices into `crates`. */
   share: number[];
   /** The files this shard's crates cover and that could be read: indices into `files`. */
   scanned: number[];
+  /**
+   * For each file this share's findings, skipped files and ABI surface name: the key one run sorts
+   * findings by (keys compare as the files' absolute paths do).
+   */
+  sortKeys: Record<string, string>;
   /** For each of the output's diagnostics (JSON) or results (SARIF), in order: the crate that reported it. */
   reportedBy: number[];
   /** What was not checked, with why: the same entries as the JSON's `skipped`, SARIF having none. */
@@ -82,7 +87,7 @@ export interface ShardCrate {
   target: string;
   /** Its root file. */
   root: string;
-  /** The bytes of the files it may cover: what the shards are balanced by. */
+  /** The bytes of the files found that its `mod` declarations may reach: what shares are balanced by. */
   size: number;
 }
 

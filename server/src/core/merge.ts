@@ -55,11 +55,11 @@ interface Placement {
   key: string;
 }
 
-/** A finding placed among the run's: its file's rank, the crate that reported it and its place there. */
+/** A finding placed among the run's: its file's sort key, the crate that reported it and its place there. */
 interface Placed<T> {
   item: T;
   at: Placement;
-  rank: number;
+  fileKey: string;
   crate: number;
   seq: number;
 }
@@ -168,11 +168,16 @@ export function reduceShares<T>(
   checks: readonly CrossCrateCheck[],
 ): Reduced<T> {
   const run = shares[0].shard;
-  const rank = new Map(run.files.map((f, i) => [f, i]));
-  const rankOf = (file: string, source: string): number => {
-    const r = rank.get(file);
-    if (r === undefined) throw new MergeError(`${source} reports a finding in ${file}, a file its run did not check`);
-    return r;
+  const keys = new Map<string, string>();
+  for (const { source, shard } of shares)
+    for (const [file, key] of Object.entries(shard.sortKeys)) {
+      if ((keys.get(file) ?? key) !== key) throw new MergeError(`${source} places ${file} unlike the other shards`);
+      keys.set(file, key);
+    }
+  const keyOf = (file: string, source: string): string => {
+    const key = keys.get(file);
+    if (key === undefined) throw new MergeError(`${source} reports a finding in ${file}, a file its run did not check`);
+    return key;
   };
   // checkCrates tells crates apart by their root: two targets of one root file report as one.
   const firstWithRoot = new Map<string, number>();
@@ -187,7 +192,7 @@ export function reduceShares<T>(
       );
     items.forEach((item, seq) => {
       const at = place(item);
-      placed.push({ item, at, rank: rankOf(at.file, source), crate: shard.reportedBy[seq], seq });
+      placed.push({ item, at, fileKey: keyOf(at.file, source), crate: shard.reportedBy[seq], seq });
     });
   }
   const owner = new Map<string, number>();
@@ -196,23 +201,23 @@ export function reduceShares<T>(
 
   const surfaces: CrateAbi[] = shares.flatMap((s) => s.shard.surface).sort((a, b) => a.crate - b.crate);
   runCrossCrateChecks({ crates: run.crates, surfaces }, run.rules, checks).forEach((d, seq) => {
-    const r = rank.get(d.file);
+    const fileKey = keys.get(d.file);
     // Like a crate's findings, only those in the files the run was asked about.
-    if (r === undefined) return;
+    if (fileKey === undefined) return;
     const item = render(d);
-    kept.push({ item, at: place(item), rank: r, crate: run.crates.length, seq });
+    kept.push({ item, at: place(item), fileKey, crate: run.crates.length, seq });
   });
   kept.sort(
     (a, b) =>
-      a.rank - b.rank ||
+      compareText(a.fileKey, b.fileKey) ||
       a.at.line - b.at.line ||
       a.at.column - b.at.column ||
-      (a.at.rule < b.at.rule ? -1 : a.at.rule > b.at.rule ? 1 : 0) ||
+      compareText(a.at.rule, b.at.rule) ||
       a.crate - b.crate ||
       a.seq - b.seq,
   );
 
-  const skipped = mergeSkipped(shares, rank);
+  const skipped = mergeSkipped(shares, keys);
   const unread = new Set(skipped.unreadFiles);
   const scanned = new Set<number>();
   for (const { shard } of shares) for (const i of shard.scanned) if (!unread.has(run.files[i])) scanned.add(i);
@@ -231,7 +236,7 @@ export function reduceShares<T>(
  */
 function mergeSkipped(
   shares: ShareOutput<unknown>[],
-  rank: Map<string, number>,
+  keys: Map<string, string>,
 ): { entries: CheckSkipped[]; unreadFiles: string[] } {
   const paths = shares[0].shard.skipped.filter((s) => s.kind === 'path');
   const unread = new Map<string, CheckSkipped>();
@@ -243,8 +248,8 @@ function mergeSkipped(
       if (s.kind === 'internal')
         internal.push({ entry: { file: s.file, reason: s.reason }, crate: s.crate ?? shard.crates.length });
     }
-  const unreadEntries = [...unread.values()].sort(
-    (a, b) => (rank.get(a.file) ?? Infinity) - (rank.get(b.file) ?? Infinity),
+  const unreadEntries = [...unread.values()].sort((a, b) =>
+    compareText(keys.get(a.file) ?? a.file, keys.get(b.file) ?? b.file),
   );
   return {
     entries: [
@@ -254,6 +259,11 @@ function mergeSkipped(
     ],
     unreadFiles: unreadEntries.map((e) => e.file),
   };
+}
+
+/** Strings in code-unit order, as `<` compares them (analysis/findings.ts sorts so). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function placeDiagnostic(d: CheckDiagnostic): Placement {
@@ -398,6 +408,7 @@ function shardDataOf(source: string, value: unknown): ShardData {
     Number.isInteger(value.count) &&
     typeof value.configuration === 'string' &&
     isObject(value.rules) &&
+    isObject(value.sortKeys) &&
     ['paths', 'files', 'crates', 'share', 'scanned', 'reportedBy', 'skipped', 'surface'].every((k) =>
       Array.isArray(value[k]),
     );

@@ -35,6 +35,8 @@ export interface ProjectResult {
   skipped: Skipped[];
   crates: LoadedCrate[];
   cache: SourceCache;
+  /** The files whose findings are reported: those found under the paths, and what they `include!`. */
+  requested: ReadonlySet<string>;
   /** The crate whose check reported each finding (of a file two targets share, the first that found it). */
   reportedBy: Map<Finding, LoadedCrate>;
 }
@@ -113,19 +115,20 @@ export interface LoadOptions {
   /** The relevance index of the discovered files, when the caller keeps one (the editor updates it per edit). */
   relevance?: RelevanceIndex;
   /**
-   * The crates to check (`check --shard` checks its share): given every crate loaded, in load order, and
-   * what the run found. The others stay loaded but are neither checked nor counted as scanned.
+   * Load and check only the crates this picks (`check --shard` checks its share), given every crate
+   * of the run in load order. Files outside every Cargo package are crates of their own unless a Cargo
+   * crate reaches them, so when there are such files every Cargo crate is loaded before the choice.
    */
-  checkOnly?: (crates: LoadedCrate[], run: RunFiles) => LoadedCrate[];
+  share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
 }
 
-/** What a run found, for the choice of the crates to check. */
+/** What a run found, for the choice of its crates. */
 export interface RunFiles {
   /** Every `.rs` file found under the paths, sorted. */
   files: readonly string[];
-  /** The files whose findings are reported: those found, and what they `include!`. */
-  requested: ReadonlySet<string>;
   cache: SourceCache;
+  /** Which files matter to the boundary, from their text; absent when every module is loaded up front. */
+  relevance: RelevanceIndex | undefined;
 }
 
 /**
@@ -144,31 +147,39 @@ export function loadCrates(
     extra: settings.cfg,
   });
   const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
-  const crates: LoadedCrate[] = [];
   const covered = new Set<string>();
-  const add = (description: CrateDescription): void => {
+  const load = (description: CrateDescription): LoadedCrate | null => {
     const crate = loadCrate(
       { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
       cache,
     );
-    if (!crate) return;
-    crates.push({ crate, description });
+    if (!crate) return null;
     for (const f of crateCoverage(crate, found.files)) covered.add(f);
+    return { crate, description };
   };
-  for (const description of found.crates) add(description);
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
   // for reference) are never compiled by rustc: not standalone crates either.
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
-  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
-  for (const root of standaloneRoots(loose, cache)) {
-    add({
-      name: path.basename(root, '.rs').replace(/-/g, '_'),
-      rootFile: root,
-      edition: '2021',
-      manifest: null,
-      target: 'file',
-      crateTypes: [],
-    });
+  const outside = found.files.filter((f) => !packageDirs.some((d) => f.startsWith(d + path.sep)));
+  const loaded = new Map<CrateDescription, LoadedCrate | null>();
+  if (!options.share || outside.length)
+    for (const description of found.crates) loaded.set(description, load(description));
+  const loose = outside.filter((f) => !covered.has(f));
+  const standalone = standaloneRoots(loose, cache).map((root): CrateDescription => ({
+    name: path.basename(root, '.rs').replace(/-/g, '_'),
+    rootFile: root,
+    edition: '2021',
+    manifest: null,
+    target: 'file',
+    crateTypes: [],
+  }));
+  const all = [...found.crates, ...standalone];
+  const chosen = options.share ? new Set(options.share(all, { files: found.files, cache, relevance })) : null;
+  const crates: LoadedCrate[] = [];
+  for (const description of all) {
+    if (chosen && !chosen.has(description)) continue;
+    const crate = loaded.has(description) ? loaded.get(description) : load(description);
+    if (crate) crates.push(crate);
   }
   return crates;
 }
@@ -255,12 +266,11 @@ export async function checkPaths(
   const crates = loadCrates(found, cache, settings, options);
   // What a requested file `include!`s is requested too (bindgen output in OUT_DIR lives under target/).
   for (const { crate } of crates) for (const [file, by] of crate.included) if (requested.has(by)) requested.add(file);
-  const checked = options.checkOnly ? options.checkOnly(crates, { files: found.files, requested, cache }) : crates;
-  const covered = new Set(checked.flatMap((c) => crateCoverage(c.crate, found.files)));
+  const covered = new Set(crates.flatMap((c) => crateCoverage(c.crate, found.files)));
   const internal: Skipped[] = [];
   const reportedBy = new Map<Finding, LoadedCrate>();
   const findings = checkCrates(
-    checked,
+    crates,
     settings,
     (f) => requested.has(f),
     (crate, error) =>
@@ -276,7 +286,7 @@ export async function checkPaths(
     .map(([file, reason]): Skipped => ({ file, reason, kind: 'unread' }));
   const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
-  return { findings, filesScanned, skipped, crates, cache, reportedBy };
+  return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };
 }
 
 /**

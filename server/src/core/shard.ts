@@ -1,10 +1,13 @@
 import { createHash } from 'crypto';
+import * as path from 'path';
 import type { CheckDiagnostic, CheckJson, ShardCrate, ShardData, ShardSkipped } from '../../../protocol/check';
 import { crateAbi } from './abi/link-surface';
 import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
 import { fixesFor } from './fixes/fixes';
-import { checkPaths, crateCoverage, LoadedCrate, ProjectResult, RunFiles } from './project';
+import { checkPaths, LoadedCrate, ProjectResult, relevanceOf, RunFiles } from './project';
+import type { CrateDescription } from './workspace/discover';
+import type { RelevanceIndex } from './workspace/relevance';
 import { LineIndex } from './syntax/positions';
 import type { SourceCache } from './workspace/crates';
 import { TOOL_VERSION } from './version';
@@ -74,8 +77,8 @@ export function partitionCrates(crates: readonly WeighedCrate[], count: number):
 
 /**
  * Check a share of the crates under `paths` (the whole run unless `options.shard` says which), with
- * paths printed by `rel`. Every crate is loaded, since the share is computed from all of them; only
- * the share's crates are checked and count as scanned.
+ * paths printed by `rel`. Only the share's crates are loaded and checked: which crates the run has is
+ * known from the manifests and the files' text, before any crate is loaded.
  */
 export async function runCheck(
   paths: string[],
@@ -87,30 +90,34 @@ export async function runCheck(
   const spec = options.shard ?? { index: 1, count: 1 };
   let plan: RunPlan | undefined;
   const result = await checkPaths(paths, cwd, settings, undefined, {
-    checkOnly: (crates, run) => {
+    share: (crates, run) => {
       plan = planRun(crates, run, spec, rel);
       return plan.share.map((i) => crates[i]);
     },
   });
-  if (!plan) throw new Error('checkPaths did not ask which crates to check');
+  if (!plan) throw new Error('checkPaths did not ask for the share of the crates');
   return {
     json: checkJson(result, rel),
-    shard: shardData(result, plan, spec, paths, settings, rel, options),
-    nothingRead: plan.nothingRead,
+    shard: shardData(result, plan, spec, paths, settings, cwd, rel, options),
+    nothingRead: plan.nothingToRead && (result.skipped.length > 0 || paths.length > 0),
   };
 }
 
-/** What the run found and which crates are this share's, decided before any crate is checked. */
+/** What the run found and which crates are this share's, decided before any crate is loaded. */
 interface RunPlan {
-  crates: LoadedCrate[];
+  /** Every crate of the run, in load order. */
+  crates: CrateDescription[];
   described: ShardCrate[];
   share: number[];
-  /** Every requested file (absolute), in the order findings sort by. */
-  files: string[];
-  nothingRead: boolean;
+  /** Every `.rs` file found under the paths. */
+  files: readonly string[];
+  /** No crate, or no file found could be read. */
+  nothingToRead: boolean;
 }
 
-function planRun(crates: LoadedCrate[], run: RunFiles, spec: ShardSpec, rel: (file: string) => string): RunPlan {
+function planRun(crates: CrateDescription[], run: RunFiles, spec: ShardSpec, rel: (file: string) => string): RunPlan {
+  const relevance = run.relevance ?? relevanceOf([...run.files], run.cache);
+  const found = new Set(run.files);
   const sizes = new Map<string, number>();
   const sizeOf = (file: string): number => {
     let size = sizes.get(file);
@@ -120,25 +127,37 @@ function planRun(crates: LoadedCrate[], run: RunFiles, spec: ShardSpec, rel: (fi
     }
     return size;
   };
-  const readable = new Set<string>();
-  const described = crates.map(({ crate, description }): ShardCrate => {
-    const covered = crateCoverage(crate, run.files);
-    for (const f of covered) if (run.cache.text(f) !== null) readable.add(f);
-    return {
-      name: crate.name,
-      target: description.target,
-      root: rel(crate.rootFile),
-      size: covered.reduce((sum, f) => sum + sizeOf(f), 0),
-    };
-  });
+  const described = crates.map((c): ShardCrate => ({
+    name: c.name,
+    target: c.target,
+    root: rel(c.rootFile),
+    size: moduleFiles(c.rootFile, relevance, found).reduce((sum, f) => sum + sizeOf(f), 0),
+  }));
   return {
     crates,
     described,
     share: partitionCrates(described, spec.count)[spec.index - 1],
-    // Findings sort by absolute path (analysis/findings.ts), so the reduce step sorts by this list's order.
-    files: [...run.requested].sort(),
-    nothingRead: !run.files.some((f) => readable.has(f)),
+    files: run.files,
+    nothingToRead: !crates.length || !run.files.some((f) => run.cache.text(f) !== null),
   };
+}
+
+/**
+ * The files found that a crate's `mod` declarations may reach from its root, read from the text (a
+ * `mod` in a comment counts; `#[path]` is not followed): what the crate is weighed by, without loading it.
+ */
+function moduleFiles(root: string, relevance: RelevanceIndex, found: ReadonlySet<string>): string[] {
+  const reached = new Set(found.has(root) ? [root] : []);
+  const queue = [{ file: root, childDir: path.dirname(root) }];
+  for (let next = queue.pop(); next; next = queue.pop())
+    for (const name of relevance.modulesOf(next.file) ?? [])
+      for (const file of [path.join(next.childDir, `${name}.rs`), path.join(next.childDir, name, 'mod.rs')]) {
+        if (!found.has(file) || reached.has(file)) continue;
+        reached.add(file);
+        const isModRs = path.basename(file) === 'mod.rs';
+        queue.push({ file, childDir: isModRs ? path.dirname(file) : file.slice(0, -'.rs'.length) });
+      }
+  return [...reached];
 }
 
 function shardData(
@@ -147,22 +166,28 @@ function shardData(
   spec: ShardSpec,
   paths: string[],
   settings: Settings,
+  cwd: string,
   rel: (file: string) => string,
   options: RunOptions,
 ): ShardData {
-  const files = plan.files.map(rel);
   const fileIndex = new Map(plan.files.map((f, i) => [f, i]));
   const crateIndex = new Map(plan.crates.map((c, i) => [c, i]));
   const indexOf = (c: LoadedCrate | undefined): number => {
-    const i = c && crateIndex.get(c);
+    const i = c && crateIndex.get(c.description);
     if (i === undefined) throw new Error('a finding reported by no crate of the run');
     return i;
   };
-  const skipped = result.skipped.map((s): ShardSkipped => {
-    const entry: ShardSkipped = { file: rel(s.file), reason: s.reason, kind: s.kind };
-    if (s.kind === 'internal') entry.crate = plan.share.find((i) => plan.crates[i].crate.rootFile === s.file);
-    return entry;
-  });
+  const surface = options.surface ? result.crates.map((c) => crateAbi(c, indexOf(c), rel)) : [];
+  // Findings sort by absolute path (analysis/findings.ts); the merge sorts by these keys, which compare alike.
+  const keyOf = sortKey(cwd, plan.files);
+  const requested = new Map([...result.requested].map((f) => [rel(f), f]));
+  const sortKeys: Record<string, string> = {};
+  const named = [
+    ...result.findings.map((f) => f.origin.file),
+    ...result.skipped.filter((s) => s.kind === 'unread').map((s) => s.file),
+    ...surface.flatMap((c) => c.symbols.map((s) => requested.get(s.file))),
+  ];
+  for (const file of named) if (file !== undefined && result.requested.has(file)) sortKeys[rel(file)] = keyOf(file);
   return {
     format: 1,
     index: spec.index,
@@ -170,18 +195,35 @@ function shardData(
     paths,
     configuration: digest(settings),
     rules: settings.rules,
-    files,
+    files: plan.files.map(rel),
     crates: plan.described,
     share: plan.share,
-    scanned: result.filesScanned.map((f) => {
-      const i = fileIndex.get(f);
-      if (i === undefined) throw new Error(`scanned a file the run did not request: ${f}`);
-      return i;
-    }),
+    scanned: result.filesScanned.map((f) => fileIndex.get(f)!),
+    sortKeys,
     reportedBy: result.findings.map((f) => indexOf(result.reportedBy.get(f))),
-    skipped,
-    surface: options.surface ? plan.share.map((i) => crateAbi(plan.crates[i], i, rel)) : [],
+    skipped: result.skipped.map((s): ShardSkipped => {
+      const entry: ShardSkipped = { file: rel(s.file), reason: s.reason, kind: s.kind };
+      if (s.kind === 'internal') {
+        const crate = result.crates.find((c) => c.crate.rootFile === s.file);
+        if (crate) entry.crate = indexOf(crate);
+      }
+      return entry;
+    }),
+    surface,
   };
+}
+
+/**
+ * Keys that compare as absolute paths do, without naming the folder the run is in: a file under the
+ * folder holding the current directory and every file found is keyed by its path from there; one
+ * outside (an `include!` of a file above) by its absolute path, marked to sort before or after them.
+ */
+function sortKey(cwd: string, files: readonly string[]): (file: string) => string {
+  let base = cwd;
+  const holds = (dir: string, file: string): boolean => file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  for (const f of files) while (!holds(base, f) && path.dirname(base) !== base) base = path.dirname(base);
+  const prefix = base.endsWith(path.sep) ? base : base + path.sep;
+  return (file) => (file.startsWith(prefix) ? `=${file.slice(prefix.length)}` : `${file < prefix ? '<' : '>'}${file}`);
 }
 
 /** `check --format json` for what a run's crates found. */
