@@ -1,16 +1,12 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import type { CheckDiagnostic, CheckJson, ShardCrate, ShardData, ShardSkipped } from '../../../protocol/check';
+import type { CheckJson, ShardCrate, ShardData, ShardSkipped } from '../../../protocol/check';
 import { crateAbi } from './abi/link-surface';
-import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
-import { fixesFor } from './fixes/fixes';
+import { checkJson } from './check-json';
 import { checkPaths, LoadedCrate, ProjectResult, relevanceOf, RunFiles } from './project';
 import type { CrateDescription } from './workspace/discover';
 import type { RelevanceIndex } from './workspace/relevance';
-import { LineIndex } from './syntax/positions';
-import type { SourceCache } from './workspace/crates';
-import { TOOL_VERSION } from './version';
 
 /**
  * The map step of `ffi-guard check`: a run over some paths checks a share of the crates (all of them
@@ -31,7 +27,7 @@ export interface CheckRun {
   json: CheckJson;
   /** What the reduce step needs of this share. */
   shard: ShardData;
-  /** Nothing of the whole run could be read (the paths hold no readable file any crate covers). */
+  /** Nothing of the whole run could be read: it has no crate, or no file found could be read. */
   nothingRead: boolean;
 }
 
@@ -42,7 +38,7 @@ export interface RunOptions {
   surface: boolean;
 }
 
-/** The share of a run a crate is weighed for: its root (ties are broken by it) and the bytes it may cover. */
+/** A crate as the split weighs it: its root path (which breaks ties) and the bytes it may cover. */
 export interface WeighedCrate {
   root: string;
   size: number;
@@ -224,47 +220,6 @@ function sortKey(cwd: string, files: readonly string[]): (file: string) => strin
   for (const f of files) while (!holds(base, f) && path.dirname(base) !== base) base = path.dirname(base);
   const prefix = base.endsWith(path.sep) ? base : base + path.sep;
   return (file) => (file.startsWith(prefix) ? `=${file.slice(prefix.length)}` : `${file < prefix ? '<' : '>'}${file}`);
-}
-
-/** `check --format json` for what a run's crates found. */
-function checkJson(result: ProjectResult, rel: (file: string) => string): CheckJson {
-  const positionOf = positionsIn(result.cache);
-  return {
-    version: 1,
-    tool: { name: 'ffi-guard', version: TOOL_VERSION },
-    filesScanned: result.filesScanned.length,
-    diagnostics: result.findings.map((f): CheckDiagnostic => ({
-      file: rel(f.origin.file),
-      ...positionOf(f),
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      rustcLint: f.rustcLint,
-      symbol: f.symbol,
-      fixes: fixesFor(f, {
-        textOf: (file) => result.cache.peek(file)?.text,
-        edition: f.target?.ctx.crate.edition ?? '2021',
-      }).map((x) => x.title),
-    })),
-    skipped: result.skipped.map((s) => ({ file: rel(s.file), reason: s.reason })),
-  };
-}
-
-/** Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
-function positionsIn(
-  cache: SourceCache,
-): (f: Finding) => Pick<CheckDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
-  const indexes = new Map<string, LineIndex>();
-  return (f) => {
-    let index = indexes.get(f.origin.file);
-    if (!index) {
-      index = new LineIndex(cache.peek(f.origin.file)?.text ?? '');
-      indexes.set(f.origin.file, index);
-    }
-    const s = index.rustcPosition(f.origin.span.start);
-    const e = index.rustcPosition(f.origin.span.end);
-    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-  };
 }
 
 /** A short digest of a value, the same for equal values whatever the order of their keys. */
