@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { REPO, runCli as run, tempTree } from './harness/cli';
+import { sarifValidator } from './harness/sarif-schema';
 import { tempDir } from './harness/tmp';
 import type { CheckJson, ShardData } from '../protocol/check';
 import { defaultSettings } from '../server/src/core/config';
@@ -138,6 +139,10 @@ describe('shard: check --shard I/N and merge', function () {
       assert.strictEqual(merged.code, whole.code);
       assert.strictEqual((await run(['merge', '--format', 'sarif', ...json.files])).stdout, whole.sarif);
       const sarif = await shards(dir, count, 'sarif');
+      for (const file of sarif.files) {
+        const validate = sarifValidator();
+        assert.ok(validate(JSON.parse(fs.readFileSync(file, 'utf8'))), JSON.stringify(validate.errors, null, 2));
+      }
       assert.strictEqual((await run(['merge', ...sarif.files.reverse()])).stdout, whole.sarif, `${count} SARIF shards`);
     }
   });
