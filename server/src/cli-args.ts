@@ -8,7 +8,8 @@ import { isRuleId } from './core/analysis/rules';
  */
 
 export const USAGE = `usage:
-  ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings]
+  ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings] [--shard I/N]
+  ffi-guard merge FILE… [--format json|sarif] [--deny warnings]   one output from the outputs of the shards
   ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
   ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
   ffi-guard snapshot [PATH…] --out FILE    ABI baseline
@@ -31,8 +32,10 @@ interface StringOption {
   required?: boolean;
   /** How the usage names its value (`--out FILE`). */
   valueName?: string;
-  /** The values it accepts, and how a message names one. */
-  accepts?: { what: string; choices: readonly string[] } | { what: string; valid: (value: string) => boolean };
+  /** The values it accepts, and how a message names one (and, for a test, what it expects). */
+  accepts?:
+    | { what: string; choices: readonly string[] }
+    | { what: string; valid: (value: string) => boolean; expected?: string };
 }
 
 interface BooleanOption {
@@ -53,7 +56,11 @@ interface CommandSpec {
   lenient?: boolean;
 }
 
+/** More shards than crates leaves some empty; this many is far past any CI matrix (GitHub's holds 256 jobs). */
+const MAX_SHARDS = 10_000;
+
 const config = { type: 'string', valueName: 'FILE' } as const;
+const deny = { type: 'string', multiple: true, accepts: { what: '--deny level', choices: ['warnings'] } } as const;
 
 const COMMANDS = {
   check: {
@@ -61,7 +68,23 @@ const COMMANDS = {
     options: {
       format: { type: 'string', default: 'text', accepts: { what: 'format', choices: ['text', 'json', 'sarif'] } },
       config,
-      deny: { type: 'string', multiple: true, accepts: { what: '--deny level', choices: ['warnings'] } },
+      deny,
+      shard: {
+        type: 'string',
+        valueName: 'I/N',
+        accepts: {
+          what: '--shard',
+          valid: (v) => parseShard(v) !== null,
+          expected: `I/N with 1 ≤ I ≤ N ≤ ${MAX_SHARDS}, e.g. 2/4`,
+        },
+      },
+    },
+  },
+  merge: {
+    paths: true,
+    options: {
+      format: { type: 'string', accepts: { what: 'format', choices: ['json', 'sarif'] } },
+      deny,
     },
   },
   report: {
@@ -187,5 +210,19 @@ function checkValue(value: string, o: StringOption): void {
         : `${accepts.choices.slice(0, -1).join(', ')} or ${accepts.choices[accepts.choices.length - 1]}`;
     throw new UsageError(`unknown ${accepts.what} \`${value}\` (expected ${expected})`);
   }
-  if (!accepts.valid(value)) throw new UsageError(`unknown ${accepts.what} \`${value}\``);
+  if (accepts.valid(value)) return;
+  throw new UsageError(
+    accepts.expected
+      ? `invalid ${accepts.what} \`${value}\` (expected ${accepts.expected})`
+      : `unknown ${accepts.what} \`${value}\``,
+  );
+}
+
+/** `I/N` of `--shard`, or null when it is not two whole numbers with 1 ≤ I ≤ N ≤ MAX_SHARDS. */
+export function parseShard(value: string): { index: number; count: number } | null {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return index >= 1 && index <= count && count <= MAX_SHARDS ? { index, count } : null;
 }

@@ -2,19 +2,19 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { rel, workspaceRoot } from './cli-paths';
 import { ConfigError, loadSettings, Settings } from './core/config';
-import { CommandLine, CommandName, parseCommandLine, USAGE, UsageError, withUsage } from './cli-args';
-import type { Finding } from './core/analysis/findings';
-import { LineIndex } from './core/syntax/positions';
-import { checkPaths, ProjectResult } from './core/project';
+import { CommandLine, CommandName, parseCommandLine, parseShard, USAGE, UsageError, withUsage } from './cli-args';
+import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
-import { toSarif } from './core/abi/sarif';
+import { sarifLog, SarifLog } from './core/abi/sarif';
+import { CROSS_CRATE_CHECKS } from './core/abi/cross-crate';
+import { runCheck } from './core/shard';
+import { MergeError, mergeOutputs, reduceRun } from './core/merge';
+import type { CheckJson, ShardData } from '../../protocol/check';
 import { unifiedDiff, writeFixes } from './cli-fix';
 import { runFixes } from './core/fix-all';
-import { fixesFor } from './core/fixes/fixes';
 import { cHeader } from './core/abi/header';
 import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
-import type { SourceCache } from './core/workspace/crates';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
 
@@ -49,6 +49,8 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print): Prom
   switch (line.command) {
     case 'check':
       return check(line, cwd, out, err);
+    case 'merge':
+      return merge(line, out, err, cwd);
     case 'fix':
       return fix(line, cwd, out);
     case 'report':
@@ -75,31 +77,88 @@ function settingsFor(paths: string[], config: string | undefined, cwd: string): 
   return loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
 }
 
-/** `ffi-guard check`: the findings, as text, JSON or SARIF. */
+/** `ffi-guard check`: the findings, as text, JSON or SARIF; with `--shard I/N`, those of a share of the crates. */
 async function check({ paths, options }: Given<'check'>, cwd: string, out: Print, err: Print): Promise<number> {
   const { format, deny } = options;
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
-  const print = (): void => {
-    if (format === 'json') out(JSON.stringify(toJson(result, cwd), null, 2) + '\n');
-    else if (format === 'sarif')
-      out(
-        JSON.stringify(
-          toSarif(result.findings, TOOL_VERSION, (f) => rel(cwd, f), positionsIn(result.cache)),
-          null,
-          2,
-        ) + '\n',
+  const settings = settingsFor(paths, options.config, cwd);
+  const relTo = (f: string): string => rel(cwd, f);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  let json: CheckJson;
+  let nothingRead: boolean;
+  if (shard) {
+    const run = await runCheck(paths, cwd, settings, relTo, { shard, surface: true });
+    ({ json, nothingRead } = run);
+    if (format === 'json') out(stringify({ ...json, shard: run.shard }));
+    else if (format === 'sarif') out(stringify(withShard(sarifLog(json.diagnostics, json.tool.version), run.shard)));
+    else
+      printText(
+        json,
+        out,
+        `shard ${shard.index}/${shard.count}: ${run.shard.share.length} of ${run.shard.crates.length} crates`,
       );
-    else printText(result, cwd, out);
-  };
-  print();
-  if (!result.filesScanned.length && (result.skipped.length || paths.length)) {
+  } else {
+    const run = await runCheck(paths, cwd, settings, relTo, { surface: CROSS_CRATE_CHECKS.length > 0 });
+    ({ json, nothingRead } = reduceRun(run));
+    if (format === 'json') out(stringify(json));
+    else if (format === 'sarif') out(stringify(sarifLog(json.diagnostics, json.tool.version)));
+    else printText(json, out);
+  }
+  return exitStatus(
+    json.diagnostics.map((d) => d.severity),
+    nothingRead,
+    deny,
+    err,
+  );
+}
+
+/** `ffi-guard merge`: the outputs of `check --shard I/N` combined into what one unsharded run prints. */
+function merge({ paths: files, options }: Given<'merge'>, out: Print, err: Print, cwd: string): number {
+  if (!files.length) throw new UsageError('`ffi-guard merge` needs the FILE… that the shards printed');
+  const inputs: { source: string; value: unknown }[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (e) {
+      err(`error: cannot read ${file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    try {
+      inputs.push({ source: file, value: JSON.parse(text) });
+    } catch (e) {
+      err(`error: ${file} is not JSON: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  let merged;
+  try {
+    merged = mergeOutputs(inputs, options.format as 'json' | 'sarif' | undefined);
+  } catch (e) {
+    if (!(e instanceof MergeError)) throw e;
+    err(`error: ${e.message}\n`);
+    return 2;
+  }
+  out(stringify(merged.output));
+  return exitStatus(merged.severities, merged.nothingRead, options.deny, err);
+}
+
+/** 2 when nothing could be read; 1 with a finding at error severity (or a warning, with `--deny warnings`); else 0. */
+function exitStatus(severities: string[], nothingRead: boolean, deny: string[], err: Print): number {
+  if (nothingRead) {
     err('error: nothing could be read\n');
     return 2;
   }
-  const failing = result.findings.some(
-    (f) => f.severity === 'error' || (deny.includes('warnings') && f.severity === 'warning'),
-  );
+  const failing = severities.some((s) => s === 'error' || (deny.includes('warnings') && s === 'warning'));
   return failing ? 1 : 0;
+}
+
+function stringify(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** A share's SARIF, with what `merge` needs in the run's property bag. */
+function withShard(log: SarifLog, shard: ShardData): SarifLog {
+  return { ...log, runs: log.runs.map((run) => ({ ...run, properties: { shard } })) };
 }
 
 /** `ffi-guard report`: the ABI surface of the workspace. */
@@ -162,82 +221,18 @@ async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): P
   return run.remaining.filesScanned.length ? 0 : 2;
 }
 
-interface RustcRange {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+export type { CheckJson };
 
-/** Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
-function positionsIn(cache: SourceCache): (f: Finding) => RustcRange {
-  const indexes = new Map<string, LineIndex>();
-  return (f) => {
-    let index = indexes.get(f.origin.file);
-    if (!index) {
-      index = new LineIndex(cache.peek(f.origin.file)?.text ?? '');
-      indexes.set(f.origin.file, index);
-    }
-    const s = index.rustcPosition(f.origin.span.start);
-    const e = index.rustcPosition(f.origin.span.end);
-    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-  };
-}
-
-/** `check --format json`: the contract CLI.md describes. */
-export interface CheckJson {
-  version: number;
-  tool: { name: string; version: string };
-  filesScanned: number;
-  diagnostics: (RustcRange & {
-    file: string;
-    rule: string;
-    severity: string;
-    message: string;
-    rustcLint: string | null;
-    symbol: string | null;
-    /** Titles of the fixes offered, the preferred one first. */
-    fixes: string[];
-  })[];
-  skipped: { file: string; reason: string }[];
-}
-
-export function toJson(result: ProjectResult, cwd: string): CheckJson {
-  const positionOf = positionsIn(result.cache);
-  return {
-    version: 1,
-    tool: { name: 'ffi-guard', version: TOOL_VERSION },
-    filesScanned: result.filesScanned.length,
-    diagnostics: result.findings.map((f) => ({
-      file: rel(cwd, f.origin.file),
-      ...positionOf(f),
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      rustcLint: f.rustcLint,
-      symbol: f.symbol,
-      fixes: fixesFor(f, {
-        textOf: (file) => result.cache.peek(file)?.text,
-        edition: f.target?.ctx.crate.edition ?? '2021',
-      }).map((x) => x.title),
-    })),
-    skipped: result.skipped.map((s) => ({ file: rel(cwd, s.file), reason: s.reason })),
-  };
-}
-
-function printText(result: ProjectResult, cwd: string, out: Print): void {
-  const positionOf = positionsIn(result.cache);
-  for (const f of result.findings) {
-    const p = positionOf(f);
-    out(`${rel(cwd, f.origin.file)}:${p.line}:${p.column}: ${f.severity}[${f.rule}]: ${f.message}\n`);
-  }
-  for (const s of result.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
-  const count = (sev: string): number => result.findings.filter((f) => f.severity === sev).length;
+function printText(json: CheckJson, out: Print, share?: string): void {
+  for (const d of json.diagnostics) out(`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.rule}]: ${d.message}\n`);
+  for (const s of json.skipped) out(`${s.file}: skipped: ${s.reason}\n`);
+  const count = (sev: string): number => json.diagnostics.filter((d) => d.severity === sev).length;
   const parts = ['error', 'warning', 'info', 'hint']
     .map((s) => [s, count(s)] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
+  const scanned = json.filesScanned;
   out(
-    `${result.findings.length ? parts.join(', ') : 'no findings'} in ${result.filesScanned.length} file${result.filesScanned.length === 1 ? '' : 's'}${result.skipped.length ? `, ${result.skipped.length} skipped` : ''}\n`,
+    `${json.diagnostics.length ? parts.join(', ') : 'no findings'} in ${scanned} file${scanned === 1 ? '' : 's'}${json.skipped.length ? `, ${json.skipped.length} skipped` : ''}${share ? ` (${share})` : ''}\n`,
   );
 }

@@ -21,6 +21,11 @@ export type { LoadedCrate };
 export interface Skipped {
   file: string;
   reason: string;
+  /**
+   * `path`: a PATH or a `Cargo.toml` discovery could not use; `unread`: a file that could not be read or
+   * parsed; `internal`: a crate the checker failed on (its root names it).
+   */
+  kind: 'path' | 'unread' | 'internal';
 }
 
 export interface ProjectResult {
@@ -30,6 +35,10 @@ export interface ProjectResult {
   skipped: Skipped[];
   crates: LoadedCrate[];
   cache: SourceCache;
+  /** The files whose findings are reported: those found under the paths, and what they `include!`. */
+  requested: ReadonlySet<string>;
+  /** The crate whose check reported each finding (of a file two targets share, the first that found it). */
+  reportedBy: Map<Finding, LoadedCrate>;
 }
 
 /** Reads files from disk, refusing what we should not parse, and remembers why. */
@@ -105,6 +114,21 @@ export interface LoadOptions {
   loadEveryModule?: boolean;
   /** The relevance index of the discovered files, when the caller keeps one (the editor updates it per edit). */
   relevance?: RelevanceIndex;
+  /**
+   * Load and check only the crates this picks (`check --shard` checks its share), given every crate
+   * of the run in load order. Files outside every Cargo package are crates of their own unless a Cargo
+   * crate reaches them, so when there are such files every Cargo crate is loaded before the choice.
+   */
+  share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
+}
+
+/** What a run found, for the choice of its crates. */
+export interface RunFiles {
+  /** Every `.rs` file found under the paths, sorted. */
+  files: readonly string[];
+  cache: SourceCache;
+  /** Which files matter to the boundary, from their text; absent when every module is loaded up front. */
+  relevance: RelevanceIndex | undefined;
 }
 
 /**
@@ -148,6 +172,31 @@ export function* crateLoads(
     for (const f of crateCoverage(crate, found.files)) covered.add(f);
     return { crate, description };
   };
+  if (options.share) {
+    // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
+    // for reference) are never compiled by rustc: not standalone crates either.
+    const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
+    const outside = found.files.filter((f) => !packageDirs.some((d) => f.startsWith(d + path.sep)));
+    const loaded = new Map<CrateDescription, LoadedCrate | null>();
+    if (outside.length) for (const description of found.crates) loaded.set(description, load(description));
+    const loose = outside.filter((f) => !covered.has(f));
+    const standalone = standaloneRoots(loose, cache).map((root): CrateDescription => ({
+      name: path.basename(root, '.rs').replace(/-/g, '_'),
+      rootFile: root,
+      edition: '2021',
+      manifest: null,
+      target: 'file',
+      crateTypes: [],
+    }));
+    const all = [...found.crates, ...standalone];
+    const chosen = new Set(options.share(all, { files: found.files, cache, relevance }));
+    for (const description of all) {
+      if (!chosen.has(description)) continue;
+      const crate = loaded.has(description) ? loaded.get(description) : load(description);
+      if (crate) yield crate;
+    }
+    return;
+  }
   const remaining = [...found.crates];
   while (remaining.length) {
     const [description] = remaining.splice(Math.max(0, Math.min(pick(remaining), remaining.length - 1)), 1);
@@ -203,10 +252,12 @@ export function checkCrates(
   onError: (crate: Crate, error: Error) => void = (_crate, error) => {
     throw error;
   },
+  reportedBy?: Map<Finding, LoadedCrate>,
 ): Finding[] {
   const findings: Finding[] = [];
   const firstCrate = new Map<string, string>();
-  for (const { crate } of crates) {
+  for (const loaded of crates) {
+    const { crate } = loaded;
     let found: Finding[];
     try {
       found = checkCrate(crate, {
@@ -224,7 +275,9 @@ export function checkCrates(
       const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
       const owner = firstCrate.get(key) ?? crate.rootFile;
       firstCrate.set(key, owner);
-      if (owner === crate.rootFile) findings.push(f);
+      if (owner !== crate.rootFile) continue;
+      findings.push(f);
+      reportedBy?.set(f, loaded);
     }
   }
   return findings.sort(compareFindings);
@@ -251,6 +304,7 @@ export async function checkPaths(
   for (const { crate } of crates) for (const [file, by] of crate.included) if (requested.has(by)) requested.add(file);
   const covered = new Set(crates.flatMap((c) => crateCoverage(c.crate, found.files)));
   const internal: Skipped[] = [];
+  const reportedBy = new Map<Finding, LoadedCrate>();
   const findings = checkCrates(
     crates,
     settings,
@@ -259,14 +313,16 @@ export async function checkPaths(
       internal.push({
         file: crate.rootFile,
         reason: `internal error while checking this crate (please report it): ${error.message}`,
+        kind: 'internal',
       }),
+    reportedBy,
   );
   const unread = [...source.skipped, ...cache.failures]
     .filter(([f]) => requested.has(f))
-    .map(([file, reason]) => ({ file, reason }));
-  const skipped: Skipped[] = [...found.skipped, ...unread, ...internal];
+    .map(([file, reason]): Skipped => ({ file, reason, kind: 'unread' }));
+  const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
-  return { findings, filesScanned, skipped, crates, cache };
+  return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };
 }
 
 /**

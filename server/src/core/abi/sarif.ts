@@ -1,6 +1,7 @@
 import type { Finding } from '../analysis/findings';
 import { RULES } from '../analysis/rules';
 import type { Severity } from '../analysis/rules';
+import type { CheckDiagnostic } from '../../../../protocol/check';
 
 /**
  * SARIF 2.1.0 for `check --format sarif`, so code-scanning services show our findings. Columns are
@@ -14,20 +15,83 @@ export interface SarifPosition {
   endColumn: number;
 }
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+/** A finding as SARIF shows it: the path relative, the positions counted as rustc counts them. */
+export type SarifDiagnostic = Omit<CheckDiagnostic, 'fixes'>;
+
+export interface SarifRule {
+  id: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: SarifLevel };
+  properties: { family: string; rustcLint?: string };
+}
+
+export interface SarifResult {
+  ruleId: string;
+  /** Index into the run's `tool.driver.rules`. */
+  ruleIndex: number | undefined;
+  level: SarifLevel;
+  message: { text: string };
+  locations: {
+    physicalLocation: {
+      artifactLocation: { uri: string };
+      region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+    };
+  }[];
+  properties: { rustcLint: string | null; symbol: string | null };
+}
+
+export interface SarifRun {
+  tool: {
+    driver: { name: string; fullName: string; version: string; semanticVersion: string; rules: SarifRule[] };
+  };
+  columnKind: 'unicodeCodePoints';
+  results: SarifResult[];
+  /** The run's property bag: a shard's output carries `shard` here (protocol/check.ts). */
+  properties?: Record<string, unknown>;
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: SarifRun[];
+}
+
+export type SarifLevel = 'error' | 'warning' | 'note';
+
+const LEVEL: Record<Severity, SarifLevel> = {
   error: 'error',
   warning: 'warning',
   info: 'note',
   hint: 'note',
 };
 
+/** The SARIF log of some findings, each at the position `positionOf` gives. */
 export function toSarif(
   findings: Finding[],
   version: string,
   rel: (file: string) => string,
   positionOf: (f: Finding) => SarifPosition,
-): object {
-  const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+): SarifLog {
+  return sarifLog(
+    findings.map((f) => ({
+      file: rel(f.origin.file),
+      ...positionOf(f),
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      rustcLint: f.rustcLint,
+      symbol: f.symbol,
+    })),
+    version,
+  );
+}
+
+/** The SARIF log of diagnostics already placed (what `check --format json` prints, fixes aside). */
+export function sarifLog(diagnostics: SarifDiagnostic[], version: string): SarifLog {
+  const rules = sarifRules();
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -39,39 +103,46 @@ export function toSarif(
             fullName: 'Rust FFI Guard',
             version,
             semanticVersion: version,
-            rules: RULES.map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.summary },
-              fullDescription: { text: r.docs.whatItDoes },
-              help: {
-                text: `${r.docs.whyIsThisBad}\n\nExample:\n${r.docs.example}\n\nUse instead:\n${r.docs.useInstead}`,
-                markdown: `${r.docs.whyIsThisBad}\n\n**Example**\n\n\`\`\`rust\n${r.docs.example}\n\`\`\`\n\n**Use instead**\n\n\`\`\`rust\n${r.docs.useInstead}\n\`\`\``,
-              },
-              defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
-              properties: { family: r.family, ...(r.rustcLint ? { rustcLint: r.rustcLint } : {}) },
-            })),
+            rules,
           },
         },
         columnKind: 'unicodeCodePoints',
-        results: findings.map((f) => {
-          const p = positionOf(f);
-          return {
-            ruleId: f.rule,
-            ruleIndex: ruleIndex.get(f.rule),
-            level: LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: rel(f.origin.file) },
-                  region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn },
-                },
-              },
-            ],
-            properties: { rustcLint: f.rustcLint, symbol: f.symbol },
-          };
-        }),
+        results: diagnostics.map((d) => sarifResult(d, ruleIndex.get(d.rule))),
       },
     ],
+  };
+}
+
+/** Every rule, as SARIF describes it in `tool.driver.rules`. */
+export function sarifRules(): SarifRule[] {
+  return RULES.map((r) => ({
+    id: r.id,
+    shortDescription: { text: r.summary },
+    fullDescription: { text: r.docs.whatItDoes },
+    help: {
+      text: `${r.docs.whyIsThisBad}\n\nExample:\n${r.docs.example}\n\nUse instead:\n${r.docs.useInstead}`,
+      markdown: `${r.docs.whyIsThisBad}\n\n**Example**\n\n\`\`\`rust\n${r.docs.example}\n\`\`\`\n\n**Use instead**\n\n\`\`\`rust\n${r.docs.useInstead}\n\`\`\``,
+    },
+    defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
+    properties: { family: r.family, ...(r.rustcLint ? { rustcLint: r.rustcLint } : {}) },
+  }));
+}
+
+/** One diagnostic as a SARIF result; `ruleIndex` points into the run's rules. */
+export function sarifResult(d: SarifDiagnostic, ruleIndex: number | undefined): SarifResult {
+  return {
+    ruleId: d.rule,
+    ruleIndex,
+    level: LEVEL[d.severity],
+    message: { text: d.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: d.file },
+          region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
+        },
+      },
+    ],
+    properties: { rustcLint: d.rustcLint, symbol: d.symbol },
   };
 }

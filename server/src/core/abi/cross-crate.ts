@@ -1,0 +1,53 @@
+import type { CheckDiagnostic, CheckSeverity, CrateAbi, ShardCrate } from '../../../../protocol/check';
+
+/**
+ * The checks that span crates: a host's `extern` block against the plugin crate that exports the
+ * symbol, a symbol two crates both export. A crate's own findings come from its own check; these read
+ * the link-level ABI of every crate at once (abi/link-surface.ts). They run in the reduce step: over
+ * the whole run in `ffi-guard check`, over the union of the shards' surfaces in `ffi-guard merge`, so
+ * both print the same.
+ *
+ * To add one: write the rule's module in analysis/rules (its id, severity and documentation, as every
+ * rule has), then a `CrossCrateCheck` for it below. Its findings are sorted among the others by file and
+ * position, and the configuration's `rules` settings apply to them (`off`, another severity).
+ */
+
+/** The ABI of every crate of a run, as the cross-crate checks read it. */
+export interface WorkspaceAbi {
+  /** Every crate of the run, in the order they are checked. */
+  crates: readonly ShardCrate[];
+  /** What each crate exports and imports, in the order of `crates`; the crate's index says which. */
+  surfaces: readonly CrateAbi[];
+}
+
+/** A check over the ABI of every crate at once. */
+export interface CrossCrateCheck {
+  /** The id of the rule it reports. */
+  rule: string;
+  /** Its findings, at the rule's default severity: placed in the crates' files, with `/` paths. */
+  check(abi: WorkspaceAbi): CheckDiagnostic[];
+}
+
+/** Every cross-crate check, in the order they run. None yet: issue 12 adds `abi-mismatch`. */
+export const CROSS_CRATE_CHECKS: readonly CrossCrateCheck[] = [];
+
+/**
+ * Run the cross-crate checks over a run's ABI, with the configuration's rule settings applied (a rule
+ * set to `off` reports nothing, a severity replaces the default).
+ */
+export function runCrossCrateChecks(
+  abi: WorkspaceAbi,
+  rules: Readonly<Record<string, CheckSeverity | 'off'>>,
+  checks: readonly CrossCrateCheck[] = CROSS_CRATE_CHECKS,
+): CheckDiagnostic[] {
+  const out: CheckDiagnostic[] = [];
+  for (const c of checks) {
+    const setting = rules[c.rule];
+    if (setting === 'off') continue;
+    for (const d of c.check(abi)) {
+      if (d.rule !== c.rule) throw new Error(`cross-crate check ${c.rule} reported rule ${d.rule}`);
+      out.push(setting ? { ...d, severity: setting } : d);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import type { AbiSymbol, CrateAbi } from '../../../../protocol/check';
+import type { Origin } from '../syntax/model';
+import { LineIndex } from '../syntax/positions';
+import type { LoadedCrate } from '../workspace/loaded-crate';
+import { buildSurface } from './report';
+
+/**
+ * The link-level ABI of a crate: every symbol it exports and every symbol its `extern` blocks import,
+ * with its C declaration. This is what the cross-crate checks compare (a host's imports against a
+ * plugin's exports), and what a shard of `check --shard` hands to `merge` for them.
+ */
+
+/**
+ * The exports and imports of one crate (`index` is its place among the run's crates), each placed as
+ * rustc counts positions. Built from the crate alone, so it is the same whichever crates share a run.
+ */
+export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
+  const surface = buildSurface([loaded], [], rel);
+  const place = rangeOf(loaded);
+  return {
+    crate: index,
+    symbols: surface.symbols.map((s): AbiSymbol => ({
+      name: s.name,
+      rustName: s.rustName,
+      kind: s.kind,
+      direction: s.direction,
+      abi: s.abi,
+      file: s.file,
+      ...place(s.origin),
+      cPrototype: s.cPrototype,
+      params: s.params.map((p) => ({ name: p.name, type: p.type, cType: p.cType })),
+      returns: s.returns ? { type: s.returns.type, cType: s.returns.cType } : null,
+      variadic: s.variadic,
+      mutable: s.mutable,
+    })),
+  };
+}
+
+/** An origin's range in rustc's terms (1-based lines, columns in Unicode scalar values). */
+function rangeOf(
+  loaded: LoadedCrate,
+): (o: Origin) => { line: number; column: number; endLine: number; endColumn: number } {
+  const indexes = new Map<string, LineIndex>();
+  return (o) => {
+    let index = indexes.get(o.file);
+    if (!index) {
+      index = new LineIndex(loaded.crate.textOf(o.file) ?? '');
+      indexes.set(o.file, index);
+    }
+    const start = index.rustcPosition(o.span.start);
+    const end = index.rustcPosition(o.span.end);
+    return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  };
+}

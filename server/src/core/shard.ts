@@ -1,0 +1,238 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import type { CheckJson, ShardCrate, ShardData, ShardSkipped } from '../../../protocol/check';
+import { crateAbi } from './abi/link-surface';
+import type { Settings } from './config';
+import { checkJson } from './check-json';
+import { checkPaths, LoadedCrate, ProjectResult, relevanceOf, RunFiles } from './project';
+import type { CrateDescription } from './workspace/discover';
+import type { RelevanceIndex } from './workspace/relevance';
+
+/**
+ * The map step of `ffi-guard check`: a run over some paths checks a share of the crates (all of them
+ * unsharded; with `--shard I/N`, the I-th of N shares balanced by size, which every runner computes the
+ * same without talking to the others) and prints what they report, with what the reduce step needs to
+ * combine the shares into what one unsharded run prints (protocol/check.ts `ShardData`; core/merge.ts).
+ */
+
+/** `--shard I/N`: the I-th of N shares (1 ≤ I ≤ N). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** What a run's share of the crates reports, before the reduce step. */
+export interface CheckRun {
+  /** What `check --format json` prints for this share (no cross-crate check has run yet). */
+  json: CheckJson;
+  /** What the reduce step needs of this share. */
+  shard: ShardData;
+  /** Nothing of the whole run could be read: it has no crate, or no file found could be read. */
+  nothingRead: boolean;
+}
+
+export interface RunOptions {
+  /** The share to check; the whole run when absent. */
+  shard?: ShardSpec;
+  /** Build the ABI surface of the share's crates, for the cross-crate checks of the reduce step. */
+  surface: boolean;
+}
+
+/** A crate as the split weighs it: its root path (which breaks ties) and the bytes it may cover. */
+export interface WeighedCrate {
+  root: string;
+  size: number;
+}
+
+/**
+ * Split crates into `count` shares balanced by size: the largest first, each to the lightest share
+ * (the lowest-numbered among equals), ties between crates broken by root path, then by place. Returns
+ * each share's crate indices, in crate order; a share may be empty when there are fewer crates than
+ * shares. No share weighs more than the mean plus the largest crate.
+ */
+export function partitionCrates(crates: readonly WeighedCrate[], count: number): number[][] {
+  const order = crates
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = crates[a];
+      const y = crates[b];
+      if (x.size !== y.size) return y.size - x.size;
+      if (x.root !== y.root) return x.root < y.root ? -1 : 1;
+      return a - b;
+    });
+  const shares: number[][] = Array.from({ length: count }, () => []);
+  const loads = new Array<number>(count).fill(0);
+  for (const i of order) {
+    let lightest = 0;
+    for (let s = 1; s < count; s++) if (loads[s] < loads[lightest]) lightest = s;
+    shares[lightest].push(i);
+    loads[lightest] += crates[i].size;
+  }
+  return shares.map((share) => share.sort((a, b) => a - b));
+}
+
+/**
+ * Check a share of the crates under `paths` (the whole run unless `options.shard` says which), with
+ * paths printed by `rel`. Only the share's crates are loaded and checked: which crates the run has is
+ * known from the manifests and the files' text, before any crate is loaded.
+ */
+export async function runCheck(
+  paths: string[],
+  cwd: string,
+  settings: Settings,
+  rel: (file: string) => string,
+  options: RunOptions,
+): Promise<CheckRun> {
+  const spec = options.shard ?? { index: 1, count: 1 };
+  let plan: RunPlan | undefined;
+  const result = await checkPaths(paths, cwd, settings, undefined, {
+    share: (crates, run) => {
+      plan = planRun(crates, run, spec, rel);
+      return plan.share.map((i) => crates[i]);
+    },
+  });
+  if (!plan) throw new Error('checkPaths did not ask for the share of the crates');
+  return {
+    json: checkJson(result, rel),
+    shard: shardData(result, plan, spec, paths, settings, cwd, rel, options),
+    nothingRead: plan.nothingToRead && (result.skipped.length > 0 || paths.length > 0),
+  };
+}
+
+/** What the run found and which crates are this share's, decided before any crate is loaded. */
+interface RunPlan {
+  /** Every crate of the run, in load order. */
+  crates: CrateDescription[];
+  described: ShardCrate[];
+  share: number[];
+  /** Every `.rs` file found under the paths. */
+  files: readonly string[];
+  /** No crate, or no file found could be read. */
+  nothingToRead: boolean;
+}
+
+function planRun(crates: CrateDescription[], run: RunFiles, spec: ShardSpec, rel: (file: string) => string): RunPlan {
+  const relevance = run.relevance ?? relevanceOf([...run.files], run.cache);
+  const found = new Set(run.files);
+  const sizes = new Map<string, number>();
+  const sizeOf = (file: string): number => {
+    let size = sizes.get(file);
+    if (size === undefined) {
+      size = Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
+      sizes.set(file, size);
+    }
+    return size;
+  };
+  const described = crates.map((c): ShardCrate => ({
+    name: c.name,
+    target: c.target,
+    root: rel(c.rootFile),
+    size: moduleFiles(c.rootFile, relevance, found).reduce((sum, f) => sum + sizeOf(f), 0),
+  }));
+  return {
+    crates,
+    described,
+    share: partitionCrates(described, spec.count)[spec.index - 1],
+    files: run.files,
+    nothingToRead: !crates.length || !run.files.some((f) => run.cache.text(f) !== null),
+  };
+}
+
+/**
+ * The files found that a crate's `mod` declarations may reach from its root, read from the text (a
+ * `mod` in a comment counts; `#[path]` is not followed): what the crate is weighed by, without loading it.
+ */
+function moduleFiles(root: string, relevance: RelevanceIndex, found: ReadonlySet<string>): string[] {
+  const reached = new Set(found.has(root) ? [root] : []);
+  const queue = [{ file: root, childDir: path.dirname(root) }];
+  for (let next = queue.pop(); next; next = queue.pop())
+    for (const name of relevance.modulesOf(next.file) ?? [])
+      for (const file of [path.join(next.childDir, `${name}.rs`), path.join(next.childDir, name, 'mod.rs')]) {
+        if (!found.has(file) || reached.has(file)) continue;
+        reached.add(file);
+        const isModRs = path.basename(file) === 'mod.rs';
+        queue.push({ file, childDir: isModRs ? path.dirname(file) : file.slice(0, -'.rs'.length) });
+      }
+  return [...reached];
+}
+
+function shardData(
+  result: ProjectResult,
+  plan: RunPlan,
+  spec: ShardSpec,
+  paths: string[],
+  settings: Settings,
+  cwd: string,
+  rel: (file: string) => string,
+  options: RunOptions,
+): ShardData {
+  const fileIndex = new Map(plan.files.map((f, i) => [f, i]));
+  const crateIndex = new Map(plan.crates.map((c, i) => [c, i]));
+  const indexOf = (c: LoadedCrate | undefined): number => {
+    const i = c && crateIndex.get(c.description);
+    if (i === undefined) throw new Error('a finding reported by no crate of the run');
+    return i;
+  };
+  const surface = options.surface ? result.crates.map((c) => crateAbi(c, indexOf(c), rel)) : [];
+  // Findings sort by absolute path (analysis/findings.ts); the merge sorts by these keys, which compare alike.
+  const keyOf = sortKey(cwd, plan.files);
+  const requested = new Map([...result.requested].map((f) => [rel(f), f]));
+  const sortKeys: Record<string, string> = {};
+  const named = [
+    ...result.findings.map((f) => f.origin.file),
+    ...result.skipped.filter((s) => s.kind === 'unread').map((s) => s.file),
+    ...surface.flatMap((c) => c.symbols.map((s) => requested.get(s.file))),
+  ];
+  for (const file of named) if (file !== undefined && result.requested.has(file)) sortKeys[rel(file)] = keyOf(file);
+  return {
+    format: 1,
+    index: spec.index,
+    count: spec.count,
+    paths,
+    configuration: digest(settings),
+    rules: settings.rules,
+    files: plan.files.map(rel),
+    crates: plan.described,
+    share: plan.share,
+    scanned: result.filesScanned.map((f) => fileIndex.get(f)!),
+    sortKeys,
+    reportedBy: result.findings.map((f) => indexOf(result.reportedBy.get(f))),
+    skipped: result.skipped.map((s): ShardSkipped => {
+      const entry: ShardSkipped = { file: rel(s.file), reason: s.reason, kind: s.kind };
+      if (s.kind === 'internal') {
+        const crate = result.crates.find((c) => c.crate.rootFile === s.file);
+        if (crate) entry.crate = indexOf(crate);
+      }
+      return entry;
+    }),
+    surface,
+  };
+}
+
+/**
+ * Keys that compare as absolute paths do, without naming the folder the run is in: a file under the
+ * folder holding the current directory and every file found is keyed by its path from there; one
+ * outside (an `include!` of a file above) by its absolute path, marked to sort before or after them.
+ */
+function sortKey(cwd: string, files: readonly string[]): (file: string) => string {
+  let base = cwd;
+  const holds = (dir: string, file: string): boolean => file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  for (const f of files) while (!holds(base, f) && path.dirname(base) !== base) base = path.dirname(base);
+  const prefix = base.endsWith(path.sep) ? base : base + path.sep;
+  return (file) => (file.startsWith(prefix) ? `=${file.slice(prefix.length)}` : `${file < prefix ? '<' : '>'}${file}`);
+}
+
+/** A short digest of a value, the same for equal values whatever the order of their keys. */
+function digest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
