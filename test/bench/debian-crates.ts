@@ -23,44 +23,36 @@ export function debianPackageOf(crate: string): string {
   return `librust-${crate.replace(/_/g, '-').toLowerCase()}-dev`;
 }
 
-/** Whether dpkg has the package installed (not merely known or removed with its configuration left). */
-function isInstalled(pkg: string): boolean {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes('install ok installed');
+/** Which of the packages dpkg has installed (not merely known, or removed with its configuration left). */
+function installedOf(pkgs: string[]): Set<string> {
+  // One query for all: dpkg-query exits non-zero when some are unknown, and still lists the others.
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...pkgs], { encoding: 'utf8' });
+  const lines = (r.stdout ?? '').split('\n').filter((l) => l.endsWith(' install ok installed'));
+  return new Set(lines.map((l) => l.split(' ')[0]));
 }
 
-/** Whether apt knows a real package of that name (a purely virtual one has no `Package:` record). */
-function isRealPackage(pkg: string): boolean {
-  const r = spawnSync('apt-cache', ['show', '--no-all-versions', pkg], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes(`Package: ${pkg}\n`);
-}
-
-/**
- * The packages a crate needs to build with its default features: `librust-<name>-dev`, and
- * `librust-<name>+default-dev` where Debian splits the default features' optional dependencies into it.
- */
-function packagesFor(crate: string): string[] {
-  const base = debianPackageOf(crate);
-  const withDefaults = base.replace(/-dev$/, '+default-dev');
-  return isRealPackage(withDefaults) ? [base, withDefaults] : [base];
+/** Which of the packages apt has a record of: real packages, not purely virtual ones, in one query. */
+function realPackagesOf(pkgs: string[]): Set<string> {
+  const r = spawnSync('apt-cache', ['show', '--no-all-versions', ...pkgs], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return new Set([...(r.stdout ?? '').matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]));
 }
 
 /**
  * Install the packages of the crates not installed yet, with one `apt-get install` for all of them
- * (installing is slow; an installed package is skipped). Returns the crates apt does not know: not
- * fatal, the caller lists them as skipped.
+ * (installing is slow; an installed package is skipped). A crate needs `librust-<name>-dev`, and
+ * `librust-<name>+default-dev` where Debian splits the default features' optional dependencies into it.
+ * Returns the crates apt does not know: not fatal, the caller lists them as skipped.
  */
 export function ensureDebianCrates(crates: string[], log: (line: string) => void = console.log): Set<string> {
-  const unknown = new Set<string>();
-  const wanted: string[] = [];
   const names = [...new Set(crates)];
+  const base = names.map(debianPackageOf);
+  const withDefaults = base.map((p) => p.replace(/-dev$/, '+default-dev'));
   // apt knows nothing before its first `apt-get update` on a new machine, and may know an old list.
-  if (names.some((c) => !isInstalled(debianPackageOf(c)))) execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-  for (const crate of names) {
-    const pkgs = packagesFor(crate);
-    if (!isRealPackage(pkgs[0]) && !isInstalled(pkgs[0])) unknown.add(crate);
-    else wanted.push(...pkgs.filter((p) => !isInstalled(p)));
-  }
+  if (installedOf(base).size < base.length) execFileSync('apt-get', ['update'], { stdio: 'ignore' });
+  const real = realPackagesOf([...base, ...withDefaults]);
+  const installed = installedOf([...base, ...withDefaults]);
+  const unknown = new Set(names.filter((_, i) => !real.has(base[i]) && !installed.has(base[i])));
+  const wanted = [...base, ...withDefaults].filter((p) => real.has(p) && !installed.has(p));
   if (wanted.length) {
     log(`apt-get install ${wanted.length} package(s): ${wanted.join(' ')}`);
     execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...wanted], {
