@@ -78,14 +78,15 @@ function compareVersions(a: string, b: string): number {
 /** The newest version of a crate in the Debian registry, or null when none is installed. */
 export function findDebianCrate(name: string): DebianCrate | null {
   if (!fs.existsSync(DEBIAN_REGISTRY)) return null;
-  const prefix = `${name}-`;
-  const versions = fs
+  // Debian names the folder after the crate as published: `onig_sys` may be listed here as `onig-sys`.
+  const spelled = (s: string): string => s.replace(/_/g, '-').toLowerCase();
+  const found = fs
     .readdirSync(DEBIAN_REGISTRY)
-    .filter((d) => d.startsWith(prefix) && /^\d+\.\d+\.\d+/.test(d.slice(prefix.length)))
-    .map((d) => d.slice(prefix.length))
-    .sort(compareVersions);
-  const version = versions.pop();
-  return version ? { name, version, dir: path.join(DEBIAN_REGISTRY, `${name}-${version}`) } : null;
+    .map((d) => /^(.+?)-(\d+\.\d+\.\d+.*)$/.exec(d))
+    .filter((m): m is RegExpExecArray => !!m && spelled(m[1]) === spelled(name))
+    .sort((a, b) => compareVersions(a[2], b[2]))
+    .pop();
+  return found ? { name: found[1], version: found[2], dir: path.join(DEBIAN_REGISTRY, found[0]) } : null;
 }
 
 /** Every `.rs` file below `dir` (no `target/`), for sizes and for parsing. */

@@ -143,6 +143,41 @@ const PARITY_CRATES = [
   'gstreamer-base-sys',
   'gstreamer-audio-sys',
   'gstreamer-video-sys',
+  // safe wrappers: callbacks and trampolines (`extern "C" fn` generic over closures), handles, statics
+  'glib',
+  'gio',
+  'cairo-rs',
+  'pango',
+  'pangocairo',
+  'gdk-pixbuf',
+  'atk',
+  'gdk',
+  'gtk',
+  'graphene-rs',
+  'gdk4',
+  'gtk4',
+  'freetype-rs',
+  'harfbuzz-rs',
+  'pyo3',
+  'ring',
+  'tree-sitter',
+  'pcsc',
+  'capstone',
+  'gpgme',
+  'nettle',
+  'gettext-rs',
+  'selinux',
+  'zmq',
+  'procfs',
+  'sysinfo',
+  'libc-print',
+  'x11rb',
+  'xcb',
+  'xkbcommon',
+  'wayland-client',
+  'khronos-egl',
+  'glutin',
+  'cpal',
 ];
 
 /** One finding of `ffi-guard check --format json`, as much of it as the comparison reads. */
@@ -164,6 +199,8 @@ interface CrateResult {
   extra: string[];
   /** Findings of ours in targets cargo does not build (tests, examples, benches): not compared. */
   notBuilt: number;
+  /** `ffi-guard check` crashed or timed out on a crate cargo built: a disagreement, never a skip. */
+  oursFailed: string | null;
   cargoMs: number;
   oursMs: number;
 }
@@ -179,25 +216,37 @@ function skippedResult(name: string, version: string | null, why: string, cargoM
     missing: [],
     extra: [],
     notBuilt: 0,
+    oursFailed: null,
     cargoMs,
     oursMs: 0,
   };
 }
 
+/** What `ffi-guard check` answered: its findings, or why it gave none. */
+type OursRun = { diagnostics: OurDiagnostic[]; failure: null } | { diagnostics: null; failure: string };
+
+/** The line of a crash report that says what happened (V8's `FATAL ERROR`, or the first line). */
+function crashLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim());
+  return lines.find((l) => l.startsWith('FATAL ERROR')) ?? lines.find((l) => l && !l.startsWith('<---')) ?? '';
+}
+
 /** `ffi-guard check DIR --format json` with a config file, through the built CLI. */
-function runOurs(dir: string, config: string): Promise<OurDiagnostic[]> {
-  return new Promise((resolve, reject) => {
+function runOurs(dir: string, config: string, timeoutMs: number): Promise<OursRun> {
+  return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, 'check', '.', '--format', 'json', '--config', config],
-      { cwd: dir, maxBuffer: 512 * 1024 * 1024 },
+      { cwd: dir, maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => {
+        const fail = (failure: string): void => resolve({ diagnostics: null, failure });
+        if (err?.killed) return fail(`did not finish within ${Math.round(timeoutMs / 1000)} s`);
         // Exit 1 means findings at error severity: still a complete answer.
-        if (err && err.code !== 1) return reject(new Error(`ffi-guard check failed: ${stderr.trim() || err.message}`));
+        if (err && err.code !== 1) return fail(crashLine(stderr) || err.message);
         try {
-          resolve((JSON.parse(stdout) as { diagnostics: OurDiagnostic[] }).diagnostics);
+          resolve({ diagnostics: (JSON.parse(stdout) as { diagnostics: OurDiagnostic[] }).diagnostics, failure: null });
         } catch (e) {
-          reject(e instanceof Error ? e : new Error(String(e)));
+          fail(`unreadable output: ${(e as Error).message}`);
         }
       },
     );
@@ -238,8 +287,17 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
     const config = path.join(scratch, 'ffi-guard-parity.toml');
     writeSettings(config, oracle);
     t = Date.now();
-    const diagnostics = (await runOurs(dir, config)).filter((d) => d.rustcLint !== null);
+    const run = await runOurs(dir, config, timeoutMs);
     const oursMs = Date.now() - t;
+    if (run.failure !== null)
+      return {
+        ...skippedResult(crate.name, crate.version, '', cargoMs),
+        skipped: null,
+        rustc: theirs.length,
+        oursFailed: run.failure,
+        oursMs,
+      };
+    const diagnostics = run.diagnostics.filter((d) => d.rustcLint !== null);
     const built = diagnostics.filter((d) => !inUnbuiltTarget(dir, path.resolve(dir, d.file), oracle));
     const ours = built.map((d) => agreementKey(path.normalize(d.file), d.line, d.rustcLint!));
     const { matched, missing, extra } = compareKeys(theirs, ours);
@@ -255,6 +313,7 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
       missing: missing.map(explain),
       extra,
       notBuilt: diagnostics.length - built.length,
+      oursFailed: null,
       cargoMs,
       oursMs,
     };
@@ -263,17 +322,23 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
   }
 }
 
+/** Both sides answered, and alike. */
+const agrees = (r: CrateResult): boolean => !r.oursFailed && !r.missing.length && !r.extra.length;
+
 function printResult(r: CrateResult): void {
   const id = `${r.name} ${r.version ?? ''}`.trim();
+  const times = ` [cargo ${(r.cargoMs / 1000).toFixed(1)} s, ffi-guard ${(r.oursMs / 1000).toFixed(1)} s]`;
   if (r.skipped) {
     console.log(`skip  ${id}: ${r.skipped}`);
     return;
   }
-  const agreed = !r.missing.length && !r.extra.length;
+  if (r.oursFailed) {
+    console.log(`FAIL  ${id}: rustc ${r.rustc}; ffi-guard check failed: ${r.oursFailed}${times}`);
+    return;
+  }
   console.log(
-    `${agreed ? 'ok  ' : 'DIFF'}  ${id}: rustc ${r.rustc}, ours ${r.ours}, matched ${r.matched}, missing ${r.missing.length}, extra ${r.extra.length}` +
-      `${r.notBuilt ? ` (${r.notBuilt} of ours in unbuilt tests/examples/benches, not compared)` : ''}` +
-      ` [cargo ${(r.cargoMs / 1000).toFixed(1)} s, ffi-guard ${(r.oursMs / 1000).toFixed(1)} s]`,
+    `${agrees(r) ? 'ok  ' : 'DIFF'}  ${id}: rustc ${r.rustc}, ours ${r.ours}, matched ${r.matched}, missing ${r.missing.length}, extra ${r.extra.length}` +
+      `${r.notBuilt ? ` (${r.notBuilt} of ours in unbuilt tests/examples/benches, not compared)` : ''}${times}`,
   );
   for (const m of r.missing) console.log(`        rustc only: ${m}`);
   for (const e of r.extra) console.log(`        ours only:  ${e}`);
@@ -281,7 +346,7 @@ function printResult(r: CrateResult): void {
 
 function printSummary(results: CrateResult[], startedMs: number): void {
   const compared = results.filter((r) => !r.skipped);
-  const agreed = compared.filter((r) => !r.missing.length && !r.extra.length);
+  const agreed = compared.filter(agrees);
   const sum = (f: (r: CrateResult) => number): number => compared.reduce((n, r) => n + f(r), 0);
   console.log('');
   console.log(
@@ -291,11 +356,12 @@ function printSummary(results: CrateResult[], startedMs: number): void {
     `findings: rustc ${sum((r) => r.rustc)}, ours ${sum((r) => r.ours)}, matched ${sum((r) => r.matched)}, ` +
       `missing ${sum((r) => r.missing.length)}, extra ${sum((r) => r.extra.length)}`,
   );
-  const disagreeing = compared.filter((r) => r.missing.length || r.extra.length);
+  const disagreeing = compared.filter((r) => !agrees(r) && !r.oursFailed);
   if (disagreeing.length)
     console.log(
       `disagreeing: ${disagreeing.map((r) => `${r.name} (-${r.missing.length} +${r.extra.length})`).join(', ')}`,
     );
+  for (const r of compared.filter((x) => x.oursFailed)) console.log(`ffi-guard failed: ${r.name}: ${r.oursFailed}`);
   for (const r of results.filter((x) => x.skipped)) console.log(`skipped: ${r.name}: ${r.skipped}`);
   console.log(
     `runtime: ${((Date.now() - startedMs) / 1000).toFixed(0)} s (cargo ${(sum((r) => r.cargoMs) / 1000).toFixed(0)} s, ` +
@@ -336,8 +402,9 @@ async function main(): Promise<void> {
           : await compareCrate(crate, targetDir, timeoutMs).catch((e: unknown) =>
               skippedResult(name, crate.version, (e as Error).message.split('\n')[0]),
             );
-      results.push(result);
-      printResult(result);
+      // Listed as named here, even where Debian's folder spells the crate otherwise (`onig_sys`).
+      results.push({ ...result, name });
+      printResult(results[results.length - 1]);
     }
   };
   await Promise.all(Array.from({ length: jobs }, (_, w) => worker(w)));
