@@ -16,7 +16,8 @@ import type { ChildUsage } from './usage-on-exit';
  * workspaces assembled from Debian's crate sources (`./workspaces`): there `check` runs as the built CLI
  * in a child process, so its peak memory can be read and set against an empty run's. Later work must not
  * raise these ratios; issue 11's targets are set in them.
- * Usage: node out/test/bench/bench.js [--crates N] [--rounds N] [--workspaces a,b | --no-workspaces]
+ * Usage: node out/test/bench/bench.js [--crates N] [--rounds N] [--timeout SECONDS]
+ *          [--workspaces application-like,ffi-dense | --no-workspaces]
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -156,15 +157,27 @@ async function benchCorpus(parser: Parser, crates: number, rounds: number): Prom
   console.log(`ratio fix / check:       ${(fixMs / oneCheckMs).toFixed(1)}x  (same crate, same run)`);
 }
 
-/** One `ffi-guard check PATH --format json` through the built CLI in a child: wall time, usage, output. */
+/** One `ffi-guard check PATH --format json` through the built CLI in a child: wall time, peak memory, output. */
 interface CliCheck {
   ms: number;
-  usage: ChildUsage;
+  maxRssKb: number;
   filesScanned: number;
   findings: number;
+  /** The check crashed or timed out: what it said (V8's `FATAL ERROR` line), and nothing else is known. */
+  failure: string | null;
 }
 
-function cliCheck(target: string): Promise<CliCheck> {
+/** The peak resident memory so far of a live process (Linux's `VmHWM`), in kB; 0 once it is gone. */
+function peakRssKbOf(pid: number | undefined): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function cliCheck(target: string, timeoutMs: number): Promise<CliCheck> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-bench-'));
   const outFile = path.join(scratch, 'check.json');
   const usageFile = path.join(scratch, 'usage.json');
@@ -178,16 +191,34 @@ function cliCheck(target: string): Promise<CliCheck> {
   });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  // A crashed child writes no usage: its peak is then the last high-water mark read while it lived.
+  let polledPeakKb = 0;
+  const poll = setInterval(() => (polledPeakKb = Math.max(polledPeakKb, peakRssKbOf(child.pid))), 250);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise<CliCheck>((resolve, reject) => {
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      clearInterval(poll);
+      clearTimeout(timer);
       fs.closeSync(out);
       try {
         // 0 clean, 1 findings at error severity: both are complete runs.
-        if (code !== 0 && code !== 1) throw new Error(`ffi-guard check ${target} exited with ${code}: ${stderr}`);
+        if (code !== 0 && code !== 1) {
+          const fatal = stderr.split('\n').find((l) => l.startsWith('FATAL ERROR'));
+          const failure =
+            signal === 'SIGKILL' ? `no result within ${(timeoutMs / 1000).toFixed(0)} s` : (fatal ?? `exit ${code}`);
+          resolve({ ms, maxRssKb: polledPeakKb, filesScanned: 0, findings: 0, failure });
+          return;
+        }
         const usage = JSON.parse(fs.readFileSync(usageFile, 'utf8')) as ChildUsage;
         const json = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { filesScanned: number; diagnostics: unknown[] };
-        resolve({ ms, usage, filesScanned: json.filesScanned, findings: json.diagnostics.length });
+        resolve({
+          ms,
+          maxRssKb: usage.maxRssKb,
+          filesScanned: json.filesScanned,
+          findings: json.diagnostics.length,
+          failure: null,
+        });
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
       } finally {
@@ -197,52 +228,59 @@ function cliCheck(target: string): Promise<CliCheck> {
   });
 }
 
-/** `rounds` CLI checks of one target, one after the other; the medians of time and peak memory. */
-async function cliChecks(target: string, rounds: number): Promise<CliCheck> {
-  const runs: CliCheck[] = [];
-  for (let r = 0; r < rounds; r++) runs.push(await cliCheck(target));
-  return {
-    ms: median(runs.map((r) => r.ms)),
-    usage: { ...runs[0].usage, maxRssKb: median(runs.map((r) => r.usage.maxRssKb)) },
-    filesScanned: runs[0].filesScanned,
-    findings: runs[0].findings,
-  };
-}
-
-/** The baseline of a CLI run: `check` of one empty file (start-up, grammar, nothing to analyse). */
-async function emptyRun(rounds: number): Promise<CliCheck> {
+/** The baseline of a CLI run: `check` of one empty file (start-up, grammar, nothing to analyse); medians. */
+async function emptyRun(rounds: number, timeoutMs: number): Promise<CliCheck> {
   const dir = path.join(ROOT, '.bench', 'empty');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'empty.rs');
   fs.writeFileSync(file, '');
-  return cliChecks(file, rounds);
+  const runs: CliCheck[] = [];
+  for (let r = 0; r < rounds; r++) runs.push(await cliCheck(file, timeoutMs));
+  if (runs.some((r) => r.failure)) throw new Error(`ffi-guard check of an empty file failed: ${runs[0].failure}`);
+  return { ...runs[0], ms: median(runs.map((r) => r.ms)), maxRssKb: median(runs.map((r) => r.maxRssKb)) };
 }
 
-/** One real workspace: parse every file in-process, check it through the CLI; the two ratios. */
-async function benchWorkspace(parser: Parser, w: BenchWorkspace, rounds: number, empty: CliCheck): Promise<void> {
+/**
+ * One real workspace: parse every file in-process, check it through the CLI, alternately; the two ratios
+ * from the medians. A check that crashes or times out ends the rounds: it is reported with what is known.
+ */
+async function benchWorkspace(
+  parser: Parser,
+  w: BenchWorkspace,
+  rounds: number,
+  empty: CliCheck,
+  timeoutMs: number,
+): Promise<void> {
   const texts = w.files.map((f) => fs.readFileSync(f, 'utf8'));
   const parseTimes: number[] = [];
   const checks: CliCheck[] = [];
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < rounds && !checks.some((c) => c.failure); r++) {
     parseTimes.push(parseAll(parser, texts));
-    checks.push(await cliChecks(w.dir, 1));
+    checks.push(await cliCheck(w.dir, timeoutMs));
   }
   const parseMs = median(parseTimes);
-  const checkMs = median(checks.map((c) => c.ms));
-  const rssKb = median(checks.map((c) => c.usage.maxRssKb));
-  const aboveEmpty = (rssKb - empty.usage.maxRssKb) * 1024;
+  const failed = checks.find((c) => c.failure);
+  const done = failed ? [failed] : checks;
+  const checkMs = median(done.map((c) => c.ms));
+  const rssKb = median(done.map((c) => c.maxRssKb));
+  const aboveEmpty = (rssKb - empty.maxRssKb) * 1024;
+  const atLeast = failed ? '> ' : '';
   console.log('');
   console.log(
-    `${w.name} workspace: ${w.crates.length} crates, ${w.files.length} files, ${mb(w.bytes)} MB of .rs; ` +
-      `${checks[0].filesScanned} files scanned, ${checks[0].findings} findings`,
+    `${w.name} workspace: ${w.crates.length} crates, ${w.files.length} files, ${mb(w.bytes)} MB of .rs` +
+      (failed ? '' : `; ${checks[0].filesScanned} files scanned, ${checks[0].findings} findings`),
   );
   console.log(`  tree-sitter parse only (in-process):  ${parseMs.toFixed(0)} ms`);
-  console.log(`  ffi-guard check (CLI, wall):          ${checkMs.toFixed(0)} ms, peak RSS ${mb(rssKb * 1024)} MB`);
+  if (failed) console.log(`  ffi-guard check FAILED after ${(failed.ms / 1000).toFixed(0)} s: ${failed.failure}`);
   console.log(
-    `  ratio check / parse:                  ${(checkMs / parseMs).toFixed(2)}x  (median of ${rounds} rounds, same run)`,
+    `  ffi-guard check (CLI, wall):          ${atLeast}${checkMs.toFixed(0)} ms, peak RSS ${atLeast}${mb(rssKb * 1024)} MB`,
   );
   console.log(
-    `  memory (peak - empty run) / source:   ${(aboveEmpty / w.bytes).toFixed(1)}x  (${mb(aboveEmpty)} MB for ${mb(w.bytes)} MB)`,
+    `  ratio check / parse:                  ${atLeast}${(checkMs / parseMs).toFixed(2)}x  ` +
+      (failed ? '(the check did not finish)' : `(median of ${rounds} rounds, same run)`),
+  );
+  console.log(
+    `  memory (peak - empty run) / source:   ${atLeast}${(aboveEmpty / w.bytes).toFixed(1)}x  (${mb(aboveEmpty)} MB for ${mb(w.bytes)} MB)`,
   );
 }
 
@@ -266,17 +304,18 @@ async function main(): Promise<void> {
   };
   const crates = arg('--crates', 20);
   const rounds = arg('--rounds', 3);
+  const timeoutMs = arg('--timeout', 900) * 1000;
   console.log(describeMachine());
   const parser = await loadParser();
   await benchCorpus(parser, crates, rounds);
   if (process.argv.includes('--no-workspaces')) return;
   const workspaces = benchWorkspaces(listArg('--workspaces'));
-  const empty = await emptyRun(rounds);
+  const empty = await emptyRun(rounds, timeoutMs);
   console.log('');
   console.log(
-    `empty run (check of one empty file, CLI): ${empty.ms.toFixed(0)} ms, peak RSS ${mb(empty.usage.maxRssKb * 1024)} MB`,
+    `empty run (check of one empty file, CLI): ${empty.ms.toFixed(0)} ms, peak RSS ${mb(empty.maxRssKb * 1024)} MB`,
   );
-  for (const w of workspaces) await benchWorkspace(parser, w, rounds, empty);
+  for (const w of workspaces) await benchWorkspace(parser, w, rounds, empty, timeoutMs);
 }
 
 main().catch((e: unknown) => {
