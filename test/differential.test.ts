@@ -3,9 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineIndex } from '../server/src/core/syntax/positions';
 import { FIXTURES_DIR, FixtureCrate, loadFixtureCrates, rulesOf } from './harness/fixtures';
-import { OracleFinding, OracleRun, runOracle, toolVersion } from './harness/rustc';
-import type { Finding } from '../server/src/core/analysis/findings';
-import { applySuppressions } from '../server/src/core/analysis/suppress';
+import { OracleRun, runOracle, toolVersion } from './harness/rustc';
+import { agreementKey, compareKeys, withoutOurSuppressions } from './harness/agreement';
 
 /**
  * The oracle: for every fixture that compiles, rustc's `improper_ctypes*` / `no_mangle_generic_items`
@@ -61,7 +60,7 @@ describe('differential: agreement with rustc 1.95', function () {
     let total = 0;
     for (const c of crates) {
       const run = runs.get(c.root)!;
-      const theirs = run.findings.map((f) => `${path.relative(FIXTURES_DIR, f.file)}:${f.line} ${f.lint}`).sort();
+      const theirs = run.findings.map((f) => agreementKey(path.relative(FIXTURES_DIR, f.file), f.line, f.lint)).sort();
       total += theirs.length;
       const ours = c.findings
         .filter(
@@ -71,14 +70,13 @@ describe('differential: agreement with rustc 1.95', function () {
         )
         .map((f) => {
           const line = new LineIndex(fs.readFileSync(f.origin.file, 'utf8')).rustcPosition(f.origin.span.start).line;
-          return `${path.relative(FIXTURES_DIR, f.origin.file)}:${line} ${f.rustcLint}`;
+          return agreementKey(path.relative(FIXTURES_DIR, f.origin.file), line, f.rustcLint!);
         })
         .sort();
-      const missing = diff(theirs, ours);
-      const extra = diff(ours, theirs);
+      const { missing, extra } = compareKeys(theirs, ours);
       if (missing.length || extra.length) {
         failures.push(
-          `${path.relative(FIXTURES_DIR, c.root)}:${missing.map((m) => `\n  rustc only: ${m} — ${run.findings.find((f) => `${path.relative(FIXTURES_DIR, f.file)}:${f.line} ${f.lint}` === m)?.message}`).join('')}${extra.map((m) => `\n  ours only:  ${m}`).join('')}`,
+          `${path.relative(FIXTURES_DIR, c.root)}:${missing.map((m) => `\n  rustc only: ${m} — ${run.findings.find((f) => agreementKey(path.relative(FIXTURES_DIR, f.file), f.line, f.lint) === m)?.message}`).join('')}${extra.map((m) => `\n  ours only:  ${m}`).join('')}`,
         );
       }
     }
@@ -86,39 +84,3 @@ describe('differential: agreement with rustc 1.95', function () {
     assert.deepStrictEqual(failures, [], `\n${failures.join('\n')}`);
   });
 });
-
-/**
- * `rust-abi-export` is a rule of ours that clippy shares: an `ffi-guard-allow` comment silences it on
- * purpose (clippy cannot see the comment), so such clippy findings are not expected from us.
- */
-function withoutOurSuppressions(findings: OracleFinding[]): OracleFinding[] {
-  return findings.filter((f) => {
-    const text = fs.readFileSync(f.file, 'utf8');
-    const index = new LineIndex(text);
-    const start = index.offset({ line: f.line - 1, character: 0 });
-    const probe: Finding = {
-      rule: 'rust-abi-export',
-      severity: 'warning',
-      message: '',
-      rustcLint: f.lint,
-      origin: { file: f.file, span: { start, end: start } },
-      symbol: null,
-      typeName: null,
-      chain: [],
-      fixes: [],
-      related: [],
-    };
-    return applySuppressions([probe], () => text).length === 1;
-  });
-}
-
-/** Multiset difference a − b. */
-function diff(a: string[], b: string[]): string[] {
-  const rest = [...b];
-  return a.filter((x) => {
-    const i = rest.indexOf(x);
-    if (i < 0) return true;
-    rest.splice(i, 1);
-    return false;
-  });
-}

@@ -51,30 +51,38 @@ export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Dire
   args.push(root);
   return new Promise((resolve) => {
     execFile(tool, args, { cwd: path.dirname(root), maxBuffer: 64 * 1024 * 1024 }, (_err, _stdout, stderr) => {
-      const findings: OracleFinding[] = [];
-      const errors: string[] = [];
+      const run: OracleRun = { findings: [], errors: [] };
       for (const line of stderr.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const d = JSON.parse(line) as {
-          level: string;
-          message: string;
-          code: { code: string } | null;
-          spans: { is_primary: boolean; file_name: string; line_start: number }[];
-        };
-        if (d.level === 'error') errors.push(d.message);
-        const code = d.code?.code;
-        if (!code || !ORACLE_LINTS.has(code)) continue;
-        const span = d.spans.find((s) => s.is_primary);
-        if (!span) continue;
-        findings.push({
-          file: path.resolve(path.dirname(root), span.file_name),
-          line: span.line_start,
-          lint: code,
-          message: d.message,
-        });
+        if (line.startsWith('{')) readDiagnostic(JSON.parse(line) as RustcDiagnostic, path.dirname(root), run);
       }
       fs.rmSync(outDir, { recursive: true, force: true });
-      resolve({ findings, errors });
+      resolve(run);
     });
+  });
+}
+
+/** One diagnostic of rustc's `--error-format=json` (cargo wraps the same object in `compiler-message`). */
+export interface RustcDiagnostic {
+  level: string;
+  message: string;
+  code: { code: string } | null;
+  spans: { is_primary: boolean; file_name: string; line_start: number }[];
+}
+
+/**
+ * Keep what the oracle says in one diagnostic: an error, or an FFI lint at its primary span. File names
+ * are resolved against `dir`, the folder rustc (or cargo) ran in.
+ */
+export function readDiagnostic(d: RustcDiagnostic, dir: string, into: OracleRun): void {
+  if (d.level === 'error') into.errors.push(d.message);
+  const code = d.code?.code;
+  if (!code || !ORACLE_LINTS.has(code)) return;
+  const span = d.spans.find((s) => s.is_primary);
+  if (!span) return;
+  into.findings.push({
+    file: path.resolve(dir, span.file_name),
+    line: span.line_start,
+    lint: code,
+    message: d.message,
   });
 }

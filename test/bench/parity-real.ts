@@ -1,0 +1,420 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { agreementKey, compareKeys, withoutOurSuppressions } from '../harness/agreement';
+import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
+import { ensureDebianCrates, findDebianCrate, DebianCrate } from './debian-crates';
+
+/**
+ * `npm run parity:real`: the real-crate agreement run. For each crate named below, Debian's source is
+ * copied, built with cargo offline (default features) to ask rustc and clippy for their FFI findings, and
+ * checked by `ffi-guard check` (the built CLI) with the same features and build-script cfgs; the two are
+ * compared by (file, line, lint) exactly as the differential test compares fixtures. Not part of CI: it
+ * takes long. Run it before submitting a change to the analysis.
+ *
+ * Usage: node out/test/bench/parity-real.js [--only a,b] [--jobs N] [--timeout SECONDS]
+ */
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(REPO, 'bin', 'ffi-guard.js');
+const WORK = path.join(REPO, '.bench', 'parity');
+
+/**
+ * FFI-heavy crates that Debian packages (bookworm): `-sys` bindings, libc and the crates that wrap it, and
+ * safe wrappers over C libraries. Each is `librust-<name>-dev`.
+ */
+const PARITY_CRATES = [
+  // libc and its close users
+  'libc',
+  'nix',
+  'errno',
+  'memchr',
+  'socket2',
+  'rustix',
+  'linux-raw-sys',
+  'getrandom',
+  'libloading',
+  'signal-hook',
+  'signal-hook-registry',
+  'mio',
+  'termios',
+  'terminal_size',
+  'termion',
+  'atty',
+  'os_pipe',
+  'xattr',
+  'memmap2',
+  'fs2',
+  'users',
+  'hostname',
+  'iana-time-zone',
+  'num_cpus',
+  'filetime',
+  'fd-lock',
+  'inotify',
+  'inotify-sys',
+  'sd-notify',
+  'libmount',
+  'sys-info',
+  'syslog',
+  'wait-timeout',
+  'backtrace',
+  'dirs-sys',
+  'dirs-sys-next',
+  'libsystemd',
+  // compression
+  'bzip2-sys',
+  'bzip2',
+  'libz-sys',
+  'flate2',
+  'zstd-sys',
+  'zstd-safe',
+  'zstd',
+  'lzma-sys',
+  'xz2',
+  // crypto, network, storage
+  'openssl-sys',
+  'openssl',
+  'curl-sys',
+  'curl',
+  'libgit2-sys',
+  'git2',
+  'libssh2-sys',
+  'libnghttp2-sys',
+  'libdbus-sys',
+  'dbus',
+  'libsqlite3-sys',
+  'rusqlite',
+  'libudev-sys',
+  'libudev',
+  'pcre2-sys',
+  'pcre2',
+  'onig-sys',
+  'onig',
+  'libsodium-sys',
+  'nettle-sys',
+  'gpgme-sys',
+  'libgpg-error-sys',
+  'gettext-sys',
+  'seccomp-sys',
+  'selinux-sys',
+  'pam-sys',
+  'pcsc-sys',
+  'pq-sys',
+  'lmdb-sys',
+  'zmq-sys',
+  'netlink-sys',
+  'jemalloc-sys',
+  'capstone-sys',
+  'libsensors-sys',
+  'lua52-sys',
+  'xxhash-c-sys',
+  'libslirp-sys',
+  'hidapi-sys',
+  'pyo3-ffi',
+  'clang-sys',
+  // GNOME, graphics, sound
+  'glib-sys',
+  'gobject-sys',
+  'gio-sys',
+  'gdk-pixbuf-sys',
+  'cairo-sys-rs',
+  'pango-sys',
+  'pangocairo-sys',
+  'atk-sys',
+  'gdk-sys',
+  'gtk-sys',
+  'graphene-sys',
+  'gdk4-sys',
+  'gsk4-sys',
+  'gtk4-sys',
+  'harfbuzz-sys',
+  'freetype-sys',
+  'servo-fontconfig-sys',
+  'yeslogic-fontconfig-sys',
+  'expat-sys',
+  'xkbcommon-sys',
+  'wayland-sys',
+  'alsa-sys',
+  'libpulse-sys',
+  'gstreamer-sys',
+  'gstreamer-base-sys',
+  'gstreamer-audio-sys',
+  'gstreamer-video-sys',
+  // safe wrappers: callbacks and trampolines (`extern "C" fn` generic over closures), handles, statics
+  'glib',
+  'gio',
+  'cairo-rs',
+  'pango',
+  'pangocairo',
+  'gdk-pixbuf',
+  'atk',
+  'gdk',
+  'gtk',
+  'graphene-rs',
+  'gdk4',
+  'gtk4',
+  'freetype-rs',
+  'harfbuzz-rs',
+  'pyo3',
+  'ring',
+  'tree-sitter',
+  'pcsc',
+  'capstone',
+  'gpgme',
+  'nettle',
+  'gettext-rs',
+  'selinux',
+  'zmq',
+  'procfs',
+  'sysinfo',
+  'libc-print',
+  'x11rb',
+  'xcb',
+  'xkbcommon',
+  'wayland-client',
+  'khronos-egl',
+  'glutin',
+  'cpal',
+];
+
+/** One finding of `ffi-guard check --format json`, as much of it as the comparison reads. */
+interface OurDiagnostic {
+  file: string;
+  line: number;
+  rustcLint: string | null;
+}
+
+/** The agreement on one crate, or why it was not compared. */
+interface CrateResult {
+  name: string;
+  version: string | null;
+  skipped: string | null;
+  rustc: number;
+  ours: number;
+  matched: number;
+  missing: string[];
+  extra: string[];
+  /** Findings of ours in targets cargo does not build (tests, examples, benches): not compared. */
+  notBuilt: number;
+  /** `ffi-guard check` crashed or timed out on a crate cargo built: a disagreement, never a skip. */
+  oursFailed: string | null;
+  cargoMs: number;
+  oursMs: number;
+}
+
+function skippedResult(name: string, version: string | null, why: string, cargoMs = 0): CrateResult {
+  return {
+    name,
+    version,
+    skipped: why,
+    rustc: 0,
+    ours: 0,
+    matched: 0,
+    missing: [],
+    extra: [],
+    notBuilt: 0,
+    oursFailed: null,
+    cargoMs,
+    oursMs: 0,
+  };
+}
+
+/** What `ffi-guard check` answered: its findings, or why it gave none. */
+type OursRun = { diagnostics: OurDiagnostic[]; failure: null } | { diagnostics: null; failure: string };
+
+/** The line of a crash report that says what happened (V8's `FATAL ERROR`, or the first line). */
+function crashLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim());
+  return lines.find((l) => l.startsWith('FATAL ERROR')) ?? lines.find((l) => l && !l.startsWith('<---')) ?? '';
+}
+
+/** `ffi-guard check DIR --format json` with a config file, through the built CLI. */
+function runOurs(dir: string, config: string, timeoutMs: number): Promise<OursRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, 'check', '.', '--format', 'json', '--config', config],
+      { cwd: dir, maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const fail = (failure: string): void => resolve({ diagnostics: null, failure });
+        if (err?.killed) return fail(`did not finish within ${Math.round(timeoutMs / 1000)} s`);
+        // Exit 1 means findings at error severity: still a complete answer.
+        if (err && err.code !== 1) return fail(crashLine(stderr) || err.message);
+        try {
+          resolve({ diagnostics: (JSON.parse(stdout) as { diagnostics: OurDiagnostic[] }).diagnostics, failure: null });
+        } catch (e) {
+          fail(`unreadable output: ${(e as Error).message}`);
+        }
+      },
+    );
+  });
+}
+
+/** A TOML string literal. */
+const tomlString = (s: string): string => JSON.stringify(s);
+
+/** Our settings for the crate: the features cargo enabled and the cfgs its build script printed. */
+function writeSettings(file: string, oracle: CargoOracleRun): void {
+  const list = (xs: string[]): string => `[${xs.map(tomlString).join(', ')}]`;
+  fs.writeFileSync(file, `features = ${list(oracle.features)}\ncfg = ${list(oracle.cfgs)}\n`);
+}
+
+/** Whether a file belongs to a target that `cargo check` does not build (tests, examples, benches). */
+function inUnbuiltTarget(dir: string, file: string, oracle: CargoOracleRun): boolean {
+  if (oracle.compiledFiles.has(file)) return false;
+  const first = path.relative(dir, file).split(path.sep)[0];
+  return first === 'tests' || first === 'examples' || first === 'benches';
+}
+
+/** Build, check and compare one crate. */
+async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: number): Promise<CrateResult> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-parity-'));
+  try {
+    const dir = prepareCrateCopy(crate.dir, scratch);
+    let t = Date.now();
+    const oracle = await runCargoOracle(dir, targetDir, timeoutMs);
+    const cargoMs = Date.now() - t;
+    if (oracle.failure) return skippedResult(crate.name, crate.version, oracle.failure, cargoMs);
+    const clippy = oracle.findings.filter((f) => f.lint.startsWith('clippy::'));
+    const theirFindings = [
+      ...oracle.findings.filter((f) => !f.lint.startsWith('clippy::')),
+      ...withoutOurSuppressions(clippy),
+    ];
+    const theirs = theirFindings.map((f) => agreementKey(path.relative(dir, f.file), f.line, f.lint));
+    const config = path.join(scratch, 'ffi-guard-parity.toml');
+    writeSettings(config, oracle);
+    t = Date.now();
+    const run = await runOurs(dir, config, timeoutMs);
+    const oursMs = Date.now() - t;
+    if (run.failure !== null)
+      return {
+        ...skippedResult(crate.name, crate.version, '', cargoMs),
+        skipped: null,
+        rustc: theirs.length,
+        oursFailed: run.failure,
+        oursMs,
+      };
+    const diagnostics = run.diagnostics.filter((d) => d.rustcLint !== null);
+    const built = diagnostics.filter((d) => !inUnbuiltTarget(dir, path.resolve(dir, d.file), oracle));
+    const ours = built.map((d) => agreementKey(path.normalize(d.file), d.line, d.rustcLint!));
+    const { matched, missing, extra } = compareKeys(theirs, ours);
+    const explain = (key: string): string =>
+      `${key} — ${theirFindings.find((f) => agreementKey(path.relative(dir, f.file), f.line, f.lint) === key)?.message}`;
+    return {
+      name: crate.name,
+      version: crate.version,
+      skipped: null,
+      rustc: theirs.length,
+      ours: ours.length,
+      matched: matched.length,
+      missing: missing.map(explain),
+      extra,
+      notBuilt: diagnostics.length - built.length,
+      oursFailed: null,
+      cargoMs,
+      oursMs,
+    };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Both sides answered, and alike. */
+const agrees = (r: CrateResult): boolean => !r.oursFailed && !r.missing.length && !r.extra.length;
+
+function printResult(r: CrateResult): void {
+  const id = `${r.name} ${r.version ?? ''}`.trim();
+  const times = ` [cargo ${(r.cargoMs / 1000).toFixed(1)} s, ffi-guard ${(r.oursMs / 1000).toFixed(1)} s]`;
+  if (r.skipped) {
+    console.log(`skip  ${id}: ${r.skipped}`);
+    return;
+  }
+  if (r.oursFailed) {
+    console.log(`FAIL  ${id}: rustc ${r.rustc}; ffi-guard check failed: ${r.oursFailed}${times}`);
+    return;
+  }
+  console.log(
+    `${agrees(r) ? 'ok  ' : 'DIFF'}  ${id}: rustc ${r.rustc}, ours ${r.ours}, matched ${r.matched}, missing ${r.missing.length}, extra ${r.extra.length}` +
+      `${r.notBuilt ? ` (${r.notBuilt} of ours in unbuilt tests/examples/benches, not compared)` : ''}${times}`,
+  );
+  for (const m of r.missing) console.log(`        rustc only: ${m}`);
+  for (const e of r.extra) console.log(`        ours only:  ${e}`);
+}
+
+function printSummary(results: CrateResult[], startedMs: number): void {
+  const compared = results.filter((r) => !r.skipped);
+  const agreed = compared.filter(agrees);
+  const sum = (f: (r: CrateResult) => number): number => compared.reduce((n, r) => n + f(r), 0);
+  console.log('');
+  console.log(
+    `crates compared: ${compared.length}; agreeing 100%: ${agreed.length}; skipped: ${results.length - compared.length}`,
+  );
+  console.log(
+    `findings: rustc ${sum((r) => r.rustc)}, ours ${sum((r) => r.ours)}, matched ${sum((r) => r.matched)}, ` +
+      `missing ${sum((r) => r.missing.length)}, extra ${sum((r) => r.extra.length)}`,
+  );
+  const disagreeing = compared.filter((r) => !agrees(r) && !r.oursFailed);
+  if (disagreeing.length)
+    console.log(
+      `disagreeing: ${disagreeing.map((r) => `${r.name} (-${r.missing.length} +${r.extra.length})`).join(', ')}`,
+    );
+  for (const r of compared.filter((x) => x.oursFailed)) console.log(`ffi-guard failed: ${r.name}: ${r.oursFailed}`);
+  for (const r of results.filter((x) => x.skipped)) console.log(`skipped: ${r.name}: ${r.skipped}`);
+  console.log(
+    `runtime: ${((Date.now() - startedMs) / 1000).toFixed(0)} s (cargo ${(sum((r) => r.cargoMs) / 1000).toFixed(0)} s, ` +
+      `ffi-guard ${(sum((r) => r.oursMs) / 1000).toFixed(0)} s)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      jobs: { type: 'string', default: '1' },
+      timeout: { type: 'string', default: '1200' },
+    },
+  });
+  const names = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : PARITY_CRATES;
+  const jobs = Math.max(1, Number(values.jobs) || 1);
+  const timeoutMs = Number(values.timeout) * 1000;
+  const unknown = ensureDebianCrates(names);
+  const results: CrateResult[] = [];
+  const queue = [...names];
+  console.log(`real-crate agreement: ${names.length} crate(s), ${jobs} job(s), rustc and clippy through cargo`);
+  const worker = async (w: number): Promise<void> => {
+    // A target folder per worker: cargo locks it, and dependencies compiled once serve the next crates.
+    const targetDir = path.join(WORK, `target-${w}`);
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const crate = findDebianCrate(name);
+      const result = unknown.has(name)
+        ? skippedResult(name, null, 'not packaged by Debian here')
+        : !crate
+          ? skippedResult(name, null, 'not in /usr/share/cargo/registry after installing')
+          : await compareCrate(crate, targetDir, timeoutMs).catch((e: unknown) =>
+              skippedResult(name, crate.version, (e as Error).message.split('\n')[0]),
+            );
+      // Listed as named here, even where Debian's folder spells the crate otherwise (`onig_sys`).
+      results.push({ ...result, name });
+      printResult(results[results.length - 1]);
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, (_, w) => worker(w)));
+  results.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+  fs.mkdirSync(WORK, { recursive: true });
+  fs.writeFileSync(path.join(WORK, 'last-run.json'), JSON.stringify(results, null, 2) + '\n');
+  printSummary(results, started);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

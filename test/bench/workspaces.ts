@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ensureDebianCrates, findDebianCrate, rustFilesUnder } from './debian-crates';
+
+/**
+ * The benchmark's two real workspaces, assembled offline from Debian's crate sources under `.bench/` once
+ * and reused: an application-like one, where most files hold no boundary, and an FFI-dense one. Each is a
+ * virtual Cargo workspace whose members are copies of the crates, so `ffi-guard check DIR` discovers them
+ * as it would a user's monorepo. `npm run bench` measures both; the language-server benchmark reuses them
+ * through `benchWorkspaces()`.
+ *
+ * Usage: node out/test/bench/workspaces.js   (assembles if needed, prints the paths and sizes)
+ */
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const WORKSPACES_DIR = path.join(REPO, '.bench', 'workspaces');
+
+/** Large library and application crates with few C boundaries: the workspace most users have. */
+const APPLICATION_LIKE = [
+  'cargo',
+  'tokio',
+  'syn',
+  'gimli',
+  'regex-syntax',
+  'clap',
+  'chrono',
+  'hyper',
+  'regex',
+  'serde_json',
+  'serde',
+];
+
+/** Bindings to C: libc and the crates built on it, and `-sys` crates of all sizes. */
+const FFI_DENSE = [
+  'libc',
+  'linux-raw-sys',
+  'nix',
+  'rustix',
+  'x11',
+  'x11-dl',
+  'pyo3-ffi',
+  'khronos-egl',
+  'gtk-sys',
+  'gtk4-sys',
+  'gdk-sys',
+  'gdk4-sys',
+  'gsk4-sys',
+  'gio-sys',
+  'glib-sys',
+  'gobject-sys',
+  'gdk-pixbuf-sys',
+  'pango-sys',
+  'pangocairo-sys',
+  'cairo-sys-rs',
+  'atk-sys',
+  'graphene-sys',
+  'harfbuzz-sys',
+  'freetype-sys',
+  'gstreamer-sys',
+  'gstreamer-base-sys',
+  'gstreamer-audio-sys',
+  'gstreamer-video-sys',
+  'capstone-sys',
+  'libsqlite3-sys',
+  'openssl-sys',
+  'libnghttp2-sys',
+  'alsa-sys',
+  'libpulse-sys',
+  'xkbcommon-sys',
+  'clang-sys',
+  'libsodium-sys',
+  'libgit2-sys',
+  'curl-sys',
+  'gpgme-sys',
+  'pcre2-sys',
+  'netlink-sys',
+  'jemalloc-sys',
+  'pq-sys',
+  'libssh2-sys',
+  'zmq-sys',
+  'wayland-sys',
+  'inotify-sys',
+  'libsensors-sys',
+  'pam-sys',
+  'pcsc-sys',
+  'libudev-sys',
+  'libdbus-sys',
+  'libgpg-error-sys',
+  'libz-sys',
+  'lzma-sys',
+  'zstd-sys',
+  'bzip2-sys',
+];
+
+/** One assembled workspace. */
+export interface BenchWorkspace {
+  /** `application-like` or `ffi-dense`. */
+  name: string;
+  /** The workspace root: a virtual `Cargo.toml` and `crates/<name>-<version>/`. */
+  dir: string;
+  /** The member crates, `<name>-<version>`. */
+  crates: string[];
+  /** Every `.rs` file of the workspace, absolute, sorted. */
+  files: string[];
+  /** Their total size in bytes. */
+  bytes: number;
+}
+
+const DEFINITIONS: Record<string, string[]> = { 'application-like': APPLICATION_LIKE, 'ffi-dense': FFI_DENSE };
+
+/** The virtual manifest that makes the copied crates one workspace. */
+function workspaceManifest(members: string[]): string {
+  return `[workspace]\nresolver = "2"\nmembers = [\n${members.map((m) => `  "crates/${m}",\n`).join('')}]\n`;
+}
+
+/**
+ * Assemble one workspace unless `.bench/workspaces/<name>` already holds exactly these crate versions
+ * (a stamp file records them), then describe it.
+ */
+function assemble(name: string, crates: string[]): BenchWorkspace {
+  const dir = path.join(WORKSPACES_DIR, name);
+  const found = crates.map((c) => {
+    const crate = findDebianCrate(c);
+    if (!crate) throw new Error(`${c} is not in /usr/share/cargo/registry: install ${c}'s Debian package`);
+    return crate;
+  });
+  const members = found.map((c) => `${c.name}-${c.version}`);
+  const stamp = path.join(dir, '.assembled');
+  const wanted = JSON.stringify(members);
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== wanted) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const c of found) fs.cpSync(c.dir, path.join(dir, 'crates', `${c.name}-${c.version}`), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'Cargo.toml'), workspaceManifest(members));
+    fs.writeFileSync(stamp, wanted);
+  }
+  const files = rustFilesUnder(dir);
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  return { name, dir, crates: members, files, bytes };
+}
+
+/**
+ * The two benchmark workspaces, installing their Debian packages (once) and assembling them (once).
+ * `names` limits which: `application-like`, `ffi-dense`.
+ */
+export function benchWorkspaces(names = Object.keys(DEFINITIONS)): BenchWorkspace[] {
+  for (const n of names) if (!DEFINITIONS[n]) throw new Error(`unknown bench workspace \`${n}\``);
+  const unknown = ensureDebianCrates(names.flatMap((n) => DEFINITIONS[n]));
+  if (unknown.size) throw new Error(`Debian does not package: ${[...unknown].join(', ')}`);
+  return names.map((n) => assemble(n, DEFINITIONS[n]));
+}
+
+if (require.main === module) {
+  for (const w of benchWorkspaces())
+    console.log(
+      `${w.name}: ${w.dir} (${w.crates.length} crates, ${w.files.length} files, ${(w.bytes / 1024 / 1024).toFixed(1)} MB)`,
+    );
+}
