@@ -124,6 +124,8 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     return { k: 'param', name: text };
   }
   const r = resolvePath(scope.module, names, p.global);
+  // `use std::str;` brings a module named `str` in, which is no type: in a type, `str` is still the primitive.
+  if (names.length === 1 && PRIMITIVES.has(names[0]) && r && namesNoType(r, args)) return { k: 'prim', name: names[0] };
   if (!r)
     return { k: 'unknown', text, why: `\`${text}\` is not defined in this crate (or we could not follow its import)` };
   switch (r.kind) {
@@ -144,6 +146,13 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     case 'type':
       return typeOfEntry(r.entry, args, depth, scope);
   }
+}
+
+/** A resolution that is a module (ours, std's or another crate's), not a type. */
+function namesNoType(r: Resolution, args: Ty[]): boolean {
+  if (r.kind === 'module') return true;
+  if (r.kind === 'std') return !resolveStdPath(r.path, args) && !unmodelledStdType(r.path, args, 0);
+  return false;
 }
 
 function typeOfEntry(entry: TypeDefEntry, args: Ty[], depth: number, outer: TypeScope): Ty {
