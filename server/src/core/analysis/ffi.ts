@@ -1,5 +1,6 @@
 import type { Origin } from '../syntax/model';
 import { resolveType, scopeFor } from '../workspace/resolve';
+import { forgetResolutions } from '../workspace/resolution-memo';
 import { BOX } from '../workspace/std-types';
 import { displayTy, isUnit, LocalAdt, StdAdt, Ty, tyKey } from '../workspace/types';
 
@@ -377,9 +378,10 @@ interface AdtShape {
 
 const shapeCache = new Map<string, AdtShape>();
 
-/** Clear memoised layouts; the workspace calls this when any file changes. */
+/** Clear memoised layouts and type resolutions; the workspace calls this when any file changes. */
 export function clearLayoutCache(): void {
   shapeCache.clear();
+  forgetResolutions();
 }
 
 /** The fields of an ADT with its generic arguments substituted. */
