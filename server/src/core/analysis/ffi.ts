@@ -122,6 +122,26 @@ const SAFE: Inner = { kind: 'safe' };
  * `mode` is the kind of item (definition or `extern` block declaration).
  */
 export function checkBoundaryType(ty: Ty, mode: CItemKind, position: Position): FfiVerdict {
+  // The verdict depends on the type, the mode and the position only (each check starts afresh, its
+  // recursion guard included): a type resolved once and written many times (see `resolveType`) is
+  // checked once per mode and position. Verdicts are never changed once made, so they can be shared.
+  let known = verdicts.get(ty);
+  if (!known) {
+    known = new Map();
+    verdicts.set(ty, known);
+  }
+  const key = `${mode}:${position}`;
+  let verdict = known.get(key);
+  if (!verdict) {
+    verdict = computeVerdict(ty, mode, position);
+    known.set(key, verdict);
+  }
+  return verdict;
+}
+
+let verdicts = new WeakMap<Ty, Map<string, FfiVerdict>>();
+
+function computeVerdict(ty: Ty, mode: CItemKind, position: Position): FfiVerdict {
   let state: number;
   switch (position) {
     case 'param':
@@ -378,9 +398,10 @@ interface AdtShape {
 
 const shapeCache = new Map<string, AdtShape>();
 
-/** Clear memoised layouts and type resolutions; the workspace calls this when any file changes. */
+/** Clear memoised layouts, verdicts and type resolutions; the workspace calls this when any file changes. */
 export function clearLayoutCache(): void {
   shapeCache.clear();
+  verdicts = new WeakMap();
   forgetResolutions();
 }
 
