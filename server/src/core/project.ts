@@ -185,8 +185,9 @@ export function checkCrates(
     throw error;
   },
 ): Finding[] {
-  const findings: Finding[] = [];
-  const firstCrate = new Map<string, string>();
+  const perCrate: { crate: Crate; found: Finding[] }[] = [];
+  // How many crates found something in each file: only findings in a file two crates share can repeat.
+  const cratesPerFile = new Map<string, number>();
   for (const { crate } of crates) {
     let found: Finding[];
     try {
@@ -200,8 +201,19 @@ export function checkCrates(
       onError(crate, e as Error);
       continue;
     }
+    found = found.filter((f) => wanted(f.origin.file));
+    perCrate.push({ crate, found });
+    for (const file of new Set(found.map((f) => f.origin.file)))
+      cratesPerFile.set(file, (cratesPerFile.get(file) ?? 0) + 1);
+  }
+  const findings: Finding[] = [];
+  const firstCrate = new Map<string, string>();
+  for (const { crate, found } of perCrate) {
     for (const f of found) {
-      if (!wanted(f.origin.file)) continue;
+      if (cratesPerFile.get(f.origin.file) === 1) {
+        findings.push(f);
+        continue;
+      }
       const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
       const owner = firstCrate.get(key) ?? crate.rootFile;
       firstCrate.set(key, owner);
