@@ -15,8 +15,10 @@ import type { Ty } from './types';
 export interface ModuleMemo {
   /** What a path means from here, by `pathKey`. */
   paths: Map<string, Resolution | null>;
-  /** What a written type means here, by whether `impl Trait` is a parameter and `writtenTypeKey`. */
+  /** What a written type means here, by `writtenTypeKey`: where `impl Trait` is an opaque type… */
   types: Map<string, Ty>;
+  /** …and where it is a generic parameter (a parameter's type). */
+  paramTypes: Map<string, Ty>;
   /** The `safeTypes` setting the types were resolved with. */
   safeTypes: Set<string> | undefined;
   /** The crate's load state and the epoch the answers were given in (see `loadState`). */
@@ -38,13 +40,14 @@ export function memoOf(module: ModuleScope): ModuleMemo {
   const state = loadState(module);
   let memo = memos.get(module);
   if (!memo) {
-    memo = { paths: new Map(), types: new Map(), safeTypes: undefined, loadState: state, epoch };
+    memo = { paths: new Map(), types: new Map(), paramTypes: new Map(), safeTypes: undefined, loadState: state, epoch };
     memos.set(module, memo);
     return memo;
   }
   if (memo.loadState !== state || memo.epoch !== epoch) {
     memo.paths.clear();
     memo.types.clear();
+    memo.paramTypes.clear();
     memo.loadState = state;
     memo.epoch = epoch;
   }
@@ -52,12 +55,17 @@ export function memoOf(module: ModuleScope): ModuleMemo {
 }
 
 /** The types of a memo for a `safeTypes` setting (paths do not depend on it): another setting starts afresh. */
-export function typesOf(memo: ModuleMemo, safeTypes: Set<string> | undefined): Map<string, Ty> {
+export function typesOf(
+  memo: ModuleMemo,
+  safeTypes: Set<string> | undefined,
+  implTraitIsParam: boolean,
+): Map<string, Ty> {
   if (memo.safeTypes !== safeTypes) {
     memo.types.clear();
+    memo.paramTypes.clear();
     memo.safeTypes = safeTypes;
   }
-  return memo.types;
+  return implTraitIsParam ? memo.paramTypes : memo.types;
 }
 
 /**

@@ -50,7 +50,8 @@ export function scopeFor(
 
 /** Resolve a parameter's type: `impl Trait` there is a generic parameter. */
 export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
-  return resolveType(t, { ...scope, implTraitIsParam: true });
+  if (scope.generics.size || scope.selfTy) return resolveUncached(t, { ...scope, implTraitIsParam: true }, 0);
+  return resolveMemoised(t, scope, true);
 }
 
 /**
@@ -59,12 +60,20 @@ export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
  */
 export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
   if (depth > 0 || scope.generics.size || scope.selfTy) return resolveUncached(t, scope, depth);
-  const key = (scope.implTraitIsParam ? 'P' : 'O') + writtenTypeKey(t);
-  const known = typesOf(memoOf(scope.module), scope.safeTypes).get(key);
+  return resolveMemoised(t, scope, !!scope.implTraitIsParam);
+}
+
+function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolean): Ty {
+  const key = writtenTypeKey(t);
+  const known = typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).get(key);
   if (known) return known;
-  const ty = resolveUncached(t, scope, 0);
+  const ty = resolveUncached(
+    t,
+    !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam },
+    0,
+  );
   // Resolving may have loaded modules: the memo is looked up again, emptied if so.
-  typesOf(memoOf(scope.module), scope.safeTypes).set(key, ty);
+  typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).set(key, ty);
   return ty;
 }
 
