@@ -254,8 +254,9 @@ export function checkCrates(
   },
   reportedBy?: Map<Finding, LoadedCrate>,
 ): Finding[] {
-  const findings: Finding[] = [];
-  const firstCrate = new Map<string, string>();
+  const perCrate: { loaded: LoadedCrate; found: Finding[] }[] = [];
+  // How many crates found something in each file: only findings in a file two crates share can repeat.
+  const cratesPerFile = new Map<string, number>();
   for (const loaded of crates) {
     const { crate } = loaded;
     let found: Finding[];
@@ -270,12 +271,21 @@ export function checkCrates(
       onError(crate, e as Error);
       continue;
     }
+    found = found.filter((f) => wanted(f.origin.file));
+    perCrate.push({ loaded, found });
+    for (const file of new Set(found.map((f) => f.origin.file)))
+      cratesPerFile.set(file, (cratesPerFile.get(file) ?? 0) + 1);
+  }
+  const findings: Finding[] = [];
+  const firstCrate = new Map<string, string>();
+  for (const { loaded, found } of perCrate) {
     for (const f of found) {
-      if (!wanted(f.origin.file)) continue;
-      const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
-      const owner = firstCrate.get(key) ?? crate.rootFile;
-      firstCrate.set(key, owner);
-      if (owner !== crate.rootFile) continue;
+      if (cratesPerFile.get(f.origin.file) !== 1) {
+        const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
+        const owner = firstCrate.get(key) ?? loaded.crate.rootFile;
+        firstCrate.set(key, owner);
+        if (owner !== loaded.crate.rootFile) continue;
+      }
       findings.push(f);
       reportedBy?.set(f, loaded);
     }

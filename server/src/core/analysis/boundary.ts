@@ -83,8 +83,22 @@ function walkItems(items: Item[], ctx: WalkContext, visitor: BoundaryVisitor): v
   for (const item of items) walkItem(item, ctx, visitor);
 }
 
+/** The kinds of item the walk visits or looks into; modules are walked from the crate's module list. */
+const WALKED = new Set<Item['kind']>([
+  'fn',
+  'extern-block',
+  'struct',
+  'enum',
+  'union',
+  'type',
+  'static',
+  'const',
+  'impl',
+  'trait',
+]);
+
 function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void {
-  if (isTestOnly(item.attrs)) return;
+  if (!WALKED.has(item.kind) || isTestOnly(item.attrs)) return;
   // What a procedural macro attribute outputs is what rustc checks; we cannot see it.
   if (item.kind !== 'struct' && item.kind !== 'enum' && item.kind !== 'union' && procMacroAttribute(item.attrs)) return;
   const inner: WalkContext = { ...ctx, scopes: [...ctx.scopes, item.attrs] };

@@ -2,7 +2,7 @@ import { BoundaryVisitor, combineVisitors, exportAttribute, isRustAbi, walkCrate
 import { checkedTypesOfFn, checkedTypesOfForeign } from './boundary-types';
 import { CItemKind, checkBoundaryType, ChainStep, FfiVerdict, Position, REASON_TEXT } from './ffi';
 import { compareFindings, Finding, FixTarget } from './findings';
-import { isAllowed, lintLevel, LintScopes } from './lint-levels';
+import { lintLevel, LintScopes } from './lint-levels';
 import type { AdtItem, Expansion, FnItem, Origin, StaticItem, TypeAliasItem, TypeExpr } from '../syntax/model';
 import { resolveType, TypeScope } from '../workspace/resolve';
 import { applySuppressions } from './suppress';
@@ -106,18 +106,22 @@ class ParityChecker {
           return;
         }
         for (const c of checkedTypesOfForeign(item, block, ctx))
-          this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
+          if (c.verdict.kind !== 'safe')
+            this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
       },
       adt: (item, ctx) => {
         const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
         for (const f of fields)
-          this.fnPointersIn(f.type, ctx.types, { ...this.itemSite(item, ctx), scopes: [...ctx.scopes, f.attrs] });
+          this.fnPointersIn(f.type, ctx.types, () => ({
+            ...this.itemSite(item, ctx),
+            scopes: [...ctx.scopes, f.attrs],
+          }));
       },
       typeAlias: (item, ctx) => {
-        if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
+        if (item.type) this.fnPointersIn(item.type, ctx.types, () => this.itemSite(item, ctx));
       },
       staticOrConst: (item, ctx) => {
-        if (item.type) this.fnPointersIn(item.type, ctx.types, this.itemSite(item, ctx));
+        if (item.type) this.fnPointersIn(item.type, ctx.types, () => this.itemSite(item, ctx));
       },
     };
   }
@@ -158,7 +162,8 @@ class ParityChecker {
     if (this.options.checkPrivateExternFns === false && fn.visibility !== 'pub' && !exportAttribute(fn.attrs)) return;
     const signature = { ctx, site: { kind: 'signature' as const, fn } };
     for (const c of checkedTypesOfFn(fn, ctx))
-      this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position, target: signature });
+      if (c.verdict.kind !== 'safe')
+        this.reportVerdict(c.verdict, c.expr.origin, { ...site, position: c.position, target: signature });
   }
 
   /** `no_mangle_generic_items`: an exported function with type or const parameters (its own or its impl's). */
@@ -198,20 +203,22 @@ class ParityChecker {
     scope: TypeScope,
     site: Omit<Site, 'position'>,
   ): void {
-    for (const p of params)
-      this.fnPointersIn(p, { ...scope, implTraitIsParam: true }, { ...site, position: 'fnptr-in-item' });
-    if (ret) this.fnPointersIn(ret, scope, { ...site, position: 'fnptr-in-item' });
+    const fnptrSite = (): Site => ({ ...site, position: 'fnptr-in-item' });
+    for (const p of params) this.fnPointersIn(p, scope, fnptrSite, true);
+    if (ret) this.fnPointersIn(ret, scope, fnptrSite);
   }
 
   /**
    * rustc pairs the C fn pointers of the resolved type with the C fn-pointer types written in the
    * source, in order, stopping at the shorter list. Aliases therefore hide fn pointers here, and a
    * misaligned pair reports one pointer's problem at another's span: we reproduce that pairing.
+   * Most types have none: the site (and for a parameter, its scope) is made only for those that do.
    */
-  private fnPointersIn(expr: TypeExpr, scope: TypeScope, site: Site): void {
+  private fnPointersIn(expr: TypeExpr, scope: TypeScope, siteOf: () => Site, isParam = false): void {
     const written = writtenCFnPointers(expr);
     if (!written.length) return;
-    const semantic = semanticCFnPointers(resolveType(expr, scope));
+    const site = siteOf();
+    const semantic = semanticCFnPointers(resolveType(expr, isParam ? { ...scope, implTraitIsParam: true } : scope));
     const n = Math.min(written.length, semantic.length);
     for (let i = 0; i < n; i++)
       this.reportVerdict(checkBoundaryType(semantic[i], site.mode, site.position), written[i], site);
@@ -263,8 +270,8 @@ class ParityChecker {
 
   /** The severity a rustc lint has here: null when allowed, error when denied. */
   private lintSeverity(scopes: LintScopes, lint: string): Severity | null {
-    if (isAllowed(scopes, lint)) return null;
     const level = lintLevel(scopes, lint);
+    if (level === 'allow') return null;
     return level === 'deny' || level === 'forbid' ? 'error' : 'warning';
   }
 }

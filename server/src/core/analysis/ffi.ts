@@ -1,5 +1,6 @@
 import type { Origin } from '../syntax/model';
 import { resolveType, scopeFor } from '../workspace/resolve';
+import { forgetResolutions } from '../workspace/resolution-memo';
 import { BOX } from '../workspace/std-types';
 import { displayTy, isUnit, LocalAdt, StdAdt, Ty, tyKey } from '../workspace/types';
 
@@ -90,10 +91,30 @@ const DEFINED = 4;
 const THEORETICAL = 8;
 const STATIC = 16;
 
+/**
+ * The way down to the type being visited, as a list from the innermost step up. A step's text is made
+ * only when a verdict is unsafe: most visits end safe, and their labels would be thrown away.
+ */
+interface Trail {
+  up: Trail | null;
+  step: () => ChainStep;
+}
+
+function extend(up: Trail | null, step: () => ChainStep): Trail {
+  return { up, step };
+}
+
+/** The chain of a verdict, from the type written at the boundary down. */
+function chainOf(trail: Trail | null): ChainStep[] {
+  const steps: ChainStep[] = [];
+  for (let t = trail; t; t = t.up) steps.push(t.step());
+  return steps.reverse();
+}
+
 type Inner =
   | { kind: 'safe' }
-  | { kind: 'phantom'; ty: Ty; chain: ChainStep[] }
-  | { kind: 'unsafe'; ty: Ty; reason: Reason; chain: ChainStep[] };
+  | { kind: 'phantom'; ty: Ty; trail: Trail | null }
+  | { kind: 'unsafe'; ty: Ty; reason: Reason; trail: Trail | null };
 const SAFE: Inner = { kind: 'safe' };
 
 /**
@@ -101,6 +122,26 @@ const SAFE: Inner = { kind: 'safe' };
  * `mode` is the kind of item (definition or `extern` block declaration).
  */
 export function checkBoundaryType(ty: Ty, mode: CItemKind, position: Position): FfiVerdict {
+  // The verdict depends on the type, the mode and the position only (each check starts afresh, its
+  // recursion guard included): a type resolved once and written many times (see `resolveType`) is
+  // checked once per mode and position. Verdicts are never changed once made, so they can be shared.
+  let known = verdicts.get(ty);
+  if (!known) {
+    known = new Map();
+    verdicts.set(ty, known);
+  }
+  const key = `${mode}:${position}`;
+  let verdict = known.get(key);
+  if (!verdict) {
+    verdict = computeVerdict(ty, mode, position);
+    known.set(key, verdict);
+  }
+  return verdict;
+}
+
+let verdicts = new WeakMap<Ty, Map<string, FfiVerdict>>();
+
+function computeVerdict(ty: Ty, mode: CItemKind, position: Position): FfiVerdict {
   let state: number;
   switch (position) {
     case 'param':
@@ -117,9 +158,9 @@ export function checkBoundaryType(ty: Ty, mode: CItemKind, position: Position): 
   const v = new Visitor(mode, ty);
   const inner = v.checkTop(state, ty);
   if (inner.kind === 'safe') return { kind: 'safe', unknowns: v.unknowns };
-  if (inner.kind === 'phantom')
-    return { kind: 'unsafe', ty: inner.ty, reason: 'phantom', chain: inner.chain, unknowns: v.unknowns };
-  return { ...inner, unknowns: v.unknowns };
+  const chain = chainOf(inner.trail);
+  if (inner.kind === 'phantom') return { kind: 'unsafe', ty: inner.ty, reason: 'phantom', chain, unknowns: v.unknowns };
+  return { kind: 'unsafe', ty: inner.ty, reason: inner.reason, chain, unknowns: v.unknowns };
 }
 
 class Visitor {
@@ -133,10 +174,10 @@ class Visitor {
 
   checkTop(state: number, ty: Ty): Inner {
     const opaque = findOpaque(ty);
-    if (opaque) return { kind: 'unsafe', ty: opaque, reason: 'opaque', chain: [] };
-    if (state & FUNC && ty.k === 'array') return { kind: 'unsafe', ty, reason: 'array', chain: [] };
+    if (opaque) return { kind: 'unsafe', ty: opaque, reason: 'opaque', trail: null };
+    if (state & FUNC && ty.k === 'array') return { kind: 'unsafe', ty, reason: 'array', trail: null };
     if (state & FN_RETURN && isUnit(ty)) return SAFE;
-    return this.visit(state, ty, []);
+    return this.visit(state, ty, null);
   }
 
   private inDefinedFunction(state: number): boolean {
@@ -147,12 +188,12 @@ class Visitor {
     return (state & THEORETICAL) !== 0 && (state & FUNC) !== 0;
   }
 
-  private visit(state: number, ty: Ty, chain: ChainStep[]): Inner {
+  private visit(state: number, ty: Ty, trail: Trail | null): Inner {
     // rustc's cache makes a second sighting of any type within one parameter safe (recursion guard).
     const key = tyKey(ty);
     if (this.cache.has(key)) return SAFE;
     this.cache.add(key);
-    const here = (reason: Reason): Inner => ({ kind: 'unsafe', ty, reason, chain });
+    const here = (reason: Reason): Inner => ({ kind: 'unsafe', ty, reason, trail });
     switch (ty.k) {
       case 'prim':
         if (ty.name === 'char') return here('char');
@@ -170,24 +211,36 @@ class Visitor {
       case 'ptr': {
         if ((this.inDefinedFunction(state) || this.inFnPtr(state)) && isSized(ty.inner)) return SAFE;
         if (ty.k === 'ptr' && isUnit(ty.inner)) return SAFE;
-        return this.visit(state, ty.inner, [...chain, { label: 'pointee', ty: displayTy(ty.inner) }]);
+        return this.visit(
+          state,
+          ty.inner,
+          extend(trail, () => ({ label: 'pointee', ty: displayTy(ty.inner) })),
+        );
       }
       case 'array':
-        return this.visit(state, ty.inner, [...chain, { label: 'element', ty: displayTy(ty.inner) }]);
+        return this.visit(
+          state,
+          ty.inner,
+          extend(trail, () => ({ label: 'element', ty: displayTy(ty.inner) })),
+        );
       case 'fnptr': {
         if (ty.abi === null || ty.abi === 'Rust' || ty.abi === 'rust-call') return here('fnptr');
         for (let i = 0; i < ty.params.length; i++) {
-          const r = this.visit(FUNC | THEORETICAL, ty.params[i], [
-            ...chain,
-            { label: `parameter ${i + 1} of the fn pointer`, ty: displayTy(ty.params[i]) },
-          ]);
+          const param = ty.params[i];
+          const r = this.visit(
+            FUNC | THEORETICAL,
+            param,
+            extend(trail, () => ({ label: `parameter ${i + 1} of the fn pointer`, ty: displayTy(param) })),
+          );
           if (r.kind !== 'safe') return r;
         }
-        if (isUnit(ty.ret)) return SAFE;
-        return this.visit(FUNC | THEORETICAL | FN_RETURN, ty.ret, [
-          ...chain,
-          { label: 'return type of the fn pointer', ty: displayTy(ty.ret) },
-        ]);
+        const ret = ty.ret;
+        if (isUnit(ret)) return SAFE;
+        return this.visit(
+          FUNC | THEORETICAL | FN_RETURN,
+          ret,
+          extend(trail, () => ({ label: 'return type of the fn pointer', ty: displayTy(ret) })),
+        );
       }
       case 'param':
       case 'foreign-safe':
@@ -196,24 +249,24 @@ class Visitor {
         this.unknowns.push(ty);
         return SAFE;
       case 'adt':
-        return this.visitAdt(state, ty, chain);
+        return this.visitAdt(state, ty, trail);
     }
   }
 
-  private visitAdt(state: number, ty: Ty & { k: 'adt' }, chain: ChainStep[]): Inner {
+  private visitAdt(state: number, ty: Ty & { k: 'adt' }, trail: Trail | null): Inner {
     const def = ty.def;
-    const here = (reason: Reason): Inner => ({ kind: 'unsafe', ty, reason, chain });
+    const here = (reason: Reason): Inner => ({ kind: 'unsafe', ty, reason, trail });
     if (def === BOX && (this.inDefinedFunction(state) || (this.inFnPtr(state) && this.mode === 'definition'))) {
       return isSized(ty.args[0]) ? SAFE : here('box');
     }
-    if (def.source === 'std' && def.category === 'phantom') return { kind: 'phantom', ty, chain };
+    if (def.source === 'std' && def.category === 'phantom') return { kind: 'phantom', ty, trail };
     const shape = adtShape(ty);
     if (shape.kind === 'struct' || shape.kind === 'union') {
       if (def.source === 'std' && def.category === 'cstr' && !isMutablePtr(this.baseTy)) return here('cstr');
       if (!shape.c && !shape.transparent) return here(shape.kind === 'struct' ? 'struct-layout' : 'union-layout');
       if (shape.nonExhaustive) return here('non-exhaustive');
       if (!shape.variants[0].length) return here(shape.kind === 'struct' ? 'struct-fieldless' : 'union-fieldless');
-      return this.visitVariant(state, ty, shape.transparent, shape.variants[0], chain);
+      return this.visitVariant(state, ty, shape.transparent, shape.variants[0], trail);
     }
     if (!shape.variants.length) return SAFE;
     if (!shape.c && !shape.transparent && !shape.int) {
@@ -226,37 +279,46 @@ class Visitor {
       }
       const nullable = reprNullablePtr(shape.variants);
       if (nullable)
-        return this.visit(state, nullable, [
-          ...chain,
-          { label: 'the nullable pointer it is represented as', ty: displayTy(nullable) },
-        ]);
+        return this.visit(
+          state,
+          nullable,
+          extend(trail, () => ({ label: 'the nullable pointer it is represented as', ty: displayTy(nullable) })),
+        );
       return here('enum-repr');
     }
     for (const variant of shape.variants) {
-      const r = this.visitVariant(state, ty, shape.transparent, variant, chain);
+      const r = this.visitVariant(state, ty, shape.transparent, variant, trail);
       if (r.kind !== 'safe') return r;
     }
     return SAFE;
   }
 
-  private visitVariant(state: number, ty: Ty, transparent: boolean, fields: FieldTy[], chain: ChainStep[]): Inner {
+  private visitVariant(state: number, ty: Ty, transparent: boolean, fields: FieldTy[], trail: Trail | null): Inner {
     let allZst = false;
     if (transparent) {
       const f = fields.find((x) => !is1Zst(x.ty));
       if (f) {
-        const r = this.visit(state, f.ty, [...chain, fieldStep(ty, f)]);
+        const r = this.visit(
+          state,
+          f.ty,
+          extend(trail, () => fieldStep(ty, f)),
+        );
         if (!(r.kind === 'unsafe' && isUnit(r.ty))) return r;
       } else allZst = true;
     }
     let allPhantom = fields.length > 0;
     for (const f of fields) {
-      const r = this.visit(state, f.ty, [...chain, fieldStep(ty, f)]);
+      const r = this.visit(
+        state,
+        f.ty,
+        extend(trail, () => fieldStep(ty, f)),
+      );
       if (r.kind === 'safe') allPhantom = false;
       else if (r.kind === 'unsafe' && isUnit(r.ty)) allPhantom = false;
       else if (r.kind === 'unsafe') return r;
     }
-    if (allPhantom) return { kind: 'phantom', ty, chain };
-    if (allZst) return { kind: 'unsafe', ty, reason: 'struct-zst', chain };
+    if (allPhantom) return { kind: 'phantom', ty, trail };
+    if (allZst) return { kind: 'unsafe', ty, reason: 'struct-zst', trail };
     return SAFE;
   }
 }
@@ -336,9 +398,11 @@ interface AdtShape {
 
 const shapeCache = new Map<string, AdtShape>();
 
-/** Clear memoised layouts; the workspace calls this when any file changes. */
+/** Clear memoised layouts, verdicts and type resolutions; the workspace calls this when any file changes. */
 export function clearLayoutCache(): void {
   shapeCache.clear();
+  verdicts = new WeakMap();
+  forgetResolutions();
 }
 
 /** The fields of an ADT with its generic arguments substituted. */

@@ -50,15 +50,19 @@ function parseDirectives(text: string): Directives {
 
 /** Drop findings of our own rules silenced by an `ffi-guard-allow` comment. `textOf` gives a file's text. */
 export function applySuppressions(findings: Finding[], textOf: (file: string) => string | undefined): Finding[] {
-  const cache = new Map<string, { d: Directives; index: LineIndex }>();
+  // Per file: its directives and its line index, or null when it has no directive (most files): then
+  // nothing there is silenced, and its lines need not be indexed.
+  const cache = new Map<string, { d: Directives; index: LineIndex } | null>();
   return findings.filter((f) => {
     if (ruleById(f.rule).family === 'parity') return true;
     let entry = cache.get(f.origin.file);
-    if (!entry) {
+    if (entry === undefined) {
       const text = textOf(f.origin.file) ?? '';
-      entry = { d: parseDirectives(text), index: new LineIndex(text) };
+      const d = parseDirectives(text);
+      entry = d.file.size || d.lines.size ? { d, index: new LineIndex(text) } : null;
       cache.set(f.origin.file, entry);
     }
+    if (!entry) return true;
     const { d, index } = entry;
     if (d.file.has(f.rule) || d.file.has('all')) return false;
     const ids = d.lines.get(index.position(f.origin.span.start).line);

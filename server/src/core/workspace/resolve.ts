@@ -4,6 +4,7 @@ import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES,
 import type { LocalAdt, Ty } from './types';
 import type { ModuleScope, TypeDefEntry } from './scopes';
 import { childModule, loadDeferredRoot, loadTypeDefinitions } from './crates';
+import { memoOf, pathKey, typesOf, writtenTypeKey } from './resolution-memo';
 
 /**
  * Name and type resolution: from a type as written, in a module, to what it means. Follows Rust 2018
@@ -49,11 +50,34 @@ export function scopeFor(
 
 /** Resolve a parameter's type: `impl Trait` there is a generic parameter. */
 export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
-  return resolveType(t, { ...scope, implTraitIsParam: true });
+  if (scope.generics.size || scope.selfTy) return resolveUncached(t, { ...scope, implTraitIsParam: true }, 0);
+  return resolveMemoised(t, scope, true);
 }
 
-/** Resolve a written type to its meaning. */
+/**
+ * Resolve a written type to its meaning. In a scope that adds nothing to its module (no generic
+ * parameter, no `Self`) the answer is memoised (see resolution-memo.ts).
+ */
 export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
+  if (depth > 0 || scope.generics.size || scope.selfTy) return resolveUncached(t, scope, depth);
+  return resolveMemoised(t, scope, !!scope.implTraitIsParam);
+}
+
+function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolean): Ty {
+  const key = writtenTypeKey(t);
+  const known = typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).get(key);
+  if (known) return known;
+  const ty = resolveUncached(
+    t,
+    !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam },
+    0,
+  );
+  // Resolving may have loaded modules: the memo is looked up again, emptied if so.
+  typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).set(key, ty);
+  return ty;
+}
+
+function resolveUncached(t: TypeExpr, scope: TypeScope, depth: number): Ty {
   if (depth > MAX_DEPTH) return { k: 'unknown', text: typeText(t), why: 'type aliases nest too deeply (a cycle?)' };
   switch (t.kind) {
     case 'primitive':
@@ -390,8 +414,18 @@ function dynText(written: string): string {
   return `dyn ${shown.join(' + ')}`;
 }
 
-/** Resolve a path (`a::b::C`) as seen from `module`. */
+/** Resolve a path (`a::b::C`) as seen from `module` (memoised: see resolution-memo.ts). */
 export function resolvePath(module: ModuleScope, names: string[], global = false): Resolution | null {
+  const key = pathKey(names, global);
+  const known = memoOf(module).paths.get(key);
+  if (known !== undefined) return known;
+  const resolution = resolvePathUncached(module, names, global);
+  // Resolving may have loaded modules: the memo is looked up again, emptied if so.
+  memoOf(module).paths.set(key, resolution);
+  return resolution;
+}
+
+function resolvePathUncached(module: ModuleScope, names: string[], global: boolean): Resolution | null {
   if (!names.length) return null;
   let current: Resolution | null;
   let rest = names.slice(1);
