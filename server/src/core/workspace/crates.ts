@@ -135,7 +135,21 @@ export class SourceCache {
     private readonly parser: Parser,
     /** Where the files are read from; macro expansion finds `include!`d files through it too. */
     readonly source: FileSource,
+    /**
+     * Keep each file's syntax tree after its items are read: the editor re-parses from it. A run that
+     * reads each file once (`ffi-guard check`) frees it at once, so only one tree is alive at a time.
+     */
+    private readonly keepTrees = true,
   ) {}
+
+  /** Trees freed already (`keepTrees` off, or disposed), which must not be freed twice. */
+  private readonly freed = new WeakSet<object>();
+
+  private free(parsed: ParsedFile): void {
+    if (this.freed.has(parsed.tree)) return;
+    this.freed.add(parsed.tree);
+    parsed.tree.delete();
+  }
 
   /** Files whose parsing failed, and why: they are skipped, never fatal. */
   readonly failures = new Map<string, string>();
@@ -172,8 +186,9 @@ export class SourceCache {
     this.unparsed.delete(file);
     const parsed = parseRust(this.parser, text, previous);
     const old = this.files.get(file);
-    if (old && old.parsed.tree !== parsed.tree) old.parsed.tree.delete();
+    if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
     const entry: SourceFile = { file, text, parsed, items: extractItems(file, parsed) };
+    if (!this.keepTrees) this.free(parsed);
     this.files.set(file, entry);
     return entry;
   }
@@ -187,7 +202,7 @@ export class SourceCache {
     const entry = this.files.get(file);
     if (!entry) throw new Error(`reparseOnly: ${file} was never parsed`);
     const parsed = parseRust(this.parser, text, previous);
-    if (entry.parsed.tree !== parsed.tree) entry.parsed.tree.delete();
+    if (entry.parsed.tree !== parsed.tree) this.free(entry.parsed);
     entry.text = text;
     entry.parsed = parsed;
     return parsed;
@@ -206,7 +221,7 @@ export class SourceCache {
 
   /** Frees every tree (they live in the parser's WebAssembly memory, which is not garbage collected); texts and items stay readable. */
   dispose(): void {
-    for (const entry of this.files.values()) entry.parsed.tree.delete();
+    for (const entry of this.files.values()) this.free(entry.parsed);
   }
 
   peek(file: string): SourceFile | undefined {
@@ -216,7 +231,7 @@ export class SourceCache {
   delete(file: string): void {
     this.unparsed.delete(file);
     const old = this.files.get(file);
-    if (old) old.parsed.tree.delete();
+    if (old) this.free(old.parsed);
     this.files.delete(file);
   }
 }
