@@ -29,6 +29,10 @@ const TOKEN_TYPES = [
   'escape_sequence',
   'metavariable',
   'doc_comment',
+  'mutable_specifier',
+  'self',
+  'super',
+  'crate',
 ];
 
 /** Node types the extractors read only as text, type or span, never through their children. */
@@ -50,6 +54,8 @@ class GrammarTables {
   readonly valueField: number;
   readonly bodyField: number;
   readonly blockType: number;
+  /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
+  readonly underscoreType: number;
   private readonly fieldIds = new Map<string, number>();
 
   constructor(private readonly language: Language) {
@@ -59,6 +65,7 @@ class GrammarTables {
     this.valueField = this.fieldId('value');
     this.bodyField = this.fieldId('body');
     this.blockType = language.idForNodeType('block', true) ?? NONE;
+    this.underscoreType = language.idForNodeType('_', false) ?? NONE;
   }
 
   private mark(table: boolean[], type: string): void {
@@ -98,30 +105,73 @@ function grammarTables(language: Language): GrammarTables {
 /** Children not read yet: the node's subtree is read when asked for. */
 const UNREAD = -2;
 
+/** What a syntax tree records of each node, one typed array per question; grown by doubling. */
+class NodeColumns {
+  readonly typeIds: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly fields: Uint16Array;
+  readonly parents: Int32Array;
+  /** First child, `NONE` for a leaf, `UNREAD` when the children are still in the tree only. */
+  readonly firstChildren: Int32Array;
+  readonly nextSiblings: Int32Array;
+  readonly previousSiblings: Int32Array;
+  /** For a node whose children are unread: its index among the descendants of its cursor's root. */
+  readonly descendantIndexes: Int32Array;
+  /** Which cursor found each node. */
+  readonly cursorOf: Uint16Array;
+  /**
+   * Each node's wrapper and list of children, made when first asked for. Filled as nodes are appended
+   * (sparse arrays fall back to slow dictionaries), and shared by whichever tree holds the columns.
+   */
+  wrappers: (SyntaxNode | null)[] = [];
+  childLists: (SyntaxNode[] | null)[] = [];
+
+  constructor(readonly capacity: number) {
+    this.typeIds = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.fields = new Uint16Array(capacity);
+    this.parents = new Int32Array(capacity);
+    this.firstChildren = new Int32Array(capacity);
+    this.nextSiblings = new Int32Array(capacity);
+    this.previousSiblings = new Int32Array(capacity);
+    this.descendantIndexes = new Int32Array(capacity);
+    this.cursorOf = new Uint16Array(capacity);
+  }
+
+  /** Twice the capacity, holding the same nodes. */
+  grown(): NodeColumns {
+    const to = new NodeColumns(this.capacity * 2);
+    to.typeIds.set(this.typeIds);
+    to.starts.set(this.starts);
+    to.ends.set(this.ends);
+    to.fields.set(this.fields);
+    to.parents.set(this.parents);
+    to.firstChildren.set(this.firstChildren);
+    to.nextSiblings.set(this.nextSiblings);
+    to.previousSiblings.set(this.previousSiblings);
+    to.descendantIndexes.set(this.descendantIndexes);
+    to.cursorOf.set(this.cursorOf);
+    // The growing ones move over as they are.
+    to.wrappers = this.wrappers;
+    to.childLists = this.childLists;
+    return to;
+  }
+}
+
+/** Columns of disposed trees, for the next: trees are read one at a time, so one or two suffice. */
+const spareColumns: NodeColumns[] = [];
+const MAX_SPARE_COLUMNS = 2;
+
 /** The nodes of one parse tree as arrays, read by one walk and then on demand; `dispose` when done. */
 export class SyntaxTree {
   private readonly grammar: GrammarTables;
   /** Whether anonymous tokens may be missing (zero-width) nodes: their span is then asked for. */
   private readonly exactTokenSpans: boolean;
-  private capacity = 0;
   private count = 0;
-  private typeIds = new Uint16Array(0);
-  private starts = new Int32Array(0);
-  private ends = new Int32Array(0);
-  private fields = new Uint16Array(0);
-  private parents = new Int32Array(0);
-  /** First child, `NONE` for a leaf, `UNREAD` when the children are still in the tree only. */
-  private firstChildren = new Int32Array(0);
-  private nextSiblings = new Int32Array(0);
-  private previousSiblings = new Int32Array(0);
-  /** For a node whose children are unread: its index among the descendants of its cursor's root. */
-  private descendantIndexes = new Int32Array(0);
-  /** Which cursor found each node. */
-  private cursorOf = new Uint16Array(0);
+  private c = spareColumns.pop() ?? new NodeColumns(4096);
   private readonly cursors: TreeCursor[] = [];
-  // Filled as nodes are appended, so the arrays stay packed (sparse ones fall back to slow dictionaries).
-  private readonly wrappers: (SyntaxNode | null)[] = [];
-  private readonly childLists: (SyntaxNode[] | null)[] = [];
   /** The tree-sitter node of a subtree's root read on its own (`read`). */
   private readonly realRoots = new Map<number, Node>();
   readonly root: SyntaxNode;
@@ -140,6 +190,8 @@ export class SyntaxTree {
   dispose(): void {
     for (const c of this.cursors) c.delete();
     this.cursors.length = 0;
+    // Typed arrays are costly to allocate (and to collect): the next tree reuses these.
+    if (spareColumns.length < MAX_SPARE_COLUMNS) spareColumns.push(this.c);
   }
 
   /** A tree-sitter node (from a body, say) as a syntax node of this tree, its subtree read on its own. */
@@ -151,61 +203,76 @@ export class SyntaxTree {
 
   /** The wrapper of node `index`, made once. */
   node(index: number): SyntaxNode {
-    let n = this.wrappers[index];
-    if (!n) n = this.wrappers[index] = new SyntaxNode(this, index);
+    let n = this.c.wrappers[index];
+    if (!n) n = this.c.wrappers[index] = new SyntaxNode(this, index);
     return n;
   }
 
   type(index: number): string {
-    return this.grammar.typeName(this.typeIds[index]);
+    return this.grammar.typeName(this.c.typeIds[index]);
   }
 
   isNamed(index: number): boolean {
-    return this.grammar.isNamed(this.typeIds[index]);
+    return this.grammar.isNamed(this.c.typeIds[index]);
   }
 
   start(index: number): number {
-    return this.starts[index];
+    return this.c.starts[index];
   }
 
   end(index: number): number {
-    return this.ends[index];
+    return this.c.ends[index];
   }
 
   parent(index: number): SyntaxNode | null {
-    const p = this.parents[index];
+    const p = this.c.parents[index];
     return p === NONE ? null : this.node(p);
   }
 
   previousSibling(index: number): SyntaxNode | null {
-    const p = this.previousSiblings[index];
+    const p = this.c.previousSiblings[index];
     return p === NONE ? null : this.node(p);
   }
 
   children(index: number): SyntaxNode[] {
-    let list = this.childLists[index];
+    let list = this.c.childLists[index];
     if (list) return list;
-    if (this.firstChildren[index] === UNREAD) this.readChildrenLater(index);
     list = [];
-    for (let c = this.firstChildren[index]; c !== NONE; c = this.nextSiblings[c]) list.push(this.node(c));
-    this.childLists[index] = list;
+    for (let c = this.firstChild(index); c !== NONE; c = this.c.nextSiblings[c]) list.push(this.node(c));
+    this.c.childLists[index] = list;
     return list;
   }
+
+  // The two searches below follow the links: a wrapper is made for the child found only.
 
   childForField(index: number, name: string): SyntaxNode | null {
     const id = this.grammar.fieldId(name);
     if (id === 0) return null;
-    for (const c of this.children(index)) if (this.fields[c.id] === id) return c;
+    for (let c = this.firstChild(index); c !== NONE; c = this.c.nextSiblings[c])
+      if (this.c.fields[c] === id) return this.node(c);
     return null;
+  }
+
+  firstChildOfType(index: number, type: string, orType: string | undefined): SyntaxNode | null {
+    for (let c = this.firstChild(index); c !== NONE; c = this.c.nextSiblings[c]) {
+      const t = this.grammar.typeName(this.c.typeIds[c]);
+      if (t === type || t === orType) return this.node(c);
+    }
+    return null;
+  }
+
+  private firstChild(index: number): number {
+    if (this.c.firstChildren[index] === UNREAD) this.readChildrenLater(index);
+    return this.c.firstChildren[index];
   }
 
   /** The tree-sitter node itself: for a node whose children were left unread, or one given to `read`. */
   realNode(index: number): Node {
     const root = this.realRoots.get(index);
     if (root) return root;
-    const at = this.descendantIndexes[index];
+    const at = this.c.descendantIndexes[index];
     if (at === NONE) throw new Error('syntax tree: only a node read as a whole has its tree-sitter node at hand');
-    const cursor = this.cursors[this.cursorOf[index]];
+    const cursor = this.cursors[this.c.cursorOf[index]];
     cursor.gotoDescendant(at);
     return cursor.currentNode;
   }
@@ -223,10 +290,10 @@ export class SyntaxTree {
 
   /** The children of a node whose subtree the walk left unread, from where its cursor found it. */
   private readChildrenLater(index: number): void {
-    const cursorId = this.cursorOf[index];
+    const cursorId = this.c.cursorOf[index];
     const cursor = this.cursors[cursorId];
-    cursor.gotoDescendant(this.descendantIndexes[index]);
-    this.firstChildren[index] = NONE;
+    cursor.gotoDescendant(this.c.descendantIndexes[index]);
+    this.c.firstChildren[index] = NONE;
     this.walkChildren(cursor, cursorId, index);
   }
 
@@ -235,10 +302,10 @@ export class SyntaxTree {
    * read whole (a function body, an initialiser, visibility, bounds, a string literal), else now.
    */
   private whenToRead(index: number): 'never' | 'later' | 'now' {
-    const typeId = this.typeIds[index];
+    const typeId = this.c.typeIds[index];
     if (!this.grammar.isNamed(typeId) || this.grammar.token[typeId]) return 'never';
     if (this.grammar.whole[typeId]) return 'later';
-    const field = this.fields[index];
+    const field = this.c.fields[index];
     if (field === 0) return 'now';
     const bodyOrValue =
       field === this.grammar.valueField || (field === this.grammar.bodyField && typeId === this.grammar.blockType);
@@ -246,8 +313,8 @@ export class SyntaxTree {
   }
 
   private leaveForLater(cursor: TreeCursor, index: number): void {
-    this.firstChildren[index] = UNREAD;
-    this.descendantIndexes[index] = cursor.currentDescendantIndex;
+    this.c.firstChildren[index] = UNREAD;
+    this.c.descendantIndexes[index] = cursor.currentDescendantIndex;
   }
 
   /** Depth-first from the node under the cursor, which is left where it started. */
@@ -269,55 +336,48 @@ export class SyntaxTree {
         cursor.gotoParent();
         if (parent === top) return;
         previous = parent;
-        parent = this.parents[parent];
+        parent = this.c.parents[parent];
       }
     }
   }
 
   /** Records the node under the cursor as the next child of `parent`, after `previous`. */
   private append(cursor: TreeCursor, cursorId: number, parent: number, previous: number): number {
-    if (this.count === this.capacity) this.grow();
+    if (this.count === this.c.capacity) this.grow();
     const index = this.count++;
     const typeId = cursor.nodeTypeId;
     const start = cursor.startIndex;
-    this.typeIds[index] = typeId;
-    this.starts[index] = start;
-    // An anonymous node is a token whose text is its type, unless error recovery made it a missing one.
-    this.ends[index] =
-      this.exactTokenSpans || this.grammar.isNamed(typeId)
-        ? cursor.endIndex
-        : start + this.grammar.typeName(typeId).length;
-    this.fields[index] = cursor.currentFieldId;
-    this.parents[index] = parent;
-    this.firstChildren[index] = NONE;
-    this.nextSiblings[index] = NONE;
-    this.previousSiblings[index] = previous;
-    this.descendantIndexes[index] = NONE;
-    this.cursorOf[index] = cursorId;
-    this.wrappers.push(null);
-    this.childLists.push(null);
-    if (previous !== NONE) this.nextSiblings[previous] = index;
-    else if (parent !== NONE) this.firstChildren[parent] = index;
+    this.c.typeIds[index] = typeId;
+    this.c.starts[index] = start;
+    if (this.grammar.isNamed(typeId)) {
+      this.c.ends[index] = cursor.endIndex;
+      this.c.fields[index] = cursor.currentFieldId;
+    } else {
+      // An anonymous node is a token whose text is its type, unless error recovery made it a missing one.
+      this.c.ends[index] = this.exactTokenSpans ? cursor.endIndex : start + this.grammar.typeName(typeId).length;
+      // Fields of punctuation and keywords (an operator's) are never asked for; `_` may be a pattern.
+      this.c.fields[index] = typeId === this.grammar.underscoreType ? cursor.currentFieldId : 0;
+    }
+    this.c.parents[index] = parent;
+    this.c.firstChildren[index] = NONE;
+    this.c.nextSiblings[index] = NONE;
+    this.c.previousSiblings[index] = previous;
+    this.c.descendantIndexes[index] = NONE;
+    this.c.cursorOf[index] = cursorId;
+    if (index < this.c.wrappers.length) {
+      this.c.wrappers[index] = null;
+      this.c.childLists[index] = null;
+    } else {
+      this.c.wrappers.push(null);
+      this.c.childLists.push(null);
+    }
+    if (previous !== NONE) this.c.nextSiblings[previous] = index;
+    else if (parent !== NONE) this.c.firstChildren[parent] = index;
     return index;
   }
 
   private grow(): void {
-    this.capacity = Math.max(256, this.capacity * 2);
-    const copy = <T extends Int32Array | Uint16Array>(from: T, make: new (n: number) => T): T => {
-      const to = new make(this.capacity);
-      to.set(from);
-      return to;
-    };
-    this.typeIds = copy(this.typeIds, Uint16Array);
-    this.starts = copy(this.starts, Int32Array);
-    this.ends = copy(this.ends, Int32Array);
-    this.fields = copy(this.fields, Uint16Array);
-    this.parents = copy(this.parents, Int32Array);
-    this.firstChildren = copy(this.firstChildren, Int32Array);
-    this.nextSiblings = copy(this.nextSiblings, Int32Array);
-    this.previousSiblings = copy(this.previousSiblings, Int32Array);
-    this.descendantIndexes = copy(this.descendantIndexes, Int32Array);
-    this.cursorOf = copy(this.cursorOf, Uint16Array);
+    this.c = this.c.grown();
   }
 }
 
@@ -376,6 +436,11 @@ export class SyntaxNode {
   /** The first child in the field `name`, as tree-sitter's `childForFieldName` answers. */
   childForFieldName(name: string): SyntaxNode | null {
     return this.tree.childForField(this.id, name);
+  }
+
+  /** The first child of type `type` (or of type `orType`). */
+  firstChildOfType(type: string, orType?: string): SyntaxNode | null {
+    return this.tree.firstChildOfType(this.id, type, orType);
   }
 
   /** The tree-sitter node: only for a node read as a whole (a body, an initialiser) or given to `read`. */

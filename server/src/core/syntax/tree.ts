@@ -20,9 +20,9 @@ export function field<N extends SyntaxNode | Node>(node: N, name: string): N | n
   return node.childForFieldName(name) as N | null;
 }
 
-export function firstChildOfType(node: SyntaxNode, ...types: string[]): SyntaxNode | null {
-  for (const c of node.children) if (types.includes(c.type)) return c;
-  return null;
+/** The first child of type `type` (or of type `orType`). */
+export function firstChildOfType(node: SyntaxNode, type: string, orType?: string): SyntaxNode | null {
+  return node.firstChildOfType(type, orType);
 }
 
 export function hasChildOfType(node: SyntaxNode, type: string): boolean {
