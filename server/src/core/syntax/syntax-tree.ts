@@ -35,6 +35,31 @@ const TOKEN_TYPES = [
   'crate',
 ];
 
+/**
+ * Node types whose rule assigns no field to any child (tree-sitter-rust's grammar): their children are
+ * not asked which field they stand in.
+ */
+const FIELDLESS_TYPES = [
+  'source_file',
+  'declaration_list',
+  'token_tree',
+  'token_tree_pattern',
+  'token_repetition',
+  'token_repetition_pattern',
+  'attribute_item',
+  'inner_attribute_item',
+  'parameters',
+  'type_arguments',
+  'type_parameters',
+  'field_declaration_list',
+  'enum_variant_list',
+  'use_list',
+  'tuple_type',
+  'self_parameter',
+  'extern_modifier',
+  'function_modifiers',
+];
+
 /** Node types the extractors read only as text, type or span, never through their children. */
 const WHOLE_TYPES = [
   'visibility_modifier',
@@ -51,21 +76,26 @@ class GrammarTables {
   private readonly named: (boolean | undefined)[] = [];
   readonly token: boolean[] = [];
   readonly whole: boolean[] = [];
+  readonly fieldless: boolean[] = [];
   readonly valueField: number;
   readonly bodyField: number;
   readonly blockType: number;
   /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
   readonly underscoreType: number;
+  /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
+  readonly quoteType: number;
   private readonly fieldIds = new Map<string, number>();
 
   constructor(private readonly language: Language) {
     this.types = language.types;
     for (const t of TOKEN_TYPES) this.mark(this.token, t);
     for (const t of WHOLE_TYPES) this.mark(this.whole, t);
+    for (const t of FIELDLESS_TYPES) this.mark(this.fieldless, t);
     this.valueField = this.fieldId('value');
     this.bodyField = this.fieldId('body');
     this.blockType = language.idForNodeType('block', true) ?? NONE;
     this.underscoreType = language.idForNodeType('_', false) ?? NONE;
+    this.quoteType = language.idForNodeType('"', false) ?? NONE;
   }
 
   private mark(table: boolean[], type: string): void {
@@ -349,14 +379,19 @@ export class SyntaxTree {
     const start = cursor.startIndex;
     this.c.typeIds[index] = typeId;
     this.c.starts[index] = start;
+    const hasField = parent !== NONE && !this.grammar.fieldless[this.c.typeIds[parent]];
     if (this.grammar.isNamed(typeId)) {
       this.c.ends[index] = cursor.endIndex;
-      this.c.fields[index] = cursor.currentFieldId;
+      this.c.fields[index] = hasField ? cursor.currentFieldId : 0;
     } else {
-      // An anonymous node is a token whose text is its type, unless error recovery made it a missing one.
-      this.c.ends[index] = this.exactTokenSpans ? cursor.endIndex : start + this.grammar.typeName(typeId).length;
+      // An anonymous node is a token whose text is its type (but `"`, which may be `b"`), unless error
+      // recovery made it a missing one.
+      this.c.ends[index] =
+        this.exactTokenSpans || typeId === this.grammar.quoteType
+          ? cursor.endIndex
+          : start + this.grammar.typeName(typeId).length;
       // Fields of punctuation and keywords (an operator's) are never asked for; `_` may be a pattern.
-      this.c.fields[index] = typeId === this.grammar.underscoreType ? cursor.currentFieldId : 0;
+      this.c.fields[index] = hasField && typeId === this.grammar.underscoreType ? cursor.currentFieldId : 0;
     }
     this.c.parents[index] = parent;
     this.c.firstChildren[index] = NONE;

@@ -98,7 +98,12 @@ function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
     });
     return;
   }
-  const kids = node.children;
+  // An atomic token's children (a string's content) are not read.
+  const kids = ATOMIC.has(type) ? [] : node.children;
+  if (kids.length === 0) {
+    out.push({ text: node.text, kind: tokenKind(node), origin: origin(node.startIndex, node.endIndex) });
+    return;
+  }
   if (type === 'token_repetition' || type === 'token_repetition_pattern') {
     // `$( … ) sep op`: a `$` token, the group, then the separator and operator tokens.
     const open = kids.findIndex((k) => k.type === '(');
@@ -130,10 +135,6 @@ function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
       children: tokenTreeTokens(node, origin),
       origin: origin(node.startIndex, node.endIndex),
     });
-    return;
-  }
-  if (kids.length === 0 || ATOMIC.has(type)) {
-    out.push({ text: node.text, kind: tokenKind(node), origin: origin(node.startIndex, node.endIndex) });
     return;
   }
   for (const c of kids) pushTokens(c, origin, out);
