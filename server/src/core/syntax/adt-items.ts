@@ -1,13 +1,13 @@
-import type { Node } from 'web-tree-sitter';
 import { attributeOf } from './attribute-syntax';
 import type { ExtractContext } from './extract-context';
 import { genericParams } from './generics';
 import type { AdtItem, Attribute, FieldDef, VariantDef } from './model';
 import { childrenOf, field } from './tree';
 import { typeExpr } from './type-syntax';
+import type { SyntaxNode } from './syntax-tree';
 
 /** A `struct`, `enum` or `union` definition: its generics, and its fields or variants with their attributes. */
-export function adtItem(cx: ExtractContext, node: Node, attrs: Attribute[]): AdtItem {
+export function adtItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): AdtItem {
   const kind = node.type === 'struct_item' ? 'struct' : node.type === 'enum_item' ? 'enum' : 'union';
   const body = field(node, 'body');
   const item: AdtItem = {
@@ -28,7 +28,7 @@ export function adtItem(cx: ExtractContext, node: Node, attrs: Attribute[]): Adt
   return item;
 }
 
-function fields(cx: ExtractContext, list: Node): FieldDef[] {
+function fields(cx: ExtractContext, list: SyntaxNode): FieldDef[] {
   const out: FieldDef[] = [];
   let pending: Attribute[] = [];
   if (list.type === 'ordered_field_declaration_list') {
@@ -57,7 +57,7 @@ function fields(cx: ExtractContext, list: Node): FieldDef[] {
   return out;
 }
 
-function variants(cx: ExtractContext, list: Node): VariantDef[] {
+function variants(cx: ExtractContext, list: SyntaxNode): VariantDef[] {
   const out: VariantDef[] = [];
   let pending: Attribute[] = [];
   for (const c of childrenOf(list)) {

@@ -1,10 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { ExtractContext } from './extract-context';
 import type { Attribute } from './model';
-import { childrenOf, field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
+import type { SyntaxNode } from './syntax-tree';
+import { field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
 
 /** `#[…]` / `#![…]` as an attribute: its path, its arguments or value; `#[unsafe(…)]` unwrapped. */
-export function attributeOf(cx: ExtractContext, node: Node, inner: boolean): Attribute | null {
+export function attributeOf(cx: ExtractContext, node: SyntaxNode, inner: boolean): Attribute | null {
   const attr = firstChildOfType(node, 'attribute');
   if (!attr) return null;
   const kids = namedChildrenOf(attr);
@@ -35,7 +36,7 @@ export function attributeOf(cx: ExtractContext, node: Node, inner: boolean): Att
 }
 
 /** A doc comment (`///`, `//!`, a doc block) as the `doc` attribute it stands for; null for a plain comment. */
-export function docCommentOf(cx: ExtractContext, node: Node): Attribute | null {
+export function docCommentOf(cx: ExtractContext, node: SyntaxNode): Attribute | null {
   const doc = field(node, 'doc');
   if (!doc) return null;
   const inner = !!field(node, 'inner');
@@ -49,25 +50,26 @@ export function docCommentOf(cx: ExtractContext, node: Node): Attribute | null {
   };
 }
 
-/** The outer attributes written just before `node` among its siblings. */
+/** The outer attributes written just before `node`, a tree-sitter node inside a body, among its siblings. */
 export function leadingAttributes(cx: ExtractContext, node: Node): Attribute[] {
   const attrs: Attribute[] = [];
   for (let p = node.previousSibling; p; p = p.previousSibling) {
     if (p.type === 'attribute_item') {
-      const a = attributeOf(cx, p, false);
+      const a = attributeOf(cx, cx.read(p), false);
       if (a) attrs.unshift(a);
     } else if (p.type !== 'line_comment' && p.type !== 'block_comment') break;
   }
   return attrs;
 }
 
-/** Attribute children of `parent` written before its child `child`. */
+/** Attribute children of `parent` written before its child `child`: tree-sitter nodes inside a body. */
 export function childAttributesBefore(cx: ExtractContext, parent: Node, child: Node): Attribute[] {
   const attrs: Attribute[] = [];
-  for (const c of childrenOf(parent)) {
+  for (const c of parent.children) {
+    if (!c) continue;
     if (c.startIndex >= child.startIndex) break;
     if (c.type === 'attribute_item') {
-      const a = attributeOf(cx, c, false);
+      const a = attributeOf(cx, cx.read(c), false);
       if (a) attrs.push(a);
     }
   }

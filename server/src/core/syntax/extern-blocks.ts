@@ -1,4 +1,3 @@
-import type { Node } from 'web-tree-sitter';
 import { attributeOf, docCommentOf } from './attribute-syntax';
 import type { ExtractContext } from './extract-context';
 import { fnParams } from './fn-params';
@@ -6,9 +5,10 @@ import { genericParams } from './generics';
 import type { Attribute, ExternBlockItem, ForeignFnItem, ForeignStaticItem } from './model';
 import { childrenOf, field, firstChildOfType } from './tree';
 import { externAbi, typeExpr, typeExprOrNull } from './type-syntax';
+import type { SyntaxNode } from './syntax-tree';
 
 /** An `extern "ABI" { … }` block and the functions and statics it declares. */
-export function externBlockItem(cx: ExtractContext, node: Node, attrs: Attribute[]): ExternBlockItem {
+export function externBlockItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): ExternBlockItem {
   const ext = firstChildOfType(node, 'extern_modifier');
   const body = field(node, 'body');
   const items: (ForeignFnItem | ForeignStaticItem)[] = [];
@@ -48,7 +48,7 @@ export function externBlockItem(cx: ExtractContext, node: Node, attrs: Attribute
   };
 }
 
-function foreignFn(cx: ExtractContext, node: Node, attrs: Attribute[]): ForeignFnItem {
+function foreignFn(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): ForeignFnItem {
   const paramsNode = field(node, 'parameters');
   const retNode = field(node, 'return_type');
   return {
@@ -62,7 +62,7 @@ function foreignFn(cx: ExtractContext, node: Node, attrs: Attribute[]): ForeignF
   };
 }
 
-function isSafeItem(cx: ExtractContext, node: Node): boolean {
+function isSafeItem(cx: ExtractContext, node: SyntaxNode): boolean {
   const nameAt = field(node, 'name')?.startIndex ?? node.endIndex;
   if (cx.safeItemKeywordAt.some((at) => at >= node.startIndex && at < nameAt)) return true;
   // In a plain `extern` block the grammar leaves `safe` as an error just before the item.

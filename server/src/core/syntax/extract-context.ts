@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Attribute, Expansion, Origin, Token, Visibility } from './model';
 import type { ParsedFile } from './parse';
-import { field, firstChildOfType, originOf, tokenTreeTokens } from './tree';
+import { SyntaxNode, SyntaxTree } from './syntax-tree';
+import { field, firstChildOfType, SpanOrigin, tokenTreeTokens } from './tree';
 
 /** What every item carries, whatever its kind. */
 export interface ItemBaseFields {
@@ -14,52 +15,72 @@ export interface ItemBaseFields {
   expansion?: Expansion;
 }
 
+/** Anything with a span in the parsed text: a syntax node, or a tree-sitter node found inside a body. */
+export interface Spanned {
+  startIndex: number;
+  endIndex: number;
+}
+
 /**
- * What one extraction reads nodes against: the file, how spans map back to the source (identity for a
- * file, the emitter's map for a macro expansion), and the edition 2024 keywords the parse blanked.
- * Every extractor of the syntax stage takes one, so a position is computed the same way everywhere.
+ * What one extraction reads nodes against: the file, its syntax tree, how spans map back to the source
+ * (identity for a file, the emitter's map for a macro expansion), and the edition 2024 keywords the
+ * parse blanked. Every extractor of the syntax stage takes one, so a position is computed the same way
+ * everywhere. `dispose` frees the tree's cursors once the items are extracted.
  */
 export class ExtractContext {
   /** Offsets of the `extern` keyword of `unsafe extern` blocks (the `unsafe` was blanked before parsing). */
   readonly unsafeExternKeywordAt: Set<number>;
   /** Offsets of the `fn` / `static` keyword of items written `safe` in such blocks. */
   readonly safeItemKeywordAt: number[];
+  readonly tree: SyntaxTree;
+  /** A span of the parsed text as an origin in the source. */
+  readonly spanOrigin: SpanOrigin;
 
   constructor(
     readonly file: string,
-    parsed: ParsedFile | null,
-    private readonly mapOrigin: (o: Origin) => Origin = (o) => o,
+    parsed: ParsedFile,
+    mapOrigin: ((o: Origin) => Origin) | null = null,
     private readonly expansion: Expansion | null = null,
   ) {
-    this.unsafeExternKeywordAt = new Set(parsed?.unsafeExternKeywordAt ?? []);
-    this.safeItemKeywordAt = parsed?.safeItemKeywordAt ?? [];
+    this.unsafeExternKeywordAt = new Set(parsed.unsafeExternKeywordAt);
+    this.safeItemKeywordAt = parsed.safeItemKeywordAt;
+    this.tree = new SyntaxTree(parsed.tree, parsed.parsedText);
+    this.spanOrigin = mapOrigin
+      ? (start, end) => mapOrigin({ file, span: { start, end } })
+      : (start, end) => ({ file, span: { start, end } });
+  }
+
+  dispose(): void {
+    this.tree.dispose();
   }
 
   /** Where a node was written, mapped back to the source. */
-  origin(node: Node): Origin {
-    return this.mapOrigin(originOf(this.file, node));
+  origin(node: Spanned): Origin {
+    return this.spanOrigin(node.startIndex, node.endIndex);
   }
 
   /** From the start of `from` through the end of `to`, mapped back to the source. */
-  originRange(from: Node, to: Node): Origin {
-    return this.mapOrigin({ file: this.file, span: { start: from.startIndex, end: to.endIndex } });
+  originRange(from: Spanned, to: Spanned): Origin {
+    return this.spanOrigin(from.startIndex, to.endIndex);
+  }
+
+  /** The text of a tree-sitter node found inside a body, read from the parsed text. */
+  text(node: Spanned): string {
+    return this.tree.text.slice(node.startIndex, node.endIndex);
+  }
+
+  /** A tree-sitter node found inside a body, as a syntax node its items can be extracted from. */
+  read(node: Node): SyntaxNode {
+    return this.tree.read(node);
   }
 
   /** The tokens of a token tree, their origins mapped back to the source. */
-  tokens(tree: Node): Token[] {
-    return tokenTreeTokens(this.file, tree).map((t) => this.mapToken(t));
-  }
-
-  private mapToken(t: Token): Token {
-    return {
-      ...t,
-      origin: this.mapOrigin(t.origin),
-      children: t.children?.map((c) => this.mapToken(c)),
-    };
+  tokens(tree: SyntaxNode): Token[] {
+    return tokenTreeTokens(tree, this.spanOrigin);
   }
 
   /** The fields every item has: name, attributes, visibility, origins and, in an expansion, which one. */
-  base(node: Node, attrs: Attribute[]): ItemBaseFields {
+  base(node: SyntaxNode, attrs: Attribute[]): ItemBaseFields {
     const nameNode = field(node, 'name');
     const vis = firstChildOfType(node, 'visibility_modifier');
     let visibility: Visibility = 'private';

@@ -1,14 +1,14 @@
-import type { Node } from 'web-tree-sitter';
 import { attributeOf } from './attribute-syntax';
 import type { ExtractContext } from './extract-context';
 import type { Attribute, Param, TypeExpr } from './model';
 import { field, firstChildOfType, namedChildrenOf } from './tree';
 import { containsImplTrait, typeExpr } from './type-syntax';
+import type { SyntaxNode } from './syntax-tree';
 
 /** A function's parameter list: each parameter with its attributes, the receiver as a `Self` parameter. */
 export function fnParams(
   cx: ExtractContext,
-  node: Node | null,
+  node: SyntaxNode | null,
 ): { params: Param[]; selfParam: boolean; hasImplTraitArg: boolean } {
   const params: Param[] = [];
   let selfParam = false;
@@ -39,7 +39,7 @@ export function fnParams(
 }
 
 /** `self`, `&self`, `&mut self` as the type rustc checks: `Self` or a reference to it, at `self`. */
-function receiverType(cx: ExtractContext, node: Node): TypeExpr {
+function receiverType(cx: ExtractContext, node: SyntaxNode): TypeExpr {
   // rustc checks the receiver like any parameter, reporting at `self`.
   const selfTok = firstChildOfType(node, 'self') ?? node;
   const origin = cx.origin(selfTok);

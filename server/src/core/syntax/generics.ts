@@ -1,11 +1,11 @@
-import type { Node } from 'web-tree-sitter';
 import type { ExtractContext } from './extract-context';
 import type { GenericParam } from './model';
 import { field, namedChildrenOf } from './tree';
 import { typeExpr } from './type-syntax';
+import type { SyntaxNode } from './syntax-tree';
 
 /** The generic parameters of an item (`<'a, T: Copy = u8, const N: usize>`); none without a list. */
-export function genericParams(cx: ExtractContext, node: Node | null): GenericParam[] {
+export function genericParams(cx: ExtractContext, node: SyntaxNode | null): GenericParam[] {
   if (!node) return [];
   const out: GenericParam[] = [];
   for (const c of namedChildrenOf(node)) {

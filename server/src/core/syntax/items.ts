@@ -1,4 +1,3 @@
-import type { Node } from 'web-tree-sitter';
 import { adtItem } from './adt-items';
 import { attributeOf, docCommentOf } from './attribute-syntax';
 import { bodyFacts } from './body-facts';
@@ -9,6 +8,7 @@ import { genericParams } from './generics';
 import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span } from './model';
 import { ITEM_TYPES, nestedItemNodes } from './nested-items';
 import type { ParsedFile } from './parse';
+import type { SyntaxNode } from './syntax-tree';
 import { childrenOf, field, firstChildOfType } from './tree';
 import { externAbi, typeExpr, typeExprOrNull } from './type-syntax';
 import { useTrees } from './use-trees';
@@ -21,9 +21,12 @@ import { useTrees } from './use-trees';
  */
 export function extractItems(file: string, parsed: ParsedFile): FileItems {
   const cx = new ExtractContext(file, parsed);
-  const root = parsed.tree.rootNode;
-  const { items, innerAttrs } = itemList(cx, childrenOf(root));
-  return { file, innerAttrs, items, syntaxErrors: syntaxErrors(root) };
+  try {
+    const { items, innerAttrs } = itemList(cx, childrenOf(cx.tree.root));
+    return { file, innerAttrs, items, syntaxErrors: syntaxErrors(parsed) };
+  } finally {
+    cx.dispose();
+  }
 }
 
 /**
@@ -38,20 +41,25 @@ export function extractItemsFromTree(
   inBody = false,
 ): Item[] {
   const cx = new ExtractContext(file, parsed, mapOrigin, expansion);
-  const root = parsed.tree.rootNode;
-  if (!inBody) return itemList(cx, childrenOf(root)).items;
-  const wrapper = root.namedChildren.find((c) => c?.type === 'function_item');
-  const body = wrapper ? field(wrapper, 'body') : null;
-  return body ? nestedItems(cx, body) : [];
+  try {
+    const root = cx.tree.root;
+    if (!inBody) return itemList(cx, childrenOf(root)).items;
+    const wrapper = root.namedChildren.find((c) => c.type === 'function_item');
+    const body = wrapper ? field(wrapper, 'body') : null;
+    return body ? nestedItems(cx, body) : [];
+  } finally {
+    cx.dispose();
+  }
 }
 
-function syntaxErrors(root: Node): Span[] {
+function syntaxErrors(parsed: ParsedFile): Span[] {
+  const root = parsed.tree.rootNode;
   if (!root.hasError) return [];
   return root.descendantsOfType('ERROR').map((n) => ({ start: n.startIndex, end: n.endIndex }));
 }
 
 /** A sequence of sibling nodes at item level: attributes attach to the next item. */
-function itemList(cx: ExtractContext, nodes: Node[]): { items: Item[]; innerAttrs: Attribute[] } {
+function itemList(cx: ExtractContext, nodes: SyntaxNode[]): { items: Item[]; innerAttrs: Attribute[] } {
   const items: Item[] = [];
   const innerAttrs: Attribute[] = [];
   let pending: Attribute[] = [];
@@ -101,7 +109,7 @@ function itemList(cx: ExtractContext, nodes: Node[]): { items: Item[]; innerAttr
 }
 
 /** Items declared anywhere inside a body, but not inside items nested deeper. */
-function nestedItems(cx: ExtractContext, body: Node): Item[] {
+function nestedItems(cx: ExtractContext, body: SyntaxNode): Item[] {
   const items: Item[] = [];
   for (const { node, attrs } of nestedItemNodes(cx, body)) {
     const item = itemOf(cx, node, attrs);
@@ -111,7 +119,7 @@ function nestedItems(cx: ExtractContext, body: Node): Item[] {
   return items;
 }
 
-function itemOf(cx: ExtractContext, node: Node, attrs: Attribute[]): Item | null {
+function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item | null {
   switch (node.type) {
     case 'function_item':
     case 'function_signature_item':
@@ -203,7 +211,7 @@ function itemOf(cx: ExtractContext, node: Node, attrs: Attribute[]): Item | null
   return null;
 }
 
-function fnItem(cx: ExtractContext, node: Node, attrs: Attribute[]): FnItem {
+function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnItem {
   const mods = firstChildOfType(node, 'function_modifiers');
   const modText = mods ? childrenOf(mods).map((c) => c.type) : [];
   const ext = mods ? firstChildOfType(mods, 'extern_modifier') : null;
@@ -235,7 +243,7 @@ function fnItem(cx: ExtractContext, node: Node, attrs: Attribute[]): FnItem {
   };
 }
 
-function macroRules(cx: ExtractContext, node: Node): MacroRule[] {
+function macroRules(cx: ExtractContext, node: SyntaxNode): MacroRule[] {
   const rules: MacroRule[] = [];
   for (const r of childrenOf(node)) {
     if (r.type !== 'macro_rule') continue;

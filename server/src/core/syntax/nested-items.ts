@@ -1,7 +1,7 @@
-import type { Node } from 'web-tree-sitter';
 import { childAttributesBefore, leadingAttributes } from './attribute-syntax';
 import type { ExtractContext } from './extract-context';
 import type { Attribute } from './model';
+import type { SyntaxNode } from './syntax-tree';
 
 /** Node types that are items (and item-level macro calls) wherever they stand. */
 export const ITEM_TYPES = new Set([
@@ -25,7 +25,7 @@ export const ITEM_TYPES = new Set([
 
 /** An item node found inside a body, with every attribute that applies to it. */
 export interface NestedItemNode {
-  node: Node;
+  node: SyntaxNode;
   attrs: Attribute[];
 }
 
@@ -33,10 +33,12 @@ export interface NestedItemNode {
  * The item nodes declared anywhere inside a body (a function's, an initialiser's), but not inside items
  * nested deeper, each with its own attributes and those of the statements around it.
  */
-export function nestedItemNodes(cx: ExtractContext, body: Node): NestedItemNode[] {
+export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): NestedItemNode[] {
   // Most bodies declare no items and call only std's macros: a text test is far cheaper than a walk.
-  const text = body.text;
+  const text = bodyNode.text;
   if (!ITEM_KEYWORDS.test(text) && !callsNonStdMacro(text)) return [];
+  // A body is searched by tree-sitter itself, in one call; only the items found are read as syntax.
+  const body = bodyNode.realNode();
   const found = body.descendantsOfType([...ITEM_TYPES]);
   const direct = found.filter((n) => {
     for (let p = n.parent; p; p = p.parent) {
@@ -53,7 +55,7 @@ export function nestedItemNodes(cx: ExtractContext, body: Node): NestedItemNode[
       // A match arm carries its attributes as children before the pattern (`#[cfg(x)] A => …`).
       if (!BLOCKS.has(p.type)) enclosing.unshift(...childAttributesBefore(cx, p, child));
     }
-    return { node, attrs: [...enclosing, ...leadingAttributes(cx, node)] };
+    return { node: cx.read(node), attrs: [...enclosing, ...leadingAttributes(cx, node)] };
   });
 }
 

@@ -1,39 +1,36 @@
 import type { Node } from 'web-tree-sitter';
 import type { Origin, Token } from './model';
+import type { SyntaxNode } from './syntax-tree';
 
 /**
- * Small helpers over tree-sitter nodes, shared by the item extractors. Only the syntax stage knows
+ * Small helpers over syntax nodes, shared by the item extractors. Only the syntax stage knows
  * tree-sitter node types: the extractors (`items.ts` and the modules it dispatches to) and this file.
  */
 
-export function originOf(file: string, node: Node): Origin {
-  return { file, span: { start: node.startIndex, end: node.endIndex } };
+export function childrenOf(node: SyntaxNode): SyntaxNode[] {
+  return node.children;
 }
 
-// `children` fetches every child in one call into the WASM module; `child(i)` pays a call per child.
-export function childrenOf(node: Node): Node[] {
-  return node.children.filter((c): c is Node => c !== null);
+export function namedChildrenOf(node: SyntaxNode): SyntaxNode[] {
+  return node.namedChildren;
 }
 
-export function namedChildrenOf(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => c !== null);
+/** The first child in a field; also of a tree-sitter node, for what is searched inside a body. */
+export function field<N extends SyntaxNode | Node>(node: N, name: string): N | null {
+  return node.childForFieldName(name) as N | null;
 }
 
-export function field(node: Node, name: string): Node | null {
-  return node.childForFieldName(name);
+/** The first child of type `type` (or of type `orType`). */
+export function firstChildOfType(node: SyntaxNode, type: string, orType?: string): SyntaxNode | null {
+  return node.firstChildOfType(type, orType);
 }
 
-export function firstChildOfType(node: Node, ...types: string[]): Node | null {
-  for (const c of childrenOf(node)) if (types.includes(c.type)) return c;
-  return null;
-}
-
-export function hasChildOfType(node: Node, type: string): boolean {
+export function hasChildOfType(node: SyntaxNode, type: string): boolean {
   return firstChildOfType(node, type) !== null;
 }
 
 /** String literal content with the common escapes resolved. */
-export function stringValue(node: Node): string {
+export function stringValue(node: SyntaxNode): string {
   const text = node.text;
   if (node.type === 'raw_string_literal') {
     const m = /^r(#*)"([\s\S]*)"\1$/.exec(text);
@@ -62,78 +59,88 @@ const ATOMIC = new Set([
 
 const OPENERS: Record<string, '(' | '[' | '{'> = { '(': '(', '[': '[', '{': '{' };
 
+/** Where a span of the tree was written: the file's own span, or one mapped back from an expansion. */
+export type SpanOrigin = (start: number, end: number) => Origin;
+
 /**
  * The tokens of a token tree (macro arguments, attribute arguments), nested groups kept as groups.
  * `node` is the tree itself, delimiters included; the returned list excludes its own delimiters.
  */
-export function tokenTreeTokens(file: string, node: Node): Token[] {
+export function tokenTreeTokens(node: SyntaxNode, origin: SpanOrigin): Token[] {
   const out: Token[] = [];
-  const kids = childrenOf(node);
+  const kids = node.children;
   const inner = kids.length && OPENERS[kids[0].type] ? kids.slice(1, -1) : kids;
-  for (const c of inner) pushTokens(file, c, out);
+  for (const c of inner) pushTokens(c, origin, out);
   return out;
 }
 
-function pushTokens(file: string, node: Node, out: Token[]): void {
-  if (node.type === 'line_comment' || node.type === 'block_comment') {
+function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
+  const type = node.type;
+  if (type === 'line_comment' || type === 'block_comment') {
     // A doc comment in macro input is the attribute `#[doc = "…"]` to the macro's matcher.
     const doc = node.childForFieldName('doc');
     if (!doc) return;
-    const origin = originOf(file, node);
     const inner = !!node.childForFieldName('inner');
     const text = JSON.stringify(doc.text.replace(/\n$/, ''));
-    out.push({ text: '#', kind: 'punct', origin });
-    if (inner) out.push({ text: '!', kind: 'punct', origin });
+    const at = (): Origin => origin(node.startIndex, node.endIndex);
+    out.push({ text: '#', kind: 'punct', origin: at() });
+    if (inner) out.push({ text: '!', kind: 'punct', origin: at() });
     out.push({
       text: `[doc = ${text}]`,
       kind: 'group',
       delimiter: '[',
       children: [
-        { text: 'doc', kind: 'ident', origin },
-        { text: '=', kind: 'punct', origin },
-        { text, kind: 'string', origin },
+        { text: 'doc', kind: 'ident', origin: at() },
+        { text: '=', kind: 'punct', origin: at() },
+        { text, kind: 'string', origin: at() },
       ],
-      origin,
+      origin: at(),
     });
     return;
   }
-  const kids = childrenOf(node);
-  if (node.type === 'token_repetition' || node.type === 'token_repetition_pattern') {
+  // An atomic token's children (a string's content) are not read.
+  const kids = ATOMIC.has(type) ? [] : node.children;
+  if (kids.length === 0) {
+    out.push({ text: node.text, kind: tokenKind(node), origin: origin(node.startIndex, node.endIndex) });
+    return;
+  }
+  if (type === 'token_repetition' || type === 'token_repetition_pattern') {
     // `$( … ) sep op`: a `$` token, the group, then the separator and operator tokens.
     const open = kids.findIndex((k) => k.type === '(');
     const close = kids.map((k) => k.type).lastIndexOf(')');
-    out.push({ text: '$', kind: 'punct', origin: originOf(file, kids[0]) });
+    out.push({ text: '$', kind: 'punct', origin: origin(kids[0].startIndex, kids[0].endIndex) });
     const children: Token[] = [];
-    for (const k of kids.slice(open + 1, close)) pushTokens(file, k, children);
-    out.push({ text: node.text, kind: 'group', delimiter: '(', children, origin: originOf(file, node) });
+    for (const k of kids.slice(open + 1, close)) pushTokens(k, origin, children);
+    out.push({
+      text: node.text,
+      kind: 'group',
+      delimiter: '(',
+      children,
+      origin: origin(node.startIndex, node.endIndex),
+    });
     // The grammar drops the separator of `$( … ),*` from the tree: read it from the text.
     const rest = kids.slice(close + 1);
     const opStart = rest.length ? rest[rest.length - 1].startIndex : node.endIndex;
     const sepStart = kids[close]?.endIndex ?? node.endIndex;
     const separator = node.text.slice(sepStart - node.startIndex, opStart - node.startIndex).trim();
-    if (separator)
-      out.push({ text: separator, kind: 'punct', origin: { file, span: { start: sepStart, end: opStart } } });
-    for (const k of rest) pushTokens(file, k, out);
+    if (separator) out.push({ text: separator, kind: 'punct', origin: origin(sepStart, opStart) });
+    for (const k of rest) pushTokens(k, origin, out);
     return;
   }
-  if (kids.length && OPENERS[kids[0].type] && (node.type.startsWith('token_') || node.type === 'ERROR')) {
+  if (kids.length && OPENERS[kids[0].type] && (type.startsWith('token_') || type === 'ERROR')) {
     out.push({
       text: node.text,
       kind: 'group',
       delimiter: OPENERS[kids[0].type],
-      children: tokenTreeTokens(file, node),
-      origin: originOf(file, node),
+      children: tokenTreeTokens(node, origin),
+      origin: origin(node.startIndex, node.endIndex),
     });
     return;
   }
-  if (node.childCount === 0 || ATOMIC.has(node.type)) {
-    out.push({ text: node.text, kind: tokenKind(node), origin: originOf(file, node) });
-    return;
-  }
-  for (const c of kids) pushTokens(file, c, out);
+  for (const c of kids) pushTokens(c, origin, out);
 }
 
-function tokenKind(node: Node): Token['kind'] {
+function tokenKind(node: SyntaxNode): Token['kind'] {
   switch (node.type) {
     case 'string_literal':
     case 'raw_string_literal':

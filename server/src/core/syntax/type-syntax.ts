@@ -1,12 +1,12 @@
-import type { Node } from 'web-tree-sitter';
 import type { ExtractContext } from './extract-context';
 import type { FnPointerExpr, GenericArgs, PathSegment, TypeExpr, TypePath } from './model';
 import { childrenOf, field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
+import type { SyntaxNode } from './syntax-tree';
 
 /** Type expressions from type nodes: a type as written, its paths, generic arguments and fn pointers. */
 
 /** A type node as a type expression; what cannot be interpreted is kept as `opaque-syntax`. */
-export function typeExpr(cx: ExtractContext, node: Node): TypeExpr {
+export function typeExpr(cx: ExtractContext, node: SyntaxNode): TypeExpr {
   const origin = cx.origin(node);
   switch (node.type) {
     case 'primitive_type':
@@ -85,12 +85,12 @@ export function typeExpr(cx: ExtractContext, node: Node): TypeExpr {
 }
 
 /** `typeExpr` of an optional node (a missing `type` field in half-typed code). */
-export function typeExprOrNull(cx: ExtractContext, node: Node | null): TypeExpr | null {
+export function typeExprOrNull(cx: ExtractContext, node: SyntaxNode | null): TypeExpr | null {
   return node ? typeExpr(cx, node) : null;
 }
 
 /** The ABI an `extern_modifier` names: its string, or `"C"` for a bare `extern`. */
-export function externAbi(ext: Node): string {
+export function externAbi(ext: SyntaxNode): string {
   const lit = firstChildOfType(ext, 'string_literal', 'raw_string_literal');
   return lit ? stringValue(lit) : 'C';
 }
@@ -116,7 +116,7 @@ const TYPE_NODES = new Set([
 ]);
 
 /** Whether a node is a type (among the children of a list that also holds punctuation and comments). */
-export function isTypeNode(n: Node): boolean {
+export function isTypeNode(n: SyntaxNode): boolean {
   return TYPE_NODES.has(n.type);
 }
 
@@ -139,11 +139,11 @@ export function containsImplTrait(t: TypeExpr): boolean {
   }
 }
 
-function hole(cx: ExtractContext, node: Node): TypeExpr {
+function hole(cx: ExtractContext, node: SyntaxNode): TypeExpr {
   return { kind: 'opaque-syntax', origin: cx.origin(node), text: '' };
 }
 
-function fnPointer(cx: ExtractContext, node: Node): FnPointerExpr {
+function fnPointer(cx: ExtractContext, node: SyntaxNode): FnPointerExpr {
   const mods = firstChildOfType(node, 'function_modifiers');
   const ext = mods ? firstChildOfType(mods, 'extern_modifier') : null;
   const paramsNode = field(node, 'parameters');
@@ -168,11 +168,11 @@ function fnPointer(cx: ExtractContext, node: Node): FnPointerExpr {
   };
 }
 
-function typePath(cx: ExtractContext, node: Node): TypePath {
+function typePath(cx: ExtractContext, node: SyntaxNode): TypePath {
   const segments: PathSegment[] = [];
   let global = false;
   let qualified = false;
-  const walk = (n: Node, args: GenericArgs | null): void => {
+  const walk = (n: SyntaxNode, args: GenericArgs | null): void => {
     switch (n.type) {
       case 'generic_type': {
         const t = field(n, 'type');
@@ -207,7 +207,7 @@ function typePath(cx: ExtractContext, node: Node): TypePath {
   return { global, qualified, segments };
 }
 
-function genericArgs(cx: ExtractContext, node: Node): GenericArgs {
+function genericArgs(cx: ExtractContext, node: SyntaxNode): GenericArgs {
   const out: GenericArgs = { types: [], bindings: [], consts: [], lifetimes: 0 };
   for (const c of namedChildrenOf(node)) {
     if (c.type === 'lifetime') out.lifetimes++;

@@ -1,12 +1,12 @@
-import type { Node } from 'web-tree-sitter';
 import type { UseTree } from './model';
 import { field, namedChildrenOf } from './tree';
+import type { SyntaxNode } from './syntax-tree';
 
 /**
  * The argument of a `use` declaration as flat trees: `use a::{b, c as d, e::*};` is the paths `a::b`,
  * `a::c` (as `d`) and the glob `a::e::*`. `prefix` is the path of the enclosing `{…}` list.
  */
-export function useTrees(node: Node, prefix: string[]): UseTree[] {
+export function useTrees(node: SyntaxNode, prefix: string[]): UseTree[] {
   switch (node.type) {
     case 'identifier':
     case 'crate':
@@ -38,7 +38,7 @@ export function useTrees(node: Node, prefix: string[]): UseTree[] {
   return [];
 }
 
-function pathSegmentsOfSimplePath(node: Node): string[] {
+function pathSegmentsOfSimplePath(node: SyntaxNode): string[] {
   if (node.type === 'scoped_identifier') {
     const p = field(node, 'path');
     const name = field(node, 'name');

@@ -1,0 +1,485 @@
+import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
+
+/**
+ * A parse tree read once into plain arrays, for the extractors. Every question put to a web-tree-sitter
+ * node (its type, its end, its children, a field) crosses into WebAssembly and marshals the node, and
+ * `children` builds a `Node` object per child: asked per node, that cost more than the parse itself.
+ * Here one walk of a tree cursor records each node's type, span and field, and every later question is
+ * answered from the arrays in JavaScript.
+ *
+ * The walk does not enter what the extractors read only as text or as a whole: function bodies,
+ * initialisers, visibility, bounds, string literals. Such a node is recorded itself, and its children
+ * are read on first request from where the cursor found it; a body is searched through tree-sitter
+ * itself (`realNode`), in one call. Spans are UTF-16 offsets into the text the tree was parsed from.
+ */
+
+const NONE = -1;
+
+/** Named node types that are tokens of the grammar: a node of one never has children. */
+const TOKEN_TYPES = [
+  'identifier',
+  'type_identifier',
+  'field_identifier',
+  'shorthand_field_identifier',
+  'primitive_type',
+  'integer_literal',
+  'float_literal',
+  'char_literal',
+  'string_content',
+  'escape_sequence',
+  'metavariable',
+  'doc_comment',
+  'mutable_specifier',
+  'self',
+  'super',
+  'crate',
+];
+
+/**
+ * Node types whose rule assigns no field to any child (tree-sitter-rust's grammar): their children are
+ * not asked which field they stand in.
+ */
+const FIELDLESS_TYPES = [
+  'source_file',
+  'declaration_list',
+  'token_tree',
+  'token_tree_pattern',
+  'token_repetition',
+  'token_repetition_pattern',
+  'attribute_item',
+  'inner_attribute_item',
+  'parameters',
+  'type_arguments',
+  'type_parameters',
+  'field_declaration_list',
+  'enum_variant_list',
+  'use_list',
+  'tuple_type',
+  'self_parameter',
+  'extern_modifier',
+  'function_modifiers',
+];
+
+/** Node types the extractors read only as text, type or span, never through their children. */
+const WHOLE_TYPES = [
+  'visibility_modifier',
+  'where_clause',
+  'trait_bounds',
+  'string_literal',
+  'raw_string_literal',
+  'lifetime',
+];
+
+/** What one grammar's type and field ids mean, looked up once per language rather than per node. */
+class GrammarTables {
+  readonly types: string[];
+  private readonly named: (boolean | undefined)[] = [];
+  readonly token: boolean[] = [];
+  readonly whole: boolean[] = [];
+  readonly fieldless: boolean[] = [];
+  readonly valueField: number;
+  readonly bodyField: number;
+  readonly blockType: number;
+  /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
+  readonly underscoreType: number;
+  /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
+  readonly quoteType: number;
+  private readonly fieldIds = new Map<string, number>();
+
+  constructor(private readonly language: Language) {
+    this.types = language.types;
+    for (const t of TOKEN_TYPES) this.mark(this.token, t);
+    for (const t of WHOLE_TYPES) this.mark(this.whole, t);
+    for (const t of FIELDLESS_TYPES) this.mark(this.fieldless, t);
+    this.valueField = this.fieldId('value');
+    this.bodyField = this.fieldId('body');
+    this.blockType = language.idForNodeType('block', true) ?? NONE;
+    this.underscoreType = language.idForNodeType('_', false) ?? NONE;
+    this.quoteType = language.idForNodeType('"', false) ?? NONE;
+  }
+
+  private mark(table: boolean[], type: string): void {
+    const id = this.language.idForNodeType(type, true);
+    if (id !== null) table[id] = true;
+  }
+
+  typeName(id: number): string {
+    return this.types[id] || 'ERROR';
+  }
+
+  isNamed(id: number): boolean {
+    let named = this.named[id];
+    if (named === undefined) named = this.named[id] = this.language.nodeTypeIsNamed(id);
+    return named;
+  }
+
+  /** A field's id; 0 (no field) for a name the grammar does not have. */
+  fieldId(name: string): number {
+    let id = this.fieldIds.get(name);
+    if (id === undefined) {
+      id = Math.max(0, this.language.fields.indexOf(name));
+      this.fieldIds.set(name, id);
+    }
+    return id;
+  }
+}
+
+const tablesOf = new WeakMap<Language, GrammarTables>();
+
+function grammarTables(language: Language): GrammarTables {
+  let tables = tablesOf.get(language);
+  if (!tables) tablesOf.set(language, (tables = new GrammarTables(language)));
+  return tables;
+}
+
+/** Children not read yet: the node's subtree is read when asked for. */
+const UNREAD = -2;
+
+/** What a syntax tree records of each node, one typed array per question; grown by doubling. */
+class NodeColumns {
+  readonly typeIds: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly fields: Uint16Array;
+  readonly parents: Int32Array;
+  /** First child, `NONE` for a leaf, `UNREAD` when the children are still in the tree only. */
+  readonly firstChildren: Int32Array;
+  readonly nextSiblings: Int32Array;
+  readonly previousSiblings: Int32Array;
+  /** For a node whose children are unread: its index among the descendants of its cursor's root. */
+  readonly descendantIndexes: Int32Array;
+  /** Which cursor found each node. */
+  readonly cursorOf: Uint16Array;
+  /**
+   * Each node's wrapper and list of children, made when first asked for. Filled as nodes are appended
+   * (sparse arrays fall back to slow dictionaries), and shared by whichever tree holds the columns.
+   */
+  wrappers: (SyntaxNode | null)[] = [];
+  childLists: (SyntaxNode[] | null)[] = [];
+
+  constructor(readonly capacity: number) {
+    this.typeIds = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.fields = new Uint16Array(capacity);
+    this.parents = new Int32Array(capacity);
+    this.firstChildren = new Int32Array(capacity);
+    this.nextSiblings = new Int32Array(capacity);
+    this.previousSiblings = new Int32Array(capacity);
+    this.descendantIndexes = new Int32Array(capacity);
+    this.cursorOf = new Uint16Array(capacity);
+  }
+
+  /** Twice the capacity, holding the same nodes. */
+  grown(): NodeColumns {
+    const to = new NodeColumns(this.capacity * 2);
+    to.typeIds.set(this.typeIds);
+    to.starts.set(this.starts);
+    to.ends.set(this.ends);
+    to.fields.set(this.fields);
+    to.parents.set(this.parents);
+    to.firstChildren.set(this.firstChildren);
+    to.nextSiblings.set(this.nextSiblings);
+    to.previousSiblings.set(this.previousSiblings);
+    to.descendantIndexes.set(this.descendantIndexes);
+    to.cursorOf.set(this.cursorOf);
+    // The growing ones move over as they are.
+    to.wrappers = this.wrappers;
+    to.childLists = this.childLists;
+    return to;
+  }
+}
+
+/** Columns of disposed trees, for the next: trees are read one at a time, so one or two suffice. */
+const spareColumns: NodeColumns[] = [];
+const MAX_SPARE_COLUMNS = 2;
+
+/** The nodes of one parse tree as arrays, read by one walk and then on demand; `dispose` when done. */
+export class SyntaxTree {
+  private readonly grammar: GrammarTables;
+  /** Whether anonymous tokens may be missing (zero-width) nodes: their span is then asked for. */
+  private readonly exactTokenSpans: boolean;
+  private count = 0;
+  private c = spareColumns.pop() ?? new NodeColumns(4096);
+  private readonly cursors: TreeCursor[] = [];
+  /** The tree-sitter node of a subtree's root read on its own (`read`). */
+  private readonly realRoots = new Map<number, Node>();
+  readonly root: SyntaxNode;
+
+  /** `text` is the text `tree` was parsed from. */
+  constructor(
+    tree: Tree,
+    readonly text: string,
+  ) {
+    this.grammar = grammarTables(tree.language);
+    this.exactTokenSpans = tree.rootNode.hasError;
+    this.root = this.node(this.readSubtree(tree.walk()));
+  }
+
+  /** Frees the cursors; the nodes answer nothing that needs the tree afterwards. */
+  dispose(): void {
+    for (const c of this.cursors) c.delete();
+    this.cursors.length = 0;
+    // Typed arrays are costly to allocate (and to collect): the next tree reuses these.
+    if (spareColumns.length < MAX_SPARE_COLUMNS) spareColumns.push(this.c);
+  }
+
+  /** A tree-sitter node (from a body, say) as a syntax node of this tree, its subtree read on its own. */
+  read(real: Node): SyntaxNode {
+    const index = this.readSubtree(real.walk());
+    this.realRoots.set(index, real);
+    return this.node(index);
+  }
+
+  /** The wrapper of node `index`, made once. */
+  node(index: number): SyntaxNode {
+    let n = this.c.wrappers[index];
+    if (!n) n = this.c.wrappers[index] = new SyntaxNode(this, index);
+    return n;
+  }
+
+  type(index: number): string {
+    return this.grammar.typeName(this.c.typeIds[index]);
+  }
+
+  isNamed(index: number): boolean {
+    return this.grammar.isNamed(this.c.typeIds[index]);
+  }
+
+  start(index: number): number {
+    return this.c.starts[index];
+  }
+
+  end(index: number): number {
+    return this.c.ends[index];
+  }
+
+  parent(index: number): SyntaxNode | null {
+    const p = this.c.parents[index];
+    return p === NONE ? null : this.node(p);
+  }
+
+  previousSibling(index: number): SyntaxNode | null {
+    const p = this.c.previousSiblings[index];
+    return p === NONE ? null : this.node(p);
+  }
+
+  children(index: number): SyntaxNode[] {
+    let list = this.c.childLists[index];
+    if (list) return list;
+    list = [];
+    for (let c = this.firstChild(index); c !== NONE; c = this.c.nextSiblings[c]) list.push(this.node(c));
+    this.c.childLists[index] = list;
+    return list;
+  }
+
+  // The two searches below follow the links: a wrapper is made for the child found only.
+
+  childForField(index: number, name: string): SyntaxNode | null {
+    const id = this.grammar.fieldId(name);
+    if (id === 0) return null;
+    for (let c = this.firstChild(index); c !== NONE; c = this.c.nextSiblings[c])
+      if (this.c.fields[c] === id) return this.node(c);
+    return null;
+  }
+
+  firstChildOfType(index: number, type: string, orType: string | undefined): SyntaxNode | null {
+    for (let c = this.firstChild(index); c !== NONE; c = this.c.nextSiblings[c]) {
+      const t = this.grammar.typeName(this.c.typeIds[c]);
+      if (t === type || t === orType) return this.node(c);
+    }
+    return null;
+  }
+
+  private firstChild(index: number): number {
+    if (this.c.firstChildren[index] === UNREAD) this.readChildrenLater(index);
+    return this.c.firstChildren[index];
+  }
+
+  /** The tree-sitter node itself: for a node whose children were left unread, or one given to `read`. */
+  realNode(index: number): Node {
+    const root = this.realRoots.get(index);
+    if (root) return root;
+    const at = this.c.descendantIndexes[index];
+    if (at === NONE) throw new Error('syntax tree: only a node read as a whole has its tree-sitter node at hand');
+    const cursor = this.cursors[this.c.cursorOf[index]];
+    cursor.gotoDescendant(at);
+    return cursor.currentNode;
+  }
+
+  /** Reads the subtree at a new cursor's position; returns its root's index. */
+  private readSubtree(cursor: TreeCursor): number {
+    this.cursors.push(cursor);
+    const cursorId = this.cursors.length - 1;
+    const root = this.append(cursor, cursorId, NONE, NONE);
+    const when = this.whenToRead(root);
+    if (when === 'now') this.walkChildren(cursor, cursorId, root);
+    else if (when === 'later') this.leaveForLater(cursor, root);
+    return root;
+  }
+
+  /** The children of a node whose subtree the walk left unread, from where its cursor found it. */
+  private readChildrenLater(index: number): void {
+    const cursorId = this.c.cursorOf[index];
+    const cursor = this.cursors[cursorId];
+    cursor.gotoDescendant(this.c.descendantIndexes[index]);
+    this.c.firstChildren[index] = NONE;
+    this.walkChildren(cursor, cursorId, index);
+  }
+
+  /**
+   * Whether a node's children are read by the walk: never for a token, later for what the extractors
+   * read whole (a function body, an initialiser, visibility, bounds, a string literal), else now.
+   */
+  private whenToRead(index: number): 'never' | 'later' | 'now' {
+    const typeId = this.c.typeIds[index];
+    if (!this.grammar.isNamed(typeId) || this.grammar.token[typeId]) return 'never';
+    if (this.grammar.whole[typeId]) return 'later';
+    const field = this.c.fields[index];
+    if (field === 0) return 'now';
+    const bodyOrValue =
+      field === this.grammar.valueField || (field === this.grammar.bodyField && typeId === this.grammar.blockType);
+    return bodyOrValue ? 'later' : 'now';
+  }
+
+  private leaveForLater(cursor: TreeCursor, index: number): void {
+    this.c.firstChildren[index] = UNREAD;
+    this.c.descendantIndexes[index] = cursor.currentDescendantIndex;
+  }
+
+  /** Depth-first from the node under the cursor, which is left where it started. */
+  private walkChildren(cursor: TreeCursor, cursorId: number, top: number): void {
+    if (!cursor.gotoFirstChild()) return;
+    let parent = top;
+    let previous = NONE;
+    for (;;) {
+      const index = this.append(cursor, cursorId, parent, previous);
+      const when = this.whenToRead(index);
+      if (when === 'now' && cursor.gotoFirstChild()) {
+        parent = index;
+        previous = NONE;
+        continue;
+      }
+      if (when === 'later') this.leaveForLater(cursor, index);
+      previous = index;
+      while (!cursor.gotoNextSibling()) {
+        cursor.gotoParent();
+        if (parent === top) return;
+        previous = parent;
+        parent = this.c.parents[parent];
+      }
+    }
+  }
+
+  /** Records the node under the cursor as the next child of `parent`, after `previous`. */
+  private append(cursor: TreeCursor, cursorId: number, parent: number, previous: number): number {
+    if (this.count === this.c.capacity) this.grow();
+    const index = this.count++;
+    const typeId = cursor.nodeTypeId;
+    const start = cursor.startIndex;
+    this.c.typeIds[index] = typeId;
+    this.c.starts[index] = start;
+    const hasField = parent !== NONE && !this.grammar.fieldless[this.c.typeIds[parent]];
+    if (this.grammar.isNamed(typeId)) {
+      this.c.ends[index] = cursor.endIndex;
+      this.c.fields[index] = hasField ? cursor.currentFieldId : 0;
+    } else {
+      // An anonymous node is a token whose text is its type (but `"`, which may be `b"`), unless error
+      // recovery made it a missing one.
+      this.c.ends[index] =
+        this.exactTokenSpans || typeId === this.grammar.quoteType
+          ? cursor.endIndex
+          : start + this.grammar.typeName(typeId).length;
+      // Fields of punctuation and keywords (an operator's) are never asked for; `_` may be a pattern.
+      this.c.fields[index] = hasField && typeId === this.grammar.underscoreType ? cursor.currentFieldId : 0;
+    }
+    this.c.parents[index] = parent;
+    this.c.firstChildren[index] = NONE;
+    this.c.nextSiblings[index] = NONE;
+    this.c.previousSiblings[index] = previous;
+    this.c.descendantIndexes[index] = NONE;
+    this.c.cursorOf[index] = cursorId;
+    if (index < this.c.wrappers.length) {
+      this.c.wrappers[index] = null;
+      this.c.childLists[index] = null;
+    } else {
+      this.c.wrappers.push(null);
+      this.c.childLists.push(null);
+    }
+    if (previous !== NONE) this.c.nextSiblings[previous] = index;
+    else if (parent !== NONE) this.c.firstChildren[parent] = index;
+    return index;
+  }
+
+  private grow(): void {
+    this.c = this.c.grown();
+  }
+}
+
+/** One node of a `SyntaxTree`, answering the questions the extractors put to tree-sitter nodes. */
+export class SyntaxNode {
+  constructor(
+    private readonly tree: SyntaxTree,
+    /** Unique within its tree. */
+    readonly id: number,
+  ) {}
+
+  get type(): string {
+    return this.tree.type(this.id);
+  }
+
+  get isNamed(): boolean {
+    return this.tree.isNamed(this.id);
+  }
+
+  get startIndex(): number {
+    return this.tree.start(this.id);
+  }
+
+  get endIndex(): number {
+    return this.tree.end(this.id);
+  }
+
+  get text(): string {
+    return this.tree.text.slice(this.tree.start(this.id), this.tree.end(this.id));
+  }
+
+  get parent(): SyntaxNode | null {
+    return this.tree.parent(this.id);
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.tree.previousSibling(this.id);
+  }
+
+  get children(): SyntaxNode[] {
+    return this.tree.children(this.id);
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    return this.children.filter((c) => c.isNamed);
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  /** The first child in the field `name`, as tree-sitter's `childForFieldName` answers. */
+  childForFieldName(name: string): SyntaxNode | null {
+    return this.tree.childForField(this.id, name);
+  }
+
+  /** The first child of type `type` (or of type `orType`). */
+  firstChildOfType(type: string, orType?: string): SyntaxNode | null {
+    return this.tree.firstChildOfType(this.id, type, orType);
+  }
+
+  /** The tree-sitter node: only for a node read as a whole (a body, an initialiser) or given to `read`. */
+  realNode(): Node {
+    return this.tree.realNode(this.id);
+  }
+}
