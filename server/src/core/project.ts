@@ -180,14 +180,7 @@ export function* crateLoads(
     const loaded = new Map<CrateDescription, LoadedCrate | null>();
     if (outside.length) for (const description of found.crates) loaded.set(description, load(description));
     const loose = outside.filter((f) => !covered.has(f));
-    const standalone = standaloneRoots(loose, cache).map((root): CrateDescription => ({
-      name: path.basename(root, '.rs').replace(/-/g, '_'),
-      rootFile: root,
-      edition: '2021',
-      manifest: null,
-      target: 'file',
-      crateTypes: [],
-    }));
+    const standalone = standaloneRoots(loose, cache).map(standaloneCrate);
     const all = [...found.crates, ...standalone];
     const chosen = new Set(options.share(all, { files: found.files, cache, relevance }));
     for (const description of all) {
@@ -208,16 +201,21 @@ export function* crateLoads(
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
   for (const root of standaloneRoots(loose, cache)) {
-    const loaded = load({
-      name: path.basename(root, '.rs').replace(/-/g, '_'),
-      rootFile: root,
-      edition: '2021',
-      manifest: null,
-      target: 'file',
-      crateTypes: [],
-    });
+    const loaded = load(standaloneCrate(root));
     if (loaded) yield loaded;
   }
+}
+
+/** A file no Cargo target covers, as `rustc FILE` compiles it. */
+function standaloneCrate(root: string): CrateDescription {
+  return {
+    name: path.basename(root, '.rs').replace(/-/g, '_'),
+    rootFile: root,
+    edition: '2021',
+    manifest: null,
+    target: 'file',
+    crateTypes: [],
+  };
 }
 
 /** The relevance index of the discovered files (see workspace/relevance.ts). */
