@@ -7,7 +7,7 @@ import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, mayContain, overlaySource, SourceCache } from './workspace/crates';
+import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedParts } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
@@ -233,8 +233,9 @@ export function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex
  * `mod x;` names, and the files below its folder; a deferred root's folder).
  */
 export function crateCoverage(crate: Crate, files: readonly string[]): string[] {
+  const covers = unloadedParts(crate);
   const out = new Set(crate.files);
-  for (const f of files) if (mayContain(crate, f)) out.add(f);
+  for (const f of files) if (covers(f)) out.add(f);
   return [...out];
 }
 

@@ -521,11 +521,48 @@ export function loadTypeDefinitions(crate: Crate, name: string): void {
  * reaches counts too.
  */
 export function mayContain(crate: Crate, file: string): boolean {
-  if (crate.files.has(file)) return true;
-  const under = (files: string[], dir: string): boolean => files.includes(file) || file.startsWith(dir + path.sep);
-  if (crate.rootDeferred && under([crate.rootFile], path.dirname(crate.rootFile))) return true;
-  return crate.pending.some((p) => under(p.candidates, p.subtreeDir));
+  return unloadedParts(crate)(file);
 }
+
+/**
+ * `mayContain` for one crate as it is now, to ask about many files: a file is looked up with its folders
+ * (a few set lookups) instead of against every pending module.
+ */
+export function unloadedParts(crate: Crate): (file: string) => boolean {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  if (crate.rootDeferred) {
+    files.add(crate.rootFile);
+    dirs.add(path.dirname(crate.rootFile));
+  }
+  for (const p of crate.pending) {
+    for (const c of p.candidates) files.add(c);
+    dirs.add(p.subtreeDir);
+  }
+  const prefixes = [...dirs].map((d) => d + path.sep);
+  return (file) => {
+    if (crate.files.has(file) || files.has(file)) return true;
+    // Few folders (most crates): compare prefixes; many: look the file's folders up.
+    if (prefixes.length <= 16) return prefixes.some((p) => file.startsWith(p));
+    return foldersOf(file).some((d) => dirs.has(d));
+  };
+}
+
+/** A file's folders, innermost first (kept: the same files are asked about for every crate). */
+function foldersOf(file: string): string[] {
+  let folders = FOLDERS.get(file);
+  if (!folders) {
+    folders = [];
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      folders.push(dir);
+      if (path.dirname(dir) === dir) break;
+    }
+    FOLDERS.set(file, folders);
+  }
+  return folders;
+}
+
+const FOLDERS = new Map<string, string[]>();
 
 /** Loads the pending modules of these files, and those on the way to them. */
 export function loadFiles(crate: Crate, files: readonly string[]): void {
