@@ -147,9 +147,7 @@ export class AnalysisHost {
       );
     for (const loaded of crateLoads(found, this.cache, this.settings, { relevance: this.relevance }, openFirst)) {
       this.crates.push(loaded);
-      // What the editor shows is analysed whole (hovers, code actions), needed or not.
-      for (const file of this.open.keys())
-        if (!loaded.crate.files.has(file) && mayContain(loaded.crate, file)) loadFiles(loaded.crate, [file]);
+      this.loadOpenDocuments(loaded.crate);
       yield this.storeNew(loaded);
     }
     for (const f of [...before, ...found.files]) if (!this.findings.has(f)) this.findings.set(f, []);
@@ -196,8 +194,12 @@ export class AnalysisHost {
 
   /** Loads a file's module in every crate that may contain it (an opened document is analysed whole). */
   private loadIntoCrates(file: string): void {
-    for (const { crate } of this.crates)
-      if (!crate.files.has(file) && mayContain(crate, file)) loadFiles(crate, [file]);
+    for (const { crate } of this.crates) loadDocuments(crate, [file]);
+  }
+
+  /** What the editor shows is analysed whole (hovers, code actions), needed or not. */
+  private loadOpenDocuments(crate: Crate): void {
+    loadDocuments(crate, [...this.open.keys()]);
   }
 
   /** An open document over the size limit is not parsed (as on disk): it is listed as skipped instead. */
@@ -437,8 +439,7 @@ export class AnalysisHost {
         },
         this.cache,
       );
-      if (crate)
-        for (const f of this.open.keys()) if (!crate.files.has(f) && mayContain(crate, f)) loadFiles(crate, [f]);
+      if (crate) this.loadOpenDocuments(crate);
       const i = this.crates.indexOf(c);
       if (!crate) {
         this.crates.splice(i, 1);
@@ -510,4 +511,10 @@ function movedOrigin(origin: Origin, file: string, edit: TextReplacement): Origi
   const start = origin.span.start >= edit.oldEnd ? origin.span.start + delta : origin.span.start;
   const end = origin.span.end >= edit.oldEnd ? origin.span.end + delta : origin.span.end;
   return { ...origin, span: { start, end } };
+}
+
+/** Loads the modules of those files the crate may hold and has not loaded. */
+function loadDocuments(crate: Crate, files: string[]): void {
+  const wanted = files.filter((f) => !crate.files.has(f) && mayContain(crate, f));
+  if (wanted.length) loadFiles(crate, wanted);
 }
