@@ -85,12 +85,17 @@ export class ExtractContext {
     const vis = firstChildOfType(node, 'visibility_modifier');
     let visibility: Visibility = 'private';
     if (vis) visibility = vis.text.trim() === 'pub' ? 'pub' : 'restricted';
+    return this.baseFields(node, attrs, visibility, nameNode ?? node, nameNode ? nameNode.text : '');
+  }
+
+  /** `base` from parts already read: the item's node, where its name is and what it says. */
+  baseFields(node: Spanned, attrs: Attribute[], visibility: Visibility, nameAt: Spanned, name: string): ItemBaseFields {
     return {
-      name: nameNode ? nameNode.text : '',
+      name,
       attrs,
       visibility,
       origin: this.origin(node),
-      nameOrigin: this.origin(nameNode ?? node),
+      nameOrigin: this.origin(nameAt),
       ...(this.expansion ? { fromMacro: true, expansion: this.expansion } : {}),
     };
   }

@@ -2,15 +2,16 @@ import { adtItem } from './adt-items';
 import { attributeOf, docCommentOf } from './attribute-syntax';
 import { bodyFacts } from './body-facts';
 import { externBlockItem } from './extern-blocks';
-import { ExtractContext } from './extract-context';
+import { ExtractContext, Spanned } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
-import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span } from './model';
+import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span, StaticItem } from './model';
 import { ITEM_TYPES, nestedItemNodes } from './nested-items';
 import type { ParsedFile } from './parse';
+import type { PlainConst } from './plain-consts';
 import type { SyntaxNode } from './syntax-tree';
 import { childrenOf, field, firstChildOfType } from './tree';
-import { externAbi, typeExpr, typeExprOrNull } from './type-syntax';
+import { externAbi, PRIMITIVE_TYPES, typeExpr, typeExprOrNull } from './type-syntax';
 import { useTrees } from './use-trees';
 
 /**
@@ -136,7 +137,9 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
         type: typeExprOrNull(cx, field(node, 'type')),
       };
     case 'static_item':
-    case 'const_item':
+    case 'const_item': {
+      const plain = node.plainConst();
+      if (plain) return plainConstItem(cx, node, plain, attrs);
       return {
         kind: node.type === 'static_item' ? 'static' : 'const',
         ...cx.base(node, attrs),
@@ -145,6 +148,7 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
         nested: field(node, 'value') ? nestedItems(cx, field(node, 'value')!) : [],
         valueText: field(node, 'value')?.text ?? null,
       };
+    }
     case 'foreign_mod_item':
       return externBlockItem(cx, node, attrs);
     case 'mod_item': {
@@ -209,6 +213,34 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
     }
   }
   return null;
+}
+
+/** A constant written plainly (see `plainConst`), read from its text: the item the tree would give. */
+function plainConstItem(cx: ExtractContext, node: SyntaxNode, plain: PlainConst, attrs: Attribute[]): StaticItem {
+  const text = node.text;
+  const at = (s: Span): Spanned => ({ startIndex: node.startIndex + s.start, endIndex: node.startIndex + s.end });
+  const typeName = text.slice(plain.type.start, plain.type.end);
+  const typeOrigin = cx.origin(at(plain.type));
+  return {
+    kind: 'const',
+    ...cx.baseFields(
+      node,
+      attrs,
+      plain.pub ? 'pub' : 'private',
+      at(plain.name),
+      text.slice(plain.name.start, plain.name.end),
+    ),
+    type: PRIMITIVE_TYPES.has(typeName)
+      ? { kind: 'primitive', origin: typeOrigin, name: typeName }
+      : {
+          kind: 'path',
+          origin: typeOrigin,
+          path: { global: false, qualified: false, segments: [{ name: typeName, args: null }] },
+        },
+    mutable: false,
+    nested: [],
+    valueText: text.slice(plain.value.start, plain.value.end),
+  };
 }
 
 function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnItem {

@@ -1,4 +1,5 @@
 import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
+import { PlainConst, plainConst } from './plain-consts';
 
 /**
  * A parse tree read once into plain arrays, for the extractors. Every question put to a web-tree-sitter
@@ -10,7 +11,8 @@ import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
  * The walk does not enter what the extractors read only as text or as a whole: function bodies,
  * initialisers, visibility, bounds, string literals. Such a node is recorded itself, and its children
  * are read on first request from where the cursor found it; a body is searched through tree-sitter
- * itself (`realNode`), in one call. Spans are UTF-16 offsets into the text the tree was parsed from.
+ * itself (`realNode`), in one call. A constant written plainly is not entered either: its text says
+ * all (`plainConst`). Spans are UTF-16 offsets into the text the tree was parsed from.
  */
 
 const NONE = -1;
@@ -80,6 +82,7 @@ class GrammarTables {
   readonly valueField: number;
   readonly bodyField: number;
   readonly blockType: number;
+  readonly constItemType: number;
   /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
   readonly underscoreType: number;
   /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
@@ -94,6 +97,7 @@ class GrammarTables {
     this.valueField = this.fieldId('value');
     this.bodyField = this.fieldId('body');
     this.blockType = language.idForNodeType('block', true) ?? NONE;
+    this.constItemType = language.idForNodeType('const_item', true) ?? NONE;
     this.underscoreType = language.idForNodeType('_', false) ?? NONE;
     this.quoteType = language.idForNodeType('"', false) ?? NONE;
   }
@@ -197,8 +201,13 @@ const MAX_SPARE_COLUMNS = 2;
 /** The nodes of one parse tree as arrays, read by one walk and then on demand; `dispose` when done. */
 export class SyntaxTree {
   private readonly grammar: GrammarTables;
-  /** Whether anonymous tokens may be missing (zero-width) nodes: their span is then asked for. */
-  private readonly exactTokenSpans: boolean;
+  /**
+   * Whether the parser recovered from errors: anonymous tokens may then be missing (zero-width) nodes,
+   * their span is asked for, and no item is read from its text.
+   */
+  private readonly hasError: boolean;
+  /** The constants left unread because their text says all, by index. */
+  private readonly plainConsts = new Map<number, PlainConst>();
   private count = 0;
   private c = spareColumns.pop() ?? new NodeColumns(4096);
   private readonly cursors: TreeCursor[] = [];
@@ -212,7 +221,7 @@ export class SyntaxTree {
     readonly text: string,
   ) {
     this.grammar = grammarTables(tree.language);
-    this.exactTokenSpans = tree.rootNode.hasError;
+    this.hasError = tree.rootNode.hasError;
     this.root = this.node(this.readSubtree(tree.walk()));
   }
 
@@ -296,6 +305,11 @@ export class SyntaxTree {
     return this.c.firstChildren[index];
   }
 
+  /** The parts of a constant left unread because its text says all; null for any other node. */
+  plainConst(index: number): PlainConst | null {
+    return this.plainConsts.get(index) ?? null;
+  }
+
   /** The tree-sitter node itself: for a node whose children were left unread, or one given to `read`. */
   realNode(index: number): Node {
     const root = this.realRoots.get(index);
@@ -335,6 +349,13 @@ export class SyntaxTree {
     const typeId = this.c.typeIds[index];
     if (!this.grammar.isNamed(typeId) || this.grammar.token[typeId]) return 'never';
     if (this.grammar.whole[typeId]) return 'later';
+    if (typeId === this.grammar.constItemType && !this.hasError) {
+      const plain = plainConst(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) {
+        this.plainConsts.set(index, plain);
+        return 'later';
+      }
+    }
     const field = this.c.fields[index];
     if (field === 0) return 'now';
     const bodyOrValue =
@@ -387,7 +408,7 @@ export class SyntaxTree {
       // An anonymous node is a token whose text is its type (but `"`, which may be `b"`), unless error
       // recovery made it a missing one.
       this.c.ends[index] =
-        this.exactTokenSpans || typeId === this.grammar.quoteType
+        this.hasError || typeId === this.grammar.quoteType
           ? cursor.endIndex
           : start + this.grammar.typeName(typeId).length;
       // Fields of punctuation and keywords (an operator's) are never asked for; `_` may be a pattern.
@@ -476,6 +497,11 @@ export class SyntaxNode {
   /** The first child of type `type` (or of type `orType`). */
   firstChildOfType(type: string, orType?: string): SyntaxNode | null {
     return this.tree.firstChildOfType(this.id, type, orType);
+  }
+
+  /** A `const_item` written plainly: the parts its text says, offsets into that text (see `plainConst`). */
+  plainConst(): PlainConst | null {
+    return this.tree.plainConst(this.id);
   }
 
   /** The tree-sitter node: only for a node read as a whole (a body, an initialiser) or given to `read`. */

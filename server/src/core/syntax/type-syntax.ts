@@ -84,6 +84,11 @@ export function typeExpr(cx: ExtractContext, node: SyntaxNode): TypeExpr {
   return { kind: 'opaque-syntax', origin, text: node.text };
 }
 
+/** The names the grammar reads as `primitive_type` in a type. */
+export const PRIMITIVE_TYPES = new Set(
+  'u8 i8 u16 i16 u32 i32 u64 i64 u128 i128 isize usize f32 f64 bool str char'.split(' '),
+);
+
 /** `typeExpr` of an optional node (a missing `type` field in half-typed code). */
 export function typeExprOrNull(cx: ExtractContext, node: SyntaxNode | null): TypeExpr | null {
   return node ? typeExpr(cx, node) : null;
