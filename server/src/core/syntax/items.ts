@@ -5,7 +5,18 @@ import { externBlockItem } from './extern-blocks';
 import { ExtractContext, Spanned } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
-import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span, StaticItem } from './model';
+import type {
+  Attribute,
+  Expansion,
+  FileItems,
+  FnItem,
+  Item,
+  MacroRule,
+  Origin,
+  Span,
+  StaticItem,
+  TypeExpr,
+} from './model';
 import { ITEM_TYPES, nestedItemNodes } from './nested-items';
 import type { ParsedFile } from './parse';
 import type { PlainConst } from './plain-consts';
@@ -219,27 +230,30 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
 function plainConstItem(cx: ExtractContext, node: SyntaxNode, plain: PlainConst, attrs: Attribute[]): StaticItem {
   const text = node.text;
   const at = (s: Span): Spanned => ({ startIndex: node.startIndex + s.start, endIndex: node.startIndex + s.end });
-  const typeName = text.slice(plain.type.start, plain.type.end);
-  const typeOrigin = cx.origin(at(plain.type));
+  const name = text.slice(plain.name.start, plain.name.end);
   return {
     kind: 'const',
-    ...cx.baseFields(
-      node,
-      attrs,
-      plain.pub ? 'pub' : 'private',
-      at(plain.name),
-      text.slice(plain.name.start, plain.name.end),
-    ),
-    type: PRIMITIVE_TYPES.has(typeName)
-      ? { kind: 'primitive', origin: typeOrigin, name: typeName }
-      : {
-          kind: 'path',
-          origin: typeOrigin,
-          path: { global: false, qualified: false, segments: [{ name: typeName, args: null }] },
-        },
+    ...cx.baseFields(node, attrs, plain.pub ? 'pub' : 'private', at(plain.name), name),
+    type: plainType(cx.origin(at(plain.type)), plain),
     mutable: false,
     nested: [],
     valueText: text.slice(plain.value.start, plain.value.end),
+  };
+}
+
+/** A plain constant's type: a primitive, a type name, or a path, as `typeExpr` reads their nodes. */
+function plainType(origin: Origin, plain: PlainConst): TypeExpr {
+  const [first] = plain.typeSegments;
+  if (plain.typeSegments.length === 1 && !plain.typeGlobal && PRIMITIVE_TYPES.has(first))
+    return { kind: 'primitive', origin, name: first };
+  return {
+    kind: 'path',
+    origin,
+    path: {
+      global: plain.typeGlobal,
+      qualified: false,
+      segments: plain.typeSegments.map((name) => ({ name, args: null })),
+    },
   };
 }
 

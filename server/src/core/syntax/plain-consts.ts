@@ -2,18 +2,22 @@ import { mayDeclareItems } from './nested-items';
 import type { Span } from './model';
 
 /**
- * A constant written plainly, `pub const NAME: Type = value;` with a one-word type, as generated
- * bindings write it by the thousand: read from its text, it is the same item without a walk of its
- * nodes. Only a text whose syntax leaves no choice is read so: ASCII, no comment, a plain `pub` or none,
- * a name and a type that are not keywords, a value that declares no item. Anything else is read from
- * the tree as usual.
+ * A constant written plainly, `pub const NAME: Type = value;` with a one-word type or a plain path
+ * (`::std::os::raw::c_int`), as generated bindings write it by the thousand: read from its text, it is
+ * the same item without a walk of its nodes. Only a text whose syntax leaves no choice is read so: ASCII,
+ * no comment, a plain `pub` or none, a name and path segments that are not keywords, a value that
+ * declares no item. Anything else is read from the tree as usual.
  */
 
 /** Where the parts of a plain constant are, as offsets into its text. */
 export interface PlainConst {
   pub: boolean;
   name: Span;
+  /** The whole type, and the words of its path (`::`-separated, nothing between). */
   type: Span;
+  typeSegments: string[];
+  /** Written with a leading `::`. */
+  typeGlobal: boolean;
   value: Span;
 }
 
@@ -40,7 +44,9 @@ export function plainConst(text: string): PlainConst | null {
   if (!scan.char(COLON)) return null;
   scan.space();
   const typeStart = scan.at;
-  const type = scan.word();
+  const typeGlobal = scan.pathSeparator();
+  const typeSegments = [scan.word()];
+  while (scan.pathSeparator()) typeSegments.push(scan.word());
   const typeEnd = scan.at;
   scan.space();
   if (!scan.char(EQUALS)) return null;
@@ -48,12 +54,14 @@ export function plainConst(text: string): PlainConst | null {
   const valueStart = scan.at;
   const valueEnd = scan.lastWordEndBefore(text.length - 1);
   if (text.charCodeAt(text.length - 1) !== SEMICOLON || valueEnd <= valueStart || !scan.plain()) return null;
-  if (!name || !type || KEYWORDS.has(name) || KEYWORDS.has(type)) return null;
+  if (!name || KEYWORDS.has(name) || typeSegments.some((w) => !w || KEYWORDS.has(w))) return null;
   if (mayDeclareItems(text.slice(valueStart, valueEnd))) return null;
   return {
     pub,
     name: { start: nameStart, end: nameEnd },
     type: { start: typeStart, end: typeEnd },
+    typeSegments,
+    typeGlobal,
     value: { start: valueStart, end: valueEnd },
   };
 }
@@ -77,6 +85,13 @@ class Scanner {
       while (this.at < this.text.length && isWordPart(this.text.charCodeAt(this.at))) this.at++;
     }
     return this.text.slice(start, this.at);
+  }
+
+  /** Consumes `::` if it is next. */
+  pathSeparator(): boolean {
+    if (this.text.charCodeAt(this.at) !== COLON || this.text.charCodeAt(this.at + 1) !== COLON) return false;
+    this.at += 2;
+    return true;
   }
 
   /** Skips whitespace; whether there was any. */
