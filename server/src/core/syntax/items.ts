@@ -2,27 +2,16 @@ import { adtItem } from './adt-items';
 import { attributeOf, docCommentOf } from './attribute-syntax';
 import { bodyFacts } from './body-facts';
 import { externBlockItem } from './extern-blocks';
-import { ExtractContext, Spanned } from './extract-context';
+import { ExtractContext } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
-import type {
-  Attribute,
-  Expansion,
-  FileItems,
-  FnItem,
-  Item,
-  MacroRule,
-  Origin,
-  Span,
-  StaticItem,
-  TypeExpr,
-} from './model';
+import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span, StaticItem } from './model';
 import { ITEM_TYPES, nestedItemNodes } from './nested-items';
 import type { ParsedFile } from './parse';
 import type { PlainConst } from './plain-consts';
 import type { SyntaxNode } from './syntax-tree';
 import { childrenOf, field, firstChildOfType } from './tree';
-import { externAbi, PRIMITIVE_TYPES, typeExpr, typeExprOrNull } from './type-syntax';
+import { externAbi, plainTypeExpr, spanIn, typeExpr, typeExprOrNull } from './type-syntax';
 import { useTrees } from './use-trees';
 
 /**
@@ -229,31 +218,14 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
 /** A constant written plainly (see `plainConst`), read from its text: the item the tree would give. */
 function plainConstItem(cx: ExtractContext, node: SyntaxNode, plain: PlainConst, attrs: Attribute[]): StaticItem {
   const text = node.text;
-  const at = (s: Span): Spanned => ({ startIndex: node.startIndex + s.start, endIndex: node.startIndex + s.end });
   const name = text.slice(plain.name.start, plain.name.end);
   return {
     kind: 'const',
-    ...cx.baseFields(node, attrs, plain.pub ? 'pub' : 'private', at(plain.name), name),
-    type: plainType(cx.origin(at(plain.type)), plain),
+    ...cx.baseFields(node, attrs, plain.pub ? 'pub' : 'private', spanIn(node, plain.name), name),
+    type: plainTypeExpr(cx, node, plain.type),
     mutable: false,
     nested: [],
     valueText: text.slice(plain.value.start, plain.value.end),
-  };
-}
-
-/** A plain constant's type: a primitive, a type name, or a path, as `typeExpr` reads their nodes. */
-function plainType(origin: Origin, plain: PlainConst): TypeExpr {
-  const [first] = plain.typeSegments;
-  if (plain.typeSegments.length === 1 && !plain.typeGlobal && PRIMITIVE_TYPES.has(first))
-    return { kind: 'primitive', origin, name: first };
-  return {
-    kind: 'path',
-    origin,
-    path: {
-      global: plain.typeGlobal,
-      qualified: false,
-      segments: plain.typeSegments.map((name) => ({ name, args: null })),
-    },
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
 import { PlainConst, plainConst } from './plain-consts';
+import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
+import { isPlainTokenTree } from './plain-tokens';
 
 /**
  * A parse tree read once into plain arrays, for the extractors. Every question put to a web-tree-sitter
@@ -11,8 +13,9 @@ import { PlainConst, plainConst } from './plain-consts';
  * The walk does not enter what the extractors read only as text or as a whole: function bodies,
  * initialisers, visibility, bounds, string literals. Such a node is recorded itself, and its children
  * are read on first request from where the cursor found it; a body is searched through tree-sitter
- * itself (`realNode`), in one call. A constant written plainly is not entered either: its text says
- * all (`plainConst`). Spans are UTF-16 offsets into the text the tree was parsed from.
+ * itself (`realNode`), in one call. Constants, foreign functions and token trees written plainly are not
+ * entered either: their text says all (`plain-text.ts`, `plain-tokens.ts`). Spans are UTF-16 offsets into the text the tree was
+ * parsed from.
  */
 
 const NONE = -1;
@@ -83,6 +86,9 @@ class GrammarTables {
   readonly bodyField: number;
   readonly blockType: number;
   readonly constItemType: number;
+  readonly signatureType: number;
+  readonly externBlockType: number;
+  readonly tokenTreeType: number;
   /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
   readonly underscoreType: number;
   /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
@@ -98,6 +104,9 @@ class GrammarTables {
     this.bodyField = this.fieldId('body');
     this.blockType = language.idForNodeType('block', true) ?? NONE;
     this.constItemType = language.idForNodeType('const_item', true) ?? NONE;
+    this.signatureType = language.idForNodeType('function_signature_item', true) ?? NONE;
+    this.externBlockType = language.idForNodeType('foreign_mod_item', true) ?? NONE;
+    this.tokenTreeType = language.idForNodeType('token_tree', true) ?? NONE;
     this.underscoreType = language.idForNodeType('_', false) ?? NONE;
     this.quoteType = language.idForNodeType('"', false) ?? NONE;
   }
@@ -206,8 +215,11 @@ export class SyntaxTree {
    * their span is asked for, and no item is read from its text.
    */
   private readonly hasError: boolean;
-  /** The constants left unread because their text says all, by index. */
+  /** The constants and foreign functions left unread because their text says all, by index. */
   private readonly plainConsts = new Map<number, PlainConst>();
+  private readonly plainForeignFns = new Map<number, PlainForeignFn>();
+  /** The token trees left unread because their text lexes plainly (see `plain-tokens.ts`). */
+  private readonly plainTokenTrees = new Set<number>();
   private count = 0;
   private c = spareColumns.pop() ?? new NodeColumns(4096);
   private readonly cursors: TreeCursor[] = [];
@@ -310,6 +322,16 @@ export class SyntaxTree {
     return this.plainConsts.get(index) ?? null;
   }
 
+  /** Whether a token tree was left unread because its text lexes plainly. */
+  isPlainTokenTree(index: number): boolean {
+    return this.plainTokenTrees.has(index);
+  }
+
+  /** The parts of a foreign function left unread because its text says all; null for any other node. */
+  plainForeignFn(index: number): PlainForeignFn | null {
+    return this.plainForeignFns.get(index) ?? null;
+  }
+
   /** The tree-sitter node itself: for a node whose children were left unread, or one given to `read`. */
   realNode(index: number): Node {
     const root = this.realRoots.get(index);
@@ -349,18 +371,39 @@ export class SyntaxTree {
     const typeId = this.c.typeIds[index];
     if (!this.grammar.isNamed(typeId) || this.grammar.token[typeId]) return 'never';
     if (this.grammar.whole[typeId]) return 'later';
-    if (typeId === this.grammar.constItemType && !this.hasError) {
-      const plain = plainConst(this.text.slice(this.c.starts[index], this.c.ends[index]));
-      if (plain) {
-        this.plainConsts.set(index, plain);
-        return 'later';
-      }
-    }
+    if (!this.hasError && this.readFromText(index, typeId)) return 'later';
     const field = this.c.fields[index];
     if (field === 0) return 'now';
     const bodyOrValue =
       field === this.grammar.valueField || (field === this.grammar.bodyField && typeId === this.grammar.blockType);
     return bodyOrValue ? 'later' : 'now';
+  }
+
+  /** Whether a node is a constant, a foreign function or a token tree its text says all about (recorded so). */
+  private readFromText(index: number, typeId: number): boolean {
+    if (typeId === this.grammar.tokenTreeType) {
+      const plain = isPlainTokenTree(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) this.plainTokenTrees.add(index);
+      return plain;
+    }
+    if (typeId === this.grammar.constItemType) {
+      const plain = plainConst(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) this.plainConsts.set(index, plain);
+      return !!plain;
+    }
+    if (typeId === this.grammar.signatureType && this.inExternBlock(index)) {
+      const plain = plainForeignFn(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) this.plainForeignFns.set(index, plain);
+      return !!plain;
+    }
+    return false;
+  }
+
+  /** Whether a node stands in the body of an `extern` block (its parent's parent is the block). */
+  private inExternBlock(index: number): boolean {
+    const parent = this.c.parents[index];
+    const block = parent === NONE ? NONE : this.c.parents[parent];
+    return block !== NONE && this.c.typeIds[block] === this.grammar.externBlockType;
   }
 
   private leaveForLater(cursor: TreeCursor, index: number): void {
@@ -502,6 +545,16 @@ export class SyntaxNode {
   /** A `const_item` written plainly: the parts its text says, offsets into that text (see `plainConst`). */
   plainConst(): PlainConst | null {
     return this.tree.plainConst(this.id);
+  }
+
+  /** A token tree whose text lexes plainly (see `plain-tokens.ts`): its tokens are read from the text. */
+  get isPlainTokenTree(): boolean {
+    return this.tree.isPlainTokenTree(this.id);
+  }
+
+  /** A `function_signature_item` of an `extern` block written plainly (see `plainForeignFn`). */
+  plainForeignFn(): PlainForeignFn | null {
+    return this.tree.plainForeignFn(this.id);
   }
 
   /** The tree-sitter node: only for a node read as a whole (a body, an initialiser) or given to `read`. */

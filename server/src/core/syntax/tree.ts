@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Origin, Token } from './model';
+import { plainTokens } from './plain-tokens';
 import type { SyntaxNode } from './syntax-tree';
 
 /**
@@ -67,6 +68,7 @@ export type SpanOrigin = (start: number, end: number) => Origin;
  * `node` is the tree itself, delimiters included; the returned list excludes its own delimiters.
  */
 export function tokenTreeTokens(node: SyntaxNode, origin: SpanOrigin): Token[] {
+  if (node.isPlainTokenTree) return plainTokens(node.text, node.startIndex, origin);
   const out: Token[] = [];
   const kids = node.children;
   const inner = kids.length && OPENERS[kids[0].type] ? kids.slice(1, -1) : kids;
@@ -96,6 +98,13 @@ function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
       ],
       origin: at(),
     });
+    return;
+  }
+  if (node.isPlainTokenTree) {
+    const text = node.text;
+    const delimiter = OPENERS[text[0]];
+    const children = plainTokens(text, node.startIndex, origin);
+    out.push({ text, kind: 'group', delimiter, children, origin: origin(node.startIndex, node.endIndex) });
     return;
   }
   // An atomic token's children (a string's content) are not read.
