@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ExtractContext } from './extract-context';
 import type { Attribute } from './model';
+import { docComment } from './plain-docs';
 import type { SyntaxNode } from './syntax-tree';
 import { field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
 
@@ -37,17 +38,9 @@ export function attributeOf(cx: ExtractContext, node: SyntaxNode, inner: boolean
 
 /** A doc comment (`///`, `//!`, a doc block) as the `doc` attribute it stands for; null for a plain comment. */
 export function docCommentOf(cx: ExtractContext, node: SyntaxNode): Attribute | null {
-  const doc = field(node, 'doc');
+  const doc = docComment(node);
   if (!doc) return null;
-  const inner = !!field(node, 'inner');
-  return {
-    name: 'doc',
-    unsafeWrapped: false,
-    args: null,
-    value: doc.text.replace(/\n$/, ''),
-    inner,
-    origin: cx.origin(node),
-  };
+  return { name: 'doc', unsafeWrapped: false, args: null, value: doc.value, inner: doc.inner, origin: cx.origin(node) };
 }
 
 /** The outer attributes written just before `node`, a tree-sitter node inside a body, among its siblings. */

@@ -13,8 +13,9 @@ import { isPlainTokenTree } from './plain-tokens';
  * The walk does not enter what the extractors read only as text or as a whole: function bodies,
  * initialisers, visibility, bounds, string literals. Such a node is recorded itself, and its children
  * are read on first request from where the cursor found it; a body is searched through tree-sitter
- * itself (`realNode`), in one call. Constants, foreign functions and token trees written plainly are not
- * entered either: their text says all (`plain-text.ts`, `plain-tokens.ts`). Spans are UTF-16 offsets into the text the tree was
+ * itself (`realNode`), in one call. Constants, foreign functions and token trees written plainly, and
+ * line comments, are not entered either: their text says all (`plain-text.ts`, `plain-tokens.ts`,
+ * `plain-docs.ts`). Spans are UTF-16 offsets into the text the tree was
  * parsed from.
  */
 
@@ -89,6 +90,7 @@ class GrammarTables {
   readonly signatureType: number;
   readonly externBlockType: number;
   readonly tokenTreeType: number;
+  readonly lineCommentType: number;
   /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
   readonly underscoreType: number;
   /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
@@ -107,6 +109,7 @@ class GrammarTables {
     this.signatureType = language.idForNodeType('function_signature_item', true) ?? NONE;
     this.externBlockType = language.idForNodeType('foreign_mod_item', true) ?? NONE;
     this.tokenTreeType = language.idForNodeType('token_tree', true) ?? NONE;
+    this.lineCommentType = language.idForNodeType('line_comment', true) ?? NONE;
     this.underscoreType = language.idForNodeType('_', false) ?? NONE;
     this.quoteType = language.idForNodeType('"', false) ?? NONE;
   }
@@ -218,8 +221,8 @@ export class SyntaxTree {
   /** The constants and foreign functions left unread because their text says all, by index. */
   private readonly plainConsts = new Map<number, PlainConst>();
   private readonly plainForeignFns = new Map<number, PlainForeignFn>();
-  /** The token trees left unread because their text lexes plainly (see `plain-tokens.ts`). */
-  private readonly plainTokenTrees = new Set<number>();
+  /** Token trees and line comments left unread because their text says all (`readAsText`). */
+  private readonly textOnly = new Set<number>();
   private count = 0;
   private c = spareColumns.pop() ?? new NodeColumns(4096);
   private readonly cursors: TreeCursor[] = [];
@@ -323,8 +326,8 @@ export class SyntaxTree {
   }
 
   /** Whether a token tree was left unread because its text lexes plainly. */
-  isPlainTokenTree(index: number): boolean {
-    return this.plainTokenTrees.has(index);
+  readAsText(index: number): boolean {
+    return this.textOnly.has(index);
   }
 
   /** The parts of a foreign function left unread because its text says all; null for any other node. */
@@ -379,12 +382,19 @@ export class SyntaxTree {
     return bodyOrValue ? 'later' : 'now';
   }
 
-  /** Whether a node is a constant, a foreign function or a token tree its text says all about (recorded so). */
+  /**
+   * Whether a node is a constant, a foreign function, a token tree or a line comment its text says all
+   * about (recorded so).
+   */
   private readFromText(index: number, typeId: number): boolean {
     if (typeId === this.grammar.tokenTreeType) {
       const plain = isPlainTokenTree(this.text.slice(this.c.starts[index], this.c.ends[index]));
-      if (plain) this.plainTokenTrees.add(index);
+      if (plain) this.textOnly.add(index);
       return plain;
+    }
+    if (typeId === this.grammar.lineCommentType) {
+      this.textOnly.add(index);
+      return true;
     }
     if (typeId === this.grammar.constItemType) {
       const plain = plainConst(this.text.slice(this.c.starts[index], this.c.ends[index]));
@@ -547,9 +557,12 @@ export class SyntaxNode {
     return this.tree.plainConst(this.id);
   }
 
-  /** A token tree whose text lexes plainly (see `plain-tokens.ts`): its tokens are read from the text. */
-  get isPlainTokenTree(): boolean {
-    return this.tree.isPlainTokenTree(this.id);
+  /**
+   * A token tree whose text lexes plainly (see `plain-tokens.ts`), or a line comment, in a file without
+   * syntax errors: what it holds is read from its text (its tokens, its doc comment), not its children.
+   */
+  get readAsText(): boolean {
+    return this.tree.readAsText(this.id);
   }
 
   /** A `function_signature_item` of an `extern` block written plainly (see `plainForeignFn`). */
