@@ -27,6 +27,15 @@ export function plainTokens(text: string, offset: number, origin: SpanOrigin): T
   return tokens;
 }
 
+/** Where the plain token tree opening at `start` of `text` ends (past its closer); -1 when not plain. */
+export function plainTokenTreeEnd(text: string, start: number): number {
+  const close = CLOSERS[text[start]];
+  if (!close) return -1;
+  const lexer = new Lexer(text, 0, NO_ORIGIN);
+  lexer.at = start + 1;
+  return lexer.group(close, null) ? lexer.at : -1;
+}
+
 const NO_ORIGIN: SpanOrigin = (start, end) => ({ file: '', span: { start, end } });
 
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -99,12 +108,19 @@ class Lexer {
         if (!this.string()) return null;
         if (out) out.push(this.leaf(start, 'string'));
       } else {
-        const punct = PUNCTUATION.get(c)?.find((p) => this.text.startsWith(p, start));
-        if (!punct) return null;
-        this.at += punct.length;
+        const length = this.punctuation(c, start);
+        if (!length) return null;
+        this.at += length;
         if (out) out.push(this.leaf(start, 'punct'));
       }
     }
+  }
+
+  /** The length of the punctuation at `start` (first character `c`), longest first; 0 when none. */
+  private punctuation(c: string, start: number): number {
+    const candidates = PUNCTUATION.get(c);
+    if (candidates) for (const p of candidates) if (this.text.startsWith(p, start)) return p.length;
+    return 0;
   }
 
   private word(): boolean {

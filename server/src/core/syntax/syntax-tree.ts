@@ -1,4 +1,5 @@
 import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
+import { PlainAttribute, plainAttribute } from './plain-attributes';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
 import { isPlainTokenTree } from './plain-tokens';
@@ -13,9 +14,9 @@ import { isPlainTokenTree } from './plain-tokens';
  * The walk does not enter what the extractors read only as text or as a whole: function bodies,
  * initialisers, visibility, bounds, string literals. Such a node is recorded itself, and its children
  * are read on first request from where the cursor found it; a body is searched through tree-sitter
- * itself (`realNode`), in one call. Constants, foreign functions and token trees written plainly, and
- * line comments, are not entered either: their text says all (`plain-text.ts`, `plain-tokens.ts`,
- * `plain-docs.ts`). Spans are UTF-16 offsets into the text the tree was
+ * itself (`realNode`), in one call. Constants, foreign functions, attributes and token trees written
+ * plainly, and line comments, are not entered either: their text says all (`plain-text.ts` and the
+ * other `plain-*.ts`). Spans are UTF-16 offsets into the text the tree was
  * parsed from.
  */
 
@@ -91,6 +92,8 @@ class GrammarTables {
   readonly externBlockType: number;
   readonly tokenTreeType: number;
   readonly lineCommentType: number;
+  readonly attributeItemType: number;
+  readonly innerAttributeItemType: number;
   /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
   readonly underscoreType: number;
   /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
@@ -110,6 +113,8 @@ class GrammarTables {
     this.externBlockType = language.idForNodeType('foreign_mod_item', true) ?? NONE;
     this.tokenTreeType = language.idForNodeType('token_tree', true) ?? NONE;
     this.lineCommentType = language.idForNodeType('line_comment', true) ?? NONE;
+    this.attributeItemType = language.idForNodeType('attribute_item', true) ?? NONE;
+    this.innerAttributeItemType = language.idForNodeType('inner_attribute_item', true) ?? NONE;
     this.underscoreType = language.idForNodeType('_', false) ?? NONE;
     this.quoteType = language.idForNodeType('"', false) ?? NONE;
   }
@@ -221,6 +226,7 @@ export class SyntaxTree {
   /** The constants and foreign functions left unread because their text says all, by index. */
   private readonly plainConsts = new Map<number, PlainConst>();
   private readonly plainForeignFns = new Map<number, PlainForeignFn>();
+  private readonly plainAttributes = new Map<number, PlainAttribute>();
   /** Token trees and line comments left unread because their text says all (`readAsText`). */
   private readonly textOnly = new Set<number>();
   private count = 0;
@@ -330,6 +336,11 @@ export class SyntaxTree {
     return this.textOnly.has(index);
   }
 
+  /** The parts of an attribute left unread because its text says all; null for any other node. */
+  plainAttribute(index: number): PlainAttribute | null {
+    return this.plainAttributes.get(index) ?? null;
+  }
+
   /** The parts of a foreign function left unread because its text says all; null for any other node. */
   plainForeignFn(index: number): PlainForeignFn | null {
     return this.plainForeignFns.get(index) ?? null;
@@ -383,14 +394,20 @@ export class SyntaxTree {
   }
 
   /**
-   * Whether a node is a constant, a foreign function, a token tree or a line comment its text says all
-   * about (recorded so).
+   * Whether a node is a constant, a foreign function, an attribute, a token tree or a line comment its
+   * text says all about (recorded so).
    */
   private readFromText(index: number, typeId: number): boolean {
     if (typeId === this.grammar.tokenTreeType) {
       const plain = isPlainTokenTree(this.text.slice(this.c.starts[index], this.c.ends[index]));
       if (plain) this.textOnly.add(index);
       return plain;
+    }
+    if (typeId === this.grammar.attributeItemType || typeId === this.grammar.innerAttributeItemType) {
+      const inner = typeId === this.grammar.innerAttributeItemType;
+      const plain = plainAttribute(this.text.slice(this.c.starts[index], this.c.ends[index]), inner);
+      if (plain) this.plainAttributes.set(index, plain);
+      return !!plain;
     }
     if (typeId === this.grammar.lineCommentType) {
       this.textOnly.add(index);
@@ -563,6 +580,11 @@ export class SyntaxNode {
    */
   get readAsText(): boolean {
     return this.tree.readAsText(this.id);
+  }
+
+  /** An `attribute_item` or `inner_attribute_item` written plainly (see `plainAttribute`). */
+  plainAttribute(): PlainAttribute | null {
+    return this.tree.plainAttribute(this.id);
   }
 
   /** A `function_signature_item` of an `extern` block written plainly (see `plainForeignFn`). */
