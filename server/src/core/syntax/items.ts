@@ -2,7 +2,7 @@ import { adtItem } from './adt-items';
 import { attributeOf, docCommentOf } from './attribute-syntax';
 import { bodyFacts } from './body-facts';
 import { externBlockItem } from './extern-blocks';
-import { ExtractContext } from './extract-context';
+import { ExtractContext, ExtractOptions } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
 import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span, StaticItem } from './model';
@@ -20,8 +20,8 @@ import { useTrees } from './use-trees';
  * attributes, `use` trees, data types, extern blocks and body facts each have their own module; this
  * one walks item lists and dispatches on the kind of item.
  */
-export function extractItems(file: string, parsed: ParsedFile): FileItems {
-  const cx = new ExtractContext(file, parsed);
+export function extractItems(file: string, parsed: ParsedFile, options: ExtractOptions = {}): FileItems {
+  const cx = new ExtractContext(file, parsed, null, null, options);
   try {
     const { items, innerAttrs } = itemList(cx, childrenOf(cx.tree.root));
     return { file, innerAttrs, items, syntaxErrors: syntaxErrors(parsed) };

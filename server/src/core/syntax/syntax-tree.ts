@@ -236,10 +236,14 @@ export class SyntaxTree {
   private readonly realRoots = new Map<number, Node>();
   readonly root: SyntaxNode;
 
-  /** `text` is the text `tree` was parsed from. */
+  /**
+   * `text` is the text `tree` was parsed from. With `readText` false, nothing is read from its text: every
+   * node is read from the tree (tests compare the two readings).
+   */
   constructor(
     tree: Tree,
     readonly text: string,
+    private readonly readText = true,
   ) {
     this.grammar = grammarTables(tree.language);
     this.hasError = tree.rootNode.hasError;
@@ -385,7 +389,7 @@ export class SyntaxTree {
     const typeId = this.c.typeIds[index];
     if (!this.grammar.isNamed(typeId) || this.grammar.token[typeId]) return 'never';
     if (this.grammar.whole[typeId]) return 'later';
-    if (!this.hasError && this.readFromText(index, typeId)) return 'later';
+    if (this.readText && !this.hasError && this.readFromText(index, typeId)) return 'later';
     const field = this.c.fields[index];
     if (field === 0) return 'now';
     const bodyOrValue =
