@@ -173,7 +173,7 @@ class NodeColumns {
   readonly cursorOf: Uint16Array;
   /**
    * Each node's wrapper and list of children, made when first asked for. Filled as nodes are appended
-   * (sparse arrays fall back to slow dictionaries), and shared by whichever tree holds the columns.
+   * (sparse arrays fall back to slow dictionaries), and emptied when the tree is disposed.
    */
   wrappers: (SyntaxNode | null)[] = [];
   childLists: (SyntaxNode[] | null)[] = [];
@@ -214,6 +214,8 @@ class NodeColumns {
 /** Columns of disposed trees, for the next: trees are read one at a time, so one or two suffice. */
 const spareColumns: NodeColumns[] = [];
 const MAX_SPARE_COLUMNS = 2;
+/** Nodes; at 34 bytes a node, a spare keeps at most 9 MB. */
+const MAX_SPARE_CAPACITY = 1 << 18;
 
 /** The nodes of one parse tree as arrays, read by one walk and then on demand; `dispose` when done. */
 export class SyntaxTree {
@@ -254,8 +256,11 @@ export class SyntaxTree {
   dispose(): void {
     for (const c of this.cursors) c.delete();
     this.cursors.length = 0;
-    // Typed arrays are costly to allocate (and to collect): the next tree reuses these.
-    if (spareColumns.length < MAX_SPARE_COLUMNS) spareColumns.push(this.c);
+    // Typed arrays are costly to allocate (and to collect): the next tree reuses these, unless they grew
+    // past what is worth keeping. The wrappers go: they would keep this tree and its text alive.
+    this.c.wrappers.length = 0;
+    this.c.childLists.length = 0;
+    if (spareColumns.length < MAX_SPARE_COLUMNS && this.c.capacity <= MAX_SPARE_CAPACITY) spareColumns.push(this.c);
   }
 
   /** A tree-sitter node (from a body, say) as a syntax node of this tree, its subtree read on its own. */
@@ -494,13 +499,8 @@ export class SyntaxTree {
     this.c.previousSiblings[index] = previous;
     this.c.descendantIndexes[index] = NONE;
     this.c.cursorOf[index] = cursorId;
-    if (index < this.c.wrappers.length) {
-      this.c.wrappers[index] = null;
-      this.c.childLists[index] = null;
-    } else {
-      this.c.wrappers.push(null);
-      this.c.childLists.push(null);
-    }
+    this.c.wrappers.push(null);
+    this.c.childLists.push(null);
     if (previous !== NONE) this.c.nextSiblings[previous] = index;
     else if (parent !== NONE) this.c.firstChildren[parent] = index;
     return index;
