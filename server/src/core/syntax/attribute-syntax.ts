@@ -1,11 +1,16 @@
 import type { Node } from 'web-tree-sitter';
 import type { ExtractContext } from './extract-context';
 import type { Attribute } from './model';
+import type { PlainAttribute } from './plain-attributes';
+import { docComment } from './plain-docs';
+import { plainTokens } from './plain-tokens';
 import type { SyntaxNode } from './syntax-tree';
 import { field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
 
 /** `#[…]` / `#![…]` as an attribute: its path, its arguments or value; `#[unsafe(…)]` unwrapped. */
 export function attributeOf(cx: ExtractContext, node: SyntaxNode, inner: boolean): Attribute | null {
+  const plain = node.plainAttribute();
+  if (plain) return plainAttributeOf(cx, node, plain, inner);
   const attr = firstChildOfType(node, 'attribute');
   if (!attr) return null;
   const kids = namedChildrenOf(attr);
@@ -35,19 +40,25 @@ export function attributeOf(cx: ExtractContext, node: SyntaxNode, inner: boolean
   return { name, unsafeWrapped, args, value, inner, origin: cx.origin(node) };
 }
 
-/** A doc comment (`///`, `//!`, a doc block) as the `doc` attribute it stands for; null for a plain comment. */
-export function docCommentOf(cx: ExtractContext, node: SyntaxNode): Attribute | null {
-  const doc = field(node, 'doc');
-  if (!doc) return null;
-  const inner = !!field(node, 'inner');
+/** An attribute written plainly (see `plainAttribute`), read from its text: the attribute the tree would give. */
+function plainAttributeOf(cx: ExtractContext, node: SyntaxNode, plain: PlainAttribute, inner: boolean): Attribute {
+  const text = node.text;
+  const { args, value } = plain;
   return {
-    name: 'doc',
+    name: plain.name,
     unsafeWrapped: false,
-    args: null,
-    value: doc.text.replace(/\n$/, ''),
+    args: args && plainTokens(text.slice(args.start, args.end), node.startIndex + args.start, cx.spanOrigin),
+    value: value && text.slice(value.start, value.end),
     inner,
     origin: cx.origin(node),
   };
+}
+
+/** A doc comment (`///`, `//!`, a doc block) as the `doc` attribute it stands for; null for a plain comment. */
+export function docCommentOf(cx: ExtractContext, node: SyntaxNode): Attribute | null {
+  const doc = docComment(node);
+  if (!doc) return null;
+  return { name: 'doc', unsafeWrapped: false, args: null, value: doc.value, inner: doc.inner, origin: cx.origin(node) };
 }
 
 /** The outer attributes written just before `node`, a tree-sitter node inside a body, among its siblings. */

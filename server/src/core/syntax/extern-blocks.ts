@@ -3,8 +3,9 @@ import type { ExtractContext } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
 import type { Attribute, ExternBlockItem, ForeignFnItem, ForeignStaticItem } from './model';
+import type { PlainForeignFn } from './plain-foreign-fns';
 import { childrenOf, field, firstChildOfType } from './tree';
-import { externAbi, typeExpr, typeExprOrNull } from './type-syntax';
+import { externAbi, plainTypeExpr, spanIn, typeExpr, typeExprOrNull } from './type-syntax';
 import type { SyntaxNode } from './syntax-tree';
 
 /** An `extern "ABI" { … }` block and the functions and statics it declares. */
@@ -49,6 +50,8 @@ export function externBlockItem(cx: ExtractContext, node: SyntaxNode, attrs: Att
 }
 
 function foreignFn(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): ForeignFnItem {
+  const plain = node.plainForeignFn();
+  if (plain) return plainForeignFnItem(cx, node, plain, attrs);
   const paramsNode = field(node, 'parameters');
   const retNode = field(node, 'return_type');
   return {
@@ -62,8 +65,36 @@ function foreignFn(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Fo
   };
 }
 
-function isSafeItem(cx: ExtractContext, node: SyntaxNode): boolean {
-  const nameAt = field(node, 'name')?.startIndex ?? node.endIndex;
+/** A foreign function written plainly (see `plainForeignFn`), read from its text: the item the tree would give. */
+function plainForeignFnItem(
+  cx: ExtractContext,
+  node: SyntaxNode,
+  plain: PlainForeignFn,
+  attrs: Attribute[],
+): ForeignFnItem {
+  const name = spanIn(node, plain.name);
+  return {
+    kind: 'foreign-fn',
+    ...cx.baseFields(
+      node,
+      attrs,
+      plain.pub ? 'pub' : 'private',
+      name,
+      node.text.slice(plain.name.start, plain.name.end),
+    ),
+    generics: [],
+    params: plain.params.map((p) => ({ type: plainTypeExpr(cx, node, p.type), name: p.name, attrs: [] })),
+    ret: plain.ret ? plainTypeExpr(cx, node, plain.ret) : null,
+    variadic: plain.variadic,
+    safe: isSafeItem(cx, node, name.startIndex),
+  };
+}
+
+function isSafeItem(
+  cx: ExtractContext,
+  node: SyntaxNode,
+  nameAt = field(node, 'name')?.startIndex ?? node.endIndex,
+): boolean {
   if (cx.safeItemKeywordAt.some((at) => at >= node.startIndex && at < nameAt)) return true;
   // In a plain `extern` block the grammar leaves `safe` as an error just before the item.
   const prev = node.previousSibling;

@@ -15,6 +15,11 @@ export interface ItemBaseFields {
   expansion?: Expansion;
 }
 
+export interface ExtractOptions {
+  /** Read every item from the tree, none from its text (`plain-text.ts`): for tests, which compare the two. */
+  treeOnly?: boolean;
+}
+
 /** Anything with a span in the parsed text: a syntax node, or a tree-sitter node found inside a body. */
 export interface Spanned {
   startIndex: number;
@@ -41,10 +46,11 @@ export class ExtractContext {
     parsed: ParsedFile,
     mapOrigin: ((o: Origin) => Origin) | null = null,
     private readonly expansion: Expansion | null = null,
+    options: ExtractOptions = {},
   ) {
     this.unsafeExternKeywordAt = new Set(parsed.unsafeExternKeywordAt);
     this.safeItemKeywordAt = parsed.safeItemKeywordAt;
-    this.tree = new SyntaxTree(parsed.tree, parsed.parsedText);
+    this.tree = new SyntaxTree(parsed.tree, parsed.parsedText, !options.treeOnly);
     this.spanOrigin = mapOrigin
       ? (start, end) => mapOrigin({ file, span: { start, end } })
       : (start, end) => ({ file, span: { start, end } });
@@ -85,12 +91,17 @@ export class ExtractContext {
     const vis = firstChildOfType(node, 'visibility_modifier');
     let visibility: Visibility = 'private';
     if (vis) visibility = vis.text.trim() === 'pub' ? 'pub' : 'restricted';
+    return this.baseFields(node, attrs, visibility, nameNode ?? node, nameNode ? nameNode.text : '');
+  }
+
+  /** `base` from parts already read: the item's node, where its name is and what it says. */
+  baseFields(node: Spanned, attrs: Attribute[], visibility: Visibility, nameAt: Spanned, name: string): ItemBaseFields {
     return {
-      name: nameNode ? nameNode.text : '',
+      name,
       attrs,
       visibility,
       origin: this.origin(node),
-      nameOrigin: this.origin(nameNode ?? node),
+      nameOrigin: this.origin(nameAt),
       ...(this.expansion ? { fromMacro: true, expansion: this.expansion } : {}),
     };
   }

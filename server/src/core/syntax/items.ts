@@ -2,15 +2,16 @@ import { adtItem } from './adt-items';
 import { attributeOf, docCommentOf } from './attribute-syntax';
 import { bodyFacts } from './body-facts';
 import { externBlockItem } from './extern-blocks';
-import { ExtractContext } from './extract-context';
+import { ExtractContext, ExtractOptions } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
-import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span } from './model';
+import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span, StaticItem } from './model';
 import { ITEM_TYPES, nestedItemNodes } from './nested-items';
 import type { ParsedFile } from './parse';
+import type { PlainConst } from './plain-consts';
 import type { SyntaxNode } from './syntax-tree';
 import { childrenOf, field, firstChildOfType } from './tree';
-import { externAbi, typeExpr, typeExprOrNull } from './type-syntax';
+import { externAbi, plainTypeExpr, spanIn, typeExpr, typeExprOrNull } from './type-syntax';
 import { useTrees } from './use-trees';
 
 /**
@@ -19,8 +20,8 @@ import { useTrees } from './use-trees';
  * attributes, `use` trees, data types, extern blocks and body facts each have their own module; this
  * one walks item lists and dispatches on the kind of item.
  */
-export function extractItems(file: string, parsed: ParsedFile): FileItems {
-  const cx = new ExtractContext(file, parsed);
+export function extractItems(file: string, parsed: ParsedFile, options: ExtractOptions = {}): FileItems {
+  const cx = new ExtractContext(file, parsed, null, null, options);
   try {
     const { items, innerAttrs } = itemList(cx, childrenOf(cx.tree.root));
     return { file, innerAttrs, items, syntaxErrors: syntaxErrors(parsed) };
@@ -136,7 +137,9 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
         type: typeExprOrNull(cx, field(node, 'type')),
       };
     case 'static_item':
-    case 'const_item':
+    case 'const_item': {
+      const plain = node.plainConst();
+      if (plain) return plainConstItem(cx, node, plain, attrs);
       return {
         kind: node.type === 'static_item' ? 'static' : 'const',
         ...cx.base(node, attrs),
@@ -145,6 +148,7 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
         nested: field(node, 'value') ? nestedItems(cx, field(node, 'value')!) : [],
         valueText: field(node, 'value')?.text ?? null,
       };
+    }
     case 'foreign_mod_item':
       return externBlockItem(cx, node, attrs);
     case 'mod_item': {
@@ -209,6 +213,20 @@ function itemOf(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): Item 
     }
   }
   return null;
+}
+
+/** A constant written plainly (see `plainConst`), read from its text: the item the tree would give. */
+function plainConstItem(cx: ExtractContext, node: SyntaxNode, plain: PlainConst, attrs: Attribute[]): StaticItem {
+  const text = node.text;
+  const name = text.slice(plain.name.start, plain.name.end);
+  return {
+    kind: 'const',
+    ...cx.baseFields(node, attrs, plain.pub ? 'pub' : 'private', spanIn(node, plain.name), name),
+    type: plainTypeExpr(cx, node, plain.type),
+    mutable: false,
+    nested: [],
+    valueText: text.slice(plain.value.start, plain.value.end),
+  };
 }
 
 function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnItem {

@@ -34,9 +34,7 @@ export interface NestedItemNode {
  * nested deeper, each with its own attributes and those of the statements around it.
  */
 export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): NestedItemNode[] {
-  // Most bodies declare no items and call only std's macros: a text test is far cheaper than a walk.
-  const text = bodyNode.text;
-  if (!ITEM_KEYWORDS.test(text) && !callsNonStdMacro(text)) return [];
+  if (!mayDeclareItems(bodyNode.text)) return [];
   // A body is searched by tree-sitter itself, in one call; only the items found are read as syntax.
   const body = bodyNode.realNode();
   const found = body.descendantsOfType([...ITEM_TYPES]);
@@ -57,6 +55,14 @@ export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): Neste
     }
     return { node: cx.read(node), attrs: [...enclosing, ...leadingAttributes(cx, node)] };
   });
+}
+
+/**
+ * Whether a body's text may declare an item. Most bodies declare none and call only std's macros: a text
+ * test is far cheaper than a walk.
+ */
+export function mayDeclareItems(text: string): boolean {
+  return ITEM_KEYWORDS.test(text) || callsNonStdMacro(text);
 }
 
 /** Nodes whose attribute children belong to one statement each, not to everything after them. */
@@ -107,6 +113,7 @@ const STD_MACROS = new Set([
 
 /** Whether a body invokes a macro that could be one of the crate's own. */
 function callsNonStdMacro(text: string): boolean {
+  if (!text.includes('!')) return false;
   for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g)) if (!STD_MACROS.has(m[1])) return true;
   return false;
 }

@@ -1,4 +1,8 @@
 import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
+import { PlainAttribute, plainAttribute } from './plain-attributes';
+import { PlainConst, plainConst } from './plain-consts';
+import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
+import { isPlainTokenTree } from './plain-tokens';
 
 /**
  * A parse tree read once into plain arrays, for the extractors. Every question put to a web-tree-sitter
@@ -10,7 +14,10 @@ import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
  * The walk does not enter what the extractors read only as text or as a whole: function bodies,
  * initialisers, visibility, bounds, string literals. Such a node is recorded itself, and its children
  * are read on first request from where the cursor found it; a body is searched through tree-sitter
- * itself (`realNode`), in one call. Spans are UTF-16 offsets into the text the tree was parsed from.
+ * itself (`realNode`), in one call. Constants, foreign functions, attributes and token trees written
+ * plainly, and line comments, are not entered either: their text says all (`plain-text.ts` and the
+ * other `plain-*.ts`). Spans are UTF-16 offsets into the text the tree was
+ * parsed from.
  */
 
 const NONE = -1;
@@ -80,6 +87,13 @@ class GrammarTables {
   readonly valueField: number;
   readonly bodyField: number;
   readonly blockType: number;
+  readonly constItemType: number;
+  readonly signatureType: number;
+  readonly externBlockType: number;
+  readonly tokenTreeType: number;
+  readonly lineCommentType: number;
+  readonly attributeItemType: number;
+  readonly innerAttributeItemType: number;
   /** `_`: the one anonymous node a field the extractors ask for can hold (a parameter's pattern). */
   readonly underscoreType: number;
   /** `"`, the anonymous node whose text may differ from its type: a string's opening `b"` or `c"`. */
@@ -94,6 +108,13 @@ class GrammarTables {
     this.valueField = this.fieldId('value');
     this.bodyField = this.fieldId('body');
     this.blockType = language.idForNodeType('block', true) ?? NONE;
+    this.constItemType = language.idForNodeType('const_item', true) ?? NONE;
+    this.signatureType = language.idForNodeType('function_signature_item', true) ?? NONE;
+    this.externBlockType = language.idForNodeType('foreign_mod_item', true) ?? NONE;
+    this.tokenTreeType = language.idForNodeType('token_tree', true) ?? NONE;
+    this.lineCommentType = language.idForNodeType('line_comment', true) ?? NONE;
+    this.attributeItemType = language.idForNodeType('attribute_item', true) ?? NONE;
+    this.innerAttributeItemType = language.idForNodeType('inner_attribute_item', true) ?? NONE;
     this.underscoreType = language.idForNodeType('_', false) ?? NONE;
     this.quoteType = language.idForNodeType('"', false) ?? NONE;
   }
@@ -152,7 +173,7 @@ class NodeColumns {
   readonly cursorOf: Uint16Array;
   /**
    * Each node's wrapper and list of children, made when first asked for. Filled as nodes are appended
-   * (sparse arrays fall back to slow dictionaries), and shared by whichever tree holds the columns.
+   * (sparse arrays fall back to slow dictionaries), and emptied when the tree is disposed.
    */
   wrappers: (SyntaxNode | null)[] = [];
   childLists: (SyntaxNode[] | null)[] = [];
@@ -193,12 +214,23 @@ class NodeColumns {
 /** Columns of disposed trees, for the next: trees are read one at a time, so one or two suffice. */
 const spareColumns: NodeColumns[] = [];
 const MAX_SPARE_COLUMNS = 2;
+/** Nodes; at 34 bytes a node, a spare keeps at most 9 MB. */
+const MAX_SPARE_CAPACITY = 1 << 18;
 
 /** The nodes of one parse tree as arrays, read by one walk and then on demand; `dispose` when done. */
 export class SyntaxTree {
   private readonly grammar: GrammarTables;
-  /** Whether anonymous tokens may be missing (zero-width) nodes: their span is then asked for. */
-  private readonly exactTokenSpans: boolean;
+  /**
+   * Whether the parser recovered from errors: anonymous tokens may then be missing (zero-width) nodes,
+   * their span is asked for, and no item is read from its text.
+   */
+  private readonly hasError: boolean;
+  /** The constants and foreign functions left unread because their text says all, by index. */
+  private readonly plainConsts = new Map<number, PlainConst>();
+  private readonly plainForeignFns = new Map<number, PlainForeignFn>();
+  private readonly plainAttributes = new Map<number, PlainAttribute>();
+  /** Token trees and line comments left unread because their text says all (`readAsText`). */
+  private readonly textOnly = new Set<number>();
   private count = 0;
   private c = spareColumns.pop() ?? new NodeColumns(4096);
   private readonly cursors: TreeCursor[] = [];
@@ -206,13 +238,17 @@ export class SyntaxTree {
   private readonly realRoots = new Map<number, Node>();
   readonly root: SyntaxNode;
 
-  /** `text` is the text `tree` was parsed from. */
+  /**
+   * `text` is the text `tree` was parsed from. With `readText` false, nothing is read from its text: every
+   * node is read from the tree (tests compare the two readings).
+   */
   constructor(
     tree: Tree,
     readonly text: string,
+    private readonly readText = true,
   ) {
     this.grammar = grammarTables(tree.language);
-    this.exactTokenSpans = tree.rootNode.hasError;
+    this.hasError = tree.rootNode.hasError;
     this.root = this.node(this.readSubtree(tree.walk()));
   }
 
@@ -220,8 +256,11 @@ export class SyntaxTree {
   dispose(): void {
     for (const c of this.cursors) c.delete();
     this.cursors.length = 0;
-    // Typed arrays are costly to allocate (and to collect): the next tree reuses these.
-    if (spareColumns.length < MAX_SPARE_COLUMNS) spareColumns.push(this.c);
+    // Typed arrays are costly to allocate (and to collect): the next tree reuses these, unless they grew
+    // past what is worth keeping. The wrappers go: they would keep this tree and its text alive.
+    this.c.wrappers.length = 0;
+    this.c.childLists.length = 0;
+    if (spareColumns.length < MAX_SPARE_COLUMNS && this.c.capacity <= MAX_SPARE_CAPACITY) spareColumns.push(this.c);
   }
 
   /** A tree-sitter node (from a body, say) as a syntax node of this tree, its subtree read on its own. */
@@ -296,6 +335,26 @@ export class SyntaxTree {
     return this.c.firstChildren[index];
   }
 
+  /** The parts of a constant left unread because its text says all; null for any other node. */
+  plainConst(index: number): PlainConst | null {
+    return this.plainConsts.get(index) ?? null;
+  }
+
+  /** Whether a token tree was left unread because its text lexes plainly. */
+  readAsText(index: number): boolean {
+    return this.textOnly.has(index);
+  }
+
+  /** The parts of an attribute left unread because its text says all; null for any other node. */
+  plainAttribute(index: number): PlainAttribute | null {
+    return this.plainAttributes.get(index) ?? null;
+  }
+
+  /** The parts of a foreign function left unread because its text says all; null for any other node. */
+  plainForeignFn(index: number): PlainForeignFn | null {
+    return this.plainForeignFns.get(index) ?? null;
+  }
+
   /** The tree-sitter node itself: for a node whose children were left unread, or one given to `read`. */
   realNode(index: number): Node {
     const root = this.realRoots.get(index);
@@ -335,11 +394,52 @@ export class SyntaxTree {
     const typeId = this.c.typeIds[index];
     if (!this.grammar.isNamed(typeId) || this.grammar.token[typeId]) return 'never';
     if (this.grammar.whole[typeId]) return 'later';
+    if (this.readText && !this.hasError && this.readFromText(index, typeId)) return 'later';
     const field = this.c.fields[index];
     if (field === 0) return 'now';
     const bodyOrValue =
       field === this.grammar.valueField || (field === this.grammar.bodyField && typeId === this.grammar.blockType);
     return bodyOrValue ? 'later' : 'now';
+  }
+
+  /**
+   * Whether a node is a constant, a foreign function, an attribute, a token tree or a line comment its
+   * text says all about (recorded so).
+   */
+  private readFromText(index: number, typeId: number): boolean {
+    if (typeId === this.grammar.tokenTreeType) {
+      const plain = isPlainTokenTree(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) this.textOnly.add(index);
+      return plain;
+    }
+    if (typeId === this.grammar.attributeItemType || typeId === this.grammar.innerAttributeItemType) {
+      const inner = typeId === this.grammar.innerAttributeItemType;
+      const plain = plainAttribute(this.text.slice(this.c.starts[index], this.c.ends[index]), inner);
+      if (plain) this.plainAttributes.set(index, plain);
+      return !!plain;
+    }
+    if (typeId === this.grammar.lineCommentType) {
+      this.textOnly.add(index);
+      return true;
+    }
+    if (typeId === this.grammar.constItemType) {
+      const plain = plainConst(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) this.plainConsts.set(index, plain);
+      return !!plain;
+    }
+    if (typeId === this.grammar.signatureType && this.inExternBlock(index)) {
+      const plain = plainForeignFn(this.text.slice(this.c.starts[index], this.c.ends[index]));
+      if (plain) this.plainForeignFns.set(index, plain);
+      return !!plain;
+    }
+    return false;
+  }
+
+  /** Whether a node stands in the body of an `extern` block (its parent's parent is the block). */
+  private inExternBlock(index: number): boolean {
+    const parent = this.c.parents[index];
+    const block = parent === NONE ? NONE : this.c.parents[parent];
+    return block !== NONE && this.c.typeIds[block] === this.grammar.externBlockType;
   }
 
   private leaveForLater(cursor: TreeCursor, index: number): void {
@@ -387,7 +487,7 @@ export class SyntaxTree {
       // An anonymous node is a token whose text is its type (but `"`, which may be `b"`), unless error
       // recovery made it a missing one.
       this.c.ends[index] =
-        this.exactTokenSpans || typeId === this.grammar.quoteType
+        this.hasError || typeId === this.grammar.quoteType
           ? cursor.endIndex
           : start + this.grammar.typeName(typeId).length;
       // Fields of punctuation and keywords (an operator's) are never asked for; `_` may be a pattern.
@@ -399,13 +499,8 @@ export class SyntaxTree {
     this.c.previousSiblings[index] = previous;
     this.c.descendantIndexes[index] = NONE;
     this.c.cursorOf[index] = cursorId;
-    if (index < this.c.wrappers.length) {
-      this.c.wrappers[index] = null;
-      this.c.childLists[index] = null;
-    } else {
-      this.c.wrappers.push(null);
-      this.c.childLists.push(null);
-    }
+    this.c.wrappers.push(null);
+    this.c.childLists.push(null);
     if (previous !== NONE) this.c.nextSiblings[previous] = index;
     else if (parent !== NONE) this.c.firstChildren[parent] = index;
     return index;
@@ -476,6 +571,29 @@ export class SyntaxNode {
   /** The first child of type `type` (or of type `orType`). */
   firstChildOfType(type: string, orType?: string): SyntaxNode | null {
     return this.tree.firstChildOfType(this.id, type, orType);
+  }
+
+  /** A `const_item` written plainly: the parts its text says, offsets into that text (see `plainConst`). */
+  plainConst(): PlainConst | null {
+    return this.tree.plainConst(this.id);
+  }
+
+  /**
+   * A token tree whose text lexes plainly (see `plain-tokens.ts`), or a line comment, in a file without
+   * syntax errors: what it holds is read from its text (its tokens, its doc comment), not its children.
+   */
+  get readAsText(): boolean {
+    return this.tree.readAsText(this.id);
+  }
+
+  /** An `attribute_item` or `inner_attribute_item` written plainly (see `plainAttribute`). */
+  plainAttribute(): PlainAttribute | null {
+    return this.tree.plainAttribute(this.id);
+  }
+
+  /** A `function_signature_item` of an `extern` block written plainly (see `plainForeignFn`). */
+  plainForeignFn(): PlainForeignFn | null {
+    return this.tree.plainForeignFn(this.id);
   }
 
   /** The tree-sitter node: only for a node read as a whole (a body, an initialiser) or given to `read`. */

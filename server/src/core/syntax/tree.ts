@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Origin, Token } from './model';
+import { docComment } from './plain-docs';
+import { plainTokens } from './plain-tokens';
 import type { SyntaxNode } from './syntax-tree';
 
 /**
@@ -67,6 +69,7 @@ export type SpanOrigin = (start: number, end: number) => Origin;
  * `node` is the tree itself, delimiters included; the returned list excludes its own delimiters.
  */
 export function tokenTreeTokens(node: SyntaxNode, origin: SpanOrigin): Token[] {
+  if (node.readAsText) return plainTokens(node.text, node.startIndex, origin);
   const out: Token[] = [];
   const kids = node.children;
   const inner = kids.length && OPENERS[kids[0].type] ? kids.slice(1, -1) : kids;
@@ -78,10 +81,10 @@ function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
   const type = node.type;
   if (type === 'line_comment' || type === 'block_comment') {
     // A doc comment in macro input is the attribute `#[doc = "…"]` to the macro's matcher.
-    const doc = node.childForFieldName('doc');
+    const doc = docComment(node);
     if (!doc) return;
-    const inner = !!node.childForFieldName('inner');
-    const text = JSON.stringify(doc.text.replace(/\n$/, ''));
+    const { inner } = doc;
+    const text = JSON.stringify(doc.value);
     const at = (): Origin => origin(node.startIndex, node.endIndex);
     out.push({ text: '#', kind: 'punct', origin: at() });
     if (inner) out.push({ text: '!', kind: 'punct', origin: at() });
@@ -96,6 +99,13 @@ function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
       ],
       origin: at(),
     });
+    return;
+  }
+  if (node.readAsText) {
+    const text = node.text;
+    const delimiter = OPENERS[text[0]];
+    const children = plainTokens(text, node.startIndex, origin);
+    out.push({ text, kind: 'group', delimiter, children, origin: origin(node.startIndex, node.endIndex) });
     return;
   }
   // An atomic token's children (a string's content) are not read.

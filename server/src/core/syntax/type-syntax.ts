@@ -1,5 +1,6 @@
-import type { ExtractContext } from './extract-context';
-import type { FnPointerExpr, GenericArgs, PathSegment, TypeExpr, TypePath } from './model';
+import type { ExtractContext, Spanned } from './extract-context';
+import type { FnPointerExpr, GenericArgs, PathSegment, Span, TypeExpr, TypePath } from './model';
+import type { PlainType } from './plain-text';
 import { childrenOf, field, firstChildOfType, namedChildrenOf, stringValue } from './tree';
 import type { SyntaxNode } from './syntax-tree';
 
@@ -82,6 +83,28 @@ export function typeExpr(cx: ExtractContext, node: SyntaxNode): TypeExpr {
   }
   if (node.text === '_') return { kind: 'infer', origin };
   return { kind: 'opaque-syntax', origin, text: node.text };
+}
+
+/** The names the grammar reads as `primitive_type` in a type. */
+export const PRIMITIVE_TYPES = new Set(
+  'u8 i8 u16 i16 u32 i32 u64 i64 u128 i128 isize usize f32 f64 bool str char'.split(' '),
+);
+
+/** A span of a node's text (offsets into it) as a span of the parsed text. */
+export function spanIn(node: SyntaxNode, span: Span): Spanned {
+  return { startIndex: node.startIndex + span.start, endIndex: node.startIndex + span.end };
+}
+
+/** A type read from the text of `node` (see `plain-text.ts`), as `typeExpr` reads the same type's nodes. */
+export function plainTypeExpr(cx: ExtractContext, node: SyntaxNode, type: PlainType): TypeExpr {
+  const origin = cx.origin(spanIn(node, type.span));
+  if (type.kind === 'ptr')
+    return { kind: 'ptr', origin, mutable: type.mutable, inner: plainTypeExpr(cx, node, type.inner) };
+  const [first] = type.segments;
+  if (type.segments.length === 1 && !type.global && PRIMITIVE_TYPES.has(first))
+    return { kind: 'primitive', origin, name: first };
+  const segments = type.segments.map((name) => ({ name, args: null }));
+  return { kind: 'path', origin, path: { global: type.global, qualified: false, segments } };
 }
 
 /** `typeExpr` of an optional node (a missing `type` field in half-typed code). */
