@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
 import type { FixRun } from './core/fix-all';
+import { writeFileAtomic } from './cli-write';
 
 /** A unified diff of every changed file, paths relative to `cwd`. */
 export function unifiedDiff(run: FixRun, cwd: string): string {
@@ -13,6 +13,15 @@ export function unifiedDiff(run: FixRun, cwd: string): string {
     .join('');
 }
 
-export function writeFixes(run: FixRun): void {
-  for (const [file, text] of run.changed) fs.writeFileSync(file, text);
+/**
+ * Write every changed file, each atomically, with the byte-order mark it had; returns the files written.
+ * The texts are those the fixes were computed on, so every edit lands where it was planned.
+ */
+export function writeFixes(run: FixRun): string[] {
+  const written: string[] = [];
+  for (const [file, text] of run.changed) {
+    writeFileAtomic(file, (run.bom.has(file) ? '\uFEFF' : '') + text);
+    written.push(file);
+  }
+  return written;
 }
