@@ -223,6 +223,8 @@ async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): P
     out(
       `left out ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}: ${filesOf(f, cwd)}: ${reason}\n`,
     );
+  // Files the check could not read (not UTF-8, binary, too large) are never rewritten: say so.
+  for (const s of run.remaining.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
   for (const file of written) out(`wrote ${rel(cwd, file)}\n`);
   const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
   out(
