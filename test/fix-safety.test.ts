@@ -195,6 +195,37 @@ describe('fix safety: fixes that would not compile, or not the same everywhere, 
     assert.ok(fixes.some((f) => /several `#\[cfg\]` variants/.test(f.explanation ?? '')));
   });
 
+  it('a type written in several #[cfg] variants does not get a repr on one of them (a pointer to it may cross)', async () => {
+    const source = [
+      '#[cfg(unix)]',
+      'pub struct Handle {',
+      '    fd: i32,',
+      '}',
+      '#[cfg(not(unix))]',
+      'pub struct Handle {',
+      '    raw: u64,',
+      '}',
+      '#[no_mangle]',
+      'pub extern "C" fn close_handle(h: Handle) {',
+      '    let _ = h;',
+      '}',
+      '',
+    ].join('\n');
+    const ws = tempTree({ 'Cargo.toml': MANIFEST, 'src/lib.rs': source });
+    const run = await runFixes([ws], ws, defaultSettings(), { writableRoot: ws });
+    // A shim passing it behind a pointer (the same ABI on every platform) is fine; a repr on one variant is not.
+    assert.ok(run.applied.length > 0 && !run.applied.some((a) => /repr/.test(a.fix.title)));
+    assert.ok(!/repr/.test([...run.changed.values()].join('')), 'no repr is written');
+    const result = await checkPaths([ws], ws, defaultSettings());
+    const finding = result.findings.find((f) => f.symbol === 'close_handle');
+    assert.ok(finding, 'close_handle is reported');
+    const fixes = fixesFor(finding, { textOf: (f) => result.cache.peek(f)?.text, edition: '2021' });
+    assert.ok(
+      fixes.some((f) => /`Handle` is written in several `#\[cfg\]` variants/.test(f.explanation ?? '')),
+      fixes.map((f) => f.title).join(', '),
+    );
+  });
+
   it('in a #![no_std] crate a shim that needs alloc or std is not generated, and the reason says so', async () => {
     const why = await refusal(
       '#![no_std]\n#[no_mangle]\npub extern "C" fn name(id: u32) -> &\'static str {\n    if id == 0 { "zero" } else { "other" }\n}\n',

@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis/findings';
-import type { FnItem } from '../syntax/model';
+import type { AdtItem, FnItem } from '../syntax/model';
 
 /**
  * The vocabulary every fix is written in: a text edit, a fix (a titled set of edits, or an explanation),
@@ -81,20 +81,22 @@ export function fnKeyword(fn: FnItem, text: string): number | null {
 }
 
 /**
- * Why no fix may change the signature of a function written in several `#[cfg]` variants (one per
- * platform, say), null when it is written once: only the variant active here is checked, and fixing it
- * alone would give the one symbol a different ABI on each platform. Found in the function's file: a
- * variant in another file (a `#[cfg]` module of its own) is not seen.
+ * Why no fix may change a function or type written in several `#[cfg]` variants (one per platform, say),
+ * null when it is written once: only the variant active here is checked, and fixing it alone would give
+ * one symbol a different ABI on each platform. Found in the item's file: a variant in another file (a
+ * `#[cfg]` module of its own) is not seen.
  */
-export function cfgVariantsRefusal(fn: FnItem, text: string): string | null {
-  if (!fn.attrs.some((a) => a.name === 'cfg')) return null;
-  const name = fn.name.replace(/^r#/, '');
-  const at = fn.nameOrigin.span.start;
-  const definitions = [...text.matchAll(new RegExp(`\\bfn\\s+(?:r#)?${name}\\s*[<(]`, 'g'))].filter(
-    (m) => !(m.index <= at && at < m.index + m[0].length),
+export function cfgVariantsRefusal(item: FnItem | AdtItem, text: string): string | null {
+  if (!item.attrs.some((a) => a.name === 'cfg')) return null;
+  const name = item.name.replace(/^r#/, '');
+  const keyword = item.kind === 'fn' ? 'fn' : '(?:struct|enum|union)';
+  const { start, end } = item.origin.span;
+  const others = [...text.matchAll(new RegExp(`\\b${keyword}\\s+(?:r#)?${name}\\b`, 'g'))].filter(
+    (m) => m.index < start || m.index >= end,
   );
-  if (!definitions.length) return null;
-  return `\`${fn.name}\` is written in several \`#[cfg]\` variants, and only the one active here is checked: fixing it alone would give the symbol a different ABI on each platform. Change every variant the same way by hand (C types in each signature, or one shim beside them that calls whichever variant is compiled).`;
+  if (!others.length) return null;
+  const what = item.kind === 'fn' ? 'the symbol' : 'the symbols that pass it';
+  return `\`${item.name}\` is written in several \`#[cfg]\` variants, and only the one active here is checked: fixing it alone would give ${what} a different ABI on each platform. Change every variant the same way by hand.`;
 }
 
 /** A fix that only explains what to do by hand. */
