@@ -4,7 +4,8 @@ import * as path from 'path';
 import { runCli, tempTree } from './harness/cli';
 import { tempDir } from './harness/tmp';
 import { writeFileAtomic } from '../server/src/cli-write';
-import { runFixes } from '../server/src/core/fix-all';
+import { FixRun, runFixes } from '../server/src/core/fix-all';
+import { writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
 import { fixesFor } from '../server/src/core/fixes/fixes';
 import { checkPaths } from '../server/src/core/project';
@@ -263,6 +264,28 @@ describe('fix safety: every file the command line writes is written atomically',
     writeFileAtomic(path.join(dir, 'link.json'), '{"a":1}');
     assert.ok(fs.lstatSync(path.join(dir, 'link.json')).isSymbolicLink());
     assert.strictEqual(fs.readFileSync(path.join(dir, 'real.json'), 'utf8'), '{"a":1}');
+  });
+
+  it('a fixed file that cannot be written is listed with the reason, and the others are still written', () => {
+    const dir = tempDir();
+    const good = path.join(dir, 'good.rs');
+    const gone = path.join(dir, 'removed-folder', 'gone.rs');
+    fs.writeFileSync(good, 'old');
+    const run = {
+      changed: new Map([
+        [gone, 'fixed'],
+        [good, 'fixed'],
+      ]),
+      bom: new Set([good]),
+    } as unknown as FixRun;
+    const { written, failed } = writeFixes(run);
+    assert.deepStrictEqual(written, [good]);
+    assert.deepStrictEqual(
+      failed.map((f) => f.file),
+      [gone],
+    );
+    assert.match(failed[0].reason, /ENOENT/);
+    assert.strictEqual(fs.readFileSync(good, 'utf8'), '\uFEFFfixed');
   });
 
   it('report --out, header --out and snapshot --out write through it (no temporary file is left)', async () => {

@@ -14,14 +14,20 @@ export function unifiedDiff(run: FixRun, cwd: string): string {
 }
 
 /**
- * Write every changed file, each atomically, with the byte-order mark it had; returns the files written.
- * The texts are those the fixes were computed on, so every edit lands where it was planned.
+ * Write every changed file, each atomically, with the byte-order mark it had. The texts are those the
+ * fixes were computed on, so every edit lands where it was planned. A file that cannot be written (no
+ * permission, a full disk) keeps its old content and is listed with the reason; the others are written.
  */
-export function writeFixes(run: FixRun): string[] {
+export function writeFixes(run: FixRun): { written: string[]; failed: { file: string; reason: string }[] } {
   const written: string[] = [];
+  const failed: { file: string; reason: string }[] = [];
   for (const [file, text] of run.changed) {
-    writeFileAtomic(file, (run.bom.has(file) ? '\uFEFF' : '') + text);
-    written.push(file);
+    try {
+      writeFileAtomic(file, (run.bom.has(file) ? '\uFEFF' : '') + text);
+      written.push(file);
+    } catch (e) {
+      failed.push({ file, reason: (e as Error).message });
+    }
   }
-  return written;
+  return { written, failed };
 }

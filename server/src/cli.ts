@@ -54,7 +54,7 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print): Prom
     case 'merge':
       return merge(line, out, err, cwd);
     case 'fix':
-      return fix(line, cwd, out);
+      return fix(line, cwd, out, err);
     case 'report':
       return report(line, cwd, out);
     case 'header':
@@ -207,14 +207,14 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
 }
 
 /** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */
-async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): Promise<number> {
+async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print, err: Print): Promise<number> {
   const { rule: rules, 'dry-run': dryRun } = options;
   const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), {
     rules,
     writableRoot: workspaceRoot(paths, cwd),
   });
   if (dryRun) out(unifiedDiff(run, cwd));
-  const written = dryRun ? [] : writeFixes(run);
+  const { written, failed } = dryRun ? { written: [], failed: [] } : writeFixes(run);
   for (const { finding, fix: f } of run.applied)
     out(
       `${dryRun ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}${editedElsewhere(f, finding.origin.file, cwd)}\n`,
@@ -226,11 +226,12 @@ async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): P
   // Files the check could not read (not UTF-8, binary, too large) are never rewritten: say so.
   for (const s of run.remaining.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
   for (const file of written) out(`wrote ${rel(cwd, file)}\n`);
+  for (const { file, reason } of failed) err(`error: could not write ${rel(cwd, file)} (left as it was): ${reason}\n`);
   const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
   out(
     `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${dryRun ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
   );
-  return run.remaining.filesScanned.length ? 0 : 2;
+  return run.remaining.filesScanned.length && !failed.length ? 0 : 2;
 }
 
 /** ` (in a.rs, b.rs)` when a fix edits files besides the one its finding is in. */
