@@ -4,7 +4,7 @@ import * as path from 'path';
 import { runCli, tempTree } from './harness/cli';
 import { tempDir } from './harness/tmp';
 import { writeFileAtomic } from '../server/src/cli-write';
-import { FixRun, runFixes } from '../server/src/core/fix-all';
+import { DiskTexts, FixRun, runFixes } from '../server/src/core/fix-all';
 import { writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
 import { fixesFor } from '../server/src/core/fixes/fixes';
@@ -125,6 +125,15 @@ describe('fix safety: what is analysed is what is written', function () {
       r.stdout.split('\n').filter((l) => l.startsWith('wrote ')),
       ['wrote src/lib.rs'],
     );
+  });
+
+  it('a file whose text on disk is not the text that was checked (changed meanwhile) is not edited', () => {
+    const ws = tempTree({ 'src/lib.rs': '\uFEFFpub fn f() {}\n' });
+    const file = path.join(ws, 'src', 'lib.rs');
+    const disk = new DiskTexts(ws);
+    assert.strictEqual(disk.problem(file, 'pub fn f() {}\n'), null, 'the text without its byte-order mark is the same');
+    assert.ok(disk.bom.has(file));
+    assert.match(new DiskTexts(ws).problem(file, 'pub fn g() {}\n') ?? '', /changed on disk/);
   });
 
   it('a byte-order mark is written back, and --dry-run shows the same edits as the write', async () => {

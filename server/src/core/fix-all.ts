@@ -151,7 +151,7 @@ function touches(a: TextEdit, b: TextEdit): boolean {
  * Files as `fix` may write them: inside the writable root once links are resolved, valid UTF-8, and
  * (without their byte-order mark) the very text that was analysed. Read once per run.
  */
-class DiskTexts {
+export class DiskTexts {
   readonly bom = new Set<string>();
   private readonly texts = new Map<string, string | { problem: string }>();
   private readonly root: string | null;
