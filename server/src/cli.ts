@@ -12,6 +12,8 @@ import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
 import { unifiedDiff, writeFixes } from './cli-fix';
 import { runFixes } from './core/fix-all';
+import type { Fix } from './core/fixes/edits';
+import { writeFileAtomic } from './cli-write';
 import { cHeader } from './core/abi/header';
 import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
@@ -52,7 +54,7 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print): Prom
     case 'merge':
       return merge(line, out, err, cwd);
     case 'fix':
-      return fix(line, cwd, out);
+      return fix(line, cwd, out, err);
     case 'report':
       return report(line, cwd, out);
     case 'header':
@@ -172,7 +174,7 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
       : format === 'html'
         ? reportHtml(surface, result.findings)
         : reportMarkdown(surface, result.findings);
-  if (options.out) fs.writeFileSync(path.resolve(cwd, options.out), text);
+  if (options.out) writeFileAtomic(path.resolve(cwd, options.out), text);
   else out(text);
   return result.filesScanned.length ? 0 : 2;
 }
@@ -199,26 +201,48 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
   const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f));
   const target = options.out ? path.resolve(cwd, options.out) : null;
   const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name);
-  if (target) fs.writeFileSync(target, text);
+  if (target) writeFileAtomic(target, text);
   else out(text);
   return 0;
 }
 
 /** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */
-async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): Promise<number> {
+async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print, err: Print): Promise<number> {
   const { rule: rules, 'dry-run': dryRun } = options;
-  const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), { rules });
+  const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), {
+    rules,
+    writableRoot: workspaceRoot(paths, cwd),
+  });
   if (dryRun) out(unifiedDiff(run, cwd));
-  else writeFixes(run);
+  const { written, failed } = dryRun ? { written: [], failed: [] } : writeFixes(run);
   for (const { finding, fix: f } of run.applied)
     out(
-      `${dryRun ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}\n`,
+      `${dryRun ? 'would fix' : 'fixed'} ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}${editedElsewhere(f, finding.origin.file, cwd)}\n`,
     );
+  for (const { finding, fix: f, reason } of run.leftOut)
+    out(
+      `left out ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}: ${filesOf(f, cwd)}: ${reason}\n`,
+    );
+  // Files the check could not read (not UTF-8, binary, too large) are never rewritten: say so.
+  for (const s of run.remaining.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
+  for (const file of written) out(`wrote ${rel(cwd, file)}\n`);
+  for (const { file, reason } of failed) err(`error: could not write ${rel(cwd, file)} (left as it was): ${reason}\n`);
   const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
   out(
     `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${dryRun ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
   );
-  return run.remaining.filesScanned.length ? 0 : 2;
+  return run.remaining.filesScanned.length && !failed.length ? 0 : 2;
+}
+
+/** ` (in a.rs, b.rs)` when a fix edits files besides the one its finding is in. */
+function editedElsewhere(fix: Fix, file: string, cwd: string): string {
+  const files = new Set(fix.edits.map((e) => e.file));
+  return files.size === 1 && files.has(file) ? '' : ` (in ${filesOf(fix, cwd)})`;
+}
+
+/** The files a fix edits, as the command line prints them. */
+function filesOf(fix: Fix, cwd: string): string {
+  return [...new Set(fix.edits.map((e) => rel(cwd, e.file)))].join(', ');
 }
 
 export type { CheckJson };

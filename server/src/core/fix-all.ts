@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Settings } from './config';
 import type { Finding } from './analysis/findings';
 import { applyEdits, Fix, TextEdit } from './fixes/edits';
@@ -15,10 +16,14 @@ import { checkPaths, ProjectResult } from './project';
 
 export interface FixRun {
   applied: { finding: Finding; fix: Fix }[];
-  /** New texts by file. */
+  /** New texts by file, as they were analysed (without a byte-order mark: see `bom`). */
   changed: Map<string, string>;
   /** Original texts of the changed files. */
   original: Map<string, string>;
+  /** Files whose bytes on disk start with a UTF-8 byte-order mark: it is written back before the text. */
+  bom: Set<string>;
+  /** Preferred fixes not applied, and why (a file outside the writable root, not UTF-8, changed on disk). */
+  leftOut: { finding: Finding; fix: Fix; reason: string }[];
   remaining: ProjectResult;
 }
 
@@ -31,6 +36,11 @@ export interface FixAllOptions {
   overlay?: Map<string, string>;
   /** Only findings this accepts (those of one file, for an editor's "fix all in this file"). */
   only?: (finding: Finding) => boolean;
+  /**
+   * Fixes may only edit files whose real path (symbolic links resolved) is inside this directory's real
+   * path: a module reached through a link or a `#[path]` that leaves it is read and checked, not written.
+   */
+  writableRoot?: string;
 }
 
 export async function runFixes(
@@ -42,17 +52,37 @@ export async function runFixes(
   const overlay = new Map(options.overlay);
   const original = new Map<string, string>();
   const applied: FixRun['applied'] = [];
+  const leftOut: FixRun['leftOut'] = [];
   const refused = new Set<string>();
+  const disk = new DiskTexts(options.writableRoot);
   for (;;) {
     const result = await checkPaths(paths, cwd, settings, overlay);
-    const batch = pickBatch(result, options, refused, overlay).slice(0, MAX_FIXES - applied.length);
-    if (!batch.length) return { applied, changed: changedFiles(overlay, original), original, remaining: result };
+    const batch = pickBatch(result, options, refused, overlay, (finding, fix) => {
+      // A file the editor holds is the editor's to write; one on disk must be writable and read as analysed.
+      const problem = fix.edits
+        .map((e) => (overlay.has(e.file) ? null : disk.problem(e.file, result.cache.peek(e.file)?.text)))
+        .find((x) => x !== null);
+      if (!problem) return true;
+      leftOut.push({ finding, fix, reason: problem });
+      refused.add(keyOf(finding, fix));
+      return false;
+    }).slice(0, MAX_FIXES - applied.length);
+    if (!batch.length)
+      return {
+        applied,
+        changed: changedFiles(overlay, original),
+        original,
+        bom: new Set([...disk.bom].filter((f) => original.has(f))),
+        leftOut,
+        remaining: result,
+      };
     // Every round parses the crate anew: free this round's trees, or the parser's memory runs out.
     result.cache.dispose();
     const byFile = new Map<string, TextEdit[]>();
     for (const { fix } of batch) for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
     for (const [file, edits] of byFile) {
-      const before = overlay.get(file) ?? fs.readFileSync(file, 'utf8');
+      // The text the offsets were computed on: the analysed one (a byte-order mark is not part of it).
+      const before = overlay.get(file) ?? disk.text(file);
       if (!original.has(file)) original.set(file, before);
       overlay.set(file, applyEdits(before, edits));
     }
@@ -80,6 +110,7 @@ function pickBatch(
   options: FixAllOptions,
   refused: Set<string>,
   overlay: Map<string, string>,
+  writable: (finding: Finding, fix: Fix) => boolean,
 ): { finding: Finding; fix: Fix }[] {
   const candidates: { finding: Finding; fix: Fix }[] = [];
   const rules = options.rules ?? [];
@@ -89,7 +120,7 @@ function pickBatch(
     const edition = finding.target?.ctx.crate.edition ?? '2021';
     const textOf = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text;
     const fix = fixesFor(finding, { textOf, edition }).find((x) => x.preferred && x.edits.length);
-    if (fix && !refused.has(keyOf(finding, fix))) candidates.push({ finding, fix });
+    if (fix && !refused.has(keyOf(finding, fix)) && writable(finding, fix)) candidates.push({ finding, fix });
   }
   // Shims are planned from the types as they are: let this round's layout fixes land first.
   const local = candidates.filter((c) => !isShim(c.fix));
@@ -114,4 +145,84 @@ function isShim(fix: Fix): boolean {
 /** Overlapping or adjacent ranges of one file (two insertions at one offset would land in either order). */
 function touches(a: TextEdit, b: TextEdit): boolean {
   return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+
+/**
+ * Files as `fix` may write them: inside the writable root once links are resolved, valid UTF-8, and
+ * (without their byte-order mark) the very text that was analysed. Read once per run.
+ */
+export class DiskTexts {
+  readonly bom = new Set<string>();
+  private readonly texts = new Map<string, string | { problem: string }>();
+  private readonly root: string | null;
+
+  constructor(root: string | undefined) {
+    this.root = root === undefined ? null : (realPath(root) ?? path.resolve(root));
+  }
+
+  /** Why fixes may not edit `file`, or null; `analysed` is the text the check read. */
+  problem(file: string, analysed: string | undefined): string | null {
+    const read = this.read(file);
+    if (typeof read !== 'string') return read.problem;
+    if (analysed !== undefined && analysed !== read) return 'it changed on disk while it was being checked';
+    return null;
+  }
+
+  /** The text of a file `problem` accepted. */
+  text(file: string): string {
+    const read = this.read(file);
+    if (typeof read !== 'string') throw new Error(`${file}: ${read.problem}`);
+    return read;
+  }
+
+  private read(file: string): string | { problem: string } {
+    let known = this.texts.get(file);
+    if (known === undefined) {
+      known = this.load(file);
+      this.texts.set(file, known);
+    }
+    return known;
+  }
+
+  private load(file: string): string | { problem: string } {
+    if (this.root !== null) {
+      const real = realPath(file);
+      if (real === null) return { problem: 'its real path could not be resolved' };
+      if (!inside(real, this.root)) {
+        const via = real === path.resolve(file) ? '' : ` (it resolves to ${real})`;
+        return { problem: `it is outside the workspace${via}: fix writes only under ${this.root}` };
+      }
+    }
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      return { problem: `it could not be read: ${(e as Error).message}` };
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return { problem: 'it is not valid UTF-8, and rewriting it would change bytes no fix touches' };
+    }
+    if (text.startsWith('\uFEFF')) {
+      this.bom.add(file);
+      text = text.slice(1);
+    }
+    return text;
+  }
+}
+
+function realPath(file: string): string | null {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `file` is `dir` or below it (both real paths). */
+function inside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

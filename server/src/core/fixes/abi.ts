@@ -1,6 +1,6 @@
 import type { FixTarget } from '../analysis/findings';
 import type { FnItem } from '../syntax/model';
-import { externClause, Fix, FixContext, fnKeyword, FixRequest } from './edits';
+import { cfgVariantsRefusal, explanation, externClause, Fix, FixContext, fnKeyword, FixRequest } from './edits';
 
 /**
  * ABI fixes on a function's signature: an exported Rust-ABI function gets its ABI written out, and a C
@@ -16,6 +16,8 @@ import { externClause, Fix, FixContext, fnKeyword, FixRequest } from './edits';
 export function externCFixes({ finding, ctx }: FixRequest): Fix[] {
   const at = rustAbiFnKeyword(finding.target, ctx);
   if (!at) return [];
+  const refused = cfgVariantsRefusal((finding.target!.site as { fn: FnItem }).fn, ctx.textOf(at.file)!);
+  if (refused) return [explanation(refused)];
   return [
     {
       title: 'Add `extern "C"`',
@@ -79,6 +81,11 @@ function unwindAbiFix(fn: FnItem, ctx: FixContext): Fix | null {
   return {
     title: `Declare it \`extern "${abi}-unwind"\` (only if every caller can unwind through it)`,
     preferred: false,
-    edits: [{ file: fn.origin.file, start: ext.start, end: ext.end, newText: `extern "${abi}-unwind"` }],
+    // Only the ABI string changes: a comment written between `extern` and it stays.
+    edits: [
+      ext.abi === null
+        ? { file: fn.origin.file, start: ext.start, end: ext.end, newText: `extern "${abi}-unwind"` }
+        : { file: fn.origin.file, start: ext.abiStart, end: ext.abiEnd, newText: `"${abi}-unwind"` },
+    ],
   };
 }

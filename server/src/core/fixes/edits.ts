@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis/findings';
-import type { FnItem } from '../syntax/model';
+import type { AdtItem, FnItem } from '../syntax/model';
 
 /**
  * The vocabulary every fix is written in: a text edit, a fix (a titled set of edits, or an explanation),
@@ -53,18 +53,50 @@ export function indentOf(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
-/** The `extern` or `extern "abi"` of a function's signature: where it is written, and the ABI string if one is. */
-export function externClause(fn: FnItem, text: string): { start: number; end: number; abi: string | null } | null {
+/**
+ * The `extern` or `extern "abi"` of a function's signature: where it is written (with any comment between
+ * `extern` and the ABI string), where its ABI string is, and the ABI if one is written (a raw string too).
+ */
+export function externClause(
+  fn: FnItem,
+  text: string,
+): { start: number; end: number; abi: string | null; abiStart: number; abiEnd: number } | null {
   const sigStart = fn.signatureOrigin.span.start;
-  const m = /\bextern(?:\s*"([^"]*)")?/.exec(text.slice(sigStart, fn.nameOrigin.span.start));
-  return m ? { start: sigStart + m.index, end: sigStart + m.index + m[0].length, abi: m[1] ?? null } : null;
+  const m = EXTERN_CLAUSE.exec(text.slice(sigStart, fn.nameOrigin.span.start));
+  if (!m) return null;
+  const start = sigStart + m.index;
+  const end = start + m[0].length;
+  const abi = m[2] ?? m[4] ?? null;
+  return { start, end, abi, abiStart: abi === null ? end : end - m[1].length, abiEnd: end };
 }
+
+/** `extern`, then optionally blanks and comments and the ABI string (plain or raw). */
+const EXTERN_CLAUSE = /\bextern(?:(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*("([^"\\]*)"|r(#*)"([^"]*)"\3))?/;
 
 /** Offset of the `fn` keyword of a function, found in its signature text. */
 export function fnKeyword(fn: FnItem, text: string): number | null {
   const sig = text.slice(fn.signatureOrigin.span.start, fn.nameOrigin.span.start);
   const m = /\bfn\s*$/.exec(sig);
   return m ? fn.signatureOrigin.span.start + m.index : null;
+}
+
+/**
+ * Why no fix may change a function or type written in several `#[cfg]` variants (one per platform, say),
+ * null when it is written once: only the variant active here is checked, and fixing it alone would give
+ * one symbol a different ABI on each platform. Found in the item's file: a variant in another file (a
+ * `#[cfg]` module of its own) is not seen.
+ */
+export function cfgVariantsRefusal(item: FnItem | AdtItem, text: string): string | null {
+  if (!item.attrs.some((a) => a.name === 'cfg')) return null;
+  const name = item.name.replace(/^r#/, '');
+  const keyword = item.kind === 'fn' ? 'fn' : '(?:struct|enum|union)';
+  const { start, end } = item.origin.span;
+  const others = [...text.matchAll(new RegExp(`\\b${keyword}\\s+(?:r#)?${name}\\b`, 'g'))].filter(
+    (m) => m.index < start || m.index >= end,
+  );
+  if (!others.length) return null;
+  const what = item.kind === 'fn' ? 'the symbol' : 'the symbols that pass it';
+  return `\`${item.name}\` is written in several \`#[cfg]\` variants, and only the one active here is checked: fixing it alone would give ${what} a different ABI on each platform. Change every variant the same way by hand.`;
 }
 
 /** A fix that only explains what to do by hand. */

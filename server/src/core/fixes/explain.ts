@@ -17,7 +17,8 @@ export function explanationFixes({ finding, ctx, offered }: FixRequest): Fix[] {
   switch (site.kind) {
     case 'signature':
       if (hasTraitObject(site.fn, target.ctx)) return [explanation(TRAIT_OBJECT_EXPLANATION)];
-      if (offered.some((f) => f.preferred)) return [];
+      // A preferred fix, or the shim's own reason for being left out (`#![no_std]`, `#[cfg]` variants).
+      if (offered.some((f) => f.preferred || f.explanation)) return [];
       return [explanation(noShimExplanation(finding, site.fn, target, usedAsValue(site.fn, target.ctx, ctx)))];
     case 'foreign':
       return [

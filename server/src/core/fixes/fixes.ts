@@ -19,7 +19,7 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   try {
     const offered: Fix[] = [];
     for (const id of ruleById(finding.rule).fixes) offered.push(...FIX_IMPLEMENTATIONS[id]({ finding, ctx, offered }));
-    return offered;
+    return offered.map((fix) => withLineEndings(fix, ctx));
   } catch (e) {
     return [
       explanation(
@@ -27,4 +27,32 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
       ),
     ];
   }
+}
+
+/**
+ * The fix with the line endings of the files it edits: the fixes write `\n`, and a file whose lines end in
+ * `\r\n` gets `\r\n` in what is inserted too.
+ */
+function withLineEndings(fix: Fix, ctx: FixContext): Fix {
+  if (!fix.edits.some((e) => e.newText.includes('\n'))) return fix;
+  const crlf = new Map<string, boolean>();
+  const usesCrlf = (file: string): boolean => {
+    if (!crlf.has(file)) crlf.set(file, lineEnding(ctx.textOf(file) ?? '') === '\r\n');
+    return crlf.get(file)!;
+  };
+  return {
+    ...fix,
+    edits: fix.edits.map((e) => (usesCrlf(e.file) ? { ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') } : e)),
+  };
+}
+
+/** The line ending most lines of a text end with. */
+export function lineEnding(text: string): '\n' | '\r\n' {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
 }

@@ -4,7 +4,7 @@ import { adtShape, checkBoundaryType, is1Zst } from '../analysis/ffi';
 import type { AdtItem, FnItem } from '../syntax/model';
 import { localAdt } from '../workspace/resolve';
 import type { Ty } from '../workspace/types';
-import { Fix, FixContext, FixRequest, indentOf, TextEdit } from './edits';
+import { cfgVariantsRefusal, explanation, Fix, FixContext, FixRequest, indentOf, TextEdit } from './edits';
 
 /**
  * Layout fixes, at the type's definition: `#[repr(C)]`, `#[repr(transparent)]` or an integer repr (merged
@@ -70,6 +70,8 @@ function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | nul
   const def = localAdt(item, target.subjectModule!);
   const text = ctx.textOf(item.origin.file);
   if (text === undefined || item.fromMacro) return null;
+  const variants = cfgVariantsRefusal(item, text);
+  if (variants) return explanation(variants);
   const repr = def.repr;
   if (repr.c || repr.transparent || repr.int) {
     // Already laid out for C: a fieldless struct needs a member.

@@ -19,10 +19,15 @@ export interface ShimSpec {
   shimName: string;
   lifetimes: string[];
   edition: string;
+  /** The shim's ABI: `C`, or the function's own (`system`, `C-unwind`). */
+  abi: string;
 }
 
-/** The shim: doc comment with its `# Safety` section, export attribute, signature and body. */
-export function renderShim(s: ShimSpec): string {
+/**
+ * The shim: doc comment with its `# Safety` section, export attribute, signature and body; and the
+ * parameters its return part adds (`out`, `out_len`).
+ */
+export function renderShim(s: ShimSpec): { text: string; cParams: string[] } {
   const call = `${s.fn.isUnsafe ? 'unsafe { ' : ''}${s.qualified}(${s.params.map((p) => p.arg).join(', ')})${s.fn.isUnsafe ? ' }' : ''}`;
   // A return that is an `Option` of a pointer-like value: `None` is null, and `result` is the value.
   const optional = 'optional' in s.ret && !!s.ret.optional;
@@ -57,13 +62,14 @@ export function renderShim(s: ShimSpec): string {
     .join('\n')
     .split('\n')
     .map((l) => (l ? `    ${l}` : l));
-  return [
+  const text = [
     ...docs,
     ...(attr ? [attr] : []),
-    `pub unsafe extern "C" fn ${s.shimName}${generics}(${cParams.join(', ')})${ret.cRet} {`,
+    `pub unsafe extern "${s.abi}" fn ${s.shimName}${generics}(${cParams.join(', ')})${ret.cRet} {`,
     ...body,
     '}',
   ].join('\n');
+  return { text, cParams: ret.cParams };
 }
 
 /** The C type an `Ok` value of this plan is written as, when it is a single value (not a flag, not an array). */

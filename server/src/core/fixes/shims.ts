@@ -1,6 +1,6 @@
 import { exportAttribute, linkName, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn } from '../analysis/boundary-types';
-import { externClause, Fix, FixContext, indentOf, TextEdit } from './edits';
+import { cfgVariantsRefusal, explanation, externClause, Fix, FixContext, indentOf, TextEdit } from './edits';
 import type { FnItem, ImplItem, Origin } from '../syntax/model';
 import type { ModuleScope } from '../workspace/scopes';
 import { camel, FFI_OPTION, FFI_RESULT, receiverOf, snake } from './shim-types';
@@ -43,11 +43,17 @@ interface Owner {
  * a shim takes the function's `extern "C"` away from its uses as a pointer.
  */
 export function planShims(fn: FnItem, walk: WalkContext, ctx: FixContext): Fix[] {
+  const text = ctx.textOf(fn.origin.file);
+  const variants = text === undefined ? null : cfgVariantsRefusal(fn, text);
+  if (variants) return [explanation(variants)];
   const out: Fix[] = [];
-  const main = planShim(fn, walk, ctx, {});
+  const planned = planShim(fn, walk, ctx, {});
+  if (planned && 'refused' in planned) return [explanation(planned.refused)];
+  const main = planned;
   if (main) out.push(main.fix);
   for (const options of [{ strAsPtrLen: true }, { tagged: true }] as ShimOptions[]) {
-    const alt = planShim(fn, walk, ctx, options);
+    const planned = planShim(fn, walk, ctx, options);
+    const alt = planned && 'fix' in planned ? planned : null;
     const same = main && JSON.stringify(alt?.fix.edits) === JSON.stringify(main.fix.edits);
     if (alt && alt.used.size && !same)
       out.push({ ...alt.fix, preferred: !main && !out.length ? alt.fix.preferred : false });
@@ -90,7 +96,7 @@ function planShim(
   walk: WalkContext,
   ctx: FixContext,
   options: ShimOptions,
-): { fix: Fix; used: Set<keyof ShimOptions> } | null {
+): { fix: Fix; used: Set<keyof ShimOptions> } | { refused: string } | null {
   if (fn.fromMacro || fn.generics.some((g) => g.kind !== 'lifetime') || fn.hasImplTraitArg) return null;
   const text = ctx.textOf(fn.origin.file);
   if (text === undefined) return null;
@@ -142,14 +148,11 @@ function planShim(
       safety: `\`this\` must be null or point to a valid \`${owner.selfText}\`${mut ? ' that nothing else accesses' : ''} during the call.`,
     });
   }
+  const names = shimParamNames(fn, qualified);
   for (let i = 0; i < fn.params.length; i++) {
     const p = fn.params[i];
     if (owner?.receiver && i === 0 && p.name === 'self') continue;
-    const name =
-      /^[a-z_][a-z0-9_]*$/i.test(p.name) && p.name !== '_' && p.name !== 'self' && p.name !== 'this'
-        ? p.name
-        : `arg${i}`;
-    const plan = planParam(name, p.type, checked[i], env);
+    const plan = planParam(names[i], p.type, checked[i], env);
     if (!plan) return null;
     params.push(plan);
   }
@@ -160,13 +163,32 @@ function planShim(
   const symbol = exported ? linkName(fn.attrs, fn.name) : null;
   const shimName = freeName(`${base}_ffi`, walk);
   const lifetimes = fn.generics.filter((g) => g.kind === 'lifetime').map((g) => g.name);
-  const shim = renderShim({ fn, qualified, params, ret, fallible, symbol, shimName, lifetimes, edition: ctx.edition });
+  const abi = shimAbi(externClause(fn, text)?.abi ?? null);
+  const rendered = renderShim({
+    fn,
+    qualified,
+    params,
+    ret,
+    fallible,
+    symbol,
+    shimName,
+    lifetimes,
+    edition: ctx.edition,
+    abi,
+  });
+  // Two C parameters of one name (a parameter `out` beside the generated out-parameter) do not compile.
+  const cNames = [...params.flatMap((p) => p.cParams), ...rendered.cParams].map((c) => /^\s*(\w+)\s*:/.exec(c)?.[1]);
+  if (new Set(cNames).size !== cNames.length) return null;
   const removal = removeExport(fn, text);
   if (!removal) return null;
   const anchor = owner ? owner.impl.origin : fn.origin;
   const indent = indentOf(text, anchor.span.start);
   helperFunctions(ret, env);
-  const helpers = [...env.items.values()].map((i) => i.text);
+  const paths = stdPaths(walk);
+  const shim = paths.rewrite(rendered.text);
+  const helpers = [...env.items.values()].map((i) => paths.rewrite(i.text));
+  const needs = [shim, ...helpers].map(paths.missing).find((x) => x !== null);
+  if (needs) return { refused: needs };
   // In a function body the shim goes beside the function, and items shared crate-wide (free functions,
   // generated types) after the item holding the body, where the next shim sees them too.
   const outer = walk.module.isBlock && helpers.length ? enclosingItem(walk.module, fn) : null;
@@ -209,7 +231,7 @@ function planShim(
       : '';
   return {
     fix: {
-      title: `Generate an \`extern "C"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}`,
+      title: `Generate an \`extern "${abi}"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}`,
       preferred: true,
       edits: [...removal, ...insertions],
       defines: [shimName, ...env.items.keys()],
@@ -311,4 +333,85 @@ function reindent(block: string, indent: string): string {
     .split('\n')
     .map((l) => (l ? indent + l : l))
     .join('\n');
+}
+
+/** The ABI of a shim: the function's own when it has one C callers can use (`system`, `C-unwind`), else `C`. */
+function shimAbi(abi: string | null): string {
+  return abi === null || abi === 'Rust' || abi === 'rust-call' ? 'C' : abi;
+}
+
+/** Names a conversion derives from a parameter's (`s` → `s_len`): another parameter of such a name collides. */
+const DERIVED = ['_len', '_lens', '_items', '_chars', '_data'];
+
+/** Parameters the shim adds itself (out-parameters, a method's receiver): a parameter of the same name collides. */
+const GENERATED_NAMES = new Set(['out', 'out_len', 'this']);
+
+/**
+ * The shim's name for each parameter: the Rust name, unless the shim cannot use it (a pattern, `self`,
+ * a name the shim binds itself, the function it calls, a name derived from it that another parameter has, `<name>_len`), then a
+ * fresh name that collides with nothing in the signature.
+ */
+function shimParamNames(fn: FnItem, qualified: string): string[] {
+  const callee = qualified.replace(/^<+/, '').split(/::|</)[0].replace(/^r#/, '');
+  const written = fn.params.map((p) => p.name);
+  const taken = new Set<string>([...GENERATED_NAMES, callee, fn.name.replace(/^r#/, '')]);
+  const usable = (name: string, i: number): boolean =>
+    /^[a-z_][a-z0-9_]*$/i.test(name) &&
+    name !== '_' &&
+    name !== 'self' &&
+    !taken.has(name) &&
+    !written.some((other, j) => j !== i && (other === name || DERIVED.some((suffix) => other === `${name}${suffix}`)));
+  const names: string[] = [];
+  for (let i = 0; i < written.length; i++) {
+    if (usable(written[i], i)) {
+      names.push(written[i]);
+      continue;
+    }
+    const base =
+      /^[a-z_][a-z0-9_]*$/i.test(written[i]) && !['_', 'self', 'this'].includes(written[i])
+        ? `${written[i]}_arg`
+        : `arg${i}`;
+    let name = base;
+    for (let n = 2; !usable(name, i) || names.includes(name); n++) name = `${base}${n}`;
+    names.push(name);
+  }
+  return names;
+}
+
+/** Items of `core` a `#![no_std]` crate names instead of `std`'s: the rest needs `alloc` or `std`. */
+const IN_CORE =
+  /^(ffi::(c_char|c_void|CStr|c_int|c_uint|c_long|c_ulong)|ptr|slice|primitive|marker|cell|convert|mem|str)\b/;
+
+/** What a crate without `std` cannot name unqualified (`alloc`'s types are not in `core`'s prelude). */
+const NEEDS_ALLOC =
+  /\b(Box|Vec|String|CString|ToOwned|ToString|to_owned|to_string|into_boxed_slice|thread_local|format|vec)\b/;
+
+/**
+ * How the generated text names the standard library in the shim's module: `std::…` as written, `::std::…`
+ * where something of the module is named `std` (a `mod std`, a `use … as std`), `::core::…` in a
+ * `#![no_std]` crate, where what needs `alloc` or `std` is refused with the reason.
+ */
+function stdPaths(walk: WalkContext): { rewrite: (text: string) => string; missing: (text: string) => string | null } {
+  const noStd = walk.crate.root.attrs.some((a) => a.name === 'no_std');
+  let shadowed = false;
+  for (let m: ModuleScope | null = walk.module; m; m = m.parent) {
+    if (m.items.some((i) => i.name === 'std') || m.uses.has('std') || m.children.has('std')) shadowed = true;
+    if (!m.isBlock) break;
+  }
+  const rewrite = (text: string): string =>
+    text.replace(/(?<![\w:])std::([\w:]+)/g, (whole, rest: string) =>
+      noStd ? (IN_CORE.test(rest) ? `::core::${rest}` : whole) : shadowed ? `::${whole}` : whole,
+    );
+  const missing = (text: string): string | null => {
+    if (!noStd) return null;
+    const code = text
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('//'))
+      .join('\n');
+    const needs = /(?<![\w:])std::[\w:]+/.exec(code)?.[0] ?? NEEDS_ALLOC.exec(code)?.[0];
+    return needs
+      ? `The crate is \`#![no_std]\`, and a shim for this signature needs \`${needs}\`, which \`core\` does not have: take C types in place (a pointer and a length, a \`#[repr(C)]\` struct) and convert them inside the function, or write the shim by hand with \`alloc\`.`
+      : null;
+  };
+  return { rewrite, missing };
 }

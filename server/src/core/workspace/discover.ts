@@ -98,7 +98,16 @@ function gitignoreChain(dir: string): IgnoreLayer {
   return { dir, ig };
 }
 
-function walk(dir: string, layers: IgnoreLayer[], visit: (file: string) => void): void {
+/**
+ * Visit the files below `dir`. Symbolic links are followed as rustc follows them (a module file or folder
+ * may be a link); a link to a directory being walked (an ancestor: a loop) is not walked again.
+ */
+function walk(
+  dir: string,
+  layers: IgnoreLayer[],
+  visit: (file: string) => void,
+  ancestors: readonly string[] = [realPathOf(dir)],
+): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -108,14 +117,35 @@ function walk(dir: string, layers: IgnoreLayer[], visit: (file: string) => void)
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    const isDir = e.isDirectory();
+    const target = e.isSymbolicLink() ? linkTarget(full) : e;
+    if (!target) continue; // a dangling link
+    const isDir = target.isDirectory();
     if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
     if (layers.some((l) => l.ig.ignores(path.relative(l.dir, full).split(path.sep).join('/') + (isDir ? '/' : ''))))
       continue;
     if (isDir) {
+      const real = e.isSymbolicLink() ? realPathOf(full) : path.join(ancestors[ancestors.length - 1], e.name);
+      if (ancestors.includes(real)) continue;
       const here = fs.existsSync(path.join(full, '.gitignore')) ? [...layers, gitignoreChain(full)] : layers;
-      walk(full, here, visit);
-    } else if (e.isFile()) visit(full);
+      walk(full, here, visit, [...ancestors, real]);
+    } else if (target.isFile()) visit(full);
+  }
+}
+
+/** What a symbolic link points to, null when nothing (a dangling link, a loop). */
+function linkTarget(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function realPathOf(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
   }
 }
 
