@@ -3,8 +3,10 @@
 // Bundles the extension into dist/, which is all the .vsix runs (see .vscodeignore):
 //   dist/extension.js          the VS Code client (client/src/extension.ts; `vscode` is provided by VS Code)
 //   dist/server.js             the language server (server/src/server.ts) with the analysis core
+//   dist/cli.js                the command line (server/src/cli.ts), for the npm package (bin/ffi-guard.js;
+//                              `ffi-guard lsp` loads dist/server.js)
 //   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
-//   dist/tree-sitter-rust.wasm the Rust grammar           } server/src/core/syntax/parse.ts
+//   dist/tree-sitter-*.wasm    the grammars (grammars/)   } server/src/core/syntax/parse.ts
 //   dist/THIRD_PARTY_NOTICES.txt  the licenses of the packages bundled into the two scripts
 // Both scripts are CommonJS for Node 20, minified, without source maps.
 // Usage: node scripts/bundle.js [--dev]   (--dev: not minified, with source maps, for debugging)
@@ -20,11 +22,17 @@ const ROOT = path.resolve(__dirname, '..');
 const ENTRIES = [
   { entry: 'client/src/extension.ts', outfile: 'extension.js', external: ['vscode'], forbidden: ['server/src/'] },
   { entry: 'server/src/server.ts', outfile: 'server.js', external: [], forbidden: ['client/src/'] },
+  { entry: 'server/src/cli.ts', outfile: 'cli.js', external: [], forbidden: ['client/src/', 'server/src/lsp/'] },
 ];
 
+/** tree-sitter's runtime, and every grammar in grammars/ (whichever the parsers load). */
 const ASSETS = [
   { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', license: 'node_modules/web-tree-sitter' },
-  { from: 'grammars/tree-sitter-rust.wasm', license: null },
+  ...fs
+    .readdirSync(path.join(ROOT, 'grammars'))
+    .filter((f) => f.endsWith('.wasm'))
+    .sort()
+    .map((f) => ({ from: `grammars/${f}`, license: null })),
 ];
 
 /**
