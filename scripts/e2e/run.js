@@ -91,8 +91,17 @@ function buildVsix(dir) {
   log('building the .vsix (scripts/bundle.js + vsce package, as `npm run package` does, in a staging folder)');
   const stage = path.join(dir, 'package');
   fs.mkdirSync(stage, { recursive: true });
-  for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore'])
+  // What .vscodeignore lets into the package besides dist/, and the Marketplace README (`vsce.readmePath`).
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const files = ['README.md', 'LICENSE', '.vscodeignore', 'CHANGELOG.md', manifest.icon, 'docs/rules.md'];
+  files.push(...manifest.contributes.grammars.map((g) => g.path), manifest.vsce?.readmePath);
+  for (const f of files.filter(Boolean)) {
+    fs.mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(stage, f));
+  }
+  // The bundle is written below, into the staging folder: not by `vscode:prepublish`, which bundles into dist/.
+  delete manifest.scripts['vscode:prepublish'];
+  fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
   const script = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.package || '';
   const m = /\bvsce package\b(.*)$/.exec(script);
   if (!m)
