@@ -87,11 +87,26 @@ function thirdPartyNotices(packageDirs) {
     if (!text) throw new Error(`${dir} has no license file: check its license before bundling it`);
     return `${pkg.name} ${pkg.version} (${pkg.license})\n\n${text}`;
   });
-  sections.push(
-    'tree-sitter-rust 0.24.0 (MIT), dist/tree-sitter-rust.wasm\n\nThe Rust grammar for tree-sitter, https://github.com/tree-sitter/tree-sitter-rust; ' +
-      'distributed under the MIT license found in that repository.',
-  );
+  sections.push(...grammarNotices());
   return `Rust FFI Guard bundles the following packages.\n\n${sections.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+}
+
+/** Where each grammar of grammars/ comes from and under which license (grammars/README.md says more). */
+const GRAMMAR_NOTICES = {
+  'tree-sitter-rust.wasm':
+    'tree-sitter-rust 0.24.0 (MIT), dist/tree-sitter-rust.wasm\n\nThe Rust grammar for tree-sitter, https://github.com/tree-sitter/tree-sitter-rust; ' +
+    'distributed under the MIT license found in that repository.',
+};
+
+/** The notices of the grammars copied into dist/; one without a notice here is named by its file, with a pointer. */
+function grammarNotices() {
+  return ASSETS.filter((a) => a.from.startsWith('grammars/')).map((a) => {
+    const name = path.basename(a.from);
+    return (
+      GRAMMAR_NOTICES[name] ??
+      `${name}, dist/${name}\n\nA tree-sitter grammar: see grammars/README.md for its source and license.`
+    );
+  });
 }
 
 /** The source files of the repository (not of node_modules) bundled into one script, with `/` separators. */
