@@ -3,8 +3,10 @@
 // Bundles the extension into dist/, which is all the .vsix runs (see .vscodeignore):
 //   dist/extension.js          the VS Code client (client/src/extension.ts; `vscode` is provided by VS Code)
 //   dist/server.js             the language server (server/src/server.ts) with the analysis core
+//   dist/cli.js                the command line (server/src/cli.ts), for the npm package (bin/ffi-guard.js;
+//                              `ffi-guard lsp` loads dist/server.js)
 //   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
-//   dist/tree-sitter-rust.wasm the Rust grammar           } server/src/core/syntax/parse.ts
+//   dist/tree-sitter-*.wasm    the grammars (grammars/)   } server/src/core/syntax/parse.ts
 //   dist/THIRD_PARTY_NOTICES.txt  the licenses of the packages bundled into the two scripts
 // Both scripts are CommonJS for Node 20, minified, without source maps.
 // Usage: node scripts/bundle.js [--dev]   (--dev: not minified, with source maps, for debugging)
@@ -20,11 +22,17 @@ const ROOT = path.resolve(__dirname, '..');
 const ENTRIES = [
   { entry: 'client/src/extension.ts', outfile: 'extension.js', external: ['vscode'], forbidden: ['server/src/'] },
   { entry: 'server/src/server.ts', outfile: 'server.js', external: [], forbidden: ['client/src/'] },
+  { entry: 'server/src/cli.ts', outfile: 'cli.js', external: [], forbidden: ['client/src/', 'server/src/lsp/'] },
 ];
 
+/** tree-sitter's runtime, and every grammar in grammars/ (whichever the parsers load). */
 const ASSETS = [
   { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', license: 'node_modules/web-tree-sitter' },
-  { from: 'grammars/tree-sitter-rust.wasm', license: null },
+  ...fs
+    .readdirSync(path.join(ROOT, 'grammars'))
+    .filter((f) => f.endsWith('.wasm'))
+    .sort()
+    .map((f) => ({ from: `grammars/${f}`, license: null })),
 ];
 
 /**
@@ -79,11 +87,26 @@ function thirdPartyNotices(packageDirs) {
     if (!text) throw new Error(`${dir} has no license file: check its license before bundling it`);
     return `${pkg.name} ${pkg.version} (${pkg.license})\n\n${text}`;
   });
-  sections.push(
-    'tree-sitter-rust 0.24.0 (MIT), dist/tree-sitter-rust.wasm\n\nThe Rust grammar for tree-sitter, https://github.com/tree-sitter/tree-sitter-rust; ' +
-      'distributed under the MIT license found in that repository.',
-  );
+  sections.push(...grammarNotices());
   return `Rust FFI Guard bundles the following packages.\n\n${sections.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+}
+
+/** Where each grammar of grammars/ comes from and under which license (grammars/README.md says more). */
+const GRAMMAR_NOTICES = {
+  'tree-sitter-rust.wasm':
+    'tree-sitter-rust 0.24.0 (MIT), dist/tree-sitter-rust.wasm\n\nThe Rust grammar for tree-sitter, https://github.com/tree-sitter/tree-sitter-rust; ' +
+    'distributed under the MIT license found in that repository.',
+};
+
+/** The notices of the grammars copied into dist/; one without a notice here is named by its file, with a pointer. */
+function grammarNotices() {
+  return ASSETS.filter((a) => a.from.startsWith('grammars/')).map((a) => {
+    const name = path.basename(a.from);
+    return (
+      GRAMMAR_NOTICES[name] ??
+      `${name}, dist/${name}\n\nA tree-sitter grammar: see grammars/README.md for its source and license.`
+    );
+  });
 }
 
 /** The source files of the repository (not of node_modules) bundled into one script, with `/` separators. */

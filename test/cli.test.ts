@@ -290,7 +290,7 @@ describe('cli: one argument parser, one usage error', function () {
     const cases: [string[], RegExp][] = [
       [[], /no command given/],
       [['frobnicate'], /unknown command `frobnicate`/],
-      [['check', '--format', 'xml'], /unknown format `xml` \(expected text, json or sarif\)/],
+      [['check', '--format', 'xml'], /unknown format `xml` \(expected text, short, json, sarif or github\)/],
       [['check', '--deny', 'everything'], /unknown --deny level `everything` \(expected warnings\)/],
       [['report', '--format', 'pdf'], /unknown format `pdf` \(expected markdown, json or html\)/],
       [['fix', '--rule', 'no-such-rule'], /unknown rule id `no-such-rule`/],

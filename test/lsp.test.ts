@@ -176,7 +176,7 @@ describe('lsp: the server over stdio', function () {
     const str = libDiags.diagnostics.find((d) => d.code === 'str-type')!;
     assert.deepStrictEqual(str.range, { start: { line: 59, character: 45 }, end: { line: 59, character: 49 } });
     assert.strictEqual(str.source, 'ffi-guard');
-    assert.match(String(str.codeDescription?.href), /README\.md#str-type$/);
+    assert.match(String(str.codeDescription?.href), /docs\/rules\.md#str-type$/);
     const layout = libDiags.diagnostics.find((d) => d.code === 'unspecified-layout')!;
     assert.ok(
       layout.relatedInformation?.some((r) => r.location.uri.endsWith('/src/types.rs')),

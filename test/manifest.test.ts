@@ -116,6 +116,7 @@ describe('manifest: commands, activation, capabilities', () => {
         'Rust FFI Guard: Restart Server',
         'Rust FFI Guard: Show Output',
         'Rust FFI Guard: Explain a Finding',
+        'Rust FFI Guard: Show Rule Documentation',
         'Rust FFI Guard: Show ABI Report',
         'Rust FFI Guard: Generate C Header',
         'Rust FFI Guard: Save ABI Baseline',

@@ -10,29 +10,39 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 /**
- * The .vsix: `npm run bundle` then `vsce package`, offline, as `npm run package` does. It must hold what
- * runs and nothing else, and what it holds must run on its own: the server is started from the unpacked
- * package, away from the repository's node_modules, and must find its two .wasm files.
+ * The .vsix: a plain `vsce package` (its `vscode:prepublish` script writes the bundle), offline, from a
+ * checkout without dist/. It must hold what runs and nothing else, and what it holds must run on its own:
+ * the server is started from the unpacked package, away from the repository's node_modules, and must find
+ * its .wasm files. The size docs/editors.md states is the size measured here.
  */
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
 const run = promisify(execFile);
 
+/** The grammars the server may load, each copied into dist/ by the bundle. */
+const GRAMMARS = fs
+  .readdirSync(path.join(REPO, 'grammars'))
+  .filter((f) => f.endsWith('.wasm'))
+  .map((f) => `extension/dist/${f}`);
+
 /** The files of the package, as VS Code unpacks them (`extension/…`) plus vsce's two manifest files. */
 const EXPECTED = [
   '[Content_Types].xml',
   'extension.vsixmanifest',
   'extension/LICENSE.txt',
+  'extension/changelog.md',
   'extension/dist/THIRD_PARTY_NOTICES.txt',
   'extension/dist/extension.js',
   'extension/dist/server.js',
-  'extension/dist/tree-sitter-rust.wasm',
   'extension/dist/web-tree-sitter.wasm',
+  ...GRAMMARS,
+  'extension/docs/rules.md',
+  'extension/images/icon.png',
   'extension/package.json',
   'extension/readme.md',
   'extension/syntaxes/ffi-abi.tmLanguage.json',
-];
+].sort();
 
 /** A size the package has no reason to outgrow; passing it means something that does not run got in. */
 const MAX_VSIX_BYTES = 1024 * 1024;
@@ -76,11 +86,10 @@ describe('vsix: npm run bundle, vsce package', function () {
   let unpacked: string;
 
   before(async () => {
-    await run('npm', ['run', 'bundle'], { cwd: REPO });
+    // As on a fresh clone: no bundle yet. vsce runs `vscode:prepublish`, which writes it.
+    fs.rmSync(path.join(REPO, 'dist'), { recursive: true, force: true });
     vsix = path.join(tempDir('ffi-guard-vsix-'), 'rust-ffi-guard.vsix');
-    await run(process.execPath, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], {
-      cwd: REPO,
-    });
+    await run(process.execPath, [VSCE, 'package', '--allow-missing-repository', '--out', vsix], { cwd: REPO });
     entries = readZip(fs.readFileSync(vsix));
     unpacked = tempDir('ffi-guard-unpacked-');
     for (const e of entries) {
@@ -100,6 +109,7 @@ describe('vsix: npm run bundle, vsce package', function () {
       );
     }
     assert.deepStrictEqual(names.sort(), EXPECTED);
+    assert.ok(GRAMMARS.includes('extension/dist/tree-sitter-rust.wasm'));
   });
 
   it('bundles no code of the server or the core into the client', async () => {
@@ -125,6 +135,36 @@ describe('vsix: npm run bundle, vsce package', function () {
   it(`is smaller than ${MAX_VSIX_BYTES / 1024} kB`, () => {
     const bytes = fs.statSync(vsix).size;
     assert.ok(bytes < MAX_VSIX_BYTES, `${vsix} is ${bytes} bytes`);
+  });
+
+  it('is as large as docs/editors.md says, within 10%', () => {
+    const kB = fs.statSync(vsix).size / 1024;
+    const docs = fs.readFileSync(path.join(REPO, 'docs', 'editors.md'), 'utf8');
+    const stated = /rust-ffi-guard\.vsix \(about (\d+) kB\)/.exec(docs);
+    assert.ok(stated, 'docs/editors.md states the size: `rust-ffi-guard.vsix (about N kB)`');
+    const said = Number(stated[1]);
+    assert.ok(
+      Math.abs(said - kB) <= kB * 0.1,
+      `docs/editors.md says about ${said} kB; the package measures ${Math.round(kB)} kB: update the docs`,
+    );
+  });
+
+  it('carries the Marketplace metadata: an icon PNG of 128×128 pixels, a banner, categories, keywords', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8')) as {
+      icon: string;
+      galleryBanner: { color: string; theme: string };
+      categories: string[];
+      keywords: string[];
+    };
+    const icon = fs.readFileSync(path.join(unpacked, 'extension', manifest.icon));
+    assert.strictEqual(icon.toString('latin1', 1, 4), 'PNG');
+    assert.deepStrictEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128]);
+    assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme));
+    assert.ok(manifest.categories.includes('Linters'));
+    assert.ok(manifest.keywords.length >= 5 && manifest.keywords.length <= 30, 'vsce accepts at most 30');
+    const xml = entries.find((e) => e.name === 'extension.vsixmanifest')!.data.toString('utf8');
+    assert.match(xml, /Microsoft\.VisualStudio\.Services\.Content\.Changelog/);
   });
 
   it('ships the manifest, with the bundled client as its entry point', () => {

@@ -10,6 +10,7 @@ import {
 } from '../../protocol/surface-requests';
 import type { Ctx } from './ctx';
 import { ReportPanel } from './reportPanel';
+import { RuleDocsPanel } from './ruleDocs';
 import { showFailure } from './util';
 
 /** A command's implementation, given the context it works on. */
@@ -21,9 +22,16 @@ export const restartServer: Cmd = (ctx) => () => ctx.restart();
 /** "Rust FFI Guard: Show Output": the client's and the server's log. */
 export const showOutput: Cmd = (ctx) => () => ctx.output.show();
 
-/** A fix that can only be explained (code actions of generic exports, extern block declarations…). */
-export const explainFinding: Cmd = () => (text: unknown) =>
-  vscode.window.showInformationMessage(String(text), { modal: true });
+/**
+ * A fix that can only be explained (code actions of generic exports, extern block declarations…): the
+ * explanation above the rule's documentation, in a panel beside the editor (never a modal dialog).
+ */
+export const explainFinding: Cmd = (ctx) => (rule: unknown, explanation: unknown) =>
+  RuleDocsPanel.show(ctx, String(rule), String(explanation));
+
+/** "Show documentation for `rule`" (a code action), or "Rust FFI Guard: Show Rule Documentation" (asks which). */
+export const showRuleDocs: Cmd = (ctx) => (rule: unknown) =>
+  RuleDocsPanel.show(ctx, typeof rule === 'string' ? rule : undefined);
 
 /** "Rust FFI Guard: Show ABI Report": the report panel (reportPanel.ts). */
 export const showReport: Cmd = (ctx) => () => ReportPanel.show(ctx);
@@ -229,6 +237,7 @@ export const COMMANDS: Readonly<Record<string, Cmd>> = {
   'ffiGuard.restartServer': restartServer,
   'ffiGuard.showOutput': showOutput,
   'ffiGuard.explainFinding': explainFinding,
+  'ffiGuard.showRuleDocs': showRuleDocs,
   'ffiGuard.showReport': showReport,
   'ffiGuard.generateHeader': generateHeader,
   'ffiGuard.saveBaseline': saveBaseline,

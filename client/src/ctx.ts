@@ -28,6 +28,11 @@ export class Ctx implements vscode.Disposable {
     this.output = vscode.window.createOutputChannel('Rust FFI Guard', { log: true });
   }
 
+  /** A file shipped with the extension (`docs/rules.md`). */
+  asAbsolutePath(relative: string): string {
+    return this.extension.asAbsolutePath(relative);
+  }
+
   /**
    * A request to the server (the `ffiGuard/…` requests of protocol/surface-requests.ts). Rejects
    * with a sentence for the user when there is no server to ask; the server's own errors are sentences too.

@@ -37,6 +37,7 @@ const EXAMPLE = path.join(ROOT, 'examples', 'ffi-demo');
 const EXTENSION_ID = 'rust-ffi-guard.rust-ffi-guard';
 const REPORT_COMMAND = 'Rust FFI Guard: Show ABI Report';
 const FIX_ALL_COMMAND = 'Rust FFI Guard: Fix All in Workspace';
+const RULE_DOCS_COMMAND = 'Rust FFI Guard: Show Rule Documentation';
 /** Titles of code actions that silence a finding rather than fix it: not "the quick fix". */
 const NOT_A_FIX = /\b(allow|ignore|disable|suppress|silence|turn off|learn more|explain|show)\b/i;
 
@@ -91,8 +92,17 @@ function buildVsix(dir) {
   log('building the .vsix (scripts/bundle.js + vsce package, as `npm run package` does, in a staging folder)');
   const stage = path.join(dir, 'package');
   fs.mkdirSync(stage, { recursive: true });
-  for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore'])
+  // What .vscodeignore lets into the package besides dist/, and the Marketplace README (`vsce.readmePath`).
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const files = ['README.md', 'LICENSE', '.vscodeignore', 'CHANGELOG.md', manifest.icon, 'docs/rules.md'];
+  files.push(...manifest.contributes.grammars.map((g) => g.path), manifest.vsce?.readmePath);
+  for (const f of files.filter(Boolean)) {
+    fs.mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(stage, f));
+  }
+  // The bundle is written below, into the staging folder: not by `vscode:prepublish`, which bundles into dist/.
+  delete manifest.scripts['vscode:prepublish'];
+  fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
   const script = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.package || '';
   const m = /\bvsce package\b(.*)$/.exec(script);
   if (!m)
@@ -567,6 +577,10 @@ async function run(env) {
       const items = await visibleRows(page, '.action-widget .monaco-list-row.action');
       log(`  code actions offered (via ${how}):\n      ${items.join('\n      ')}`);
       await shot(page, 'quick-fix-menu');
+      // Ctrl+. then Enter applies the preferred fix; the documentation comes last (issue 15).
+      if (NOT_A_FIX.test(items[0])) fail(`the first code action is not a fix: ${items[0]}`);
+      if (!/^Show documentation for .str-type.$/.test(items[items.length - 1]))
+        fail(`the last code action is not "Show documentation for \`str-type\`": ${items[items.length - 1]}`);
       const pick = process.env.FFI_GUARD_E2E_FIX ? new RegExp(process.env.FFI_GUARD_E2E_FIX, 'i') : null;
       const index = items.findIndex((t) => (pick ? pick.test(t) : !NOT_A_FIX.test(t)));
       if (index < 0) {
@@ -673,6 +687,31 @@ async function run(env) {
     const names = new Set(text.match(/\bkv_\w+/g) || []);
     if (names.size < 2) fail(`the report table does not list the example's exports (kv_…): ${text.slice(0, 300)}`);
     await shot(page, 'abi-report');
+  });
+
+  await step(`run "${RULE_DOCS_COMMAND}" for str-type: the rule's documentation in a panel, offline`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${RULE_DOCS_COMMAND}`);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: RULE_DOCS_COMMAND }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // It asks which rule.
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'str-type' }).first().waitFor();
+    await input.fill('str-type');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab').filter({ hasText: 'Rule: str-type' }).first().waitFor({ timeout: 30000 });
+    const panel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    const body = panel.locator('body');
+    await waitFor('the rule page to show its sections', 30000, async () => {
+      const text = await body.innerText().catch(() => '');
+      return { ok: /Use instead/.test(text) && /str-type/.test(text), why: text.slice(0, 200) };
+    });
+    const code = await panel.locator('pre, code').count();
+    log(`  the rule page renders ${code} code element(s)`);
+    if (!code) fail('the rule page shows no code: the Markdown was not rendered');
+    await shot(page, 'rule-docs');
   });
 
   await step(`run "${FIX_ALL_COMMAND}" from the command palette and confirm`, async () => {

@@ -8,7 +8,7 @@ import { isRuleId } from './core/analysis/rules';
  */
 
 export const USAGE = `usage:
-  ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings] [--shard I/N]
+  ffi-guard check [PATH…] [--format text|short|json|sarif|github] [--config FILE] [--deny warnings] [--shard I/N]
   ffi-guard merge FILE… [--format json|sarif] [--deny warnings]   one output from the outputs of the shards
   ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
   ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
@@ -18,7 +18,9 @@ export const USAGE = `usage:
   ffi-guard lsp --stdio                     the language server, for any LSP editor
   ffi-guard --version
 
-PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.`;
+Every command takes --help (-h), --quiet (-q) and --color auto|always|never.
+PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.
+\`ffi-guard COMMAND --help\` describes a command.`;
 
 /** A mistake on the command line: reported with the usage, exit status 2. */
 export class UsageError extends Error {}
@@ -36,11 +38,17 @@ interface StringOption {
   accepts?:
     | { what: string; choices: readonly string[] }
     | { what: string; valid: (value: string) => boolean; expected?: string };
+  /** What `COMMAND --help` says of it. */
+  help: string;
+  /** A one-letter alias (`-q`). */
+  short?: string;
 }
 
 interface BooleanOption {
   type: 'boolean';
   required?: boolean;
+  help: string;
+  short?: string;
 }
 
 type OptionSpec = StringOption | BooleanOption;
@@ -49,6 +57,10 @@ interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Takes PATH… operands. */
   paths: boolean;
+  /** The operands as `COMMAND --help` names them, when not `[PATH…]`. */
+  operands?: string;
+  /** What `COMMAND --help` says the command does. */
+  summary: string;
   /**
    * Words not in the table are let through: language clients start a server with flags of their own
    * (`--clientProcessId=N`, or `--clientProcessId N`), which the LSP library reads itself.
@@ -59,14 +71,50 @@ interface CommandSpec {
 /** More shards than crates leaves some empty; this many is far past any CI matrix (GitHub's holds 256 jobs). */
 const MAX_SHARDS = 10_000;
 
-const config = { type: 'string', valueName: 'FILE' } as const;
-const deny = { type: 'string', multiple: true, accepts: { what: '--deny level', choices: ['warnings'] } } as const;
+const config = {
+  type: 'string',
+  valueName: 'FILE',
+  help: 'read the settings from this TOML file instead of ffi-guard.toml / Cargo.toml metadata',
+} as const;
+const deny = {
+  type: 'string',
+  multiple: true,
+  accepts: { what: '--deny level', choices: ['warnings'] },
+  help: 'exit with status 1 on warnings too, not only on errors',
+} as const;
+const out = { type: 'string', valueName: 'FILE', help: 'write to FILE instead of standard output' } as const;
+
+/** What every command takes (besides `--help`). */
+const COMMON = {
+  quiet: {
+    type: 'boolean',
+    short: 'q',
+    help: 'print only the results: no summary line, no progress, no notes',
+  },
+  color: {
+    type: 'string',
+    default: 'auto',
+    valueName: 'WHEN',
+    accepts: { what: '--color', choices: ['auto', 'always', 'never'] },
+    help: 'colour the text output: auto (only on a terminal, and not when NO_COLOR is set), always or never',
+  },
+} as const;
+
+/** The output formats of `check`: `short` and `github` are one line per finding. */
+export const CHECK_FORMATS = ['text', 'short', 'json', 'sarif', 'github'] as const;
 
 const COMMANDS = {
   check: {
     paths: true,
+    summary:
+      'Check the FFI boundary of the Rust code under PATH: the findings, one per line (text, short), as JSON, as SARIF 2.1.0, or as GitHub workflow annotations (github). Exit status 0 clean, 1 findings at the failing level (errors; warnings too with --deny warnings), 2 usage error or nothing could be read.',
     options: {
-      format: { type: 'string', default: 'text', accepts: { what: 'format', choices: ['text', 'json', 'sarif'] } },
+      format: {
+        type: 'string',
+        default: 'text',
+        accepts: { what: 'format', choices: CHECK_FORMATS },
+        help: 'text (findings and a summary), short (file:line:col: severity[rule]: first sentence), json, sarif, or github (::warning file=…,line=…:: annotations)',
+      },
       config,
       deny,
       shard: {
@@ -77,40 +125,85 @@ const COMMANDS = {
           valid: (v) => parseShard(v) !== null,
           expected: `I/N with 1 ≤ I ≤ N ≤ ${MAX_SHARDS}, e.g. 2/4`,
         },
+        help: 'check only share I of N shares of the crates (balanced by size), for N CI runners; see `merge`',
       },
+      ...COMMON,
     },
   },
   merge: {
     paths: true,
+    operands: 'FILE…',
+    summary:
+      'Combine the JSON or SARIF outputs of `check --shard I/N` into what one unsharded run prints, with its exit status.',
     options: {
-      format: { type: 'string', accepts: { what: 'format', choices: ['json', 'sarif'] } },
+      format: {
+        type: 'string',
+        accepts: { what: 'format', choices: ['json', 'sarif'] },
+        help: 'the format of the output (default: that of the inputs)',
+      },
       deny,
+      ...COMMON,
     },
   },
   report: {
     paths: true,
+    summary:
+      'The ABI surface: every exported or imported C symbol, its C prototype, the types it reaches and their findings.',
     options: {
       format: {
         type: 'string',
         default: 'markdown',
         accepts: { what: 'format', choices: ['markdown', 'json', 'html'] },
+        help: 'markdown, json or html',
       },
-      out: { type: 'string', valueName: 'FILE' },
+      out,
       config,
+      ...COMMON,
     },
   },
-  header: { paths: true, options: { out: { type: 'string', valueName: 'FILE' }, config } },
-  snapshot: { paths: true, options: { out: { type: 'string', valueName: 'FILE', required: true }, config } },
-  diff: { paths: true, options: { baseline: { type: 'string', valueName: 'FILE', required: true }, config } },
+  header: {
+    paths: true,
+    summary: 'A C99 header for the exported surface of the library crate under PATH.',
+    options: { out, config, ...COMMON },
+  },
+  snapshot: {
+    paths: true,
+    summary: 'Write the ABI baseline of the workspace (a .ffi-abi file to commit), for `diff` to compare with later.',
+    options: { out: { ...out, required: true, help: 'the baseline file to write' }, config, ...COMMON },
+  },
+  diff: {
+    paths: true,
+    summary:
+      'The breaking ABI changes of the workspace against a baseline written by `snapshot`. Exit status 1 if there is any.',
+    options: {
+      baseline: { type: 'string', valueName: 'FILE', required: true, help: 'the baseline to compare with' },
+      config,
+      ...COMMON,
+    },
+  },
   fix: {
     paths: true,
+    summary: "Apply each finding's preferred fix to the files, like `cargo fix`.",
     options: {
-      rule: { type: 'string', multiple: true, accepts: { what: 'rule id', valid: isRuleId } },
-      'dry-run': { type: 'boolean' },
+      rule: {
+        type: 'string',
+        multiple: true,
+        valueName: 'ID',
+        accepts: { what: 'rule id', valid: isRuleId },
+        help: 'fix only the findings of this rule (repeatable)',
+      },
+      'dry-run': { type: 'boolean', help: 'print the changes as a unified diff instead of writing them' },
       config,
+      ...COMMON,
     },
   },
-  lsp: { paths: false, lenient: true, options: { stdio: { type: 'boolean', required: true } } },
+  lsp: {
+    paths: false,
+    operands: '',
+    lenient: true,
+    summary: 'The language server, for any editor that speaks LSP (see docs/editors.md).',
+    options: { stdio: { type: 'boolean', required: true, help: 'talk LSP over standard input and output' } },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -131,7 +224,7 @@ export type CommandLine =
   | {
       [C in CommandName]: { command: C; paths: string[]; options: OptionValues<(typeof COMMANDS)[C]['options']> };
     }[CommandName]
-  | { command: 'help' }
+  | { command: 'help'; of?: CommandName }
   | { command: 'version' };
 
 /** Read `argv` (without the program's name). Throws a `UsageError` that says what is wrong. */
@@ -151,6 +244,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command \`${command}\``);
   const name = command as CommandName;
   const spec: CommandSpec = COMMANDS[name];
+  if (asksForHelp(args)) return { command: 'help', of: name };
   const { values, positionals } = readArgs(args, spec);
   if (positionals.length && !spec.paths && !spec.lenient) throw new UsageError(`\`ffi-guard ${name}\` takes no PATH`);
   const options: Record<string, string | string[] | boolean | undefined> = {};
@@ -185,17 +279,60 @@ export async function withUsage(err: (s: string) => void, run: () => number | Pr
   }
 }
 
+/** `--help` or `-h` among the words before a `--` (after it, a word is an operand). */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** What `ffi-guard COMMAND --help` prints: the synopsis, what the command does, and its options. */
+export function commandHelp(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name];
+  const operands = spec.operands ?? (spec.paths ? '[PATH…]' : '');
+  const rows: [string, string][] = Object.entries(spec.options).map(([option, o]) => {
+    const value =
+      o.type === 'boolean'
+        ? ''
+        : ` ${o.valueName ?? (o.accepts && 'choices' in o.accepts ? o.accepts.choices.join('|') : 'VALUE')}`;
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${option}${value}`;
+    const notes = [
+      o.required ? 'required' : '',
+      o.type === 'string' && o.multiple ? 'repeatable' : '',
+      o.type === 'string' && o.default !== undefined && option !== 'color' ? `default: ${o.default}` : '',
+    ].filter(Boolean);
+    return [flag, `${o.help}${notes.length ? ` (${notes.join('; ')})` : ''}`];
+  });
+  rows.push(['-h, --help', 'print this help and exit']);
+  const width = Math.min(32, Math.max(...rows.map(([f]) => f.length)));
+  const lines = rows.map(([flag, help]) =>
+    flag.length > width ? `  ${flag}\n  ${' '.repeat(width)}  ${help}` : `  ${flag.padEnd(width)}  ${help}`,
+  );
+  const paths = spec.paths && !spec.operands ? `\n\n${PATHS}` : '';
+  return `usage: ffi-guard ${name}${operands ? ` ${operands}` : ''} [options]\n\n${spec.summary}${paths}\n\noptions:\n${lines.join('\n')}\n`;
+}
+
+const PATHS =
+  'PATH is a file or a directory (a crate, a Cargo workspace, or any folder: every *.rs below it, honouring .gitignore and skipping target/); default: the current directory.';
+
 function readArgs(
   args: string[],
   spec: CommandSpec,
 ): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [option, o] of Object.entries(spec.options))
-    options[option] = { type: o.type, multiple: o.type === 'string' && !!o.multiple };
+    options[option] = {
+      type: o.type,
+      multiple: o.type === 'string' && !!o.multiple,
+      ...(o.short ? { short: o.short } : {}),
+    };
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: !spec.lenient });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const error = e as Error & { code?: string };
+    // Node's own sentence for an unknown option suggests `-- "--x"` with an unbalanced quote: say it plainly.
+    const unknown = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(error.message) : null;
+    if (unknown) throw new UsageError(`unknown option \`${unknown[1]}\``);
+    throw new UsageError(error.message);
   }
 }
 

@@ -2,7 +2,17 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { rel, workspaceRoot } from './cli-paths';
 import { ConfigError, loadSettings, Settings } from './core/config';
-import { CommandLine, CommandName, parseCommandLine, parseShard, USAGE, UsageError, withUsage } from './cli-args';
+import {
+  CommandLine,
+  CommandName,
+  commandHelp,
+  parseCommandLine,
+  parseShard,
+  USAGE,
+  UsageError,
+  withUsage,
+} from './cli-args';
+import { githubOutput, processTerminal, ProgressLine, Terminal, textOutput, useColor } from './cli-output';
 import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
 import { sarifLog, SarifLog } from './core/abi/sarif';
@@ -35,10 +45,11 @@ export async function main(
   cwd = process.cwd(),
   out: Print = (s) => process.stdout.write(s),
   err: Print = (s) => process.stderr.write(s),
+  terminal: Terminal = processTerminal(),
 ): Promise<number> {
   return withUsage(err, async () => {
     try {
-      return await run(parseCommandLine(argv), cwd, out, err);
+      return await run(parseCommandLine(argv), cwd, out, err, terminal);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       err(`error: invalid configuration: ${e.message}\n`);
@@ -47,20 +58,21 @@ export async function main(
   });
 }
 
-async function run(line: CommandLine, cwd: string, out: Print, err: Print): Promise<number> {
+async function run(line: CommandLine, cwd: string, out: Print, err: Print, terminal: Terminal): Promise<number> {
   switch (line.command) {
     case 'check':
-      return check(line, cwd, out, err);
+      return check(line, cwd, out, err, terminal);
     case 'merge':
       return merge(line, out, err, cwd);
     case 'fix':
-      return fix(line, cwd, out, err);
+      return fix(line, cwd, out, err, line.options.quiet);
     case 'report':
       return report(line, cwd, out);
     case 'header':
       return header(line, cwd, out, err);
     case 'snapshot':
-      return snapshotCommand(line.paths, line.options, cwd, out, err);
+      // Its only output is the note saying what it wrote.
+      return snapshotCommand(line.paths, line.options, cwd, line.options.quiet ? () => {} : out, err);
     case 'diff':
       return diffCommand(line.paths, line.options, cwd, out, err);
     case 'lsp':
@@ -69,7 +81,7 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print): Prom
       out(`ffi-guard ${TOOL_VERSION}\n`);
       return 0;
     case 'help':
-      out(USAGE + '\n');
+      out(line.of ? commandHelp(line.of) : USAGE + '\n');
       return 0;
   }
 }
@@ -80,30 +92,49 @@ function settingsFor(paths: string[], config: string | undefined, cwd: string): 
 }
 
 /** `ffi-guard check`: the findings, as text, JSON or SARIF; with `--shard I/N`, those of a share of the crates. */
-async function check({ paths, options }: Given<'check'>, cwd: string, out: Print, err: Print): Promise<number> {
-  const { format, deny } = options;
+async function check(
+  { paths, options }: Given<'check'>,
+  cwd: string,
+  out: Print,
+  err: Print,
+  terminal: Terminal,
+): Promise<number> {
+  const { format, deny, quiet } = options;
+  const color = useColor(options.color, terminal);
+  const print = (json: CheckJson, share?: string): void =>
+    out(
+      format === 'github' ? githubOutput(json) : textOutput(json, { color, quiet, short: format === 'short', share }),
+    );
+  const progressLine = terminal.stderr && !quiet ? new ProgressLine(err) : null;
+  const progress = progressLine
+    ? (crates: number) => progressLine.update(`ffi-guard: checking… ${crates} crate${crates === 1 ? '' : 's'} read`)
+    : undefined;
   const settings = settingsFor(paths, options.config, cwd);
   const relTo = (f: string): string => rel(cwd, f);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   let json: CheckJson;
   let nothingRead: boolean;
   if (shard) {
-    const run = await runCheck(paths, cwd, settings, relTo, { shard, surface: true });
+    const run = await runCheck(paths, cwd, settings, relTo, { shard, surface: true, progress }).finally(() =>
+      progressLine?.done(),
+    );
     ({ json, nothingRead } = run);
     if (format === 'json') out(stringify({ ...json, shard: run.shard }));
     else if (format === 'sarif') out(stringify(withShard(sarifLog(json.diagnostics, json.tool.version), run.shard)));
     else
-      printText(
+      print(
         json,
-        out,
         `shard ${shard.index}/${shard.count}: ${run.shard.share.length} of ${run.shard.crates.length} crates`,
       );
   } else {
-    const run = await runCheck(paths, cwd, settings, relTo, { surface: CROSS_CRATE_CHECKS.length > 0 });
+    const run = await runCheck(paths, cwd, settings, relTo, {
+      surface: CROSS_CRATE_CHECKS.length > 0,
+      progress,
+    }).finally(() => progressLine?.done());
     ({ json, nothingRead } = reduceRun(run));
     if (format === 'json') out(stringify(json));
     else if (format === 'sarif') out(stringify(sarifLog(json.diagnostics, json.tool.version)));
-    else printText(json, out);
+    else print(json);
   }
   return exitStatus(
     json.diagnostics.map((d) => d.severity),
@@ -207,13 +238,21 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
 }
 
 /** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */
-async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print, err: Print): Promise<number> {
+async function fix(
+  { paths, options }: Given<'fix'>,
+  cwd: string,
+  print: Print,
+  err: Print,
+  quiet: boolean,
+): Promise<number> {
+  // The diff of --dry-run is the result; the lines saying what was fixed are notes, which --quiet leaves out.
+  const out: Print = quiet ? () => {} : print;
   const { rule: rules, 'dry-run': dryRun } = options;
   const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), {
     rules,
     writableRoot: workspaceRoot(paths, cwd),
   });
-  if (dryRun) out(unifiedDiff(run, cwd));
+  if (dryRun) print(unifiedDiff(run, cwd));
   const { written, failed } = dryRun ? { written: [], failed: [] } : writeFixes(run);
   for (const { finding, fix: f } of run.applied)
     out(
@@ -246,17 +285,3 @@ function filesOf(fix: Fix, cwd: string): string {
 }
 
 export type { CheckJson };
-
-function printText(json: CheckJson, out: Print, share?: string): void {
-  for (const d of json.diagnostics) out(`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.rule}]: ${d.message}\n`);
-  for (const s of json.skipped) out(`${s.file}: skipped: ${s.reason}\n`);
-  const count = (sev: string): number => json.diagnostics.filter((d) => d.severity === sev).length;
-  const parts = ['error', 'warning', 'info', 'hint']
-    .map((s) => [s, count(s)] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
-  const scanned = json.filesScanned;
-  out(
-    `${json.diagnostics.length ? parts.join(', ') : 'no findings'} in ${scanned} file${scanned === 1 ? '' : 's'}${json.skipped.length ? `, ${json.skipped.length} skipped` : ''}${share ? ` (${share})` : ''}\n`,
-  );
-}

@@ -21,7 +21,7 @@ import { loadParser } from './core/syntax/parse';
 import { LineIndex } from './core/syntax/positions';
 import { TOOL_VERSION } from './core/version';
 import { parseCommandLine, withUsage } from './cli-args';
-import { readmeUrl, toDiagnostic } from './lsp/convert';
+import { rulesDocUrl, toDiagnostic } from './lsp/convert';
 import { resolveSettings } from './lsp/settings';
 import { codeActionsFor, FIX_ALL_KIND, fixAllAction, runEdit, wantsFixAll } from './lsp/code-actions';
 import {
@@ -47,7 +47,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let configurationPull = false;
   let progressSupported = false;
   let foldersSupported = false;
-  const readme = readmeUrl();
+  const readme = rulesDocUrl();
   const versions = new Map<string, number>();
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => (resolveReady = r));

@@ -120,6 +120,8 @@ export interface LoadOptions {
    * crate reaches them, so when there are such files every Cargo crate is loaded before the choice.
    */
   share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
+  /** Told after each crate is loaded, with how many so far (the command line's progress line). */
+  progress?: (cratesLoaded: number) => void;
 }
 
 /** What a run found, for the choice of its crates. */
@@ -163,11 +165,13 @@ export function* crateLoads(
   });
   const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
   const covered = new Set<string>();
+  let loads = 0;
   const load = (description: CrateDescription): LoadedCrate | null => {
     const crate = loadCrate(
       { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
       cache,
     );
+    options.progress?.(++loads);
     if (!crate) return null;
     for (const f of crateCoverage(crate, found.files)) covered.add(f);
     return { crate, description };

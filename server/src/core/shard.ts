@@ -36,6 +36,8 @@ export interface RunOptions {
   shard?: ShardSpec;
   /** Build the ABI surface of the share's crates, for the cross-crate checks of the reduce step. */
   surface: boolean;
+  /** Told after each crate is loaded (see `LoadOptions.progress`). */
+  progress?: (cratesLoaded: number) => void;
 }
 
 /** A crate as the split weighs it: its root path (which breaks ties) and the bytes it may cover. */
@@ -86,6 +88,7 @@ export async function runCheck(
   const spec = options.shard ?? { index: 1, count: 1 };
   let plan: RunPlan | undefined;
   const result = await checkPaths(paths, cwd, settings, undefined, {
+    progress: options.progress,
     share: (crates, run) => {
       plan = planRun(crates, run, spec, rel);
       return plan.share.map((i) => crates[i]);

@@ -14,13 +14,17 @@ import type { Fix } from '../core/fixes/edits';
 import { fixesFor } from '../core/fixes/fixes';
 import { LineIndex } from '../core/syntax/positions';
 
-/** The command the client registers to show a fix that can only be explained. */
+/** The command the client registers to show a fix that can only be explained (beside the rule's documentation). */
 export const EXPLAIN_COMMAND = 'ffiGuard.explainFinding';
 
+/** The command the client registers to show a rule's documentation (`ffiGuard.showRuleDocs RULE`). */
+export const RULE_DOCS_COMMAND = 'ffiGuard.showRuleDocs';
+
 /**
- * Code actions for the findings under a range: each fix as a `quickfix` (the clearly right one marked
- * preferred), edits possibly spanning several files; fixes that can only be explained run the client's
- * explain command.
+ * Code actions for the findings under a range, in the order Ctrl+. lists them, as ESLint's extension
+ * orders its own: first each preferred fix (the clearly right edit: Ctrl+. then Enter applies it), then
+ * the other edits, then the fixes that can only be explained (they open a panel, never a modal dialog),
+ * and last one "Show documentation for `rule`" per rule. Edits may span several files.
  */
 export function codeActionsFor(
   findings: Finding[],
@@ -34,16 +38,36 @@ export function codeActionsFor(
   const index = new LineIndex(text);
   const start = index.offset(range.start);
   const end = index.offset(range.end);
-  const out: CodeAction[] = [];
+  const [preferred, edits, explained, docs]: CodeAction[][] = [[], [], [], []];
+  const documented = new Set<string>();
   for (const f of findings) {
     if (f.origin.file !== file || f.origin.span.end < start || f.origin.span.start > end) continue;
     const diagnostic = diagnostics.find(
       (d) => d.code === f.rule && index.offset(d.range.start) === f.origin.span.start,
     );
     const edition = f.target?.ctx.crate.edition ?? '2021';
-    for (const fix of fixesFor(f, { textOf, edition })) out.push(toAction(fix, f, diagnostic, textOf));
+    for (const fix of fixesFor(f, { textOf, edition })) {
+      const action = toAction(fix, f, diagnostic, textOf);
+      (action.isPreferred ? preferred : action.edit ? edits : explained).push(action);
+    }
+    if (!documented.has(f.rule)) {
+      documented.add(f.rule);
+      docs.push(docsAction(f.rule, diagnostic));
+    }
   }
-  return out;
+  return [...preferred, ...edits, ...explained, ...docs];
+}
+
+/** "Show documentation for `rule`": the rule's section of docs/rules.md, shown inside the editor. */
+function docsAction(rule: string, diagnostic: Diagnostic | undefined): CodeAction {
+  const title = `Show documentation for \`${rule}\``;
+  const action: CodeAction = {
+    title,
+    kind: CodeActionKind.QuickFix,
+    command: { title, command: RULE_DOCS_COMMAND, arguments: [rule] },
+  };
+  if (diagnostic) action.diagnostics = [diagnostic];
+  return action;
 }
 
 function toAction(
@@ -57,7 +81,7 @@ function toAction(
   if (fix.preferred) action.isPreferred = true;
   if (fix.edits.length) action.edit = toWorkspaceEdit(fix, textOf);
   else if (fix.explanation)
-    action.command = { title: fix.title, command: EXPLAIN_COMMAND, arguments: [`${finding.rule}: ${fix.explanation}`] };
+    action.command = { title: fix.title, command: EXPLAIN_COMMAND, arguments: [finding.rule, fix.explanation] };
   return action;
 }
 

@@ -16,14 +16,17 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** The README shipped with the server (extension root, or the repository when running from `out/`). */
-export function readmeUrl(): string | null {
-  // vsce stores the README as `readme.md` in a package.
-  const dirs = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..', '..', '..')];
-  for (const candidate of dirs.flatMap((d) => [path.join(d, 'README.md'), path.join(d, 'readme.md')])) {
-    if (fs.existsSync(candidate)) return pathToFileURL(candidate).toString();
-  }
-  return null;
+/**
+ * The rules' documentation shipped with the server, docs/rules.md (each rule a section, its anchor the
+ * rule id): in the extension beside dist/, or in the repository when running from `out/`.
+ */
+export function rulesDocUrl(): string | null {
+  const candidates = [
+    path.resolve(__dirname, '..', 'docs', 'rules.md'),
+    path.resolve(__dirname, '..', '..', '..', '..', 'docs', 'rules.md'),
+  ];
+  const found = candidates.find((c) => fs.existsSync(c));
+  return found ? pathToFileURL(found).toString() : null;
 }
 
 export function toRange(index: LineIndex, origin: Origin): Range {
@@ -34,7 +37,7 @@ export function toDiagnostic(
   f: Finding,
   index: LineIndex,
   indexOf: (file: string) => LineIndex | null,
-  readme: string | null,
+  rulesDoc: string | null,
 ): Diagnostic {
   const d: Diagnostic = {
     range: toRange(index, f.origin),
@@ -44,7 +47,7 @@ export function toDiagnostic(
     message: f.message,
     data: { rustcLint: f.rustcLint, symbol: f.symbol },
   };
-  if (readme) d.codeDescription = { href: `${readme}#${f.rule}` };
+  if (rulesDoc) d.codeDescription = { href: `${rulesDoc}#${f.rule}` };
   const related = f.related
     .map((r) => {
       const i = r.origin.file === f.origin.file ? index : indexOf(r.origin.file);

@@ -2,16 +2,16 @@ import { RULES } from './index';
 import type { RuleMeta } from './meta';
 
 /**
- * Rule documentation generated from the rules' own metadata: the README's rule table and sections,
- * hover text and the documentation links of diagnostics all come from here.
+ * Rule documentation generated from the rules' own metadata: docs/rules.md's rule table and sections
+ * (`npm run docs`), hover text and the documentation links of diagnostics all come from here.
  */
 
-/** The anchor of a rule's section in the README (GitHub's heading slug of `` `rule-id` ``). */
+/** The anchor of a rule's section in docs/rules.md (GitHub's heading slug of `` `rule-id` ``). */
 export function ruleAnchor(id: string): string {
   return id;
 }
 
-/** The README's rule table. */
+/** docs/rules.md's rule table. */
 export function ruleTableMarkdown(): string {
   const rows = RULES.map(
     (r) =>
@@ -47,8 +47,22 @@ function ruleSection(r: RuleMeta): string {
     '',
     '**Use instead**',
     '',
-    r.docs.useInstead.startsWith('#') || (/^[A-Z]/.test(r.docs.useInstead) && !r.docs.useInstead.includes('\n'))
-      ? r.docs.useInstead
-      : ['```rust', r.docs.useInstead, '```'].join('\n'),
+    useInsteadMarkdown(r.docs.useInstead),
   ].join('\n');
+}
+
+/**
+ * What a "Use instead" holds: a sentence of advice (one line, starting with a capital, ending with a
+ * full stop), TOML configuration (it starts with the `# ffi-guard.toml` comment), or else Rust code, which
+ * test/docs.test.ts compiles with rustc.
+ */
+export function useInsteadLanguage(text: string): 'prose' | 'toml' | 'rust' {
+  if (/^[A-Z][^\n`#{}();]*\.$/.test(text)) return 'prose';
+  if (text.startsWith('# ffi-guard.toml\n')) return 'toml';
+  return 'rust';
+}
+
+function useInsteadMarkdown(text: string): string {
+  const language = useInsteadLanguage(text);
+  return language === 'prose' ? text : ['```' + language, text, '```'].join('\n');
 }

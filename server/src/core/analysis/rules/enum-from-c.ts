@@ -36,7 +36,7 @@ export const enumFromC: BeyondRuleMeta = {
       "C can send any integer. A value that is not one of the enum's discriminants is undefined behaviour the moment Rust holds it, before any `match` can reject it.",
     example: '#[repr(u8)]\npub enum Mode { Read = 1, Write = 2 }\npub extern "C" fn open(mode: Mode) {}',
     useInstead:
-      'pub extern "C" fn open(mode: u8) -> i32 {\n    let Ok(mode) = Mode::try_from(mode) else { return -1 };\n    0\n}',
+      '#[repr(u8)]\npub enum Mode { Read = 0, Write = 1 }\n#[no_mangle]\npub extern "C" fn open(mode: u8) -> i32 {\n    let mode = match mode {\n        0 => Mode::Read,\n        1 => Mode::Write,\n        _ => return -1, // a value C may send that is no variant\n    };\n    mode as i32\n}',
   },
   check: (ctx) => ({
     fn: (fn, w) => {

@@ -54,7 +54,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
     example:
       'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    unsafe { CStr::from_ptr(s) }.to_str().unwrap().parse().unwrap()\n}',
     useInstead:
-      'pub extern "C" fn parse(s: *const c_char) -> i32 {\n    std::panic::catch_unwind(|| /* \u2026 */ 0).unwrap_or(-1)\n}',
+      '#[no_mangle]\npub extern "C" fn first_byte(p: *const u8, n: usize) -> i32 {\n    std::panic::catch_unwind(|| {\n        let bytes = unsafe { std::slice::from_raw_parts(p, n) };\n        i32::from(bytes[0])\n    })\n    .unwrap_or(-1)\n}',
   },
   check: (ctx) => ({
     fn: (fn, w) => {

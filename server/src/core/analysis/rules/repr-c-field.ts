@@ -42,7 +42,8 @@ export const reprCField: BeyondRuleMeta = {
     whyIsThisBad:
       '`#[repr(C)]` fixes the order of the fields, not their own layout: one `String` field makes the whole struct unreadable from C. rustc reports it at the signature; this finding shows where to fix it.',
     example: '#[repr(C)]\npub struct Person { name: String, age: u32 }',
-    useInstead: '#[repr(C)]\npub struct Person { name: *const c_char, age: u32 }',
+    useInstead:
+      'use std::ffi::c_char;\n#[repr(C)]\npub struct Person { name: *const c_char, age: u32 }\n#[no_mangle]\npub extern "C" fn age(p: *const Person) -> u32 { unsafe { (*p).age } }',
   },
   check: (ctx) => {
     const reported = new Set<string>();

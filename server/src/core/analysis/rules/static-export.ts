@@ -17,7 +17,7 @@ export const staticExport: BeyondRuleMeta = {
       'C code links to the symbol and reads it with a C type; rustc does not check exported statics at all, so a `static NAME: &str` silently hands C a fat pointer.',
     example: '#[no_mangle]\npub static VERSION: &str = "1.0";',
     useInstead:
-      '#[no_mangle]\npub static VERSION: &std::ffi::CStr = c"1.0"; // still fat: prefer\n#[no_mangle]\npub static VERSION_PTR: [u8; 4] = *b"1.0\\0";',
+      '// A NUL-terminated byte array: C declares it `extern const char VERSION[4];`.\n#[no_mangle]\npub static VERSION: [u8; 4] = *b"1.0\\0";',
   },
   check: (ctx) => ({
     staticOrConst: (item, w) => {

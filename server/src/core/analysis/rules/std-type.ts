@@ -17,7 +17,7 @@ export const stdType: ParityRuleMeta = {
       'These are Rust structs with private, unspecified layouts (a `String` is three words in an order Rust may change); C cannot read or build them, and freeing them from C corrupts the heap.',
     example: '#[no_mangle]\npub extern "C" fn name() -> String { "x".to_owned() }',
     useInstead:
-      '#[no_mangle]\npub extern "C" fn name() -> *mut c_char { CString::new("x").unwrap().into_raw() }\n#[no_mangle]\npub unsafe extern "C" fn name_free(s: *mut c_char) { drop(unsafe { CString::from_raw(s) }) }',
+      'use std::ffi::{c_char, CString};\n#[no_mangle]\npub extern "C" fn name() -> *mut c_char { CString::new("x").unwrap().into_raw() }\n#[no_mangle]\npub unsafe extern "C" fn name_free(s: *mut c_char) { drop(unsafe { CString::from_raw(s) }) }',
   },
   claims: (reason: Reason, ty: Ty) =>
     reason === 'cstr' ||

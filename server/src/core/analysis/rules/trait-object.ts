@@ -14,7 +14,8 @@ export const traitObject: ParityRuleMeta = {
     whyIsThisBad:
       'A trait object pointer is two words (data and vtable), and the vtable layout is unstable: C can neither build nor call one.',
     example: 'pub extern "C" fn run(job: &dyn Fn()) { job() }',
-    useInstead: 'pub extern "C" fn run(job: extern "C" fn(*mut c_void), data: *mut c_void) { job(data) }',
+    useInstead:
+      'use std::ffi::c_void;\npub extern "C" fn run(job: extern "C" fn(*mut c_void), data: *mut c_void) { job(data) }',
   },
   claims: (reason: Reason, _ty: Ty) => reason === 'dyn',
 };
