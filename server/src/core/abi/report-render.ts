@@ -1,6 +1,7 @@
 import type { Finding } from '../analysis/findings';
 import type { Surface, SurfaceSymbol, SurfaceType } from './report';
 import { escapeHtml } from '../../../../protocol/html';
+import { showInvisible } from '../../../../protocol/text';
 import type { ReportData, ReportSummary } from '../../../../protocol/report';
 
 /**
@@ -71,13 +72,42 @@ export function reportJson(surface: Surface, findings: Finding[]): ReportData {
   };
 }
 
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string | null): string => (s ? `\`${mdCell(s)}\`` : '—');
-/** Prose from the code (doc comments) outside code spans: Markdown renderers pass raw HTML through. */
-const mdText = (s: string): string =>
-  mdCell(s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!));
+/**
+ * A code span that shows `s` verbatim (CommonMark 6.1): fenced by a run of backticks longer than any run
+ * inside, padded with a space where the content starts or ends with a backtick or a space (one of which
+ * the parser strips). Inside a table cell, GitHub's tables and markdown-it read `\|` as a pipe of the
+ * cell's text, also in a code span. Characters that would end the row (a newline) are shown as Rust
+ * escapes, the one place where the span is not verbatim.
+ */
+export function mdCode(s: string): string {
+  const content = showInvisible(s).replace(/\|/g, '\\|');
+  if (!content) return '*(empty)*';
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && /[^ ]/.test(content) ? ' ' : '';
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+
+/**
+ * Text from the code (doc comments, paths) outside code spans: Markdown renderers pass raw HTML through
+ * and read `*`, `_`, `[…](…)`, `` ` ``, `~`, `$` as markup, so those are escaped (HTML's three with
+ * entities, the others with a backslash) and invisible characters shown as Rust escapes.
+ */
+export function mdText(s: string): string {
+  return showInvisible(s).replace(
+    /[\\`*_[\]~$|&<>]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? `\\${c}`,
+  );
+}
+
 /** The first line of a doc comment, the summary a table has room for. */
 const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
+
+/** The C prototype's cell: the prototype, or which type C has no equivalent for. */
+function whyNoPrototype(s: SurfaceSymbol): string {
+  if (s.cPrototype) return mdCode(s.cPrototype);
+  return s.cPrototypeMissing === null ? '—' : `— (${mdCode(s.cPrototypeMissing)} has no C equivalent)`;
+}
 
 /** The report as Markdown, for reviews and pull-request comments: the summary, the symbol table and the type table. */
 export function reportMarkdown(surface: Surface, findings: Finding[]): string {
@@ -93,7 +123,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.symbols.map(
       (s) =>
-        `| \`${mdCell(s.name)}\` | ${s.direction} | ${mdText(s.abi)} | ${s.cPrototype ? code(s.cPrototype) : `— (${mdCell(s.cPrototypeWhyNot ?? '')})`} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map((f) => `\`${f}\``).join(', ') || '—'} | ${mdCell(s.file)}:${s.line} | ${mdText(summaryOf(s.docs))} |`,
+        `| ${mdCode(s.name)} | ${s.direction} | ${mdText(s.abi)} | ${whyNoPrototype(s)} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map(mdCode).join(', ') || '—'} | ${mdText(`${s.file}:${s.line}`)} | ${mdText(summaryOf(s.docs))} |`,
     ),
     '',
     '## Types',
@@ -102,7 +132,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.types.map(
       (t) =>
-        `| \`${mdCell(t.name)}\` | ${t.repr} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map((u) => `\`${mdCell(u)}\``).join(', ')} | ${mdCell(t.file)}:${t.line} | ${mdText(summaryOf(t.docs))} |`,
+        `| ${mdCode(t.name)} | ${mdText(t.repr)} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map(mdCode).join(', ')} | ${mdText(`${t.file}:${t.line}`)} | ${mdText(summaryOf(t.docs))} |`,
     ),
   ];
   if (Object.keys(sum.findingsByRule).length) {
@@ -112,7 +142,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
       '',
       '| rule | count |',
       '| --- | --- |',
-      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| \`${r}\` | ${n} |`),
+      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| ${mdCode(r)} | ${n} |`),
     );
   }
   return lines.join('\n') + '\n';
