@@ -17,6 +17,7 @@ import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
+import { showInvisible } from '../../protocol/text';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -224,8 +225,11 @@ async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): P
 export type { CheckJson };
 
 function printText(json: CheckJson, out: Print, share?: string): void {
-  for (const d of json.diagnostics) out(`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.rule}]: ${d.message}\n`);
-  for (const s of json.skipped) out(`${s.file}: skipped: ${s.reason}\n`);
+  // One finding a line, whatever a path or a name holds: no newline splits it, no escape drives the terminal.
+  const v = showInvisible;
+  for (const d of json.diagnostics)
+    out(`${v(d.file)}:${d.line}:${d.column}: ${d.severity}[${d.rule}]: ${v(d.message)}\n`);
+  for (const s of json.skipped) out(`${v(s.file)}: skipped: ${v(s.reason)}\n`);
   const count = (sev: string): number => json.diagnostics.filter((d) => d.severity === sev).length;
   const parts = ['error', 'warning', 'info', 'hint']
     .map((s) => [s, count(s)] as const)
