@@ -264,6 +264,7 @@ describe('abi baseline: names that are not plain identifiers', function () {
   it('names the line of a malformed quoted name', () => {
     assert.throws(() => parseSnapshot('ffi-abi 2\nfn "open(u32)  abi=C\n'), /line 2: an unterminated quoted name/);
     assert.throws(() => parseSnapshot('ffi-abi 2\nfn "\\x"(u32)  abi=C\n'), /line 2: a malformed quoted name/);
+    assert.throws(() => parseSnapshot('ffi-abi 2\nfn f(u32)  abi="C\n'), /line 2: an unterminated quoted name/);
   });
 
   it('records #[link_name]: a changed link name is a breaking change', async () => {

@@ -258,7 +258,7 @@ export function parseSnapshot(text: string): AbiSnapshot {
       throw new SnapshotError(`${what}: \`${showInvisible(raw)}\``, i + 1);
     };
     const [body, attrText = ''] = splitAttrs(raw, quoting);
-    const a = parseAttrs(attrText, quoting) ?? fail('a malformed quoted attribute');
+    const a = parseAttrs(attrText, quoting, fail);
     const r = new Reader(body, quoting, fail);
     const typeNamed = (name: string): AbiType =>
       types.get(name) ?? fail(`no \`type ${showInvisible(name)}\` line before this one`);
@@ -342,6 +342,18 @@ class Reader {
     return this.text.slice(this.at);
   }
 
+  /** Consumes what `re` (anchored with `^`) matches here; null when it does not. */
+  match(re: RegExp): string | null {
+    const m = re.exec(this.rest());
+    if (m) this.at += m[0].length;
+    return m ? m[0] : null;
+  }
+
+  /** An attribute's value: quoted, or bare up to the next space. */
+  value(): string {
+    return this.quoted() ?? this.match(/^\S*/)!;
+  }
+
   /** A quoted token, or a bare one that ends before `stop`. */
   token(stop: string): string {
     const q = this.quoted();
@@ -415,30 +427,11 @@ function splitAttrs(line: string, quoting: boolean): [string, string?] {
   return at < 0 ? [line.trimEnd()] : [line.slice(0, at), line.slice(at + 2)];
 }
 
-/** `key=value key="quoted value"…`; null when a quoted value is malformed. */
-function parseAttrs(text: string, quoting: boolean): Record<string, string> | null {
+/** `key=value key="quoted value"…`. */
+function parseAttrs(text: string, quoting: boolean, fail: (what: string) => never): Record<string, string> {
   const out: Record<string, string> = {};
-  let rest = text.trim();
-  while (rest) {
-    const m = /^([^\s=]+)(=?)/.exec(rest)!;
-    rest = rest.slice(m[0].length);
-    let value = '';
-    if (m[2] && quoting && rest.startsWith('"')) {
-      const end = quoteEnd(rest, 0);
-      if (end < 0) return null;
-      try {
-        value = JSON.parse(rest.slice(0, end + 1)) as string;
-      } catch {
-        return null;
-      }
-      rest = rest.slice(end + 1);
-    } else if (m[2]) {
-      value = /^\S*/.exec(rest)![0];
-      rest = rest.slice(value.length);
-    }
-    out[m[1]] = value;
-    rest = rest.trimStart();
-  }
+  const r = new Reader(text.trim(), quoting, fail);
+  for (let key; (key = r.match(/^[^\s=]+/)) !== null; r.match(/^\s*/)) out[key] = r.word('=') ? r.value() : '';
   return out;
 }
 
