@@ -4,7 +4,7 @@ import * as path from 'path';
 import { tempDir } from './harness/tmp';
 import MarkdownIt from 'markdown-it';
 import { runCli as run, tempTree } from './harness/cli';
-import { mdCode, mdText } from '../server/src/core/abi/report-render';
+import { mdCell, mdCode, mdText } from '../server/src/core/abi/report-render';
 
 /** `ffi-guard report`: the JSON of ../shared/CLI.md, and Markdown and HTML that escape what the code says. */
 
@@ -197,9 +197,15 @@ describe('report: Markdown escaping', () => {
 
   it('shows any name verbatim in a code span: backticks, spaces, pipes, entities', () => {
     for (const name of NAMES) {
-      const tokens = cellTokens(mdCode(name));
+      const inCell = cellTokens(mdCell(mdCode(name)));
       assert.deepStrictEqual(
-        tokens.map((t) => [t.type, t.content]),
+        inCell.map((t) => [t.type, t.content]),
+        [['code_inline', name]],
+        `${JSON.stringify(name)} as ${mdCell(mdCode(name))}`,
+      );
+      const inParagraph = md.parseInline(mdCode(name), {})[0].children ?? [];
+      assert.deepStrictEqual(
+        inParagraph.map((t) => [t.type, t.content]),
         [['code_inline', name]],
         `${JSON.stringify(name)} as ${mdCode(name)}`,
       );
@@ -208,7 +214,7 @@ describe('report: Markdown escaping', () => {
 
   it('shows a newline or a control character in a name as its Rust escape, on the same row', () => {
     assert.deepStrictEqual(
-      cellTokens(mdCode('a\nb\u001b')).map((t) => [t.type, t.content]),
+      cellTokens(mdCell(mdCode('a\nb\u001b'))).map((t) => [t.type, t.content]),
       [['code_inline', 'a\\nb\\u{1b}']],
     );
   });

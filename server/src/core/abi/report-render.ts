@@ -75,18 +75,28 @@ export function reportJson(surface: Surface, findings: Finding[]): ReportData {
 /**
  * A code span that shows `s` verbatim (CommonMark 6.1): fenced by a run of backticks longer than any run
  * inside, padded with a space where the content starts or ends with a backtick or a space (one of which
- * the parser strips). Inside a table cell, GitHub's tables and markdown-it read `\|` as a pipe of the
- * cell's text, also in a code span. Characters that would end the row (a newline) are shown as Rust
- * escapes, the one place where the span is not verbatim.
+ * the parser strips). Characters that would end a line or a table row (a newline) are shown as Rust
+ * escapes, the one place where the span is not verbatim. In a table cell, wrap it in `mdCell`.
  */
 export function mdCode(s: string): string {
-  const content = showInvisible(s).replace(/\|/g, '\\|');
+  const content = showInvisible(s);
   if (!content) return '*(empty)*';
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = /^[` ]|[` ]$/.test(content) && /[^ ]/.test(content) ? ' ' : '';
   return `${fence}${pad}${content}${pad}${fence}`;
 }
+
+/**
+ * Markdown placed in a table cell: GitHub's tables and markdown-it split the row at every `|` not
+ * written `\|`, and read `\|` as a pipe of the cell's text, also inside a code span.
+ */
+export function mdCell(markdown: string): string {
+  return markdown.replace(/\|/g, '\\|');
+}
+
+/** A code span in a table cell. */
+const cellCode = (s: string): string => mdCell(mdCode(s));
 
 /**
  * Text from the code (doc comments, paths) outside code spans: Markdown renderers pass raw HTML through
@@ -105,8 +115,8 @@ const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim()
 
 /** The C prototype's cell: the prototype, or which type C has no equivalent for. */
 function whyNoPrototype(s: SurfaceSymbol): string {
-  if (s.cPrototype) return mdCode(s.cPrototype);
-  return s.cPrototypeMissing === null ? '—' : `— (${mdCode(s.cPrototypeMissing)} has no C equivalent)`;
+  if (s.cPrototype) return cellCode(s.cPrototype);
+  return s.cPrototypeMissing === null ? '—' : `— (${cellCode(s.cPrototypeMissing)} has no C equivalent)`;
 }
 
 /** The report as Markdown, for reviews and pull-request comments: the summary, the symbol table and the type table. */
@@ -123,7 +133,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.symbols.map(
       (s) =>
-        `| ${mdCode(s.name)} | ${s.direction} | ${mdText(s.abi)} | ${whyNoPrototype(s)} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map(mdCode).join(', ') || '—'} | ${mdText(`${s.file}:${s.line}`)} | ${mdText(summaryOf(s.docs))} |`,
+        `| ${cellCode(s.name)} | ${s.direction} | ${mdText(s.abi)} | ${whyNoPrototype(s)} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map(cellCode).join(', ') || '—'} | ${mdText(`${s.file}:${s.line}`)} | ${mdText(summaryOf(s.docs))} |`,
     ),
     '',
     '## Types',
@@ -132,7 +142,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.types.map(
       (t) =>
-        `| ${mdCode(t.name)} | ${mdText(t.repr)} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map(mdCode).join(', ')} | ${mdText(`${t.file}:${t.line}`)} | ${mdText(summaryOf(t.docs))} |`,
+        `| ${cellCode(t.name)} | ${mdText(t.repr)} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map(cellCode).join(', ')} | ${mdText(`${t.file}:${t.line}`)} | ${mdText(summaryOf(t.docs))} |`,
     ),
   ];
   if (Object.keys(sum.findingsByRule).length) {
@@ -142,7 +152,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
       '',
       '| rule | count |',
       '| --- | --- |',
-      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| ${mdCode(r)} | ${n} |`),
+      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| ${cellCode(r)} | ${n} |`),
     );
   }
   return lines.join('\n') + '\n';
