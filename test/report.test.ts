@@ -4,7 +4,7 @@ import * as path from 'path';
 import { tempDir } from './harness/tmp';
 import MarkdownIt from 'markdown-it';
 import { runCli as run, tempTree } from './harness/cli';
-import { mdCell, mdCode, mdText } from '../server/src/core/abi/report-render';
+import { mdCell, mdCode, mdMessage, mdText } from '../server/src/core/abi/report-render';
 
 /** `ffi-guard report`: the JSON of ../shared/CLI.md, and Markdown and HTML that escape what the code says. */
 
@@ -228,6 +228,46 @@ describe('report: Markdown escaping', () => {
         `${JSON.stringify(text)} as ${mdText(text)}`,
       );
       assert.strictEqual(tokens[0].content, text.trim());
+    }
+  });
+
+  it('keeps the code spans of a message where the parser sees them, and escapes the rest', () => {
+    const cases: [string, [string, string][]][] = [
+      [
+        'renamed to `x`',
+        [
+          ['text', 'renamed to '],
+          ['code_inline', 'x'],
+        ],
+      ],
+      // A name of three backticks and markup: the run of three never closes, so nothing after it is code.
+      ['renamed to ```<img src=x onerror=alert(1)>``', [['text', 'renamed to ```<img src=x onerror=alert(1)>``']]],
+      [
+        'was `a`b` & <b>*x*</b>',
+        [
+          ['text', 'was '],
+          ['code_inline', 'a'],
+          ['text', 'b` & <b>*x*</b>'],
+        ],
+      ],
+      [
+        '``a`b`` then `<i>`',
+        [
+          ['code_inline', 'a`b'],
+          ['text', ' then '],
+          ['code_inline', '<i>'],
+        ],
+      ],
+    ];
+    for (const [message, expected] of cases) {
+      const tokens = md.parseInline(mdMessage(message), {})[0].children ?? [];
+      const merged: [string, string][] = [];
+      for (const t of tokens) {
+        const last = merged[merged.length - 1];
+        if (t.type === 'text' && last?.[0] === 'text') last[1] += t.content;
+        else merged.push([t.type, t.content]);
+      }
+      assert.deepStrictEqual(merged, expected, `${message} as ${mdMessage(message)}`);
     }
   });
 

@@ -110,6 +110,28 @@ export function mdText(s: string): string {
   );
 }
 
+/**
+ * A message that quotes code in backticks, as the tool's messages do (`` renamed to `x` ``): the code
+ * spans are kept, paired as CommonMark pairs them (a backtick run closes at the next run of the same
+ * length), and the text outside them is escaped by `mdText`, an unpaired run included. So a name that
+ * holds backticks cannot move the parser's idea of where code ends away from the escaping's.
+ */
+export function mdMessage(s: string): string {
+  let out = '';
+  let at = 0;
+  const runs = [...s.matchAll(/`+/g)];
+  for (let i = 0; i < runs.length; i++) {
+    const open = runs[i];
+    const close = runs.findIndex((r, j) => j > i && r[0].length === open[0].length);
+    if (close < 0) continue;
+    const end = runs[close].index + runs[close][0].length;
+    out += mdText(s.slice(at, open.index)) + showInvisible(s.slice(open.index, end));
+    at = end;
+    i = close;
+  }
+  return out + mdText(s.slice(at));
+}
+
 /** The first line of a doc comment, the summary a table has room for. */
 const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
 
