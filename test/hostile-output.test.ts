@@ -7,7 +7,8 @@ import { runCli } from './harness/cli';
 import { hostileCrate, HOSTILE_FILE, HOSTILE_NAMES, NEWLINE_FILE } from './harness/hostile';
 import { sarifValidator } from './harness/sarif-schema';
 import { reportPanelHtml } from '../client/src/reportHtml';
-import { parseSnapshot } from '../server/src/core/abi/baseline';
+import { diffSurfaces, parseSnapshot } from '../server/src/core/abi/baseline';
+import { changesMarkdown } from '../server/src/lsp/surface';
 import { artifactPath } from '../server/src/core/abi/sarif';
 import { INVISIBLE, showInvisible } from '../protocol/text';
 import type { CheckJson } from '../protocol/check';
@@ -59,6 +60,18 @@ function assertOnly(page: HtmlNode, tags: string[], attributes: string[]): void 
 }
 
 const exportNames = Object.values(HOSTILE_NAMES);
+const md = new MarkdownIt({ html: true });
+
+/** Markdown in which the input made no raw HTML, link, image, emphasis or strikethrough. */
+function assertNoMarkup(markdown: string, allowed: string[] = []): void {
+  const inline = md.parse(markdown, {}).flatMap((t) => [t, ...(t.children ?? [])]);
+  for (const t of inline)
+    assert.ok(
+      allowed.includes(t.type) ||
+        !['html_inline', 'html_block', 'link_open', 'image', 'em_open', 'strong_open', 's_open'].includes(t.type),
+      `a ${t.type} token: ${t.content}`,
+    );
+}
 
 describe('hostile input: every output stays in its format', function () {
   this.timeout(120_000);
@@ -103,14 +116,7 @@ describe('hostile input: every output stays in its format', function () {
 
   it('Markdown: no raw HTML, link, image or emphasis survives; code spans and cells hold the text exactly', async () => {
     const r = await runCli(['report', '.', '--format', 'markdown'], root);
-    const md = new MarkdownIt({ html: true });
-    const tokens = md.parse(r.stdout, {});
-    const inline = tokens.flatMap((t) => [t, ...(t.children ?? [])]);
-    for (const t of inline)
-      assert.ok(
-        !['html_inline', 'html_block', 'link_open', 'image', 'em_open', 'strong_open', 's_open'].includes(t.type),
-        `a ${t.type} token: ${t.content}`,
-      );
+    assertNoMarkup(r.stdout);
     const page = parseHtml(md.render(r.stdout)) as unknown as HtmlNode;
     assertOnly(
       page,
@@ -213,5 +219,23 @@ describe('hostile input: every output stays in its format', function () {
     assert.deepStrictEqual(snap.symbols.map((s) => s.name).sort(), report.symbols.map((s) => s.name).sort());
     const diff = await runCli(['diff', '.', '--baseline', file], root);
     assert.deepStrictEqual([diff.code, diff.stdout, diff.stderr], [0, 'no ABI changes\n', '']);
+  });
+
+  it('the ABI changes page: every change on its line, no markup from a name', async () => {
+    const file = path.join(root, 'changes.ffi-abi');
+    await runCli(['snapshot', '.', '--out', file], root);
+    const snap = parseSnapshot(fs.readFileSync(file, 'utf8'));
+    const gone = diffSurfaces(snap, { symbols: [], types: [] });
+    const renamed = diffSurfaces(snap, {
+      symbols: snap.symbols.map((s) => ({ ...s, name: `${s.name}\`\`\`<img src=x onerror=alert(9)>` })),
+      types: snap.types,
+    });
+    for (const changes of [gone, renamed]) {
+      assert.ok(changes.length >= snap.symbols.length);
+      const markdown = changesMarkdown(changes, 'a`b <i>.ffi-abi');
+      assertNoMarkup(markdown, ['strong_open']);
+      const items = md.parse(markdown, {}).filter((t) => t.type === 'list_item_open');
+      assert.strictEqual(items.length, changes.length, 'one list item per change');
+    }
   });
 });
