@@ -230,7 +230,10 @@ describe('abi baseline: names that are not plain identifiers', function () {
           repr: 'C',
           size: 8,
           align: 4,
-          fields: [{ name: 'größe', index: 0, type: 'u8', offset: 0 }],
+          fields: [
+            { name: 'größe', index: 0, type: 'u8', offset: 0 },
+            { name: 'odd.na: me', index: 1, type: 'u8', offset: 1 },
+          ],
           variants: [],
           doc: null,
         },
@@ -249,6 +252,7 @@ describe('abi baseline: names that are not plain identifiers', function () {
     const text = formatSnapshot(snap);
     assert.ok(text.includes('field Pöint<u8>.größe: u8  index=0 offset=0\n'), text);
     assert.ok(text.includes('variant Farbe.Grün = 1\n'), text);
+    assert.ok(text.includes('field Pöint<u8>."odd.na: me": u8  index=1 offset=1\n'), text);
     assert.deepStrictEqual(parseSnapshot(text), snap);
   });
 

@@ -171,9 +171,14 @@ class Tokens {
     return this.token(s, /^[^\s"\\(),:]+$/u.test(s));
   }
 
-  /** A type, a type's name or a field's name, already on one line. */
+  /** A type or a type's name, already on one line. */
   type(s: string): string {
     return this.token(s, !/ {2}/.test(s));
+  }
+
+  /** A field's or a variant's name: bare when it has no space, dot, colon or quote, as identifiers have none. */
+  member(s: string): string {
+    return this.token(s, /^[^\s.:"\\]+$/u.test(s));
   }
 
   /** An attribute's value: bare when it has no space, quote or `=`. */
@@ -210,10 +215,10 @@ export function formatSnapshot(snap: AbiSnapshot): string {
     );
     for (const f of t.fields)
       lines.push(
-        `field ${name}.${w.type(f.name)}: ${w.type(f.type)}${attrs({ index: f.index, offset: f.offset ?? '?' })}`,
+        `field ${name}.${w.member(f.name)}: ${w.type(f.type)}${attrs({ index: f.index, offset: f.offset ?? '?' })}`,
       );
     for (const v of t.variants)
-      lines.push(`variant ${name}.${w.type(v.name)} = ${w.value(v.value)}${attrs({ fields: v.fields || null })}`);
+      lines.push(`variant ${name}.${w.member(v.name)} = ${w.value(v.value)}${attrs({ fields: v.fields || null })}`);
   }
   const version = w.quoted ? QUOTED_SINCE : 1;
   return (
