@@ -222,7 +222,18 @@ describe('abi baseline: names that are not plain identifiers', function () {
 
   it('reads non-ASCII type, field and variant names and quoted types', () => {
     const snap: AbiSnapshot = {
-      symbols: [sym('f', { params: ['Pöint<u8>', 'extern "C" fn(*const i8) -> i32', '[u8; "\u0001".len()]'] })],
+      symbols: [
+        sym('f', {
+          params: [
+            'Pöint<u8>',
+            'extern "C" fn(*const i8) -> i32',
+            '[u8; "\u0001".len()]',
+            "[u8; '(' as usize]",
+            "[u8; '\"' as usize]",
+          ],
+          type: "[u8; ')' as usize]",
+        }),
+      ],
       types: [
         {
           name: 'Pöint<u8>',
@@ -252,6 +263,7 @@ describe('abi baseline: names that are not plain identifiers', function () {
     const text = formatSnapshot(snap);
     assert.ok(text.includes('field Pöint<u8>.größe: u8  index=0 offset=0\n'), text);
     assert.ok(text.includes('variant Farbe.Grün = 1\n'), text);
+    assert.ok(text.includes('fn f(Pöint<u8>, extern "C" fn(*const i8) -> i32, "[u8; \\"\\u0001\\".len()]", '), text);
     assert.ok(text.includes('field Pöint<u8>."odd.na: me": u8  index=1 offset=1\n'), text);
     assert.deepStrictEqual(parseSnapshot(text), snap);
   });

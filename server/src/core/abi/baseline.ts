@@ -171,9 +171,12 @@ class Tokens {
     return this.token(s, /^[^\s"\\(),:]+$/u.test(s));
   }
 
-  /** A type or a type's name, already on one line. */
+  /**
+   * A type or a type's name, already on one line: bare when the reader reads it back as one parameter,
+   * which a type with a lone quote or parenthesis in a literal (`[u8; '(' as usize]`) is not.
+   */
   type(s: string): string {
-    return this.token(s, !/ {2}/.test(s));
+    return this.token(s, !/ {2}|^\s|\s$|^"/.test(s) && readsAsOneParam(s));
   }
 
   /** A field's or a variant's name: bare when it has no space, dot, colon or quote, as identifiers have none. */
@@ -185,6 +188,14 @@ class Tokens {
   value(v: string | number): string {
     return typeof v === 'number' ? String(v) : this.token(v, /^[^\s"\\=]+$/u.test(v));
   }
+}
+
+function readsAsOneParam(type: string): boolean {
+  const never = (): never => {
+    throw new Error('unreachable: a bare type is read whole');
+  };
+  const read = splitParams(`${type})`, true, never);
+  return read !== null && read.rest === '' && read.params.length === 1 && read.params[0] === type;
 }
 
 /** The baseline text of a snapshot: the header line, then one line per fact. */
