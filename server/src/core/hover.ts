@@ -1,6 +1,7 @@
-import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './analysis/boundary';
+import { exportAttribute, importLinkName, isRustAbi, linkName, walkCrate, WalkContext } from './analysis/boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './analysis/boundary-types';
 import { cDeclaration, cPrototype } from './abi/c-types';
+import { mdCode } from './abi/report-render';
 import { adtShape, checkBoundaryType, FfiVerdict, REASON_TEXT } from './analysis/ffi';
 import type { Finding } from './analysis/findings';
 import type { AdtItem, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Origin } from './syntax/model';
@@ -80,7 +81,7 @@ function fnSection(fn: FnItem, ctx: WalkContext, names: TypeNames): string | nul
   const exported = exportAttribute(fn.attrs);
   if (isRustAbi(fn.abi) && !exported) return null;
   const symbol = exported ? linkName(fn.attrs, fn.name) : fn.name;
-  const head = `**\`${fn.abi === null ? '' : `extern "${fn.abi}" `}fn ${fn.name}\`**${exported ? ` — exported as \`${symbol}\`` : ' — not exported'}`;
+  const head = `**\`${fn.abi === null ? '' : `extern "${fn.abi}" `}fn ${fn.name}\`**${exported ? ` — exported as ${mdCode(symbol)}` : ' — not exported'}`;
   if (isRustAbi(fn.abi)) return `${head}\n\nIt uses the Rust ABI: C cannot call it reliably. Add \`extern "C"\`.`;
   const checked = checkedTypesOfFn(fn, ctx);
   const params = fn.params.map((p, i) => ({ name: p.name, ty: checked[i]?.ty }));
@@ -103,8 +104,8 @@ function foreignSection(
   names: TypeNames,
 ): string | null {
   const checked = checkedTypesOfForeign(item, block, ctx);
-  const symbol = linkName(item.attrs, item.name);
-  const head = `**imported from C (\`extern "${block.abi}"\`): \`${symbol}\`**`;
+  const symbol = importLinkName(item.attrs, item.name);
+  const head = `**imported from C (\`extern "${block.abi}"\`): ${mdCode(symbol)}**`;
   if (item.kind === 'foreign-static') {
     const ty = checked[0]?.ty;
     const decl = ty ? (cDeclaration(ty, symbol) ?? `/* ${displayTy(ty, names)}: no C type */ ${symbol}`) : symbol;
