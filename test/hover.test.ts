@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import MarkdownIt from 'markdown-it';
 import { tempTree } from './harness/cli';
 import { loadSettings } from '../server/src/core/config';
 import { hoverMarkdown } from '../server/src/core/hover';
@@ -34,5 +35,14 @@ describe('hover: symbol names', function () {
   it('keeps an export name holding backticks in one code span', async () => {
     const md = await hoverOn('#[export_name = "a`b"]\npub extern "C" fn f(x: u32) {}\n', 'fn f');
     assert.ok(md.split('\n')[0].endsWith(' — exported as ``a`b``'), md);
+  });
+
+  it('keeps a C prototype whose name holds a backtick fence in one code block', async () => {
+    const md = await hoverOn('#[export_name = "x```\n# y"]\npub extern "C" fn f(x: u32) {}\n', 'fn f');
+    const fences = new MarkdownIt().parse(md, {}).filter((t) => t.type === 'fence');
+    assert.deepStrictEqual(
+      fences.map((t) => [t.info, t.content]),
+      [['c', 'void x```\n# y(uint32_t x);\n']],
+    );
   });
 });

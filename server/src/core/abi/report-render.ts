@@ -87,6 +87,13 @@ export function mdCode(s: string): string {
   return `${fence}${pad}${content}${pad}${fence}`;
 }
 
+/** A fenced code block holding `code` whole: its fence is longer than any backtick run in the code. */
+export function mdFence(code: string, lang = ''): string {
+  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${code}\n${fence}`;
+}
+
 /**
  * Markdown placed in a table cell: GitHub's tables and markdown-it split the row at every `|` not
  * written `\|`, and read `\|` as a pipe of the cell's text, also inside a code span.
