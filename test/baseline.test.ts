@@ -3,7 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './harness/tmp';
 import { REPO, runCli as run } from './harness/cli';
-import { diffSurfaces, formatSnapshot, parseSnapshot, SnapshotError } from '../server/src/core/abi/baseline';
+import {
+  AbiSnapshot,
+  AbiSymbol,
+  diffSurfaces,
+  formatSnapshot,
+  parseSnapshot,
+  SnapshotError,
+} from '../server/src/core/abi/baseline';
+import { INVISIBLE } from '../protocol/text';
 
 /** The ABI baseline (`ffi-guard snapshot`) and its diff (`ffi-guard diff`): one fixture pair per breaking case. */
 
@@ -163,5 +171,135 @@ describe('abi baseline: ffi-guard snapshot / diff', function () {
     assert.strictEqual(snap.types[1].variants[0].value, '?');
     assert.throws(() => parseSnapshot('ffi-abi 1\nfn broken(u8\n'), SnapshotError);
     assert.throws(() => parseSnapshot('ffi-abi 1\nwhatever\n'), /line 2: not a line of an ABI baseline/);
+  });
+});
+
+describe('abi baseline: names that are not plain identifiers', function () {
+  this.timeout(60_000);
+  const sym = (name: string, over: Partial<AbiSymbol> = {}): AbiSymbol => ({
+    kind: 'fn',
+    direction: 'export',
+    name,
+    params: ['u32'],
+    type: null,
+    mutable: false,
+    abi: 'C',
+    doc: null,
+    ...over,
+  });
+  const NAMES = [
+    'evil\nname',
+    'split  two',
+    'a(b)',
+    'x: y',
+    '"quoted"',
+    'back\\slash',
+    'esc\u001b[31m\u0001\u007f\u0085',
+    'bidi\u202eevil',
+    'tab\there',
+    'ünï`code`',
+    '',
+  ];
+
+  it('quotes an export_name holding a newline, spaces, parentheses or control characters, and reads it back', () => {
+    const snap: AbiSnapshot = {
+      symbols: [
+        ...NAMES.map((n) => sym(n)),
+        sym('static name', { kind: 'static', params: [], type: 'u32', mutable: true }),
+        sym('weird abi', { abi: 'weird abi', direction: 'import' }),
+      ],
+      types: [],
+    };
+    const text = formatSnapshot(snap);
+    assert.strictEqual(text.split('\n')[0], 'ffi-abi 2', 'quoting needs version 2');
+    assert.strictEqual(text.trimEnd().split('\n').length, 2 + snap.symbols.length, 'one fact a line');
+    assert.doesNotMatch(text.replace(/\n/g, ''), INVISIBLE);
+    assert.ok(text.includes('fn "evil\\u000aname"(u32)  abi=C\n'), text);
+    assert.ok(text.includes('import fn "weird abi"(u32)  abi="weird abi"\n'), text);
+    assert.deepStrictEqual(parseSnapshot(text), snap);
+    assert.deepStrictEqual(diffSurfaces(snap, parseSnapshot(text)), []);
+  });
+
+  it('reads non-ASCII type, field and variant names and quoted types', () => {
+    const snap: AbiSnapshot = {
+      symbols: [
+        sym('f', {
+          params: [
+            'Pöint<u8>',
+            'extern "C" fn(*const i8) -> i32',
+            '[u8; "\u0001".len()]',
+            "[u8; '(' as usize]",
+            "[u8; '\"' as usize]",
+          ],
+          type: "[u8; ')' as usize]",
+        }),
+      ],
+      types: [
+        {
+          name: 'Pöint<u8>',
+          kind: 'struct',
+          repr: 'C',
+          size: 8,
+          align: 4,
+          fields: [
+            { name: 'größe', index: 0, type: 'u8', offset: 0 },
+            { name: 'odd.na: me', index: 1, type: 'u8', offset: 1 },
+          ],
+          variants: [],
+          doc: null,
+        },
+        {
+          name: 'Farbe',
+          kind: 'enum',
+          repr: 'u8',
+          size: 1,
+          align: 1,
+          fields: [],
+          variants: [{ name: 'Grün', value: '1', fields: 0 }],
+          doc: null,
+        },
+      ],
+    };
+    const text = formatSnapshot(snap);
+    assert.ok(text.includes('field Pöint<u8>.größe: u8  index=0 offset=0\n'), text);
+    assert.ok(text.includes('variant Farbe.Grün = 1\n'), text);
+    assert.ok(text.includes('fn f(Pöint<u8>, extern "C" fn(*const i8) -> i32, "[u8; \\"\\u0001\\".len()]", '), text);
+    assert.ok(text.includes('field Pöint<u8>."odd.na: me": u8  index=1 offset=1\n'), text);
+    assert.deepStrictEqual(parseSnapshot(text), snap);
+  });
+
+  it('writes version 1, as before, when no name needs quoting, and still reads version 1', () => {
+    const snap: AbiSnapshot = { symbols: [sym('plain'), sym('f', { params: ['fn(u32)'], type: 'u8' })], types: [] };
+    const text = formatSnapshot(snap);
+    assert.strictEqual(text.split('\n')[0], 'ffi-abi 1');
+    assert.deepStrictEqual(parseSnapshot(text), snap, 'a Rust fn pointer parameter too');
+    // Version 1 has no quoting: a quote there is part of the name, as version 1 wrote it.
+    assert.strictEqual(parseSnapshot('ffi-abi 1\nfn "x(u32)  abi=C\n').symbols[0].name, '"x');
+  });
+
+  it('names the line of a malformed quoted name', () => {
+    assert.throws(() => parseSnapshot('ffi-abi 2\nfn "open(u32)  abi=C\n'), /line 2: an unterminated quoted name/);
+    assert.throws(() => parseSnapshot('ffi-abi 2\nfn "\\x"(u32)  abi=C\n'), /line 2: a malformed quoted name/);
+    assert.throws(() => parseSnapshot('ffi-abi 2\nfn f(u32)  abi="C\n'), /line 2: an unterminated quoted name/);
+  });
+
+  it('records #[link_name]: a changed link name is a breaking change', async () => {
+    const crate = (link: string): string => {
+      const dir = tempDir('ffi-guard-link-');
+      fs.writeFileSync(
+        path.join(dir, 'lib.rs'),
+        `extern "C" {\n    #[link_name = "${link}"]\n    pub fn compress(x: u32) -> u32;\n}\n`,
+      );
+      return dir;
+    };
+    const baseline = tempFile('link.ffi-abi');
+    assert.strictEqual((await run(['snapshot', crate('zlib_compress_v1'), '--out', baseline])).code, 0);
+    assert.ok(fs.readFileSync(baseline, 'utf8').includes('import fn zlib_compress_v1(u32) -> u32  abi=C\n'));
+    const r = await run(['diff', crate('zlib_compress_v2'), '--baseline', baseline]);
+    assert.strictEqual(r.code, 1, r.stdout);
+    assert.match(
+      r.stdout,
+      /^breaking: import fn zlib_compress_v1: now linked as `zlib_compress_v2`: the C side must provide that symbol/m,
+    );
   });
 });

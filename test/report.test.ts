@@ -2,7 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './harness/tmp';
-import { runCli as run } from './harness/cli';
+import MarkdownIt from 'markdown-it';
+import { runCli as run, tempTree } from './harness/cli';
+import { mdCell, mdCode, mdMessage, mdText } from '../server/src/core/abi/report-render';
 
 /** `ffi-guard report`: the JSON of ../shared/CLI.md, and Markdown and HTML that escape what the code says. */
 
@@ -165,5 +167,127 @@ describe('report: ffi-guard report', function () {
   it('rejects an unknown format', async () => {
     const r = await run(['report', 'examples/ffi-demo', '--format', 'pdf']);
     assert.strictEqual(r.code, 2);
+  });
+});
+
+describe('report: Markdown escaping', () => {
+  const md = new MarkdownIt({ html: true });
+  /** The inline tokens of `cell` as the one cell of a table body row. */
+  type Token = ReturnType<MarkdownIt['parse']>[number];
+  const cellTokens = (cell: string): Token[] => {
+    const tokens = md.parse(`| h |\n| --- |\n| ${cell} |\n`, {});
+    const body = tokens.findIndex((t) => t.type === 'tbody_open');
+    assert.ok(body > 0, `a table with a body row: ${cell}`);
+    return tokens.slice(body).find((t) => t.type === 'inline')?.children ?? [];
+  };
+  const NAMES = [
+    'plain',
+    'evil`name',
+    '``triple```tick`',
+    '`leading',
+    'trailing`',
+    ' spaced ',
+    ' one side',
+    '&str',
+    '&amp;',
+    'a|b\\|c',
+    '<script>alert(1)</script>',
+    '*/ $1 %s [x](y) _u_ *s*',
+  ];
+
+  it('shows any name verbatim in a code span: backticks, spaces, pipes, entities', () => {
+    for (const name of NAMES) {
+      const inCell = cellTokens(mdCell(mdCode(name)));
+      assert.deepStrictEqual(
+        inCell.map((t) => [t.type, t.content]),
+        [['code_inline', name]],
+        `${JSON.stringify(name)} as ${mdCell(mdCode(name))}`,
+      );
+      const inParagraph = md.parseInline(mdCode(name), {})[0].children ?? [];
+      assert.deepStrictEqual(
+        inParagraph.map((t) => [t.type, t.content]),
+        [['code_inline', name]],
+        `${JSON.stringify(name)} as ${mdCode(name)}`,
+      );
+    }
+  });
+
+  it('shows a newline or a control character in a name as its Rust escape, on the same row', () => {
+    assert.deepStrictEqual(
+      cellTokens(mdCell(mdCode('a\nb\u001b'))).map((t) => [t.type, t.content]),
+      [['code_inline', 'a\\nb\\u{1b}']],
+    );
+  });
+
+  it('escapes Markdown and HTML outside code spans: the text renders as written', () => {
+    for (const text of [...NAMES, '<img src=x onerror=alert(1)>', '![i](x) ~~s~~ $x$ \\*']) {
+      const tokens = cellTokens(mdText(text));
+      assert.deepStrictEqual(
+        tokens.map((t) => t.type),
+        ['text'],
+        `${JSON.stringify(text)} as ${mdText(text)}`,
+      );
+      assert.strictEqual(tokens[0].content, text.trim());
+    }
+  });
+
+  it('keeps the code spans of a message where the parser sees them, and escapes the rest', () => {
+    const cases: [string, [string, string][]][] = [
+      [
+        'renamed to `x`',
+        [
+          ['text', 'renamed to '],
+          ['code_inline', 'x'],
+        ],
+      ],
+      // A name of three backticks and markup: the run of three never closes, so nothing after it is code.
+      ['renamed to ```<img src=x onerror=alert(1)>``', [['text', 'renamed to ```<img src=x onerror=alert(1)>``']]],
+      [
+        'was `a`b` & <b>*x*</b>',
+        [
+          ['text', 'was '],
+          ['code_inline', 'a'],
+          ['text', 'b` & <b>*x*</b>'],
+        ],
+      ],
+      [
+        '``a`b`` then `<i>`',
+        [
+          ['code_inline', 'a`b'],
+          ['text', ' then '],
+          ['code_inline', '<i>'],
+        ],
+      ],
+    ];
+    for (const [message, expected] of cases) {
+      const tokens = md.parseInline(mdMessage(message), {})[0].children ?? [];
+      const merged: [string, string][] = [];
+      for (const t of tokens) {
+        const last = merged[merged.length - 1];
+        if (t.type === 'text' && last?.[0] === 'text') last[1] += t.content;
+        else merged.push([t.type, t.content]);
+      }
+      assert.deepStrictEqual(merged, expected, `${message} as ${mdMessage(message)}`);
+    }
+  });
+
+  it('lists every rule of a symbol in the findings column, panic-across-ffi too', async () => {
+    const root = tempTree({
+      'lib.rs': '#[no_mangle]\npub extern "C" fn first(s: &str) -> u8 {\n    s.as_bytes()[0]\n}\n',
+    });
+    const r = await run(['report', root, '--format', 'markdown']);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('| `first` |'))!;
+    assert.strictEqual(row.split(' | ')[5], '`panic-across-ffi`, `str-type`');
+  });
+
+  it('names an import by its #[link_name], the symbol it links to', async () => {
+    const root = tempTree({
+      'lib.rs': 'extern "C" {\n    #[link_name = "c_abs"]\n    pub fn abs(x: i32) -> i32;\n}\n',
+    });
+    const report = await jsonReport(root);
+    assert.deepStrictEqual(
+      report.symbols.map((s) => [s.name, s.direction, s.cPrototype]),
+      [['c_abs', 'import', 'int32_t c_abs(int32_t x);']],
+    );
   });
 });

@@ -1,5 +1,9 @@
 import * as assert from 'assert';
-import { runCli as run } from './harness/cli';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { runCli as run, tempTree } from './harness/cli';
+import { artifactPath, artifactUri } from '../server/src/core/abi/sarif';
 import { sarifValidator } from './harness/sarif-schema';
 import type { CheckJson } from '../server/src/cli';
 import { RULES } from '../server/src/core/analysis/rules';
@@ -100,5 +104,52 @@ describe('sarif: check --format sarif', function () {
     const str = results.find((r) => r.ruleId === 'str-type')!;
     assert.deepStrictEqual(str.locations[0].physicalLocation.artifactLocation.uri, 'examples/ffi-demo/src/lib.rs');
     assert.strictEqual(str.locations[0].physicalLocation.region.startLine, 60);
+  });
+});
+
+describe('sarif: artifact URIs', function () {
+  this.timeout(60_000);
+
+  it('percent-encodes a path into a relative URI reference, segment by segment (RFC 3986)', () => {
+    assert.strictEqual(artifactUri('src/a b#c?%.rs'), 'src/a%20b%23c%3F%25.rs');
+    assert.strictEqual(artifactUri('src/<img src=x>/ü.rs'), 'src/%3Cimg%20src%3Dx%3E/%C3%BC.rs');
+    assert.strictEqual(artifactUri('a:b/c.rs'), 'a%3Ab/c.rs', 'a colon in the first segment is not a scheme');
+    assert.strictEqual(artifactUri('../up/lib.rs'), '../up/lib.rs');
+    assert.strictEqual(artifactUri('src/new\nline.rs'), 'src/new%0Aline.rs');
+  });
+
+  it('writes an absolute path as a file: URI, as url.pathToFileURL does', () => {
+    assert.strictEqual(artifactUri('/abs/a b.rs'), pathToFileURL('/abs/a b.rs').href);
+    assert.strictEqual(artifactUri('C:/dir/a b.rs'), 'file:///C:/dir/a%20b.rs');
+  });
+
+  it('reads back the path it encoded', () => {
+    for (const p of ['src/a b#c?%.rs', 'src/<x>/ü.rs', '/abs/a b.rs', 'C:/d/%.rs', 'src/new\nline.rs'])
+      assert.strictEqual(artifactPath(artifactUri(p)), p);
+    assert.strictEqual(artifactPath('bad%zz.rs'), 'bad%zz.rs', 'a malformed escape is kept');
+  });
+
+  it('merges the SARIF of shards whose files need encoding', async () => {
+    const root = tempTree({
+      'a b/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n',
+      'a b/src/lib.rs': 'mod m;\n#[no_mangle]\npub extern "C" fn f(s: &str) {}\n',
+      'a b/src/m.rs': '#[no_mangle]\npub extern "C" fn g(c: char) {}\n',
+      'c#%/Cargo.toml': '[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n',
+      'c#%/src/lib.rs': '#[no_mangle]\npub extern "C" fn h(s: &str) {}\n',
+    });
+    const files: string[] = [];
+    for (const i of [1, 2]) {
+      const r = await run(['check', '.', '--format', 'sarif', '--shard', `${i}/2`], root);
+      files.push(path.join(root, `shard-${i}.sarif`));
+      fs.writeFileSync(files[i - 1], r.stdout);
+    }
+    const merged = await run(['merge', ...files], root);
+    assert.strictEqual(merged.code, 0, merged.stderr);
+    const whole = await run(['check', '.', '--format', 'sarif'], root);
+    assert.deepStrictEqual(JSON.parse(merged.stdout), JSON.parse(whole.stdout));
+    const uris = (JSON.parse(whole.stdout) as SarifLog).runs[0].results.map(
+      (r) => r.locations[0].physicalLocation.artifactLocation.uri,
+    );
+    assert.deepStrictEqual(uris, ['a%20b/src/lib.rs', 'a%20b/src/m.rs', 'c%23%25/src/lib.rs']);
   });
 });

@@ -104,6 +104,22 @@ describe('syntax: the ffi-abi TextMate grammar', function () {
     assert.strictEqual(scopeOf(lines, 'variant Status.Failed', 'variant'), 'keyword.other.variant.ffi-abi');
   });
 
+  it('scopes quoted names (version 2) and non-ASCII member names whole', () => {
+    const lines = tokenize(
+      [
+        'ffi-abi 2',
+        'fn "evil\\u000aname  (x)"(u32)  abi=C',
+        'import static "a: \\"b\\"": u32  abi=C',
+        'field Pöint<u8>.größe: u8  index=0 offset=0',
+        'variant Farbe.Grün = 1',
+      ].join('\n'),
+    );
+    assert.strictEqual(scopeOf(lines, 'fn "evil', '"evil\\u000aname  (x)"'), 'entity.name.function.ffi-abi');
+    assert.strictEqual(scopeOf(lines, 'import static', '"a: \\"b\\""'), 'variable.other.static.ffi-abi');
+    assert.strictEqual(scopeOf(lines, 'field', 'größe'), 'variable.other.member.ffi-abi');
+    assert.strictEqual(scopeOf(lines, 'variant', 'Grün'), 'variable.other.enummember.ffi-abi');
+  });
+
   it('scopes names and types', () => {
     const lines = tokenize(SAMPLE);
     assert.strictEqual(scopeOf(lines, 'fn kv_put', 'kv_put'), 'entity.name.function.ffi-abi');

@@ -1,4 +1,5 @@
 import type { CheckDiagnostic, CheckJson, CheckSeverity } from '../../protocol/check';
+import { showInvisible } from '../../protocol/text';
 
 /**
  * How `ffi-guard check` prints for people and for CI (../shared/CLI.md): the text and short formats
@@ -58,9 +59,13 @@ export function firstSentence(message: string): string {
   return m ? m[1] : flat;
 }
 
-/** `file:line:col: severity[rule]: message`, the shape of rustc's and gcc's one-line diagnostics. */
+/**
+ * `file:line:col: severity[rule]: message`, the shape of rustc's and gcc's one-line diagnostics. One finding a
+ * line, whatever a path or a name holds: no newline splits it, no escape sequence drives the terminal.
+ */
 export function findingLine(d: CheckDiagnostic, paint: Palette, short: boolean): string {
-  return `${paint.location(`${d.file}:${d.line}:${d.column}:`)} ${paint.severity(d.severity)(d.severity)}${paint.rule(`[${d.rule}]`)}: ${short ? firstSentence(d.message) : d.message}\n`;
+  const message = showInvisible(short ? firstSentence(d.message) : d.message);
+  return `${paint.location(`${showInvisible(d.file)}:${d.line}:${d.column}:`)} ${paint.severity(d.severity)(d.severity)}${paint.rule(`[${d.rule}]`)}: ${message}\n`;
 }
 
 /** The summary line of the text format: `2 warnings, 1 hint in 3 files`. */
@@ -82,7 +87,7 @@ export function textOutput(
   const paint = palette(options.color);
   let text = '';
   for (const d of json.diagnostics) text += findingLine(d, paint, options.short);
-  for (const s of json.skipped) text += `${s.file}: skipped: ${s.reason}\n`;
+  for (const s of json.skipped) text += `${showInvisible(s.file)}: skipped: ${showInvisible(s.reason)}\n`;
   if (!options.short && !options.quiet) text += summaryLine(json, options.share);
   return text;
 }

@@ -1,6 +1,7 @@
-import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from './analysis/boundary';
+import { exportAttribute, importLinkName, isRustAbi, linkName, walkCrate, WalkContext } from './analysis/boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from './analysis/boundary-types';
 import { cDeclaration, cPrototype } from './abi/c-types';
+import { mdCode, mdFence } from './abi/report-render';
 import { adtShape, checkBoundaryType, FfiVerdict, REASON_TEXT } from './analysis/ffi';
 import type { Finding } from './analysis/findings';
 import type { AdtItem, ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, Origin } from './syntax/model';
@@ -80,7 +81,7 @@ function fnSection(fn: FnItem, ctx: WalkContext, names: TypeNames): string | nul
   const exported = exportAttribute(fn.attrs);
   if (isRustAbi(fn.abi) && !exported) return null;
   const symbol = exported ? linkName(fn.attrs, fn.name) : fn.name;
-  const head = `**\`${fn.abi === null ? '' : `extern "${fn.abi}" `}fn ${fn.name}\`**${exported ? ` — exported as \`${symbol}\`` : ' — not exported'}`;
+  const head = `**\`${fn.abi === null ? '' : `extern "${fn.abi}" `}fn ${fn.name}\`**${exported ? ` — exported as ${mdCode(symbol)}` : ' — not exported'}`;
   if (isRustAbi(fn.abi)) return `${head}\n\nIt uses the Rust ABI: C cannot call it reliably. Add \`extern "C"\`.`;
   const checked = checkedTypesOfFn(fn, ctx);
   const params = fn.params.map((p, i) => ({ name: p.name, ty: checked[i]?.ty }));
@@ -93,7 +94,7 @@ function fnSection(fn: FnItem, ctx: WalkContext, names: TypeNames): string | nul
     { sketch: true },
   );
   const labels = [...fn.params.map((p) => `parameter \`${p.name}\``), 'return type'];
-  return `${head}\n\n\`\`\`c\n${proto}\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
+  return `${head}\n\n${mdFence(proto!, 'c')}\n\n${verdictLines(checked, labels, names)}`;
 }
 
 function foreignSection(
@@ -103,19 +104,19 @@ function foreignSection(
   names: TypeNames,
 ): string | null {
   const checked = checkedTypesOfForeign(item, block, ctx);
-  const symbol = linkName(item.attrs, item.name);
-  const head = `**imported from C (\`extern "${block.abi}"\`): \`${symbol}\`**`;
+  const symbol = importLinkName(item.attrs, item.name);
+  const head = `**imported from C (\`extern "${block.abi}"\`): ${mdCode(symbol)}**`;
   if (item.kind === 'foreign-static') {
     const ty = checked[0]?.ty;
     const decl = ty ? (cDeclaration(ty, symbol) ?? `/* ${displayTy(ty, names)}: no C type */ ${symbol}`) : symbol;
-    return `${head}\n\n\`\`\`c\nextern ${decl};\n\`\`\`\n\n${verdictLines(checked, ['type'], names)}`;
+    return `${head}\n\n${mdFence(`extern ${decl};`, 'c')}\n\n${verdictLines(checked, ['type'], names)}`;
   }
   const params = item.params
     .map((p, i) => ({ name: p.name, ty: checked[i]?.ty }))
     .filter((p): p is { name: string; ty: Ty } => !!p.ty);
   const retTy = item.ret ? (checked[item.params.length]?.ty ?? null) : null;
   const labels = [...item.params.map((p) => `parameter \`${p.name}\``), 'return type'];
-  return `${head}\n\n\`\`\`c\n${cPrototype(symbol, params, retTy, item.variadic, { sketch: true })}\n\`\`\`\n\n${verdictLines(checked, labels, names)}`;
+  return `${head}\n\n${mdFence(cPrototype(symbol, params, retTy, item.variadic, { sketch: true })!, 'c')}\n\n${verdictLines(checked, labels, names)}`;
 }
 
 function adtSection(item: AdtItem, ctx: WalkContext, names: TypeNames): string {
@@ -132,7 +133,7 @@ function adtSection(item: AdtItem, ctx: WalkContext, names: TypeNames): string {
     verdict.kind === 'safe'
       ? '✓ FFI-safe by value.'
       : `✗ Not FFI-safe by value: \`${displayTy(verdict.ty, names)}\`${verdict.chain.length ? ` (${verdict.chain.map((s) => s.label).join(' → ')})` : ''} — ${REASON_TEXT[verdict.reason].note}.`;
-  return `${head}\n\n${layout ? `\`\`\`c\n${layout}\n\`\`\`\n\n` : ''}${v}`;
+  return `${head}\n\n${layout ? `${mdFence(layout, 'c')}\n\n` : ''}${v}`;
 }
 
 /** The C definition of a `repr(C)` struct or union, or of a C-like enum. */

@@ -7,7 +7,7 @@ import type {
   ShardData,
 } from '../../../protocol/check';
 import { CROSS_CRATE_CHECKS, CrossCrateCheck, runCrossCrateChecks } from './abi/cross-crate';
-import { sarifLog, SarifLog, sarifResult, SarifResult, SarifRule, SarifRun } from './abi/sarif';
+import { artifactPath, sarifLog, SarifLog, sarifResult, SarifResult, SarifRule, SarifRun } from './abi/sarif';
 import { TOOL_VERSION } from './version';
 import type { CheckRun } from './shard';
 
@@ -279,7 +279,7 @@ function placeDiagnostic(d: CheckDiagnostic): Placement {
 function placeResult(r: SarifResult): Placement {
   const location = r.locations[0].physicalLocation;
   const region = location.region;
-  const file = location.artifactLocation.uri;
+  const file = artifactPath(location.artifactLocation.uri);
   return {
     file,
     line: region.startLine,

@@ -16,7 +16,7 @@ import { LineIndex } from '../core/syntax/positions';
 import type { LoadedCrate } from '../core/workspace/loaded-crate';
 import { buildSurface } from '../core/abi/report';
 import { CoverageError, exportingLibraries, headerCoverage } from '../core/coverage';
-import { reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
+import { mdCode, mdMessage, reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
 import { toSarif } from '../core/abi/sarif';
 import { TOOL_VERSION } from '../core/version';
 import type {
@@ -167,30 +167,11 @@ export function changesMarkdown(changes: AbiChange[], baselineName: string): str
   else lines.push(`**${breaking.length} breaking**, ${compatible.length} compatible.`);
   const section = (title: string, list: AbiChange[]): void => {
     if (!list.length) return;
-    lines.push('', `## ${title}`, '', ...list.map((c) => `- ${mdCode(c.subject)}: ${mdProse(c.message)}`));
+    lines.push('', `## ${title}`, '', ...list.map((c) => `- ${mdCode(c.subject)}: ${mdMessage(c.message)}`));
   };
   section('Breaking', breaking);
   section('Compatible', compatible);
   return lines.join('\n') + '\n';
-}
-
-/** A code span that holds any text, backticks included. */
-function mdCode(s: string): string {
-  const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${s.replace(/\n/g, ' ')}${pad}${fence}`;
-}
-
-/** Text with code spans: outside them, characters Markdown would read as HTML or markup are escaped. */
-function mdProse(s: string): string {
-  return s
-    .split(/(`[^`]*`)/)
-    .map((part, i) =>
-      i % 2 ? part : part.replace(/[\\*_[\]<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? `\\${c}`),
-    )
-    .join('')
-    .replace(/\n/g, ' ');
 }
 
 function scopeOf(ws: WorkspaceView, folder: string | null | undefined): Scope {

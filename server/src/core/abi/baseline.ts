@@ -1,6 +1,7 @@
 import type { Surface, SurfaceParam, SurfaceSymbol, SurfaceType } from './report';
 import { isUnit } from '../workspace/types';
 import type { AbiChange } from '../../../../protocol/abi-changes';
+import { INVISIBLE, showInvisible } from '../../../../protocol/text';
 
 /**
  * The ABI baseline: a text snapshot of the surface (`ffi-guard snapshot`) and the classified
@@ -16,11 +17,14 @@ import type { AbiChange } from '../../../../protocol/abi-changes';
  *     variant ValueKind.Int = 1
  *
  * Types are spelled as rustc prints them after aliases are resolved (`c_char` is `i8`), so a change of
- * spelling that C cannot see is no change. Attributes follow two spaces, which no type contains.
+ * spelling that C cannot see is no change. Attributes follow two spaces, which no type contains. A
+ * name that cannot be written bare (an `export_name` with a newline or a space) is a JSON string literal,
+ * which version 2 of the format added (see `Tokens`). An import is named by its link name.
  */
 
 export const SNAPSHOT_FORMAT = 'ffi-abi';
-export const SNAPSHOT_VERSION = 1;
+/** The newest format version this ffi-guard reads and writes (it reads every older one too). */
+export const SNAPSHOT_VERSION = 2;
 
 export interface AbiSymbol {
   kind: 'fn' | 'static';
@@ -142,37 +146,99 @@ function bySymbol(a: AbiSymbol, b: AbiSymbol): number {
 
 // ---- Text ----
 
+/**
+ * Names and types are written bare where they can be read back so; otherwise (an `export_name` with a
+ * space, a newline or a parenthesis, a type with a control character) as a JSON string literal, with
+ * every `INVISIBLE` character escaped, so that one fact stays one line. Quoting came with version 2: a
+ * baseline that needs none is written as version 1, as before, and version 1 is still read.
+ */
+const QUOTED_SINCE = 2;
+const ESCAPED = new RegExp(`[\\\\"]|${INVISIBLE.source}`, 'gu');
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
+
+/** A writer's tokens, and whether any of them needed quoting (and so version 2). */
+class Tokens {
+  quoted = false;
+
+  private token(s: string, bare: boolean): string {
+    if (bare && s && !HAS_INVISIBLE.test(s) && !s.startsWith('"')) return s;
+    this.quoted = true;
+    return `"${s.replace(ESCAPED, (c) => (c === '\\' || c === '"' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+  }
+
+  /** A link name: anything but a run of characters with no space, quote, parenthesis, comma or colon is quoted. */
+  symbol(s: string): string {
+    return this.token(s, /^[^\s"\\(),:]+$/u.test(s));
+  }
+
+  /**
+   * A type or a type's name, already on one line: bare when the reader reads it back as one parameter,
+   * which a type with a lone quote or parenthesis in a literal (`[u8; '(' as usize]`) is not.
+   */
+  type(s: string): string {
+    return this.token(s, !/ {2}|^\s|\s$|^"/.test(s) && readsAsOneParam(s));
+  }
+
+  /** A field's or a variant's name: bare when it has no space, dot, colon or quote, as identifiers have none. */
+  member(s: string): string {
+    return this.token(s, /^[^\s.:"\\]+$/u.test(s));
+  }
+
+  /** An attribute's value: bare when it has no space, quote or `=`. */
+  value(v: string | number): string {
+    return typeof v === 'number' ? String(v) : this.token(v, /^[^\s"\\=]+$/u.test(v));
+  }
+}
+
+function readsAsOneParam(type: string): boolean {
+  const never = (): never => {
+    throw new Error('unreachable: a bare type is read whole');
+  };
+  const read = splitParams(`${type})`, true, never);
+  return read !== null && read.rest === '' && read.params.length === 1 && read.params[0] === type;
+}
+
 /** The baseline text of a snapshot: the header line, then one line per fact. */
 export function formatSnapshot(snap: AbiSnapshot): string {
-  const lines = [
-    `${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}`,
-    '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.',
-  ];
-  for (const s of snap.symbols) lines.push(symbolLine(s));
+  const w = new Tokens();
+  const lines: string[] = [];
+  const attrs = (values: Record<string, string | number | null>): string => {
+    const parts = Object.entries(values)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => `${k}=${w.value(v!)}`);
+    return parts.length ? `  ${parts.join(' ')}` : '';
+  };
+  for (const s of snap.symbols) {
+    const head = s.direction === 'import' ? 'import ' : '';
+    const tail = attrs({ abi: s.abi, doc: s.doc });
+    const type = s.type === null ? null : w.type(s.type);
+    if (s.kind === 'static')
+      lines.push(`${head}static ${s.mutable ? 'mut ' : ''}${w.symbol(s.name)}: ${type ?? '()'}${tail}`);
+    else
+      lines.push(
+        `${head}fn ${w.symbol(s.name)}(${s.params.map((p) => w.type(p)).join(', ')})${type !== null ? ` -> ${type}` : ''}${tail}`,
+      );
+  }
   for (const t of snap.types) {
+    const name = w.type(t.name);
     lines.push(
-      `type ${t.name} ${t.kind}${attrs({ repr: t.repr, size: t.size ?? '?', align: t.align ?? '?', doc: t.doc })}`,
+      `type ${name} ${t.kind}${attrs({ repr: t.repr, size: t.size ?? '?', align: t.align ?? '?', doc: t.doc })}`,
     );
     for (const f of t.fields)
-      lines.push(`field ${t.name}.${f.name}: ${f.type}${attrs({ index: f.index, offset: f.offset ?? '?' })}`);
+      lines.push(
+        `field ${name}.${w.member(f.name)}: ${w.type(f.type)}${attrs({ index: f.index, offset: f.offset ?? '?' })}`,
+      );
     for (const v of t.variants)
-      lines.push(`variant ${t.name}.${v.name} = ${v.value}${attrs({ fields: v.fields || null })}`);
+      lines.push(`variant ${name}.${w.member(v.name)} = ${w.value(v.value)}${attrs({ fields: v.fields || null })}`);
   }
-  return lines.join('\n') + '\n';
-}
-
-function symbolLine(s: AbiSymbol): string {
-  const head = s.direction === 'import' ? 'import ' : '';
-  const tail = attrs({ abi: s.abi, doc: s.doc });
-  if (s.kind === 'static') return `${head}static ${s.mutable ? 'mut ' : ''}${s.name}: ${s.type ?? '()'}${tail}`;
-  return `${head}fn ${s.name}(${s.params.join(', ')})${s.type !== null ? ` -> ${s.type}` : ''}${tail}`;
-}
-
-function attrs(values: Record<string, string | number | null>): string {
-  const parts = Object.entries(values)
-    .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${k}=${v}`);
-  return parts.length ? `  ${parts.join(' ')}` : '';
+  const version = w.quoted ? QUOTED_SINCE : 1;
+  return (
+    [
+      `${SNAPSHOT_FORMAT} ${version}`,
+      '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.',
+      ...lines,
+    ].join('\n') + '\n'
+  );
 }
 
 export class SnapshotError extends Error {
@@ -184,55 +250,67 @@ export class SnapshotError extends Error {
   }
 }
 
-/** Reads a baseline back. Throws `SnapshotError` (naming the line) on anything it does not understand. */
+/** Reads a baseline back (any version up to `SNAPSHOT_VERSION`). Throws `SnapshotError` (naming the line) on anything it does not understand. */
 export function parseSnapshot(text: string): AbiSnapshot {
   const lines = text.split(/\r?\n/);
   const header = /^ffi-abi (\d+)\s*$/.exec(lines[0] ?? '');
   if (!header)
-    throw new SnapshotError(`expected \`${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}\`, the header of an ABI baseline`, 1);
-  if (Number(header[1]) !== SNAPSHOT_VERSION)
     throw new SnapshotError(
-      `format version ${header[1]} is not supported (this ffi-guard reads version ${SNAPSHOT_VERSION})`,
+      `expected \`${SNAPSHOT_FORMAT} 1\` … \`${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}\`, the header of an ABI baseline`,
       1,
     );
+  const version = Number(header[1]);
+  if (version < 1 || version > SNAPSHOT_VERSION)
+    throw new SnapshotError(
+      `format version ${header[1]} is not supported (this ffi-guard reads versions 1 to ${SNAPSHOT_VERSION})`,
+      1,
+    );
+  const quoting = version >= QUOTED_SINCE;
   const snap: AbiSnapshot = { symbols: [], types: [] };
   const types = new Map<string, AbiType>();
   lines.forEach((raw, i) => {
     if (i === 0 || !raw.trim() || raw.startsWith('#')) return;
     const fail = (what: string): never => {
-      throw new SnapshotError(`${what}: \`${raw}\``, i + 1);
+      throw new SnapshotError(`${what}: \`${showInvisible(raw)}\``, i + 1);
     };
-    const [body, attrText = ''] = splitAttrs(raw);
-    const a = parseAttrs(attrText);
-    const typeNamed = (name: string): AbiType => types.get(name) ?? fail(`no \`type ${name}\` line before this one`);
-    let m: RegExpExecArray | null;
-    if ((m = /^(import )?fn (\S+)\((.*)$/.exec(body))) {
-      const { params, rest } = splitParams(m[3]) ?? fail('unbalanced parentheses');
+    const [body, attrText = ''] = splitAttrs(raw, quoting);
+    const a = parseAttrs(attrText, quoting, fail);
+    const r = new Reader(body, quoting, fail);
+    const typeNamed = (name: string): AbiType =>
+      types.get(name) ?? fail(`no \`type ${showInvisible(name)}\` line before this one`);
+    if (r.word('import fn ') || r.word('fn ')) {
+      const name = r.token('(');
+      r.expect('(');
+      const { params, rest } = splitParams(r.rest(), quoting, fail) ?? fail('unbalanced parentheses');
       const ret = /^(?: -> (.+))?$/.exec(rest) ?? fail('expected `-> TYPE` or nothing after the parameters');
       snap.symbols.push({
         kind: 'fn',
-        direction: m[1] ? 'import' : 'export',
-        name: m[2],
+        direction: body.startsWith('import ') ? 'import' : 'export',
+        name,
         params,
-        type: ret[1] ?? null,
+        type: ret[1] === undefined ? null : new Reader(ret[1], quoting, fail).whole(),
         mutable: false,
         abi: a.abi ?? 'C',
         doc: a.doc ?? null,
       });
-    } else if ((m = /^(import )?static (mut )?(\S+): (.+)$/.exec(body))) {
+    } else if (r.word('import static ') || r.word('static ')) {
+      const mutable = r.word('mut ');
+      const name = r.token(': ');
+      r.expect(': ');
       snap.symbols.push({
         kind: 'static',
-        direction: m[1] ? 'import' : 'export',
-        name: m[3],
+        direction: body.startsWith('import ') ? 'import' : 'export',
+        name,
         params: [],
-        type: m[4],
-        mutable: !!m[2],
+        type: r.whole(),
+        mutable,
         abi: a.abi ?? 'C',
         doc: a.doc ?? null,
       });
-    } else if ((m = /^type (.+) (struct|enum|union)$/.exec(body))) {
+    } else if (r.word('type ')) {
+      const m = /^(.+) (struct|enum|union)$/.exec(r.rest()) ?? fail('expected `type NAME struct|enum|union`');
       const t: AbiType = {
-        name: m[1],
+        name: new Reader(m[1], quoting, fail).whole(),
         kind: m[2] as AbiType['kind'],
         repr: a.repr ?? 'Rust',
         size: num(a.size),
@@ -243,55 +321,173 @@ export function parseSnapshot(text: string): AbiSnapshot {
       };
       types.set(t.name, t);
       snap.types.push(t);
-    } else if ((m = /^field (.+)\.(\w+): (.+)$/.exec(body))) {
-      const t = typeNamed(m[1]);
-      t.fields.push({ name: m[2], index: num(a.index) ?? t.fields.length, type: m[3], offset: num(a.offset) });
-    } else if ((m = /^variant (.+)\.(\w+) = (\S+)$/.exec(body))) {
-      typeNamed(m[1]).variants.push({ name: m[2], value: m[3], fields: num(a.fields) ?? 0 });
+    } else if (r.word('field ')) {
+      const [owner, name, type] = r.member(': ') ?? fail('expected `field TYPE.NAME: TYPE`');
+      const t = typeNamed(owner);
+      t.fields.push({ name, index: num(a.index) ?? t.fields.length, type, offset: num(a.offset) });
+    } else if (r.word('variant ')) {
+      const [owner, name, value] = r.member(' = ') ?? fail('expected `variant TYPE.NAME = VALUE`');
+      typeNamed(owner).variants.push({ name, value, fields: num(a.fields) ?? 0 });
     } else fail('not a line of an ABI baseline');
   });
   return snap;
 }
 
-function splitAttrs(line: string): [string, string?] {
-  const at = line.indexOf('  ');
+/** Reads the tokens of one line's facts, left to right. */
+class Reader {
+  private at = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly quoting: boolean,
+    private readonly fail: (what: string) => never,
+  ) {}
+
+  /** Consumes `w` if the text goes on with it. */
+  word(w: string): boolean {
+    if (!this.text.startsWith(w, this.at)) return false;
+    this.at += w.length;
+    return true;
+  }
+
+  expect(w: string): void {
+    if (!this.word(w)) this.fail(`expected \`${w.trim()}\``);
+  }
+
+  rest(): string {
+    return this.text.slice(this.at);
+  }
+
+  /** Consumes what `re` (anchored with `^`) matches here; null when it does not. */
+  match(re: RegExp): string | null {
+    const m = re.exec(this.rest());
+    if (m) this.at += m[0].length;
+    return m ? m[0] : null;
+  }
+
+  /** An attribute's value: quoted, or bare up to the next space. */
+  value(): string {
+    return this.quoted() ?? this.match(/^\S*/)!;
+  }
+
+  /** A quoted token, or a bare one that ends before `stop`. */
+  token(stop: string): string {
+    const q = this.quoted();
+    if (q !== null) return q;
+    const end = this.text.indexOf(stop, this.at);
+    if (end <= this.at) this.fail(`expected a name before \`${stop}\``);
+    const bare = this.text.slice(this.at, end);
+    this.at = end;
+    return bare;
+  }
+
+  /** The rest of the text as one token. */
+  whole(): string {
+    const q = this.quoted();
+    if (q !== null) {
+      if (this.at < this.text.length) this.fail('text after a quoted name');
+      return q;
+    }
+    return this.rest();
+  }
+
+  /** `OWNER.NAME<sep>VALUE`, each part bare or quoted; a bare owner ends at the first `.` that a name and `sep` follow. */
+  member(sep: string): [string, string, string] | null {
+    let owner = this.quoted();
+    if (owner === null) {
+      const name = this.quoting ? `(?:"|[^\\s.:"]+${sep})` : `[^\\s.:"]+${sep}`;
+      const m = new RegExp(`^(.+?)\\.(?=${name})`, 'u').exec(this.rest());
+      if (!m) return null;
+      owner = m[1];
+      this.at += m[1].length;
+    }
+    this.expect('.');
+    const name = this.token(sep);
+    this.expect(sep);
+    return [owner, name, this.whole()];
+  }
+
+  private quoted(): string | null {
+    if (!this.quoting || this.text[this.at] !== '"') return null;
+    const end = quoteEnd(this.text, this.at);
+    if (end < 0) this.fail('an unterminated quoted name');
+    const literal = this.text.slice(this.at, end + 1);
+    this.at = end + 1;
+    try {
+      return JSON.parse(literal) as string;
+    } catch {
+      return this.fail('a malformed quoted name');
+    }
+  }
+}
+
+/** The index of the `"` that closes the string literal opening at `start`, or -1. */
+function quoteEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
+}
+
+/** The line's facts and its attributes, which follow the first two spaces outside a quoted token. */
+function splitAttrs(line: string, quoting: boolean): [string, string?] {
+  let at = -1;
+  for (let i = 0; i < line.length && at < 0; i++) {
+    if (quoting && line[i] === '"') {
+      const end = quoteEnd(line, i);
+      if (end < 0) break;
+      i = end;
+    } else if (line.startsWith('  ', i)) at = i;
+  }
   return at < 0 ? [line.trimEnd()] : [line.slice(0, at), line.slice(at + 2)];
 }
 
-function parseAttrs(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((kv) => {
-        const eq = kv.indexOf('=');
-        return eq < 0 ? [kv, ''] : [kv.slice(0, eq), kv.slice(eq + 1)];
-      }),
-  );
+/** `key=value key="quoted value"…`. */
+function parseAttrs(text: string, quoting: boolean, fail: (what: string) => never): Record<string, string> {
+  const out: Record<string, string> = {};
+  const r = new Reader(text.trim(), quoting, fail);
+  for (let key; (key = r.match(/^[^\s=]+/)) !== null; r.match(/^\s*/)) out[key] = r.word('=') ? r.value() : '';
+  return out;
 }
 
 function num(v: string | undefined): number | null {
   return v === undefined || v === '?' || !/^\d+$/.test(v) ? null : Number(v);
 }
 
-/** `A, fn(B, C) -> D, [E; 2])…` → the top-level parameters and what follows the closing parenthesis. */
-function splitParams(text: string): { params: string[]; rest: string } | null {
+/**
+ * `A, fn(B, C) -> D, [E; 2])…` → the top-level parameters and what follows the closing parenthesis.
+ * String literals inside a type (`extern "C" fn(…)`) are skipped over; a parameter that starts with a
+ * quote is a quoted type.
+ */
+function splitParams(
+  text: string,
+  quoting: boolean,
+  fail: (what: string) => never,
+): { params: string[]; rest: string } | null {
   const params: string[] = [];
   let depth = 0;
   let start = 0;
+  const push = (end: number): void => {
+    const raw = text.slice(start, end).trim();
+    if (raw) params.push(new Reader(raw, quoting, fail).whole());
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if ('([<'.includes(c)) depth++;
+    if (c === '"') {
+      const end = quoteEnd(text, i);
+      if (end < 0) return null;
+      i = end;
+    } else if ('([<'.includes(c)) depth++;
     else if (c === '>' && text[i - 1] === '-') continue;
     else if (')]>'.includes(c)) {
       if (depth === 0 && c === ')') {
-        const last = text.slice(start, i).trim();
-        if (last) params.push(last);
+        push(i);
         return { params, rest: text.slice(i + 1) };
       }
       depth--;
     } else if (c === ',' && depth === 0) {
-      params.push(text.slice(start, i).trim());
+      push(i);
       start = i + 1;
     }
   }
@@ -338,9 +534,15 @@ function diffSymbols(old: AbiSymbol[], now: AbiSymbol[]): AbiChange[] {
     // A removal and an addition with the same signature read as a rename; C still links to the old name.
     const renamed = added.find((a) => signature(a) === signature(s));
     if (renamed) added.splice(added.indexOf(renamed), 1);
+    // An import's name is its link name (`#[link_name]`): a new one is a symbol the C side must now provide.
     if (s.direction === 'import')
       changes.push(
-        compatible(subjectOf(s), renamed ? `now imported as \`${renamed.name}\`` : 'no longer imported from C'),
+        renamed
+          ? breaking(
+              subjectOf(s),
+              `now linked as \`${renamed.name}\`: the C side must provide that symbol instead of \`${s.name}\``,
+            )
+          : compatible(subjectOf(s), 'no longer imported from C'),
       );
     else
       changes.push(
@@ -482,7 +684,8 @@ export function formatChanges(changes: AbiChange[]): string {
     ...changes.filter((c) => c.severity === 'breaking'),
     ...changes.filter((c) => c.severity === 'compatible'),
   ];
-  const lines = sorted.map((c) => `${c.severity}: ${c.subject}: ${c.message}`);
+  // A name may hold a newline: each change stays on its line.
+  const lines = sorted.map((c) => showInvisible(`${c.severity}: ${c.subject}: ${c.message}`));
   const nBreaking = sorted.filter((c) => c.severity === 'breaking').length;
   lines.push(
     changes.length

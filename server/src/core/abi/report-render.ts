@@ -1,6 +1,7 @@
 import type { Finding } from '../analysis/findings';
 import type { Surface, SurfaceSymbol, SurfaceType } from './report';
 import { escapeHtml } from '../../../../protocol/html';
+import { showInvisible } from '../../../../protocol/text';
 import type { ReportData, ReportSummary } from '../../../../protocol/report';
 
 /**
@@ -71,13 +72,81 @@ export function reportJson(surface: Surface, findings: Finding[]): ReportData {
   };
 }
 
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string | null): string => (s ? `\`${mdCell(s)}\`` : '—');
-/** Prose from the code (doc comments) outside code spans: Markdown renderers pass raw HTML through. */
-const mdText = (s: string): string =>
-  mdCell(s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!));
+/**
+ * A code span that shows `s` verbatim (CommonMark 6.1): fenced by a run of backticks longer than any run
+ * inside, padded with a space where the content starts or ends with a backtick or a space (one of which
+ * the parser strips). Characters that would end a line or a table row (a newline) are shown as Rust
+ * escapes, the one place where the span is not verbatim. In a table cell, wrap it in `mdCell`.
+ */
+export function mdCode(s: string): string {
+  const content = showInvisible(s);
+  if (!content) return '*(empty)*';
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && /[^ ]/.test(content) ? ' ' : '';
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+
+/** A fenced code block holding `code` whole: its fence is longer than any backtick run in the code. */
+export function mdFence(code: string, lang = ''): string {
+  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${code}\n${fence}`;
+}
+
+/**
+ * Markdown placed in a table cell: GitHub's tables and markdown-it split the row at every `|` not
+ * written `\|`, and read `\|` as a pipe of the cell's text, also inside a code span.
+ */
+export function mdCell(markdown: string): string {
+  return markdown.replace(/\|/g, '\\|');
+}
+
+/** A code span in a table cell. */
+const cellCode = (s: string): string => mdCell(mdCode(s));
+
+/**
+ * Text from the code (doc comments, paths) outside code spans: Markdown renderers pass raw HTML through
+ * and read `*`, `_`, `[…](…)`, `` ` ``, `~`, `$` as markup, so those are escaped (HTML's three with
+ * entities, the others with a backslash) and invisible characters shown as Rust escapes.
+ */
+export function mdText(s: string): string {
+  return showInvisible(s).replace(
+    /[\\`*_[\]~$|&<>]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? `\\${c}`,
+  );
+}
+
+/**
+ * A message that quotes code in backticks, as the tool's messages do (`` renamed to `x` ``): the code
+ * spans are kept, paired as CommonMark pairs them (a backtick run closes at the next run of the same
+ * length), and the text outside them is escaped by `mdText`, an unpaired run included. So a name that
+ * holds backticks cannot move the parser's idea of where code ends away from the escaping's.
+ */
+export function mdMessage(s: string): string {
+  let out = '';
+  let at = 0;
+  const runs = [...s.matchAll(/`+/g)];
+  for (let i = 0; i < runs.length; i++) {
+    const open = runs[i];
+    const close = runs.findIndex((r, j) => j > i && r[0].length === open[0].length);
+    if (close < 0) continue;
+    const end = runs[close].index + runs[close][0].length;
+    out += mdText(s.slice(at, open.index)) + showInvisible(s.slice(open.index, end));
+    at = end;
+    i = close;
+  }
+  return out + mdText(s.slice(at));
+}
+
 /** The first line of a doc comment, the summary a table has room for. */
 const summaryOf = (docs: string[]): string => docs.find((d) => d.trim())?.trim() ?? '';
+
+/** The C prototype's cell: the prototype, or which type C has no equivalent for. */
+function whyNoPrototype(s: SurfaceSymbol): string {
+  if (s.cPrototype) return cellCode(s.cPrototype);
+  return s.cPrototypeMissing === null ? '—' : `— (${cellCode(s.cPrototypeMissing)} has no C equivalent)`;
+}
 
 /** The report as Markdown, for reviews and pull-request comments: the summary, the symbol table and the type table. */
 export function reportMarkdown(surface: Surface, findings: Finding[]): string {
@@ -93,7 +162,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.symbols.map(
       (s) =>
-        `| \`${mdCell(s.name)}\` | ${s.direction} | ${mdText(s.abi)} | ${s.cPrototype ? code(s.cPrototype) : `— (${mdCell(s.cPrototypeWhyNot ?? '')})`} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map((f) => `\`${f}\``).join(', ') || '—'} | ${mdCell(s.file)}:${s.line} | ${mdText(summaryOf(s.docs))} |`,
+        `| ${cellCode(s.name)} | ${s.direction} | ${mdText(s.abi)} | ${whyNoPrototype(s)} | ${s.safe ? '✓ safe' : '✗ not safe'} | ${s.findings.map(cellCode).join(', ') || '—'} | ${mdText(`${s.file}:${s.line}`)} | ${mdText(summaryOf(s.docs))} |`,
     ),
     '',
     '## Types',
@@ -102,7 +171,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...surface.types.map(
       (t) =>
-        `| \`${mdCell(t.name)}\` | ${t.repr} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map((u) => `\`${mdCell(u)}\``).join(', ')} | ${mdCell(t.file)}:${t.line} | ${mdText(summaryOf(t.docs))} |`,
+        `| ${cellCode(t.name)} | ${mdText(t.repr)} | ${t.size ?? '—'} | ${t.align ?? '—'} | ${t.safe ? '✓ safe' : '✗ not safe'} | ${t.usedBy.map(cellCode).join(', ')} | ${mdText(`${t.file}:${t.line}`)} | ${mdText(summaryOf(t.docs))} |`,
     ),
   ];
   if (Object.keys(sum.findingsByRule).length) {
@@ -112,7 +181,7 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
       '',
       '| rule | count |',
       '| --- | --- |',
-      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| \`${r}\` | ${n} |`),
+      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| ${cellCode(r)} | ${n} |`),
     );
   }
   return lines.join('\n') + '\n';

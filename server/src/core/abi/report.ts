@@ -1,4 +1,4 @@
-import { exportAttribute, isRustAbi, linkName, walkCrate, WalkContext } from '../analysis/boundary';
+import { exportAttribute, importLinkName, isRustAbi, linkName, walkCrate, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from '../analysis/boundary-types';
 import { BARE_NAMES, cDeclaration, CNames, cPrototype, isIntReprEnum } from './c-types';
 import { adtShape, checkBoundaryType } from '../analysis/ffi';
@@ -41,6 +41,8 @@ export interface SurfaceSymbol {
   /** The C declaration, or null when a type has no C equivalent (`cPrototypeWhyNot` says which). */
   cPrototype: string | null;
   cPrototypeWhyNot: string | null;
+  /** The type, as written, that C has no equivalent for (what `cPrototypeWhyNot` names). */
+  cPrototypeMissing: string | null;
   safe: boolean;
   /** Rule ids of the findings on this symbol. */
   findings: string[];
@@ -118,6 +120,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
     const names = crateTypeNames(crate);
     const show = (t: Ty): string => displayTy(t, names);
     const textOf = (f: string): string | undefined => crate.textOf(f);
+    // Over the whole item: `panic-across-ffi` points into the body, the signature rules at the signature.
     const findingsOf = (name: string, origin: Origin): string[] =>
       [
         ...new Set(
@@ -137,11 +140,21 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
     const addSymbol = (
       s: Omit<
         SurfaceSymbol,
-        'crate' | 'file' | 'line' | 'findings' | 'types' | 'cPrototype' | 'cPrototypeWhyNot' | 'safe' | 'mutable'
+        | 'crate'
+        | 'file'
+        | 'line'
+        | 'findings'
+        | 'types'
+        | 'cPrototype'
+        | 'cPrototypeWhyNot'
+        | 'cPrototypeMissing'
+        | 'safe'
+        | 'mutable'
       > & { mutable?: boolean },
       checked: CheckedType[],
+      itemOrigin: Origin,
     ): void => {
-      const found = findingsOf(s.rustName, s.origin);
+      const found = findingsOf(s.rustName, itemOrigin);
       const all = [...s.params, ...(s.returns ? [s.returns] : [])];
       const missing = all.find(
         (p) => cDeclaration(p.ty, '') === null && !(p.ty.k === 'tuple' && p.ty.elems.length === 0),
@@ -157,6 +170,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
         types: typeNames,
         cPrototype: null,
         cPrototypeWhyNot: missing ? `\`${missing.type}\` has no C equivalent` : null,
+        cPrototypeMissing: missing?.type ?? null,
         safe: checked.every((c) => c.verdict.kind === 'safe') && !found.some((r) => r !== 'unresolved-type'),
       });
     };
@@ -188,6 +202,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
             docs: docsOf(fn.attrs),
           },
           checked,
+          fn.origin,
         );
       },
       staticOrConst: (item, ctx) => {
@@ -210,12 +225,13 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
             docs: docsOf(item.attrs),
           },
           [{ expr: item.type, ty, position: 'static', mode: 'definition', verdict }],
+          item.origin,
         );
       },
       foreignItem: (item, block, ctx) => {
         const checked = checkedTypesOfForeign(item, block, ctx);
         const base = {
-          name: linkName(item.attrs, item.name),
+          name: importLinkName(item.attrs, item.name),
           rustName: item.name,
           direction: 'import' as const,
           abi: block.abi,
@@ -227,7 +243,11 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
           const ty =
             checked[0]?.ty ??
             (item.type ? resolveType(item.type, ctx.types) : { k: 'unknown' as const, text: '?', why: 'no type' });
-          addSymbol({ ...base, kind: 'static', params: [], returns: param('', ty), variadic: false }, checked);
+          addSymbol(
+            { ...base, kind: 'static', params: [], returns: param('', ty), variadic: false },
+            checked,
+            item.origin,
+          );
           return;
         }
         const tys = checked.length
@@ -246,6 +266,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
             variadic: item.variadic,
           },
           checked,
+          item.origin,
         );
       },
     });

@@ -138,11 +138,32 @@ export function sarifResult(d: SarifDiagnostic, ruleIndex: number | undefined): 
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: d.file },
+          artifactLocation: { uri: artifactUri(d.file) },
           region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
         },
       },
     ],
     properties: { rustcLint: d.rustcLint, symbol: d.symbol },
   };
+}
+
+/**
+ * A path as SARIF's `artifactLocation.uri`, a URI reference (RFC 3986): a relative path stays relative,
+ * each segment percent-encoded as `encodeURIComponent` does (spaces, `#`, `?`, `%`, `:`, non-ASCII as
+ * UTF-8); an absolute path becomes a `file:` URI, as `url.pathToFileURL` writes it.
+ */
+export function artifactUri(file: string): string {
+  const drive = /^[A-Za-z]:\//.exec(file)?.[0] ?? '';
+  const encoded = file.slice(drive.length).split('/').map(encodeURIComponent).join('/');
+  return drive || file.startsWith('/') ? `file://${drive ? '/' : ''}${drive}${encoded}` : encoded;
+}
+
+/** The path `artifactUri` encoded (a SARIF log read back: `merge`); a malformed escape is kept as written. */
+export function artifactPath(uri: string): string {
+  const file = /^file:\/\//.test(uri) ? uri.slice('file://'.length).replace(/^\/(?=[A-Za-z]:\/)/, '') : uri;
+  try {
+    return decodeURIComponent(file);
+  } catch {
+    return file;
+  }
 }

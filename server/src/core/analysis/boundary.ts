@@ -193,3 +193,9 @@ export function linkName(attrs: Attribute[], name: string): string {
   // `#[no_mangle] fn r#loop` exports `loop`: the `r#` only lets Rust source use a keyword as a name.
   return e?.value ?? name.replace(/^r#/, '');
 }
+
+/** The symbol an `extern` block item links to: `#[link_name]`'s value, or the item's own name. */
+export function importLinkName(attrs: Attribute[], name: string): string {
+  const l = attrs.find((a) => a.name === 'link_name' && a.value !== null);
+  return l?.value ?? name.replace(/^r#/, '');
+}
