@@ -37,7 +37,7 @@ export interface CNames {
   adtName(def: LocalAdt): string;
 }
 
-export const BARE_NAMES: CNames = { adtName: (def) => def.item.name };
+export const BARE_NAMES: CNames = { adtName: (def) => cIdentifier(def.item.name) };
 
 /** A C declaration of `name` with type `ty` (`name` empty for an abstract declarator), or null. */
 export function cDeclaration(ty: Ty, name: string, names: CNames = BARE_NAMES): string | null {
@@ -54,9 +54,21 @@ const C_RESERVED = new Set(
   (
     'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict ' +
     'return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool _Complex _Imaginary ' +
-    'bool true false NULL size_t ptrdiff_t'
+    'bool true false NULL size_t ptrdiff_t ' +
+    // C++ keywords: the header also compiles as C++.
+    'alignas alignof and asm catch class char16_t char32_t constexpr const_cast decltype delete dynamic_cast explicit ' +
+    'export friend mutable namespace new noexcept not nullptr operator or private protected public reinterpret_cast ' +
+    'static_assert static_cast template this thread_local throw try typeid typename using virtual wchar_t xor'
   ).split(' '),
 );
+
+/**
+ * A name the header can declare as it is: a C identifier that is no keyword of C or C++ and no name the
+ * included headers define. An exported symbol's link name is fixed, so one that is not is left out.
+ */
+export function isCIdentifier(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !C_RESERVED.has(name) && !/^u?int(8|16|32|64|ptr)_t$/.test(name);
+}
 
 /** A Rust identifier usable as a C identifier: `int` → `int_`, raw `r#type` → `type`. */
 export function cIdentifier(name: string): string {
@@ -131,7 +143,8 @@ function pointeeName(ty: Ty, names: CNames): string | null {
   if (ty.k === 'tuple' && ty.elems.length === 0) return 'void';
   const named = cTypeName(ty, names);
   if (named !== null) return named;
-  if (ty.k === 'adt' && ty.def.source === 'local') return `struct ${names.adtName(ty.def)}`;
+  if (ty.k === 'adt' && ty.def.source === 'local')
+    return `${ty.def.item.kind === 'union' ? 'union' : 'struct'} ${names.adtName(ty.def)}`;
   if (ty.k === 'prim' && (ty.name === 'str' || ty.name === 'char')) return null;
   if (ty.k === 'slice' || ty.k === 'dyn') return null;
   return 'void';
