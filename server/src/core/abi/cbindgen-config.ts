@@ -55,7 +55,7 @@ type Table = Record<string, unknown>;
 export function parseCbindgenConfig(text: string, file: string): CbindgenConfig {
   let table: Table;
   try {
-    table = parseToml(text) as Table;
+    table = parseToml(text);
   } catch (e) {
     throw new CbindgenConfigError(`${file} is not valid TOML: ${(e as Error).message.split('\n')[0]}`);
   }

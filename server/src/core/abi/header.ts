@@ -388,6 +388,10 @@ function valueDependency(ty: Ty, names: CNames): string | null {
   return name !== null && !name.endsWith('*') && !name.includes('(*') ? name : null;
 }
 
+/** Control characters and line separators: matching them is the point here. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+
 /**
  * Text that is safe inside a C block comment: `*` `/` and `/` `*` cannot close or (under `-Wcomment`)
  * open one, control characters and line separators do not break its line, and `??` cannot start a trigraph.
@@ -397,7 +401,7 @@ export function commentText(text: string): string {
     .replace(/\*\//g, '* /')
     .replace(/\/\*/g, '/ *')
     .replace(/\?\?/g, '? ?')
-    .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function docComment(docs: string[], indent: string): string[] {
