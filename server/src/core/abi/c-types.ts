@@ -1,5 +1,5 @@
 import { adtShape } from '../analysis/ffi';
-import { displayTy, isUnit, LocalAdt, Ty } from '../workspace/types';
+import { displayTy, genericArgsInOrder, isUnit, LocalAdt, Ty } from '../workspace/types';
 
 /**
  * C spellings of FFI-safe Rust types, for hovers, the report and the header: `uint32_t`,
@@ -184,8 +184,28 @@ function adtDeclaration(
       : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0)
         ? 'enum'
         : 'struct';
-  const args = ty.args.length ? `_${ty.args.map((a) => displayTy(a).replace(/\W+/g, '_')).join('_')}` : '';
-  return qualified(`${tag} ${names.adtName(def)}${args}`, declarator, constSelf);
+  return qualified(`${tag} ${mangledName(ty, names, true)}`, declarator, constSelf);
+}
+
+/**
+ * The C name of one instance of a generic type, spelt as cbindgen spells it so headers can be compared:
+ * `Title<16>` → `Title_16`, `Mixed<u32, 4>` → `Mixed_u32__4`. Cbindgen's separators are runs of
+ * underscores: 1 opens the arguments, 2 separates them, 3 closes a nested list that is not last, 4 and
+ * 5 start `*mut` and `*const` pointers.
+ */
+function mangledName(ty: Ty & { k: 'adt' }, names: CNames, last: boolean): string {
+  const name = names.adtName(ty.def as LocalAdt);
+  const args = genericArgsInOrder(ty);
+  if (!args.length) return name;
+  const parts = args.map((a, i) => mangledArg(a, names, last && i === args.length - 1));
+  return `${name}_${parts.join('__')}${last ? '' : '___'}`;
+}
+
+function mangledArg(a: Ty | string, names: CNames, last: boolean): string {
+  if (typeof a === 'string') return a.replace(/\W+/g, '_');
+  if (a.k === 'ptr') return `${a.mutable ? '____' : '_____'}${mangledArg(a.inner, names, last)}`;
+  if (a.k === 'adt' && a.def.source === 'local') return mangledName(a, names, last);
+  return displayTy(a).replace(/\W+/g, '_');
 }
 
 /** `Option<&T>`, `NonNull<T>`, `Box<T>` and transparent wrappers, as the pointer or value they carry. */

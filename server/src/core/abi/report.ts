@@ -8,7 +8,7 @@ import type { Attribute, Origin, StaticItem } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { resolveType } from '../workspace/resolve';
-import { displayTy, LocalAdt, Ty } from '../workspace/types';
+import { displayTy, genericArgsInOrder, LocalAdt, Ty } from '../workspace/types';
 import { crateTypeNames } from '../workspace/crates';
 
 /**
@@ -480,7 +480,8 @@ function collectTypes(
             adtShape(x).variants[0]?.forEach((f) => visit(f.ty, pointer));
           return;
         }
-        const key = `${crateName}::${x.def.path}<${x.args.map(show).join(',')}>`;
+        const args = genericArgsInOrder(x).map((a) => (typeof a === 'string' ? a : show(a)));
+        const key = `${crateName}::${x.def.path}<${args.join(',')}>`;
         const name = show(x);
         names.push(name);
         const existing = out.get(key);
