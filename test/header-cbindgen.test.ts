@@ -14,7 +14,8 @@ import { tempDir } from './harness/tmp';
  * `#[unsafe(no_mangle)]`: only what both declare is compared, and each crate must share some.
  */
 
-const INSTALL = 'bash scripts/setup-oracles.sh   (or: apt-get install -y cbindgen)';
+const INSTALL =
+  'bash scripts/setup-oracles.sh   (or: apt-get install -y cbindgen librust-sysinfo-dev librust-brotli-decompressor-dev librust-rav1e-dev)';
 
 function run(cmd: string, args: string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
@@ -61,24 +62,137 @@ pub struct Duo<A, B> { pub a: A, pub b: B }
 #[no_mangle] pub static mut COUNTER: u64 = 0;
 `;
 
+/** Where Debian installs crate sources (`librust-*-dev`). */
+const REGISTRY = '/usr/share/cargo/registry';
+
+/**
+ * Real crates exporting a C API, with the feature that turns it on and what each comparison must at
+ * least cover (docs/header.md records the figures and every disagreement).
+ */
+const REAL_CRATES: {
+  crate: string;
+  debianPackage: string;
+  features: string[];
+  min: Partial<Compared>;
+  faults?: CbindgenFaults;
+}[] = [
+  {
+    crate: 'sysinfo',
+    debianPackage: 'librust-sysinfo-dev',
+    features: ['c-interface'],
+    min: { prototypes: 30 },
+    faults: {
+      posixTypesWithoutInclude: true,
+      wrongPrototypes: Object.fromEntries(
+        ['sysinfo_processes', 'sysinfo_process_tasks'].map((f) => [
+          f,
+          'it does not see through `type ProcessLoop = extern "C" fn(…)` in `Option<ProcessLoop>`, and passes an undefined `struct Option_ProcessLoop` by value where C gets a nullable function pointer',
+        ]),
+      ),
+    },
+  },
+  {
+    crate: 'brotli-decompressor',
+    debianPackage: 'librust-brotli-decompressor-dev',
+    features: [],
+    min: { prototypes: 19, structs: 2, offsets: 4 },
+    faults: {
+      incompleteDefinitions: {
+        BrotliDecoderState:
+          'its field `decompressor` is a `BrotliState<…>`, which is not repr(C): cbindgen only forward-declares it',
+      },
+    },
+  },
+  {
+    crate: 'rav1e',
+    debianPackage: 'librust-rav1e-dev',
+    features: ['capi'],
+    min: { prototypes: 30, structs: 4, offsets: 10 },
+    faults: {
+      brokenLines: {
+        'typedef RaChromaSampling RaChromaSampling;':
+          "`ChromaSampling` is v_frame's (a dependency): cbindgen given the crate's source cannot see it and typedefs it to itself",
+      },
+    },
+  },
+];
+
+/** The installed source of a registry crate (the newest version there), or an error naming the package. */
+function registryCrate(crate: string): string {
+  const found = fs.existsSync(REGISTRY)
+    ? fs
+        .readdirSync(REGISTRY)
+        .filter((d) => d.startsWith(`${crate}-`) && /^\d/.test(d.slice(crate.length + 1)))
+        .sort()
+    : [];
+  const r = REAL_CRATES.find((c) => c.crate === crate)!;
+  if (!found.length)
+    throw new Error(`${crate}'s source is not installed in ${REGISTRY}. Install it: ${INSTALL} (${r.debianPackage})`);
+  return path.join(REGISTRY, found[found.length - 1]);
+}
+
 interface Compared {
   prototypes: number;
   structs: number;
   offsets: number;
 }
 
+/** Where cbindgen is known to be wrong on a crate: each is checked to still be so, and left out of the figures. */
+interface CbindgenFaults {
+  /** Functions whose cbindgen prototype is wrong, and why: they must differ from ours. */
+  wrongPrototypes?: Record<string, string>;
+  /** Structs cbindgen defines with a field of a type it only forward-declares (its header does not compile). */
+  incompleteDefinitions?: Record<string, string>;
+  /** cbindgen spells libc's POSIX types (`pid_t`) without `<sys/types.h>`: its header needs it included first. */
+  posixTypesWithoutInclude?: boolean;
+  /** Lines of cbindgen's header that are not C (a type it cannot see, typedef'd to itself), and why. */
+  brokenLines?: Record<string, string>;
+}
+
 /** Both headers of one crate, compared; throws with both types on a disagreement. */
-function compare(crateDir: string, source: string, tmp: string, name: string): Promise<Compared> {
+function compare(
+  crateDir: string,
+  source: string,
+  tmp: string,
+  name: string,
+  faults: CbindgenFaults = {},
+): Promise<Compared> {
   return (async () => {
     const ours = path.join(tmp, `${name}.ffi-guard.h`);
     const r = await runCli(['header', crateDir, '--out', ours]);
     assert.strictEqual(r.code, 0, r.stderr);
     const theirs = path.join(tmp, `${name}.cbindgen.h`);
     const cfg = path.join(tmp, `${name}.cbindgen.toml`);
-    fs.writeFileSync(cfg, 'language = "C"\ncpp_compat = true\nstyle = "both"\n');
+    // The crate's own cbindgen.toml (names, prefix, which crates to parse), as our header follows it; the
+    // style and includes are the comparison's.
+    const own = path.join(crateDir, 'cbindgen.toml');
+    const kept = fs.existsSync(own)
+      ? fs
+          .readFileSync(own, 'utf8')
+          .split('\n')
+          .filter((l) => !/^(style|language|cpp_compat|no_includes|sys_includes|header)\s*=/.test(l))
+      : [];
+    fs.writeFileSync(cfg, ['language = "C"', 'cpp_compat = true', 'style = "both"', ...kept, ''].join('\n'));
     run('cbindgen', ['--quiet', '--lang', 'c', '--config', cfg, '-o', theirs, source]);
     const ourText = fs.readFileSync(ours, 'utf8');
-    const theirText = oneLinePerDeclaration(fs.readFileSync(theirs, 'utf8'));
+    let theirText = oneLinePerDeclaration(fs.readFileSync(theirs, 'utf8'));
+    if (faults.posixTypesWithoutInclude) {
+      assert.doesNotMatch(theirText, /<sys\/types\.h>/, `${name}: cbindgen now includes <sys/types.h>`);
+      assert.match(ourText, /^#include <sys\/types\.h>$/m, `${name}: our header lacks <sys/types.h>`);
+    }
+    for (const line of Object.keys(faults.brokenLines ?? {})) {
+      assert.ok(theirText.split('\n').includes(line), `${name}: cbindgen no longer writes \`${line}\``);
+      theirText = theirText
+        .split('\n')
+        .filter((l) => l !== line)
+        .join('\n');
+    }
+    for (const s of Object.keys(faults.incompleteDefinitions ?? {})) {
+      // Declared, not defined: what our header does with it.
+      const definition = new RegExp(`typedef struct ${s} \\{[^}]*\\} ${s};`);
+      assert.match(theirText, definition, `${name}: cbindgen no longer defines \`${s}\``);
+      theirText = theirText.replace(definition, `typedef struct ${s} ${s};`);
+    }
     const both = [...declared(ourText)].filter((f) => declared(theirText).has(f)).sort();
     // cbindgen declares what it cannot spell too (`const str *`): only what both declare is compared.
     fs.writeFileSync(
@@ -106,7 +220,11 @@ function compare(crateDir: string, source: string, tmp: string, name: string): P
     };
     const mine = signatures(ours);
     const cb = signatures(theirs);
-    for (const f of both) assert.strictEqual(mine.get(f), cb.get(f), `${name}: \`${f}\` differs (ours, cbindgen's)`);
+    const wrong = faults.wrongPrototypes ?? {};
+    for (const f of both)
+      if (f in wrong)
+        assert.notStrictEqual(mine.get(f), cb.get(f), `${name}: \`${f}\` now agrees; cbindgen was wrong: ${wrong[f]}`);
+      else assert.strictEqual(mine.get(f), cb.get(f), `${name}: \`${f}\` differs (ours, cbindgen's)`);
     // Layouts: measured from our header, asserted against cbindgen's.
     const structs = structsOf(ourText).filter((s) => new RegExp(`\\b(struct|union) ${s.name} \\{`).test(theirText));
     const measure = path.join(tmp, `${name}.measure.c`);
@@ -119,6 +237,7 @@ function compare(crateDir: string, source: string, tmp: string, name: string): P
       asserts,
       [
         '#include <stddef.h>',
+        ...(faults.posixTypesWithoutInclude ? ['#include <sys/types.h>'] : []),
         `#include "${theirs}"`,
         ...facts.map((line) => {
           const [what, tag, field, value] = line.split('\t');
@@ -131,7 +250,7 @@ function compare(crateDir: string, source: string, tmp: string, name: string): P
       ].join('\n'),
     );
     run('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', asserts]);
-    return { prototypes: both.length, structs: structs.length, offsets };
+    return { prototypes: both.filter((f) => !(f in wrong)).length, structs: structs.length, offsets };
   })();
 }
 
@@ -252,7 +371,13 @@ describe('header: agrees with cbindgen', function () {
   // Not compared: test/fixtures-abi/kvstore (cbindgen 0.24.3 cannot parse it: "expected `,`") and the
   // quick fixes' FfiResult<(), E> (cbindgen panics: "FfiResult has 2 params but is being instantiated
   // with 1 values"). Our header for both is compiled and run against rustc's build in header.test.ts.
-  const crates: { name: string; dir: () => string; source: (dir: string) => string; min: Partial<Compared> }[] = [
+  const crates: {
+    name: string;
+    dir: () => string;
+    source: (dir: string) => string;
+    min: Partial<Compared>;
+    faults?: CbindgenFaults;
+  }[] = [
     {
       name: 'layouts (generics, const generics, PhantomData, self-reference, union, RFC 2195 enum)',
       dir: () =>
@@ -270,10 +395,26 @@ describe('header: agrees with cbindgen', function () {
       min: { prototypes: 4, structs: 1, offsets: 2 },
     },
   ];
+  // Real crates that export a C API, from Debian's packaged sources (scripts/setup-oracles.sh installs
+  // them), copied so that an ffi-guard.toml can switch their C API's feature on.
+  for (const r of REAL_CRATES)
+    crates.push({
+      name: `${r.crate} (Debian's ${r.debianPackage}, features ${JSON.stringify(r.features)})`,
+      dir: () => {
+        const from = registryCrate(r.crate);
+        const to = tempDir(`ffi-guard-real-${r.crate}-`);
+        fs.cpSync(from, to, { recursive: true });
+        fs.writeFileSync(path.join(to, 'ffi-guard.toml'), `features = ${JSON.stringify(r.features)}\n`);
+        return to;
+      },
+      source: (dir) => path.join(dir, 'src', 'lib.rs'),
+      min: r.min,
+      faults: r.faults,
+    });
   for (const c of crates) {
     it(`prototypes and struct layouts agree with cbindgen's: ${c.name}`, async () => {
       const dir = c.dir();
-      const got = await compare(dir, c.source(dir), tmp, path.basename(dir).replace(/\W/g, '_'));
+      const got = await compare(dir, c.source(dir), tmp, path.basename(dir).replace(/\W/g, '_'), c.faults);
       // The figures docs/header.md records.
       console.log(
         `      ${c.name}: ${got.prototypes} prototypes, ${got.structs} structs, ${got.offsets} field offsets`,
@@ -286,7 +427,12 @@ describe('header: agrees with cbindgen', function () {
   it('fails with the install command when cbindgen is missing (the message this suite throws)', () => {
     assert.match(INSTALL, /setup-oracles\.sh/);
     const script = fs.readFileSync(path.join(REPO, 'scripts', 'setup-oracles.sh'), 'utf8');
-    assert.match(script, /apt-get install -y[^\n]*cbindgen/);
+    const packages = /^PACKAGES=\(([^)]*)\)$/m.exec(script)?.[1].split(' ') ?? [];
+    for (const p of ['cbindgen', ...REAL_CRATES.map((c) => c.debianPackage)]) {
+      assert.ok(packages.includes(p), `setup-oracles.sh does not install ${p}`);
+      assert.ok(INSTALL.includes(p), `the install hint does not name ${p}`);
+    }
+    assert.match(script, /apt-get install -y -qq "\$\{missing\[@\]\}"/);
     assert.match(fs.readFileSync(path.join(REPO, '.ci', 'run'), 'utf8'), /scripts\/setup-oracles\.sh/);
     // Quiet when already installed: running it here (cbindgen is installed) prints nothing.
     assert.strictEqual(

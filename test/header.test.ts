@@ -365,6 +365,46 @@ describe('header: ffi-guard header', function () {
     assert.doesNotMatch(text, /struct NotC \{/);
   });
 
+  it('includes <sys/types.h> for libc POSIX types (pid_t, ssize_t), which ISO C headers do not declare', async () => {
+    const { text } = await compiledHeader('posix', {
+      'src/lib.rs': [
+        'use libc::{pid_t, ssize_t};',
+        '#[no_mangle] pub extern "C" fn parent(p: pid_t) -> ssize_t { p as ssize_t }',
+      ].join('\n'),
+    });
+    assert.match(text, /^#include <sys\/types\.h>$/m);
+    assert.match(text, /^ssize_t parent\(pid_t p\);$/m);
+    const { text: plain } = await compiledHeader('noposix', {
+      'src/lib.rs': '#[no_mangle] pub extern "C" fn f(x: u32) -> u32 { x }',
+    });
+    assert.doesNotMatch(plain, /sys\/types/);
+  });
+
+  it("spells a pointer to the crate's own `enum c_void` as void *, as cbindgen does", async () => {
+    const { text } = await compiledHeader('ownvoid', {
+      'src/lib.rs': [
+        '#[allow(non_camel_case_types)] #[repr(u8)] pub enum c_void { _Nothing = 0 }',
+        '#[no_mangle] pub extern "C" fn alloc(data: *mut c_void, n: usize) -> *const c_void { let _ = n; data }',
+      ].join('\n'),
+    });
+    assert.match(text, /^const void \*alloc\(void \*data, size_t n\);$/m);
+  });
+
+  it('declares only the types C sees: what is inside an opaque type is left out, and its names cannot clash', async () => {
+    const { text } = await compiledHeader('opaqueinside', {
+      'src/lib.rs': [
+        'pub mod api { pub struct Config { pub speed: u8 } pub struct Inner { pub x: u32 } }',
+        'pub mod capi {',
+        '    pub struct Config { pub cfg: crate::api::Config, pub inner: crate::api::Inner }',
+        '    #[no_mangle] pub extern "C" fn config_new() -> *mut Config { std::ptr::null_mut() }',
+        '}',
+      ].join('\n'),
+    });
+    assert.match(text, /^struct Config \*config_new\(void\);$/m);
+    assert.match(text, /^struct Config;$/m);
+    assert.doesNotMatch(text, /Inner|api_Config/);
+  });
+
   it('writes pub consts of C types as #defines', async () => {
     const { text } = await compiledHeader('consts', {
       'src/lib.rs': [

@@ -1,5 +1,5 @@
 import { adtShape } from '../analysis/ffi';
-import { displayTy, genericArgsInOrder, isUnit, LocalAdt, Ty } from '../workspace/types';
+import { displayTy, genericArgsInOrder, isUnit, LocalAdt, Ty, UNIT } from '../workspace/types';
 
 /**
  * C spellings of FFI-safe Rust types, for hovers, the report and the header: `uint32_t`,
@@ -112,6 +112,8 @@ function declare(ty: Ty, declarator: string, depth: number, names: CNames, const
     case 'ptr':
     case 'ref': {
       if (ty.inner.k === 'fnptr') return declare(ty.inner, `(*${declarator})`, depth + 1, names);
+      // A crate's own `enum c_void { … }` (the idiom before `core::ffi::c_void`) is C's `void`, as in cbindgen.
+      if (isOwnCVoid(ty.inner)) return declare({ ...ty, inner: UNIT }, declarator, depth, names, constSelf);
       const star = `*${constSelf ? `const${declarator ? ' ' : ''}` : ''}${declarator}`;
       // A pointer to an array is `T (*p)[N]`, not an array of pointers.
       const direct = declare(ty.inner, ty.inner.k === 'array' ? `(${star})` : star, depth + 1, names, !ty.mutable);
@@ -136,6 +138,17 @@ function declare(ty: Ty, declarator: string, depth: number, names: CNames, const
     default:
       return null;
   }
+}
+
+/** A workspace enum named `c_void` without fields: C code knows it as `void`. */
+function isOwnCVoid(ty: Ty): boolean {
+  return (
+    ty.k === 'adt' &&
+    ty.def.source === 'local' &&
+    ty.def.item.kind === 'enum' &&
+    ty.def.item.name === 'c_void' &&
+    ty.def.item.variants.every((v) => v.fields.length === 0)
+  );
 }
 
 /** What a pointer points to: anything sized with a C name, and `void` for opaque or unknown pointees. */

@@ -392,22 +392,7 @@ export function staticDeclaration(name: string, ty: Ty, mutable: boolean, names:
  * since C has one tag namespace for the whole program.
  */
 function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
-  const byBare = new Map<string, Set<string>>();
-  for (const t of types) {
-    const def = (t.ty as Ty & { k: 'adt' }).def as LocalAdt;
-    byBare.set(def.item.name, (byBare.get(def.item.name) ?? new Set()).add(t.path.replace(/<.*$/, '')));
-  }
-  const names: CNames = {
-    adtName: (def) => {
-      const paths = byBare.get(def.item.name);
-      if (!paths || paths.size < 2) return cIdentifier(def.item.name);
-      return def.path
-        .split('::')
-        .filter((seg) => seg !== 'crate')
-        .map((seg) => seg.replace(/^r#/, ''))
-        .join('_');
-    },
-  };
+  const names = cNamesAmong(types);
   for (const t of types) {
     t.cName = cName(t.ty, names);
     for (const [i, f] of (adtShape(t.ty as Ty & { k: 'adt' }).variants[0] ?? []).entries())
@@ -422,6 +407,29 @@ function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
         : cPrototype(s.name, s.params, s.returns?.ty ?? null, s.variadic, { names });
   }
   return names;
+}
+
+/**
+ * C names for `types`: the bare name, or where two of them share it (`geo::Point`, `screen::Point`) the
+ * module path (`geo_Point`), since C has one tag namespace for the whole program.
+ */
+export function cNamesAmong(types: SurfaceType[]): CNames {
+  const byBare = new Map<string, Set<string>>();
+  for (const t of types) {
+    const def = (t.ty as Ty & { k: 'adt' }).def as LocalAdt;
+    byBare.set(def.item.name, (byBare.get(def.item.name) ?? new Set()).add(t.path.replace(/<.*$/, '')));
+  }
+  return {
+    adtName: (def) => {
+      const paths = byBare.get(def.item.name);
+      if (!paths || paths.size < 2) return cIdentifier(def.item.name);
+      return def.path
+        .split('::')
+        .filter((seg) => seg !== 'crate')
+        .map((seg) => seg.replace(/^r#/, ''))
+        .join('_');
+    },
+  };
 }
 
 function cName(ty: Ty, names: CNames): string | null {
