@@ -14,6 +14,7 @@ import {
 import { loadSettings } from './core/config';
 import { checkPaths } from './core/project';
 import { buildSurface, Surface } from './core/abi/report';
+import { surfaceCrates } from './core/coverage';
 
 /**
  * `ffi-guard snapshot` and `ffi-guard diff` (../shared/CLI.md): the ABI baseline of the workspace, and
@@ -82,7 +83,7 @@ async function surfaceOf(paths: string[], cwd: string, config: string | undefine
   const settings = loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
   const result = await checkPaths(paths, cwd, settings);
   if (!result.filesScanned.length) return null;
-  return buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  return buildSurface(surfaceCrates(result.crates), result.findings, (f) => rel(cwd, f));
 }
 
 function unreadable(err: Print): number {

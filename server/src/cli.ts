@@ -25,7 +25,8 @@ import { runFixes } from './core/fix-all';
 import type { Fix } from './core/fixes/edits';
 import { writeFileAtomic } from './cli-write';
 import { cHeader } from './core/abi/header';
-import { CoverageError, headerCoverage } from './core/coverage';
+import { CbindgenConfigError } from './core/abi/cbindgen-config';
+import { CoverageError, headerConfig, headerCoverage, surfaceCrates } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
@@ -198,7 +199,7 @@ function withShard(log: SarifLog, shard: ShardData): SarifLog {
 async function report({ paths, options }: Given<'report'>, cwd: string, out: Print): Promise<number> {
   const { format } = options;
   const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
-  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  const surface = buildSurface(surfaceCrates(result.crates), result.findings, (f) => rel(cwd, f));
   const text =
     format === 'json'
       ? JSON.stringify(reportJson(surface, result.findings), null, 2) + '\n'
@@ -229,9 +230,20 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
     err(`error: ${e.message}${e.candidates.length ? " Give that crate's directory as PATH." : ''}\n`);
     return 2;
   }
-  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f));
+  let config;
+  try {
+    config = headerConfig(coverage, (f) => rel(cwd, f));
+  } catch (e) {
+    if (!(e instanceof CbindgenConfigError)) throw e;
+    err(`error: ${e.message}\n`);
+    return 2;
+  }
+  for (const w of config?.warnings ?? []) err(`warning: ${w}\n`);
+  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f), {
+    includeTypes: config?.include,
+  });
   const target = options.out ? path.resolve(cwd, options.out) : null;
-  const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name);
+  const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name, config);
   if (target) writeFileAtomic(target, text);
   else out(text);
   return 0;

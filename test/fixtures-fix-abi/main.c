@@ -105,8 +105,8 @@ int main(void) {
 
     printf("with_unit %u\n", with_unit(21));
 
-    struct FfiResult_u32_i32 ok = {.tag = FfiResult_u32_i32_Ok, .payload.Ok = {._0 = 5}};
-    struct FfiResult_u32_i32 err = {.tag = FfiResult_u32_i32_Err, .payload.Err = {._0 = 7}};
+    struct FfiResult_u32__i32 ok = {.tag = FfiResult_u32__i32_Ok, .payload.Ok = {._0 = 5}};
+    struct FfiResult_u32__i32 err = {.tag = FfiResult_u32__i32_Err, .payload.Err = {._0 = 7}};
     printf("settle %lld %lld\n", (long long)settle(ok), (long long)settle(err));
 
     char *stem = file_stem("/tmp/report.txt");

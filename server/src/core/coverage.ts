@@ -1,5 +1,7 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding } from './analysis/findings';
+import { CbindgenConfig, parseCbindgenConfig } from './abi/cbindgen-config';
 import { buildSurface } from './abi/report';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
@@ -8,6 +10,35 @@ import type { LoadedCrate } from './workspace/loaded-crate';
  * `report`, `snapshot` and `diff` cover every crate they are given; a C header is different: it declares
  * what one library exports, as cbindgen writes one header per crate, so `header` picks one crate.
  */
+
+/**
+ * Targets that are not a package's surface: its tests, examples, benches and build script are checked
+ * like any crate, but nothing links against what they export, so reports, baselines and headers leave
+ * them out. A package that lives in a folder named `examples/` has a library like any other: this is
+ * decided by the target Cargo gives a file, never by where the file is.
+ */
+const NOT_A_SURFACE = new Set(['test', 'example', 'bench', 'build-script']);
+
+/** The crates whose exports and imports are an ABI surface (reports, baselines, `diff`). */
+export function surfaceCrates(crates: LoadedCrate[]): LoadedCrate[] {
+  return crates.filter((c) => !NOT_A_SURFACE.has(c.description.target));
+}
+
+/**
+ * The `cbindgen.toml` beside the header's crate (in its package directory), or null when there is none.
+ * Throws a `CbindgenConfigError` when it is not valid.
+ */
+export function headerConfig(coverage: HeaderCoverage, rel: (file: string) => string): CbindgenConfig | null {
+  const file = path.join(coverage.directory, 'cbindgen.toml');
+  let text: string;
+  try {
+    if (!fs.statSync(file).isFile()) return null;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  return parseCbindgenConfig(text, rel(file));
+}
 
 /** The crate a C header is written for. */
 export interface HeaderCoverage {

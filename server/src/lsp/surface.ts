@@ -15,7 +15,8 @@ import { cHeader } from '../core/abi/header';
 import { LineIndex } from '../core/syntax/positions';
 import type { LoadedCrate } from '../core/workspace/loaded-crate';
 import { buildSurface } from '../core/abi/report';
-import { CoverageError, exportingLibraries, headerCoverage } from '../core/coverage';
+import { CbindgenConfigError } from '../core/abi/cbindgen-config';
+import { CoverageError, exportingLibraries, headerConfig, headerCoverage, surfaceCrates } from '../core/coverage';
 import { mdCode, mdMessage, reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
 import { toSarif } from '../core/abi/sarif';
 import { TOOL_VERSION } from '../core/version';
@@ -61,14 +62,14 @@ interface Scope {
 /** `ffiGuard/surface`: the report `ffi-guard report --format json` prints, and the directory its paths are relative to. */
 export function surfaceReport(ws: WorkspaceView, params: FolderParams | null | undefined): SurfaceResult {
   const scope = scopeOf(ws, params?.folder);
-  const surface = buildSurface(scope.crates, scope.findings, scope.rel);
+  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel);
   return { root: scope.root, report: reportJson(surface, scope.findings) };
 }
 
 /** `ffiGuard/export`: the report as a file's text, byte for byte what the command line writes. */
 export function exportReport(ws: WorkspaceView, params: ExportParams | null | undefined): TextResult {
   const scope = scopeOf(ws, params?.folder);
-  const surface = buildSurface(scope.crates, scope.findings, scope.rel);
+  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel);
   switch (params?.format) {
     case 'json':
       return { text: JSON.stringify(reportJson(surface, scope.findings), null, 2) + '\n' };
@@ -102,9 +103,16 @@ export function headerOf(ws: WorkspaceView, params: HeaderParams | null | undefi
     if (!(e instanceof CoverageError)) throw e;
     throw new SurfaceRequestError(e.candidates.length ? `${e.message} Say which one (\`crate\`).` : e.message);
   }
-  const surface = buildSurface([coverage.crate], scope.findings, scope.rel);
+  let config;
+  try {
+    config = headerConfig(coverage, scope.rel);
+  } catch (e) {
+    if (!(e instanceof CbindgenConfigError)) throw e;
+    throw new SurfaceRequestError(e.message);
+  }
+  const surface = buildSurface([coverage.crate], scope.findings, scope.rel, { includeTypes: config?.include });
   return {
-    text: cHeader(surface, params.guard || coverage.name),
+    text: cHeader(surface, params.guard || coverage.name, config),
     crate: coverage.name,
     directory: coverage.directory,
   };
@@ -119,7 +127,7 @@ export function headerCratesOf(ws: WorkspaceView, params: FolderParams | null | 
 /** `ffiGuard/snapshot`: the ABI baseline of the crates in the folder. */
 export function snapshotOfWorkspace(ws: WorkspaceView, params: FolderParams | null | undefined): SnapshotResult {
   const scope = scopeOf(ws, params?.folder);
-  const surface = buildSurface(scope.crates, scope.findings, scope.rel);
+  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel);
   const snap = snapshotOf(surface);
   return { text: formatSnapshot(snap), symbols: snap.symbols.length, types: snap.types.length };
 }
@@ -149,7 +157,10 @@ export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undef
     );
   }
   const scope = scopeOf(ws, params.folder);
-  const changes = diffSurfaces(baseline, snapshotOf(buildSurface(scope.crates, scope.findings, scope.rel)));
+  const changes = diffSurfaces(
+    baseline,
+    snapshotOf(buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel)),
+  );
   return {
     changes,
     breaking: changes.filter((c) => c.severity === 'breaking').length,

@@ -1,5 +1,5 @@
 import { adtShape } from '../analysis/ffi';
-import { displayTy, isUnit, LocalAdt, Ty } from '../workspace/types';
+import { displayTy, genericArgsInOrder, isUnit, LocalAdt, Ty, UNIT } from '../workspace/types';
 
 /**
  * C spellings of FFI-safe Rust types, for hovers, the report and the header: `uint32_t`,
@@ -37,7 +37,7 @@ export interface CNames {
   adtName(def: LocalAdt): string;
 }
 
-export const BARE_NAMES: CNames = { adtName: (def) => def.item.name };
+export const BARE_NAMES: CNames = { adtName: (def) => cIdentifier(def.item.name) };
 
 /** A C declaration of `name` with type `ty` (`name` empty for an abstract declarator), or null. */
 export function cDeclaration(ty: Ty, name: string, names: CNames = BARE_NAMES): string | null {
@@ -54,9 +54,21 @@ const C_RESERVED = new Set(
   (
     'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict ' +
     'return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool _Complex _Imaginary ' +
-    'bool true false NULL size_t ptrdiff_t'
+    'bool true false NULL size_t ptrdiff_t ' +
+    // C++ keywords: the header also compiles as C++.
+    'alignas alignof and asm catch class char16_t char32_t constexpr const_cast decltype delete dynamic_cast explicit ' +
+    'export friend mutable namespace new noexcept not nullptr operator or private protected public reinterpret_cast ' +
+    'static_assert static_cast template this thread_local throw try typeid typename using virtual wchar_t xor'
   ).split(' '),
 );
+
+/**
+ * A name the header can declare as it is: a C identifier that is no keyword of C or C++ and no name the
+ * included headers define. An exported symbol's link name is fixed, so one that is not is left out.
+ */
+export function isCIdentifier(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !C_RESERVED.has(name) && !/^u?int(8|16|32|64|ptr)_t$/.test(name);
+}
 
 /** A Rust identifier usable as a C identifier: `int` → `int_`, raw `r#type` → `type`. */
 export function cIdentifier(name: string): string {
@@ -100,6 +112,8 @@ function declare(ty: Ty, declarator: string, depth: number, names: CNames, const
     case 'ptr':
     case 'ref': {
       if (ty.inner.k === 'fnptr') return declare(ty.inner, `(*${declarator})`, depth + 1, names);
+      // A crate's own `enum c_void { … }` (the idiom before `core::ffi::c_void`) is C's `void`, as in cbindgen.
+      if (isOwnCVoid(ty.inner)) return declare({ ...ty, inner: UNIT }, declarator, depth, names, constSelf);
       const star = `*${constSelf ? `const${declarator ? ' ' : ''}` : ''}${declarator}`;
       // A pointer to an array is `T (*p)[N]`, not an array of pointers.
       const direct = declare(ty.inner, ty.inner.k === 'array' ? `(${star})` : star, depth + 1, names, !ty.mutable);
@@ -126,12 +140,24 @@ function declare(ty: Ty, declarator: string, depth: number, names: CNames, const
   }
 }
 
+/** A workspace enum named `c_void` without fields: C code knows it as `void`. */
+function isOwnCVoid(ty: Ty): boolean {
+  return (
+    ty.k === 'adt' &&
+    ty.def.source === 'local' &&
+    ty.def.item.kind === 'enum' &&
+    ty.def.item.name === 'c_void' &&
+    ty.def.item.variants.every((v) => v.fields.length === 0)
+  );
+}
+
 /** What a pointer points to: anything sized with a C name, and `void` for opaque or unknown pointees. */
 function pointeeName(ty: Ty, names: CNames): string | null {
   if (ty.k === 'tuple' && ty.elems.length === 0) return 'void';
   const named = cTypeName(ty, names);
   if (named !== null) return named;
-  if (ty.k === 'adt' && ty.def.source === 'local') return `struct ${names.adtName(ty.def)}`;
+  if (ty.k === 'adt' && ty.def.source === 'local')
+    return `${ty.def.item.kind === 'union' ? 'union' : 'struct'} ${names.adtName(ty.def)}`;
   if (ty.k === 'prim' && (ty.name === 'str' || ty.name === 'char')) return null;
   if (ty.k === 'slice' || ty.k === 'dyn') return null;
   return 'void';
@@ -171,8 +197,28 @@ function adtDeclaration(
       : def.item.kind === 'enum' && def.item.variants.every((v) => v.fields.length === 0)
         ? 'enum'
         : 'struct';
-  const args = ty.args.length ? `_${ty.args.map((a) => displayTy(a).replace(/\W+/g, '_')).join('_')}` : '';
-  return qualified(`${tag} ${names.adtName(def)}${args}`, declarator, constSelf);
+  return qualified(`${tag} ${mangledName(ty, names, true)}`, declarator, constSelf);
+}
+
+/**
+ * The C name of one instance of a generic type, spelt as cbindgen spells it so headers can be compared:
+ * `Title<16>` → `Title_16`, `Mixed<u32, 4>` → `Mixed_u32__4`. Cbindgen's separators are runs of
+ * underscores: 1 opens the arguments, 2 separates them, 3 closes a nested list that is not last, 4 and
+ * 5 start `*mut` and `*const` pointers.
+ */
+function mangledName(ty: Ty & { k: 'adt' }, names: CNames, last: boolean): string {
+  const name = names.adtName(ty.def as LocalAdt);
+  const args = genericArgsInOrder(ty);
+  if (!args.length) return name;
+  const parts = args.map((a, i) => mangledArg(a, names, last && i === args.length - 1));
+  return `${name}_${parts.join('__')}${last ? '' : '___'}`;
+}
+
+function mangledArg(a: Ty | string, names: CNames, last: boolean): string {
+  if (typeof a === 'string') return a.replace(/\W+/g, '_');
+  if (a.k === 'ptr') return `${a.mutable ? '____' : '_____'}${mangledArg(a.inner, names, last)}`;
+  if (a.k === 'adt' && a.def.source === 'local') return mangledName(a, names, last);
+  return displayTy(a).replace(/\W+/g, '_');
 }
 
 /** `Option<&T>`, `NonNull<T>`, `Box<T>` and transparent wrappers, as the pointer or value they carry. */

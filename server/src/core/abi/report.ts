@@ -1,14 +1,14 @@
 import { exportAttribute, importLinkName, isRustAbi, linkName, walkCrate, WalkContext } from '../analysis/boundary';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from '../analysis/boundary-types';
-import { BARE_NAMES, cDeclaration, CNames, cPrototype, isIntReprEnum } from './c-types';
+import { BARE_NAMES, cDeclaration, cIdentifier, CNames, cPrototype, isIntReprEnum } from './c-types';
 import { adtShape, checkBoundaryType } from '../analysis/ffi';
 import type { Finding } from '../analysis/findings';
 import { enumDiscriminants, layoutOf } from '../analysis/layout';
-import type { Attribute, Origin } from '../syntax/model';
+import type { Attribute, Origin, StaticItem } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { resolveType } from '../workspace/resolve';
-import { displayTy, LocalAdt, Ty } from '../workspace/types';
+import { displayTy, genericArgsInOrder, LocalAdt, Ty } from '../workspace/types';
 import { crateTypeNames } from '../workspace/crates';
 
 /**
@@ -96,7 +96,29 @@ export interface SurfaceType {
   ty: Ty;
 }
 
+/** A `pub const` of a C type (an integer, a float, a `bool`): the header's `#define`. */
+export interface SurfaceConstant {
+  name: string;
+  crate: string;
+  /** The Rust type as written (`u32`). */
+  type: string;
+  /** The C spelling of the value (`64`, `-3`, `1.5`, `true`, `18446744073709551615ULL`). */
+  value: string;
+  docs: string[];
+}
+
+/** What a surface takes beyond what the boundary reaches (a `cbindgen.toml`'s `export.include`). */
+export interface SurfaceOptions {
+  /** Names of workspace types to describe even where no exported symbol reaches them. */
+  includeTypes?: string[];
+}
+
+/** The `usedBy` entry of a type that `SurfaceOptions.includeTypes` asked for. */
+export const INCLUDED = '(included)';
+
 export interface Surface {
+  /** `pub const` items of C types, in source order. */
+  constants: SurfaceConstant[];
   crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string }[];
   symbols: SurfaceSymbol[];
   types: SurfaceType[];
@@ -104,8 +126,15 @@ export interface Surface {
   cNames: CNames;
 }
 
-export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (file: string) => string): Surface {
+export function buildSurface(
+  crates: LoadedCrate[],
+  findings: Finding[],
+  rel: (file: string) => string,
+  options: SurfaceOptions = {},
+): Surface {
   const symbols: SurfaceSymbol[] = [];
+  const constants: SurfaceConstant[] = [];
+  const include = new Set(options.includeTypes ?? []);
   const types = new Map<string, SurfaceType>();
   const indexes = new Map<string, LineIndex>();
   const lineOf = (crateTexts: (f: string) => string | undefined, o: Origin): number => {
@@ -205,7 +234,24 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
           fn.origin,
         );
       },
+      adt: (item, ctx) => {
+        if (!include.has(item.name) || item.generics.some((g) => g.kind !== 'lifetime')) return;
+        const ty = resolveType(
+          {
+            kind: 'path',
+            origin: item.nameOrigin,
+            path: { global: false, qualified: false, segments: [{ name: item.name, args: null }] },
+          },
+          ctx.types,
+        );
+        if (ty.k === 'adt' && ty.def.source === 'local' && ty.def.item === item) reach(ty, INCLUDED, false);
+      },
       staticOrConst: (item, ctx) => {
+        if (item.kind === 'const') {
+          const c = item.visibility === 'pub' && item.type ? constantOf(item, resolveType(item.type, ctx.types)) : null;
+          if (c) constants.push({ ...c, crate: crate.name, docs: docsOf(item.attrs) });
+          return;
+        }
         if (item.kind !== 'static' || !item.type || !exportAttribute(item.attrs)) return;
         const ty = resolveType(item.type, ctx.types);
         const verdict = checkBoundaryType(ty, 'definition', 'static');
@@ -274,6 +320,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
   const cNames = assignCNames(symbols, [...types.values()]);
   return {
     cNames,
+    constants,
     crates: crates.map((c) => ({
       name: c.crate.name,
       root: rel(c.crate.rootFile),
@@ -299,6 +346,52 @@ function resolveSignature(
   ];
 }
 
+/**
+ * A `pub const` whose value C can spell: an integer, float or `bool` literal (`0x40`, `1_000u32`, `-3`,
+ * `1.5f32`). Anything computed is left to Rust (null).
+ */
+function constantOf(item: StaticItem, ty: Ty): { name: string; type: string; value: string } | null {
+  if (ty.k !== 'prim' || item.valueText === null) return null;
+  const text = item.valueText.replace(/\s+/g, '');
+  const value = /^[iu](8|16|32|64|size)$/.test(ty.name)
+    ? integerLiteral(text, ty.name)
+    : /^f(32|64)$/.test(ty.name)
+      ? floatLiteral(text)
+      : ty.name === 'bool' && /^(true|false)$/.test(text)
+        ? text
+        : null;
+  return value === null ? null : { name: item.name, type: ty.name, value };
+}
+
+function integerLiteral(text: string, type: string): string | null {
+  const m = /^(-?)(0x[0-9a-f_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)([iu](8|16|32|64|size))?$/i.exec(text);
+  if (!m) return null;
+  const digits = m[2].replace(/_/g, '').replace(/^0o/i, '0o');
+  let n: bigint;
+  try {
+    n = BigInt(digits);
+  } catch {
+    return null;
+  }
+  if (m[1]) n = -n;
+  const bits = type.endsWith('size') ? 64 : Number(type.slice(1));
+  const signed = type.startsWith('i');
+  const min = signed ? -(2n ** BigInt(bits - 1)) : 0n;
+  const max = signed ? 2n ** BigInt(bits - 1) - 1n : 2n ** BigInt(bits) - 1n;
+  if (n < min || n > max) return null;
+  if (n < 0n) return n >= -(2n ** 31n) ? `(${n})` : `(${n}LL)`;
+  return n < 2n ** 31n ? String(n) : `${n}${signed ? 'LL' : 'ULL'}`;
+}
+
+function floatLiteral(text: string): string | null {
+  const m = /^(-?)([0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?)(f32|f64)?$/.exec(text);
+  if (!m || (!m[3] && !m[4] && !m[5])) return null;
+  let body = m[2].replace(/_/g, '');
+  if (body.endsWith('.')) body += '0';
+  if (!/[.eE]/.test(body)) body += '.0';
+  return m[1] ? `(-${body})` : body;
+}
+
 function docsOf(attrs: Attribute[]): string[] {
   return attrs.filter((a) => a.name === 'doc' && a.value !== null).map((a) => a.value!.replace(/^ /, ''));
 }
@@ -320,21 +413,7 @@ export function staticDeclaration(name: string, ty: Ty, mutable: boolean, names:
  * since C has one tag namespace for the whole program.
  */
 function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
-  const byBare = new Map<string, Set<string>>();
-  for (const t of types) {
-    const def = (t.ty as Ty & { k: 'adt' }).def as LocalAdt;
-    byBare.set(def.item.name, (byBare.get(def.item.name) ?? new Set()).add(t.path.replace(/<.*$/, '')));
-  }
-  const names: CNames = {
-    adtName: (def) => {
-      const paths = byBare.get(def.item.name);
-      if (!paths || paths.size < 2) return def.item.name;
-      return def.path
-        .split('::')
-        .filter((seg) => seg !== 'crate')
-        .join('_');
-    },
-  };
+  const names = cNamesAmong(types);
   for (const t of types) {
     t.cName = cName(t.ty, names);
     for (const [i, f] of (adtShape(t.ty as Ty & { k: 'adt' }).variants[0] ?? []).entries())
@@ -349,6 +428,29 @@ function assignCNames(symbols: SurfaceSymbol[], types: SurfaceType[]): CNames {
         : cPrototype(s.name, s.params, s.returns?.ty ?? null, s.variadic, { names });
   }
   return names;
+}
+
+/**
+ * C names for `types`: the bare name, or where two of them share it (`geo::Point`, `screen::Point`) the
+ * module path (`geo_Point`), since C has one tag namespace for the whole program.
+ */
+export function cNamesAmong(types: SurfaceType[]): CNames {
+  const byBare = new Map<string, Set<string>>();
+  for (const t of types) {
+    const def = (t.ty as Ty & { k: 'adt' }).def as LocalAdt;
+    byBare.set(def.item.name, (byBare.get(def.item.name) ?? new Set()).add(t.path.replace(/<.*$/, '')));
+  }
+  return {
+    adtName: (def) => {
+      const paths = byBare.get(def.item.name);
+      if (!paths || paths.size < 2) return cIdentifier(def.item.name);
+      return def.path
+        .split('::')
+        .filter((seg) => seg !== 'crate')
+        .map((seg) => seg.replace(/^r#/, ''))
+        .join('_');
+    },
+  };
 }
 
 function cName(ty: Ty, names: CNames): string | null {
@@ -407,7 +509,8 @@ function collectTypes(
             adtShape(x).variants[0]?.forEach((f) => visit(f.ty, pointer));
           return;
         }
-        const key = `${crateName}::${x.def.path}<${x.args.map(show).join(',')}>`;
+        const args = genericArgsInOrder(x).map((a) => (typeof a === 'string' ? a : show(a)));
+        const key = `${crateName}::${x.def.path}<${args.join(',')}>`;
         const name = show(x);
         names.push(name);
         const existing = out.get(key);

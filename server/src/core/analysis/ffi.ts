@@ -410,18 +410,23 @@ export function adtShape(ty: Ty & { k: 'adt' }): AdtShape {
   const key = tyKey(ty);
   const cached = shapeCache.get(key);
   if (cached) return cached;
-  const shape = ty.def.source === 'local' ? localShape(ty.def, ty.args) : stdShape(ty.def, ty.args);
+  const shape = ty.def.source === 'local' ? localShape(ty.def, ty.args, ty.consts) : stdShape(ty.def, ty.args);
   shapeCache.set(key, shape);
   return shape;
 }
 
-function localShape(def: LocalAdt, args: Ty[]): AdtShape {
+function localShape(def: LocalAdt, args: Ty[], consts: string[] | undefined): AdtShape {
   const item = def.item;
   const scope = scopeFor(def.module);
-  const selfTy: Ty = { k: 'adt', def, args };
+  const selfTy: Ty = consts ? { k: 'adt', def, args, consts } : { k: 'adt', def, args };
   scope.selfTy = selfTy;
   const params = item.generics.filter((g) => g.kind === 'type');
   params.forEach((g, i) => scope.generics.set(g.name, args[i] ?? { k: 'param', name: g.name }));
+  // `[i8; N]` in `Title<16>` is `[i8; 16]`.
+  if (consts?.length)
+    scope.consts = new Map(
+      item.generics.filter((g) => g.kind === 'const').map((g, i) => [g.name, consts[i] ?? g.name]),
+    );
   const resolveFields = (fields: typeof item.fields): FieldTy[] =>
     fields.map((f) => ({ name: f.name, ty: resolveType(f.type, scope), origin: f.origin }));
   return {

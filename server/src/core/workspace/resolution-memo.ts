@@ -126,7 +126,8 @@ function writtenPathKey(p: TypePath): string {
   let key = `${p.global ? '::' : ''}${p.qualified ? '<>' : ''}`;
   for (const s of p.segments) {
     key += `${s.name}::`;
-    if (s.args) key += `<${s.args.lifetimes}'${s.args.types.map(writtenTypeKey).join(',')}>`;
+    if (s.args)
+      key += `<${s.args.lifetimes}'${s.args.types.map(writtenTypeKey).join(',')};${s.args.consts.map(free).join(',')}>`;
   }
   return key;
 }

@@ -1,4 +1,4 @@
-import type { AdtItem, GenericParam, TypeExpr, TypePath } from '../syntax/model';
+import type { AdtItem, GenericArgs, GenericParam, TypeExpr, TypePath } from '../syntax/model';
 import { parseRepr } from './repr';
 import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
 import type { LocalAdt, Ty } from './types';
@@ -29,6 +29,8 @@ export interface TypeScope {
   generics: Map<string, Ty>;
   /** What `Self` means here (impl blocks, type definitions). */
   selfTy: Ty | null;
+  /** Const generic parameter name → the argument substituted for it (`N` → `16`), in a type's fields. */
+  consts?: Map<string, string>;
   /** Type paths declared FFI-safe by the user (`safeTypes`), as written or fully qualified. */
   safeTypes?: Set<string>;
   /** In argument position `impl Trait` is an anonymous generic parameter, not an opaque type. */
@@ -44,13 +46,26 @@ export function scopeFor(
   outer?: TypeScope,
 ): TypeScope {
   const map = new Map(outer?.generics ?? []);
-  for (const g of generics) if (g.kind !== 'lifetime') map.set(g.name, { k: 'param', name: g.name });
-  return { module, generics: map, selfTy: selfTy ?? outer?.selfTy ?? null, safeTypes: outer?.safeTypes };
+  const consts = outer?.consts ? new Map(outer.consts) : undefined;
+  for (const g of generics)
+    if (g.kind !== 'lifetime') {
+      map.set(g.name, { k: 'param', name: g.name });
+      consts?.delete(g.name);
+    }
+  const scope: TypeScope = {
+    module,
+    generics: map,
+    selfTy: selfTy ?? outer?.selfTy ?? null,
+    safeTypes: outer?.safeTypes,
+  };
+  if (consts?.size) scope.consts = consts;
+  return scope;
 }
 
 /** Resolve a parameter's type: `impl Trait` there is a generic parameter. */
 export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
-  if (scope.generics.size || scope.selfTy) return resolveUncached(t, { ...scope, implTraitIsParam: true }, 0);
+  if (scope.generics.size || scope.selfTy || scope.consts?.size)
+    return resolveUncached(t, { ...scope, implTraitIsParam: true }, 0);
   return resolveMemoised(t, scope, true);
 }
 
@@ -59,7 +74,7 @@ export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
  * parameter, no `Self`) the answer is memoised (see resolution-memo.ts).
  */
 export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
-  if (depth > 0 || scope.generics.size || scope.selfTy) return resolveUncached(t, scope, depth);
+  if (depth > 0 || scope.generics.size || scope.selfTy || scope.consts?.size) return resolveUncached(t, scope, depth);
   return resolveMemoised(t, scope, !!scope.implTraitIsParam);
 }
 
@@ -103,7 +118,7 @@ function resolveUncached(t: TypeExpr, scope: TypeScope, depth: number): Ty {
       return {
         k: 'array',
         inner: resolveType(t.inner, scope, depth + 1),
-        len: evalConstLength(t.length, scope.module, selfName(scope)) ?? t.length,
+        len: constValue(t.length, scope),
       };
     case 'tuple':
       return { k: 'tuple', elems: t.elems.map((e) => resolveType(e, scope, depth + 1)) };
@@ -168,7 +183,7 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     case 'module':
       return { k: 'unknown', text, why: `\`${text}\` is a module, not a type` };
     case 'type':
-      return typeOfEntry(r.entry, args, depth, scope);
+      return typeOfEntry(r.entry, args, last.args, depth, scope);
   }
 }
 
@@ -179,17 +194,29 @@ function namesNoType(r: Resolution, args: Ty[]): boolean {
   return false;
 }
 
-function typeOfEntry(entry: TypeDefEntry, args: Ty[], depth: number, outer: TypeScope): Ty {
+function typeOfEntry(
+  entry: TypeDefEntry,
+  resolved: Ty[],
+  written: GenericArgs | null,
+  depth: number,
+  outer: TypeScope,
+): Ty {
+  const { args, consts } = constArguments(entry.item.generics, resolved, written, outer);
   switch (entry.kind) {
-    case 'adt':
-      return {
+    case 'adt': {
+      const ty: Ty & { k: 'adt' } = {
         k: 'adt',
         def: localAdt(entry.item, entry.module),
         args: withDefaults(entry.item.generics, args, entry.module, outer),
       };
+      if (consts.length) ty.consts = consts;
+      return ty;
+    }
     case 'alias': {
       if (!entry.item.type) return { k: 'unknown', text: entry.item.name, why: 'a type alias without a type' };
-      const scope = scopeFor(entry.module, [], null, { ...outer, generics: new Map() });
+      const scope = scopeFor(entry.module, [], null, { ...outer, generics: new Map(), consts: undefined });
+      const constParams = entry.item.generics.filter((g) => g.kind === 'const');
+      if (constParams.length) scope.consts = new Map(constParams.map((g, i) => [g.name, consts[i] ?? g.name]));
       const params = entry.item.generics.filter((g) => g.kind === 'type');
       params.forEach((g, i) =>
         scope.generics.set(
@@ -202,6 +229,59 @@ function typeOfEntry(entry: TypeDefEntry, args: Ty[], depth: number, outer: Type
     case 'trait':
       return { k: 'dyn', text: entry.item.name };
   }
+}
+
+/**
+ * The written arguments split into type and const arguments, by the definition's parameters: a const
+ * argument that is a bare name (`Title<N>`, `Title<CAP>`) parses as a type, and is one where more types
+ * are written than the definition has type parameters. Const arguments are evaluated where they can be.
+ */
+function constArguments(
+  generics: GenericParam[],
+  resolved: Ty[],
+  written: GenericArgs | null,
+  scope: TypeScope,
+): { args: Ty[]; consts: string[] } {
+  const params = generics.filter((g) => g.kind !== 'lifetime');
+  if (!params.some((g) => g.kind === 'const')) return { args: resolved, consts: [] };
+  const writtenTypes = written?.types ?? [];
+  const writtenConsts = written?.consts ?? [];
+  const args: Ty[] = [];
+  const consts: string[] = [];
+  let ti = 0;
+  let ci = 0;
+  params.forEach((g, i) => {
+    if (g.kind === 'type') {
+      if (ti < resolved.length) args.push(resolved[ti++]);
+      return;
+    }
+    const typesAfter = params.slice(i + 1).filter((p) => p.kind === 'type').length;
+    const bare = writtenTypes[ti];
+    if (
+      bare?.kind === 'path' &&
+      !bare.path.global &&
+      bare.path.segments.length === 1 &&
+      !bare.path.segments[0].args &&
+      writtenTypes.length - ti > typesAfter
+    ) {
+      consts.push(constValue(bare.path.segments[0].name, scope));
+      ti++;
+    } else if (ci < writtenConsts.length) consts.push(constValue(writtenConsts[ci++], scope));
+    else consts.push(g.name);
+  });
+  return { args: [...args, ...resolved.slice(ti)], consts };
+}
+
+/**
+ * A const generic argument or array length: the value substituted for a const parameter, else its
+ * value where we can evaluate it (literals, `const` items), else as written.
+ */
+function constValue(text: string, scope: TypeScope): string {
+  const bare = text.replace(/[{}\s]/g, '');
+  const substituted = scope.consts?.get(bare);
+  if (substituted !== undefined) return substituted;
+  if (scope.generics.has(bare)) return bare;
+  return evalConstLength(text, scope.module, selfName(scope)) ?? text;
 }
 
 function withDefaults(generics: GenericParam[], args: Ty[], module: ModuleScope, outer: TypeScope): Ty[] {

@@ -18,7 +18,11 @@ export type Ty =
   | { k: 'dyn'; text: string }
   | { k: 'opaque'; text: string }
   | { k: 'param'; name: string }
-  | { k: 'adt'; def: AdtDef; args: Ty[] }
+  /**
+   * `consts`: the const generic arguments, in the order of the definition's const parameters: the value
+   * where it is known (`16`), else as written (`N`). Absent when the definition has none.
+   */
+  | { k: 'adt'; def: AdtDef; args: Ty[]; consts?: string[] }
   /** A type outside the workspace declared FFI-safe (C types of `libc`, the `safeTypes` setting). */
   | { k: 'foreign-safe'; text: string }
   /** A path we could not resolve, or a projection: its layout is unknown to us. */
@@ -148,7 +152,10 @@ function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): strin
         t.def.source === 'local'
           ? t.def.item.generics.filter((g) => g.kind === 'lifetime').length
           : (t.def.lifetimes ?? 0);
-      const args = [...Array.from({ length: lifetimes }, () => "'_"), ...t.args.map(sub)];
+      const args = [
+        ...Array.from({ length: lifetimes }, () => "'_"),
+        ...genericArgsInOrder(t).map((a) => (typeof a === 'string' ? a : sub(a))),
+      ];
       return args.length ? `${name}<${args.join(', ')}>` : name;
     }
     case 'foreign-safe':
@@ -172,6 +179,24 @@ function adtName(def: AdtDef, names: TypeNames | undefined): string {
     : def.item.name;
 }
 
+/**
+ * An ADT's type and const arguments in the order its definition declares their parameters
+ * (`Mixed<u32, 4>` for `struct Mixed<T, const N: usize>`); a const argument is a string.
+ */
+export function genericArgsInOrder(t: Ty & { k: 'adt' }): (Ty | string)[] {
+  const consts = t.consts ?? [];
+  if (!consts.length) return t.args;
+  if (t.def.source !== 'local') return [...t.args, ...consts];
+  const out: (Ty | string)[] = [];
+  let ti = 0;
+  let ci = 0;
+  for (const g of t.def.item.generics) {
+    if (g.kind === 'type' && ti < t.args.length) out.push(t.args[ti++]);
+    else if (g.kind === 'const' && ci < consts.length) out.push(consts[ci++]);
+  }
+  return [...out, ...t.args.slice(ti), ...consts.slice(ci)];
+}
+
 /** A key identifying a type, for memoisation and recursion guards. */
 export function tyKey(t: Ty): string {
   if (t.k === 'adt') {
@@ -179,7 +204,8 @@ export function tyKey(t: Ty): string {
       t.def.source === 'local'
         ? `${t.def.module.id}:${t.def.item.name}@${t.def.item.origin.span.start}`
         : `std:${t.def.path}`;
-    return `${id}<${t.args.map(tyKey).join(',')}>`;
+    const consts = t.consts?.length ? `;${t.consts.join(',')}` : '';
+    return `${id}<${t.args.map(tyKey).join(',')}${consts}>`;
   }
   if (t.k === 'fnptr') return `fn:${t.abi}:${t.params.map(tyKey).join(',')}->${tyKey(t.ret)}`;
   if (t.k === 'ref' || t.k === 'ptr') return `${t.k}${t.mutable ? 'm' : ''}:${tyKey(t.inner)}`;

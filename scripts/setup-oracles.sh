@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The oracles the tests compare against that npm does not bring, for the header's differential test
+# (test/header-cbindgen.test.ts): cbindgen (Debian's 0.24.3) and the Debian-packaged sources of real
+# crates that export a C API (installed under /usr/share/cargo/registry). Idempotent, and quiet when
+# everything is already installed.
+set -euo pipefail
+PACKAGES=(cbindgen librust-sysinfo-dev librust-brotli-decompressor-dev librust-rav1e-dev)
+REGISTRY=/usr/share/cargo/registry
+missing=()
+command -v cbindgen >/dev/null 2>&1 || missing+=(cbindgen)
+for crate in sysinfo brotli-decompressor rav1e; do
+  if ! compgen -G "$REGISTRY/$crate-[0-9]*" >/dev/null; then
+    missing+=("librust-$crate-dev")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "setup-oracles: missing ${missing[*]}; install them as root: apt-get install -y ${PACKAGES[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cbindgen >/dev/null
