@@ -7,7 +7,7 @@ import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedParts } from './workspace/crates';
+import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedAreas } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
@@ -233,10 +233,50 @@ export function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex
  * `mod x;` names, and the files below its folder; a deferred root's folder).
  */
 export function crateCoverage(crate: Crate, files: readonly string[]): string[] {
-  const covers = unloadedParts(crate);
+  const { files: named, dirs } = unloadedAreas(crate);
   const out = new Set(crate.files);
-  for (const f of files) if (covers(f)) out.add(f);
+  const sorted = sortedFiles(files);
+  for (const f of named) if (sorted.set.has(f)) out.add(f);
+  // The files below a folder are one run of the sorted list: found by binary search, not by a pass
+  // over every file of the run for every crate.
+  for (const dir of dirs) {
+    const prefix = dir + path.sep;
+    for (let i = lowerBound(sorted.list, prefix); i < sorted.list.length && sorted.list[i].startsWith(prefix); i++)
+      out.add(sorted.list[i]);
+  }
   return [...out];
+}
+
+/** The files of a run, sorted and as a set (kept per list: every crate of a run asks about the same one). */
+function sortedFiles(files: readonly string[]): SortedFiles {
+  let sorted = SORTED.get(files);
+  if (!sorted || sorted.length !== files.length) {
+    const inOrder = files.every((f, i) => i === 0 || files[i - 1] <= f);
+    sorted = { list: inOrder ? files : [...files].sort(), set: new Set(files), length: files.length };
+    SORTED.set(files, sorted);
+  }
+  return sorted;
+}
+
+const SORTED = new WeakMap<readonly string[], SortedFiles>();
+
+interface SortedFiles {
+  list: readonly string[];
+  set: ReadonlySet<string>;
+  /** The list's length when it was read (a list that has grown since is read again). */
+  length: number;
+}
+
+/** The first index of a sorted list whose entry is not below `key`. */
+function lowerBound(list: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
