@@ -141,12 +141,13 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
-  it('a file with a #[path] module is parsed, wherever the path points', () => {
+  it('a file with a #[path] module is parsed, wherever the path points; one in a comment or a string is not', () => {
     assert.deepStrictEqual(
       neededOf({
         'a.rs': '#[path = "../elsewhere/b.rs"]\nmod b;',
         'c.rs': '#[cfg_attr(unix, path = "unix.rs")]\nmod sys;',
         'd.rs': 'let config = toml! { path = "dep" };',
+        'e.rs': '/// Like `#[path = "a::b"]` in a doc comment.\nfn f() { let s = "#[path = \\"x.rs\\"]"; }',
       }),
       ['a.rs', 'c.rs'],
     );
