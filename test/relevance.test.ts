@@ -113,6 +113,24 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
+  it("a macro definition of another package is not needed for a file's invocations", () => {
+    const index = new RelevanceIndex(['/w/a', '/w/b', '/w/a/src/nested']);
+    const files: Record<string, string> = {
+      '/w/a/src/lib.rs': 'pub extern "C" fn f() -> u32 { helper!() }',
+      '/w/a/src/helpers.rs': 'macro_rules! helper { () => { 1 } }',
+      '/w/a/src/nested/mod.rs': 'macro_rules! helper { () => { 4 } }',
+      '/w/b/src/lib.rs': 'macro_rules! helper { () => { 2 } }',
+      '/w/loose.rs': 'macro_rules! helper { () => { 3 } }',
+    };
+    for (const [file, text] of Object.entries(files)) index.update(file, text);
+    assert.deepStrictEqual(
+      [...index.needed()].sort(),
+      ['/w/a/src/helpers.rs', '/w/a/src/lib.rs', '/w/a/src/nested/mod.rs', '/w/loose.rs'],
+      'its own package, a package nested in its folder and files outside every package may define what it ' +
+        'invokes; package b may not',
+    );
+  });
+
   it('names a producing macro where it may be renamed or handed to a macro that invokes it', () => {
     const producer = 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }';
     assert.deepStrictEqual(

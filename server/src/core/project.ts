@@ -161,7 +161,9 @@ export function* crateLoads(
     target: settings.target ?? undefined,
     extra: settings.cfg,
   });
-  const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
+  const relevance = options.loadEveryModule
+    ? undefined
+    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
   const covered = new Set<string>();
   const load = (description: CrateDescription): LoadedCrate | null => {
     const crate = loadCrate(
@@ -219,13 +221,18 @@ function standaloneCrate(root: string): CrateDescription {
 }
 
 /** The relevance index of the discovered files (see workspace/relevance.ts). */
-export function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
-  const relevance = new RelevanceIndex();
+export function relevanceOf(files: string[], cache: SourceCache, packageDirs: readonly string[] = []): RelevanceIndex {
+  const relevance = new RelevanceIndex(packageDirs);
   for (const file of files) {
     const text = cache.text(file);
     if (text !== null) relevance.update(file, text);
   }
   return relevance;
+}
+
+/** The folders of a discovery's Cargo packages. */
+export function packageDirsOf(found: Discovery): string[] {
+  return found.crates.filter((c) => c.manifest).map((c) => path.dirname(c.manifest!));
 }
 
 /**
