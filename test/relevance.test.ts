@@ -4,7 +4,9 @@ import { RelevanceIndex } from '../server/src/core/workspace/relevance';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
-import { checkPaths } from '../server/src/core/project';
+import { checkPaths, DiskSource, relevanceOf } from '../server/src/core/project';
+import { loadParser } from '../server/src/core/syntax/parse';
+import { SourceCache } from '../server/src/core/workspace/crates';
 import { loadFixtureCrates } from './harness/fixtures';
 import { tempDir } from './harness/tmp';
 
@@ -182,6 +184,23 @@ describe('relevance: which files are parsed up front', () => {
     index.update('a.rs', 'pub extern "C" fn f() {}');
     assert.deepStrictEqual([...index.needed()], ['a.rs']);
     assert.deepStrictEqual(index.filesDefiningType('Point'), []);
+  });
+});
+
+describe('relevance: the index of a run', () => {
+  it('indexes a text copied into two packages under both of its files', async () => {
+    const dir = tempDir();
+    const text = 'macro_rules! export { () => { #[no_mangle] pub extern "C" fn f() {} } }\npub struct Copied;\n';
+    const files = ['a', 'b'].map((p) => path.join(dir, p, 'src', 'lib.rs'));
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, text);
+    }
+    const cache = new SourceCache(await loadParser(), new DiskSource(1 << 20));
+    const index = relevanceOf(files, cache, [path.join(dir, 'a'), path.join(dir, 'b')]);
+    assert.deepStrictEqual([...index.needed()].sort(), files);
+    assert.deepStrictEqual(index.filesDefiningType('Copied'), files);
+    assert.deepStrictEqual(index.filesDefiningMacro('export'), files);
   });
 });
 

@@ -9,6 +9,7 @@ import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
 import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedAreas } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
+import { FileScan, scanFile } from './syntax/scan';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
 export type { LoadedCrate };
@@ -223,9 +224,17 @@ function standaloneCrate(root: string): CrateDescription {
 /** The relevance index of the discovered files (see workspace/relevance.ts). */
 export function relevanceOf(files: string[], cache: SourceCache, packageDirs: readonly string[] = []): RelevanceIndex {
   const relevance = new RelevanceIndex(packageDirs);
+  // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned once.
+  const scans = new Map<string, FileScan>();
   for (const file of files) {
     const text = cache.text(file);
-    if (text !== null) relevance.update(file, text);
+    if (text === null) continue;
+    let scan = scans.get(text);
+    if (!scan) {
+      scan = scanFile(text);
+      scans.set(text, scan);
+    }
+    relevance.update(file, text, scan);
   }
   return relevance;
 }

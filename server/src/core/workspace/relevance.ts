@@ -52,9 +52,9 @@ export class RelevanceIndex {
     return a === null || b === null || a === b || a.startsWith(b + path.sep) || b.startsWith(a + path.sep);
   }
 
-  /** Records (or replaces) a file's text. */
-  update(file: string, text: string): void {
-    this.scans.set(file, scanFile(text));
+  /** Records (or replaces) a file's text; `scan` is its scan when the caller has it already (the same text elsewhere). */
+  update(file: string, text: string, scan: FileScan = scanFile(text)): void {
+    this.scans.set(file, scan);
     this.neededFiles = null;
     this.definers = null;
     this.macroDefinerMap = null;
