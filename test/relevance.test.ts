@@ -4,7 +4,9 @@ import { RelevanceIndex } from '../server/src/core/workspace/relevance';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
-import { checkPaths } from '../server/src/core/project';
+import { checkPaths, DiskSource, relevanceOf } from '../server/src/core/project';
+import { loadParser } from '../server/src/core/syntax/parse';
+import { SourceCache } from '../server/src/core/workspace/crates';
 import { loadFixtureCrates } from './harness/fixtures';
 import { tempDir } from './harness/tmp';
 
@@ -113,6 +115,24 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
+  it("a macro definition of another package is not needed for a file's invocations", () => {
+    const index = new RelevanceIndex(['/w/a', '/w/b', '/w/a/src/nested']);
+    const files: Record<string, string> = {
+      '/w/a/src/lib.rs': 'pub extern "C" fn f() -> u32 { helper!() }',
+      '/w/a/src/helpers.rs': 'macro_rules! helper { () => { 1 } }',
+      '/w/a/src/nested/mod.rs': 'macro_rules! helper { () => { 4 } }',
+      '/w/b/src/lib.rs': 'macro_rules! helper { () => { 2 } }',
+      '/w/loose.rs': 'macro_rules! helper { () => { 3 } }',
+    };
+    for (const [file, text] of Object.entries(files)) index.update(file, text);
+    assert.deepStrictEqual(
+      [...index.needed()].sort(),
+      ['/w/a/src/helpers.rs', '/w/a/src/lib.rs', '/w/a/src/nested/mod.rs', '/w/loose.rs'],
+      'its own package, a package nested in its folder and files outside every package may define what it ' +
+        'invokes; package b may not',
+    );
+  });
+
   it('names a producing macro where it may be renamed or handed to a macro that invokes it', () => {
     const producer = 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }';
     assert.deepStrictEqual(
@@ -141,12 +161,13 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
-  it('a file with a #[path] module is parsed, wherever the path points', () => {
+  it('a file with a #[path] module is parsed, wherever the path points; one in a comment or a string is not', () => {
     assert.deepStrictEqual(
       neededOf({
         'a.rs': '#[path = "../elsewhere/b.rs"]\nmod b;',
         'c.rs': '#[cfg_attr(unix, path = "unix.rs")]\nmod sys;',
         'd.rs': 'let config = toml! { path = "dep" };',
+        'e.rs': '/// Like `#[path = "a::b"]` in a doc comment.\nfn f() { let s = "#[path = \\"x.rs\\"]"; }',
       }),
       ['a.rs', 'c.rs'],
     );
@@ -163,6 +184,23 @@ describe('relevance: which files are parsed up front', () => {
     index.update('a.rs', 'pub extern "C" fn f() {}');
     assert.deepStrictEqual([...index.needed()], ['a.rs']);
     assert.deepStrictEqual(index.filesDefiningType('Point'), []);
+  });
+});
+
+describe('relevance: the index of a run', () => {
+  it('indexes a text copied into two packages under both of its files', async () => {
+    const dir = tempDir();
+    const text = 'macro_rules! export { () => { #[no_mangle] pub extern "C" fn f() {} } }\npub struct Copied;\n';
+    const files = ['a', 'b'].map((p) => path.join(dir, p, 'src', 'lib.rs'));
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, text);
+    }
+    const cache = new SourceCache(await loadParser(), new DiskSource(1 << 20));
+    const index = relevanceOf(files, cache, [path.join(dir, 'a'), path.join(dir, 'b')]);
+    assert.deepStrictEqual([...index.needed()].sort(), files);
+    assert.deepStrictEqual(index.filesDefiningType('Copied'), files);
+    assert.deepStrictEqual(index.filesDefiningMacro('export'), files);
   });
 });
 

@@ -7,8 +7,9 @@ import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedParts } from './workspace/crates';
+import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedAreas } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
+import { FileScan, scanFile } from './syntax/scan';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
 export type { LoadedCrate };
@@ -163,7 +164,9 @@ export function* crateLoads(
     target: settings.target ?? undefined,
     extra: settings.cfg,
   });
-  const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
+  const relevance = options.loadEveryModule
+    ? undefined
+    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
   const covered = new Set<string>();
   let loads = 0;
   const load = (description: CrateDescription): LoadedCrate | null => {
@@ -223,13 +226,26 @@ function standaloneCrate(root: string): CrateDescription {
 }
 
 /** The relevance index of the discovered files (see workspace/relevance.ts). */
-export function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex {
-  const relevance = new RelevanceIndex();
+export function relevanceOf(files: string[], cache: SourceCache, packageDirs: readonly string[] = []): RelevanceIndex {
+  const relevance = new RelevanceIndex(packageDirs);
+  // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned once.
+  const scans = new Map<string, FileScan>();
   for (const file of files) {
     const text = cache.text(file);
-    if (text !== null) relevance.update(file, text);
+    if (text === null) continue;
+    let scan = scans.get(text);
+    if (!scan) {
+      scan = scanFile(text);
+      scans.set(text, scan);
+    }
+    relevance.update(file, text, scan);
   }
   return relevance;
+}
+
+/** The folders of a discovery's Cargo packages. */
+export function packageDirsOf(found: Discovery): string[] {
+  return found.crates.filter((c) => c.manifest).map((c) => path.dirname(c.manifest!));
 }
 
 /**
@@ -237,10 +253,50 @@ export function relevanceOf(files: string[], cache: SourceCache): RelevanceIndex
  * `mod x;` names, and the files below its folder; a deferred root's folder).
  */
 export function crateCoverage(crate: Crate, files: readonly string[]): string[] {
-  const covers = unloadedParts(crate);
+  const { files: named, dirs } = unloadedAreas(crate);
   const out = new Set(crate.files);
-  for (const f of files) if (covers(f)) out.add(f);
+  const sorted = sortedFiles(files);
+  for (const f of named) if (sorted.set.has(f)) out.add(f);
+  // The files below a folder are one run of the sorted list: found by binary search, not by a pass
+  // over every file of the run for every crate.
+  for (const dir of dirs) {
+    const prefix = dir + path.sep;
+    for (let i = lowerBound(sorted.list, prefix); i < sorted.list.length && sorted.list[i].startsWith(prefix); i++)
+      out.add(sorted.list[i]);
+  }
   return [...out];
+}
+
+/** The files of a run, sorted and as a set (kept per list: every crate of a run asks about the same one). */
+function sortedFiles(files: readonly string[]): SortedFiles {
+  let sorted = SORTED.get(files);
+  if (!sorted || sorted.length !== files.length) {
+    const inOrder = files.every((f, i) => i === 0 || files[i - 1] <= f);
+    sorted = { list: inOrder ? files : [...files].sort(), set: new Set(files), length: files.length };
+    SORTED.set(files, sorted);
+  }
+  return sorted;
+}
+
+const SORTED = new WeakMap<readonly string[], SortedFiles>();
+
+interface SortedFiles {
+  list: readonly string[];
+  set: ReadonlySet<string>;
+  /** The list's length when it was read (a list that has grown since is read again). */
+  length: number;
+}
+
+/** The first index of a sorted list whose entry is not below `key`. */
+function lowerBound(list: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -196,6 +196,8 @@ export function splitTopLevel(tokens: Token[]): Token[][] {
  * produced by expansion keep the origin of the `cfg_attr` they came from.
  */
 export function expandCfgAttr(attrs: Attribute[], env: CfgEnv): Attribute[] {
+  // Most lists hold no `cfg_attr`: the same list, not a copy.
+  if (!attrs.some((a) => a.name === 'cfg_attr' && a.args)) return attrs;
   const out: Attribute[] = [];
   for (const a of attrs) {
     if (a.name !== 'cfg_attr' || !a.args) {
@@ -268,13 +270,7 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
     case 'trait':
       return { ...item, items: applyCfg(item.items, env) };
     case 'fn':
-      return {
-        ...item,
-        params: item.params
-          .map((p) => ({ ...p, attrs: expandCfgAttr(p.attrs, env) }))
-          .filter((p) => cfgHolds(p.attrs, env)),
-        nested: applyCfg(item.nested, env),
-      };
+      return { ...item, params: withCfg(item.params, env), nested: applyCfg(item.nested, env) };
     case 'static':
     case 'const':
       return { ...item, nested: applyCfg(item.nested, env) };
@@ -294,13 +290,31 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
   }
 }
 
+/**
+ * Parameters, fields or variants with `cfg_attr` expanded and those `cfg` removes taken out; the same
+ * list (and the same entries) where nothing changes, which is most of them: no copy to make and collect.
+ */
+function withCfg<T extends { attrs: Attribute[] }>(entries: T[], env: CfgEnv, inside?: (entry: T) => T): T[] {
+  let out: T[] | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const attrs = expandCfgAttr(entry.attrs, env);
+    const holds = cfgHolds(attrs, env);
+    let next: T | null = holds ? (attrs === entry.attrs ? entry : { ...entry, attrs }) : null;
+    if (next && inside) next = inside(next);
+    if (next !== entry && !out) out = entries.slice(0, i);
+    if (out && next) out.push(next);
+  }
+  return out ?? entries;
+}
+
 function filterFields(fields: FieldDef[], env: CfgEnv): FieldDef[] {
-  return fields.map((f) => ({ ...f, attrs: expandCfgAttr(f.attrs, env) })).filter((f) => cfgHolds(f.attrs, env));
+  return withCfg(fields, env);
 }
 
 function filterVariants(variants: VariantDef[], env: CfgEnv): VariantDef[] {
-  return variants
-    .map((v) => ({ ...v, attrs: expandCfgAttr(v.attrs, env) }))
-    .filter((v) => cfgHolds(v.attrs, env))
-    .map((v) => ({ ...v, fields: filterFields(v.fields, env) }));
+  return withCfg(variants, env, (v) => {
+    const fields = filterFields(v.fields, env);
+    return fields === v.fields ? v : { ...v, fields };
+  });
 }

@@ -77,7 +77,7 @@ export function scanFile(text: string): FileScan {
     macros,
     macroCalls,
     modNames,
-    pathAttribute: PATH_ATTRIBUTE.test(text),
+    pathAttribute: PATH_ATTRIBUTE.test(code),
   };
 }
 

@@ -529,6 +529,21 @@ export function mayContain(crate: Crate, file: string): boolean {
  * (a few set lookups) instead of against every pending module.
  */
 export function unloadedParts(crate: Crate): (file: string) => boolean {
+  const { files, dirs } = unloadedAreas(crate);
+  const prefixes = [...dirs].map((d) => d + path.sep);
+  return (file) => {
+    if (crate.files.has(file) || files.has(file)) return true;
+    // Few folders (most crates): compare prefixes; many: look the file's folders up.
+    if (prefixes.length <= 16) return prefixes.some((p) => file.startsWith(p));
+    return foldersOf(file).some((d) => dirs.has(d));
+  };
+}
+
+/**
+ * Where the parts of a crate not loaded yet may lie: the files its pending `mod x;` name (and a deferred
+ * root), and the folders below which every other file of theirs lies.
+ */
+export function unloadedAreas(crate: Crate): { files: Set<string>; dirs: Set<string> } {
   const files = new Set<string>();
   const dirs = new Set<string>();
   if (crate.rootDeferred) {
@@ -539,13 +554,7 @@ export function unloadedParts(crate: Crate): (file: string) => boolean {
     for (const c of p.candidates) files.add(c);
     dirs.add(p.subtreeDir);
   }
-  const prefixes = [...dirs].map((d) => d + path.sep);
-  return (file) => {
-    if (crate.files.has(file) || files.has(file)) return true;
-    // Few folders (most crates): compare prefixes; many: look the file's folders up.
-    if (prefixes.length <= 16) return prefixes.some((p) => file.startsWith(p));
-    return foldersOf(file).some((d) => dirs.has(d));
-  };
+  return { files, dirs };
 }
 
 /** A file's folders, innermost first (kept: the same files are asked about for every crate). */

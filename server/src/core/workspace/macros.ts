@@ -88,6 +88,10 @@ function withItems<T extends { items: Item[] }>(item: T, items: Item[]): T {
 function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth: number): Item {
   switch (item.kind) {
     case 'fn':
+      // A body that declares nothing but macro calls none of which can write a boundary item: whatever
+      // they expand to is local to the body and read by no rule (statements, `vec!`, test helpers).
+      if (item.nested.every((i) => i.kind === 'macro-call' && !bodyCallMayMatter(i, module))) return item;
+      return withNested(item, expandMacroCalls(item.nested, module, cache, depth));
     case 'static':
     case 'const':
       return withNested(item, expandMacroCalls(item.nested, module, cache, depth));
@@ -98,6 +102,42 @@ function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth
       return item;
   }
 }
+
+/**
+ * Whether a call in a body may expand (through every expansion it leads to) to something a rule reads:
+ * its arguments or the rules of the macro it names write `extern`, `no_mangle`, `export_name` or
+ * `include`, invoke a macro given as a fragment (`$m!`), or invoke a macro of the crate for which the same
+ * holds. A call of a macro the crate does not define is not expanded at all (`cfg_if!` aside, whose
+ * arguments are its expansion).
+ */
+function bodyCallMayMatter(call: MacroCallItem, module: ModuleScope): boolean {
+  const seen = new Set<MacroRulesItem>();
+  const tokensMayMatter = (tokens: Token[]): boolean => {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.children) {
+        if (tokensMayMatter(t.children)) return true;
+        continue;
+      }
+      if (BOUNDARY_TOKENS.has(t.text)) return true;
+      if (tokens[i + 1]?.text !== '!' || t.kind === 'group') continue;
+      if (t.text.startsWith('$')) return true;
+      if (t.text !== 'macro_rules' && macroMayMatter(t.text)) return true;
+    }
+    return false;
+  };
+  const macroMayMatter = (name: string): boolean => {
+    const def = findVisibleMacro(module, name);
+    if (!def || seen.has(def)) return false;
+    seen.add(def);
+    return def.rules.some((rule) => tokensMayMatter(rule.body));
+  };
+  if (tokensMayMatter(call.tokens)) return true;
+  return macroMayMatter(call.macroName.replace(/!$/, '').split('::').pop() ?? '');
+}
+
+/** Words whose presence in an expansion may make it declare a boundary item (or read a file that does). */
+const BOUNDARY_TOKENS = new Set(['extern', 'no_mangle', 'export_name', 'include']);
 
 function expandOne(
   call: MacroCallItem,

@@ -20,10 +20,41 @@ export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
   private neededFiles: Set<string> | null = null;
   private definers: Map<string, string[]> | null = null;
+  /** The folders of the Cargo packages, innermost first (see `macroSourcesOf`). */
+  private readonly packageDirs: string[];
+  private readonly packages = new Map<string, string | null>();
 
-  /** Records (or replaces) a file's text. */
-  update(file: string, text: string): void {
-    this.scans.set(file, scanFile(text));
+  /**
+   * `packageDirs`: the folders of the run's Cargo packages, when known. A macro is expanded only where its
+   * own crate invokes it, so the file of a package that defines a macro is not needed for what another
+   * package invokes by the same name (a file outside every package may be part of any crate, and one of
+   * a package nested in another's folder, of the outer package's crates).
+   */
+  constructor(packageDirs: readonly string[] = []) {
+    this.packageDirs = [...new Set(packageDirs)].sort((a, b) => b.length - a.length);
+  }
+
+  /** The innermost package folder holding a file, or null. */
+  private packageOf(file: string): string | null {
+    let dir = this.packages.get(file);
+    if (dir === undefined) {
+      dir = this.packageDirs.find((d) => file.startsWith(d + path.sep)) ?? null;
+      this.packages.set(file, dir);
+    }
+    return dir;
+  }
+
+  /** Whether a macro defined in `definer` may be one a crate holding `user` expands. */
+  private mayShareCrate(user: string, definer: string): boolean {
+    const a = this.packageOf(user);
+    const b = this.packageOf(definer);
+    // A package inside another's folder may hold files of the outer one's crates (a `mod` into it).
+    return a === null || b === null || a === b || a.startsWith(b + path.sep) || b.startsWith(a + path.sep);
+  }
+
+  /** Records (or replaces) a file's text; `scan` is its scan when the caller has it already (the same text elsewhere). */
+  update(file: string, text: string, scan: FileScan = scanFile(text)): void {
+    this.scans.set(file, scan);
     this.neededFiles = null;
     this.definers = null;
     this.macroDefinerMap = null;
@@ -82,12 +113,13 @@ export class RelevanceIndex {
     return this.macroDefiners().get(name) ?? [];
   }
 
-  /** The files that define the macros a file may invoke (its own excluded). */
+  /** The files that define the macros a file may invoke (its own excluded; of its own package, when packages are known). */
   macroSourcesOf(file: string): string[] {
     const calls = this.scans.get(file)?.macroCalls;
     if (!calls) return [];
     const out = new Set<string>();
-    for (const name of calls) for (const f of this.filesDefiningMacro(name)) if (f !== file) out.add(f);
+    for (const name of calls)
+      for (const f of this.filesDefiningMacro(name)) if (f !== file && this.mayShareCrate(file, f)) out.add(f);
     return [...out];
   }
 

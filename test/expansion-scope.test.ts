@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkCrate } from '../server/src/core/analysis/check';
+import { defaultSettings } from '../server/src/core/config';
+import { DiskSource } from '../server/src/core/project';
+import { makeCfgEnv } from '../server/src/core/syntax/cfg';
+import { loadParser, ParsedFile } from '../server/src/core/syntax/parse';
+import { loadCrate, SourceCache } from '../server/src/core/workspace/crates';
+import { tempDir } from './harness/tmp';
+
+/**
+ * Macro calls in function bodies are expanded only where the expansion can hold something a rule reads:
+ * the findings are those of expanding every call, and calls that can only write statements cost nothing.
+ */
+
+interface Run {
+  findings: string[];
+  /** Macro expansions parsed while the crate was loaded. */
+  fragments: number;
+}
+
+/** Counts the macro expansions it parses. */
+class CountingCache extends SourceCache {
+  fragments = 0;
+
+  override parseFragment(text: string): ParsedFile {
+    this.fragments++;
+    return super.parseFragment(text);
+  }
+}
+
+async function run(lib: string): Promise<Run> {
+  const dir = tempDir();
+  const rootFile = path.join(dir, 'lib.rs');
+  fs.writeFileSync(rootFile, lib);
+  const settings = defaultSettings();
+  const cache = new CountingCache(await loadParser(), new DiskSource(settings.maxFileSize));
+  const crate = loadCrate({ name: 'demo', rootFile, edition: '2021', cfg: makeCfgEnv({ features: [] }) }, cache);
+  assert.ok(crate);
+  const findings = checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes });
+  cache.dispose();
+  return { findings: findings.map((f) => `${f.rule} ${f.message}`), fragments: cache.fragments };
+}
+
+/** The same crate with every macro call of its bodies expanded, as before this rule: the reference. */
+async function runExpandingEverything(lib: string): Promise<string[]> {
+  // A body that declares an item of its own has every call expanded: add one to each body.
+  return (await run(lib.replace(/(fn \w+\(\) \{)/g, '$1 struct __Reference;'))).findings;
+}
+
+const EXPORT = 'pub struct Plain { pub s: String }\n#[no_mangle]\npub extern "C" fn exported(p: Plain) {}\n';
+
+describe('macro calls in function bodies', () => {
+  it('leaves a call that can only write statements unexpanded', async () => {
+    const lib = `${EXPORT}macro_rules! twice { ($e:expr) => { $e; $e; }; }\nfn f() { twice!(1 + 1); twice!(2); }\n`;
+    const lazy = await run(lib);
+    assert.strictEqual(lazy.fragments, 0, 'no expansion of a statement-only body call is parsed');
+    assert.deepStrictEqual(lazy.findings, await runExpandingEverything(lib));
+    assert.strictEqual(lazy.findings.length, 1, 'the export outside the body is still checked');
+  });
+
+  it('expands a call whose macro reaches an extern item through another macro of the crate', async () => {
+    const lib =
+      'pub struct Plain { pub s: String }\n' +
+      'macro_rules! declare { ($n:ident) => { extern "C" { fn $n(p: Plain); } }; }\n' +
+      'macro_rules! outer { ($n:ident) => { declare!($n); }; }\n' +
+      'pub fn f() { outer!(imported); }\n';
+    const result = await run(lib);
+    assert.ok(result.fragments >= 2, 'both expansions are parsed');
+    assert.ok(
+      result.findings.some((f) => f.includes('Plain')),
+      `the extern block inside the body is checked: ${result.findings.join('; ')}`,
+    );
+  });
+
+  it('expands a call whose arguments hold an extern function', async () => {
+    const lib =
+      'pub struct Plain { pub s: String }\n' +
+      'macro_rules! wrap { ($($t:tt)*) => { $($t)* }; }\n' +
+      'pub fn f() { wrap! { extern "C" fn inner(p: Plain) {} } }\n';
+    const result = await run(lib);
+    assert.strictEqual(result.fragments, 1);
+    assert.ok(
+      result.findings.some((f) => f.includes('Plain')),
+      result.findings.join('; '),
+    );
+  });
+
+  it('expands every call of a body that declares items of its own', async () => {
+    // The struct comes from a statement-like macro, the extern fn that uses it is written in the body.
+    const lib =
+      'macro_rules! make { ($n:ident) => { struct $n { s: String } }; }\n' +
+      'pub fn f() { make!(Local); extern "C" fn g(p: Local) {} }\n';
+    const lazy = await run(lib);
+    assert.strictEqual(lazy.fragments, 1);
+    assert.deepStrictEqual(lazy.findings, await runExpandingEverything(lib));
+    assert.ok(
+      lazy.findings.some((f) => f.includes('Local')),
+      lazy.findings.join('; '),
+    );
+  });
+});
