@@ -6,6 +6,8 @@ import { pathToFileURL } from 'url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { REPO } from './harness/cli';
 import { tempDir } from './harness/tmp';
+import { ChangeQueue, debounceFor, SLOW_ANALYSIS_MS } from '../server/src/lsp/coalesce';
+import { FramingWatch } from '../server/src/lsp/framing';
 
 /** A malformed LSP message is reported and skipped: the server keeps answering the next ones. */
 describe('lsp: malformed messages', function () {
@@ -92,5 +94,139 @@ describe('lsp: malformed messages', function () {
     );
     connection.dispose();
     server.kill();
+  });
+});
+
+/** Starts `ffi-guard lsp --stdio` and gathers what it writes. */
+function startStdioServer(): { server: ReturnType<typeof spawn>; out: () => string; err: () => string } {
+  const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return { server, out: () => out, err: () => err };
+}
+
+const frame = (o: object, lengthDelta = 0): string => {
+  const body = JSON.stringify(o);
+  return `Content-Length: ${Buffer.byteLength(body) + lengthDelta}\r\n\r\n${body}`;
+};
+
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { processId: null, rootUri: null, capabilities: {} },
+};
+
+/** The exit status of a process, or null if it is still running after `ms`. */
+function exitWithin(server: ReturnType<typeof spawn>, ms: number): Promise<number | null> {
+  if (server.exitCode !== null) return Promise.resolve(server.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+describe('lsp: a wrong Content-Length (issue 16 item 10)', function () {
+  this.timeout(30_000);
+
+  const cases: [string, (next: string) => string, RegExp][] = [
+    [
+      'too short: the rest of the body is read as a header',
+      (next) => frame({ jsonrpc: '2.0', method: 'textDocument/didSave', params: { x: 'Note: hi' } }, -12) + next,
+      /cannot be read any more \((bytes where a message header should start are not one|a message header has no Content-Length|a message header line is not `Name: value`)/,
+    ],
+    [
+      'too long: the next message is swallowed into the body',
+      (next) => frame({ jsonrpc: '2.0', method: 'initialized', params: {} }, 40) + next,
+      /cannot be read any more \(a message body holds the header of another message/,
+    ],
+    [
+      'not a number',
+      (next) => 'Content-Length: twelve\r\n\r\n{"jsonrpc":1}' + next,
+      /cannot be read any more \(a Content-Length is not a whole number of bytes: "twelve"\)/,
+    ],
+  ];
+  for (const [name, wrong, said] of cases) {
+    it(`logs why and exits with status 1 so the client restarts it: ${name}`, async () => {
+      const { server, out, err } = startStdioServer();
+      server.stdin!.write(frame(INITIALIZE));
+      const deadline = Date.now() + 15_000;
+      while (!/"id":\s*1[,}]/.test(out()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(out(), /"id":\s*1[,}]/, 'initialize answered before the wrong message');
+      server.stdin!.write(wrong(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' })));
+      const code = await exitWithin(server, 15_000);
+      if (code === null) server.kill();
+      assert.strictEqual(code, 1, `exited; stderr: ${err()}`);
+      assert.match(err(), said);
+      assert.match(err(), /exiting with status 1 so that the client restarts the server/);
+    });
+  }
+
+  it('lets well-framed messages through in any chunking, a header split across chunks included', () => {
+    const reasons: string[] = [];
+    const watch = new FramingWatch((r) => reasons.push(r));
+    const stream =
+      frame(INITIALIZE) +
+      frame({ jsonrpc: '2.0', method: 'x', params: { s: 'Content-Length: 3 (quoted, escaped \r\n)' } }) +
+      'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n' +
+      frame({ jsonrpc: '2.0', id: 2, method: 'shutdown', params: { text: 'é€😀' } });
+    const bytes = Buffer.from(stream);
+    for (const size of [1, 2, 3, 7, 64, bytes.length]) {
+      let passed = Buffer.alloc(0);
+      watch.on('data', (d: Buffer) => (passed = Buffer.concat([passed, d])));
+      for (let i = 0; i < bytes.length; i += size) watch.write(bytes.subarray(i, i + size));
+      watch.removeAllListeners('data');
+      assert.deepStrictEqual(reasons, [], `chunks of ${size}`);
+    }
+  });
+});
+
+describe('lsp: edits coalesced (issue 16 item 10)', function () {
+  it('analyses a quick document at every change, at once', () => {
+    const analysed: string[][] = [];
+    const queue = new ChangeQueue<string>((_file, changes) => analysed.push(changes));
+    for (const c of ['a', 'b', 'c']) queue.push('f.rs', [c]);
+    assert.deepStrictEqual(analysed, [['a'], ['b'], ['c']]);
+  });
+
+  it('gives a slow document every change received meanwhile at once, never a superseded version', async () => {
+    let clock = 0;
+    const analysed: string[][] = [];
+    const queue = new ChangeQueue<string>(
+      (_file, changes) => {
+        analysed.push(changes);
+        clock += 6_500; // a document that takes 6.5 s to analyse
+      },
+      () => clock,
+    );
+    queue.push('big.rs', ['1']);
+    assert.deepStrictEqual(analysed, [['1']], 'the first change is analysed at once');
+    for (let i = 2; i <= 10; i++) queue.push('big.rs', [String(i)]);
+    assert.strictEqual(analysed.length, 1, 'the next ones wait');
+    assert.ok(queue.waiting('big.rs'));
+    await new Promise((r) => setTimeout(r, debounceFor(6_500) + 100));
+    assert.deepStrictEqual(analysed, [['1'], ['2', '3', '4', '5', '6', '7', '8', '9', '10']]);
+    // Something that reads the document (a hover) takes the waiting changes first.
+    queue.push('big.rs', ['11']);
+    queue.flush('big.rs');
+    assert.deepStrictEqual(analysed[2], ['11']);
+    // A document opened again or closed forgets its waiting changes.
+    queue.push('big.rs', ['12']);
+    queue.drop('big.rs');
+    await new Promise((r) => setTimeout(r, debounceFor(6_500) + 100));
+    assert.strictEqual(analysed.length, 3);
+  });
+
+  it('waits only after a slow analysis, and never more than half a second', () => {
+    assert.strictEqual(debounceFor(SLOW_ANALYSIS_MS - 1), 0);
+    assert.ok(debounceFor(SLOW_ANALYSIS_MS) > 0);
+    assert.strictEqual(debounceFor(60_000), 500);
   });
 });

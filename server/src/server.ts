@@ -35,6 +35,9 @@ import {
   WorkspaceView,
 } from './lsp/surface';
 import { FixAllResult, SurfaceMethods } from '../../protocol/surface-requests';
+import { FramingWatch } from './lsp/framing';
+import { ChangeQueue } from './lsp/coalesce';
+import type { TextDocumentContentChangeEvent as TextChangeEvent } from 'vscode-languageserver/node';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -136,6 +139,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
       const [parser, { settings }] = await Promise.all([loadParser(), currentSettings()]);
       host = new AnalysisHost(parser, settings, roots);
+      host.onWarning = (message) => connection.console.warn(message);
       resolveHostCreated();
       const progress = progressSupported ? await connection.window.createWorkDoneProgress() : null;
       progress?.begin('Rust FFI Guard', 0, 'indexing the workspace', false);
@@ -168,6 +172,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidOpenTextDocument(async ({ textDocument }) => {
     await hostCreated;
     const file = fileOf(textDocument.uri);
+    queue.drop(file);
     versions.set(file, textDocument.version);
     // While indexing, a document whose crate is not loaded yet is kept, and said once its crate is checked.
     if (host && !host.canAnalyse(file)) return host.noteText(file, textDocument.text);
@@ -175,21 +180,30 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (results) publish(results);
   });
 
+  // Edits are coalesced per document (lsp/coalesce.ts): a superseded version is never analysed.
+  const queue = new ChangeQueue<TextChangeEvent>((file, changes) => {
+    if (!host) return;
+    if (!host.canAnalyse(file)) return host.noteChanges(file, changes);
+    const results = guarded('change', () => host?.change(file, changes));
+    // Published after every analysis, even when nothing changed, so the client knows this version is
+    // checked; when the analysis failed, no finding of an older text is said again under this version.
+    const out = results ?? new Map<string, Finding[]>([[file, []]]);
+    if (!out.has(file)) out.set(file, host.findingsFor(file));
+    publish(out);
+  });
+
   connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
     await hostCreated;
     const file = fileOf(textDocument.uri);
     versions.set(file, textDocument.version);
-    if (host && !host.canAnalyse(file)) return host.noteChanges(file, contentChanges);
-    const results = guarded('change', () => host?.change(file, contentChanges)) ?? new Map<string, Finding[]>();
-    // Published after every change, even when nothing changed, so the client knows this version is checked.
-    if (!results.has(file)) results.set(file, host?.findingsFor(file) ?? []);
-    publish(results);
+    queue.push(file, contentChanges);
   });
 
   connection.onDidCloseTextDocument(async ({ textDocument }) => {
     await hostCreated;
     if (host && !host.canAnalyse(fileOf(textDocument.uri))) await ready;
     const file = fileOf(textDocument.uri);
+    queue.drop(file);
     versions.delete(file);
     const results = guarded('close', () => host?.close(file));
     if (results) publish(results);
@@ -197,6 +211,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await ready;
+    queue.flushAll();
     const kinds = {
       [FileChangeType.Created]: 'created',
       [FileChangeType.Changed]: 'changed',
@@ -210,6 +225,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeConfiguration(async () => {
     await ready;
+    queue.flushAll();
     const { settings } = await currentSettings();
     const results = guarded('settings', () => host?.setSettings(settings));
     if (results) publish(results);
@@ -217,6 +233,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onHover(async ({ textDocument, position }): Promise<Hover | null | ResponseError<void>> => {
     await ready;
+    queue.flush(fileOf(textDocument.uri));
     try {
       const file = fileOf(textDocument.uri);
       const text = host?.textOf(file);
@@ -237,6 +254,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onCodeAction(async ({ textDocument, range, context }): Promise<CodeAction[] | ResponseError<void>> => {
     await ready;
+    queue.flushAll();
     try {
       const file = fileOf(textDocument.uri);
       if (!host) return [];
@@ -264,6 +282,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function hostRequest<P, R>(method: string, handler: (h: AnalysisHost, params: P) => R | Promise<R>): void {
     connection.onRequest(method, async (params: P): Promise<R | ResponseError<void>> => {
       await ready;
+      queue.flushAll();
       try {
         if (!host)
           return new ResponseError(
@@ -307,6 +326,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 }
 
 /**
+ * The client's messages over stdin, watched for framing (lsp/framing.ts): once a wrong Content-Length
+ * has made the stream unreadable, the server says why on stderr and exits with status 1, so that the
+ * client (which restarts a server that stops) starts a fresh one instead of talking to a deaf one.
+ */
+function stdioConnection(): Connection {
+  const watch = new FramingWatch((reason) => {
+    process.stderr.write(
+      `Rust FFI Guard: the LSP stream from the client cannot be read any more (${reason}); ` +
+        'exiting with status 1 so that the client restarts the server.\n',
+    );
+    process.exit(1);
+  });
+  process.stdin.pipe(watch);
+  return createConnection(ProposedFeatures.all, watch, process.stdout);
+}
+
+/**
  * `ffi-guard lsp --stdio`, which bin/ffi-guard.js hands here: the arguments are read by the command
  * line's parser (a mistake is its usage error, exit status 2), then the server runs until the client
  * says exit, which ends the process.
@@ -314,7 +350,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 export function lspCommand(args: string[], err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   return withUsage(err, () => {
     parseCommandLine(['lsp', ...args]);
-    startServer();
+    startServer(stdioConnection());
     return new Promise<number>(() => {
       // Never settles: the connection ends the process on `exit`.
     });

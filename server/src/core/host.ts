@@ -9,7 +9,8 @@ import { checkCrates, crateLoads, DiskSource, LoadedCrate } from './project';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
 import type { Origin } from './syntax/model';
-import { applyChanges, TextChange } from './syntax/text-edits';
+import { AppliedChanges, applyChanges, TextChange } from './syntax/text-edits';
+import { LineIndex } from './syntax/positions';
 import { Crate, loadCrate, loadFiles, mayContain, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 
@@ -38,20 +39,36 @@ export class AnalysisHost {
   private readonly stale = new Set<string>();
   /** How edits were handled: moved findings (inert) or a re-check of the crates. */
   readonly editsHandled = { inert: 0, rechecked: 0 };
+  /** The largest open document analysed as it is typed (in UTF-16 code units); a larger one is skipped. */
+  readonly maxOpenDocumentSize: number;
+  /**
+   * Open documents of no crate of the workspace (a file outside every folder, or any file when the editor
+   * names no folder): each is checked as a crate of its own, as `rustc FILE` compiles it.
+   */
+  private readonly standalone = new Set<string>();
+  /** Told what the host did about bad input it could not take as is (an edit outside its document…). */
+  onWarning: (message: string) => void = () => {};
 
   constructor(
     parser: Parser,
     private settings: Settings,
     private roots: string[],
+    options: { maxOpenDocumentSize?: number } = {},
   ) {
+    this.maxOpenDocumentSize = options.maxOpenDocumentSize ?? DEFAULT_MAX_OPEN_DOCUMENT_SIZE;
     this.disk = new DiskSource(settings.maxFileSize);
-    const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.settings.maxFileSize);
+    const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.openLimit());
     this.cache = new SourceCache(parser, overlay);
+  }
+
+  /** The size above which an open document is not analysed: the file limit or the open-document one. */
+  private openLimit(): number {
+    return Math.min(this.settings.maxFileSize, this.maxOpenDocumentSize);
   }
 
   /** Files that were not read, and why (binary, too large, not UTF-8…). */
   skipped(): Map<string, string> {
-    return new Map([...this.disk.skipped, ...this.cache.failures]);
+    return new Map([...this.disk.skipped, ...this.cache.failures, ...this.failed]);
   }
 
   /**
@@ -150,6 +167,14 @@ export class AnalysisHost {
       this.loadOpenDocuments(loaded.crate);
       yield this.storeNew(loaded);
     }
+    // The open documents no crate of the workspace holds are crates of their own.
+    this.standalone.clear();
+    for (const file of [...this.open.keys()]) {
+      this.addStandalone(file);
+      if (!this.standalone.has(file)) continue;
+      const own = this.crates.filter((c) => c.crate.rootFile === file && c.description.manifest === null);
+      if (own.length) yield this.storeNew(own[own.length - 1]);
+    }
     for (const f of [...before, ...found.files]) if (!this.findings.has(f)) this.findings.set(f, []);
   }
 
@@ -186,10 +211,69 @@ export class AnalysisHost {
   /** A document opened or changed in the editor; returns the findings of every file that may have changed. */
   update(file: string, text: string): Map<string, Finding[]> {
     this.open.set(file, text);
-    if (this.tooLarge(file, text)) return new Map([[file, []]]);
-    if (this.outsideEveryCrate(file)) return this.recordOnly(file, text);
-    this.loadIntoCrates(file);
-    return this.reparse(file, text);
+    return this.analysing(file, () => {
+      if (this.tooLarge(file, text)) return new Map([[file, []]]);
+      if (this.outsideEveryCrate(file)) return this.recordOnly(file, text);
+      this.addStandalone(file);
+      this.loadIntoCrates(file);
+      return this.reparse(file, text);
+    });
+  }
+
+  /**
+   * Runs the analysis of an open document's new text. A failure (the parser gives up on the text, an
+   * internal error) is said on the document, whose findings are then none: the findings of an older text
+   * are never handed out again as this text's. Its tree is dropped, so the next edit parses it whole.
+   */
+  private analysing(file: string, analyse: () => Map<string, Finding[]>): Map<string, Finding[]> {
+    this.failed.delete(file);
+    try {
+      return analyse();
+    } catch (e) {
+      const message = (e as Error).message;
+      this.failed.set(file, `could not be analysed: ${message}`);
+      this.onWarning(`${file}: could not be analysed (${message}); its findings are cleared until it can be`);
+      this.cache.delete(file);
+      this.stale.delete(file);
+      this.findings.set(file, []);
+      return new Map([[file, []]]);
+    }
+  }
+
+  /** Open documents whose last text could not be analysed, and why. */
+  private readonly failed = new Map<string, string>();
+
+  /**
+   * A `.rs` document that no crate of the workspace may hold becomes a crate of its own (once; its
+   * edits then re-check that crate alone, never the workspace).
+   */
+  private addStandalone(file: string): void {
+    if (!file.endsWith('.rs') || this.files.has(file) || this.standalone.has(file)) return;
+    if (this.crates.some((c) => mayContain(c.crate, file))) return;
+    const description: CrateDescription = {
+      name: path.basename(file, '.rs').replace(/[^A-Za-z0-9_]/g, '_'),
+      rootFile: file,
+      edition: '2021',
+      manifest: null,
+      target: 'file',
+      crateTypes: [],
+    };
+    const found = { files: [file], crates: [description], skipped: [] };
+    for (const loaded of crateLoads(found, this.cache, this.settings, { loadEveryModule: true })) {
+      this.crates.push(loaded);
+      this.standalone.add(file);
+    }
+  }
+
+  /** A standalone document closed: its crate goes with it. */
+  private dropStandalone(file: string): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    if (!this.standalone.delete(file)) return out;
+    const gone = this.crates.filter((c) => c.crate.rootFile === file && c.description.manifest === null);
+    this.crates = this.crates.filter((c) => !gone.includes(c));
+    for (const c of gone) for (const f of c.crate.files) if (!this.files.has(f)) out.set(f, []);
+    for (const f of out.keys()) this.findings.delete(f);
+    return out;
   }
 
   /** Loads a file's module in every crate that may contain it (an opened document is analysed whole). */
@@ -204,11 +288,17 @@ export class AnalysisHost {
 
   /** An open document over the size limit is not parsed (as on disk): it is listed as skipped instead. */
   private tooLarge(file: string, text: string): boolean {
-    if (text.length <= this.settings.maxFileSize) {
+    if (text.length <= this.openLimit()) {
       if (this.disk.skipped.get(file)?.startsWith('larger than')) this.disk.skipped.delete(file);
       return false;
     }
-    this.disk.skipped.set(file, `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`);
+    this.disk.skipped.set(
+      file,
+      text.length > this.settings.maxFileSize
+        ? `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`
+        : `larger than the size limit for open documents (${Math.round(this.maxOpenDocumentSize / 1024)} KB): ` +
+            'it is not analysed as you type; `ffi-guard check` still checks it',
+    );
     this.cache.delete(file);
     this.findings.set(file, []);
     return true;
@@ -217,10 +307,19 @@ export class AnalysisHost {
   /** Incremental changes to an open document (LSP `didChange`). */
   change(file: string, changes: TextChange[]): Map<string, Finding[]> {
     const old = this.open.get(file) ?? this.cache.peek(file)?.text ?? '';
-    const applied = applyChanges(old, changes);
+    const valid = validChanges(old, changes);
+    for (const problem of valid.problems) this.onWarning(`${file}: ${problem}`);
+    const applied = applyChanges(old, valid.changes);
     this.open.set(file, applied.text);
+    // Positions that had to be mended leave nothing of the old tree trustworthy: parse the new text whole.
+    if (valid.problems.length) applied.edits = null;
+    return this.analysing(file, () => this.analyseChange(file, applied));
+  }
+
+  private analyseChange(file: string, applied: AppliedChanges): Map<string, Finding[]> {
     if (this.tooLarge(file, applied.text)) return new Map([[file, []]]);
     if (this.outsideEveryCrate(file)) return this.recordOnly(file, applied.text);
+    this.addStandalone(file);
     const previous = this.cache.peek(file);
     if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
       const edit = applied.edits.length === 1 ? applied.edits[0] : null;
@@ -309,7 +408,9 @@ export class AnalysisHost {
   /** A document closed: the disk is the truth again. */
   close(file: string): Map<string, Finding[]> {
     this.open.delete(file);
+    this.failed.delete(file);
     this.cache.delete(file);
+    if (this.standalone.has(file)) return this.dropStandalone(file);
     this.rescan(file);
     return this.recheckContaining(file);
   }
@@ -423,10 +524,6 @@ export class AnalysisHost {
       if (!loaded.length && !this.matters(file, before)) return new Map([[file, this.findings.get(file) ?? []]]);
     }
     const affected = loaded.length ? loaded : this.crates.filter((c) => mayContain(c.crate, file));
-    if (!affected.length && file.endsWith('.rs') && !this.files.has(file)) {
-      // A file outside every known crate (opened from elsewhere): check it as a crate of its own.
-      return this.indexAll();
-    }
     const reloaded: LoadedCrate[] = [];
     for (const c of affected) {
       const crate = loadCrate(
@@ -486,6 +583,69 @@ export class AnalysisHost {
       this.findings.set(f.origin.file, list);
     }
   }
+}
+
+/** The default of `maxOpenDocumentSize`: 2 MB of text (a 5 MB document took seconds per keystroke). */
+export const DEFAULT_MAX_OPEN_DOCUMENT_SIZE = 2 * 1024 * 1024;
+
+/**
+ * An editor's changes with every position inside the document it edits: a line or column that is
+ * negative, not a number or past the end is clamped (to the start, the end of its line, the end of the
+ * text), and each mended position is named in `problems`. LSP asks a column past its line's end to
+ * mean the line's end: that one is taken as is, without a problem.
+ */
+export function validChanges(text: string, changes: TextChange[]): { changes: TextChange[]; problems: string[] } {
+  const problems: string[] = [];
+  const out: TextChange[] = [];
+  for (const [i, change] of changes.entries()) {
+    const range = change.range as TextChange['range'] | null | undefined;
+    const inserted = typeof change.text === 'string' ? change.text : '';
+    if (typeof change.text !== 'string') problems.push(`change ${i + 1} has no text: taken as an empty text`);
+    if (!range) {
+      out.push({ text: inserted });
+      text = inserted;
+      continue;
+    }
+    const index = new LineIndex(text);
+    const clamp = (where: string, p: { line: number; character: number } | undefined): LineCol => {
+      const line = p?.line;
+      const character = p?.character;
+      if (!isNatural(line) || !isNatural(character)) {
+        problems.push(
+          `change ${i + 1}: ${where} position ${JSON.stringify(p ?? null)} is not a position in the document: taken as 0:0`,
+        );
+        return { line: Math.max(0, isNatural(line) ? line : 0), character: 0 };
+      }
+      if (line >= index.lineCount()) {
+        const end = index.position(text.length);
+        problems.push(
+          `change ${i + 1}: ${where} line ${line} is past the document's last line (${end.line}): taken as its end`,
+        );
+        return end;
+      }
+      return { line, character: Math.min(character, lineLength(text, index, line)) };
+    };
+    const start = clamp('start', range.start);
+    const end = clamp('end', range.end);
+    const ordered = end.line < start.line || (end.line === start.line && end.character < start.character) ? start : end;
+    if (ordered !== end) problems.push(`change ${i + 1}: its range ends before it starts: taken as empty`);
+    const next: TextChange = { range: { start, end: ordered }, text: inserted };
+    out.push(next);
+    if (i < changes.length - 1) text = applyChanges(text, [next]).text;
+  }
+  return { changes: out, problems };
+}
+
+type LineCol = { line: number; character: number };
+
+function isNatural(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
+}
+
+function lineLength(text: string, index: LineIndex, line: number): number {
+  const start = index.offset({ line, character: 0 });
+  const nextLine = line + 1 < index.lineCount() ? index.offset({ line: line + 1, character: 0 }) - 1 : text.length;
+  return nextLine - start;
 }
 
 /** A file's findings as one string, to tell whether they changed. */
