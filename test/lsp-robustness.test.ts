@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { spawn } from 'child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as path from 'path';
 import * as fs from 'fs';
 import { pathToFileURL } from 'url';
@@ -98,14 +98,12 @@ describe('lsp: malformed messages', function () {
 });
 
 /** Starts `ffi-guard lsp --stdio` and gathers what it writes. */
-function startStdioServer(): { server: ReturnType<typeof spawn>; out: () => string; err: () => string } {
-  const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+function startStdioServer(): { server: ChildProcessWithoutNullStreams; out: () => string; err: () => string } {
+  const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio']);
   let out = '';
   let err = '';
-  server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  server.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  server.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  server.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return { server, out: () => out, err: () => err };
 }
 
@@ -122,7 +120,7 @@ const INITIALIZE = {
 };
 
 /** The exit status of a process, or null if it is still running after `ms`. */
-function exitWithin(server: ReturnType<typeof spawn>, ms: number): Promise<number | null> {
+function exitWithin(server: ChildProcessWithoutNullStreams, ms: number): Promise<number | null> {
   if (server.exitCode !== null) return Promise.resolve(server.exitCode);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), ms);
@@ -156,11 +154,11 @@ describe('lsp: a wrong Content-Length (issue 16 item 10)', function () {
   for (const [name, wrong, said] of cases) {
     it(`logs why and exits with status 1 so the client restarts it: ${name}`, async () => {
       const { server, out, err } = startStdioServer();
-      server.stdin!.write(frame(INITIALIZE));
+      server.stdin.write(frame(INITIALIZE));
       const deadline = Date.now() + 15_000;
       while (!/"id":\s*1[,}]/.test(out()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.match(out(), /"id":\s*1[,}]/, 'initialize answered before the wrong message');
-      server.stdin!.write(wrong(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' })));
+      server.stdin.write(wrong(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' })));
       const code = await exitWithin(server, 15_000);
       if (code === null) server.kill();
       assert.strictEqual(code, 1, `exited; stderr: ${err()}`);

@@ -5,6 +5,7 @@ import { clearLayoutCache } from './analysis/ffi';
 import { compareFindings, type Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { checkCrates, crateLoads, DiskSource, LoadedCrate } from './project';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
@@ -120,7 +121,7 @@ export class AnalysisHost {
   noteText(file: string, text: string): void {
     this.open.set(file, text);
     this.cache.delete(file);
-    if (this.relevance.has(file)) this.relevance.update(file, text);
+    if (this.relevance.has(file)) this.index(file, text);
   }
 
   /** `noteText` for incremental changes. */
@@ -140,11 +141,21 @@ export class AnalysisHost {
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
     this.relevance = new RelevanceIndex();
+    this.indexed.clear();
+    let sliceStart = performance.now();
     for (let i = 0; i < found.files.length; i++) {
-      const text = this.cache.text(found.files[i]);
-      if (text !== null) this.relevance.update(found.files[i], text);
+      const file = found.files[i];
+      const text = this.cache.text(file);
+      if (text !== null) this.relevance.update(file, text);
+      // The index has what it needs of the text: a file no crate parses is read again only if one does.
+      if (!this.open.has(file) && !this.cache.peek(file)) this.cache.delete(file);
       progress?.(i + 1, found.files.length);
-      if (i % 200 === 199) yield null;
+      // The event loop is given back every few milliseconds, not every so many files: a keystroke waits
+      // for at most one slice of the scan.
+      if (performance.now() - sliceStart > SCAN_SLICE_MS) {
+        yield null;
+        sliceStart = performance.now();
+      }
     }
     const before = new Set(this.findings.keys());
     this.findings.clear();
@@ -371,7 +382,7 @@ export class AnalysisHost {
   /** Keeps a file's new text for the index; if it now matters (a new boundary word…), re-checks. */
   private recordOnly(file: string, text: string): Map<string, Finding[]> {
     const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
-    this.relevance.update(file, text);
+    this.index(file, text);
     if (this.matters(file, before)) return this.recheckContaining(file, text);
     return new Map([[file, []]]);
   }
@@ -408,6 +419,7 @@ export class AnalysisHost {
   /** A document closed: the disk is the truth again. */
   close(file: string): Map<string, Finding[]> {
     this.open.delete(file);
+    this.indexed.delete(file);
     this.failed.delete(file);
     this.cache.delete(file);
     if (this.standalone.has(file)) return this.dropStandalone(file);
@@ -493,12 +505,29 @@ export class AnalysisHost {
     return this.recheckContaining(file, text);
   }
 
+  /**
+   * Gives the relevance index a file's text, unless it has that very text already: an open document's
+   * last indexed text is remembered (the string the document holds anyway), so that settling an edit and
+   * re-checking it scan the document once.
+   */
+  private index(file: string, text: string): void {
+    if (this.indexed.get(file) === text) return;
+    this.relevance.update(file, text);
+    if (this.open.has(file)) this.indexed.set(file, text);
+    else this.indexed.delete(file);
+  }
+
+  /** The text each open document was last indexed with (see `index`). */
+  private readonly indexed = new Map<string, string>();
+
   /** A file's text as the index should see it now (the open document, else the disk). */
   private rescan(file: string): void {
     if (!this.files.has(file)) return;
     const text = this.cache.text(file);
-    if (text === null) this.relevance.remove(file);
-    else this.relevance.update(file, text);
+    if (text === null) {
+      this.relevance.remove(file);
+      this.indexed.delete(file);
+    } else this.index(file, text);
   }
 
   /**
@@ -520,7 +549,7 @@ export class AnalysisHost {
     const loaded = this.crates.filter((c) => c.crate.files.has(file));
     if (text !== undefined && this.files.has(file)) {
       const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
-      this.relevance.update(file, text);
+      this.index(file, text);
       if (!loaded.length && !this.matters(file, before)) return new Map([[file, this.findings.get(file) ?? []]]);
     }
     const affected = loaded.length ? loaded : this.crates.filter((c) => mayContain(c.crate, file));
@@ -585,6 +614,9 @@ export class AnalysisHost {
   }
 }
 
+/** How long the indexing scans files before it gives the event loop back. */
+const SCAN_SLICE_MS = 20;
+
 /** The default of `maxOpenDocumentSize`: 2 MB of text (a 5 MB document took seconds per keystroke). */
 export const DEFAULT_MAX_OPEN_DOCUMENT_SIZE = 2 * 1024 * 1024;
 
@@ -606,24 +638,26 @@ export function validChanges(text: string, changes: TextChange[]): { changes: Te
       text = inserted;
       continue;
     }
-    const index = new LineIndex(text);
     const clamp = (where: string, p: { line: number; character: number } | undefined): LineCol => {
-      const line = p?.line;
-      const character = p?.character;
+      let line = p?.line;
+      let character = p?.character;
       if (!isNatural(line) || !isNatural(character)) {
         problems.push(
-          `change ${i + 1}: ${where} position ${JSON.stringify(p ?? null)} is not a position in the document: taken as 0:0`,
+          `change ${i + 1}: ${where} position ${JSON.stringify(p ?? null)} is not a position in the document: ` +
+            'a negative or fractional number is taken as 0',
         );
-        return { line: Math.max(0, isNatural(line) ? line : 0), character: 0 };
+        line = isNatural(line) ? line : 0;
+        character = isNatural(character) ? character : 0;
       }
-      if (line >= index.lineCount()) {
-        const end = index.position(text.length);
+      const length = lineLength(text, line);
+      if (length === null) {
+        const end = new LineIndex(text).position(text.length);
         problems.push(
           `change ${i + 1}: ${where} line ${line} is past the document's last line (${end.line}): taken as its end`,
         );
         return end;
       }
-      return { line, character: Math.min(character, lineLength(text, index, line)) };
+      return { line, character: Math.min(character, length) };
     };
     const start = clamp('start', range.start);
     const end = clamp('end', range.end);
@@ -642,10 +676,16 @@ function isNatural(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
-function lineLength(text: string, index: LineIndex, line: number): number {
-  const start = index.offset({ line, character: 0 });
-  const nextLine = line + 1 < index.lineCount() ? index.offset({ line: line + 1, character: 0 }) - 1 : text.length;
-  return nextLine - start;
+/** The length of a line (its line break not counted), or null past the last line; without indexing every line. */
+function lineLength(text: string, line: number): number | null {
+  let start = 0;
+  for (let l = 0; l < line; l++) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) return null;
+    start = end + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return (end < 0 ? text.length : end) - start;
 }
 
 /** A file's findings as one string, to tell whether they changed. */
