@@ -228,3 +228,100 @@ describe('lsp: edits coalesced (issue 16 item 10)', function () {
     assert.strictEqual(debounceFor(60_000), 500);
   });
 });
+
+describe('lsp: documents the workspace does not hold, and huge ones (issue 16 item 10)', function () {
+  this.timeout(60_000);
+
+  /** A server over stdio with a JSON-RPC client, and the diagnostics it published per URI (with versions). */
+  async function session(rootUri: string | null): Promise<{
+    connection: ReturnType<typeof createMessageConnection>;
+    published: Map<string, { version?: number; diagnostics: { message: string; code?: unknown }[] }[]>;
+    stop: () => void;
+  }> {
+    const server = spawn(process.execPath, [path.join(REPO, 'bin', 'ffi-guard.js'), 'lsp', '--stdio']);
+    const connection = createMessageConnection(
+      new StreamMessageReader(server.stdout),
+      new StreamMessageWriter(server.stdin),
+    );
+    const published = new Map<string, { version?: number; diagnostics: { message: string; code?: unknown }[] }[]>();
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (p: { uri: string; version?: number; diagnostics: { message: string; code?: unknown }[] }) => {
+        published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
+      },
+    );
+    connection.listen();
+    await connection.sendRequest('initialize', { processId: null, rootUri, capabilities: {} });
+    await connection.sendNotification('initialized', {});
+    return {
+      connection,
+      published,
+      stop: () => {
+        connection.dispose();
+        server.kill();
+      },
+    };
+  }
+
+  async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(ok(), what);
+  }
+
+  it('checks a file when the client sends no workspace folder, keystroke by keystroke', async () => {
+    const dir = tempDir('ffi-guard-nofolder-');
+    const file = path.join(dir, 'main.rs');
+    fs.writeFileSync(file, 'pub extern "C" fn f(s: &str) {}\n');
+    const uri = pathToFileURL(file).toString();
+    const { connection, published, stop } = await session(null);
+    try {
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'rust', version: 1, text: fs.readFileSync(file, 'utf8') },
+      });
+      await until('diagnostics for the opened file', () => !!published.get(uri)?.length);
+      assert.deepStrictEqual(
+        published.get(uri)![0].diagnostics.map((d) => d.code),
+        ['str-type'],
+      );
+      await connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line: 0, character: 23 }, end: { line: 0, character: 27 } }, text: 'u8' }],
+      });
+      await until('version 2 answered', () => published.get(uri)!.some((p) => p.version === 2));
+      assert.deepStrictEqual(published.get(uri)!.find((p) => p.version === 2)!.diagnostics, []);
+    } finally {
+      stop();
+    }
+  });
+
+  it('answers every keystroke in a 3 MB document at once, saying it is over the open-document limit', async () => {
+    const root = tempDir('ffi-guard-huge-');
+    const file = path.join(root, 'huge.rs');
+    const text = `pub extern "C" fn g(s: &str) {}\n${'// filler line of a generated file\n'.repeat(90_000)}`;
+    fs.writeFileSync(file, text);
+    const uri = pathToFileURL(file).toString();
+    const { connection, published, stop } = await session(pathToFileURL(root).toString());
+    try {
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'rust', version: 1, text },
+      });
+      const started = Date.now();
+      for (let v = 2; v <= 11; v++)
+        await connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version: v },
+          contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x' }],
+        });
+      await until('the last version answered', () => !!published.get(uri)?.some((p) => p.version === 11));
+      assert.ok(Date.now() - started < 10_000, `10 keystrokes answered in ${Date.now() - started} ms`);
+      const last = published.get(uri)!.find((p) => p.version === 11)!;
+      assert.deepStrictEqual(
+        last.diagnostics.map((d) => d.code ?? null),
+        [null],
+      );
+      assert.match(last.diagnostics[0].message, /larger than the size limit for open documents \(2048 KB\)/);
+    } finally {
+      stop();
+    }
+  });
+});

@@ -120,6 +120,8 @@ export class AnalysisHost {
    */
   noteText(file: string, text: string): void {
     this.open.set(file, text);
+    // Over the open-document limit, it is said skipped once its crate is checked.
+    this.tooLarge(file, text);
     this.cache.delete(file);
     if (this.relevance.has(file)) this.index(file, text);
   }
