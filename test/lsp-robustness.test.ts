@@ -3,10 +3,10 @@ import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as path from 'path';
 import * as fs from 'fs';
 import { pathToFileURL } from 'url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, Message, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { REPO } from './harness/cli';
 import { tempDir } from './harness/tmp';
-import { ChangeQueue, debounceFor, SLOW_ANALYSIS_MS } from '../server/src/lsp/coalesce';
+import { ChangeQueue, peekingReader, VersionsRead } from '../server/src/lsp/coalesce';
 import { FramingWatch } from '../server/src/lsp/framing';
 
 /** A malformed LSP message is reported and skipped: the server keeps answering the next ones. */
@@ -187,45 +187,118 @@ describe('lsp: a wrong Content-Length (issue 16 item 10)', function () {
 });
 
 describe('lsp: edits coalesced (issue 16 item 10)', function () {
-  it('analyses a quick document at every change, at once', () => {
+  this.timeout(60_000);
+
+  it('analyses every change at once while no newer one has been read', () => {
     const analysed: string[][] = [];
     const queue = new ChangeQueue<string>((_file, changes) => analysed.push(changes));
-    for (const c of ['a', 'b', 'c']) queue.push('f.rs', [c]);
+    for (const [i, c] of ['a', 'b', 'c'].entries()) queue.push('f.rs', i + 2, [c]);
     assert.deepStrictEqual(analysed, [['a'], ['b'], ['c']]);
   });
 
-  it('gives a slow document every change received meanwhile at once, never a superseded version', async () => {
-    let clock = 0;
+  it('keeps the changes of a superseded version for the newest one, analysed once with all of them', () => {
     const analysed: string[][] = [];
+    let newestRead = 10;
     const queue = new ChangeQueue<string>(
-      (_file, changes) => {
-        analysed.push(changes);
-        clock += 6_500; // a document that takes 6.5 s to analyse
-      },
-      () => clock,
+      (_file, changes) => analysed.push(changes),
+      (_file, version) => newestRead > version,
     );
-    queue.push('big.rs', ['1']);
-    assert.deepStrictEqual(analysed, [['1']], 'the first change is analysed at once');
-    for (let i = 2; i <= 10; i++) queue.push('big.rs', [String(i)]);
-    assert.strictEqual(analysed.length, 1, 'the next ones wait');
-    assert.ok(queue.waiting('big.rs'));
-    await new Promise((r) => setTimeout(r, debounceFor(6_500) + 100));
-    assert.deepStrictEqual(analysed, [['1'], ['2', '3', '4', '5', '6', '7', '8', '9', '10']]);
+    // Versions 2..10 were read while version 1 was analysed: 2..9 are superseded when handled.
+    for (let v = 2; v <= 10; v++) queue.push('big.rs', v, [String(v)]);
+    assert.deepStrictEqual(analysed, [['2', '3', '4', '5', '6', '7', '8', '9', '10']]);
     // Something that reads the document (a hover) takes the waiting changes first.
-    queue.push('big.rs', ['11']);
+    newestRead = 12;
+    queue.push('big.rs', 11, ['11']);
+    assert.ok(queue.waiting('big.rs'));
     queue.flush('big.rs');
-    assert.deepStrictEqual(analysed[2], ['11']);
+    assert.deepStrictEqual(analysed[1], ['11']);
     // A document opened again or closed forgets its waiting changes.
-    queue.push('big.rs', ['12']);
+    queue.push('big.rs', 11, ['x']);
     queue.drop('big.rs');
-    await new Promise((r) => setTimeout(r, debounceFor(6_500) + 100));
-    assert.strictEqual(analysed.length, 3);
+    queue.flushAll();
+    assert.strictEqual(analysed.length, 2);
   });
 
-  it('waits only after a slow analysis, and never more than half a second', () => {
-    assert.strictEqual(debounceFor(SLOW_ANALYSIS_MS - 1), 0);
-    assert.ok(debounceFor(SLOW_ANALYSIS_MS) > 0);
-    assert.strictEqual(debounceFor(60_000), 500);
+  it('notes the newest didChange version of each document as messages are read', () => {
+    const versions = new VersionsRead();
+    const seen: unknown[] = [];
+    let deliver: (m: object) => void = () => {};
+    const inner = {
+      onError: () => ({ dispose: () => {} }),
+      onClose: () => ({ dispose: () => {} }),
+      onPartialMessage: () => ({ dispose: () => {} }),
+      listen: (cb: (m: Message) => void) => ((deliver = (m) => cb(m as Message)), { dispose: () => {} }),
+      dispose: () => {},
+    };
+    peekingReader(inner, versions).listen((m) => seen.push(m));
+    const change = (uri: string, version: number): object => ({
+      jsonrpc: '2.0',
+      method: 'textDocument/didChange',
+      params: { textDocument: { uri, version }, contentChanges: [] },
+    });
+    deliver(change('file:///a.rs', 3));
+    deliver(change('file:///a.rs', 5));
+    deliver(change('file:///b.rs', 1));
+    deliver({ jsonrpc: '2.0', id: 1, method: 'shutdown' });
+    assert.strictEqual(seen.length, 4, 'every message is passed on');
+    assert.ok(versions.newerThan('file:///a.rs', 3));
+    assert.ok(!versions.newerThan('file:///a.rs', 5));
+    assert.ok(!versions.newerThan('file:///b.rs', 1));
+    // Opened again: its versions start over.
+    deliver({
+      jsonrpc: '2.0',
+      method: 'textDocument/didOpen',
+      params: { textDocument: { uri: 'file:///a.rs', version: 1 } },
+    });
+    assert.ok(!versions.newerThan('file:///a.rs', 1));
+  });
+
+  it('over stdio, analyses and publishes only the newest of changes that arrive together', async () => {
+    const root = tempDir('ffi-guard-coalesce-');
+    const file = path.join(root, 'lib.rs');
+    const text = 'pub extern "C" fn g(s: &str) {}\n';
+    fs.writeFileSync(file, text);
+    const uri = pathToFileURL(file).toString();
+    const { server, out } = startStdioServer();
+    try {
+      server.stdin.write(
+        frame({ ...INITIALIZE, params: { ...INITIALIZE.params, rootUri: pathToFileURL(root).toString() } }),
+      );
+      server.stdin.write(frame({ jsonrpc: '2.0', method: 'initialized', params: {} }));
+      server.stdin.write(
+        frame({
+          jsonrpc: '2.0',
+          method: 'textDocument/didOpen',
+          params: { textDocument: { uri, languageId: 'rust', version: 1, text } },
+        }),
+      );
+      const versionsOf = (): number[] =>
+        [...out().matchAll(/"method":"textDocument\/publishDiagnostics","params":\{"uri":"([^"]+)","version":(\d+)/g)]
+          .filter((m) => m[1] === uri)
+          .map((m) => Number(m[2]));
+      const deadline = Date.now() + 20_000;
+      while (!versionsOf().includes(1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(versionsOf().includes(1), 'the opened version is published');
+      // Ten keystrokes in one write (a client that typed on while the server was busy).
+      let burst = '';
+      for (let v = 2; v <= 11; v++)
+        burst += frame({
+          jsonrpc: '2.0',
+          method: 'textDocument/didChange',
+          params: {
+            textDocument: { uri, version: v },
+            contentChanges: [
+              { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '/' },
+            ],
+          },
+        });
+      server.stdin.write(burst);
+      while (!versionsOf().includes(11) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const published = versionsOf().filter((v) => v > 1);
+      assert.deepStrictEqual(published, [11], 'only the newest version was analysed and published');
+    } finally {
+      server.kill();
+    }
   });
 });
 

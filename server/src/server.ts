@@ -36,7 +36,15 @@ import {
 } from './lsp/surface';
 import { FixAllResult, SurfaceMethods } from '../../protocol/surface-requests';
 import { FramingWatch } from './lsp/framing';
-import { ChangeQueue } from './lsp/coalesce';
+import { ChangeQueue, peekingReader, VersionsRead } from './lsp/coalesce';
+import {
+  IPCMessageReader,
+  IPCMessageWriter,
+  MessageReader,
+  MessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import type { TextDocumentContentChangeEvent as TextChangeEvent } from 'vscode-languageserver/node';
 
 /**
@@ -44,7 +52,10 @@ import type { TextDocumentContentChangeEvent as TextChangeEvent } from 'vscode-l
  * (`AnalysisHost`); a failure in one request is logged and answered as an error, and the server keeps
  * serving. Runs over IPC (VS Code) or stdio (`ffi-guard lsp --stdio`, for any LSP editor).
  */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+export function startServer(
+  connection: Connection = editorConnection(),
+  versionsRead: VersionsRead = connectionVersions.get(connection) ?? new VersionsRead(),
+): void {
   let host: AnalysisHost | null = null;
   let roots: string[] = [];
   let configurationPull = false;
@@ -181,22 +192,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   // Edits are coalesced per document (lsp/coalesce.ts): a superseded version is never analysed.
-  const queue = new ChangeQueue<TextChangeEvent>((file, changes) => {
-    if (!host) return;
-    if (!host.canAnalyse(file)) return host.noteChanges(file, changes);
-    const results = guarded('change', () => host?.change(file, changes));
-    // Published after every analysis, even when nothing changed, so the client knows this version is
-    // checked; when the analysis failed, no finding of an older text is said again under this version.
-    const out = results ?? new Map<string, Finding[]>([[file, []]]);
-    if (!out.has(file)) out.set(file, host.findingsFor(file));
-    publish(out);
-  });
+  const queue = new ChangeQueue<TextChangeEvent>(
+    (file, changes) => {
+      if (!host) return;
+      if (!host.canAnalyse(file)) return host.noteChanges(file, changes);
+      const results = guarded('change', () => host?.change(file, changes));
+      // Published after every analysis, even when nothing changed, so the client knows this version is
+      // checked; when the analysis failed, no finding of an older text is said again under this version.
+      const out = results ?? new Map<string, Finding[]>([[file, []]]);
+      if (!out.has(file)) out.set(file, host.findingsFor(file));
+      publish(out);
+    },
+    (file, version) => versionsRead.newerThan(pathToFileURL(file).toString(), version),
+  );
 
   connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
     await hostCreated;
     const file = fileOf(textDocument.uri);
     versions.set(file, textDocument.version);
-    queue.push(file, contentChanges);
+    queue.push(file, textDocument.version, contentChanges);
   });
 
   connection.onDidCloseTextDocument(async ({ textDocument }) => {
@@ -325,6 +339,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.listen();
 }
 
+/** What each connection's reader has read ahead of the handlers (see lsp/coalesce.ts). */
+const connectionVersions = new WeakMap<Connection, VersionsRead>();
+
 /**
  * The client's messages over stdin, watched for framing (lsp/framing.ts): once a wrong Content-Length
  * has made the stream unreadable, the server says why on stderr and exits with status 1, so that the
@@ -339,7 +356,34 @@ function stdioConnection(): Connection {
     process.exit(1);
   });
   process.stdin.pipe(watch);
-  return createConnection(ProposedFeatures.all, watch, process.stdout);
+  const connection = peekingConnection(new StreamMessageReader(watch), new StreamMessageWriter(process.stdout));
+  // What createConnection does for a stdio it opens itself: stdout is the protocol's, so console output
+  // goes to stderr; the end of stdin ends the server (status 0 after a shutdown request, else 1).
+  for (const level of ['log', 'info', 'warn', 'debug'] as const) console[level] = console.error;
+  let shutdown = false;
+  connection.onShutdown(() => {
+    shutdown = true;
+  });
+  const ended = (): never => process.exit(shutdown ? 0 : 1);
+  process.stdin.on('end', ended);
+  process.stdin.on('close', ended);
+  return connection;
+}
+
+/** A connection whose reader shows each message to the change queue as it is read. */
+function peekingConnection(reader: MessageReader, writer: MessageWriter): Connection {
+  const versions = new VersionsRead();
+  const connection = createConnection(ProposedFeatures.all, peekingReader(reader, versions), writer);
+  connectionVersions.set(connection, versions);
+  return connection;
+}
+
+/** The connection VS Code starts the bundled server with (IPC), or any other the command line asks for. */
+function editorConnection(): Connection {
+  if (process.argv.includes('--node-ipc'))
+    return peekingConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  if (process.argv.includes('--stdio')) return stdioConnection();
+  return createConnection(ProposedFeatures.all);
 }
 
 /**
