@@ -245,7 +245,9 @@ export class AnalysisHost {
     } catch (e) {
       const message = (e as Error).message;
       this.failed.set(file, `could not be analysed: ${message}`);
-      this.onWarning(`${file}: could not be analysed (${message}); its findings are cleared until it can be`);
+      this.onWarning(
+        `${file}: could not be analysed (${message}); its findings are cleared until it can be\n${(e as Error).stack ?? ''}`,
+      );
       this.cache.delete(file);
       this.stale.delete(file);
       this.findings.set(file, []);
