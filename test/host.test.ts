@@ -204,3 +204,132 @@ describe('host: indexing in the background', function () {
     assert.deepStrictEqual(said(all), said(sync));
   });
 });
+
+describe('host: hostile editor input (issue 16 item 10)', function () {
+  this.timeout(60_000);
+
+  const at = (line: number, character: number): { line: number; character: number } => ({ line, character });
+
+  it('clamps negative and out-of-range positions of a change, logs them, and re-parses the whole text', async () => {
+    const LIB = 'pub extern "C" fn a(s: &str) {}\n// tail\n';
+    const dir = packageDir({ 'src/lib.rs': LIB });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const parser = await loadParser();
+    const host = new AnalysisHost(parser, defaultSettings(), [dir]);
+    const warnings: string[] = [];
+    host.onWarning = (m) => warnings.push(m);
+    host.indexAll();
+    host.update(lib, LIB);
+    // A negative line used to slice the text at NaN and edit the tree at row -1.
+    host.change(lib, [{ range: { start: at(-1, -3), end: at(-1, -3) }, text: 'pub extern "C" fn n(c: char) {}\n' }]);
+    // A line past the end, and a range that ends before it starts.
+    host.change(lib, [{ range: { start: at(40, 2), end: at(50, 0) }, text: '\npub extern "C" fn z(v: Vec<u8>) {}\n' }]);
+    host.change(lib, [{ range: { start: at(1, 5), end: at(1, 0) }, text: '' }]);
+    // Then ordinary typing: the tree must be whole again for incremental parsing to be right.
+    host.change(lib, [{ range: { start: at(0, 0), end: at(0, 0) }, text: '// typed\n' }]);
+    const text = host.textOf(lib) ?? '';
+    assert.strictEqual(
+      text,
+      '// typed\npub extern "C" fn n(c: char) {}\npub extern "C" fn a(s: &str) {}\n// tail\n\npub extern "C" fn z(v: Vec<u8>) {}\n',
+    );
+    const fresh = new AnalysisHost(parser, defaultSettings(), [dir]);
+    fresh.indexAll();
+    fresh.update(lib, text);
+    assert.deepStrictEqual(rules(host, lib), rules(fresh, lib));
+    assert.deepStrictEqual(rules(host, lib), ['char-type', 'str-type', 'std-type']);
+    assert.strictEqual(warnings.length, 5, warnings.join('\n'));
+    assert.match(warnings[0], /start position \{"line":-1,"character":-3\} is not a position in the document/);
+    assert.match(warnings[2], /start line 40 is past the document's last line/);
+    assert.match(warnings[4], /ends before it starts/);
+  });
+
+  it('clears the findings of a text that fails to parse instead of keeping the previous text’s', async () => {
+    const LIB = 'pub extern "C" fn a(s: &str) {}\n';
+    const dir = packageDir({ 'src/lib.rs': LIB });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const real = await loadParser();
+    // The parser gives up on one text (as tree-sitter does when it is cancelled or runs out of memory).
+    const parser = new Proxy(real, {
+      get(target, key) {
+        if (key === 'parse')
+          return (text: string, old?: unknown) =>
+            text.includes('GIVE_UP') ? null : (target.parse as (t: string, o?: unknown) => unknown)(text, old);
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const host = new AnalysisHost(parser, defaultSettings(), [dir]);
+    const warnings: string[] = [];
+    host.onWarning = (m) => warnings.push(m);
+    host.indexAll();
+    host.update(lib, LIB);
+    assert.deepStrictEqual(rules(host, lib), ['str-type']);
+    const failed = host.change(lib, [{ range: { start: at(1, 0), end: at(1, 0) }, text: '// GIVE_UP\n' }]);
+    assert.deepStrictEqual(failed.get(lib), [], 'the old finding is not said again under the new version');
+    assert.deepStrictEqual(rules(host, lib), []);
+    assert.match(host.skipped().get(lib) ?? '', /could not be analysed: tree-sitter returned no tree/);
+    assert.strictEqual(warnings.length, 1);
+    // The next text that parses is analysed whole, and the note goes.
+    host.change(lib, [{ range: { start: at(1, 0), end: at(2, 0) }, text: '' }]);
+    assert.deepStrictEqual(rules(host, lib), ['str-type']);
+    assert.strictEqual(host.skipped().get(lib), undefined);
+  });
+
+  it('checks a file outside the workspace folder as its own crate, without re-indexing the root', async () => {
+    const dir = packageDir({ 'src/lib.rs': 'pub extern "C" fn a(s: &str) {}\n' });
+    const elsewhere = tempDir('ffi-guard-outside-');
+    const loose = path.join(elsewhere, 'loose.rs');
+    fs.writeFileSync(path.join(elsewhere, 'helper.rs'), 'pub struct Opaque { pub v: Vec<u8> }\n');
+    const text = 'mod helper;\npub extern "C" fn b(c: char, o: helper::Opaque) {}\n';
+    fs.writeFileSync(loose, text);
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    let reindexed = 0;
+    const indexAll = host.indexAll.bind(host);
+    host.indexAll = (...args) => (reindexed++, indexAll(...args));
+    const opened = host.update(loose, text);
+    assert.deepStrictEqual(
+      (opened.get(loose) ?? []).map((f) => f.rule),
+      ['char-type', 'unspecified-layout'],
+      'its module is read as rustc would',
+    );
+    for (let i = 0; i < 5; i++) host.change(loose, [{ range: { start: at(0, 0), end: at(0, 0) }, text: '//x\n' }]);
+    const column = 'pub extern "C" fn b(c: '.length;
+    host.change(loose, [{ range: { start: at(6, column), end: at(6, column + 4) }, text: 'u32' }]);
+    assert.deepStrictEqual(rules(host, loose), ['unspecified-layout']);
+    assert.strictEqual(reindexed, 0, 'no keystroke re-indexed the workspace');
+    assert.deepStrictEqual(rules(host, path.join(dir, 'src', 'lib.rs')), ['str-type'], 'the workspace is as it was');
+    // Closed, it is forgotten; its diagnostics are cleared.
+    assert.deepStrictEqual(host.close(loose).get(loose), []);
+    assert.strictEqual(host.cratesOf(loose).length, 0);
+  });
+
+  it('checks every opened file when the editor names no workspace folder', async () => {
+    const elsewhere = tempDir('ffi-guard-nofolder-');
+    const file = path.join(elsewhere, 'main.rs');
+    fs.writeFileSync(file, 'pub extern "C" fn f(s: &str) {}\n');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), []);
+    host.indexAll();
+    host.update(file, fs.readFileSync(file, 'utf8'));
+    assert.deepStrictEqual(rules(host, file), ['str-type']);
+    // A re-index (settings changed) keeps it checked.
+    host.setSettings(defaultSettings());
+    assert.deepStrictEqual(rules(host, file), ['str-type']);
+  });
+
+  it('skips an open document over the open-document size limit with a note, and takes it back under it', async () => {
+    const LIB = 'pub extern "C" fn a(s: &str) {}\n';
+    const dir = packageDir({ 'src/lib.rs': LIB });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir], { maxOpenDocumentSize: 1000 });
+    host.indexAll();
+    host.update(lib, LIB);
+    const big = `// ${'x'.repeat(2000)}\n`;
+    const skipped = host.change(lib, [{ range: { start: at(1, 0), end: at(1, 0) }, text: big }]);
+    assert.deepStrictEqual(skipped.get(lib), []);
+    assert.match(host.skipped().get(lib) ?? '', /larger than the size limit for open documents \(1 KB\)/);
+    host.change(lib, [{ range: { start: at(1, 0), end: at(2, 0) }, text: '' }]);
+    assert.deepStrictEqual(rules(host, lib), ['str-type']);
+    assert.strictEqual(host.skipped().get(lib), undefined);
+  });
+});

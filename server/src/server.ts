@@ -35,13 +35,27 @@ import {
   WorkspaceView,
 } from './lsp/surface';
 import { FixAllResult, SurfaceMethods } from '../../protocol/surface-requests';
+import { FramingWatch } from './lsp/framing';
+import { ChangeQueue, peekingReader, VersionsRead } from './lsp/coalesce';
+import {
+  IPCMessageReader,
+  IPCMessageWriter,
+  MessageReader,
+  MessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
+import type { TextDocumentContentChangeEvent as TextChangeEvent } from 'vscode-languageserver/node';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
  * (`AnalysisHost`); a failure in one request is logged and answered as an error, and the server keeps
  * serving. Runs over IPC (VS Code) or stdio (`ffi-guard lsp --stdio`, for any LSP editor).
  */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+export function startServer(
+  connection: Connection = editorConnection(),
+  versionsRead: VersionsRead = connectionVersions.get(connection) ?? new VersionsRead(),
+): void {
   let host: AnalysisHost | null = null;
   let roots: string[] = [];
   let configurationPull = false;
@@ -136,6 +150,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
       const [parser, { settings }] = await Promise.all([loadParser(), currentSettings()]);
       host = new AnalysisHost(parser, settings, roots);
+      host.onWarning = (message) => connection.console.warn(message);
       resolveHostCreated();
       const progress = progressSupported ? await connection.window.createWorkDoneProgress() : null;
       progress?.begin('Rust FFI Guard', 0, 'indexing the workspace', false);
@@ -168,6 +183,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidOpenTextDocument(async ({ textDocument }) => {
     await hostCreated;
     const file = fileOf(textDocument.uri);
+    queue.drop(file);
     versions.set(file, textDocument.version);
     // While indexing, a document whose crate is not loaded yet is kept, and said once its crate is checked.
     if (host && !host.canAnalyse(file)) return host.noteText(file, textDocument.text);
@@ -175,21 +191,33 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (results) publish(results);
   });
 
+  // Edits are coalesced per document (lsp/coalesce.ts): a superseded version is never analysed.
+  const queue = new ChangeQueue<TextChangeEvent>(
+    (file, changes) => {
+      if (!host) return;
+      if (!host.canAnalyse(file)) return host.noteChanges(file, changes);
+      const results = guarded('change', () => host?.change(file, changes));
+      // Published after every analysis, even when nothing changed, so the client knows this version is
+      // checked; when the analysis failed, no finding of an older text is said again under this version.
+      const out = results ?? new Map<string, Finding[]>([[file, []]]);
+      if (!out.has(file)) out.set(file, host.findingsFor(file));
+      publish(out);
+    },
+    (file, version) => versionsRead.newerThan(pathToFileURL(file).toString(), version),
+  );
+
   connection.onDidChangeTextDocument(async ({ textDocument, contentChanges }) => {
     await hostCreated;
     const file = fileOf(textDocument.uri);
     versions.set(file, textDocument.version);
-    if (host && !host.canAnalyse(file)) return host.noteChanges(file, contentChanges);
-    const results = guarded('change', () => host?.change(file, contentChanges)) ?? new Map<string, Finding[]>();
-    // Published after every change, even when nothing changed, so the client knows this version is checked.
-    if (!results.has(file)) results.set(file, host?.findingsFor(file) ?? []);
-    publish(results);
+    queue.push(file, textDocument.version, contentChanges);
   });
 
   connection.onDidCloseTextDocument(async ({ textDocument }) => {
     await hostCreated;
     if (host && !host.canAnalyse(fileOf(textDocument.uri))) await ready;
     const file = fileOf(textDocument.uri);
+    queue.drop(file);
     versions.delete(file);
     const results = guarded('close', () => host?.close(file));
     if (results) publish(results);
@@ -197,6 +225,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await ready;
+    queue.flushAll();
     const kinds = {
       [FileChangeType.Created]: 'created',
       [FileChangeType.Changed]: 'changed',
@@ -210,6 +239,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeConfiguration(async () => {
     await ready;
+    queue.flushAll();
     const { settings } = await currentSettings();
     const results = guarded('settings', () => host?.setSettings(settings));
     if (results) publish(results);
@@ -217,6 +247,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onHover(async ({ textDocument, position }): Promise<Hover | null | ResponseError<void>> => {
     await ready;
+    queue.flush(fileOf(textDocument.uri));
     try {
       const file = fileOf(textDocument.uri);
       const text = host?.textOf(file);
@@ -237,6 +268,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onCodeAction(async ({ textDocument, range, context }): Promise<CodeAction[] | ResponseError<void>> => {
     await ready;
+    queue.flushAll();
     try {
       const file = fileOf(textDocument.uri);
       if (!host) return [];
@@ -264,6 +296,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function hostRequest<P, R>(method: string, handler: (h: AnalysisHost, params: P) => R | Promise<R>): void {
     connection.onRequest(method, async (params: P): Promise<R | ResponseError<void>> => {
       await ready;
+      queue.flushAll();
       try {
         if (!host)
           return new ResponseError(
@@ -306,6 +339,53 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.listen();
 }
 
+/** What each connection's reader has read ahead of the handlers (see lsp/coalesce.ts). */
+const connectionVersions = new WeakMap<Connection, VersionsRead>();
+
+/**
+ * The client's messages over stdin, watched for framing (lsp/framing.ts): once a wrong Content-Length
+ * has made the stream unreadable, the server says why on stderr and exits with status 1, so that the
+ * client (which restarts a server that stops) starts a fresh one instead of talking to a deaf one.
+ */
+function stdioConnection(): Connection {
+  const watch = new FramingWatch((reason) => {
+    process.stderr.write(
+      `Rust FFI Guard: the LSP stream from the client cannot be read any more (${reason}); ` +
+        'exiting with status 1 so that the client restarts the server.\n',
+    );
+    process.exit(1);
+  });
+  process.stdin.pipe(watch);
+  const connection = peekingConnection(new StreamMessageReader(watch), new StreamMessageWriter(process.stdout));
+  // What createConnection does for a stdio it opens itself: stdout is the protocol's, so console output
+  // goes to stderr; the end of stdin ends the server (status 0 after a shutdown request, else 1).
+  for (const level of ['log', 'info', 'warn', 'debug'] as const) console[level] = console.error;
+  let shutdown = false;
+  connection.onShutdown(() => {
+    shutdown = true;
+  });
+  const ended = (): never => process.exit(shutdown ? 0 : 1);
+  process.stdin.on('end', ended);
+  process.stdin.on('close', ended);
+  return connection;
+}
+
+/** A connection whose reader shows each message to the change queue as it is read. */
+function peekingConnection(reader: MessageReader, writer: MessageWriter): Connection {
+  const versions = new VersionsRead();
+  const connection = createConnection(ProposedFeatures.all, peekingReader(reader, versions), writer);
+  connectionVersions.set(connection, versions);
+  return connection;
+}
+
+/** The connection VS Code starts the bundled server with (IPC), or any other the command line asks for. */
+function editorConnection(): Connection {
+  if (process.argv.includes('--node-ipc'))
+    return peekingConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  if (process.argv.includes('--stdio')) return stdioConnection();
+  return createConnection(ProposedFeatures.all);
+}
+
 /**
  * `ffi-guard lsp --stdio`, which bin/ffi-guard.js hands here: the arguments are read by the command
  * line's parser (a mistake is its usage error, exit status 2), then the server runs until the client
@@ -314,7 +394,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 export function lspCommand(args: string[], err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   return withUsage(err, () => {
     parseCommandLine(['lsp', ...args]);
-    startServer();
+    startServer(stdioConnection());
     return new Promise<number>(() => {
       // Never settles: the connection ends the process on `exit`.
     });

@@ -5,11 +5,13 @@ import { clearLayoutCache } from './analysis/ffi';
 import { compareFindings, type Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { checkCrates, crateLoads, DiskSource, LoadedCrate } from './project';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
 import type { Origin } from './syntax/model';
-import { applyChanges, TextChange } from './syntax/text-edits';
+import { AppliedChanges, applyChanges, TextChange } from './syntax/text-edits';
+import { LineIndex } from './syntax/positions';
 import { Crate, loadCrate, loadFiles, mayContain, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 
@@ -38,20 +40,36 @@ export class AnalysisHost {
   private readonly stale = new Set<string>();
   /** How edits were handled: moved findings (inert) or a re-check of the crates. */
   readonly editsHandled = { inert: 0, rechecked: 0 };
+  /** The largest open document analysed as it is typed (in UTF-16 code units); a larger one is skipped. */
+  readonly maxOpenDocumentSize: number;
+  /**
+   * Open documents of no crate of the workspace (a file outside every folder, or any file when the editor
+   * names no folder): each is checked as a crate of its own, as `rustc FILE` compiles it.
+   */
+  private readonly standalone = new Set<string>();
+  /** Told what the host did about bad input it could not take as is (an edit outside its document…). */
+  onWarning: (message: string) => void = () => {};
 
   constructor(
     parser: Parser,
     private settings: Settings,
     private roots: string[],
+    options: { maxOpenDocumentSize?: number } = {},
   ) {
+    this.maxOpenDocumentSize = options.maxOpenDocumentSize ?? DEFAULT_MAX_OPEN_DOCUMENT_SIZE;
     this.disk = new DiskSource(settings.maxFileSize);
-    const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.settings.maxFileSize);
+    const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.openLimit());
     this.cache = new SourceCache(parser, overlay);
+  }
+
+  /** The size above which an open document is not analysed: the file limit or the open-document one. */
+  private openLimit(): number {
+    return Math.min(this.settings.maxFileSize, this.maxOpenDocumentSize);
   }
 
   /** Files that were not read, and why (binary, too large, not UTF-8…). */
   skipped(): Map<string, string> {
-    return new Map([...this.disk.skipped, ...this.cache.failures]);
+    return new Map([...this.disk.skipped, ...this.cache.failures, ...this.failed]);
   }
 
   /**
@@ -102,8 +120,10 @@ export class AnalysisHost {
    */
   noteText(file: string, text: string): void {
     this.open.set(file, text);
+    // Over the open-document limit, it is said skipped once its crate is checked.
+    this.tooLarge(file, text);
     this.cache.delete(file);
-    if (this.relevance.has(file)) this.relevance.update(file, text);
+    if (this.relevance.has(file)) this.index(file, text);
   }
 
   /** `noteText` for incremental changes. */
@@ -123,11 +143,21 @@ export class AnalysisHost {
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
     this.relevance = new RelevanceIndex();
+    this.indexed.clear();
+    let sliceStart = performance.now();
     for (let i = 0; i < found.files.length; i++) {
-      const text = this.cache.text(found.files[i]);
-      if (text !== null) this.relevance.update(found.files[i], text);
+      const file = found.files[i];
+      const text = this.cache.text(file);
+      if (text !== null) this.relevance.update(file, text);
+      // The index has what it needs of the text: a file no crate parses is read again only if one does.
+      if (!this.open.has(file) && !this.cache.peek(file)) this.cache.delete(file);
       progress?.(i + 1, found.files.length);
-      if (i % 200 === 199) yield null;
+      // The event loop is given back every few milliseconds, not every so many files: a keystroke waits
+      // for at most one slice of the scan.
+      if (performance.now() - sliceStart > SCAN_SLICE_MS) {
+        yield null;
+        sliceStart = performance.now();
+      }
     }
     const before = new Set(this.findings.keys());
     this.findings.clear();
@@ -149,6 +179,14 @@ export class AnalysisHost {
       this.crates.push(loaded);
       this.loadOpenDocuments(loaded.crate);
       yield this.storeNew(loaded);
+    }
+    // The open documents no crate of the workspace holds are crates of their own.
+    this.standalone.clear();
+    for (const file of [...this.open.keys()]) {
+      this.addStandalone(file);
+      if (!this.standalone.has(file)) continue;
+      const own = this.crates.filter((c) => c.crate.rootFile === file && c.description.manifest === null);
+      if (own.length) yield this.storeNew(own[own.length - 1]);
     }
     for (const f of [...before, ...found.files]) if (!this.findings.has(f)) this.findings.set(f, []);
   }
@@ -186,10 +224,71 @@ export class AnalysisHost {
   /** A document opened or changed in the editor; returns the findings of every file that may have changed. */
   update(file: string, text: string): Map<string, Finding[]> {
     this.open.set(file, text);
-    if (this.tooLarge(file, text)) return new Map([[file, []]]);
-    if (this.outsideEveryCrate(file)) return this.recordOnly(file, text);
-    this.loadIntoCrates(file);
-    return this.reparse(file, text);
+    return this.analysing(file, () => {
+      if (this.tooLarge(file, text)) return new Map([[file, []]]);
+      if (this.outsideEveryCrate(file)) return this.recordOnly(file, text);
+      this.addStandalone(file);
+      this.loadIntoCrates(file);
+      return this.reparse(file, text);
+    });
+  }
+
+  /**
+   * Runs the analysis of an open document's new text. A failure (the parser gives up on the text, an
+   * internal error) is said on the document, whose findings are then none: the findings of an older text
+   * are never handed out again as this text's. Its tree is dropped, so the next edit parses it whole.
+   */
+  private analysing(file: string, analyse: () => Map<string, Finding[]>): Map<string, Finding[]> {
+    this.failed.delete(file);
+    try {
+      return analyse();
+    } catch (e) {
+      const message = (e as Error).message;
+      this.failed.set(file, `could not be analysed: ${message}`);
+      this.onWarning(
+        `${file}: could not be analysed (${message}); its findings are cleared until it can be\n${(e as Error).stack ?? ''}`,
+      );
+      this.cache.delete(file);
+      this.stale.delete(file);
+      this.findings.set(file, []);
+      return new Map([[file, []]]);
+    }
+  }
+
+  /** Open documents whose last text could not be analysed, and why. */
+  private readonly failed = new Map<string, string>();
+
+  /**
+   * A `.rs` document that no crate of the workspace may hold becomes a crate of its own (once; its
+   * edits then re-check that crate alone, never the workspace).
+   */
+  private addStandalone(file: string): void {
+    if (!file.endsWith('.rs') || this.files.has(file) || this.standalone.has(file)) return;
+    if (this.crates.some((c) => mayContain(c.crate, file))) return;
+    const description: CrateDescription = {
+      name: path.basename(file, '.rs').replace(/[^A-Za-z0-9_]/g, '_'),
+      rootFile: file,
+      edition: '2021',
+      manifest: null,
+      target: 'file',
+      crateTypes: [],
+    };
+    const found = { files: [file], crates: [description], skipped: [] };
+    for (const loaded of crateLoads(found, this.cache, this.settings, { loadEveryModule: true })) {
+      this.crates.push(loaded);
+      this.standalone.add(file);
+    }
+  }
+
+  /** A standalone document closed: its crate goes with it. */
+  private dropStandalone(file: string): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    if (!this.standalone.delete(file)) return out;
+    const gone = this.crates.filter((c) => c.crate.rootFile === file && c.description.manifest === null);
+    this.crates = this.crates.filter((c) => !gone.includes(c));
+    for (const c of gone) for (const f of c.crate.files) if (!this.files.has(f)) out.set(f, []);
+    for (const f of out.keys()) this.findings.delete(f);
+    return out;
   }
 
   /** Loads a file's module in every crate that may contain it (an opened document is analysed whole). */
@@ -204,11 +303,17 @@ export class AnalysisHost {
 
   /** An open document over the size limit is not parsed (as on disk): it is listed as skipped instead. */
   private tooLarge(file: string, text: string): boolean {
-    if (text.length <= this.settings.maxFileSize) {
+    if (text.length <= this.openLimit()) {
       if (this.disk.skipped.get(file)?.startsWith('larger than')) this.disk.skipped.delete(file);
       return false;
     }
-    this.disk.skipped.set(file, `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`);
+    this.disk.skipped.set(
+      file,
+      text.length > this.settings.maxFileSize
+        ? `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`
+        : `larger than the size limit for open documents (${Math.round(this.maxOpenDocumentSize / 1024)} KB): ` +
+            'it is not analysed as you type; `ffi-guard check` still checks it',
+    );
     this.cache.delete(file);
     this.findings.set(file, []);
     return true;
@@ -217,10 +322,19 @@ export class AnalysisHost {
   /** Incremental changes to an open document (LSP `didChange`). */
   change(file: string, changes: TextChange[]): Map<string, Finding[]> {
     const old = this.open.get(file) ?? this.cache.peek(file)?.text ?? '';
-    const applied = applyChanges(old, changes);
+    const valid = validChanges(old, changes);
+    for (const problem of valid.problems) this.onWarning(`${file}: ${problem}`);
+    const applied = applyChanges(old, valid.changes);
     this.open.set(file, applied.text);
+    // Positions that had to be mended leave nothing of the old tree trustworthy: parse the new text whole.
+    if (valid.problems.length) applied.edits = null;
+    return this.analysing(file, () => this.analyseChange(file, applied));
+  }
+
+  private analyseChange(file: string, applied: AppliedChanges): Map<string, Finding[]> {
     if (this.tooLarge(file, applied.text)) return new Map([[file, []]]);
     if (this.outsideEveryCrate(file)) return this.recordOnly(file, applied.text);
+    this.addStandalone(file);
     const previous = this.cache.peek(file);
     if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
       const edit = applied.edits.length === 1 ? applied.edits[0] : null;
@@ -272,7 +386,7 @@ export class AnalysisHost {
   /** Keeps a file's new text for the index; if it now matters (a new boundary word…), re-checks. */
   private recordOnly(file: string, text: string): Map<string, Finding[]> {
     const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
-    this.relevance.update(file, text);
+    this.index(file, text);
     if (this.matters(file, before)) return this.recheckContaining(file, text);
     return new Map([[file, []]]);
   }
@@ -309,7 +423,10 @@ export class AnalysisHost {
   /** A document closed: the disk is the truth again. */
   close(file: string): Map<string, Finding[]> {
     this.open.delete(file);
+    this.indexed.delete(file);
+    this.failed.delete(file);
     this.cache.delete(file);
+    if (this.standalone.has(file)) return this.dropStandalone(file);
     this.rescan(file);
     return this.recheckContaining(file);
   }
@@ -392,12 +509,29 @@ export class AnalysisHost {
     return this.recheckContaining(file, text);
   }
 
+  /**
+   * Gives the relevance index a file's text, unless it has that very text already: an open document's
+   * last indexed text is remembered (the string the document holds anyway), so that settling an edit and
+   * re-checking it scan the document once.
+   */
+  private index(file: string, text: string): void {
+    if (this.indexed.get(file) === text) return;
+    this.relevance.update(file, text);
+    if (this.open.has(file)) this.indexed.set(file, text);
+    else this.indexed.delete(file);
+  }
+
+  /** The text each open document was last indexed with (see `index`). */
+  private readonly indexed = new Map<string, string>();
+
   /** A file's text as the index should see it now (the open document, else the disk). */
   private rescan(file: string): void {
     if (!this.files.has(file)) return;
     const text = this.cache.text(file);
-    if (text === null) this.relevance.remove(file);
-    else this.relevance.update(file, text);
+    if (text === null) {
+      this.relevance.remove(file);
+      this.indexed.delete(file);
+    } else this.index(file, text);
   }
 
   /**
@@ -419,14 +553,10 @@ export class AnalysisHost {
     const loaded = this.crates.filter((c) => c.crate.files.has(file));
     if (text !== undefined && this.files.has(file)) {
       const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
-      this.relevance.update(file, text);
+      this.index(file, text);
       if (!loaded.length && !this.matters(file, before)) return new Map([[file, this.findings.get(file) ?? []]]);
     }
     const affected = loaded.length ? loaded : this.crates.filter((c) => mayContain(c.crate, file));
-    if (!affected.length && file.endsWith('.rs') && !this.files.has(file)) {
-      // A file outside every known crate (opened from elsewhere): check it as a crate of its own.
-      return this.indexAll();
-    }
     const reloaded: LoadedCrate[] = [];
     for (const c of affected) {
       const crate = loadCrate(
@@ -486,6 +616,80 @@ export class AnalysisHost {
       this.findings.set(f.origin.file, list);
     }
   }
+}
+
+/** How long the indexing scans files before it gives the event loop back. */
+const SCAN_SLICE_MS = 20;
+
+/** The default of `maxOpenDocumentSize`: 2 MB of text (a 5 MB document took seconds per keystroke). */
+export const DEFAULT_MAX_OPEN_DOCUMENT_SIZE = 2 * 1024 * 1024;
+
+/**
+ * An editor's changes with every position inside the document it edits: a line or column that is
+ * negative, not a number or past the end is clamped (to the start, the end of its line, the end of the
+ * text), and each mended position is named in `problems`. LSP asks a column past its line's end to
+ * mean the line's end: that one is taken as is, without a problem.
+ */
+export function validChanges(text: string, changes: TextChange[]): { changes: TextChange[]; problems: string[] } {
+  const problems: string[] = [];
+  const out: TextChange[] = [];
+  for (const [i, change] of changes.entries()) {
+    const range = change.range as TextChange['range'] | null | undefined;
+    const inserted = typeof change.text === 'string' ? change.text : '';
+    if (typeof change.text !== 'string') problems.push(`change ${i + 1} has no text: taken as an empty text`);
+    if (!range) {
+      out.push({ text: inserted });
+      text = inserted;
+      continue;
+    }
+    const clamp = (where: string, p: { line: number; character: number } | undefined): LineCol => {
+      let line = p?.line;
+      let character = p?.character;
+      if (!isNatural(line) || !isNatural(character)) {
+        problems.push(
+          `change ${i + 1}: ${where} position ${JSON.stringify(p ?? null)} is not a position in the document: ` +
+            'a negative or fractional number is taken as 0',
+        );
+        line = isNatural(line) ? line : 0;
+        character = isNatural(character) ? character : 0;
+      }
+      const length = lineLength(text, line);
+      if (length === null) {
+        const end = new LineIndex(text).position(text.length);
+        problems.push(
+          `change ${i + 1}: ${where} line ${line} is past the document's last line (${end.line}): taken as its end`,
+        );
+        return end;
+      }
+      return { line, character: Math.min(character, length) };
+    };
+    const start = clamp('start', range.start);
+    const end = clamp('end', range.end);
+    const ordered = end.line < start.line || (end.line === start.line && end.character < start.character) ? start : end;
+    if (ordered !== end) problems.push(`change ${i + 1}: its range ends before it starts: taken as empty`);
+    const next: TextChange = { range: { start, end: ordered }, text: inserted };
+    out.push(next);
+    if (i < changes.length - 1) text = applyChanges(text, [next]).text;
+  }
+  return { changes: out, problems };
+}
+
+type LineCol = { line: number; character: number };
+
+function isNatural(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
+}
+
+/** The length of a line (its line break not counted), or null past the last line; without indexing every line. */
+function lineLength(text: string, line: number): number | null {
+  let start = 0;
+  for (let l = 0; l < line; l++) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) return null;
+    start = end + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return (end < 0 ? text.length : end) - start;
 }
 
 /** A file's findings as one string, to tell whether they changed. */

@@ -20,6 +20,10 @@ export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
   private neededFiles: Set<string> | null = null;
   private definers: Map<string, string[]> | null = null;
+  /** What the workspace's macro definitions decide (see `macros`); kept while no definition changes. */
+  private macroState: MacroState | null = null;
+  /** Whether each file must be parsed on its own account (`standsAlone`), as of `macroState`. */
+  private readonly ownStanding = new Map<string, boolean>();
   /** The folders of the Cargo packages, innermost first (see `macroSourcesOf`). */
   private readonly packageDirs: string[];
   private readonly packages = new Map<string, string | null>();
@@ -52,20 +56,33 @@ export class RelevanceIndex {
     return a === null || b === null || a === b || a.startsWith(b + path.sep) || b.startsWith(a + path.sep);
   }
 
-  /** Records (or replaces) a file's text; `scan` is its scan when the caller has it already (the same text elsewhere). */
+  /**
+   * Records (or replaces) a file's text. What the rest of the workspace is decided by changes only when
+   * the file's macro definitions do: otherwise only this file's own standing is decided again (an edit
+   * in the editor costs a scan of its file, not of the workspace). `scan` is its scan when the caller has it
+   * already (the same text elsewhere).
+   */
   update(file: string, text: string, scan: FileScan = scanFile(text)): void {
-    this.scans.set(file, scan);
-    this.neededFiles = null;
-    this.definers = null;
-    this.macroDefinerMap = null;
+    this.replaced(file, this.scans.get(file), scan);
   }
 
   /** Forgets a file (deleted, or no longer read). */
   remove(file: string): void {
-    this.scans.delete(file);
+    this.replaced(file, this.scans.get(file), undefined);
+  }
+
+  /** Drops what the change of one file's scan makes stale, and nothing else. */
+  private replaced(file: string, before: FileScan | undefined, after: FileScan | undefined): void {
+    if (after) this.scans.set(file, after);
+    else this.scans.delete(file);
     this.neededFiles = null;
-    this.definers = null;
-    this.macroDefinerMap = null;
+    this.ownStanding.delete(file);
+    if (!sameTypes(before, after)) this.definers = null;
+    if (!sameMacros(before, after)) {
+      this.macroDefinerMap = null;
+      this.macroState = null;
+      this.ownStanding.clear();
+    }
   }
 
   has(file: string): boolean {
@@ -139,12 +156,12 @@ export class RelevanceIndex {
     return this.macroDefinerMap;
   }
 
-  private computeNeeded(): Set<string> {
-    const needed = new Set<string>();
+  /** What the macro definitions decide: kept until one of them changes (`replaced`). */
+  private macros(): MacroState {
+    if (this.macroState) return this.macroState;
     const producing = new Set<string>();
     const others: MacroScan[] = [];
-    for (const [file, scan] of this.scans) {
-      if (scan.mentionsBoundary || scan.includesUnknown || scan.pathAttribute) needed.add(file);
+    for (const scan of this.scans.values()) {
       for (const m of scan.macros) {
         if (m.writesBoundary) producing.add(m.name);
         else others.push(m);
@@ -161,24 +178,30 @@ export class RelevanceIndex {
         grew = true;
       }
     }
-    // A file invokes a producing macro by name (`export!`), or may reach it otherwise: through a rename
-    // (`use crate::export as e;`) or by passing its name to a macro that invokes what it is given (`$m!`).
     const higherOrder = new Set(
       [...this.scans.values()].flatMap((scan) =>
         scan.macros.filter((m) => INVOKES_FRAGMENT.test(m.body)).map((m) => m.name),
       ),
     );
-    const names = wordPattern(producing);
-    const renamed = producing.size ? new RegExp(`\\b(?:${[...producing].join('|')})\\s+as\\b`) : null;
+    this.macroState = {
+      producing,
+      higherOrder,
+      names: wordPattern(producing),
+      renamed: producing.size ? new RegExp(`\\b(?:${[...producing].join('|')})\\s+as\\b`) : null,
+    };
+    return this.macroState;
+  }
+
+  private computeNeeded(): Set<string> {
+    const needed = new Set<string>();
+    const state = this.macros();
     for (const [file, scan] of this.scans) {
-      if (needed.has(file) || !names) continue;
-      const calls = [...scan.macroCalls];
-      const text = scan.code;
-      if (
-        calls.some((c) => producing.has(c)) ||
-        (names.test(text) && (renamed!.test(text) || calls.some((c) => higherOrder.has(c))))
-      )
-        needed.add(file);
+      let own = this.ownStanding.get(file);
+      if (own === undefined) {
+        own = standsAlone(scan, state);
+        this.ownStanding.set(file, own);
+      }
+      if (own) needed.add(file);
     }
     // A plain include! of a file the index does not know is needed; one of a known file is needed as
     // that file is, and the other way round (the included text is part of the includer's).
@@ -209,6 +232,50 @@ export class RelevanceIndex {
     }
     return needed;
   }
+}
+
+/** What the macro definitions of the whole workspace decide about any one file. */
+interface MacroState {
+  /** Macros that can write a boundary item (directly, or by naming such a macro). */
+  producing: Set<string>;
+  /** Macros that invoke a macro they are given (`$m!`). */
+  higherOrder: Set<string>;
+  /** Any producing macro's name, as a word. */
+  names: RegExp | null;
+  /** A producing macro renamed (`export as e`). */
+  renamed: RegExp | null;
+}
+
+/**
+ * Whether a file must be parsed up front on its own account, before what it includes or invokes is
+ * followed: it writes a boundary word, an `include!` of something unknown or a `#[path]`, or it invokes a
+ * producing macro by name, or may reach one otherwise: through a rename (`use crate::export as e;`) or
+ * by passing its name to a macro that invokes what it is given (`$m!`).
+ */
+function standsAlone(scan: FileScan, state: MacroState): boolean {
+  if (scan.mentionsBoundary || scan.includesUnknown || scan.pathAttribute) return true;
+  if (!state.names) return false;
+  const calls = [...scan.macroCalls];
+  if (calls.some((c) => state.producing.has(c))) return true;
+  const text = scan.code;
+  return state.names.test(text) && (state.renamed!.test(text) || calls.some((c) => state.higherOrder.has(c)));
+}
+
+/** Whether two scans of a file define the same macros (what every other file's standing depends on). */
+function sameMacros(a: FileScan | undefined, b: FileScan | undefined): boolean {
+  const x = a?.macros ?? [];
+  const y = b?.macros ?? [];
+  return (
+    x.length === y.length &&
+    x.every((m, i) => m.name === y[i].name && m.body === y[i].body && m.writesBoundary === y[i].writesBoundary)
+  );
+}
+
+/** Whether two scans of a file may define the same types. */
+function sameTypes(a: FileScan | undefined, b: FileScan | undefined): boolean {
+  const x = a?.typeNames ?? new Set<string>();
+  const y = b?.typeNames ?? new Set<string>();
+  return x.size === y.size && [...x].every((t) => y.has(t));
 }
 
 /** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
