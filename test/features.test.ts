@@ -10,6 +10,12 @@ import {
   resolveWorkspaceFeatures,
 } from '../server/src/core/workspace/features';
 import { parseToml } from '../server/src/core/workspace/toml';
+import { spawnSync } from 'child_process';
+import { REPO, runCli } from './harness/cli';
+import { tempDir } from './harness/tmp';
+import type { ReportData } from '../protocol/report';
+
+const FIXTURE = path.join(REPO, 'test', 'fixtures-features');
 
 /** Packages given as `{ dir: Cargo.toml text }`, resolved in memory with `members` as the workspace. */
 function resolve(
@@ -28,7 +34,7 @@ function resolve(
       const text = manifests[dir];
       return text === undefined
         ? null
-        : featurePackage(manifest, parseToml(text) as Record<string, unknown>, cfg, {
+        : featurePackage(manifest, parseToml(text), cfg, {
             ...((parseToml(manifests['.'] ?? '') as { workspace?: { dependencies?: object } }).workspace
               ?.dependencies ?? {}),
             __root: '/ws',
@@ -167,5 +173,117 @@ describe('cargo features (workspace/features.ts)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('cargo features in the report, header and baseline (test/fixtures-features)', function () {
+  this.timeout(120000);
+
+  const exported = async (...flags: string[]): Promise<{ symbols: string[]; report: ReportData }> => {
+    const run = await runCli(['report', '--format', 'json', ...flags], FIXTURE);
+    assert.strictEqual(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as ReportData;
+    return { symbols: report.symbols.map((s) => s.name).sort(), report };
+  };
+
+  it('a symbol behind a default feature is in the report; not with --no-default-features', async () => {
+    const byDefault = await exported();
+    // `helper` is a member too: its own default, and what `provider` asks of it, unified (as cargo does).
+    assert.deepStrictEqual(byDefault.symbols, ['helper_fast', 'helper_std', 'provider_aws_lc_rs_crypto_provider']);
+    const features = Object.fromEntries(byDefault.report.crates.map((c) => [c.name, c.features]));
+    assert.deepStrictEqual(features, {
+      helper: ['default', 'fast', 'slow', 'std'],
+      provider: ['aws-lc-rs', 'default', 'std'],
+    });
+    assert.deepStrictEqual((await exported('--no-default-features')).symbols, ['provider_no_std_marker']);
+  });
+
+  it('--features adds to the defaults, --all-features turns every feature on', async () => {
+    assert.deepStrictEqual((await exported('--features', 'ring')).symbols, [
+      'helper_fast',
+      'helper_std',
+      'provider_aws_lc_rs_crypto_provider',
+      'provider_ring_crypto_provider',
+    ]);
+    assert.deepStrictEqual((await exported('--no-default-features', '--features=provider/ring')).symbols, [
+      'provider_no_std_marker',
+      'provider_ring_crypto_provider',
+    ]);
+    assert.deepStrictEqual((await exported('--all-features')).symbols, [
+      'helper_fast',
+      'helper_std',
+      'provider_aws_lc_rs_crypto_provider',
+      'provider_ring_crypto_provider',
+    ]);
+  });
+
+  it('the settings say the same as the flags (noDefaultFeatures, allFeatures, features)', async () => {
+    const dir = tempDir();
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    const symbols = async (): Promise<string[]> => {
+      const run = await runCli(['report', '--format', 'json'], dir);
+      return (JSON.parse(run.stdout) as ReportData).symbols.map((s) => s.name).sort();
+    };
+    fs.writeFileSync(path.join(dir, 'ffi-guard.toml'), 'noDefaultFeatures = true\nfeatures = ["ring"]\n');
+    assert.deepStrictEqual(await symbols(), ['provider_no_std_marker', 'provider_ring_crypto_provider']);
+    fs.writeFileSync(path.join(dir, 'ffi-guard.toml'), 'allFeatures = true\n');
+    assert.strictEqual((await symbols()).length, 4);
+    fs.writeFileSync(path.join(dir, 'ffi-guard.toml'), 'allFeatures = "yes"\n');
+    const bad = await runCli(['report', '--format', 'json'], dir);
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.stderr, /ffi-guard\.toml:1: `allFeatures`: expected true or false/);
+  });
+
+  it('Markdown, HTML and the header say which features they assumed; the baseline holds the default symbols', async () => {
+    const line =
+      'Cargo features assumed (as cargo turns them on): helper: default, fast, slow, std; provider: aws-lc-rs, default, std.';
+    const md = await runCli(['report'], FIXTURE);
+    assert.ok(md.stdout.includes(line), md.stdout);
+    const html = await runCli(['report', '--format', 'html'], FIXTURE);
+    assert.ok(html.stdout.includes(`<p>${line}</p>`));
+    const header = await runCli(['header', 'provider'], FIXTURE);
+    assert.strictEqual(header.code, 0, header.stderr);
+    assert.ok(
+      header.stdout.includes(
+        `/* Cargo features assumed (as cargo turns them on): provider: aws-lc-rs, default, std. */`,
+      ),
+    );
+    assert.match(header.stdout, /provider_aws_lc_rs_crypto_provider\(void\);/);
+    const none = await runCli(['header', 'provider', '--no-default-features'], FIXTURE);
+    assert.ok(!none.stdout.includes('provider_aws_lc_rs_crypto_provider'));
+    const out = path.join(tempDir(), 'abi.json');
+    assert.strictEqual((await runCli(['snapshot', '--out', out], FIXTURE)).code, 0);
+    assert.ok(fs.readFileSync(out, 'utf8').includes('provider_aws_lc_rs_crypto_provider'));
+  });
+
+  it('agrees with the features cargo passes to rustc for the fixture workspace', function () {
+    const dir = tempDir();
+    fs.cpSync(FIXTURE, path.join(dir, 'ws'), { recursive: true });
+    const run = spawnSync('cargo', ['check', '--workspace', '--offline', '-v'], {
+      cwd: path.join(dir, 'ws'),
+      env: { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target') },
+      encoding: 'utf8',
+    });
+    if (run.error && 'code' in run.error && run.error.code === 'ENOENT') return this.skip();
+    assert.strictEqual(run.status, 0, run.stderr);
+    // `Running `rustc --crate-name helper … --cfg 'feature="fast"' …``: the features of each crate.
+    const cargo: Record<string, string[]> = {};
+    for (const line of run.stderr.split('\n')) {
+      const name = /--crate-name (\w+)/.exec(line)?.[1];
+      if (!name || !line.includes('Running')) continue;
+      cargo[name] = [...line.matchAll(/feature=\\?"([^"\\]+)\\?"/g)].map((m) => m[1]).sort();
+    }
+    const ours = resolveWorkspaceFeatures(
+      ['provider', 'helper'].map((m) => path.join(dir, 'ws', m, 'Cargo.toml')),
+      { features: [], noDefaultFeatures: false, allFeatures: false },
+      makeCfgEnv({ features: [] }),
+    );
+    assert.deepStrictEqual(
+      {
+        helper: ours.byManifest.get(path.join(dir, 'ws', 'helper', 'Cargo.toml')),
+        provider: ours.byManifest.get(path.join(dir, 'ws', 'provider', 'Cargo.toml')),
+      },
+      cargo,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { rel, workspaceRoot } from './cli-paths';
+import { rel, settingsFor } from './cli-paths';
 import {
   AbiSnapshot,
   diffSurfaces,
@@ -10,7 +10,6 @@ import {
   snapshotText,
   SnapshotError,
 } from './core/abi/baseline';
-import { loadSettings } from './core/config';
 import { checkPaths } from './core/project';
 import { buildSurface, Surface } from './core/abi/report';
 
@@ -22,15 +21,18 @@ import { buildSurface, Surface } from './core/abi/report';
 
 type Print = (s: string) => void;
 
+/** `--config` and the cargo flags. */
+type BuildOptions = Parameters<typeof settingsFor>[1];
+
 /** `ffi-guard snapshot [PATH…] --out FILE`. */
 export async function snapshotCommand(
   paths: string[],
-  options: { out: string; config: string | undefined },
+  options: { out: string } & BuildOptions,
   cwd: string,
   out: Print,
   err: Print,
 ): Promise<number> {
-  const surface = await surfaceOf(paths, cwd, options.config);
+  const surface = await surfaceOf(paths, cwd, options);
   if (!surface) return unreadable(err);
   const target = path.resolve(cwd, options.out);
   fs.writeFileSync(target, snapshotText(surface));
@@ -43,14 +45,14 @@ export async function snapshotCommand(
 /** `ffi-guard diff [PATH…] --baseline FILE`. */
 export async function diffCommand(
   paths: string[],
-  options: { baseline: string; config: string | undefined },
+  options: { baseline: string } & BuildOptions,
   cwd: string,
   out: Print,
   err: Print,
 ): Promise<number> {
   const baseline = readBaseline(path.resolve(cwd, options.baseline), cwd, err);
   if (!baseline) return 2;
-  const surface = await surfaceOf(paths, cwd, options.config);
+  const surface = await surfaceOf(paths, cwd, options);
   if (!surface) return unreadable(err);
   const changes = diffSurfaces(baseline, snapshotOf(surface));
   out(formatChanges(changes));
@@ -77,8 +79,8 @@ function readBaseline(file: string, cwd: string, err: Print): AbiSnapshot | null
 }
 
 /** The surface of the checked paths, or null when no file could be read. */
-async function surfaceOf(paths: string[], cwd: string, config: string | undefined): Promise<Surface | null> {
-  const settings = loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
+async function surfaceOf(paths: string[], cwd: string, options: BuildOptions): Promise<Surface | null> {
+  const settings = settingsFor(paths, options, cwd);
   const result = await checkPaths(paths, cwd, settings);
   if (!result.filesScanned.length) return null;
   return buildSurface(result.crates, result.findings, (f) => rel(cwd, f));

@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { isRuleId } from './core/analysis/rules';
+import { knownTargets } from './core/syntax/cfg';
 
 /**
  * The command line's words (../shared/CLI.md), read in one place for every command, the language
@@ -17,6 +18,9 @@ export const USAGE = `usage:
   ffi-guard fix [PATH…] [--rule ID…] [--dry-run] [--config FILE]   apply the quick fixes, like cargo fix
   ffi-guard lsp --stdio                     the language server, for any LSP editor
   ffi-guard --version
+
+check, report, header, snapshot, diff and fix also take what cargo would build:
+  --features A,B  --no-default-features  --all-features  --target TRIPLE
 
 PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.`;
 
@@ -62,6 +66,18 @@ const MAX_SHARDS = 10_000;
 const config = { type: 'string', valueName: 'FILE' } as const;
 const deny = { type: 'string', multiple: true, accepts: { what: '--deny level', choices: ['warnings'] } } as const;
 
+/** What cargo would build: its feature flags, and the target triple (`#[cfg]` and layout). */
+const build = {
+  features: { type: 'string', multiple: true, valueName: 'A,B' },
+  'no-default-features': { type: 'boolean' },
+  'all-features': { type: 'boolean' },
+  target: {
+    type: 'string',
+    valueName: 'TRIPLE',
+    accepts: { what: 'target', valid: (v: string) => knownTargets().includes(v), expected: knownTargets().join(', ') },
+  },
+} as const;
+
 const COMMANDS = {
   check: {
     paths: true,
@@ -78,6 +94,7 @@ const COMMANDS = {
           expected: `I/N with 1 ≤ I ≤ N ≤ ${MAX_SHARDS}, e.g. 2/4`,
         },
       },
+      ...build,
     },
   },
   merge: {
@@ -97,17 +114,25 @@ const COMMANDS = {
       },
       out: { type: 'string', valueName: 'FILE' },
       config,
+      ...build,
     },
   },
-  header: { paths: true, options: { out: { type: 'string', valueName: 'FILE' }, config } },
-  snapshot: { paths: true, options: { out: { type: 'string', valueName: 'FILE', required: true }, config } },
-  diff: { paths: true, options: { baseline: { type: 'string', valueName: 'FILE', required: true }, config } },
+  header: { paths: true, options: { out: { type: 'string', valueName: 'FILE' }, config, ...build } },
+  snapshot: {
+    paths: true,
+    options: { out: { type: 'string', valueName: 'FILE', required: true }, config, ...build },
+  },
+  diff: {
+    paths: true,
+    options: { baseline: { type: 'string', valueName: 'FILE', required: true }, config, ...build },
+  },
   fix: {
     paths: true,
     options: {
       rule: { type: 'string', multiple: true, accepts: { what: 'rule id', valid: isRuleId } },
       'dry-run': { type: 'boolean' },
       config,
+      ...build,
     },
   },
   lsp: { paths: false, lenient: true, options: { stdio: { type: 'boolean', required: true } } },
@@ -216,6 +241,22 @@ function checkValue(value: string, o: StringOption): void {
       ? `invalid ${accepts.what} \`${value}\` (expected ${accepts.expected})`
       : `unknown ${accepts.what} \`${value}\``,
   );
+}
+
+/** The settings a command line's cargo flags override (`--features` is comma- or space-separated, repeatable). */
+export function buildOverrides(options: {
+  features?: string[];
+  'no-default-features'?: boolean;
+  'all-features'?: boolean;
+  target?: string;
+}): { features?: string[]; noDefaultFeatures?: boolean; allFeatures?: boolean; target?: string } {
+  const out: { features?: string[]; noDefaultFeatures?: boolean; allFeatures?: boolean; target?: string } = {};
+  const features = (options.features ?? []).flatMap((f) => f.split(/[\s,]+/)).filter((f) => f);
+  if (features.length) out.features = features;
+  if (options['no-default-features']) out.noDefaultFeatures = true;
+  if (options['all-features']) out.allFeatures = true;
+  if (options.target) out.target = options.target;
+  return out;
 }
 
 /** `I/N` of `--shard`, or null when it is not two whole numbers with 1 ≤ I ≤ N ≤ MAX_SHARDS. */

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
-import { rel, workspaceRoot } from './cli-paths';
-import { ConfigError, loadSettings, Settings } from './core/config';
+import { rel, settingsFor } from './cli-paths';
+import { ConfigError } from './core/config';
 import { CommandLine, CommandName, parseCommandLine, parseShard, USAGE, UsageError, withUsage } from './cli-args';
 import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
@@ -72,15 +72,10 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print): Prom
   }
 }
 
-/** The settings of a run over `paths`: `--config FILE`, else what the workspace's files say. */
-function settingsFor(paths: string[], config: string | undefined, cwd: string): Settings {
-  return loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
-}
-
 /** `ffi-guard check`: the findings, as text, JSON or SARIF; with `--shard I/N`, those of a share of the crates. */
 async function check({ paths, options }: Given<'check'>, cwd: string, out: Print, err: Print): Promise<number> {
   const { format, deny } = options;
-  const settings = settingsFor(paths, options.config, cwd);
+  const settings = settingsFor(paths, options, cwd);
   const relTo = (f: string): string => rel(cwd, f);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   let json: CheckJson;
@@ -164,7 +159,7 @@ function withShard(log: SarifLog, shard: ShardData): SarifLog {
 /** `ffi-guard report`: the ABI surface of the workspace. */
 async function report({ paths, options }: Given<'report'>, cwd: string, out: Print): Promise<number> {
   const { format } = options;
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
+  const result = await checkPaths(paths, cwd, settingsFor(paths, options, cwd));
   const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
   const text =
     format === 'json'
@@ -179,7 +174,7 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
 
 /** `ffi-guard header`: a C99 header for the exported surface of the library the paths hold (core/coverage.ts). */
 async function header({ paths, options }: Given<'header'>, cwd: string, out: Print, err: Print): Promise<number> {
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
+  const result = await checkPaths(paths, cwd, settingsFor(paths, options, cwd));
   if (!result.filesScanned.length) {
     err('error: nothing could be read\n');
     return 2;
@@ -207,7 +202,7 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
 /** `ffi-guard fix`: each finding's preferred fix, written to the files (or shown as a diff). */
 async function fix({ paths, options }: Given<'fix'>, cwd: string, out: Print): Promise<number> {
   const { rule: rules, 'dry-run': dryRun } = options;
-  const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), { rules });
+  const run = await runFixes(paths, cwd, settingsFor(paths, options, cwd), { rules });
   if (dryRun) out(unifiedDiff(run, cwd));
   else writeFixes(run);
   for (const { finding, fix: f } of run.applied)

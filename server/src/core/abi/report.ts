@@ -95,7 +95,7 @@ export interface SurfaceType {
 }
 
 export interface Surface {
-  crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string }[];
+  crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string; features: string[] }[];
   symbols: SurfaceSymbol[];
   types: SurfaceType[];
   /** How C names the workspace types, for renderers that spell types themselves (the header). */
@@ -259,12 +259,24 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
       edition: c.crate.edition,
       crateTypes: c.description.crateTypes,
       target: c.description.target,
+      features: c.features ?? [],
     })),
     symbols: symbols.sort((a, b) =>
       a.crate + a.name < b.crate + b.name ? -1 : a.crate + a.name > b.crate + b.name ? 1 : 0,
     ),
     types: [...types.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
+}
+
+/**
+ * The line a report or header carries to say which Cargo features it assumed: per package (its crates
+ * share them), `none` where none is on.
+ */
+export function featuresLine(surface: Pick<Surface, 'crates'>): string {
+  const perPackage = new Map<string, string[]>();
+  for (const c of surface.crates) if (!perPackage.has(c.name)) perPackage.set(c.name, c.features);
+  const parts = [...perPackage].map(([name, fs]) => `${name}: ${fs.length ? fs.join(', ') : 'none'}`);
+  return `Cargo features assumed (as cargo turns them on): ${parts.length ? parts.join('; ') : 'none'}.`;
 }
 
 function resolveSignature(

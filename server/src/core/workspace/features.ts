@@ -194,7 +194,7 @@ export function resolveFeatures(
     if (activeDeps.get(p)?.has(key)) depFeature(p, key, feature);
     else {
       let pending = weak.get(p);
-      if (!pending) weak.set(p, (pending = new Map()));
+      if (!pending) weak.set(p, (pending = new Map<string, string[]>()));
       pending.set(key, [...(pending.get(key) ?? []), feature]);
     }
   };
