@@ -124,6 +124,8 @@ export interface ReportSummary {
 /** `ffi-guard report --format json`: `{ version, crates, symbols, types, summary }`. */
 export interface ReportData {
   version: 1;
+  /** The target triple its sizes, alignments and offsets are for (`--target`; x86_64 Linux by default). */
+  target?: string;
   crates: ReportCrate[];
   symbols: ReportSymbol[];
   types: ReportType[];

@@ -4,6 +4,31 @@ import { knownTargets, makeCfgEnv } from '../server/src/core/syntax/cfg';
 import { TARGET_CFG } from '../server/src/core/syntax/target-cfg';
 import { REPO, runCli, tempTree } from './harness/cli';
 import type { ReportData } from '../protocol/report';
+import * as fs from 'fs';
+import * as path from 'path';
+import { dataModel, dataModelTargets } from '../server/src/core/analysis/data-model';
+import { tempDir } from './harness/tmp';
+
+const LAYOUT_FIXTURE = path.join(REPO, 'test', 'fixtures-targets', 'lib.rs');
+
+/** Whether `clang` (the cross C compiler for every target, with `-ffreestanding`) is installed. */
+function hasClang(): boolean {
+  return !spawnSync('clang', ['--version']).error;
+}
+
+/** The generated header plus a `_Static_assert` of every reported type's size, alignment and field offsets. */
+function layoutAsserts(header: string, report: ReportData): string {
+  const lines = [header, '#include <stddef.h>'];
+  for (const t of report.types) {
+    if (!t.cName || t.size === null || t.align === null) continue;
+    lines.push(`_Static_assert(sizeof(${t.cName}) == ${t.size}, "size of ${t.name}");`);
+    lines.push(`_Static_assert(_Alignof(${t.cName}) == ${t.align}, "alignment of ${t.name}");`);
+    for (const f of t.fields)
+      if (f.offset !== null)
+        lines.push(`_Static_assert(offsetof(${t.cName}, ${f.name}) == ${f.offset}, "offset of ${t.name}.${f.name}");`);
+  }
+  return lines.join('\n') + '\n';
+}
 
 /** `rustc --print cfg --target T`, or null when rustc is not installed. */
 function rustcCfg(target: string): string[] | null {
@@ -71,5 +96,64 @@ describe('targets: #[cfg] per target', function () {
     const bad = await runCli(['report', '--target', 'sparc-sun-solaris'], REPO);
     assert.strictEqual(bad.code, 2);
     assert.match(bad.stderr, /invalid target `sparc-sun-solaris` \(expected x86_64-unknown-linux-gnu, /);
+  });
+
+  it('has a data model for every target with a cfg table', () => {
+    assert.deepStrictEqual(dataModelTargets().sort(), knownTargets().sort());
+  });
+
+  for (const target of knownTargets()) {
+    it(`the header's types have the sizes, alignments and offsets the report says, by ${target}'s C compiler`, async function () {
+      if (!hasClang()) return this.skip();
+      const header = await runCli(['header', LAYOUT_FIXTURE, '--target', target]);
+      assert.strictEqual(header.code, 0, header.stderr);
+      const report = await runCli(['report', '--format', 'json', LAYOUT_FIXTURE, '--target', target]);
+      const data = JSON.parse(report.stdout) as ReportData;
+      assert.strictEqual(data.target, target);
+      assert.ok(data.types.filter((t) => t.size !== null).length >= 6, 'every fixture type has a layout');
+      const file = path.join(tempDir(), 'layout.c');
+      fs.writeFileSync(file, layoutAsserts(header.stdout, data));
+      const cc = spawnSync(
+        'clang',
+        [`--target=${target}`, '-ffreestanding', '-std=c11', '-fsyntax-only', '-Werror', file],
+        { encoding: 'utf8' },
+      );
+      assert.strictEqual(cc.status, 0, cc.stderr);
+    });
+  }
+
+  it('the data models differ where C compilers say they do', async () => {
+    const layout = async (target: string, name = 'Mixed'): Promise<[number | null, number | null]> => {
+      const run = await runCli(['report', '--format', 'json', LAYOUT_FIXTURE, '--target', target]);
+      const t = (JSON.parse(run.stdout) as ReportData).types.find((x) => x.name === name)!;
+      return [t.size, t.align];
+    };
+    const mixed = (target: string): Promise<[number | null, number | null]> => layout(target);
+    assert.deepStrictEqual(await mixed('x86_64-unknown-linux-gnu'), [64, 8]);
+    assert.deepStrictEqual(await layout('x86_64-unknown-linux-gnu', 'Longs'), [16, 8]);
+    assert.deepStrictEqual(await layout('x86_64-pc-windows-msvc', 'Longs'), [8, 4]); // `long` is 4 bytes
+    assert.deepStrictEqual(await mixed('i686-unknown-linux-gnu'), [40, 4]); // `u64`, `f64` 4-aligned
+    assert.deepStrictEqual(await mixed('i686-pc-windows-msvc'), [48, 8]); // …but 8-aligned on Windows
+    assert.strictEqual(dataModel('aarch64-unknown-linux-gnu').cCharSigned, false);
+    assert.strictEqual(dataModel('aarch64-apple-darwin').cCharSigned, true);
+  });
+
+  it('a baseline records its target; diff says when it compares two targets', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'abi.txt');
+    assert.strictEqual(
+      (await runCli(['snapshot', LAYOUT_FIXTURE, '--out', out, '--target', 'i686-pc-windows-gnu'])).code,
+      0,
+    );
+    assert.match(fs.readFileSync(out, 'utf8'), /^target i686-pc-windows-gnu$/m);
+    const same = await runCli(['diff', LAYOUT_FIXTURE, '--baseline', out, '--target', 'i686-pc-windows-gnu']);
+    assert.strictEqual(same.code, 0, same.stdout);
+    assert.ok(!same.stdout.includes('note:'));
+    const other = await runCli(['diff', LAYOUT_FIXTURE, '--baseline', out]);
+    assert.match(
+      other.stdout,
+      /note: the baseline was written for i686-pc-windows-gnu, this run is for x86_64-unknown-linux-gnu/,
+    );
+    assert.strictEqual(other.code, 1, 'Mixed changes size: a breaking change');
   });
 });

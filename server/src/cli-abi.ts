@@ -12,6 +12,7 @@ import {
 } from './core/abi/baseline';
 import { checkPaths } from './core/project';
 import { buildSurface, Surface } from './core/abi/report';
+import { dataModel, HOST_MODEL } from './core/analysis/data-model';
 
 /**
  * `ffi-guard snapshot` and `ffi-guard diff` (../shared/CLI.md): the ABI baseline of the workspace, and
@@ -54,7 +55,13 @@ export async function diffCommand(
   if (!baseline) return 2;
   const surface = await surfaceOf(paths, cwd, options);
   if (!surface) return unreadable(err);
-  const changes = diffSurfaces(baseline, snapshotOf(surface));
+  const now = snapshotOf(surface);
+  const was = baseline.target ?? HOST_MODEL.target;
+  if (now.target && was !== now.target)
+    out(
+      `note: the baseline was written for ${was}, this run is for ${now.target}: sizes, alignments and offsets may differ for that reason alone\n`,
+    );
+  const changes = diffSurfaces(baseline, now);
   out(formatChanges(changes));
   return changes.some((c) => c.severity === 'breaking') ? 1 : 0;
 }
@@ -83,7 +90,7 @@ async function surfaceOf(paths: string[], cwd: string, options: BuildOptions): P
   const settings = settingsFor(paths, options, cwd);
   const result = await checkPaths(paths, cwd, settings);
   if (!result.filesScanned.length) return null;
-  return buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  return buildSurface(result.crates, result.findings, (f) => rel(cwd, f), dataModel(settings.target));
 }
 
 function unreadable(err: Print): number {

@@ -5,6 +5,7 @@ import { ConfigError } from './core/config';
 import { CommandLine, CommandName, parseCommandLine, parseShard, USAGE, UsageError, withUsage } from './cli-args';
 import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
+import { dataModel } from './core/analysis/data-model';
 import { sarifLog, SarifLog } from './core/abi/sarif';
 import { CROSS_CRATE_CHECKS } from './core/abi/cross-crate';
 import { runCheck } from './core/shard';
@@ -159,8 +160,9 @@ function withShard(log: SarifLog, shard: ShardData): SarifLog {
 /** `ffi-guard report`: the ABI surface of the workspace. */
 async function report({ paths, options }: Given<'report'>, cwd: string, out: Print): Promise<number> {
   const { format } = options;
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options, cwd));
-  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  const settings = settingsFor(paths, options, cwd);
+  const result = await checkPaths(paths, cwd, settings);
+  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f), dataModel(settings.target));
   const text =
     format === 'json'
       ? JSON.stringify(reportJson(surface, result.findings), null, 2) + '\n'
@@ -174,7 +176,8 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
 
 /** `ffi-guard header`: a C99 header for the exported surface of the library the paths hold (core/coverage.ts). */
 async function header({ paths, options }: Given<'header'>, cwd: string, out: Print, err: Print): Promise<number> {
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options, cwd));
+  const settings = settingsFor(paths, options, cwd);
+  const result = await checkPaths(paths, cwd, settings);
   if (!result.filesScanned.length) {
     err('error: nothing could be read\n');
     return 2;
@@ -191,7 +194,7 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
     err(`error: ${e.message}${e.candidates.length ? " Give that crate's directory as PATH." : ''}\n`);
     return 2;
   }
-  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f));
+  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f), dataModel(settings.target));
   const target = options.out ? path.resolve(cwd, options.out) : null;
   const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name);
   if (target) fs.writeFileSync(target, text);

@@ -64,6 +64,8 @@ export interface AbiType {
 export interface AbiSnapshot {
   symbols: AbiSymbol[];
   types: AbiType[];
+  /** The target triple its layouts are for (a `target T` line); absent in a baseline written before targets: x86_64 Linux. */
+  target?: string;
 }
 
 /** The snapshot of a surface: the exported and imported C-ABI symbols and the types they reach. */
@@ -72,7 +74,11 @@ export function snapshotOf(surface: Surface): AbiSnapshot {
     .filter((s) => s.abi !== 'Rust' && (s.direction === 'import' || s.exported))
     .map(abiSymbol);
   const types = surface.types.map(abiType);
-  return { symbols: symbols.sort(bySymbol), types: dedupeTypes(types).sort((a, b) => compare(a.name, b.name)) };
+  return {
+    symbols: symbols.sort(bySymbol),
+    types: dedupeTypes(types).sort((a, b) => compare(a.name, b.name)),
+    ...(surface.model ? { target: surface.model.target } : {}),
+  };
 }
 
 /** `ffi-guard snapshot`'s text for a surface. */
@@ -148,6 +154,7 @@ export function formatSnapshot(snap: AbiSnapshot): string {
     `${SNAPSHOT_FORMAT} ${SNAPSHOT_VERSION}`,
     '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.',
   ];
+  if (snap.target) lines.push(`target ${snap.target}`);
   for (const s of snap.symbols) lines.push(symbolLine(s));
   for (const t of snap.types) {
     lines.push(
@@ -248,6 +255,8 @@ export function parseSnapshot(text: string): AbiSnapshot {
       t.fields.push({ name: m[2], index: num(a.index) ?? t.fields.length, type: m[3], offset: num(a.offset) });
     } else if ((m = /^variant (.+)\.(\w+) = (\S+)$/.exec(body))) {
       typeNamed(m[1]).variants.push({ name: m[2], value: m[3], fields: num(a.fields) ?? 0 });
+    } else if ((m = /^target (\S+)$/.exec(body))) {
+      snap.target = m[1];
     } else fail('not a line of an ABI baseline');
   });
   return snap;

@@ -4,6 +4,7 @@ import { BARE_NAMES, cDeclaration, CNames, cPrototype, isIntReprEnum } from './c
 import { adtShape, checkBoundaryType } from '../analysis/ffi';
 import type { Finding } from '../analysis/findings';
 import { enumDiscriminants, layoutOf } from '../analysis/layout';
+import { DataModel, HOST_MODEL } from '../analysis/data-model';
 import type { Attribute, Origin } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
@@ -96,13 +97,20 @@ export interface SurfaceType {
 
 export interface Surface {
   crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string; features: string[] }[];
+  /** The target data model its sizes, alignments and offsets are for (x86_64 Linux when absent). */
+  model?: DataModel;
   symbols: SurfaceSymbol[];
   types: SurfaceType[];
   /** How C names the workspace types, for renderers that spell types themselves (the header). */
   cNames: CNames;
 }
 
-export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (file: string) => string): Surface {
+export function buildSurface(
+  crates: LoadedCrate[],
+  findings: Finding[],
+  rel: (file: string) => string,
+  model: DataModel = HOST_MODEL,
+): Surface {
   const symbols: SurfaceSymbol[] = [];
   const types = new Map<string, SurfaceType>();
   const indexes = new Map<string, LineIndex>();
@@ -133,7 +141,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
         ),
       ].sort();
     const reach = (t: Ty, symbol: string, behindPointer: boolean, seen = new Set<string>()): string[] =>
-      collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel);
+      collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel, model);
     const addSymbol = (
       s: Omit<
         SurfaceSymbol,
@@ -253,6 +261,7 @@ export function buildSurface(crates: LoadedCrate[], findings: Finding[], rel: (f
   const cNames = assignCNames(symbols, [...types.values()]);
   return {
     cNames,
+    model,
     crates: crates.map((c) => ({
       name: c.crate.name,
       root: rel(c.crate.rootFile),
@@ -371,6 +380,7 @@ function collectTypes(
   show: (t: Ty) => string,
   lineOf: (o: Origin) => number,
   rel: (f: string) => string,
+  model: DataModel,
 ): string[] {
   const names: string[] = [];
   const visit = (x: Ty, pointer: boolean): void => {
@@ -410,8 +420,8 @@ function collectTypes(
         seen.add(key);
         const def = x.def;
         const shape = adtShape(x);
-        const layout = layoutOf(x);
-        const fieldOffsets = fieldLayout(shape.variants[0]?.map((f) => f.ty) ?? [], def.repr.packed);
+        const layout = layoutOf(x, model);
+        const fieldOffsets = fieldLayout(shape.variants[0]?.map((f) => f.ty) ?? [], def.repr.packed, model);
         if (!existing) {
           out.set(key, {
             name,
@@ -465,11 +475,11 @@ function variantsOf(def: LocalAdt): SurfaceVariant[] {
   }));
 }
 
-function fieldLayout(fields: Ty[], packed: boolean): number[] | null {
+function fieldLayout(fields: Ty[], packed: boolean, model: DataModel): number[] | null {
   const offsets: number[] = [];
   let offset = 0;
   for (const f of fields) {
-    const l = layoutOf(f);
+    const l = layoutOf(f, model);
     if (!l) return null;
     const a = packed ? 1 : l.align;
     offset = Math.ceil(offset / a) * a;
