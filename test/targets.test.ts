@@ -122,6 +122,27 @@ describe('targets: #[cfg] per target', function () {
     });
   }
 
+  /** The GNU compilers of the targets Debian packages one for (scripts/setup-oracles.sh installs them). */
+  const GNU: Record<string, string[]> = {
+    'x86_64-unknown-linux-gnu': ['gcc'],
+    'i686-unknown-linux-gnu': ['gcc', '-m32'],
+    'x86_64-pc-windows-gnu': ['x86_64-w64-mingw32-gcc'],
+    'aarch64-unknown-linux-gnu': ['aarch64-linux-gnu-gcc'],
+  };
+  for (const [target, [compiler, ...flags]] of Object.entries(GNU)) {
+    it(`the same layouts compile with ${target}'s GNU compiler (${[compiler, ...flags].join(' ')})`, async function () {
+      if (spawnSync(compiler, ['--version']).error) return this.skip();
+      const header = await runCli(['header', LAYOUT_FIXTURE, '--target', target]);
+      const report = await runCli(['report', '--format', 'json', LAYOUT_FIXTURE, '--target', target]);
+      const file = path.join(tempDir(), 'layout.c');
+      fs.writeFileSync(file, layoutAsserts(header.stdout, JSON.parse(report.stdout) as ReportData));
+      const cc = spawnSync(compiler, [...flags, '-ffreestanding', '-std=c11', '-fsyntax-only', '-Werror', file], {
+        encoding: 'utf8',
+      });
+      assert.strictEqual(cc.status, 0, cc.stderr);
+    });
+  }
+
   it('the data models differ where C compilers say they do', async () => {
     const layout = async (target: string, name = 'Mixed'): Promise<[number | null, number | null]> => {
       const run = await runCli(['report', '--format', 'json', LAYOUT_FIXTURE, '--target', target]);
