@@ -8,6 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { dataModel, dataModelTargets } from '../server/src/core/analysis/data-model';
 import { tempDir } from './harness/tmp';
+import { checkPaths } from '../server/src/core/project';
+import { defaultSettings } from '../server/src/core/config';
+import { surfaceReport } from '../server/src/lsp/surface';
 
 const LAYOUT_FIXTURE = path.join(REPO, 'test', 'fixtures-targets', 'lib.rs');
 
@@ -176,5 +179,16 @@ describe('targets: #[cfg] per target', function () {
       /note: the baseline was written for i686-pc-windows-gnu, this run is for x86_64-unknown-linux-gnu/,
     );
     assert.strictEqual(other.code, 1, 'Mixed changes size: a breaking change');
+  });
+
+  it("the editor's report follows the target setting too", async () => {
+    const target = 'i686-unknown-linux-gnu';
+    const result = await checkPaths([LAYOUT_FIXTURE], REPO, { ...defaultSettings(), target });
+    const view = { crates: result.crates, findings: result.findings, roots: [REPO], textOf: () => undefined };
+    const sizeOfMixed = (report: ReportData): number | null => report.types.find((t) => t.name === 'Mixed')!.size;
+    const answer = surfaceReport({ ...view, target }, null);
+    assert.strictEqual(answer.report.target, target);
+    assert.strictEqual(sizeOfMixed(answer.report), 40);
+    assert.strictEqual(sizeOfMixed(surfaceReport(view, null).report), 64);
   });
 });
