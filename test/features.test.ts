@@ -209,6 +209,11 @@ describe('cargo features in the report, header and baseline (test/fixtures-featu
       'provider_no_std_marker',
       'provider_ring_crypto_provider',
     ]);
+    // A comma-separated list, as cargo takes it; a bare name applies to every member that has it.
+    assert.deepStrictEqual((await exported('--no-default-features', '--features', 'ring,std')).symbols, [
+      'helper_std',
+      'provider_ring_crypto_provider',
+    ]);
     assert.deepStrictEqual((await exported('--all-features')).symbols, [
       'helper_fast',
       'helper_std',
