@@ -15,6 +15,12 @@ export interface ReportCrate {
   crateTypes: string[];
   /** `lib`, `bin`, `example`, `test`, `bench`, `build-script` or `file`. */
   target: string;
+  /**
+   * The Cargo features its `#[cfg(feature = …)]` was evaluated with, as cargo turns them on (`default`
+   * unless switched off, transitively, unified across the workspace); a standalone file: the `features`
+   * setting as given.
+   */
+  features: string[];
 }
 
 /** A parameter of a symbol: its Rust type as written and its C spelling, null when C has none. */
@@ -118,6 +124,8 @@ export interface ReportSummary {
 /** `ffi-guard report --format json`: `{ version, crates, symbols, types, summary }`. */
 export interface ReportData {
   version: 1;
+  /** The target triple its sizes, alignments and offsets are for (`--target`; x86_64 Linux by default). */
+  target?: string;
   crates: ReportCrate[];
   symbols: ReportSymbol[];
   types: ReportType[];

@@ -71,7 +71,7 @@ function hostileReport(): SurfaceResult {
     root: `/tmp/${HOSTILE}`,
     report: {
       version: 1,
-      crates: [{ name: HOSTILE, root: 'src/lib.rs', edition: '2021', crateTypes: [], target: 'lib' }],
+      crates: [{ name: HOSTILE, root: 'src/lib.rs', edition: '2021', crateTypes: [], target: 'lib', features: [] }],
       symbols: [symbol],
       types: [type],
       summary: {

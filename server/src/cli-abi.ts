@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { rel, workspaceRoot } from './cli-paths';
+import { rel, settingsFor } from './cli-paths';
 import { writeFileAtomic } from './cli-write';
 import {
   AbiSnapshot,
@@ -11,10 +11,10 @@ import {
   snapshotText,
   SnapshotError,
 } from './core/abi/baseline';
-import { loadSettings } from './core/config';
 import { checkPaths } from './core/project';
 import { buildSurface, Surface } from './core/abi/report';
 import { surfaceCrates } from './core/coverage';
+import { dataModel, HOST_MODEL } from './core/analysis/data-model';
 
 /**
  * `ffi-guard snapshot` and `ffi-guard diff` (../shared/CLI.md): the ABI baseline of the workspace, and
@@ -24,15 +24,18 @@ import { surfaceCrates } from './core/coverage';
 
 type Print = (s: string) => void;
 
+/** `--config` and the cargo flags. */
+type BuildOptions = Parameters<typeof settingsFor>[1];
+
 /** `ffi-guard snapshot [PATH…] --out FILE`. */
 export async function snapshotCommand(
   paths: string[],
-  options: { out: string; config: string | undefined },
+  options: { out: string } & BuildOptions,
   cwd: string,
   out: Print,
   err: Print,
 ): Promise<number> {
-  const surface = await surfaceOf(paths, cwd, options.config);
+  const surface = await surfaceOf(paths, cwd, options);
   if (!surface) return unreadable(err);
   const target = path.resolve(cwd, options.out);
   writeFileAtomic(target, snapshotText(surface));
@@ -45,16 +48,22 @@ export async function snapshotCommand(
 /** `ffi-guard diff [PATH…] --baseline FILE`. */
 export async function diffCommand(
   paths: string[],
-  options: { baseline: string; config: string | undefined },
+  options: { baseline: string } & BuildOptions,
   cwd: string,
   out: Print,
   err: Print,
 ): Promise<number> {
   const baseline = readBaseline(path.resolve(cwd, options.baseline), cwd, err);
   if (!baseline) return 2;
-  const surface = await surfaceOf(paths, cwd, options.config);
+  const surface = await surfaceOf(paths, cwd, options);
   if (!surface) return unreadable(err);
-  const changes = diffSurfaces(baseline, snapshotOf(surface));
+  const now = snapshotOf(surface);
+  const was = baseline.target ?? HOST_MODEL.target;
+  if (now.target && was !== now.target)
+    out(
+      `note: the baseline was written for ${was}, this run is for ${now.target}: sizes, alignments and offsets may differ for that reason alone\n`,
+    );
+  const changes = diffSurfaces(baseline, now);
   out(formatChanges(changes));
   return changes.some((c) => c.severity === 'breaking') ? 1 : 0;
 }
@@ -79,11 +88,11 @@ function readBaseline(file: string, cwd: string, err: Print): AbiSnapshot | null
 }
 
 /** The surface of the checked paths, or null when no file could be read. */
-async function surfaceOf(paths: string[], cwd: string, config: string | undefined): Promise<Surface | null> {
-  const settings = loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
+async function surfaceOf(paths: string[], cwd: string, options: BuildOptions): Promise<Surface | null> {
+  const settings = settingsFor(paths, options, cwd);
   const result = await checkPaths(paths, cwd, settings);
   if (!result.filesScanned.length) return null;
-  return buildSurface(surfaceCrates(result.crates), result.findings, (f) => rel(cwd, f));
+  return buildSurface(surfaceCrates(result.crates), result.findings, (f) => rel(cwd, f), dataModel(settings.target));
 }
 
 function unreadable(err: Print): number {

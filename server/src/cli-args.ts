@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { isRuleId } from './core/analysis/rules';
+import { knownTargets } from './core/syntax/cfg';
 
 /**
  * The command line's words (../shared/CLI.md), read in one place for every command, the language
@@ -19,6 +20,9 @@ export const USAGE = `usage:
   ffi-guard --version
 
 Every command takes --help (-h), --quiet (-q) and --color auto|always|never.
+check, report, header, snapshot, diff and fix also take what cargo would build:
+  --features A,B  --no-default-features  --all-features  --target TRIPLE
+
 PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.
 \`ffi-guard COMMAND --help\` describes a command.`;
 
@@ -103,6 +107,24 @@ const COMMON = {
 /** The output formats of `check`: `short` and `github` are one line per finding. */
 export const CHECK_FORMATS = ['text', 'short', 'json', 'sarif', 'github'] as const;
 
+/** What cargo would build: its feature flags, and the target triple (`#[cfg]` and layout). */
+const build = {
+  features: {
+    type: 'string',
+    multiple: true,
+    valueName: 'A,B',
+    help: 'turn on these Cargo features (a name, or package/feature; repeatable), besides the default ones',
+  },
+  'no-default-features': { type: 'boolean', help: 'do not turn on the `default` features' },
+  'all-features': { type: 'boolean', help: 'turn on every feature of every package' },
+  target: {
+    type: 'string',
+    valueName: 'TRIPLE',
+    help: 'build for this target: its #[cfg] and its C data model (sizes, alignments)',
+    accepts: { what: 'target', valid: (v: string) => knownTargets().includes(v), expected: knownTargets().join(', ') },
+  },
+} as const;
+
 const COMMANDS = {
   check: {
     paths: true,
@@ -127,6 +149,7 @@ const COMMANDS = {
         },
         help: 'check only share I of N shares of the crates (balanced by size), for N CI runners; see `merge`',
       },
+      ...build,
       ...COMMON,
     },
   },
@@ -158,18 +181,19 @@ const COMMANDS = {
       },
       out,
       config,
+      ...build,
       ...COMMON,
     },
   },
   header: {
     paths: true,
     summary: 'A C99 header for the exported surface of the library crate under PATH.',
-    options: { out, config, ...COMMON },
+    options: { out, config, ...build, ...COMMON },
   },
   snapshot: {
     paths: true,
     summary: 'Write the ABI baseline of the workspace (a .ffi-abi file to commit), for `diff` to compare with later.',
-    options: { out: { ...out, required: true, help: 'the baseline file to write' }, config, ...COMMON },
+    options: { out: { ...out, required: true, help: 'the baseline file to write' }, config, ...build, ...COMMON },
   },
   diff: {
     paths: true,
@@ -178,6 +202,7 @@ const COMMANDS = {
     options: {
       baseline: { type: 'string', valueName: 'FILE', required: true, help: 'the baseline to compare with' },
       config,
+      ...build,
       ...COMMON,
     },
   },
@@ -194,6 +219,7 @@ const COMMANDS = {
       },
       'dry-run': { type: 'boolean', help: 'print the changes as a unified diff instead of writing them' },
       config,
+      ...build,
       ...COMMON,
     },
   },
@@ -353,6 +379,22 @@ function checkValue(value: string, o: StringOption): void {
       ? `invalid ${accepts.what} \`${value}\` (expected ${accepts.expected})`
       : `unknown ${accepts.what} \`${value}\``,
   );
+}
+
+/** The settings a command line's cargo flags override (`--features` is comma- or space-separated, repeatable). */
+export function buildOverrides(options: {
+  features?: string[];
+  'no-default-features'?: boolean;
+  'all-features'?: boolean;
+  target?: string;
+}): { features?: string[]; noDefaultFeatures?: boolean; allFeatures?: boolean; target?: string } {
+  const out: { features?: string[]; noDefaultFeatures?: boolean; allFeatures?: boolean; target?: string } = {};
+  const features = (options.features ?? []).flatMap((f) => f.split(/[\s,]+/)).filter((f) => f);
+  if (features.length) out.features = features;
+  if (options['no-default-features']) out.noDefaultFeatures = true;
+  if (options['all-features']) out.allFeatures = true;
+  if (options.target) out.target = options.target;
+  return out;
 }
 
 /** `I/N` of `--shard`, or null when it is not two whole numbers with 1 ≤ I ≤ N ≤ MAX_SHARDS. */

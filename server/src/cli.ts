@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
-import { rel, workspaceRoot } from './cli-paths';
-import { ConfigError, loadSettings, Settings } from './core/config';
+import { rel, settingsFor, workspaceRoot } from './cli-paths';
+import { ConfigError } from './core/config';
 import {
   CommandLine,
   CommandName,
@@ -15,6 +15,7 @@ import {
 import { githubOutput, processTerminal, ProgressLine, Terminal, textOutput, useColor } from './cli-output';
 import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
+import { dataModel } from './core/analysis/data-model';
 import { sarifLog, SarifLog } from './core/abi/sarif';
 import { CROSS_CRATE_CHECKS } from './core/abi/cross-crate';
 import { runCheck } from './core/shard';
@@ -87,11 +88,6 @@ async function run(line: CommandLine, cwd: string, out: Print, err: Print, termi
   }
 }
 
-/** The settings of a run over `paths`: `--config FILE`, else what the workspace's files say. */
-function settingsFor(paths: string[], config: string | undefined, cwd: string): Settings {
-  return loadSettings(workspaceRoot(paths, cwd), config ? path.resolve(cwd, config) : undefined);
-}
-
 /** `ffi-guard check`: the findings, as text, JSON or SARIF; with `--shard I/N`, those of a share of the crates. */
 async function check(
   { paths, options }: Given<'check'>,
@@ -110,7 +106,7 @@ async function check(
   const progress = progressLine
     ? (crates: number) => progressLine.update(`ffi-guard: checking… ${crates} crate${crates === 1 ? '' : 's'} read`)
     : undefined;
-  const settings = settingsFor(paths, options.config, cwd);
+  const settings = settingsFor(paths, options, cwd);
   const relTo = (f: string): string => rel(cwd, f);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   let json: CheckJson;
@@ -198,8 +194,14 @@ function withShard(log: SarifLog, shard: ShardData): SarifLog {
 /** `ffi-guard report`: the ABI surface of the workspace. */
 async function report({ paths, options }: Given<'report'>, cwd: string, out: Print): Promise<number> {
   const { format } = options;
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
-  const surface = buildSurface(surfaceCrates(result.crates), result.findings, (f) => rel(cwd, f));
+  const settings = settingsFor(paths, options, cwd);
+  const result = await checkPaths(paths, cwd, settings);
+  const surface = buildSurface(
+    surfaceCrates(result.crates),
+    result.findings,
+    (f) => rel(cwd, f),
+    dataModel(settings.target),
+  );
   const text =
     format === 'json'
       ? JSON.stringify(reportJson(surface, result.findings), null, 2) + '\n'
@@ -213,7 +215,8 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
 
 /** `ffi-guard header`: a C99 header for the exported surface of the library the paths hold (core/coverage.ts). */
 async function header({ paths, options }: Given<'header'>, cwd: string, out: Print, err: Print): Promise<number> {
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
+  const settings = settingsFor(paths, options, cwd);
+  const result = await checkPaths(paths, cwd, settings);
   if (!result.filesScanned.length) {
     err('error: nothing could be read\n');
     return 2;
@@ -239,7 +242,7 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
     return 2;
   }
   for (const w of config?.warnings ?? []) err(`warning: ${w}\n`);
-  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f), {
+  const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f), dataModel(settings.target), {
     includeTypes: config?.include,
   });
   const target = options.out ? path.resolve(cwd, options.out) : null;
@@ -260,7 +263,7 @@ async function fix(
   // The diff of --dry-run is the result; the lines saying what was fixed are notes, which --quiet leaves out.
   const out: Print = quiet ? () => {} : print;
   const { rule: rules, 'dry-run': dryRun } = options;
-  const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), {
+  const run = await runFixes(paths, cwd, settingsFor(paths, options, cwd), {
     rules,
     writableRoot: workspaceRoot(paths, cwd),
   });

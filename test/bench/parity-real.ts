@@ -256,10 +256,13 @@ function runOurs(dir: string, config: string, timeoutMs: number): Promise<OursRu
 /** A TOML string literal. */
 const tomlString = (s: string): string => JSON.stringify(s);
 
-/** Our settings for the crate: the features cargo enabled and the cfgs its build script printed. */
+/**
+ * Our settings for the crate: exactly the features cargo enabled (its list holds `default` and what that
+ * turned on, so our own default resolution is switched off) and the cfgs its build script printed.
+ */
 function writeSettings(file: string, oracle: CargoOracleRun): void {
   const list = (xs: string[]): string => `[${xs.map(tomlString).join(', ')}]`;
-  fs.writeFileSync(file, `features = ${list(oracle.features)}\ncfg = ${list(oracle.cfgs)}\n`);
+  fs.writeFileSync(file, `noDefaultFeatures = true\nfeatures = ${list(oracle.features)}\ncfg = ${list(oracle.cfgs)}\n`);
 }
 
 /** Whether a file belongs to a target that `cargo check` does not build (tests, examples, benches). */

@@ -16,7 +16,12 @@ export interface Settings {
   /** Bytes; larger files are skipped. */
   maxFileSize: number;
   checkPrivateExternFns: boolean;
+  /** Cargo's `--features`: names (for each member that has them) or `package/feature`. */
   features: string[];
+  /** Cargo's `--no-default-features`: members' `default` is not turned on. */
+  noDefaultFeatures: boolean;
+  /** Cargo's `--all-features`: every feature of every member. */
+  allFeatures: boolean;
   /** Extra `--cfg` names or `key="value"` pairs (what build scripts print as `cargo:rustc-cfg`). */
   cfg: string[];
   target: string | null;
@@ -32,6 +37,8 @@ export function defaultSettings(): Settings {
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     checkPrivateExternFns: true,
     features: [],
+    noDefaultFeatures: false,
+    allFeatures: false,
     cfg: [],
     target: null,
   };
@@ -86,6 +93,11 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
       case 'features':
         out.features = stringList(key, value);
         break;
+      case 'noDefaultFeatures':
+      case 'allFeatures':
+        if (typeof value !== 'boolean') fail(key, 'expected true or false');
+        out[key] = value as boolean;
+        break;
       case 'cfg':
         out.cfg = stringList(key, value);
         break;
@@ -107,7 +119,7 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
       default:
         fail(
           key,
-          'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, cfg, target)',
+          'unknown setting (known: rules, exclude, safeTypes, maxFileSize, checkPrivateExternFns, features, noDefaultFeatures, allFeatures, cfg, target)',
         );
     }
   }

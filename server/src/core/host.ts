@@ -487,9 +487,9 @@ export class AnalysisHost {
    * Every loaded crate and every finding of every file, as they stand after the last edit: the input of
    * workspace-wide views (the ABI report, the C header, the baseline).
    */
-  workspace(): { crates: LoadedCrate[]; findings: Finding[] } {
+  workspace(): { crates: LoadedCrate[]; findings: Finding[]; target: string | null } {
     this.settle();
-    return { crates: [...this.crates], findings: [...this.findings.values()].flat() };
+    return { crates: [...this.crates], findings: [...this.findings.values()].flat(), target: this.settings.target };
   }
 
   /** The crates that contain a file (a module file can belong to a library and a binary). */

@@ -10,6 +10,7 @@ import type { Settings } from './config';
 import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedAreas } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import { FileScan, scanFile } from './syntax/scan';
+import { resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
 
 export type { LoadedCrate };
@@ -159,17 +160,14 @@ export function* crateLoads(
   options: LoadOptions = {},
   pick: (remaining: readonly CrateDescription[]) => number = () => 0,
 ): Generator<LoadedCrate, void, void> {
-  const cfg: CfgEnv = makeCfgEnv({
-    features: settings.features,
-    target: settings.target ?? undefined,
-    extra: settings.cfg,
-  });
+  const cfgOf = crateCfgs(found, settings);
   const relevance = options.loadEveryModule
     ? undefined
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
   const covered = new Set<string>();
   let loads = 0;
   const load = (description: CrateDescription): LoadedCrate | null => {
+    const { cfg, features } = cfgOf(description);
     const crate = loadCrate(
       { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
       cache,
@@ -177,7 +175,7 @@ export function* crateLoads(
     options.progress?.(++loads);
     if (!crate) return null;
     for (const f of crateCoverage(crate, found.files)) covered.add(f);
-    return { crate, description };
+    return { crate, description, features };
   };
   if (options.share) {
     // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
@@ -211,6 +209,40 @@ export function* crateLoads(
     const loaded = load(standaloneCrate(root));
     if (loaded) yield loaded;
   }
+}
+
+/**
+ * The `#[cfg]` facts of each crate of a run: the target's, the settings' extra cfgs, and the Cargo
+ * features cargo would turn on for its package (workspace/features.ts); a standalone file gets the
+ * `features` setting as given, as `rustc --cfg 'feature="x"'` would. Equal feature sets share one env.
+ */
+export function crateCfgs(
+  found: Discovery,
+  settings: Settings,
+): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
+  const options = { target: settings.target ?? undefined, extra: settings.cfg };
+  const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];
+  const resolved = manifests.length
+    ? resolveWorkspaceFeatures(
+        manifests,
+        {
+          features: settings.features,
+          noDefaultFeatures: settings.noDefaultFeatures,
+          allFeatures: settings.allFeatures,
+        },
+        makeCfgEnv({ ...options, features: [] }),
+      ).byManifest
+    : new Map<string, string[]>();
+  const envs = new Map<string, CfgEnv>();
+  return (description) => {
+    const features = description.manifest
+      ? (resolved.get(description.manifest) ?? [])
+      : settings.features.filter((f) => !f.includes('/'));
+    const key = features.join(',');
+    let cfg = envs.get(key);
+    if (!cfg) envs.set(key, (cfg = makeCfgEnv({ ...options, features })));
+    return { cfg, features };
+  };
 }
 
 /** A file no Cargo target covers, as `rustc FILE` compiles it. */

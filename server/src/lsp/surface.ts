@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { DataModel, dataModel } from '../core/analysis/data-model';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { AbiChange } from '../../../protocol/abi-changes';
@@ -47,6 +48,8 @@ export interface WorkspaceView {
   findings: Finding[];
   roots: string[];
   textOf(file: string): string | undefined;
+  /** The `target` setting: the data model of sizes, alignments and offsets (x86_64 Linux when absent). */
+  target?: string | null;
 }
 
 /** A request the user can get wrong (a baseline that is not one, a crate that does not exist): the message says what to do. */
@@ -57,19 +60,20 @@ interface Scope {
   crates: LoadedCrate[];
   findings: Finding[];
   rel: (file: string) => string;
+  model: DataModel;
 }
 
 /** `ffiGuard/surface`: the report `ffi-guard report --format json` prints, and the directory its paths are relative to. */
 export function surfaceReport(ws: WorkspaceView, params: FolderParams | null | undefined): SurfaceResult {
   const scope = scopeOf(ws, params?.folder);
-  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel);
+  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel, scope.model);
   return { root: scope.root, report: reportJson(surface, scope.findings) };
 }
 
 /** `ffiGuard/export`: the report as a file's text, byte for byte what the command line writes. */
 export function exportReport(ws: WorkspaceView, params: ExportParams | null | undefined): TextResult {
   const scope = scopeOf(ws, params?.folder);
-  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel);
+  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel, scope.model);
   switch (params?.format) {
     case 'json':
       return { text: JSON.stringify(reportJson(surface, scope.findings), null, 2) + '\n' };
@@ -110,7 +114,9 @@ export function headerOf(ws: WorkspaceView, params: HeaderParams | null | undefi
     if (!(e instanceof CbindgenConfigError)) throw e;
     throw new SurfaceRequestError(e.message);
   }
-  const surface = buildSurface([coverage.crate], scope.findings, scope.rel, { includeTypes: config?.include });
+  const surface = buildSurface([coverage.crate], scope.findings, scope.rel, scope.model, {
+    includeTypes: config?.include,
+  });
   return {
     text: cHeader(surface, params.guard || coverage.name, config),
     crate: coverage.name,
@@ -127,7 +133,7 @@ export function headerCratesOf(ws: WorkspaceView, params: FolderParams | null | 
 /** `ffiGuard/snapshot`: the ABI baseline of the crates in the folder. */
 export function snapshotOfWorkspace(ws: WorkspaceView, params: FolderParams | null | undefined): SnapshotResult {
   const scope = scopeOf(ws, params?.folder);
-  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel);
+  const surface = buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel, scope.model);
   const snap = snapshotOf(surface);
   return { text: formatSnapshot(snap), symbols: snap.symbols.length, types: snap.types.length };
 }
@@ -159,7 +165,7 @@ export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undef
   const scope = scopeOf(ws, params.folder);
   const changes = diffSurfaces(
     baseline,
-    snapshotOf(buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel)),
+    snapshotOf(buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel, scope.model)),
   );
   return {
     changes,
@@ -196,6 +202,7 @@ function scopeOf(ws: WorkspaceView, folder: string | null | undefined): Scope {
     crates,
     findings: ws.findings.filter((f) => files.has(f.origin.file)),
     rel: (file) => path.relative(root, file).split(path.sep).join('/') || path.basename(file),
+    model: dataModel(ws.target),
   };
 }
 

@@ -68,6 +68,8 @@ export interface AbiType {
 export interface AbiSnapshot {
   symbols: AbiSymbol[];
   types: AbiType[];
+  /** The target triple its layouts are for (a `target T` line); absent in a baseline written before targets: x86_64 Linux. */
+  target?: string;
 }
 
 /** The snapshot of a surface: the exported and imported C-ABI symbols and the types they reach. */
@@ -76,7 +78,11 @@ export function snapshotOf(surface: Surface): AbiSnapshot {
     .filter((s) => s.abi !== 'Rust' && (s.direction === 'import' || s.exported))
     .map(abiSymbol);
   const types = surface.types.map(abiType);
-  return { symbols: symbols.sort(bySymbol), types: dedupeTypes(types).sort((a, b) => compare(a.name, b.name)) };
+  return {
+    symbols: symbols.sort(bySymbol),
+    types: dedupeTypes(types).sort((a, b) => compare(a.name, b.name)),
+    ...(surface.model ? { target: surface.model.target } : {}),
+  };
 }
 
 /** `ffi-guard snapshot`'s text for a surface. */
@@ -236,6 +242,7 @@ export function formatSnapshot(snap: AbiSnapshot): string {
     [
       `${SNAPSHOT_FORMAT} ${version}`,
       '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.',
+      ...(snap.target ? [`target ${snap.target}`] : []),
       ...lines,
     ].join('\n') + '\n'
   );
@@ -328,6 +335,8 @@ export function parseSnapshot(text: string): AbiSnapshot {
     } else if (r.word('variant ')) {
       const [owner, name, value] = r.member(' = ') ?? fail('expected `variant TYPE.NAME = VALUE`');
       typeNamed(owner).variants.push({ name, value, fields: num(a.fields) ?? 0 });
+    } else if (r.word('target ')) {
+      snap.target = /^\S+$/.exec(r.rest())?.[0] ?? fail('expected `target TRIPLE`');
     } else fail('not a line of an ABI baseline');
   });
   return snap;

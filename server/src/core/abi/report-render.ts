@@ -1,5 +1,6 @@
 import type { Finding } from '../analysis/findings';
-import type { Surface, SurfaceSymbol, SurfaceType } from './report';
+import { featuresLine, type Surface, type SurfaceSymbol, type SurfaceType } from './report';
+import { HOST_MODEL, targetLine } from '../analysis/data-model';
 import { escapeHtml } from '../../../../protocol/html';
 import { showInvisible } from '../../../../protocol/text';
 import type { ReportData, ReportSummary } from '../../../../protocol/report';
@@ -29,6 +30,7 @@ export function summarize(surface: Surface, findings: Finding[]): ReportSummary 
 export function reportJson(surface: Surface, findings: Finding[]): ReportData {
   return {
     version: 1,
+    target: (surface.model ?? HOST_MODEL).target,
     crates: surface.crates,
     symbols: surface.symbols.map((s) => ({
       name: s.name,
@@ -156,6 +158,10 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     '',
     `${sum.crates} crate${sum.crates === 1 ? '' : 's'}, ${sum.exports} export${sum.exports === 1 ? '' : 's'}, ${sum.imports} import${sum.imports === 1 ? '' : 's'}: ${sum.safe} FFI-safe, ${sum.unsafe} not; ${sum.types} type${sum.types === 1 ? '' : 's'} reached from the boundary.`,
     '',
+    mdText(featuresLine(surface)),
+    '',
+    mdText(targetLine(surface.model ?? HOST_MODEL)),
+    '',
     '## Symbols',
     '',
     '| symbol | direction | ABI | C prototype | verdict | findings | where | doc |',
@@ -216,6 +222,8 @@ code { font-family: ui-monospace, monospace; }
 <body>
 <h1>ABI report</h1>
 <p>${sum.crates} crate(s), ${sum.exports} export(s), ${sum.imports} import(s): ${sum.safe} FFI-safe, ${sum.unsafe} not; ${sum.types} type(s) reached from the boundary.</p>
+<p>${escapeHtml(featuresLine(surface))}</p>
+<p>${escapeHtml(targetLine(surface.model ?? HOST_MODEL))}</p>
 <h2>Symbols</h2>
 <table><thead><tr><th>symbol</th><th>direction</th><th>ABI</th><th>C prototype</th><th>verdict</th><th>findings</th><th>where</th><th>doc</th></tr></thead>
 <tbody>${surface.symbols.map(symbolRow).join('\n')}</tbody></table>

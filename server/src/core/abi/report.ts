@@ -4,6 +4,7 @@ import { BARE_NAMES, cDeclaration, cIdentifier, CNames, cPrototype, isIntReprEnu
 import { adtShape, checkBoundaryType } from '../analysis/ffi';
 import type { Finding } from '../analysis/findings';
 import { enumDiscriminants, layoutOf } from '../analysis/layout';
+import { DataModel, HOST_MODEL } from '../analysis/data-model';
 import type { Attribute, Origin, StaticItem } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
@@ -119,7 +120,9 @@ export const INCLUDED = '(included)';
 export interface Surface {
   /** `pub const` items of C types, in source order. */
   constants: SurfaceConstant[];
-  crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string }[];
+  crates: { name: string; root: string; edition: string; crateTypes: string[]; target: string; features: string[] }[];
+  /** The target data model its sizes, alignments and offsets are for (x86_64 Linux when absent). */
+  model?: DataModel;
   symbols: SurfaceSymbol[];
   types: SurfaceType[];
   /** How C names the workspace types, for renderers that spell types themselves (the header). */
@@ -130,6 +133,7 @@ export function buildSurface(
   crates: LoadedCrate[],
   findings: Finding[],
   rel: (file: string) => string,
+  model: DataModel = HOST_MODEL,
   options: SurfaceOptions = {},
 ): Surface {
   const symbols: SurfaceSymbol[] = [];
@@ -165,7 +169,7 @@ export function buildSurface(
         ),
       ].sort();
     const reach = (t: Ty, symbol: string, behindPointer: boolean, seen = new Set<string>()): string[] =>
-      collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel);
+      collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel, model);
     const addSymbol = (
       s: Omit<
         SurfaceSymbol,
@@ -321,18 +325,31 @@ export function buildSurface(
   return {
     cNames,
     constants,
+    model,
     crates: crates.map((c) => ({
       name: c.crate.name,
       root: rel(c.crate.rootFile),
       edition: c.crate.edition,
       crateTypes: c.description.crateTypes,
       target: c.description.target,
+      features: c.features ?? [],
     })),
     symbols: symbols.sort((a, b) =>
       a.crate + a.name < b.crate + b.name ? -1 : a.crate + a.name > b.crate + b.name ? 1 : 0,
     ),
     types: [...types.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
+}
+
+/**
+ * The line a report or header carries to say which Cargo features it assumed: per package (its crates
+ * share them), `none` where none is on.
+ */
+export function featuresLine(surface: Pick<Surface, 'crates'>): string {
+  const perPackage = new Map<string, string[]>();
+  for (const c of surface.crates) if (!perPackage.has(c.name)) perPackage.set(c.name, c.features);
+  const parts = [...perPackage].map(([name, fs]) => `${name}: ${fs.length ? fs.join(', ') : 'none'}`);
+  return `Cargo features assumed (as cargo turns them on): ${parts.length ? parts.join('; ') : 'none'}.`;
 }
 
 function resolveSignature(
@@ -482,6 +499,7 @@ function collectTypes(
   show: (t: Ty) => string,
   lineOf: (o: Origin) => number,
   rel: (f: string) => string,
+  model: DataModel,
 ): string[] {
   const names: string[] = [];
   const visit = (x: Ty, pointer: boolean): void => {
@@ -522,8 +540,8 @@ function collectTypes(
         seen.add(key);
         const def = x.def;
         const shape = adtShape(x);
-        const layout = layoutOf(x);
-        const fieldOffsets = fieldLayout(shape.variants[0]?.map((f) => f.ty) ?? [], def.repr.packed);
+        const layout = layoutOf(x, model);
+        const fieldOffsets = fieldLayout(shape.variants[0]?.map((f) => f.ty) ?? [], def.repr.packed, model);
         if (!existing) {
           out.set(key, {
             name,
@@ -577,11 +595,11 @@ function variantsOf(def: LocalAdt): SurfaceVariant[] {
   }));
 }
 
-function fieldLayout(fields: Ty[], packed: boolean): number[] | null {
+function fieldLayout(fields: Ty[], packed: boolean, model: DataModel): number[] | null {
   const offsets: number[] = [];
   let offset = 0;
   for (const f of fields) {
-    const l = layoutOf(f);
+    const l = layoutOf(f, model);
     if (!l) return null;
     const a = packed ? 1 : l.align;
     offset = Math.ceil(offset / a) * a;

@@ -1,8 +1,9 @@
 import { adtShape } from './ffi';
 import type { Ty } from '../workspace/types';
+import { DataModel, HOST_MODEL } from './data-model';
 
 /**
- * Sizes and alignments of C-compatible types for x86_64 Linux (System V), where they are defined:
+ * Sizes and alignments of C-compatible types for a target's data model (x86_64 Linux by default), where they are defined:
  * primitives, pointers, arrays, and `repr(C)` / `repr(transparent)` / integer-repr types of those.
  * Anything else (a Rust layout, an unknown type) has none: we never guess.
  */
@@ -31,26 +32,33 @@ const PRIMS: Record<string, Layout> = {
   u128: { size: 16, align: 16 },
 };
 
-const POINTER: Layout = { size: 8, align: 8 };
+/** A primitive's layout under a data model: pointer-sized integers, `c_long`, 64-bit alignment. */
+function primLayout(ty: Ty & { k: 'prim' }, model: DataModel): Layout | null {
+  if (ty.cAlias === 'long' || ty.cAlias === 'unsigned long') return { size: model.cLong, align: model.cLong };
+  if (ty.name === 'isize' || ty.name === 'usize') return { size: model.pointer, align: model.pointer };
+  if (ty.name === 'i64' || ty.name === 'u64' || ty.name === 'f64') return { size: 8, align: model.align64 };
+  return PRIMS[ty.name] ?? null;
+}
 
-export function layoutOf(ty: Ty, depth = 0): Layout | null {
+export function layoutOf(ty: Ty, model: DataModel = HOST_MODEL, depth = 0): Layout | null {
   if (depth > 32) return null;
+  const POINTER: Layout = { size: model.pointer, align: model.pointer };
   switch (ty.k) {
     case 'prim':
-      return PRIMS[ty.name] ?? null;
+      return primLayout(ty, model);
     case 'ptr':
     case 'ref':
     case 'fnptr':
       return POINTER;
     case 'array': {
       const n = Number(ty.len);
-      const el = layoutOf(ty.inner, depth + 1);
+      const el = layoutOf(ty.inner, model, depth + 1);
       return el && Number.isInteger(n) ? { size: el.size * n, align: el.align } : null;
     }
     case 'tuple':
       return ty.elems.length === 0 ? { size: 0, align: 1 } : null;
     case 'adt':
-      return adtLayout(ty, depth);
+      return adtLayout(ty, model, depth);
     default:
       return null;
   }
@@ -60,8 +68,9 @@ function roundUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
-function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
+function adtLayout(ty: Ty & { k: 'adt' }, model: DataModel, depth: number): Layout | null {
   const def = ty.def;
+  const POINTER: Layout = { size: model.pointer, align: model.pointer };
   if (def.source === 'std') {
     if (def.category === 'phantom') return { size: 0, align: 1 };
     if (def.name === 'Box' || def.name === 'NonNull') return POINTER;
@@ -75,7 +84,7 @@ function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
       )
         return POINTER;
       if (inner && inner.k === 'adt' && inner.def.source === 'std' && inner.def.name === 'NonZero')
-        return layoutOf(inner.args[0], depth + 1);
+        return layoutOf(inner.args[0], model, depth + 1);
       return null;
     }
     if (def.category === 'transparent' || def.category === 'repr-c') {
@@ -83,6 +92,7 @@ function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
       return structLayout(
         fields.map((f) => f.ty),
         false,
+        model,
         depth,
       );
     }
@@ -94,18 +104,20 @@ function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
   let layout: Layout | null;
   if (def.item.kind === 'enum') {
     if (!shape.variants.every((v) => v.length === 0)) return null; // tagged unions: not computed
-    if (repr.int) layout = PRIMS[repr.int] ?? null;
+    if (repr.int) layout = primLayout({ k: 'prim', name: repr.int }, model);
     else if (repr.c) layout = { size: 4, align: 4 };
     else return null;
   } else if (repr.transparent) {
     layout = structLayout(
       (shape.variants[0] ?? []).map((f) => f.ty),
       false,
+      model,
       depth,
     );
   } else if (repr.c) {
     const fields = (shape.variants[0] ?? []).map((f) => f.ty);
-    layout = def.item.kind === 'union' ? unionLayout(fields, depth) : structLayout(fields, repr.packed, depth);
+    layout =
+      def.item.kind === 'union' ? unionLayout(fields, model, depth) : structLayout(fields, repr.packed, model, depth);
   } else return null;
   if (layout && repr.align) {
     const a = Number(repr.align);
@@ -114,11 +126,11 @@ function adtLayout(ty: Ty & { k: 'adt' }, depth: number): Layout | null {
   return layout;
 }
 
-function structLayout(fields: Ty[], packed: boolean, depth: number): Layout | null {
+function structLayout(fields: Ty[], packed: boolean, model: DataModel, depth: number): Layout | null {
   let offset = 0;
   let align = 1;
   for (const f of fields) {
-    const l = layoutOf(f, depth + 1);
+    const l = layoutOf(f, model, depth + 1);
     if (!l) return null;
     const a = packed ? 1 : l.align;
     offset = roundUp(offset, a) + l.size;
@@ -127,11 +139,11 @@ function structLayout(fields: Ty[], packed: boolean, depth: number): Layout | nu
   return { size: roundUp(offset, align), align };
 }
 
-function unionLayout(fields: Ty[], depth: number): Layout | null {
+function unionLayout(fields: Ty[], model: DataModel, depth: number): Layout | null {
   let size = 0;
   let align = 1;
   for (const f of fields) {
-    const l = layoutOf(f, depth + 1);
+    const l = layoutOf(f, model, depth + 1);
     if (!l) return null;
     size = Math.max(size, l.size);
     align = Math.max(align, l.align);

@@ -1,4 +1,5 @@
 import type { Attribute, FieldDef, Item, Token, VariantDef } from './model';
+import { TARGET_CFG } from './target-cfg';
 
 /**
  * `#[cfg]` and `#[cfg_attr]` as rustc evaluates them for one target. Items whose `cfg` is false are not
@@ -20,130 +21,25 @@ export interface CfgEnv {
   pairs: Set<string>;
 }
 
-interface TargetFacts {
-  arch: string;
-  os: string;
-  family: string[];
-  env: string;
-  vendor: string;
-  pointerWidth: string;
-  endian: string;
-  features: string[];
-  abi?: string;
-}
-
-const TARGETS: Record<string, TargetFacts> = {
-  'x86_64-unknown-linux-gnu': {
-    arch: 'x86_64',
-    os: 'linux',
-    family: ['unix'],
-    env: 'gnu',
-    vendor: 'unknown',
-    pointerWidth: '64',
-    endian: 'little',
-    features: ['fxsr', 'sse', 'sse2'],
-  },
-  'aarch64-unknown-linux-gnu': {
-    arch: 'aarch64',
-    os: 'linux',
-    family: ['unix'],
-    env: 'gnu',
-    vendor: 'unknown',
-    pointerWidth: '64',
-    endian: 'little',
-    features: ['neon'],
-  },
-  'i686-unknown-linux-gnu': {
-    arch: 'x86',
-    os: 'linux',
-    family: ['unix'],
-    env: 'gnu',
-    vendor: 'unknown',
-    pointerWidth: '32',
-    endian: 'little',
-    features: ['fxsr', 'sse', 'sse2'],
-  },
-  'x86_64-pc-windows-msvc': {
-    arch: 'x86_64',
-    os: 'windows',
-    family: ['windows'],
-    env: 'msvc',
-    vendor: 'pc',
-    pointerWidth: '64',
-    endian: 'little',
-    features: ['fxsr', 'sse', 'sse2'],
-  },
-  'x86_64-pc-windows-gnu': {
-    arch: 'x86_64',
-    os: 'windows',
-    family: ['windows'],
-    env: 'gnu',
-    vendor: 'pc',
-    pointerWidth: '64',
-    endian: 'little',
-    features: ['fxsr', 'sse', 'sse2'],
-  },
-  'x86_64-apple-darwin': {
-    arch: 'x86_64',
-    os: 'macos',
-    family: ['unix'],
-    env: '',
-    vendor: 'apple',
-    pointerWidth: '64',
-    endian: 'little',
-    features: ['fxsr', 'sse', 'sse2'],
-  },
-  'aarch64-apple-darwin': {
-    arch: 'aarch64',
-    os: 'macos',
-    family: ['unix'],
-    env: '',
-    vendor: 'apple',
-    pointerWidth: '64',
-    endian: 'little',
-    features: ['neon'],
-  },
-  'wasm32-unknown-unknown': {
-    arch: 'wasm32',
-    os: 'unknown',
-    family: [],
-    env: '',
-    vendor: 'unknown',
-    pointerWidth: '32',
-    endian: 'little',
-    features: [],
-  },
-};
-
 export const HOST_TARGET = 'x86_64-unknown-linux-gnu';
 
 /** Names of the targets whose cfg facts we know. */
 export function knownTargets(): string[] {
-  return Object.keys(TARGETS);
+  return Object.keys(TARGET_CFG);
 }
 
 export function makeCfgEnv(options: CfgOptions): CfgEnv {
-  const t = TARGETS[options.target ?? HOST_TARGET] ?? TARGETS[HOST_TARGET];
-  const names = new Set<string>(['debug_assertions', 'panic_unwind', ...t.family]);
-  const pairs = new Set<string>([
-    `target_arch=${t.arch}`,
-    `target_os=${t.os}`,
-    `target_env=${t.env}`,
-    `target_vendor=${t.vendor}`,
-    `target_pointer_width=${t.pointerWidth}`,
-    `target_endian=${t.endian}`,
-    `target_abi=${t.abi ?? ''}`,
-    `panic=unwind`,
-    ...t.family.map((f) => `target_family=${f}`),
-    ...t.features.map((f) => `target_feature=${f}`),
-    ...['8', '16', '32', '64', 'ptr'].map((w) => `target_has_atomic=${w}`),
-    ...options.features.map((f) => `feature=${f}`),
-  ]);
-  for (const e of options.extra ?? []) {
+  const names = new Set<string>();
+  const pairs = new Set<string>();
+  const add = (e: string): void => {
     const m = /^([\w:]+)\s*=\s*"?([^"]*)"?$/.exec(e);
     if (m) pairs.add(`${m[1]}=${m[2]}`);
     else names.add(e);
-  }
+  };
+  // The target's facts are rustc's own (`rustc --print cfg --target T`, without `-O`: `debug_assertions`).
+  for (const e of TARGET_CFG[options.target ?? HOST_TARGET] ?? TARGET_CFG[HOST_TARGET]) add(e);
+  for (const f of options.features) pairs.add(`feature=${f}`);
+  for (const e of options.extra ?? []) add(e);
   return { names, pairs };
 }
 

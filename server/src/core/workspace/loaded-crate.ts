@@ -5,4 +5,6 @@ import type { Crate } from './crates';
 export interface LoadedCrate {
   crate: Crate;
   description: CrateDescription;
+  /** The Cargo features its `#[cfg(feature = …)]` saw (workspace/features.ts); absent where none were resolved. */
+  features?: string[];
 }

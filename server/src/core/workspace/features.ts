@@ -1,0 +1,293 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfgEnv, evalCfg } from '../syntax/cfg';
+import { isPlainTokenTree, plainTokens } from '../syntax/plain-tokens';
+import { parseToml } from './toml';
+
+/**
+ * Cargo's features, turned on as cargo turns them on for `cargo build --workspace`: each member's
+ * `default` unless switched off, then transitively through `[features]` lists — another feature, `dep:x`
+ * (an optional dependency), `x/f` (the dependency `x`, turned on if optional, and its feature `f`),
+ * `x?/f` (`f` only if `x` is on for another reason) — the implicit feature of each optional dependency
+ * (unless a `dep:` entry hides it), the `features` and `default-features` of dependencies, and unified
+ * across the workspace: a package's features are the union of what every package that reaches it asks.
+ * Only packages on disk (members, path dependencies) matter: the others are not checked.
+ */
+
+/** What the user asked for: cargo's `--features`, `--no-default-features`, `--all-features`. */
+export interface FeatureRequest {
+  /** Feature names (`f`, applied to each member that has it) or `package/feature`, `dependency/feature`. */
+  features: string[];
+  noDefaultFeatures: boolean;
+  allFeatures: boolean;
+}
+
+/** One dependency entry of a package, as far as features go. */
+export interface DependencySpec {
+  /** The name the package uses for it (the key in `[dependencies]`). */
+  key: string;
+  optional: boolean;
+  defaultFeatures: boolean;
+  features: string[];
+  /** The dependency's `Cargo.toml` when it is on disk (`path = …`, or a workspace dependency with a path). */
+  manifest: string | null;
+  /** The package's name (`package = …`, else the key), to find it among the workspace members. */
+  packageName: string;
+}
+
+/** A package's manifest, as far as features go. */
+export interface FeaturePackage {
+  name: string;
+  manifest: string;
+  features: Record<string, string[]>;
+  dependencies: DependencySpec[];
+}
+
+export interface ResolvedFeatures {
+  /** Per manifest: the enabled features, sorted (`default` included when the package declares it). */
+  byManifest: Map<string, string[]>;
+  /** Requested features no member has: cargo refuses them; we say so. */
+  unknown: string[];
+}
+
+type Table = Record<string, unknown>;
+
+/** The features a package's manifest table declares, and its dependencies (target-specific ones where `cfg` holds). */
+export function featurePackage(
+  manifest: string,
+  table: Table,
+  cfg: CfgEnv | null,
+  workspaceDeps: Table = {},
+): FeaturePackage | null {
+  const pkg = table.package as Table | undefined;
+  if (!pkg || typeof pkg !== 'object') return null;
+  const dir = path.dirname(manifest);
+  const features: Record<string, string[]> = {};
+  const declared = table.features;
+  if (declared && typeof declared === 'object')
+    for (const [name, list] of Object.entries(declared as Table))
+      features[name] = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  const dependencies: DependencySpec[] = [];
+  const addTable = (deps: unknown): void => {
+    if (!deps || typeof deps !== 'object') return;
+    for (const [key, raw] of Object.entries(deps as Table))
+      dependencies.push(dependencySpec(key, raw, dir, workspaceDeps));
+  };
+  addTable(table.dependencies);
+  const targets = table.target;
+  if (targets && typeof targets === 'object')
+    for (const [platform, t] of Object.entries(targets as Table))
+      if (t && typeof t === 'object' && platformHolds(platform, cfg)) addTable((t as Table).dependencies);
+  return { name: typeof pkg.name === 'string' ? pkg.name : path.basename(dir), manifest, features, dependencies };
+}
+
+function dependencySpec(key: string, raw: unknown, dir: string, workspaceDeps: Table): DependencySpec {
+  let spec: Table = typeof raw === 'object' && raw !== null ? (raw as Table) : {};
+  let base = dir;
+  if (spec.workspace === true) {
+    // `x = { workspace = true, features = […], optional = … }`: the workspace's entry, with the member's additions.
+    const ws = workspaceDeps[key];
+    const inherited: Table = typeof ws === 'object' && ws !== null ? (ws as Table) : {};
+    base = typeof workspaceDeps.__root === 'string' ? workspaceDeps.__root : dir;
+    spec = {
+      ...inherited,
+      optional: spec.optional,
+      features: [...strings(inherited.features), ...strings(spec.features)],
+    };
+  }
+  const depPath = typeof spec.path === 'string' ? path.resolve(base, spec.path, 'Cargo.toml') : null;
+  return {
+    key,
+    optional: spec.optional === true,
+    defaultFeatures: spec['default-features'] !== false && spec.default_features !== false,
+    features: strings(spec.features),
+    manifest: depPath,
+    packageName: typeof spec.package === 'string' ? spec.package : key,
+  };
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Whether a `[target.'…'.dependencies]` key applies: `cfg(…)` evaluated for the target; a bare triple never matches here. */
+function platformHolds(platform: string, cfg: CfgEnv | null): boolean {
+  if (!cfg) return true;
+  const m = /^cfg\s*(\(.*\))\s*$/s.exec(platform);
+  if (!m || !isPlainTokenTree(m[1])) return false;
+  const tokens = plainTokens(m[1], 0, (start, end) => ({ file: '', span: { start, end } }));
+  return evalCfg(tokens, cfg);
+}
+
+/** The implicit features of a package: one per optional dependency that no `dep:` entry names. */
+function implicitFeatures(pkg: FeaturePackage): Set<string> {
+  const hidden = new Set<string>();
+  for (const list of Object.values(pkg.features))
+    for (const e of list) if (e.startsWith('dep:')) hidden.add(e.slice(4));
+  const out = new Set<string>();
+  for (const d of pkg.dependencies) if (d.optional && !hidden.has(d.key) && !(d.key in pkg.features)) out.add(d.key);
+  return out;
+}
+
+/**
+ * Resolve the features of `members` (manifest paths) and of every package they reach on disk. `load`
+ * gives a package by its manifest (null when it cannot be read).
+ */
+export function resolveFeatures(
+  members: string[],
+  request: FeatureRequest,
+  load: (manifest: string) => FeaturePackage | null,
+): ResolvedFeatures {
+  const packages = new Map<string, FeaturePackage | null>();
+  const get = (manifest: string): FeaturePackage | null => {
+    if (!packages.has(manifest)) packages.set(manifest, load(manifest));
+    return packages.get(manifest) ?? null;
+  };
+  const memberPackages = members.map(get).filter((p): p is FeaturePackage => p !== null);
+  const byName = new Map(memberPackages.map((p) => [p.name, p]));
+  const enabled = new Map<FeaturePackage, Set<string>>();
+  const activeDeps = new Map<FeaturePackage, Set<string>>();
+  /** `x?/f` entries waiting for `x` to be turned on. */
+  const weak = new Map<FeaturePackage, Map<string, string[]>>();
+  const implicit = new Map<FeaturePackage, Set<string>>();
+  const implicitOf = (p: FeaturePackage): Set<string> => {
+    let s = implicit.get(p);
+    if (!s) implicit.set(p, (s = implicitFeatures(p)));
+    return s;
+  };
+
+  const target = (d: DependencySpec): FeaturePackage | null =>
+    d.manifest ? get(d.manifest) : (byName.get(d.packageName) ?? null);
+
+  const activatePackage = (p: FeaturePackage): void => {
+    if (enabled.has(p)) return;
+    enabled.set(p, new Set());
+    activeDeps.set(p, new Set());
+    for (const d of p.dependencies) if (!d.optional) activateDep(p, d.key);
+  };
+
+  const enable = (p: FeaturePackage, feature: string): void => {
+    activatePackage(p);
+    const on = enabled.get(p)!;
+    if (on.has(feature)) return;
+    if (feature in p.features) {
+      on.add(feature);
+      for (const entry of p.features[feature]) entryOf(p, entry);
+    } else if (implicitOf(p).has(feature)) {
+      on.add(feature);
+      activateDep(p, feature);
+    }
+  };
+
+  const entryOf = (p: FeaturePackage, entry: string): void => {
+    if (entry.startsWith('dep:')) return activateDep(p, entry.slice(4));
+    const slash = entry.indexOf('/');
+    if (slash < 0) return enable(p, entry);
+    const isWeak = entry[slash - 1] === '?';
+    const key = entry.slice(0, isWeak ? slash - 1 : slash);
+    const feature = entry.slice(slash + 1);
+    if (!isWeak) {
+      // `x/f` turns `x` on, and with it its implicit feature where there is one.
+      if (implicitOf(p).has(key)) enable(p, key);
+      activateDep(p, key);
+    }
+    if (activeDeps.get(p)?.has(key)) depFeature(p, key, feature);
+    else {
+      let pending = weak.get(p);
+      if (!pending) weak.set(p, (pending = new Map<string, string[]>()));
+      pending.set(key, [...(pending.get(key) ?? []), feature]);
+    }
+  };
+
+  const depFeature = (p: FeaturePackage, key: string, feature: string): void => {
+    for (const d of p.dependencies) {
+      if (d.key !== key) continue;
+      const t = target(d);
+      if (t) enable(t, feature);
+    }
+  };
+
+  const activateDep = (p: FeaturePackage, key: string): void => {
+    activatePackage(p);
+    const active = activeDeps.get(p)!;
+    if (active.has(key)) return;
+    const specs = p.dependencies.filter((d) => d.key === key);
+    if (!specs.length) return;
+    active.add(key);
+    for (const d of specs) {
+      const t = target(d);
+      if (!t) continue;
+      activatePackage(t);
+      if (d.defaultFeatures) enable(t, 'default');
+      for (const f of d.features) entryOf(t, f);
+    }
+    const pending = weak.get(p)?.get(key) ?? [];
+    weak.get(p)?.delete(key);
+    for (const f of pending) depFeature(p, key, f);
+  };
+
+  const known = new Set<string>();
+  for (const p of memberPackages) {
+    activatePackage(p);
+    if (request.allFeatures) {
+      for (const f of [...Object.keys(p.features), ...implicitOf(p)]) enable(p, f);
+    } else if (!request.noDefaultFeatures) enable(p, 'default');
+    for (const raw of request.features) {
+      const f = raw.trim();
+      if (!f) continue;
+      const slash = f.indexOf('/');
+      if (slash >= 0 && f.slice(0, slash) === p.name) {
+        const feature = f.slice(slash + 1);
+        if (feature in p.features || implicitOf(p).has(feature)) known.add(raw);
+        enable(p, feature);
+      } else if (slash >= 0) {
+        const key = f.slice(0, slash).replace(/\?$/, '');
+        if (p.dependencies.some((d) => d.key === key)) {
+          known.add(raw);
+          entryOf(p, f);
+        }
+      } else if (f in p.features || implicitOf(p).has(f)) {
+        known.add(raw);
+        enable(p, f);
+      }
+    }
+  }
+  const byManifest = new Map<string, string[]>();
+  for (const [p, on] of enabled) byManifest.set(p.manifest, [...on].sort());
+  const unknown = memberPackages.length ? request.features.filter((f) => f.trim() && !known.has(f)) : [];
+  return { byManifest, unknown };
+}
+
+/**
+ * Resolve from disk: every member's `Cargo.toml`, path dependencies followed. `cfg` decides which
+ * target-specific dependencies count. A manifest that cannot be read turns nothing on.
+ */
+export function resolveWorkspaceFeatures(members: string[], request: FeatureRequest, cfg: CfgEnv): ResolvedFeatures {
+  const wsDeps = new Map<string, Table>();
+  const workspaceDependencies = (manifest: string): Table => {
+    for (let d = path.dirname(manifest); ; d = path.dirname(d)) {
+      const m = path.join(d, 'Cargo.toml');
+      if (!wsDeps.has(m) && fs.existsSync(m)) {
+        let deps: Table | null = null;
+        try {
+          const ws = (parseToml(fs.readFileSync(m, 'utf8')) as Table).workspace as Table | undefined;
+          if (ws && typeof ws === 'object')
+            deps = { ...((ws.dependencies as Table | undefined) ?? {}), __root: path.dirname(m) };
+        } catch {
+          deps = null;
+        }
+        if (deps) wsDeps.set(m, deps);
+      }
+      if (wsDeps.has(m)) return wsDeps.get(m)!;
+      if (path.dirname(d) === d) return {};
+    }
+  };
+  return resolveFeatures(members, request, (manifest) => {
+    try {
+      const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
+      return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
+    } catch {
+      return null;
+    }
+  });
+}

@@ -1,0 +1,294 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { makeCfgEnv } from '../server/src/core/syntax/cfg';
+import {
+  FeatureRequest,
+  featurePackage,
+  resolveFeatures,
+  resolveWorkspaceFeatures,
+} from '../server/src/core/workspace/features';
+import { parseToml } from '../server/src/core/workspace/toml';
+import { spawnSync } from 'child_process';
+import { REPO, runCli } from './harness/cli';
+import { tempDir } from './harness/tmp';
+import type { ReportData } from '../protocol/report';
+
+const FIXTURE = path.join(REPO, 'test', 'fixtures-features');
+
+/** Packages given as `{ dir: Cargo.toml text }`, resolved in memory with `members` as the workspace. */
+function resolve(
+  manifests: Record<string, string>,
+  members: string[],
+  request: Partial<FeatureRequest> = {},
+  target?: string,
+): { of: (dir: string) => string[] | undefined; unknown: string[] } {
+  const at = (dir: string): string => path.join('/ws', dir, 'Cargo.toml');
+  const cfg = makeCfgEnv({ features: [], target });
+  const result = resolveFeatures(
+    members.map(at),
+    { features: [], noDefaultFeatures: false, allFeatures: false, ...request },
+    (manifest) => {
+      const dir = path.relative('/ws', path.dirname(manifest));
+      const text = manifests[dir];
+      return text === undefined
+        ? null
+        : featurePackage(manifest, parseToml(text), cfg, {
+            ...((parseToml(manifests['.'] ?? '') as { workspace?: { dependencies?: object } }).workspace
+              ?.dependencies ?? {}),
+            __root: '/ws',
+          });
+    },
+  );
+  return { of: (dir) => result.byManifest.get(at(dir)), unknown: result.unknown };
+}
+
+describe('cargo features (workspace/features.ts)', () => {
+  it('turns `default` on unless switched off', () => {
+    const pkg = `[package]\nname = "a"\n[features]\ndefault = ["x"]\nx = []\ny = []\n`;
+    assert.deepStrictEqual(resolve({ a: pkg }, ['a']).of('a'), ['default', 'x']);
+    assert.deepStrictEqual(resolve({ a: pkg }, ['a'], { noDefaultFeatures: true }).of('a'), []);
+  });
+
+  it('follows `[features]` lists transitively', () => {
+    const pkg = `[package]\nname = "a"\n[features]\ndefault = ["x"]\nx = ["y"]\ny = ["z"]\nz = []\nw = []\n`;
+    assert.deepStrictEqual(resolve({ a: pkg }, ['a']).of('a'), ['default', 'x', 'y', 'z']);
+  });
+
+  it('--features adds to the defaults; --all-features turns on every feature and optional dependency', () => {
+    const pkg =
+      `[package]\nname = "a"\n[features]\ndefault = []\nx = []\ny = ["dep:b"]\n` +
+      `[dependencies]\nb = { path = "../b", optional = true }\nc = { path = "../c", optional = true }\n`;
+    const b = `[package]\nname = "b"\n[features]\ndefault = ["bx"]\nbx = []\n`;
+    const c = `[package]\nname = "c"\n`;
+    assert.deepStrictEqual(resolve({ a: pkg, b, c }, ['a'], { features: ['x'] }).of('a'), ['default', 'x']);
+    const all = resolve({ a: pkg, b, c }, ['a'], { allFeatures: true });
+    // `c` has an implicit feature; `b` does not (a `dep:b` entry hides it).
+    assert.deepStrictEqual(all.of('a'), ['c', 'default', 'x', 'y']);
+    assert.deepStrictEqual(all.of('b'), ['bx', 'default']);
+  });
+
+  it('`dep:x` turns an optional dependency on with its default features, without an implicit feature', () => {
+    const a =
+      `[package]\nname = "a"\n[features]\ndefault = ["tls"]\ntls = ["dep:b"]\n` +
+      `[dependencies]\nb = { path = "../b", optional = true }\n`;
+    const b = `[package]\nname = "b"\n[features]\ndefault = ["fast"]\nfast = []\n`;
+    const r = resolve({ a, b }, ['a']);
+    assert.deepStrictEqual(r.of('a'), ['default', 'tls']);
+    assert.deepStrictEqual(r.of('b'), ['default', 'fast']);
+    assert.strictEqual(resolve({ a, b }, ['a'], { noDefaultFeatures: true }).of('b'), undefined);
+  });
+
+  it("an optional dependency's implicit feature turns it on", () => {
+    const a =
+      `[package]\nname = "a"\n[features]\ndefault = ["b"]\n` +
+      `[dependencies]\nb = { path = "../b", optional = true }\n`;
+    const b = `[package]\nname = "b"\n[features]\ndefault = ["fast"]\nfast = []\n`;
+    const r = resolve({ a, b }, ['a']);
+    assert.deepStrictEqual(r.of('a'), ['b', 'default']);
+    assert.deepStrictEqual(r.of('b'), ['default', 'fast']);
+  });
+
+  it('`crate/feature` turns the dependency and its feature on', () => {
+    const a =
+      `[package]\nname = "a"\n[features]\ndefault = ["b/extra"]\n` +
+      `[dependencies]\nb = { path = "../b", optional = true, default-features = false }\n`;
+    const b = `[package]\nname = "b"\n[features]\ndefault = ["fast"]\nfast = []\nextra = []\n`;
+    const r = resolve({ a, b }, ['a']);
+    // The implicit feature `b` comes on with it; `default-features = false` keeps b's default off.
+    assert.deepStrictEqual(r.of('a'), ['b', 'default']);
+    assert.deepStrictEqual(r.of('b'), ['extra']);
+  });
+
+  it('`crate?/feature` adds the feature only when the dependency is on for another reason', () => {
+    const a =
+      `[package]\nname = "a"\n[features]\ndefault = ["std"]\nstd = ["b?/std"]\nwith-b = ["dep:b"]\n` +
+      `[dependencies]\nb = { path = "../b", optional = true }\n`;
+    const b = `[package]\nname = "b"\n[features]\nstd = []\n`;
+    assert.strictEqual(resolve({ a, b }, ['a']).of('b'), undefined);
+    // Turned on after the weak entry was seen: the feature still reaches it.
+    assert.deepStrictEqual(resolve({ a, b }, ['a'], { features: ['with-b'] }).of('b'), ['std']);
+  });
+
+  it("a dependency's `features` list and `package = …` renames", () => {
+    const a = `[package]\nname = "a"\n[dependencies]\nbee = { path = "../b", package = "b", features = ["x"] }\n`;
+    const b = `[package]\nname = "b"\n[features]\nx = ["y"]\ny = []\n`;
+    assert.deepStrictEqual(resolve({ a, b }, ['a']).of('b'), ['x', 'y']);
+  });
+
+  it('unifies features across workspace members', () => {
+    const a = `[package]\nname = "a"\n[dependencies]\ncore = { path = "../core", features = ["alloc"] }\n`;
+    const b = `[package]\nname = "b"\n[dependencies]\ncore = { path = "../core", default-features = false, features = ["simd"] }\n`;
+    const core = `[package]\nname = "core"\n[features]\ndefault = ["std"]\nstd = []\nalloc = []\nsimd = []\n`;
+    const r = resolve({ a, b, core }, ['a', 'b', 'core'], { noDefaultFeatures: true });
+    // `a` asks for core's default; `b` for `simd`: one build of `core` has them all.
+    assert.deepStrictEqual(r.of('core'), ['alloc', 'default', 'simd', 'std']);
+  });
+
+  it('a member reached by name (no path) and workspace-inherited dependencies', () => {
+    const root = `[workspace]\nmembers = ["a", "b"]\n[workspace.dependencies]\nb = { path = "b", features = ["one"] }\n`;
+    const a = `[package]\nname = "a"\n[dependencies]\nb = { workspace = true, features = ["two"] }\n`;
+    const b = `[package]\nname = "b"\n[features]\none = []\ntwo = []\nthree = []\n`;
+    assert.deepStrictEqual(resolve({ '.': root, a, b }, ['a', 'b']).of('b'), ['one', 'two']);
+  });
+
+  it('`package/feature` on the command line, and names no member has are reported', () => {
+    const a = `[package]\nname = "a"\n[features]\nx = []\n`;
+    const b = `[package]\nname = "b"\n[features]\nx = []\n`;
+    const r = resolve({ a, b }, ['a', 'b'], { features: ['b/x', 'nope'] });
+    assert.deepStrictEqual(r.of('a'), []);
+    assert.deepStrictEqual(r.of('b'), ['x']);
+    assert.deepStrictEqual(r.unknown, ['nope']);
+  });
+
+  it('target-specific dependencies count where their `cfg` holds for the target', () => {
+    const a =
+      `[package]\nname = "a"\n[target.'cfg(windows)'.dependencies]\nw = { path = "../w", features = ["on"] }\n` +
+      `[target.'cfg(unix)'.dependencies]\nu = { path = "../u", features = ["on"] }\n`;
+    const w = `[package]\nname = "w"\n[features]\non = []\n`;
+    const u = `[package]\nname = "u"\n[features]\non = []\n`;
+    const linux = resolve({ a, w, u }, ['a']);
+    assert.deepStrictEqual([linux.of('u'), linux.of('w')], [['on'], undefined]);
+    const windows = resolve({ a, w, u }, ['a'], {}, 'x86_64-pc-windows-msvc');
+    assert.deepStrictEqual([windows.of('u'), windows.of('w')], [undefined, ['on']]);
+  });
+
+  it('reads manifests from disk, following path dependencies outside the members', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-features-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.mkdirSync(path.join(dir, 'lib'));
+      fs.writeFileSync(
+        path.join(dir, 'app', 'Cargo.toml'),
+        `[package]\nname = "app"\n[dependencies]\nlib = { path = "../lib", features = ["fast"] }\n`,
+      );
+      fs.writeFileSync(path.join(dir, 'lib', 'Cargo.toml'), `[package]\nname = "lib"\n[features]\nfast = []\n`);
+      const r = resolveWorkspaceFeatures(
+        [path.join(dir, 'app', 'Cargo.toml')],
+        { features: [], noDefaultFeatures: false, allFeatures: false },
+        makeCfgEnv({ features: [] }),
+      );
+      assert.deepStrictEqual(r.byManifest.get(path.join(dir, 'lib', 'Cargo.toml')), ['fast']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cargo features in the report, header and baseline (test/fixtures-features)', function () {
+  this.timeout(120000);
+
+  const exported = async (...flags: string[]): Promise<{ symbols: string[]; report: ReportData }> => {
+    const run = await runCli(['report', '--format', 'json', ...flags], FIXTURE);
+    assert.strictEqual(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as ReportData;
+    return { symbols: report.symbols.map((s) => s.name).sort(), report };
+  };
+
+  it('a symbol behind a default feature is in the report; not with --no-default-features', async () => {
+    const byDefault = await exported();
+    // `helper` is a member too: its own default, and what `provider` asks of it, unified (as cargo does).
+    assert.deepStrictEqual(byDefault.symbols, ['helper_fast', 'helper_std', 'provider_aws_lc_rs_crypto_provider']);
+    const features = Object.fromEntries(byDefault.report.crates.map((c) => [c.name, c.features]));
+    assert.deepStrictEqual(features, {
+      helper: ['default', 'fast', 'slow', 'std'],
+      provider: ['aws-lc-rs', 'default', 'std'],
+    });
+    assert.deepStrictEqual((await exported('--no-default-features')).symbols, ['provider_no_std_marker']);
+  });
+
+  it('--features adds to the defaults, --all-features turns every feature on', async () => {
+    assert.deepStrictEqual((await exported('--features', 'ring')).symbols, [
+      'helper_fast',
+      'helper_std',
+      'provider_aws_lc_rs_crypto_provider',
+      'provider_ring_crypto_provider',
+    ]);
+    assert.deepStrictEqual((await exported('--no-default-features', '--features=provider/ring')).symbols, [
+      'provider_no_std_marker',
+      'provider_ring_crypto_provider',
+    ]);
+    // A comma-separated list, as cargo takes it; a bare name applies to every member that has it.
+    assert.deepStrictEqual((await exported('--no-default-features', '--features', 'ring,std')).symbols, [
+      'helper_std',
+      'provider_ring_crypto_provider',
+    ]);
+    assert.deepStrictEqual((await exported('--all-features')).symbols, [
+      'helper_fast',
+      'helper_std',
+      'provider_aws_lc_rs_crypto_provider',
+      'provider_ring_crypto_provider',
+    ]);
+  });
+
+  it('the settings say the same as the flags (noDefaultFeatures, allFeatures, features)', async () => {
+    const dir = tempDir();
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    const symbols = async (): Promise<string[]> => {
+      const run = await runCli(['report', '--format', 'json'], dir);
+      return (JSON.parse(run.stdout) as ReportData).symbols.map((s) => s.name).sort();
+    };
+    fs.writeFileSync(path.join(dir, 'ffi-guard.toml'), 'noDefaultFeatures = true\nfeatures = ["ring"]\n');
+    assert.deepStrictEqual(await symbols(), ['provider_no_std_marker', 'provider_ring_crypto_provider']);
+    fs.writeFileSync(path.join(dir, 'ffi-guard.toml'), 'allFeatures = true\n');
+    assert.strictEqual((await symbols()).length, 4);
+    fs.writeFileSync(path.join(dir, 'ffi-guard.toml'), 'allFeatures = "yes"\n');
+    const bad = await runCli(['report', '--format', 'json'], dir);
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.stderr, /ffi-guard\.toml:1: `allFeatures`: expected true or false/);
+  });
+
+  it('Markdown, HTML and the header say which features they assumed; the baseline holds the default symbols', async () => {
+    const line =
+      'Cargo features assumed (as cargo turns them on): helper: default, fast, slow, std; provider: aws-lc-rs, default, std.';
+    const md = await runCli(['report'], FIXTURE);
+    assert.ok(md.stdout.includes(line), md.stdout);
+    const html = await runCli(['report', '--format', 'html'], FIXTURE);
+    assert.ok(html.stdout.includes(`<p>${line}</p>`));
+    const header = await runCli(['header', 'provider'], FIXTURE);
+    assert.strictEqual(header.code, 0, header.stderr);
+    assert.ok(
+      header.stdout.includes(
+        `/* Cargo features assumed (as cargo turns them on): provider: aws-lc-rs, default, std. */`,
+      ),
+    );
+    assert.match(header.stdout, /provider_aws_lc_rs_crypto_provider\(void\);/);
+    const none = await runCli(['header', 'provider', '--no-default-features'], FIXTURE);
+    assert.ok(!none.stdout.includes('provider_aws_lc_rs_crypto_provider'));
+    const out = path.join(tempDir(), 'abi.json');
+    assert.strictEqual((await runCli(['snapshot', '--out', out], FIXTURE)).code, 0);
+    assert.ok(fs.readFileSync(out, 'utf8').includes('provider_aws_lc_rs_crypto_provider'));
+  });
+
+  it('agrees with the features cargo passes to rustc for the fixture workspace', function () {
+    const dir = tempDir();
+    fs.cpSync(FIXTURE, path.join(dir, 'ws'), { recursive: true });
+    const run = spawnSync('cargo', ['check', '--workspace', '--offline', '-v'], {
+      cwd: path.join(dir, 'ws'),
+      env: { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target') },
+      encoding: 'utf8',
+    });
+    if (run.error && 'code' in run.error && run.error.code === 'ENOENT') return this.skip();
+    assert.strictEqual(run.status, 0, run.stderr);
+    // `Running `rustc --crate-name helper … --cfg 'feature="fast"' …``: the features of each crate.
+    const cargo: Record<string, string[]> = {};
+    for (const line of run.stderr.split('\n')) {
+      const name = /--crate-name (\w+)/.exec(line)?.[1];
+      if (!name || !line.includes('Running')) continue;
+      cargo[name] = [...line.matchAll(/feature=\\?"([^"\\]+)\\?"/g)].map((m) => m[1]).sort();
+    }
+    const ours = resolveWorkspaceFeatures(
+      ['provider', 'helper'].map((m) => path.join(dir, 'ws', m, 'Cargo.toml')),
+      { features: [], noDefaultFeatures: false, allFeatures: false },
+      makeCfgEnv({ features: [] }),
+    );
+    assert.deepStrictEqual(
+      {
+        helper: ours.byManifest.get(path.join(dir, 'ws', 'helper', 'Cargo.toml')),
+        provider: ours.byManifest.get(path.join(dir, 'ws', 'provider', 'Cargo.toml')),
+      },
+      cargo,
+    );
+  });
+});
