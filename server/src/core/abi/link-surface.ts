@@ -3,6 +3,7 @@ import type { Origin } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { buildSurface } from './report';
+import { rustSignature, rustStaticSignature } from './c-signature-rust';
 
 /**
  * The link-level ABI of a crate: every symbol it exports and every symbol its `extern` blocks import,
@@ -32,6 +33,15 @@ export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string)
       returns: s.returns ? { type: s.returns.type, cType: s.returns.cType } : null,
       variadic: s.variadic,
       mutable: s.mutable,
+      signature:
+        s.kind === 'static'
+          ? rustStaticSignature(s.returns!.ty)
+          : rustSignature(
+              s.abi,
+              s.params.map((p) => p.ty),
+              s.returns?.ty ?? null,
+              s.variadic,
+            ),
     })),
   };
 }
