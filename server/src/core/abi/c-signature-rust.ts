@@ -68,7 +68,9 @@ export function cTypeOfTy(ty: Ty, stack: readonly string[] = []): CType {
       return pointerTo(ty.inner, text, stack);
     case 'array': {
       const len = Number(ty.len);
-      return Number.isInteger(len) ? { k: 'array', elem: cTypeOfTy(ty.inner, stack), len, text } : { k: 'unknown', text };
+      return Number.isInteger(len)
+        ? { k: 'array', elem: cTypeOfTy(ty.inner, stack), len, text }
+        : { k: 'unknown', text };
     }
     case 'fnptr':
       if (ty.abi === null || ty.abi === 'Rust') return { k: 'unknown', text };
@@ -109,7 +111,8 @@ function adtCType(ty: Ty & { k: 'adt' }, text: string, stack: readonly string[])
   const def = ty.def;
   if (def.source === 'std') {
     if (def.name === 'c_void') return { k: 'void', text };
-    if (def.name === 'Box' || def.name === 'NonNull') return ty.args[0] ? pointerTo(ty.args[0], text, stack) : { k: 'unknown', text };
+    if (def.name === 'Box' || def.name === 'NonNull')
+      return ty.args[0] ? pointerTo(ty.args[0], text, stack) : { k: 'unknown', text };
     if (def.name === 'Option') {
       const inner = ty.args[0];
       if (!inner) return { k: 'unknown', text };

@@ -115,8 +115,7 @@ export function differenceText(d: CDifference, there = 'there'): string {
  * and the return type. Empty when they agree. Parameters of a type neither side can lay out are skipped.
  */
 export function compareSignatures(here: CSignature, there: CSignature): CDifference[] {
-  if (here.kind !== there.kind)
-    return [{ where: 'the symbol', here: `a ${here.kind}`, there: `a ${there.kind}` }];
+  if (here.kind !== there.kind) return [{ where: 'the symbol', here: `a ${here.kind}`, there: `a ${there.kind}` }];
   const out: CDifference[] = [];
   if (here.kind === 'static') {
     compareTypes(here.ret, there.ret, 'the type', out, new Set());
@@ -223,7 +222,8 @@ function compareTypes(a: CType, b: CType, where: string, out: CDifference[], see
       a.fields.forEach((f, i) => {
         const g = o.fields[i];
         const at = `${where} → field ${i + 1} (\`${f.name}\`${g.name !== f.name ? ` / \`${g.name}\`` : ''}) of ${name}`;
-        if (f.offset !== g.offset) out.push({ where: at, here: `at offset ${f.offset}`, there: `at offset ${g.offset}` });
+        if (f.offset !== g.offset)
+          out.push({ where: at, here: `at offset ${f.offset}`, there: `at offset ${g.offset}` });
         else compareTypes(f.type, g.type, at, out, seen);
       });
       return;
