@@ -10,7 +10,12 @@ export type CType =
   | { k: 'bool'; text?: string }
   | { k: 'float'; size: number; text?: string }
   /** A data pointer; `to` is what it points at (`void` for `c_void`, `opaque` for a type without a C layout). */
-  | { k: 'ptr'; to: CType; text?: string }
+  | {
+      k: 'ptr';
+      to: CType;
+      text?: string;
+      /** `*mut`/`&mut` (C's `T *`) rather than `const T *`: no ABI difference. */ mutable?: boolean;
+    }
   /** A function pointer. */
   | { k: 'fn'; sig: CSignature; text?: string }
   | { k: 'array'; elem: CType; len: number; text?: string }

@@ -65,7 +65,7 @@ export function cTypeOfTy(ty: Ty, stack: readonly string[] = []): CType {
       return isUnit(ty) ? { k: 'void', text } : { k: 'unknown', text };
     case 'ptr':
     case 'ref':
-      return pointerTo(ty.inner, text, stack);
+      return pointerTo(ty.inner, text, stack, ty.mutable);
     case 'array': {
       const len = Number(ty.len);
       return Number.isInteger(len)
@@ -93,7 +93,7 @@ export function cTypeOfTy(ty: Ty, stack: readonly string[] = []): CType {
 }
 
 /** `*const T`, `&mut T`, `Box<T>`, `NonNull<T>`: one address; what it points at, compared behind it. */
-function pointerTo(inner: Ty, text: string, stack: readonly string[]): CType {
+function pointerTo(inner: Ty, text: string, stack: readonly string[], mutable: boolean): CType {
   if (inner.k === 'fnptr') return { ...cTypeOfTy(inner, stack), text };
   if (inner.k === 'prim' && inner.name === 'str') return { k: 'unknown', text };
   if (inner.k === 'slice' || inner.k === 'dyn') return { k: 'unknown', text };
@@ -104,7 +104,7 @@ function pointerTo(inner: Ty, text: string, stack: readonly string[]): CType {
       to = { k: 'opaque', name: displayTy(inner) };
     else return { k: 'unknown', text };
   }
-  return { k: 'ptr', to, text };
+  return { k: 'ptr', to, mutable, text };
 }
 
 function adtCType(ty: Ty & { k: 'adt' }, text: string, stack: readonly string[]): CType {
@@ -112,7 +112,7 @@ function adtCType(ty: Ty & { k: 'adt' }, text: string, stack: readonly string[])
   if (def.source === 'std') {
     if (def.name === 'c_void') return { k: 'void', text };
     if (def.name === 'Box' || def.name === 'NonNull')
-      return ty.args[0] ? pointerTo(ty.args[0], text, stack) : { k: 'unknown', text };
+      return ty.args[0] ? pointerTo(ty.args[0], text, stack, true) : { k: 'unknown', text };
     if (def.name === 'Option') {
       const inner = ty.args[0];
       if (!inner) return { k: 'unknown', text };
