@@ -5,6 +5,7 @@
 //   dist/server.js             the language server (server/src/server.ts) with the analysis core
 //   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
 //   dist/tree-sitter-rust.wasm the Rust grammar           } server/src/core/syntax/parse.ts
+//   dist/tree-sitter-c.wasm    the C grammar, for `check --against FILE.h` (server/src/core/abi/c-header-reader.ts)
 //   dist/THIRD_PARTY_NOTICES.txt  the licenses of the packages bundled into the two scripts
 // Both scripts are CommonJS for Node 20, minified, without source maps.
 // Usage: node scripts/bundle.js [--dev]   (--dev: not minified, with source maps, for debugging)
@@ -25,6 +26,7 @@ const ENTRIES = [
 const ASSETS = [
   { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', license: 'node_modules/web-tree-sitter' },
   { from: 'grammars/tree-sitter-rust.wasm', license: null },
+  { from: 'grammars/tree-sitter-c.wasm', license: 'node_modules/tree-sitter-c' },
 ];
 
 /**

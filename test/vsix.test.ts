@@ -12,7 +12,7 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 /**
  * The .vsix: `npm run bundle` then `vsce package`, offline, as `npm run package` does. It must hold what
  * runs and nothing else, and what it holds must run on its own: the server is started from the unpacked
- * package, away from the repository's node_modules, and must find its two .wasm files.
+ * package, away from the repository's node_modules, and must find its .wasm files.
  */
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -27,6 +27,7 @@ const EXPECTED = [
   'extension/dist/THIRD_PARTY_NOTICES.txt',
   'extension/dist/extension.js',
   'extension/dist/server.js',
+  'extension/dist/tree-sitter-c.wasm',
   'extension/dist/tree-sitter-rust.wasm',
   'extension/dist/web-tree-sitter.wasm',
   'extension/package.json',

@@ -9,6 +9,7 @@ import { isRuleId } from './core/analysis/rules';
 
 export const USAGE = `usage:
   ffi-guard check [PATH…] [--format text|json|sarif] [--config FILE] [--deny warnings] [--shard I/N]
+                  [--against FILE.ffi-abi|FILE.h]…   imports against a baseline, exports against a C header
   ffi-guard merge FILE… [--format json|sarif] [--deny warnings]   one output from the outputs of the shards
   ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
   ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
@@ -69,6 +70,7 @@ const COMMANDS = {
       format: { type: 'string', default: 'text', accepts: { what: 'format', choices: ['text', 'json', 'sarif'] } },
       config,
       deny,
+      against: { type: 'string', multiple: true, valueName: 'FILE' },
       shard: {
         type: 'string',
         valueName: 'I/N',

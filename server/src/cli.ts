@@ -6,7 +6,8 @@ import { CommandLine, CommandName, parseCommandLine, parseShard, USAGE, UsageErr
 import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
 import { sarifLog, SarifLog } from './core/abi/sarif';
-import { CROSS_CRATE_CHECKS } from './core/abi/cross-crate';
+import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
+import { AgainstError, readAgainst } from './core/abi/against';
 import { runCheck } from './core/shard';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
@@ -83,6 +84,10 @@ async function check({ paths, options }: Given<'check'>, cwd: string, out: Print
   const settings = settingsFor(paths, options.config, cwd);
   const relTo = (f: string): string => rel(cwd, f);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard && options.against.length)
+    throw new UsageError('`--against` checks the whole run: give it to an unsharded `check`, not to a shard');
+  const against = await readAgainstFiles(options.against, cwd, err);
+  if (!against) return 2;
   let json: CheckJson;
   let nothingRead: boolean;
   if (shard) {
@@ -98,7 +103,7 @@ async function check({ paths, options }: Given<'check'>, cwd: string, out: Print
       );
   } else {
     const run = await runCheck(paths, cwd, settings, relTo, { surface: CROSS_CRATE_CHECKS.length > 0 });
-    ({ json, nothingRead } = reduceRun(run));
+    ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
     if (format === 'json') out(stringify(json));
     else if (format === 'sarif') out(stringify(sarifLog(json.diagnostics, json.tool.version)));
     else printText(json, out);
@@ -109,6 +114,33 @@ async function check({ paths, options }: Given<'check'>, cwd: string, out: Print
     deny,
     err,
   );
+}
+
+/**
+ * The libraries of `--against FILE…` (core/abi/against.ts), what could not be read of them said on
+ * stderr; null (after saying why) when one cannot be used.
+ */
+async function readAgainstFiles(files: string[], cwd: string, err: Print): Promise<ExternalAbi[] | null> {
+  const out: ExternalAbi[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (e) {
+      err(`error: cannot read ${file} (--against): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return null;
+    }
+    try {
+      const read = await readAgainst(rel(cwd, path.resolve(cwd, file)), text);
+      for (const note of read.notes) err(`note: ${note}\n`);
+      out.push(read.abi);
+    } catch (e) {
+      if (!(e instanceof AgainstError)) throw e;
+      err(`error: ${e.message}\n`);
+      return null;
+    }
+  }
+  return out;
 }
 
 /** `ffi-guard merge`: the outputs of `check --shard I/N` combined into what one unsharded run prints. */

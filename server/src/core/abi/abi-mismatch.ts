@@ -18,6 +18,8 @@ interface Side {
   owner: string;
   /** Whether it is in the run's files (and gets a finding of its own). */
   inRun: boolean;
+  /** A C header's prototype: C callers import it, the header declares it. */
+  declares?: boolean;
 }
 
 export const abiMismatchCheck: CrossCrateCheck = {
@@ -36,7 +38,8 @@ function sidesOf(abi: WorkspaceAbi): Side[] {
     for (const symbol of surface.symbols) sides.push({ symbol, owner: `\`${crate.name}\``, inRun: true });
   }
   for (const lib of abi.external ?? [])
-    for (const symbol of lib.symbols) sides.push({ symbol, owner: lib.name, inRun: false });
+    for (const symbol of lib.symbols)
+      sides.push({ symbol, owner: lib.name, inRun: false, declares: symbol.direction === 'import' });
   return sides;
 }
 
@@ -76,16 +79,19 @@ function finding(here: Side, there: Side, differences: CDifference[], role: 'imp
   const s = here.symbol;
   const other = there.symbol;
   const at = `${other.file}:${other.line}`;
-  const otherRole = role === 'import' ? 'export' : 'import';
+  const otherRole = role === 'import' ? 'export' : there.declares ? 'prototype' : 'import';
+  const otherVerb = role === 'import' ? 'exports' : there.declares ? 'declares' : 'imports';
   const what = differences.map((d) => differenceText(d, `in ${there.owner}'s ${otherRole}`)).join('; ');
   const head =
     role === 'import'
       ? `\`${s.name}\` is imported here with another C signature than ${there.owner} exports at ${at}: ${what}.`
-      : `\`${s.name}\` is exported here with another C signature than ${there.owner} imports at ${at}: ${what}.`;
+      : `\`${s.name}\` is exported here with another C signature than ${there.owner} ${otherVerb} at ${at}: ${what}.`;
   const advice =
     role === 'import'
       ? ` Every call through this declaration is undefined behaviour: declare it as the export is${other.cPrototype ? ` (\`${other.cPrototype}\`)` : ''}.`
-      : ` Calls from ${there.owner} are undefined behaviour until the two sides agree.`;
+      : there.declares
+        ? ` C code built against ${there.owner} calls it with undefined behaviour: update the header or the function.`
+        : ` Calls from ${there.owner} are undefined behaviour until the two sides agree.`;
   return {
     ...place(s),
     rule: abiMismatch.id,
@@ -97,7 +103,7 @@ function finding(here: Side, there: Side, differences: CDifference[], role: 'imp
     related: [
       {
         ...place(other),
-        message: `${role === 'import' ? 'exported' : 'imported'} here by ${there.owner}${other.cPrototype ? `: \`${other.cPrototype}\`` : ''}`,
+        message: `${role === 'import' ? 'exported' : there.declares ? 'declared' : 'imported'} here by ${there.owner}${other.cPrototype ? `: \`${other.cPrototype}\`` : ''}`,
       },
     ],
   };

@@ -1,0 +1,106 @@
+import type { AbiSymbol as LinkSymbol } from '../../../../protocol/check';
+import { parseSnapshot, SnapshotError } from './baseline';
+import { readCHeader } from './c-header-reader';
+import { baselineTypes, snapshotSignature } from './c-signature-baseline';
+import type { ExternalAbi } from './cross-crate';
+
+/**
+ * `check --against FILE` (repeatable): a library outside the workspace, as `abi-mismatch` reads it.
+ * An ABI baseline (`ffi-guard snapshot`, first line `ffi-abi N`) gives its exports, which the
+ * workspace's imports are checked against: a host against its plugin's baseline. A C header gives the
+ * prototypes C callers import, which the workspace's exports are checked against: a library against
+ * the header it ships.
+ */
+
+export class AgainstError extends Error {}
+
+export interface Against {
+  abi: ExternalAbi;
+  /** What could not be read (a header's macros), each naming the file and line. */
+  notes: string[];
+}
+
+/** Read `text`, the content of the file shown as `shown` (a path relative to the run's directory). */
+export async function readAgainst(shown: string, text: string): Promise<Against> {
+  if (/^ffi-abi\b/.test(text)) return readBaseline(shown, text);
+  if (/\.(h|hh|hpp|hxx|inc)$/i.test(shown)) return readHeader(shown, text);
+  throw new AgainstError(
+    `${shown} is neither an ABI baseline (made by \`ffi-guard snapshot\`, first line \`ffi-abi N\`) nor a C header (\`.h\`)`,
+  );
+}
+
+function lineEnd(text: string, line: number): number {
+  return [...(text.split(/\r?\n/)[line - 1] ?? '')].length + 1;
+}
+
+function readBaseline(shown: string, text: string): Against {
+  let snap;
+  try {
+    snap = parseSnapshot(text);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw new AgainstError(`${shown}: ${e.message}`);
+    throw e;
+  }
+  const types = baselineTypes(snap.types);
+  const lines = text.split(/\r?\n/);
+  const lineOf = (kind: string, name: string): number => {
+    const head = kind === 'fn' ? `fn ${name}(` : `static `;
+    const i = lines.findIndex(
+      (l) => l.startsWith(head) && (kind === 'fn' || new RegExp(`^static (mut )?${escape(name)}:`).test(l)),
+    );
+    return i + 1;
+  };
+  const symbols: LinkSymbol[] = snap.symbols
+    .filter((s) => s.direction === 'export')
+    .map((s) => {
+      const line = lineOf(s.kind, s.name);
+      const written = (lines[line - 1] ?? '').split('  ')[0];
+      return {
+        name: s.name,
+        rustName: s.name,
+        kind: s.kind === 'fn' ? 'function' : 'static',
+        direction: 'export',
+        abi: s.abi,
+        file: shown,
+        line,
+        column: 1,
+        endLine: line,
+        endColumn: lineEnd(text, line),
+        cPrototype: written || null,
+        params: [],
+        returns: null,
+        variadic: s.params[s.params.length - 1] === '...',
+        mutable: s.mutable,
+        signature: snapshotSignature(s, types),
+      };
+    });
+  return { abi: { name: `the baseline ${shown}`, symbols }, notes: [] };
+}
+
+async function readHeader(shown: string, text: string): Promise<Against> {
+  const header = await readCHeader(text);
+  const symbols: LinkSymbol[] = header.symbols.map((s) => ({
+    name: s.name,
+    rustName: s.name,
+    kind: s.signature.kind,
+    // What a header declares, C callers import: the workspace's exports must agree with it.
+    direction: 'import',
+    abi: s.signature.abi,
+    file: shown,
+    line: s.line,
+    column: s.column,
+    endLine: s.endLine,
+    endColumn: s.endColumn,
+    cPrototype: s.text,
+    params: [],
+    returns: null,
+    variadic: s.signature.variadic,
+    mutable: false,
+    signature: s.signature,
+  }));
+  return { abi: { name: `the header ${shown}`, symbols }, notes: header.notes.map((n) => `${shown}: ${n}`) };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
