@@ -121,8 +121,7 @@ function preprocess(text: string, notes: string[]): string {
     }
     if (skipping() || name === 'include' || (name === 'pragma' && /^once\b/.test(rest))) continue;
     const macro = /^(\w+)/.exec(rest)?.[1] ?? '';
-    if (name === 'define')
-      notes.push(`${at}: the macro \`${macro}\` is not read (nor expanded where it is used)`);
+    if (name === 'define') notes.push(`${at}: the macro \`${macro}\` is not read (nor expanded where it is used)`);
     else notes.push(`${at}: \`#${name}${rest ? ` ${rest}` : ''}\` is not read`);
   }
   return out.join('\n');
@@ -228,13 +227,13 @@ class HeaderReader {
     for (const decl of declarations) {
       const type = decl.childForFieldName('type');
       if (!type) continue;
-      const storage = decl.namedChildren.filter((c) => c?.type === 'storage_class_specifier').map((c) => c!.text);
+      const storage = decl.namedChildren.filter((c) => c?.type === 'storage_class_specifier').map((c) => c.text);
       if (storage.includes('static') || storage.includes('typedef')) continue;
       for (const d of decl.childrenForFieldName('declarator')) {
         if (!d) continue;
         const name = declaredName(d);
         if (!name) continue;
-        const base = this.baseType(type, qualifiersOf(decl));
+        const base = this.baseType(type);
         const t = this.declare(base, d);
         const sig: CSignature | null =
           t.k === 'fn' && isFunctionDeclarator(d)
@@ -272,7 +271,10 @@ class HeaderReader {
 
   /** Remember every `struct X { … }` / `union X { … }` / `enum X { … }`, wherever it is written. */
   private collectBodies(n: Node): void {
-    if ((n.type === 'struct_specifier' || n.type === 'union_specifier' || n.type === 'enum_specifier') && n.childForFieldName('body')) {
+    if (
+      (n.type === 'struct_specifier' || n.type === 'union_specifier' || n.type === 'enum_specifier') &&
+      n.childForFieldName('body')
+    ) {
       const name = n.childForFieldName('name')?.text;
       if (name) this.bodies.set(`${tagOf(n)} ${name}`, n);
     }
@@ -280,8 +282,7 @@ class HeaderReader {
   }
 
   /** The type a declaration's specifiers name, before its declarator. */
-  private baseType(type: Node, quals: string[] = []): CType {
-    void quals;
+  private baseType(type: Node): CType {
     const text = oneLine(type.text);
     switch (type.type) {
       case 'primitive_type': {
@@ -306,7 +307,7 @@ class HeaderReader {
           try {
             const declarator = def.childrenForFieldName('declarator').find((d) => d && declaredName(d) === name);
             const t = this.declare(this.baseType(def.childForFieldName('type')!), declarator!);
-            return { ...t, text: name } as CType;
+            return { ...t, text: name };
           } finally {
             this.resolving.pop();
           }
@@ -379,7 +380,9 @@ class HeaderReader {
         const inner = d.childForFieldName('declarator');
         const to = base;
         const ptr: CType =
-          to.k === 'fn' ? to : { k: 'ptr', to: to.k === 'unknown' ? { k: 'opaque', name: to.text } : to, text: `${cText(to)} *` };
+          to.k === 'fn'
+            ? to
+            : { k: 'ptr', to: to.k === 'unknown' ? { k: 'opaque', name: to.text } : to, text: `${cText(to)} *` };
         return inner ? this.declare(ptr, inner) : ptr;
       }
       case 'array_declarator':
@@ -387,7 +390,9 @@ class HeaderReader {
         const size = d.childForFieldName('size');
         const len = size && /^\d+$/.test(size.text) ? Number(size.text) : null;
         const arr: CType =
-          len === null ? { k: 'unknown', text: oneLine(d.text) } : { k: 'array', elem: base, len, text: `${cText(base)}[${len}]` };
+          len === null
+            ? { k: 'unknown', text: oneLine(d.text) }
+            : { k: 'array', elem: base, len, text: `${cText(base)}[${len}]` };
         const inner = d.childForFieldName('declarator');
         return inner ? this.declare(arr, inner) : arr;
       }
@@ -439,9 +444,6 @@ function tagOf(spec: Node): string {
   return spec.type === 'union_specifier' ? 'union' : spec.type === 'enum_specifier' ? 'enum' : 'struct';
 }
 
-function qualifiersOf(decl: Node): string[] {
-  return decl.namedChildren.filter((c) => c?.type === 'type_qualifier').map((c) => c!.text);
-}
 
 /** The name a declarator declares (`p` in `*const p[4]`). */
 function declaredName(d: Node): string | null {

@@ -16,9 +16,6 @@ import type { CRecord, CSignature, CType } from '../../../../protocol/c-signatur
 
 export type { CField, CRecord, CSignature, CType } from '../../../../protocol/c-signature';
 
-/** The target whose calling conventions and layouts the comparison assumes. */
-export const HOST_TARGET = 'x86_64-unknown-linux-gnu';
-
 /**
  * The calling convention an ABI string means on x86_64 Linux: `C`, `system`, `cdecl`, `sysv64`, `efiapi`'s
  * neighbours… are one convention; `-unwind` changes what a panic does, not how arguments travel.
