@@ -304,3 +304,81 @@ describe('c-signature: one answer to "do these two C signatures agree?"', () => 
     assert.ok(sameCType(node, node));
   });
 });
+
+describe('abi-mismatch: symbols loaded at run time (libloading, dlsym)', function () {
+  this.timeout(120_000);
+  let json: CheckJson;
+  const HOST = `#![allow(unused)]
+use std::os::raw::{c_char, c_int};
+
+/// Loaded by name: each call goes through the type written at the load.
+pub type InfoFn = unsafe extern "C" fn(*mut u64);
+
+pub unsafe fn load(lib: &libloading::Library, h: *mut std::ffi::c_void) {
+    let count: libloading::Symbol<unsafe extern "C" fn(*const u8, u32) -> u32> = lib.get(b"dyn_count\\0").unwrap();
+    let info = lib.get::<InfoFn>(b"dyn_info\\0").unwrap();
+    let same: Symbol<'_, unsafe extern "C" fn(c_int) -> c_int> = lib.get(b"dyn_same\\0").unwrap();
+    let raw = std::mem::transmute::<_, unsafe extern "C" fn(*const u8, usize) -> u32>(libc::dlsym(h, c"dyn_count".as_ptr()));
+    let wide = std::mem::transmute::<_, Option<unsafe extern "C" fn(i64) -> i32>>(dlsym(h, b"dyn_same\\0".as_ptr().cast()));
+    let upper: Symbol<unsafe extern "C" fn(&str) -> String> = lib.get(b"dyn_upper\\0").unwrap();
+    let rust: Symbol<fn(u8) -> u8> = lib.get(b"dyn_same\\0").unwrap();
+}
+`;
+  const PLUGIN = `use std::os::raw::c_char;
+
+#[no_mangle]
+pub extern "C" fn dyn_count(p: *const u8, len: usize) -> u32 { len as u32 }
+
+#[no_mangle]
+pub extern "C" fn dyn_info(out: *mut u32) {}
+
+#[no_mangle]
+pub extern "C" fn dyn_same(n: i32) -> i32 { n }
+
+#[no_mangle]
+pub extern "C" fn dyn_upper(s: *const c_char) -> *mut c_char { std::ptr::null_mut() }
+`;
+  before(async () => {
+    const dir = tempTree({
+      'Cargo.toml': '[workspace]\nmembers = ["plugin", "host"]\n',
+      'plugin/Cargo.toml': '[package]\nname = "plugin"\nversion = "0.1.0"\nedition = "2021"\n',
+      'plugin/src/lib.rs': PLUGIN,
+      'host/Cargo.toml': '[package]\nname = "host"\nversion = "0.1.0"\nedition = "2021"\n',
+      'host/src/lib.rs': HOST,
+    });
+    json = JSON.parse((await runCli(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
+  });
+
+  it("reads Symbol<T>, get::<T>, Symbol<'_, T> and transmute::<_, T>(dlsym(…)), with T an alias or written out", () => {
+    const host = json.diagnostics.filter((d) => d.rule === 'abi-mismatch' && d.file === 'host/src/lib.rs');
+    const lines = HOST.split('\n');
+    assert.deepStrictEqual(
+      host.map((d) => [d.symbol, lines[d.line - 1].trim().slice(0, 24)]),
+      [
+        ['dyn_count', 'let count: libloading::S'],
+        ['dyn_info', 'let info = lib.get::<Inf'],
+        ['dyn_same', 'let wide = std::mem::tra'],
+        ['dyn_upper', 'let upper: Symbol<unsafe'],
+      ],
+      'the agreeing `same` and `raw` loads and the Rust-ABI `fn` are not flagged',
+    );
+    assert.match(host[0].message, /parameter 2 is `u32` \(4 bytes\) here, `usize` \(8 bytes\)/);
+    assert.match(host[1].message, /parameter 1 is `\*mut u64` here, `\*mut u32`/);
+    assert.match(host[2].message, /parameter 1 is `i64` \(8 bytes\) here, `i32` \(4 bytes\)/);
+    assert.match(host[3].message, /parameter 1 is `&str`, which has no C type, here, `\*const i8`/);
+    assert.match(host[3].message, /the return type is `String`, which has no C type, here, `\*mut i8`/);
+  });
+
+  it('points each load at the export and the export back at the load', () => {
+    const plugin = json.diagnostics.filter((d) => d.rule === 'abi-mismatch' && d.file === 'plugin/src/lib.rs');
+    assert.deepStrictEqual(
+      plugin.map((d) => [d.symbol, d.related?.[0].file]),
+      [
+        ['dyn_count', 'host/src/lib.rs'],
+        ['dyn_info', 'host/src/lib.rs'],
+        ['dyn_same', 'host/src/lib.rs'],
+        ['dyn_upper', 'host/src/lib.rs'],
+      ],
+    );
+  });
+});

@@ -54,7 +54,10 @@ function abiMismatchFindings(abi: WorkspaceAbi): CheckDiagnostic[] {
     for (const exp of exports.get(imp.symbol.name) ?? []) {
       // A library checked against its own header or baseline: only the workspace side is code.
       if (!imp.inRun && !exp.inRun) continue;
-      const differences = compareSignatures(imp.symbol.signature, exp.symbol.signature);
+      const differences = [
+        ...noCType(imp.symbol, exp.symbol),
+        ...compareSignatures(imp.symbol.signature, exp.symbol.signature),
+      ];
       if (!differences.length) continue;
       if (imp.inRun) out.push(finding(imp, exp, differences, 'import'));
       if (exp.inRun)
@@ -68,6 +71,27 @@ function abiMismatchFindings(abi: WorkspaceAbi): CheckDiagnostic[] {
         );
     }
   }
+  return out;
+}
+
+/**
+ * A parameter or return type with no C equivalent on one side (`&str`, `String`) where the other side
+ * has a C type: the comparison cannot lay it out, yet no call through it can be right.
+ */
+function noCType(here: AbiSymbol, there: AbiSymbol): CDifference[] {
+  const out: CDifference[] = [];
+  const say = (
+    a: { type: string; cType: string | null },
+    b: { type: string; cType: string | null },
+    where: string,
+  ): void => {
+    if ((a.cType === null) === (b.cType === null)) return;
+    const side = (x: typeof a): string => (x.cType === null ? `\`${x.type}\`, which has no C type,` : `\`${x.type}\``);
+    out.push({ where, here: side(a), there: side(b) });
+  };
+  if (here.params.length && here.params.length === there.params.length)
+    here.params.forEach((p, i) => say(p, there.params[i], `parameter ${i + 1}`));
+  if (here.returns && there.returns && here.kind === 'function') say(here.returns, there.returns, 'the return type');
   return out;
 }
 
