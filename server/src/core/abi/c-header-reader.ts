@@ -444,7 +444,6 @@ function tagOf(spec: Node): string {
   return spec.type === 'union_specifier' ? 'union' : spec.type === 'enum_specifier' ? 'enum' : 'struct';
 }
 
-
 /** The name a declarator declares (`p` in `*const p[4]`). */
 function declaredName(d: Node): string | null {
   if (d.type === 'identifier' || d.type === 'field_identifier' || d.type === 'type_identifier') return d.text;
