@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { runCli, tempTree } from './harness/cli';
+import { sarifValidator } from './harness/sarif-schema';
 import type { CheckDiagnostic, CheckJson } from '../protocol/check';
 import { compareSignatures, sameCType } from '../server/src/core/abi/c-signature';
 import type { CSignature, CType } from '../server/src/core/abi/c-signature';
@@ -257,6 +258,8 @@ describe('abi-mismatch: an import against the export of the same symbol', functi
     const results = sarif.runs[0].results.filter((r) => r.ruleId === 'abi-mismatch');
     assert.strictEqual(results.length, json.diagnostics.filter((d) => d.rule === 'abi-mismatch').length);
     for (const r of results) assert.strictEqual(r.relatedLocations?.length, 1, r.message.text);
+    const validate = sarifValidator();
+    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
   });
 
   it('is switched off by the rules setting', async () => {
