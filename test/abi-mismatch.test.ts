@@ -64,6 +64,7 @@ const CASES: Case[] = [
   { name: 'ptr_const_ref', export: '(p: *const Pair)', import: '(p: &Pair)', expect: null },
   { name: 'c_aliases', export: '(s: *const c_char, n: c_int)', import: '(s: *const i8, n: i32)', expect: null },
   { name: 'usize_u64', export: '(n: usize)', import: '(n: u64)', expect: null },
+  { name: 'bytes_chars', export: '(s: *const c_char)', import: '(s: *const u8)', expect: null },
   { name: 'param_renamed', export: '(count: u32) -> u32', import: '(n: u32) -> u32', expect: null },
   { name: 'struct_renamed', export: '(p: Pair)', import: '(p: Renamed)', expect: null },
   { name: 'void_ptr', export: '(p: *mut c_void)', import: '(p: *mut Opaque)', expect: null },

@@ -173,6 +173,9 @@ function compareTypes(a: CType, b: CType, where: string, out: CDifference[], see
       const o = b as typeof a;
       // `void *` takes any data pointer in C, and only the address travels.
       if (a.to.k === 'void' || o.to.k === 'void') return;
+      // `const char *` against `const uint8_t *`: the same bytes, read with another sign. Strings are
+      // passed both ways every day; only a different width (`u8` against `u32`) reads wrong memory.
+      if (a.to.k === 'int' && o.to.k === 'int' && a.to.size === o.to.size) return;
       const before = out.length;
       compareTypes(a.to, o.to, a.to.k === 'record' ? where : `${where} (the pointee)`, out, seen);
       if (out.length > before && a.to.k !== 'record' && o.to.k !== 'record') {
