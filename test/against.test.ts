@@ -153,6 +153,7 @@ describe('check --against a C header: a library against the header it ships', fu
         'uint32_t textfx_count(const uint8_t *input, uint32_t len);',
         'void textfx_info(PluginInfo *info);',
         'extern const uint64_t TEXTFX_ABI;',
+        'void textfx_removed(void);',
         '#ifdef __cplusplus',
         '}',
         '#endif',
@@ -164,7 +165,8 @@ describe('check --against a C header: a library against the header it ships', fu
     assert.strictEqual(r.code, 1);
     assert.strictEqual(
       r.stderr,
-      'note: include/textfx.h: line 7: the macro `TEXTFX_EXPORT` is not read (nor expanded where it is used)\n',
+      'note: include/textfx.h: line 7: the macro `TEXTFX_EXPORT` is not read (nor expanded where it is used)\n' +
+        'note: include/textfx.h:12: `textfx_removed` is declared here, but no crate of the run exports it: C code calling it does not link\n',
     );
     const found = abiMismatches(r.stdout);
     assert.deepStrictEqual(

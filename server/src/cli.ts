@@ -7,7 +7,7 @@ import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
 import { sarifLog, SarifLog } from './core/abi/sarif';
 import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
-import { AgainstError, readAgainst } from './core/abi/against';
+import { AgainstError, readAgainst, unexportedPrototypes } from './core/abi/against';
 import { runCheck } from './core/shard';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
@@ -104,6 +104,7 @@ async function check({ paths, options }: Given<'check'>, cwd: string, out: Print
   } else {
     const run = await runCheck(paths, cwd, settings, relTo, { surface: CROSS_CRATE_CHECKS.length > 0 });
     ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
+    for (const note of unexportedPrototypes(against, run.shard.surface)) err(`note: ${note}\n`);
     if (format === 'json') out(stringify(json));
     else if (format === 'sarif') out(stringify(sarifLog(json.diagnostics, json.tool.version)));
     else printText(json, out);

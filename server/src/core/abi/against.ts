@@ -1,4 +1,4 @@
-import type { AbiSymbol as LinkSymbol } from '../../../../protocol/check';
+import type { AbiSymbol as LinkSymbol, CrateAbi } from '../../../../protocol/check';
 import { parseSnapshot, SnapshotError } from './baseline';
 import { readCHeader } from './c-header-reader';
 import { baselineTypes, snapshotSignature } from './c-signature-baseline';
@@ -103,4 +103,23 @@ async function readHeader(shown: string, text: string): Promise<Against> {
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The prototypes of the headers given with `--against` that no crate of the run exports: C code
+ * calling one no longer links (a function removed or renamed on the Rust side). They are in the header,
+ * not in the workspace's files, so they are said as notes, one per prototype, with its place.
+ */
+export function unexportedPrototypes(against: readonly ExternalAbi[], surfaces: readonly CrateAbi[]): string[] {
+  const exported = new Set(
+    surfaces.flatMap((s) => s.symbols.filter((x) => x.direction === 'export').map((x) => x.name)),
+  );
+  const notes: string[] = [];
+  for (const lib of against)
+    for (const s of lib.symbols)
+      if (s.direction === 'import' && !exported.has(s.name))
+        notes.push(
+          `${s.file}:${s.line}: \`${s.name}\` is declared here, but no crate of the run exports it: C code calling it does not link`,
+        );
+  return notes;
 }
