@@ -91,6 +91,28 @@ describe('check --against a baseline: a host against its plugin, in another repo
     );
   });
 
+  it("checks a plugin's exports against the imports of its host's baseline", async () => {
+    const hostBaseline = path.join(plugin, 'host.ffi-abi');
+    assert.strictEqual((await runCli(['snapshot', '.', '--out', hostBaseline], host)).code, 0);
+    const r = await runCli(['check', '.', '--format', 'json', '--against', 'host.ffi-abi'], plugin);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.strictEqual(r.stderr, '', "a baseline's imports the plugin does not export are no news");
+    const found = abiMismatches(r.stdout);
+    assert.deepStrictEqual(
+      found.map((d) => [d.symbol, d.related?.[0].file]),
+      [
+        ['textfx_count', 'host.ffi-abi'],
+        ['textfx_info', 'host.ffi-abi'],
+      ],
+    );
+    const lines = fs.readFileSync(hostBaseline, 'utf8').split('\n');
+    assert.match(lines[found[0].related![0].line - 1], /^import fn textfx_count\(\*const u8, u32\) -> u32/);
+    assert.match(
+      found[0].message,
+      /exported here with another C signature than the baseline host\.ffi-abi imports at host\.ffi-abi:\d+: parameter 2 is `usize` \(8 bytes\) here, `u32` \(4 bytes\)/,
+    );
+  });
+
   it('finds nothing once the host declares what the plugin exports', async () => {
     const fixed = tempTree({
       'Cargo.toml': '[package]\nname = "host"\nversion = "0.1.0"\n',

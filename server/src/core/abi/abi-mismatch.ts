@@ -39,7 +39,7 @@ function sidesOf(abi: WorkspaceAbi): Side[] {
   }
   for (const lib of abi.external ?? [])
     for (const symbol of lib.symbols)
-      sides.push({ symbol, owner: lib.name, inRun: false, declares: symbol.direction === 'import' });
+      sides.push({ symbol, owner: lib.name, inRun: false, declares: lib.kind === 'header' });
   return sides;
 }
 

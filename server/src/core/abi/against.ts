@@ -7,7 +7,8 @@ import type { ExternalAbi } from './cross-crate';
 /**
  * `check --against FILE` (repeatable): a library outside the workspace, as `abi-mismatch` reads it.
  * An ABI baseline (`ffi-guard snapshot`, first line `ffi-abi N`) gives its exports, which the
- * workspace's imports are checked against: a host against its plugin's baseline. A C header gives the
+ * workspace's imports are checked against (a host against its plugin's baseline), and its `extern`
+ * block imports, which the workspace's exports are checked against (a plugin against its host's). A C header gives the
  * prototypes C callers import, which the workspace's exports are checked against: a library against
  * the header it ships.
  */
@@ -43,38 +44,40 @@ function readBaseline(shown: string, text: string): Against {
   }
   const types = baselineTypes(snap.types);
   const lines = text.split(/\r?\n/);
-  const lineOf = (kind: string, name: string): number => {
-    const head = kind === 'fn' ? `fn ${name}(` : `static `;
-    const i = lines.findIndex(
-      (l) => l.startsWith(head) && (kind === 'fn' || new RegExp(`^static (mut )?${escape(name)}:`).test(l)),
+  const lineOf = (direction: string, kind: string, name: string): number => {
+    const prefix = direction === 'import' ? 'import ' : '';
+    const i = lines.findIndex((l) =>
+      kind === 'fn'
+        ? l.startsWith(`${prefix}fn ${name}(`)
+        : new RegExp(`^${prefix}static (mut )?${escape(name)}:`).test(l),
     );
     return i + 1;
   };
-  const symbols: LinkSymbol[] = snap.symbols
-    .filter((s) => s.direction === 'export')
-    .map((s) => {
-      const line = lineOf(s.kind, s.name);
-      const written = (lines[line - 1] ?? '').split('  ')[0];
-      return {
-        name: s.name,
-        rustName: s.name,
-        kind: s.kind === 'fn' ? 'function' : 'static',
-        direction: 'export',
-        abi: s.abi,
-        file: shown,
-        line,
-        column: 1,
-        endLine: line,
-        endColumn: lineEnd(text, line),
-        cPrototype: written || null,
-        params: [],
-        returns: null,
-        variadic: s.params[s.params.length - 1] === '...',
-        mutable: s.mutable,
-        signature: snapshotSignature(s, types),
-      };
-    });
-  return { abi: { name: `the baseline ${shown}`, symbols }, notes: [] };
+  // Its exports, which the workspace's imports must agree with (a host against its plugin); its imports,
+  // which the workspace's exports must agree with (a plugin against what its host expects).
+  const symbols: LinkSymbol[] = snap.symbols.map((s) => {
+    const line = lineOf(s.direction, s.kind, s.name);
+    const written = (lines[line - 1] ?? '').split('  ')[0];
+    return {
+      name: s.name,
+      rustName: s.name,
+      kind: s.kind === 'fn' ? 'function' : 'static',
+      direction: s.direction,
+      abi: s.abi,
+      file: shown,
+      line,
+      column: 1,
+      endLine: line,
+      endColumn: lineEnd(text, line),
+      cPrototype: written || null,
+      params: [],
+      returns: null,
+      variadic: s.params[s.params.length - 1] === '...',
+      mutable: s.mutable,
+      signature: snapshotSignature(s, types),
+    };
+  });
+  return { abi: { name: `the baseline ${shown}`, kind: 'baseline', symbols }, notes: [] };
 }
 
 async function readHeader(shown: string, text: string): Promise<Against> {
@@ -98,7 +101,10 @@ async function readHeader(shown: string, text: string): Promise<Against> {
     mutable: false,
     signature: s.signature,
   }));
-  return { abi: { name: `the header ${shown}`, symbols }, notes: header.notes.map((n) => `${shown}: ${n}`) };
+  return {
+    abi: { name: `the header ${shown}`, kind: 'header', symbols },
+    notes: header.notes.map((n) => `${shown}: ${n}`),
+  };
 }
 
 function escape(s: string): string {
@@ -115,7 +121,7 @@ export function unexportedPrototypes(against: readonly ExternalAbi[], surfaces: 
     surfaces.flatMap((s) => s.symbols.filter((x) => x.direction === 'export').map((x) => x.name)),
   );
   const notes: string[] = [];
-  for (const lib of against)
+  for (const lib of against.filter((a) => a.kind === 'header'))
     for (const s of lib.symbols)
       if (s.direction === 'import' && !exported.has(s.name))
         notes.push(

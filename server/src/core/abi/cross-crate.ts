@@ -30,6 +30,8 @@ export interface WorkspaceAbi {
 export interface ExternalAbi {
   /** How messages name it: `the baseline plugin.ffi-abi`. */
   name: string;
+  /** A baseline (its exports and imports) or a C header (its prototypes, imported by C callers). */
+  kind: 'baseline' | 'header';
   symbols: readonly AbiSymbol[];
 }
 
