@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runCli, tempTree } from './harness/cli';
@@ -268,6 +269,39 @@ describe('c-header-reader: a C header as a C caller reads it', () => {
     );
     const node = (take.params[1] as CType & { k: 'ptr' }).to as CType & { k: 'record' };
     assert.deepStrictEqual([node.size, node.align, node.fields[1].offset], [16, 8, 8]);
+  });
+
+  it('lays out every struct of a generated header as the C compiler does (sizeof, _Alignof, offsetof)', async () => {
+    const dir = tempDir('ffi-guard-layout-');
+    const header = path.join(dir, 'kv.h');
+    assert.strictEqual((await runCli(['header', 'test/fixtures-abi/kvstore', '--out', header])).code, 0);
+    const read = await readCHeader(fs.readFileSync(header, 'utf8'));
+    const records = new Map<string, CType & { k: 'record' }>();
+    const walk = (t: CType): void => {
+      if (t.k === 'record') {
+        if (t.name && !records.has(`${t.tag} ${t.name}`)) records.set(`${t.tag} ${t.name}`, t);
+        t.fields.forEach((f) => walk(f.type));
+      } else if (t.k === 'ptr') walk(t.to);
+      else if (t.k === 'array') walk(t.elem);
+      else if (t.k === 'fn') [...t.sig.params, t.sig.ret].forEach(walk);
+    };
+    for (const s of read.symbols) [...s.signature.params, s.signature.ret].forEach(walk);
+    assert.ok(records.size >= 5, `${records.size} structs and unions reached`);
+    const ours: string[] = [];
+    const lines: string[] = [];
+    for (const [name, r] of records) {
+      ours.push(`${name} ${r.size} ${r.align}${r.fields.map((f) => ` ${f.name}@${f.offset}`).join('')}`);
+      const fields = r.fields.map((f) => `printf(" ${f.name}@%zu", offsetof(${name}, ${f.name}));`).join(' ');
+      lines.push(`printf("${name} %zu %zu", sizeof(${name}), _Alignof(${name})); ${fields} printf("\\n");`);
+    }
+    const c = path.join(dir, 'layout.c');
+    fs.writeFileSync(
+      c,
+      `#include <stdio.h>\n#include <stddef.h>\n#include "kv.h"\nint main(void) {\n${lines.join('\n')}\nreturn 0;\n}\n`,
+    );
+    execFileSync('cc', ['-std=c11', '-o', path.join(dir, 'layout'), c], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const gcc = execFileSync(path.join(dir, 'layout'), { encoding: 'utf8' }).trimEnd().split('\n');
+    assert.deepStrictEqual(ours, gcc);
   });
 
   it('understands include guards, #pragma once, #include and #ifdef __cplusplus, and names every other directive', async () => {
