@@ -263,6 +263,25 @@ describe('abi-mismatch: an import against the export of the same symbol', functi
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
   });
 
+  it('marks both sides unsafe in the ABI report, with the rule among their findings', async () => {
+    const dir = workspace(CASES.filter((c) => c.name === 'width' || c.name === 'usize_u64'));
+    const report = JSON.parse((await runCli(['report', '.', '--format', 'json'], dir)).stdout) as {
+      symbols: { name: string; direction: string; safe: boolean; findings: string[] }[];
+    };
+    assert.deepStrictEqual(
+      report.symbols
+        .filter((s) => s.name === 'width' || s.name === 'usize_u64')
+        .map((s) => [s.name, s.direction, s.safe, s.findings.includes('abi-mismatch')])
+        .sort(),
+      [
+        ['usize_u64', 'export', true, false],
+        ['usize_u64', 'import', true, false],
+        ['width', 'export', false, true],
+        ['width', 'import', false, true],
+      ],
+    );
+  });
+
   it('is switched off by the rules setting', async () => {
     const dir = workspace(CASES.filter((c) => c.name === 'width'));
     const on = JSON.parse((await runCli(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;

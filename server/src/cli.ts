@@ -8,6 +8,7 @@ import { buildSurface } from './core/abi/report';
 import { sarifLog, SarifLog } from './core/abi/sarif';
 import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
 import { AgainstError, readAgainst, unexportedPrototypes } from './core/abi/against';
+import { crossCrateFindings } from './core/cross-crate-findings';
 import { runCheck } from './core/shard';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
@@ -197,14 +198,20 @@ function withShard(log: SarifLog, shard: ShardData): SarifLog {
 /** `ffi-guard report`: the ABI surface of the workspace. */
 async function report({ paths, options }: Given<'report'>, cwd: string, out: Print): Promise<number> {
   const { format } = options;
-  const result = await checkPaths(paths, cwd, settingsFor(paths, options.config, cwd));
-  const surface = buildSurface(result.crates, result.findings, (f) => rel(cwd, f));
+  const settings = settingsFor(paths, options.config, cwd);
+  const result = await checkPaths(paths, cwd, settings);
+  // A symbol two crates disagree on is not safe, whatever each crate says of itself.
+  const findings = [
+    ...result.findings,
+    ...crossCrateFindings(result.crates, settings, (f) => result.cache.peek(f)?.text, [], cwd),
+  ];
+  const surface = buildSurface(result.crates, findings, (f) => rel(cwd, f));
   const text =
     format === 'json'
-      ? JSON.stringify(reportJson(surface, result.findings), null, 2) + '\n'
+      ? JSON.stringify(reportJson(surface, findings), null, 2) + '\n'
       : format === 'html'
-        ? reportHtml(surface, result.findings)
-        : reportMarkdown(surface, result.findings);
+        ? reportHtml(surface, findings)
+        : reportMarkdown(surface, findings);
   if (options.out) fs.writeFileSync(path.resolve(cwd, options.out), text);
   else out(text);
   return result.filesScanned.length ? 0 : 2;
