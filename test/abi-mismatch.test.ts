@@ -282,6 +282,19 @@ describe('abi-mismatch: an import against the export of the same symbol', functi
     );
   });
 
+  it('does not pair files no Cargo.toml covers: each is a program of its own', async () => {
+    const dir = tempTree({
+      'a.rs': '#[no_mangle]\npub extern "C" fn shared(n: u64) -> u64 {\n    n\n}\n',
+      'b.rs': 'extern "C" {\n    pub fn shared(n: u32) -> u32;\n}\n',
+    });
+    const r = JSON.parse((await runCli(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
+    assert.strictEqual(r.filesScanned, 2);
+    assert.deepStrictEqual(
+      r.diagnostics.filter((d) => d.rule === 'abi-mismatch'),
+      [],
+    );
+  });
+
   it('is switched off by the rules setting', async () => {
     const dir = workspace(CASES.filter((c) => c.name === 'width'));
     const on = JSON.parse((await runCli(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;

@@ -33,7 +33,9 @@ function sidesOf(abi: WorkspaceAbi): Side[] {
   const roots = new Set<string>();
   for (const surface of abi.surfaces) {
     const crate = abi.crates[surface.crate];
-    if (!crate || roots.has(crate.root)) continue;
+    // A file no `Cargo.toml` covers is a program of its own (`rustc FILE`): a folder of them (examples,
+    // snippets, test inputs) shares symbol names without ever being linked together.
+    if (!crate || crate.target === 'file' || roots.has(crate.root)) continue;
     roots.add(crate.root);
     for (const symbol of surface.symbols) sides.push({ symbol, owner: `\`${crate.name}\``, inRun: true });
   }
