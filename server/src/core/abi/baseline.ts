@@ -2,7 +2,7 @@ import type { Surface, SurfaceParam, SurfaceSymbol, SurfaceType } from './report
 import { isUnit } from '../workspace/types';
 import type { AbiChange } from '../../../../protocol/abi-changes';
 import { sameCType } from './c-signature';
-import { baselineTypes, BaselineTypes, rustSpellingCType } from './c-signature-baseline';
+import { baselineTypes, BaselineTypes, rustSpellingCType, splitParams } from './c-signature-baseline';
 
 /**
  * The ABI baseline: a text snapshot of the surface (`ffi-guard snapshot`) and the classified
@@ -274,30 +274,6 @@ function parseAttrs(text: string): Record<string, string> {
 
 function num(v: string | undefined): number | null {
   return v === undefined || v === '?' || !/^\d+$/.test(v) ? null : Number(v);
-}
-
-/** `A, fn(B, C) -> D, [E; 2])…` → the top-level parameters and what follows the closing parenthesis. */
-function splitParams(text: string): { params: string[]; rest: string } | null {
-  const params: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if ('([<'.includes(c)) depth++;
-    else if (c === '>' && text[i - 1] === '-') continue;
-    else if (')]>'.includes(c)) {
-      if (depth === 0 && c === ')') {
-        const last = text.slice(start, i).trim();
-        if (last) params.push(last);
-        return { params, rest: text.slice(i + 1) };
-      }
-      depth--;
-    } else if (c === ',' && depth === 0) {
-      params.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  return null;
 }
 
 // ---- Diff ----

@@ -88,11 +88,11 @@ function fnPointer(text: string, types: BaselineTypes, stack: readonly string[])
   const m = /^(?:for<[^>]*>\s*)?(?:unsafe\s+)?(?:extern\s+"([^"]+)"\s+)?fn\s*\(/.exec(text)!;
   const abi = m[1];
   if (!abi || abi === 'Rust') return { k: 'unknown', text };
-  const split = splitTopLevel(text.slice(m[0].length));
+  const split = splitParams(text.slice(m[0].length));
   if (!split) return { k: 'unknown', text };
   const ret = /^\s*->\s*([\s\S]+)$/.exec(split.rest);
-  const variadic = split.items[split.items.length - 1] === '...';
-  const params = variadic ? split.items.slice(0, -1) : split.items;
+  const variadic = split.params[split.params.length - 1] === '...';
+  const params = variadic ? split.params.slice(0, -1) : split.params;
   return {
     k: 'fn',
     sig: {
@@ -106,9 +106,9 @@ function fnPointer(text: string, types: BaselineTypes, stack: readonly string[])
   };
 }
 
-/** `A, B<C, D>) -> E` → `[A, B<C, D>]` and ` -> E`. */
-export function splitTopLevel(text: string): { items: string[]; rest: string } | null {
-  const items: string[] = [];
+/** `A, fn(B, C) -> D, [E; 2])…` → the top-level parameters and what follows the closing parenthesis. */
+export function splitParams(text: string): { params: string[]; rest: string } | null {
+  const params: string[] = [];
   let depth = 0;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -118,12 +118,12 @@ export function splitTopLevel(text: string): { items: string[]; rest: string } |
     else if (')]>'.includes(c)) {
       if (depth === 0 && c === ')') {
         const last = text.slice(start, i).trim();
-        if (last) items.push(last);
-        return { items, rest: text.slice(i + 1) };
+        if (last) params.push(last);
+        return { params, rest: text.slice(i + 1) };
       }
       depth--;
     } else if (c === ',' && depth === 0) {
-      items.push(text.slice(start, i).trim());
+      params.push(text.slice(start, i).trim());
       start = i + 1;
     }
   }
