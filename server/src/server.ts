@@ -87,8 +87,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     crossTimer.unref();
   }
 
+  /** Whether the first indexing is over: the cross-crate checks read a settled workspace, not one half-loaded. */
+  let indexed = false;
+
   function runCross(): void {
-    if (!host || !settingsNow) return;
+    if (!host || !settingsNow || !indexed) return;
     const h = host;
     const next = new Map<string, Finding[]>();
     for (const f of crossCrateFindings(h.workspace().crates, settingsNow, textOf, against, roots[0]))
@@ -222,6 +225,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         (checked) => publish(new Map([...checked].filter(([file]) => versions.has(file)))),
       );
       progress?.done();
+      indexed = true;
       publish(results);
       connection.console.info(
         `Rust FFI Guard ${TOOL_VERSION}: indexed ${results.size} files in ${roots.length} folder(s).`,
