@@ -173,9 +173,7 @@ function shardData(
     if (i === undefined) throw new Error('a finding reported by no crate of the run');
     return i;
   };
-  // A file no `Cargo.toml` covers links with nothing else of the run (abi/abi-mismatch.ts): no surface.
-  const linked = result.crates.filter((c) => c.description.target !== 'file');
-  const surface = options.surface ? linked.map((c) => crateAbi(c, indexOf(c), rel)) : [];
+  const surface = options.surface ? result.crates.map((c) => crateAbi(c, indexOf(c), rel)) : [];
   // Findings sort by absolute path (analysis/findings.ts); the merge sorts by these keys, which compare alike.
   const keyOf = sortKey(cwd, plan.files);
   const requested = new Map([...result.requested].map((f) => [rel(f), f]));
