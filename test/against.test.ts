@@ -160,6 +160,18 @@ describe('check --against a C header: a library against the header it ships', fu
       assert.doesNotMatch(JSON.stringify(s.signature), /"k":"unknown"/, `${s.name}: ${s.text}`);
   });
 
+  it('checks a file no Cargo.toml covers against a header too', async () => {
+    const dir = tempTree({
+      'lib.rs': '#[no_mangle]\npub extern "C" fn loose_len(n: usize) -> usize {\n    n\n}\n',
+      'loose.h': '#include <stdint.h>\nuint32_t loose_len(uint32_t n);\n',
+    });
+    const r = await runCli(['check', 'lib.rs', '--format', 'json', '--against', 'loose.h'], dir);
+    assert.deepStrictEqual(
+      abiMismatches(r.stdout).map((d) => [d.file, d.symbol, d.related?.[0].file]),
+      [['lib.rs', 'loose_len', 'loose.h']],
+    );
+  });
+
   it('flags a header that drifted from the Rust code, at the export, pointing at the prototype', async () => {
     const lib = tempTree({
       'Cargo.toml': '[package]\nname = "textfx"\nversion = "0.1.0"\n',

@@ -22,15 +22,13 @@ export function crossCrateFindings(
   // Messages name files as the command line does, relative to the workspace; origins are absolute.
   const rel = (f: string): string => path.relative(root, f).split(path.sep).join('/');
   const abs = (f: string): string => path.resolve(root, f);
-  // Files no `Cargo.toml` covers take no part (abi/abi-mismatch.ts): their surfaces are not built.
-  const linked = crates.filter((c) => c.description.target !== 'file');
-  const described: ShardCrate[] = linked.map((c) => ({
+  const described: ShardCrate[] = crates.map((c) => ({
     name: c.crate.name,
     target: c.description.target,
     root: c.crate.rootFile,
     size: 0,
   }));
-  const surfaces = linked.map((c, i) => crateAbi(c, i, rel));
+  const surfaces = crates.map((c, i) => crateAbi(c, i, rel));
   const diagnostics = runCrossCrateChecks({ crates: described, surfaces, external }, settings.rules);
   const out: Finding[] = [];
   for (const d of diagnostics) {

@@ -20,6 +20,12 @@ interface Side {
   inRun: boolean;
   /** A C header's prototype: C callers import it, the header declares it. */
   declares?: boolean;
+  /**
+   * Of a file no `Cargo.toml` covers: a program of its own (`rustc FILE`). A folder of them (snippets,
+   * test inputs) shares symbol names without ever being linked together, so such a crate is paired with
+   * a baseline or a header given with `--against`, never with another crate of the run.
+   */
+  loose?: boolean;
 }
 
 export const abiMismatchCheck: CrossCrateCheck = {
@@ -33,11 +39,10 @@ function sidesOf(abi: WorkspaceAbi): Side[] {
   const roots = new Set<string>();
   for (const surface of abi.surfaces) {
     const crate = abi.crates[surface.crate];
-    // A file no `Cargo.toml` covers is a program of its own (`rustc FILE`): a folder of them (examples,
-    // snippets, test inputs) shares symbol names without ever being linked together.
-    if (!crate || crate.target === 'file' || roots.has(crate.root)) continue;
+    if (!crate || roots.has(crate.root)) continue;
     roots.add(crate.root);
-    for (const symbol of surface.symbols) sides.push({ symbol, owner: `\`${crate.name}\``, inRun: true });
+    const loose = crate.target === 'file';
+    for (const symbol of surface.symbols) sides.push({ symbol, owner: `\`${crate.name}\``, inRun: true, loose });
   }
   for (const lib of abi.external ?? [])
     for (const symbol of lib.symbols)
@@ -54,8 +59,8 @@ function abiMismatchFindings(abi: WorkspaceAbi): CheckDiagnostic[] {
   for (const imp of sides) {
     if (imp.symbol.direction !== 'import') continue;
     for (const exp of exports.get(imp.symbol.name) ?? []) {
-      // A library checked against its own header or baseline: only the workspace side is code.
       if (!imp.inRun && !exp.inRun) continue;
+      if (imp.inRun && exp.inRun && (imp.loose || exp.loose)) continue;
       const differences = [
         ...noCType(imp.symbol, exp.symbol),
         ...compareSignatures(imp.symbol.signature, exp.symbol.signature),
