@@ -1,3 +1,5 @@
+import type { CSignature } from './c-signature';
+
 /**
  * What `ffi-guard check --format json` prints (../shared/CLI.md), and the extension a shard's output
  * carries for `ffi-guard merge`. Paths are relative to the directory the check ran in, with `/`
@@ -22,6 +24,21 @@ export interface CheckDiagnostic {
   symbol: string | null;
   /** Titles of the fixes offered, the preferred one first. */
   fixes: string[];
+  /**
+   * Other places the finding is about (the export an import disagrees with), each with why; only
+   * present when there are some. SARIF carries them as `relatedLocations`, LSP as `relatedInformation`.
+   */
+  related?: CheckRelated[];
+}
+
+/** A place related to a finding (`diagnostics[].related[]`), in the same terms as the finding's own. */
+export interface CheckRelated {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
 }
 
 /** A file or a path that was not checked, and why (`skipped[]`). */
@@ -132,4 +149,6 @@ export interface AbiSymbol {
   variadic: boolean;
   /** A `static mut`. */
   mutable: boolean;
+  /** What a C caller sees of it, for `abi-mismatch` (server/src/core/abi/c-signature.ts compares two). */
+  signature: CSignature;
 }

@@ -7,6 +7,7 @@
 //                              `ffi-guard lsp` loads dist/server.js)
 //   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
 //   dist/tree-sitter-*.wasm    the grammars (grammars/)   } server/src/core/syntax/parse.ts
+//                                C for `check --against FILE.h` (server/src/core/abi/c-header-reader.ts)
 //   dist/THIRD_PARTY_NOTICES.txt  the licenses of the packages bundled into the two scripts
 // Both scripts are CommonJS for Node 20, minified, without source maps.
 // Usage: node scripts/bundle.js [--dev]   (--dev: not minified, with source maps, for debugging)
@@ -32,7 +33,7 @@ const ASSETS = [
     .readdirSync(path.join(ROOT, 'grammars'))
     .filter((f) => f.endsWith('.wasm'))
     .sort()
-    .map((f) => ({ from: `grammars/${f}`, license: null })),
+    .map((f) => ({ from: `grammars/${f}`, license: f === 'tree-sitter-c.wasm' ? 'node_modules/tree-sitter-c' : null })),
 ];
 
 /**

@@ -48,12 +48,39 @@ const BREAKING: [string, RegExp][] = [
   ['alignment', /^breaking: type Outer: alignment changed from 4 to 8/m],
 ];
 
+/**
+ * Changes a C caller cannot see (issue 14, item 5): the lines `diff` must print, and no breaking one.
+ * `*mut T` ≡ `&mut T` ≡ `Option<&mut T>` ≡ `Option<NonNull<T>>`, `*const T` ≡ `&T`; a renamed
+ * parameter is no change at all; a struct renamed with its layout kept is cosmetic.
+ */
+const COSMETIC: [string, string[]][] = [
+  [
+    'same-c-type',
+    [
+      'cosmetic: fn buf_len: parameter 1: `*mut Buf` is now spelled `&mut Buf`: a C caller sees the same type',
+      'cosmetic: fn buf_clear: parameter 1: `*mut Buf` is now spelled `Option<NonNull<Buf>>`: a C caller sees the same type',
+      'cosmetic: fn buf_cap: parameter 1: `*const Buf` is now spelled `&Buf`: a C caller sees the same type',
+      'cosmetic: fn buf_name: parameter 1: `*const Buf` is now spelled `Option<&Buf>`: a C caller sees the same type',
+      'cosmetic: fn buf_name: parameter 2: `*mut i8` is now spelled `Option<&mut i8>`: a C caller sees the same type',
+      '5 changes: 0 breaking, 0 compatible, 5 cosmetic',
+    ],
+  ],
+  [
+    'struct-renamed',
+    [
+      'compatible: type Range: added to the C surface',
+      'cosmetic: fn span_len: parameter 1: `*const Span` is now spelled `*const Range`: a C caller sees the same type',
+      'cosmetic: type Span: no longer reached from the C surface',
+    ],
+  ],
+];
+
 describe('abi baseline: ffi-guard snapshot / diff', function () {
   this.timeout(60_000);
 
   it('has a fixture pair for every case', () => {
     const dirs = fs.readdirSync(path.join(REPO, DIFF)).sort();
-    assert.deepStrictEqual(dirs, [...BREAKING.map(([n]) => n), 'pure-addition'].sort());
+    assert.deepStrictEqual(dirs, [...BREAKING.map(([n]) => n), ...COSMETIC.map(([n]) => n), 'pure-addition'].sort());
   });
 
   for (const [name, expected] of BREAKING) {
@@ -64,6 +91,23 @@ describe('abi baseline: ffi-guard snapshot / diff', function () {
     });
   }
 
+  for (const [name, lines] of COSMETIC) {
+    it(`classes ${name} as cosmetic and exits 0`, async () => {
+      const r = await diffCase(name);
+      assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout, /^breaking/m);
+      for (const line of lines) assert.ok(r.stdout.includes(line + '\n'), `${line}\n--- in ---\n${r.stdout}`);
+    });
+  }
+
+  it('classes a pointer parameter that lost its `const` as breaking: C callers passing one no longer compile', async () => {
+    const r = await diffCase('param-type');
+    assert.match(
+      r.stdout,
+      /parameter 1 changed from `\*const Buf` to `\*mut Buf`: the same ABI, but C code passing a `const` pointer/,
+    );
+  });
+
   it('reports a pure addition as compatible and exits 0', async () => {
     const r = await diffCase('pure-addition');
     assert.strictEqual(r.code, 0, r.stdout + r.stderr);
@@ -72,7 +116,7 @@ describe('abi baseline: ffi-guard snapshot / diff', function () {
       'compatible: fn buf_span: added',
       'compatible: type Span: added',
       'compatible: variant Status.Busy: added (= 2)',
-      'compatible: type Buf: documentation changed',
+      'cosmetic: type Buf: documentation changed',
     ])
       assert.ok(r.stdout.includes(line), `${line}\n--- in ---\n${r.stdout}`);
   });

@@ -473,3 +473,93 @@ describe('lsp: fix all', function () {
     );
   });
 });
+
+/** A diagnostic's message as text (LSP 3.18 allows Markdown content there; we always send a string). */
+function messageText(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+describe('lsp: abi-mismatch across crates, with related information', function () {
+  this.timeout(60_000);
+  let root: string;
+  let client: TestClient;
+  const host = (): string => path.join(root, 'host', 'src', 'lib.rs');
+  const plugin = (): string => path.join(root, 'plugin', 'src', 'lib.rs');
+  const mismatch = (p: PublishDiagnosticsParams): Diagnostic | undefined =>
+    p.diagnostics.find((d) => d.code === 'abi-mismatch');
+
+  before(async () => {
+    root = tempDir('ffi-guard-lsp-abi-');
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    write('Cargo.toml', '[workspace]\nmembers = ["host", "plugin"]\n');
+    write('plugin/Cargo.toml', '[package]\nname = "plugin"\nversion = "0.1.0"\nedition = "2021"\n');
+    write(
+      'plugin/src/lib.rs',
+      '#[no_mangle]\npub extern "C" fn count(p: *const u8, len: usize) -> u32 {\n    len as u32\n}\n',
+    );
+    write('host/Cargo.toml', '[package]\nname = "host"\nversion = "0.1.0"\nedition = "2021"\n');
+    write('host/src/lib.rs', 'extern "C" {\n    pub fn count(p: *const u8, len: u32) -> u32;\n}\n');
+    // A header that drifted: it still declares a third parameter.
+    write(
+      'plugin.h',
+      '#include <stdint.h>\n#include <stddef.h>\nuint32_t count(const uint8_t *p, uint64_t len, int flags);\n',
+    );
+    client = new TestClient();
+    client.settings = { against: ['plugin.h'] };
+    await client.initialize(root);
+  });
+
+  after(() => {
+    client.process.kill();
+  });
+
+  it('shows the mismatch on both sides, each pointing at the other, and the header of ffiGuard.against', async () => {
+    const atHost = mismatch(await client.waitFor(host(), (p) => !!mismatch(p)))!;
+    assert.match(
+      messageText(atHost),
+      /parameter 2 is `u32` \(4 bytes\) here, `usize` \(8 bytes\) in `plugin`'s export/,
+    );
+    assert.strictEqual(atHost.range.start.line, 1);
+    assert.deepStrictEqual(
+      atHost.relatedInformation?.map((r) => [fileURLToPath(r.location.uri), r.location.range.start.line]),
+      [[plugin(), 1]],
+    );
+    const atPlugin = await client.waitFor(
+      plugin(),
+      (p) => p.diagnostics.filter((d) => d.code === 'abi-mismatch').length === 2,
+    );
+    assert.deepStrictEqual(
+      atPlugin.diagnostics
+        .filter((d) => d.code === 'abi-mismatch')
+        .map((d) => [
+          fileURLToPath(d.relatedInformation![0].location.uri),
+          d.relatedInformation![0].location.range.start.line,
+        ]),
+      [
+        [host(), 1],
+        [path.join(root, 'plugin.h'), 2],
+      ],
+      'the host, and the header of ffiGuard.against',
+    );
+  });
+
+  it('clears both sides once the host is fixed in the editor, and keeps what the header says', async () => {
+    client.open(host());
+    const text = fs.readFileSync(host(), 'utf8');
+    const index = new LineIndex(text);
+    const at = text.indexOf('len: u32') + 'len: '.length;
+    client.change(host(), 2, [{ range: { start: index.position(at), end: index.position(at + 3) }, text: 'usize' }]);
+    await client.waitFor(host(), (p) => p.version === 2 && !mismatch(p));
+    const left = await client.waitFor(
+      plugin(),
+      (p) => p.diagnostics.filter((d) => d.code === 'abi-mismatch').length === 1,
+    );
+    assert.match(
+      messageText(mismatch(left)!),
+      /the header plugin\.h declares at plugin\.h:3: the number of parameters is 2/,
+    );
+  });
+});

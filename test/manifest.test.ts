@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { knownTargets } from '../server/src/core/syntax/cfg';
 import { defaultSettings } from '../server/src/core/config';
-import { RULES } from '../server/src/core/analysis/rules';
+import { ALL_RULES } from '../server/src/core/analysis/rules';
 
 /**
  * The extension manifest (package.json) against the core it fronts: every setting the core reads is a
@@ -42,6 +42,9 @@ const settings = manifest.contributes.configuration.properties;
 /** The client's own settings: read by the client, never by the core. */
 const CLIENT_SETTINGS = ['ffiGuard.trace.server'];
 
+/** Settings the language server reads beside the core's (server/src/lsp/settings.ts): files to read. */
+const SERVER_SETTINGS = ['ffiGuard.against'];
+
 function descriptionOf(schema: SettingSchema): string {
   return schema.markdownDescription ?? schema.description ?? '';
 }
@@ -68,16 +71,24 @@ describe('manifest: settings', () => {
   });
 
   it('has no setting the core does not read, except the client’s own', () => {
-    const known = new Set([...Object.keys(defaultSettings()).map((k) => `ffiGuard.${k}`), ...CLIENT_SETTINGS]);
+    const known = new Set([
+      ...Object.keys(defaultSettings()).map((k) => `ffiGuard.${k}`),
+      ...CLIENT_SETTINGS,
+      ...SERVER_SETTINGS,
+    ]);
     for (const key of Object.keys(settings)) assert.ok(known.has(key), `${key} is read by the core or the client`);
-    for (const key of CLIENT_SETTINGS) assert.ok(descriptionOf(settings[key]).length > 20, `${key} has a description`);
+    for (const key of [...CLIENT_SETTINGS, ...SERVER_SETTINGS])
+      assert.ok(descriptionOf(settings[key]).length > 20, `${key} has a description`);
+    const server = fs.readFileSync(path.join(REPO, 'server', 'src', 'lsp', 'settings.ts'), 'utf8');
+    for (const key of SERVER_SETTINGS)
+      assert.ok(server.includes(`.${key.replace('ffiGuard.', '')}`), `${key} is read by server/src/lsp/settings.ts`);
   });
 
   it('lets every rule be configured in ffiGuard.rules, and only rules', () => {
     const rules = settings['ffiGuard.rules'];
-    assert.deepStrictEqual(Object.keys(rules.properties ?? {}).sort(), RULES.map((r) => r.id).sort());
+    assert.deepStrictEqual(Object.keys(rules.properties ?? {}).sort(), ALL_RULES.map((r) => r.id).sort());
     assert.strictEqual(rules.additionalProperties, false, 'an unknown rule id is flagged in settings.json');
-    for (const rule of RULES) {
+    for (const rule of ALL_RULES) {
       const schema = rules.properties![rule.id];
       assert.deepStrictEqual(schema.enum, ['error', 'warning', 'info', 'hint', 'off'], rule.id);
       assert.ok(descriptionOf(schema).includes(rule.summary), `${rule.id}: its summary is its description`);

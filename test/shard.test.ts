@@ -45,10 +45,10 @@ function workspace(extra: Record<string, string | Buffer> = {}): string {
     // A host importing what a plugin exports, and the plugin's generated bindings under target/.
     'host/Cargo.toml': '[package]\nname = "host"\nversion = "0.1.0"\nedition = "2021"\n',
     'host/src/lib.rs':
-      'extern "C" {\n    pub fn plugin_init(flags: u32) -> i32;\n    pub fn plugin_name(c: char);\n}\n',
+      'extern "C" {\n    pub fn plugin_init(flags: u32) -> i32;\n    pub fn plugin_name(c: char);\n    pub fn plugin_count(n: u32) -> u32;\n}\n',
     'plugin/Cargo.toml': '[package]\nname = "plugin"\nversion = "0.1.0"\nedition = "2021"\n',
     'plugin/src/lib.rs':
-      '#[no_mangle]\npub extern "C" fn plugin_init(flags: u32) -> i32 {\n    flags as i32\n}\n\ninclude!("../target/gen/bindings.rs");\n',
+      '#[no_mangle]\npub extern "C" fn plugin_init(flags: u32) -> i32 {\n    flags as i32\n}\n\n#[no_mangle]\npub extern "C" fn plugin_count(n: usize) -> u32 {\n    n as u32\n}\n\ninclude!("../target/gen/bindings.rs");\n',
     'plugin/target/gen/bindings.rs': 'extern "C" {\n    pub fn generated(s: &str);\n}\n',
     ...extra,
   });
@@ -131,6 +131,15 @@ describe('shard: check --shard I/N and merge', function () {
   });
 
   it('merges into exactly what one unsharded run prints, in JSON and in SARIF', async () => {
+    const mismatches = (JSON.parse(whole.json) as CheckJson).diagnostics.filter((d) => d.rule === 'abi-mismatch');
+    assert.deepStrictEqual(
+      mismatches.map((d) => [d.file, d.related?.[0].file]),
+      [
+        ['host/src/lib.rs', 'plugin/src/lib.rs'],
+        ['plugin/src/lib.rs', 'host/src/lib.rs'],
+      ],
+      'the host and the plugin disagree on plugin_count, on both sides',
+    );
     for (const count of [1, 2, 3, crateCount, crateCount + 2]) {
       const json = await shards(dir, count, 'json');
       const merged = await run(['merge', ...json.files]);
@@ -187,11 +196,17 @@ describe('shard: check --shard I/N and merge', function () {
   });
 
   it('exits as check would for the merged findings, --deny warnings honoured', async () => {
-    const { files, codes } = await shards(dir, 3, 'json');
+    // `abi-mismatch` (an error by default) is found by the merge only: as a warning here, so that the
+    // merge has only warnings to deny.
+    const lenient = tempTree({ 'ffi-guard.toml': '[rules]\n"abi-mismatch" = "warning"\n' });
+    const config = ['--config', path.join(lenient, 'ffi-guard.toml')];
+    const { files, codes } = await shards(dir, 3, 'json', config);
     assert.deepStrictEqual(codes, [0, 0, 0], 'no error, only warnings');
     assert.strictEqual((await run(['merge', ...files])).code, 0);
     assert.strictEqual((await run(['merge', '--deny', 'warnings', ...files])).code, 1);
-    assert.strictEqual((await run(['check', '.', '--deny', 'warnings'], dir)).code, 1);
+    assert.strictEqual((await run(['check', '.', '--deny', 'warnings', ...config], dir)).code, 1);
+    const { files: strictFiles } = await shards(dir, 3, 'json');
+    assert.strictEqual((await run(['merge', ...strictFiles])).code, 1, 'the merge finds the abi-mismatch error');
     const errors = tempTree({ 'ffi-guard.toml': '[rules]\nstr-type = "error"\n' });
     const strict = await shards(dir, 2, 'json', ['--config', path.join(errors, 'ffi-guard.toml')]);
     assert.ok(strict.codes.includes(1), 'the shard holding a `&str` export fails');
@@ -291,7 +306,10 @@ describe('shard: check --shard I/N and merge', function () {
     const found = unsharded.diagnostics.filter((d) => d.message.includes('is exported by crate'));
     assert.deepStrictEqual(
       found.map((d) => [d.file, d.line, d.message]),
-      [['host/src/lib.rs', 2, '`plugin_init` (int32_t plugin_init(uint32_t flags);) is exported by crate plugin']],
+      [
+        ['host/src/lib.rs', 2, '`plugin_init` (int32_t plugin_init(uint32_t flags);) is exported by crate plugin'],
+        ['host/src/lib.rs', 4, '`plugin_count` (uint32_t plugin_count(uint32_t n);) is exported by crate plugin'],
+      ],
     );
     const count = 4;
     const inputs = [];

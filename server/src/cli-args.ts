@@ -10,6 +10,7 @@ import { knownTargets } from './core/syntax/cfg';
 
 export const USAGE = `usage:
   ffi-guard check [PATH…] [--format text|short|json|sarif|github] [--config FILE] [--deny warnings] [--shard I/N]
+                  [--against FILE.ffi-abi|FILE.h]…   imports against a baseline, exports against a C header
   ffi-guard merge FILE… [--format json|sarif] [--deny warnings]   one output from the outputs of the shards
   ffi-guard report [PATH…] [--format markdown|json|html] [--out FILE]
   ffi-guard header [PATH…] [--out FILE]     C header for the exported surface
@@ -139,6 +140,12 @@ const COMMANDS = {
       },
       config,
       deny,
+      against: {
+        type: 'string',
+        multiple: true,
+        valueName: 'FILE',
+        help: "check the workspace against another library's ABI baseline (FILE.ffi-abi: imports against its exports) or a C header (FILE.h: exports against its prototypes); repeatable",
+      },
       shard: {
         type: 'string',
         valueName: 'I/N',

@@ -17,7 +17,9 @@ import { checkPaths } from './core/project';
 import { buildSurface } from './core/abi/report';
 import { dataModel } from './core/analysis/data-model';
 import { sarifLog, SarifLog } from './core/abi/sarif';
-import { CROSS_CRATE_CHECKS } from './core/abi/cross-crate';
+import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
+import { AgainstError, readAgainst, unexportedPrototypes } from './core/abi/against';
+import { crossCrateFindings } from './core/cross-crate-findings';
 import { runCheck } from './core/shard';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
@@ -109,6 +111,10 @@ async function check(
   const settings = settingsFor(paths, options, cwd);
   const relTo = (f: string): string => rel(cwd, f);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard && options.against.length)
+    throw new UsageError('`--against` checks the whole run: give it to an unsharded `check`, not to a shard');
+  const against = await readAgainstFiles(options.against, cwd, err);
+  if (!against) return 2;
   let json: CheckJson;
   let nothingRead: boolean;
   if (shard) {
@@ -128,7 +134,8 @@ async function check(
       surface: CROSS_CRATE_CHECKS.length > 0,
       progress,
     }).finally(() => progressLine?.done());
-    ({ json, nothingRead } = reduceRun(run));
+    ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
+    for (const note of unexportedPrototypes(against, run.shard.surface)) err(`note: ${note}\n`);
     if (format === 'json') out(stringify(json));
     else if (format === 'sarif') out(stringify(sarifLog(json.diagnostics, json.tool.version)));
     else print(json);
@@ -139,6 +146,33 @@ async function check(
     deny,
     err,
   );
+}
+
+/**
+ * The libraries of `--against FILE…` (core/abi/against.ts), what could not be read of them said on
+ * stderr; null (after saying why) when one cannot be used.
+ */
+async function readAgainstFiles(files: string[], cwd: string, err: Print): Promise<ExternalAbi[] | null> {
+  const out: ExternalAbi[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (e) {
+      err(`error: cannot read ${file} (--against): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return null;
+    }
+    try {
+      const read = await readAgainst(rel(cwd, path.resolve(cwd, file)), text);
+      for (const note of read.notes) err(`note: ${note}\n`);
+      out.push(read.abi);
+    } catch (e) {
+      if (!(e instanceof AgainstError)) throw e;
+      err(`error: ${e.message}\n`);
+      return null;
+    }
+  }
+  return out;
 }
 
 /** `ffi-guard merge`: the outputs of `check --shard I/N` combined into what one unsharded run prints. */
@@ -196,18 +230,18 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
   const { format } = options;
   const settings = settingsFor(paths, options, cwd);
   const result = await checkPaths(paths, cwd, settings);
-  const surface = buildSurface(
-    surfaceCrates(result.crates),
-    result.findings,
-    (f) => rel(cwd, f),
-    dataModel(settings.target),
-  );
+  // A symbol two crates disagree on is not safe, whatever each crate says of itself.
+  const findings = [
+    ...result.findings,
+    ...crossCrateFindings(result.crates, settings, (f) => result.cache.peek(f)?.text, [], cwd),
+  ];
+  const surface = buildSurface(surfaceCrates(result.crates), findings, (f) => rel(cwd, f), dataModel(settings.target));
   const text =
     format === 'json'
-      ? JSON.stringify(reportJson(surface, result.findings), null, 2) + '\n'
+      ? JSON.stringify(reportJson(surface, findings), null, 2) + '\n'
       : format === 'html'
-        ? reportHtml(surface, result.findings)
-        : reportMarkdown(surface, result.findings);
+        ? reportHtml(surface, findings)
+        : reportMarkdown(surface, findings);
   if (options.out) writeFileAtomic(path.resolve(cwd, options.out), text);
   else out(text);
   return result.filesScanned.length ? 0 : 2;

@@ -14,7 +14,13 @@ import {
   CodeAction,
   CodeActionKind,
 } from 'vscode-languageserver/node';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Finding } from './core/analysis/findings';
+import type { Settings } from './core/config';
+import type { ExternalAbi } from './core/abi/cross-crate';
+import { AgainstError, readAgainst } from './core/abi/against';
+import { crossCrateFindings } from './core/cross-crate-findings';
 import { AnalysisHost } from './core/host';
 import { hoverMarkdown } from './core/hover';
 import { loadParser } from './core/syntax/parse';
@@ -70,14 +76,77 @@ export function startServer(
   const hostCreated = new Promise<void>((r) => (resolveHostCreated = r));
 
   const fileOf = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+  /** The texts of the files of `ffiGuard.against`, which no crate holds, for the places in them. */
+  const againstTexts = new Map<string, string>();
+  const textOf = (file: string): string | undefined => host?.textOf(file) ?? againstTexts.get(file);
   const indexOf = (file: string): LineIndex | null => {
-    const text = host?.textOf(file);
+    const text = textOf(file);
     return text === undefined ? null : new LineIndex(text);
   };
 
-  function publish(results: Map<string, Finding[]>): void {
-    for (const [file, findings] of results) {
+  // The cross-crate checks (`abi-mismatch`) read every crate at once: they run a moment after the
+  // edits settle, not on every keystroke, and their findings are shown beside each file's own.
+  let settingsNow: Settings | null = null;
+  let against: ExternalAbi[] = [];
+  let cross = new Map<string, Finding[]>();
+  let crossTimer: NodeJS.Timeout | null = null;
+  const CROSS_DELAY_MS = 300;
+
+  function scheduleCross(): void {
+    if (crossTimer) clearTimeout(crossTimer);
+    crossTimer = setTimeout(() => {
+      crossTimer = null;
+      guarded('cross-crate checks', runCross);
+    }, CROSS_DELAY_MS);
+    crossTimer.unref();
+  }
+
+  /** Whether the first indexing is over: the cross-crate checks read a settled workspace, not one half-loaded. */
+  let indexed = false;
+
+  function runCross(): void {
+    if (!host || !settingsNow || !indexed) return;
+    const h = host;
+    const next = new Map<string, Finding[]>();
+    for (const f of crossCrateFindings(h.workspace().crates, settingsNow, textOf, against, roots[0]))
+      next.set(f.origin.file, [...(next.get(f.origin.file) ?? []), f]);
+    const key = (list: Finding[] | undefined): string =>
+      JSON.stringify((list ?? []).map((f) => [f.origin, f.message, f.severity, f.related]));
+    const changed = [...new Set([...cross.keys(), ...next.keys()])].filter(
+      (f) => key(cross.get(f)) !== key(next.get(f)),
+    );
+    cross = next;
+    if (changed.length) publish(new Map(changed.map((f) => [f, h.findingsFor(f)])), false);
+  }
+
+  /** Read the files of `ffiGuard.against`; what cannot be read is said, the rest is used. */
+  async function loadAgainst(files: string[]): Promise<void> {
+    const read: ExternalAbi[] = [];
+    againstTexts.clear();
+    for (const file of files) {
+      try {
+        const shown =
+          path
+            .relative(roots[0] ?? process.cwd(), file)
+            .split(path.sep)
+            .join('/') || file;
+        const text = await fs.promises.readFile(file, 'utf8');
+        const r = await readAgainst(shown, text);
+        for (const note of r.notes) connection.console.info(`ffiGuard.against: ${note}`);
+        againstTexts.set(file, text);
+        read.push(r.abi);
+      } catch (e) {
+        const why = e instanceof AgainstError ? e.message : `cannot read ${file}: ${(e as Error).message}`;
+        void connection.window.showWarningMessage(`Rust FFI Guard: ffiGuard.against: ${why}`);
+      }
+    }
+    against = read;
+  }
+
+  function publish(results: Map<string, Finding[]>, recheckCross = true): void {
+    for (const [file, own] of results) {
       const index = indexOf(file) ?? new LineIndex('');
+      const findings = [...own, ...(cross.get(file) ?? [])];
       const diagnostics = findings.map((f) => toDiagnostic(f, index, indexOf, readme));
       const skipped = host?.skipped().get(file);
       if (skipped)
@@ -93,6 +162,7 @@ export function startServer(
         diagnostics,
       });
     }
+    if (recheckCross) scheduleCross();
   }
 
   /** Run a handler; an exception is logged, never fatal. */
@@ -148,7 +218,9 @@ export function startServer(
           if (results) publish(results);
         });
       }
-      const [parser, { settings }] = await Promise.all([loadParser(), currentSettings()]);
+      const [parser, { settings, against: againstFiles }] = await Promise.all([loadParser(), currentSettings()]);
+      settingsNow = settings;
+      await loadAgainst(againstFiles);
       host = new AnalysisHost(parser, settings, roots);
       host.onWarning = (message) => connection.console.warn(message);
       resolveHostCreated();
@@ -168,6 +240,7 @@ export function startServer(
         (checked) => publish(new Map([...checked].filter(([file]) => versions.has(file)))),
       );
       progress?.done();
+      indexed = true;
       publish(results);
       connection.console.info(
         `Rust FFI Guard ${TOOL_VERSION}: indexed ${results.size} files in ${roots.length} folder(s).`,
@@ -240,7 +313,9 @@ export function startServer(
   connection.onDidChangeConfiguration(async () => {
     await ready;
     queue.flushAll();
-    const { settings } = await currentSettings();
+    const { settings, against: againstFiles } = await currentSettings();
+    settingsNow = settings;
+    await loadAgainst(againstFiles);
     const results = guarded('settings', () => host?.setSettings(settings));
     if (results) publish(results);
   });

@@ -6,7 +6,7 @@ import type {
   CrateAbi,
   ShardData,
 } from '../../../protocol/check';
-import { CROSS_CRATE_CHECKS, CrossCrateCheck, runCrossCrateChecks } from './abi/cross-crate';
+import { CROSS_CRATE_CHECKS, CrossCrateCheck, ExternalAbi, runCrossCrateChecks } from './abi/cross-crate';
 import { artifactPath, sarifLog, SarifLog, sarifResult, SarifResult, SarifRule, SarifRun } from './abi/sarif';
 import { TOOL_VERSION } from './version';
 import type { CheckRun } from './shard';
@@ -68,6 +68,7 @@ interface Placed<T> {
 export function reduceRun(
   run: CheckRun,
   checks: readonly CrossCrateCheck[] = CROSS_CRATE_CHECKS,
+  external: readonly ExternalAbi[] = [],
 ): {
   json: CheckJson;
   nothingRead: boolean;
@@ -77,6 +78,7 @@ export function reduceRun(
     placeDiagnostic,
     (d) => d,
     checks,
+    external,
   );
   return { json: jsonOf(run.json.tool, reduced), nothingRead: reduced.nothingRead };
 }
@@ -166,6 +168,7 @@ export function reduceShares<T>(
   place: (item: T) => Placement,
   render: (d: CheckDiagnostic) => T,
   checks: readonly CrossCrateCheck[],
+  external: readonly ExternalAbi[] = [],
 ): Reduced<T> {
   const run = shares[0].shard;
   const keys = new Map<string, string>();
@@ -200,7 +203,7 @@ export function reduceShares<T>(
   const kept = placed.filter((p) => owner.get(p.at.key) === ownerOf(p.crate));
 
   const surfaces: CrateAbi[] = shares.flatMap((s) => s.shard.surface).sort((a, b) => a.crate - b.crate);
-  runCrossCrateChecks({ crates: run.crates, surfaces }, run.rules, checks).forEach((d, seq) => {
+  runCrossCrateChecks({ crates: run.crates, surfaces, external }, run.rules, checks).forEach((d, seq) => {
     const fileKey = keys.get(d.file);
     // Like a crate's findings, only those in the files the run was asked about.
     if (fileKey === undefined) return;

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ConfigError, defaultSettings, loadSettings, mergeSettings, Settings } from '../core/config';
 
 /**
@@ -19,12 +20,18 @@ const KEYS = [
 
 export interface ResolvedSettings {
   settings: Settings;
+  /**
+   * `ffiGuard.against`: ABI baselines and C headers to check the workspace against (`check --against`),
+   * absolute (relative ones are taken from the first workspace folder).
+   */
+  against: string[];
   /** Problems to show the user: a bad editor value or a malformed configuration file. */
   problems: string[];
 }
 
 export function resolveSettings(editor: unknown, root: string | null): ResolvedSettings {
   const problems: string[] = [];
+  const against = againstOf(editor, root, problems);
   let base = defaultSettings();
   if (editor && typeof editor === 'object') {
     const layer: Record<string, unknown> = {};
@@ -38,12 +45,23 @@ export function resolveSettings(editor: unknown, root: string | null): ResolvedS
       problems.push((e as Error).message);
     }
   }
-  if (!root) return { settings: base, problems };
+  if (!root) return { settings: base, against, problems };
   try {
-    return { settings: loadSettings(root, undefined, base), problems };
+    return { settings: loadSettings(root, undefined, base), against, problems };
   } catch (e) {
     if (e instanceof ConfigError) problems.push(`invalid configuration: ${e.message}`);
     else problems.push(String(e));
-    return { settings: base, problems };
+    return { settings: base, against, problems };
   }
+}
+
+/** The files of `ffiGuard.against`, a list of paths; anything else is a problem to show. */
+function againstOf(editor: unknown, root: string | null, problems: string[]): string[] {
+  const value = editor && typeof editor === 'object' ? (editor as Record<string, unknown>).against : undefined;
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    problems.push('ffiGuard.against must be a list of paths (ABI baselines `.ffi-abi` or C headers `.h`)');
+    return [];
+  }
+  return (value as string[]).map((v) => path.resolve(root ?? process.cwd(), v));
 }

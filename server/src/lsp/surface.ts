@@ -179,15 +179,20 @@ export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undef
 export function changesMarkdown(changes: AbiChange[], baselineName: string): string {
   const breaking = changes.filter((c) => c.severity === 'breaking');
   const compatible = changes.filter((c) => c.severity === 'compatible');
+  const cosmetic = changes.filter((c) => c.severity === 'cosmetic');
   const lines = [`# ABI changes against ${mdCode(baselineName)}`, ''];
   if (!changes.length) lines.push('No ABI changes: the C surface is the one the baseline describes.');
-  else lines.push(`**${breaking.length} breaking**, ${compatible.length} compatible.`);
+  else
+    lines.push(
+      `**${breaking.length} breaking**, ${compatible.length} compatible${cosmetic.length ? `, ${cosmetic.length} cosmetic` : ''}.`,
+    );
   const section = (title: string, list: AbiChange[]): void => {
     if (!list.length) return;
     lines.push('', `## ${title}`, '', ...list.map((c) => `- ${mdCode(c.subject)}: ${mdMessage(c.message)}`));
   };
   section('Breaking', breaking);
   section('Compatible', compatible);
+  section('Cosmetic', cosmetic);
   return lines.join('\n') + '\n';
 }
 

@@ -2,6 +2,8 @@ import type { Surface, SurfaceParam, SurfaceSymbol, SurfaceType } from './report
 import { isUnit } from '../workspace/types';
 import type { AbiChange } from '../../../../protocol/abi-changes';
 import { INVISIBLE, showInvisible } from '../../../../protocol/text';
+import { sameCType } from './c-signature';
+import { baselineTypes, BaselineTypes, rustSpellingCType } from './c-signature-baseline';
 
 /**
  * The ABI baseline: a text snapshot of the surface (`ffi-guard snapshot`) and the classified
@@ -506,16 +508,51 @@ function splitParams(
 // ---- Diff ----
 
 /**
- * Every difference between two snapshots, classified: breaking where a C program built against `old`
- * can misbehave with `new` (a symbol gone or renamed, a signature or ABI changed, a `repr(C)` layout
- * changed, an enum discriminant or repr changed), compatible otherwise (additions, doc changes).
+ * Every difference between two snapshots, classified by what a C caller sees (abi/c-signature.ts, the
+ * module `abi-mismatch` uses): breaking where a C program built against `old` can misbehave or stop
+ * building with `new` (a symbol gone or renamed, a signature or ABI changed, a `repr(C)` layout
+ * changed, an enum discriminant or repr changed, a `const` pointer parameter now `mut`); compatible
+ * for additions (and what the library no longer needs); cosmetic where only the Rust spelling moved
+ * (`*mut T` → `Option<&mut T>`, a struct renamed with its layout kept, a field renamed, docs).
  */
 export function diffSurfaces(old: AbiSnapshot, now: AbiSnapshot): AbiChange[] {
-  return [...diffSymbols(old.symbols, now.symbols), ...diffTypes(old.types, now.types)];
+  const types: Spellings = { old: baselineTypes(old.types), now: baselineTypes(now.types) };
+  return [...diffSymbols(old.symbols, now.symbols, types), ...diffTypes(old.types, now.types, types)];
+}
+
+/** The types each side's spellings name. */
+interface Spellings {
+  old: BaselineTypes;
+  now: BaselineTypes;
 }
 
 const breaking = (subject: string, message: string): AbiChange => ({ severity: 'breaking', subject, message });
 const compatible = (subject: string, message: string): AbiChange => ({ severity: 'compatible', subject, message });
+const cosmetic = (subject: string, message: string): AbiChange => ({ severity: 'cosmetic', subject, message });
+
+/**
+ * A type spelled `a` in the old snapshot and `b` in the new one: null when a C caller sees no
+ * difference at all, `cosmetic` when only the spelling moved, `const-to-mut` when a pointer lost its
+ * `const` (the same ABI, but a C caller passing a `const` pointer no longer compiles), `mut-to-const`
+ * for the reverse, `breaking` otherwise.
+ */
+function spellingChange(
+  a: string,
+  b: string,
+  types: Spellings,
+): 'cosmetic' | 'const-to-mut' | 'mut-to-const' | 'breaking' | null {
+  if (a === b) return null;
+  const ca = rustSpellingCType(a, types.old);
+  const cb = rustSpellingCType(b, types.now);
+  if (ca.k === 'unknown' || cb.k === 'unknown' || !sameCType(ca, cb)) return 'breaking';
+  if (ca.k === 'ptr' && cb.k === 'ptr' && ca.mutable !== cb.mutable)
+    return cb.mutable ? 'const-to-mut' : 'mut-to-const';
+  return 'cosmetic';
+}
+
+function sameCText(a: string, b: string): string {
+  return `\`${a}\` is now spelled \`${b}\`: a C caller sees the same type`;
+}
 
 function symbolKey(s: AbiSymbol): string {
   return `${s.direction} ${s.name}`;
@@ -529,7 +566,7 @@ function signature(s: AbiSymbol): string {
   return `${s.kind} ${s.direction} ${s.abi} ${s.mutable} (${s.params.join(', ')}) ${s.type}`;
 }
 
-function diffSymbols(old: AbiSymbol[], now: AbiSymbol[]): AbiChange[] {
+function diffSymbols(old: AbiSymbol[], now: AbiSymbol[], types: Spellings): AbiChange[] {
   const before = new Map(old.map((s) => [symbolKey(s), s]));
   const after = new Map(now.map((s) => [symbolKey(s), s]));
   const added = now.filter((s) => !before.has(symbolKey(s)));
@@ -537,7 +574,7 @@ function diffSymbols(old: AbiSymbol[], now: AbiSymbol[]): AbiChange[] {
   for (const s of old) {
     const next = after.get(symbolKey(s));
     if (next) {
-      changes.push(...symbolChanges(s, next));
+      changes.push(...symbolChanges(s, next, types));
       continue;
     }
     // A removal and an addition with the same signature read as a rename; C still links to the old name.
@@ -572,7 +609,7 @@ function diffSymbols(old: AbiSymbol[], now: AbiSymbol[]): AbiChange[] {
   return changes;
 }
 
-function symbolChanges(a: AbiSymbol, b: AbiSymbol): AbiChange[] {
+function symbolChanges(a: AbiSymbol, b: AbiSymbol, types: Spellings): AbiChange[] {
   const subject = subjectOf(b);
   const out: AbiChange[] = [];
   if (a.kind !== b.kind)
@@ -592,34 +629,45 @@ function symbolChanges(a: AbiSymbol, b: AbiSymbol): AbiChange[] {
     );
   else
     a.params.forEach((p, i) => {
-      if (p !== b.params[i])
-        out.push(breaking(subject, `parameter ${i + 1} changed from \`${p}\` to \`${b.params[i]}\``));
+      const change = spellingChange(p, b.params[i], types);
+      if (change === null) return;
+      const what = `parameter ${i + 1} changed from \`${p}\` to \`${b.params[i]}\``;
+      if (change === 'breaking') out.push(breaking(subject, what));
+      else if (change === 'const-to-mut')
+        out.push(breaking(subject, `${what}: the same ABI, but C code passing a \`const\` pointer no longer compiles`));
+      else out.push(cosmetic(subject, `parameter ${i + 1}: ${sameCText(p, b.params[i])}`));
     });
   if (a.type !== b.type) {
     const what = a.kind === 'static' ? 'type' : 'return type';
-    out.push(breaking(subject, `${what} changed from \`${a.type ?? '()'}\` to \`${b.type ?? '()'}\``));
+    const change = a.type === null || b.type === null ? 'breaking' : spellingChange(a.type, b.type, types);
+    const changed = `${what} changed from \`${a.type ?? '()'}\` to \`${b.type ?? '()'}\``;
+    // A returned pointer that became `const` no longer fits C code storing it in a non-`const` one.
+    if (change === 'breaking' || (change === 'mut-to-const' && a.kind === 'fn')) out.push(breaking(subject, changed));
+    else if (change === 'const-to-mut' && a.kind === 'static')
+      out.push(breaking(subject, `${changed}: C code reading it through a \`const\` pointer no longer compiles`));
+    else out.push(cosmetic(subject, `${what}: ${sameCText(a.type!, b.type!)}`));
   }
   if (a.mutable !== b.mutable)
     out.push(breaking(subject, b.mutable ? 'became `static mut`' : 'is no longer `static mut`: C may not write it'));
-  if (a.doc !== b.doc) out.push(compatible(subject, 'documentation changed'));
+  if (a.doc !== b.doc) out.push(cosmetic(subject, 'documentation changed'));
   return out;
 }
 
-function diffTypes(old: AbiType[], now: AbiType[]): AbiChange[] {
+function diffTypes(old: AbiType[], now: AbiType[], types: Spellings): AbiChange[] {
   const after = new Map(now.map((t) => [t.name, t]));
   const before = new Set(old.map((t) => t.name));
   const changes: AbiChange[] = [];
   for (const t of old) {
     const next = after.get(t.name);
     // The symbols that used it changed too, and report it; a type alone breaks nobody by leaving.
-    if (!next) changes.push(compatible(`type ${t.name}`, 'no longer reached from the C surface'));
-    else changes.push(...typeChanges(t, next));
+    if (!next) changes.push(cosmetic(`type ${t.name}`, 'no longer reached from the C surface'));
+    else changes.push(...typeChanges(t, next, types));
   }
   for (const t of now) if (!before.has(t.name)) changes.push(compatible(`type ${t.name}`, 'added to the C surface'));
   return changes;
 }
 
-function typeChanges(a: AbiType, b: AbiType): AbiChange[] {
+function typeChanges(a: AbiType, b: AbiType, types: Spellings): AbiChange[] {
   const subject = `type ${b.name}`;
   const out: AbiChange[] = [];
   if (a.kind !== b.kind) return [breaking(subject, `was a ${a.kind}, now a ${b.kind}`)];
@@ -628,13 +676,13 @@ function typeChanges(a: AbiType, b: AbiType): AbiChange[] {
     out.push(breaking(subject, `size changed from ${a.size} to ${b.size} bytes`));
   if (a.align !== null && b.align !== null && a.align !== b.align)
     out.push(breaking(subject, `alignment changed from ${a.align} to ${b.align}`));
-  out.push(...fieldChanges(a, b), ...variantChanges(a, b));
-  if (a.doc !== b.doc) out.push(compatible(subject, 'documentation changed'));
+  out.push(...fieldChanges(a, b, types), ...variantChanges(a, b));
+  if (a.doc !== b.doc) out.push(cosmetic(subject, 'documentation changed'));
   return out;
 }
 
 /** For a type with a C layout: every field added, removed, moved or retyped changes what C reads. */
-function fieldChanges(a: AbiType, b: AbiType): AbiChange[] {
+function fieldChanges(a: AbiType, b: AbiType, types: Spellings): AbiChange[] {
   if (b.repr === 'Rust' || a.repr === 'Rust') return [];
   const out: AbiChange[] = [];
   const after = new Map(b.fields.map((f) => [f.name, f]));
@@ -646,15 +694,14 @@ function fieldChanges(a: AbiType, b: AbiType): AbiChange[] {
       const renamed = b.fields.find((g) => g.index === f.index && g.type === f.type && !before.has(g.name));
       out.push(
         renamed
-          ? compatible(
-              subject,
-              `renamed to \`${renamed.name}\`: the layout is the same, C sources naming it must change`,
-            )
+          ? cosmetic(subject, `renamed to \`${renamed.name}\`: the layout is the same, C sources naming it must change`)
           : breaking(subject, 'removed'),
       );
       continue;
     }
-    if (next.type !== f.type) out.push(breaking(subject, `type changed from \`${f.type}\` to \`${next.type}\``));
+    const retyped = spellingChange(f.type, next.type, types);
+    if (retyped === 'breaking') out.push(breaking(subject, `type changed from \`${f.type}\` to \`${next.type}\``));
+    else if (retyped !== null) out.push(cosmetic(subject, sameCText(f.type, next.type)));
     // A union's fields all sit at offset 0: their order is not layout.
     if (next.index !== f.index && b.kind !== 'union')
       out.push(breaking(subject, `moved from position ${f.index + 1} to ${next.index + 1}`));
@@ -687,18 +734,16 @@ function variantChanges(a: AbiType, b: AbiType): AbiChange[] {
   return out;
 }
 
-/** `ffi-guard diff`'s text: one change a line, breaking ones first, then a count. */
+/** `ffi-guard diff`'s text: one change a line, breaking ones first, then compatible, then cosmetic, then a count. */
 export function formatChanges(changes: AbiChange[]): string {
-  const sorted = [
-    ...changes.filter((c) => c.severity === 'breaking'),
-    ...changes.filter((c) => c.severity === 'compatible'),
-  ];
+  const of = (severity: AbiChange['severity']): AbiChange[] => changes.filter((c) => c.severity === severity);
+  const sorted = [...of('breaking'), ...of('compatible'), ...of('cosmetic')];
   // A name may hold a newline: each change stays on its line.
   const lines = sorted.map((c) => showInvisible(`${c.severity}: ${c.subject}: ${c.message}`));
-  const nBreaking = sorted.filter((c) => c.severity === 'breaking').length;
+  const nCosmetic = of('cosmetic').length;
   lines.push(
     changes.length
-      ? `${changes.length} change${changes.length === 1 ? '' : 's'}: ${nBreaking} breaking, ${changes.length - nBreaking} compatible`
+      ? `${changes.length} change${changes.length === 1 ? '' : 's'}: ${of('breaking').length} breaking, ${of('compatible').length} compatible${nCosmetic ? `, ${nCosmetic} cosmetic` : ''}`
       : 'no ABI changes',
   );
   return lines.join('\n') + '\n';

@@ -1,4 +1,5 @@
-import type { CheckDiagnostic, CheckSeverity, CrateAbi, ShardCrate } from '../../../../protocol/check';
+import type { AbiSymbol, CheckDiagnostic, CheckSeverity, CrateAbi, ShardCrate } from '../../../../protocol/check';
+import { abiMismatchCheck } from './abi-mismatch';
 
 /**
  * The checks that span crates: a host's `extern` block against the plugin crate that exports the
@@ -18,6 +19,20 @@ export interface WorkspaceAbi {
   crates: readonly ShardCrate[];
   /** What each crate exports and imports, in the order of `crates`; the crate's index says which. */
   surfaces: readonly CrateAbi[];
+  /**
+   * Libraries outside the run (`check --against`): a baseline's exports, a C header's prototypes (as
+   * the imports of the C callers that include it), placed in that file.
+   */
+  external?: readonly ExternalAbi[];
+}
+
+/** The ABI of a library outside the run, read from its baseline or its C header. */
+export interface ExternalAbi {
+  /** How messages name it: `the baseline plugin.ffi-abi`. */
+  name: string;
+  /** A baseline (its exports and imports) or a C header (its prototypes, imported by C callers). */
+  kind: 'baseline' | 'header';
+  symbols: readonly AbiSymbol[];
 }
 
 /** A check over the ABI of every crate at once. */
@@ -28,8 +43,8 @@ export interface CrossCrateCheck {
   check(abi: WorkspaceAbi): CheckDiagnostic[];
 }
 
-/** Every cross-crate check, in the order they run. None yet: issue 12 adds `abi-mismatch`. */
-export const CROSS_CRATE_CHECKS: readonly CrossCrateCheck[] = [];
+/** Every cross-crate check, in the order they run. */
+export const CROSS_CRATE_CHECKS: readonly CrossCrateCheck[] = [abiMismatchCheck];
 
 /**
  * Run the cross-crate checks over a run's ABI, with the configuration's rule settings applied (a rule

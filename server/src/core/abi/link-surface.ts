@@ -3,6 +3,10 @@ import type { Origin } from '../syntax/model';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { buildSurface } from './report';
+import { rustSignature, rustStaticSignature } from './c-signature-rust';
+import { cDeclaration, cPrototype } from './c-types';
+import { dynamicImports } from './dynamic-imports';
+import { displayTy, isUnit } from '../workspace/types';
 
 /**
  * The link-level ABI of a crate: every symbol it exports and every symbol its `extern` blocks import,
@@ -17,22 +21,54 @@ import { buildSurface } from './report';
 export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
   const surface = buildSurface([loaded], [], rel);
   const place = rangeOf(loaded);
+  // Symbols loaded at run time (libloading, dlsym) through a C function-pointer type.
+  const dynamic = dynamicImports(loaded).map((d): AbiSymbol => {
+    const params = d.fn.params.map((ty, i) => ({ name: `_${i}`, ty }));
+    const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
+    return {
+      name: d.name,
+      rustName: d.name,
+      kind: 'function',
+      direction: 'import',
+      abi: d.fn.abi ?? 'C',
+      file: rel(d.origin.file),
+      ...place(d.origin),
+      cPrototype: cPrototype(d.name, params, ret, d.fn.variadic),
+      params: params.map((p) => ({ name: p.name, type: displayTy(p.ty), cType: cDeclaration(p.ty, '') })),
+      returns: ret ? { type: displayTy(ret), cType: cDeclaration(ret, '') } : null,
+      variadic: d.fn.variadic,
+      mutable: false,
+      signature: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
+    };
+  });
   return {
     crate: index,
-    symbols: surface.symbols.map((s): AbiSymbol => ({
-      name: s.name,
-      rustName: s.rustName,
-      kind: s.kind,
-      direction: s.direction,
-      abi: s.abi,
-      file: s.file,
-      ...place(s.origin),
-      cPrototype: s.cPrototype,
-      params: s.params.map((p) => ({ name: p.name, type: p.type, cType: p.cType })),
-      returns: s.returns ? { type: s.returns.type, cType: s.returns.cType } : null,
-      variadic: s.variadic,
-      mutable: s.mutable,
-    })),
+    symbols: [
+      ...surface.symbols.map((s): AbiSymbol => ({
+        name: s.name,
+        rustName: s.rustName,
+        kind: s.kind,
+        direction: s.direction,
+        abi: s.abi,
+        file: s.file,
+        ...place(s.origin),
+        cPrototype: s.cPrototype,
+        params: s.params.map((p) => ({ name: p.name, type: p.type, cType: p.cType })),
+        returns: s.returns ? { type: s.returns.type, cType: s.returns.cType } : null,
+        variadic: s.variadic,
+        mutable: s.mutable,
+        signature:
+          s.kind === 'static'
+            ? rustStaticSignature(s.returns!.ty)
+            : rustSignature(
+                s.abi,
+                s.params.map((p) => p.ty),
+                s.returns?.ty ?? null,
+                s.variadic,
+              ),
+      })),
+      ...dynamic,
+    ],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis/findings';
-import { RULES } from '../analysis/rules';
+import { ALL_RULES } from '../analysis/rules';
 import type { Severity } from '../analysis/rules';
 import type { CheckDiagnostic } from '../../../../protocol/check';
 
@@ -38,6 +38,15 @@ export interface SarifResult {
       artifactLocation: { uri: string };
       region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
     };
+  }[];
+  /** The other places the finding is about (the export an import disagrees with). */
+  relatedLocations?: {
+    id: number;
+    physicalLocation: {
+      artifactLocation: { uri: string };
+      region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+    };
+    message: { text: string };
   }[];
   properties: { rustcLint: string | null; symbol: string | null };
 }
@@ -115,7 +124,7 @@ export function sarifLog(diagnostics: SarifDiagnostic[], version: string): Sarif
 
 /** Every rule, as SARIF describes it in `tool.driver.rules`. */
 export function sarifRules(): SarifRule[] {
-  return RULES.map((r) => ({
+  return ALL_RULES.map((r) => ({
     id: r.id,
     shortDescription: { text: r.summary },
     fullDescription: { text: r.docs.whatItDoes },
@@ -143,6 +152,18 @@ export function sarifResult(d: SarifDiagnostic, ruleIndex: number | undefined): 
         },
       },
     ],
+    ...(d.related?.length
+      ? {
+          relatedLocations: d.related.map((r, id) => ({
+            id,
+            physicalLocation: {
+              artifactLocation: { uri: r.file },
+              region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+            },
+            message: { text: r.message },
+          })),
+        }
+      : {}),
     properties: { rustcLint: d.rustcLint, symbol: d.symbol },
   };
 }

@@ -1,4 +1,4 @@
-import { RULES } from './index';
+import { ALL_RULES as RULES } from './index';
 import type { RuleMeta } from './meta';
 
 /**

@@ -24,6 +24,7 @@ import { reprCField } from './repr-c-field';
 import { enumFromC } from './enum-from-c';
 import { panicAcrossFfi } from './panic-across-ffi';
 import { edition2024Unsafe } from './edition-2024-unsafe';
+import { abiMismatch } from './abi-mismatch';
 
 /** Every rule, in documentation order. Rule ids are stable once shipped. */
 export const RULES: readonly RuleMeta[] = [
@@ -52,7 +53,16 @@ export const RULES: readonly RuleMeta[] = [
   edition2024Unsafe,
 ];
 
-const byId = new Map(RULES.map((r) => [r.id, r]));
+/**
+ * The rules the cross-crate checks report (core/abi/cross-crate.ts): they read every crate at once, so
+ * no crate's own check runs them. Kept apart from `RULES` until the README's rule table lists them.
+ */
+export const CROSS_CRATE_RULES: readonly RuleMeta[] = [abiMismatch];
+
+/** Every rule: those of a crate's own check, then the cross-crate ones. */
+export const ALL_RULES: readonly RuleMeta[] = [...RULES, ...CROSS_CRATE_RULES];
+
+const byId = new Map(ALL_RULES.map((r) => [r.id, r]));
 
 /** The rule with this id; throws for an unknown id (an internal error). */
 export function ruleById(id: string): RuleMeta {
