@@ -183,6 +183,7 @@ class ParityChecker {
       make: () => ({
         rule: rule.id,
         severity,
+        certainty: rule.certainty,
         message: `functions generic over types or consts must be mangled: \`${fn.name}\` is exported with \`#[${attr.name}]\`, but a generic function has no single body for the symbol to name, so rustc does not export it. Remove the attribute, or export one non-generic wrapper per concrete type.`,
         rustcLint: 'no_mangle_generic_items',
         origin: fn.signatureOrigin,
@@ -257,6 +258,7 @@ class ParityChecker {
       target: { ...site.target, ...subject },
       rule: rule.id,
       severity,
+      certainty: rule.certainty,
       message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),
       rustcLint: lint,
       origin,

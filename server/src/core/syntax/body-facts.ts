@@ -32,10 +32,25 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
         }
         break;
       }
-      case 'index_expression':
-        expressions.push({ kind: 'index', origin: cx.origin(n) });
+      case 'index_expression': {
+        const place = n.namedChild(0);
+        const index = n.namedChild(1);
+        expressions.push({
+          kind: 'index',
+          origin: cx.origin(n),
+          place: place?.type === 'identifier' ? cx.text(place) : null,
+          constant: index?.type === 'integer_literal' ? integerLiteral(cx.text(index)) : null,
+        });
         break;
+      }
     }
   }
   return { text, expressions };
+}
+
+/** The value of an integer literal (`2`, `0x1f`, `1_000usize`), or null when it does not fit exactly. */
+function integerLiteral(text: string): number | null {
+  const digits = text.replace(/_/g, '').replace(/(?:[iu](?:8|16|32|64|128|size))$/, '');
+  const value = /^0[xob]/i.test(digits) ? Number(digits) : /^\d+$/.test(digits) ? Number(digits) : NaN;
+  return Number.isSafeInteger(value) ? value : null;
 }

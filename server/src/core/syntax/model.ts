@@ -162,8 +162,11 @@ export type BodyExpression =
   | { kind: 'macro-call'; path: string; origin: Origin }
   /** `receiver.method(…)`: the method's name, at the name. */
   | { kind: 'method-call'; method: string; origin: Origin }
-  /** `place[index]`, at the whole expression. */
-  | { kind: 'index'; origin: Origin };
+  /**
+   * `place[index]`, at the whole expression; `place` when it is a plain name, `constant` when the index is
+   * an integer literal (its value).
+   */
+  | { kind: 'index'; origin: Origin; place: string | null; constant: number | null };
 
 export interface FieldDef {
   name: string | null;

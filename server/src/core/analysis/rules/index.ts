@@ -72,4 +72,4 @@ export function isRuleId(id: string): boolean {
   return byId.has(id);
 }
 
-export type { ParityRuleMeta, RuleMeta, Severity } from './meta';
+export type { Certainty, ParityRuleMeta, RuleMeta, Severity } from './meta';

@@ -11,6 +11,15 @@ import type { Ty, TypeNames } from '../../workspace/types';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
+/**
+ * How sure a finding is. A `fact`: the type has no defined C layout, or a call through this signature
+ * cannot be correct (`&str`, `String`, tuples, a safe function dereferencing a caller's pointer). A
+ * `caution`: the layout is defined but the code is risky, or rustc is conservative (`enum-from-c`,
+ * `panic-across-ffi`, `unresolved-type`). Saying which is which lets a team keep the facts on while
+ * it weighs the cautions (rust-lang/rust#116963).
+ */
+export type Certainty = 'fact' | 'caution';
+
 export interface RuleDocs {
   whatItDoes: string;
   whyIsThisBad: string;
@@ -55,6 +64,8 @@ export interface RuleMeta {
   /** The rustc (or clippy) lint this rule corresponds to, if any. */
   rustcLint: string | null;
   defaultSeverity: Severity;
+  /** Whether its findings are facts or cautions (see `Certainty`). */
+  certainty: Certainty;
   /** One line for tables and hovers. */
   summary: string;
   docs: RuleDocs;
@@ -83,7 +94,7 @@ export interface BeyondContext {
   /** How type names print in this crate. */
   names: TypeNames;
   report(
-    finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> &
+    finding: Omit<Finding, 'severity' | 'certainty' | 'fixes' | 'related' | 'chain' | 'typeName'> &
       Partial<Pick<Finding, 'related' | 'chain' | 'typeName' | 'target'>>,
   ): void;
 }

@@ -8,6 +8,7 @@ export const optionNoNiche: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: '`Option`/`Result` without the nullable-pointer guarantee crosses the boundary.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

@@ -8,6 +8,7 @@ export const stdType: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A std type without a C layout (`String`, `Vec`, `CString`, `CStr`\u2026) crosses the boundary.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

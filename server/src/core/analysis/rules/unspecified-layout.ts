@@ -7,6 +7,7 @@ export const unspecifiedLayout: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A struct, enum or union without a C layout crosses the boundary.',
   fixes: ['repr', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

@@ -7,6 +7,7 @@ export const zeroSized: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A type with no fields, or only zero-sized fields, crosses the boundary.',
   fixes: ['repr', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
