@@ -77,6 +77,25 @@ export interface RuleMeta {
 export interface ParityRuleMeta extends RuleMeta {
   family: 'parity';
   claims: (reason: Reason, ty: Ty) => boolean;
+  /**
+   * Why this type cannot cross and what works instead, for a finding's message; without it the message
+   * says `docs.whyIsThisBad` and rustc's help. `help: undefined` keeps rustc's help; a string replaces
+   * it where rustc's cannot be followed (`#[repr(C)]` on `String`).
+   */
+  explain?: (subject: ExplainSubject) => { why: string; help?: string };
+}
+
+/** What a parity finding is about, for `ParityRuleMeta.explain`. */
+export interface ExplainSubject {
+  reason: Reason;
+  ty: Ty;
+  /** The type as the message prints it (`Vec<u32>`). */
+  typeName: string;
+  /** How other types print in this crate (a type argument of `ty`). */
+  names: TypeNames;
+  /** An `extern` block's declaration (rustc looks through pointers there) or a definition. */
+  mode: 'declaration' | 'definition';
+  position: 'param' | 'return' | 'static' | 'fnptr-in-item';
 }
 
 /**
