@@ -24,6 +24,8 @@ import { reprCField } from './repr-c-field';
 import { enumFromC } from './enum-from-c';
 import { panicAcrossFfi } from './panic-across-ffi';
 import { edition2024Unsafe } from './edition-2024-unsafe';
+import { ptrArgDeref } from './ptr-arg-deref';
+import { missingSafetyDoc } from './missing-safety-doc';
 
 /** Every rule, in documentation order. Rule ids are stable once shipped. */
 export const RULES: readonly RuleMeta[] = [
@@ -50,6 +52,8 @@ export const RULES: readonly RuleMeta[] = [
   enumFromC,
   panicAcrossFfi,
   edition2024Unsafe,
+  ptrArgDeref,
+  missingSafetyDoc,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

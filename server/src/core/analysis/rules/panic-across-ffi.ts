@@ -37,7 +37,7 @@ function arrayParams(fn: FnItem, types: TypeScope, body: BodyFacts): Map<string,
 }
 
 /** Whether a body may bind `name` again, shadowing the parameter (conservatively: any pattern naming it). */
-function rebinds(text: string, name: string): boolean {
+export function rebinds(text: string, name: string): boolean {
   const n = name.replace(/[^\w]/g, '');
   return [
     `\\blet\\b[^=;]*\\b${n}\\b`,
