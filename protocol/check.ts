@@ -17,6 +17,11 @@ export interface CheckDiagnostic {
   endColumn: number;
   rule: string;
   severity: CheckSeverity;
+  /**
+   * `fact`: no defined C layout, or a call through this signature cannot be correct. `caution`: the layout
+   * is defined but the code is risky, or rustc is conservative.
+   */
+  certainty: 'fact' | 'caution';
   message: string;
   /** The rustc (or clippy) lint that makes the same finding, or null. */
   rustcLint: string | null;

@@ -128,12 +128,12 @@ describe('cli manners: output formats, colour, quiet, progress', function () {
       const d = json.diagnostics[i];
       assert.strictEqual(
         line,
-        `${d.file}:${d.line}:${d.column}: ${d.severity}[${d.rule}]: ${firstSentence(d.message)}`,
+        `${d.file}:${d.line}:${d.column}: ${d.severity}[${d.rule}]: ${firstSentence(d.message)} (${d.certainty})`,
       );
       assert.ok(d.message.startsWith(firstSentence(d.message)));
     });
     const str = lines.find((l) => l.includes('[str-type]'))!;
-    assert.ok(str.endsWith('string slices have no C equivalent.'), str);
+    assert.ok(str.endsWith('string slices have no C equivalent. (fact)'), str);
   });
 
   it('firstSentence stops at a sentence end, not inside `e.g.` or a path', () => {

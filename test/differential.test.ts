@@ -4,12 +4,24 @@ import * as path from 'path';
 import { LineIndex } from '../server/src/core/syntax/positions';
 import { FIXTURES_DIR, FixtureCrate, loadFixtureCrates, rulesOf } from './harness/fixtures';
 import { OracleRun, runOracle, toolVersion } from './harness/rustc';
+import { isRuleId, ruleById } from '../server/src/core/analysis/rules';
 import { agreementKey, compareKeys, withoutOurSuppressions } from './harness/agreement';
 
 /**
+ * The clippy lints a fixture is compared on: those of the rules its `//@ rules` names that correspond to
+ * a clippy lint (`rust-abi-export`, `ptr-arg-deref`, `missing-safety-doc`).
+ */
+function clippyLintsOf(c: FixtureCrate): string[] {
+  return [...(rulesOf(c.directives) ?? [])]
+    .map((id) => (isRuleId(id) ? ruleById(id).rustcLint : null))
+    .filter((l): l is string => l?.startsWith('clippy::') ?? false);
+}
+
+/**
  * The oracle: for every fixture that compiles, rustc's `improper_ctypes*` / `no_mangle_generic_items`
- * findings and ours agree exactly on (file, line, lint); clippy's `no_mangle_with_rust_abi` too where a
- * fixture specifies `rust-abi-export`. Without rustc this fails loudly instead of passing silently.
+ * findings and ours agree exactly on (file, line, lint); clippy's FFI lints too where a fixture specifies
+ * the rules that correspond to them (`clippy-driver -W clippy::…`). Without rustc this fails loudly instead
+ * of passing silently.
  */
 describe('differential: agreement with rustc 1.95', function () {
   this.timeout(600_000);
@@ -27,9 +39,10 @@ describe('differential: agreement with rustc 1.95', function () {
       [0, 1].map(async () => {
         for (let c = queue.shift(); c; c = queue.shift()) {
           const run = await runOracle('rustc', c.root, c.directives);
-          if (rulesOf(c.directives)?.has('rust-abi-export')) {
-            const clippy = await runOracle('clippy-driver', c.root, c.directives);
-            run.findings.push(...withoutOurSuppressions(clippy.findings.filter((f) => f.lint.startsWith('clippy::'))));
+          const lints = clippyLintsOf(c);
+          if (lints.length) {
+            const clippy = await runOracle('clippy-driver', c.root, c.directives, lints);
+            run.findings.push(...withoutOurSuppressions(clippy.findings.filter((f) => lints.includes(f.lint))));
           }
           runs.set(c.root, run);
         }
@@ -65,8 +78,7 @@ describe('differential: agreement with rustc 1.95', function () {
       const ours = c.findings
         .filter(
           (f) =>
-            f.rustcLint !== null &&
-            (f.rustcLint !== 'clippy::no_mangle_with_rust_abi' || rulesOf(c.directives)?.has('rust-abi-export')),
+            f.rustcLint !== null && (!f.rustcLint.startsWith('clippy::') || clippyLintsOf(c).includes(f.rustcLint)),
         )
         .map((f) => {
           const line = new LineIndex(fs.readFileSync(f.origin.file, 'utf8')).rustcPosition(f.origin.span.start).line;

@@ -292,6 +292,7 @@ describe('shard: check --shard I/N and merge', function () {
               endColumn: x.endColumn,
               rule: 'unresolved-type',
               severity: 'warning' as const,
+              certainty: 'caution' as const,
               message: `\`${x.name}\` (${x.cPrototype}) is exported by crate ${exports.get(x.name)}`,
               rustcLint: null,
               symbol: x.rustName,

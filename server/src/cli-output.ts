@@ -60,12 +60,12 @@ export function firstSentence(message: string): string {
 }
 
 /**
- * `file:line:col: severity[rule]: message`, the shape of rustc's and gcc's one-line diagnostics. One finding a
+ * `file:line:col: severity[rule]: message (certainty)`, the shape of rustc's and gcc's one-line diagnostics. One finding a
  * line, whatever a path or a name holds: no newline splits it, no escape sequence drives the terminal.
  */
 export function findingLine(d: CheckDiagnostic, paint: Palette, short: boolean): string {
   const message = showInvisible(short ? firstSentence(d.message) : d.message);
-  return `${paint.location(`${showInvisible(d.file)}:${d.line}:${d.column}:`)} ${paint.severity(d.severity)(d.severity)}${paint.rule(`[${d.rule}]`)}: ${message}\n`;
+  return `${paint.location(`${showInvisible(d.file)}:${d.line}:${d.column}:`)} ${paint.severity(d.severity)(d.severity)}${paint.rule(`[${d.rule}]`)}: ${message} ${paint.rule(`(${d.certainty})`)}\n`;
 }
 
 /** The summary line of the text format: `2 warnings, 1 hint in 3 files`. */

@@ -50,6 +50,7 @@ export function withoutOurSuppressions(findings: OracleFinding[]): OracleFinding
     const probe: Finding = {
       rule: 'rust-abi-export',
       severity: 'warning',
+      certainty: 'fact',
       message: '',
       rustcLint: f.lint,
       origin: { file: f.file, span: { start, end: start } },

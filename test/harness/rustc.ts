@@ -17,6 +17,8 @@ export const ORACLE_LINTS = new Set([
   'improper_ctypes_definitions',
   'no_mangle_generic_items',
   'clippy::no_mangle_with_rust_abi',
+  'clippy::not_unsafe_ptr_arg_deref',
+  'clippy::missing_safety_doc',
 ]);
 
 /** Whether a compiler binary runs here; the differential test refuses to pass without one. */
@@ -32,8 +34,16 @@ export interface OracleRun {
   errors: string[];
 }
 
-/** Run rustc (or clippy-driver) on a crate root the way RULES.md says, and keep the FFI lints. */
-export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Directives): Promise<OracleRun> {
+/**
+ * Run rustc (or clippy-driver, warning on `clippyLints`) on a crate root the way RULES.md says, and keep
+ * the FFI lints.
+ */
+export function runOracle(
+  tool: 'rustc' | 'clippy-driver',
+  root: string,
+  d: Directives,
+  clippyLints: readonly string[] = ['clippy::no_mangle_with_rust_abi'],
+): Promise<OracleRun> {
   // Never `-o /dev/null`: run as root, rustc replaces the device with a regular file.
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-rustc-'));
   const args = [
@@ -47,7 +57,7 @@ export function runOracle(tool: 'rustc' | 'clippy-driver', root: string, d: Dire
     path.join(outDir, 'out.rmeta'),
   ];
   for (const f of d.features) args.push('--cfg', `feature="${f}"`);
-  if (tool === 'clippy-driver') args.push('-W', 'clippy::no_mangle_with_rust_abi');
+  if (tool === 'clippy-driver') for (const lint of clippyLints) args.push('-W', lint);
   args.push(root);
   return new Promise((resolve) => {
     execFile(tool, args, { cwd: path.dirname(root), maxBuffer: 64 * 1024 * 1024 }, (_err, _stdout, stderr) => {

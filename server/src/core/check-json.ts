@@ -23,6 +23,7 @@ export function checkJson(result: ProjectResult, rel: (file: string) => string):
       ...positionOf(f),
       rule: f.rule,
       severity: f.severity,
+      certainty: f.certainty,
       message: f.message,
       rustcLint: f.rustcLint,
       symbol: f.symbol,

@@ -37,6 +37,7 @@ export function crossCrateFindings(
     out.push({
       rule: d.rule,
       severity: d.severity,
+      certainty: d.certainty,
       message: d.message,
       rustcLint: d.rustcLint,
       origin,

@@ -56,7 +56,7 @@ function findingSection(f: Finding): string {
     ? `\n\nHow the type is reached: ${[...f.chain.map((c) => `${c.label} \`${c.ty}\``)].join(' → ')}`
     : '';
   const lint = f.rustcLint ? ` · rustc: \`${f.rustcLint}\`` : '';
-  return `**${f.severity}** \`${f.rule}\`${lint}\n\n${f.message}${chain}`;
+  return `**${f.severity}** \`${f.rule}\` · ${f.certainty}${lint}\n\n${f.message}${chain}`;
 }
 
 function verdictLines(checked: CheckedType[], labels: string[], names: TypeNames): string {

@@ -127,6 +127,7 @@ function finding(here: Side, there: Side, differences: CDifference[], role: 'imp
     ...place(s),
     rule: abiMismatch.id,
     severity: abiMismatch.defaultSeverity,
+    certainty: abiMismatch.certainty,
     message: head + advice,
     rustcLint: null,
     symbol: s.rustName,

@@ -24,7 +24,7 @@ export interface SarifRule {
   fullDescription: { text: string };
   help: { text: string; markdown: string };
   defaultConfiguration: { level: SarifLevel };
-  properties: { family: string; rustcLint?: string };
+  properties: { family: string; certainty: 'fact' | 'caution'; rustcLint?: string };
 }
 
 export interface SarifResult {
@@ -48,7 +48,7 @@ export interface SarifResult {
     };
     message: { text: string };
   }[];
-  properties: { rustcLint: string | null; symbol: string | null };
+  properties: { certainty: 'fact' | 'caution'; rustcLint: string | null; symbol: string | null };
 }
 
 export interface SarifRun {
@@ -89,6 +89,7 @@ export function toSarif(
       ...positionOf(f),
       rule: f.rule,
       severity: f.severity,
+      certainty: f.certainty,
       message: f.message,
       rustcLint: f.rustcLint,
       symbol: f.symbol,
@@ -133,7 +134,7 @@ export function sarifRules(): SarifRule[] {
       markdown: `${r.docs.whyIsThisBad}\n\n**Example**\n\n\`\`\`rust\n${r.docs.example}\n\`\`\`\n\n**Use instead**\n\n\`\`\`rust\n${r.docs.useInstead}\n\`\`\``,
     },
     defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
-    properties: { family: r.family, ...(r.rustcLint ? { rustcLint: r.rustcLint } : {}) },
+    properties: { family: r.family, certainty: r.certainty, ...(r.rustcLint ? { rustcLint: r.rustcLint } : {}) },
   }));
 }
 
@@ -157,14 +158,14 @@ export function sarifResult(d: SarifDiagnostic, ruleIndex: number | undefined): 
           relatedLocations: d.related.map((r, id) => ({
             id,
             physicalLocation: {
-              artifactLocation: { uri: r.file },
+              artifactLocation: { uri: artifactUri(r.file) },
               region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
             },
             message: { text: r.message },
           })),
         }
       : {}),
-    properties: { rustcLint: d.rustcLint, symbol: d.symbol },
+    properties: { certainty: d.certainty, rustcLint: d.rustcLint, symbol: d.symbol },
   };
 }
 

@@ -18,7 +18,15 @@ export function beyondRuleVisitors(
       safeTypes,
       names,
       report: (f) =>
-        out.push({ severity: rule.defaultSeverity, fixes: [], related: [], chain: [], typeName: null, ...f }),
+        out.push({
+          severity: rule.defaultSeverity,
+          certainty: rule.certainty,
+          fixes: [],
+          related: [],
+          chain: [],
+          typeName: null,
+          ...f,
+        }),
     }),
   );
 }

@@ -183,6 +183,7 @@ class ParityChecker {
       make: () => ({
         rule: rule.id,
         severity,
+        certainty: rule.certainty,
         message: `functions generic over types or consts must be mangled: \`${fn.name}\` is exported with \`#[${attr.name}]\`, but a generic function has no single body for the symbol to name, so rustc does not export it. Remove the attribute, or export one non-generic wrapper per concrete type.`,
         rustcLint: 'no_mangle_generic_items',
         origin: fn.signatureOrigin,
@@ -257,7 +258,14 @@ class ParityChecker {
       target: { ...site.target, ...subject },
       rule: rule.id,
       severity,
-      message: parityMessage(site, typeName, text.note, text.help, verdict.chain, rule.docs.whyIsThisBad),
+      certainty: rule.certainty,
+      message: parityMessage(
+        site,
+        typeName,
+        text.note,
+        verdict.chain,
+        explanation(rule, verdict, site, typeName, names),
+      ),
       rustcLint: lint,
       origin,
       symbol: site.symbol,
@@ -276,14 +284,39 @@ class ParityChecker {
   }
 }
 
-/** What is wrong (rustc's words), how the type is reached, why it matters at the boundary, what to do. */
+/**
+ * Why the type cannot cross and what to do: the rule's words for this very type where it has them, else
+ * its documentation; rustc's help unless the rule replaces it with one that can be followed.
+ */
+function explanation(
+  rule: ParityRuleMeta,
+  verdict: FfiVerdict & { kind: 'unsafe' },
+  site: Site,
+  typeName: string,
+  names: TypeNames,
+): { why: string; help: string | null } {
+  const rustcHelp = REASON_TEXT[verdict.reason].help;
+  const own = rule.explain?.({
+    reason: verdict.reason,
+    ty: verdict.ty,
+    typeName,
+    names,
+    mode: site.mode,
+    position: site.position,
+  });
+  return { why: own?.why ?? rule.docs.whyIsThisBad, help: own?.help ?? rustcHelp };
+}
+
+/**
+ * What is wrong (rustc's main sentence and note, word for word), how the type is reached, why it matters at
+ * the boundary, what to do.
+ */
 function parityMessage(
   site: Site,
   typeName: string,
   note: string,
-  help: string | null,
   chain: ChainStep[],
-  why: string,
+  { why, help }: { why: string; help: string | null },
 ): string {
   const steps = chain.filter((c) => c.label !== 'pointee');
   const via = steps.length ? ` (via ${steps.map((c) => c.label).join(' → ')})` : '';

@@ -10,12 +10,14 @@ import type {
   Item,
   Origin,
 } from '../syntax/model';
-import type { Severity } from './rules';
+import type { Certainty, Severity } from './rules';
 
 /** One finding: the same object becomes an LSP diagnostic, a CLI line and a report entry. */
 export interface Finding {
   rule: string;
   severity: Severity;
+  /** A `fact` (no defined C layout, a call that cannot be correct) or a `caution` (defined but risky). */
+  certainty: Certainty;
   message: string;
   /** `improper_ctypes_definitions`, `improper_ctypes`, `no_mangle_generic_items`, a clippy lint, or null. */
   rustcLint: string | null;

@@ -1,5 +1,6 @@
 import type { ExtractContext } from './extract-context';
-import type { BodyExpression, BodyFacts } from './model';
+import type { BodyExpression, BodyFacts, PlainName } from './model';
+import type { Node } from 'web-tree-sitter';
 import type { SyntaxNode } from './syntax-tree';
 import { field } from './tree';
 
@@ -10,10 +11,18 @@ import { field } from './tree';
 export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
   const text = body.text;
   const expressions: BodyExpression[] = [];
-  // Each recorded expression has its `!`, `.` or `[`: a body with none of them needs no walk.
-  if (!/[!.[]/.test(text)) return { text, expressions };
+  // Each recorded expression has its `!`, `.`, `[`, `(` or `*`: a body with none of them needs no walk.
+  if (!/[!.[(*]/.test(text)) return { text, expressions };
+  const plain = (n: Node | null): PlainName | null => {
+    while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
+    return n?.type === 'identifier' ? { name: cx.text(n), origin: cx.origin(n) } : null;
+  };
+  const argsOf = (call: Node): PlainName[] =>
+    (field(call, 'arguments')?.namedChildren ?? []).map(plain).filter((a): a is PlainName => a !== null);
   // Searched by tree-sitter itself, in one call: a body is not read as syntax nodes.
-  for (const n of body.realNode().descendantsOfType(['macro_invocation', 'call_expression', 'index_expression'])) {
+  for (const n of body
+    .realNode()
+    .descendantsOfType(['macro_invocation', 'call_expression', 'index_expression', 'unary_expression'])) {
     switch (n.type) {
       case 'macro_invocation': {
         const path = field(n, 'macro');
@@ -28,14 +37,38 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
             kind: 'method-call',
             method: method ? cx.text(method) : '',
             origin: cx.origin(method ?? n),
+            receiver: plain(field(fn, 'value')),
+            args: argsOf(n),
           });
+        } else if (fn) {
+          expressions.push({ kind: 'call', callee: cx.text(fn), origin: cx.origin(fn), args: argsOf(n) });
         }
         break;
       }
-      case 'index_expression':
-        expressions.push({ kind: 'index', origin: cx.origin(n) });
+      case 'unary_expression': {
+        const operand = plain(n.namedChild(0));
+        if (operand && n.firstChild?.type === '*') expressions.push({ kind: 'deref', operand, origin: cx.origin(n) });
         break;
+      }
+      case 'index_expression': {
+        const place = n.namedChild(0);
+        const index = n.namedChild(1);
+        expressions.push({
+          kind: 'index',
+          origin: cx.origin(n),
+          place: place?.type === 'identifier' ? cx.text(place) : null,
+          constant: index?.type === 'integer_literal' ? integerLiteral(cx.text(index)) : null,
+        });
+        break;
+      }
     }
   }
   return { text, expressions };
+}
+
+/** The value of an integer literal (`2`, `0x1f`, `1_000usize`), or null when it does not fit exactly. */
+function integerLiteral(text: string): number | null {
+  const digits = text.replace(/_/g, '').replace(/(?:[iu](?:8|16|32|64|128|size))$/, '');
+  const value = /^0[xob]/i.test(digits) ? Number(digits) : /^\d+$/.test(digits) ? Number(digits) : NaN;
+  return Number.isSafeInteger(value) ? value : null;
 }

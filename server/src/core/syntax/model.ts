@@ -153,17 +153,33 @@ export interface FnItem extends ItemBase {
 export interface BodyFacts {
   /** The body as written, comments included. */
   text: string;
-  /** Macro calls, method calls and index expressions, in source order (an outer one before those inside it). */
+  /** Macro calls, calls, dereferences and index expressions, in source order (an outer one before those inside it). */
   expressions: BodyExpression[];
+}
+
+/** A plain name used as an expression (`p`), where it is written. */
+export interface PlainName {
+  name: string;
+  origin: Origin;
 }
 
 export type BodyExpression =
   /** `path!(…)`: the macro's path as written, at the whole call. */
   | { kind: 'macro-call'; path: string; origin: Origin }
-  /** `receiver.method(…)`: the method's name, at the name. */
-  | { kind: 'method-call'; method: string; origin: Origin }
-  /** `place[index]`, at the whole expression. */
-  | { kind: 'index'; origin: Origin };
+  /**
+   * `receiver.method(…)`: the method's name, at the name; `receiver` when it is a plain name (through
+   * parentheses), and the plain names among the arguments.
+   */
+  | { kind: 'method-call'; method: string; origin: Origin; receiver: PlainName | null; args: PlainName[] }
+  /** `callee(…)` (not a method call): the callee's path as written, the plain names among the arguments. */
+  | { kind: 'call'; callee: string; origin: Origin; args: PlainName[] }
+  /** `*operand` where the operand is a plain name (through parentheses). */
+  | { kind: 'deref'; operand: PlainName; origin: Origin }
+  /**
+   * `place[index]`, at the whole expression; `place` when it is a plain name, `constant` when the index is
+   * an integer literal (its value).
+   */
+  | { kind: 'index'; origin: Origin; place: string | null; constant: number | null };
 
 export interface FieldDef {
   name: string | null;

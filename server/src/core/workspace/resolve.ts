@@ -1,7 +1,8 @@
 import type { AdtItem, GenericArgs, GenericParam, TypeExpr, TypePath } from '../syntax/model';
+import { isFfiCrateGlobName, isFfiCrateType, isStabbyStruct } from './ffi-crates';
 import { parseRepr } from './repr';
 import { PRELUDE_TYPES, PRIMITIVES, resolveLibcPath, resolveStdPath, STD_CRATES, unmodelledStdType } from './std-types';
-import type { LocalAdt, Ty } from './types';
+import type { LocalAdt, ReprInfo, Ty } from './types';
 import type { ModuleScope, TypeDefEntry } from './scopes';
 import { childModule, loadDeferredRoot, loadTypeDefinitions } from './crates';
 import { memoOf, pathKey, typesOf, writtenTypeKey } from './resolution-memo';
@@ -178,7 +179,7 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     case 'libc':
       return resolveLibcPath(r.path);
     case 'extern':
-      if (scope.safeTypes?.has(r.path.join('::'))) return { k: 'foreign-safe', text };
+      if (scope.safeTypes?.has(r.path.join('::')) || isFfiCrateType(r.path)) return { k: 'foreign-safe', text };
       return { k: 'unknown', text, why: `\`${r.path.join('::')}\` is defined outside the workspace` };
     case 'module':
       return { k: 'unknown', text, why: `\`${text}\` is a module, not a type` };
@@ -306,7 +307,7 @@ const adtCache = new WeakMap<AdtItem, LocalAdt>();
 export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
   let def = adtCache.get(item);
   if (!def) {
-    def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: parseRepr(item.attrs) };
+    def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: reprOf(item) };
     adtCache.set(item, def);
   }
   return def;
@@ -567,6 +568,14 @@ function externRoot(module: ModuleScope, name: string): Resolution | null {
  * A single name in a module's type namespace: its own definitions and child modules, then its `use`
  * imports, then glob imports; with `lexical`, also the extern prelude, the std prelude and primitives.
  */
+/** The layout an item's attributes ask for: its `#[repr]`, or `repr(C)` from `#[stabby::stabby]` on a struct. */
+function reprOf(item: AdtItem): ReprInfo {
+  const repr = parseRepr(item.attrs);
+  return item.kind === 'struct' && !repr.c && !repr.transparent && isStabbyStruct(item.attrs)
+    ? { ...repr, c: true }
+    : repr;
+}
+
 function resolveName(module: ModuleScope, name: string, visiting: Set<string>, lexical: boolean): Resolution | null {
   loadDeferredRoot(module.crate);
   const key = `${module.id}:${name}`;
@@ -590,6 +599,7 @@ function resolveName(module: ModuleScope, name: string, visiting: Set<string>, l
       const s = step(target, name);
       if (s && s.kind === 'std' && resolveStdPath(s.path, [])) r = s;
     } else if (target && target.kind === 'libc' && isLibcName(name)) r = step(target, name);
+    else if (target && target.kind === 'extern' && isFfiCrateGlobName(target.path, name)) r = step(target, name);
     if (r) {
       // rustc never trims a name that was resolved through a glob import.
       module.crate.globUsedNames.add(name);

@@ -10,6 +10,8 @@ export const abiMismatch: RuleMeta = {
   family: 'beyond',
   rustcLint: null,
   defaultSeverity: 'error',
+  // The two declarations are read, not guessed: when they disagree, one side calls with the wrong signature.
+  certainty: 'fact',
   summary: 'An import and the export it links to disagree on the C signature.',
   fixes: [],
   docs: {

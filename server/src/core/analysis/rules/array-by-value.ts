@@ -7,6 +7,7 @@ export const arrayByValue: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'An array `[T; N]` is passed or returned by value.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

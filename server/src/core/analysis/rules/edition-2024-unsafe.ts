@@ -24,6 +24,7 @@ export const edition2024Unsafe: BeyondRuleMeta = {
   family: 'beyond',
   rustcLint: null,
   defaultSeverity: 'error',
+  certainty: 'fact',
   summary: 'Edition 2024 requires `unsafe(\u2026)` on export attributes and `unsafe extern` blocks.',
   fixes: ['unsafe-attribute', 'unsafe-extern'],
   docs: {

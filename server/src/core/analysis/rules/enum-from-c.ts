@@ -27,7 +27,8 @@ export const enumFromC: BeyondRuleMeta = {
   id: 'enum-from-c',
   family: 'beyond',
   rustcLint: null,
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
+  certainty: 'caution',
   summary: 'A fieldless enum is received from C by value.',
   fixes: ['explain', 'suppress-comment'],
   docs: {

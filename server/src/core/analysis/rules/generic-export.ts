@@ -5,6 +5,7 @@ export const genericExport: RuleMeta = {
   family: 'parity',
   rustcLint: 'no_mangle_generic_items',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A generic function is exported with `#[no_mangle]` / `#[export_name]`.',
   fixes: ['explain', 'allow-lint'],
   docs: {

@@ -25,6 +25,8 @@ import { enumFromC } from './enum-from-c';
 import { panicAcrossFfi } from './panic-across-ffi';
 import { edition2024Unsafe } from './edition-2024-unsafe';
 import { abiMismatch } from './abi-mismatch';
+import { ptrArgDeref } from './ptr-arg-deref';
+import { missingSafetyDoc } from './missing-safety-doc';
 
 /** Every rule, in documentation order. Rule ids are stable once shipped. */
 export const RULES: readonly RuleMeta[] = [
@@ -51,6 +53,8 @@ export const RULES: readonly RuleMeta[] = [
   enumFromC,
   panicAcrossFfi,
   edition2024Unsafe,
+  ptrArgDeref,
+  missingSafetyDoc,
 ];
 
 /**
@@ -82,4 +86,4 @@ export function isRuleId(id: string): boolean {
   return byId.has(id);
 }
 
-export type { ParityRuleMeta, RuleMeta, Severity } from './meta';
+export type { Certainty, ParityRuleMeta, RuleMeta, Severity } from './meta';

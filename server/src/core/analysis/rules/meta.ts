@@ -11,6 +11,15 @@ import type { Ty, TypeNames } from '../../workspace/types';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
+/**
+ * How sure a finding is. A `fact`: the type has no defined C layout, or a call through this signature
+ * cannot be correct (`&str`, `String`, tuples, a safe function dereferencing a caller's pointer). A
+ * `caution`: the layout is defined but the code is risky, or rustc is conservative (`enum-from-c`,
+ * `panic-across-ffi`, `unresolved-type`). Saying which is which lets a team keep the facts on while
+ * it weighs the cautions (rust-lang/rust#116963).
+ */
+export type Certainty = 'fact' | 'caution';
+
 export interface RuleDocs {
   whatItDoes: string;
   whyIsThisBad: string;
@@ -55,6 +64,8 @@ export interface RuleMeta {
   /** The rustc (or clippy) lint this rule corresponds to, if any. */
   rustcLint: string | null;
   defaultSeverity: Severity;
+  /** Whether its findings are facts or cautions (see `Certainty`). */
+  certainty: Certainty;
   /** One line for tables and hovers. */
   summary: string;
   docs: RuleDocs;
@@ -66,6 +77,25 @@ export interface RuleMeta {
 export interface ParityRuleMeta extends RuleMeta {
   family: 'parity';
   claims: (reason: Reason, ty: Ty) => boolean;
+  /**
+   * Why this type cannot cross and what works instead, for a finding's message; without it the message
+   * says `docs.whyIsThisBad` and rustc's help. `help: undefined` keeps rustc's help; a string replaces
+   * it where rustc's cannot be followed (`#[repr(C)]` on `String`).
+   */
+  explain?: (subject: ExplainSubject) => { why: string; help?: string };
+}
+
+/** What a parity finding is about, for `ParityRuleMeta.explain`. */
+export interface ExplainSubject {
+  reason: Reason;
+  ty: Ty;
+  /** The type as the message prints it (`Vec<u32>`). */
+  typeName: string;
+  /** How other types print in this crate (a type argument of `ty`). */
+  names: TypeNames;
+  /** An `extern` block's declaration (rustc looks through pointers there) or a definition. */
+  mode: 'declaration' | 'definition';
+  position: 'param' | 'return' | 'static' | 'fnptr-in-item';
 }
 
 /**
@@ -83,7 +113,7 @@ export interface BeyondContext {
   /** How type names print in this crate. */
   names: TypeNames;
   report(
-    finding: Omit<Finding, 'severity' | 'fixes' | 'related' | 'chain' | 'typeName'> &
+    finding: Omit<Finding, 'severity' | 'certainty' | 'fixes' | 'related' | 'chain' | 'typeName'> &
       Partial<Pick<Finding, 'related' | 'chain' | 'typeName' | 'target'>>,
   ): void;
 }

@@ -7,6 +7,7 @@ export const nonExhaustive: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'caution',
   summary: 'A `#[non_exhaustive]` type of another crate crosses the boundary.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

@@ -1,4 +1,5 @@
-import type { BodyFacts, Origin } from '../../syntax/model';
+import type { BodyFacts, FnItem, Origin } from '../../syntax/model';
+import { resolveType, TypeScope } from '../../workspace/resolve';
 import type { BeyondRuleMeta } from './meta';
 
 /** ABIs where an unwinding panic aborts: the `-unwind` variants let it through. */
@@ -17,8 +18,38 @@ interface PanicSite {
   origin: Origin;
 }
 
+/**
+ * The length of each parameter that is a fixed-size array (`[T; N]`, `&[T; N]`, `&mut [T; N]`, through
+ * aliases) of a known length, by name, unless the body may bind the name again (`let`, a closure, a
+ * pattern): indexing it with a constant below its length cannot panic.
+ */
+function arrayParams(fn: FnItem, types: TypeScope, body: BodyFacts): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of fn.params) {
+    let ty = resolveType(p.type, types);
+    if (ty.k === 'ref') ty = ty.inner;
+    if (ty.k !== 'array') continue;
+    const digits = ty.len.replace(/_/g, '').replace(/usize$/, '');
+    const len = /^(?:\d+|0x[\da-f]+|0o[0-7]+|0b[01]+)$/i.test(digits) ? Number(digits) : NaN;
+    if (Number.isSafeInteger(len) && !rebinds(body.text, p.name)) out.set(p.name, len);
+  }
+  return out;
+}
+
+/** Whether a body may bind `name` again, shadowing the parameter (conservatively: any pattern naming it). */
+export function rebinds(text: string, name: string): boolean {
+  const n = name.replace(/[^\w]/g, '');
+  return [
+    `\\blet\\b[^=;]*\\b${n}\\b`,
+    `\\bfor\\b[^{]*?\\b${n}\\b[^{]*?\\bin\\b`,
+    `\\|[^|]*\\b${n}\\b[^|]*\\|`,
+    `\\b${n}\\s*@`,
+    `\\b${n}\\b[^=;{}]*=>`,
+  ].some((re) => new RegExp(re).test(text));
+}
+
 /** Where a body can obviously panic, in source order; nowhere when it catches unwinding itself. */
-function panicSites(body: BodyFacts): PanicSite[] {
+function panicSites(body: BodyFacts, arrays: Map<string, number>): PanicSite[] {
   if (/\bcatch_unwind\b/.test(body.text) || !MAY_PANIC.test(body.text)) return [];
   const sites: PanicSite[] = [];
   for (const e of body.expressions) {
@@ -31,9 +62,12 @@ function panicSites(body: BodyFacts): PanicSite[] {
       case 'method-call':
         if (e.method === 'unwrap' || e.method === 'expect') sites.push({ what: `.${e.method}()`, origin: e.origin });
         break;
-      case 'index':
+      case 'index': {
+        const len = e.place !== null ? arrays.get(e.place) : undefined;
+        if (len !== undefined && e.constant !== null && e.constant < len) break; // in bounds: cannot panic
         sites.push({ what: 'indexing', origin: e.origin });
         break;
+      }
     }
   }
   return sites;
@@ -44,11 +78,12 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   family: 'beyond',
   rustcLint: null,
   defaultSeverity: 'warning',
+  certainty: 'caution',
   summary: 'An `extern "C"` function can obviously panic.',
   fixes: ['c-unwind', 'explain', 'suppress-comment'],
   docs: {
     whatItDoes:
-      'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`.',
+      'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`. What cannot panic is not flagged: `get`, `checked_*` and `unwrap_or*`, and a constant index below the length of a fixed-size array parameter (`a[2]` for `a: &[u32; 3]`).',
     whyIsThisBad:
       'Since Rust 1.81 a panic that reaches an `extern "C"` boundary aborts the whole host process. Catch it and turn it into an error code, or declare the function `extern "C-unwind"` if the caller can unwind.',
     example:
@@ -59,7 +94,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   check: (ctx) => ({
     fn: (fn, w) => {
       if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts) return;
-      const [first, ...rest] = panicSites(fn.bodyFacts);
+      const [first, ...rest] = panicSites(fn.bodyFacts, arrayParams(fn, w.types, fn.bodyFacts));
       if (!first) return;
       const more = rest.length ? ` (and ${rest.length} more place${rest.length > 1 ? 's' : ''} in the body)` : '';
       ctx.report({

@@ -7,6 +7,7 @@ export const phantomOnly: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A type made only of `PhantomData` crosses the boundary.',
   fixes: ['repr', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

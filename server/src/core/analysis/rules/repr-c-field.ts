@@ -34,6 +34,7 @@ export const reprCField: BeyondRuleMeta = {
   family: 'beyond',
   rustcLint: null,
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A field breaks the C layout of a `#[repr(C)]` type used at the boundary.',
   fixes: ['explain', 'suppress-comment'],
   docs: {

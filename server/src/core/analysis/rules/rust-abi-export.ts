@@ -7,6 +7,7 @@ export const rustAbiExport: BeyondRuleMeta = {
   family: 'beyond',
   rustcLint: 'clippy::no_mangle_with_rust_abi',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'An exported symbol uses the Rust calling convention.',
   fixes: ['extern-c', 'extern-rust', 'explain', 'allow-lint'],
   docs: {

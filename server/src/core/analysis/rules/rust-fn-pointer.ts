@@ -7,6 +7,7 @@ export const rustFnPointer: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A Rust-ABI function pointer `fn(..)` crosses the boundary.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

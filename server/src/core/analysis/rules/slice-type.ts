@@ -7,6 +7,7 @@ export const sliceType: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A slice `[T]` / `&[T]` crosses the boundary.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

@@ -9,6 +9,7 @@ export const staticExport: BeyondRuleMeta = {
   family: 'beyond',
   rustcLint: null,
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'An exported `static` has a type that is not FFI-safe.',
   fixes: ['explain', 'suppress-comment'],
   docs: {

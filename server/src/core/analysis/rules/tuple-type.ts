@@ -7,6 +7,7 @@ export const tupleType: ParityRuleMeta = {
   family: 'parity',
   rustcLint: 'improper_ctypes_definitions',
   defaultSeverity: 'warning',
+  certainty: 'fact',
   summary: 'A tuple (or `()` as a parameter) crosses the boundary.',
   fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {

@@ -26,6 +26,7 @@ export const unresolvedType: BeyondRuleMeta = {
   family: 'beyond',
   rustcLint: null,
   defaultSeverity: 'hint',
+  certainty: 'caution',
   summary: 'A boundary type is defined outside the workspace and not known to be C-compatible.',
   fixes: ['explain', 'suppress-comment'],
   docs: {
