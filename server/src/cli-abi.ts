@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { rel, workspaceRoot } from './cli-paths';
+import { writeOutputFile } from './cli-output';
 import {
   AbiSnapshot,
   diffSurfaces,
@@ -33,7 +34,7 @@ export async function snapshotCommand(
   const surface = await surfaceOf(paths, cwd, options.config);
   if (!surface) return unreadable(err);
   const target = path.resolve(cwd, options.out);
-  fs.writeFileSync(target, snapshotText(surface));
+  writeOutputFile(target, rel(cwd, target), snapshotText(surface));
   out(
     `wrote the ABI baseline of ${surface.symbols.length} symbol(s) and ${surface.types.length} type(s) to ${rel(cwd, target)}\n`,
   );

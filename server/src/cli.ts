@@ -17,6 +17,7 @@ import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
+import { OutputError, writeOutputFile } from './cli-output';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -38,6 +39,10 @@ export async function main(
     try {
       return await run(parseCommandLine(argv), cwd, out, err);
     } catch (e) {
+      if (e instanceof OutputError) {
+        err(`error: ${e.message}\n`);
+        return 2;
+      }
       if (!(e instanceof ConfigError)) throw e;
       err(`error: invalid configuration: ${e.message}\n`);
       return 2;
@@ -172,7 +177,7 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
       : format === 'html'
         ? reportHtml(surface, result.findings)
         : reportMarkdown(surface, result.findings);
-  if (options.out) fs.writeFileSync(path.resolve(cwd, options.out), text);
+  if (options.out) writeOutputFile(path.resolve(cwd, options.out), options.out, text);
   else out(text);
   return result.filesScanned.length ? 0 : 2;
 }
@@ -199,7 +204,7 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
   const surface = buildSurface([coverage.crate], result.findings, (f) => rel(cwd, f));
   const target = options.out ? path.resolve(cwd, options.out) : null;
   const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name);
-  if (target) fs.writeFileSync(target, text);
+  if (target) writeOutputFile(target, rel(cwd, target), text);
   else out(text);
   return 0;
 }

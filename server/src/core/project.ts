@@ -10,6 +10,7 @@ import type { Settings } from './config';
 import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedParts } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import type { LoadedCrate } from './workspace/loaded-crate';
+import { readRegularFile, textOverLimits } from './workspace/read-file';
 
 export type { LoadedCrate };
 
@@ -23,9 +24,10 @@ export interface Skipped {
   reason: string;
   /**
    * `path`: a PATH or a `Cargo.toml` discovery could not use; `unread`: a file that could not be read or
-   * parsed; `internal`: a crate the checker failed on (its root names it).
+   * parsed; `internal`: a crate the checker failed on (its root names it); `limit`: a crate whose findings
+   * beyond the findings-per-crate limit were left out (its root names it).
    */
-  kind: 'path' | 'unread' | 'internal';
+  kind: 'path' | 'unread' | 'internal' | 'limit';
 }
 
 export interface ProjectResult {
@@ -48,33 +50,30 @@ export class DiskSource implements FileSource {
   constructor(public maxFileSize: number) {}
 
   read(file: string): string | null {
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      return null; // a missing module file: reported by the crate, not here
-    }
-    if (size > this.maxFileSize) {
-      this.skipped.set(file, `larger than the size limit (${formatSize(this.maxFileSize)})`);
+    const got = readRegularFile(file, this.maxFileSize);
+    if (got.kind === 'missing') return null; // a missing module file: reported by the crate, not here
+    if (got.kind === 'refused') {
+      this.skipped.set(file, got.reason);
       return null;
     }
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      this.skipped.set(file, `could not be read: ${(e as Error).message}`);
-      return null;
-    }
+    const bytes = got.bytes;
     if (bytes.subarray(0, 8192).includes(0)) {
       this.skipped.set(file, 'binary file (contains NUL bytes)');
       return null;
     }
+    let text: string;
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
     } catch {
       this.skipped.set(file, 'not valid UTF-8 (rustc requires UTF-8 source)');
       return null;
     }
+    const over = textOverLimits(text);
+    if (over) {
+      this.skipped.set(file, over);
+      return null;
+    }
+    return text;
   }
 
   exists(file: string): boolean {
@@ -96,14 +95,6 @@ export class DiskSource implements FileSource {
       return null;
     }
   }
-}
-
-function formatSize(bytes: number): string {
-  return bytes % (1024 * 1024) === 0
-    ? `${bytes / (1024 * 1024)} MB`
-    : bytes % 1024 === 0
-      ? `${bytes / 1024} KB`
-      : `${bytes} bytes`;
 }
 
 export interface LoadOptions {
@@ -244,6 +235,9 @@ export function crateCoverage(crate: Crate, files: readonly string[]): string[] 
  * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
  * real (one per macro expansion, as rustc reports).
  */
+/** At most this many findings are reported per crate; the rest are counted and reported as left out. */
+export const MAX_FINDINGS_PER_CRATE = 50_000;
+
 export function checkCrates(
   crates: LoadedCrate[],
   settings: Settings,
@@ -252,6 +246,7 @@ export function checkCrates(
     throw error;
   },
   reportedBy?: Map<Finding, LoadedCrate>,
+  onLimit: (crate: Crate, total: number) => void = () => {},
 ): Finding[] {
   const perCrate: { loaded: LoadedCrate; found: Finding[] }[] = [];
   // How many crates found something in each file: only findings in a file two crates share can repeat.
@@ -271,6 +266,11 @@ export function checkCrates(
       continue;
     }
     found = found.filter((f) => wanted(f.origin.file));
+    if (found.length > MAX_FINDINGS_PER_CRATE) {
+      // Sorted by position: what is kept is the start of the crate, the same on every run.
+      onLimit(crate, found.length);
+      found = found.slice(0, MAX_FINDINGS_PER_CRATE);
+    }
     perCrate.push({ loaded, found });
     for (const file of new Set(found.map((f) => f.origin.file)))
       cratesPerFile.set(file, (cratesPerFile.get(file) ?? 0) + 1);
@@ -325,10 +325,20 @@ export async function checkPaths(
         kind: 'internal',
       }),
     reportedBy,
+    (crate, total) =>
+      internal.push({
+        file: crate.rootFile,
+        reason: `${total - MAX_FINDINGS_PER_CRATE} of this crate's ${total} findings were not reported: more than the findings-per-crate limit (${MAX_FINDINGS_PER_CRATE})`,
+        kind: 'limit',
+      }),
   );
-  const unread = [...source.skipped, ...cache.failures]
-    .filter(([f]) => requested.has(f))
-    .map(([file, reason]): Skipped => ({ file, reason, kind: 'unread' }));
+  // Every file a crate reached and could not read is reported, requested or not (`#[path = "/dev/zero"]`,
+  // `include!`, `[lib] path`, a FIFO as a module file): its items are missing from the analysis.
+  const unread = [...source.skipped, ...cache.failures].map(([file, reason]): Skipped => ({
+    file,
+    reason,
+    kind: 'unread',
+  }));
   const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
   return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };

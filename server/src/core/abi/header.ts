@@ -33,15 +33,19 @@ export function cHeader(surface: Surface, guardName: string): string {
   const forward = [
     ...new Set(types.map((t) => structTag(t, surface.cNames)).filter((t): t is string => t !== null)),
   ].sort();
-  if (forward.length) out.push(...forward.map((t) => `${t};`), '');
+  if (forward.length) {
+    for (const t of forward) out.push(`${t};`);
+    out.push('');
+  }
   for (const t of dependencyOrder(
     types.filter((t) => definable(t, surface.cNames)),
     surface.cNames,
   )) {
-    out.push(...definition(t, surface.cNames), '');
+    for (const line of definition(t, surface.cNames)) out.push(line);
+    out.push('');
   }
   for (const s of exported) {
-    out.push(...docComment(s.docs, ''));
+    for (const line of docComment(s.docs, '')) out.push(line);
     out.push(s.cPrototype ?? `/* ${s.name}: not expressible in C: ${s.cPrototypeWhyNot ?? 'no C type'}. */`, '');
   }
   out.push('#ifdef __cplusplus', '}', '#endif', '', `#endif /* ${guard} */`, '');

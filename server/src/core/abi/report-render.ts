@@ -106,14 +106,8 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     ),
   ];
   if (Object.keys(sum.findingsByRule).length) {
-    lines.push(
-      '',
-      '## Findings by rule',
-      '',
-      '| rule | count |',
-      '| --- | --- |',
-      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| \`${r}\` | ${n} |`),
-    );
+    lines.push('', '## Findings by rule', '', '| rule | count |', '| --- | --- |');
+    for (const [r, n] of Object.entries(sum.findingsByRule)) lines.push(`| \`${r}\` | ${n} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Language, Parser, Tree } from 'web-tree-sitter';
+import { Language, Parser, ParseState, Tree } from 'web-tree-sitter';
 
 /**
  * Loading the grammar and parsing. The grammar has no rule for edition 2024's `unsafe extern "C" { … }`
@@ -27,20 +27,92 @@ export function grammarPath(): string {
   );
 }
 
-/** The shared parser, created once. */
+type TreeSitter = { Parser: typeof Parser; Language: typeof Language };
+
+async function createParser(ts: TreeSitter): Promise<Parser> {
+  // A bundle ships web-tree-sitter's own .wasm beside itself; otherwise the package finds it.
+  const runtime = path.join(__dirname, 'web-tree-sitter.wasm');
+  await ts.Parser.init(fs.existsSync(runtime) ? { locateFile: () => runtime } : undefined);
+  const language = await ts.Language.load(grammarPath());
+  const parser = new ts.Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/**
+ * A parser in a WebAssembly instance of its own, ready to replace the shared one if it aborts: after an
+ * abort (out of memory on a huge file) an instance answers every later call with the same error. An
+ * instance is made only by loading web-tree-sitter afresh, which needs `require` and the package on disk;
+ * a bundle holds one copy of the package, so there it is null.
+ */
+let spare: Parser | null = null;
+
+async function prepareSpare(): Promise<void> {
+  let fresh: TreeSitter;
+  try {
+    const id = require.resolve('web-tree-sitter');
+    delete require.cache[id];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fresh = require(id) as TreeSitter;
+  } catch {
+    return;
+  }
+  if (fresh.Parser === Parser) return; // the same instance: nothing to fall back on
+  try {
+    spare = await createParser(fresh);
+  } catch {
+    spare = null;
+  }
+}
+
+/** The shared parser, created once (with its spare, compiled at the same time for little more). */
 export function loadParser(): Promise<Parser> {
   if (!parserPromise) {
-    parserPromise = (async () => {
-      // A bundle ships web-tree-sitter's own .wasm beside itself; otherwise the package finds it.
-      const runtime = path.join(__dirname, 'web-tree-sitter.wasm');
-      await Parser.init(fs.existsSync(runtime) ? { locateFile: () => runtime } : undefined);
-      const language = await Language.load(grammarPath());
-      const parser = new Parser();
-      parser.setLanguage(language);
-      return parser;
-    })();
+    parserPromise = Promise.all([createParser({ Parser, Language }), prepareSpare()]).then(([parser]) => parser);
   }
   return parserPromise;
+}
+
+/** Whether an error is the parser's WebAssembly instance failing (an abort, a trap), after which it is unusable. */
+export function isParserAbort(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'RuntimeError' || /^Aborted\(/.test(e.message));
+}
+
+/** Replacements already made: several caches sharing the aborted parser get the same replacement. */
+const replacements = new Map<Parser, Parser>();
+
+/**
+ * The parser to use instead of one that aborted, or null when there is no spare. The shared parser
+ * becomes the replacement, and a new spare is prepared for a later abort.
+ */
+export function replaceAbortedParser(aborted: Parser): Parser | null {
+  const known = replacements.get(aborted);
+  if (known) return known;
+  const fresh = spare;
+  spare = null;
+  if (!fresh) return null;
+  replacements.set(aborted, fresh);
+  parserPromise = Promise.resolve(fresh);
+  void prepareSpare();
+  return fresh;
+}
+
+/**
+ * The longest a parse may take. tree-sitter's error recovery is superlinear on some hostile texts (a
+ * megabyte of `a!a!…` or of `"`): past this, the parse is abandoned and the file skipped with a reason.
+ */
+export const MAX_PARSE_MS = 5_000;
+
+/** tree-sitter's progress callback: true (cancel) once the deadline has passed. */
+function parseDeadline(): (state: ParseState) => boolean {
+  const deadline = performance.now() + MAX_PARSE_MS;
+  return () => performance.now() > deadline;
+}
+
+function parseWithin(parser: Parser, text: string, old?: Tree): Tree {
+  const tree = parser.parse(text, old, { progressCallback: parseDeadline() });
+  if (!tree) throw new Error(`parsing took longer than the parse time limit (${MAX_PARSE_MS / 1000} s)`);
+  return tree;
 }
 
 export interface ParsedFile {
@@ -66,8 +138,7 @@ const SAFE_ITEM = /\bsafe(\s+)(fn|static)\b/g;
 export function parseRust(parser: Parser, text: string, old?: ParsedFile): ParsedFile {
   // The caller has applied its edits to `old.tree`; a tree of blanked text cannot be reused that way.
   const reusable = old && old.parsedText === old.text ? old.tree : undefined;
-  const tree = parser.parse(text, reusable);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const tree = parseWithin(parser, text, reusable);
   const blanks = /\bunsafe\s+extern\b/.test(text) ? findEdition2024Keywords(text, tree) : null;
   if (!blanks || !blanks.unsafeExternAt.length) {
     return {
@@ -85,8 +156,7 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
   for (const at of blanks.safeItemAt) blank(chars, at, 'safe'.length);
   const parsedText = chars.join('');
   tree.delete();
-  const reparsed = parser.parse(parsedText);
-  if (!reparsed) throw new Error('tree-sitter returned no tree');
+  const reparsed = parseWithin(parser, parsedText);
   return { text, parsedText, tree: reparsed, ...blanks };
 }
 
