@@ -154,6 +154,15 @@ export function* crateLoads(
   });
   const relevance = options.loadEveryModule ? undefined : (options.relevance ?? relevanceOf(found.files, cache));
   const covered = new Set<string>();
+  // rustc rejects such a cycle ("circular modules"); each of its files is checked once, in one crate.
+  const reportCycle = (root: string, others: string[]): void => {
+    if (found.skipped.some((s) => s.file === root)) return;
+    const names = others.map((o) => path.relative(path.dirname(root), o).split(path.sep).join('/'));
+    found.skipped.push({
+      file: root,
+      reason: `\`mod\` declarations form a cycle (with ${names.join(', ') || 'itself'}) that rustc rejects: checked once, as a crate rooted at this file`,
+    });
+  };
   const load = (description: CrateDescription): LoadedCrate | null => {
     const crate = loadCrate(
       { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
@@ -171,7 +180,7 @@ export function* crateLoads(
     const loaded = new Map<CrateDescription, LoadedCrate | null>();
     if (outside.length) for (const description of found.crates) loaded.set(description, load(description));
     const loose = outside.filter((f) => !covered.has(f));
-    const standalone = standaloneRoots(loose, cache).map(standaloneCrate);
+    const standalone = standaloneRoots(loose, cache, reportCycle).map(standaloneCrate);
     const all = [...found.crates, ...standalone];
     const chosen = new Set(options.share(all, { files: found.files, cache, relevance }));
     for (const description of all) {
@@ -191,7 +200,7 @@ export function* crateLoads(
   // for reference) are never compiled by rustc: not standalone crates either.
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
-  for (const root of standaloneRoots(loose, cache)) {
+  for (const root of standaloneRoots(loose, cache, reportCycle)) {
     const loaded = load(standaloneCrate(root));
     if (loaded) yield loaded;
   }
@@ -346,18 +355,52 @@ export async function checkPaths(
 
 /**
  * Files no `Cargo.toml` covers: each one that no other reaches through `mod` is a crate root, as
- * `rustc FILE` would treat it. Every `mod` counts here, whatever its `#[cfg]`.
+ * `rustc FILE` would treat it. Every `mod` counts here, whatever its `#[cfg]`. Files that reach each
+ * other in a cycle (`#[path]` modules naming each other) and that no root reaches would otherwise have
+ * no root at all: the first of each such cycle becomes a root, and `onCycle` hears of it.
  */
-export function standaloneRoots(files: string[], cache: SourceCache): string[] {
+export function standaloneRoots(
+  files: string[],
+  cache: SourceCache,
+  onCycle: (root: string, others: string[]) => void = () => {},
+): string[] {
   const set = new Set(files);
+  const edges = new Map<string, Set<string>>();
   const reached = new Set<string>();
   for (const file of files) {
     const src = cache.get(file);
     if (!src) continue;
     const stem = path.join(path.dirname(file), path.basename(file, '.rs'));
-    markModFiles(src.items.items, [path.dirname(file), stem], reached, set);
+    const out = new Set<string>();
+    markModFiles(src.items.items, [path.dirname(file), stem], out, set);
+    out.delete(file);
+    edges.set(file, out);
+    for (const f of out) reached.add(f);
   }
-  return files.filter((f) => !reached.has(f) && cache.get(f) !== null);
+  const roots = files.filter((f) => !reached.has(f) && edges.has(f));
+  const covered = new Set<string>();
+  const cover = (root: string): string[] => {
+    const found: string[] = [];
+    const stack = [root];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (covered.has(f)) continue;
+      covered.add(f);
+      found.push(f);
+      for (const next of edges.get(f) ?? []) stack.push(next);
+    }
+    return found;
+  };
+  for (const r of roots) cover(r);
+  for (const f of files) {
+    if (covered.has(f) || !edges.has(f)) continue;
+    roots.push(f);
+    onCycle(
+      f,
+      cover(f).filter((o) => o !== f),
+    );
+  }
+  return roots;
 }
 
 function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known: Set<string>): void {

@@ -140,7 +140,8 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
   const reusable = old && old.parsedText === old.text ? old.tree : undefined;
   const tree = parseWithin(parser, text, reusable);
   const blanks = /\bunsafe\s+extern\b/.test(text) ? findEdition2024Keywords(text, tree) : null;
-  if (!blanks || !blanks.unsafeExternAt.length) {
+  const rawAbis = RAW_ABI_HINT.test(text) ? findRawStringAbis(text, tree) : [];
+  if ((!blanks || !blanks.unsafeExternAt.length) && !rawAbis.length) {
     return {
       text,
       parsedText: text,
@@ -152,12 +153,41 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
     };
   }
   const chars = text.split('');
-  for (const at of blanks.unsafeExternAt) blank(chars, at, 'unsafe'.length);
-  for (const at of blanks.safeItemAt) blank(chars, at, 'safe'.length);
+  for (const at of blanks?.unsafeExternAt ?? []) blank(chars, at, 'unsafe'.length);
+  for (const at of blanks?.safeItemAt ?? []) blank(chars, at, 'safe'.length);
+  for (const [at, length] of rawAbis) blank(chars, at, length);
   const parsedText = chars.join('');
   tree.delete();
   const reparsed = parseWithin(parser, parsedText);
-  return { text, parsedText, tree: reparsed, ...blanks };
+  return {
+    text,
+    parsedText,
+    tree: reparsed,
+    unsafeExternAt: blanks?.unsafeExternAt ?? [],
+    unsafeExternKeywordAt: blanks?.unsafeExternKeywordAt ?? [],
+    safeItemAt: blanks?.safeItemAt ?? [],
+    safeItemKeywordAt: blanks?.safeItemKeywordAt ?? [],
+  };
+}
+
+/**
+ * `extern r"C"` and `extern r#"C"#`: rustc accepts a raw string as the ABI, the grammar does not (it
+ * reads `extern` alone, then a stray string). The `r` and the hashes are blanked to spaces, which leaves
+ * an ordinary `extern "C"` at the same offsets.
+ */
+const RAW_ABI_HINT = /\bextern\s+r#*"/;
+const RAW_ABI = /\bextern(\s+)r(#*)"[^"\n]*"(#*)/g;
+
+/** The `[offset, length]` spans to blank: the `r#…` before each raw ABI string and the `#…` after it. */
+function findRawStringAbis(text: string, tree: Tree): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(RAW_ABI)) {
+    if (m[3] !== m[2] || !isCodeAt(tree, m.index)) continue;
+    const r = m.index + 'extern'.length + m[1].length;
+    out.push([r, 1 + m[2].length]);
+    if (m[3].length) out.push([m.index + m[0].length - m[3].length, m[3].length]);
+  }
+  return out;
 }
 
 function blank(chars: string[], at: number, length: number): void {
