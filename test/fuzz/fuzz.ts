@@ -218,16 +218,15 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const fixed = await timed('fix', () => runFixes([dir], dir, settings));
     if (fixed) {
       report.fixesApplied += fixed.applied.length;
-      const edits = fixed.applied.flatMap((a) => a.fix.edits).sort((a, b) => a.start - b.start || a.end - b.end);
-      for (let e = 1; e < edits.length; e++)
-        if (
-          edits[e].file === edits[e - 1].file &&
-          edits[e].start < edits[e - 1].end &&
-          edits[e - 1].start !== edits[e - 1].end
-        )
-          problem(
-            `fix: overlapping edits at ${edits[e - 1].start}..${edits[e - 1].end} and ${edits[e].start}..${edits[e].end}`,
-          );
+      // Each fix's own edits (rounds of `fix` edit successive texts: only one fix's offsets are comparable).
+      for (const { fix, finding } of fixed.applied) {
+        const edits = [...fix.edits].sort((a, b) => a.start - b.start || a.end - b.end);
+        for (let e = 1; e < edits.length; e++)
+          if (edits[e].file === edits[e - 1].file && edits[e].start < edits[e - 1].end)
+            problem(
+              `fix for ${finding.rule}: overlapping edits at ${edits[e - 1].start}..${edits[e - 1].end} and ${edits[e].start}..${edits[e].end}`,
+            );
+      }
       const out = fixed.changed.get(file);
       if (out !== undefined) {
         const again = await timed('fix of the fixed output', () =>
