@@ -148,6 +148,41 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
     });
   });
 
+  describe('the parse time limit', () => {
+    it('a parse over the limit skips the file, and the next parse starts afresh', async () => {
+      const parser = await loadParser();
+      const slow = path.resolve(path.sep, 'mem-parse-limit', 'slow.rs');
+      const next = path.resolve(path.sep, 'mem-parse-limit', 'next.rs');
+      const files = new Map([
+        [slow, STR_EXPORT.repeat(20_000)],
+        [next, STR_EXPORT],
+      ]);
+      const source: FileSource = {
+        read: (f) => files.get(f) ?? null,
+        exists: (f) => files.has(f),
+        list: () => [],
+        modifiedAt: () => 1,
+      };
+      const cache = new SourceCache(parser, source);
+      process.env.FFI_GUARD_PARSE_TIME_LIMIT_MS = '1';
+      try {
+        assert.strictEqual(cache.get(slow), null);
+      } finally {
+        delete process.env.FFI_GUARD_PARSE_TIME_LIMIT_MS;
+      }
+      assert.match(cache.failures.get(slow) ?? '', /parsing took longer than the parse time limit/);
+      // tree-sitter resumes a cancelled parse on its next call unless the parser is reset.
+      const parsed = cache.get(next);
+      assert.ok(parsed);
+      assert.deepStrictEqual(
+        parsed.items.items.map((i) => i.kind),
+        ['fn'],
+      );
+      assert.strictEqual(parsed.parsed.tree.rootNode.endIndex, STR_EXPORT.length);
+      cache.dispose();
+    });
+  });
+
   describe('findings per crate (item 12)', () => {
     it('more findings than the stack can spread: kept up to the limit, the rest reported', async () => {
       const count = MAX_FINDINGS_PER_CRATE + 10_000;
@@ -155,7 +190,7 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       for (let i = 0; i < count; i++) lines.push(`#[no_mangle] pub extern "C" fn f${i}(s: &str) {}`);
       const dir = tempTree({ 'gen.rs': lines.join('\n') + '\n' });
       const result = await checkPaths([dir], dir, defaultSettings());
-      assert.strictEqual(result.findings.length, MAX_FINDINGS_PER_CRATE);
+      assert.strictEqual(result.findings.length, MAX_FINDINGS_PER_CRATE, JSON.stringify(result.skipped));
       const limit = result.skipped.find((s) => s.kind === 'limit');
       assert.ok(limit, JSON.stringify(result.skipped));
       assert.match(limit.reason, /10000 of this crate's 60000 findings were not reported/);
@@ -181,7 +216,7 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
         undefined,
         (_c, total) => hits.push(total),
       );
-      assert.strictEqual(found.length, 1);
+      assert.strictEqual(found.length, 1, JSON.stringify([...cache.failures]));
       assert.deepStrictEqual(hits, [], 'one finding is within the limit');
     });
   });

@@ -98,20 +98,31 @@ export function replaceAbortedParser(aborted: Parser): Parser | null {
 }
 
 /**
- * The longest a parse may take. tree-sitter's error recovery is superlinear on some hostile texts (a
- * megabyte of `a!a!…` or of `"`): past this, the parse is abandoned and the file skipped with a reason.
+ * The longest a parse may take: 10 s, and 5 s more per million characters. Real code parses at about a
+ * million characters a second on a loaded machine, so this is far beyond it; tree-sitter's error recovery
+ * is superlinear on some hostile texts (megabytes of `a!a!…` or of `"`), and past this the parse is
+ * abandoned and the file skipped with a reason. `FFI_GUARD_PARSE_TIME_LIMIT_MS` sets a fixed limit instead.
  */
-export const MAX_PARSE_MS = 5_000;
+export function parseTimeLimit(length: number): number {
+  const fixed = Number(process.env.FFI_GUARD_PARSE_TIME_LIMIT_MS);
+  if (Number.isFinite(fixed) && fixed > 0) return fixed;
+  return 10_000 + 5_000 * (length / 1_000_000);
+}
 
-/** tree-sitter's progress callback: true (cancel) once the deadline has passed. */
-function parseDeadline(): (state: ParseState) => boolean {
-  const deadline = performance.now() + MAX_PARSE_MS;
+/** tree-sitter's progress callback: true (cancel) once `ms` have passed. */
+function parseDeadline(ms: number): (state: ParseState) => boolean {
+  const deadline = performance.now() + ms;
   return () => performance.now() > deadline;
 }
 
 function parseWithin(parser: Parser, text: string, old?: Tree): Tree {
-  const tree = parser.parse(text, old, { progressCallback: parseDeadline() });
-  if (!tree) throw new Error(`parsing took longer than the parse time limit (${MAX_PARSE_MS / 1000} s)`);
+  const limit = parseTimeLimit(text.length);
+  const tree = parser.parse(text, old, { progressCallback: parseDeadline(limit) });
+  if (!tree) {
+    // A cancelled parse would otherwise resume on the next call, with the next text.
+    parser.reset();
+    throw new Error(`parsing took longer than the parse time limit (${Math.round(limit / 1000)} s for this size)`);
+  }
   return tree;
 }
 
