@@ -25,6 +25,8 @@ export interface FuzzOptions {
   cliEvery: number;
   /** Milliseconds one mutant may take in any one of the runs. */
   budgetMs: number;
+  /** Log a progress line every this many mutants (0 or absent: never). */
+  progressEvery?: number;
   log?: (line: string) => void;
 }
 
@@ -261,6 +263,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
     }
     fs.rmSync(dir, { recursive: true, force: true });
+    if (options.progressEvery && (i + 1) % options.progressEvery === 0)
+      options.log?.(
+        `progress: ${i + 1} mutants in ${((Date.now() - started) / 1000).toFixed(0)} s, ${report.findings} findings, ` +
+          `${report.fixesApplied} fixes, slowest ${report.slowest.ms} ms, ${report.problems.length} problem(s)`,
+      );
   }
   fs.rmSync(root, { recursive: true, force: true });
   report.seconds = (Date.now() - started) / 1000;
@@ -281,6 +288,7 @@ async function main(argv: string[]): Promise<number> {
     seed: argValue(argv, '--seed', 1),
     cliEvery: argValue(argv, '--cli', 25),
     budgetMs: argValue(argv, '--budget', 2000),
+    progressEvery: argValue(argv, '--progress', 500),
     log: (line) => process.stdout.write(line + '\n'),
   };
   const r = await fuzz(options);
