@@ -27,8 +27,9 @@ describe('fuzz: seeded mutants of the fixtures and real crates (npm run fuzz)', 
   });
 
   it('200 mutants: no exception, no hang, ranges inside the document, clean idempotent fixes', async () => {
-    // The 2 s budget of the standalone run, with room for a test machine under load.
-    const report = await fuzz({ iterations: 200, seed: 7, cliEvery: 20, budgetMs: 6000 });
+    // Here the budget catches hangs only: on a machine shared with other builds a 2 s budget (that of the
+    // standalone run, docs/reliability.md) would fail at random.
+    const report = await fuzz({ iterations: 200, seed: 7, cliEvery: 20, budgetMs: 15_000 });
     assert.strictEqual(report.mutants, 200);
     assert.ok(report.findings > 0, 'the mutants still have findings: the harness reaches the checker');
     assert.deepStrictEqual(report.problems, []);
