@@ -1,4 +1,6 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { defaultSettings } from '../../server/src/core/config';
 import { runFixes } from '../../server/src/core/fix-all';
@@ -9,12 +11,13 @@ import { runCli } from '../harness/cli';
 import { tempDir } from '../harness/tmp';
 
 /**
- * The fuzz harness (`npm run fuzz -- --iterations N --seed S [--cli K] [--verbose]`): mutants of the
- * repository's Rust fixtures and of real crates (`/usr/share/cargo/registry`, when present), fed to the
- * core (`check`), to `fix` in a temporary copy, to the editor's host API, and every K-th one to the
- * command line. What must hold for every mutant: no exception, no run over 2 s, every finding's range
- * inside its document, every applied fix's edits non-overlapping and inside the text, and fixing the
- * fixed output finding nothing more to fix. Problems are printed with the seed and iteration that
+ * The fuzz harness (`npm run fuzz -- --iterations N --seed S [--cli K] [--rustc R] [--budget MS]
+ * [--progress P]`): mutants of the repository's Rust fixtures and of real crates
+ * (`/usr/share/cargo/registry`, when present), fed to the core (`check`), to `fix` in a temporary copy,
+ * to the editor's host API, and every K-th one to the command line. What must hold for every mutant: no
+ * exception, no run over the budget (2 s), every finding's range inside its document, every applied fix's
+ * edits non-overlapping, fixing the fixed output finding nothing more to fix, and (every R-th mutant) the
+ * fixed output compiling with rustc where the mutant did. Problems are printed with the seed and iteration that
  * reproduce them; the exit status is 1 when there is any.
  */
 
@@ -25,6 +28,8 @@ export interface FuzzOptions {
   cliEvery: number;
   /** Milliseconds one mutant may take in any one of the runs. */
   budgetMs: number;
+  /** Compile every `rustcEvery`-th mutant with rustc and, where it compiles, its fixed output too (0: never). */
+  rustcEvery?: number;
   /** Log a progress line every this many mutants (0 or absent: never). */
   progressEvery?: number;
   log?: (line: string) => void;
@@ -41,6 +46,8 @@ export interface FuzzReport {
   mutants: number;
   findings: number;
   fixesApplied: number;
+  /** Mutants that compiled and were fixed, whose fixed output was compiled too. */
+  compiled: number;
   slowest: { ms: number; iteration: number; what: string };
   problems: FuzzProblem[];
   seconds: number;
@@ -140,6 +147,35 @@ export const MUTATIONS: Record<string, Mutation> = {
   'huge-line': (text, rnd) => insert(['a', '"', '(', 'x!', ' '][Math.floor(rnd() * 5)].repeat(50_000))(text, rnd),
 };
 
+/** Whether rustc compiles a file as a library (metadata only: no code generation). */
+export function compiles(file: string): boolean {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-fuzz-rustc-'));
+  try {
+    execFileSync(
+      'rustc',
+      [
+        '--edition',
+        '2021',
+        '--crate-type',
+        'lib',
+        '--emit',
+        'metadata',
+        '--cap-lints',
+        'allow',
+        '--out-dir',
+        out,
+        file,
+      ],
+      { stdio: 'ignore', timeout: 60_000 },
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
 function checkRanges(
   findings: { origin: { file: string; span: { start: number; end: number } } }[],
   texts: Map<string, string>,
@@ -165,6 +201,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     mutants: 0,
     findings: 0,
     fixesApplied: 0,
+    compiled: 0,
     slowest: { ms: 0, iteration: -1, what: '' },
     problems: [],
     seconds: 0,
@@ -230,6 +267,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
             );
       }
       const out = fixed.changed.get(file);
+      if (out !== undefined && options.rustcEvery && i % options.rustcEvery === 0 && compiles(file)) {
+        report.compiled++;
+        const copy = path.join(dir, 'fixed.rs');
+        fs.writeFileSync(copy, out);
+        if (!compiles(copy)) problem('fix: the input compiled, the fixed output does not');
+      }
       if (out !== undefined) {
         const again = await timed('fix of the fixed output', () =>
           runFixes([dir], dir, settings, { overlay: new Map([[file, out]]) }),
@@ -289,12 +332,13 @@ async function main(argv: string[]): Promise<number> {
     cliEvery: argValue(argv, '--cli', 25),
     budgetMs: argValue(argv, '--budget', 2000),
     progressEvery: argValue(argv, '--progress', 500),
+    rustcEvery: argValue(argv, '--rustc', 20),
     log: (line) => process.stdout.write(line + '\n'),
   };
   const r = await fuzz(options);
   process.stdout.write(
     `${r.mutants} mutants (seed ${options.seed}) in ${r.seconds.toFixed(1)} s: ${r.findings} findings, ` +
-      `${r.fixesApplied} fixes applied, slowest ${r.slowest.ms} ms (${r.slowest.what}), ${r.problems.length} problem(s)\n`,
+      `${r.fixesApplied} fixes applied, ${r.compiled} fixed outputs compiled with rustc, slowest ${r.slowest.ms} ms (${r.slowest.what}), ${r.problems.length} problem(s)\n`,
   );
   return r.problems.length ? 1 : 0;
 }
