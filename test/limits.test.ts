@@ -300,6 +300,20 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
     });
   });
 
+  describe('crashes the fuzzer found', () => {
+    it('a Box alias whose type argument is garbled (`AllocBox<str extern "C" >`) is no internal error', async () => {
+      const dir = tempTree({
+        'lib.rs':
+          'use std::boxed::Box as AllocBox;\n#[no_mangle]\npub extern "C" fn alloc_box(b: AllocBox<str extern "C" >, c: AllocBox<u8>) {}\n',
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(
+        result.skipped.filter((s) => s.kind === 'internal'),
+        [],
+      );
+    });
+  });
+
   describe('shape limits', () => {
     it('a line longer than the line length limit skips the file with the reason', async () => {
       const dir = tempTree({ 'long.rs': `// ${'x'.repeat(MAX_LINE_LENGTH)}\n${STR_EXPORT}`, 'ok.rs': STR_EXPORT });

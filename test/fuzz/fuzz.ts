@@ -30,6 +30,8 @@ export interface FuzzOptions {
   budgetMs: number;
   /** Compile every `rustcEvery`-th mutant with rustc and, where it compiles, its fixed output too (0: never). */
   rustcEvery?: number;
+  /** Run only this iteration (the others are generated, not run) and keep its file: a problem's reproducer. */
+  only?: number;
   /** Log a progress line every this many mutants (0 or absent: never). */
   progressEvery?: number;
   log?: (line: string) => void;
@@ -206,7 +208,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     problems: [],
     seconds: 0,
   };
-  const root = tempDir('ffi-guard-fuzz-');
+  // A reproducer's folder is kept; the others are removed when the process exits.
+  const root =
+    options.only !== undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-fuzz-')) : tempDir('ffi-guard-fuzz-');
   const settings = defaultSettings();
   let host: AnalysisHost | undefined;
   for (let i = 0; i < options.iterations; i++) {
@@ -220,6 +224,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       mutant = MUTATIONS[name](typeof mutant === 'string' ? mutant : mutant.toString('latin1'), rnd);
     }
     const mutation = applied.join('+');
+    // A reproducer: every mutant up to this one is generated (the generator's state depends on them), one is run.
+    if (options.only !== undefined && i !== options.only) continue;
     const problem = (what: string): void => {
       report.problems.push({ iteration: i, mutation, source: seed.name, problem: what });
       options.log?.(`problem: iteration ${i} (${mutation} of ${seed.name}): ${what}`);
@@ -228,6 +234,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     fs.mkdirSync(dir);
     const file = path.join(dir, 'lib.rs');
     fs.writeFileSync(file, mutant);
+    if (options.only !== undefined) options.log?.(`mutant ${i} (${mutation} of ${seed.name}) kept at ${file}`);
     const timed = async <T>(what: string, run: () => Promise<T> | T): Promise<T | undefined> => {
       const t = Date.now();
       try {
@@ -305,14 +312,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         }
       }
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (options.only === undefined) fs.rmSync(dir, { recursive: true, force: true });
     if (options.progressEvery && (i + 1) % options.progressEvery === 0)
       options.log?.(
         `progress: ${i + 1} mutants in ${((Date.now() - started) / 1000).toFixed(0)} s, ${report.findings} findings, ` +
           `${report.fixesApplied} fixes, slowest ${report.slowest.ms} ms, ${report.problems.length} problem(s)`,
       );
   }
-  fs.rmSync(root, { recursive: true, force: true });
+  if (options.only === undefined) fs.rmSync(root, { recursive: true, force: true });
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }
@@ -333,6 +340,7 @@ async function main(argv: string[]): Promise<number> {
     budgetMs: argValue(argv, '--budget', 2000),
     progressEvery: argValue(argv, '--progress', 500),
     rustcEvery: argValue(argv, '--rustc', 20),
+    only: argv.includes('--only') ? argValue(argv, '--only', 0) : undefined,
     log: (line) => process.stdout.write(line + '\n'),
   };
   const r = await fuzz(options);
