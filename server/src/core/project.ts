@@ -239,14 +239,15 @@ export function crateCoverage(crate: Crate, files: readonly string[]): string[] 
   return [...out];
 }
 
-/**
- * The findings of several crates for the files in `wanted`. A module file shared by two targets (lib
- * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
- * real (one per macro expansion, as rustc reports).
- */
 /** At most this many findings are reported per crate; the rest are counted and reported as left out. */
 export const MAX_FINDINGS_PER_CRATE = 50_000;
 
+/**
+ * The findings of several crates for the files in `wanted`. A module file shared by two targets (lib
+ * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
+ * real (one per macro expansion, as rustc reports). Of a crate with more than MAX_FINDINGS_PER_CRATE
+ * findings in `wanted`, the first (by position) are kept and `onLimit` hears how many there were.
+ */
 export function checkCrates(
   crates: LoadedCrate[],
   settings: Settings,
