@@ -235,6 +235,19 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       }
     });
 
+    (onLinux ? it : it.skip)(
+      'diff --baseline /dev/zero and merge /dev/zero: an error, not a read without end',
+      async () => {
+        const dir = tempTree({ 'lib.rs': STR_EXPORT });
+        const diff = await runCli(['diff', '.', '--baseline', '/dev/zero'], dir);
+        assert.strictEqual(diff.code, 2);
+        assert.match(diff.stderr, /cannot read the baseline .*zero: not a regular file \(a character device\)/);
+        const merge = await runCli(['merge', '/dev/zero'], dir);
+        assert.strictEqual(merge.code, 2);
+        assert.match(merge.stderr, /^error: cannot read \/dev\/zero: not a regular file \(a character device\)/);
+      },
+    );
+
     it('an ffi-guard.toml that is a directory is a configuration error', async () => {
       const dir = tempTree({ 'lib.rs': STR_EXPORT });
       fs.mkdirSync(path.join(dir, 'ffi-guard.toml'));

@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { rel, workspaceRoot } from './cli-paths';
-import { writeOutputFile } from './cli-output';
+import { MAX_INPUT_SIZE, writeOutputFile } from './cli-output';
+import { readRegularText } from './core/workspace/read-file';
 import {
   AbiSnapshot,
   diffSurfaces,
@@ -61,10 +61,10 @@ export async function diffCommand(
 function readBaseline(file: string, cwd: string, err: Print): AbiSnapshot | null {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularText(file, MAX_INPUT_SIZE);
   } catch (e) {
     err(
-      `error: cannot read the baseline ${rel(cwd, file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Write one with \`ffi-guard snapshot --out FILE\`.\n`,
+      `error: cannot read the baseline ${rel(cwd, file)}: ${(e as Error).message}. Write one with \`ffi-guard snapshot --out FILE\`.\n`,
     );
     return null;
   }

@@ -1,5 +1,11 @@
 import * as fs from 'fs';
 
+/**
+ * The largest file the command line reads as input (`diff --baseline`, `merge`'s shard outputs); only
+ * regular files are read, so `/dev/zero` or a FIFO is an error, not a hang.
+ */
+export const MAX_INPUT_SIZE = 256 * 1024 * 1024;
+
 /** An `--out FILE` the command could not write: a usage error that names the file, never an internal error. */
 export class OutputError extends Error {}
 

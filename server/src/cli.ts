@@ -1,5 +1,4 @@
 import * as path from 'path';
-import * as fs from 'fs';
 import { rel, workspaceRoot } from './cli-paths';
 import { ConfigError, loadSettings, Settings } from './core/config';
 import { CommandLine, CommandName, parseCommandLine, parseShard, USAGE, UsageError, withUsage } from './cli-args';
@@ -17,7 +16,8 @@ import { CoverageError, headerCoverage } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
-import { OutputError, writeOutputFile } from './cli-output';
+import { MAX_INPUT_SIZE, OutputError, writeOutputFile } from './cli-output';
+import { readRegularText } from './core/workspace/read-file';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -123,7 +123,7 @@ function merge({ paths: files, options }: Given<'merge'>, out: Print, err: Print
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+      text = readRegularText(path.resolve(cwd, file), MAX_INPUT_SIZE);
     } catch (e) {
       err(`error: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
