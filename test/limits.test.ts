@@ -10,6 +10,7 @@ import { mayDeclareItems } from '../server/src/core/syntax/nested-items';
 import { loadParser } from '../server/src/core/syntax/parse';
 import { FileSource, loadCrate, SourceCache } from '../server/src/core/workspace/crates';
 import { MAX_LINE_LENGTH, MAX_NESTING_DEPTH, readRegularFile } from '../server/src/core/workspace/read-file';
+import { diffAgainst, WorkspaceView } from '../server/src/lsp/surface';
 import { runCli, tempTree } from './harness/cli';
 
 /** One file held in memory, for the core without the disk source's limits. */
@@ -247,6 +248,13 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
         assert.match(merge.stderr, /^error: cannot read \/dev\/zero: not a regular file \(a character device\)/);
       },
     );
+
+    (onLinux ? it : it.skip)('the server answers a /dev/zero baseline with an error instead of reading it', () => {
+      assert.throws(
+        () => diffAgainst({} as WorkspaceView, { baseline: '/dev/zero' }),
+        /Cannot read the baseline \/dev\/zero: not a regular file \(a character device\)/,
+      );
+    });
 
     it('an ffi-guard.toml that is a directory is a configuration error', async () => {
       const dir = tempTree({ 'lib.rs': STR_EXPORT });
