@@ -335,6 +335,24 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
     });
   });
 
+  describe('a macro named with 50,000 characters', () => {
+    it('is no "regular expression too large" error: its calls are still found', async () => {
+      const name = 'm'.repeat(50_000);
+      const dir = tempTree({
+        'Cargo.toml': CARGO,
+        'src/lib.rs': `#[macro_use]\nmod defs;\nmod uses;\n`,
+        'src/defs.rs': `macro_rules! ${name} { ($n:ident) => { #[no_mangle] pub extern "C" fn $n(s: &str) {} }; }\n`,
+        'src/uses.rs': `${name}!(exported);\n`,
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(result.skipped, []);
+      assert.deepStrictEqual(
+        result.findings.map((f) => `${f.rule} ${f.symbol}`),
+        ['str-type exported'],
+      );
+    });
+  });
+
   describe('shape limits', () => {
     it('a line longer than the line length limit skips the file with the reason', async () => {
       const dir = tempTree({ 'long.rs': `// ${'x'.repeat(MAX_LINE_LENGTH)}\n${STR_EXPORT}`, 'ok.rs': STR_EXPORT });

@@ -137,7 +137,7 @@ export class RelevanceIndex {
       ),
     );
     const names = wordPattern(producing);
-    const renamed = producing.size ? new RegExp(`\\b(?:${[...producing].join('|')})\\s+as\\b`) : null;
+    const renamed = producing.size ? wordPattern(producing, '\\s+as\\b') : null;
     for (const [file, scan] of this.scans) {
       if (needed.has(file) || !names) continue;
       const calls = [...scan.macroCalls];
@@ -182,8 +182,33 @@ export class RelevanceIndex {
 /** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
 const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
 
-/** One regular expression that finds any of the words, or null for none. */
-function wordPattern(words: ReadonlySet<string>): RegExp | null {
+/** What finds any of a set of words in a text. */
+interface WordTest {
+  test(text: string): boolean;
+}
+
+/**
+ * Above this many characters of words, one alternation is too large for the regular expression engine
+ * (a 50,000-character macro name is a SyntaxError): the words are looked up per identifier instead.
+ */
+const MAX_PATTERN_LENGTH = 10_000;
+
+/** Identifiers as `\b` delimits them; the look-behind keeps the scan linear in long words. */
+const WORD = /(?<![A-Za-z0-9_])[A-Za-z0-9_]+/g;
+
+/** Finds any of the words as a whole word, followed by `after` (a regular expression), or null for no words. */
+function wordPattern(words: ReadonlySet<string>, after = '\\b'): WordTest | null {
   if (words.size === 0) return null;
-  return new RegExp(`\\b(?:${[...words].join('|')})\\b`);
+  let length = 0;
+  for (const w of words) length += w.length + 1;
+  if (length <= MAX_PATTERN_LENGTH) return new RegExp(`\\b(?:${[...words].join('|')})${after}`);
+  const follows = new RegExp(`^${after}`);
+  return {
+    test: (text) => {
+      for (const m of text.matchAll(WORD))
+        if (words.has(m[0]) && follows.test(text.slice(m.index + m[0].length, m.index + m[0].length + 4096)))
+          return true;
+      return false;
+    },
+  };
 }
