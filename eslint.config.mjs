@@ -74,6 +74,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // Spread arguments go on the stack: `out.push(...findings)` overflows it past ~120,000 elements.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(push|unshift|min|max)$/] > SpreadElement',
+          message: 'a spread argument overflows the stack on a large array: loop instead.',
+        },
+      ],
     },
   },
   {

@@ -117,10 +117,11 @@ export interface ShardCrate {
 export interface ShardSkipped extends CheckSkipped {
   /**
    * `path`: a PATH or a `Cargo.toml` the run could not use (every shard sees it); `unread`: a file that
-   * could not be read or parsed; `internal`: a crate the checker failed on.
+   * could not be read or parsed; `internal`: a crate the checker failed on; `limit`: a crate with more
+   * findings than the findings-per-crate limit.
    */
-  kind: 'path' | 'unread' | 'internal';
-  /** For `internal`: the crate (index into `crates`). */
+  kind: 'path' | 'unread' | 'internal' | 'limit';
+  /** For `internal` and `limit`: the crate (index into `crates`). */
   crate?: number;
 }
 

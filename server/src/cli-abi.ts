@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { rel, settingsFor } from './cli-paths';
-import { writeFileAtomic } from './cli-write';
+import { MAX_INPUT_SIZE, writeOutputFile } from './cli-write';
+import { readRegularText } from './core/workspace/read-file';
 import {
   AbiSnapshot,
   diffSurfaces,
@@ -38,7 +38,7 @@ export async function snapshotCommand(
   const surface = await surfaceOf(paths, cwd, options);
   if (!surface) return unreadable(err);
   const target = path.resolve(cwd, options.out);
-  writeFileAtomic(target, snapshotText(surface));
+  writeOutputFile(target, rel(cwd, target), snapshotText(surface));
   out(
     `wrote the ABI baseline of ${surface.symbols.length} symbol(s) and ${surface.types.length} type(s) to ${rel(cwd, target)}\n`,
   );
@@ -71,10 +71,10 @@ export async function diffCommand(
 function readBaseline(file: string, cwd: string, err: Print): AbiSnapshot | null {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularText(file, MAX_INPUT_SIZE);
   } catch (e) {
     err(
-      `error: cannot read the baseline ${rel(cwd, file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Write one with \`ffi-guard snapshot --out FILE\`.\n`,
+      `error: cannot read the baseline ${rel(cwd, file)}: ${(e as Error).message}. Write one with \`ffi-guard snapshot --out FILE\`.\n`,
     );
     return null;
   }

@@ -26,13 +26,14 @@ import type { CheckJson, ShardData } from '../../protocol/check';
 import { unifiedDiff, writeFixes } from './cli-fix';
 import { runFixes } from './core/fix-all';
 import type { Fix } from './core/fixes/edits';
-import { writeFileAtomic } from './cli-write';
 import { cHeader } from './core/abi/header';
 import { CbindgenConfigError } from './core/abi/cbindgen-config';
 import { CoverageError, headerConfig, headerCoverage, surfaceCrates } from './core/coverage';
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
+import { MAX_INPUT_SIZE, OutputError, writeOutputFile } from './cli-write';
+import { readRegularText } from './core/workspace/read-file';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -55,6 +56,10 @@ export async function main(
     try {
       return await run(parseCommandLine(argv), cwd, out, err, terminal);
     } catch (e) {
+      if (e instanceof OutputError) {
+        err(`error: ${e.message}\n`);
+        return 2;
+      }
       if (!(e instanceof ConfigError)) throw e;
       err(`error: invalid configuration: ${e.message}\n`);
       return 2;
@@ -182,7 +187,7 @@ function merge({ paths: files, options }: Given<'merge'>, out: Print, err: Print
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+      text = readRegularText(path.resolve(cwd, file), MAX_INPUT_SIZE);
     } catch (e) {
       err(`error: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
@@ -242,7 +247,7 @@ async function report({ paths, options }: Given<'report'>, cwd: string, out: Pri
       : format === 'html'
         ? reportHtml(surface, findings)
         : reportMarkdown(surface, findings);
-  if (options.out) writeFileAtomic(path.resolve(cwd, options.out), text);
+  if (options.out) writeOutputFile(path.resolve(cwd, options.out), options.out, text);
   else out(text);
   return result.filesScanned.length ? 0 : 2;
 }
@@ -281,7 +286,7 @@ async function header({ paths, options }: Given<'header'>, cwd: string, out: Pri
   });
   const target = options.out ? path.resolve(cwd, options.out) : null;
   const text = cHeader(surface, target ? path.basename(target, '.h') : coverage.name, config);
-  if (target) writeFileAtomic(target, text);
+  if (target) writeOutputFile(target, rel(cwd, target), text);
   else out(text);
   return 0;
 }

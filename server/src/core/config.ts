@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { MAX_SMALL_FILE_SIZE, readRegularText } from './workspace/read-file';
 import { parseToml, TomlError } from './workspace/toml';
 import { knownTargets } from './syntax/cfg';
 import { isRuleId, Severity } from './analysis/rules';
@@ -28,6 +29,18 @@ export interface Settings {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+/**
+ * The largest `maxFileSize` accepted: the parser's memory (WebAssembly, 32-bit) cannot hold the tree of a
+ * much larger file, and a larger limit would only trade a clear "too large" for a parser abort.
+ */
+export const MAX_FILE_SIZE_LIMIT = 256 * 1024 * 1024;
+
+/** A size in bytes a user wrote (a TOML integer or float, a JSON number), or null when it is not one. */
+function byteCount(value: unknown): number | null {
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_FILE_SIZE_LIMIT) return null;
+  return n;
+}
 
 export function defaultSettings(): Settings {
   return {
@@ -102,9 +115,8 @@ export function mergeSettings(into: Settings, layer: Record<string, unknown>, fi
         out.cfg = stringList(key, value);
         break;
       case 'maxFileSize':
-        if (typeof value !== 'number' && typeof value !== 'bigint') fail(key, 'expected a number of bytes');
-        if (Number(value) <= 0) fail(key, 'expected a positive number of bytes');
-        out.maxFileSize = Number(value);
+        out.maxFileSize =
+          byteCount(value) ?? fail(key, `expected a whole number of bytes from 1 to ${MAX_FILE_SIZE_LIMIT}`);
         break;
       case 'checkPrivateExternFns':
         if (typeof value !== 'boolean') fail(key, 'expected true or false');
@@ -135,7 +147,12 @@ function lineOf(text: string, key: string): number | null {
 }
 
 function readToml(file: string): { table: Record<string, unknown>; text: string } {
-  const text = fs.readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readRegularText(file, MAX_SMALL_FILE_SIZE);
+  } catch (e) {
+    throw new ConfigError(file, null, null, `could not be read: ${(e as Error).message}`);
+  }
   try {
     return { table: parseToml(text), text };
   } catch (e) {

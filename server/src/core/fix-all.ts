@@ -131,7 +131,7 @@ function pickBatch(
     const defines = c.fix.defines ?? [];
     if (c.fix.edits.some((e) => taken.some((t) => touches(e, t))) || defines.some((n) => names.has(n))) continue;
     batch.push(c);
-    taken.push(...c.fix.edits);
+    for (const edit of c.fix.edits) taken.push(edit);
     for (const n of defines) names.add(n);
   }
   return batch;

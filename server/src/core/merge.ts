@@ -248,7 +248,7 @@ function mergeSkipped(
     for (const s of shard.skipped) {
       if (s.kind === 'unread' && !unread.has(`${s.file}\n${s.reason}`))
         unread.set(`${s.file}\n${s.reason}`, { file: s.file, reason: s.reason });
-      if (s.kind === 'internal')
+      if (s.kind === 'internal' || s.kind === 'limit')
         internal.push({ entry: { file: s.file, reason: s.reason }, crate: s.crate ?? shard.crates.length });
     }
   const unreadEntries = [...unread.values()].sort((a, b) =>

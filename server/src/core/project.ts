@@ -12,6 +12,7 @@ import { RelevanceIndex } from './workspace/relevance';
 import { FileScan, scanFile } from './syntax/scan';
 import { resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
+import { readRegularFile, textOverLimits } from './workspace/read-file';
 
 export type { LoadedCrate };
 
@@ -25,9 +26,10 @@ export interface Skipped {
   reason: string;
   /**
    * `path`: a PATH or a `Cargo.toml` discovery could not use; `unread`: a file that could not be read or
-   * parsed; `internal`: a crate the checker failed on (its root names it).
+   * parsed; `internal`: a crate the checker failed on (its root names it); `limit`: a crate whose findings
+   * beyond the findings-per-crate limit were left out (its root names it).
    */
-  kind: 'path' | 'unread' | 'internal';
+  kind: 'path' | 'unread' | 'internal' | 'limit';
 }
 
 export interface ProjectResult {
@@ -50,33 +52,30 @@ export class DiskSource implements FileSource {
   constructor(public maxFileSize: number) {}
 
   read(file: string): string | null {
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      return null; // a missing module file: reported by the crate, not here
-    }
-    if (size > this.maxFileSize) {
-      this.skipped.set(file, `larger than the size limit (${formatSize(this.maxFileSize)})`);
+    const got = readRegularFile(file, this.maxFileSize);
+    if (got.kind === 'missing') return null; // a missing module file: reported by the crate, not here
+    if (got.kind === 'refused') {
+      this.skipped.set(file, got.reason);
       return null;
     }
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      this.skipped.set(file, `could not be read: ${(e as Error).message}`);
-      return null;
-    }
+    const bytes = got.bytes;
     if (bytes.subarray(0, 8192).includes(0)) {
       this.skipped.set(file, 'binary file (contains NUL bytes)');
       return null;
     }
+    let text: string;
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
     } catch {
       this.skipped.set(file, 'not valid UTF-8 (rustc requires UTF-8 source)');
       return null;
     }
+    const over = textOverLimits(text);
+    if (over) {
+      this.skipped.set(file, over);
+      return null;
+    }
+    return text;
   }
 
   exists(file: string): boolean {
@@ -98,14 +97,6 @@ export class DiskSource implements FileSource {
       return null;
     }
   }
-}
-
-function formatSize(bytes: number): string {
-  return bytes % (1024 * 1024) === 0
-    ? `${bytes / (1024 * 1024)} MB`
-    : bytes % 1024 === 0
-      ? `${bytes / 1024} KB`
-      : `${bytes} bytes`;
 }
 
 export interface LoadOptions {
@@ -166,6 +157,15 @@ export function* crateLoads(
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
   const covered = new Set<string>();
   let loads = 0;
+  // rustc rejects such a cycle ("circular modules"); each of its files is checked once, in one crate.
+  const reportCycle = (root: string, others: string[]): void => {
+    if (found.skipped.some((s) => s.file === root)) return;
+    const names = others.map((o) => path.relative(path.dirname(root), o).split(path.sep).join('/'));
+    found.skipped.push({
+      file: root,
+      reason: `\`mod\` declarations form a cycle (with ${names.join(', ') || 'itself'}) that rustc rejects: checked once, as a crate rooted at this file`,
+    });
+  };
   const load = (description: CrateDescription): LoadedCrate | null => {
     const { cfg, features } = cfgOf(description);
     const crate = loadCrate(
@@ -185,7 +185,7 @@ export function* crateLoads(
     const loaded = new Map<CrateDescription, LoadedCrate | null>();
     if (outside.length) for (const description of found.crates) loaded.set(description, load(description));
     const loose = outside.filter((f) => !covered.has(f));
-    const standalone = standaloneRoots(loose, cache).map(standaloneCrate);
+    const standalone = standaloneRoots(loose, cache, reportCycle).map(standaloneCrate);
     const all = [...found.crates, ...standalone];
     const chosen = new Set(options.share(all, { files: found.files, cache, relevance }));
     for (const description of all) {
@@ -205,7 +205,7 @@ export function* crateLoads(
   // for reference) are never compiled by rustc: not standalone crates either.
   const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
-  for (const root of standaloneRoots(loose, cache)) {
+  for (const root of standaloneRoots(loose, cache, reportCycle)) {
     const loaded = load(standaloneCrate(root));
     if (loaded) yield loaded;
   }
@@ -331,10 +331,14 @@ function lowerBound(list: readonly string[], key: string): number {
   return lo;
 }
 
+/** At most this many findings are reported per crate; the rest are counted and reported as left out. */
+export const MAX_FINDINGS_PER_CRATE = 50_000;
+
 /**
  * The findings of several crates for the files in `wanted`. A module file shared by two targets (lib
  * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
- * real (one per macro expansion, as rustc reports).
+ * real (one per macro expansion, as rustc reports). Of a crate with more than MAX_FINDINGS_PER_CRATE
+ * findings in `wanted`, the first (by position) are kept and `onLimit` hears how many there were.
  */
 export function checkCrates(
   crates: LoadedCrate[],
@@ -344,6 +348,7 @@ export function checkCrates(
     throw error;
   },
   reportedBy?: Map<Finding, LoadedCrate>,
+  onLimit: (crate: Crate, total: number) => void = () => {},
 ): Finding[] {
   const perCrate: { loaded: LoadedCrate; found: Finding[] }[] = [];
   // How many crates found something in each file: only findings in a file two crates share can repeat.
@@ -363,6 +368,11 @@ export function checkCrates(
       continue;
     }
     found = found.filter((f) => wanted(f.origin.file));
+    if (found.length > MAX_FINDINGS_PER_CRATE) {
+      // Sorted by position: what is kept is the start of the crate, the same on every run.
+      onLimit(crate, found.length);
+      found = found.slice(0, MAX_FINDINGS_PER_CRATE);
+    }
     perCrate.push({ loaded, found });
     for (const file of new Set(found.map((f) => f.origin.file)))
       cratesPerFile.set(file, (cratesPerFile.get(file) ?? 0) + 1);
@@ -417,10 +427,20 @@ export async function checkPaths(
         kind: 'internal',
       }),
     reportedBy,
+    (crate, total) =>
+      internal.push({
+        file: crate.rootFile,
+        reason: `${total - MAX_FINDINGS_PER_CRATE} of this crate's ${total} findings were not reported: more than the findings-per-crate limit (${MAX_FINDINGS_PER_CRATE})`,
+        kind: 'limit',
+      }),
   );
-  const unread = [...source.skipped, ...cache.failures]
-    .filter(([f]) => requested.has(f))
-    .map(([file, reason]): Skipped => ({ file, reason, kind: 'unread' }));
+  // Every file a crate reached and could not read is reported, requested or not (`#[path = "/dev/zero"]`,
+  // `include!`, `[lib] path`, a FIFO as a module file): its items are missing from the analysis.
+  const unread = [...source.skipped, ...cache.failures].map(([file, reason]): Skipped => ({
+    file,
+    reason,
+    kind: 'unread',
+  }));
   const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
   return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };
@@ -428,18 +448,52 @@ export async function checkPaths(
 
 /**
  * Files no `Cargo.toml` covers: each one that no other reaches through `mod` is a crate root, as
- * `rustc FILE` would treat it. Every `mod` counts here, whatever its `#[cfg]`.
+ * `rustc FILE` would treat it. Every `mod` counts here, whatever its `#[cfg]`. Files that reach each
+ * other in a cycle (`#[path]` modules naming each other) and that no root reaches would otherwise have
+ * no root at all: the first of each such cycle becomes a root, and `onCycle` hears of it.
  */
-export function standaloneRoots(files: string[], cache: SourceCache): string[] {
+export function standaloneRoots(
+  files: string[],
+  cache: SourceCache,
+  onCycle: (root: string, others: string[]) => void = () => {},
+): string[] {
   const set = new Set(files);
+  const edges = new Map<string, Set<string>>();
   const reached = new Set<string>();
   for (const file of files) {
     const src = cache.get(file);
     if (!src) continue;
     const stem = path.join(path.dirname(file), path.basename(file, '.rs'));
-    markModFiles(src.items.items, [path.dirname(file), stem], reached, set);
+    const out = new Set<string>();
+    markModFiles(src.items.items, [path.dirname(file), stem], out, set);
+    out.delete(file);
+    edges.set(file, out);
+    for (const f of out) reached.add(f);
   }
-  return files.filter((f) => !reached.has(f) && cache.get(f) !== null);
+  const roots = files.filter((f) => !reached.has(f) && edges.has(f));
+  const covered = new Set<string>();
+  const cover = (root: string): string[] => {
+    const found: string[] = [];
+    const stack = [root];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (covered.has(f)) continue;
+      covered.add(f);
+      found.push(f);
+      for (const next of edges.get(f) ?? []) stack.push(next);
+    }
+    return found;
+  };
+  for (const r of roots) cover(r);
+  for (const f of files) {
+    if (covered.has(f) || !edges.has(f)) continue;
+    roots.push(f);
+    onCycle(
+      f,
+      cover(f).filter((o) => o !== f),
+    );
+  }
+  return roots;
 }
 
 function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known: Set<string>): void {

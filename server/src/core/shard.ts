@@ -202,7 +202,7 @@ function shardData(
     reportedBy: result.findings.map((f) => indexOf(result.reportedBy.get(f))),
     skipped: result.skipped.map((s): ShardSkipped => {
       const entry: ShardSkipped = { file: rel(s.file), reason: s.reason, kind: s.kind };
-      if (s.kind === 'internal') {
+      if (s.kind === 'internal' || s.kind === 'limit') {
         const crate = result.crates.find((c) => c.crate.rootFile === s.file);
         if (crate) entry.crate = indexOf(crate);
       }

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { DataModel, dataModel } from '../core/analysis/data-model';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
@@ -20,6 +19,7 @@ import { CbindgenConfigError } from '../core/abi/cbindgen-config';
 import { CoverageError, exportingLibraries, headerConfig, headerCoverage, surfaceCrates } from '../core/coverage';
 import { mdCode, mdMessage, reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
 import { toSarif } from '../core/abi/sarif';
+import { readRegularFile } from '../core/workspace/read-file';
 import { TOOL_VERSION } from '../core/version';
 import type {
   DiffParams,
@@ -145,13 +145,13 @@ export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undef
   const file = toPath(params.baseline);
   let text = params.text ?? null;
   if (text === null) {
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
+    // Only a regular file, within a limit: a FIFO or `/dev/zero` named as the baseline must not hang the server.
+    const got = readRegularFile(file, 256 * 1024 * 1024);
+    if (got.kind !== 'read')
       throw new SurfaceRequestError(
-        `Cannot read the baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Write one with "Rust FFI Guard: Save ABI Baseline".`,
+        `Cannot read the baseline ${file}: ${got.kind === 'missing' ? 'ENOENT' : got.reason}. Write one with "Rust FFI Guard: Save ABI Baseline".`,
       );
-    }
+    text = got.bytes.toString('utf8');
   }
   let baseline;
   try {

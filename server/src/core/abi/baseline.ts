@@ -574,7 +574,7 @@ function diffSymbols(old: AbiSymbol[], now: AbiSymbol[], types: Spellings): AbiC
   for (const s of old) {
     const next = after.get(symbolKey(s));
     if (next) {
-      changes.push(...symbolChanges(s, next, types));
+      for (const c of symbolChanges(s, next, types)) changes.push(c);
       continue;
     }
     // A removal and an addition with the same signature read as a rename; C still links to the old name.
@@ -661,7 +661,7 @@ function diffTypes(old: AbiType[], now: AbiType[], types: Spellings): AbiChange[
     const next = after.get(t.name);
     // The symbols that used it changed too, and report it; a type alone breaks nobody by leaving.
     if (!next) changes.push(cosmetic(`type ${t.name}`, 'no longer reached from the C surface'));
-    else changes.push(...typeChanges(t, next, types));
+    else for (const c of typeChanges(t, next, types)) changes.push(c);
   }
   for (const t of now) if (!before.has(t.name)) changes.push(compatible(`type ${t.name}`, 'added to the C surface'));
   return changes;
@@ -676,7 +676,8 @@ function typeChanges(a: AbiType, b: AbiType, types: Spellings): AbiChange[] {
     out.push(breaking(subject, `size changed from ${a.size} to ${b.size} bytes`));
   if (a.align !== null && b.align !== null && a.align !== b.align)
     out.push(breaking(subject, `alignment changed from ${a.align} to ${b.align}`));
-  out.push(...fieldChanges(a, b, types), ...variantChanges(a, b));
+  for (const c of fieldChanges(a, b, types)) out.push(c);
+  for (const c of variantChanges(a, b)) out.push(c);
   if (a.doc !== b.doc) out.push(cosmetic(subject, 'documentation changed'));
   return out;
 }

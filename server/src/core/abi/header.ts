@@ -46,7 +46,8 @@ export function cHeader(surface: Surface, guardName: string, config: CbindgenCon
     if (!isCIdentifier(name)) return [`/* ${commentText(name)}: not a C identifier; left out. */`];
     return [...docComment(c.docs, ''), `#define ${name} ${c.value}`];
   });
-  if (defines.length) out.push(...defines, '');
+  for (const line of defines) out.push(line);
+  if (defines.length) out.push('');
   out.push('#ifdef __cplusplus', 'extern "C" {', '#endif', '');
 
   const verdicts = typeVerdicts(types, names, excluded);
@@ -65,13 +66,19 @@ export function cHeader(surface: Surface, guardName: string, config: CbindgenCon
     forward.set(tag, note);
   }
   const forwardTags = [...forward.keys()].sort();
-  for (const tag of forwardTags) out.push(...forward.get(tag)!, `${tag};`);
+  for (const tag of forwardTags) {
+    for (const line of forward.get(tag)!) out.push(line);
+    out.push(`${tag};`);
+  }
   if (forwardTags.length) out.push('');
   for (const x of types)
     if (excluded.has(x.t.name.replace(/<.*$/, '')))
       out.push(`/* ${commentText(x.t.name)}: excluded by ${commentText(config!.file)} (export.exclude). */`, '');
   const definable = types.filter((x) => x.cName !== null && !verdicts.has(x));
-  for (const x of dependencyOrder(definable, byCName, names)) out.push(...definition(x.t, x.cName!, names, config), '');
+  for (const x of dependencyOrder(definable, byCName, names)) {
+    for (const line of definition(x.t, x.cName!, names, config)) out.push(line);
+    out.push('');
+  }
 
   for (const s of exported) {
     const left = leftOut(s, names, byCName, verdicts, excluded, config);
@@ -79,7 +86,8 @@ export function cHeader(surface: Surface, guardName: string, config: CbindgenCon
       out.push(`/* ${commentText(s.name)}: ${commentText(left)}. */`, '');
       continue;
     }
-    out.push(...docComment(s.docs, ''), prototypeOf(s, names)!, '');
+    for (const line of docComment(s.docs, '')) out.push(line);
+    out.push(prototypeOf(s, names)!, '');
   }
   out.push('#ifdef __cplusplus', '}', '#endif', '', `#endif /* ${safeGuard} */`, '');
   // libc's POSIX types (`pid_t`, `ssize_t`…) are not ISO C: `<sys/types.h>` declares them.

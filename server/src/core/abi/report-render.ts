@@ -83,7 +83,7 @@ export function reportJson(surface: Surface, findings: Finding[]): ReportData {
 export function mdCode(s: string): string {
   const content = showInvisible(s);
   if (!content) return '*(empty)*';
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = longestRun(content);
   const fence = '`'.repeat(longest + 1);
   const pad = /^[` ]|[` ]$/.test(content) && /[^ ]/.test(content) ? ' ' : '';
   return `${fence}${pad}${content}${pad}${fence}`;
@@ -91,7 +91,7 @@ export function mdCode(s: string): string {
 
 /** A fenced code block holding `code` whole: its fence is longer than any backtick run in the code. */
 export function mdFence(code: string, lang = ''): string {
-  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = Math.max(2, longestRun(code));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${code}\n${fence}`;
 }
@@ -181,14 +181,8 @@ export function reportMarkdown(surface: Surface, findings: Finding[]): string {
     ),
   ];
   if (Object.keys(sum.findingsByRule).length) {
-    lines.push(
-      '',
-      '## Findings by rule',
-      '',
-      '| rule | count |',
-      '| --- | --- |',
-      ...Object.entries(sum.findingsByRule).map(([r, n]) => `| ${cellCode(r)} | ${n} |`),
-    );
+    lines.push('', '## Findings by rule', '', '| rule | count |', '| --- | --- |');
+    for (const [r, n] of Object.entries(sum.findingsByRule)) lines.push(`| ${cellCode(r)} | ${n} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -234,4 +228,11 @@ code { font-family: ui-monospace, monospace; }
 </body>
 </html>
 `;
+}
+
+/** The length of the longest run of backticks in a text (0 for none); a loop, as a text may hold many. */
+function longestRun(text: string): number {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
 }

@@ -33,7 +33,7 @@ export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] 
   const out: Finding[] = [];
   walkCrate(crate, combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]), safeTypes);
   // Type names are rendered last: which names are ambiguous depends on every path resolved.
-  out.push(...parity.render(names));
+  for (const f of parity.render(names)) out.push(f);
   return applySuppressions(applyRuleSettings(out, options.rules ?? {}), (f) => crate.textOf(f)).sort(compareFindings);
 }
 

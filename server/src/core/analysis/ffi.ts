@@ -468,7 +468,9 @@ function stdShape(def: StdAdt, args: Ty[]): AdtShape {
 }
 
 /** Whether the type has a size known at compile time (`str`, slices, trait objects do not). */
-export function isSized(t: Ty): boolean {
+export function isSized(t: Ty | undefined): boolean {
+  // A missing type argument (`Box<>` in half-typed code): nothing says it is unsized.
+  if (!t) return true;
   switch (t.k) {
     case 'prim':
       return t.name !== 'str';

@@ -95,5 +95,5 @@ function firstLineOf(item: AttributedItem): number {
   const attrs = item.attrs.filter(
     (a) => !a.inner && a.origin.file === item.origin.file && a.origin.span.start < item.origin.span.start,
   );
-  return attrs.length ? Math.min(...attrs.map((a) => a.origin.span.start)) : item.origin.span.start;
+  return attrs.reduce((min, a) => Math.min(min, a.origin.span.start), attrs.length ? Infinity : item.origin.span.start);
 }

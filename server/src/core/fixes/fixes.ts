@@ -18,7 +18,8 @@ import { FIX_IMPLEMENTATIONS } from './registry';
 export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   try {
     const offered: Fix[] = [];
-    for (const id of ruleById(finding.rule).fixes) offered.push(...FIX_IMPLEMENTATIONS[id]({ finding, ctx, offered }));
+    for (const id of ruleById(finding.rule).fixes)
+      for (const fix of FIX_IMPLEMENTATIONS[id]({ finding, ctx, offered })) offered.push(fix);
     return offered.map((fix) => withLineEndings(fix, ctx));
   } catch (e) {
     return [

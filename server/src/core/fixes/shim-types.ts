@@ -332,10 +332,9 @@ export function vtableFor(
       '}',
     );
   }
+  out.push('', `static ${statik}: ${table} = ${table} {`);
+  for (const m of methods) out.push(`    ${m.name}: ${thunk(m)},`);
   out.push(
-    '',
-    `static ${statik}: ${table} = ${table} {`,
-    ...methods.map((m) => `    ${m.name}: ${thunk(m)},`),
     `    free: ${handleFreeName(t.name)},`,
     '};',
     '',

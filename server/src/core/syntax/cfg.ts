@@ -102,12 +102,11 @@ export function expandCfgAttr(attrs: Attribute[], env: CfgEnv): Attribute[] {
     }
     const [pred, ...rest] = splitTopLevel(a.args);
     if (!pred || !evalPredicate(pred, env)) continue;
-    out.push(
-      ...expandCfgAttr(
-        rest.map((toks) => attributeFromTokens(toks, a)),
-        env,
-      ),
-    );
+    for (const expanded of expandCfgAttr(
+      rest.map((toks) => attributeFromTokens(toks, a)),
+      env,
+    ))
+      out.push(expanded);
   }
   return out;
 }

@@ -94,7 +94,7 @@ function itemList(cx: ExtractContext, nodes: SyntaxNode[]): { items: Item[]; inn
       case 'ERROR': {
         // Half-typed code: what the parser could not place may still hold whole items.
         const nested = itemList(cx, childrenOf(node));
-        items.push(...nested.items);
+        for (const item of nested.items) items.push(item);
         pending = [];
         continue;
       }

@@ -47,13 +47,13 @@ export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): Neste
   });
   return direct.map((node) => {
     // `#[allow(…)] { … }` and `#[cfg(…)]` on an enclosing statement apply to the items inside it.
-    const enclosing: Attribute[] = [];
+    const enclosing: Attribute[][] = [];
     for (let child = node, p = node.parent; p && p.id !== body.id; child = p, p = p.parent) {
-      enclosing.unshift(...leadingAttributes(cx, p));
+      enclosing.unshift(leadingAttributes(cx, p));
       // A match arm carries its attributes as children before the pattern (`#[cfg(x)] A => …`).
-      if (!BLOCKS.has(p.type)) enclosing.unshift(...childAttributesBefore(cx, p, child));
+      if (!BLOCKS.has(p.type)) enclosing.unshift(childAttributesBefore(cx, p, child));
     }
-    return { node: cx.read(node), attrs: [...enclosing, ...leadingAttributes(cx, node)] };
+    return { node: cx.read(node), attrs: [...enclosing.flat(), ...leadingAttributes(cx, node)] };
   });
 }
 
@@ -111,9 +111,16 @@ const STD_MACROS = new Set([
   'offset_of',
 ]);
 
+/**
+ * `name!(`, `name![`, `name!{`. The look-behind makes a match start only at the start of a word: without
+ * it, every position inside a long word (a 100 kB string literal of letters) would rescan the rest of the
+ * word, quadratic in its length.
+ */
+const MACRO_CALL = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g;
+
 /** Whether a body invokes a macro that could be one of the crate's own. */
 function callsNonStdMacro(text: string): boolean {
   if (!text.includes('!')) return false;
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g)) if (!STD_MACROS.has(m[1])) return true;
+  for (const m of text.matchAll(MACRO_CALL)) if (!STD_MACROS.has(m[1])) return true;
   return false;
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Language, Parser, Tree } from 'web-tree-sitter';
+import { Language, Parser, ParseState, Tree } from 'web-tree-sitter';
 
 /**
  * Loading the grammar and parsing. The grammar has no rule for edition 2024's `unsafe extern "C" { … }`
@@ -27,20 +27,103 @@ export function grammarPath(): string {
   );
 }
 
-/** The shared parser, created once. */
+type TreeSitter = { Parser: typeof Parser; Language: typeof Language };
+
+async function createParser(ts: TreeSitter): Promise<Parser> {
+  // A bundle ships web-tree-sitter's own .wasm beside itself; otherwise the package finds it.
+  const runtime = path.join(__dirname, 'web-tree-sitter.wasm');
+  await ts.Parser.init(fs.existsSync(runtime) ? { locateFile: () => runtime } : undefined);
+  const language = await ts.Language.load(grammarPath());
+  const parser = new ts.Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/**
+ * A parser in a WebAssembly instance of its own, ready to replace the shared one if it aborts: after an
+ * abort (out of memory on a huge file) an instance answers every later call with the same error. An
+ * instance is made only by loading web-tree-sitter afresh, which needs `require` and the package on disk;
+ * a bundle holds one copy of the package, so there it is null.
+ */
+let spare: Parser | null = null;
+
+async function prepareSpare(): Promise<void> {
+  let fresh: TreeSitter;
+  try {
+    const id = require.resolve('web-tree-sitter');
+    delete require.cache[id];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fresh = require(id) as TreeSitter;
+  } catch {
+    return;
+  }
+  if (fresh.Parser === Parser) return; // the same instance: nothing to fall back on
+  try {
+    spare = await createParser(fresh);
+  } catch {
+    spare = null;
+  }
+}
+
+/** The shared parser, created once (with its spare, compiled at the same time for little more). */
 export function loadParser(): Promise<Parser> {
   if (!parserPromise) {
-    parserPromise = (async () => {
-      // A bundle ships web-tree-sitter's own .wasm beside itself; otherwise the package finds it.
-      const runtime = path.join(__dirname, 'web-tree-sitter.wasm');
-      await Parser.init(fs.existsSync(runtime) ? { locateFile: () => runtime } : undefined);
-      const language = await Language.load(grammarPath());
-      const parser = new Parser();
-      parser.setLanguage(language);
-      return parser;
-    })();
+    parserPromise = Promise.all([createParser({ Parser, Language }), prepareSpare()]).then(([parser]) => parser);
   }
   return parserPromise;
+}
+
+/** Whether an error is the parser's WebAssembly instance failing (an abort, a trap), after which it is unusable. */
+export function isParserAbort(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'RuntimeError' || /^Aborted\(/.test(e.message));
+}
+
+/** Replacements already made: several caches sharing the aborted parser get the same replacement. */
+const replacements = new Map<Parser, Parser>();
+
+/**
+ * The parser to use instead of one that aborted, or null when there is no spare. The shared parser
+ * becomes the replacement, and a new spare is prepared for a later abort.
+ */
+export function replaceAbortedParser(aborted: Parser): Parser | null {
+  const known = replacements.get(aborted);
+  if (known) return known;
+  const fresh = spare;
+  spare = null;
+  if (!fresh) return null;
+  replacements.set(aborted, fresh);
+  parserPromise = Promise.resolve(fresh);
+  void prepareSpare();
+  return fresh;
+}
+
+/**
+ * The longest a parse may take: 10 s, and 5 s more per million characters. Real code parses at about a
+ * million characters a second on a loaded machine, so this is far beyond it; tree-sitter's error recovery
+ * is superlinear on some hostile texts (megabytes of `a!a!…` or of `"`), and past this the parse is
+ * abandoned and the file skipped with a reason. `FFI_GUARD_PARSE_TIME_LIMIT_MS` sets a fixed limit instead.
+ */
+export function parseTimeLimit(length: number): number {
+  const fixed = Number(process.env.FFI_GUARD_PARSE_TIME_LIMIT_MS);
+  if (Number.isFinite(fixed) && fixed > 0) return fixed;
+  return 10_000 + 5_000 * (length / 1_000_000);
+}
+
+/** tree-sitter's progress callback: true (cancel) once `ms` have passed. */
+function parseDeadline(ms: number): (state: ParseState) => boolean {
+  const deadline = performance.now() + ms;
+  return () => performance.now() > deadline;
+}
+
+function parseWithin(parser: Parser, text: string, old?: Tree): Tree {
+  const limit = parseTimeLimit(text.length);
+  const tree = parser.parse(text, old, { progressCallback: parseDeadline(limit) });
+  if (!tree) {
+    // A cancelled parse would otherwise resume on the next call, with the next text.
+    parser.reset();
+    throw new Error(`parsing took longer than the parse time limit (${Math.round(limit / 1000)} s for this size)`);
+  }
+  return tree;
 }
 
 export interface ParsedFile {
@@ -66,10 +149,10 @@ const SAFE_ITEM = /\bsafe(\s+)(fn|static)\b/g;
 export function parseRust(parser: Parser, text: string, old?: ParsedFile): ParsedFile {
   // The caller has applied its edits to `old.tree`; a tree of blanked text cannot be reused that way.
   const reusable = old && old.parsedText === old.text ? old.tree : undefined;
-  const tree = parser.parse(text, reusable);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const tree = parseWithin(parser, text, reusable);
   const blanks = /\bunsafe\s+extern\b/.test(text) ? findEdition2024Keywords(text, tree) : null;
-  if (!blanks || !blanks.unsafeExternAt.length) {
+  const rawAbis = RAW_ABI_HINT.test(text) ? findRawStringAbis(text, tree) : [];
+  if ((!blanks || !blanks.unsafeExternAt.length) && !rawAbis.length) {
     return {
       text,
       parsedText: text,
@@ -81,13 +164,41 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
     };
   }
   const chars = text.split('');
-  for (const at of blanks.unsafeExternAt) blank(chars, at, 'unsafe'.length);
-  for (const at of blanks.safeItemAt) blank(chars, at, 'safe'.length);
+  for (const at of blanks?.unsafeExternAt ?? []) blank(chars, at, 'unsafe'.length);
+  for (const at of blanks?.safeItemAt ?? []) blank(chars, at, 'safe'.length);
+  for (const [at, length] of rawAbis) blank(chars, at, length);
   const parsedText = chars.join('');
   tree.delete();
-  const reparsed = parser.parse(parsedText);
-  if (!reparsed) throw new Error('tree-sitter returned no tree');
-  return { text, parsedText, tree: reparsed, ...blanks };
+  const reparsed = parseWithin(parser, parsedText);
+  return {
+    text,
+    parsedText,
+    tree: reparsed,
+    unsafeExternAt: blanks?.unsafeExternAt ?? [],
+    unsafeExternKeywordAt: blanks?.unsafeExternKeywordAt ?? [],
+    safeItemAt: blanks?.safeItemAt ?? [],
+    safeItemKeywordAt: blanks?.safeItemKeywordAt ?? [],
+  };
+}
+
+/**
+ * `extern r"C"` and `extern r#"C"#`: rustc accepts a raw string as the ABI, the grammar does not (it
+ * reads `extern` alone, then a stray string). The `r` and the hashes are blanked to spaces, which leaves
+ * an ordinary `extern "C"` at the same offsets.
+ */
+const RAW_ABI_HINT = /\bextern\s+r#*"/;
+const RAW_ABI = /\bextern(\s+)r(#*)"[^"\n]*"(#*)/g;
+
+/** The `[offset, length]` spans to blank: the `r#…` before each raw ABI string and the `#…` after it. */
+function findRawStringAbis(text: string, tree: Tree): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(RAW_ABI)) {
+    if (m[3] !== m[2] || !isCodeAt(tree, m.index)) continue;
+    const r = m.index + 'extern'.length + m[1].length;
+    out.push([r, 1 + m[2].length]);
+    if (m[3].length) out.push([m.index + m[0].length - m[3].length, m[3].length]);
+  }
+  return out;
 }
 
 function blank(chars: string[], at: number, length: number): void {

@@ -4,7 +4,7 @@ import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems } from '../syntax/items';
 import { expandMacroCalls } from './macros';
 import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from '../syntax/model';
-import { parseRust, ParsedFile } from '../syntax/parse';
+import { isParserAbort, parseRust, ParsedFile, replaceAbortedParser } from '../syntax/parse';
 import type { RelevanceIndex } from './relevance';
 import type { ModuleScope } from './scopes';
 import { nextScopeId } from './scopes';
@@ -132,7 +132,7 @@ export class SourceCache {
   private readonly files = new Map<string, SourceFile>();
 
   constructor(
-    private readonly parser: Parser,
+    private parser: Parser,
     /** Where the files are read from; macro expansion finds `include!`d files through it too. */
     readonly source: FileSource,
     /**
@@ -184,7 +184,7 @@ export class SourceCache {
   /** Replace a file's text (an edit in the editor, a change on disk). */
   set(file: string, text: string, previous?: ParsedFile): SourceFile {
     this.unparsed.delete(file);
-    const parsed = parseRust(this.parser, text, previous);
+    const parsed = this.parse(text, previous);
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
     const entry: SourceFile = { file, text, parsed, items: extractItems(file, parsed) };
@@ -201,7 +201,7 @@ export class SourceCache {
   reparseOnly(file: string, text: string, previous: ParsedFile): ParsedFile {
     const entry = this.files.get(file);
     if (!entry) throw new Error(`reparseOnly: ${file} was never parsed`);
-    const parsed = parseRust(this.parser, text, previous);
+    const parsed = this.parse(text, previous);
     if (entry.parsed.tree !== parsed.tree) this.free(entry.parsed);
     entry.text = text;
     entry.parsed = parsed;
@@ -216,7 +216,29 @@ export class SourceCache {
 
   /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included); the caller deletes the tree. */
   parseFragment(text: string): ParsedFile {
-    return parseRust(this.parser, text);
+    return this.parse(text);
+  }
+
+  /**
+   * Parse with the current parser. If its WebAssembly instance aborts, every tree it made is lost with
+   * it (none can be read, edited or freed any more): the cache forgets them, takes the spare parser for
+   * the files after this one, and this file fails with the reason.
+   */
+  private parse(text: string, previous?: ParsedFile): ParsedFile {
+    const usable = previous && !this.freed.has(previous.tree) ? previous : undefined;
+    try {
+      return parseRust(this.parser, text, usable);
+    } catch (e) {
+      if (!isParserAbort(e)) throw e;
+      for (const entry of this.files.values()) this.freed.add(entry.parsed.tree);
+      if (previous) this.freed.add(previous.tree);
+      const fresh = replaceAbortedParser(this.parser);
+      if (fresh) this.parser = fresh;
+      const what = (e as Error).message.split('\n')[0].replace(/\. Build with -sASSERTIONS.*$/, '');
+      throw new Error(
+        `the parser failed (${what}); ${fresh ? 'it was restarted for the other files' : 'it could not be restarted, so later files cannot be parsed either'}`,
+      );
+    }
   }
 
   /** Frees every tree (they live in the parser's WebAssembly memory, which is not garbage collected); texts and items stay readable. */

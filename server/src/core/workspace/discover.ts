@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { MAX_SMALL_FILE_SIZE, readRegularText } from './read-file';
 import { parseToml } from './toml';
 
 /**
@@ -33,6 +34,9 @@ export interface Discovery {
 
 const ALWAYS_SKIPPED = new Set(['target', '.git', 'node_modules']);
 
+/** At most this many `.rs` files are taken from the paths of one run; the rest are reported as skipped. */
+export const MAX_FILES_PER_SCAN = 100_000;
+
 /** Walk the paths. `exclude` globs are matched against paths relative to `base`. */
 export function discover(paths: string[], base: string, exclude: string[]): Discovery {
   const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
@@ -54,12 +58,25 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
       const above = findManifestAbove(path.dirname(abs));
       if (above) manifests.add(above);
     } else if (stat.isDirectory()) {
-      walk(abs, [gitignoreChain(abs)], (f) => {
+      const visit = (f: string): boolean => {
         const rel = path.relative(base, f).split(path.sep).join('/');
-        if (isExcluded(rel)) return;
-        if (f.endsWith('.rs')) files.add(f);
-        else if (path.basename(f) === 'Cargo.toml') manifests.add(f);
-      });
+        if (isExcluded(rel)) return true;
+        if (f.endsWith('.rs')) {
+          if (files.size >= MAX_FILES_PER_SCAN) {
+            skipped.push({
+              file: f,
+              reason: `more than ${MAX_FILES_PER_SCAN} .rs files (the files-per-scan limit): this file and every later one in path order were not checked`,
+            });
+            return false;
+          }
+          files.add(f);
+        } else if (path.basename(f) === 'Cargo.toml') manifests.add(f);
+        return true;
+      };
+      const unreadable = (dir: string, e: Error): void => {
+        skipped.push({ file: dir, reason: `directory could not be listed: ${e.message}` });
+      };
+      walk(abs, [gitignoreChain(abs)], visit, unreadable);
       const above = findManifestAbove(abs);
       if (above) manifests.add(above);
     }
@@ -67,7 +84,7 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
   const crates: CrateDescription[] = [];
   for (const m of [...manifests].sort()) {
     try {
-      crates.push(...cratesOfManifest(m));
+      for (const c of cratesOfManifest(m)) crates.push(c);
     } catch (e) {
       skipped.push({
         file: m,
@@ -94,25 +111,34 @@ interface IgnoreLayer {
 function gitignoreChain(dir: string): IgnoreLayer {
   const ig = ignore();
   const file = path.join(dir, '.gitignore');
-  if (fs.existsSync(file)) ig.add(fs.readFileSync(file, 'utf8'));
+  if (fs.existsSync(file)) {
+    try {
+      ig.add(readRegularText(file, MAX_SMALL_FILE_SIZE));
+    } catch {
+      // An unreadable .gitignore ignores nothing.
+    }
+  }
   return { dir, ig };
 }
 
 /**
- * Visit the files below `dir`. Symbolic links are followed as rustc follows them (a module file or folder
- * may be a link); a link to a directory being walked (an ancestor: a loop) is not walked again.
+ * Visit the files below `dir`; stops when `visit` returns false, and returns false then. Symbolic links are
+ * followed as rustc follows them (a module file or folder may be a link); a link to a directory being walked
+ * (an ancestor: a loop) is not walked again. A directory that cannot be read is reported to `unreadable`.
  */
 function walk(
   dir: string,
   layers: IgnoreLayer[],
-  visit: (file: string) => void,
+  visit: (file: string) => boolean,
+  unreadable: (dir: string, e: Error) => void,
   ancestors: readonly string[] = [realPathOf(dir)],
-): void {
+): boolean {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
+  } catch (e) {
+    unreadable(dir, e as Error);
+    return true;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
@@ -127,9 +153,10 @@ function walk(
       const real = e.isSymbolicLink() ? realPathOf(full) : path.join(ancestors[ancestors.length - 1], e.name);
       if (ancestors.includes(real)) continue;
       const here = fs.existsSync(path.join(full, '.gitignore')) ? [...layers, gitignoreChain(full)] : layers;
-      walk(full, here, visit, [...ancestors, real]);
-    } else if (target.isFile()) visit(full);
+      if (!walk(full, here, visit, unreadable, [...ancestors, real])) return false;
+    } else if (target.isFile() && !visit(full)) return false;
   }
+  return true;
 }
 
 /** What a symbolic link points to, null when nothing (a dangling link, a loop). */
@@ -158,7 +185,7 @@ function stringOr(value: unknown, fallback: string): string {
 }
 
 export function cratesOfManifest(manifest: string): CrateDescription[] {
-  const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
+  const table = parseToml(readRegularText(manifest, MAX_SMALL_FILE_SIZE)) as Table;
   const pkg = table.package as Table | undefined;
   if (!pkg) return []; // a virtual workspace manifest: its members have their own
   const dir = path.dirname(manifest);
@@ -206,7 +233,7 @@ function editionOf(pkg: Table, manifest: string): string {
       const m = path.join(d, 'Cargo.toml');
       if (!fs.existsSync(m)) continue;
       try {
-        const ws = (parseToml(fs.readFileSync(m, 'utf8')) as Table).workspace as Table | undefined;
+        const ws = (parseToml(readRegularText(m, MAX_SMALL_FILE_SIZE)) as Table).workspace as Table | undefined;
         const wsEdition = (ws?.package as Table | undefined)?.edition;
         if (typeof wsEdition === 'string') return wsEdition;
       } catch {

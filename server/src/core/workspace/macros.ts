@@ -67,7 +67,8 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
       EXPANDED.add(item);
       changed = true;
     }
-    out.push(item, ...(expanded ?? []));
+    out.push(item);
+    for (const e of expanded ?? []) out.push(e);
     for (const e of expanded ?? []) if (e.kind === 'macro-rules') outMacros.push(e);
   }
   // Nothing expanded: the same list, so a later pass sees no change.
@@ -418,7 +419,7 @@ function metavarNames(pattern: Token[]): string[] {
   const out: string[] = [];
   for (const t of pattern) {
     if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text.slice(1));
-    if (t.children) out.push(...metavarNames(t.children));
+    if (t.children) for (const name of metavarNames(t.children)) out.push(name);
   }
   return out;
 }

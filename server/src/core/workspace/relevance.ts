@@ -187,7 +187,7 @@ export class RelevanceIndex {
       producing,
       higherOrder,
       names: wordPattern(producing),
-      renamed: producing.size ? new RegExp(`\\b(?:${[...producing].join('|')})\\s+as\\b`) : null,
+      renamed: producing.size ? wordPattern(producing, '\\s+as\\b') : null,
     };
     return this.macroState;
   }
@@ -241,9 +241,9 @@ interface MacroState {
   /** Macros that invoke a macro they are given (`$m!`). */
   higherOrder: Set<string>;
   /** Any producing macro's name, as a word. */
-  names: RegExp | null;
+  names: WordTest | null;
   /** A producing macro renamed (`export as e`). */
-  renamed: RegExp | null;
+  renamed: WordTest | null;
 }
 
 /**
@@ -281,8 +281,33 @@ function sameTypes(a: FileScan | undefined, b: FileScan | undefined): boolean {
 /** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
 const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
 
-/** One regular expression that finds any of the words, or null for none. */
-function wordPattern(words: ReadonlySet<string>): RegExp | null {
+/** What finds any of a set of words in a text. */
+interface WordTest {
+  test(text: string): boolean;
+}
+
+/**
+ * Above this many characters of words, one alternation is too large for the regular expression engine
+ * (a 50,000-character macro name is a SyntaxError): the words are looked up per identifier instead.
+ */
+const MAX_PATTERN_LENGTH = 10_000;
+
+/** Identifiers as `\b` delimits them; the look-behind keeps the scan linear in long words. */
+const WORD = /(?<![A-Za-z0-9_])[A-Za-z0-9_]+/g;
+
+/** Finds any of the words as a whole word, followed by `after` (a regular expression), or null for no words. */
+function wordPattern(words: ReadonlySet<string>, after = '\\b'): WordTest | null {
   if (words.size === 0) return null;
-  return new RegExp(`\\b(?:${[...words].join('|')})\\b`);
+  let length = 0;
+  for (const w of words) length += w.length + 1;
+  if (length <= MAX_PATTERN_LENGTH) return new RegExp(`\\b(?:${[...words].join('|')})${after}`);
+  const follows = new RegExp(`^${after}`);
+  return {
+    test: (text) => {
+      for (const m of text.matchAll(WORD))
+        if (words.has(m[0]) && follows.test(text.slice(m.index + m[0].length, m.index + m[0].length + 4096)))
+          return true;
+      return false;
+    },
+  };
 }

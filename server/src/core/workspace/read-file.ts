@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+
+/**
+ * Reading a file of the workspace without trusting it. Only regular files are read: a device
+ * (`/dev/zero`), a FIFO (which blocks its reader until a writer comes), a socket or a directory named
+ * where a source file is expected is refused with a reason. The size limit counts the bytes actually
+ * read, never the size `stat` claims (0 for devices and pipes, stale for a file that grows), so no
+ * file costs more than the limit plus one chunk.
+ */
+
+export type ReadOutcome =
+  | { kind: 'read'; bytes: Buffer }
+  /** The file does not exist (or a folder on its path is not a folder). */
+  | { kind: 'missing' }
+  | { kind: 'refused'; reason: string };
+
+const CHUNK = 1 << 16;
+
+/** The bytes of a regular file of at most `limit` bytes, or why not. */
+export function readRegularFile(file: string, limit: number): ReadOutcome {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    if (code === 'EISDIR') return { kind: 'refused', reason: 'not a regular file (a directory)' };
+    return { kind: 'refused', reason: `could not be read: ${(e as Error).message}` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { kind: 'refused', reason: `not a regular file (${fileKind(stat)}); not read` };
+    if (stat.size > limit) return { kind: 'refused', reason: tooLarge(limit) };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      // One byte more than the limit tells a file at the limit from a larger one.
+      const want = Math.min(CHUNK, limit + 1 - total);
+      const chunk = Buffer.allocUnsafe(want);
+      const n = fs.readSync(fd, chunk, 0, want, null);
+      if (n === 0) break;
+      chunks.push(n === want ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return { kind: 'refused', reason: tooLarge(limit) };
+    }
+    return { kind: 'read', bytes: Buffer.concat(chunks, total) };
+  } catch (e) {
+    return { kind: 'refused', reason: `could not be read: ${(e as Error).message}` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The text of a regular UTF-8 file (a manifest, a configuration, a `.gitignore`); otherwise throws an
+ * error saying why, without the file's name (the caller names it).
+ */
+export function readRegularText(file: string, limit: number): string {
+  const got = readRegularFile(file, limit);
+  if (got.kind === 'missing') throw new Error('no such file');
+  if (got.kind === 'refused') throw new Error(got.reason);
+  return got.bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** The limit for small text files we read whole: manifests, configurations, `.gitignore`. */
+export const MAX_SMALL_FILE_SIZE = 4 * 1024 * 1024;
+
+function tooLarge(limit: number): string {
+  return `larger than the size limit (${formatSize(limit)})`;
+}
+
+function fileKind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+export function formatSize(bytes: number): string {
+  return bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MB`
+    : bytes % 1024 === 0
+      ? `${bytes / 1024} KB`
+      : `${bytes} bytes`;
+}
+
+/**
+ * Limits on the shape of a source text, beyond its size. The analysis is linear in the text, but a
+ * text no one writes by hand (a multi-megabyte line, brackets nested thousands deep) is generated or
+ * hostile, and parsing it gains nothing: such a file is skipped with this reason.
+ */
+export const MAX_LINE_LENGTH = 1_000_000;
+/** Nesting of `(`, `[` and `{`, counted on the raw text (brackets inside strings and comments count too). */
+export const MAX_NESTING_DEPTH = 1_000;
+
+/** Why a text is over the line length or nesting limit, or null when it is within both. */
+export function textOverLimits(text: string): string | null {
+  let lineStart = 0;
+  let depth = 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      if (i - lineStart > MAX_LINE_LENGTH) return lineTooLong(line);
+      lineStart = i + 1;
+      line++;
+    } else if (c === 40 || c === 91 || c === 123) {
+      if (++depth > MAX_NESTING_DEPTH)
+        return `brackets nested deeper than the nesting limit (${MAX_NESTING_DEPTH}) at line ${line}`;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return text.length - lineStart > MAX_LINE_LENGTH ? lineTooLong(line) : null;
+}
+
+function lineTooLong(line: number): string {
+  return `line ${line} is longer than the line length limit (${MAX_LINE_LENGTH} characters)`;
+}

@@ -1,0 +1,379 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkCrate } from '../server/src/core/analysis/check';
+import { defaultSettings, loadSettings, ConfigError } from '../server/src/core/config';
+import { checkCrates, checkPaths, MAX_FINDINGS_PER_CRATE } from '../server/src/core/project';
+import { makeCfgEnv } from '../server/src/core/syntax/cfg';
+import { mayDeclareItems } from '../server/src/core/syntax/nested-items';
+import { loadParser } from '../server/src/core/syntax/parse';
+import { FileSource, loadCrate, SourceCache } from '../server/src/core/workspace/crates';
+import { MAX_LINE_LENGTH, MAX_NESTING_DEPTH, readRegularFile } from '../server/src/core/workspace/read-file';
+import { diffAgainst, WorkspaceView } from '../server/src/lsp/surface';
+import { runCli, tempTree } from './harness/cli';
+
+/** One file held in memory, for the core without the disk source's limits. */
+function memorySource(file: string, text: string): FileSource {
+  return { read: (f) => (f === file ? text : null), exists: (f) => f === file, list: () => [], modifiedAt: () => 1 };
+}
+
+const CARGO = '[package]\nname = "victim"\nversion = "0.1.0"\nedition = "2021"\n';
+const STR_EXPORT = '#[no_mangle]\npub extern "C" fn g(s: &str) -> usize { s.len() }\n';
+const onLinux = process.platform === 'linux';
+
+describe('hostile inputs: every limit is reported, nothing hangs or crashes', function () {
+  this.timeout(120_000);
+
+  describe('non-regular files are never read (issue 16, item 8)', () => {
+    (onLinux ? it : it.skip)(
+      '#[path = "/dev/zero"], include!("/dev/urandom") and a FIFO module: skipped, named',
+      async () => {
+        const dir = tempTree({
+          'Cargo.toml': CARGO,
+          'src/lib.rs': `#[path = "/dev/zero"] mod z;\ninclude!("/dev/urandom");\nmod fifo;\n${STR_EXPORT}`,
+        });
+        execFileSync('mkfifo', [path.join(dir, 'src', 'fifo.rs')]);
+        const started = Date.now();
+        const result = await checkPaths([dir], dir, defaultSettings());
+        assert.ok(Date.now() - started < 20_000, 'finishes: the FIFO is not waited on');
+        assert.deepStrictEqual(
+          result.findings.map((f) => f.rule),
+          ['str-type'],
+        );
+        const reasons = new Map(result.skipped.map((s) => [s.file, s.reason]));
+        assert.match(reasons.get('/dev/zero') ?? '', /not a regular file \(a character device\)/);
+        assert.match(reasons.get('/dev/urandom') ?? '', /not a regular file \(a character device\)/);
+        assert.match(reasons.get(path.join(dir, 'src', 'fifo.rs')) ?? '', /not a regular file \(a FIFO\)/);
+      },
+    );
+
+    (onLinux ? it : it.skip)(
+      '[lib] path = "/dev/zero" is skipped, and a FIFO as Cargo.toml does not block',
+      async () => {
+        const dir = tempTree({ 'Cargo.toml': CARGO + '[lib]\npath = "/dev/zero"\n', 'src/other.rs': STR_EXPORT });
+        const result = await checkPaths([dir], dir, defaultSettings());
+        assert.ok(result.skipped.some((s) => s.file === '/dev/zero' && /not a regular file/.test(s.reason)));
+        const fifoDir = tempTree({ 'src/lib.rs': STR_EXPORT });
+        execFileSync('mkfifo', [path.join(fifoDir, 'Cargo.toml')]);
+        const fifo = await checkPaths([fifoDir], fifoDir, defaultSettings());
+        assert.ok(
+          fifo.skipped.some((s) => /Cargo.toml could not be read: not a regular file \(a FIFO\)/.test(s.reason)),
+        );
+        assert.deepStrictEqual(
+          fifo.findings.map((f) => f.rule),
+          ['str-type'],
+        );
+      },
+    );
+
+    it('the size limit counts the bytes read, not what stat says', () => {
+      const dir = tempTree({ 'big.rs': 'x'.repeat(5000), 'small.rs': 'y'.repeat(100) });
+      const big = readRegularFile(path.join(dir, 'big.rs'), 4096);
+      assert.deepStrictEqual(big, { kind: 'refused', reason: 'larger than the size limit (4 KB)' });
+      const small = readRegularFile(path.join(dir, 'small.rs'), 4096);
+      assert.strictEqual(small.kind === 'read' && small.bytes.length, 100);
+      assert.deepStrictEqual(readRegularFile(path.join(dir, 'nothing.rs'), 4096), { kind: 'missing' });
+      assert.match((readRegularFile(dir, 4096) as { reason: string }).reason, /not a regular file \(a directory\)/);
+    });
+  });
+
+  describe('no quadratic regular expression (item 9)', () => {
+    it('a 100 kB string literal of letters: the macro-call test is linear', () => {
+      const body = `{ let s = "${'a'.repeat(10_000_000)}"; }`;
+      const started = Date.now();
+      assert.strictEqual(mayDeclareItems(body), false);
+      assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+    });
+
+    it('a 10 MB line through the whole core (parse, extract, check) finishes fast', async () => {
+      const file = path.resolve(path.sep, 'mem', 'lib.rs');
+      for (const text of [
+        `pub fn f() { let s = "${'a'.repeat(10_000_000)}"; }\n${STR_EXPORT}`,
+        `// ${'x!('.repeat(3_000_000)}\n${STR_EXPORT}`,
+        `#[doc = "${'a '.repeat(5_000_000)}"]\n${STR_EXPORT}`,
+      ]) {
+        const started = Date.now();
+        const cache = new SourceCache(await loadParser(), memorySource(file, text));
+        const crate = loadCrate(
+          { name: 'x', rootFile: file, edition: '2021', cfg: makeCfgEnv({ features: [] }) },
+          cache,
+        );
+        assert.ok(crate);
+        assert.deepStrictEqual(
+          checkCrate(crate).map((f) => f.rule),
+          ['str-type'],
+        );
+        cache.dispose();
+        assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+      }
+    });
+  });
+
+  describe('a parser abort is recovered (item 11)', () => {
+    it('after an injected WebAssembly abort, the next files still parse', async () => {
+      const parser = await loadParser();
+      const a = path.resolve(path.sep, 'mem', 'a.rs');
+      const b = path.resolve(path.sep, 'mem', 'b.rs');
+      const files = new Map([
+        [a, STR_EXPORT],
+        [b, STR_EXPORT],
+      ]);
+      const source: FileSource = {
+        read: (f) => files.get(f) ?? null,
+        exists: (f) => files.has(f),
+        list: () => [],
+        modifiedAt: () => 1,
+      };
+      const cache = new SourceCache(parser, source);
+      // The parser's instance aborts as it would out of memory: every call fails from then on.
+      const original = parser.parse.bind(parser);
+      parser.parse = () => {
+        const e = new Error('Aborted(OOM). Build with -sASSERTIONS for more info.');
+        e.name = 'RuntimeError';
+        throw e;
+      };
+      try {
+        assert.strictEqual(cache.get(a), null);
+        assert.match(cache.failures.get(a) ?? '', /the parser failed \(Aborted\(OOM\)\); it was restarted/);
+        const next = cache.get(b);
+        assert.ok(next, 'the file after the abort parses');
+        assert.strictEqual(next.items.items.length, 1);
+        const again = await loadParser();
+        assert.notStrictEqual(again, parser, 'the shared parser is the restarted one');
+        assert.strictEqual(again.parse('fn f() {}')?.rootNode.type, 'source_file');
+      } finally {
+        parser.parse = original;
+        cache.dispose();
+      }
+    });
+  });
+
+  describe('the parse time limit', () => {
+    it('a parse over the limit skips the file, and the next parse starts afresh', async () => {
+      const parser = await loadParser();
+      const slow = path.resolve(path.sep, 'mem-parse-limit', 'slow.rs');
+      const next = path.resolve(path.sep, 'mem-parse-limit', 'next.rs');
+      const files = new Map([
+        [slow, STR_EXPORT.repeat(20_000)],
+        [next, STR_EXPORT],
+      ]);
+      const source: FileSource = {
+        read: (f) => files.get(f) ?? null,
+        exists: (f) => files.has(f),
+        list: () => [],
+        modifiedAt: () => 1,
+      };
+      const cache = new SourceCache(parser, source);
+      process.env.FFI_GUARD_PARSE_TIME_LIMIT_MS = '1';
+      try {
+        assert.strictEqual(cache.get(slow), null);
+      } finally {
+        delete process.env.FFI_GUARD_PARSE_TIME_LIMIT_MS;
+      }
+      assert.match(cache.failures.get(slow) ?? '', /parsing took longer than the parse time limit/);
+      // tree-sitter resumes a cancelled parse on its next call unless the parser is reset.
+      const parsed = cache.get(next);
+      assert.ok(parsed);
+      assert.deepStrictEqual(
+        parsed.items.items.map((i) => i.kind),
+        ['fn'],
+      );
+      assert.strictEqual(parsed.parsed.tree.rootNode.endIndex, STR_EXPORT.length);
+      cache.dispose();
+    });
+  });
+
+  describe('findings per crate (item 12)', () => {
+    it('more findings than the stack can spread: kept up to the limit, the rest reported', async () => {
+      const count = MAX_FINDINGS_PER_CRATE + 10_000;
+      const lines: string[] = [];
+      for (let i = 0; i < count; i++) lines.push(`#[no_mangle] pub extern "C" fn f${i}(s: &str) {}`);
+      const dir = tempTree({ 'gen.rs': lines.join('\n') + '\n' });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.strictEqual(result.findings.length, MAX_FINDINGS_PER_CRATE, JSON.stringify(result.skipped));
+      const limit = result.skipped.find((s) => s.kind === 'limit');
+      assert.ok(limit, JSON.stringify(result.skipped));
+      assert.match(limit.reason, /10000 of this crate's 60000 findings were not reported/);
+      assert.ok(!result.skipped.some((s) => s.kind === 'internal'));
+    });
+
+    it('checkCrates reports the limit through its callback', async () => {
+      const file = path.resolve(path.sep, 'mem', 'one.rs');
+      const cache = new SourceCache(await loadParser(), memorySource(file, STR_EXPORT));
+      const crate = loadCrate({ name: 'x', rootFile: file, edition: '2021', cfg: makeCfgEnv({ features: [] }) }, cache);
+      assert.ok(crate);
+      const hits: number[] = [];
+      const found = checkCrates(
+        [
+          {
+            crate,
+            description: { name: 'x', rootFile: file, edition: '2021', manifest: null, target: 'file', crateTypes: [] },
+          },
+        ],
+        defaultSettings(),
+        () => true,
+        undefined,
+        undefined,
+        (_c, total) => hits.push(total),
+      );
+      assert.strictEqual(found.length, 1, JSON.stringify([...cache.failures]));
+      assert.deepStrictEqual(hits, [], 'one finding is within the limit');
+    });
+  });
+
+  describe('clear errors (item 13)', () => {
+    it('--out into a missing directory is a usage error, not an internal error', async () => {
+      const dir = tempTree({ 'lib.rs': STR_EXPORT });
+      for (const args of [
+        ['report', '.', '--out', 'missing/report.md'],
+        ['header', '.', '--out', 'missing/x.h'],
+        ['snapshot', '.', '--out', 'missing/x.ffi-abi'],
+      ]) {
+        const run = await runCli(args, dir);
+        assert.strictEqual(run.code, 2, args.join(' '));
+        assert.match(run.stderr, /^error: cannot write missing\/[^:]+: its directory does not exist\n$/);
+      }
+    });
+
+    (onLinux ? it : it.skip)(
+      'diff --baseline /dev/zero and merge /dev/zero: an error, not a read without end',
+      async () => {
+        const dir = tempTree({ 'lib.rs': STR_EXPORT });
+        const diff = await runCli(['diff', '.', '--baseline', '/dev/zero'], dir);
+        assert.strictEqual(diff.code, 2);
+        assert.match(diff.stderr, /cannot read the baseline .*zero: not a regular file \(a character device\)/);
+        const merge = await runCli(['merge', '/dev/zero'], dir);
+        assert.strictEqual(merge.code, 2);
+        assert.match(merge.stderr, /^error: cannot read \/dev\/zero: not a regular file \(a character device\)/);
+      },
+    );
+
+    (onLinux ? it : it.skip)('the server answers a /dev/zero baseline with an error instead of reading it', () => {
+      assert.throws(
+        () => diffAgainst({} as WorkspaceView, { baseline: '/dev/zero' }),
+        /Cannot read the baseline \/dev\/zero: not a regular file \(a character device\)/,
+      );
+    });
+
+    it('an ffi-guard.toml that is a directory is a configuration error', async () => {
+      const dir = tempTree({ 'lib.rs': STR_EXPORT });
+      fs.mkdirSync(path.join(dir, 'ffi-guard.toml'));
+      assert.throws(() => loadSettings(dir), ConfigError);
+      const run = await runCli(['check', '.'], dir);
+      assert.strictEqual(run.code, 2);
+      assert.match(
+        run.stderr,
+        /invalid configuration: .*ffi-guard\.toml: could not be read: not a regular file \(a directory\)/,
+      );
+      assert.doesNotMatch(run.stderr, /internal error|at /);
+    });
+
+    (process.getuid?.() === 0 || !onLinux ? it.skip : it)('an unreadable directory is reported', async () => {
+      const dir = tempTree({ 'lib.rs': STR_EXPORT, 'locked/inner.rs': STR_EXPORT });
+      fs.chmodSync(path.join(dir, 'locked'), 0);
+      try {
+        const result = await checkPaths([dir], dir, defaultSettings());
+        assert.ok(
+          result.skipped.some((s) => s.file === path.join(dir, 'locked') && /could not be listed/.test(s.reason)),
+        );
+      } finally {
+        fs.chmodSync(path.join(dir, 'locked'), 0o755);
+      }
+    });
+
+    it('maxFileSize = nan (or infinite, fractional, zero) is rejected', () => {
+      for (const value of ['nan', 'inf', '1.5', '0', '-1', '"10"']) {
+        const dir = tempTree({ 'ffi-guard.toml': `maxFileSize = ${value}\n` });
+        assert.throws(() => loadSettings(dir), /`maxFileSize`: expected a whole number of bytes/, value);
+      }
+      const ok = tempTree({ 'ffi-guard.toml': 'maxFileSize = 1_000_000\n' });
+      assert.strictEqual(loadSettings(ok).maxFileSize, 1_000_000);
+    });
+
+    it('extern r"C" fn and extern r#"C"# blocks are detected as rustc detects them', async () => {
+      const dir = tempTree({
+        'lib.rs':
+          '#[no_mangle]\npub extern r"C" fn f(s: &str) {}\nextern r#"C"# { fn g(s: &str); }\n' +
+          'pub fn h() -> &\'static str { "extern r\\"C\\" fn x(s: &str)" }\n',
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(
+        result.findings.map((f) => `${f.origin.span.start} ${f.rule} ${f.symbol}`),
+        [
+          `${'#[no_mangle]\npub extern r"C" fn f(s: '.length} str-type f`,
+          `${'#[no_mangle]\npub extern r"C" fn f(s: &str) {}\nextern r#"C"# { fn g(s: '.length} str-type g`,
+        ],
+      );
+    });
+
+    it('#[path] module cycles: each file checked once and the cycle reported', async () => {
+      const dir = tempTree({
+        'a.rs': `#[path = "b.rs"] mod b;\n${STR_EXPORT.replace('g(', 'fa(')}`,
+        'b.rs': `#[path = "a.rs"] mod a;\n${STR_EXPORT.replace('g(', 'fb(')}`,
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(result.findings.map((f) => f.symbol).sort(), ['fa', 'fb']);
+      const cycle = result.skipped.find((s) => /cycle/.test(s.reason));
+      assert.ok(cycle);
+      assert.strictEqual(cycle.file, path.join(dir, 'a.rs'));
+      assert.match(cycle.reason, /form a cycle \(with b\.rs\)/);
+    });
+  });
+
+  describe('crashes the fuzzer found', () => {
+    it('a Box alias whose type argument is garbled (`AllocBox<str extern "C" >`) is no internal error', async () => {
+      const dir = tempTree({
+        'lib.rs':
+          'use std::boxed::Box as AllocBox;\n#[no_mangle]\npub extern "C" fn alloc_box(b: AllocBox<str extern "C" >, c: AllocBox<u8>) {}\n',
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(
+        result.skipped.filter((s) => s.kind === 'internal'),
+        [],
+      );
+    });
+  });
+
+  describe('a macro named with 50,000 characters', () => {
+    it('is no "regular expression too large" error: its calls are still found', async () => {
+      const name = 'm'.repeat(50_000);
+      const dir = tempTree({
+        'Cargo.toml': CARGO,
+        'src/lib.rs': `#[macro_use]\nmod defs;\nmod uses;\n`,
+        'src/defs.rs': `macro_rules! ${name} { ($n:ident) => { #[no_mangle] pub extern "C" fn $n(s: &str) {} }; }\n`,
+        'src/uses.rs': `${name}!(exported);\n`,
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(result.skipped, []);
+      assert.deepStrictEqual(
+        result.findings.map((f) => `${f.rule} ${f.symbol}`),
+        ['str-type exported'],
+      );
+    });
+  });
+
+  describe('shape limits', () => {
+    it('a line longer than the line length limit skips the file with the reason', async () => {
+      const dir = tempTree({ 'long.rs': `// ${'x'.repeat(MAX_LINE_LENGTH)}\n${STR_EXPORT}`, 'ok.rs': STR_EXPORT });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(
+        result.findings.map((f) => path.basename(f.origin.file)),
+        ['ok.rs'],
+      );
+      assert.ok(
+        result.skipped.some(
+          (s) => s.file === path.join(dir, 'long.rs') && /line 1 is longer than the line length limit/.test(s.reason),
+        ),
+      );
+    });
+
+    it('brackets nested deeper than the nesting limit skip the file with the reason', async () => {
+      const deep = `pub fn f() { let x = ${'('.repeat(MAX_NESTING_DEPTH + 1)}1${')'.repeat(MAX_NESTING_DEPTH + 1)}; }\n`;
+      const dir = tempTree({ 'deep.rs': deep, 'ok.rs': STR_EXPORT });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.ok(result.skipped.some((s) => s.file === path.join(dir, 'deep.rs') && /nesting limit/.test(s.reason)));
+      assert.strictEqual(result.findings.length, 1);
+    });
+  });
+});
