@@ -14,26 +14,6 @@ import { RULES_MD, renderRules } from './tools/update-docs';
 const README = path.join(REPO, 'README.md');
 const MAX_README_BYTES = 15 * 1024;
 
-/**
- * Pages other people are writing at the same time as this test (issue 15's split of the README): the
- * links to them are checked once they exist. After the coordinator merges them, this list can be emptied;
- * until then a link to any other missing file fails.
- */
-const WRITTEN_ELSEWHERE = new Set([
-  'docs/scale.md',
-  'docs/server-robustness.md',
-  'docs/fix-safety.md',
-  'docs/output-safety.md',
-  'docs/reliability.md',
-  'docs/header.md',
-  'docs/abi-mismatch.md',
-]);
-
-/** A page another helper writes: linked from the index when named above; a `docs/scale*.md` may have any suffix. */
-function writtenElsewhere(page: string): boolean {
-  return WRITTEN_ELSEWHERE.has(page) || /^docs\/scale[^/]*\.md$/.test(page);
-}
-
 /** The Markdown files of the documentation: README.md, CHANGELOG.md and docs/**.md. */
 function markdownFiles(): string[] {
   const files = [README, path.join(REPO, 'CHANGELOG.md')];
@@ -91,10 +71,9 @@ describe('docs: README.md, docs/', () => {
       for (const link of relativeLinks(text)) {
         const [target, anchor] = link.split('#');
         const resolved = target ? path.resolve(path.dirname(file), decodeURI(target)) : file;
-        const relative = path.relative(REPO, resolved).split(path.sep).join('/');
         const where = `${path.relative(REPO, file)}: ${link}`;
         if (!fs.existsSync(resolved)) {
-          if (!WRITTEN_ELSEWHERE.has(relative)) problems.push(`${where}: no such file`);
+          problems.push(`${where}: no such file`);
           continue;
         }
         if (anchor && resolved.endsWith('.md') && !anchors(fs.readFileSync(resolved, 'utf8')).has(anchor))
@@ -104,12 +83,11 @@ describe('docs: README.md, docs/', () => {
     assert.deepStrictEqual(problems, []);
   });
 
-  it('the README links every page of docs/, those written elsewhere included, and docs/README.md too', () => {
+  it('the README and docs/README.md link every page of docs/', () => {
     const pages = fs
       .readdirSync(path.join(REPO, 'docs'))
       .filter((f) => f.endsWith('.md') && f !== 'README.md')
-      .map((f) => `docs/${f}`)
-      .filter((page) => !writtenElsewhere(page));
+      .map((f) => `docs/${f}`);
     for (const index of ['README.md', 'docs/README.md']) {
       const links = new Set(
         relativeLinks(fs.readFileSync(path.join(REPO, index), 'utf8')).map((l) =>
@@ -119,7 +97,7 @@ describe('docs: README.md, docs/', () => {
             .join('/'),
         ),
       );
-      for (const page of [...pages, ...WRITTEN_ELSEWHERE]) assert.ok(links.has(page), `${index} links ${page}`);
+      for (const page of pages) assert.ok(links.has(page), `${index} links ${page}`);
     }
   });
 });
