@@ -117,10 +117,13 @@ function parseDeadline(ms: number): (state: ParseState) => boolean {
 
 function parseWithin(parser: Parser, text: string, old?: Tree): Tree {
   const limit = parseTimeLimit(text.length);
+  const started = performance.now();
   const tree = parser.parse(text, old, { progressCallback: parseDeadline(limit) });
   if (!tree) {
     // A cancelled parse would otherwise resume on the next call, with the next text.
     parser.reset();
+    // No tree before the deadline is tree-sitter giving up for a reason of its own, not our cancellation.
+    if (performance.now() - started < limit) throw new Error('tree-sitter returned no tree');
     throw new Error(`parsing took longer than the parse time limit (${Math.round(limit / 1000)} s for this size)`);
   }
   return tree;
