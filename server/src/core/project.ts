@@ -394,6 +394,68 @@ export async function checkPaths(
   return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };
 }
 
+/** What a run that checks each crate as it loads (`checkEachCrate`) leaves besides its crates' findings. */
+export interface RunOutline {
+  /** Requested files that were read and checked. */
+  filesScanned: string[];
+  skipped: Skipped[];
+  cache: SourceCache;
+  /** The files whose findings are reported: those found under the paths, and what they `include!`. */
+  requested: ReadonlySet<string>;
+}
+
+/**
+ * `checkPaths` one crate at a time, for a caller that keeps only what it prints of each crate: every
+ * crate is loaded, checked and handed to `visit` with its findings (null when the checker failed on it,
+ * which `skipped` tells), then let go, so that one crate at a time is alive. The findings are unsorted
+ * and in every file the crate reports in: which files are requested is known at the end
+ * (`RunOutline.requested`); `checkCrates` says which repeats two crates report keep.
+ */
+export async function checkEachCrate(
+  paths: string[],
+  cwd: string,
+  settings: Settings,
+  options: LoadOptions,
+  visit: (loaded: LoadedCrate, findings: Finding[] | null) => void,
+): Promise<RunOutline> {
+  const parser = await loadParser();
+  const source = new DiskSource(settings.maxFileSize);
+  const cache = new SourceCache(parser, source, false);
+  const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
+  const requested = new Set(found.files);
+  const included: [file: string, by: string][] = [];
+  const covered = new Set<string>();
+  const internal: Skipped[] = [];
+  for (const loaded of crateLoads(found, cache, settings, options)) {
+    const { crate } = loaded;
+    // As `checkPaths` sees the crate: before its check loads the modules it needs.
+    included.push(...crate.included);
+    for (const f of crateCoverage(crate, found.files)) covered.add(f);
+    let findings: Finding[] | null = null;
+    try {
+      findings = checkCrate(crate, {
+        rules: settings.rules,
+        safeTypes: settings.safeTypes,
+        checkPrivateExternFns: settings.checkPrivateExternFns,
+      });
+    } catch (e) {
+      internal.push({
+        file: crate.rootFile,
+        reason: `internal error while checking this crate (please report it): ${(e as Error).message}`,
+        kind: 'internal',
+      });
+    }
+    visit(loaded, findings);
+  }
+  for (const [file, by] of included) if (requested.has(by)) requested.add(file);
+  const unread = [...source.skipped, ...cache.failures]
+    .filter(([f]) => requested.has(f))
+    .map(([file, reason]): Skipped => ({ file, reason, kind: 'unread' }));
+  const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
+  const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
+  return { filesScanned, skipped, cache, requested };
+}
+
 /**
  * Files no `Cargo.toml` covers: each one that no other reaches through `mod` is a crate root, as
  * `rustc FILE` would treat it. Every `mod` counts here, whatever its `#[cfg]`.
