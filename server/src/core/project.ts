@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfgEnv, makeCfgEnv } from './syntax/cfg';
 import { checkCrate } from './analysis/check';
+import { clearLayoutCache } from './analysis/ffi';
 import { CrateDescription, discover, Discovery } from './workspace/discover';
 import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
@@ -123,6 +124,11 @@ export interface LoadOptions {
   share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
   /** Told after each crate is loaded, with how many so far (the command line's progress line). */
   progress?: (cratesLoaded: number) => void;
+  /**
+   * Once the caller is done with a crate (when it asks for the next one), forget the files read so far
+   * (`SourceCache.release`) but those of crates loaded ahead: one crate's files are in memory at a time.
+   */
+  release?: boolean;
 }
 
 /** What a run found, for the choice of its crates. */
@@ -169,6 +175,12 @@ export function* crateLoads(
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
   const covered = new Set<string>();
   let loads = 0;
+  const release = (ahead: Iterable<LoadedCrate | null>): void => {
+    if (!options.release) return;
+    const held = new Set<string>();
+    for (const other of ahead) for (const f of other?.crate.files ?? []) held.add(f);
+    cache.release((f) => held.has(f));
+  };
   const load = (description: CrateDescription): LoadedCrate | null => {
     const crate = loadCrate(
       { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
@@ -190,10 +202,14 @@ export function* crateLoads(
     const standalone = standaloneRoots(loose, cache).map(standaloneCrate);
     const all = [...found.crates, ...standalone];
     const chosen = new Set(options.share(all, { files: found.files, cache, relevance }));
+    release(loaded.values());
     for (const description of all) {
       if (!chosen.has(description)) continue;
       const crate = loaded.has(description) ? loaded.get(description) : load(description);
-      if (crate) yield crate;
+      loaded.delete(description);
+      if (!crate) continue;
+      yield crate;
+      release(loaded.values());
     }
     return;
   }
@@ -201,7 +217,9 @@ export function* crateLoads(
   while (remaining.length) {
     const [description] = remaining.splice(Math.max(0, Math.min(pick(remaining), remaining.length - 1)), 1);
     const loaded = load(description);
-    if (loaded) yield loaded;
+    if (!loaded) continue;
+    yield loaded;
+    release([]);
   }
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
   // for reference) are never compiled by rustc: not standalone crates either.
@@ -209,7 +227,9 @@ export function* crateLoads(
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
   for (const root of standaloneRoots(loose, cache)) {
     const loaded = load(standaloneCrate(root));
-    if (loaded) yield loaded;
+    if (!loaded) continue;
+    yield loaded;
+    release([]);
   }
 }
 
@@ -426,7 +446,7 @@ export async function checkEachCrate(
   const included: [file: string, by: string][] = [];
   const covered = new Set<string>();
   const internal: Skipped[] = [];
-  for (const loaded of crateLoads(found, cache, settings, options)) {
+  for (const loaded of crateLoads(found, cache, settings, { ...options, release: true })) {
     const { crate } = loaded;
     // As `checkPaths` sees the crate: before its check loads the modules it needs.
     included.push(...crate.included);
@@ -446,6 +466,8 @@ export async function checkEachCrate(
       });
     }
     visit(loaded, findings);
+    // The layouts worked out are keyed by the crate's modules (std types' aside): no later crate asks for them.
+    clearLayoutCache();
   }
   for (const [file, by] of included) if (requested.has(by)) requested.add(file);
   const unread = [...source.skipped, ...cache.failures]
