@@ -155,7 +155,7 @@ export class RelevanceIndex {
       grew = false;
       const names = wordPattern(producing);
       for (let i = others.length - 1; i >= 0 && names; i--) {
-        if (producing.has(others[i].name) || !names.test(others[i].body)) continue;
+        if (producing.has(others[i].name) || !names.test(others[i].words)) continue;
         producing.add(others[i].name);
         others.splice(i, 1);
         grew = true;
@@ -164,19 +164,15 @@ export class RelevanceIndex {
     // A file invokes a producing macro by name (`export!`), or may reach it otherwise: through a rename
     // (`use crate::export as e;`) or by passing its name to a macro that invokes what it is given (`$m!`).
     const higherOrder = new Set(
-      [...this.scans.values()].flatMap((scan) =>
-        scan.macros.filter((m) => INVOKES_FRAGMENT.test(m.body)).map((m) => m.name),
-      ),
+      [...this.scans.values()].flatMap((scan) => scan.macros.filter((m) => m.invokesFragment).map((m) => m.name)),
     );
     const names = wordPattern(producing);
-    const renamed = producing.size ? new RegExp(`\\b(?:${[...producing].join('|')})\\s+as\\b`) : null;
     for (const [file, scan] of this.scans) {
       if (needed.has(file) || !names) continue;
       const calls = [...scan.macroCalls];
-      const text = scan.code;
       if (
         calls.some((c) => producing.has(c)) ||
-        (names.test(text) && (renamed!.test(text) || calls.some((c) => higherOrder.has(c))))
+        (names.test(scan.words) && (names.test(scan.wordsBeforeAs) || calls.some((c) => higherOrder.has(c))))
       )
         needed.add(file);
     }
@@ -210,9 +206,6 @@ export class RelevanceIndex {
     return needed;
   }
 }
-
-/** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
-const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
 
 /** One regular expression that finds any of the words, or null for none. */
 function wordPattern(words: ReadonlySet<string>): RegExp | null {
