@@ -66,31 +66,39 @@ function wordsOf(matches: Iterable<RegExpMatchArray>): string {
   return [...seen].join('\n');
 }
 
+/**
+ * A string of its own: a name matched in the code is a slice of it (for more than a few characters),
+ * which would keep the whole code alive as long as the scan.
+ */
+function own(name: string): string {
+  return [...name].join('');
+}
+
 /** Scans a file's text in time linear in its length. */
 export function scanFile(text: string): FileScan {
   const code = codeOnly(text);
   const typeNames = new Set<string>();
-  for (const m of code.matchAll(TYPE_DEFINITION)) typeNames.add(m[1]);
+  for (const m of code.matchAll(TYPE_DEFINITION)) typeNames.add(own(m[1]));
   const macros: MacroScan[] = [];
   for (const m of code.matchAll(MACRO_DEFINITION)) {
     const body = code.slice(m.index + m[0].length, delimitedEnd(code, m.index + m[0].length));
     macros.push({
-      name: m[1],
+      name: own(m[1]),
       words: wordsOf(body.matchAll(WORD)),
       writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body),
       invokesFragment: INVOKES_FRAGMENT.test(body),
     });
   }
   const macroCalls = new Set<string>();
-  for (const m of code.matchAll(MACRO_CALL)) macroCalls.add(m[1]);
+  for (const m of code.matchAll(MACRO_CALL)) macroCalls.add(own(m[1]));
   const modNames = new Set<string>();
-  for (const m of code.matchAll(MOD_DECLARATION)) modNames.add(m[1]);
+  for (const m of code.matchAll(MOD_DECLARATION)) modNames.add(own(m[1]));
   const includeTargets: string[] = [];
   let includesUnknown = false;
   for (const m of code.matchAll(INCLUDE_CALL)) {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
     const plain = PLAIN_INCLUDE.exec(text.slice(m.index, m.index + 4096));
-    if (plain) includeTargets.push(plain[1]);
+    if (plain) includeTargets.push(own(plain[1]));
     else includesUnknown = true;
   }
   return {
