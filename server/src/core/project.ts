@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfgEnv, makeCfgEnv } from './syntax/cfg';
@@ -172,7 +173,7 @@ export function* crateLoads(
   });
   const relevance = options.loadEveryModule
     ? undefined
-    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
+    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), options.release));
   const covered = new Set<string>();
   let loads = 0;
   const release = (ahead: Iterable<LoadedCrate | null>): void => {
@@ -245,20 +246,31 @@ function standaloneCrate(root: string): CrateDescription {
   };
 }
 
-/** The relevance index of the discovered files (see workspace/relevance.ts). */
-export function relevanceOf(files: string[], cache: SourceCache, packageDirs: readonly string[] = []): RelevanceIndex {
+/**
+ * The relevance index of the discovered files (see workspace/relevance.ts). `forget`: let go of each
+ * text once it is scanned (the cache reads it again if it is parsed later), so that the run never holds
+ * every text at once.
+ */
+export function relevanceOf(
+  files: string[],
+  cache: SourceCache,
+  packageDirs: readonly string[] = [],
+  forget = false,
+): RelevanceIndex {
   const relevance = new RelevanceIndex(packageDirs);
   // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned once.
   const scans = new Map<string, FileScan>();
   for (const file of files) {
     const text = cache.text(file);
     if (text === null) continue;
-    let scan = scans.get(text);
+    const key = forget ? createHash('sha256').update(text).digest('base64') : text;
+    let scan = scans.get(key);
     if (!scan) {
       scan = scanFile(text);
-      scans.set(text, scan);
+      scans.set(key, scan);
     }
     relevance.update(file, text, scan);
+    if (forget && !cache.peek(file)) cache.delete(file);
   }
   return relevance;
 }

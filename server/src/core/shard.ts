@@ -198,7 +198,7 @@ function planRun(crates: CrateDescription[], run: RunFiles, spec: ShardSpec, rel
   const sizeOf = (file: string): number => {
     let size = sizes.get(file);
     if (size === undefined) {
-      size = Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
+      size = relevance.bytesOf(file) ?? Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
       sizes.set(file, size);
     }
     return size;

@@ -29,6 +29,8 @@ export interface FileScan {
   modNames: Set<string>;
   /** Writes `#[path =` or `cfg_attr(…, path =`: a module file may lie outside the module's folder. */
   pathAttribute: boolean;
+  /** The text's size in UTF-8 bytes (what a crate is weighed by, core/shard.ts). */
+  bytes: number;
 }
 
 export interface MacroScan {
@@ -112,6 +114,7 @@ export function scanFile(text: string): FileScan {
     macroCalls,
     modNames,
     pathAttribute: PATH_ATTRIBUTE.test(code),
+    bytes: Buffer.byteLength(text, 'utf8'),
   };
 }
 

@@ -98,6 +98,11 @@ export class RelevanceIndex {
     return this.definers.get(name) ?? [];
   }
 
+  /** A file's size in UTF-8 bytes, when it is indexed. */
+  bytesOf(file: string): number | undefined {
+    return this.scans.get(file)?.bytes;
+  }
+
   /** The names of the types a file may define, sorted. */
   typesOf(file: string): string[] {
     return [...(this.scans.get(file)?.typeNames ?? [])].sort();
