@@ -3,8 +3,8 @@ import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
 import { discover } from '../server/src/core/workspace/discover';
 import { loadParser } from '../server/src/core/syntax/parse';
-import { checkCrates, DiskSource, loadCrates } from '../server/src/core/project';
-import { SourceCache } from '../server/src/core/workspace/crates';
+import { checkCrates, crateLoads, DiskSource, loadCrates } from '../server/src/core/project';
+import { FileSource, SourceCache } from '../server/src/core/workspace/crates';
 import { tempTree } from './harness/cli';
 
 describe('project: one crate the checker cannot handle', () => {
@@ -32,5 +32,38 @@ describe('project: one crate the checker cannot handle', () => {
       findings.map((f) => path.basename(f.origin.file)),
       [path.basename(crates[1].crate.rootFile)],
     );
+  });
+});
+
+describe('project: a run that releases each crate once it is checked', () => {
+  it('keeps only the files of the crate being checked, and reads a released file again when asked', async () => {
+    const dir = tempTree({
+      'a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n',
+      'a/src/lib.rs': 'mod ffi;\n',
+      'a/src/main.rs': 'mod ffi;\n\nfn main() {}\n',
+      'a/src/ffi.rs': 'pub extern "C" fn f(c: char) {}\n',
+      'b/Cargo.toml': '[package]\nname = "b"\nversion = "0.1.0"\nedition = "2021"\n',
+      'b/src/lib.rs': 'pub extern "C" fn g(s: &str) {}\n',
+    });
+    const reads = new Map<string, number>();
+    const disk = new DiskSource(1e7);
+    const source: FileSource = {
+      read: (f) => (reads.set(f, (reads.get(f) ?? 0) + 1), disk.read(f)),
+      exists: (f) => disk.exists(f),
+      list: (d) => disk.list(d),
+      modifiedAt: (f) => disk.modifiedAt(f),
+    };
+    const cache = new SourceCache(await loadParser(), source, false);
+    const ffi = path.join(dir, 'a', 'src', 'ffi.rs');
+    const cached: string[][] = [];
+    for (const { crate } of crateLoads(discover([dir], dir, []), cache, defaultSettings(), { release: true }))
+      cached.push(
+        ['lib.rs', 'main.rs', 'ffi.rs']
+          .flatMap((n) => (cache.peek(path.join(dir, 'a', 'src', n)) ? [n] : []))
+          .concat(crate.name),
+      );
+    assert.deepStrictEqual(cached, [['lib.rs', 'ffi.rs', 'a'], ['main.rs', 'ffi.rs', 'a'], ['b']]);
+    assert.ok(reads.get(ffi)! >= 2, 'the module two targets share is read again for the second');
+    assert.strictEqual(cache.peek(path.join(dir, 'b', 'src', 'lib.rs')), undefined, 'the last crate is released too');
   });
 });

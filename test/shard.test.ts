@@ -9,6 +9,8 @@ import { defaultSettings } from '../server/src/core/config';
 import { CrossCrateCheck, runCrossCrateChecks } from '../server/src/core/abi/cross-crate';
 import { mergeOutputs, reduceRun } from '../server/src/core/merge';
 import { partitionCrates, runCheck } from '../server/src/core/shard';
+import { checkJson } from '../server/src/core/check-json';
+import { checkPaths } from '../server/src/core/project';
 
 /**
  * `check --shard I/N` and `merge` (../shared/CLI.md): the shares are disjoint, together they cover
@@ -168,6 +170,17 @@ describe('shard: check --shard I/N and merge', function () {
     for (const count of [2, 5]) {
       const { files } = await shards(loose, count, 'json');
       assert.strictEqual((await run(['merge', ...files])).stdout, expected.stdout, `${count} shards`);
+    }
+  });
+
+  it('checks one crate at a time and prints what checking them all at once finds', async () => {
+    for (const dir of [workspace(), workspaceWithLooseFiles()]) {
+      const rel = (f: string): string => path.relative(dir, f);
+      const settings = defaultSettings();
+      const once = checkJson(await checkPaths(['.'], dir, settings), rel);
+      const each = (await runCheck(['.'], dir, settings, rel, { surface: true })).json;
+      assert.ok(once.diagnostics.length > 10, 'the workspace has findings to compare');
+      assert.deepStrictEqual(each, once);
     }
   });
 

@@ -13,27 +13,36 @@ import { TOOL_VERSION } from './version';
 
 /** The JSON of a run's findings, files scanned and skipped entries, with paths printed by `rel`. */
 export function checkJson(result: ProjectResult, rel: (file: string) => string): CheckJson {
-  const positionOf = positionsIn(result.cache);
+  const render = diagnosticRenderer(result.cache, rel);
   return {
     version: 1,
     tool: { name: 'ffi-guard', version: TOOL_VERSION },
     filesScanned: result.filesScanned.length,
-    diagnostics: result.findings.map((f): CheckDiagnostic => ({
-      file: rel(f.origin.file),
-      ...positionOf(f),
-      rule: f.rule,
-      severity: f.severity,
-      certainty: f.certainty,
-      message: f.message,
-      rustcLint: f.rustcLint,
-      symbol: f.symbol,
-      fixes: fixesFor(f, {
-        textOf: (file) => result.cache.peek(file)?.text,
-        edition: f.target?.ctx.crate.edition ?? '2021',
-      }).map((x) => x.title),
-    })),
+    diagnostics: result.findings.map(render),
     skipped: result.skipped.map((s) => ({ file: rel(s.file), reason: s.reason })),
   };
+}
+
+/**
+ * A finding as `check --format json` prints it, with the titles of its fixes: made while the crate that
+ * reported it is loaded (the fixes read its items), so that a run keeps the diagnostic, not the crate.
+ */
+export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => string): (f: Finding) => CheckDiagnostic {
+  const positionOf = positionsIn(cache);
+  return (f) => ({
+    file: rel(f.origin.file),
+    ...positionOf(f),
+    rule: f.rule,
+    severity: f.severity,
+    certainty: f.certainty,
+    message: f.message,
+    rustcLint: f.rustcLint,
+    symbol: f.symbol,
+    fixes: fixesFor(f, {
+      textOf: (file) => cache.peek(file)?.text,
+      edition: f.target?.ctx.crate.edition ?? '2021',
+    }).map((x) => x.title),
+  });
 }
 
 /** Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */

@@ -1,7 +1,9 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfgEnv, makeCfgEnv } from './syntax/cfg';
 import { checkCrate } from './analysis/check';
+import { clearLayoutCache } from './analysis/ffi';
 import { CrateDescription, discover, Discovery } from './workspace/discover';
 import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
@@ -115,6 +117,11 @@ export interface LoadOptions {
   share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
   /** Told after each crate is loaded, with how many so far (the command line's progress line). */
   progress?: (cratesLoaded: number) => void;
+  /**
+   * Once the caller is done with a crate (when it asks for the next one), forget the files read so far
+   * (`SourceCache.release`) but those of crates loaded ahead: one crate's files are in memory at a time.
+   */
+  release?: boolean;
 }
 
 /** What a run found, for the choice of its crates. */
@@ -154,7 +161,7 @@ export function* crateLoads(
   const cfgOf = crateCfgs(found, settings);
   const relevance = options.loadEveryModule
     ? undefined
-    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found)));
+    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), options.release));
   const covered = new Set<string>();
   let loads = 0;
   // rustc rejects such a cycle ("circular modules"); each of its files is checked once, in one crate.
@@ -165,6 +172,12 @@ export function* crateLoads(
       file: root,
       reason: `\`mod\` declarations form a cycle (with ${names.join(', ') || 'itself'}) that rustc rejects: checked once, as a crate rooted at this file`,
     });
+  };
+  const release = (ahead: Iterable<LoadedCrate | null>): void => {
+    if (!options.release) return;
+    const held = new Set<string>();
+    for (const other of ahead) for (const f of other?.crate.files ?? []) held.add(f);
+    cache.release((f) => held.has(f));
   };
   const load = (description: CrateDescription): LoadedCrate | null => {
     const { cfg, features } = cfgOf(description);
@@ -188,10 +201,14 @@ export function* crateLoads(
     const standalone = standaloneRoots(loose, cache, reportCycle).map(standaloneCrate);
     const all = [...found.crates, ...standalone];
     const chosen = new Set(options.share(all, { files: found.files, cache, relevance }));
+    release(loaded.values());
     for (const description of all) {
       if (!chosen.has(description)) continue;
       const crate = loaded.has(description) ? loaded.get(description) : load(description);
-      if (crate) yield crate;
+      loaded.delete(description);
+      if (!crate) continue;
+      yield crate;
+      release(loaded.values());
     }
     return;
   }
@@ -199,7 +216,9 @@ export function* crateLoads(
   while (remaining.length) {
     const [description] = remaining.splice(Math.max(0, Math.min(pick(remaining), remaining.length - 1)), 1);
     const loaded = load(description);
-    if (loaded) yield loaded;
+    if (!loaded) continue;
+    yield loaded;
+    release([]);
   }
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
   // for reference) are never compiled by rustc: not standalone crates either.
@@ -207,7 +226,9 @@ export function* crateLoads(
   const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
   for (const root of standaloneRoots(loose, cache, reportCycle)) {
     const loaded = load(standaloneCrate(root));
-    if (loaded) yield loaded;
+    if (!loaded) continue;
+    yield loaded;
+    release([]);
   }
 }
 
@@ -257,20 +278,31 @@ function standaloneCrate(root: string): CrateDescription {
   };
 }
 
-/** The relevance index of the discovered files (see workspace/relevance.ts). */
-export function relevanceOf(files: string[], cache: SourceCache, packageDirs: readonly string[] = []): RelevanceIndex {
+/**
+ * The relevance index of the discovered files (see workspace/relevance.ts). `forget`: let go of each
+ * text once it is scanned (the cache reads it again if it is parsed later), so that the run never holds
+ * every text at once.
+ */
+export function relevanceOf(
+  files: string[],
+  cache: SourceCache,
+  packageDirs: readonly string[] = [],
+  forget = false,
+): RelevanceIndex {
   const relevance = new RelevanceIndex(packageDirs);
   // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned once.
   const scans = new Map<string, FileScan>();
   for (const file of files) {
     const text = cache.text(file);
     if (text === null) continue;
-    let scan = scans.get(text);
+    const key = forget ? createHash('sha256').update(text).digest('base64') : text;
+    let scan = scans.get(key);
     if (!scan) {
       scan = scanFile(text);
-      scans.set(text, scan);
+      scans.set(key, scan);
     }
     relevance.update(file, text, scan);
+    if (forget && !cache.peek(file)) cache.delete(file);
   }
   return relevance;
 }
@@ -333,6 +365,15 @@ function lowerBound(list: readonly string[], key: string): number {
 
 /** At most this many findings are reported per crate; the rest are counted and reported as left out. */
 export const MAX_FINDINGS_PER_CRATE = 50_000;
+
+/** The skipped entry of a crate whose findings went past MAX_FINDINGS_PER_CRATE. */
+function overLimit(crate: Crate, total: number): Skipped {
+  return {
+    file: crate.rootFile,
+    reason: `${total - MAX_FINDINGS_PER_CRATE} of this crate's ${total} findings were not reported: more than the findings-per-crate limit (${MAX_FINDINGS_PER_CRATE})`,
+    kind: 'limit',
+  };
+}
 
 /**
  * The findings of several crates for the files in `wanted`. A module file shared by two targets (lib
@@ -427,12 +468,7 @@ export async function checkPaths(
         kind: 'internal',
       }),
     reportedBy,
-    (crate, total) =>
-      internal.push({
-        file: crate.rootFile,
-        reason: `${total - MAX_FINDINGS_PER_CRATE} of this crate's ${total} findings were not reported: more than the findings-per-crate limit (${MAX_FINDINGS_PER_CRATE})`,
-        kind: 'limit',
-      }),
+    (crate, total) => internal.push(overLimit(crate, total)),
   );
   // Every file a crate reached and could not read is reported, requested or not (`#[path = "/dev/zero"]`,
   // `include!`, `[lib] path`, a FIFO as a module file): its items are missing from the analysis.
@@ -444,6 +480,79 @@ export async function checkPaths(
   const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
   return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };
+}
+
+/** What a run that checks each crate as it loads (`checkEachCrate`) leaves besides its crates' findings. */
+export interface RunOutline {
+  /** Requested files that were read and checked. */
+  filesScanned: string[];
+  skipped: Skipped[];
+  cache: SourceCache;
+  /** The files whose findings are reported: those found under the paths, and what they `include!`. */
+  requested: ReadonlySet<string>;
+}
+
+/**
+ * `checkPaths` one crate at a time, for a caller that keeps only what it prints of each crate: every
+ * crate is loaded, checked and handed to `visit` with its findings (null when the checker failed on it,
+ * which `skipped` tells), then let go, so that one crate at a time is alive. The findings are unsorted
+ * and in every file the crate reports in: which files are requested is known at the end
+ * (`RunOutline.requested`); `checkCrates` says which repeats two crates report keep.
+ */
+export async function checkEachCrate(
+  paths: string[],
+  cwd: string,
+  settings: Settings,
+  options: LoadOptions,
+  visit: (loaded: LoadedCrate, findings: Finding[] | null) => void,
+): Promise<RunOutline> {
+  const parser = await loadParser();
+  const source = new DiskSource(settings.maxFileSize);
+  const cache = new SourceCache(parser, source, false);
+  const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
+  const requested = new Set(found.files);
+  const included: [file: string, by: string][] = [];
+  const covered = new Set<string>();
+  const internal: Skipped[] = [];
+  for (const loaded of crateLoads(found, cache, settings, { ...options, release: true })) {
+    const { crate } = loaded;
+    // As `checkPaths` sees the crate: before its check loads the modules it needs.
+    for (const pair of crate.included) included.push(pair);
+    for (const f of crateCoverage(crate, found.files)) covered.add(f);
+    let findings: Finding[] | null = null;
+    try {
+      findings = checkCrate(crate, {
+        rules: settings.rules,
+        safeTypes: settings.safeTypes,
+        checkPrivateExternFns: settings.checkPrivateExternFns,
+      });
+    } catch (e) {
+      internal.push({
+        file: crate.rootFile,
+        reason: `internal error while checking this crate (please report it): ${(e as Error).message}`,
+        kind: 'internal',
+      });
+    }
+    if (findings && findings.length > MAX_FINDINGS_PER_CRATE) {
+      // Sorted by position: what is kept is the start of the crate, the same on every run.
+      const total = findings.length;
+      findings = findings.sort(compareFindings).slice(0, MAX_FINDINGS_PER_CRATE);
+      internal.push(overLimit(crate, total));
+    }
+    visit(loaded, findings);
+    // The layouts worked out are keyed by the crate's modules (std types' aside): no later crate asks for them.
+    clearLayoutCache();
+  }
+  for (const [file, by] of included) if (requested.has(by)) requested.add(file);
+  // Every file a crate reached and could not read is reported, requested or not (as `checkPaths` does).
+  const unread = [...source.skipped, ...cache.failures].map(([file, reason]): Skipped => ({
+    file,
+    reason,
+    kind: 'unread',
+  }));
+  const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
+  const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
+  return { filesScanned, skipped, cache, requested };
 }
 
 /**

@@ -1,10 +1,19 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import type { CheckJson, ShardCrate, ShardData, ShardSkipped } from '../../../protocol/check';
+import type {
+  CheckDiagnostic,
+  CheckJson,
+  CrateAbi,
+  ShardCrate,
+  ShardData,
+  ShardSkipped,
+} from '../../../protocol/check';
 import { crateAbi } from './abi/link-surface';
+import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
-import { checkJson } from './check-json';
-import { checkPaths, LoadedCrate, ProjectResult, relevanceOf, RunFiles } from './project';
+import { diagnosticRenderer } from './check-json';
+import { checkEachCrate, relevanceOf, RunFiles, RunOutline } from './project';
+import { TOOL_VERSION } from './version';
 import type { CrateDescription } from './workspace/discover';
 import type { RelevanceIndex } from './workspace/relevance';
 
@@ -87,19 +96,87 @@ export async function runCheck(
 ): Promise<CheckRun> {
   const spec = options.shard ?? { index: 1, count: 1 };
   let plan: RunPlan | undefined;
-  const result = await checkPaths(paths, cwd, settings, undefined, {
-    progress: options.progress,
-    share: (crates, run) => {
-      plan = planRun(crates, run, spec, rel);
-      return plan.share.map((i) => crates[i]);
+  let render: ((f: Finding) => CheckDiagnostic) | undefined;
+  const crateIndex = new Map<CrateDescription, number>();
+  const reported: Reported[] = [];
+  // checkCrates's choice among repeats: a finding two crates report in a file they share is kept for the
+  // first crate (by root) that reports it; a crate's own repeats are all kept.
+  const ownerOf = new Map<string, string>();
+  const surface: CrateAbi[] = [];
+  const firstWithRoot = new Map<string, number>();
+  const outline = await checkEachCrate(
+    paths,
+    cwd,
+    settings,
+    {
+      progress: options.progress,
+      share: (crates, run) => {
+        plan = planRun(crates, run, spec, rel);
+        crates.forEach((c, i) => crateIndex.set(c, i));
+        render = diagnosticRenderer(run.cache, rel);
+        return plan.share.map((i) => crates[i]);
+      },
     },
-  });
-  if (!plan) throw new Error('checkPaths did not ask for the share of the crates');
-  return {
-    json: checkJson(result, rel),
-    shard: shardData(result, plan, spec, paths, settings, cwd, rel, options),
-    nothingRead: plan.nothingToRead && (result.skipped.length > 0 || paths.length > 0),
+    (loaded, findings) => {
+      const index = crateIndex.get(loaded.description);
+      if (index === undefined || !render) throw new Error('a crate outside the plan of the run');
+      const root = loaded.crate.rootFile;
+      if (!firstWithRoot.has(root)) firstWithRoot.set(root, index);
+      for (const f of findings ?? []) {
+        const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
+        const owner = ownerOf.get(key) ?? root;
+        ownerOf.set(key, owner);
+        if (owner !== root) continue;
+        reported.push({ file: f.origin.file, start: f.origin.span.start, diagnostic: render(f), crate: index });
+      }
+      if (options.surface) surface.push(crateAbi(loaded, index, rel));
+    },
+  );
+  if (!plan) throw new Error('checkEachCrate did not ask for the share of the crates');
+  // As checkCrates sorts them (analysis/findings.ts compareFindings; the sort is stable).
+  const kept = reported
+    .filter((r) => outline.requested.has(r.file))
+    .sort(
+      (a, b) => compareText(a.file, b.file) || a.start - b.start || compareText(a.diagnostic.rule, b.diagnostic.rule),
+    );
+  const json: CheckJson = {
+    version: 1,
+    tool: { name: 'ffi-guard', version: TOOL_VERSION },
+    filesScanned: outline.filesScanned.length,
+    diagnostics: kept.map((r) => r.diagnostic),
+    skipped: outline.skipped.map((s) => ({ file: rel(s.file), reason: s.reason })),
   };
+  return {
+    json,
+    shard: shardData({ ...outline, kept, surface, firstWithRoot }, plan, spec, paths, settings, cwd, rel),
+    nothingRead: plan.nothingToRead && (outline.skipped.length > 0 || paths.length > 0),
+  };
+}
+
+/** A finding a crate of the run reported, as printed, with what places it among the others. */
+interface Reported {
+  /** Its file's absolute path. */
+  file: string;
+  /** Where it starts in its file (UTF-16 offset). */
+  start: number;
+  diagnostic: CheckDiagnostic;
+  /** The index of the crate that reported it among the run's. */
+  crate: number;
+}
+
+/** What a run checked, as the reduce step needs it. */
+interface RunResult extends RunOutline {
+  /** The findings printed, in order. */
+  kept: Reported[];
+  /** The ABI surface of each crate of the share, in load order (when asked for). */
+  surface: CrateAbi[];
+  /** The index of the first crate of the share loaded from each root. */
+  firstWithRoot: Map<string, number>;
+}
+
+/** Strings in code-unit order, as `<` compares them. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What the run found and which crates are this share's, decided before any crate is loaded. */
@@ -121,7 +198,7 @@ function planRun(crates: CrateDescription[], run: RunFiles, spec: ShardSpec, rel
   const sizeOf = (file: string): number => {
     let size = sizes.get(file);
     if (size === undefined) {
-      size = Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
+      size = relevance.bytesOf(file) ?? Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
       sizes.set(file, size);
     }
     return size;
@@ -160,31 +237,23 @@ function moduleFiles(root: string, relevance: RelevanceIndex, found: ReadonlySet
 }
 
 function shardData(
-  result: ProjectResult,
+  result: RunResult,
   plan: RunPlan,
   spec: ShardSpec,
   paths: string[],
   settings: Settings,
   cwd: string,
   rel: (file: string) => string,
-  options: RunOptions,
 ): ShardData {
   const fileIndex = new Map(plan.files.map((f, i) => [f, i]));
-  const crateIndex = new Map(plan.crates.map((c, i) => [c, i]));
-  const indexOf = (c: LoadedCrate | undefined): number => {
-    const i = c && crateIndex.get(c.description);
-    if (i === undefined) throw new Error('a finding reported by no crate of the run');
-    return i;
-  };
-  const surface = options.surface ? result.crates.map((c) => crateAbi(c, indexOf(c), rel)) : [];
   // Findings sort by absolute path (analysis/findings.ts); the merge sorts by these keys, which compare alike.
   const keyOf = sortKey(cwd, plan.files);
   const requested = new Map([...result.requested].map((f) => [rel(f), f]));
   const sortKeys: Record<string, string> = {};
   const named = [
-    ...result.findings.map((f) => f.origin.file),
+    ...result.kept.map((r) => r.file),
     ...result.skipped.filter((s) => s.kind === 'unread').map((s) => s.file),
-    ...surface.flatMap((c) => c.symbols.map((s) => requested.get(s.file))),
+    ...result.surface.flatMap((c) => c.symbols.map((s) => requested.get(s.file))),
   ];
   for (const file of named) if (file !== undefined && result.requested.has(file)) sortKeys[rel(file)] = keyOf(file);
   return {
@@ -199,16 +268,16 @@ function shardData(
     share: plan.share,
     scanned: result.filesScanned.map((f) => fileIndex.get(f)!),
     sortKeys,
-    reportedBy: result.findings.map((f) => indexOf(result.reportedBy.get(f))),
+    reportedBy: result.kept.map((r) => r.crate),
     skipped: result.skipped.map((s): ShardSkipped => {
       const entry: ShardSkipped = { file: rel(s.file), reason: s.reason, kind: s.kind };
       if (s.kind === 'internal' || s.kind === 'limit') {
-        const crate = result.crates.find((c) => c.crate.rootFile === s.file);
-        if (crate) entry.crate = indexOf(crate);
+        const crate = result.firstWithRoot.get(s.file);
+        if (crate !== undefined) entry.crate = crate;
       }
       return entry;
     }),
-    surface,
+    surface: result.surface,
   };
 }
 

@@ -5,8 +5,14 @@
  */
 
 export interface FileScan {
-  /** The text with comments and the contents of string and character literals blanked (same length). */
-  code: string;
+  /**
+   * The words of the code (runs of ASCII letters, digits and `_`; comments and the contents of literals
+   * do not count), each once, joined by new lines: a regular expression `\b(?:a|b)\b` finds one of
+   * them here exactly when it finds it in the code. Kept instead of the code, which is as long as the text.
+   */
+  words: string;
+  /** The words of the code followed by `as` (`export as e`), joined the same way. */
+  wordsBeforeAs: string;
   /** Writes `extern "…"`, `extern fn`, `extern {`, `no_mangle` or `export_name`: may declare a boundary item. */
   mentionsBoundary: boolean;
   /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
@@ -15,7 +21,7 @@ export interface FileScan {
   includeTargets: string[];
   /** Names after `struct`, `enum`, `union`, `type` and `trait`: the types this file may define. */
   typeNames: Set<string>;
-  /** The `macro_rules!` definitions, each with the text of its rules. */
+  /** The `macro_rules!` definitions, each with the words of its rules. */
   macros: MacroScan[];
   /** Names written before a `!` (not `!=`): the macros this file may invoke. */
   macroCalls: Set<string>;
@@ -23,14 +29,18 @@ export interface FileScan {
   modNames: Set<string>;
   /** Writes `#[path =` or `cfg_attr(…, path =`: a module file may lie outside the module's folder. */
   pathAttribute: boolean;
+  /** The text's size in UTF-8 bytes (what a crate is weighed by, core/shard.ts). */
+  bytes: number;
 }
 
 export interface MacroScan {
   name: string;
-  /** The rules' text, from the opening delimiter to its match (to the end of the file if unbalanced). */
-  body: string;
+  /** The words of the rules (from the opening delimiter to its match, to the end of the file if unbalanced), as `FileScan.words`. */
+  words: string;
   /** The body writes a boundary word or `include!`: an invocation may declare a boundary item. */
   writesBoundary: boolean;
+  /** The body invokes one of its fragments as a macro (`$m!(…)`): it calls what it is given. */
+  invokesFragment: boolean;
 }
 
 // Matched against the code only (comments and the contents of literals blanked). `extern` counts only where
@@ -46,30 +56,56 @@ const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=|cfg_attr\s*\([^\]]*?\bpath\s*=/;
 const MACRO_CALL = /\b([A-Za-z_][A-Za-z0-9_]*)\s*!(?!=)/g;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
+const WORD = /[A-Za-z0-9_]+/g;
+const WORD_BEFORE_AS = /\b[A-Za-z0-9_]+(?=\s+as\b)/g;
+/** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
+const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
+
+/** Distinct words, joined by new lines (a string of its own: no slice of the code it was found in). */
+function wordsOf(matches: Iterable<RegExpMatchArray>): string {
+  const seen = new Set<string>();
+  for (const m of matches) seen.add(m[0]);
+  return [...seen].join('\n');
+}
+
+/**
+ * A string of its own: a name matched in the code is a slice of it (for more than a few characters),
+ * which would keep the whole code alive as long as the scan.
+ */
+function own(name: string): string {
+  return [...name].join('');
+}
+
 /** Scans a file's text in time linear in its length. */
 export function scanFile(text: string): FileScan {
   const code = codeOnly(text);
   const typeNames = new Set<string>();
-  for (const m of code.matchAll(TYPE_DEFINITION)) typeNames.add(m[1]);
+  for (const m of code.matchAll(TYPE_DEFINITION)) typeNames.add(own(m[1]));
   const macros: MacroScan[] = [];
   for (const m of code.matchAll(MACRO_DEFINITION)) {
     const body = code.slice(m.index + m[0].length, delimitedEnd(code, m.index + m[0].length));
-    macros.push({ name: m[1], body, writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body) });
+    macros.push({
+      name: own(m[1]),
+      words: wordsOf(body.matchAll(WORD)),
+      writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body),
+      invokesFragment: INVOKES_FRAGMENT.test(body),
+    });
   }
   const macroCalls = new Set<string>();
-  for (const m of code.matchAll(MACRO_CALL)) macroCalls.add(m[1]);
+  for (const m of code.matchAll(MACRO_CALL)) macroCalls.add(own(m[1]));
   const modNames = new Set<string>();
-  for (const m of code.matchAll(MOD_DECLARATION)) modNames.add(m[1]);
+  for (const m of code.matchAll(MOD_DECLARATION)) modNames.add(own(m[1]));
   const includeTargets: string[] = [];
   let includesUnknown = false;
   for (const m of code.matchAll(INCLUDE_CALL)) {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
     const plain = PLAIN_INCLUDE.exec(text.slice(m.index, m.index + 4096));
-    if (plain) includeTargets.push(plain[1]);
+    if (plain) includeTargets.push(own(plain[1]));
     else includesUnknown = true;
   }
   return {
-    code,
+    words: wordsOf(code.matchAll(WORD)),
+    wordsBeforeAs: wordsOf(code.matchAll(WORD_BEFORE_AS)),
     mentionsBoundary: BOUNDARY_WORD.test(code),
     includesUnknown,
     includeTargets,
@@ -78,6 +114,7 @@ export function scanFile(text: string): FileScan {
     macroCalls,
     modNames,
     pathAttribute: PATH_ATTRIBUTE.test(code),
+    bytes: Buffer.byteLength(text, 'utf8'),
   };
 }
 

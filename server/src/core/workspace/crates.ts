@@ -246,6 +246,16 @@ export class SourceCache {
     for (const entry of this.files.values()) this.free(entry.parsed);
   }
 
+  /**
+   * Forgets every file read so far but those `keep` holds (texts read but not parsed included): a run
+   * that is done with a crate (`ffi-guard check` checks one at a time) reads and parses its files again
+   * only if another crate asks for them.
+   */
+  release(keep: (file: string) => boolean = () => false): void {
+    this.unparsed.clear();
+    for (const file of [...this.files.keys()]) if (!keep(file)) this.delete(file);
+  }
+
   peek(file: string): SourceFile | undefined {
     return this.files.get(file);
   }

@@ -115,6 +115,11 @@ export class RelevanceIndex {
     return this.definers.get(name) ?? [];
   }
 
+  /** A file's size in UTF-8 bytes, when it is indexed. */
+  bytesOf(file: string): number | undefined {
+    return this.scans.get(file)?.bytes;
+  }
+
   /** The names of the types a file may define, sorted. */
   typesOf(file: string): string[] {
     return [...(this.scans.get(file)?.typeNames ?? [])].sort();
@@ -172,22 +177,19 @@ export class RelevanceIndex {
       grew = false;
       const names = wordPattern(producing);
       for (let i = others.length - 1; i >= 0 && names; i--) {
-        if (producing.has(others[i].name) || !names.test(others[i].body)) continue;
+        if (producing.has(others[i].name) || !names.test(others[i].words)) continue;
         producing.add(others[i].name);
         others.splice(i, 1);
         grew = true;
       }
     }
     const higherOrder = new Set(
-      [...this.scans.values()].flatMap((scan) =>
-        scan.macros.filter((m) => INVOKES_FRAGMENT.test(m.body)).map((m) => m.name),
-      ),
+      [...this.scans.values()].flatMap((scan) => scan.macros.filter((m) => m.invokesFragment).map((m) => m.name)),
     );
     this.macroState = {
       producing,
       higherOrder,
       names: wordPattern(producing),
-      renamed: producing.size ? wordPattern(producing, '\\s+as\\b') : null,
     };
     return this.macroState;
   }
@@ -242,8 +244,6 @@ interface MacroState {
   higherOrder: Set<string>;
   /** Any producing macro's name, as a word. */
   names: WordTest | null;
-  /** A producing macro renamed (`export as e`). */
-  renamed: WordTest | null;
 }
 
 /**
@@ -257,8 +257,10 @@ function standsAlone(scan: FileScan, state: MacroState): boolean {
   if (!state.names) return false;
   const calls = [...scan.macroCalls];
   if (calls.some((c) => state.producing.has(c))) return true;
-  const text = scan.code;
-  return state.names.test(text) && (state.renamed!.test(text) || calls.some((c) => state.higherOrder.has(c)));
+  return (
+    state.names.test(scan.words) &&
+    (state.names.test(scan.wordsBeforeAs) || calls.some((c) => state.higherOrder.has(c)))
+  );
 }
 
 /** Whether two scans of a file define the same macros (what every other file's standing depends on). */
@@ -267,7 +269,13 @@ function sameMacros(a: FileScan | undefined, b: FileScan | undefined): boolean {
   const y = b?.macros ?? [];
   return (
     x.length === y.length &&
-    x.every((m, i) => m.name === y[i].name && m.body === y[i].body && m.writesBoundary === y[i].writesBoundary)
+    x.every(
+      (m, i) =>
+        m.name === y[i].name &&
+        m.words === y[i].words &&
+        m.writesBoundary === y[i].writesBoundary &&
+        m.invokesFragment === y[i].invokesFragment,
+    )
   );
 }
 
@@ -277,9 +285,6 @@ function sameTypes(a: FileScan | undefined, b: FileScan | undefined): boolean {
   const y = b?.typeNames ?? new Set<string>();
   return x.size === y.size && [...x].every((t) => y.has(t));
 }
-
-/** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
-const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
 
 /** What finds any of a set of words in a text. */
 interface WordTest {
