@@ -20,7 +20,7 @@ export interface CheckDiagnostic {
   rustcLint: string | null;
   /** The function, static or type the finding belongs to. */
   symbol: string | null;
-  /** Titles of the fixes offered, the preferred one first. */
+  /** Titles of the fixes that edit, the one `ffi-guard fix` applies first; explanations are left out. */
   fixes: string[];
 }
 

@@ -45,7 +45,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   rustcLint: null,
   defaultSeverity: 'warning',
   summary: 'An `extern "C"` function can obviously panic.',
-  fixes: ['c-unwind', 'explain', 'suppress-comment'],
+  fixes: ['catch-unwind', 'c-unwind', 'explain', 'suppress-comment'],
   docs: {
     whatItDoes:
       'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`.',
