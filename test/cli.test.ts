@@ -115,6 +115,38 @@ describe('cli: ffi-guard check', function () {
     assert.match(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), /catch_unwind[\s\S]*\.unwrap_or\(0\)/);
   });
 
+  it('fix says, per symbol, that its C signature changed, with the old and the new prototype', async () => {
+    const dir = tempTree({
+      'lib.rs': [
+        '#[no_mangle]',
+        'pub extern "C" fn textfx_option(name: &str) -> Option<u32> {',
+        '    name.parse().ok()',
+        '}',
+        '',
+        '#[no_mangle]',
+        'pub extern "C" fn textfx_count(input: *const u8, len: usize) -> usize {',
+        '    len',
+        '}',
+        '',
+        '#[no_mangle]',
+        'pub fn textfx_tick(n: u32) -> u32 {',
+        '    n',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await run(['fix', '.'], dir);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.includes('C signature changed'));
+    assert.deepStrictEqual(lines, [
+      'textfx_option: C signature changed: (no C prototype: `&str` has no C equivalent) → bool textfx_option(const char *name, uint32_t *out);',
+      'textfx_tick: C signature changed: (Rust ABI) uint32_t textfx_tick(uint32_t n); → uint32_t textfx_tick(uint32_t n);',
+    ]);
+    assert.match(r.stdout, /shim `textfx_option_ffi`.*\(changes the C signature of `textfx_option`\)/);
+    // Nothing left to fix: nothing changes, nothing is said.
+    assert.ok(!(await run(['fix', '.'], dir)).stdout.includes('C signature changed'));
+  });
+
   it('lists binary, oversized and non-UTF-8 files as skipped and checks the rest', async () => {
     const dir = tempTree({
       'good.rs': 'pub extern "C" fn f(s: &str) {}\n',

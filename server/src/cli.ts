@@ -30,6 +30,7 @@ import { CoverageError, headerConfig, headerCoverage, surfaceCrates } from './co
 import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render';
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
+import { cSignatures, CSignatures, signatureChangeLine, signatureChanges } from './core/signature-changes';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -260,9 +261,11 @@ async function fix(
   // The diff of --dry-run is the result; the lines saying what was fixed are notes, which --quiet leaves out.
   const out: Print = quiet ? () => {} : print;
   const { rule: rules, 'dry-run': dryRun } = options;
+  let signaturesBefore: CSignatures = new Map();
   const run = await runFixes(paths, cwd, settingsFor(paths, options.config, cwd), {
     rules,
     writableRoot: workspaceRoot(paths, cwd),
+    beforeFixing: (result) => (signaturesBefore = cSignatures(result)),
   });
   if (dryRun) print(unifiedDiff(run, cwd));
   const { written, failed } = dryRun ? { written: [], failed: [] } : writeFixes(run);
@@ -274,6 +277,10 @@ async function fix(
     out(
       `left out ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}: ${filesOf(f, cwd)}: ${reason}\n`,
     );
+  // A C caller of a symbol whose C signature changed must change too: say which, from what to what.
+  if (run.applied.length)
+    for (const change of signatureChanges(signaturesBefore, cSignatures(run.remaining)))
+      out(`${signatureChangeLine(change)}\n`);
   // Files the check could not read (not UTF-8, binary, too large) are never rewritten: say so.
   for (const s of run.remaining.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
   for (const file of written) out(`wrote ${rel(cwd, file)}\n`);
