@@ -384,6 +384,29 @@ describe('fixes: before → after, compiled', function () {
     }
   });
 
+  it('a repr(C) struct with a Rust-ABI fn field gets no handle shim: the fix explains the extern "C" fn field', async () => {
+    const source = [
+      '#[repr(C)]',
+      'pub struct Ops {',
+      '    pub apply: fn(u32) -> u32,',
+      '}',
+      '',
+      '#[no_mangle]',
+      'pub extern "C" fn ops_run(ops: Ops, x: u32) -> u32 {',
+      '    (ops.apply)(x)',
+      '}',
+      '',
+    ].join('\n');
+    const dir = crateDir(source, '2021');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const finding = result.findings.find((f) => f.rule === 'rust-fn-pointer' && f.symbol === 'ops_run')!;
+    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+    assert.ok(!fixes.some((f) => /shim|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
+    const explained = fixes.find((f) => f.explanation)!.explanation!;
+    assert.match(explained, /field `apply` of `Ops`.*`extern "C" fn\(…\)` where `Ops` is defined/);
+    assert.match(explained, /functions stored into it/);
+  });
+
   it('keeps the finding when a fix cannot be planned, and says why', async () => {
     const dir = crateDir(['#[no_mangle]', 'pub extern "C" fn f(s: &str) {}', ''].join('\n'), '2021');
     const result = await checkPaths([dir], dir, defaultSettings());
