@@ -9,9 +9,9 @@ import type { Converter } from './converter';
  * A `#[repr(C)]` struct passed by value whose only fields C cannot hold are `char`s: it crosses field by
  * field as a generated `#[repr(C)]` mirror with a `u32` for each `char`, `From` the struct and `TryFrom`
  * back (a `u32` that is not a Unicode scalar value rejects the call). A C caller can build the mirror; an
- * opaque handle to the struct it could never obtain. Any other `#[repr(C)]` struct C cannot hold (a
- * Rust-ABI `fn` field, a `String` field) gets no shim: the fix explains what to change where the struct
- * is defined instead.
+ * opaque handle to the struct it could never obtain. A `#[repr(C)]` struct with a Rust-ABI `fn` field
+ * gets no shim: the fix explains what to change where the struct is defined (`extern "C" fn`). One with
+ * other Rust fields (a `String`) is left to `handle`, as any Rust value.
  *
  * ```text
  * pub extern "C" fn glyph_width(g: Glyph) -> u32  →  pub unsafe extern "C" fn glyph_width_ffi(g: GlyphC, out: *mut u32) -> i32
@@ -52,23 +52,26 @@ function mirrorOf(ty: Ty, env: PlanEnv): string | null | undefined {
   if (ty.k !== 'adt' || ty.def.source !== 'local' || !ty.def.repr.c || ty.def.item.kind !== 'struct') return undefined;
   const def = ty.def;
   const item = def.item;
-  // Its fields are named as written, from the shim's module: only a struct defined there, plainly.
-  if (def.module !== env.walk.module || item.generics.length || item.shape !== 'struct') return null;
-  if (item.fields.some((f) => f.attrs.some((a) => a.name === 'cfg' || a.name === 'cfg_attr'))) return null;
   const text = env.ctx.textOf(item.origin.file);
-  if (text === undefined) return null;
   const scope = scopeFor(def.module);
   const fields: { name: string; written: string; char: boolean }[] = [];
+  let other = false;
   for (const f of item.fields) {
-    if (!f.name) return null;
     const fieldTy = resolveType(f.type, scope);
-    const written = text.slice(f.type.origin.span.start, f.type.origin.span.end);
-    if (fieldTy.k === 'prim' && fieldTy.name === 'char') fields.push({ name: f.name, written, char: true });
+    // A Rust-ABI fn pointer: C can neither build the struct nor call it; the fix explains instead.
+    if (fieldTy.k === 'fnptr' && (fieldTy.abi === null || fieldTy.abi === 'Rust')) return null;
+    const written = text?.slice(f.type.origin.span.start, f.type.origin.span.end) ?? '';
+    if (fieldTy.k === 'prim' && fieldTy.name === 'char') fields.push({ name: f.name ?? '', written, char: true });
     else if (fieldTy.k !== 'ref' && checkBoundaryType(fieldTy, 'definition', 'static').kind === 'safe')
-      fields.push({ name: f.name, written, char: false });
-    else return null;
+      fields.push({ name: f.name ?? '', written, char: false });
+    else other = true;
   }
-  if (!fields.some((f) => f.char)) return null;
+  // Other Rust fields (a `String`): an opaque handle, as for any Rust value (`handle`).
+  if (other || !fields.some((f) => f.char)) return undefined;
+  // The mirror names its fields' types as written, from the shim's module: only a struct defined there, plainly.
+  if (def.module !== env.walk.module || item.generics.length || item.shape !== 'struct' || text === undefined)
+    return null;
+  if (item.fields.some((f) => f.attrs.some((a) => a.name === 'cfg' || a.name === 'cfg_attr'))) return null;
   const name = `${item.name}C`;
   if (crateTypeModule(env.walk, name) || env.items.has(name)) return name;
   if (env.taken.has(name)) return null;
