@@ -27,7 +27,7 @@ export interface CheckDiagnostic {
   rustcLint: string | null;
   /** The function, static or type the finding belongs to. */
   symbol: string | null;
-  /** Titles of the fixes offered, the preferred one first. */
+  /** Titles of the fixes that edit, the one `ffi-guard fix` applies first; explanations are left out. */
   fixes: string[];
   /**
    * Other places the finding is about (the export an import disagrees with), each with why; only

@@ -91,6 +91,62 @@ describe('cli: ffi-guard check', function () {
     assert.match(missing.stderr, /nothing could be read/);
   });
 
+  it('lists only fixes that edit in the JSON, fixes[0] the one fix applies (catch_unwind for a panic)', async () => {
+    const dir = tempTree({
+      'lib.rs': [
+        '#[no_mangle]',
+        'pub extern "C" fn nth(values: *const u32, len: usize, i: usize) -> u32 {',
+        '    let values = unsafe { std::slice::from_raw_parts(values, len) };',
+        '    values[i]',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const out = JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout) as CheckJson;
+    const panic = out.diagnostics.find((d) => d.rule === 'panic-across-ffi')!;
+    assert.match(panic.fixes[0], /catch_unwind.*return `0`/);
+    assert.ok(!panic.fixes.some((t) => /^No fix|by hand/i.test(t)), panic.fixes.join(' | '));
+    assert.ok(
+      panic.fixes.some((t) => /C-unwind/.test(t)),
+      'the alternative is still listed, after',
+    );
+    const r = await run(['fix', '.'], dir);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), /catch_unwind[\s\S]*\.unwrap_or\(0\)/);
+  });
+
+  it('fix says, per symbol, that its C signature changed, with the old and the new prototype', async () => {
+    const dir = tempTree({
+      'lib.rs': [
+        '#[no_mangle]',
+        'pub extern "C" fn textfx_option(name: &str) -> Option<u32> {',
+        '    name.parse().ok()',
+        '}',
+        '',
+        '#[no_mangle]',
+        'pub extern "C" fn textfx_count(input: *const u8, len: usize) -> usize {',
+        '    len',
+        '}',
+        '',
+        '#[no_mangle]',
+        'pub fn textfx_tick(n: u32) -> u32 {',
+        '    n',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await run(['fix', '.'], dir);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.includes('C signature changed'));
+    assert.deepStrictEqual(lines, [
+      'textfx_option: C signature changed: (no C prototype: `&str` has no C equivalent) → bool textfx_option(const char *name, uint32_t *out);',
+      'textfx_tick: C signature changed: (Rust ABI) uint32_t textfx_tick(uint32_t n); → uint32_t textfx_tick(uint32_t n);',
+    ]);
+    assert.match(r.stdout, /shim `textfx_option_ffi`.*\(changes the C signature of `textfx_option`\)/);
+    // Nothing left to fix: nothing changes, nothing is said.
+    assert.ok(!(await run(['fix', '.'], dir)).stdout.includes('C signature changed'));
+  });
+
   it('lists binary, oversized and non-UTF-8 files as skipped and checks the rest', async () => {
     const dir = tempTree({
       'good.rs': 'pub extern "C" fn f(s: &str) {}\n',

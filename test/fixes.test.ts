@@ -351,7 +351,7 @@ describe('fixes: before → after, compiled', function () {
     assert.match(macro.find((f) => f.explanation)!.explanation!, /written by a macro/);
   });
 
-  it('offers C-unwind, an explanation and a suppression comment for a panic across the boundary; each works', async () => {
+  it('offers catch_unwind (preferred), C-unwind, an explanation and a suppression comment for a panic; each works', async () => {
     const source = [
       '#[no_mangle]',
       'pub extern "C" fn first_byte(p: *const u8, n: usize) -> u8 {',
@@ -368,19 +368,43 @@ describe('fixes: before → after, compiled', function () {
     assert.deepStrictEqual(
       fixes.map((f) => [f.title.replace(/ \(.*/, ''), f.preferred]),
       [
+        ['Wrap the body in `std::panic::catch_unwind` and return `0` on a panic', true],
         ['Declare it `extern "C-unwind"`', false],
         ['Explain how to fix this by hand', false],
         ['Silence `panic-across-ffi` on this line, with a reason', false],
       ],
     );
-    assert.match(fixes[1].explanation!, /catch_unwind/);
+    assert.match(fixes[2].explanation!, /catch_unwind/);
     const lib = path.join(dir, 'src', 'lib.rs');
-    for (const fix of [fixes[0], fixes[2]]) {
+    for (const fix of [fixes[0], fixes[1], fixes[3]]) {
       fs.writeFileSync(lib, applyEdits(source, fix.edits));
       const again = await checkPaths([dir], dir, defaultSettings());
       assert.ok(!again.findings.some((f) => f.rule === 'panic-across-ffi'), `${fix.title} leaves no finding`);
       assert.deepStrictEqual(rustcErrors(lib, '2021', true), [], `${fix.title} compiles`);
     }
+  });
+
+  it('a repr(C) struct with a Rust-ABI fn field gets no handle shim: the fix explains the extern "C" fn field', async () => {
+    const source = [
+      '#[repr(C)]',
+      'pub struct Ops {',
+      '    pub apply: fn(u32) -> u32,',
+      '}',
+      '',
+      '#[no_mangle]',
+      'pub extern "C" fn ops_run(ops: Ops, x: u32) -> u32 {',
+      '    (ops.apply)(x)',
+      '}',
+      '',
+    ].join('\n');
+    const dir = crateDir(source, '2021');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const finding = result.findings.find((f) => f.rule === 'rust-fn-pointer' && f.symbol === 'ops_run')!;
+    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+    assert.ok(!fixes.some((f) => /shim|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
+    const explained = fixes.find((f) => f.explanation)!.explanation!;
+    assert.match(explained, /field `apply` of `Ops`.*`extern "C" fn\(…\)` where `Ops` is defined/);
+    assert.match(explained, /functions stored into it/);
   });
 
   it('keeps the finding when a fix cannot be planned, and says why', async () => {

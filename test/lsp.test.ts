@@ -298,6 +298,8 @@ describe('lsp: the server over stdio', function () {
     const preferred = actions.find((a) => a.isPreferred)!;
     assert.strictEqual(preferred.kind, 'quickfix');
     assert.match(preferred.title, /shim `kv_get_ffi`/);
+    // The shim takes over the exported symbol: the title warns that C callers must change.
+    assert.match(preferred.title, /\(changes the C signature of `kv_get`\)$/);
     assert.ok(
       preferred.edit!.changes[uri].some((e) =>
         e.newText.includes('pub unsafe extern "C" fn kv_get_ffi(store: &Store, key: *const std::ffi::c_char'),

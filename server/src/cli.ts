@@ -34,6 +34,7 @@ import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
 import { MAX_INPUT_SIZE, OutputError, writeOutputFile } from './cli-write';
 import { readRegularText } from './core/workspace/read-file';
+import { cSignatures, CSignatures, signatureChangeLine, signatureChanges } from './core/signature-changes';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -302,9 +303,11 @@ async function fix(
   // The diff of --dry-run is the result; the lines saying what was fixed are notes, which --quiet leaves out.
   const out: Print = quiet ? () => {} : print;
   const { rule: rules, 'dry-run': dryRun } = options;
+  let signaturesBefore: CSignatures = new Map();
   const run = await runFixes(paths, cwd, settingsFor(paths, options, cwd), {
     rules,
     writableRoot: workspaceRoot(paths, cwd),
+    beforeFixing: (result) => (signaturesBefore = cSignatures(result)),
   });
   if (dryRun) print(unifiedDiff(run, cwd));
   const { written, failed } = dryRun ? { written: [], failed: [] } : writeFixes(run);
@@ -316,6 +319,10 @@ async function fix(
     out(
       `left out ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}: ${filesOf(f, cwd)}: ${reason}\n`,
     );
+  // A C caller of a symbol whose C signature changed must change too: say which, from what to what.
+  if (run.applied.length)
+    for (const change of signatureChanges(signaturesBefore, cSignatures(run.remaining)))
+      out(`${signatureChangeLine(change)}\n`);
   // Files the check could not read (not UTF-8, binary, too large) are never rewritten: say so.
   for (const s of run.remaining.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
   for (const file of written) out(`wrote ${rel(cwd, file)}\n`);

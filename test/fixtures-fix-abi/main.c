@@ -27,7 +27,7 @@ int main(void) {
     char *g = greeting("world");
     if (!g) return 30;
     printf("greeting %s\n", g);
-    ffi_guard_free_string(g);
+    fixcase_free_string(g);
     if (greeting(NULL) != NULL) return 31;
 
     uint32_t h = 0;
@@ -43,7 +43,7 @@ int main(void) {
     size_t len = 0;
     uint8_t *d = digits(4096, &len);
     printf("digits %.*s\n", (int)len, (const char *)d);
-    ffi_guard_free_u8_array(d, len);
+    fixcase_free_u8_array(d, len);
 
     struct MinMaxOutput mm = min_max(7, -3);
     printf("min_max %d %d\n", mm._0, mm._1);
@@ -53,11 +53,11 @@ int main(void) {
     char *l = label(3);
     if (!l) return 50;
     printf("label %s\n", l);
-    ffi_guard_free_string(l);
+    fixcase_free_string(l);
     size_t sq_len = 0;
     uint64_t *sq = squares(4, &sq_len);
     printf("squares %zu %llu\n", sq_len, (unsigned long long)sq[3]);
-    ffi_guard_free_u64_array(sq, sq_len);
+    fixcase_free_u64_array(sq, sq_len);
 
     void *shape = make_square(2.0);
     if (!shape) return 60;
@@ -65,7 +65,7 @@ int main(void) {
     if (shape_area(shape, &a) != 0) return 61;
     printf("shape_area %.1f\n", a);
     if (shape_area(NULL, &a) != -1) return 62;
-    const struct ShapeVTable *vt = ffi_guard_shape_vtable();
+    const struct ShapeVTable *vt = fixcase_shape_vtable();
     vt->scale(shape, 1.5);
     printf("vtable area %.1f\n", vt->area(shape));
     vt->free(shape);
@@ -87,12 +87,12 @@ int main(void) {
     if (tally_distinct(tally, &distinct) != 0) return 81;
     printf("tally_distinct %zu\n", distinct);
     struct Tally *spare = tally_new("x");
-    ffi_guard_free_tally(spare);
+    fixcase_free_tally(spare);
 
     char *hi = greet_maybe("ann");
     if (!hi) return 90;
     printf("greet_maybe %s\n", hi);
-    ffi_guard_free_string(hi);
+    fixcase_free_string(hi);
     if (greet_maybe(NULL) != NULL) return 91;
 
     char loud[] = "quiet";
@@ -112,7 +112,7 @@ int main(void) {
     char *stem = file_stem("/tmp/report.txt");
     if (!stem) return 100;
     printf("file_stem %s\n", stem);
-    ffi_guard_free_string(stem);
+    fixcase_free_string(stem);
     if (file_stem("/") != NULL) return 101;
     const char *ws[] = {"ab", "abcd", "a"};
     size_t longest_len = 0;
@@ -123,7 +123,7 @@ int main(void) {
     char *ver = NULL;
     if (version(2, &ver) != 0 || !ver) return 120;
     printf("version %s\n", ver);
-    ffi_guard_free_string(ver);
+    fixcase_free_string(ver);
     if (version(0, &ver) != 1) return 121;
     uint32_t offset = 10, mapped = 0;
     if (sum_mapped(3, add_offset, &offset, &mapped) != 0) return 130;

@@ -1,6 +1,6 @@
 import type { CheckDiagnostic, CheckJson } from '../../../protocol/check';
 import type { Finding } from './analysis/findings';
-import { fixesFor } from './fixes/fixes';
+import { editingFixes, fixesFor } from './fixes/fixes';
 import type { ProjectResult } from './project';
 import { LineIndex } from './syntax/positions';
 import type { SourceCache } from './workspace/crates';
@@ -8,7 +8,7 @@ import { TOOL_VERSION } from './version';
 
 /**
  * `check --format json` (../shared/CLI.md; protocol/check.ts) for what a run's crates found: paths as
- * the caller prints them, positions as rustc counts them, the titles of the fixes offered.
+ * the caller prints them, positions as rustc counts them, the titles of the fixes that edit, the one `fix` applies first.
  */
 
 /** The JSON of a run's findings, files scanned and skipped entries, with paths printed by `rel`. */
@@ -38,10 +38,12 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
     message: f.message,
     rustcLint: f.rustcLint,
     symbol: f.symbol,
-    fixes: fixesFor(f, {
-      textOf: (file) => cache.peek(file)?.text,
-      edition: f.target?.ctx.crate.edition ?? '2021',
-    }).map((x) => x.title),
+    fixes: editingFixes(
+      fixesFor(f, {
+        textOf: (file) => cache.peek(file)?.text,
+        edition: f.target?.ctx.crate.edition ?? '2021',
+      }),
+    ).map((x) => x.title),
   });
 }
 

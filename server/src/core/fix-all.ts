@@ -41,6 +41,8 @@ export interface FixAllOptions {
    * path: a module reached through a link or a `#[path]` that leaves it is read and checked, not written.
    */
   writableRoot?: string;
+  /** Called once with the check of the files as they were, before any fix (what the C signatures were). */
+  beforeFixing?: (result: ProjectResult) => void;
 }
 
 export async function runFixes(
@@ -57,6 +59,7 @@ export async function runFixes(
   const disk = new DiskTexts(options.writableRoot);
   for (;;) {
     const result = await checkPaths(paths, cwd, settings, overlay);
+    if (!applied.length && !leftOut.length) options.beforeFixing?.(result);
     const batch = pickBatch(result, options, refused, overlay, (finding, fix) => {
       // A file the editor holds is the editor's to write; one on disk must be writable and read as analysed.
       const problem = fix.edits

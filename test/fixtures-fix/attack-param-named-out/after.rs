@@ -30,7 +30,7 @@ pub fn prefix(out_len: usize, s: &str) -> &str {
 /// # Safety
 ///
 /// `s` must be null or point to a NUL-terminated string that stays valid during the call.
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when an argument is invalid or the text contains a NUL byte.
 #[export_name = "prefix"]
 pub unsafe extern "C" fn prefix_ffi(out_len_arg: usize, s: *const std::ffi::c_char) -> *mut std::ffi::c_char {
     if s.is_null() {
@@ -49,7 +49,7 @@ pub unsafe extern "C" fn prefix_ffi(out_len_arg: usize, s: *const std::ffi::c_ch
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }

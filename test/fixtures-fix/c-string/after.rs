@@ -33,7 +33,7 @@ pub fn shout(text: CString) -> CString {
 /// # Safety
 ///
 /// `text` must be null or point to a NUL-terminated string that stays valid during the call.
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when an argument is invalid or the text contains a NUL byte.
 #[export_name = "shout"]
 pub unsafe extern "C" fn shout_ffi(text: *const std::ffi::c_char) -> *mut std::ffi::c_char {
     if text.is_null() {
@@ -50,7 +50,7 @@ pub unsafe extern "C" fn shout_ffi(text: *const std::ffi::c_char) -> *mut std::f
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }

@@ -24,7 +24,7 @@ pub fn config_new(retries: u32) -> Config {
 ///
 /// # Safety
 ///
-/// Returns an opaque handle to a `Config` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with `ffi_guard_free_config`.
+/// Returns an opaque handle to a `Config` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with `fixcase_free_config`.
 #[export_name = "config_new"]
 pub unsafe extern "C" fn config_new_ffi(retries: u32) -> *mut Config {
     std::boxed::Box::into_raw(std::boxed::Box::new(config_new(retries)))
@@ -36,7 +36,7 @@ pub unsafe extern "C" fn config_new_ffi(retries: u32) -> *mut Config {
 ///
 /// `handle` must be null or a `Config` handle returned by this library, not yet freed; it must not be used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_config(handle: *mut Config) {
+pub unsafe extern "C" fn fixcase_free_config(handle: *mut Config) {
     if !handle.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(handle) });
     }
@@ -72,7 +72,7 @@ pub fn counts_new() -> HashMap<u32, u32> {
 ///
 /// # Safety
 ///
-/// Returns an opaque handle to a `HashMap<u32, u32>` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with `ffi_guard_free_hash_map_u32_u32`.
+/// Returns an opaque handle to a `HashMap<u32, u32>` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with `fixcase_free_hash_map_u32_u32`.
 #[export_name = "counts_new"]
 pub unsafe extern "C" fn counts_new_ffi() -> *mut HashMap<u32, u32> {
     std::boxed::Box::into_raw(std::boxed::Box::new(counts_new()))
@@ -84,7 +84,7 @@ pub unsafe extern "C" fn counts_new_ffi() -> *mut HashMap<u32, u32> {
 ///
 /// `handle` must be null or a `HashMap<u32, u32>` handle returned by this library, not yet freed; it must not be used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_hash_map_u32_u32(handle: *mut HashMap<u32, u32>) {
+pub unsafe extern "C" fn fixcase_free_hash_map_u32_u32(handle: *mut HashMap<u32, u32>) {
     if !handle.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(handle) });
     }
@@ -120,7 +120,7 @@ pub fn maybe_timeout(on: bool) -> Option<Duration> {
 ///
 /// # Safety
 ///
-/// Returns an opaque handle to a `Duration` owned by the caller (null when there is none or an argument is invalid): pass it to this library's functions and free it once with `ffi_guard_free_duration`.
+/// Returns an opaque handle to a `Duration` owned by the caller (null when there is none or an argument is invalid): pass it to this library's functions and free it once with `fixcase_free_duration`.
 #[export_name = "maybe_timeout"]
 pub unsafe extern "C" fn maybe_timeout_ffi(on: bool) -> *mut Duration {
     let Some(result) = maybe_timeout(on) else {
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn maybe_timeout_ffi(on: bool) -> *mut Duration {
 ///
 /// `handle` must be null or a `Duration` handle returned by this library, not yet freed; it must not be used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_duration(handle: *mut Duration) {
+pub unsafe extern "C" fn fixcase_free_duration(handle: *mut Duration) {
     if !handle.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(handle) });
     }

@@ -92,7 +92,7 @@ pub unsafe extern "C" fn counter_add_ffi(this: *mut Counter, xs: *const u32, xs_
 ///
 /// `this` must be null or point to a valid `Counter` during the call.
 /// `prefix` must be null or point to a NUL-terminated string that stays valid during the call.
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when an argument is invalid or the text contains a NUL byte.
 #[export_name = "counter_label"]
 pub unsafe extern "C" fn counter_label_ffi(this: *const Counter, prefix: *const std::ffi::c_char) -> *mut std::ffi::c_char {
     let Some(this) = (unsafe { this.as_ref() }) else {
@@ -114,7 +114,7 @@ pub unsafe extern "C" fn counter_label_ffi(this: *const Counter, prefix: *const 
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }

@@ -65,7 +65,7 @@ pub fn join(dir: PathBuf, file: OsString) -> PathBuf {
 ///
 /// `dir` must be null or point to a NUL-terminated string that stays valid during the call.
 /// `file` must be null or point to a NUL-terminated string that stays valid during the call.
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid, the text is not UTF-8 or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when an argument is invalid, the text is not UTF-8 or the text contains a NUL byte.
 #[export_name = "join"]
 pub unsafe extern "C" fn join_ffi(dir: *const std::ffi::c_char, file: *const std::ffi::c_char) -> *mut std::ffi::c_char {
     if dir.is_null() {
@@ -94,7 +94,7 @@ pub unsafe extern "C" fn join_ffi(dir: *const std::ffi::c_char, file: *const std
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }
@@ -109,7 +109,7 @@ pub fn home_name(home: &Path) -> &OsStr {
 /// # Safety
 ///
 /// `home` must be null or point to a NUL-terminated string that stays valid during the call.
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid, the text is not UTF-8 or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when an argument is invalid, the text is not UTF-8 or the text contains a NUL byte.
 #[export_name = "home_name"]
 pub unsafe extern "C" fn home_name_ffi(home: *const std::ffi::c_char) -> *mut std::ffi::c_char {
     if home.is_null() {

@@ -14,7 +14,7 @@ pub fn version(major: u32) -> Result<String, String> {
 ///
 /// # Safety
 ///
-/// `out` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid. On success `*out` is a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string` (null when the text contains a NUL byte).
+/// `out` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid. On success `*out` is a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string` (null when the text contains a NUL byte).
 #[export_name = "version"]
 pub unsafe extern "C" fn version_ffi(major: u32, out: *mut *mut std::ffi::c_char) -> i32 {
     match version(major) {
@@ -34,7 +34,7 @@ pub unsafe extern "C" fn version_ffi(major: u32, out: *mut *mut std::ffi::c_char
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }
@@ -49,7 +49,7 @@ pub fn load(name: &str) -> Result<Config, std::io::Error> {
 /// # Safety
 ///
 /// `name` must be null or point to a NUL-terminated string that stays valid during the call.
-/// `out` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid. On success `*out` is a `Config` handle owned by the caller, to be freed once with `ffi_guard_free_config`.
+/// `out` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid. On success `*out` is a `Config` handle owned by the caller, to be freed once with `fixcase_free_config`.
 #[export_name = "load"]
 pub unsafe extern "C" fn load_ffi(name: *const std::ffi::c_char, out: *mut *mut Config) -> i32 {
     if name.is_null() {
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn load_ffi(name: *const std::ffi::c_char, out: *mut *mut 
 ///
 /// `handle` must be null or a `Config` handle returned by this library, not yet freed; it must not be used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_config(handle: *mut Config) {
+pub unsafe extern "C" fn fixcase_free_config(handle: *mut Config) {
     if !handle.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(handle) });
     }
@@ -89,7 +89,7 @@ pub fn read_all(n: usize) -> Result<Vec<u8>, ()> {
 ///
 /// # Safety
 ///
-/// `out` and `out_len` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid. On success `*out` holds `*out_len` elements owned by the caller, to be freed with `ffi_guard_free_u8_array` with the same length.
+/// `out` and `out_len` must be null or valid for a write. Returns 0 on success, 1 on error, -1 when an argument is invalid. On success `*out` holds `*out_len` elements owned by the caller, to be freed with `fixcase_free_u8_array` with the same length.
 #[export_name = "read_all"]
 pub unsafe extern "C" fn read_all_ffi(n: usize, out: *mut *mut u8, out_len: *mut usize) -> i32 {
     match read_all(n) {
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn read_all_ffi(n: usize, out: *mut *mut u8, out_len: *mut
 ///
 /// `ptr` and `len` must be a pointer and length returned together by this library, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_u8_array(ptr: *mut u8, len: usize) {
+pub unsafe extern "C" fn fixcase_free_u8_array(ptr: *mut u8, len: usize) {
     if !ptr.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
     }

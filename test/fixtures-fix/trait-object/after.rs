@@ -30,7 +30,7 @@ pub fn make_circle(r: f64) -> Box<dyn Shape> {
 ///
 /// # Safety
 ///
-/// Returns an opaque handle to a `Shape` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with `ffi_guard_free_shape`.
+/// Returns an opaque handle to a `Shape` owned by the caller (null when an argument is invalid): pass it to this library's functions and free it once with `fixcase_free_shape`.
 #[export_name = "make_circle"]
 pub unsafe extern "C" fn make_circle_ffi(r: f64) -> *mut std::ffi::c_void {
     let result: std::boxed::Box<dyn Shape> = make_circle(r);
@@ -44,14 +44,14 @@ pub unsafe extern "C" fn make_circle_ffi(r: f64) -> *mut std::ffi::c_void {
 /// `handle` must be null or a handle to a `Shape` returned by this library, not yet freed; it must not be used
 /// afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_shape(handle: *mut std::ffi::c_void) {
+pub unsafe extern "C" fn fixcase_free_shape(handle: *mut std::ffi::c_void) {
     if !handle.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(handle.cast::<std::boxed::Box<dyn Shape>>()) });
     }
 }
 
 /// The methods of [`Shape`] that C can call, each taking a handle this library returned first.
-/// Get it from `ffi_guard_shape_vtable`; free a handle with `free` (or `ffi_guard_free_shape`).
+/// Get it from `fixcase_shape_vtable`; free a handle with `free` (or `fixcase_free_shape`).
 #[repr(C)]
 pub struct ShapeVTable {
     pub area: unsafe extern "C" fn(handle: *const std::ffi::c_void) -> f64,
@@ -82,12 +82,12 @@ unsafe extern "C" fn shape_vtable_scale(handle: *mut std::ffi::c_void, k: f64) {
 static SHAPE_VTABLE: ShapeVTable = ShapeVTable {
     area: shape_vtable_area,
     scale: shape_vtable_scale,
-    free: ffi_guard_free_shape,
+    free: fixcase_free_shape,
 };
 
 /// The table of [`Shape`]'s C-callable methods; it lives as long as the library.
 #[no_mangle]
-pub extern "C" fn ffi_guard_shape_vtable() -> *const ShapeVTable {
+pub extern "C" fn fixcase_shape_vtable() -> *const ShapeVTable {
     &SHAPE_VTABLE
 }
 

@@ -8,7 +8,7 @@ pub fn label(n: u32) -> Box<str> {
 ///
 /// # Safety
 ///
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when an argument is invalid or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when an argument is invalid or the text contains a NUL byte.
 #[export_name = "label"]
 pub unsafe extern "C" fn label_ffi(n: u32) -> *mut std::ffi::c_char {
     let result = std::string::String::from(label(n));
@@ -21,7 +21,7 @@ pub unsafe extern "C" fn label_ffi(n: u32) -> *mut std::ffi::c_char {
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }
@@ -35,7 +35,7 @@ pub fn squares(n: u32) -> Box<[u64]> {
 ///
 /// # Safety
 ///
-/// `out_len` must be null or valid for a write. Returns `*out_len` elements owned by the caller, to be freed with `ffi_guard_free_u64_array` with the same length, or null when an argument is invalid.
+/// `out_len` must be null or valid for a write. Returns `*out_len` elements owned by the caller, to be freed with `fixcase_free_u64_array` with the same length, or null when an argument is invalid.
 #[export_name = "squares"]
 pub unsafe extern "C" fn squares_ffi(n: u32, out_len: *mut usize) -> *mut u64 {
     let result = squares(n);
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn squares_ffi(n: u32, out_len: *mut usize) -> *mut u64 {
 ///
 /// `ptr` and `len` must be a pointer and length returned together by this library, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_u64_array(ptr: *mut u64, len: usize) {
+pub unsafe extern "C" fn fixcase_free_u64_array(ptr: *mut u64, len: usize) {
     if !ptr.is_null() {
         drop(unsafe { std::boxed::Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
     }

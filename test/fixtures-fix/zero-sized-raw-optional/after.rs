@@ -150,7 +150,7 @@ pub fn greet(name: Option<&str>) -> Option<String> {
 /// # Safety
 ///
 /// `name` must be null or point to a NUL-terminated string that stays valid during the call. Null is `None`.
-/// Returns a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string`, or null when there is none, an argument is invalid or the text contains a NUL byte.
+/// Returns a NUL-terminated string owned by the caller, to be freed with `fixcase_free_string`, or null when there is none, an argument is invalid or the text contains a NUL byte.
 #[export_name = "greet"]
 pub unsafe extern "C" fn greet_ffi(name: *const std::ffi::c_char) -> *mut std::ffi::c_char {
     let name = if name.is_null() {
@@ -173,7 +173,7 @@ pub unsafe extern "C" fn greet_ffi(name: *const std::ffi::c_char) -> *mut std::f
 ///
 /// `s` must be null or a pointer returned by this library as an owned string, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn ffi_guard_free_string(s: *mut std::ffi::c_char) {
+pub unsafe extern "C" fn fixcase_free_string(s: *mut std::ffi::c_char) {
     if !s.is_null() {
         drop(unsafe { std::ffi::CString::from_raw(s) });
     }

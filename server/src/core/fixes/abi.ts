@@ -8,6 +8,8 @@ import { cfgVariantsRefusal, explanation, externClause, Fix, FixContext, fnKeywo
  *
  * ```text
  * #[no_mangle] pub fn tick() {}              →   #[no_mangle] pub extern "C" fn tick() {}
+ * pub extern "C" fn parse(…) -> i32 { …unwrap() }
+ *   →   pub extern "C" fn parse(…) -> i32 { std::panic::catch_unwind(AssertUnwindSafe(|| { …unwrap() })).unwrap_or(-1) }
  * pub extern "C" fn parse(…) { …unwrap() }   →   pub extern "C-unwind" fn parse(…) { …unwrap() }
  * ```
  */
@@ -88,4 +90,62 @@ function unwindAbiFix(fn: FnItem, ctx: FixContext): Fix | null {
         : { file: fn.origin.file, start: ext.abiStart, end: ext.abiEnd, newText: `"${abi}-unwind"` },
     ],
   };
+}
+
+/**
+ * `catch-unwind`: the body of a C function that can panic wrapped in `std::panic::catch_unwind`, a panic
+ * returning an error value C can test: `-1` for a signed integer, `0` for an unsigned one, `false`, a null
+ * pointer, NaN, nothing for `()`. The preferred fix: the symbol's C signature stays as it is and the host
+ * process no longer aborts. None for other return types (a struct, an `Option`): what is an error there is
+ * the author's call.
+ */
+export function catchUnwindFixes({ finding, ctx }: FixRequest): Fix[] {
+  const site = finding.target?.site;
+  if (site?.kind !== 'unwind') return [];
+  const fn = site.fn;
+  const text = ctx.textOf(fn.origin.file);
+  if (text === undefined || fn.fromMacro || !fn.bodyFacts) return [];
+  const start = text.indexOf(fn.bodyFacts.text, fn.signatureOrigin.span.end);
+  if (start < 0 || !fn.bodyFacts.text.startsWith('{')) return [];
+  const ret = fn.ret ? text.slice(fn.ret.origin.span.start, fn.ret.origin.span.end).trim() : '()';
+  const error = errorValue(ret);
+  if (error === null) return [];
+  const body = fn.bodyFacts.text;
+  const lineStart = text.lastIndexOf('\n', fn.signatureOrigin.span.start) + 1;
+  const fnIndent = /^[^\S\n]*/.exec(text.slice(lineStart))![0];
+  // Lines inside a multi-line string literal must keep their text: indent only when there is none.
+  const inner = /"(?:[^"\\]|\\.)*\n(?:[^"\\]|\\.)*"/.test(body) ? body : body.replace(/\n/g, '\n    ');
+  // The closure's return type written out: a body returning `&x` for a `*const T` coerces there too.
+  const call = `std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ${ret === '()' ? '' : `-> ${ret} `}${inner}))`;
+  const newText =
+    ret === '()'
+      ? `{\n${fnIndent}    let _ = ${call};\n${fnIndent}}`
+      : `{\n${fnIndent}    ${call}\n${fnIndent}    .unwrap_or(${error})\n${fnIndent}}`;
+  return [
+    {
+      title:
+        ret === '()'
+          ? 'Wrap the body in `std::panic::catch_unwind` (a panic then returns early)'
+          : `Wrap the body in \`std::panic::catch_unwind\` and return \`${error}\` on a panic`,
+      preferred: true,
+      edits: [{ file: fn.origin.file, start, end: start + body.length, newText }],
+    },
+  ];
+}
+
+const SIGNED =
+  /^(?:(?:std|core)::(?:ffi|os::raw)::)?(?:i8|i16|i32|i64|i128|isize|c_schar|c_short|c_int|c_long|c_longlong|c_ssize_t|ssize_t)$/;
+const UNSIGNED =
+  /^(?:(?:std|core)::(?:ffi|os::raw)::)?(?:u8|u16|u32|u64|u128|usize|c_uchar|c_ushort|c_uint|c_ulong|c_ulonglong|c_size_t|size_t)$/;
+
+/** What a C function returning `ret` (as written) returns when it panicked; null when there is no obvious one. */
+function errorValue(ret: string): string | null {
+  if (ret === '()') return '()';
+  if (SIGNED.test(ret)) return '-1';
+  if (UNSIGNED.test(ret)) return '0';
+  if (ret === 'bool') return 'false';
+  if (ret === 'f32' || ret === 'f64') return `${ret}::NAN`;
+  if (/^\*\s*const\b/.test(ret)) return 'std::ptr::null()';
+  if (/^\*\s*mut\b/.test(ret)) return 'std::ptr::null_mut()';
+  return null;
 }

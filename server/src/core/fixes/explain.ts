@@ -69,6 +69,15 @@ function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, take
   if (target.ctx.module.isBlock) {
     return `\`${fn.name}\` is declared inside a function body, and the helper items its shim needs (generated types, free functions) would name types declared there too, which module level cannot see: move it, or those types, to module level, where a C shim can be generated for it.`;
   }
+  // Through a field of a workspace struct passed by value: the struct is what must change.
+  const step = finding.chain.find((c) => c.field?.name);
+  const field = step?.field ? [null, step.field.name, step.field.owner] : null;
+  if (field && finding.rule === 'rust-fn-pointer') {
+    return `The field \`${field[1]}\` of \`${field[2]}\` is a Rust-ABI function pointer, which C cannot call or store: make it \`extern "C" fn(…)\` where \`${field[2]}\` is defined, and give the functions stored into it \`extern "C"\` too (the compiler then points at each one that is not). No shim can convert it: C could neither build a \`${field[2]}\` nor obtain a handle to one.`;
+  }
+  if (field) {
+    return `The field \`${field[1]}\` of \`${field[2]}\` has no C equivalent, so C cannot build a \`${field[2]}\`: change the field's type to a C type where \`${field[2]}\` is defined (a pointer and a length, \`u32\` for a \`char\`, a \`#[repr(C)]\` struct, an \`extern "C" fn\`), or take the fields C can give as separate parameters.`;
+  }
   if (finding.chain.some((c) => c.label.includes('fn pointer'))) {
     return `${type} appears inside a callback type: the callbacks passed in are written against that type, so change the callback's signature to C types and update the callbacks.`;
   }

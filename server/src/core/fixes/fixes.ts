@@ -31,6 +31,15 @@ export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
 }
 
 /**
+ * The fixes that edit, the one `ffi-guard fix` applies first (the preferred fix with edits, as
+ * `runFixes` picks it), then the others in the rule's order. Explanations are left out: they change nothing.
+ */
+export function editingFixes(fixes: readonly Fix[]): Fix[] {
+  const applied = fixes.find((x) => x.preferred && x.edits.length);
+  return [...(applied ? [applied] : []), ...fixes.filter((x) => x !== applied && x.edits.length)];
+}
+
+/**
  * The fix with the line endings of the files it edits: the fixes write `\n`, and a file whose lines end in
  * `\r\n` gets `\r\n` in what is inserted too.
  */

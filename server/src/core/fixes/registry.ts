@@ -1,6 +1,6 @@
 import type { FixId } from '../analysis/rules/meta';
 import type { FixImplementation } from './edits';
-import { cUnwindFixes, externCFixes, externRustFixes } from './abi';
+import { catchUnwindFixes, cUnwindFixes, externCFixes, externRustFixes } from './abi';
 import { allowLintFixes, suppressCommentFixes } from './allow';
 import { shimFixes } from './c-shim';
 import { unsafeAttributeFixes, unsafeExternFixes } from './edition';
@@ -22,6 +22,7 @@ export const FIX_IMPLEMENTATIONS: { readonly [id in FixId]: FixImplementation } 
   'extern-c': externCFixes,
   'extern-rust': externRustFixes,
   'c-unwind': cUnwindFixes,
+  'catch-unwind': catchUnwindFixes,
   'unsafe-attribute': unsafeAttributeFixes,
   'unsafe-extern': unsafeExternFixes,
 };

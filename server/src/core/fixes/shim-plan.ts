@@ -62,8 +62,8 @@ export type ReturnPlan =
   | { kind: 'direct'; cType: string; wrap?: (call: string) => string }
   /** `optional`: the Rust function returns an `Option` of it, and `None` becomes null. */
   /** `utf8`: how the value becomes an `Option` of UTF-8 text (OS strings and paths), when it is not text already. */
-  | { kind: 'owned-string'; boxed: boolean; optional?: boolean; utf8?: (value: string) => string }
-  | { kind: 'owned-slice'; elem: string; boxed: boolean; optional?: boolean }
+  | { kind: 'owned-string'; free: string; boxed: boolean; optional?: boolean; utf8?: (value: string) => string }
+  | { kind: 'owned-slice'; free: string; elem: string; boxed: boolean; optional?: boolean }
   /** `map`: turns the payload into `cType` (`u32::from` for a `char`). */
   | { kind: 'option'; cType: string; map?: string }
   /** A borrowed or raw slice (or `str`) returned as its first element's pointer, the length written to `out_len`. */
@@ -78,7 +78,7 @@ export type ReturnPlan =
   | { kind: 'char' }
   /** An array returned by value: written to a caller's buffer. */
   | { kind: 'array-out'; elem: string; array: string; len: string; map?: string }
-  | { kind: 'handle'; trait: string; dyn: string; optional?: boolean };
+  | { kind: 'handle'; free: string; trait: string; dyn: string; optional?: boolean };
 
 /** A name for a generated type, free in the module and in this plan. */
 export function typeName(base: string, env: PlanEnv): string {

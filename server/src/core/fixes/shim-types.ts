@@ -38,6 +38,16 @@ export function snake(name: string): string {
     .toLowerCase();
 }
 
+/**
+ * The name of a function a fix exports besides the shim (a free function, a vtable getter), prefixed
+ * with the crate's name (`mylib_free_string`): two fixed libraries linked into one program must not
+ * export the same symbol.
+ */
+export function helperName(walk: WalkContext, rest: string): string {
+  const crate = walk.crate.name.replace(/[^A-Za-z0-9_]+/g, '_').toLowerCase() || 'crate';
+  return `${/^[0-9]/.test(crate) ? `_${crate}` : crate}_${rest}`;
+}
+
 /** A `#[repr(C)]` struct with one field per tuple element, and `From` both ways. */
 export function tupleStruct(name: string, elems: string[], what: string): GeneratedItem {
   const tuple = elems.length === 1 ? `(${elems[0]},)` : `(${elems.join(', ')})`;
@@ -236,12 +246,17 @@ export function traitOf(dynText: string, walk: WalkContext): TraitInfo | null {
 }
 
 /** The free function of a trait-object handle, generated once per trait. */
-export function handleFreeName(traitName: string): string {
-  return `ffi_guard_free_${snake(traitName)}`;
+export function handleFreeName(walk: WalkContext, traitName: string): string {
+  return helperName(walk, `free_${snake(traitName)}`);
 }
 
-export function handleFree(t: TraitInfo, dynText: string, exportAttr: (name: string) => string): GeneratedItem {
-  const name = handleFreeName(t.name);
+export function handleFree(
+  t: TraitInfo,
+  dynText: string,
+  walk: WalkContext,
+  exportAttr: (name: string) => string,
+): GeneratedItem {
+  const name = handleFreeName(walk, t.name);
   const text = [
     `/// Frees a \`${t.name}\` handle returned by this library.`,
     '///',
@@ -303,7 +318,7 @@ export function vtableFor(
   }
   if (!methods.length) return null;
   const table = `${t.name}VTable`;
-  const getter = `ffi_guard_${snake(t.name)}_vtable`;
+  const getter = helperName(walk, `${snake(t.name)}_vtable`);
   const statik = `${snake(t.name).toUpperCase()}_VTABLE`;
   const boxed = `std::boxed::Box<${dynText}>`;
   const sig = (m: (typeof methods)[number]): string =>
@@ -311,7 +326,7 @@ export function vtableFor(
   const thunk = (m: (typeof methods)[number]): string => `${snake(t.name)}_vtable_${m.name}`;
   const out: string[] = [
     `/// The methods of [\`${t.name}\`] that C can call, each taking a handle this library returned first.`,
-    `/// Get it from \`${getter}\`; free a handle with \`free\` (or \`${handleFreeName(t.name)}\`).`,
+    `/// Get it from \`${getter}\`; free a handle with \`free\` (or \`${handleFreeName(walk, t.name)}\`).`,
     '#[repr(C)]',
     `pub struct ${table} {`,
     ...methods.map((m) => `    pub ${m.name}: unsafe extern "C" fn${sig(m).replace(/^\(handle/, '(handle')},`),
@@ -335,7 +350,7 @@ export function vtableFor(
   out.push('', `static ${statik}: ${table} = ${table} {`);
   for (const m of methods) out.push(`    ${m.name}: ${thunk(m)},`);
   out.push(
-    `    free: ${handleFreeName(t.name)},`,
+    `    free: ${handleFreeName(walk, t.name)},`,
     '};',
     '',
     `/// The table of [\`${t.name}\`]'s C-callable methods; it lives as long as the library.`,

@@ -231,7 +231,8 @@ function planShim(
       : '';
   return {
     fix: {
-      title: `Generate an \`extern "${abi}"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}`,
+      // The shim takes over the exported symbol with C's types: whoever declares it in C must change too.
+      title: `Generate an \`extern "${abi}"\` shim \`${shimName}\` converting ${conversions.join(', ') || 'the signature'}${how}${symbol ? ` (changes the C signature of \`${symbol}\`)` : ''}`,
       preferred: true,
       edits: [...removal, ...insertions],
       defines: [shimName, ...env.items.keys()],

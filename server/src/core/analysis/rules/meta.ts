@@ -52,6 +52,8 @@ export type FixId =
   | 'extern-rust'
   /** `extern "C"` → `extern "C-unwind"`, so a panic unwinds into the caller instead of aborting. */
   | 'c-unwind'
+  /** The body wrapped in `std::panic::catch_unwind`, a panic returning an error value (`-1`, null, `false`). */
+  | 'catch-unwind'
   /** `#[no_mangle]` → `#[unsafe(no_mangle)]` (edition 2024). */
   | 'unsafe-attribute'
   /** `extern "C" {` → `unsafe extern "C" {` (edition 2024). */

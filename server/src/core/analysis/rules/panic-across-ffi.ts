@@ -80,7 +80,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   defaultSeverity: 'warning',
   certainty: 'caution',
   summary: 'An `extern "C"` function can obviously panic.',
-  fixes: ['c-unwind', 'explain', 'suppress-comment'],
+  fixes: ['catch-unwind', 'c-unwind', 'explain', 'suppress-comment'],
   docs: {
     whatItDoes:
       'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`. What cannot panic is not flagged: `get`, `checked_*` and `unwrap_or*`, and a constant index below the length of a fixed-size array parameter (`a[2]` for `a: &[u32; 3]`).',

@@ -1,10 +1,11 @@
 import { C_CHAR, isStd } from '../shim-plan';
+import { helperName } from '../shim-types';
 import type { Converter } from './converter';
 
 /**
  * C strings: `&CStr` and `CString` arrive as the `*const c_char` they stand for, null checked (a
  * `CString` is copied, C keeps its buffer). A returned `&CStr` is handed out as the pointer it already
- * is; a returned `CString` becomes a string C owns and frees with `ffi_guard_free_string`.
+ * is; a returned `CString` becomes a string C owns and frees with `<crate>_free_string`.
  *
  * ```text
  * pub extern "C" fn name_len(name: &CStr) -> usize  →  pub unsafe extern "C" fn name_len_ffi(name: *const c_char, out: *mut usize) -> i32
@@ -27,8 +28,8 @@ export const cString: Converter = {
       safety: `\`${name}\` must be null or point to a NUL-terminated string that stays valid during the call.`,
     };
   },
-  ret({ ty }) {
-    if (isStd(ty, 'CString')) return { kind: 'owned-string', boxed: false };
+  ret({ ty }, env) {
+    if (isStd(ty, 'CString')) return { kind: 'owned-string', free: helperName(env.walk, 'free_string'), boxed: false };
     if (ty.k === 'ref' && !ty.mutable && isStd(ty.inner, 'CStr'))
       return { kind: 'direct', cType: `*const ${C_CHAR}`, wrap: (call) => `${call}.as_ptr()` };
     return undefined;

@@ -1,12 +1,12 @@
 import type { CheckedType } from '../../analysis/boundary-types';
 import { displayTy, Ty } from '../../workspace/types';
-import { snake } from '../shim-types';
+import { helperName, snake } from '../shim-types';
 import { crateHasFn, isHandleType, oneLine, ParamPlan, writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
  * A Rust value C cannot hold (a std collection, a struct with Rust fields) travels as an opaque handle:
- * returned as the `*mut T` of `Box::into_raw`, freed by the generated `ffi_guard_free_<type>`; a
+ * returned as the `*mut T` of `Box::into_raw`, freed by the generated `<crate>_free_<type>`; a
  * parameter takes such a handle back over.
  *
  * ```text
@@ -22,7 +22,7 @@ export const handle: Converter = {
   ret({ ty, expr }, env) {
     if (!isHandleType(ty)) return undefined;
     const written = oneLine(env.src(expr));
-    const free = `ffi_guard_free_${snake(displayTy(ty).replace(/\b[a-z_][a-z0-9_]*::/g, ''))}`;
+    const free = helperName(env.walk, `free_${snake(displayTy(ty).replace(/\b[a-z_][a-z0-9_]*::/g, ''))}`);
     return { kind: 'boxed', written, free };
   },
   renders: {

@@ -15,6 +15,7 @@ import { result } from './result';
 import { slice } from './slice';
 import { sliceList } from './slice-list';
 import { str } from './str';
+import { structMirror } from './struct-mirror';
 import { stringList } from './string-list';
 import { traitObject } from './trait-object';
 import { tuple } from './tuple';
@@ -24,7 +25,8 @@ import { zeroSized } from './zero-sized';
 /**
  * Every boundary conversion a shim knows, in the order they are asked: the first converter that matches
  * a type decides how it crosses. The order matters where two could match: a closure (`&dyn Fn(u32)`)
- * before the other trait objects; an array or a tuple before a zero-sized value (`[u8; 0]` is both).
+ * before the other trait objects; an array or a tuple before a zero-sized value (`[u8; 0]` is both); a
+ * `#[repr(C)]` struct's mirror before a handle (C can build the struct, it could never obtain a handle).
  */
 export const CONVERTERS: readonly Converter[] = [
   str,
@@ -41,6 +43,7 @@ export const CONVERTERS: readonly Converter[] = [
   tuple,
   zeroSized,
   rawSlice,
+  structMirror,
   handle,
   closure,
   traitObject,

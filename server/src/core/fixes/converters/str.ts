@@ -1,12 +1,13 @@
 import type { Ty } from '../../workspace/types';
 import { bindResult, C_CHAR, crateHasFn, isStd, writeOut } from '../shim-plan';
+import { helperName } from '../shim-types';
 import type { Converter } from './converter';
 
 /**
  * Text: `&str`, `String`, `Box<str>`, `&OsStr`/`OsString` and `&Path`/`PathBuf` arrive as a
  * NUL-terminated C string (`*const c_char`), null and UTF-8 checked, or with the alternative
  * `strAsPtrLen` as `*const u8` plus a length; `&mut str` as `*mut u8` plus a length. Returned, text is a
- * fresh NUL-terminated string C owns and frees with the generated `ffi_guard_free_string`.
+ * fresh NUL-terminated string C owns and frees with the generated `<crate>_free_string`.
  *
  * ```text
  * pub extern "C" fn greet(name: &str)    →  pub unsafe extern "C" fn greet_ffi(name: *const c_char) {
@@ -73,17 +74,19 @@ export const str: Converter = {
     }
     return undefined;
   },
-  ret({ ty }) {
-    if (isStd(ty, 'String')) return { kind: 'owned-string', boxed: false };
+  ret({ ty }, env) {
+    const free = helperName(env.walk, 'free_string');
+    if (isStd(ty, 'String')) return { kind: 'owned-string', free, boxed: false };
     if (ty.k === 'ref' && ty.inner.k === 'prim' && ty.inner.name === 'str')
-      return { kind: 'owned-string', boxed: false };
-    if (isStd(ty, 'OsString')) return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_string().ok()` };
+      return { kind: 'owned-string', free, boxed: false };
+    if (isStd(ty, 'OsString'))
+      return { kind: 'owned-string', free, boxed: false, utf8: (v) => `${v}.into_string().ok()` };
     if (isStd(ty, 'PathBuf'))
-      return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.into_os_string().into_string().ok()` };
+      return { kind: 'owned-string', free, boxed: false, utf8: (v) => `${v}.into_os_string().into_string().ok()` };
     if (ty.k === 'ref' && (isStd(ty.inner, 'OsStr') || isStd(ty.inner, 'Path')))
-      return { kind: 'owned-string', boxed: false, utf8: (v) => `${v}.to_str()` };
+      return { kind: 'owned-string', free, boxed: false, utf8: (v) => `${v}.to_str()` };
     if (ty.k === 'adt' && isStd(ty, 'Box') && ty.args[0]?.k === 'prim' && ty.args[0].name === 'str')
-      return { kind: 'owned-string', boxed: true };
+      return { kind: 'owned-string', free, boxed: true };
     return undefined;
   },
   renders: {
@@ -100,7 +103,7 @@ export const str: Converter = {
           `std::ffi::CString::new(result).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
         ],
         safety: [
-          `Returns a NUL-terminated string owned by the caller, to be freed with \`ffi_guard_free_string\`, or null when ${plan.optional ? 'there is none, ' : ''}an argument is invalid${plan.utf8 ? ', the text is not UTF-8' : ''} or the text contains a NUL byte.`,
+          `Returns a NUL-terminated string owned by the caller, to be freed with \`${plan.free}\`, or null when ${plan.optional ? 'there is none, ' : ''}an argument is invalid${plan.utf8 ? ', the text is not UTF-8' : ''} or the text contains a NUL byte.`,
         ],
       }),
       okCType: (plan) => (plan.optional || plan.utf8 ? null : `*mut ${C_CHAR}`),
@@ -109,20 +112,20 @@ export const str: Converter = {
           `std::ffi::CString::new(${plan.boxed ? 'std::string::String::from(value)' : 'value'}).map_or(std::ptr::null_mut(), std::ffi::CString::into_raw)`,
         ),
       ],
-      okOwnership: () =>
-        ' On success `*out` is a NUL-terminated string owned by the caller, to be freed with `ffi_guard_free_string` (null when the text contains a NUL byte).',
-      helpers: (_plan, env) => {
-        if (crateHasFn(env.walk, 'ffi_guard_free_string')) return;
-        env.items.set('ffi_guard_free_string', {
-          key: 'ffi_guard_free_string',
+      okOwnership: (plan) =>
+        ` On success \`*out\` is a NUL-terminated string owned by the caller, to be freed with \`${plan.free}\` (null when the text contains a NUL byte).`,
+      helpers: (plan, env) => {
+        if (crateHasFn(env.walk, plan.free)) return;
+        env.items.set(plan.free, {
+          key: plan.free,
           text: [
             '/// Frees a string returned by this library.',
             '///',
             '/// # Safety',
             '///',
             '/// `s` must be null or a pointer returned by this library as an owned string, not yet freed.',
-            env.exportAttr('ffi_guard_free_string'),
-            `pub unsafe extern "C" fn ffi_guard_free_string(s: *mut ${C_CHAR}) {`,
+            env.exportAttr(plan.free),
+            `pub unsafe extern "C" fn ${plan.free}(s: *mut ${C_CHAR}) {`,
             '    if !s.is_null() {',
             '        drop(unsafe { std::ffi::CString::from_raw(s) });',
             '    }',

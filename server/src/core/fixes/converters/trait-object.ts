@@ -4,7 +4,7 @@ import type { Converter } from './converter';
 
 /**
  * Trait objects as opaque handles: a returned `Box<dyn Trait>` is boxed once more and handed out as
- * `*mut c_void`, freed with the generated `ffi_guard_free_<trait>` (plus, for a trait of the shim's
+ * `*mut c_void`, freed with the generated `<crate>_free_<trait>` (plus, for a trait of the shim's
  * module, a `#[repr(C)]` table of its C-callable methods); a `Box<dyn Trait>` parameter takes such a
  * handle back over, and `&dyn Trait` / `&mut dyn Trait` (or a raw pointer to one) borrow it.
  *
@@ -51,7 +51,7 @@ export const traitObject: Converter = {
     const arg = boxArg(expr);
     if (!arg) return null;
     const t = traitOf(ty.args[0].text, env.walk);
-    return t ? { kind: 'handle', trait: t.written, dyn: env.src(arg) } : null;
+    return t ? { kind: 'handle', free: handleFreeName(env.walk, t.name), trait: t.written, dyn: env.src(arg) } : null;
   },
   renders: {
     handle: {
@@ -65,7 +65,7 @@ export const traitObject: Converter = {
           `std::boxed::Box::into_raw(std::boxed::Box::new(result)).cast::<${C_VOID}>()`,
         ],
         safety: [
-          `Returns an opaque handle to a \`${plan.trait}\` owned by the caller (null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${handleFreeName(plan.trait.split('::').pop()!)}\`.`,
+          `Returns an opaque handle to a \`${plan.trait}\` owned by the caller (null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid): pass it to this library's functions and free it once with \`${plan.free}\`.`,
         ],
       }),
       okCType: (plan) => (plan.optional ? null : `*mut ${C_VOID}`),
@@ -74,11 +74,11 @@ export const traitObject: Converter = {
         writeOut(`std::boxed::Box::into_raw(std::boxed::Box::new(value)).cast::<${C_VOID}>()`),
       ],
       okOwnership: (plan) =>
-        ` On success \`*out\` is a \`${plan.trait}\` handle owned by the caller, to be freed once with \`${handleFreeName(plan.trait.split('::').pop()!)}\`.`,
+        ` On success \`*out\` is a \`${plan.trait}\` handle owned by the caller, to be freed once with \`${plan.free}\`.`,
       helpers: (plan, env) => {
         const t = traitOf(plan.dyn, env.walk);
-        if (!t || crateHasFn(env.walk, handleFreeName(t.name))) return;
-        const free = handleFree(t, plan.dyn, env.exportAttr);
+        if (!t || crateHasFn(env.walk, handleFreeName(env.walk, t.name))) return;
+        const free = handleFree(t, plan.dyn, env.walk, env.exportAttr);
         env.items.set(free.key, free);
         // The vtable goes with the free function it points to, in the same module.
         const vtable = vtableFor(t, plan.dyn, env.walk, (file) => env.ctx.textOf(file), env.exportAttr);

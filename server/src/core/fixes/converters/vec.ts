@@ -1,10 +1,12 @@
+import type { WalkContext } from '../../analysis/boundary';
+import { helperName } from '../shim-types';
 import { bindResult, boxArg, crateHasFn, elementIsSafe, genericArg, isStd, writeOut } from '../shim-plan';
 import type { Converter } from './converter';
 
 /**
  * Owned sequences of C values: `Vec<T>` and `Box<[T]>` arrive as a pointer and a length, copied (or, for
  * elements that are not `Copy`-like, moved out bit for bit). Returned, the elements become an array C
- * owns, its length written to `out_len`, freed with the generated `ffi_guard_free_<T>_array`.
+ * owns, its length written to `out_len`, freed with the generated `<crate>_free_<T>_array`.
  *
  * ```text
  * pub extern "C" fn total(values: Vec<i32>)       →  pub unsafe extern "C" fn total_ffi(values: *const i32, values_len: usize)
@@ -44,11 +46,18 @@ export const vec: Converter = {
     if (ty.k !== 'adt') return undefined;
     if (isStd(ty, 'Box') && ty.args[0]?.k === 'slice' && elementIsSafe(ty.args[0].inner)) {
       const arg = boxArg(expr);
-      return arg?.kind === 'slice' ? { kind: 'owned-slice', elem: env.src(arg.inner), boxed: true } : undefined;
+      return arg?.kind === 'slice'
+        ? {
+            kind: 'owned-slice',
+            free: sliceFreeName(env.walk, env.src(arg.inner)),
+            elem: env.src(arg.inner),
+            boxed: true,
+          }
+        : undefined;
     }
     if (isStd(ty, 'Vec') && ty.args[0] && elementIsSafe(ty.args[0])) {
       const elem = genericArg(expr, 0, env);
-      return elem ? { kind: 'owned-slice', elem, boxed: false } : null;
+      return elem ? { kind: 'owned-slice', free: sliceFreeName(env.walk, elem), elem, boxed: false } : null;
     }
     return undefined;
   },
@@ -65,7 +74,7 @@ export const vec: Converter = {
           `std::boxed::Box::into_raw(result).cast::<${plan.elem}>()`,
         ],
         safety: [
-          `\`out_len\` must be null or valid for a write. Returns \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(plan.elem)}\` with the same length, or null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid.`,
+          `\`out_len\` must be null or valid for a write. Returns \`*out_len\` elements owned by the caller, to be freed with \`${plan.free}\` with the same length, or null when ${plan.optional ? 'there is none or ' : ''}an argument is invalid.`,
         ],
       }),
       okCType: (plan) => (plan.optional ? null : `*mut ${plan.elem}`),
@@ -75,9 +84,9 @@ export const vec: Converter = {
         writeOut(`std::boxed::Box::into_raw(value).cast::<${plan.elem}>()`),
       ],
       okOwnership: (plan) =>
-        ` On success \`*out\` holds \`*out_len\` elements owned by the caller, to be freed with \`${sliceFreeName(plan.elem)}\` with the same length.`,
+        ` On success \`*out\` holds \`*out_len\` elements owned by the caller, to be freed with \`${plan.free}\` with the same length.`,
       helpers: (plan, env) => {
-        const name = sliceFreeName(plan.elem);
+        const name = plan.free;
         if (crateHasFn(env.walk, name)) return;
         env.items.set(name, {
           key: name,
@@ -101,9 +110,12 @@ export const vec: Converter = {
 };
 
 /** The free function of arrays of `elem` returned by this library. */
-function sliceFreeName(elem: string): string {
-  return `ffi_guard_free_${elem
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '')
-    .toLowerCase()}_array`;
+function sliceFreeName(walk: WalkContext, elem: string): string {
+  return helperName(
+    walk,
+    `free_${elem
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')
+      .toLowerCase()}_array`,
+  );
 }
