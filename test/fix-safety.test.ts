@@ -9,6 +9,8 @@ import { writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
 import { fixesFor } from '../server/src/core/fixes/fixes';
 import { checkPaths } from '../server/src/core/project';
+import { AnalysisHost } from '../server/src/core/host';
+import { loadParser } from '../server/src/core/syntax/parse';
 
 /**
  * `ffi-guard fix` against a hostile repository (issue 16, "data loss and writes outside the workspace"):
@@ -54,6 +56,23 @@ describe('fix safety: writes stop at the workspace root', function () {
       ['wrote src/lib.rs'],
     );
     assert.ok(fs.lstatSync(path.join(ws, 'src', 'm.rs')).isSymbolicLink(), 'the link is still a link');
+  });
+
+  it("the editor's fix all leaves out a module linked from outside its workspace folders, as `fix` does", async () => {
+    const { ws, outside } = layout({
+      'ws/Cargo.toml': MANIFEST,
+      'ws/src/lib.rs': `mod m;\n${STR_EXPORT('own')}`,
+      'outside/m.rs': STR_EXPORT('linked'),
+    });
+    fs.symlinkSync(path.join(outside, 'm.rs'), path.join(ws, 'src', 'm.rs'));
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [ws]);
+    host.indexAll();
+    const run = await host.fixAll();
+    assert.deepStrictEqual([...run.changed.keys()], [path.join(ws, 'src', 'lib.rs')]);
+    assert.deepStrictEqual(
+      run.leftOut.map((l) => [l.finding.symbol, /outside the workspace/.test(l.reason)]),
+      [['linked', true]],
+    );
   });
 
   it('a fix whose edit lands in a `#[path]` module outside the workspace is left out; the rest is applied', async () => {

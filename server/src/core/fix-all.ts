@@ -38,9 +38,10 @@ export interface FixAllOptions {
   only?: (finding: Finding) => boolean;
   /**
    * Fixes may only edit files whose real path (symbolic links resolved) is inside this directory's real
-   * path: a module reached through a link or a `#[path]` that leaves it is read and checked, not written.
+   * path (or one of these directories': an editor's workspace folders): a module reached through a link or
+   * a `#[path]` that leaves it is read and checked, not written.
    */
-  writableRoot?: string;
+  writableRoot?: string | readonly string[];
   /** Called once with the check of the files as they were, before any fix (what the C signatures were). */
   beforeFixing?: (result: ProjectResult) => void;
 }
@@ -157,10 +158,11 @@ function touches(a: TextEdit, b: TextEdit): boolean {
 export class DiskTexts {
   readonly bom = new Set<string>();
   private readonly texts = new Map<string, string | { problem: string }>();
-  private readonly root: string | null;
+  private readonly roots: string[] | null;
 
-  constructor(root: string | undefined) {
-    this.root = root === undefined ? null : (realPath(root) ?? path.resolve(root));
+  constructor(root: string | readonly string[] | undefined) {
+    const given = root === undefined ? null : typeof root === 'string' ? [root] : root;
+    this.roots = given === null || !given.length ? null : given.map((r) => realPath(r) ?? path.resolve(r));
   }
 
   /** Why fixes may not edit `file`, or null; `analysed` is the text the check read. */
@@ -188,12 +190,12 @@ export class DiskTexts {
   }
 
   private load(file: string): string | { problem: string } {
-    if (this.root !== null) {
+    if (this.roots !== null) {
       const real = realPath(file);
       if (real === null) return { problem: 'its real path could not be resolved' };
-      if (!inside(real, this.root)) {
+      if (!this.roots.some((root) => inside(real, root))) {
         const via = real === path.resolve(file) ? '' : ` (it resolves to ${real})`;
-        return { problem: `it is outside the workspace${via}: fix writes only under ${this.root}` };
+        return { problem: `it is outside the workspace${via}: fix writes only under ${this.roots.join(' or ')}` };
       }
     }
     let bytes: Buffer;

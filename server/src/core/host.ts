@@ -473,6 +473,8 @@ export class AnalysisHost {
     const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), this.settings, {
       overlay: new Map(this.open),
       only: file === undefined ? undefined : (f) => f.origin.file === file,
+      // As `ffi-guard fix`: a module reached through a link or a `#[path]` out of the workspace is not written.
+      writableRoot: this.roots,
     });
     // A session asks many times: free the last round's trees too (its findings and texts stay readable).
     run.remaining.cache.dispose();
