@@ -1,6 +1,6 @@
 import { adtShape } from '../analysis/ffi';
 import { layoutOf } from '../analysis/layout';
-import { displayTy, isUnit, Ty } from '../workspace/types';
+import { displayTy, isUnit, LocalAdt, Ty } from '../workspace/types';
 import type { CField, CSignature, CType } from './c-signature';
 
 /**
@@ -143,6 +143,23 @@ function adtCType(ty: Ty & { k: 'adt' }, text: string, stack: readonly string[])
   if (!repr.c) return { k: 'unknown', text };
   const key = displayTy(ty);
   if (stack.includes(key)) return { k: 'opaque', name: key, text };
+  // Described from the top, a struct is the same whichever symbol names it: a `-sys` crate's hundreds of
+  // functions taking `*mut stat` describe it once. (Inside another struct, what it may point back to differs.)
+  if (stack.length) return recordCType(ty, def, text, stack, key);
+  let described = RECORDS.get(def);
+  if (!described) RECORDS.set(def, (described = new Map<string, CType>()));
+  let record = described.get(key);
+  if (!record) described.set(key, (record = recordCType(ty, def, text, stack, key)));
+  return record;
+}
+
+/** Described records by their definition (a crate's, released with it) and their spelling with arguments. */
+const RECORDS = new WeakMap<object, Map<string, CType>>();
+
+/** A `#[repr(C)]` struct or union with its C layout: size, alignment, and each field's offset and type. */
+function recordCType(ty: Ty & { k: 'adt' }, def: LocalAdt, text: string, stack: readonly string[], key: string): CType {
+  const repr = def.repr;
+  const shape = adtShape(ty);
   const layout = layoutOf(ty);
   if (!layout) return { k: 'unknown', text };
   const inner = [...stack, key];

@@ -19,7 +19,7 @@ import { displayTy, isUnit } from '../workspace/types';
  * rustc counts positions. Built from the crate alone, so it is the same whichever crates share a run.
  */
 export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
-  const surface = buildSurface([loaded], [], rel);
+  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false });
   const place = rangeOf(loaded);
   // Symbols loaded at run time (libloading, dlsym) through a C function-pointer type.
   const dynamic = dynamicImports(loaded).map((d): AbiSymbol => {

@@ -112,6 +112,12 @@ export interface SurfaceConstant {
 export interface SurfaceOptions {
   /** Names of workspace types to describe even where no exported symbol reaches them. */
   includeTypes?: string[];
+  /**
+   * Whether to describe the types the symbols reach (default true). The link-level ABI of a crate needs
+   * the symbols alone (their C signatures carry the layouts), and on a `-sys` crate the walk over every
+   * reached type costs more than the rest of the surface.
+   */
+  reachTypes?: boolean;
 }
 
 /** The `usedBy` entry of a type that `SurfaceOptions.includeTypes` asked for. */
@@ -169,7 +175,9 @@ export function buildSurface(
         ),
       ].sort();
     const reach = (t: Ty, symbol: string, behindPointer: boolean, seen = new Set<string>()): string[] =>
-      collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel, model);
+      options.reachTypes === false
+        ? []
+        : collectTypes(t, symbol, behindPointer, seen, types, crate.name, show, (o) => lineOf(textOf, o), rel, model);
     const addSymbol = (
       s: Omit<
         SurfaceSymbol,
