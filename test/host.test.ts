@@ -317,6 +317,22 @@ describe('host: hostile editor input (issue 16 item 10)', function () {
     assert.deepStrictEqual(rules(host, file), ['str-type']);
   });
 
+  it('skips an open document nested deeper than the nesting limit with a note, and takes it back after', async () => {
+    const LIB = 'pub extern "C" fn a(s: &str) {}\n';
+    const dir = packageDir({ 'src/lib.rs': LIB });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    host.update(lib, LIB);
+    const deep = `const X: u8 = ${'('.repeat(1001)}0${')'.repeat(1001)};\n`;
+    const skipped = host.change(lib, [{ range: { start: at(1, 0), end: at(1, 0) }, text: deep }]);
+    assert.deepStrictEqual(skipped.get(lib), []);
+    assert.match(host.skipped().get(lib) ?? '', /brackets nested deeper than the nesting limit \(1000\) at line 2/);
+    host.change(lib, [{ range: { start: at(1, 0), end: at(2, 0) }, text: '' }]);
+    assert.deepStrictEqual(rules(host, lib), ['str-type']);
+    assert.strictEqual(host.skipped().get(lib), undefined);
+  });
+
   it('skips an open document over the open-document size limit with a note, and takes it back under it', async () => {
     const LIB = 'pub extern "C" fn a(s: &str) {}\n';
     const dir = packageDir({ 'src/lib.rs': LIB });

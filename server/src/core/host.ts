@@ -6,7 +6,8 @@ import { compareFindings, type Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { checkCrates, crateLoads, DiskSource, LoadedCrate } from './project';
+import { checkCrates, crateLoads, DiskSource, LoadedCrate, overLimit } from './project';
+import { textOverLimits } from './workspace/read-file';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
 import type { Origin } from './syntax/model';
@@ -42,6 +43,8 @@ export class AnalysisHost {
   readonly editsHandled = { inert: 0, rechecked: 0 };
   /** The largest open document analysed as it is typed (in UTF-16 code units); a larger one is skipped. */
   readonly maxOpenDocumentSize: number;
+  /** Open documents skipped for a limit of their own (size, line length, nesting), until an edit lifts it. */
+  private readonly overLimits = new Set<string>();
   /**
    * Open documents of no crate of the workspace (a file outside every folder, or any file when the editor
    * names no folder): each is checked as a crate of its own, as `rustc FILE` compiles it.
@@ -205,7 +208,14 @@ export class AnalysisHost {
         `internal error while checking this crate (please report it): ${error.message}`,
       );
     };
-    for (const f of checkCrates([loaded], this.settings, () => true, failed)) {
+    for (const f of checkCrates(
+      [loaded],
+      this.settings,
+      () => true,
+      failed,
+      undefined,
+      (crate, total) => this.reportLimit(crate, total),
+    )) {
       const list = this.findings.get(f.origin.file) ?? [];
       if (list.some((g) => keyOf(g) === keyOf(f))) continue;
       list.push(f);
@@ -301,19 +311,30 @@ export class AnalysisHost {
     loadDocuments(crate, [...this.open.keys()]);
   }
 
-  /** An open document over the size limit is not parsed (as on disk): it is listed as skipped instead. */
+  /** A crate whose findings went past the findings-per-crate limit is listed as skipped, as `check` lists it. */
+  private reportLimit(crate: Crate, total: number): void {
+    const entry = overLimit(crate, total);
+    this.disk.skipped.set(entry.file, entry.reason);
+  }
+
+  /**
+   * An open document over the size limit, or over the line length or nesting limit, is not parsed (as on
+   * disk): it is listed as skipped instead, until an edit brings it back within them.
+   */
   private tooLarge(file: string, text: string): boolean {
-    if (text.length <= this.openLimit()) {
-      if (this.disk.skipped.get(file)?.startsWith('larger than')) this.disk.skipped.delete(file);
+    const over =
+      text.length > this.openLimit()
+        ? text.length > this.settings.maxFileSize
+          ? `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`
+          : `larger than the size limit for open documents (${Math.round(this.maxOpenDocumentSize / 1024)} KB): ` +
+            'it is not analysed as you type; `ffi-guard check` still checks it'
+        : textOverLimits(text);
+    if (over === null) {
+      if (this.overLimits.delete(file)) this.disk.skipped.delete(file);
       return false;
     }
-    this.disk.skipped.set(
-      file,
-      text.length > this.settings.maxFileSize
-        ? `larger than the size limit (${Math.round(this.settings.maxFileSize / 1024)} KB)`
-        : `larger than the size limit for open documents (${Math.round(this.maxOpenDocumentSize / 1024)} KB): ` +
-            'it is not analysed as you type; `ffi-guard check` still checks it',
-    );
+    this.overLimits.add(file);
+    this.disk.skipped.set(file, over);
     this.cache.delete(file);
     this.findings.set(file, []);
     return true;
@@ -612,7 +633,14 @@ export class AnalysisHost {
         `internal error while checking this crate (please report it): ${error.message}`,
       );
     };
-    for (const f of checkCrates(all, this.settings, (file) => !only || only.has(file), failed)) {
+    for (const f of checkCrates(
+      all,
+      this.settings,
+      (file) => !only || only.has(file),
+      failed,
+      undefined,
+      (crate, total) => this.reportLimit(crate, total),
+    )) {
       const list = this.findings.get(f.origin.file) ?? [];
       list.push(f);
       this.findings.set(f.origin.file, list);

@@ -367,7 +367,7 @@ function lowerBound(list: readonly string[], key: string): number {
 export const MAX_FINDINGS_PER_CRATE = 50_000;
 
 /** The skipped entry of a crate whose findings went past MAX_FINDINGS_PER_CRATE. */
-function overLimit(crate: Crate, total: number): Skipped {
+export function overLimit(crate: Crate, total: number): Skipped {
   return {
     file: crate.rootFile,
     reason: `${total - MAX_FINDINGS_PER_CRATE} of this crate's ${total} findings were not reported: more than the findings-per-crate limit (${MAX_FINDINGS_PER_CRATE})`,
