@@ -100,7 +100,29 @@ describe('plugin example: check → fix → header → baseline → the host cal
     assert.strictEqual(diff.code, 0, diff.stdout + diff.stderr);
   });
 
-  it('5. the fixed plugin and the host build with cargo offline; the host calls the plugin', () => {
+  it("5. check --against: the host's imports agree with the baseline; a drifted declaration is flagged", async () => {
+    const agree = await runCli(['check', 'plugin-host', '--against', 'textfx.ffi-abi', '--format', 'json'], work);
+    assert.strictEqual(agree.code, 0, agree.stdout + agree.stderr);
+    assert.deepStrictEqual((JSON.parse(agree.stdout) as CheckJson).diagnostics, []);
+    // The host's declaration of `textfx_byte_at` drifts: `n` becomes a u32 while the plugin still takes a usize.
+    const drifted = path.join(work, 'drifted-host');
+    fs.cpSync(host, drifted, { recursive: true });
+    const main = path.join(drifted, 'src', 'main.rs');
+    const text = fs.readFileSync(main, 'utf8');
+    const changed = text.replace(
+      'fn(bytes: *const u8, len: usize, n: usize) -> i32',
+      'fn(bytes: *const u8, len: usize, n: u32) -> i32',
+    );
+    assert.notStrictEqual(changed, text, 'the host declares textfx_byte_at as the walk-through shows');
+    fs.writeFileSync(main, changed);
+    const r = await runCli(['check', 'drifted-host', '--against', 'textfx.ffi-abi', '--format', 'json'], work);
+    const found = (JSON.parse(r.stdout) as CheckJson).diagnostics.filter((d) => d.rule === 'abi-mismatch');
+    assert.strictEqual(found.length, 1, r.stdout);
+    assert.strictEqual(found[0].file, 'drifted-host/src/main.rs');
+    assert.match(found[0].message, /textfx_byte_at/);
+  });
+
+  it('6. the fixed plugin and the host build with cargo offline; the host calls the plugin', () => {
     assert.ok(
       fs.existsSync(path.join(DEBIAN_REGISTRY, 'libloading-0.7.4')),
       'libloading is not installed: apt-get install -y librust-libloading-dev',
