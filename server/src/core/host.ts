@@ -6,7 +6,7 @@ import { compareFindings, type Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { checkCrates, crateLoads, DiskSource, LoadedCrate, overLimit } from './project';
+import { checkCrates, crateLoads, DiskSource, internalError, LoadedCrate, overLimit } from './project';
 import { textOverLimits } from './workspace/read-file';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
@@ -202,19 +202,13 @@ export class AnalysisHost {
     const keyOf = (f: Finding): string =>
       `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
     const touched = new Set(loaded.crate.files);
-    const failed = (crate: Crate, error: Error): void => {
-      this.disk.skipped.set(
-        crate.rootFile,
-        `internal error while checking this crate (please report it): ${error.message}`,
-      );
-    };
     for (const f of checkCrates(
       [loaded],
       this.settings,
       () => true,
-      failed,
+      (crate, error) => this.reportSkipped(internalError(crate, error)),
       undefined,
-      (crate, total) => this.reportLimit(crate, total),
+      (crate, total) => this.reportSkipped(overLimit(crate, total)),
     )) {
       const list = this.findings.get(f.origin.file) ?? [];
       if (list.some((g) => keyOf(g) === keyOf(f))) continue;
@@ -311,9 +305,8 @@ export class AnalysisHost {
     loadDocuments(crate, [...this.open.keys()]);
   }
 
-  /** A crate whose findings went past the findings-per-crate limit is listed as skipped, as `check` lists it. */
-  private reportLimit(crate: Crate, total: number): void {
-    const entry = overLimit(crate, total);
+  /** A crate the checker failed on, or whose findings went past their limit, is listed as `check` lists it. */
+  private reportSkipped(entry: { file: string; reason: string }): void {
     this.disk.skipped.set(entry.file, entry.reason);
   }
 
@@ -627,19 +620,13 @@ export class AnalysisHost {
       : [];
     const all = [...crates, ...shared];
     for (const { crate } of all) for (const f of crate.files) if (!this.findings.has(f)) this.findings.set(f, []);
-    const failed = (crate: Crate, error: Error): void => {
-      this.disk.skipped.set(
-        crate.rootFile,
-        `internal error while checking this crate (please report it): ${error.message}`,
-      );
-    };
     for (const f of checkCrates(
       all,
       this.settings,
       (file) => !only || only.has(file),
-      failed,
+      (crate, error) => this.reportSkipped(internalError(crate, error)),
       undefined,
-      (crate, total) => this.reportLimit(crate, total),
+      (crate, total) => this.reportSkipped(overLimit(crate, total)),
     )) {
       const list = this.findings.get(f.origin.file) ?? [];
       list.push(f);

@@ -366,6 +366,24 @@ function lowerBound(list: readonly string[], key: string): number {
 /** At most this many findings are reported per crate; the rest are counted and reported as left out. */
 export const MAX_FINDINGS_PER_CRATE = 50_000;
 
+/** The skipped entry of a crate the checker failed on: one crate it cannot handle costs no other's findings. */
+export function internalError(crate: Crate, error: Error): Skipped {
+  return {
+    file: crate.rootFile,
+    reason: `internal error while checking this crate (please report it): ${error.message}`,
+    kind: 'internal',
+  };
+}
+
+/** What the check of a crate takes from the settings. */
+function checkOptionsOf(settings: Settings): Parameters<typeof checkCrate>[1] {
+  return {
+    rules: settings.rules,
+    safeTypes: settings.safeTypes,
+    checkPrivateExternFns: settings.checkPrivateExternFns,
+  };
+}
+
 /** The skipped entry of a crate whose findings went past MAX_FINDINGS_PER_CRATE. */
 export function overLimit(crate: Crate, total: number): Skipped {
   return {
@@ -398,11 +416,7 @@ export function checkCrates(
     const { crate } = loaded;
     let found: Finding[];
     try {
-      found = checkCrate(crate, {
-        rules: settings.rules,
-        safeTypes: settings.safeTypes,
-        checkPrivateExternFns: settings.checkPrivateExternFns,
-      });
+      found = checkCrate(crate, checkOptionsOf(settings));
     } catch (e) {
       // One crate the checker cannot handle must not cost the findings of the others.
       onError(crate, e as Error);
@@ -461,12 +475,7 @@ export async function checkPaths(
     crates,
     settings,
     (f) => requested.has(f),
-    (crate, error) =>
-      internal.push({
-        file: crate.rootFile,
-        reason: `internal error while checking this crate (please report it): ${error.message}`,
-        kind: 'internal',
-      }),
+    (crate, error) => internal.push(internalError(crate, error)),
     reportedBy,
     (crate, total) => internal.push(overLimit(crate, total)),
   );
@@ -521,17 +530,9 @@ export async function checkEachCrate(
     for (const f of crateCoverage(crate, found.files)) covered.add(f);
     let findings: Finding[] | null = null;
     try {
-      findings = checkCrate(crate, {
-        rules: settings.rules,
-        safeTypes: settings.safeTypes,
-        checkPrivateExternFns: settings.checkPrivateExternFns,
-      });
+      findings = checkCrate(crate, checkOptionsOf(settings));
     } catch (e) {
-      internal.push({
-        file: crate.rootFile,
-        reason: `internal error while checking this crate (please report it): ${(e as Error).message}`,
-        kind: 'internal',
-      });
+      internal.push(internalError(crate, e as Error));
     }
     if (findings && findings.length > MAX_FINDINGS_PER_CRATE) {
       // Sorted by position: what is kept is the start of the crate, the same on every run.
