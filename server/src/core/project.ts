@@ -479,8 +479,21 @@ export async function checkPaths(
     reportedBy,
     (crate, total) => internal.push(overLimit(crate, total)),
   );
-  // Every file a crate reached and could not read is reported, requested or not (`#[path = "/dev/zero"]`,
-  // `include!`, `[lib] path`, a FIFO as a module file): its items are missing from the analysis.
+  return { findings, ...runEnd(found, source, cache, covered, internal), crates, cache, reportedBy, requested };
+}
+
+/**
+ * What a run reports besides findings, however it checked its crates: every file it could not read (requested
+ * or not: `#[path = "/dev/zero"]`, `include!`, `[lib] path`, a FIFO as a module file; their items are missing
+ * from the analysis), the paths it skipped, the crates the checker failed on, and the files it read and checked.
+ */
+function runEnd(
+  found: Discovery,
+  source: DiskSource,
+  cache: SourceCache,
+  covered: ReadonlySet<string>,
+  internal: Skipped[],
+): { filesScanned: string[]; skipped: Skipped[] } {
   const unread = [...source.skipped, ...cache.failures].map(([file, reason]): Skipped => ({
     file,
     reason,
@@ -488,7 +501,7 @@ export async function checkPaths(
   }));
   const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
   const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
-  return { findings, filesScanned, skipped, crates, cache, reportedBy, requested };
+  return { filesScanned, skipped };
 }
 
 /** What a run that checks each crate as it loads (`checkEachCrate`) leaves besides its crates' findings. */
@@ -545,15 +558,7 @@ export async function checkEachCrate(
     clearLayoutCache();
   }
   for (const [file, by] of included) if (requested.has(by)) requested.add(file);
-  // Every file a crate reached and could not read is reported, requested or not (as `checkPaths` does).
-  const unread = [...source.skipped, ...cache.failures].map(([file, reason]): Skipped => ({
-    file,
-    reason,
-    kind: 'unread',
-  }));
-  const skipped: Skipped[] = [...found.skipped.map((s): Skipped => ({ ...s, kind: 'path' })), ...unread, ...internal];
-  const filesScanned = found.files.filter((f) => covered.has(f) && !source.skipped.has(f) && !cache.failures.has(f));
-  return { filesScanned, skipped, cache, requested };
+  return { ...runEnd(found, source, cache, covered, internal), cache, requested };
 }
 
 /**
