@@ -11,8 +11,8 @@ import { loadFixtureCrates } from './harness/fixtures';
 import { tempDir } from './harness/tmp';
 
 /** Which files are parsed up front, decided from their text alone. */
-function neededOf(files: Record<string, string>): string[] {
-  const index = new RelevanceIndex();
+function neededOf(files: Record<string, string>, readAgain = true): string[] {
+  const index = new RelevanceIndex([], (file) => (readAgain ? (files[file] ?? null) : null));
   for (const [file, text] of Object.entries(files)) index.update(file, text);
   return [...index.needed()].sort();
 }
@@ -51,6 +51,24 @@ describe('scan: a file read as tokens, not parsed', () => {
     assert.strictEqual(end('{ /* } /* } */ } */ } rest'), '{ /* } /* } */ } */ }');
     assert.strictEqual(end('{ r#"}"# br"}" r#type } rest'), '{ r#"}"# br"}" r#type }');
     assert.strictEqual(end('{ never closed'), '{ never closed', 'unbalanced: to the end, never cut short');
+  });
+
+  it('finds in a file without boundary words, macros or block comments what the exact scan finds', () => {
+    // A word in a line comment that forces the exact scan, and changes nothing else it finds.
+    const exact = (text: string): string => `${text}\n// extern`;
+    const found = (text: string): string[][] => {
+      const scan = scanFile(text);
+      return [[...scan.typeNames], [...scan.modNames], [...scan.macroCalls], scan.wordsBeforeAs.split('\n')];
+    };
+    for (const text of [
+      'struct A; enum B {} mod c; type D = u8; trait E {} union F { x: u8 }',
+      'let s = "struct Hidden; fix!()"; m!(1); n ! (2); let b = x != y; struct r#Raw;',
+      'let r = r#"a " struct Hidden; "#; let q = br"struct Hidden2"; struct After;',
+      "let c = '\"'; struct AfterQuote; let d = '\\''; struct AfterEscape; fn f<'a>(x: &'a u8) {}",
+      "let e = '\\u{1F600}'; let g = '\\x7f'; let h = '😀'; struct Last; use crate::f as g;",
+      'let s = "unterminated struct Never',
+    ])
+      assert.deepStrictEqual(found(text), found(exact(text)), text);
   });
 
   it('marks a macro as writing a boundary from its own rules only', () => {
@@ -142,9 +160,20 @@ describe('relevance: which files are parsed up front', () => {
         'renamed.rs': 'use crate::export as e;\ne!(g);',
         'apply.rs': 'macro_rules! apply { ($m:ident) => { $m!(h); } }',
         'handed.rs': 'apply!(export);',
+        'other.rs': 'apply!(unrelated);',
       }),
       ['apply.rs', 'handed.rs', 'p.rs', 'renamed.rs'],
     );
+  });
+
+  it('takes a call to a higher-order macro to hand it a producing macro when the text cannot be read again', () => {
+    const files = {
+      'p.rs': 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }',
+      'apply.rs': 'macro_rules! apply { ($m:ident) => { $m!(h); } }',
+      'other.rs': 'apply!(unrelated); // export',
+    };
+    assert.deepStrictEqual(neededOf(files), ['p.rs']);
+    assert.deepStrictEqual(neededOf(files, false), ['apply.rs', 'other.rs', 'p.rs']);
   });
 
   it('a plain include! of a known file is needed as that file is', () => {

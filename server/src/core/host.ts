@@ -33,7 +33,7 @@ export class AnalysisHost {
   /** Findings per file, for every file of every crate. */
   private readonly findings = new Map<string, Finding[]>();
   private files = new Set<string>();
-  private relevance = new RelevanceIndex();
+  private relevance = this.newRelevanceIndex();
   /**
    * Files edited inertly since their items were last read: their findings were moved, not re-made, and
    * their items, relevance scan and crates are brought up to date before anything reads them (`settle`).
@@ -63,6 +63,11 @@ export class AnalysisHost {
     this.disk = new DiskSource(settings.maxFileSize);
     const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.openLimit());
     this.cache = new SourceCache(parser, overlay);
+  }
+
+  /** A relevance index that reads a file again, when it must, as the analysis would (open documents first). */
+  private newRelevanceIndex(): RelevanceIndex {
+    return new RelevanceIndex([], (file) => this.cache.text(file));
   }
 
   /** The size above which an open document is not analysed: the file limit or the open-document one. */
@@ -145,7 +150,7 @@ export class AnalysisHost {
     for (const f of [...this.disk.skipped.keys()]) if (f.endsWith('Cargo.toml')) this.disk.skipped.delete(f);
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
-    this.relevance = new RelevanceIndex();
+    this.relevance = this.newRelevanceIndex();
     this.indexed.clear();
     let sliceStart = performance.now();
     for (let i = 0; i < found.files.length; i++) {

@@ -289,7 +289,7 @@ export function relevanceOf(
   packageDirs: readonly string[] = [],
   forget = false,
 ): RelevanceIndex {
-  const relevance = new RelevanceIndex(packageDirs);
+  const relevance = new RelevanceIndex(packageDirs, (file) => cache.text(file));
   // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned once.
   const scans = new Map<string, FileScan>();
   for (const file of files) {

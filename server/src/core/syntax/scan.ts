@@ -6,23 +6,20 @@
 
 export interface FileScan {
   /**
-   * The words of the code (runs of ASCII letters, digits and `_`; comments and the contents of literals
-   * do not count), each once, joined by new lines: a regular expression `\b(?:a|b)\b` finds one of
-   * them here exactly when it finds it in the code. Kept instead of the code, which is as long as the text.
+   * The distinct words of the code followed by `as` (`export as e`), joined by new lines: a regular
+   * expression `\b(?:a|b)\b` finds one of them here exactly when it finds it among them.
    */
-  words: string;
-  /** The words of the code followed by `as` (`export as e`), joined the same way. */
   wordsBeforeAs: string;
   /** Writes `extern "…"`, `extern fn`, `extern {`, `no_mangle` or `export_name`: may declare a boundary item. */
   mentionsBoundary: boolean;
   /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
   includesUnknown: boolean;
   /** The plain-string paths of its `include!`s, as written (relative to the file's folder). */
-  includeTargets: string[];
+  includeTargets: readonly string[];
   /** Names after `struct`, `enum`, `union`, `type` and `trait`: the types this file may define. */
   typeNames: Set<string>;
   /** The `macro_rules!` definitions, each with the words of its rules. */
-  macros: MacroScan[];
+  macros: readonly MacroScan[];
   /** Names written before a `!` (not `!=`): the macros this file may invoke. */
   macroCalls: Set<string>;
   /** Names after `mod`: the modules this file may declare. */
@@ -50,22 +47,57 @@ const BOUNDARY_WORD = /\bextern\s*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b/;
 const INCLUDE_CALL = /\binclude!\s*\(/g;
 const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
 const INCLUDE = /\binclude!/;
-const TYPE_DEFINITION = /\b(?:struct|enum|union|type|trait)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
-const MOD_DECLARATION = /\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
+/** A type (or trait) definition, or a module declaration: the keyword, then the name. */
+const DEFINITION = /\b(struct|enum|union|type|trait|mod)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
 const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=|cfg_attr\s*\([^\]]*?\bpath\s*=/;
-const MACRO_CALL = /\b([A-Za-z_][A-Za-z0-9_]*)\s*!(?!=)/g;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 const WORD = /[A-Za-z0-9_]+/g;
-const WORD_BEFORE_AS = /\b[A-Za-z0-9_]+(?=\s+as\b)/g;
+const AS_KEYWORD = /\bas\b/g;
 /** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
 const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
+/**
+ * What the text must contain, anywhere, for the exact scan to find a boundary word, a macro definition or
+ * an `include!`, or to differ from the rough scan (a block comment, which may nest). Most files of a
+ * workspace contain none of these: they get the rough scan.
+ */
+const NEEDS_EXACT_SCAN = /extern|no_mangle|export_name|macro_rules|include!|\/\*/;
+/**
+ * Line comments and literals as one regular expression, for the rough scan of a text without block
+ * comments: it blanks what `codeOnly` blanks, except a character literal whose escape it does not know
+ * (the literal then reads as code). It never takes code for a comment or a literal, so the words it
+ * leaves are a superset of the code's.
+ */
+const COMMENT_OR_LITERAL =
+  /\/\/[^\n]*|(?<![A-Za-z0-9_])b?r(#*)"[\s\S]*?(?:"\1|$)|"(?:[^"\\]|\\[\s\S])*(?:"|$)|'(?:[\uD800-\uDBFF][\uDC00-\uDFFF]|[^'\\\n]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,8}\}|[^\n]))'/g;
 
 /** Distinct words, joined by new lines (a string of its own: no slice of the code it was found in). */
-function wordsOf(matches: Iterable<RegExpMatchArray>): string {
-  const seen = new Set<string>();
-  for (const m of matches) seen.add(m[0]);
-  return [...seen].join('\n');
+function wordsOf(words: Iterable<string>): string {
+  return [...new Set(words)].join('\n');
+}
+
+function* matched(matches: Iterable<RegExpMatchArray>): Iterable<string> {
+  for (const m of matches) yield m[0];
+}
+
+/** The words written right before an `as` keyword, across white space: `export as e` → `export`. */
+function* wordsBeforeAs(code: string): Iterable<string> {
+  for (const m of code.matchAll(AS_KEYWORD)) {
+    let end = m.index;
+    while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
+    if (end === m.index) continue;
+    let start = end;
+    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+    if (start < end) yield code.slice(start, end);
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**
@@ -73,28 +105,73 @@ function wordsOf(matches: Iterable<RegExpMatchArray>): string {
  * which would keep the whole code alive as long as the scan.
  */
 function own(name: string): string {
-  return [...name].join('');
+  // V8 copies a slice shorter than 13 characters rather than point into its parent: most names.
+  return name.length < 13 ? name : [...name].join('');
 }
 
-/** Scans a file's text in time linear in its length. */
+/**
+ * The names written before a `!` that is not `!=` (white space between allowed), as the regular expression
+ * `\b([A-Za-z_][A-Za-z0-9_]*)\s*!(?!=)` finds them, found from the `!`s: far fewer than the words.
+ */
+function* macroCallNames(code: string): Iterable<string> {
+  for (let bang = code.indexOf('!'); bang >= 0; bang = code.indexOf('!', bang + 1)) {
+    if (code.charCodeAt(bang + 1) === 61) continue;
+    let end = bang;
+    while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+    const first = code.charCodeAt(start);
+    if (start < end && !(first >= 48 && first <= 57)) yield code.slice(start, end);
+  }
+}
+
+/**
+ * Scans a file's text in time linear in its length. A text that cannot declare a boundary item, define a
+ * macro or include a file (no such word anywhere, comments included) and has no block comment gets a
+ * rough scan: comments and literals removed by one regular expression, which answers every remaining
+ * question with a superset.
+ */
 export function scanFile(text: string): FileScan {
-  const code = codeOnly(text);
+  const exact = NEEDS_EXACT_SCAN.test(text);
+  const code = exact ? codeOnly(text) : text.replace(COMMENT_OR_LITERAL, ' ');
   const typeNames = new Set<string>();
-  for (const m of code.matchAll(TYPE_DEFINITION)) typeNames.add(own(m[1]));
+  const modNames = new Set<string>();
+  for (const m of code.matchAll(DEFINITION)) (m[1] === 'mod' ? modNames : typeNames).add(own(m[2]));
+  const macroCalls = new Set<string>();
+  for (const name of macroCallNames(code)) macroCalls.add(own(name));
+  return {
+    wordsBeforeAs: wordsOf(wordsBeforeAs(code)),
+    typeNames,
+    macroCalls,
+    modNames,
+    pathAttribute: PATH_ATTRIBUTE.test(code),
+    bytes: Buffer.byteLength(text, 'utf8'),
+    ...(exact ? boundaryScan(text, code) : NO_BOUNDARY),
+  };
+}
+
+/** What only the exact scan can find: boundary words, macro definitions, `include!`s. */
+type BoundaryScan = Pick<FileScan, 'mentionsBoundary' | 'includesUnknown' | 'includeTargets' | 'macros'>;
+
+const NO_BOUNDARY: Readonly<BoundaryScan> = Object.freeze({
+  mentionsBoundary: false,
+  includesUnknown: false,
+  includeTargets: [],
+  macros: [],
+});
+
+/** `code` is `codeOnly(text)`: of the same length, so a place in one is the same place in the other. */
+function boundaryScan(text: string, code: string): BoundaryScan {
   const macros: MacroScan[] = [];
   for (const m of code.matchAll(MACRO_DEFINITION)) {
     const body = code.slice(m.index + m[0].length, delimitedEnd(code, m.index + m[0].length));
     macros.push({
       name: own(m[1]),
-      words: wordsOf(body.matchAll(WORD)),
+      words: wordsOf(matched(body.matchAll(WORD))),
       writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body),
       invokesFragment: INVOKES_FRAGMENT.test(body),
     });
   }
-  const macroCalls = new Set<string>();
-  for (const m of code.matchAll(MACRO_CALL)) macroCalls.add(own(m[1]));
-  const modNames = new Set<string>();
-  for (const m of code.matchAll(MOD_DECLARATION)) modNames.add(own(m[1]));
   const includeTargets: string[] = [];
   let includesUnknown = false;
   for (const m of code.matchAll(INCLUDE_CALL)) {
@@ -103,19 +180,7 @@ export function scanFile(text: string): FileScan {
     if (plain) includeTargets.push(own(plain[1]));
     else includesUnknown = true;
   }
-  return {
-    words: wordsOf(code.matchAll(WORD)),
-    wordsBeforeAs: wordsOf(code.matchAll(WORD_BEFORE_AS)),
-    mentionsBoundary: BOUNDARY_WORD.test(code),
-    includesUnknown,
-    includeTargets,
-    typeNames,
-    macros,
-    macroCalls,
-    modNames,
-    pathAttribute: PATH_ATTRIBUTE.test(code),
-    bytes: Buffer.byteLength(text, 'utf8'),
-  };
+  return { mentionsBoundary: BOUNDARY_WORD.test(code), includesUnknown, includeTargets, macros };
 }
 
 /**

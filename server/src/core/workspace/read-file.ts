@@ -98,6 +98,29 @@ export const MAX_NESTING_DEPTH = 1_000;
 
 /** Why a text is over the line length or nesting limit, or null when it is within both. */
 export function textOverLimits(text: string): string | null {
+  // No line of a text shorter than the limit can be longer than it: only the nesting is counted.
+  return text.length > MAX_LINE_LENGTH ? overEitherLimit(text) : overNestingLimit(text);
+}
+
+/** +1 for an opening bracket, -1 for a closing one, by character code. */
+const BRACKET = new Int8Array(128);
+for (const c of '([{') BRACKET[c.charCodeAt(0)] = 1;
+for (const c of ')]}') BRACKET[c.charCodeAt(0)] = -1;
+
+function overNestingLimit(text: string): string | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const step = c < 128 ? BRACKET[c] : 0;
+    if (step === 0) continue;
+    if (step > 0) {
+      if (++depth > MAX_NESTING_DEPTH) return nestedTooDeep(lineAt(text, i));
+    } else if (depth > 0) depth--;
+  }
+  return null;
+}
+
+function overEitherLimit(text: string): string | null {
   let lineStart = 0;
   let depth = 0;
   let line = 1;
@@ -108,11 +131,21 @@ export function textOverLimits(text: string): string | null {
       lineStart = i + 1;
       line++;
     } else if (c === 40 || c === 91 || c === 123) {
-      if (++depth > MAX_NESTING_DEPTH)
-        return `brackets nested deeper than the nesting limit (${MAX_NESTING_DEPTH}) at line ${line}`;
+      if (++depth > MAX_NESTING_DEPTH) return nestedTooDeep(line);
     } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
   }
   return text.length - lineStart > MAX_LINE_LENGTH ? lineTooLong(line) : null;
+}
+
+/** The 1-based line of offset `i`. */
+function lineAt(text: string, i: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < i; at = text.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+function nestedTooDeep(line: number): string {
+  return `brackets nested deeper than the nesting limit (${MAX_NESTING_DEPTH}) at line ${line}`;
 }
 
 function lineTooLong(line: number): string {

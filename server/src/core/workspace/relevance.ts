@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { FileScan, MacroScan, scanFile } from '../syntax/scan';
+import { codeOnly, FileScan, MacroScan, scanFile } from '../syntax/scan';
 
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
@@ -34,8 +34,15 @@ export class RelevanceIndex {
    * package invokes by the same name (a file outside every package may be part of any crate, and one of
    * a package nested in another's folder, of the outer package's crates).
    */
-  constructor(packageDirs: readonly string[] = []) {
+  private readonly textOf: (file: string) => string | null;
+
+  /**
+   * `textOf`: a file's text read again, for the rare question a scan does not answer (whether a file that
+   * calls a higher-order macro names a producing one); without it, such a file is taken to.
+   */
+  constructor(packageDirs: readonly string[] = [], textOf: (file: string) => string | null = () => null) {
     this.packageDirs = [...new Set(packageDirs)].sort((a, b) => b.length - a.length);
+    this.textOf = textOf;
   }
 
   /** The innermost package folder holding a file, or null. */
@@ -200,7 +207,7 @@ export class RelevanceIndex {
     for (const [file, scan] of this.scans) {
       let own = this.ownStanding.get(file);
       if (own === undefined) {
-        own = standsAlone(scan, state);
+        own = standsAlone(scan, state, () => this.textOf(file));
         this.ownStanding.set(file, own);
       }
       if (own) needed.add(file);
@@ -252,15 +259,16 @@ interface MacroState {
  * producing macro by name, or may reach one otherwise: through a rename (`use crate::export as e;`) or
  * by passing its name to a macro that invokes what it is given (`$m!`).
  */
-function standsAlone(scan: FileScan, state: MacroState): boolean {
+function standsAlone(scan: FileScan, state: MacroState, textOf: () => string | null): boolean {
   if (scan.mentionsBoundary || scan.includesUnknown || scan.pathAttribute) return true;
   if (!state.names) return false;
   const calls = [...scan.macroCalls];
   if (calls.some((c) => state.producing.has(c))) return true;
-  return (
-    state.names.test(scan.words) &&
-    (state.names.test(scan.wordsBeforeAs) || calls.some((c) => state.higherOrder.has(c)))
-  );
+  if (state.names.test(scan.wordsBeforeAs)) return true;
+  if (!calls.some((c) => state.higherOrder.has(c))) return false;
+  // Calls to a higher-order macro are rare: the text is read again rather than every file's words kept.
+  const text = textOf();
+  return text === null || state.names.test(codeOnly(text));
 }
 
 /** Whether two scans of a file define the same macros (what every other file's standing depends on). */
