@@ -452,7 +452,7 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
     return;
   }
   const candidates = pathAttr
-    ? [path.resolve(parent.childDir, pathAttr)]
+    ? [path.resolve(pathBase(parent), pathAttr)]
     : [path.join(parent.childDir, `${item.name}.rs`), path.join(parent.childDir, item.name, 'mod.rs')];
   if (
     !now &&
@@ -483,6 +483,16 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
     return;
   }
   crate.missingModules.push({ origin: item.origin, name: item.name, tried: candidates });
+}
+
+/**
+ * The folder a `#[path]` on a `mod x;` of this module is relative to: the folder of the module's file,
+ * unless the module is inline (then the folder its own `mod x;` declarations look in: the Reference,
+ * "The path attribute").
+ */
+function pathBase(module: ModuleScope): string {
+  const inline = module.parent !== null && module.parent.file === module.file;
+  return inline ? module.childDir : path.dirname(module.file);
 }
 
 /**
