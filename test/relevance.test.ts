@@ -190,15 +190,20 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
-  it('a file with a #[path] module is parsed, wherever the path points; one in a comment or a string is not', () => {
+  it('a file with a #[path] module is parsed when the module is needed, not indexed, or its path unreadable', () => {
     assert.deepStrictEqual(
       neededOf({
-        'a.rs': '#[path = "../elsewhere/b.rs"]\nmod b;',
-        'c.rs': '#[cfg_attr(unix, path = "unix.rs")]\nmod sys;',
-        'd.rs': 'let config = toml! { path = "dep" };',
-        'e.rs': '/// Like `#[path = "a::b"]` in a doc comment.\nfn f() { let s = "#[path = \\"x.rs\\"]"; }',
+        '/w/src/a.rs': '#[path = "../elsewhere/b.rs"]\nmod b;',
+        '/w/src/c.rs': '#[cfg_attr(unix, path = "unix.rs")]\nmod sys;',
+        '/w/src/d.rs': 'let config = toml! { path = "dep" };',
+        '/w/src/e.rs': '/// Like `#[path = "a::b"]` in a doc comment.\nfn f() { let s = "#[path = \\"x.rs\\"]"; }',
+        '/w/src/f.rs': '#[path = "quiet.rs"]\nmod quiet;',
+        '/w/src/quiet.rs': 'pub struct Q;',
+        '/w/src/g.rs': '#[path = "loud.rs"]\nmod loud;',
+        '/w/src/loud.rs': 'pub extern "C" fn f() {}',
+        '/w/src/h.rs': 'mod inline {\n    #[path = "quiet.rs"]\n    mod quiet;\n}',
       }),
-      ['a.rs', 'c.rs'],
+      ['/w/src/a.rs', '/w/src/c.rs', '/w/src/g.rs', '/w/src/h.rs', '/w/src/loud.rs'],
     );
   });
 

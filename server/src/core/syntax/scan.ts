@@ -24,8 +24,12 @@ export interface FileScan {
   macroCalls: Set<string>;
   /** Names after `mod`: the modules this file may declare. */
   modNames: Set<string>;
-  /** Writes `#[path =` or `cfg_attr(…, path =`: a module file may lie outside the module's folder. */
-  pathAttribute: boolean;
+  /**
+   * The paths of its `#[path = "…"]` module attributes, as written (relative to the file's folder: none
+   * stands inside an inline module), or null when one cannot be read from the text (`cfg_attr(…, path =`,
+   * an escape in the literal, a `#[path]` in a file with inline modules): a module file may then lie anywhere.
+   */
+  modulePaths: readonly string[] | null;
   /** The text's size in UTF-8 bytes (what a crate is weighed by, core/shard.ts). */
   bytes: number;
 }
@@ -49,7 +53,9 @@ const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
 const INCLUDE = /\binclude!/;
 /** A type (or trait) definition, or a module declaration: the keyword, then the name. */
 const DEFINITION = /\b(struct|enum|union|type|trait|mod)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
-const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=|cfg_attr\s*\([^\]]*?\bpath\s*=/;
+const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=|cfg_attr\s*\([^\]]*?\bpath\s*=/g;
+const PLAIN_PATH_ATTRIBUTE = /^#\s*\[\s*path\s*=\s*"([^"\\]*)"\s*\]/;
+const INLINE_MODULE = /\bmod\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*\{/;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 const WORD = /[A-Za-z0-9_]+/g;
@@ -61,7 +67,9 @@ const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
  * an `include!`, or to differ from the rough scan (a block comment, which may nest). Most files of a
  * workspace contain none of these: they get the rough scan.
  */
-const NEEDS_EXACT_SCAN = /extern|no_mangle|export_name|macro_rules|include!|\/\*/;
+const NEEDS_EXACT_SCAN = new RegExp(
+  `extern|no_mangle|export_name|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
+);
 /**
  * Line comments and literals as one regular expression, for the rough scan of a text without block
  * comments: it blanks what `codeOnly` blanks, except a character literal whose escape it does not know
@@ -144,20 +152,23 @@ export function scanFile(text: string): FileScan {
     typeNames,
     macroCalls,
     modNames,
-    pathAttribute: PATH_ATTRIBUTE.test(code),
     bytes: Buffer.byteLength(text, 'utf8'),
     ...(exact ? boundaryScan(text, code) : NO_BOUNDARY),
   };
 }
 
 /** What only the exact scan can find: boundary words, macro definitions, `include!`s. */
-type BoundaryScan = Pick<FileScan, 'mentionsBoundary' | 'includesUnknown' | 'includeTargets' | 'macros'>;
+type BoundaryScan = Pick<
+  FileScan,
+  'mentionsBoundary' | 'includesUnknown' | 'includeTargets' | 'macros' | 'modulePaths'
+>;
 
 const NO_BOUNDARY: Readonly<BoundaryScan> = Object.freeze({
   mentionsBoundary: false,
   includesUnknown: false,
   includeTargets: [],
   macros: [],
+  modulePaths: [],
 });
 
 /** `code` is `codeOnly(text)`: of the same length, so a place in one is the same place in the other. */
@@ -180,7 +191,26 @@ function boundaryScan(text: string, code: string): BoundaryScan {
     if (plain) includeTargets.push(own(plain[1]));
     else includesUnknown = true;
   }
-  return { mentionsBoundary: BOUNDARY_WORD.test(code), includesUnknown, includeTargets, macros };
+  return {
+    mentionsBoundary: BOUNDARY_WORD.test(code),
+    includesUnknown,
+    includeTargets,
+    macros,
+    modulePaths: modulePathsOf(text, code),
+  };
+}
+
+/** See `FileScan.modulePaths`; `code` is `codeOnly(text)`. */
+function modulePathsOf(text: string, code: string): string[] | null {
+  const paths: string[] = [];
+  for (const m of code.matchAll(PATH_ATTRIBUTE)) {
+    // The literal's contents are blanked in `code`: read the path from the text, at the same place.
+    const plain = PLAIN_PATH_ATTRIBUTE.exec(text.slice(m.index, m.index + 4096));
+    if (!plain) return null;
+    paths.push(own(plain[1]));
+  }
+  // Inside an inline module, a path is relative to a folder named for the module: not told from the text.
+  return paths.length && INLINE_MODULE.test(code) ? null : paths;
 }
 
 /**

@@ -10,7 +10,8 @@ import { codeOnly, FileScan, MacroScan, scanFile } from '../syntax/scan';
  * - writes `extern`, `no_mangle` or `export_name` (a boundary item, an `extern` block, a C function pointer);
  * - uses `include!` of something other than a plain path (generated bindings in `OUT_DIR`), or of a file
  *   that is needed or not indexed (and a file a needed file includes is needed: it is part of its text);
- * - writes `path =` (a `#[path]` module may lie anywhere: parsing the file shows where);
+ * - declares a `#[path]` module whose file is needed or not indexed, or whose path the text does not
+ *   tell (`cfg_attr(…, path = …)`, a `#[path]` inside an inline module): parsing the file shows where it lies;
  * - defines a `macro_rules!` that a needed file invokes (its expansion decides what the invocation declares);
  * - invokes a macro that can write a boundary item (one whose rules write a boundary word or `include!`,
  *   or name such a macro in turn), or names one where it may be renamed or handed to a macro that
@@ -215,11 +216,19 @@ export class RelevanceIndex {
     // A plain include! of a file the index does not know is needed; one of a known file is needed as
     // that file is, and the other way round (the included text is part of the includer's).
     const includedBy = new Map<string, string[]>();
+    // A file declaring a `#[path]` module is needed when the module's file is, or is not indexed (it may
+    // hold anything); a needed declaring file does not make the module needed (loading the one loads the other).
+    const declaredBy = new Map<string, string[]>();
     for (const [file, scan] of this.scans) {
       for (const target of scan.includeTargets) {
         const included = path.resolve(path.dirname(file), target);
         if (!this.scans.has(included)) needed.add(file);
         includedBy.set(included, [...(includedBy.get(included) ?? []), file]);
+      }
+      for (const target of scan.modulePaths ?? []) {
+        const declared = path.resolve(path.dirname(file), target);
+        if (!this.scans.has(declared)) needed.add(file);
+        declaredBy.set(declared, [...(declaredBy.get(declared) ?? []), file]);
       }
     }
     // The definitions of what a needed file invokes are needed too (expansions depend on them), and so
@@ -231,6 +240,7 @@ export class RelevanceIndex {
       const related = [
         ...this.macroSourcesOf(file),
         ...(includedBy.get(file) ?? []),
+        ...(declaredBy.get(file) ?? []),
         ...(scan?.includeTargets ?? []).map((t) => path.resolve(path.dirname(file), t)),
       ];
       for (const next of related) {
@@ -260,7 +270,7 @@ interface MacroState {
  * by passing its name to a macro that invokes what it is given (`$m!`).
  */
 function standsAlone(scan: FileScan, state: MacroState, textOf: () => string | null): boolean {
-  if (scan.mentionsBoundary || scan.includesUnknown || scan.pathAttribute) return true;
+  if (scan.mentionsBoundary || scan.includesUnknown || scan.modulePaths === null) return true;
   if (!state.names) return false;
   const calls = [...scan.macroCalls];
   if (calls.some((c) => state.producing.has(c))) return true;
