@@ -141,14 +141,19 @@ function walk(
     return true;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  // Each layer's path to this folder, once per folder rather than once per entry.
+  const prefixes = layers.map((l) => {
+    const relative = path.relative(l.dir, dir).split(path.sep).join('/');
+    return relative ? `${relative}/` : '';
+  });
   for (const e of entries) {
     const full = path.join(dir, e.name);
     const target = e.isSymbolicLink() ? linkTarget(full) : e;
     if (!target) continue; // a dangling link
     const isDir = target.isDirectory();
     if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
-    if (layers.some((l) => l.ig.ignores(path.relative(l.dir, full).split(path.sep).join('/') + (isDir ? '/' : ''))))
-      continue;
+    const name = e.name + (isDir ? '/' : '');
+    if (layers.some((l, i) => l.ig.ignores(prefixes[i] + name))) continue;
     if (isDir) {
       const real = e.isSymbolicLink() ? realPathOf(full) : path.join(ancestors[ancestors.length - 1], e.name);
       if (ancestors.includes(real)) continue;
