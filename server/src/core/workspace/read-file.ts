@@ -5,7 +5,7 @@ import * as fs from 'fs';
  * (`/dev/zero`), a FIFO (which blocks its reader until a writer comes), a socket or a directory named
  * where a source file is expected is refused with a reason. The size limit counts the bytes actually
  * read, never the size `stat` claims (0 for devices and pipes, stale for a file that grows), so no
- * file costs more than the limit plus one chunk.
+ * file costs more than the limit plus one byte. The size `stat` claims only sizes the first read.
  */
 
 export type ReadOutcome =
@@ -14,7 +14,8 @@ export type ReadOutcome =
   | { kind: 'missing' }
   | { kind: 'refused'; reason: string };
 
-const CHUNK = 1 << 16;
+/** The first read of a file that claims to be empty (a device, a pipe) or tiny. */
+const MIN_CHUNK = 1 << 12;
 
 /** The bytes of a regular file of at most `limit` bytes, or why not. */
 export function readRegularFile(file: string, limit: number): ReadOutcome {
@@ -32,19 +33,22 @@ export function readRegularFile(file: string, limit: number): ReadOutcome {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { kind: 'refused', reason: `not a regular file (${fileKind(stat)}); not read` };
     if (stat.size > limit) return { kind: 'refused', reason: tooLarge(limit) };
-    const chunks: Buffer[] = [];
+    // One byte more than the limit tells a file at the limit from a larger one; one more than the size
+    // `stat` claims lets the usual file be read into one buffer, the last read seeing its end.
+    let buffer = Buffer.allocUnsafe(Math.min(Math.max(stat.size + 1, MIN_CHUNK), limit + 1));
     let total = 0;
     for (;;) {
-      // One byte more than the limit tells a file at the limit from a larger one.
-      const want = Math.min(CHUNK, limit + 1 - total);
-      const chunk = Buffer.allocUnsafe(want);
-      const n = fs.readSync(fd, chunk, 0, want, null);
+      if (total === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(total * 2, limit + 1));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
+      const n = fs.readSync(fd, buffer, total, buffer.length - total, null);
       if (n === 0) break;
-      chunks.push(n === want ? chunk : chunk.subarray(0, n));
       total += n;
       if (total > limit) return { kind: 'refused', reason: tooLarge(limit) };
     }
-    return { kind: 'read', bytes: Buffer.concat(chunks, total) };
+    return { kind: 'read', bytes: buffer.subarray(0, total) };
   } catch (e) {
     return { kind: 'refused', reason: `could not be read: ${(e as Error).message}` };
   } finally {
