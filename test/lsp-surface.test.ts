@@ -109,12 +109,17 @@ describe('lsp: ABI surface requests', function () {
     assert.strictEqual(await text('markdown'), await cli(['report', root, '--format', 'markdown'], root));
     assert.strictEqual(await text('json'), await cli(['report', root, '--format', 'json'], root));
     assert.strictEqual(await text('html'), await cli(['report', root, '--format', 'html'], root));
-    type Sarif = { version: string; runs: { results: { ruleId: string; locations: unknown[] }[] }[] };
+    type Result = { ruleId: string; locations: unknown[]; relatedLocations?: unknown[] };
+    type Sarif = { version: string; runs: { results: Result[] }[] };
     const ours = JSON.parse(await text('sarif')) as Sarif;
     const theirs = JSON.parse(await cli(['check', root, '--format', 'sarif'], root)) as Sarif;
     assert.strictEqual(ours.version, '2.1.0');
-    const key = (r: { ruleId: string; locations: unknown[] }): string => JSON.stringify([r.ruleId, r.locations]);
+    const key = (r: Result): string => JSON.stringify([r.ruleId, r.locations, r.relatedLocations]);
     assert.deepStrictEqual(ours.runs[0].results.map(key).sort(), theirs.runs[0].results.map(key).sort());
+    assert.ok(
+      ours.runs[0].results.some((r) => r.relatedLocations?.length),
+      'related places (where a type is defined) are exported too',
+    );
     await assert.rejects(
       request(SurfaceMethods.export, { format: 'pdf' }),
       (e: ResponseError<unknown>) => e.code === -32602 && /pdf/.test(e.message),

@@ -30,6 +30,10 @@ interface SarifLog {
           region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
         };
       }[];
+      relatedLocations?: {
+        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        message: { text: string };
+      }[];
     }[];
   }[];
 }
@@ -90,6 +94,23 @@ describe('sarif: check --format sarif', function () {
       json.diagnostics.map((d) => [d.rule, level[d.severity], d.file, d.line, d.column, d.endLine, d.endColumn]),
     );
     for (const r of results) assert.strictEqual(log.runs[0].tool.driver.rules[r.ruleIndex].id, r.ruleId);
+    // Related places (where a type is defined…) are the JSON's `related`, as relatedLocations.
+    assert.deepStrictEqual(
+      results.map((r) =>
+        (r.relatedLocations ?? []).map((l) => [
+          l.physicalLocation.artifactLocation.uri,
+          l.physicalLocation.region.startLine,
+          l.message.text,
+        ]),
+      ),
+      json.diagnostics.map((d) => (d.related ?? []).map((l) => [l.file, l.line, l.message])),
+    );
+    assert.ok(
+      json.diagnostics.some(
+        (d) => d.rule === 'unspecified-layout' && d.related?.some((l) => /defined here/.test(l.message)),
+      ),
+      'an unspecified-layout finding points at the definition',
+    );
     const rules = new Set(results.map((r) => r.ruleId));
     for (const expected of [
       'str-type',

@@ -1,5 +1,6 @@
 import type { CheckDiagnostic, CheckJson } from '../../../protocol/check';
 import type { Finding } from './analysis/findings';
+import type { Origin } from './syntax/model';
 import { editingFixes, fixesFor } from './fixes/fixes';
 import type { ProjectResult } from './project';
 import { LineIndex } from './syntax/positions';
@@ -31,7 +32,7 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
   const positionOf = positionsIn(cache);
   return (f) => ({
     file: rel(f.origin.file),
-    ...positionOf(f),
+    ...positionOf(f.origin),
     rule: f.rule,
     severity: f.severity,
     certainty: f.certainty,
@@ -44,22 +45,31 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
         edition: f.target?.ctx.crate.edition ?? '2021',
       }),
     ).map((x) => x.title),
+    ...(f.related.length
+      ? {
+          related: f.related.map((r) => ({ file: rel(r.origin.file), ...positionOf(r.origin), message: r.message })),
+        }
+      : {}),
   });
 }
 
-/** Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
-function positionsIn(
-  cache: SourceCache,
-): (f: Finding) => Pick<CheckDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
+/** Positions of places as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
+export function rustcPositions(
+  textOf: (file: string) => string | undefined,
+): (o: Origin) => Pick<CheckDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
   const indexes = new Map<string, LineIndex>();
-  return (f) => {
-    let index = indexes.get(f.origin.file);
+  return (o) => {
+    let index = indexes.get(o.file);
     if (!index) {
-      index = new LineIndex(cache.peek(f.origin.file)?.text ?? '');
-      indexes.set(f.origin.file, index);
+      index = new LineIndex(textOf(o.file) ?? '');
+      indexes.set(o.file, index);
     }
-    const s = index.rustcPosition(f.origin.span.start);
-    const e = index.rustcPosition(f.origin.span.end);
+    const s = index.rustcPosition(o.span.start);
+    const e = index.rustcPosition(o.span.end);
     return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
   };
+}
+
+function positionsIn(cache: SourceCache): ReturnType<typeof rustcPositions> {
+  return rustcPositions((file) => cache.peek(file)?.text);
 }

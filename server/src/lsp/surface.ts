@@ -12,13 +12,13 @@ import {
 } from '../core/abi/baseline';
 import type { Finding } from '../core/analysis/findings';
 import { cHeader } from '../core/abi/header';
-import { LineIndex } from '../core/syntax/positions';
 import type { LoadedCrate } from '../core/workspace/loaded-crate';
 import { buildSurface } from '../core/abi/report';
 import { CbindgenConfigError } from '../core/abi/cbindgen-config';
 import { CoverageError, exportingLibraries, headerConfig, headerCoverage, surfaceCrates } from '../core/coverage';
 import { mdCode, mdMessage, reportHtml, reportJson, reportMarkdown } from '../core/abi/report-render';
 import { toSarif } from '../core/abi/sarif';
+import { rustcPositions } from '../core/check-json';
 import { readRegularFile } from '../core/workspace/read-file';
 import { TOOL_VERSION } from '../core/version';
 import type {
@@ -83,7 +83,17 @@ export function exportReport(ws: WorkspaceView, params: ExportParams | null | un
       return { text: reportHtml(surface, scope.findings) };
     case 'sarif':
       return {
-        text: JSON.stringify(toSarif(scope.findings, TOOL_VERSION, scope.rel, positionsOf(ws)), null, 2) + '\n',
+        text:
+          JSON.stringify(
+            toSarif(
+              scope.findings,
+              TOOL_VERSION,
+              scope.rel,
+              rustcPositions((file) => ws.textOf(file) ?? undefined),
+            ),
+            null,
+            2,
+          ) + '\n',
       };
     default:
       throw new SurfaceRequestError(
@@ -218,21 +228,4 @@ function isInside(dir: string, file: string): boolean {
 
 function toPath(uriOrPath: string): string {
   return path.resolve(uriOrPath.startsWith('file:') ? fileURLToPath(uriOrPath) : uriOrPath);
-}
-
-/** Positions as rustc counts them, from the editor's text of each file (SARIF columns are Unicode scalar values). */
-function positionsOf(
-  ws: WorkspaceView,
-): (f: Finding) => { line: number; column: number; endLine: number; endColumn: number } {
-  const indexes = new Map<string, LineIndex>();
-  return (f) => {
-    let index = indexes.get(f.origin.file);
-    if (!index) {
-      index = new LineIndex(ws.textOf(f.origin.file) ?? '');
-      indexes.set(f.origin.file, index);
-    }
-    const s = index.rustcPosition(f.origin.span.start);
-    const e = index.rustcPosition(f.origin.span.end);
-    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-  };
 }

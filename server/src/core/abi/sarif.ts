@@ -1,4 +1,5 @@
 import type { Finding } from '../analysis/findings';
+import type { Origin } from '../syntax/model';
 import { ALL_RULES } from '../analysis/rules';
 import type { Severity } from '../analysis/rules';
 import type { CheckDiagnostic } from '../../../../protocol/check';
@@ -76,23 +77,24 @@ const LEVEL: Record<Severity, SarifLevel> = {
   hint: 'note',
 };
 
-/** The SARIF log of some findings, each at the position `positionOf` gives. */
+/** The SARIF log of some findings, each place at the position `positionOf` gives. */
 export function toSarif(
   findings: Finding[],
   version: string,
   rel: (file: string) => string,
-  positionOf: (f: Finding) => SarifPosition,
+  positionOf: (o: Origin) => SarifPosition,
 ): SarifLog {
   return sarifLog(
     findings.map((f) => ({
       file: rel(f.origin.file),
-      ...positionOf(f),
+      ...positionOf(f.origin),
       rule: f.rule,
       severity: f.severity,
       certainty: f.certainty,
       message: f.message,
       rustcLint: f.rustcLint,
       symbol: f.symbol,
+      related: f.related.map((r) => ({ file: rel(r.origin.file), ...positionOf(r.origin), message: r.message })),
     })),
     version,
   );
