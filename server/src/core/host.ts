@@ -52,6 +52,11 @@ export class AnalysisHost {
   private readonly standalone = new Set<string>();
   /** Told what the host did about bad input it could not take as is (an edit outside its document…). */
   onWarning: (message: string) => void = () => {};
+  /**
+   * Told, at each indexing, what cargo would refuse in the `features` setting (an unknown name…), in
+   * cargo's words; the workspace is checked with the features cargo would accept.
+   */
+  onFeatureErrors: (errors: string[]) => void = () => {};
 
   constructor(
     parser: Parser,
@@ -178,7 +183,13 @@ export class AnalysisHost {
           return [...this.open.keys()].some((f) => f.startsWith(dir));
         }),
       );
-    for (const loaded of crateLoads(found, this.cache, this.settings, { relevance: this.relevance }, openFirst)) {
+    for (const loaded of crateLoads(
+      found,
+      this.cache,
+      this.settings,
+      { relevance: this.relevance, onFeatureErrors: (errors) => this.onFeatureErrors(errors) },
+      openFirst,
+    )) {
       this.crates.push(loaded);
       this.loadOpenDocuments(loaded.crate);
       yield this.storeNew(loaded);
@@ -278,7 +289,11 @@ export class AnalysisHost {
       crateTypes: [],
     };
     const found = { files: [file], crates: [description], skipped: [] };
-    for (const loaded of crateLoads(found, this.cache, this.settings, { loadEveryModule: true })) {
+    for (const loaded of crateLoads(found, this.cache, this.settings, {
+      loadEveryModule: true,
+      // A file of its own has no Cargo package: no feature of it is resolved, none refused.
+      onFeatureErrors: () => {},
+    })) {
       this.crates.push(loaded);
       this.standalone.add(file);
     }

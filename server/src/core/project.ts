@@ -115,6 +115,12 @@ export interface LoadOptions {
    * crate reaches them, so when there are such files every Cargo crate is loaded before the choice.
    */
   share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
+  /**
+   * Told what cargo would refuse in the requested features (an unknown name, a `dep:` form…), worded as
+   * cargo words it, before any crate is loaded; the run goes on with what cargo would accept. Without it,
+   * such a request throws a `FeatureError` (the command line's exit 2, as cargo refuses to build).
+   */
+  onFeatureErrors?: (errors: string[]) => void;
   /** Told after each crate is loaded, with how many so far (the command line's progress line). */
   progress?: (cratesLoaded: number) => void;
   /**
@@ -158,7 +164,7 @@ export function* crateLoads(
   options: LoadOptions = {},
   pick: (remaining: readonly CrateDescription[]) => number = () => 0,
 ): Generator<LoadedCrate, void, void> {
-  const cfgOf = crateCfgs(found, settings);
+  const cfgOf = crateCfgs(found, settings, options.onFeatureErrors ?? throwFeatureErrors);
   const relevance = options.loadEveryModule
     ? undefined
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), options.release));
@@ -240,20 +246,24 @@ export function* crateLoads(
 export function crateCfgs(
   found: Discovery,
   settings: Settings,
+  onFeatureErrors: (errors: string[]) => void = () => {},
 ): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
   const options = { target: settings.target ?? undefined, extra: settings.cfg };
   const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];
-  const resolved = manifests.length
-    ? resolveWorkspaceFeatures(
-        manifests,
-        {
-          features: settings.features,
-          noDefaultFeatures: settings.noDefaultFeatures,
-          allFeatures: settings.allFeatures,
-        },
-        makeCfgEnv({ ...options, features: [] }),
-      ).byManifest
-    : new Map<string, string[]>();
+  let resolved = new Map<string, string[]>();
+  if (manifests.length) {
+    const run = resolveWorkspaceFeatures(
+      manifests,
+      {
+        features: settings.features,
+        noDefaultFeatures: settings.noDefaultFeatures,
+        allFeatures: settings.allFeatures,
+      },
+      makeCfgEnv({ ...options, features: [] }),
+    );
+    if (run.errors.length) onFeatureErrors(run.errors);
+    resolved = run.byManifest;
+  }
   const envs = new Map<string, CfgEnv>();
   return (description) => {
     const features = description.manifest
@@ -264,6 +274,17 @@ export function crateCfgs(
     if (!cfg) envs.set(key, (cfg = makeCfgEnv({ ...options, features })));
     return { cfg, features };
   };
+}
+
+/** Requested features cargo would refuse: the messages, one per error, as cargo words them. */
+export class FeatureError extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('\n'));
+  }
+}
+
+function throwFeatureErrors(errors: string[]): never {
+  throw new FeatureError(errors);
 }
 
 /** A file no Cargo target covers, as `rustc FILE` compiles it. */

@@ -38,6 +38,8 @@ export interface DependencySpec {
 /** A package's manifest, as far as features go. */
 export interface FeaturePackage {
   name: string;
+  /** `package.version`, for messages worded as cargo words them (cargo's default: 0.0.0). */
+  version?: string;
   manifest: string;
   features: Record<string, string[]>;
   dependencies: DependencySpec[];
@@ -46,8 +48,14 @@ export interface FeaturePackage {
 export interface ResolvedFeatures {
   /** Per manifest: the enabled features, sorted (`default` included when the package declares it). */
   byManifest: Map<string, string[]>;
-  /** Requested features no member has: cargo refuses them; we say so. */
+  /** Requested features cargo would refuse (no member has them, a `dep:` or `a/b/c` form…), as written. */
   unknown: string[];
+  /**
+   * Why, worded as cargo words its refusal (`cargo check --features …`, cargo 1.95), one message per
+   * error; the first line of each is cargo's `error:` line, the others its notes. Empty when cargo would
+   * accept the request.
+   */
+  errors: string[];
 }
 
 type Table = Record<string, unknown>;
@@ -78,7 +86,13 @@ export function featurePackage(
   if (targets && typeof targets === 'object')
     for (const [platform, t] of Object.entries(targets as Table))
       if (t && typeof t === 'object' && platformHolds(platform, cfg)) addTable((t as Table).dependencies);
-  return { name: typeof pkg.name === 'string' ? pkg.name : path.basename(dir), manifest, features, dependencies };
+  return {
+    name: typeof pkg.name === 'string' ? pkg.name : path.basename(dir),
+    version: typeof pkg.version === 'string' ? pkg.version : undefined,
+    manifest,
+    features,
+    dependencies,
+  };
 }
 
 function dependencySpec(key: string, raw: unknown, dir: string, workspaceDeps: Table): DependencySpec {
@@ -226,36 +240,94 @@ export function resolveFeatures(
     for (const f of pending) depFeature(p, key, f);
   };
 
-  const known = new Set<string>();
+  const errors: string[] = [];
+  const unknown = new Set<string>();
+  const refuse = (raw: string, message: string): void => {
+    unknown.add(raw);
+    errors.push(message);
+  };
+  /** Requested names no selected package has, for cargo's one "does not contain" error. */
+  const notFound: string[] = [];
+  const requested: { raw: string; f: string }[] = [];
+  for (const raw of request.features) {
+    const f = raw.trim();
+    if (!f) continue;
+    // Refused by cargo before it looks at any package.
+    if (f.startsWith('dep:')) refuse(raw, `feature \`${f}\` is not allowed to use explicit \`dep:\` syntax`);
+    else if (f.indexOf('/') !== f.lastIndexOf('/')) refuse(raw, `multiple slashes in feature \`${f}\` is not allowed`);
+    else requested.push({ raw, f });
+  }
   for (const p of memberPackages) {
     activatePackage(p);
     if (request.allFeatures) {
       for (const f of [...Object.keys(p.features), ...implicitOf(p)]) enable(p, f);
     } else if (!request.noDefaultFeatures) enable(p, 'default');
-    for (const raw of request.features) {
-      const f = raw.trim();
-      if (!f) continue;
+  }
+  for (const { raw, f } of requested) {
+    let found = false;
+    for (const p of memberPackages) {
+      // As cargo matches a request to each selected package (`collect_matching_features`): `x/f` is a
+      // dependency's feature where the package has a dependency `x`, else the package's own feature where
+      // `x` is its name; a bare name is the package's feature or optional dependency.
       const slash = f.indexOf('/');
-      if (slash >= 0 && f.slice(0, slash) === p.name) {
-        const feature = f.slice(slash + 1);
-        if (feature in p.features || implicitOf(p).has(feature)) known.add(raw);
-        enable(p, feature);
-      } else if (slash >= 0) {
-        const key = f.slice(0, slash).replace(/\?$/, '');
-        if (p.dependencies.some((d) => d.key === key)) {
-          known.add(raw);
-          entryOf(p, f);
-        }
-      } else if (f in p.features || implicitOf(p).has(f)) {
-        known.add(raw);
-        enable(p, f);
+      const key = slash < 0 ? '' : f.slice(0, slash).replace(/\?$/, '');
+      if (slash >= 0 && p.dependencies.some((d) => d.key === key)) {
+        found = true;
+        const missing = missingDepFeature(p, key, f.slice(slash + 1));
+        if (missing) refuse(raw, missing);
+        else entryOf(p, f);
+        continue;
       }
+      const feature = slash < 0 ? f : key === p.name ? f.slice(slash + 1) : null;
+      if (feature === null || !(feature in p.features || p.dependencies.some((d) => d.optional && d.key === feature)))
+        continue;
+      found = true;
+      if (feature in p.features || implicitOf(p).has(feature)) enable(p, feature);
+      else refuse(raw, hiddenImplicit(p, feature));
     }
+    if (!found) notFound.push(raw);
+  }
+  if (notFound.length && memberPackages.length) {
+    for (const raw of notFound) unknown.add(raw);
+    const list = `${notFound.length === 1 ? 'this feature' : 'these features'}: ${notFound.map((f) => f.trim()).join(', ')}`;
+    errors.unshift(
+      memberPackages.length === 1
+        ? `the package '${memberPackages[0].name}' does not contain ${list}`
+        : `none of the selected packages contains ${list}\nselected packages: ${memberPackages.map((p) => p.name).join(', ')}`,
+    );
   }
   const byManifest = new Map<string, string[]>();
   for (const [p, on] of enabled) byManifest.set(p.manifest, [...on].sort());
-  const unknown = memberPackages.length ? request.features.filter((f) => f.trim() && !known.has(f)) : [];
-  return { byManifest, unknown };
+  return { byManifest, unknown: request.features.filter((f) => unknown.has(f)), errors };
+
+  /** Cargo's resolver error for `x/f` when `x` is on disk and has no feature `f`; null when it has it (or is not on disk). */
+  function missingDepFeature(p: FeaturePackage, key: string, feature: string): string | null {
+    for (const d of p.dependencies) {
+      if (d.key !== key) continue;
+      const t = target(d);
+      if (!t || feature in t.features || implicitOf(t).has(feature)) continue;
+      const available = [...Object.keys(t.features), ...implicitOf(t)].filter((n) => n !== 'default').sort();
+      return (
+        `package \`${p.name}\` depends on \`${t.name}\` with feature \`${feature}\` but \`${t.name}\` does not have that feature.` +
+        `\n available features: ${available.join(', ')}`
+      );
+    }
+    return null;
+  }
+}
+
+/** Cargo's error for an optional dependency asked for as a feature when a `dep:` entry hides its implicit feature. */
+function hiddenImplicit(p: FeaturePackage, dependency: string): string {
+  const by = Object.entries(p.features)
+    .filter(([, list]) => list.includes(`dep:${dependency}`))
+    .map(([name]) => name);
+  return (
+    `package \`${p.name} v${p.version ?? '0.0.0'} (${path.dirname(p.manifest)})\` does not have feature \`${dependency}\`` +
+    `\nhelp: an optional dependency with that name exists, but the \`features\` table includes it with the "dep:" syntax so it does not have an implicit feature with that name` +
+    (by.length
+      ? `\nDependency \`${dependency}\` would be enabled by these features:${by.map((n) => `\n\t- \`${n}\``).join('')}`
+      : '')
+  );
 }
 
 /**
@@ -272,7 +344,11 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
         try {
           const ws = (parseToml(fs.readFileSync(m, 'utf8')) as Table).workspace as Table | undefined;
           if (ws && typeof ws === 'object')
-            deps = { ...((ws.dependencies as Table | undefined) ?? {}), __root: path.dirname(m) };
+            deps = {
+              ...((ws.dependencies as Table | undefined) ?? {}),
+              __root: path.dirname(m),
+              __members: strings(ws.members),
+            };
         } catch {
           deps = null;
         }
@@ -282,7 +358,17 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
       if (path.dirname(d) === d) return {};
     }
   };
-  return resolveFeatures(members, request, (manifest) => {
+  // Cargo names the selected packages in the order of the workspace's `members` (then the others).
+  const rank = (manifest: string): number => {
+    const ws = workspaceDependencies(manifest);
+    if (typeof ws.__root !== 'string') return Infinity;
+    const dir = path.relative(ws.__root, path.dirname(manifest)).split(path.sep).join('/');
+    const at = strings(ws.__members).findIndex((glob) => memberGlob(glob).test(dir));
+    return at < 0 ? Infinity : at;
+  };
+  const ranks = new Map(members.map((m) => [m, rank(m)]));
+  const ordered = [...members].sort((a, b) => ranks.get(a)! - ranks.get(b)! || 0);
+  return resolveFeatures(ordered, request, (manifest) => {
     try {
       const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
       return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
@@ -290,4 +376,14 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
       return null;
     }
   });
+}
+
+/** A `workspace.members` entry (a path, perhaps with `*`/`?` globs) as a pattern over member folders. */
+function memberGlob(glob: string): RegExp {
+  const norm = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const body = norm
+    .split('')
+    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
 }
