@@ -6,7 +6,9 @@ import { makeCfgEnv } from '../server/src/core/syntax/cfg';
 import {
   FeatureRequest,
   featurePackage,
+  ResolveOptions,
   resolveFeatures,
+  resolverOf,
   resolveWorkspaceFeatures,
 } from '../server/src/core/workspace/features';
 import { parseToml } from '../server/src/core/workspace/toml';
@@ -17,6 +19,7 @@ import type { ReportData } from '../protocol/report';
 import { AnalysisHost } from '../server/src/core/host';
 import { defaultSettings } from '../server/src/core/config';
 import { loadParser } from '../server/src/core/syntax/parse';
+import { checkPaths } from '../server/src/core/project';
 
 const FIXTURE = path.join(REPO, 'test', 'fixtures-features');
 
@@ -214,6 +217,72 @@ describe('cargo features (workspace/features.ts)', () => {
     assert.deepStrictEqual([windows.of('u'), windows.of('w')], [undefined, ['on']]);
   });
 
+  describe('dev- and build-dependencies, by feature resolver', () => {
+    const app =
+      `[package]\nname = "app"\n[features]\ntesting = []\n` +
+      `[dependencies]\nhelper = { path = "../helper", features = ["normal"] }\n` +
+      `[dev-dependencies]\napp = { path = ".", features = ["testing"] }\nhelper = { path = "../helper", features = ["dev"] }\n` +
+      `[build-dependencies]\nhelper = { path = "../helper", features = ["build"] }\n` +
+      `[target.'cfg(windows)'.dependencies]\nhelper = { path = "../helper", features = ["win"] }\n`;
+    const helper =
+      `[package]\nname = "helper"\n[features]\nnormal = []\ndev = []\nbuild = []\nwin = []\n` +
+      `[dev-dependencies]\nlonely = { path = "../lonely", features = ["x"] }\n`;
+    const lonely = `[package]\nname = "lonely"\n[features]\nx = []\n`;
+    const run = (options: ResolveOptions, members = ['app']): ((dir: string) => string[] | undefined) => {
+      const at = (dir: string): string => path.join('/ws', dir, 'Cargo.toml');
+      const texts: Record<string, string> = { app, helper, lonely };
+      const cfg = makeCfgEnv({ features: [] });
+      const r = resolveFeatures(
+        members.map(at),
+        { features: [], noDefaultFeatures: false, allFeatures: false },
+        (m) => {
+          const text = texts[path.basename(path.dirname(m))];
+          return text === undefined ? null : featurePackage(m, parseToml(text), cfg);
+        },
+        options,
+      );
+      return (dir) => r.byManifest.get(at(dir));
+    };
+
+    it('resolver "2": the build takes normal dependencies for this target only', () => {
+      const of = run({ resolver: 2 });
+      assert.deepStrictEqual([of('app'), of('helper')], [[], ['normal']]);
+    });
+
+    it('resolver "2": tests and examples add the members\' dev-dependencies (a package may dev-depend on itself)', () => {
+      const of = run({ resolver: 2, forTests: true });
+      assert.deepStrictEqual([of('app'), of('helper')], [['testing'], ['dev', 'normal']]);
+      // The dev-dependencies of a package that is not a member are never built.
+      assert.strictEqual(of('lonely'), undefined);
+      assert.deepStrictEqual(run({ resolver: 2, forTests: true }, ['app', 'helper'])('lonely'), ['x']);
+    });
+
+    it('resolver "1": normal, build and dev-dependencies unified, for every platform', () => {
+      const of = run({ resolver: 1 });
+      assert.deepStrictEqual(
+        [of('app'), of('helper'), of('lonely')],
+        [['testing'], ['build', 'dev', 'normal', 'win'], undefined],
+      );
+    });
+
+    it('the resolver comes from the workspace, else the root package\'s edition; a silent virtual workspace means "1"', () => {
+      const r = (text: string): number => resolverOf(parseToml(text));
+      assert.strictEqual(r('[workspace]\nmembers = ["a"]\n'), 1);
+      assert.strictEqual(r('[workspace]\nmembers = ["a"]\nresolver = "2"\n'), 2);
+      assert.strictEqual(r('[workspace]\nmembers = ["a"]\nresolver = "3"\n'), 2);
+      assert.strictEqual(r('[package]\nname = "a"\nedition = "2021"\n'), 2);
+      assert.strictEqual(r('[package]\nname = "a"\nedition = "2024"\n'), 2);
+      assert.strictEqual(r('[package]\nname = "a"\nedition = "2018"\n'), 1);
+      assert.strictEqual(r('[package]\nname = "a"\n'), 1);
+      assert.strictEqual(r('[package]\nname = "a"\nedition = "2018"\nresolver = "2"\n'), 2);
+      assert.strictEqual(r('[package]\nname = "a"\nedition = "2021"\n[workspace]\nresolver = "1"\n'), 1);
+      assert.strictEqual(
+        r('[package]\nname = "a"\nedition.workspace = true\n[workspace]\npackage = { edition = "2021" }\n'),
+        2,
+      );
+    });
+  });
+
   it('reads manifests from disk, following path dependencies outside the members', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-features-'));
     try {
@@ -395,6 +464,102 @@ describe('cargo features in the report, header and baseline (test/fixtures-featu
         for (const line of ours.errors[0].split('\n'))
           assert.ok(cargoLines.has(line.trim()), `${request}: ${JSON.stringify(line)} not in\n${run.stderr}`);
     }
+  });
+
+  it('dev- and build-dependencies count as cargo counts them, for resolver "2", "1" and a silent virtual workspace', async function () {
+    this.timeout(300000);
+    const dir = tempDir();
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    };
+    write(
+      'app/Cargo.toml',
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n[features]\ndefault = []\ntesting = []\n' +
+        '[dependencies]\nhelper = { path = "../helper", features = ["normal"] }\n' +
+        '[dev-dependencies]\napp = { path = ".", features = ["testing"] }\nhelper = { path = "../helper", features = ["dev"] }\n' +
+        '[build-dependencies]\nhelper = { path = "../helper", features = ["build"] }\n' +
+        '[target.\'cfg(windows)\'.dependencies]\nhelper = { path = "../helper", features = ["win"] }\n',
+    );
+    write(
+      'helper/Cargo.toml',
+      '[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\n[features]\nnormal = []\ndev = []\nbuild = []\nwin = []\n',
+    );
+    write('app/src/lib.rs', '');
+    write('app/build.rs', 'fn main() {}\n');
+    write('app/tests/it.rs', '');
+    write('helper/src/lib.rs', '');
+    const members = ['app', 'helper'].map((m) => path.join(dir, m, 'Cargo.toml'));
+    /** The features of each crate cargo builds for the target (not the host's build-dependencies), by `name kind`. */
+    const cargo = (...args: string[]): Record<string, string[]> | null => {
+      const run = spawnSync(
+        'cargo',
+        [...args, '--workspace', '--offline', '-v', '--target', 'x86_64-unknown-linux-gnu'],
+        {
+          cwd: dir,
+          env: { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target') },
+          encoding: 'utf8',
+        },
+      );
+      if (run.error) return null;
+      assert.strictEqual(run.status, 0, run.stderr);
+      const out: Record<string, string[]> = {};
+      for (const line of run.stderr.split('\n')) {
+        const name = /--crate-name (\w+)/.exec(line)?.[1];
+        if (!name || !line.includes('Running') || !line.includes('--target x86_64')) continue;
+        const kind = line.includes(' --test ') ? 'test' : 'lib';
+        out[`${name} ${kind}`] = [...line.matchAll(/feature=\\?"([^"\\]+)\\?"/g)].map((m) => m[1]).sort();
+      }
+      return out;
+    };
+    const ours = (forTests: boolean): Map<string, string[]> =>
+      resolveWorkspaceFeatures(
+        members,
+        { features: [], noDefaultFeatures: false, allFeatures: false },
+        makeCfgEnv({ features: [] }),
+        forTests,
+      ).byManifest;
+    const [app, helper] = members;
+    for (const [root, resolver] of [
+      ['[workspace]\nmembers = ["app", "helper"]\nresolver = "2"\n', 2],
+      ['[workspace]\nmembers = ["app", "helper"]\nresolver = "1"\n', 1],
+      ['[workspace]\nmembers = ["app", "helper"]\n', 1],
+    ] as const) {
+      write('Cargo.toml', root);
+      fs.rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+      const build = cargo('check');
+      if (!build) return this.skip();
+      const tests = cargo('test', '--no-run')!;
+      const built = ours(false);
+      assert.deepStrictEqual(
+        { app: built.get(app), helper: built.get(helper) },
+        { app: build['app lib'], helper: build['helper lib'] },
+        root,
+      );
+      // What `cargo test` builds (`it`, app's integration test) is what tests and examples are checked with.
+      const tested = ours(true);
+      assert.deepStrictEqual(
+        { it: tested.get(app), helper: tested.get(helper) },
+        { it: tests['it test'], helper: tests['helper lib'] },
+        root,
+      );
+      assert.strictEqual(
+        resolveWorkspaceFeatures(
+          members,
+          { features: [], noDefaultFeatures: false, allFeatures: false },
+          makeCfgEnv({ features: [] }),
+        ).resolver,
+        resolver,
+      );
+    }
+    // The checked crates: app's library as `cargo build` has it, its integration test as `cargo test` has it.
+    write('Cargo.toml', '[workspace]\nmembers = ["app", "helper"]\nresolver = "2"\n');
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const features = Object.fromEntries(
+      result.crates.map((c) => [`${c.description.name} ${c.description.target}`, c.features]),
+    );
+    assert.deepStrictEqual(features['app lib'], ['default'], JSON.stringify(features));
+    assert.deepStrictEqual(features['app test'], ['default', 'testing'], JSON.stringify(features));
   });
 
   it('agrees with the features cargo passes to rustc for the fixture workspace', function () {

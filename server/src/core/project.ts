@@ -240,8 +240,10 @@ export function* crateLoads(
 
 /**
  * The `#[cfg]` facts of each crate of a run: the target's, the settings' extra cfgs, and the Cargo
- * features cargo would turn on for its package (workspace/features.ts); a standalone file gets the
- * `features` setting as given, as `rustc --cfg 'feature="x"'` would. Equal feature sets share one env.
+ * features cargo would turn on for its package (workspace/features.ts): as `cargo build` does for a
+ * library, a binary or a build script, as `cargo test` does for a test, an example or a bench. A
+ * standalone file gets the `features` setting as given, as `rustc --cfg 'feature="x"'` would. Equal
+ * feature sets share one env.
  */
 export function crateCfgs(
   found: Discovery,
@@ -250,24 +252,28 @@ export function crateCfgs(
 ): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
   const options = { target: settings.target ?? undefined, extra: settings.cfg };
   const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];
+  const request = {
+    features: settings.features,
+    noDefaultFeatures: settings.noDefaultFeatures,
+    allFeatures: settings.allFeatures,
+  };
+  const targetCfg = makeCfgEnv({ ...options, features: [] });
   let resolved = new Map<string, string[]>();
+  /** For tests, examples and benches (`cargo test`): resolver "2" adds the members' dev-dependencies. */
+  let forTests: () => Map<string, string[]> = () => resolved;
   if (manifests.length) {
-    const run = resolveWorkspaceFeatures(
-      manifests,
-      {
-        features: settings.features,
-        noDefaultFeatures: settings.noDefaultFeatures,
-        allFeatures: settings.allFeatures,
-      },
-      makeCfgEnv({ ...options, features: [] }),
-    );
+    const run = resolveWorkspaceFeatures(manifests, request, targetCfg);
     if (run.errors.length) onFeatureErrors(run.errors);
     resolved = run.byManifest;
+    if (run.resolver === 2) {
+      let tests: Map<string, string[]> | null = null;
+      forTests = () => (tests ??= resolveWorkspaceFeatures(manifests, request, targetCfg, true).byManifest);
+    }
   }
   const envs = new Map<string, CfgEnv>();
   return (description) => {
     const features = description.manifest
-      ? (resolved.get(description.manifest) ?? [])
+      ? ((DEV_TARGETS.has(description.target) ? forTests() : resolved).get(description.manifest) ?? [])
       : settings.features.filter((f) => !f.includes('/'));
     const key = features.join(',');
     let cfg = envs.get(key);
@@ -275,6 +281,9 @@ export function crateCfgs(
     return { cfg, features };
   };
 }
+
+/** The Cargo targets that may use dev-dependencies: built by `cargo test`, with its features. */
+const DEV_TARGETS = new Set(['test', 'example', 'bench']);
 
 /** Requested features cargo would refuse: the messages, one per error, as cargo words them. */
 export class FeatureError extends Error {

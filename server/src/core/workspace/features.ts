@@ -5,14 +5,33 @@ import { isPlainTokenTree, plainTokens } from '../syntax/plain-tokens';
 import { parseToml } from './toml';
 
 /**
- * Cargo's features, turned on as cargo turns them on for `cargo build --workspace`: each member's
+ * Cargo's features, turned on as cargo turns them on for `cargo build --workspace` (and, for the
+ * targets that may use dev-dependencies — tests, examples, benches — `cargo test --workspace`): each member's
  * `default` unless switched off, then transitively through `[features]` lists — another feature, `dep:x`
  * (an optional dependency), `x/f` (the dependency `x`, turned on if optional, and its feature `f`),
  * `x?/f` (`f` only if `x` is on for another reason) — the implicit feature of each optional dependency
  * (unless a `dep:` entry hides it), the `features` and `default-features` of dependencies, and unified
  * across the workspace: a package's features are the union of what every package that reaches it asks.
  * Only packages on disk (members, path dependencies) matter: the others are not checked.
+ *
+ * Which dependencies take part is the feature resolver's choice (`resolver` in `[workspace]`, else the
+ * root package's edition: 2021 and later mean "2"; a virtual workspace without it means "1"). Resolver
+ * "2" (and "3") unifies only what the build links: normal dependencies whose `[target.'cfg(…)']` holds
+ * for the target, and for tests and examples the members' dev-dependencies too; build-dependencies are
+ * built apart, for the host, and never add features to the target's build. Resolver "1" unifies
+ * everything: normal, build and the members' dev-dependencies, for every platform. Checked against the
+ * `feature=` flags of `cargo check -v` and `cargo test --no-run -v` (test/features.test.ts).
  */
+
+/** Cargo's feature resolver: "1", or "2" (which "3" is too, as far as features go). */
+export type FeatureResolver = 1 | 2;
+
+/** How to resolve: the resolver, and whether for the targets that may use dev-dependencies. */
+export interface ResolveOptions {
+  resolver: FeatureResolver;
+  /** Tests, examples, benches: built with the members' dev-dependencies (`cargo test`). */
+  forTests?: boolean;
+}
 
 /** What the user asked for: cargo's `--features`, `--no-default-features`, `--all-features`. */
 export interface FeatureRequest {
@@ -33,6 +52,10 @@ export interface DependencySpec {
   manifest: string | null;
   /** The package's name (`package = …`, else the key), to find it among the workspace members. */
   packageName: string;
+  /** Its table: `[dependencies]`, `[dev-dependencies]` or `[build-dependencies]`. */
+  kind: 'normal' | 'dev' | 'build';
+  /** Whether it applies to the target: true unless a `[target.'…']` table's platform does not hold. */
+  onTarget: boolean;
 }
 
 /** A package's manifest, as far as features go. */
@@ -56,6 +79,8 @@ export interface ResolvedFeatures {
    * accept the request.
    */
   errors: string[];
+  /** The feature resolver it followed. */
+  resolver: FeatureResolver;
 }
 
 type Table = Record<string, unknown>;
@@ -76,16 +101,23 @@ export function featurePackage(
     for (const [name, list] of Object.entries(declared as Table))
       features[name] = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
   const dependencies: DependencySpec[] = [];
-  const addTable = (deps: unknown): void => {
-    if (!deps || typeof deps !== 'object') return;
-    for (const [key, raw] of Object.entries(deps as Table))
-      dependencies.push(dependencySpec(key, raw, dir, workspaceDeps));
+  const addTables = (from: Table, onTarget: boolean): void => {
+    const kinds = [
+      ['normal', from.dependencies],
+      ['dev', from['dev-dependencies'] ?? from.dev_dependencies],
+      ['build', from['build-dependencies'] ?? from.build_dependencies],
+    ] as const;
+    for (const [kind, deps] of kinds) {
+      if (!deps || typeof deps !== 'object') continue;
+      for (const [key, raw] of Object.entries(deps as Table))
+        dependencies.push({ ...dependencySpec(key, raw, dir, workspaceDeps), kind, onTarget });
+    }
   };
-  addTable(table.dependencies);
+  addTables(table, true);
   const targets = table.target;
   if (targets && typeof targets === 'object')
     for (const [platform, t] of Object.entries(targets as Table))
-      if (t && typeof t === 'object' && platformHolds(platform, cfg)) addTable((t as Table).dependencies);
+      if (t && typeof t === 'object') addTables(t as Table, platformHolds(platform, cfg));
   return {
     name: typeof pkg.name === 'string' ? pkg.name : path.basename(dir),
     version: typeof pkg.version === 'string' ? pkg.version : undefined,
@@ -95,7 +127,12 @@ export function featurePackage(
   };
 }
 
-function dependencySpec(key: string, raw: unknown, dir: string, workspaceDeps: Table): DependencySpec {
+function dependencySpec(
+  key: string,
+  raw: unknown,
+  dir: string,
+  workspaceDeps: Table,
+): Omit<DependencySpec, 'kind' | 'onTarget'> {
   let spec: Table = typeof raw === 'object' && raw !== null ? (raw as Table) : {};
   let base = dir;
   if (spec.workspace === true) {
@@ -151,6 +188,7 @@ export function resolveFeatures(
   members: string[],
   request: FeatureRequest,
   load: (manifest: string) => FeaturePackage | null,
+  options: ResolveOptions = { resolver: 2 },
 ): ResolvedFeatures {
   const packages = new Map<string, FeaturePackage | null>();
   const get = (manifest: string): FeaturePackage | null => {
@@ -158,6 +196,13 @@ export function resolveFeatures(
     return packages.get(manifest) ?? null;
   };
   const memberPackages = members.map(get).filter((p): p is FeaturePackage => p !== null);
+  const isMember = new Set(memberPackages);
+  /** Whether a dependency's features reach the build (see the resolvers above). Dev-dependencies: of members only. */
+  const inBuild = (p: FeaturePackage, d: DependencySpec): boolean => {
+    if (d.kind === 'dev' && !isMember.has(p)) return false;
+    if (options.resolver === 1) return true;
+    return d.onTarget && (d.kind === 'normal' || (d.kind === 'dev' && options.forTests === true));
+  };
   const byName = new Map(memberPackages.map((p) => [p.name, p]));
   const enabled = new Map<FeaturePackage, Set<string>>();
   const activeDeps = new Map<FeaturePackage, Set<string>>();
@@ -177,7 +222,7 @@ export function resolveFeatures(
     if (enabled.has(p)) return;
     enabled.set(p, new Set());
     activeDeps.set(p, new Set());
-    for (const d of p.dependencies) if (!d.optional) activateDep(p, d.key);
+    for (const d of p.dependencies) if (!d.optional && inBuild(p, d)) activateDep(p, d.key);
   };
 
   const enable = (p: FeaturePackage, feature: string): void => {
@@ -215,7 +260,7 @@ export function resolveFeatures(
 
   const depFeature = (p: FeaturePackage, key: string, feature: string): void => {
     for (const d of p.dependencies) {
-      if (d.key !== key) continue;
+      if (d.key !== key || !inBuild(p, d)) continue;
       const t = target(d);
       if (t) enable(t, feature);
     }
@@ -225,7 +270,7 @@ export function resolveFeatures(
     activatePackage(p);
     const active = activeDeps.get(p)!;
     if (active.has(key)) return;
-    const specs = p.dependencies.filter((d) => d.key === key);
+    const specs = p.dependencies.filter((d) => d.key === key && inBuild(p, d));
     if (!specs.length) return;
     active.add(key);
     for (const d of specs) {
@@ -298,7 +343,7 @@ export function resolveFeatures(
   }
   const byManifest = new Map<string, string[]>();
   for (const [p, on] of enabled) byManifest.set(p.manifest, [...on].sort());
-  return { byManifest, unknown: request.features.filter((f) => unknown.has(f)), errors };
+  return { byManifest, unknown: request.features.filter((f) => unknown.has(f)), errors, resolver: options.resolver };
 
   /** Cargo's resolver error for `x/f` when `x` is on disk and has no feature `f`; null when it has it (or is not on disk). */
   function missingDepFeature(p: FeaturePackage, key: string, feature: string): string | null {
@@ -334,7 +379,12 @@ function hiddenImplicit(p: FeaturePackage, dependency: string): string {
  * Resolve from disk: every member's `Cargo.toml`, path dependencies followed. `cfg` decides which
  * target-specific dependencies count. A manifest that cannot be read turns nothing on.
  */
-export function resolveWorkspaceFeatures(members: string[], request: FeatureRequest, cfg: CfgEnv): ResolvedFeatures {
+export function resolveWorkspaceFeatures(
+  members: string[],
+  request: FeatureRequest,
+  cfg: CfgEnv,
+  forTests = false,
+): ResolvedFeatures {
   const wsDeps = new Map<string, Table>();
   const workspaceDependencies = (manifest: string): Table => {
     for (let d = path.dirname(manifest); ; d = path.dirname(d)) {
@@ -342,12 +392,14 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
       if (!wsDeps.has(m) && fs.existsSync(m)) {
         let deps: Table | null = null;
         try {
-          const ws = (parseToml(fs.readFileSync(m, 'utf8')) as Table).workspace as Table | undefined;
+          const root = parseToml(fs.readFileSync(m, 'utf8')) as Table;
+          const ws = root.workspace as Table | undefined;
           if (ws && typeof ws === 'object')
             deps = {
               ...((ws.dependencies as Table | undefined) ?? {}),
               __root: path.dirname(m),
               __members: strings(ws.members),
+              __resolver: resolverOf(root),
             };
         } catch {
           deps = null;
@@ -368,14 +420,50 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
   };
   const ranks = new Map(members.map((m) => [m, rank(m)]));
   const ordered = [...members].sort((a, b) => ranks.get(a)! - ranks.get(b)! || 0);
-  return resolveFeatures(ordered, request, (manifest) => {
-    try {
-      const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
-      return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
-    } catch {
-      return null;
-    }
-  });
+  // The resolver of the first member's workspace (of a package outside any, its own edition's).
+  let resolver: FeatureResolver = 2;
+  if (ordered.length) {
+    const ws = workspaceDependencies(ordered[0]);
+    if (ws.__resolver === 1 || ws.__resolver === 2) resolver = ws.__resolver;
+    else
+      try {
+        resolver = resolverOf(parseToml(fs.readFileSync(ordered[0], 'utf8')) as Table);
+      } catch {
+        resolver = 2;
+      }
+  }
+  return resolveFeatures(
+    ordered,
+    request,
+    (manifest) => {
+      try {
+        const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
+        return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
+      } catch {
+        return null;
+      }
+    },
+    { resolver, forTests },
+  );
+}
+
+/**
+ * The feature resolver a root manifest chooses: `workspace.resolver`, else its package's `resolver`,
+ * else its package's edition (2021 and later: "2"); a virtual workspace that says nothing: "1", as cargo.
+ */
+export function resolverOf(root: Table): FeatureResolver {
+  const ws = root.workspace as Table | undefined;
+  const pkg = root.package as Table | undefined;
+  const said =
+    (ws && typeof ws === 'object' ? ws.resolver : undefined) ??
+    (pkg && typeof pkg === 'object' ? pkg.resolver : undefined);
+  if (said !== undefined) return said === '1' ? 1 : 2;
+  if (!pkg || typeof pkg !== 'object') return 1;
+  let edition = pkg.edition;
+  // `edition.workspace = true`: the workspace's `[workspace.package] edition`.
+  if (edition && typeof edition === 'object' && ws && typeof ws === 'object')
+    edition = ((ws.package as Table | undefined) ?? {}).edition;
+  return typeof edition === 'string' && Number(edition) >= 2021 ? 2 : 1;
 }
 
 /** A `workspace.members` entry (a path, perhaps with `*`/`?` globs) as a pattern over member folders. */
