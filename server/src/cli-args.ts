@@ -23,6 +23,7 @@ export const USAGE = `usage:
 Every command takes --help (-h), --quiet (-q) and --color auto|always|never.
 check, report, header, snapshot, diff and fix also take what cargo would build:
   --features A,B  --no-default-features  --all-features  --target TRIPLE
+  (snapshot and diff take --target more than once: one baseline records each target)
 
 PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.
 \`ffi-guard COMMAND --help\` describes a command.`;
