@@ -424,6 +424,9 @@ describe('cargo features in the report, header and baseline (test/fixtures-featu
     const lib = path.join(FIXTURE, 'provider', 'src', 'lib.rs');
     assert.ok(host.cratesOf(lib).length > 0);
     assert.ok(host.cratesOf(lib)[0].features?.includes('ring'), 'the known feature is on');
+    // "Fix All" runs with the same features, not into cargo's refusal.
+    const run = await host.fixAll();
+    assert.ok(run.remaining.filesScanned.length > 0);
   });
 
   it('refuses requests in the words cargo uses (cargo check --offline on the same workspace)', function () {

@@ -120,7 +120,7 @@ export interface LoadOptions {
    * cargo words it, before any crate is loaded; the run goes on with what cargo would accept. Without it,
    * such a request throws a `FeatureError` (the command line's exit 2, as cargo refuses to build).
    */
-  onFeatureErrors?: (errors: string[]) => void;
+  onFeatureErrors?: (errors: string[], refused: string[]) => void;
   /** Told after each crate is loaded, with how many so far (the command line's progress line). */
   progress?: (cratesLoaded: number) => void;
   /**
@@ -248,7 +248,7 @@ export function* crateLoads(
 export function crateCfgs(
   found: Discovery,
   settings: Settings,
-  onFeatureErrors: (errors: string[]) => void = () => {},
+  onFeatureErrors: (errors: string[], refused: string[]) => void = () => {},
 ): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
   const options = { target: settings.target ?? undefined, extra: settings.cfg };
   const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];
@@ -263,7 +263,7 @@ export function crateCfgs(
   let forTests: () => Map<string, string[]> = () => resolved;
   if (manifests.length) {
     const run = resolveWorkspaceFeatures(manifests, request, targetCfg);
-    if (run.errors.length) onFeatureErrors(run.errors);
+    if (run.errors.length) onFeatureErrors(run.errors, run.unknown);
     resolved = run.byManifest;
     if (run.resolver === 2) {
       let tests: Map<string, string[]> | null = null;
@@ -294,6 +294,11 @@ export class FeatureError extends Error {
 
 function throwFeatureErrors(errors: string[]): never {
   throw new FeatureError(errors);
+}
+
+/** The settings without the requested features cargo refused: what a run that went on used. */
+export function withoutRefusedFeatures(settings: Settings, refused: readonly string[]): Settings {
+  return refused.length ? { ...settings, features: settings.features.filter((f) => !refused.includes(f)) } : settings;
 }
 
 /** A file no Cargo target covers, as `rustc FILE` compiles it. */
