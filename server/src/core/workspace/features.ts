@@ -427,7 +427,7 @@ export function resolveWorkspaceFeatures(
     if (ws.__resolver === 1 || ws.__resolver === 2) resolver = ws.__resolver;
     else
       try {
-        resolver = resolverOf(parseToml(fs.readFileSync(ordered[0], "utf8")));
+        resolver = resolverOf(parseToml(fs.readFileSync(ordered[0], 'utf8')));
       } catch {
         resolver = 2;
       }
