@@ -7,10 +7,13 @@ import {
   AbiSnapshot,
   AbiSymbol,
   diffSurfaces,
+  formatBaseline,
   formatSnapshot,
+  parseBaseline,
   parseSnapshot,
   SnapshotError,
 } from '../server/src/core/abi/baseline';
+import { readAgainst } from '../server/src/core/abi/against';
 import { INVISIBLE } from '../protocol/text';
 
 /** The ABI baseline (`ffi-guard snapshot`) and its diff (`ffi-guard diff`): one fixture pair per breaking case. */
@@ -215,6 +218,86 @@ describe('abi baseline: ffi-guard snapshot / diff', function () {
     assert.strictEqual(snap.types[1].variants[0].value, '?');
     assert.throws(() => parseSnapshot('ffi-abi 1\nfn broken(u8\n'), SnapshotError);
     assert.throws(() => parseSnapshot('ffi-abi 1\nwhatever\n'), /line 2: not a line of an ABI baseline/);
+  });
+});
+
+describe('abi baseline: several targets in one file (format version 3)', () => {
+  const section = (target: string, ret: string): AbiSnapshot => ({
+    target,
+    symbols: [
+      {
+        kind: 'fn',
+        direction: 'export',
+        name: 'get',
+        params: ['*const Rec'],
+        type: ret,
+        mutable: false,
+        abi: 'C',
+        doc: null,
+      },
+    ],
+    types: [
+      {
+        name: 'Rec',
+        kind: 'struct',
+        repr: 'C',
+        size: 8,
+        align: 4,
+        fields: [{ name: 'b', index: 0, type: ret, offset: 0 }],
+        variants: [],
+        doc: null,
+      },
+    ],
+  });
+  const linux = section('x86_64-unknown-linux-gnu', 'i64');
+  const windows = section('x86_64-pc-windows-msvc', 'i32');
+
+  it("writes each target's facts after its `target` line and reads them back apart", () => {
+    const text = formatBaseline([linux, windows]);
+    assert.deepStrictEqual(text.split('\n').slice(0, 3), [
+      'ffi-abi 3',
+      text.split('\n')[1],
+      'target x86_64-unknown-linux-gnu',
+    ]);
+    assert.deepStrictEqual(parseBaseline(text), { version: 3, sections: [linux, windows] });
+    assert.deepStrictEqual(parseSnapshot(text, 'x86_64-pc-windows-msvc'), windows);
+    assert.throws(
+      () => parseSnapshot(text, 'aarch64-apple-darwin'),
+      /records no ABI for aarch64-apple-darwin \(it records x86_64-unknown-linux-gnu, x86_64-pc-windows-msvc\)/,
+    );
+  });
+
+  it('keeps the lowest version that reads a file: one target spelled as on x86_64 Linux stays version 1', () => {
+    assert.strictEqual(formatSnapshot(linux).split('\n')[0], 'ffi-abi 1');
+    // `c_long` is `i32` on Windows: readers before version 3 would take that spelling for x86_64 Linux's.
+    assert.strictEqual(formatSnapshot(windows).split('\n')[0], 'ffi-abi 3');
+    assert.deepStrictEqual(parseBaseline(formatSnapshot(linux)), { version: 1, sections: [linux] });
+  });
+
+  it('refuses a second target before version 3, and a target twice', () => {
+    const two = formatBaseline([linux, windows]);
+    assert.throws(
+      () => parseBaseline(two.replace('ffi-abi 3', 'ffi-abi 2')),
+      /a second `target` line, which format version 3 brought \(this file says 2\)/,
+    );
+    assert.throws(() => parseBaseline(formatBaseline([linux, linux])), /a second section for x86_64-unknown-linux-gnu/);
+    // A field names a type of its own section.
+    assert.throws(
+      () =>
+        parseBaseline(
+          'ffi-abi 3\ntarget a\ntype T struct  repr=C size=1 align=1\ntarget b\nfield T.x: u8  index=0 offset=0\n',
+        ),
+      /line 5: no `type T` line before this one/,
+    );
+  });
+
+  it('check --against a baseline of several targets reads its x86_64 Linux section', async () => {
+    const text = formatBaseline([windows, linux]);
+    const read = await readAgainst('lib.ffi-abi', text);
+    assert.deepStrictEqual(
+      read.abi.symbols.map((s) => [s.name, s.line, s.cPrototype]),
+      [['get', text.split('\n').indexOf('fn get(*const Rec) -> i64  abi=C') + 1, 'fn get(*const Rec) -> i64']],
+    );
   });
 });
 

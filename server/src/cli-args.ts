@@ -23,6 +23,7 @@ export const USAGE = `usage:
 Every command takes --help (-h), --quiet (-q) and --color auto|always|never.
 check, report, header, snapshot, diff and fix also take what cargo would build:
   --features A,B  --no-default-features  --all-features  --target TRIPLE
+  (snapshot and diff take --target more than once: one baseline records each target)
 
 PATH is a file or a directory (a crate, a Cargo workspace, or any folder); default: the current directory.
 \`ffi-guard COMMAND --help\` describes a command.`;
@@ -126,6 +127,16 @@ const build = {
   },
 } as const;
 
+/** `snapshot` and `diff` take several targets: one baseline records each one's surface. */
+const buildTargets = {
+  ...build,
+  target: {
+    ...build.target,
+    multiple: true,
+    help: 'build for this target (repeatable: the baseline records, and diff compares, each target given)',
+  },
+} as const;
+
 const COMMANDS = {
   check: {
     paths: true,
@@ -200,7 +211,12 @@ const COMMANDS = {
   snapshot: {
     paths: true,
     summary: 'Write the ABI baseline of the workspace (a .ffi-abi file to commit), for `diff` to compare with later.',
-    options: { out: { ...out, required: true, help: 'the baseline file to write' }, config, ...build, ...COMMON },
+    options: {
+      out: { ...out, required: true, help: 'the baseline file to write' },
+      config,
+      ...buildTargets,
+      ...COMMON,
+    },
   },
   diff: {
     paths: true,
@@ -209,7 +225,7 @@ const COMMANDS = {
     options: {
       baseline: { type: 'string', valueName: 'FILE', required: true, help: 'the baseline to compare with' },
       config,
-      ...build,
+      ...buildTargets,
       ...COMMON,
     },
   },

@@ -13,7 +13,7 @@ import {
   withUsage,
 } from './cli-args';
 import { githubOutput, processTerminal, ProgressLine, Terminal, textOutput, useColor } from './cli-output';
-import { checkPaths } from './core/project';
+import { checkPaths, FeatureError } from './core/project';
 import { buildSurface } from './core/abi/report';
 import { dataModel } from './core/analysis/data-model';
 import { sarifLog, SarifLog } from './core/abi/sarif';
@@ -54,9 +54,17 @@ export async function main(
   terminal: Terminal = processTerminal(),
 ): Promise<number> {
   return withUsage(err, async () => {
+    const line = parseCommandLine(argv);
     try {
-      return await run(parseCommandLine(argv), cwd, out, err, terminal);
+      return await run(line, cwd, out, err, terminal);
     } catch (e) {
+      if (e instanceof FeatureError) {
+        // Refused as cargo refuses it (`cargo check --features bogus` exits without building).
+        for (const message of e.errors) err(`error: ${message}\n`);
+        const flagged = 'options' in line && ((line.options as { features?: string[] }).features ?? []).length > 0;
+        if (!flagged) err('note: the features were asked for by the `features` setting of the configuration\n');
+        return 2;
+      }
       if (e instanceof OutputError) {
         err(`error: ${e.message}\n`);
         return 2;

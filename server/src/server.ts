@@ -223,6 +223,10 @@ export function startServer(
       await loadAgainst(againstFiles);
       host = new AnalysisHost(parser, settings, roots);
       host.onWarning = (message) => connection.console.warn(message);
+      host.onFeatureErrors = (errors) => {
+        for (const e of errors)
+          void connection.window.showWarningMessage(`Rust FFI Guard: ffiGuard.features: ${e.replace(/\n/g, '; ')}`);
+      };
       resolveHostCreated();
       const progress = progressSupported ? await connection.window.createWorkDoneProgress() : null;
       progress?.begin('Rust FFI Guard', 0, 'indexing the workspace', false);

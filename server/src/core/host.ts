@@ -6,7 +6,15 @@ import { compareFindings, type Finding } from './analysis/findings';
 import { FixRun, runFixes } from './fix-all';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { checkCrates, crateLoads, DiskSource, internalError, LoadedCrate, overLimit } from './project';
+import {
+  checkCrates,
+  crateLoads,
+  DiskSource,
+  internalError,
+  LoadedCrate,
+  overLimit,
+  withoutRefusedFeatures,
+} from './project';
 import { textOverLimits } from './workspace/read-file';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
@@ -52,6 +60,13 @@ export class AnalysisHost {
   private readonly standalone = new Set<string>();
   /** Told what the host did about bad input it could not take as is (an edit outside its document…). */
   onWarning: (message: string) => void = () => {};
+  /**
+   * Told, at each indexing, what cargo would refuse in the `features` setting (an unknown name…), in
+   * cargo's words; the workspace is checked with the features cargo would accept.
+   */
+  onFeatureErrors: (errors: string[]) => void = () => {};
+  /** The requested features cargo refused at the last indexing: left out of every run (`fixAll` too). */
+  private refusedFeatures: string[] = [];
 
   constructor(
     parser: Parser,
@@ -170,6 +185,7 @@ export class AnalysisHost {
     const before = new Set(this.findings.keys());
     this.findings.clear();
     this.crates = [];
+    this.refusedFeatures = [];
     // A broken Cargo.toml is said, on the manifest itself, like any other file we could not use.
     for (const s of found.skipped) {
       this.disk.skipped.set(s.file, s.reason);
@@ -183,7 +199,19 @@ export class AnalysisHost {
           return [...this.open.keys()].some((f) => f.startsWith(dir));
         }),
       );
-    for (const loaded of crateLoads(found, this.cache, this.settings, { relevance: this.relevance }, openFirst)) {
+    for (const loaded of crateLoads(
+      found,
+      this.cache,
+      this.settings,
+      {
+        relevance: this.relevance,
+        onFeatureErrors: (errors, refused) => {
+          this.refusedFeatures = refused;
+          this.onFeatureErrors(errors);
+        },
+      },
+      openFirst,
+    )) {
       this.crates.push(loaded);
       this.loadOpenDocuments(loaded.crate);
       yield this.storeNew(loaded);
@@ -283,7 +311,11 @@ export class AnalysisHost {
       crateTypes: [],
     };
     const found = { files: [file], crates: [description], skipped: [] };
-    for (const loaded of crateLoads(found, this.cache, this.settings, { loadEveryModule: true })) {
+    for (const loaded of crateLoads(found, this.cache, this.settings, {
+      loadEveryModule: true,
+      // A file of its own has no Cargo package: no feature of it is resolved, none refused.
+      onFeatureErrors: () => {},
+    })) {
       this.crates.push(loaded);
       this.standalone.add(file);
     }
@@ -489,7 +521,8 @@ export class AnalysisHost {
    */
   async fixAll(file?: string): Promise<FixRun> {
     this.settle();
-    const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), this.settings, {
+    const settings = withoutRefusedFeatures(this.settings, this.refusedFeatures);
+    const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), settings, {
       overlay: new Map(this.open),
       only: file === undefined ? undefined : (f) => f.origin.file === file,
       // As `ffi-guard fix`: a module reached through a link or a `#[path]` out of the workspace is not written.

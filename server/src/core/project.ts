@@ -115,6 +115,12 @@ export interface LoadOptions {
    * crate reaches them, so when there are such files every Cargo crate is loaded before the choice.
    */
   share?: (crates: CrateDescription[], run: RunFiles) => CrateDescription[];
+  /**
+   * Told what cargo would refuse in the requested features (an unknown name, a `dep:` form…), worded as
+   * cargo words it, before any crate is loaded; the run goes on with what cargo would accept. Without it,
+   * such a request throws a `FeatureError` (the command line's exit 2, as cargo refuses to build).
+   */
+  onFeatureErrors?: (errors: string[], refused: string[]) => void;
   /** Told after each crate is loaded, with how many so far (the command line's progress line). */
   progress?: (cratesLoaded: number) => void;
   /**
@@ -158,7 +164,7 @@ export function* crateLoads(
   options: LoadOptions = {},
   pick: (remaining: readonly CrateDescription[]) => number = () => 0,
 ): Generator<LoadedCrate, void, void> {
-  const cfgOf = crateCfgs(found, settings);
+  const cfgOf = crateCfgs(found, settings, options.onFeatureErrors ?? throwFeatureErrors);
   const relevance = options.loadEveryModule
     ? undefined
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), options.release));
@@ -234,36 +240,65 @@ export function* crateLoads(
 
 /**
  * The `#[cfg]` facts of each crate of a run: the target's, the settings' extra cfgs, and the Cargo
- * features cargo would turn on for its package (workspace/features.ts); a standalone file gets the
- * `features` setting as given, as `rustc --cfg 'feature="x"'` would. Equal feature sets share one env.
+ * features cargo would turn on for its package (workspace/features.ts): as `cargo build` does for a
+ * library, a binary or a build script, as `cargo test` does for a test, an example or a bench. A
+ * standalone file gets the `features` setting as given, as `rustc --cfg 'feature="x"'` would. Equal
+ * feature sets share one env.
  */
 export function crateCfgs(
   found: Discovery,
   settings: Settings,
+  onFeatureErrors: (errors: string[], refused: string[]) => void = () => {},
 ): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
   const options = { target: settings.target ?? undefined, extra: settings.cfg };
   const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];
-  const resolved = manifests.length
-    ? resolveWorkspaceFeatures(
-        manifests,
-        {
-          features: settings.features,
-          noDefaultFeatures: settings.noDefaultFeatures,
-          allFeatures: settings.allFeatures,
-        },
-        makeCfgEnv({ ...options, features: [] }),
-      ).byManifest
-    : new Map<string, string[]>();
+  const request = {
+    features: settings.features,
+    noDefaultFeatures: settings.noDefaultFeatures,
+    allFeatures: settings.allFeatures,
+  };
+  const targetCfg = makeCfgEnv({ ...options, features: [] });
+  let resolved = new Map<string, string[]>();
+  /** For tests, examples and benches (`cargo test`): resolver "2" adds the members' dev-dependencies. */
+  let forTests: () => Map<string, string[]> = () => resolved;
+  if (manifests.length) {
+    const run = resolveWorkspaceFeatures(manifests, request, targetCfg);
+    if (run.errors.length) onFeatureErrors(run.errors, run.unknown);
+    resolved = run.byManifest;
+    if (run.resolver === 2) {
+      let tests: Map<string, string[]> | null = null;
+      forTests = () => (tests ??= resolveWorkspaceFeatures(manifests, request, targetCfg, true).byManifest);
+    }
+  }
   const envs = new Map<string, CfgEnv>();
   return (description) => {
     const features = description.manifest
-      ? (resolved.get(description.manifest) ?? [])
+      ? ((DEV_TARGETS.has(description.target) ? forTests() : resolved).get(description.manifest) ?? [])
       : settings.features.filter((f) => !f.includes('/'));
     const key = features.join(',');
     let cfg = envs.get(key);
     if (!cfg) envs.set(key, (cfg = makeCfgEnv({ ...options, features })));
     return { cfg, features };
   };
+}
+
+/** The Cargo targets that may use dev-dependencies: built by `cargo test`, with its features. */
+const DEV_TARGETS = new Set(['test', 'example', 'bench']);
+
+/** Requested features cargo would refuse: the messages, one per error, as cargo words them. */
+export class FeatureError extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('\n'));
+  }
+}
+
+function throwFeatureErrors(errors: string[]): never {
+  throw new FeatureError(errors);
+}
+
+/** The settings without the requested features cargo refused: what a run that went on used. */
+export function withoutRefusedFeatures(settings: Settings, refused: readonly string[]): Settings {
+  return refused.length ? { ...settings, features: settings.features.filter((f) => !refused.includes(f)) } : settings;
 }
 
 /** A file no Cargo target covers, as `rustc FILE` compiles it. */

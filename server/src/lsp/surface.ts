@@ -6,7 +6,9 @@ import {
   diffSurfaces,
   formatChanges,
   formatSnapshot,
+  parseBaseline,
   parseSnapshot,
+  TARGETS_SINCE,
   snapshotOf,
   SnapshotError,
 } from '../core/abi/baseline';
@@ -163,19 +165,27 @@ export function diffAgainst(ws: WorkspaceView, params: DiffParams | null | undef
       );
     text = got.bytes.toString('utf8');
   }
+  const scope = scopeOf(ws, params.folder);
   let baseline;
+  let version;
   try {
-    baseline = parseSnapshot(text);
+    // The editor checks the workspace for one target: of a baseline of several, that target's section.
+    baseline = parseSnapshot(text, scope.model.target);
+    version = parseBaseline(text).version;
   } catch (e) {
     if (!(e instanceof SnapshotError)) throw e;
     throw new SurfaceRequestError(
       `${file}: ${e.message}. Is it a baseline written by "Rust FFI Guard: Save ABI Baseline" or \`ffi-guard snapshot\`?`,
     );
   }
-  const scope = scopeOf(ws, params.folder);
   const changes = diffSurfaces(
     baseline,
-    snapshotOf(buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel, scope.model)),
+    snapshotOf(
+      buildSurface(surfaceCrates(scope.crates), scope.findings, scope.rel, scope.model, {
+        // Before format version 3, C aliases were spelled as on x86_64 Linux whatever the target.
+        hostAliasSpelling: version < TARGETS_SINCE,
+      }),
+    ),
   );
   return {
     changes,

@@ -1,5 +1,6 @@
 import type { AbiSymbol as LinkSymbol, CrateAbi } from '../../../../protocol/check';
-import { parseSnapshot, SnapshotError } from './baseline';
+import { AbiSnapshot, parseBaseline, SnapshotError } from './baseline';
+import { HOST_MODEL } from '../analysis/data-model';
 import { readCHeader } from './c-header-reader';
 import { baselineTypes, snapshotSignature } from './c-signature-baseline';
 import type { ExternalAbi } from './cross-crate';
@@ -35,21 +36,27 @@ function lineEnd(text: string, line: number): number {
 }
 
 function readBaseline(shown: string, text: string): Against {
-  let snap;
+  let snap: AbiSnapshot;
   try {
-    snap = parseSnapshot(text);
+    // A baseline of several targets: the workspace's side is compared as on x86_64 Linux, so is its side.
+    const { sections } = parseBaseline(text);
+    snap = sections.find((s) => (s.target ?? HOST_MODEL.target) === HOST_MODEL.target) ?? sections[0];
   } catch (e) {
     if (e instanceof SnapshotError) throw new AgainstError(`${shown}: ${e.message}`);
     throw e;
   }
   const types = baselineTypes(snap.types);
   const lines = text.split(/\r?\n/);
+  // Its facts follow its `target` line.
+  const from = Math.max(0, snap.target === undefined ? 0 : lines.indexOf(`target ${snap.target}`));
   const lineOf = (direction: string, kind: string, name: string): number => {
     const prefix = direction === 'import' ? 'import ' : '';
-    const i = lines.findIndex((l) =>
-      kind === 'fn'
-        ? l.startsWith(`${prefix}fn ${name}(`)
-        : new RegExp(`^${prefix}static (mut )?${escape(name)}:`).test(l),
+    const i = lines.findIndex(
+      (l, at) =>
+        at >= from &&
+        (kind === 'fn'
+          ? l.startsWith(`${prefix}fn ${name}(`)
+          : new RegExp(`^${prefix}static (mut )?${escape(name)}:`).test(l)),
     );
     return i + 1;
   };

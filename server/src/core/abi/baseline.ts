@@ -4,6 +4,7 @@ import type { AbiChange } from '../../../../protocol/abi-changes';
 import { INVISIBLE, showInvisible } from '../../../../protocol/text';
 import { sameCType } from './c-signature';
 import { baselineTypes, BaselineTypes, rustSpellingCType } from './c-signature-baseline';
+import { spellsAliasesOwnWay } from '../analysis/data-model';
 
 /**
  * The ABI baseline: a text snapshot of the surface (`ffi-guard snapshot`) and the classified
@@ -26,7 +27,15 @@ import { baselineTypes, BaselineTypes, rustSpellingCType } from './c-signature-b
 
 export const SNAPSHOT_FORMAT = 'ffi-abi';
 /** The newest format version this ffi-guard reads and writes (it reads every older one too). */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
+/**
+ * Version 3: a baseline may record several targets, each `target T` line starting that target's
+ * facts; and types are spelled as rustc spells them for their target (`c_char` is `u8` on ARM Linux,
+ * `c_long` is `i32` on Windows), where versions 1 and 2 spelled them as on x86_64 Linux everywhere. A
+ * baseline that needs neither (one target whose C aliases spell as on x86_64 Linux) is written with
+ * the lowest version that reads it, so older ffi-guards keep reading it.
+ */
+export const TARGETS_SINCE = 3;
 
 export interface AbiSymbol {
   kind: 'fn' | 'static';
@@ -72,6 +81,13 @@ export interface AbiSnapshot {
   types: AbiType[];
   /** The target triple its layouts are for (a `target T` line); absent in a baseline written before targets: x86_64 Linux. */
   target?: string;
+}
+
+/** A baseline file: the format version it was written in, and one snapshot per target it records. */
+export interface AbiBaseline {
+  version: number;
+  /** In the order written; a baseline older than targets has one, with no `target`. */
+  sections: AbiSnapshot[];
 }
 
 /** The snapshot of a surface: the exported and imported C-ABI symbols and the types they reach. */
@@ -208,6 +224,14 @@ function readsAsOneParam(type: string): boolean {
 
 /** The baseline text of a snapshot: the header line, then one line per fact. */
 export function formatSnapshot(snap: AbiSnapshot): string {
+  return formatBaseline([snap]);
+}
+
+/**
+ * The baseline text of several targets' snapshots (`snapshot --target A --target B`): the header line,
+ * then each target's `target` line and facts.
+ */
+export function formatBaseline(snaps: AbiSnapshot[]): string {
   const w = new Tokens();
   const lines: string[] = [];
   const attrs = (values: Record<string, string | number | null>): string => {
@@ -216,35 +240,38 @@ export function formatSnapshot(snap: AbiSnapshot): string {
       .map(([k, v]) => `${k}=${w.value(v!)}`);
     return parts.length ? `  ${parts.join(' ')}` : '';
   };
-  for (const s of snap.symbols) {
-    const head = s.direction === 'import' ? 'import ' : '';
-    const tail = attrs({ abi: s.abi, doc: s.doc });
-    const type = s.type === null ? null : w.type(s.type);
-    if (s.kind === 'static')
-      lines.push(`${head}static ${s.mutable ? 'mut ' : ''}${w.symbol(s.name)}: ${type ?? '()'}${tail}`);
-    else
+  for (const snap of snaps) {
+    if (snap.target) lines.push(`target ${snap.target}`);
+    for (const s of snap.symbols) {
+      const head = s.direction === 'import' ? 'import ' : '';
+      const tail = attrs({ abi: s.abi, doc: s.doc });
+      const type = s.type === null ? null : w.type(s.type);
+      if (s.kind === 'static')
+        lines.push(`${head}static ${s.mutable ? 'mut ' : ''}${w.symbol(s.name)}: ${type ?? '()'}${tail}`);
+      else
+        lines.push(
+          `${head}fn ${w.symbol(s.name)}(${s.params.map((p) => w.type(p)).join(', ')})${type !== null ? ` -> ${type}` : ''}${tail}`,
+        );
+    }
+    for (const t of snap.types) {
+      const name = w.type(t.name);
       lines.push(
-        `${head}fn ${w.symbol(s.name)}(${s.params.map((p) => w.type(p)).join(', ')})${type !== null ? ` -> ${type}` : ''}${tail}`,
+        `type ${name} ${t.kind}${attrs({ repr: t.repr, size: t.size ?? '?', align: t.align ?? '?', doc: t.doc })}`,
       );
+      for (const f of t.fields)
+        lines.push(
+          `field ${name}.${w.member(f.name)}: ${w.type(f.type)}${attrs({ index: f.index, offset: f.offset ?? '?' })}`,
+        );
+      for (const v of t.variants)
+        lines.push(`variant ${name}.${w.member(v.name)} = ${w.value(v.value)}${attrs({ fields: v.fields || null })}`);
+    }
   }
-  for (const t of snap.types) {
-    const name = w.type(t.name);
-    lines.push(
-      `type ${name} ${t.kind}${attrs({ repr: t.repr, size: t.size ?? '?', align: t.align ?? '?', doc: t.doc })}`,
-    );
-    for (const f of t.fields)
-      lines.push(
-        `field ${name}.${w.member(f.name)}: ${w.type(f.type)}${attrs({ index: f.index, offset: f.offset ?? '?' })}`,
-      );
-    for (const v of t.variants)
-      lines.push(`variant ${name}.${w.member(v.name)} = ${w.value(v.value)}${attrs({ fields: v.fields || null })}`);
-  }
-  const version = w.quoted ? QUOTED_SINCE : 1;
+  const needsTargets = snaps.length > 1 || snaps.some((s) => s.target !== undefined && spellsAliasesOwnWay(s.target));
+  const version = needsTargets ? TARGETS_SINCE : w.quoted ? QUOTED_SINCE : 1;
   return (
     [
       `${SNAPSHOT_FORMAT} ${version}`,
       '# ABI baseline written by `ffi-guard snapshot`; compare with `ffi-guard diff --baseline FILE`.',
-      ...(snap.target ? [`target ${snap.target}`] : []),
       ...lines,
     ].join('\n') + '\n'
   );
@@ -259,8 +286,24 @@ export class SnapshotError extends Error {
   }
 }
 
+/**
+ * Reads a baseline back and gives the snapshot of one target: the only one it records, or (when it
+ * records several) the one for `target`, by default the first. Throws `SnapshotError` when it has
+ * several and none for `target`.
+ */
+export function parseSnapshot(text: string, target?: string): AbiSnapshot {
+  const { sections } = parseBaseline(text);
+  if (sections.length === 1 || target === undefined) return sections[0];
+  const section = sections.find((s) => s.target === target);
+  if (section) return section;
+  throw new SnapshotError(
+    `it records no ABI for ${target} (it records ${sections.map((s) => s.target ?? '?').join(', ')})`,
+    1,
+  );
+}
+
 /** Reads a baseline back (any version up to `SNAPSHOT_VERSION`). Throws `SnapshotError` (naming the line) on anything it does not understand. */
-export function parseSnapshot(text: string): AbiSnapshot {
+export function parseBaseline(text: string): AbiBaseline {
   const lines = text.split(/\r?\n/);
   const header = /^ffi-abi (\d+)\s*$/.exec(lines[0] ?? '');
   if (!header)
@@ -275,8 +318,10 @@ export function parseSnapshot(text: string): AbiSnapshot {
       1,
     );
   const quoting = version >= QUOTED_SINCE;
-  const snap: AbiSnapshot = { symbols: [], types: [] };
-  const types = new Map<string, AbiType>();
+  let snap: AbiSnapshot = { symbols: [], types: [] };
+  const sections = [snap];
+  let types = new Map<string, AbiType>();
+  const seen = new Set<string>();
   lines.forEach((raw, i) => {
     if (i === 0 || !raw.trim() || raw.startsWith('#')) return;
     const fail = (what: string): never => {
@@ -338,10 +383,22 @@ export function parseSnapshot(text: string): AbiSnapshot {
       const [owner, name, value] = r.member(' = ') ?? fail('expected `variant TYPE.NAME = VALUE`');
       typeNamed(owner).variants.push({ name, value, fields: num(a.fields) ?? 0 });
     } else if (r.word('target ')) {
-      snap.target = /^\S+$/.exec(r.rest())?.[0] ?? fail('expected `target TRIPLE`');
+      const target = /^\S+$/.exec(r.rest())?.[0] ?? fail('expected `target TRIPLE`');
+      if (seen.has(target)) fail(`a second section for ${target}`);
+      if (seen.size) {
+        // The next target's section (version 3): the facts that follow are that target's.
+        if (version < TARGETS_SINCE)
+          fail(`a second \`target\` line, which format version ${TARGETS_SINCE} brought (this file says ${version})`);
+        snap = { symbols: [], types: [] };
+        sections.push(snap);
+        types = new Map<string, AbiType>();
+      }
+      seen.add(target);
+      snap.target = target;
+      return;
     } else fail('not a line of an ABI baseline');
   });
-  return snap;
+  return { version, sections };
 }
 
 /** Reads the tokens of one line's facts, left to right. */

@@ -118,6 +118,11 @@ export interface SurfaceOptions {
    * reached type costs more than the rest of the surface.
    */
   reachTypes?: boolean;
+  /**
+   * Spell the C aliases as on x86_64 Linux whatever the target (`c_char` as `i8`), as ABI baselines
+   * before format version 3 did: `diff` against such a baseline compares like with like.
+   */
+  hostAliasSpelling?: boolean;
 }
 
 /** The `usedBy` entry of a type that `SurfaceOptions.includeTypes` asked for. */
@@ -157,7 +162,7 @@ export function buildSurface(
   };
   for (const { crate } of crates) {
     const names = crateTypeNames(crate);
-    const show = (t: Ty): string => displayTy(t, names);
+    const show = (t: Ty): string => displayTy(t, names, options.hostAliasSpelling ? undefined : model);
     const textOf = (f: string): string | undefined => crate.textOf(f);
     // Over the whole item: `panic-across-ffi` points into the body, the signature rules at the signature.
     const findingsOf = (name: string, origin: Origin): string[] =>

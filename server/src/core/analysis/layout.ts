@@ -37,6 +37,7 @@ function primLayout(ty: Ty & { k: 'prim' }, model: DataModel): Layout | null {
   if (ty.cAlias === 'long' || ty.cAlias === 'unsigned long') return { size: model.cLong, align: model.cLong };
   if (ty.name === 'isize' || ty.name === 'usize') return { size: model.pointer, align: model.pointer };
   if (ty.name === 'i64' || ty.name === 'u64' || ty.name === 'f64') return { size: 8, align: model.align64 };
+  if (ty.name === 'i128' || ty.name === 'u128') return { size: 16, align: model.align128 };
   return PRIMS[ty.name] ?? null;
 }
 

@@ -5,14 +5,33 @@ import { isPlainTokenTree, plainTokens } from '../syntax/plain-tokens';
 import { parseToml } from './toml';
 
 /**
- * Cargo's features, turned on as cargo turns them on for `cargo build --workspace`: each member's
+ * Cargo's features, turned on as cargo turns them on for `cargo build --workspace` (and, for the
+ * targets that may use dev-dependencies — tests, examples, benches — `cargo test --workspace`): each member's
  * `default` unless switched off, then transitively through `[features]` lists — another feature, `dep:x`
  * (an optional dependency), `x/f` (the dependency `x`, turned on if optional, and its feature `f`),
  * `x?/f` (`f` only if `x` is on for another reason) — the implicit feature of each optional dependency
  * (unless a `dep:` entry hides it), the `features` and `default-features` of dependencies, and unified
  * across the workspace: a package's features are the union of what every package that reaches it asks.
  * Only packages on disk (members, path dependencies) matter: the others are not checked.
+ *
+ * Which dependencies take part is the feature resolver's choice (`resolver` in `[workspace]`, else the
+ * root package's edition: 2021 and later mean "2"; a virtual workspace without it means "1"). Resolver
+ * "2" (and "3") unifies only what the build links: normal dependencies whose `[target.'cfg(…)']` holds
+ * for the target, and for tests and examples the members' dev-dependencies too; build-dependencies are
+ * built apart, for the host, and never add features to the target's build. Resolver "1" unifies
+ * everything: normal, build and the members' dev-dependencies, for every platform. Checked against the
+ * `feature=` flags of `cargo check -v` and `cargo test --no-run -v` (test/features.test.ts).
  */
+
+/** Cargo's feature resolver: "1", or "2" (which "3" is too, as far as features go). */
+export type FeatureResolver = 1 | 2;
+
+/** How to resolve: the resolver, and whether for the targets that may use dev-dependencies. */
+export interface ResolveOptions {
+  resolver: FeatureResolver;
+  /** Tests, examples, benches: built with the members' dev-dependencies (`cargo test`). */
+  forTests?: boolean;
+}
 
 /** What the user asked for: cargo's `--features`, `--no-default-features`, `--all-features`. */
 export interface FeatureRequest {
@@ -33,11 +52,17 @@ export interface DependencySpec {
   manifest: string | null;
   /** The package's name (`package = …`, else the key), to find it among the workspace members. */
   packageName: string;
+  /** Its table: `[dependencies]`, `[dev-dependencies]` or `[build-dependencies]`. */
+  kind: 'normal' | 'dev' | 'build';
+  /** Whether it applies to the target: true unless a `[target.'…']` table's platform does not hold. */
+  onTarget: boolean;
 }
 
 /** A package's manifest, as far as features go. */
 export interface FeaturePackage {
   name: string;
+  /** `package.version`, for messages worded as cargo words them (cargo's default: 0.0.0). */
+  version?: string;
   manifest: string;
   features: Record<string, string[]>;
   dependencies: DependencySpec[];
@@ -46,8 +71,16 @@ export interface FeaturePackage {
 export interface ResolvedFeatures {
   /** Per manifest: the enabled features, sorted (`default` included when the package declares it). */
   byManifest: Map<string, string[]>;
-  /** Requested features no member has: cargo refuses them; we say so. */
+  /** Requested features cargo would refuse (no member has them, a `dep:` or `a/b/c` form…), as written. */
   unknown: string[];
+  /**
+   * Why, worded as cargo words its refusal (`cargo check --features …`, cargo 1.95), one message per
+   * error; the first line of each is cargo's `error:` line, the others its notes. Empty when cargo would
+   * accept the request.
+   */
+  errors: string[];
+  /** The feature resolver it followed. */
+  resolver: FeatureResolver;
 }
 
 type Table = Record<string, unknown>;
@@ -68,20 +101,38 @@ export function featurePackage(
     for (const [name, list] of Object.entries(declared as Table))
       features[name] = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
   const dependencies: DependencySpec[] = [];
-  const addTable = (deps: unknown): void => {
-    if (!deps || typeof deps !== 'object') return;
-    for (const [key, raw] of Object.entries(deps as Table))
-      dependencies.push(dependencySpec(key, raw, dir, workspaceDeps));
+  const addTables = (from: Table, onTarget: boolean): void => {
+    const kinds = [
+      ['normal', from.dependencies],
+      ['dev', from['dev-dependencies'] ?? from.dev_dependencies],
+      ['build', from['build-dependencies'] ?? from.build_dependencies],
+    ] as const;
+    for (const [kind, deps] of kinds) {
+      if (!deps || typeof deps !== 'object') continue;
+      for (const [key, raw] of Object.entries(deps as Table))
+        dependencies.push({ ...dependencySpec(key, raw, dir, workspaceDeps), kind, onTarget });
+    }
   };
-  addTable(table.dependencies);
+  addTables(table, true);
   const targets = table.target;
   if (targets && typeof targets === 'object')
     for (const [platform, t] of Object.entries(targets as Table))
-      if (t && typeof t === 'object' && platformHolds(platform, cfg)) addTable((t as Table).dependencies);
-  return { name: typeof pkg.name === 'string' ? pkg.name : path.basename(dir), manifest, features, dependencies };
+      if (t && typeof t === 'object') addTables(t as Table, platformHolds(platform, cfg));
+  return {
+    name: typeof pkg.name === 'string' ? pkg.name : path.basename(dir),
+    version: typeof pkg.version === 'string' ? pkg.version : undefined,
+    manifest,
+    features,
+    dependencies,
+  };
 }
 
-function dependencySpec(key: string, raw: unknown, dir: string, workspaceDeps: Table): DependencySpec {
+function dependencySpec(
+  key: string,
+  raw: unknown,
+  dir: string,
+  workspaceDeps: Table,
+): Omit<DependencySpec, 'kind' | 'onTarget'> {
   let spec: Table = typeof raw === 'object' && raw !== null ? (raw as Table) : {};
   let base = dir;
   if (spec.workspace === true) {
@@ -137,6 +188,7 @@ export function resolveFeatures(
   members: string[],
   request: FeatureRequest,
   load: (manifest: string) => FeaturePackage | null,
+  options: ResolveOptions = { resolver: 2 },
 ): ResolvedFeatures {
   const packages = new Map<string, FeaturePackage | null>();
   const get = (manifest: string): FeaturePackage | null => {
@@ -144,6 +196,13 @@ export function resolveFeatures(
     return packages.get(manifest) ?? null;
   };
   const memberPackages = members.map(get).filter((p): p is FeaturePackage => p !== null);
+  const isMember = new Set(memberPackages);
+  /** Whether a dependency's features reach the build (see the resolvers above). Dev-dependencies: of members only. */
+  const inBuild = (p: FeaturePackage, d: DependencySpec): boolean => {
+    if (d.kind === 'dev' && !isMember.has(p)) return false;
+    if (options.resolver === 1) return true;
+    return d.onTarget && (d.kind === 'normal' || (d.kind === 'dev' && options.forTests === true));
+  };
   const byName = new Map(memberPackages.map((p) => [p.name, p]));
   const enabled = new Map<FeaturePackage, Set<string>>();
   const activeDeps = new Map<FeaturePackage, Set<string>>();
@@ -163,7 +222,7 @@ export function resolveFeatures(
     if (enabled.has(p)) return;
     enabled.set(p, new Set());
     activeDeps.set(p, new Set());
-    for (const d of p.dependencies) if (!d.optional) activateDep(p, d.key);
+    for (const d of p.dependencies) if (!d.optional && inBuild(p, d)) activateDep(p, d.key);
   };
 
   const enable = (p: FeaturePackage, feature: string): void => {
@@ -201,7 +260,7 @@ export function resolveFeatures(
 
   const depFeature = (p: FeaturePackage, key: string, feature: string): void => {
     for (const d of p.dependencies) {
-      if (d.key !== key) continue;
+      if (d.key !== key || !inBuild(p, d)) continue;
       const t = target(d);
       if (t) enable(t, feature);
     }
@@ -211,7 +270,7 @@ export function resolveFeatures(
     activatePackage(p);
     const active = activeDeps.get(p)!;
     if (active.has(key)) return;
-    const specs = p.dependencies.filter((d) => d.key === key);
+    const specs = p.dependencies.filter((d) => d.key === key && inBuild(p, d));
     if (!specs.length) return;
     active.add(key);
     for (const d of specs) {
@@ -226,43 +285,106 @@ export function resolveFeatures(
     for (const f of pending) depFeature(p, key, f);
   };
 
-  const known = new Set<string>();
+  const errors: string[] = [];
+  const unknown = new Set<string>();
+  const refuse = (raw: string, message: string): void => {
+    unknown.add(raw);
+    errors.push(message);
+  };
+  /** Requested names no selected package has, for cargo's one "does not contain" error. */
+  const notFound: string[] = [];
+  const requested: { raw: string; f: string }[] = [];
+  for (const raw of request.features) {
+    const f = raw.trim();
+    if (!f) continue;
+    // Refused by cargo before it looks at any package.
+    if (f.startsWith('dep:')) refuse(raw, `feature \`${f}\` is not allowed to use explicit \`dep:\` syntax`);
+    else if (f.indexOf('/') !== f.lastIndexOf('/')) refuse(raw, `multiple slashes in feature \`${f}\` is not allowed`);
+    else requested.push({ raw, f });
+  }
   for (const p of memberPackages) {
     activatePackage(p);
     if (request.allFeatures) {
       for (const f of [...Object.keys(p.features), ...implicitOf(p)]) enable(p, f);
     } else if (!request.noDefaultFeatures) enable(p, 'default');
-    for (const raw of request.features) {
-      const f = raw.trim();
-      if (!f) continue;
+  }
+  for (const { raw, f } of requested) {
+    let found = false;
+    for (const p of memberPackages) {
+      // As cargo matches a request to each selected package (`collect_matching_features`): `x/f` is a
+      // dependency's feature where the package has a dependency `x`, else the package's own feature where
+      // `x` is its name; a bare name is the package's feature or optional dependency.
       const slash = f.indexOf('/');
-      if (slash >= 0 && f.slice(0, slash) === p.name) {
-        const feature = f.slice(slash + 1);
-        if (feature in p.features || implicitOf(p).has(feature)) known.add(raw);
-        enable(p, feature);
-      } else if (slash >= 0) {
-        const key = f.slice(0, slash).replace(/\?$/, '');
-        if (p.dependencies.some((d) => d.key === key)) {
-          known.add(raw);
-          entryOf(p, f);
-        }
-      } else if (f in p.features || implicitOf(p).has(f)) {
-        known.add(raw);
-        enable(p, f);
+      const key = slash < 0 ? '' : f.slice(0, slash).replace(/\?$/, '');
+      if (slash >= 0 && p.dependencies.some((d) => d.key === key)) {
+        found = true;
+        const missing = missingDepFeature(p, key, f.slice(slash + 1));
+        if (missing) refuse(raw, missing);
+        else entryOf(p, f);
+        continue;
       }
+      const feature = slash < 0 ? f : key === p.name ? f.slice(slash + 1) : null;
+      if (feature === null || !(feature in p.features || p.dependencies.some((d) => d.optional && d.key === feature)))
+        continue;
+      found = true;
+      if (feature in p.features || implicitOf(p).has(feature)) enable(p, feature);
+      else refuse(raw, hiddenImplicit(p, feature));
     }
+    if (!found) notFound.push(raw);
+  }
+  if (notFound.length && memberPackages.length) {
+    for (const raw of notFound) unknown.add(raw);
+    const list = `${notFound.length === 1 ? 'this feature' : 'these features'}: ${notFound.map((f) => f.trim()).join(', ')}`;
+    errors.unshift(
+      memberPackages.length === 1
+        ? `the package '${memberPackages[0].name}' does not contain ${list}`
+        : `none of the selected packages contains ${list}\nselected packages: ${memberPackages.map((p) => p.name).join(', ')}`,
+    );
   }
   const byManifest = new Map<string, string[]>();
   for (const [p, on] of enabled) byManifest.set(p.manifest, [...on].sort());
-  const unknown = memberPackages.length ? request.features.filter((f) => f.trim() && !known.has(f)) : [];
-  return { byManifest, unknown };
+  return { byManifest, unknown: request.features.filter((f) => unknown.has(f)), errors, resolver: options.resolver };
+
+  /** Cargo's resolver error for `x/f` when `x` is on disk and has no feature `f`; null when it has it (or is not on disk). */
+  function missingDepFeature(p: FeaturePackage, key: string, feature: string): string | null {
+    for (const d of p.dependencies) {
+      if (d.key !== key) continue;
+      const t = target(d);
+      if (!t || feature in t.features || implicitOf(t).has(feature)) continue;
+      const available = [...Object.keys(t.features), ...implicitOf(t)].filter((n) => n !== 'default').sort();
+      return (
+        `package \`${p.name}\` depends on \`${t.name}\` with feature \`${feature}\` but \`${t.name}\` does not have that feature.` +
+        `\n available features: ${available.join(', ')}`
+      );
+    }
+    return null;
+  }
+}
+
+/** Cargo's error for an optional dependency asked for as a feature when a `dep:` entry hides its implicit feature. */
+function hiddenImplicit(p: FeaturePackage, dependency: string): string {
+  const by = Object.entries(p.features)
+    .filter(([, list]) => list.includes(`dep:${dependency}`))
+    .map(([name]) => name);
+  return (
+    `package \`${p.name} v${p.version ?? '0.0.0'} (${path.dirname(p.manifest)})\` does not have feature \`${dependency}\`` +
+    `\nhelp: an optional dependency with that name exists, but the \`features\` table includes it with the "dep:" syntax so it does not have an implicit feature with that name` +
+    (by.length
+      ? `\nDependency \`${dependency}\` would be enabled by these features:${by.map((n) => `\n\t- \`${n}\``).join('')}`
+      : '')
+  );
 }
 
 /**
  * Resolve from disk: every member's `Cargo.toml`, path dependencies followed. `cfg` decides which
  * target-specific dependencies count. A manifest that cannot be read turns nothing on.
  */
-export function resolveWorkspaceFeatures(members: string[], request: FeatureRequest, cfg: CfgEnv): ResolvedFeatures {
+export function resolveWorkspaceFeatures(
+  members: string[],
+  request: FeatureRequest,
+  cfg: CfgEnv,
+  forTests = false,
+): ResolvedFeatures {
   const wsDeps = new Map<string, Table>();
   const workspaceDependencies = (manifest: string): Table => {
     for (let d = path.dirname(manifest); ; d = path.dirname(d)) {
@@ -270,9 +392,15 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
       if (!wsDeps.has(m) && fs.existsSync(m)) {
         let deps: Table | null = null;
         try {
-          const ws = (parseToml(fs.readFileSync(m, 'utf8')) as Table).workspace as Table | undefined;
+          const root = parseToml(fs.readFileSync(m, 'utf8')) as Table;
+          const ws = root.workspace as Table | undefined;
           if (ws && typeof ws === 'object')
-            deps = { ...((ws.dependencies as Table | undefined) ?? {}), __root: path.dirname(m) };
+            deps = {
+              ...((ws.dependencies as Table | undefined) ?? {}),
+              __root: path.dirname(m),
+              __members: strings(ws.members),
+              __resolver: resolverOf(root),
+            };
         } catch {
           deps = null;
         }
@@ -282,12 +410,68 @@ export function resolveWorkspaceFeatures(members: string[], request: FeatureRequ
       if (path.dirname(d) === d) return {};
     }
   };
-  return resolveFeatures(members, request, (manifest) => {
-    try {
-      const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
-      return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
-    } catch {
-      return null;
-    }
-  });
+  // Cargo names the selected packages in the order of the workspace's `members` (then the others).
+  const rank = (manifest: string): number => {
+    const ws = workspaceDependencies(manifest);
+    if (typeof ws.__root !== 'string') return Infinity;
+    const dir = path.relative(ws.__root, path.dirname(manifest)).split(path.sep).join('/');
+    const at = strings(ws.__members).findIndex((glob) => memberGlob(glob).test(dir));
+    return at < 0 ? Infinity : at;
+  };
+  const ranks = new Map(members.map((m) => [m, rank(m)]));
+  const ordered = [...members].sort((a, b) => ranks.get(a)! - ranks.get(b)! || 0);
+  // The resolver of the first member's workspace (of a package outside any, its own edition's).
+  let resolver: FeatureResolver = 2;
+  if (ordered.length) {
+    const ws = workspaceDependencies(ordered[0]);
+    if (ws.__resolver === 1 || ws.__resolver === 2) resolver = ws.__resolver;
+    else
+      try {
+        resolver = resolverOf(parseToml(fs.readFileSync(ordered[0], 'utf8')));
+      } catch {
+        resolver = 2;
+      }
+  }
+  return resolveFeatures(
+    ordered,
+    request,
+    (manifest) => {
+      try {
+        const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
+        return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
+      } catch {
+        return null;
+      }
+    },
+    { resolver, forTests },
+  );
+}
+
+/**
+ * The feature resolver a root manifest chooses: `workspace.resolver`, else its package's `resolver`,
+ * else its package's edition (2021 and later: "2"); a virtual workspace that says nothing: "1", as cargo.
+ */
+export function resolverOf(root: Table): FeatureResolver {
+  const ws = root.workspace as Table | undefined;
+  const pkg = root.package as Table | undefined;
+  const said =
+    (ws && typeof ws === 'object' ? ws.resolver : undefined) ??
+    (pkg && typeof pkg === 'object' ? pkg.resolver : undefined);
+  if (said !== undefined) return said === '1' ? 1 : 2;
+  if (!pkg || typeof pkg !== 'object') return 1;
+  let edition = pkg.edition;
+  // `edition.workspace = true`: the workspace's `[workspace.package] edition`.
+  if (edition && typeof edition === 'object' && ws && typeof ws === 'object')
+    edition = ((ws.package as Table | undefined) ?? {}).edition;
+  return typeof edition === 'string' && Number(edition) >= 2021 ? 2 : 1;
+}
+
+/** A `workspace.members` entry (a path, perhaps with `*`/`?` globs) as a pattern over member folders. */
+function memberGlob(glob: string): RegExp {
+  const norm = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const body = norm
+    .split('')
+    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
 }

@@ -103,19 +103,44 @@ export interface TypeNames {
  * The type as rustc prints it in "uses type `…`": aliases resolved, lifetimes erased except those a
  * fn pointer binds (`for<'a> fn(&'a str)`), paths trimmed where the name is unambiguous.
  */
-export function displayTy(t: Ty, names?: TypeNames): string {
-  return show(t, names, null);
+export function displayTy(t: Ty, names?: TypeNames, model?: CAliasModel): string {
+  return show(t, names, null, model);
+}
+
+/**
+ * What decides the C aliases whose meaning depends on the target (analysis/data-model.ts): `c_char`
+ * is `u8` where `char` is unsigned (ARM and AArch64 Linux), `c_long` / `c_ulong` are 32-bit on Windows
+ * and 32-bit targets. Types are resolved for x86_64 Linux; `displayTy` given a model prints them as
+ * rustc prints them for that target.
+ */
+export interface CAliasModel {
+  cCharSigned: boolean;
+  cLong: number;
+}
+
+/** A C alias's Rust primitive on a target (`char` → `u8` where it is unsigned), or null for any other type. */
+export function targetPrim(t: Ty & { k: 'prim' }, model: CAliasModel): string | null {
+  switch (t.cAlias) {
+    case 'char':
+      return model.cCharSigned ? 'i8' : 'u8';
+    case 'long':
+      return model.cLong === 4 ? 'i32' : 'i64';
+    case 'unsigned long':
+      return model.cLong === 4 ? 'u32' : 'u64';
+    default:
+      return null;
+  }
 }
 
 interface Binder {
   next: number;
 }
 
-function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): string {
-  const sub = (x: Ty): string => show(x, names, binder);
+function show(t: Ty, names: TypeNames | undefined, binder: Binder | null, model?: CAliasModel): string {
+  const sub = (x: Ty): string => show(x, names, binder, model);
   switch (t.k) {
     case 'prim':
-      return t.name;
+      return (model && targetPrim(t, model)) ?? t.name;
     case 'tuple':
       return t.elems.length === 1 ? `(${sub(t.elems[0])},)` : `(${t.elems.map(sub).join(', ')})`;
     case 'ref': {
@@ -130,7 +155,7 @@ function show(t: Ty, names: TypeNames | undefined, binder: Binder | null): strin
       return `[${sub(t.inner)}; ${t.len}]`;
     case 'fnptr': {
       const own: Binder = { next: 0 };
-      const inner = (x: Ty): string => show(x, names, own);
+      const inner = (x: Ty): string => show(x, names, own, model);
       const params = t.params.map(inner);
       if (t.variadic) params.push('...');
       const ret = isUnit(t.ret) ? '' : ` -> ${inner(t.ret)}`;
