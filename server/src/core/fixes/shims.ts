@@ -236,6 +236,19 @@ function planShim(
       preferred: true,
       edits: [...removal, ...insertions],
       defines: [shimName, ...env.items.keys()],
+      ...(symbol
+        ? {
+            exportSignature: {
+              symbol,
+              abi,
+              params: rendered.allParams.map((p) => {
+                const colon = p.indexOf(':');
+                return { name: p.slice(0, colon).trim(), type: paths.rewrite(p.slice(colon + 1).trim()) };
+              }),
+              ret: rendered.cRet ? paths.rewrite(rendered.cRet) : null,
+            },
+          }
+        : {}),
     },
     used: env.used,
   };
