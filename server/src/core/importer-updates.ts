@@ -76,6 +76,8 @@ interface RewriteTarget {
   end: number;
   /** The text for the new parameters (`a: T, b: U`) and return type (null for none). */
   render: (params: string, ret: string | null) => string;
+  /** Where the rewrite happens when it is not at the declaration: `the alias \`Count\` (line 9)`. */
+  through?: string;
 }
 
 function importIndex(
@@ -194,7 +196,8 @@ function dynamicTarget(
     aliased.span.start,
     aliasText.slice(aliased.span.start, aliased.span.end),
   );
-  return target ?? { refused: `the alias \`${alias}\` is not written as an \`extern "…" fn\` type` };
+  if (!target) return { refused: `the alias \`${alias}\` is not written as an \`extern "…" fn\` type` };
+  return { ...target, through: `its alias \`${alias}\` at line ${lineAt(aliasText, def.origin.span.start)}` };
 }
 
 /** A written `unsafe extern "C" fn(…) -> …` type: its prefix kept, its parameters and return type replaced. */
@@ -237,7 +240,7 @@ function updateImporters(
       if (agrees(decl.current, exported)) return 'agrees';
       if ('refused' in decl.target) return decl.target.refused;
       const blocked = writable(decl.target.file);
-      if (blocked) return `${decl.target.file} may not be written: ${blocked}`;
+      if (blocked) return `its file may not be written: ${blocked}`;
       // The importer's spelling: paths to `std` as its crate can write them, lifetimes left to elision.
       const spell = stdSpelling(decl.module);
       const params = signature.params.map((p) => ({ name: p.name, type: spell(elide(p.type)) }));
@@ -281,7 +284,10 @@ function updateImporters(
       symbol: signature.symbol,
       file: decl.file,
       line: lineAt(text, decl.origin.span.start),
-      via: decl.via,
+      via:
+        updated && !('refused' in decl.target) && decl.target.through
+          ? `${decl.via}, ${decl.target.through}`
+          : decl.via,
       updated,
       ...(updated ? {} : { reason: reason as string }),
       callSites: calls,
@@ -441,7 +447,8 @@ function callsThroughBinding(
   const pattern = new RegExp(`(?<![\\w.:])${binding}\\s*\\(`, 'g');
   pattern.lastIndex = origin.span.end;
   for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text))
-    out.push({ file: origin.file, offset: m.index });
+    if (!text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index).includes('//'))
+      out.push({ file: origin.file, offset: m.index });
   return out;
 }
 
