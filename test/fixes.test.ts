@@ -407,6 +407,39 @@ describe('fixes: before → after, compiled', function () {
     assert.match(explained, /functions stored into it/);
   });
 
+  it('mirrors a by-value struct with a char field defined in another file; not one whose fields it cannot set', async () => {
+    if (!rustc) assert.fail('rustc not found');
+    const glyph = ['#[repr(C)]', 'pub struct Glyph {', '    pub code: char,', '    pub width: u8,', '}', ''].join('\n');
+    const lib = [
+      'pub mod glyph;',
+      '',
+      '#[no_mangle]',
+      'pub extern "C" fn glyph_width(g: glyph::Glyph) -> u32 {',
+      '    u32::from(g.width) * g.code.len_utf8() as u32',
+      '}',
+      '',
+    ].join('\n');
+    const dir = crateDir(lib, '2021');
+    fs.writeFileSync(path.join(dir, 'src', 'glyph.rs'), glyph);
+    writeFixes(await runFixes([dir], dir, defaultSettings()));
+    const fixed = fs.readFileSync(path.join(dir, 'src', 'lib.rs'), 'utf8');
+    assert.match(fixed, /pub unsafe extern "C" fn glyph_width_ffi\(g: GlyphC, out: \*mut u32\) -> i32/);
+    assert.match(fixed, /impl std::convert::TryFrom<GlyphC> for crate::glyph::Glyph/);
+    assert.strictEqual(
+      fs.readFileSync(path.join(dir, 'src', 'glyph.rs'), 'utf8'),
+      glyph,
+      'the struct is left as it is',
+    );
+    assert.deepStrictEqual(rustcErrors(path.join(dir, 'src', 'lib.rs'), '2021', true), []);
+    // Private fields: the shim's module could not build the struct from its mirror.
+    const closed = crateDir(lib, '2021');
+    fs.writeFileSync(path.join(closed, 'src', 'glyph.rs'), glyph.replace(/pub (code|width)/g, '$1'));
+    const result = await checkPaths([closed], closed, defaultSettings());
+    const finding = result.findings.find((f) => f.symbol === 'glyph_width' && f.rule === 'char-type')!;
+    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+    assert.ok(!fixes.some((f) => /GlyphC|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
+  });
+
   it('keeps the finding when a fix cannot be planned, and says why', async () => {
     const dir = crateDir(['#[no_mangle]', 'pub extern "C" fn f(s: &str) {}', ''].join('\n'), '2021');
     const result = await checkPaths([dir], dir, defaultSettings());
