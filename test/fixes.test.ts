@@ -384,7 +384,7 @@ describe('fixes: before → after, compiled', function () {
     }
   });
 
-  it('a repr(C) struct with a Rust-ABI fn field gets no handle shim: the fix explains the extern "C" fn field', async () => {
+  it('a repr(C) struct with a Rust-ABI fn field gets no handle shim: the field becomes extern "C" fn', async () => {
     const source = [
       '#[repr(C)]',
       'pub struct Ops {',
@@ -397,14 +397,63 @@ describe('fixes: before → after, compiled', function () {
       '}',
       '',
     ].join('\n');
+    const fixes = await fnFieldFixes(source);
+    assert.ok(!fixes.some((f) => /shim|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
+    const preferred = fixes.find((f) => f.preferred)!;
+    assert.strictEqual(preferred.title, 'Make the field `apply` of `Ops` an `extern "C" fn`');
+    assert.match(applyEdits(source, preferred.edits), /pub apply: extern "C" fn\(u32\) -> u32,/);
+  });
+
+  /** The fixes of the `rust-fn-pointer` finding on `ops_run` in a one-file crate. */
+  async function fnFieldFixes(source: string): Promise<Fix[]> {
     const dir = crateDir(source, '2021');
     const result = await checkPaths([dir], dir, defaultSettings());
-    const finding = result.findings.find((f) => f.rule === 'rust-fn-pointer' && f.symbol === 'ops_run')!;
-    const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
-    assert.ok(!fixes.some((f) => /shim|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
-    const explained = fixes.find((f) => f.explanation)!.explanation!;
-    assert.match(explained, /field `apply` of `Ops`.*`extern "C" fn\(…\)` where `Ops` is defined/);
-    assert.match(explained, /functions stored into it/);
+    const finding = result.findings.find((f) => f.rule === 'rust-fn-pointer' && f.symbol === 'ops_run');
+    assert.ok(finding, 'ops_run is reported');
+    return fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+  }
+
+  it('explains the extern "C" fn field, and why it was not done, where a store cannot be rewritten', async () => {
+    const table = (store: string, extra: string[] = []): string =>
+      [
+        '#[repr(C)]',
+        'pub struct Ops {',
+        '    pub apply: fn(u32) -> u32,',
+        '}',
+        'fn double(x: u32) -> u32 {',
+        '    x * 2',
+        '}',
+        `pub fn make() -> Ops {`,
+        `    Ops { apply: ${store} }`,
+        '}',
+        ...extra,
+        '#[no_mangle]',
+        'pub extern "C" fn ops_run(ops: Ops, x: u32) -> u32 {',
+        '    (ops.apply)(x)',
+        '}',
+        '',
+      ].join('\n');
+    const cases: [string, string[], RegExp][] = [
+      ['|x| x + 1', [], /`\|x\| x \+ 1` \(line 9\) is not a function of the crate named by its path/],
+      [
+        'double',
+        ['pub fn rust_table() -> fn(u32) -> u32 {', '    double', '}'],
+        /`double` is also used as a value \(.*line 12\)/,
+      ],
+    ];
+    for (const [store, extra, why] of cases) {
+      const fixes = await fnFieldFixes(table(store, extra));
+      assert.ok(!fixes.some((f) => f.preferred && f.edits.length), fixes.map((f) => f.title).join(' | '));
+      const explained = fixes.find((f) => f.explanation)!.explanation!;
+      assert.match(explained, /field `apply` of `Ops`.*`extern "C" fn\(…\)` where `Ops` is defined/);
+      assert.match(explained, /functions stored into it/);
+      assert.match(explained, why);
+    }
+    // Through an alias, which other fields or items may share: explained, not rewritten.
+    const aliased = await fnFieldFixes(
+      table('double').replace('pub apply: fn(u32) -> u32,', 'pub apply: Op,') + 'pub type Op = fn(u32) -> u32;\n',
+    );
+    assert.ok(!aliased.some((f) => f.preferred && f.edits.length));
   });
 
   it('mirrors a by-value struct with a char field defined in another file; not one whose fields it cannot set', async () => {

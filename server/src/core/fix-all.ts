@@ -70,7 +70,9 @@ export async function runFixes(
       (f) => overlay.get(f) ?? result.cache.peek(f)?.text,
       (f) => (overlay.has(f) ? null : disk.problem(f, result.cache.peek(f)?.text)),
     );
-    const batch = pickBatch(result, options, refused, overlay, importers, (finding, fix) => {
+    // Fixes read the crate's files; a module not loaded yet (a store into a field there) is read from disk.
+    const read = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text ?? disk.peek(f);
+    const batch = pickBatch(result, options, refused, read, importers, (finding, fix) => {
       // A file the editor holds is the editor's to write; one on disk must be writable and read as analysed.
       const problem = fix.edits
         .map((e) => (overlay.has(e.file) ? null : disk.problem(e.file, result.cache.peek(e.file)?.text)))
@@ -122,7 +124,7 @@ function pickBatch(
   result: ProjectResult,
   options: FixAllOptions,
   refused: Set<string>,
-  overlay: Map<string, string>,
+  textOf: (file: string) => string | undefined,
   importers: ImporterUpdater,
   writable: (finding: Finding, fix: Fix) => boolean,
 ): { finding: Finding; fix: Fix }[] {
@@ -132,7 +134,6 @@ function pickBatch(
     if (rules.length && !rules.includes(finding.rule)) continue;
     if (options.only && !options.only(finding)) continue;
     const edition = finding.target?.ctx.crate.edition ?? '2021';
-    const textOf = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text;
     const preferred = fixesFor(finding, { textOf, edition }).find((x) => x.preferred && x.edits.length);
     const fix = preferred && importers(preferred, finding);
     if (fix && !refused.has(keyOf(finding, fix)) && writable(finding, fix)) candidates.push({ finding, fix });
@@ -182,6 +183,12 @@ export class DiskTexts {
     if (typeof read !== 'string') return read.problem;
     if (analysed !== undefined && analysed !== read) return 'it changed on disk while it was being checked';
     return null;
+  }
+
+  /** The text of a file, or undefined where `problem` would refuse it. */
+  peek(file: string): string | undefined {
+    const read = this.read(file);
+    return typeof read === 'string' ? read : undefined;
   }
 
   /** The text of a file `problem` accepted. */
