@@ -332,9 +332,8 @@ async function fix(
   const changes = run.applied.length ? signatureChanges(signaturesBefore, cSignatures(run.remaining)) : [];
   for (const change of changes) out(`${signatureChangeLine(change)}\n`);
   // Their importers in the workspace: rewritten in the same edit (their calls must change), or left and flagged.
-  const notes = importerNotes(run.applied);
-  for (const note of notes) out(`${importerLine(note, (f) => rel(cwd, f))}\n`);
   const mismatches = mismatchesLeft(run.remaining, settings, new Set(changes.map((c) => c.symbol)), cwd);
+  for (const note of importerNotes(run.applied)) out(`${importerLine(note, (f) => rel(cwd, f), mismatches)}\n`);
   for (const m of mismatches) {
     const line = (run.remaining.cache.peek(m.origin.file)?.text ?? '').slice(0, m.origin.span.start).split('\n').length;
     out(`${rel(cwd, m.origin.file)}:${line}: abi-mismatch: ${m.message}\n`);

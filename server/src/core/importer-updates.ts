@@ -169,7 +169,7 @@ function dynamicTarget(
   if (!alias) return { refused: `its type \`${written.trim()}\` is written in a form this rewrite does not read` };
   const defs: TypeAliasItem[] = [];
   for (const m of loaded.crate.modules)
-    for (const i of m.items) if (i.kind === 'type' && i.name === alias) defs.push(i as TypeAliasItem);
+    for (const i of m.items) if (i.kind === 'type' && i.name === alias) defs.push(i);
   if (defs.length !== 1 || !defs[0].type) return { refused: `the alias \`${alias}\` is not defined once in the crate` };
   const def = defs[0];
   if (def.fromMacro) return { refused: `a macro writes the alias \`${alias}\`` };
@@ -228,7 +228,12 @@ function updateImporters(
 ): Fix {
   const dummy = (file: string): Origin => ({ file, span: { start: 0, end: 0 } });
   // The export as the fix leaves it, in the exporting module.
-  const exportTys = resolveAll(signature, exporter, dummy(''), 'the fix');
+  const exportTys = resolveAll(
+    signature,
+    exporter,
+    dummy(''),
+    (name) => `its new signature names \`${name}\`, which the fix generates beside the export: declare it by hand`,
+  );
   const edits: TextEdit[] = [];
   const notes: ImporterNote[] = [];
   for (const decl of decls) {
@@ -247,7 +252,12 @@ function updateImporters(
       const ret = signature.ret === null ? null : spell(elide(signature.ret));
       if ([...params.map((p) => p.type), ret ?? ''].some((t) => t.includes("'")))
         return 'its new signature has a lifetime the declaration cannot name';
-      const importTys = resolveAll({ ...signature, params, ret }, decl.scope, decl.origin, `\`${decl.crate}\``);
+      const importTys = resolveAll(
+        { ...signature, params, ret },
+        decl.scope,
+        decl.origin,
+        (name) => `its new signature names \`${name}\`, a type \`${decl.crate}\` does not define`,
+      );
       if (typeof importTys === 'string') return importTys;
       const imported = rustSignature(decl.current.abi, importTys.params, importTys.ret, false);
       if (!agrees(imported, exported)) {
@@ -289,7 +299,7 @@ function updateImporters(
           ? `${decl.via}, ${decl.target.through}`
           : decl.via,
       updated,
-      ...(updated ? {} : { reason: reason as string }),
+      ...(updated ? {} : { reason: reason }),
       callSites: calls,
     });
   }
@@ -302,14 +312,14 @@ function resolveAll(
   signature: ExportSignature,
   scope: TypeScope,
   origin: Origin,
-  who: string,
+  missing: (name: string) => string,
 ): { params: Ty[]; ret: Ty | null } | string {
   const one = (text: string): Ty | string => {
     const expr = parseTypeText(text, origin);
     if (!expr) return `its new signature has a type this rewrite does not read (\`${text}\`)`;
     const ty = resolveType(expr, scope);
-    const missing = unresolvedIn(ty);
-    return missing ? `its new signature names \`${missing}\`, a type ${who} does not define` : ty;
+    const unresolved = unresolvedIn(ty);
+    return unresolved ? missing(unresolved) : ty;
   };
   const params: Ty[] = [];
   for (const p of signature.params) {

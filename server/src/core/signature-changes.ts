@@ -53,10 +53,20 @@ export function signatureChangeLine(c: SignatureChange): string {
  * `host/src/main.rs:9: textfx_count: import (libloading::Symbol) updated to the new C signature; calls
  * to change: host/src/main.rs:27` — or `not updated: WHY; abi-mismatch reports it`.
  */
-export function importerLine(n: ImporterNote, rel: (file: string) => string): string {
+export function importerLine(
+  n: ImporterNote,
+  rel: (file: string) => string,
+  mismatches: readonly Finding[] = [],
+): string {
+  // Said only where it is so: a declaration C reads alike (a `char` field against a `u32`) has no mismatch.
+  const flagged = mismatches.some(
+    (m) =>
+      m.message.startsWith(`\`${n.symbol}\` is `) &&
+      (m.origin.file === n.file || m.related.some((r) => r.origin.file === n.file)),
+  );
   const what = n.updated
     ? 'updated to the new C signature'
-    : `not updated: ${n.reason ?? 'it cannot be rewritten'}; \`abi-mismatch\` reports it`;
+    : `not updated: ${n.reason ?? 'it cannot be rewritten'}; ${flagged ? '`abi-mismatch` reports it' : '`abi-mismatch` sees no difference a C caller would, change it by hand'}`;
   const calls = n.callSites.length
     ? `; calls to change: ${n.callSites.map((c) => `${rel(c.file)}:${c.line}`).join(', ')}`
     : '';

@@ -1,6 +1,6 @@
 import { checkBoundaryType } from '../analysis/ffi';
 import type { Finding } from '../analysis/findings';
-import type { AdtItem, FieldDef, FnItem, Item, TypeExpr } from '../syntax/model';
+import type { AdtItem, FieldDef, FnItem, TypeExpr } from '../syntax/model';
 import type { Crate } from '../workspace/crates';
 import { resolveType, scopeFor } from '../workspace/resolve';
 import type { ModuleScope } from '../workspace/scopes';
@@ -135,7 +135,7 @@ function fieldAt(
   for (const module of crate.modules)
     for (const i of module.items) {
       if (i.kind !== 'struct' || i.origin.file !== file) continue;
-      const adt = i as AdtItem;
+      const adt = i;
       const field = adt.fields.find((f) => f.origin.span.start === start);
       if (field) return { item: adt, field, module };
     }
@@ -247,7 +247,7 @@ function topLevelParts(text: string, start: number, end: number): { start: numbe
 /** The free functions of the crate (not methods, not inside bodies). */
 function crateFns(crate: Crate): FnItem[] {
   const out: FnItem[] = [];
-  for (const m of crate.modules) if (!m.isBlock) for (const i of m.items as Item[]) if (i.kind === 'fn') out.push(i);
+  for (const m of crate.modules) if (!m.isBlock) for (const i of m.items) if (i.kind === 'fn') out.push(i);
   return out;
 }
 

@@ -173,7 +173,7 @@ function reachable(item: AdtItem, module: ModuleScope, from: ModuleScope, text: 
   if (item.visibility === 'private' && !inside(module)) return false;
   for (let m: ModuleScope | null = module; m?.parent; m = m.parent) {
     if (m.isBlock) return false;
-    const decl = m.parent.items.find((i) => i.kind === 'mod' && i.name === m!.name);
+    const decl = m.parent.items.find((i) => i.kind === 'mod' && i.name === m.name);
     if (decl?.visibility === 'private' && !inside(m.parent)) return false;
   }
   // `pub` or `pub(crate)` before the field's name: visible from anywhere in the crate.
