@@ -17,6 +17,9 @@ import { cHeader } from '../server/src/core/abi/header';
 import { readDirectives } from './harness/expectations';
 import { FIXTURES_DIR } from './harness/fixtures';
 import { toolVersion } from './harness/rustc';
+import { AnalysisHost } from '../server/src/core/host';
+import { loadParser } from '../server/src/core/syntax/parse';
+import { codeActionsFor } from '../server/src/lsp/code-actions';
 
 /**
  * Quick fixes as before → after pairs (test/fixtures-fix/<case>/before.rs and after.rs, exact text), each
@@ -454,6 +457,67 @@ describe('fixes: before → after, compiled', function () {
       table('double').replace('pub apply: fn(u32) -> u32,', 'pub apply: Op,') + 'pub type Op = fn(u32) -> u32;\n',
     );
     assert.ok(!aliased.some((f) => f.preferred && f.edits.length));
+  });
+
+  it('makes a fn field extern "C" with the function stored into it in a module file no check had loaded', async () => {
+    if (!rustc) assert.fail('rustc not found');
+    const lib = [
+      'mod tables;',
+      '',
+      '#[repr(C)]',
+      'pub struct Ops {',
+      '    pub apply: fn(u32) -> u32,',
+      '}',
+      '',
+      'pub use tables::make;',
+      '',
+      '#[no_mangle]',
+      'pub extern "C" fn ops_run(ops: Ops, x: u32) -> u32 {',
+      '    (ops.apply)(x)',
+      '}',
+      '',
+    ].join('\n');
+    const tables = [
+      'use crate::Ops;',
+      '',
+      'fn double(x: u32) -> u32 {',
+      '    x * 2',
+      '}',
+      '',
+      'pub fn make() -> Ops {',
+      '    Ops { apply: double }',
+      '}',
+      '',
+    ].join('\n');
+    const setUp = (): string => {
+      const dir = crateDir(lib, '2021');
+      fs.writeFileSync(path.join(dir, 'src', 'tables.rs'), tables);
+      return dir;
+    };
+    // The editor's quick fix reads the module from disk too.
+    const editor = setUp();
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [editor]);
+    host.indexAll();
+    const file = path.join(editor, 'src', 'lib.rs');
+    const actions = codeActionsFor(
+      host.actionableFindings(file),
+      file,
+      { start: { line: 10, character: 0 }, end: { line: 10, character: 60 } },
+      [],
+      host.fixTexts(),
+    );
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.strictEqual(
+      preferred?.title,
+      'Make the field `apply` of `Ops` an `extern "C" fn`, and `double` (stored into it) `extern "C"`',
+    );
+    assert.strictEqual(Object.keys(preferred.edit!.changes!).length, 2, 'lib.rs and tables.rs');
+    // `ffi-guard fix` the same; the result builds.
+    const dir = setUp();
+    writeFixes(await runFixes([dir], dir, defaultSettings()));
+    assert.match(fs.readFileSync(path.join(dir, 'src', 'lib.rs'), 'utf8'), /pub apply: extern "C" fn\(u32\) -> u32,/);
+    assert.match(fs.readFileSync(path.join(dir, 'src', 'tables.rs'), 'utf8'), /^extern "C" fn double\(x: u32\)/m);
+    assert.deepStrictEqual(rustcErrors(path.join(dir, 'src', 'lib.rs'), '2021', true), []);
   });
 
   it('mirrors a by-value struct with a char field defined in another file; not one whose fields it cannot set', async () => {

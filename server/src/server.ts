@@ -361,7 +361,7 @@ export function startServer(
         file,
         range,
         context.diagnostics,
-        (f) => h.textOf(f),
+        h.fixTexts(),
         h.importerUpdater(),
       );
     } catch (e) {

@@ -529,6 +529,16 @@ export class AnalysisHost {
     );
   }
 
+  /**
+   * Files' texts as fixes read them: the document, the analysed text, else (a module not loaded yet, where
+   * a fix looks for what else names an item) the file on disk inside the workspace folders.
+   */
+  fixTexts(): (file: string) => string | undefined {
+    // Read afresh per request: the disk may have changed since the last one.
+    const disk = new DiskTexts(this.roots);
+    return (file) => this.textOf(file) ?? disk.peek(file);
+  }
+
   /** A file's findings with what their fixes need, as the text is now (for code actions). */
   actionableFindings(file: string): Finding[] {
     this.settle();

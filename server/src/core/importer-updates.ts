@@ -39,13 +39,13 @@ export function importerUpdater(
   textOf: (file: string) => string | undefined,
   writable: (file: string) => string | null = () => null,
 ): ImporterUpdater {
-  let index: Map<string, ImportDecl[]> | null = null;
+  let index: Map<string, (() => ImportDecl)[]> | null = null;
   return (fix, finding) => {
     const signature = fix.exportSignature;
     const exporter = finding.target?.ctx.types;
     if (!signature || !exporter) return fix;
     index ??= importIndex(crates, textOf);
-    const decls = index.get(signature.symbol) ?? [];
+    const decls = (index.get(signature.symbol) ?? []).map((d) => d());
     if (!decls.length) return fix;
     return updateImporters(fix, signature, exporter, decls, textOf, writable);
   };
@@ -83,10 +83,16 @@ interface RewriteTarget {
 function importIndex(
   crates: readonly LoadedCrate[],
   textOf: (file: string) => string | undefined,
-): Map<string, ImportDecl[]> {
-  const out = new Map<string, ImportDecl[]>();
-  const add = (d: ImportDecl): void => {
-    out.set(d.symbol, [...(out.get(d.symbol) ?? []), d]);
+): Map<string, (() => ImportDecl)[]> {
+  // What a declaration is, worked out when a fix changes its symbol: most are never asked about.
+  const out = new Map<string, (() => ImportDecl)[]>();
+  const seen = new Set<string>();
+  const add = (symbol: string, origin: Origin, d: () => ImportDecl): void => {
+    // A module file two crates share (a library's and a binary's) holds one declaration.
+    const key = `${origin.file}\u0000${origin.span.start}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.set(symbol, [...(out.get(symbol) ?? []), d]);
   };
   const roots = new Set<string>();
   for (const loaded of crates) {
@@ -97,54 +103,58 @@ function importIndex(
     walkCrate(loaded.crate, {
       foreignItem: (item, block, ctx) => {
         if (item.kind !== 'foreign-fn') return;
-        const text = textOf(item.origin.file) ?? loaded.crate.textOf(item.origin.file) ?? '';
-        const tys = [...item.params.map((p) => resolveType(p.type, ctx.types))];
-        const ret = item.ret ? resolveType(item.ret, ctx.types) : null;
-        const semi = text.lastIndexOf(';', item.origin.span.end);
-        const target: RewriteTarget | { refused: string } =
-          item.fromMacro || block.fromMacro
-            ? { refused: 'a macro writes the declaration: change the macro by hand' }
-            : item.generics.length
-              ? { refused: 'the declaration is generic' }
-              : semi <= item.nameOrigin.span.end || /\bwhere\b/.test(text.slice(item.nameOrigin.span.end, semi))
-                ? { refused: 'its signature is written in a form this rewrite does not read' }
-                : {
-                    file: item.origin.file,
-                    start: item.nameOrigin.span.end,
-                    end: semi,
-                    render: (params, r) => `(${params})${r ? ` -> ${r}` : ''}`,
-                  };
-        const name = item.name.replace(/^r#/, '');
-        add({
-          symbol: importLinkName(item.attrs, item.name),
-          via: `\`extern "${block.abi}"\` block`,
-          crate: crateName,
-          file: item.origin.file,
-          origin: item.origin,
-          scope: ctx.types,
-          module: ctx.module,
-          current: rustSignature(block.abi, tys, ret, item.variadic),
-          target,
-          calls: (t) => callsByName(loaded, t, name, item.origin),
+        add(importLinkName(item.attrs, item.name), item.origin, () => {
+          const text = textOf(item.origin.file) ?? loaded.crate.textOf(item.origin.file) ?? '';
+          const tys = [...item.params.map((p) => resolveType(p.type, ctx.types))];
+          const ret = item.ret ? resolveType(item.ret, ctx.types) : null;
+          const semi = text.lastIndexOf(';', item.origin.span.end);
+          const target: RewriteTarget | { refused: string } =
+            item.fromMacro || block.fromMacro
+              ? { refused: 'a macro writes the declaration: change the macro by hand' }
+              : item.generics.length
+                ? { refused: 'the declaration is generic' }
+                : semi <= item.nameOrigin.span.end || /\bwhere\b/.test(text.slice(item.nameOrigin.span.end, semi))
+                  ? { refused: 'its signature is written in a form this rewrite does not read' }
+                  : {
+                      file: item.origin.file,
+                      start: item.nameOrigin.span.end,
+                      end: semi,
+                      render: (params, r) => `(${params})${r ? ` -> ${r}` : ''}`,
+                    };
+          const name = item.name.replace(/^r#/, '');
+          return {
+            symbol: importLinkName(item.attrs, item.name),
+            via: `\`extern "${block.abi}"\` block`,
+            crate: crateName,
+            file: item.origin.file,
+            origin: item.origin,
+            scope: ctx.types,
+            module: ctx.module,
+            current: rustSignature(block.abi, tys, ret, item.variadic),
+            target,
+            calls: (t) => callsByName(loaded, t, name, item.origin),
+          };
         });
       },
     });
     for (const d of dynamicImports(loaded)) {
       const module = loaded.crate.modules.find((m) => m.file === d.origin.file);
       if (!module) continue;
-      const scope = scopeFor(module);
-      const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
-      add({
-        symbol: d.name,
-        via: d.via,
-        crate: crateName,
-        file: d.origin.file,
-        origin: d.origin,
-        scope,
-        module,
-        current: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
-        target: dynamicTarget(loaded, d.origin, d.name, textOf),
-        calls: (t) => callsThroughBinding(t, d.origin),
+      add(d.name, d.origin, () => {
+        const scope = scopeFor(module);
+        const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
+        return {
+          symbol: d.name,
+          via: d.via,
+          crate: crateName,
+          file: d.origin.file,
+          origin: d.origin,
+          scope,
+          module,
+          current: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
+          target: dynamicTarget(loaded, d.origin, d.name, textOf),
+          calls: (t) => callsThroughBinding(t, d.origin),
+        };
       });
     }
   }

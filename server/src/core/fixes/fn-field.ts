@@ -81,7 +81,7 @@ export function planExternCField(finding: Finding, ctx: FixContext): { fix: Fix 
     if (typeof found === 'string') return refuse(`${found} (in ${file})`);
     for (const s of found) stores.push({ file, ...s });
   }
-  const fns = new Map<FnItem, string>();
+  const fns: StoredFn[] = [];
   for (const s of stores) {
     let expr = s.expr.trim();
     if (optional) {
@@ -95,28 +95,28 @@ export function planExternCField(finding: Finding, ctx: FixContext): { fix: Fix 
       return refuse(
         `\`${expr}\` (line ${lineAt(files.get(s.file)!, s.start)}) is not a function of the crate named by its path`,
       );
-    const candidates = crateFns(crate).filter((f) => f.name.replace(/^r#/, '') === path[1]);
+    const candidates = [
+      ...crateFns(crate)
+        .filter((f) => f.name.replace(/^r#/, '') === path[1])
+        .map((f) => storedFnOf(f, ctx)),
+      ...unloadedFns(files, crate, path[1]),
+    ];
     if (candidates.length !== 1)
       return refuse(`\`${expr}\` (line ${lineAt(files.get(s.file)!, s.start)}) is not one free function of the crate`);
-    fns.set(candidates[0], expr);
+    if (!fns.some((f) => f.file === candidates[0].file && f.nameAt === candidates[0].nameAt)) fns.push(candidates[0]);
   }
-  for (const fn of fns.keys()) {
-    if (fn.abi !== null && fn.abi !== 'Rust') {
+  for (const fn of fns) {
+    if (typeof fn.keyword === 'string') return refuse(fn.keyword);
+    if (fn.abi !== null) {
       if (fn.abi !== 'C') return refuse(`\`${fn.name}\` is \`extern "${fn.abi}"\``);
       continue;
     }
-    if (fn.abi === 'Rust') return refuse(`\`${fn.name}\` is declared \`extern "Rust"\` on purpose`);
-    if (fn.fromMacro || fn.generics.length || fn.isAsync)
-      return refuse(`\`${fn.name}\` is generic, async or written by a macro`);
-    const fnText = ctx.textOf(fn.origin.file);
-    const keyword = fnText === undefined ? null : fnKeyword(fn, fnText);
-    if (keyword === null || fnText === undefined) return refuse(`the signature of \`${fn.name}\` was not found`);
     // Stored elsewhere as a Rust `fn` pointer, it would stop compiling there.
     const other = otherValueUse(fn, files, stores);
     if (other) return refuse(`\`${fn.name}\` is also used as a value (${other}), where its type must stay`);
-    edits.push({ file: fn.origin.file, start: keyword, end: keyword, newText: 'extern "C" ' });
+    edits.push({ file: fn.file, start: fn.keyword, end: fn.keyword, newText: 'extern "C" ' });
   }
-  const changed = [...fns.keys()].filter((f) => f.abi === null).map((f) => `\`${f.name}\``);
+  const changed = fns.filter((f) => f.abi === null).map((f) => `\`${f.name}\``);
   return {
     fix: {
       title: `Make the field \`${at.name}\` of \`${owner}\` an \`extern "C" fn\`${changed.length ? `, and ${changed.join(', ')} (stored into it) \`extern "C"\`` : ''}`,
@@ -124,6 +124,72 @@ export function planExternCField(finding: Finding, ctx: FixContext): { fix: Fix 
       edits,
     },
   };
+}
+
+/** A function stored into the field: where its `fn` keyword is (or why it cannot be changed), its ABI. */
+interface StoredFn {
+  name: string;
+  file: string;
+  /** Where its name is written. */
+  nameAt: number;
+  /** The offset of its `fn` keyword, or why it cannot be given `extern "C"`. */
+  keyword: number | string;
+  /** Its ABI when one is written (`C`), null for Rust's. */
+  abi: string | null;
+}
+
+function storedFnOf(fn: FnItem, ctx: FixContext): StoredFn {
+  const base = { name: fn.name, file: fn.nameOrigin.file, nameAt: fn.nameOrigin.span.start, abi: fn.abi };
+  if (fn.abi === 'Rust') return { ...base, keyword: `\`${fn.name}\` is declared \`extern "Rust"\` on purpose` };
+  if (fn.fromMacro || fn.generics.length || fn.isAsync)
+    return { ...base, keyword: `\`${fn.name}\` is generic, async or written by a macro` };
+  const text = ctx.textOf(fn.origin.file);
+  const keyword = text === undefined ? null : fnKeyword(fn, text);
+  return { ...base, keyword: keyword ?? `the signature of \`${fn.name}\` was not found` };
+}
+
+/**
+ * The free functions named `name` in the files of modules not loaded yet, read from their text: `fn name(`
+ * at module level (inside `mod x { … }` at most), with no ABI, generics or `async` written.
+ */
+function unloadedFns(files: Map<string, string>, crate: Crate, name: string): StoredFn[] {
+  const out: StoredFn[] = [];
+  for (const [file, text] of files) {
+    if (crate.files.has(file) || !text.includes(name)) continue;
+    for (const m of text.matchAll(new RegExp(`\\bfn\\s+(?:r#)?${name}\\b`, 'g'))) {
+      const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+      const before = text.slice(lineStart, m.index);
+      if (/^\s*\/\//.test(before)) continue;
+      const base = { name, file, nameAt: m.index + m[0].length - name.length, abi: null };
+      const plain = /^\s*(?:pub(?:\s*\([^)]*\))?\s+)?(?:const\s+)?(?:unsafe\s+)?$/.test(before);
+      const generic = /^\s*</.test(text.slice(m.index + m[0].length));
+      out.push({
+        ...base,
+        keyword:
+          plain && !generic && atModuleLevel(text, m.index)
+            ? m.index
+            : `\`${name}\` (${file}, line ${lineAt(text, m.index)}) is not written as a plain free function`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether every block around `offset` is a `mod x { … }` (not an impl, a trait or a body). */
+function atModuleLevel(text: string, offset: number): boolean {
+  const stack: boolean[] = [];
+  let from = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text[i];
+    if (c === '{') {
+      stack.push(/\bmod\s+(?:r#)?\w+\s*$/.test(text.slice(from, i)));
+      from = i + 1;
+    } else if (c === '}') {
+      stack.pop();
+      from = i + 1;
+    } else if (c === ';') from = i + 1;
+  }
+  return stack.every((isMod) => isMod);
 }
 
 /** The struct field whose declaration starts at `start` in `file`, with its struct and module. */
@@ -253,7 +319,7 @@ function crateFns(crate: Crate): FnItem[] {
 
 /** Where the crate names `fn` other than by calling it or storing it into the field, or null. */
 function otherValueUse(
-  fn: FnItem,
+  fn: StoredFn,
   files: Map<string, string>,
   stores: { file: string; start: number; end: number }[],
 ): string | null {
@@ -263,7 +329,7 @@ function otherValueUse(
     if (!text.includes(name)) continue;
     for (const m of text.matchAll(pattern)) {
       const at = m.index;
-      if (file === fn.nameOrigin.file && at === fn.nameOrigin.span.start) continue;
+      if (file === fn.file && at === fn.nameAt) continue;
       if (stores.some((s) => s.file === file && s.start <= at && at < s.end)) continue;
       const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
       if (/^\s*\/\//.test(line) || /#!?\[[^\]]*$/.test(line)) continue; // a comment, an attribute
