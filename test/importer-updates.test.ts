@@ -12,9 +12,9 @@ import { codeActionsFor } from '../server/src/lsp/code-actions';
 
 /**
  * `ffi-guard fix` over a workspace holding a plugin and a host that imports its symbols: a shim that changes
- * an export's C signature rewrites the host's declaration (an `extern` block item, a `libloading` or `dlsym` type, or its
- * alias) in the same edit, or leaves it and says why (then `abi-mismatch` reports it), and lists the calls
- * that must change. Each case is test/fixtures-importers/<case>/: `ws/` (the workspace, fixed from inside),
+ * an export's C signature rewrites the host's declaration (an `extern` block item, a `libloading` or `dlsym`
+ * type, or its alias) in the same edit, or leaves it and says why (then `abi-mismatch` reports it, where a C
+ * caller sees a difference), and lists the calls that must change. Each case is test/fixtures-importers/<case>/: `ws/` (the workspace, fixed from inside),
  * `outside/` (files beside it, which fix may not write), `after/` (every file the fix changes, as it leaves
  * it), `output.txt` (what fix says about signatures and importers). `UPDATE_SNAPSHOTS=1` rewrites the last
  * two (review the diff). A host line marked `// after-fix: CODE` is a call through a rewritten declaration:
