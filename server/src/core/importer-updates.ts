@@ -4,6 +4,8 @@ import { callingConvention, compareSignatures, cTypeText, CSignature, CType } fr
 import { rustSignature } from './abi/c-signature-rust';
 import { dynamicImports, parseTypeText } from './abi/dynamic-imports';
 import type { ExportSignature, Fix, ImporterNote, TextEdit } from './fixes/edits';
+import { stdPaths } from './fixes/shims';
+import { LineIndex } from './syntax/positions';
 import type { Origin, TypeAliasItem } from './syntax/model';
 import type { LoadedCrate } from './workspace/loaded-crate';
 import { resolveType, scopeFor, TypeScope } from './workspace/resolve';
@@ -257,7 +259,7 @@ function updateImporters(
       const blocked = writable(decl.target.file);
       if (blocked) return `its file may not be written: ${blocked}`;
       // The importer's spelling: paths to `std` as its crate can write them, lifetimes left to elision.
-      const spell = stdSpelling(decl.module);
+      const spell = stdPaths(decl.module).rewrite;
       const params = signature.params.map((p) => ({ name: p.name, type: spell(elide(p.type)) }));
       const ret = signature.ret === null ? null : spell(elide(signature.ret));
       if ([...params.map((p) => p.type), ret ?? ''].some((t) => t.includes("'")))
@@ -405,20 +407,6 @@ function elide(type: string): string {
   return type.replace(/&\s*'[A-Za-z_]\w*\s+/g, '&');
 }
 
-/** How a module writes the fix's `std::…` paths: `::core::…` in a `#![no_std]` crate, `::std::…` where `std` is shadowed. */
-function stdSpelling(module: ModuleScope): (type: string) => string {
-  const noStd = module.crate.root.attrs.some((a) => a.name === 'no_std');
-  let shadowed = false;
-  for (let m: ModuleScope | null = module; m; m = m.parent) {
-    if (m.items.some((i) => i.name === 'std') || m.uses.has('std') || m.children.has('std')) shadowed = true;
-    if (!m.isBlock) break;
-  }
-  return (type) =>
-    type.replace(/(?<![\w:])(?:::)?(?:std|core)::([\w:]+)/g, (_whole, rest: string) =>
-      noStd ? `::core::${rest}` : shadowed ? `::std::${rest}` : `std::${rest}`,
-    );
-}
-
 /** Calls of an `extern` block function by its Rust name anywhere in its crate (`name(`, `path::name(`). */
 function callsByName(
   loaded: LoadedCrate,
@@ -474,7 +462,5 @@ function callsThroughBinding(
 
 /** The 1-based line of an offset. */
 function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return new LineIndex(text).rustcPosition(offset).line;
 }

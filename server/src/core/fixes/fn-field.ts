@@ -5,6 +5,8 @@ import type { Crate } from '../workspace/crates';
 import { resolveType, scopeFor } from '../workspace/resolve';
 import type { ModuleScope } from '../workspace/scopes';
 import { explanation, Fix, FixContext, FixRequest, fnKeyword, TextEdit } from './edits';
+import { valueUse } from './shims';
+import { LineIndex } from '../syntax/positions';
 
 /**
  * `extern-c-field`: a `#[repr(C)]` struct of the workspace with a Rust-ABI function-pointer field
@@ -317,31 +319,19 @@ function crateFns(crate: Crate): FnItem[] {
   return out;
 }
 
-/** Where the crate names `fn` other than by calling it or storing it into the field, or null. */
+/** Where the crate names `fn` other than by calling it, importing it or storing it into the field, or null. */
 function otherValueUse(
   fn: StoredFn,
   files: Map<string, string>,
   stores: { file: string; start: number; end: number }[],
 ): string | null {
-  const name = fn.name.replace(/^r#/, '');
-  const pattern = new RegExp(`(?<![\\w"\`.#]|\\b(?:let|mut|fn)\\s+)(?:r#)?${name}\\b(?!\\s*[(!"\`:])`, 'g');
-  for (const [file, text] of files) {
-    if (!text.includes(name)) continue;
-    for (const m of text.matchAll(pattern)) {
-      const at = m.index;
-      if (file === fn.file && at === fn.nameAt) continue;
-      if (stores.some((s) => s.file === file && s.start <= at && at < s.end)) continue;
-      const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
-      if (/^\s*\/\//.test(line) || /#!?\[[^\]]*$/.test(line)) continue; // a comment, an attribute
-      if (/^\s*(?:pub(?:\([^)]*\))?\s+)?use\b/.test(line)) continue; // an import of the name
-      return `${file}, line ${lineAt(text, at)}`;
-    }
-  }
-  return null;
+  const inStore = (file: string, at: number): boolean =>
+    stores.some((s) => s.file === file && s.start <= at && at < s.end);
+  const use = valueUse(fn.name, { file: fn.file, at: fn.nameAt }, files, inStore, true);
+  return use && `${use.file}, line ${lineAt(files.get(use.file) ?? '', use.offset)}`;
 }
 
+/** The 1-based line of an offset. */
 function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return new LineIndex(text).rustcPosition(offset).line;
 }
