@@ -14,15 +14,19 @@ import { codeActionsFor } from '../server/src/lsp/code-actions';
  * `ffi-guard fix` over a workspace holding a plugin and a host that imports its symbols: a shim that changes
  * an export's C signature rewrites the host's declaration (an `extern` block item, a `libloading` or `dlsym`
  * type, or its alias) in the same edit, or leaves it and says why (then `abi-mismatch` reports it, where a C
- * caller sees a difference), and lists the calls that must change. Each case is test/fixtures-importers/<case>/: `ws/` (the workspace, fixed from inside),
- * `outside/` (files beside it, which fix may not write), `after/` (every file the fix changes, as it leaves
- * it), `output.txt` (what fix says about signatures and importers). `UPDATE_SNAPSHOTS=1` rewrites the last
- * two (review the diff). A host line marked `// after-fix: CODE` is a call through a rewritten declaration:
- * once fixed, the host fails to compile exactly there; with each such line replaced by its CODE, it builds
- * against the fixed plugin and, where `run.txt` is given, prints that when run.
+ * caller sees a difference), and lists the calls that must change. Each case is
+ * test/fixtures-importers/<case>/: `ws/` (the workspace, fixed from inside), `outside/` (files beside it,
+ * which fix may not write), `after/` (every file the fix changes, as it leaves it), `output.txt` (what fix
+ * says about signatures and importers). A case without `ws/plugin/` gets the shared plugin `_textfx/`
+ * there, whose fixed text is `_textfx/fixed.rs` rather than in its `after/`. `UPDATE_SNAPSHOTS=1` rewrites
+ * the snapshots (review the diff). A host line marked `// after-fix: CODE` is a call through a rewritten
+ * declaration: once fixed, the host fails to compile exactly there; with each such line replaced by its
+ * CODE, it builds against the fixed plugin and, where `run.txt` is given, prints that when run.
  */
 
 const CASES = path.join(REPO, 'test', 'fixtures-importers');
+/** The plugin most cases share: two exports taking `&str`, one returning a `String`. */
+const SHARED_PLUGIN = path.join(CASES, '_textfx');
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 const MARK = /\s*\/\/ after-fix: (.*)$/;
 
@@ -125,7 +129,10 @@ function buildHost(host: string, lib: string, target: string): { ok: boolean; ou
 describe('fix: the importers of a symbol whose C signature a fix changes', function () {
   this.timeout(600_000);
 
-  for (const name of fs.readdirSync(CASES).sort()) {
+  for (const name of fs
+    .readdirSync(CASES)
+    .filter((n) => !n.startsWith('_'))
+    .sort()) {
     it(name, async () => {
       const dir = path.join(CASES, name);
       const work = tempDir('ffi-guard-importers-');
@@ -133,6 +140,12 @@ describe('fix: the importers of a symbol whose C signature a fix changes', funct
       if (fs.existsSync(path.join(dir, 'outside')))
         fs.cpSync(path.join(dir, 'outside'), path.join(work, 'outside'), { recursive: true });
       const ws = path.join(work, 'ws');
+      const shared = !fs.existsSync(path.join(dir, 'ws', 'plugin'));
+      if (shared) {
+        fs.mkdirSync(path.join(ws, 'plugin', 'src'), { recursive: true });
+        fs.copyFileSync(path.join(SHARED_PLUGIN, 'Cargo.toml'), path.join(ws, 'plugin', 'Cargo.toml'));
+        fs.copyFileSync(path.join(SHARED_PLUGIN, 'src', 'lib.rs'), path.join(ws, 'plugin', 'src', 'lib.rs'));
+      }
       const before = new Map(filesUnder(ws).map((f) => [f, fs.readFileSync(path.join(ws, f), 'utf8')]));
       const outsideBefore = filesUnder(path.join(work, 'outside')).map((f) =>
         fs.readFileSync(path.join(work, 'outside', f), 'utf8'),
@@ -151,15 +164,21 @@ describe('fix: the importers of a symbol whose C signature a fix changes', funct
 
       // Every changed file is the reviewed snapshot; files outside the workspace are never written.
       const changed = filesUnder(ws).filter((f) => fs.readFileSync(path.join(ws, f), 'utf8') !== before.get(f));
+      const own = shared ? changed.filter((f) => !f.startsWith('plugin/')) : changed;
+      if (shared) {
+        const fixedPlugin = fs.readFileSync(path.join(ws, 'plugin', 'src', 'lib.rs'), 'utf8');
+        if (process.env.UPDATE_SNAPSHOTS) fs.writeFileSync(path.join(SHARED_PLUGIN, 'fixed.rs'), fixedPlugin);
+        assert.strictEqual(fixedPlugin, fs.readFileSync(path.join(SHARED_PLUGIN, 'fixed.rs'), 'utf8'));
+      }
       if (process.env.UPDATE_SNAPSHOTS) {
         fs.rmSync(path.join(dir, 'after'), { recursive: true, force: true });
-        for (const f of changed) {
+        for (const f of own) {
           fs.mkdirSync(path.dirname(path.join(dir, 'after', f)), { recursive: true });
           fs.copyFileSync(path.join(ws, f), path.join(dir, 'after', f));
         }
       }
-      assert.deepStrictEqual(changed, filesUnder(path.join(dir, 'after')), 'the files fix changes');
-      for (const f of changed)
+      assert.deepStrictEqual(own, filesUnder(path.join(dir, 'after')), 'the files fix changes');
+      for (const f of own)
         assert.strictEqual(
           fs.readFileSync(path.join(ws, f), 'utf8'),
           fs.readFileSync(path.join(dir, 'after', f), 'utf8'),
@@ -253,12 +272,20 @@ describe('fix: the importers of a symbol whose C signature a fix changes', funct
   }
 });
 
+/** A copy of a case's workspace with the shared plugin beside its host. */
+function withSharedPlugin(caseWs: string): string {
+  const ws = tempDir('ffi-guard-importers-lsp-');
+  fs.cpSync(caseWs, ws, { recursive: true });
+  fs.cpSync(SHARED_PLUGIN, path.join(ws, 'plugin'), { recursive: true });
+  fs.rmSync(path.join(ws, 'plugin', 'fixed.rs'));
+  return ws;
+}
+
 describe("the editor's quick fix rewrites the importers too", function () {
   this.timeout(120_000);
 
   it('the preferred quick fix on the export edits the host in the same workspace edit', async () => {
-    const ws = tempDir('ffi-guard-importers-lsp-');
-    fs.cpSync(path.join(CASES, 'extern-block', 'ws'), ws, { recursive: true });
+    const ws = withSharedPlugin(path.join(CASES, 'extern-block', 'ws'));
     const lib = path.join(ws, 'plugin', 'src', 'lib.rs');
     const host = new AnalysisHost(await loadParser(), defaultSettings(), [ws]);
     host.indexAll();
@@ -283,8 +310,7 @@ describe("the editor's quick fix rewrites the importers too", function () {
   });
 
   it('fix all in the editor rewrites the host as ffi-guard fix does', async () => {
-    const ws = tempDir('ffi-guard-importers-lsp-');
-    fs.cpSync(path.join(CASES, 'extern-block', 'ws'), ws, { recursive: true });
+    const ws = withSharedPlugin(path.join(CASES, 'extern-block', 'ws'));
     const main = path.join(ws, 'host', 'src', 'main.rs');
     const host = new AnalysisHost(await loadParser(), defaultSettings(), [ws]);
     host.indexAll();
