@@ -26,7 +26,8 @@ import { isUnit, Ty } from './workspace/types';
  * (so `abi-mismatch` is silent for the pair afterwards). Calls through the declaration then stop compiling
  * exactly where they must change; each is listed in the fix's notes. A declaration that cannot be
  * rewritten safely (a macro writes it, its alias names other symbols too, its file may not be written,
- * its crate cannot name the new types) is left as it is, with the reason: `abi-mismatch` reports it.
+ * its crate cannot name the new types) is left as it is, with the reason: `abi-mismatch` reports it
+ * wherever a C caller would see a difference.
  */
 
 /** Extends fixes with the updates of the importers of the symbols they change. */
