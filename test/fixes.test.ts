@@ -17,6 +17,9 @@ import { cHeader } from '../server/src/core/abi/header';
 import { readDirectives } from './harness/expectations';
 import { FIXTURES_DIR } from './harness/fixtures';
 import { toolVersion } from './harness/rustc';
+import { AnalysisHost } from '../server/src/core/host';
+import { loadParser } from '../server/src/core/syntax/parse';
+import { codeActionsFor } from '../server/src/lsp/code-actions';
 
 /**
  * Quick fixes as before → after pairs (test/fixtures-fix/<case>/before.rs and after.rs, exact text), each
@@ -384,7 +387,7 @@ describe('fixes: before → after, compiled', function () {
     }
   });
 
-  it('a repr(C) struct with a Rust-ABI fn field gets no handle shim: the fix explains the extern "C" fn field', async () => {
+  it('a repr(C) struct with a Rust-ABI fn field gets no handle shim: the field becomes extern "C" fn', async () => {
     const source = [
       '#[repr(C)]',
       'pub struct Ops {',
@@ -397,14 +400,157 @@ describe('fixes: before → after, compiled', function () {
       '}',
       '',
     ].join('\n');
+    const fixes = await fnFieldFixes(source);
+    assert.ok(!fixes.some((f) => /shim|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
+    const preferred = fixes.find((f) => f.preferred)!;
+    assert.strictEqual(preferred.title, 'Make the field `apply` of `Ops` an `extern "C" fn`');
+    assert.match(applyEdits(source, preferred.edits), /pub apply: extern "C" fn\(u32\) -> u32,/);
+  });
+
+  /** The fixes of the `rust-fn-pointer` finding on `ops_run` in a one-file crate. */
+  async function fnFieldFixes(source: string): Promise<Fix[]> {
     const dir = crateDir(source, '2021');
     const result = await checkPaths([dir], dir, defaultSettings());
-    const finding = result.findings.find((f) => f.rule === 'rust-fn-pointer' && f.symbol === 'ops_run')!;
+    const finding = result.findings.find((f) => f.rule === 'rust-fn-pointer' && f.symbol === 'ops_run');
+    assert.ok(finding, 'ops_run is reported');
+    return fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
+  }
+
+  it('explains the extern "C" fn field, and why it was not done, where a store cannot be rewritten', async () => {
+    const table = (store: string, extra: string[] = []): string =>
+      [
+        '#[repr(C)]',
+        'pub struct Ops {',
+        '    pub apply: fn(u32) -> u32,',
+        '}',
+        'fn double(x: u32) -> u32 {',
+        '    x * 2',
+        '}',
+        `pub fn make() -> Ops {`,
+        `    Ops { apply: ${store} }`,
+        '}',
+        ...extra,
+        '#[no_mangle]',
+        'pub extern "C" fn ops_run(ops: Ops, x: u32) -> u32 {',
+        '    (ops.apply)(x)',
+        '}',
+        '',
+      ].join('\n');
+    const cases: [string, string[], RegExp][] = [
+      ['|x| x + 1', [], /`\|x\| x \+ 1` \(line 9\) is not a function of the crate named by its path/],
+      [
+        'double',
+        ['pub fn rust_table() -> fn(u32) -> u32 {', '    double', '}'],
+        /`double` is also used as a value \(.*line 12\)/,
+      ],
+    ];
+    for (const [store, extra, why] of cases) {
+      const fixes = await fnFieldFixes(table(store, extra));
+      assert.ok(!fixes.some((f) => f.preferred && f.edits.length), fixes.map((f) => f.title).join(' | '));
+      const explained = fixes.find((f) => f.explanation)!.explanation!;
+      assert.match(explained, /field `apply` of `Ops`.*`extern "C" fn\(…\)` where `Ops` is defined/);
+      assert.match(explained, /functions stored into it/);
+      assert.match(explained, why);
+    }
+    // Through an alias, which other fields or items may share: explained, not rewritten.
+    const aliased = await fnFieldFixes(
+      table('double').replace('pub apply: fn(u32) -> u32,', 'pub apply: Op,') + 'pub type Op = fn(u32) -> u32;\n',
+    );
+    assert.ok(!aliased.some((f) => f.preferred && f.edits.length));
+  });
+
+  it('makes a fn field extern "C" with the function stored into it in a module file no check had loaded', async () => {
+    if (!rustc) assert.fail('rustc not found');
+    const lib = [
+      'mod tables;',
+      '',
+      '#[repr(C)]',
+      'pub struct Ops {',
+      '    pub apply: fn(u32) -> u32,',
+      '}',
+      '',
+      'pub use tables::make;',
+      '',
+      '#[no_mangle]',
+      'pub extern "C" fn ops_run(ops: Ops, x: u32) -> u32 {',
+      '    (ops.apply)(x)',
+      '}',
+      '',
+    ].join('\n');
+    const tables = [
+      'use crate::Ops;',
+      '',
+      'fn double(x: u32) -> u32 {',
+      '    x * 2',
+      '}',
+      '',
+      'pub fn make() -> Ops {',
+      '    Ops { apply: double }',
+      '}',
+      '',
+    ].join('\n');
+    const setUp = (): string => {
+      const dir = crateDir(lib, '2021');
+      fs.writeFileSync(path.join(dir, 'src', 'tables.rs'), tables);
+      return dir;
+    };
+    // The editor's quick fix reads the module from disk too.
+    const editor = setUp();
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [editor]);
+    host.indexAll();
+    const file = path.join(editor, 'src', 'lib.rs');
+    const actions = codeActionsFor(
+      host.actionableFindings(file),
+      file,
+      { start: { line: 10, character: 0 }, end: { line: 10, character: 60 } },
+      [],
+      host.fixTexts(),
+    );
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.strictEqual(
+      preferred?.title,
+      'Make the field `apply` of `Ops` an `extern "C" fn`, and `double` (stored into it) `extern "C"`',
+    );
+    assert.strictEqual(Object.keys(preferred.edit!.changes!).length, 2, 'lib.rs and tables.rs');
+    // `ffi-guard fix` the same; the result builds.
+    const dir = setUp();
+    writeFixes(await runFixes([dir], dir, defaultSettings()));
+    assert.match(fs.readFileSync(path.join(dir, 'src', 'lib.rs'), 'utf8'), /pub apply: extern "C" fn\(u32\) -> u32,/);
+    assert.match(fs.readFileSync(path.join(dir, 'src', 'tables.rs'), 'utf8'), /^extern "C" fn double\(x: u32\)/m);
+    assert.deepStrictEqual(rustcErrors(path.join(dir, 'src', 'lib.rs'), '2021', true), []);
+  });
+
+  it('mirrors a by-value struct with a char field defined in another file; not one whose fields it cannot set', async () => {
+    if (!rustc) assert.fail('rustc not found');
+    const glyph = ['#[repr(C)]', 'pub struct Glyph {', '    pub code: char,', '    pub width: u8,', '}', ''].join('\n');
+    const lib = [
+      'pub mod glyph;',
+      '',
+      '#[no_mangle]',
+      'pub extern "C" fn glyph_width(g: glyph::Glyph) -> u32 {',
+      '    u32::from(g.width) * g.code.len_utf8() as u32',
+      '}',
+      '',
+    ].join('\n');
+    const dir = crateDir(lib, '2021');
+    fs.writeFileSync(path.join(dir, 'src', 'glyph.rs'), glyph);
+    writeFixes(await runFixes([dir], dir, defaultSettings()));
+    const fixed = fs.readFileSync(path.join(dir, 'src', 'lib.rs'), 'utf8');
+    assert.match(fixed, /pub unsafe extern "C" fn glyph_width_ffi\(g: GlyphC, out: \*mut u32\) -> i32/);
+    assert.match(fixed, /impl std::convert::TryFrom<GlyphC> for crate::glyph::Glyph/);
+    assert.strictEqual(
+      fs.readFileSync(path.join(dir, 'src', 'glyph.rs'), 'utf8'),
+      glyph,
+      'the struct is left as it is',
+    );
+    assert.deepStrictEqual(rustcErrors(path.join(dir, 'src', 'lib.rs'), '2021', true), []);
+    // Private fields: the shim's module could not build the struct from its mirror.
+    const closed = crateDir(lib, '2021');
+    fs.writeFileSync(path.join(closed, 'src', 'glyph.rs'), glyph.replace(/pub (code|width)/g, '$1'));
+    const result = await checkPaths([closed], closed, defaultSettings());
+    const finding = result.findings.find((f) => f.symbol === 'glyph_width' && f.rule === 'char-type')!;
     const fixes = fixesFor(finding, { textOf: (file) => result.cache.peek(file)?.text, edition: '2021' });
-    assert.ok(!fixes.some((f) => /shim|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
-    const explained = fixes.find((f) => f.explanation)!.explanation!;
-    assert.match(explained, /field `apply` of `Ops`.*`extern "C" fn\(…\)` where `Ops` is defined/);
-    assert.match(explained, /functions stored into it/);
+    assert.ok(!fixes.some((f) => /GlyphC|handle/.test(f.title)), fixes.map((f) => f.title).join(' | '));
   });
 
   it('keeps the finding when a fix cannot be planned, and says why', async () => {

@@ -34,7 +34,15 @@ import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
 import { MAX_INPUT_SIZE, OutputError, writeOutputFile } from './cli-write';
 import { readRegularText } from './core/workspace/read-file';
-import { cSignatures, CSignatures, signatureChangeLine, signatureChanges } from './core/signature-changes';
+import {
+  cSignatures,
+  CSignatures,
+  importerLine,
+  importerNotes,
+  mismatchesLeft,
+  signatureChangeLine,
+  signatureChanges,
+} from './core/signature-changes';
 
 /**
  * `ffi-guard`: the command line over the same core the language server uses (../shared/CLI.md).
@@ -312,7 +320,8 @@ async function fix(
   const out: Print = quiet ? () => {} : print;
   const { rule: rules, 'dry-run': dryRun } = options;
   let signaturesBefore: CSignatures = new Map();
-  const run = await runFixes(paths, cwd, settingsFor(paths, options, cwd), {
+  const settings = settingsFor(paths, options, cwd);
+  const run = await runFixes(paths, cwd, settings, {
     rules,
     writableRoot: workspaceRoot(paths, cwd),
     beforeFixing: (result) => (signaturesBefore = cSignatures(result)),
@@ -328,14 +337,22 @@ async function fix(
       `left out ${rel(cwd, finding.origin.file)}: ${finding.rule} (${finding.symbol ?? ''}): ${f.title}: ${filesOf(f, cwd)}: ${reason}\n`,
     );
   // A C caller of a symbol whose C signature changed must change too: say which, from what to what.
-  if (run.applied.length)
-    for (const change of signatureChanges(signaturesBefore, cSignatures(run.remaining)))
-      out(`${signatureChangeLine(change)}\n`);
+  const changes = run.applied.length ? signatureChanges(signaturesBefore, cSignatures(run.remaining)) : [];
+  for (const change of changes) out(`${signatureChangeLine(change)}\n`);
+  // Their importers in the workspace: rewritten in the same edit (their calls must change), or left and flagged.
+  const mismatches = mismatchesLeft(run.remaining, settings, new Set(changes.map((c) => c.symbol)), cwd);
+  for (const note of importerNotes(run.applied)) out(`${importerLine(note, (f) => rel(cwd, f), mismatches)}\n`);
+  for (const m of mismatches) {
+    const line = (run.remaining.cache.peek(m.origin.file)?.text ?? '').slice(0, m.origin.span.start).split('\n').length;
+    out(`${rel(cwd, m.origin.file)}:${line}: abi-mismatch: ${m.message}\n`);
+  }
   // Files the check could not read (not UTF-8, binary, too large) are never rewritten: say so.
   for (const s of run.remaining.skipped) out(`${rel(cwd, s.file)}: skipped: ${s.reason}\n`);
   for (const file of written) out(`wrote ${rel(cwd, file)}\n`);
   for (const { file, reason } of failed) err(`error: could not write ${rel(cwd, file)} (left as it was): ${reason}\n`);
-  const left = run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length;
+  const left =
+    run.remaining.findings.filter((f) => !rules.length || rules.includes(f.rule)).length +
+    mismatches.filter((f) => !rules.length || rules.includes(f.rule)).length;
   out(
     `${run.applied.length} fix${run.applied.length === 1 ? '' : 'es'} ${dryRun ? 'would be ' : ''}applied in ${run.changed.size} file${run.changed.size === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left\n`,
   );

@@ -360,7 +360,14 @@ export function startServer(
       // Asked for other kinds only (`source.organizeImports`…): none of ours.
       if (context.only && !context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty))
         return [];
-      return codeActionsFor(h.actionableFindings(file), file, range, context.diagnostics, (f) => h.textOf(f));
+      return codeActionsFor(
+        h.actionableFindings(file),
+        file,
+        range,
+        context.diagnostics,
+        h.fixTexts(),
+        h.importerUpdater(),
+      );
     } catch (e) {
       connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `code actions failed: ${(e as Error).message}`);

@@ -4,6 +4,7 @@ import type { Settings } from './config';
 import type { Finding } from './analysis/findings';
 import { applyEdits, Fix, TextEdit } from './fixes/edits';
 import { fixesFor } from './fixes/fixes';
+import { importerUpdater, ImporterUpdater } from './importer-updates';
 import { checkPaths, ProjectResult } from './project';
 
 /**
@@ -11,7 +12,9 @@ import { checkPaths, ProjectResult } from './project';
  * checking again after each round so that fixes build on each other (the free function a first shim
  * generates is reused by the next; a shim sees the `#[repr(C)]` a layout fix gave a type). A round applies
  * layout and attribute fixes first, then, once none is left, shims; within a round, fixes whose edits touch
- * or that generate an item of the same name wait for the next round.
+ * or that generate an item of the same name wait for the next round. A fix that changes an exported
+ * symbol's C signature also rewrites the declarations importing it in the other crates of the run, where
+ * that is safe (core/importer-updates.ts); its `importers` say which were and were not.
  */
 
 export interface FixRun {
@@ -61,7 +64,15 @@ export async function runFixes(
   for (;;) {
     const result = await checkPaths(paths, cwd, settings, overlay);
     if (!applied.length && !leftOut.length) options.beforeFixing?.(result);
-    const batch = pickBatch(result, options, refused, overlay, (finding, fix) => {
+    // An importer's declaration in a file fix may not write is left as it is (and said so), not the whole fix.
+    const importers = importerUpdater(
+      result.crates,
+      (f) => overlay.get(f) ?? result.cache.peek(f)?.text,
+      (f) => (overlay.has(f) ? null : disk.problem(f, result.cache.peek(f)?.text)),
+    );
+    // Fixes read the crate's files; a module not loaded yet (a store into a field there) is read from disk.
+    const read = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text ?? disk.peek(f);
+    const batch = pickBatch(result, options, refused, read, importers, (finding, fix) => {
       // A file the editor holds is the editor's to write; one on disk must be writable and read as analysed.
       const problem = fix.edits
         .map((e) => (overlay.has(e.file) ? null : disk.problem(e.file, result.cache.peek(e.file)?.text)))
@@ -113,7 +124,8 @@ function pickBatch(
   result: ProjectResult,
   options: FixAllOptions,
   refused: Set<string>,
-  overlay: Map<string, string>,
+  textOf: (file: string) => string | undefined,
+  importers: ImporterUpdater,
   writable: (finding: Finding, fix: Fix) => boolean,
 ): { finding: Finding; fix: Fix }[] {
   const candidates: { finding: Finding; fix: Fix }[] = [];
@@ -122,8 +134,8 @@ function pickBatch(
     if (rules.length && !rules.includes(finding.rule)) continue;
     if (options.only && !options.only(finding)) continue;
     const edition = finding.target?.ctx.crate.edition ?? '2021';
-    const textOf = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text;
-    const fix = fixesFor(finding, { textOf, edition }).find((x) => x.preferred && x.edits.length);
+    const preferred = fixesFor(finding, { textOf, edition }).find((x) => x.preferred && x.edits.length);
+    const fix = preferred && importers(preferred, finding);
     if (fix && !refused.has(keyOf(finding, fix)) && writable(finding, fix)) candidates.push({ finding, fix });
   }
   // Shims are planned from the types as they are: let this round's layout fixes land first.
@@ -171,6 +183,12 @@ export class DiskTexts {
     if (typeof read !== 'string') return read.problem;
     if (analysed !== undefined && analysed !== read) return 'it changed on disk while it was being checked';
     return null;
+  }
+
+  /** The text of a file, or undefined where `problem` would refuse it. */
+  peek(file: string): string | undefined {
+    const read = this.read(file);
+    return typeof read === 'string' ? read : undefined;
   }
 
   /** The text of a file `problem` accepted. */

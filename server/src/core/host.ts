@@ -3,7 +3,8 @@ import type { Settings } from './config';
 import { discover } from './workspace/discover';
 import { clearLayoutCache } from './analysis/ffi';
 import { compareFindings, type Finding } from './analysis/findings';
-import { FixRun, runFixes } from './fix-all';
+import { DiskTexts, FixRun, runFixes } from './fix-all';
+import { importerUpdater, ImporterUpdater } from './importer-updates';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import {
@@ -550,6 +551,30 @@ export class AnalysisHost {
   cratesOf(file: string): LoadedCrate[] {
     this.settle();
     return this.cratesHolding(file);
+  }
+
+  /**
+   * How a quick fix that changes an exported symbol's C signature rewrites the declarations importing it in
+   * the workspace's other crates (core/importer-updates.ts), as `ffi-guard fix` does: only files inside the
+   * workspace folders, the open documents as the editor has them.
+   */
+  importerUpdater(): ImporterUpdater {
+    const disk = new DiskTexts(this.roots);
+    return importerUpdater(
+      this.workspace().crates,
+      (f) => this.textOf(f),
+      (f) => (this.open.has(f) ? null : disk.problem(f, this.textOf(f))),
+    );
+  }
+
+  /**
+   * Files' texts as fixes read them: the document, the analysed text, else (a module not loaded yet, where
+   * a fix looks for what else names an item) the file on disk inside the workspace folders.
+   */
+  fixTexts(): (file: string) => string | undefined {
+    // Read afresh per request: the disk may have changed since the last one.
+    const disk = new DiskTexts(this.roots);
+    return (file) => this.textOf(file) ?? disk.peek(file);
   }
 
   /** A file's findings with what their fixes need, as the text is now (for code actions). */

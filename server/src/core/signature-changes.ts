@@ -1,4 +1,8 @@
 import { buildSurface } from './abi/report';
+import type { Finding } from './analysis/findings';
+import type { Settings } from './config';
+import { crossCrateFindings } from './cross-crate-findings';
+import type { Fix, ImporterNote } from './fixes/edits';
 import type { ProjectResult } from './project';
 
 /**
@@ -42,4 +46,50 @@ export function signatureChanges(before: CSignatures, after: CSignatures): Signa
 /** `textfx_count: C signature changed: uint32_t textfx_count(…); → int32_t textfx_count(…);` */
 export function signatureChangeLine(c: SignatureChange): string {
   return `${c.symbol}: C signature changed: ${c.before} → ${c.after ?? '(no longer exported)'}`;
+}
+
+/**
+ * What a fix did to a declaration importing a symbol whose C signature it changed, as `fix` prints it:
+ * `host/src/main.rs:9: textfx_count: import (libloading::Symbol) updated to the new C signature; calls
+ * to change: host/src/main.rs:27` — or `not updated: WHY; abi-mismatch reports it`.
+ */
+export function importerLine(
+  n: ImporterNote,
+  rel: (file: string) => string,
+  mismatches: readonly Finding[] = [],
+): string {
+  // Said only where it is so: a declaration C reads alike (a `char` field against a `u32`) has no mismatch.
+  const flagged = mismatches.some(
+    (m) =>
+      m.message.startsWith(`\`${n.symbol}\` is `) &&
+      (m.origin.file === n.file || m.related.some((r) => r.origin.file === n.file)),
+  );
+  const what = n.updated
+    ? 'updated to the new C signature'
+    : `not updated: ${n.reason ?? 'it cannot be rewritten'}; ${flagged ? '`abi-mismatch` reports it' : '`abi-mismatch` sees no difference a C caller would, change it by hand'}`;
+  const calls = n.callSites.length
+    ? `; calls to change: ${n.callSites.map((c) => `${rel(c.file)}:${c.line}`).join(', ')}`
+    : '';
+  return `${rel(n.file)}:${n.line}: ${n.symbol}: import (${n.via}) ${what}${calls}`;
+}
+
+/** Every importer note of the applied fixes, in the order they were applied. */
+export function importerNotes(applied: readonly { fix: Fix }[]): ImporterNote[] {
+  return applied.flatMap((a) => a.fix.importers ?? []);
+}
+
+/**
+ * The `abi-mismatch` findings left after fixing that concern these symbols: a declaration the fix could not
+ * update, now disagreeing with the export it changed.
+ */
+export function mismatchesLeft(
+  result: ProjectResult,
+  settings: Settings,
+  symbols: ReadonlySet<string>,
+  root: string,
+): Finding[] {
+  if (!symbols.size) return [];
+  return crossCrateFindings(result.crates, settings, (f) => result.cache.peek(f)?.text, [], root).filter(
+    (f) => f.rule === 'abi-mismatch' && [...symbols].some((s) => f.message.startsWith(`\`${s}\` is `)),
+  );
 }

@@ -12,6 +12,7 @@ import type { Finding } from '../core/analysis/findings';
 import type { FixRun } from '../core/fix-all';
 import type { Fix } from '../core/fixes/edits';
 import { fixesFor } from '../core/fixes/fixes';
+import type { ImporterUpdater } from '../core/importer-updates';
 import { LineIndex } from '../core/syntax/positions';
 
 /** The command the client registers to show a fix that can only be explained (beside the rule's documentation). */
@@ -24,7 +25,8 @@ export const RULE_DOCS_COMMAND = 'ffiGuard.showRuleDocs';
  * Code actions for the findings under a range, in the order Ctrl+. lists them, as ESLint's extension
  * orders its own: first each preferred fix (the clearly right edit: Ctrl+. then Enter applies it), then
  * the other edits, then the fixes that can only be explained (they open a panel, never a modal dialog),
- * and last one "Show documentation for `rule`" per rule. Edits may span several files.
+ * and last one "Show documentation for `rule`" per rule. Edits may span several files: `importers` adds,
+ * to a fix that changes an exported symbol's C signature, the rewrite of its importers' declarations.
  */
 export function codeActionsFor(
   findings: Finding[],
@@ -32,6 +34,7 @@ export function codeActionsFor(
   range: Range,
   diagnostics: Diagnostic[],
   textOf: (file: string) => string | undefined,
+  importers: ImporterUpdater = (fix) => fix,
 ): CodeAction[] {
   const text = textOf(file);
   if (text === undefined) return [];
@@ -46,7 +49,8 @@ export function codeActionsFor(
       (d) => d.code === f.rule && index.offset(d.range.start) === f.origin.span.start,
     );
     const edition = f.target?.ctx.crate.edition ?? '2021';
-    for (const fix of fixesFor(f, { textOf, edition })) {
+    for (const offered of fixesFor(f, { textOf, edition })) {
+      const fix = importers(offered, f);
       const action = toAction(fix, f, diagnostic, textOf);
       (action.isPreferred ? preferred : action.edit ? edits : explained).push(action);
     }

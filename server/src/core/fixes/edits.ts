@@ -25,6 +25,41 @@ export interface Fix {
   explanation?: string;
   /** Items the fix adds (a shim, its free functions and types), by name: fixes adding the same item are not independent. */
   defines?: string[];
+  /**
+   * The exported symbol's signature once the fix is applied, where the fix changes its C signature (a shim
+   * takes the symbol over with C's types): Rust types as the new export writes them, resolved in the
+   * exporting function's module. Declarations importing the symbol elsewhere are updated from it
+   * (core/importer-updates.ts).
+   */
+  exportSignature?: ExportSignature;
+  /** What became of each declaration importing the symbol in the workspace (core/importer-updates.ts). */
+  importers?: ImporterNote[];
+}
+
+/** An exported function's signature as a fix writes it. */
+export interface ExportSignature {
+  /** The link symbol. */
+  symbol: string;
+  abi: string;
+  params: { name: string; type: string }[];
+  /** The return type as written, null for none. */
+  ret: string | null;
+}
+
+/** A declaration that imports a symbol whose C signature a fix changes, and what the fix does with it. */
+export interface ImporterNote {
+  symbol: string;
+  /** Where the declaration is (the file as it was before the fix; 1-based line). */
+  file: string;
+  line: number;
+  /** `extern block`, `libloading::Symbol`, `Library::get`, `dlsym`. */
+  via: string;
+  /** Rewritten in the fix's edits to the new prototype. */
+  updated: boolean;
+  /** Why it was left as it is (`abi-mismatch` reports it then). */
+  reason?: string;
+  /** Where it is called, in the file as the fix leaves it (1-based lines): those calls must change. */
+  callSites: { file: string; line: number }[];
 }
 
 export interface FixContext {

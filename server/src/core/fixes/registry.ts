@@ -5,6 +5,7 @@ import { allowLintFixes, suppressCommentFixes } from './allow';
 import { shimFixes } from './c-shim';
 import { unsafeAttributeFixes, unsafeExternFixes } from './edition';
 import { explanationFixes } from './explain';
+import { externCFieldFixes } from './fn-field';
 import { elementReprFixes, reprFixes } from './layout';
 
 /**
@@ -20,6 +21,7 @@ export const FIX_IMPLEMENTATIONS: { readonly [id in FixId]: FixImplementation } 
   'allow-lint': allowLintFixes,
   'suppress-comment': suppressCommentFixes,
   'extern-c': externCFixes,
+  'extern-c-field': externCFieldFixes,
   'extern-rust': externRustFixes,
   'c-unwind': cUnwindFixes,
   'catch-unwind': catchUnwindFixes,

@@ -25,9 +25,10 @@ export interface ShimSpec {
 
 /**
  * The shim: doc comment with its `# Safety` section, export attribute, signature and body; and the
- * parameters its return part adds (`out`, `out_len`).
+ * parameters its return part adds (`out`, `out_len`); every C parameter (`name: type`) and the return type
+ * as the signature writes them (`''` for none).
  */
-export function renderShim(s: ShimSpec): { text: string; cParams: string[] } {
+export function renderShim(s: ShimSpec): { text: string; cParams: string[]; allParams: string[]; cRet: string } {
   const call = `${s.fn.isUnsafe ? 'unsafe { ' : ''}${s.qualified}(${s.params.map((p) => p.arg).join(', ')})${s.fn.isUnsafe ? ' }' : ''}`;
   // A return that is an `Option` of a pointer-like value: `None` is null, and `result` is the value.
   const optional = 'optional' in s.ret && !!s.ret.optional;
@@ -69,7 +70,7 @@ export function renderShim(s: ShimSpec): { text: string; cParams: string[] } {
     ...body,
     '}',
   ].join('\n');
-  return { text, cParams: ret.cParams };
+  return { text, cParams: ret.cParams, allParams: cParams, cRet: ret.cRet.replace(/^\s*->\s*/, '') };
 }
 
 /** The C type an `Ok` value of this plan is written as, when it is a single value (not a flag, not an array). */

@@ -184,7 +184,7 @@ function planShim(
   const anchor = owner ? owner.impl.origin : fn.origin;
   const indent = indentOf(text, anchor.span.start);
   helperFunctions(ret, env);
-  const paths = stdPaths(walk);
+  const paths = stdPaths(walk.module);
   const shim = paths.rewrite(rendered.text);
   const helpers = [...env.items.values()].map((i) => paths.rewrite(i.text));
   const needs = [shim, ...helpers].map(paths.missing).find((x) => x !== null);
@@ -236,6 +236,19 @@ function planShim(
       preferred: true,
       edits: [...removal, ...insertions],
       defines: [shimName, ...env.items.keys()],
+      ...(symbol
+        ? {
+            exportSignature: {
+              symbol,
+              abi,
+              params: rendered.allParams.map((p) => {
+                const colon = p.indexOf(':');
+                return { name: p.slice(0, colon).trim(), type: paths.rewrite(p.slice(colon + 1).trim()) };
+              }),
+              ret: rendered.cRet ? paths.rewrite(rendered.cRet) : null,
+            },
+          }
+        : {}),
     },
     used: env.used,
   };
@@ -269,7 +282,23 @@ function namesBlockItem(text: string, block: ModuleScope, fn: FnItem): boolean {
  * for a function used as a pointer would break the build.
  */
 export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boolean {
-  const name = fn.name.replace(/^r#/, '');
+  const texts = [...walk.crate.files].map((file): [string, string] => [file, ctx.textOf(file) ?? '']);
+  return valueUse(fn.name, { file: fn.nameOrigin.file, at: fn.nameOrigin.span.start }, texts) !== null;
+}
+
+/**
+ * The first place these texts use a function's name as a value (not its definition at `at`, a call, a path
+ * segment, a binding, a field declaration, a comment or an attribute), or null. `skip` leaves out more
+ * places (the stores a fix rewrites along with it); with `imports`, a `use` of the name is no value either.
+ */
+export function valueUse(
+  fnName: string,
+  at: { file: string; at: number },
+  texts: Iterable<[string, string]>,
+  skip: (file: string, offset: number) => boolean = () => false,
+  imports = false,
+): { file: string; offset: number } | null {
+  const name = fnName.replace(/^r#/, '');
   // `r#loop` is always written so; `r#foo` may be written `foo` too.
   const written = RUST_KEYWORDS.has(name) ? `r#${name}` : `(?:r#)?${name}`;
   // A call, method call, path segment, binding or field declaration is not a use as a value.
@@ -277,19 +306,20 @@ export function usedAsValue(fn: FnItem, walk: WalkContext, ctx: FixContext): boo
     `(?<![\\w"\`.#]|\\b(?:let|mut|fn)\\s+)${written.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`,
     'g',
   );
-  for (const file of walk.crate.files) {
-    const text = ctx.textOf(file);
-    if (!text || !text.includes(name)) continue;
+  for (const [file, text] of texts) {
+    if (!text.includes(name)) continue;
     for (const m of text.matchAll(pattern)) {
-      const at = m.index;
-      if (file === fn.nameOrigin.file && at === fn.nameOrigin.span.start) continue;
-      const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
+      const offset = m.index;
+      if (file === at.file && offset === at.at) continue;
+      if (skip(file, offset)) continue;
+      const line = text.slice(text.lastIndexOf('\n', offset) + 1, offset);
       if (/^\s*\/\//.test(line)) continue; // a comment
       if (/#!?\[[^\]]*$/.test(line)) continue; // an attribute (`#[must_use]`)
-      return true;
+      if (imports && /^\s*(?:pub(?:\([^)]*\))?\s+)?use\b/.test(line)) continue; // `use m::name;`
+      return { file, offset };
     }
   }
-  return false;
+  return null;
 }
 
 const RUST_KEYWORDS = new Set(
@@ -392,10 +422,13 @@ const NEEDS_ALLOC =
  * where something of the module is named `std` (a `mod std`, a `use … as std`), `::core::…` in a
  * `#![no_std]` crate, where what needs `alloc` or `std` is refused with the reason.
  */
-function stdPaths(walk: WalkContext): { rewrite: (text: string) => string; missing: (text: string) => string | null } {
-  const noStd = walk.crate.root.attrs.some((a) => a.name === 'no_std');
+export function stdPaths(module: ModuleScope): {
+  rewrite: (text: string) => string;
+  missing: (text: string) => string | null;
+} {
+  const noStd = module.crate.root.attrs.some((a) => a.name === 'no_std');
   let shadowed = false;
-  for (let m: ModuleScope | null = walk.module; m; m = m.parent) {
+  for (let m: ModuleScope | null = module; m; m = m.parent) {
     if (m.items.some((i) => i.name === 'std') || m.uses.has('std') || m.children.has('std')) shadowed = true;
     if (!m.isBlock) break;
   }

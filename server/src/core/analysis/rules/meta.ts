@@ -48,6 +48,8 @@ export type FixId =
   | 'suppress-comment'
   /** `extern "C"` added to an exported Rust-ABI function. */
   | 'extern-c'
+  /** A `#[repr(C)]` struct's Rust-ABI `fn` field made `extern "C" fn`, with the functions stored into it. */
+  | 'extern-c-field'
   /** `extern "Rust"` written out on an exported function only Rust code links to. */
   | 'extern-rust'
   /** `extern "C"` → `extern "C-unwind"`, so a panic unwinds into the caller instead of aborting. */

@@ -9,7 +9,7 @@ export const rustFnPointer: ParityRuleMeta = {
   defaultSeverity: 'warning',
   certainty: 'fact',
   summary: 'A Rust-ABI function pointer `fn(..)` crosses the boundary.',
-  fixes: ['c-shim', 'element-repr', 'explain', 'allow-lint'],
+  fixes: ['extern-c-field', 'c-shim', 'element-repr', 'explain', 'allow-lint'],
   docs: {
     whatItDoes: 'Flags `fn(..)` pointer types (the Rust calling convention) in a C signature.',
     whyIsThisBad:

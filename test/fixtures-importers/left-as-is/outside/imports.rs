@@ -1,0 +1,3 @@
+extern "C" {
+    pub fn textfx_upper(input: &str) -> String;
+}
