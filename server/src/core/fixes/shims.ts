@@ -301,15 +301,16 @@ export function valueUse(
   const name = fnName.replace(/^r#/, '');
   // `r#loop` is always written so; `r#foo` may be written `foo` too.
   const written = RUST_KEYWORDS.has(name) ? `r#${name}` : `(?:r#)?${name}`;
-  // A call, method call, path segment, binding or field declaration is not a use as a value.
-  const pattern = new RegExp(
-    `(?<![\\w"\`.#]|\\b(?:let|mut|fn)\\s+)${written.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`,
-    'g',
-  );
+  // A call, method call, path segment, binding or field declaration is not a use as a value. What comes
+  // before a mention is tested on a few characters before it, not by a look-behind tried at every place of
+  // the text (quadratic over a long run of white space when the regular expression is interpreted); a
+  // longer gap after `let` counts as a use, the safe side.
+  const pattern = new RegExp(`\\b${written.replace(/[$]/g, '\\$&')}\\b(?!\\s*[(!"\`:])`, 'g');
   for (const [file, text] of texts) {
     if (!text.includes(name)) continue;
     for (const m of text.matchAll(pattern)) {
       const offset = m.index;
+      if (NOT_A_VALUE_BEFORE.test(text.slice(Math.max(0, offset - 64), offset))) continue;
       if (file === at.file && offset === at.at) continue;
       if (skip(file, offset)) continue;
       const line = text.slice(text.lastIndexOf('\n', offset) + 1, offset);
@@ -321,6 +322,9 @@ export function valueUse(
   }
   return null;
 }
+
+/** What, right before a mention of a function, makes it a field, a path segment, a string or a binding. */
+const NOT_A_VALUE_BEFORE = /(?:[\w"`.#]|\b(?:let|mut|fn)\s+)$/;
 
 const RUST_KEYWORDS = new Set(
   'as async await box break const continue crate do dyn else enum extern false final fn for gen if impl in let loop macro match mod move mut override priv pub ref return self static struct super trait true try type typeof unsafe unsized use virtual where while yield'.split(
