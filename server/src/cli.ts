@@ -138,6 +138,7 @@ async function check(
   } else {
     const run = await runCheck(paths, cwd, settings, relTo, {
       surface: CROSS_CRATE_CHECKS.length > 0,
+      pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? against : undefined,
       progress,
     }).finally(() => progressLine?.done());
     ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));

@@ -16,6 +16,8 @@ import { checkEachCrate, relevanceOf, RunFiles, RunOutline } from './project';
 import { TOOL_VERSION } from './version';
 import type { CrateDescription } from './workspace/discover';
 import type { RelevanceIndex } from './workspace/relevance';
+import type { LoadedCrate } from './workspace/loaded-crate';
+import type { ExternalAbi } from './abi/cross-crate';
 
 /**
  * The map step of `ffi-guard check`: a run over some paths checks a share of the crates (all of them
@@ -45,6 +47,13 @@ export interface RunOptions {
   shard?: ShardSpec;
   /** Build the ABI surface of the share's crates, for the cross-crate checks of the reduce step. */
   surface: boolean;
+  /**
+   * With `surface`, in an unsharded run whose cross-crate checks all read pairs alone
+   * (`CrossCrateCheck.readsPairsOnly`): build every export, and only the imports whose link name an
+   * export of the run or of these libraries (`check --against`) has. A shard builds every symbol: which
+   * ones the merge pairs depends on the other shards.
+   */
+  pairedWith?: readonly ExternalAbi[];
   /** Told after each crate is loaded (see `LoadOptions.progress`). */
   progress?: (cratesLoaded: number) => void;
 }
@@ -103,6 +112,8 @@ export async function runCheck(
   // first crate (by root) that reports it; a crate's own repeats are all kept.
   const ownerOf = new Map<string, string>();
   const surface: CrateAbi[] = [];
+  const paired =
+    options.surface && options.pairedWith && !options.shard ? new PairedSurfaces(options.pairedWith) : null;
   const firstWithRoot = new Map<string, number>();
   const outline = await checkEachCrate(
     paths,
@@ -110,6 +121,16 @@ export async function runCheck(
     settings,
     {
       progress: options.progress,
+      again: paired
+        ? {
+            crates: () => paired.incomplete().map((i) => plan!.crates[i]),
+            visit: (loaded) => {
+              const index = crateIndex.get(loaded.description)!;
+              const at = surface.findIndex((s) => s.crate === index);
+              surface[at] = paired.build(loaded, index, rel);
+            },
+          }
+        : undefined,
       share: (crates, run) => {
         plan = planRun(crates, run, spec, rel);
         crates.forEach((c, i) => crateIndex.set(c, i));
@@ -129,7 +150,8 @@ export async function runCheck(
         if (owner !== root) continue;
         reported.push({ file: f.origin.file, start: f.origin.span.start, diagnostic: render(f), crate: index });
       }
-      if (options.surface) surface.push(crateAbi(loaded, index, rel));
+      if (paired) surface.push(paired.build(loaded, index, rel));
+      else if (options.surface) surface.push(crateAbi(loaded, index, rel));
     },
   );
   if (!plan) throw new Error('checkEachCrate did not ask for the share of the crates');
@@ -151,6 +173,53 @@ export async function runCheck(
     shard: shardData({ ...outline, kept, surface, firstWithRoot }, plan, spec, paths, settings, cwd, rel),
     nothingRead: plan.nothingToRead && (outline.skipped.length > 0 || paths.length > 0),
   };
+}
+
+/**
+ * The symbols of each crate that an unsharded run's cross-crate checks can pair, when they read pairs
+ * alone: every export, and each import whose link name an export of the run or of a library outside it
+ * has. A crate's symbols are built as it is checked, with the exports known so far (its own and those
+ * of the crates before it); an import left out whose name a later crate exports makes its crate
+ * `incomplete`, to be loaded again and built once more with every export known.
+ */
+class PairedSurfaces {
+  /** The link names exported so far, and by the libraries outside the run. */
+  private readonly exported = new Set<string>();
+  /** The crates (by index) that left out an import, by its link name. */
+  private readonly leftOut = new Map<string, Set<number>>();
+
+  constructor(external: readonly ExternalAbi[]) {
+    for (const lib of external) for (const s of lib.symbols) if (s.direction === 'export') this.exported.add(s.name);
+  }
+
+  build(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
+    let left: string[] = [];
+    const pick = (name: string, direction: 'export' | 'import'): boolean => {
+      if (direction === 'export' || this.exported.has(name)) return true;
+      left.push(name);
+      return false;
+    };
+    let abi = crateAbi(loaded, index, rel, pick);
+    for (const s of abi.symbols) if (s.direction === 'export') this.exported.add(s.name);
+    // An import of a name the crate itself exports: built now, while the crate is loaded.
+    if (left.some((name) => this.exported.has(name))) {
+      left = [];
+      abi = crateAbi(loaded, index, rel, pick);
+    }
+    for (const name of left) {
+      let crates = this.leftOut.get(name);
+      if (!crates) this.leftOut.set(name, (crates = new Set()));
+      crates.add(index);
+    }
+    return abi;
+  }
+
+  /** The crates that left out an import whose name a crate after them exports, in crate order. */
+  incomplete(): number[] {
+    const out = new Set<number>();
+    for (const [name, crates] of this.leftOut) if (this.exported.has(name)) for (const i of crates) out.add(i);
+    return [...out].sort((a, b) => a - b);
+  }
 }
 
 /** A finding a crate of the run reported, as printed, with what places it among the others. */

@@ -17,30 +17,39 @@ import { displayTy, isUnit } from '../workspace/types';
 /**
  * The exports and imports of one crate (`index` is its place among the run's crates), each placed as
  * rustc counts positions. Built from the crate alone, so it is the same whichever crates share a run.
+ * `symbols` picks which to build, by link name and direction (all by default); the others are left out,
+ * and those kept are as they would be among all.
  */
-export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
-  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false });
+export function crateAbi(
+  loaded: LoadedCrate,
+  index: number,
+  rel: (file: string) => string,
+  symbols: (name: string, direction: 'export' | 'import') => boolean = () => true,
+): CrateAbi {
+  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false, symbols });
   const place = rangeOf(loaded);
   // Symbols loaded at run time (libloading, dlsym) through a C function-pointer type.
-  const dynamic = dynamicImports(loaded).map((d): AbiSymbol => {
-    const params = d.fn.params.map((ty, i) => ({ name: `_${i}`, ty }));
-    const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
-    return {
-      name: d.name,
-      rustName: d.name,
-      kind: 'function',
-      direction: 'import',
-      abi: d.fn.abi ?? 'C',
-      file: rel(d.origin.file),
-      ...place(d.origin),
-      cPrototype: cPrototype(d.name, params, ret, d.fn.variadic),
-      params: params.map((p) => ({ name: p.name, type: displayTy(p.ty), cType: cDeclaration(p.ty, '') })),
-      returns: ret ? { type: displayTy(ret), cType: cDeclaration(ret, '') } : null,
-      variadic: d.fn.variadic,
-      mutable: false,
-      signature: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
-    };
-  });
+  const dynamic = dynamicImports(loaded)
+    .filter((d) => symbols(d.name, 'import'))
+    .map((d): AbiSymbol => {
+      const params = d.fn.params.map((ty, i) => ({ name: `_${i}`, ty }));
+      const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
+      return {
+        name: d.name,
+        rustName: d.name,
+        kind: 'function',
+        direction: 'import',
+        abi: d.fn.abi ?? 'C',
+        file: rel(d.origin.file),
+        ...place(d.origin),
+        cPrototype: cPrototype(d.name, params, ret, d.fn.variadic),
+        params: params.map((p) => ({ name: p.name, type: displayTy(p.ty), cType: cDeclaration(p.ty, '') })),
+        returns: ret ? { type: displayTy(ret), cType: cDeclaration(ret, '') } : null,
+        variadic: d.fn.variadic,
+        mutable: false,
+        signature: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
+      };
+    });
   return {
     crate: index,
     symbols: [

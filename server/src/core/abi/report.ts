@@ -118,6 +118,11 @@ export interface SurfaceOptions {
    * reached type costs more than the rest of the surface.
    */
   reachTypes?: boolean;
+  /**
+   * Which symbols to describe, by link name and direction (all by default): a run that needs a few
+   * symbols of a `-sys` crate (those the cross-crate checks can pair) leaves the others' types unresolved.
+   */
+  symbols?: (name: string, direction: 'export' | 'import') => boolean;
 }
 
 /** The `usedBy` entry of a type that `SurfaceOptions.includeTypes` asked for. */
@@ -216,10 +221,13 @@ export function buildSurface(
       });
     };
     const param = (name: string, ty: Ty): SurfaceParam => ({ name, type: show(ty), cType: cDeclaration(ty, ''), ty });
+    const wanted = options.symbols ?? (() => true);
     walkCrate(crate, {
       fn: (fn, ctx) => {
         const attr = exportAttribute(fn.attrs);
         if (!attr || !fn.hasBody) return;
+        const name = linkName(fn.attrs, fn.name);
+        if (!wanted(name, 'export')) return;
         const checked = isRustAbi(fn.abi) ? [] : checkedTypesOfFn(fn, ctx);
         const tys = isRustAbi(fn.abi)
           ? resolveSignature(
@@ -230,7 +238,7 @@ export function buildSurface(
           : checked.map((c) => c.ty);
         addSymbol(
           {
-            name: linkName(fn.attrs, fn.name),
+            name,
             rustName: fn.name,
             kind: 'function',
             direction: 'export',
@@ -265,11 +273,13 @@ export function buildSurface(
           return;
         }
         if (item.kind !== 'static' || !item.type || !exportAttribute(item.attrs)) return;
+        const name = linkName(item.attrs, item.name);
+        if (!wanted(name, 'export')) return;
         const ty = resolveType(item.type, ctx.types);
         const verdict = checkBoundaryType(ty, 'definition', 'static');
         addSymbol(
           {
-            name: linkName(item.attrs, item.name),
+            name,
             rustName: item.name,
             kind: 'static',
             direction: 'export',
@@ -287,9 +297,11 @@ export function buildSurface(
         );
       },
       foreignItem: (item, block, ctx) => {
+        const name = importLinkName(item.attrs, item.name);
+        if (!wanted(name, 'import')) return;
         const checked = checkedTypesOfForeign(item, block, ctx);
         const base = {
-          name: importLinkName(item.attrs, item.name),
+          name,
           rustName: item.name,
           direction: 'import' as const,
           abi: block.abi,
