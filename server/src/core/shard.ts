@@ -104,13 +104,12 @@ export async function runCheck(
   options: RunOptions,
 ): Promise<CheckRun> {
   const spec = options.shard ?? { index: 1, count: 1 };
+  rel = memoised(rel);
   let plan: RunPlan | undefined;
   let render: ((f: Finding) => CheckDiagnostic) | undefined;
   const crateIndex = new Map<CrateDescription, number>();
   const reported: Reported[] = [];
-  // checkCrates's choice among repeats: a finding two crates report in a file they share is kept for the
-  // first crate (by root) that reports it; a crate's own repeats are all kept.
-  const ownerOf = new Map<string, string>();
+  const repeats = new Repeats(reported);
   const surface: CrateAbi[] = [];
   const paired =
     options.surface && options.pairedWith && !options.shard ? new PairedSurfaces(options.pairedWith) : null;
@@ -144,11 +143,9 @@ export async function runCheck(
       const root = loaded.crate.rootFile;
       if (!firstWithRoot.has(root)) firstWithRoot.set(root, index);
       for (const f of findings ?? []) {
-        const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
-        const owner = ownerOf.get(key) ?? root;
-        ownerOf.set(key, owner);
-        if (owner !== root) continue;
-        reported.push({ file: f.origin.file, start: f.origin.span.start, diagnostic: render(f), crate: index });
+        if (!repeats.keep(f, root)) continue;
+        const { start, end } = f.origin.span;
+        reported.push({ file: f.origin.file, start, end, root, diagnostic: render(f), crate: index });
       }
       if (paired) surface.push(paired.build(loaded, index, rel));
       else if (options.surface) surface.push(crateAbi(loaded, index, rel));
@@ -222,12 +219,56 @@ class PairedSurfaces {
   }
 }
 
+/**
+ * checkCrates's choice among repeats: a finding two crates report in a file they share is kept for the
+ * first crate (by root) that reports it; a crate's own repeats are all kept. Findings are told apart
+ * (by rule, place and message) only in the files that crates of more than one root report in: the
+ * findings of the others are kept at once, without a key held for each.
+ */
+class Repeats {
+  /** The root that reported first in each file. */
+  private readonly firstRoot = new Map<string, string>();
+  /** Of a file that crates of several roots report in: the root that reported each finding first, by key. */
+  private readonly owners = new Map<string, Map<string, string>>();
+
+  /** `kept`: the findings kept so far, which the first findings of another root in their file are told from. */
+  constructor(private readonly kept: readonly Reported[]) {}
+
+  keep(f: Finding, root: string): boolean {
+    const file = f.origin.file;
+    const first = this.firstRoot.get(file);
+    if (first === undefined) this.firstRoot.set(file, root);
+    let owners = this.owners.get(file);
+    if (!owners) {
+      if (first === undefined || first === root) return true;
+      owners = new Map();
+      for (const r of this.kept)
+        if (r.file === file) {
+          const key = repeatKey(r.diagnostic.rule, r.start, r.end, r.diagnostic.message);
+          if (!owners.has(key)) owners.set(key, r.root);
+        }
+      this.owners.set(file, owners);
+    }
+    const key = repeatKey(f.rule, f.origin.span.start, f.origin.span.end, f.message);
+    const owner = owners.get(key) ?? root;
+    owners.set(key, owner);
+    return owner === root;
+  }
+}
+
+function repeatKey(rule: string, start: number, end: number, message: string): string {
+  return `${rule}|${start}|${end}|${message}`;
+}
+
 /** A finding a crate of the run reported, as printed, with what places it among the others. */
 interface Reported {
   /** Its file's absolute path. */
   file: string;
-  /** Where it starts in its file (UTF-16 offset). */
+  /** Where it starts and ends in its file (UTF-16 offsets). */
   start: number;
+  end: number;
+  /** The root of the crate that reported it. */
+  root: string;
   diagnostic: CheckDiagnostic;
   /** The index of the crate that reported it among the run's. */
   crate: number;
@@ -241,6 +282,16 @@ interface RunResult extends RunOutline {
   surface: CrateAbi[];
   /** The index of the first crate of the share loaded from each root. */
   firstWithRoot: Map<string, number>;
+}
+
+/** `rel` computed once per file (every finding of a file names it). */
+function memoised(rel: (file: string) => string): (file: string) => string {
+  const known = new Map<string, string>();
+  return (file) => {
+    let out = known.get(file);
+    if (out === undefined) known.set(file, (out = rel(file)));
+    return out;
+  };
 }
 
 /** Strings in code-unit order, as `<` compares them. */
