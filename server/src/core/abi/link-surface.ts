@@ -26,7 +26,7 @@ export function crateAbi(
   rel: (file: string) => string,
   symbols: (name: string, direction: 'export' | 'import') => boolean = () => true,
 ): CrateAbi {
-  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false, symbols });
+  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false, symbols, constants: false });
   const place = rangeOf(loaded);
   // Symbols loaded at run time (libloading, dlsym) through a C function-pointer type.
   const dynamic = dynamicImports(loaded)

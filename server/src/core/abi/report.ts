@@ -123,6 +123,8 @@ export interface SurfaceOptions {
    * symbols of a `-sys` crate (those the cross-crate checks can pair) leaves the others' types unresolved.
    */
   symbols?: (name: string, direction: 'export' | 'import') => boolean;
+  /** Whether to read the `pub const` items C can spell (default true); the link-level ABI has none. */
+  constants?: boolean;
 }
 
 /** The `usedBy` entry of a type that `SurfaceOptions.includeTypes` asked for. */
@@ -268,6 +270,7 @@ export function buildSurface(
       },
       staticOrConst: (item, ctx) => {
         if (item.kind === 'const') {
+          if (options.constants === false) return;
           const c = item.visibility === 'pub' && item.type ? constantOf(item, resolveType(item.type, ctx.types)) : null;
           if (c) constants.push({ ...c, crate: crate.name, docs: docsOf(item.attrs) });
           return;
