@@ -1,7 +1,10 @@
 import * as path from 'path';
 import { applyCfg, evalCfg } from '../syntax/cfg';
 import { extractItemsFromTree } from '../syntax/items';
-import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
+import type { Expansion, Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
+import { isSpace, isWordPart, isWordStart } from '../syntax/plain-text';
+import { plainTokens, plainTokenTreeEnd } from '../syntax/plain-tokens';
+import type { SpanOrigin } from '../syntax/tree';
 import type { FileSource, SourceCache } from './crates';
 import type { ModuleScope } from './scopes';
 import { findVisibleMacro } from './scopes';
@@ -167,20 +170,8 @@ function expandOne(
     // An expansion in a body is statements: parse it inside a function to read its items.
     const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
     emitter.emitAll(rule.body, bindings);
-    const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
-    try {
-      const items = extractItemsFromTree(
-        call.origin.file,
-        parsed,
-        (o) => emitter.mapBack(o),
-        { at: call.origin, id: nextExpansion++ },
-        call.inBody,
-      );
-      const withCfg = applyCfg(items, module.crate.cfg);
-      return expandMacroCalls(withCfg, module, cache, depth + 1);
-    } finally {
-      parsed.tree.delete();
-    }
+    const items = expansionItems(emitter, call, cache, call.inBody ?? false);
+    return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
   return null;
@@ -214,19 +205,106 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     if (!holds) continue;
     const emitter = new Emitter();
     for (const token of branch.children ?? []) emitter.emitToken(token);
-    const parsed = cache.parseFragment(emitter.text);
-    try {
-      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), {
-        at: call.origin,
-        id: nextExpansion++,
-      });
-      return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
-    } finally {
-      parsed.tree.delete();
-    }
+    const items = expansionItems(emitter, call, cache, false);
+    return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   return [];
 }
+
+/**
+ * The items of an expansion's text (a new expansion of `call`). With `inBody`, the text is statements
+ * wrapped in a function (the call stood in a body): its body's items. Text that is only macro calls
+ * written plainly is read without a parse (`plainCalls`).
+ */
+function expansionItems(emitter: Emitter, call: MacroCallItem, cache: SourceCache, inBody: boolean): Item[] {
+  const file = call.origin.file;
+  const expansion: Expansion = { at: call.origin, id: nextExpansion++ };
+  const calls = inBody
+    ? null
+    : plainCalls(emitter.text, expansion, (start, end) => emitter.mapBack({ file, span: { start, end } }));
+  if (calls) return calls;
+  const parsed = cache.parseFragment(emitter.text + (inBody ? ' }' : ''));
+  try {
+    return extractItemsFromTree(file, parsed, (o) => emitter.mapBack(o), expansion, inBody);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/**
+ * An item-level expansion that is nothing but macro calls written plainly — `name!(…);`, `a :: b! { … }`,
+ * each group a plain token tree (syntax/plain-tokens.ts) — as the items its parse gives
+ * (syntax/items.ts): libc's `s!` expands to one `s!(it: …);` per struct, each of which expands to
+ * `__item! { … }`, and none of these needs the parser. Null when the text is anything else (or empty).
+ */
+export function plainCalls(text: string, expansion: Expansion, origin: SpanOrigin): MacroCallItem[] | null {
+  const out: MacroCallItem[] = [];
+  let at = 0;
+  const space = (): void => {
+    while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  };
+  const word = (): string => {
+    const start = at;
+    if (at < text.length && isWordStart(text.charCodeAt(at))) while (isWordPart(text.charCodeAt(++at)));
+    return text.slice(start, at);
+  };
+  for (space(); at < text.length; space()) {
+    const start = at;
+    let pathEnd = at;
+    for (let first = true; ; first = false) {
+      const segment = word();
+      const keyword = NOT_MACRO_NAMES.has(segment);
+      // `crate`, `self`, `super` only begin a longer path.
+      const starts = first && PATH_STARTS.has(segment);
+      if (!segment || (keyword && !starts)) return null;
+      pathEnd = at;
+      space();
+      if (!text.startsWith('::', at)) {
+        if (starts) return null;
+        break;
+      }
+      at += 2;
+      space();
+    }
+    if (text.slice(start, pathEnd) === 'macro_rules' || text[at] !== '!' || text[at + 1] === '=') return null;
+    at++;
+    space();
+    const open = at;
+    const end = plainTokenTreeEnd(text, open);
+    if (end < 0) return null;
+    at = end;
+    space();
+    // `name!(…)` and `name![…]` stand as items only with a `;` after them.
+    if (text[at] === ';') at++;
+    else if (text[open] !== '{') return null;
+    const whole = origin(start, end);
+    out.push({
+      kind: 'macro-call',
+      name: '',
+      attrs: [],
+      visibility: 'private',
+      origin: whole,
+      nameOrigin: origin(start, end),
+      fromMacro: true,
+      expansion,
+      macroName: text.slice(start, pathEnd).replace(/\s+/g, ''),
+      tokens: plainTokens(text.slice(open, end), open, origin),
+    });
+  }
+  return out.length ? out : null;
+}
+
+/** What may begin a macro's path though it is a keyword. */
+const PATH_STARTS = new Set(['crate', 'self', 'super']);
+
+/** Rust's keywords and reserved words: not a segment of a macro's path (but `PATH_STARTS` first). */
+const NOT_MACRO_NAMES = new Set(
+  (
+    '_ as async await break const continue crate default dyn else enum extern false fn for gen if impl in let ' +
+    'loop match mod move mut pub ref return self Self static struct super trait true type union unsafe use ' +
+    'where while abstract become box do final macro override priv try typeof unsized virtual yield'
+  ).split(' '),
+);
 
 /**
  * `include!("bindings.rs")`, `include!(concat!(env!("CARGO_MANIFEST_DIR"), "/…"))` and
