@@ -3,7 +3,7 @@ import type { Finding } from './analysis/findings';
 import { editingFixes, fixesFor } from './fixes/fixes';
 import type { ProjectResult } from './project';
 import { LineIndex } from './syntax/positions';
-import type { SourceCache } from './workspace/crates';
+import type { SourceCache, SourceFile } from './workspace/crates';
 import { TOOL_VERSION } from './version';
 
 /**
@@ -35,28 +35,42 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
     rule: f.rule,
     severity: f.severity,
     certainty: f.certainty,
-    message: f.message,
+    message: ownCopy(f.message),
     rustcLint: f.rustcLint,
-    symbol: f.symbol,
+    symbol: f.symbol === null ? null : ownCopy(f.symbol),
     fixes: editingFixes(
       fixesFor(f, {
         textOf: (file) => cache.peek(file)?.text,
         edition: f.target?.ctx.crate.edition ?? '2021',
       }),
-    ).map((x) => x.title),
+    ).map((x) => ownCopy(x.title)),
   });
 }
 
-/** Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
+/**
+ * A string's characters in a string of their own. Names read from a file are slices of its text, and
+ * messages are joined from such names: a diagnostic kept for the rest of the run (`check` keeps what it
+ * prints, not the crate) would keep the whole text of its file alive through them.
+ */
+export function ownCopy(text: string): string {
+  // Slicing a joined string makes V8 flatten it into a new one: the slice refers to that, not to the parts.
+  return (text + ' ').slice(0, -1);
+}
+
+/**
+ * Positions of findings as rustc counts them (1-based, columns in Unicode scalar values), one index per
+ * file read: it holds the text, so it goes when the cache lets the file go (`check` reads one crate at a time).
+ */
 function positionsIn(
   cache: SourceCache,
 ): (f: Finding) => Pick<CheckDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
-  const indexes = new Map<string, LineIndex>();
+  const indexes = new WeakMap<SourceFile, LineIndex>();
   return (f) => {
-    let index = indexes.get(f.origin.file);
+    const source = cache.peek(f.origin.file);
+    let index = source && indexes.get(source);
     if (!index) {
-      index = new LineIndex(cache.peek(f.origin.file)?.text ?? '');
-      indexes.set(f.origin.file, index);
+      index = new LineIndex(source?.text ?? '');
+      if (source) indexes.set(source, index);
     }
     const s = index.rustcPosition(f.origin.span.start);
     const e = index.rustcPosition(f.origin.span.end);

@@ -11,7 +11,7 @@ import type {
 import { crateAbi } from './abi/link-surface';
 import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
-import { diagnosticRenderer } from './check-json';
+import { diagnosticRenderer, ownCopy } from './check-json';
 import { checkEachCrate, relevanceOf, RunFiles, RunOutline } from './project';
 import { TOOL_VERSION } from './version';
 import type { CrateDescription } from './workspace/discover';
@@ -205,7 +205,8 @@ class PairedSurfaces {
     }
     for (const name of left) {
       let crates = this.leftOut.get(name);
-      if (!crates) this.leftOut.set(name, (crates = new Set()));
+      // Kept for the rest of the run: not a slice of the crate's text, which would keep the text.
+      if (!crates) this.leftOut.set(ownCopy(name), (crates = new Set()));
       crates.add(index);
     }
     return abi;
