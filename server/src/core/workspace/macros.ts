@@ -39,7 +39,27 @@ interface Binding {
 const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
 
 let nextExpansion = 1;
+/** Bindings by metavariable, `$` included (`$name`). */
 type Bindings = Map<string, Binding>;
+
+/** Where a transcription looks its metavariables up. */
+interface BindingScope {
+  get(name: string): Binding | undefined;
+}
+
+/** One repetition's bindings over those around it: no copy of the outer ones per repetition. */
+class RepetitionScope implements BindingScope {
+  constructor(
+    private readonly own: Bindings,
+    private readonly outer: BindingScope,
+  ) {}
+
+  get(name: string): Binding | undefined {
+    return this.own.get(name) ?? this.outer.get(name);
+  }
+}
+
+const REPETITION_OPERATORS = new Set(['*', '+', '?']);
 
 /**
  * Items with every macro call we can expand followed by its expansion: at item level, inside `impl`
@@ -403,24 +423,24 @@ const BUILTIN_ITEM_MACROS = new Set([
 
 function matchRule(rule: MacroRule, input: Token[]): Bindings | null {
   const b: Bindings = new Map();
-  const end = matchSeq(rule.pattern, input, 0, b, []);
+  const end = matchSeq(rule.pattern, input, 0, b, undefined);
   return end === input.length ? b : null;
 }
 
 /**
  * Match `pattern` against `input` from `pos`; returns the position after the match, or -1.
- * `outerFollow` is what comes after this pattern in the enclosing one (after a repetition's body).
+ * `outerFollow` is the token that comes after this pattern in the enclosing one (after a repetition's
+ * body), if any.
  */
-function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, outerFollow: Token[]): number {
+function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, outerFollow: Token | undefined): number {
   let i = 0;
   while (i < pattern.length) {
     const p = pattern[i];
     if (p.text.startsWith('$') && p.text.length > 1 && pattern[i + 1]?.text === ':' && pattern[i + 2]) {
       const frag = pattern[i + 2].text;
-      const rest = pattern.slice(i + 3);
-      const n = fragmentLength(frag, input, pos, rest.length ? rest : outerFollow);
+      const n = fragmentLength(frag, input, pos, i + 3 < pattern.length ? pattern[i + 3] : outerFollow);
       if (n < 0) return -1;
-      b.set(p.text.slice(1), { tokens: input.slice(pos, pos + n), frag });
+      b.set(p.text, { tokens: input.slice(pos, pos + n), frag });
       pos += n;
       i += 3;
       continue;
@@ -435,27 +455,21 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
         j++;
         op = pattern[j]?.text;
       }
-      const follow = pattern.slice(j + 1);
+      // What comes after the repetition: the next token of the pattern, if any.
+      const follow = j + 1 < pattern.length ? pattern[j + 1] : undefined;
+      // What comes after each of its bodies: the separator, else what follows the repetition.
+      const afterBody: Token | undefined =
+        sep !== null ? { text: sep, kind: 'punct', origin: pattern[i].origin } : (follow ?? outerFollow);
       const reps: Bindings[] = [];
       while (pos < input.length) {
         if (reps.length && sep !== null) {
           if (input[pos]?.text !== sep) break;
-          if (startsWith(input, pos + 1, follow) && follow.length) break;
+          if (startsWith(input, pos + 1, follow)) break;
         }
         const rb: Bindings = new Map();
         const start = reps.length && sep !== null ? pos + 1 : pos;
-        if (follow.length && startsWith(input, start, follow)) break;
-        const next = matchSeq(
-          inner,
-          input,
-          start,
-          rb,
-          sep !== null
-            ? [{ text: sep, kind: 'punct', origin: pattern[i].origin }, ...follow]
-            : follow.length
-              ? follow
-              : outerFollow,
-        );
+        if (startsWith(input, start, follow)) break;
+        const next = matchSeq(inner, input, start, rb, afterBody);
         if (next < 0 || next === start) break;
         reps.push(rb);
         pos = next;
@@ -472,7 +486,7 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
     if (p.kind === 'group') {
       if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
       const inner: Bindings = new Map();
-      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, []);
+      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, undefined);
       if (end !== (t.children ?? []).length) return -1;
       for (const [k, v] of inner) b.set(k, v);
       pos++;
@@ -486,26 +500,31 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
   return pos;
 }
 
-function startsWith(input: Token[], pos: number, follow: Token[]): boolean {
-  const f = follow[0];
+function startsWith(input: Token[], pos: number, f: Token | undefined): boolean {
   if (!f || f.text.startsWith('$')) return false;
   const t = input[pos];
   return !!t && t.kind !== 'group' && t.text === f.text;
 }
 
+/** The metavariables a pattern or body writes (`$name`, as bindings are keyed), nested groups included; read once per list. */
 function metavarNames(pattern: Token[]): string[] {
-  const out: string[] = [];
+  let out = METAVAR_NAMES.get(pattern);
+  if (out) return out;
+  out = [];
   for (const t of pattern) {
-    if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text.slice(1));
+    if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text);
     if (t.children) for (const name of metavarNames(t.children)) out.push(name);
   }
+  METAVAR_NAMES.set(pattern, out);
   return out;
 }
+
+const METAVAR_NAMES = new WeakMap<Token[], string[]>();
 
 const SINGLE = new Set(['ident', 'lifetime', 'tt']);
 
 /** How many input tokens a fragment takes, or -1 when it cannot match. */
-function fragmentLength(frag: string, input: Token[], pos: number, follow: Token[]): number {
+function fragmentLength(frag: string, input: Token[], pos: number, follow: Token | undefined): number {
   if (SINGLE.has(frag)) return pos < input.length ? 1 : -1;
   if (frag === 'literal') {
     if (input[pos]?.text === '-') return 2;
@@ -517,7 +536,7 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     return input[pos + 1]?.kind === 'group' && input[pos + 1].delimiter === '(' ? 2 : 1;
   }
   // ty, path, expr, pat, stmt, item, meta…: up to the token that follows in the pattern.
-  const stop = follow[0] && !follow[0].text.startsWith('$') && follow[0].kind !== 'group' ? follow[0].text : null;
+  const stop = follow && !follow.text.startsWith('$') && follow.kind !== 'group' ? follow.text : null;
   const typeLike = frag === 'ty' || frag === 'path';
   let angle = 0;
   let n = 0;
@@ -547,14 +566,31 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
 
 // ---- transcription ----
 
-interface MapEntry {
-  start: number;
-  end: number;
-  origin: Origin;
+/** Where a group's delimiters were written, kept per group: a macro's body is transcribed once per call. */
+function delimitersOf(t: Token): { open: Origin; close: Origin } {
+  let known = DELIMITERS.get(t);
+  if (!known) {
+    const { file, span } = t.origin;
+    known = {
+      open: { file, span: { start: span.start, end: span.start + 1 } },
+      close: { file, span: { start: span.end - 1, end: span.end } },
+    };
+    DELIMITERS.set(t, known);
+  }
+  return known;
+}
+
+const DELIMITERS = new WeakMap<Token, { open: Origin; close: Origin }>();
+
+function closerOf(t: Token): string {
+  return t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
 }
 
 class Emitter {
-  private readonly map: MapEntry[] = [];
+  /** Where each token emitted starts and ends in the text, and where it was written (one entry per token). */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly origins: Origin[] = [];
   /**
    * The last token emitted on its own (not glued to the one before), or null. Looking at it, not at the
    * text's end, keeps each emission constant-time: the text grows with every token.
@@ -572,24 +608,23 @@ class Emitter {
     const start = this.text.length;
     this.text += text;
     this.lastToken = glued ? null : text;
-    this.map.push({ start, end: this.text.length, origin });
+    this.starts.push(start);
+    this.ends.push(this.text.length);
+    this.origins.push(origin);
   }
 
   emitToken(t: Token): void {
     if (t.kind === 'group') {
-      const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
-      this.emit(t.delimiter ?? '(', {
-        file: t.origin.file,
-        span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
-      });
+      const { open, close } = delimitersOf(t);
+      this.emit(t.delimiter ?? '(', open);
       for (const c of t.children ?? []) this.emitToken(c);
-      this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+      this.emit(closerOf(t), close);
       return;
     }
     this.emit(t.text, t.origin);
   }
 
-  emitAll(body: Token[], b: Bindings): void {
+  emitAll(body: Token[], b: BindingScope): void {
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
       if (t.text === '$crate') {
@@ -597,7 +632,7 @@ class Emitter {
         continue;
       }
       if (t.text.startsWith('$') && t.text.length > 1) {
-        const bound = b.get(t.text.slice(1));
+        const bound = b.get(t.text);
         if (bound?.tokens) {
           const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
           for (const x of bound.tokens)
@@ -611,7 +646,7 @@ class Emitter {
         const inner = body[i + 1].children ?? [];
         let j = i + 2;
         let sep: Token | null = null;
-        if (!['*', '+', '?'].includes(body[j]?.text ?? '')) {
+        if (!REPETITION_OPERATORS.has(body[j]?.text ?? '')) {
           sep = body[j] ?? null;
           j++;
         }
@@ -619,21 +654,16 @@ class Emitter {
         const reps = names.map((n) => b.get(n)?.reps).find((r) => r !== undefined) ?? [];
         reps.forEach((rb, k) => {
           if (k > 0 && sep) this.emitToken(sep);
-          const merged = new Map(b);
-          for (const [key, v] of rb) merged.set(key, v);
-          this.emitAll(inner, merged);
+          this.emitAll(inner, new RepetitionScope(rb, b));
         });
         i = j;
         continue;
       }
       if (t.kind === 'group') {
-        const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
-        this.emit(t.delimiter ?? '(', {
-          file: t.origin.file,
-          span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
-        });
+        const { open, close } = delimitersOf(t);
+        this.emit(t.delimiter ?? '(', open);
         this.emitAll(t.children ?? [], b);
-        this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+        this.emit(closerOf(t), close);
         continue;
       }
       this.emit(t.text, t.origin);
@@ -644,23 +674,23 @@ class Emitter {
   mapBack(o: Origin): Origin {
     const first = this.entryAt(o.span.start);
     const last = this.entryAt(Math.max(o.span.start, o.span.end - 1));
-    if (!first) return o;
-    const start = first.origin.span.start;
-    const end =
-      last && last.origin.file === first.origin.file && last.origin.span.end >= start
-        ? last.origin.span.end
-        : first.origin.span.end;
-    return { file: first.origin.file, span: { start, end } };
+    if (first < 0) return o;
+    const from = this.origins[first];
+    const to = last >= 0 ? this.origins[last] : null;
+    const start = from.span.start;
+    const end = to && to.file === from.file && to.span.end >= start ? to.span.end : from.span.end;
+    return { file: from.file, span: { start, end } };
   }
 
-  private entryAt(offset: number): MapEntry | null {
+  /** The last token emitted at or before `offset`; -1 when none. */
+  private entryAt(offset: number): number {
     let lo = 0;
-    let hi = this.map.length - 1;
-    let best: MapEntry | null = null;
+    let hi = this.starts.length - 1;
+    let best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.map[mid].start <= offset) {
-        best = this.map[mid];
+      if (this.starts[mid] <= offset) {
+        best = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
