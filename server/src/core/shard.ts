@@ -8,7 +8,8 @@ import type {
   ShardData,
   ShardSkipped,
 } from '../../../protocol/check';
-import { crateAbi } from './abi/link-surface';
+import { crateAbi, linkNames } from './abi/link-surface';
+import { dynamicImports } from './abi/dynamic-imports';
 import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
 import { diagnosticRenderer, ownCopy } from './check-json';
@@ -190,6 +191,15 @@ class PairedSurfaces {
   }
 
   build(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
+    // Most crates of a run export nothing and import nothing another exports: told from their items alone.
+    const named = linkNames(loaded.crate);
+    if (!named.mayExport && !named.imports.some((name) => this.exported.has(name))) {
+      const dynamic = dynamicImports(loaded).map((d) => d.name);
+      if (!dynamic.some((name) => this.exported.has(name))) {
+        this.leave(index, [...named.imports, ...dynamic]);
+        return { crate: index, symbols: [] };
+      }
+    }
     let left: string[] = [];
     const pick = (name: string, direction: 'export' | 'import'): boolean => {
       if (direction === 'export' || this.exported.has(name)) return true;
@@ -203,13 +213,17 @@ class PairedSurfaces {
       left = [];
       abi = crateAbi(loaded, index, rel, pick);
     }
-    for (const name of left) {
+    this.leave(index, left);
+    return abi;
+  }
+
+  private leave(index: number, names: readonly string[]): void {
+    for (const name of names) {
       let crates = this.leftOut.get(name);
       // Kept for the rest of the run: not a slice of the crate's text, which would keep the text.
       if (!crates) this.leftOut.set(ownCopy(name), (crates = new Set()));
       crates.add(index);
     }
-    return abi;
   }
 
   /** The crates that left out an import whose name a crate after them exports, in crate order. */

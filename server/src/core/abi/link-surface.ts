@@ -1,5 +1,7 @@
 import type { AbiSymbol, CrateAbi } from '../../../../protocol/check';
-import type { Origin } from '../syntax/model';
+import type { Item, Origin } from '../syntax/model';
+import { exportAttribute, importLinkName } from '../analysis/boundary';
+import type { Crate } from '../workspace/crates';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { buildSurface } from './report';
@@ -79,6 +81,29 @@ export function crateAbi(
       ...dynamic,
     ],
   };
+}
+
+/**
+ * Read from the crate's items alone, without the walk `crateAbi` makes (no scopes, no types): whether any
+ * item may export a symbol (it has `#[no_mangle]` or `#[export_name]`), and the link name of every item
+ * of an `extern` block. A superset of what `crateAbi` finds, so when nothing here is wanted, nothing there is.
+ */
+export function linkNames(crate: Crate): { mayExport: boolean; imports: string[] } {
+  let mayExport = false;
+  const imports: string[] = [];
+  const visit = (items: readonly Item[]): void => {
+    for (const item of items) {
+      if (item.kind === 'extern-block') {
+        for (const f of item.items) imports.push(importLinkName(f.attrs, f.name));
+        continue;
+      }
+      if (!mayExport && (item.kind === 'fn' || item.kind === 'static') && exportAttribute(item.attrs)) mayExport = true;
+      if ('nested' in item) visit(item.nested);
+      if ('items' in item && item.items) visit(item.items);
+    }
+  };
+  for (const module of crate.modules) visit(module.items);
+  return { mayExport, imports };
 }
 
 /** An origin's range in rustc's terms (1-based lines, columns in Unicode scalar values). */
