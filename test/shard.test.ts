@@ -4,7 +4,7 @@ import * as path from 'path';
 import { REPO, runCli as run, tempTree } from './harness/cli';
 import { sarifValidator } from './harness/sarif-schema';
 import { tempDir } from './harness/tmp';
-import type { CheckJson, ShardData } from '../protocol/check';
+import type { CheckDiagnostic, CheckJson, ShardData } from '../protocol/check';
 import { defaultSettings } from '../server/src/core/config';
 import { CrossCrateCheck, ExternalAbi, runCrossCrateChecks } from '../server/src/core/abi/cross-crate';
 import { mergeOutputs, reduceRun } from '../server/src/core/merge';
@@ -339,6 +339,51 @@ describe('shard: check --shard I/N and merge', function () {
       [],
       'a rule set to off reports nothing',
     );
+  });
+});
+
+describe('shard: merge tells repeats apart', () => {
+  it('keeps one of a finding two crates report at one place, and each other finding there', async () => {
+    const dir = workspace();
+    const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
+    const settings = defaultSettings();
+    const outputs = [];
+    for (const index of [1, 2])
+      outputs.push(await runCheck(['.'], dir, settings, rel, { shard: { index, count: 2 }, surface: true }));
+    const [first, second] = outputs;
+    const original = first.json.diagnostics[0];
+    const other = second.shard.share.find(
+      (c) => second.shard.crates[c].root !== first.shard.crates[first.shard.reportedBy[0]].root,
+    )!;
+    const variant = { ...original, message: `${original.message} (another finding at the same place)` };
+    // The second shard also reports the first shard's finding, and another one at its place.
+    const doubled = {
+      ...second.json,
+      diagnostics: [...second.json.diagnostics, original, variant],
+      shard: {
+        ...second.shard,
+        reportedBy: [...second.shard.reportedBy, other, other],
+        sortKeys: { ...second.shard.sortKeys, [original.file]: first.shard.sortKeys[original.file] },
+      },
+    };
+    const merged = mergeOutputs(
+      [
+        { source: 'shard 1', value: { ...first.json, shard: first.shard } },
+        { source: 'shard 2', value: doubled },
+      ],
+      'json',
+    ).output as CheckJson;
+    const plain = mergeOutputs(
+      [
+        { source: 'shard 1', value: { ...first.json, shard: first.shard } },
+        { source: 'shard 2', value: { ...second.json, shard: second.shard } },
+      ],
+      'json',
+    ).output as CheckJson;
+    const same = (d: CheckDiagnostic): boolean => JSON.stringify(d) === JSON.stringify(original);
+    assert.strictEqual(merged.diagnostics.filter(same).length, 1);
+    assert.strictEqual(merged.diagnostics.filter((d) => d.message === variant.message).length, 1);
+    assert.strictEqual(merged.diagnostics.length, plain.diagnostics.length + 1);
   });
 });
 
