@@ -127,7 +127,7 @@ describe('macro expansions that are only macro calls', () => {
       assert.ok(calls, text);
       const parsed = parseRust(parser, text);
       try {
-        assert.deepStrictEqual(calls, extractItemsFromTree('/demo/lib.rs', parsed, mapOrigin, expansion), text);
+        assert.deepStrictEqual(calls, extractItemsFromTree('/demo/lib.rs', parsed, origin, expansion), text);
       } finally {
         parsed.tree.delete();
       }

@@ -239,13 +239,12 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
 function expansionItems(emitter: Emitter, call: MacroCallItem, cache: SourceCache, inBody: boolean): Item[] {
   const file = call.origin.file;
   const expansion: Expansion = { at: call.origin, id: nextExpansion++ };
-  const calls = inBody
-    ? null
-    : plainCalls(emitter.text, expansion, (start, end) => emitter.mapBack({ file, span: { start, end } }));
+  const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
+  const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
   const parsed = cache.parseFragment(emitter.text + (inBody ? ' }' : ''));
   try {
-    return extractItemsFromTree(file, parsed, (o) => emitter.mapBack(o), expansion, inBody);
+    return extractItemsFromTree(file, parsed, mapSpan, expansion, inBody);
   } finally {
     parsed.tree.delete();
   }
@@ -636,9 +635,10 @@ class Emitter {
         if (bound?.tokens) {
           const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
           for (const x of bound.tokens)
-            this.emitToken(
-              plain ? { ...x, origin: t.origin, children: x.children?.map((c) => ({ ...c, origin: t.origin })) } : x,
-            );
+            if (!plain) this.emitToken(x);
+            else if (!x.children) this.emit(x.text, t.origin);
+            else
+              this.emitToken({ ...x, origin: t.origin, children: x.children.map((c) => ({ ...c, origin: t.origin })) });
           continue;
         }
       }
@@ -650,12 +650,18 @@ class Emitter {
           sep = body[j] ?? null;
           j++;
         }
-        const names = metavarNames(inner);
-        const reps = names.map((n) => b.get(n)?.reps).find((r) => r !== undefined) ?? [];
-        reps.forEach((rb, k) => {
+        let reps: Bindings[] = [];
+        for (const name of metavarNames(inner)) {
+          const bound = b.get(name)?.reps;
+          if (bound) {
+            reps = bound;
+            break;
+          }
+        }
+        for (let k = 0; k < reps.length; k++) {
           if (k > 0 && sep) this.emitToken(sep);
-          this.emitAll(inner, new RepetitionScope(rb, b));
-        });
+          this.emitAll(inner, new RepetitionScope(reps[k], b));
+        }
         i = j;
         continue;
       }
@@ -670,11 +676,14 @@ class Emitter {
     }
   }
 
-  /** An expansion span back to source: where its first token was written, through its last when they share a file. */
-  mapBack(o: Origin): Origin {
-    const first = this.entryAt(o.span.start);
-    const last = this.entryAt(Math.max(o.span.start, o.span.end - 1));
-    if (first < 0) return o;
+  /**
+   * A span of the expansion (in `file`'s expansion) back to source: where its first token was written,
+   * through its last when they share a file; the span itself where no token was emitted yet.
+   */
+  spanBack(file: string, spanStart: number, spanEnd: number): Origin {
+    const first = this.entryAt(spanStart);
+    const last = this.entryAt(Math.max(spanStart, spanEnd - 1));
+    if (first < 0) return { file, span: { start: spanStart, end: spanEnd } };
     const from = this.origins[first];
     const to = last >= 0 ? this.origins[last] : null;
     const start = from.span.start;
