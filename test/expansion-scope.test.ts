@@ -169,3 +169,35 @@ describe('macro expansions that are only macro calls', () => {
     assert.ok(!result.findings.some((f) => f.includes('Second')), result.findings.join('; '));
   });
 });
+
+describe('expanded macro calls', () => {
+  it('keep no tokens in the crate once expanded; the file read keeps its own', async () => {
+    const dir = tempDir();
+    const rootFile = path.join(dir, 'lib.rs');
+    fs.writeFileSync(
+      rootFile,
+      'macro_rules! wrap { ($($t:tt)*) => { inner! { $($t)* } }; }\n' +
+        'macro_rules! inner { ($($t:tt)*) => { $($t)* }; }\n' +
+        'wrap! { pub struct A { pub a: u8 } }\n' +
+        'unknown! { pub struct B; }\n',
+    );
+    const settings = defaultSettings();
+    const cache = new SourceCache(await loadParser(), new DiskSource(settings.maxFileSize));
+    const crate = loadCrate({ name: 'demo', rootFile, edition: '2021', cfg: makeCfgEnv({ features: [] }) }, cache);
+    assert.ok(crate);
+    const calls = crate.root.items.flatMap((i) => (i.kind === 'macro-call' ? [i] : []));
+    assert.deepStrictEqual(
+      calls.map((c) => [c.macroName, c.tokens.length]),
+      [
+        ['wrap', 0],
+        ['inner', 0],
+        ['unknown', 4],
+      ],
+      'the expanded calls (the file’s and the expansion’s) without tokens, the unexpanded one with them',
+    );
+    assert.ok(crate.root.items.some((i) => i.kind === 'struct' && i.name === 'A'));
+    const fileCalls = cache.get(rootFile)!.items.items.flatMap((i) => (i.kind === 'macro-call' ? [i] : []));
+    assert.ok(fileCalls[0].tokens.length > 0, 'the file’s own call keeps its tokens for the next crate that reads it');
+    cache.dispose();
+  });
+});

@@ -86,13 +86,18 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
       continue;
     }
     const expanded = expandOne(item, module, cache, [...outMacros, ...listMacros], depth);
-    if (expanded) {
-      EXPANDED.add(item);
-      changed = true;
+    if (!expanded) {
+      out.push(item);
+      continue;
     }
-    out.push(item);
-    for (const e of expanded ?? []) out.push(e);
-    for (const e of expanded ?? []) if (e.kind === 'macro-rules') outMacros.push(e);
+    // Its tokens are read by no one once it is expanded (libc's `s!` holds every struct it declares): the
+    // list keeps the call without them. The file's own items (the cache's) keep theirs.
+    const done: MacroCallItem = { ...item, tokens: [] };
+    EXPANDED.add(done);
+    changed = true;
+    out.push(done);
+    for (const e of expanded) out.push(e);
+    for (const e of expanded) if (e.kind === 'macro-rules') outMacros.push(e);
   }
   // Nothing expanded: the same list, so a later pass sees no change.
   return changed ? out : items;
