@@ -5,7 +5,10 @@ import { checkCrate } from '../server/src/core/analysis/check';
 import { defaultSettings } from '../server/src/core/config';
 import { DiskSource } from '../server/src/core/project';
 import { makeCfgEnv } from '../server/src/core/syntax/cfg';
-import { loadParser, ParsedFile } from '../server/src/core/syntax/parse';
+import { loadParser, ParsedFile, parseRust } from '../server/src/core/syntax/parse';
+import { extractItemsFromTree } from '../server/src/core/syntax/items';
+import type { Origin } from '../server/src/core/syntax/model';
+import { plainCalls } from '../server/src/core/workspace/macros';
 import { loadCrate, SourceCache } from '../server/src/core/workspace/crates';
 import { tempDir } from './harness/tmp';
 
@@ -99,5 +102,102 @@ describe('macro calls in function bodies', () => {
       lazy.findings.some((f) => f.includes('Local')),
       lazy.findings.join('; '),
     );
+  });
+});
+
+describe('macro expansions that are only macro calls', () => {
+  const expansion = { at: { file: '/demo/lib.rs', span: { start: 0, end: 1 } }, id: 1 };
+  // Any map back to the source will do, as long as both readings use the same one.
+  const mapOrigin = (o: Origin): Origin => ({
+    file: '/demo/lib.rs',
+    span: { start: o.span.start + 7, end: o.span.end + 9 },
+  });
+  const origin = (start: number, end: number): Origin => mapOrigin({ file: '/demo/lib.rs', span: { start, end } });
+
+  it('reads plainly written calls without a parse, as the parse reads them', async () => {
+    const parser = await loadParser();
+    const texts = [
+      's ! ( it : pub struct A { pub a : u8 , } ) ;',
+      '__item ! { # [ repr ( C ) ] pub struct B { pub s : :: String , } }',
+      'crate :: inner :: m ! [ 1 , 2 , "three" ] ; self :: n ! { x => y } super :: o ! ( ) ;',
+      'a ! ( 0x10u8 , b ! ( ) ) ;\n\tc ! { } d ! { } ;',
+    ];
+    for (const text of texts) {
+      const calls = plainCalls(text, expansion, origin);
+      assert.ok(calls, text);
+      const parsed = parseRust(parser, text);
+      try {
+        assert.deepStrictEqual(calls, extractItemsFromTree('/demo/lib.rs', parsed, origin, expansion), text);
+      } finally {
+        parsed.tree.delete();
+      }
+    }
+  });
+
+  it('leaves anything else to the parse', () => {
+    for (const text of [
+      '',
+      '# [ allow ( unused ) ] a ! ( 1 ) ;',
+      'a ! ( 1 ) b ! ( 2 ) ;',
+      'macro_rules ! m { ( ) => { } }',
+      "a ! ( 'x' ) ;",
+      'a ! ( 1.5 ) ;',
+      'a != ( b ) ;',
+      'crate ! ( x ) ;',
+      'fn ! ( x ) ;',
+      'a ! ( 1 ) ; pub struct S ;',
+      'a ! b ;',
+    ])
+      assert.strictEqual(plainCalls(text, expansion, origin), null, text);
+  });
+
+  it("parses libc's `s!` structs once each, the calls leading to them not at all", async () => {
+    const lib =
+      'macro_rules! __item { ($i:item) => { $i }; }\n' +
+      'macro_rules! s {\n' +
+      '    ($($(#[$attr:meta])* pub $t:ident $i:ident { $($field:tt)* })*) => ($(s!(it: $(#[$attr])* pub $t $i { $($field)* });)*);\n' +
+      '    (it: $(#[$attr:meta])* pub struct $i:ident { $($field:tt)* }) => (__item! { #[repr(C)] $(#[$attr])* pub struct $i { $($field)* } });\n' +
+      '}\n' +
+      's! {\n    pub struct First { pub name: String }\n    pub struct Second { pub value: u32 }\n}\n' +
+      '#[no_mangle]\npub extern "C" fn takes(a: First, b: Second) {}\n';
+    const result = await run(lib);
+    assert.strictEqual(result.fragments, 2, 'one parse for each struct, none for the `s!` and `__item!` calls');
+    assert.ok(
+      result.findings.some((f) => f.includes('First') && f.includes('String')),
+      result.findings.join('; '),
+    );
+    assert.ok(!result.findings.some((f) => f.includes('Second')), result.findings.join('; '));
+  });
+});
+
+describe('expanded macro calls', () => {
+  it('keep no tokens in the crate once expanded; the file read keeps its own', async () => {
+    const dir = tempDir();
+    const rootFile = path.join(dir, 'lib.rs');
+    fs.writeFileSync(
+      rootFile,
+      'macro_rules! wrap { ($($t:tt)*) => { inner! { $($t)* } }; }\n' +
+        'macro_rules! inner { ($($t:tt)*) => { $($t)* }; }\n' +
+        'wrap! { pub struct A { pub a: u8 } }\n' +
+        'unknown! { pub struct B; }\n',
+    );
+    const settings = defaultSettings();
+    const cache = new SourceCache(await loadParser(), new DiskSource(settings.maxFileSize));
+    const crate = loadCrate({ name: 'demo', rootFile, edition: '2021', cfg: makeCfgEnv({ features: [] }) }, cache);
+    assert.ok(crate);
+    const calls = crate.root.items.flatMap((i) => (i.kind === 'macro-call' ? [i] : []));
+    assert.deepStrictEqual(
+      calls.map((c) => [c.macroName, c.tokens.length]),
+      [
+        ['wrap', 0],
+        ['inner', 0],
+        ['unknown', 4],
+      ],
+      'the expanded calls (the file’s and the expansion’s) without tokens, the unexpanded one with them',
+    );
+    assert.ok(crate.root.items.some((i) => i.kind === 'struct' && i.name === 'A'));
+    const fileCalls = cache.get(rootFile)!.items.items.flatMap((i) => (i.kind === 'macro-call' ? [i] : []));
+    assert.ok(fileCalls[0].tokens.length > 0, 'the file’s own call keeps its tokens for the next crate that reads it');
+    cache.dispose();
   });
 });

@@ -4,9 +4,9 @@ import * as path from 'path';
 import { REPO, runCli as run, tempTree } from './harness/cli';
 import { sarifValidator } from './harness/sarif-schema';
 import { tempDir } from './harness/tmp';
-import type { CheckJson, ShardData } from '../protocol/check';
+import type { CheckDiagnostic, CheckJson, ShardData } from '../protocol/check';
 import { defaultSettings } from '../server/src/core/config';
-import { CrossCrateCheck, runCrossCrateChecks } from '../server/src/core/abi/cross-crate';
+import { CrossCrateCheck, ExternalAbi, runCrossCrateChecks } from '../server/src/core/abi/cross-crate';
 import { mergeOutputs, reduceRun } from '../server/src/core/merge';
 import { partitionCrates, runCheck } from '../server/src/core/shard';
 import { checkJson } from '../server/src/core/check-json';
@@ -339,6 +339,109 @@ describe('shard: check --shard I/N and merge', function () {
       [],
       'a rule set to off reports nothing',
     );
+  });
+});
+
+describe('shard: merge tells repeats apart', () => {
+  it('keeps one of a finding two crates report at one place, and each other finding there', async () => {
+    const dir = workspace();
+    const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
+    const settings = defaultSettings();
+    const outputs = [];
+    for (const index of [1, 2])
+      outputs.push(await runCheck(['.'], dir, settings, rel, { shard: { index, count: 2 }, surface: true }));
+    const [first, second] = outputs;
+    const original = first.json.diagnostics[0];
+    const other = second.shard.share.find(
+      (c) => second.shard.crates[c].root !== first.shard.crates[first.shard.reportedBy[0]].root,
+    )!;
+    const variant = { ...original, message: `${original.message} (another finding at the same place)` };
+    // The second shard also reports the first shard's finding, and another one at its place.
+    const doubled = {
+      ...second.json,
+      diagnostics: [...second.json.diagnostics, original, variant],
+      shard: {
+        ...second.shard,
+        reportedBy: [...second.shard.reportedBy, other, other],
+        sortKeys: { ...second.shard.sortKeys, [original.file]: first.shard.sortKeys[original.file] },
+      },
+    };
+    const merged = mergeOutputs(
+      [
+        { source: 'shard 1', value: { ...first.json, shard: first.shard } },
+        { source: 'shard 2', value: doubled },
+      ],
+      'json',
+    ).output as CheckJson;
+    const plain = mergeOutputs(
+      [
+        { source: 'shard 1', value: { ...first.json, shard: first.shard } },
+        { source: 'shard 2', value: { ...second.json, shard: second.shard } },
+      ],
+      'json',
+    ).output as CheckJson;
+    const same = (d: CheckDiagnostic): boolean => JSON.stringify(d) === JSON.stringify(original);
+    assert.strictEqual(merged.diagnostics.filter(same).length, 1);
+    assert.strictEqual(merged.diagnostics.filter((d) => d.message === variant.message).length, 1);
+    assert.strictEqual(merged.diagnostics.length, plain.diagnostics.length + 1);
+  });
+});
+
+describe('shard: the symbols an unsharded check builds', () => {
+  it('builds every export and the imports an export pairs, a host checked before its plugin included', async () => {
+    const dir = workspace();
+    const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
+    const settings = defaultSettings();
+    const full = await runCheck(['.'], dir, settings, rel, { surface: true });
+    const crates = full.shard.crates;
+    const host = crates.findIndex((c) => c.name === 'host');
+    const plugin = crates.findIndex((c) => c.name === 'plugin');
+    assert.ok(host >= 0 && host < plugin, 'the host, which imports, is checked before the plugin, which exports');
+    const names = (surface: typeof full.shard.surface): string[] =>
+      surface.flatMap((c) => c.symbols.map((s) => `${crates[c.crate].name} ${s.direction} ${s.name}`)).sort();
+    // `generated` (imported by the plugin's bindings) is exported by a library outside the run.
+    const generated = full.shard.surface.flatMap((c) => c.symbols).find((s) => s.name === 'generated')!;
+    const baseline: ExternalAbi = {
+      name: 'the baseline lib.ffi-abi',
+      kind: 'baseline',
+      symbols: [{ ...generated, direction: 'export', file: 'lib.ffi-abi' }],
+    };
+    const alone = await runCheck(['.'], dir, settings, rel, { surface: true, pairedWith: [] });
+    const against = await runCheck(['.'], dir, settings, rel, { surface: true, pairedWith: [baseline] });
+    const exports = names(full.shard.surface).filter((n) => n.includes(' export '));
+    assert.ok(names(full.shard.surface).includes('host import plugin_name'), 'an import no crate exports');
+    assert.deepStrictEqual(
+      names(alone.shard.surface),
+      [...exports, 'host import plugin_count', 'host import plugin_init'].sort(),
+    );
+    assert.deepStrictEqual(
+      names(against.shard.surface),
+      [...exports, 'host import plugin_count', 'host import plugin_init', 'plugin import generated'].sort(),
+    );
+    // Each symbol built is the one a full build has, and the cross-crate findings are the same.
+    const fullSymbols = new Map(
+      full.shard.surface.flatMap((c) => c.symbols.map((s) => [`${c.crate} ${s.direction} ${s.name}`, s] as const)),
+    );
+    for (const c of against.shard.surface)
+      for (const s of c.symbols) assert.deepStrictEqual(s, fullSymbols.get(`${c.crate} ${s.direction} ${s.name}`));
+    const printed = (run: typeof full, external: ExternalAbi[]): string =>
+      JSON.stringify(reduceRun(run, undefined, external).json);
+    assert.ok(printed(full, []).includes('abi-mismatch'), 'the host and the plugin disagree on `plugin_count`');
+    assert.strictEqual(printed(alone, []), printed(full, []));
+    assert.strictEqual(printed(against, [baseline]), printed(full, [baseline]));
+  });
+
+  it('builds every symbol of a shard, whatever the other shards hold', async () => {
+    const dir = workspace();
+    const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
+    const settings = defaultSettings();
+    const shard = await runCheck(['.'], dir, settings, rel, {
+      shard: { index: 1, count: 1 },
+      surface: true,
+      pairedWith: [],
+    });
+    const full = await runCheck(['.'], dir, settings, rel, { surface: true });
+    assert.deepStrictEqual(shard.shard.surface, full.shard.surface);
   });
 });
 

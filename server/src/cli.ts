@@ -144,8 +144,8 @@ async function check(
       progressLine?.done(),
     );
     ({ json, nothingRead } = run);
-    if (format === 'json') out(stringify({ ...json, shard: run.shard }));
-    else if (format === 'sarif') out(stringify(withShard(sarifLog(json.diagnostics, json.tool.version), run.shard)));
+    if (format === 'json') printJson(out, { ...json, shard: run.shard });
+    else if (format === 'sarif') printJson(out, withShard(sarifLog(json.diagnostics, json.tool.version), run.shard));
     else
       print(
         json,
@@ -154,12 +154,13 @@ async function check(
   } else {
     const run = await runCheck(paths, cwd, settings, relTo, {
       surface: CROSS_CRATE_CHECKS.length > 0,
+      pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? against : undefined,
       progress,
     }).finally(() => progressLine?.done());
     ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
     for (const note of unexportedPrototypes(against, run.shard.surface)) err(`note: ${note}\n`);
-    if (format === 'json') out(stringify(json));
-    else if (format === 'sarif') out(stringify(sarifLog(json.diagnostics, json.tool.version)));
+    if (format === 'json') printJson(out, json);
+    else if (format === 'sarif') printJson(out, sarifLog(json.diagnostics, json.tool.version));
     else print(json);
   }
   return exitStatus(
@@ -224,7 +225,7 @@ function merge({ paths: files, options }: Given<'merge'>, out: Print, err: Print
     err(`error: ${e.message}\n`);
     return 2;
   }
-  out(stringify(merged.output));
+  printJson(out, merged.output);
   return exitStatus(merged.severities, merged.nothingRead, options.deny, err);
 }
 
@@ -238,8 +239,10 @@ function exitStatus(severities: string[], nothingRead: boolean, deny: string[], 
   return failing ? 1 : 0;
 }
 
-function stringify(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+/** A value as indented JSON and a newline, printed apart: a run's output can be tens of MB, not copied to add one. */
+function printJson(out: Print, value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+  out('\n');
 }
 
 /** A share's SARIF, with what `merge` needs in the run's property bag. */

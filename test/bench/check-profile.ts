@@ -6,13 +6,18 @@ import { checkCrates, DiskSource, loadCrates } from '../../server/src/core/proje
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { discover } from '../../server/src/core/workspace/discover';
 import { SourceCache } from '../../server/src/core/workspace/crates';
+import { CROSS_CRATE_CHECKS } from '../../server/src/core/abi/cross-crate';
+import { reduceRun } from '../../server/src/core/merge';
+import { runCheck } from '../../server/src/core/shard';
 
 /**
- * `node out/test/bench/check-profile.js DIR [--rounds N]`: the time of `checkCrates` alone (the checking
- * of loaded crates, with the lazy loading it triggers) over a folder, the median of N rounds (3 by
- * default). Each round loads the crates afresh, untimed, so no memo of an earlier round helps. Prints
+ * `node out/test/bench/check-profile.js DIR [--rounds N] [--cli]`: the time of `checkCrates` alone (the
+ * checking of loaded crates, with the lazy loading it triggers) over a folder, the median of N rounds (3
+ * by default). Each round loads the crates afresh, untimed, so no memo of an earlier round helps. Prints
  * the number of findings and a digest of them, so a change that must not alter the output can be
- * compared at a glance. Run with `node --cpu-prof` to see where the time goes.
+ * compared at a glance. With `--cli`, the whole of what `ffi-guard check DIR --format json` does instead
+ * (one crate at a time: `runCheck`, then the reduce step), timed from discovery to the JSON, with a digest
+ * of that JSON. Run with `node --cpu-prof` to see where the time goes.
  */
 
 interface Round {
@@ -45,22 +50,44 @@ async function round(dir: string): Promise<Round> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, count: findings.length, digest: hash.digest('hex').slice(0, 16) };
 }
 
+/** One round of what `ffi-guard check DIR --format json` does, from discovery to the JSON printed. */
+async function cliRound(dir: string): Promise<Round> {
+  const settings = defaultSettings();
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
+  const run = await runCheck([dir], dir, settings, rel, {
+    surface: CROSS_CRATE_CHECKS.length > 0,
+    pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? [] : undefined,
+  });
+  const json = JSON.stringify(reduceRun(run).json, null, 2);
+  const cpu = process.cpuUsage(cpuStarted);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const count = (JSON.parse(json) as { diagnostics: unknown[] }).diagnostics.length;
+  const digest = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, count, digest };
+}
+
 async function main(args: string[]): Promise<void> {
   const roundsAt = args.indexOf('--rounds');
   const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 3;
+  const cliAt = args.indexOf('--cli');
+  const cli = cliAt >= 0 && args.splice(cliAt, 1).length > 0;
   const dir = path.resolve(args[0] ?? '.');
   const results: Round[] = [];
   for (let i = 0; i < rounds; i++) {
-    const r = await round(dir);
+    const r = cli ? await cliRound(dir) : await round(dir);
     results.push(r);
     console.log(
-      `round ${i + 1}: checkCrates ${r.ms.toFixed(0)} ms (CPU ${r.cpuMs.toFixed(0)} ms), ${r.count} findings, digest ${r.digest}`,
+      `round ${i + 1}: ${cli ? 'check (CLI path)' : 'checkCrates'} ${r.ms.toFixed(0)} ms (CPU ${r.cpuMs.toFixed(0)} ms), ${r.count} findings, digest ${r.digest}`,
     );
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ms = median(results.map((r) => r.ms));
   const cpuMs = median(results.map((r) => r.cpuMs));
-  console.log(`${dir}: checkCrates median ${ms.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms, over ${rounds} rounds`);
+  console.log(
+    `${dir}: ${cli ? 'check (CLI path)' : 'checkCrates'} median ${ms.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms, over ${rounds} rounds`,
+  );
 }
 
 main(process.argv.slice(2)).catch((e) => {

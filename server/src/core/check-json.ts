@@ -1,10 +1,10 @@
 import type { CheckDiagnostic, CheckJson } from '../../../protocol/check';
 import type { Finding } from './analysis/findings';
-import type { Origin } from './syntax/model';
 import { editingFixes, fixesFor } from './fixes/fixes';
 import type { ProjectResult } from './project';
+import type { Origin } from './syntax/model';
 import { LineIndex } from './syntax/positions';
-import type { SourceCache } from './workspace/crates';
+import type { SourceCache, SourceFile } from './workspace/crates';
 import { TOOL_VERSION } from './version';
 
 /**
@@ -36,27 +36,48 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
     rule: f.rule,
     severity: f.severity,
     certainty: f.certainty,
-    message: f.message,
+    message: ownCopy(f.message),
     rustcLint: f.rustcLint,
-    symbol: f.symbol,
+    symbol: f.symbol === null ? null : ownCopy(f.symbol),
     fixes: editingFixes(
       fixesFor(f, {
         textOf: (file) => cache.peek(file)?.text,
         edition: f.target?.ctx.crate.edition ?? '2021',
       }),
-    ).map((x) => x.title),
+    ).map((x) => ownCopy(x.title)),
     ...(f.related.length
       ? {
-          related: f.related.map((r) => ({ file: rel(r.origin.file), ...positionOf(r.origin), message: r.message })),
+          related: f.related.map((r) => ({
+            file: rel(r.origin.file),
+            ...positionOf(r.origin),
+            message: ownCopy(r.message),
+          })),
         }
       : {}),
   });
 }
 
-/** Positions of places as rustc counts them (1-based, columns in Unicode scalar values), one index per file. */
-export function rustcPositions(
-  textOf: (file: string) => string | undefined,
-): (o: Origin) => Pick<CheckDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
+/**
+ * A string's characters in a string of their own. Names read from a file are slices of its text, and
+ * messages are joined from such names: a diagnostic kept for the rest of the run (`check` keeps what it
+ * prints, not the crate) would keep the whole text of its file alive through them.
+ */
+export function ownCopy(text: string): string {
+  // Slicing a joined string makes V8 flatten it into a new one: the slice refers to that, not to the parts.
+  return (text + ' ').slice(0, -1);
+}
+
+/** A place as rustc counts it (1-based, columns in Unicode scalar values). */
+type RustcPosition = Pick<CheckDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>;
+
+function rustcPosition(index: LineIndex, o: Origin): RustcPosition {
+  const s = index.rustcPosition(o.span.start);
+  const e = index.rustcPosition(o.span.end);
+  return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+}
+
+/** Positions of places in the texts `textOf` gives, one index per file. */
+export function rustcPositions(textOf: (file: string) => string | undefined): (o: Origin) => RustcPosition {
   const indexes = new Map<string, LineIndex>();
   return (o) => {
     let index = indexes.get(o.file);
@@ -64,12 +85,23 @@ export function rustcPositions(
       index = new LineIndex(textOf(o.file) ?? '');
       indexes.set(o.file, index);
     }
-    const s = index.rustcPosition(o.span.start);
-    const e = index.rustcPosition(o.span.end);
-    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+    return rustcPosition(index, o);
   };
 }
 
-function positionsIn(cache: SourceCache): ReturnType<typeof rustcPositions> {
-  return rustcPositions((file) => cache.peek(file)?.text);
+/**
+ * Positions of places in the files of the cache, one index per file read: it holds the text, so it goes when
+ * the cache lets the file go (`check` reads one crate at a time).
+ */
+function positionsIn(cache: SourceCache): (o: Origin) => RustcPosition {
+  const indexes = new WeakMap<SourceFile, LineIndex>();
+  return (o) => {
+    const source = cache.peek(o.file);
+    let index = source && indexes.get(source);
+    if (!index) {
+      index = new LineIndex(source?.text ?? '');
+      if (source) indexes.set(source, index);
+    }
+    return rustcPosition(index, o);
+  };
 }

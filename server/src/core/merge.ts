@@ -51,8 +51,8 @@ interface Placement {
   line: number;
   column: number;
   rule: string;
-  /** What two crates reporting the same finding share (checkCrates's key, in rustc positions). */
-  key: string;
+  /** What two crates reporting the same finding share (checkCrates's key, in rustc positions); made when asked. */
+  key(): string;
 }
 
 /** A finding placed among the run's: its file's sort key, the crate that reported it and its place there. */
@@ -198,9 +198,27 @@ export function reduceShares<T>(
       placed.push({ item, at, fileKey: keyOf(at.file, source), crate: shard.reportedBy[seq], seq });
     });
   }
-  const owner = new Map<string, number>();
-  for (const p of placed) owner.set(p.at.key, Math.min(owner.get(p.at.key) ?? Infinity, ownerOf(p.crate)));
-  const kept = placed.filter((p) => owner.get(p.at.key) === ownerOf(p.crate));
+  // Only findings at one place (rule, file, line, column) can be one finding that several crates report: the
+  // key, which holds the message, is made for those alone, not for every finding of the run.
+  const atPlace = new Map<string, Placed<T> | Placed<T>[]>();
+  for (const p of placed) {
+    const where = `${p.at.rule}\n${p.at.file}\n${p.at.line}\n${p.at.column}`;
+    const same = atPlace.get(where);
+    if (!same) atPlace.set(where, p);
+    else if (Array.isArray(same)) same.push(p);
+    else atPlace.set(where, [same, p]);
+  }
+  const dropped = new Set<Placed<T>>();
+  for (const same of atPlace.values()) {
+    if (!Array.isArray(same)) continue;
+    const keys = same.map((p) => p.at.key());
+    const owner = new Map<string, number>();
+    same.forEach((p, i) => owner.set(keys[i], Math.min(owner.get(keys[i]) ?? Infinity, ownerOf(p.crate))));
+    same.forEach((p, i) => {
+      if (owner.get(keys[i]) !== ownerOf(p.crate)) dropped.add(p);
+    });
+  }
+  const kept = placed.filter((p) => !dropped.has(p));
 
   const surfaces: CrateAbi[] = shares.flatMap((s) => s.shard.surface).sort((a, b) => a.crate - b.crate);
   runCrossCrateChecks({ crates: run.crates, surfaces, external }, run.rules, checks).forEach((d, seq) => {
@@ -275,7 +293,7 @@ function placeDiagnostic(d: CheckDiagnostic): Placement {
     line: d.line,
     column: d.column,
     rule: d.rule,
-    key: [d.rule, d.file, d.line, d.column, d.endLine, d.endColumn, d.message].join('\n'),
+    key: () => [d.rule, d.file, d.line, d.column, d.endLine, d.endColumn, d.message].join('\n'),
   };
 }
 
@@ -288,9 +306,10 @@ function placeResult(r: SarifResult): Placement {
     line: region.startLine,
     column: region.startColumn,
     rule: r.ruleId,
-    key: [r.ruleId, file, region.startLine, region.startColumn, region.endLine, region.endColumn, r.message.text].join(
-      '\n',
-    ),
+    key: () =>
+      [r.ruleId, file, region.startLine, region.startColumn, region.endLine, region.endColumn, r.message.text].join(
+        '\n',
+      ),
   };
 }
 

@@ -164,10 +164,10 @@ export function* crateLoads(
   options: LoadOptions = {},
   pick: (remaining: readonly CrateDescription[]) => number = () => 0,
 ): Generator<LoadedCrate, void, void> {
-  const cfgOf = crateCfgs(found, settings, options.onFeatureErrors ?? throwFeatureErrors);
   const relevance = options.loadEveryModule
     ? undefined
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), options.release));
+  const loadDescribed = crateLoader(found, cache, settings, relevance, options.onFeatureErrors ?? throwFeatureErrors);
   const covered = new Set<string>();
   let loads = 0;
   // rustc rejects such a cycle ("circular modules"); each of its files is checked once, in one crate.
@@ -186,15 +186,11 @@ export function* crateLoads(
     cache.release((f) => held.has(f));
   };
   const load = (description: CrateDescription): LoadedCrate | null => {
-    const { cfg, features } = cfgOf(description);
-    const crate = loadCrate(
-      { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
-      cache,
-    );
+    const loaded = loadDescribed(description);
     options.progress?.(++loads);
-    if (!crate) return null;
-    for (const f of crateCoverage(crate, found.files)) covered.add(f);
-    return { crate, description, features };
+    if (!loaded) return null;
+    for (const f of crateCoverage(loaded.crate, found.files)) covered.add(f);
+    return loaded;
   };
   if (options.share) {
     // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
@@ -236,6 +232,28 @@ export function* crateLoads(
     yield loaded;
     release([]);
   }
+}
+
+/**
+ * Loads a crate a discovery describes, with its cfgs and features, lazily when `relevance` is given;
+ * `onFeatureErrors` is told of the requested features cargo would refuse (see `crateCfgs`).
+ */
+function crateLoader(
+  found: Discovery,
+  cache: SourceCache,
+  settings: Settings,
+  relevance: RelevanceIndex | undefined,
+  onFeatureErrors?: (errors: string[], refused: string[]) => void,
+): (description: CrateDescription) => LoadedCrate | null {
+  const cfgOf = crateCfgs(found, settings, onFeatureErrors);
+  return (description) => {
+    const { cfg, features } = cfgOf(description);
+    const crate = loadCrate(
+      { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
+      cache,
+    );
+    return crate ? { crate, description, features } : null;
+  };
 }
 
 /**
@@ -539,6 +557,15 @@ function runEnd(
   return { filesScanned, skipped };
 }
 
+/** How `checkEachCrate` loads crates, and which it loads a second time. */
+export interface EachCrateOptions extends LoadOptions {
+  /**
+   * Once every crate is checked: the crates to load (and check) again, each handed to `visit` alone, for
+   * what the caller learnt it needs of them only from later crates.
+   */
+  again?: { crates: () => readonly CrateDescription[]; visit: (loaded: LoadedCrate) => void };
+}
+
 /** What a run that checks each crate as it loads (`checkEachCrate`) leaves besides its crates' findings. */
 export interface RunOutline {
   /** Requested files that were read and checked. */
@@ -560,7 +587,7 @@ export async function checkEachCrate(
   paths: string[],
   cwd: string,
   settings: Settings,
-  options: LoadOptions,
+  options: EachCrateOptions,
   visit: (loaded: LoadedCrate, findings: Finding[] | null) => void,
 ): Promise<RunOutline> {
   const parser = await loadParser();
@@ -571,7 +598,10 @@ export async function checkEachCrate(
   const included: [file: string, by: string][] = [];
   const covered = new Set<string>();
   const internal: Skipped[] = [];
-  for (const loaded of crateLoads(found, cache, settings, { ...options, release: true })) {
+  const relevance = options.loadEveryModule
+    ? undefined
+    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), true));
+  for (const loaded of crateLoads(found, cache, settings, { ...options, relevance, release: true })) {
     const { crate } = loaded;
     // As `checkPaths` sees the crate: before its check loads the modules it needs.
     for (const pair of crate.included) included.push(pair);
@@ -591,6 +621,24 @@ export async function checkEachCrate(
     visit(loaded, findings);
     // The layouts worked out are keyed by the crate's modules (std types' aside): no later crate asks for them.
     clearLayoutCache();
+  }
+  if (options.again) {
+    const load = crateLoader(found, cache, settings, relevance);
+    for (const description of options.again.crates()) {
+      const loaded = load(description);
+      if (loaded) {
+        // Checked as the first time (what the check resolves shapes how types are shown), its findings
+        // and failure already told.
+        try {
+          checkCrate(loaded.crate, checkOptionsOf(settings));
+        } catch {
+          // told by its first check
+        }
+        options.again.visit(loaded);
+        clearLayoutCache();
+      }
+      cache.release();
+    }
   }
   for (const [file, by] of included) if (requested.has(by)) requested.add(file);
   return { ...runEnd(found, source, cache, covered, internal), cache, requested };

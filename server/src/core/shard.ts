@@ -8,14 +8,17 @@ import type {
   ShardData,
   ShardSkipped,
 } from '../../../protocol/check';
-import { crateAbi } from './abi/link-surface';
+import { crateAbi, linkNames } from './abi/link-surface';
+import { dynamicImports } from './abi/dynamic-imports';
 import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
-import { diagnosticRenderer } from './check-json';
+import { diagnosticRenderer, ownCopy } from './check-json';
 import { checkEachCrate, relevanceOf, RunFiles, RunOutline } from './project';
 import { TOOL_VERSION } from './version';
 import type { CrateDescription } from './workspace/discover';
 import type { RelevanceIndex } from './workspace/relevance';
+import type { LoadedCrate } from './workspace/loaded-crate';
+import type { ExternalAbi } from './abi/cross-crate';
 
 /**
  * The map step of `ffi-guard check`: a run over some paths checks a share of the crates (all of them
@@ -45,6 +48,13 @@ export interface RunOptions {
   shard?: ShardSpec;
   /** Build the ABI surface of the share's crates, for the cross-crate checks of the reduce step. */
   surface: boolean;
+  /**
+   * With `surface`, in an unsharded run whose cross-crate checks all read pairs alone
+   * (`CrossCrateCheck.readsPairsOnly`): build every export, and only the imports whose link name an
+   * export of the run or of these libraries (`check --against`) has. A shard builds every symbol: which
+   * ones the merge pairs depends on the other shards.
+   */
+  pairedWith?: readonly ExternalAbi[];
   /** Told after each crate is loaded (see `LoadOptions.progress`). */
   progress?: (cratesLoaded: number) => void;
 }
@@ -95,14 +105,15 @@ export async function runCheck(
   options: RunOptions,
 ): Promise<CheckRun> {
   const spec = options.shard ?? { index: 1, count: 1 };
+  rel = memoised(rel);
   let plan: RunPlan | undefined;
   let render: ((f: Finding) => CheckDiagnostic) | undefined;
   const crateIndex = new Map<CrateDescription, number>();
   const reported: Reported[] = [];
-  // checkCrates's choice among repeats: a finding two crates report in a file they share is kept for the
-  // first crate (by root) that reports it; a crate's own repeats are all kept.
-  const ownerOf = new Map<string, string>();
+  const repeats = new Repeats(reported);
   const surface: CrateAbi[] = [];
+  const paired =
+    options.surface && options.pairedWith && !options.shard ? new PairedSurfaces(options.pairedWith) : null;
   const firstWithRoot = new Map<string, number>();
   const outline = await checkEachCrate(
     paths,
@@ -110,6 +121,16 @@ export async function runCheck(
     settings,
     {
       progress: options.progress,
+      again: paired
+        ? {
+            crates: () => paired.incomplete().map((i) => plan!.crates[i]),
+            visit: (loaded) => {
+              const index = crateIndex.get(loaded.description)!;
+              const at = surface.findIndex((s) => s.crate === index);
+              surface[at] = paired.build(loaded, index, rel);
+            },
+          }
+        : undefined,
       share: (crates, run) => {
         plan = planRun(crates, run, spec, rel);
         crates.forEach((c, i) => crateIndex.set(c, i));
@@ -123,13 +144,12 @@ export async function runCheck(
       const root = loaded.crate.rootFile;
       if (!firstWithRoot.has(root)) firstWithRoot.set(root, index);
       for (const f of findings ?? []) {
-        const key = `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
-        const owner = ownerOf.get(key) ?? root;
-        ownerOf.set(key, owner);
-        if (owner !== root) continue;
-        reported.push({ file: f.origin.file, start: f.origin.span.start, diagnostic: render(f), crate: index });
+        if (!repeats.keep(f, root)) continue;
+        const { start, end } = f.origin.span;
+        reported.push({ file: f.origin.file, start, end, root, diagnostic: render(f), crate: index });
       }
-      if (options.surface) surface.push(crateAbi(loaded, index, rel));
+      if (paired) surface.push(paired.build(loaded, index, rel));
+      else if (options.surface) surface.push(crateAbi(loaded, index, rel));
     },
   );
   if (!plan) throw new Error('checkEachCrate did not ask for the share of the crates');
@@ -153,12 +173,117 @@ export async function runCheck(
   };
 }
 
+/**
+ * The symbols of each crate that an unsharded run's cross-crate checks can pair, when they read pairs
+ * alone: every export, and each import whose link name an export of the run or of a library outside it
+ * has. A crate's symbols are built as it is checked, with the exports known so far (its own and those
+ * of the crates before it); an import left out whose name a later crate exports makes its crate
+ * `incomplete`, to be loaded again and built once more with every export known.
+ */
+class PairedSurfaces {
+  /** The link names exported so far, and by the libraries outside the run. */
+  private readonly exported = new Set<string>();
+  /** The crates (by index) that left out an import, by its link name. */
+  private readonly leftOut = new Map<string, Set<number>>();
+
+  constructor(external: readonly ExternalAbi[]) {
+    for (const lib of external) for (const s of lib.symbols) if (s.direction === 'export') this.exported.add(s.name);
+  }
+
+  build(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
+    // Most crates of a run export nothing and import nothing another exports: told from their items alone.
+    const named = linkNames(loaded.crate);
+    if (!named.mayExport && !named.imports.some((name) => this.exported.has(name))) {
+      const dynamic = dynamicImports(loaded).map((d) => d.name);
+      if (!dynamic.some((name) => this.exported.has(name))) {
+        this.leave(index, [...named.imports, ...dynamic]);
+        return { crate: index, symbols: [] };
+      }
+    }
+    let left: string[] = [];
+    const pick = (name: string, direction: 'export' | 'import'): boolean => {
+      if (direction === 'export' || this.exported.has(name)) return true;
+      left.push(name);
+      return false;
+    };
+    let abi = crateAbi(loaded, index, rel, pick);
+    for (const s of abi.symbols) if (s.direction === 'export') this.exported.add(s.name);
+    // An import of a name the crate itself exports: built now, while the crate is loaded.
+    if (left.some((name) => this.exported.has(name))) {
+      left = [];
+      abi = crateAbi(loaded, index, rel, pick);
+    }
+    this.leave(index, left);
+    return abi;
+  }
+
+  private leave(index: number, names: readonly string[]): void {
+    for (const name of names) {
+      let crates = this.leftOut.get(name);
+      // Kept for the rest of the run: not a slice of the crate's text, which would keep the text.
+      if (!crates) this.leftOut.set(ownCopy(name), (crates = new Set()));
+      crates.add(index);
+    }
+  }
+
+  /** The crates that left out an import whose name a crate after them exports, in crate order. */
+  incomplete(): number[] {
+    const out = new Set<number>();
+    for (const [name, crates] of this.leftOut) if (this.exported.has(name)) for (const i of crates) out.add(i);
+    return [...out].sort((a, b) => a - b);
+  }
+}
+
+/**
+ * checkCrates's choice among repeats: a finding two crates report in a file they share is kept for the
+ * first crate (by root) that reports it; a crate's own repeats are all kept. Findings are told apart
+ * (by rule, place and message) only in the files that crates of more than one root report in: the
+ * findings of the others are kept at once, without a key held for each.
+ */
+class Repeats {
+  /** The root that reported first in each file. */
+  private readonly firstRoot = new Map<string, string>();
+  /** Of a file that crates of several roots report in: the root that reported each finding first, by key. */
+  private readonly owners = new Map<string, Map<string, string>>();
+
+  /** `kept`: the findings kept so far, which the first findings of another root in their file are told from. */
+  constructor(private readonly kept: readonly Reported[]) {}
+
+  keep(f: Finding, root: string): boolean {
+    const file = f.origin.file;
+    const first = this.firstRoot.get(file);
+    if (first === undefined) this.firstRoot.set(file, root);
+    let owners = this.owners.get(file);
+    if (!owners) {
+      if (first === undefined || first === root) return true;
+      owners = new Map();
+      for (const r of this.kept)
+        if (r.file === file) {
+          const key = repeatKey(r.diagnostic.rule, r.start, r.end, r.diagnostic.message);
+          if (!owners.has(key)) owners.set(key, r.root);
+        }
+      this.owners.set(file, owners);
+    }
+    const key = repeatKey(f.rule, f.origin.span.start, f.origin.span.end, f.message);
+    const owner = owners.get(key) ?? root;
+    owners.set(key, owner);
+    return owner === root;
+  }
+}
+
+function repeatKey(rule: string, start: number, end: number, message: string): string {
+  return `${rule}|${start}|${end}|${message}`;
+}
+
 /** A finding a crate of the run reported, as printed, with what places it among the others. */
 interface Reported {
   /** Its file's absolute path. */
   file: string;
-  /** Where it starts in its file (UTF-16 offset). */
+  /** Where it starts and ends in its file (UTF-16 offsets). */
   start: number;
+  end: number;
+  /** The root of the crate that reported it. */
+  root: string;
   diagnostic: CheckDiagnostic;
   /** The index of the crate that reported it among the run's. */
   crate: number;
@@ -172,6 +297,16 @@ interface RunResult extends RunOutline {
   surface: CrateAbi[];
   /** The index of the first crate of the share loaded from each root. */
   firstWithRoot: Map<string, number>;
+}
+
+/** `rel` computed once per file (every finding of a file names it). */
+function memoised(rel: (file: string) => string): (file: string) => string {
+  const known = new Map<string, string>();
+  return (file) => {
+    let out = known.get(file);
+    if (out === undefined) known.set(file, (out = rel(file)));
+    return out;
+  };
 }
 
 /** Strings in code-unit order, as `<` compares them. */

@@ -31,6 +31,8 @@ interface Side {
 export const abiMismatchCheck: CrossCrateCheck = {
   rule: abiMismatch.id,
   check: (abi) => abiMismatchFindings(abi),
+  // An import is compared with the exports of its link name, an export with the imports of its own.
+  readsPairsOnly: true,
 };
 
 function sidesOf(abi: WorkspaceAbi): Side[] {

@@ -41,6 +41,13 @@ export interface CrossCrateCheck {
   rule: string;
   /** Its findings, at the rule's default severity: placed in the crates' files, with `/` paths. */
   check(abi: WorkspaceAbi): CheckDiagnostic[];
+  /**
+   * It reads only symbols that face another of the same link name: an import that a crate of the run
+   * or a library outside it exports, an export that is imported. When every check of a run says so, an
+   * unsharded `check` builds the C signatures of such symbols (and of every export) alone: on a `-sys`
+   * crate, thousands of imports nothing else in the run exports are left out.
+   */
+  readsPairsOnly?: boolean;
 }
 
 /** Every cross-crate check, in the order they run. */

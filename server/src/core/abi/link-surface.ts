@@ -1,5 +1,7 @@
 import type { AbiSymbol, CrateAbi } from '../../../../protocol/check';
-import type { Origin } from '../syntax/model';
+import type { Item, Origin } from '../syntax/model';
+import { exportAttribute, importLinkName } from '../analysis/boundary';
+import type { Crate } from '../workspace/crates';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { buildSurface } from './report';
@@ -17,30 +19,39 @@ import { displayTy, isUnit } from '../workspace/types';
 /**
  * The exports and imports of one crate (`index` is its place among the run's crates), each placed as
  * rustc counts positions. Built from the crate alone, so it is the same whichever crates share a run.
+ * `symbols` picks which to build, by link name and direction (all by default); the others are left out,
+ * and those kept are as they would be among all.
  */
-export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string) => string): CrateAbi {
-  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false });
+export function crateAbi(
+  loaded: LoadedCrate,
+  index: number,
+  rel: (file: string) => string,
+  symbols: (name: string, direction: 'export' | 'import') => boolean = () => true,
+): CrateAbi {
+  const surface = buildSurface([loaded], [], rel, undefined, { reachTypes: false, symbols, constants: false });
   const place = rangeOf(loaded);
   // Symbols loaded at run time (libloading, dlsym) through a C function-pointer type.
-  const dynamic = dynamicImports(loaded).map((d): AbiSymbol => {
-    const params = d.fn.params.map((ty, i) => ({ name: `_${i}`, ty }));
-    const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
-    return {
-      name: d.name,
-      rustName: d.name,
-      kind: 'function',
-      direction: 'import',
-      abi: d.fn.abi ?? 'C',
-      file: rel(d.origin.file),
-      ...place(d.origin),
-      cPrototype: cPrototype(d.name, params, ret, d.fn.variadic),
-      params: params.map((p) => ({ name: p.name, type: displayTy(p.ty), cType: cDeclaration(p.ty, '') })),
-      returns: ret ? { type: displayTy(ret), cType: cDeclaration(ret, '') } : null,
-      variadic: d.fn.variadic,
-      mutable: false,
-      signature: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
-    };
-  });
+  const dynamic = dynamicImports(loaded)
+    .filter((d) => symbols(d.name, 'import'))
+    .map((d): AbiSymbol => {
+      const params = d.fn.params.map((ty, i) => ({ name: `_${i}`, ty }));
+      const ret = isUnit(d.fn.ret) ? null : d.fn.ret;
+      return {
+        name: d.name,
+        rustName: d.name,
+        kind: 'function',
+        direction: 'import',
+        abi: d.fn.abi ?? 'C',
+        file: rel(d.origin.file),
+        ...place(d.origin),
+        cPrototype: cPrototype(d.name, params, ret, d.fn.variadic),
+        params: params.map((p) => ({ name: p.name, type: displayTy(p.ty), cType: cDeclaration(p.ty, '') })),
+        returns: ret ? { type: displayTy(ret), cType: cDeclaration(ret, '') } : null,
+        variadic: d.fn.variadic,
+        mutable: false,
+        signature: rustSignature(d.fn.abi ?? 'C', d.fn.params, ret, d.fn.variadic),
+      };
+    });
   return {
     crate: index,
     symbols: [
@@ -70,6 +81,29 @@ export function crateAbi(loaded: LoadedCrate, index: number, rel: (file: string)
       ...dynamic,
     ],
   };
+}
+
+/**
+ * Read from the crate's items alone, without the walk `crateAbi` makes (no scopes, no types): whether any
+ * item may export a symbol (it has `#[no_mangle]` or `#[export_name]`), and the link name of every item
+ * of an `extern` block. A superset of what `crateAbi` finds, so when nothing here is wanted, nothing there is.
+ */
+export function linkNames(crate: Crate): { mayExport: boolean; imports: string[] } {
+  let mayExport = false;
+  const imports: string[] = [];
+  const visit = (items: readonly Item[]): void => {
+    for (const item of items) {
+      if (item.kind === 'extern-block') {
+        for (const f of item.items) imports.push(importLinkName(f.attrs, f.name));
+        continue;
+      }
+      if (!mayExport && (item.kind === 'fn' || item.kind === 'static') && exportAttribute(item.attrs)) mayExport = true;
+      if ('nested' in item) visit(item.nested);
+      if ('items' in item && item.items) visit(item.items);
+    }
+  };
+  for (const module of crate.modules) visit(module.items);
+  return { mayExport, imports };
 }
 
 /** An origin's range in rustc's terms (1-based lines, columns in Unicode scalar values). */

@@ -123,6 +123,13 @@ export interface SurfaceOptions {
    * before format version 3 did: `diff` against such a baseline compares like with like.
    */
   hostAliasSpelling?: boolean;
+  /**
+   * Which symbols to describe, by link name and direction (all by default): a run that needs a few
+   * symbols of a `-sys` crate (those the cross-crate checks can pair) leaves the others' types unresolved.
+   */
+  symbols?: (name: string, direction: 'export' | 'import') => boolean;
+  /** Whether to read the `pub const` items C can spell (default true); the link-level ABI has none. */
+  constants?: boolean;
 }
 
 /** The `usedBy` entry of a type that `SurfaceOptions.includeTypes` asked for. */
@@ -221,10 +228,13 @@ export function buildSurface(
       });
     };
     const param = (name: string, ty: Ty): SurfaceParam => ({ name, type: show(ty), cType: cDeclaration(ty, ''), ty });
+    const wanted = options.symbols ?? (() => true);
     walkCrate(crate, {
       fn: (fn, ctx) => {
         const attr = exportAttribute(fn.attrs);
         if (!attr || !fn.hasBody) return;
+        const name = linkName(fn.attrs, fn.name);
+        if (!wanted(name, 'export')) return;
         const checked = isRustAbi(fn.abi) ? [] : checkedTypesOfFn(fn, ctx);
         const tys = isRustAbi(fn.abi)
           ? resolveSignature(
@@ -235,7 +245,7 @@ export function buildSurface(
           : checked.map((c) => c.ty);
         addSymbol(
           {
-            name: linkName(fn.attrs, fn.name),
+            name,
             rustName: fn.name,
             kind: 'function',
             direction: 'export',
@@ -265,16 +275,19 @@ export function buildSurface(
       },
       staticOrConst: (item, ctx) => {
         if (item.kind === 'const') {
+          if (options.constants === false) return;
           const c = item.visibility === 'pub' && item.type ? constantOf(item, resolveType(item.type, ctx.types)) : null;
           if (c) constants.push({ ...c, crate: crate.name, docs: docsOf(item.attrs) });
           return;
         }
         if (item.kind !== 'static' || !item.type || !exportAttribute(item.attrs)) return;
+        const name = linkName(item.attrs, item.name);
+        if (!wanted(name, 'export')) return;
         const ty = resolveType(item.type, ctx.types);
         const verdict = checkBoundaryType(ty, 'definition', 'static');
         addSymbol(
           {
-            name: linkName(item.attrs, item.name),
+            name,
             rustName: item.name,
             kind: 'static',
             direction: 'export',
@@ -292,9 +305,11 @@ export function buildSurface(
         );
       },
       foreignItem: (item, block, ctx) => {
+        const name = importLinkName(item.attrs, item.name);
+        if (!wanted(name, 'import')) return;
         const checked = checkedTypesOfForeign(item, block, ctx);
         const base = {
-          name: importLinkName(item.attrs, item.name),
+          name,
           rustName: item.name,
           direction: 'import' as const,
           abi: block.abi,

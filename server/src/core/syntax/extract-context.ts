@@ -44,16 +44,15 @@ export class ExtractContext {
   constructor(
     readonly file: string,
     parsed: ParsedFile,
-    mapOrigin: ((o: Origin) => Origin) | null = null,
+    /** How a span of the parsed text maps back to the source (a macro expansion's); the file's own span when null. */
+    mapSpan: SpanOrigin | null = null,
     private readonly expansion: Expansion | null = null,
     options: ExtractOptions = {},
   ) {
     this.unsafeExternKeywordAt = new Set(parsed.unsafeExternKeywordAt);
     this.safeItemKeywordAt = parsed.safeItemKeywordAt;
     this.tree = new SyntaxTree(parsed.tree, parsed.parsedText, !options.treeOnly);
-    this.spanOrigin = mapOrigin
-      ? (start, end) => mapOrigin({ file, span: { start, end } })
-      : (start, end) => ({ file, span: { start, end } });
+    this.spanOrigin = mapSpan ? mapSpan : (start, end) => ({ file, span: { start, end } });
   }
 
   dispose(): void {

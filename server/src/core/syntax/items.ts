@@ -5,12 +5,12 @@ import { externBlockItem } from './extern-blocks';
 import { ExtractContext, ExtractOptions } from './extract-context';
 import { fnParams } from './fn-params';
 import { genericParams } from './generics';
-import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Origin, Span, StaticItem } from './model';
+import type { Attribute, Expansion, FileItems, FnItem, Item, MacroRule, Span, StaticItem } from './model';
 import { ITEM_TYPES, nestedItemNodes } from './nested-items';
 import type { ParsedFile } from './parse';
 import type { PlainConst } from './plain-consts';
 import type { SyntaxNode } from './syntax-tree';
-import { childrenOf, field, firstChildOfType } from './tree';
+import { childrenOf, field, firstChildOfType, SpanOrigin } from './tree';
 import { externAbi, plainTypeExpr, spanIn, typeExpr, typeExprOrNull } from './type-syntax';
 import { useTrees } from './use-trees';
 
@@ -31,17 +31,17 @@ export function extractItems(file: string, parsed: ParsedFile, options: ExtractO
 }
 
 /**
- * Items from a macro expansion's text; `mapOrigin` takes expansion spans back to the source. With
+ * Items from a macro expansion's text; `mapSpan` takes expansion spans back to the source. With
  * `inBody`, the expansion was wrapped in a function (it stood in a body): its body's items are taken.
  */
 export function extractItemsFromTree(
   file: string,
   parsed: ParsedFile,
-  mapOrigin: (o: Origin) => Origin,
+  mapSpan: SpanOrigin,
   expansion: Expansion,
   inBody = false,
 ): Item[] {
-  const cx = new ExtractContext(file, parsed, mapOrigin, expansion);
+  const cx = new ExtractContext(file, parsed, mapSpan, expansion);
   try {
     const root = cx.tree.root;
     if (!inBody) return itemList(cx, childrenOf(root)).items;

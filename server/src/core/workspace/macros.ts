@@ -1,7 +1,10 @@
 import * as path from 'path';
 import { applyCfg, evalCfg } from '../syntax/cfg';
 import { extractItemsFromTree } from '../syntax/items';
-import type { Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
+import type { Expansion, Item, MacroCallItem, MacroRule, MacroRulesItem, Origin, Token } from '../syntax/model';
+import { isSpace, isWordPart, isWordStart } from '../syntax/plain-text';
+import { plainTokens, plainTokenTreeEnd } from '../syntax/plain-tokens';
+import type { SpanOrigin } from '../syntax/tree';
 import type { FileSource, SourceCache } from './crates';
 import type { ModuleScope } from './scopes';
 import { findVisibleMacro } from './scopes';
@@ -36,7 +39,27 @@ interface Binding {
 const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
 
 let nextExpansion = 1;
+/** Bindings by metavariable, `$` included (`$name`). */
 type Bindings = Map<string, Binding>;
+
+/** Where a transcription looks its metavariables up. */
+interface BindingScope {
+  get(name: string): Binding | undefined;
+}
+
+/** One repetition's bindings over those around it: no copy of the outer ones per repetition. */
+class RepetitionScope implements BindingScope {
+  constructor(
+    private readonly own: Bindings,
+    private readonly outer: BindingScope,
+  ) {}
+
+  get(name: string): Binding | undefined {
+    return this.own.get(name) ?? this.outer.get(name);
+  }
+}
+
+const REPETITION_OPERATORS = new Set(['*', '+', '?']);
 
 /**
  * Items with every macro call we can expand followed by its expansion: at item level, inside `impl`
@@ -63,13 +86,18 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
       continue;
     }
     const expanded = expandOne(item, module, cache, [...outMacros, ...listMacros], depth);
-    if (expanded) {
-      EXPANDED.add(item);
-      changed = true;
+    if (!expanded) {
+      out.push(item);
+      continue;
     }
-    out.push(item);
-    for (const e of expanded ?? []) out.push(e);
-    for (const e of expanded ?? []) if (e.kind === 'macro-rules') outMacros.push(e);
+    // Its tokens are read by no one once it is expanded (libc's `s!` holds every struct it declares): the
+    // list keeps the call without them. The file's own items (the cache's) keep theirs.
+    const done: MacroCallItem = { ...item, tokens: [] };
+    EXPANDED.add(done);
+    changed = true;
+    out.push(done);
+    for (const e of expanded) out.push(e);
+    for (const e of expanded) if (e.kind === 'macro-rules') outMacros.push(e);
   }
   // Nothing expanded: the same list, so a later pass sees no change.
   return changed ? out : items;
@@ -167,20 +195,8 @@ function expandOne(
     // An expansion in a body is statements: parse it inside a function to read its items.
     const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
     emitter.emitAll(rule.body, bindings);
-    const parsed = cache.parseFragment(emitter.text + (call.inBody ? ' }' : ''));
-    try {
-      const items = extractItemsFromTree(
-        call.origin.file,
-        parsed,
-        (o) => emitter.mapBack(o),
-        { at: call.origin, id: nextExpansion++ },
-        call.inBody,
-      );
-      const withCfg = applyCfg(items, module.crate.cfg);
-      return expandMacroCalls(withCfg, module, cache, depth + 1);
-    } finally {
-      parsed.tree.delete();
-    }
+    const items = expansionItems(emitter, call, cache, call.inBody ?? false);
+    return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
   return null;
@@ -214,19 +230,105 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     if (!holds) continue;
     const emitter = new Emitter();
     for (const token of branch.children ?? []) emitter.emitToken(token);
-    const parsed = cache.parseFragment(emitter.text);
-    try {
-      const items = extractItemsFromTree(call.origin.file, parsed, (o) => emitter.mapBack(o), {
-        at: call.origin,
-        id: nextExpansion++,
-      });
-      return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
-    } finally {
-      parsed.tree.delete();
-    }
+    const items = expansionItems(emitter, call, cache, false);
+    return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   return [];
 }
+
+/**
+ * The items of an expansion's text (a new expansion of `call`). With `inBody`, the text is statements
+ * wrapped in a function (the call stood in a body): its body's items. Text that is only macro calls
+ * written plainly is read without a parse (`plainCalls`).
+ */
+function expansionItems(emitter: Emitter, call: MacroCallItem, cache: SourceCache, inBody: boolean): Item[] {
+  const file = call.origin.file;
+  const expansion: Expansion = { at: call.origin, id: nextExpansion++ };
+  const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
+  const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
+  if (calls) return calls;
+  const parsed = cache.parseFragment(emitter.text + (inBody ? ' }' : ''));
+  try {
+    return extractItemsFromTree(file, parsed, mapSpan, expansion, inBody);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/**
+ * An item-level expansion that is nothing but macro calls written plainly — `name!(…);`, `a :: b! { … }`,
+ * each group a plain token tree (syntax/plain-tokens.ts) — as the items its parse gives
+ * (syntax/items.ts): libc's `s!` expands to one `s!(it: …);` per struct, each of which expands to
+ * `__item! { … }`, and none of these needs the parser. Null when the text is anything else (or empty).
+ */
+export function plainCalls(text: string, expansion: Expansion, origin: SpanOrigin): MacroCallItem[] | null {
+  const out: MacroCallItem[] = [];
+  let at = 0;
+  const space = (): void => {
+    while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  };
+  const word = (): string => {
+    const start = at;
+    if (at < text.length && isWordStart(text.charCodeAt(at))) while (isWordPart(text.charCodeAt(++at)));
+    return text.slice(start, at);
+  };
+  for (space(); at < text.length; space()) {
+    const start = at;
+    let pathEnd = at;
+    for (let first = true; ; first = false) {
+      const segment = word();
+      const keyword = NOT_MACRO_NAMES.has(segment);
+      // `crate`, `self`, `super` only begin a longer path.
+      const starts = first && PATH_STARTS.has(segment);
+      if (!segment || (keyword && !starts)) return null;
+      pathEnd = at;
+      space();
+      if (!text.startsWith('::', at)) {
+        if (starts) return null;
+        break;
+      }
+      at += 2;
+      space();
+    }
+    if (text.slice(start, pathEnd) === 'macro_rules' || text[at] !== '!' || text[at + 1] === '=') return null;
+    at++;
+    space();
+    const open = at;
+    const end = plainTokenTreeEnd(text, open);
+    if (end < 0) return null;
+    at = end;
+    space();
+    // `name!(…)` and `name![…]` stand as items only with a `;` after them.
+    if (text[at] === ';') at++;
+    else if (text[open] !== '{') return null;
+    const whole = origin(start, end);
+    out.push({
+      kind: 'macro-call',
+      name: '',
+      attrs: [],
+      visibility: 'private',
+      origin: whole,
+      nameOrigin: origin(start, end),
+      fromMacro: true,
+      expansion,
+      macroName: text.slice(start, pathEnd).replace(/\s+/g, ''),
+      tokens: plainTokens(text.slice(open, end), open, origin),
+    });
+  }
+  return out.length ? out : null;
+}
+
+/** What may begin a macro's path though it is a keyword. */
+const PATH_STARTS = new Set(['crate', 'self', 'super']);
+
+/** Rust's keywords and reserved words: not a segment of a macro's path (but `PATH_STARTS` first). */
+const NOT_MACRO_NAMES = new Set(
+  (
+    '_ as async await break const continue crate default dyn else enum extern false fn for gen if impl in let ' +
+    'loop match mod move mut pub ref return self Self static struct super trait true type union unsafe use ' +
+    'where while abstract become box do final macro override priv try typeof unsized virtual yield'
+  ).split(' '),
+);
 
 /**
  * `include!("bindings.rs")`, `include!(concat!(env!("CARGO_MANIFEST_DIR"), "/…"))` and
@@ -325,24 +427,24 @@ const BUILTIN_ITEM_MACROS = new Set([
 
 function matchRule(rule: MacroRule, input: Token[]): Bindings | null {
   const b: Bindings = new Map();
-  const end = matchSeq(rule.pattern, input, 0, b, []);
+  const end = matchSeq(rule.pattern, input, 0, b, undefined);
   return end === input.length ? b : null;
 }
 
 /**
  * Match `pattern` against `input` from `pos`; returns the position after the match, or -1.
- * `outerFollow` is what comes after this pattern in the enclosing one (after a repetition's body).
+ * `outerFollow` is the token that comes after this pattern in the enclosing one (after a repetition's
+ * body), if any.
  */
-function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, outerFollow: Token[]): number {
+function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, outerFollow: Token | undefined): number {
   let i = 0;
   while (i < pattern.length) {
     const p = pattern[i];
     if (p.text.startsWith('$') && p.text.length > 1 && pattern[i + 1]?.text === ':' && pattern[i + 2]) {
       const frag = pattern[i + 2].text;
-      const rest = pattern.slice(i + 3);
-      const n = fragmentLength(frag, input, pos, rest.length ? rest : outerFollow);
+      const n = fragmentLength(frag, input, pos, i + 3 < pattern.length ? pattern[i + 3] : outerFollow);
       if (n < 0) return -1;
-      b.set(p.text.slice(1), { tokens: input.slice(pos, pos + n), frag });
+      b.set(p.text, { tokens: input.slice(pos, pos + n), frag });
       pos += n;
       i += 3;
       continue;
@@ -357,27 +459,21 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
         j++;
         op = pattern[j]?.text;
       }
-      const follow = pattern.slice(j + 1);
+      // What comes after the repetition: the next token of the pattern, if any.
+      const follow = j + 1 < pattern.length ? pattern[j + 1] : undefined;
+      // What comes after each of its bodies: the separator, else what follows the repetition.
+      const afterBody: Token | undefined =
+        sep !== null ? { text: sep, kind: 'punct', origin: pattern[i].origin } : (follow ?? outerFollow);
       const reps: Bindings[] = [];
       while (pos < input.length) {
         if (reps.length && sep !== null) {
           if (input[pos]?.text !== sep) break;
-          if (startsWith(input, pos + 1, follow) && follow.length) break;
+          if (startsWith(input, pos + 1, follow)) break;
         }
         const rb: Bindings = new Map();
         const start = reps.length && sep !== null ? pos + 1 : pos;
-        if (follow.length && startsWith(input, start, follow)) break;
-        const next = matchSeq(
-          inner,
-          input,
-          start,
-          rb,
-          sep !== null
-            ? [{ text: sep, kind: 'punct', origin: pattern[i].origin }, ...follow]
-            : follow.length
-              ? follow
-              : outerFollow,
-        );
+        if (startsWith(input, start, follow)) break;
+        const next = matchSeq(inner, input, start, rb, afterBody);
         if (next < 0 || next === start) break;
         reps.push(rb);
         pos = next;
@@ -394,7 +490,7 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
     if (p.kind === 'group') {
       if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
       const inner: Bindings = new Map();
-      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, []);
+      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, undefined);
       if (end !== (t.children ?? []).length) return -1;
       for (const [k, v] of inner) b.set(k, v);
       pos++;
@@ -408,26 +504,31 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
   return pos;
 }
 
-function startsWith(input: Token[], pos: number, follow: Token[]): boolean {
-  const f = follow[0];
+function startsWith(input: Token[], pos: number, f: Token | undefined): boolean {
   if (!f || f.text.startsWith('$')) return false;
   const t = input[pos];
   return !!t && t.kind !== 'group' && t.text === f.text;
 }
 
+/** The metavariables a pattern or body writes (`$name`, as bindings are keyed), nested groups included; read once per list. */
 function metavarNames(pattern: Token[]): string[] {
-  const out: string[] = [];
+  let out = METAVAR_NAMES.get(pattern);
+  if (out) return out;
+  out = [];
   for (const t of pattern) {
-    if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text.slice(1));
+    if (t.text.startsWith('$') && t.text.length > 1) out.push(t.text);
     if (t.children) for (const name of metavarNames(t.children)) out.push(name);
   }
+  METAVAR_NAMES.set(pattern, out);
   return out;
 }
+
+const METAVAR_NAMES = new WeakMap<Token[], string[]>();
 
 const SINGLE = new Set(['ident', 'lifetime', 'tt']);
 
 /** How many input tokens a fragment takes, or -1 when it cannot match. */
-function fragmentLength(frag: string, input: Token[], pos: number, follow: Token[]): number {
+function fragmentLength(frag: string, input: Token[], pos: number, follow: Token | undefined): number {
   if (SINGLE.has(frag)) return pos < input.length ? 1 : -1;
   if (frag === 'literal') {
     if (input[pos]?.text === '-') return 2;
@@ -439,7 +540,7 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     return input[pos + 1]?.kind === 'group' && input[pos + 1].delimiter === '(' ? 2 : 1;
   }
   // ty, path, expr, pat, stmt, item, meta…: up to the token that follows in the pattern.
-  const stop = follow[0] && !follow[0].text.startsWith('$') && follow[0].kind !== 'group' ? follow[0].text : null;
+  const stop = follow && !follow.text.startsWith('$') && follow.kind !== 'group' ? follow.text : null;
   const typeLike = frag === 'ty' || frag === 'path';
   let angle = 0;
   let n = 0;
@@ -469,14 +570,31 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
 
 // ---- transcription ----
 
-interface MapEntry {
-  start: number;
-  end: number;
-  origin: Origin;
+/** Where a group's delimiters were written, kept per group: a macro's body is transcribed once per call. */
+function delimitersOf(t: Token): { open: Origin; close: Origin } {
+  let known = DELIMITERS.get(t);
+  if (!known) {
+    const { file, span } = t.origin;
+    known = {
+      open: { file, span: { start: span.start, end: span.start + 1 } },
+      close: { file, span: { start: span.end - 1, end: span.end } },
+    };
+    DELIMITERS.set(t, known);
+  }
+  return known;
+}
+
+const DELIMITERS = new WeakMap<Token, { open: Origin; close: Origin }>();
+
+function closerOf(t: Token): string {
+  return t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
 }
 
 class Emitter {
-  private readonly map: MapEntry[] = [];
+  /** Where each token emitted starts and ends in the text, and where it was written (one entry per token). */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly origins: Origin[] = [];
   /**
    * The last token emitted on its own (not glued to the one before), or null. Looking at it, not at the
    * text's end, keeps each emission constant-time: the text grows with every token.
@@ -494,24 +612,23 @@ class Emitter {
     const start = this.text.length;
     this.text += text;
     this.lastToken = glued ? null : text;
-    this.map.push({ start, end: this.text.length, origin });
+    this.starts.push(start);
+    this.ends.push(this.text.length);
+    this.origins.push(origin);
   }
 
   emitToken(t: Token): void {
     if (t.kind === 'group') {
-      const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
-      this.emit(t.delimiter ?? '(', {
-        file: t.origin.file,
-        span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
-      });
+      const { open, close } = delimitersOf(t);
+      this.emit(t.delimiter ?? '(', open);
       for (const c of t.children ?? []) this.emitToken(c);
-      this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+      this.emit(closerOf(t), close);
       return;
     }
     this.emit(t.text, t.origin);
   }
 
-  emitAll(body: Token[], b: Bindings): void {
+  emitAll(body: Token[], b: BindingScope): void {
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
       if (t.text === '$crate') {
@@ -519,13 +636,14 @@ class Emitter {
         continue;
       }
       if (t.text.startsWith('$') && t.text.length > 1) {
-        const bound = b.get(t.text.slice(1));
+        const bound = b.get(t.text);
         if (bound?.tokens) {
           const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
           for (const x of bound.tokens)
-            this.emitToken(
-              plain ? { ...x, origin: t.origin, children: x.children?.map((c) => ({ ...c, origin: t.origin })) } : x,
-            );
+            if (!plain) this.emitToken(x);
+            else if (!x.children) this.emit(x.text, t.origin);
+            else
+              this.emitToken({ ...x, origin: t.origin, children: x.children.map((c) => ({ ...c, origin: t.origin })) });
           continue;
         }
       }
@@ -533,56 +651,60 @@ class Emitter {
         const inner = body[i + 1].children ?? [];
         let j = i + 2;
         let sep: Token | null = null;
-        if (!['*', '+', '?'].includes(body[j]?.text ?? '')) {
+        if (!REPETITION_OPERATORS.has(body[j]?.text ?? '')) {
           sep = body[j] ?? null;
           j++;
         }
-        const names = metavarNames(inner);
-        const reps = names.map((n) => b.get(n)?.reps).find((r) => r !== undefined) ?? [];
-        reps.forEach((rb, k) => {
+        let reps: Bindings[] = [];
+        for (const name of metavarNames(inner)) {
+          const bound = b.get(name)?.reps;
+          if (bound) {
+            reps = bound;
+            break;
+          }
+        }
+        for (let k = 0; k < reps.length; k++) {
           if (k > 0 && sep) this.emitToken(sep);
-          const merged = new Map(b);
-          for (const [key, v] of rb) merged.set(key, v);
-          this.emitAll(inner, merged);
-        });
+          this.emitAll(inner, new RepetitionScope(reps[k], b));
+        }
         i = j;
         continue;
       }
       if (t.kind === 'group') {
-        const close = t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
-        this.emit(t.delimiter ?? '(', {
-          file: t.origin.file,
-          span: { start: t.origin.span.start, end: t.origin.span.start + 1 },
-        });
+        const { open, close } = delimitersOf(t);
+        this.emit(t.delimiter ?? '(', open);
         this.emitAll(t.children ?? [], b);
-        this.emit(close, { file: t.origin.file, span: { start: t.origin.span.end - 1, end: t.origin.span.end } });
+        this.emit(closerOf(t), close);
         continue;
       }
       this.emit(t.text, t.origin);
     }
   }
 
-  /** An expansion span back to source: where its first token was written, through its last when they share a file. */
-  mapBack(o: Origin): Origin {
-    const first = this.entryAt(o.span.start);
-    const last = this.entryAt(Math.max(o.span.start, o.span.end - 1));
-    if (!first) return o;
-    const start = first.origin.span.start;
-    const end =
-      last && last.origin.file === first.origin.file && last.origin.span.end >= start
-        ? last.origin.span.end
-        : first.origin.span.end;
-    return { file: first.origin.file, span: { start, end } };
+  /**
+   * A span of the expansion (in `file`'s expansion) back to source: where its first token was written,
+   * through its last when they share a file; the span itself where no token was emitted yet.
+   */
+  spanBack(file: string, spanStart: number, spanEnd: number): Origin {
+    const first = this.entryAt(spanStart);
+    const last = this.entryAt(Math.max(spanStart, spanEnd - 1));
+    if (first < 0) return { file, span: { start: spanStart, end: spanEnd } };
+    const from = this.origins[first];
+    const to = last >= 0 ? this.origins[last] : null;
+    const start = from.span.start;
+    const end = to && to.file === from.file && to.span.end >= start ? to.span.end : from.span.end;
+    return { file: from.file, span: { start, end } };
   }
 
-  private entryAt(offset: number): MapEntry | null {
+  /** The last token emitted at or before `offset`; -1 when none. */
+  private entryAt(offset: number): number {
     let lo = 0;
-    let hi = this.map.length - 1;
-    let best: MapEntry | null = null;
+    let hi = this.starts.length - 1;
+    let best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.map[mid].start <= offset) {
-        best = this.map[mid];
+      if (this.starts[mid] <= offset) {
+        best = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
