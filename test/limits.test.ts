@@ -9,7 +9,12 @@ import { makeCfgEnv } from '../server/src/core/syntax/cfg';
 import { mayDeclareItems } from '../server/src/core/syntax/nested-items';
 import { loadParser } from '../server/src/core/syntax/parse';
 import { FileSource, loadCrate, SourceCache } from '../server/src/core/workspace/crates';
-import { MAX_LINE_LENGTH, MAX_NESTING_DEPTH, readRegularFile } from '../server/src/core/workspace/read-file';
+import {
+  MAX_LINE_LENGTH,
+  MAX_NESTING_DEPTH,
+  readRegularFile,
+  textOverLimits,
+} from '../server/src/core/workspace/read-file';
 import { diffAgainst, WorkspaceView } from '../server/src/lsp/surface';
 import { runCli, tempTree } from './harness/cli';
 
@@ -374,6 +379,15 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       const result = await checkPaths([dir], dir, defaultSettings());
       assert.ok(result.skipped.some((s) => s.file === path.join(dir, 'deep.rs') && /nesting limit/.test(s.reason)));
       assert.strictEqual(result.findings.length, 1);
+    });
+
+    it('counts the nesting on the bytes as on the text: the same verdict and line, past multi-byte characters', () => {
+      const deep = `// é ✓ 😀\n/* «(» */\nfn f() { ${'['.repeat(MAX_NESTING_DEPTH)}\n${'{'.repeat(2)} }\n`;
+      const shallow = `// é ✓ 😀\nfn f() { ${'('.repeat(MAX_NESTING_DEPTH - 1)}${')'.repeat(MAX_NESTING_DEPTH - 1)} }\n`;
+      assert.match(textOverLimits(deep) ?? '', /nesting limit \(1000\) at line 3/);
+      assert.strictEqual(textOverLimits(deep, Buffer.from(`\uFEFF${deep}`)), textOverLimits(deep));
+      assert.strictEqual(textOverLimits(shallow), null);
+      assert.strictEqual(textOverLimits(shallow, Buffer.from(shallow)), null);
     });
   });
 });

@@ -72,7 +72,7 @@ export class DiskSource implements FileSource {
       this.skipped.set(file, 'not valid UTF-8 (rustc requires UTF-8 source)');
       return null;
     }
-    const over = textOverLimits(text);
+    const over = textOverLimits(text, bytes);
     if (over) {
       this.skipped.set(file, over);
       return null;
@@ -195,8 +195,8 @@ export function* crateLoads(
   if (options.share) {
     // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
     // for reference) are never compiled by rustc: not standalone crates either.
-    const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
-    const outside = found.files.filter((f) => !packageDirs.some((d) => f.startsWith(d + path.sep)));
+    const packageDirs = packageFolders(found);
+    const outside = found.files.filter((f) => !packageDirs.some((d) => f.startsWith(d)));
     const loaded = new Map<CrateDescription, LoadedCrate | null>();
     if (outside.length) for (const description of found.crates) loaded.set(description, load(description));
     const loose = outside.filter((f) => !covered.has(f));
@@ -224,8 +224,8 @@ export function* crateLoads(
   }
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
   // for reference) are never compiled by rustc: not standalone crates either.
-  const packageDirs = found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile));
-  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d + path.sep)));
+  const packageDirs = packageFolders(found);
+  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d)));
   for (const root of standaloneRoots(loose, cache, reportCycle)) {
     const loaded = load(standaloneCrate(root));
     if (!loaded) continue;
@@ -358,6 +358,11 @@ export function relevanceOf(
     if (forget && !cache.peek(file)) cache.delete(file);
   }
   return relevance;
+}
+
+/** The folder of each crate's package (or of its root file), once each, ending in a separator. */
+function packageFolders(found: Discovery): string[] {
+  return [...new Set(found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile) + path.sep))];
 }
 
 /** The folders of a discovery's Cargo packages. */

@@ -215,14 +215,13 @@ function modulePathsOf(text: string, code: string): string[] | null {
 
 /**
  * The text with every comment and the contents of every string, raw string and character literal
- * replaced by spaces (new lines kept), so that words in them are not taken for code. Same length.
+ * replaced by spaces (new lines too), so that words in them are not taken for code. Same length.
  */
 export function codeOnly(text: string): string {
   const out: string[] = [];
   let copied = 0;
   const blank = (from: number, to: number): void => {
-    const piece = text.slice(from, to);
-    out.push(text.slice(copied, from), piece.includes('\n') ? piece.replace(/[^\n]/g, ' ') : ' '.repeat(piece.length));
+    out.push(text.slice(copied, from), ' '.repeat(to - from));
     copied = to;
   };
   // Jump from one place where a comment or a literal may start to the next.

@@ -100,28 +100,43 @@ export const MAX_LINE_LENGTH = 1_000_000;
 /** Nesting of `(`, `[` and `{`, counted on the raw text (brackets inside strings and comments count too). */
 export const MAX_NESTING_DEPTH = 1_000;
 
-/** Why a text is over the line length or nesting limit, or null when it is within both. */
-export function textOverLimits(text: string): string | null {
+/**
+ * Why a text is over the line length or nesting limit, or null when it is within both. `utf8`, the bytes
+ * the text was decoded from when the caller has them, is faster to count brackets in: they are ASCII, and no
+ * byte of a multi-byte UTF-8 sequence is.
+ */
+export function textOverLimits(text: string, utf8?: Uint8Array): string | null {
   // No line of a text shorter than the limit can be longer than it: only the nesting is counted.
-  return text.length > MAX_LINE_LENGTH ? overEitherLimit(text) : overNestingLimit(text);
+  if (text.length > MAX_LINE_LENGTH) return overEitherLimit(text);
+  const at = utf8 ? nestingOverAt(utf8) : nestingOverAt(text);
+  return at < 0 ? null : nestedTooDeep(utf8 ? lineAt(utf8, at) : lineAt(text, at));
 }
 
-/** +1 for an opening bracket, -1 for a closing one, by character code. */
-const BRACKET = new Int8Array(128);
+/** +1 for an opening bracket, -1 for a closing one, by byte (or character code below 256). */
+const BRACKET = new Int8Array(256);
 for (const c of '([{') BRACKET[c.charCodeAt(0)] = 1;
 for (const c of ')]}') BRACKET[c.charCodeAt(0)] = -1;
 
-function overNestingLimit(text: string): string | null {
+/** Where the brackets first nest deeper than the limit, or -1. */
+function nestingOverAt(code: Uint8Array | string): number {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const step = c < 128 ? BRACKET[c] : 0;
-    if (step === 0) continue;
-    if (step > 0) {
-      if (++depth > MAX_NESTING_DEPTH) return nestedTooDeep(lineAt(text, i));
-    } else if (depth > 0) depth--;
+  if (typeof code === 'string') {
+    for (let i = 0; i < code.length; i++) {
+      const c = code.charCodeAt(i);
+      const step = c < 256 ? BRACKET[c] : 0;
+      if (step > 0) {
+        if (++depth > MAX_NESTING_DEPTH) return i;
+      } else if (step < 0 && depth > 0) depth--;
+    }
+  } else {
+    for (let i = 0; i < code.length; i++) {
+      const step = BRACKET[code[i]];
+      if (step > 0) {
+        if (++depth > MAX_NESTING_DEPTH) return i;
+      } else if (step < 0 && depth > 0) depth--;
+    }
   }
-  return null;
+  return -1;
 }
 
 function overEitherLimit(text: string): string | null {
@@ -142,9 +157,10 @@ function overEitherLimit(text: string): string | null {
 }
 
 /** The 1-based line of offset `i`. */
-function lineAt(text: string, i: number): number {
+function lineAt(code: Uint8Array | string, i: number): number {
+  const next = (from: number): number => (typeof code === 'string' ? code.indexOf('\n', from) : code.indexOf(10, from));
   let line = 1;
-  for (let at = text.indexOf('\n'); at >= 0 && at < i; at = text.indexOf('\n', at + 1)) line++;
+  for (let at = next(0); at >= 0 && at < i; at = next(at + 1)) line++;
   return line;
 }
 
