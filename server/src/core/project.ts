@@ -343,19 +343,42 @@ export function relevanceOf(
   forget = false,
 ): RelevanceIndex {
   const relevance = new RelevanceIndex(packageDirs, (file) => cache.text(file));
-  // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned once.
-  const scans = new Map<string, FileScan>();
+  // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned
+  // once. Only a text of a length seen before can be a copy: only then are texts compared (by hash when
+  // they are let go, the earlier one read again for it).
+  const scans = new Map<number, { file: string; scan: FileScan; key?: string }[]>();
+  const keyOf = (text: string): string => (forget ? createHash('sha256').update(text).digest('base64') : text);
+  const forgetText = (file: string): void => {
+    if (forget && !cache.peek(file)) cache.delete(file);
+  };
   for (const file of files) {
     const text = cache.text(file);
     if (text === null) continue;
-    const key = forget ? createHash('sha256').update(text).digest('base64') : text;
-    let scan = scans.get(key);
-    if (!scan) {
+    const sameLength = scans.get(text.length);
+    let scan: FileScan | undefined;
+    if (!sameLength) {
       scan = scanFile(text);
-      scans.set(key, scan);
+      scans.set(text.length, [{ file, scan }]);
+    } else {
+      const key = keyOf(text);
+      for (const earlier of sameLength) {
+        if (earlier.key === undefined) {
+          const earlierText = cache.text(earlier.file);
+          earlier.key = earlierText === null ? '' : keyOf(earlierText);
+          forgetText(earlier.file);
+        }
+        if (earlier.key === key) {
+          scan = earlier.scan;
+          break;
+        }
+      }
+      if (!scan) {
+        scan = scanFile(text);
+        sameLength.push({ file, scan, key });
+      }
     }
     relevance.update(file, text, scan);
-    if (forget && !cache.peek(file)) cache.delete(file);
+    forgetText(file);
   }
   return relevance;
 }

@@ -68,7 +68,8 @@ const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
  * workspace contain none of these: they get the rough scan.
  */
 const NEEDS_EXACT_SCAN = new RegExp(
-  `extern|no_mangle|export_name|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
+  // `extern` as `BOUNDARY_WORD` finds it in the code, or before a comment (`extern // C\n "C"`): not `extern crate`.
+  `extern\\s*(?:["{$/]|fn\\b)|no_mangle|export_name|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
 );
 /**
  * Line comments and literals as one regular expression, for the rough scan of a text without block
