@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { delimitedEnd, scanFile } from '../server/src/core/syntax/scan';
+import { codeOnly, delimitedEnd, scanFile } from '../server/src/core/syntax/scan';
 import { RelevanceIndex } from '../server/src/core/workspace/relevance';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -69,6 +69,18 @@ describe('scan: a file read as tokens, not parsed', () => {
       'let s = "unterminated struct Never',
     ])
       assert.deepStrictEqual(found(text), found(exact(text)), text);
+  });
+
+  it('blanks comments and the contents of literals, keeping every place where it was', () => {
+    const cases: [string, string][] = [
+      ['a /* b /* c */ d */ e', 'a                   e'],
+      ['a /* b */ c // d\ne', 'a         c     \ne'],
+      ['s("x\\"y") r#"q"#', 's("    ") r    #'],
+      ["br\"b\" c'\\'' '😀' f<'a>", "br  \" c'  ' '  ' f<'a>"],
+      ['let s = "never closed', 'let s = "            '],
+      ['cr"c" x', 'cr" " x'],
+    ];
+    for (const [text, code] of cases) assert.strictEqual(codeOnly(text), code, text);
   });
 
   it('marks a macro as writing a boundary from its own rules only', () => {

@@ -215,10 +215,41 @@ function modulePathsOf(text: string, code: string): string[] | null {
 }
 
 /**
+ * Comments and literals as `codeOnly` reads them, as one regular expression: a block comment up to its first
+ * `*\/` (one that nests another is told apart afterwards), a raw string as `r#"…"#` closes it, a character
+ * literal's escape up to the next quote (a `'` that starts none is a lifetime's).
+ */
+const TOKEN =
+  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|(?<![A-Za-z0-9_])(b?r)(#*)"[\s\S]*?(?:"\2|$)|"(?:[^"\\]|\\[\s\S])*(?:"|$)|'(?:\\[\s\S][^']*(?:'|$)|(?:[\uD800-\uDBFF][\uDC00-\uDFFF]|[^'\\])')/g;
+
+/**
  * The text with every comment and the contents of every string, raw string and character literal
  * replaced by spaces (new lines too), so that words in them are not taken for code. Same length.
  */
 export function codeOnly(text: string): string {
+  let nested = false;
+  const code = text.replace(TOKEN, (token: string, raw: string | undefined, hashes: string | undefined) => {
+    if (token.startsWith('//')) return ' '.repeat(token.length);
+    if (token.startsWith('/*')) {
+      nested ||= token.includes('/*', 2);
+      return ' '.repeat(token.length);
+    }
+    // Kept: a literal's opening delimiter (`"`, `'`, `r`, `br`) and, when it is closed, its last character.
+    const open = raw ? raw.length : 1;
+    const closed =
+      token.length > open &&
+      (raw
+        ? token.endsWith(`"${hashes}`) && token.length >= open + hashes!.length * 2 + 2
+        : token.endsWith(token[0]) && token.length > 1);
+    const inner = token.length - open - (closed ? 1 : 0);
+    return token.slice(0, open) + ' '.repeat(Math.max(0, inner)) + (closed ? token[token.length - 1] : '');
+  });
+  // A block comment nests another: only the scan that counts them finds where it ends.
+  return nested ? codeOnlyCounting(text) : code;
+}
+
+/** `codeOnly`, token by token, counting nested block comments. */
+function codeOnlyCounting(text: string): string {
   const out: string[] = [];
   let copied = 0;
   const blank = (from: number, to: number): void => {
