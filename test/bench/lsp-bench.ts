@@ -222,6 +222,10 @@ interface TypingFigures {
   p50Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
+  /** Which keystroke (1-based) took longest: the first ones pay for the code's warm-up after opening. */
+  slowest: number | null;
+  /** Each keystroke's time, in the order typed (null: no answer). */
+  samplesMs: (number | null)[];
   /** Other documents republished per keystroke. */
   othersMean: number;
   othersMax: number;
@@ -242,6 +246,8 @@ function typingFigures(run: TypingRun): TypingFigures {
     p50Ms: percentile(ms, 0.5),
     p99Ms: percentile(ms, 0.99),
     maxMs: answered.length === ms.length && ms.length ? Math.max(...answered) : null,
+    slowest: answered.length ? ms.indexOf(Math.max(...answered)) + 1 : null,
+    samplesMs: ms,
     othersMean: others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0,
     othersMax: others.length ? Math.max(...others) : 0,
   };
@@ -456,7 +462,8 @@ function printTable(f: Figures): void {
     rows.push([
       `keystroke in ${k.place} (${k.typed}${answered})`,
       k.typed ? `p50 ${msText(k.p50Ms)}, p99 ${msText(k.p99Ms)}` : 'not typed (server exited)',
-      `others republished per keystroke: mean ${k.othersMean.toFixed(1)}, max ${k.othersMax}`,
+      `others republished per keystroke: mean ${k.othersMean.toFixed(1)}, max ${k.othersMax}` +
+        (k.slowest ? `; slowest: keystroke ${k.slowest}` : ''),
     ]);
   }
   rows.push([
