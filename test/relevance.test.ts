@@ -83,6 +83,17 @@ describe('scan: a file read as tokens, not parsed', () => {
     for (const [text, code] of cases) assert.strictEqual(codeOnly(text), code, text);
   });
 
+  it('reads #[path] attributes: plain ones by their path, a cfg_attr that sets one as unknown', () => {
+    const paths = (text: string): readonly string[] | null => scanFile(text).modulePaths;
+    assert.deepStrictEqual(paths('#[path = "a.rs"]\nmod a;\n#[path="b/c.rs"] mod c;'), ['a.rs', 'b/c.rs']);
+    assert.strictEqual(paths('#[cfg_attr(unix, path = "unix.rs")]\nmod sys;'), null);
+    assert.strictEqual(paths('#[cfg_attr(feature = "]", path = "x.rs")]\nmod x;'), null);
+    assert.deepStrictEqual(paths('#[cfg_attr(unix, derive(Debug))]\nstruct S;\nfn f() { let path = 1; }'), []);
+    assert.strictEqual(paths('#[path = "a.rs"]\nmod a;\nmod inline {\n}'), null);
+    // No `]` ends these: each may reach the `path =` at the end (found in one pass, not one per `cfg_attr(`).
+    assert.strictEqual(paths(`${'cfg_attr()'.repeat(50_000)} fn f() { let path = 1; }`), null);
+  });
+
   it('marks a macro as writing a boundary from its own rules only', () => {
     const macros = scanFile(
       'macro_rules! plain { () => { 1 } }\nmacro_rules! export { () => { #[no_mangle] extern "C" fn f() {} } }',

@@ -36,7 +36,7 @@ export interface FileScan {
 
 export interface MacroScan {
   name: string;
-  /** The words of the rules (from the opening delimiter to its match, to the end of the file if unbalanced), as `FileScan.words`. */
+  /** The distinct words of the rules (from the opening delimiter to its match, to the end of the file if unbalanced), joined by new lines. */
   words: string;
   /** The body writes a boundary word or `include!`: an invocation may declare a boundary item. */
   writesBoundary: boolean;
@@ -53,7 +53,9 @@ const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
 const INCLUDE = /\binclude!/;
 /** A type (or trait) definition, or a module declaration: the keyword, then the name. */
 const DEFINITION = /\b(struct|enum|union|type|trait|mod)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
-const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=|cfg_attr\s*\([^\]]*?\bpath\s*=/g;
+const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=/g;
+const CFG_ATTR = /cfg_attr\s*\(/g;
+const PATH_KEY = /\bpath\s*=/g;
 const PLAIN_PATH_ATTRIBUTE = /^#\s*\[\s*path\s*=\s*"([^"\\]*)"\s*\]/;
 const INLINE_MODULE = /\bmod\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*\{/;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
@@ -71,6 +73,11 @@ const NEEDS_EXACT_SCAN = new RegExp(
   // `extern` as `BOUNDARY_WORD` finds it in the code, or before a comment (`extern // C\n "C"`): not `extern crate`.
   `extern\\s*(?:["{$/]|fn\\b)|no_mangle|export_name|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
 );
+
+/** Whether the text needs the exact scan: `NEEDS_EXACT_SCAN`, or a `cfg_attr` and a `path =` anywhere. */
+function needsExactScan(text: string): boolean {
+  return NEEDS_EXACT_SCAN.test(text) || (text.includes('cfg_attr') && /\bpath\s*=/.test(text));
+}
 /**
  * Line comments and literals as one regular expression, for the rough scan of a text without block
  * comments: it blanks what `codeOnly` blanks, except a character literal whose escape it does not know
@@ -141,7 +148,7 @@ function* macroCallNames(code: string): Iterable<string> {
  * question with a superset.
  */
 export function scanFile(text: string): FileScan {
-  const exact = NEEDS_EXACT_SCAN.test(text);
+  const exact = needsExactScan(text);
   const code = exact ? codeOnly(text) : text.replace(COMMENT_OR_LITERAL, ' ');
   const typeNames = new Set<string>();
   const modNames = new Set<string>();
@@ -203,6 +210,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
 
 /** See `FileScan.modulePaths`; `code` is `codeOnly(text)`. */
 function modulePathsOf(text: string, code: string): string[] | null {
+  if (cfgAttrSetsPath(code)) return null;
   const paths: string[] = [];
   for (const m of code.matchAll(PATH_ATTRIBUTE)) {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
@@ -212,6 +220,28 @@ function modulePathsOf(text: string, code: string): string[] | null {
   }
   // Inside an inline module, a path is relative to a folder named for the module: not told from the text.
   return paths.length && INLINE_MODULE.test(code) ? null : paths;
+}
+
+/**
+ * Whether a `cfg_attr(…)` writes `path =` before the `]` that ends its attribute. One pass over the
+ * code, not a search from every `cfg_attr(` to the next `]` (quadratic on a text of `cfg_attr()`s).
+ */
+function cfgAttrSetsPath(code: string): boolean {
+  const keys = Array.from(code.matchAll(PATH_KEY), (m) => m.index);
+  let k = 0;
+  let close = -1;
+  for (const m of code.matchAll(CFG_ATTR)) {
+    if (k === keys.length) return false;
+    const from = m.index + m[0].length;
+    // The first `]` from here: the one found for an earlier `cfg_attr(` while it lies ahead.
+    if (close < from) {
+      const at = code.indexOf(']', from);
+      close = at < 0 ? code.length : at;
+    }
+    while (k < keys.length && keys[k] < from) k++;
+    if (k < keys.length && keys[k] < close) return true;
+  }
+  return false;
 }
 
 /**
