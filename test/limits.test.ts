@@ -338,6 +338,19 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
         [],
       );
     });
+
+    it('a Box without its type argument, inside an Option of an import, is no internal error', async () => {
+      const dir = tempTree({
+        'lib.rs':
+          'pub struct NoRepr { x: u8 }\nextern "C" {\n    fn imp(b: Option<Box<NoRepr extern "C" >>);\n    fn imp2(b: Box<>, c: Option<Box<>>);\n}\n#[no_mangle]\npub extern "C" fn exp(b: Option<Box<>>) {}\n',
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      assert.deepStrictEqual(
+        result.skipped.filter((s) => s.kind === 'internal'),
+        [],
+      );
+      assert.ok(result.findings.length > 0, 'the import is still checked');
+    });
   });
 
   describe('a macro named with 50,000 characters', () => {

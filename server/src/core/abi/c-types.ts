@@ -1,4 +1,5 @@
 import { adtShape } from '../analysis/ffi';
+import { typeArg } from '../workspace/std-types';
 import { displayTy, genericArgsInOrder, isUnit, LocalAdt, Ty, UNIT } from '../workspace/types';
 
 /**
@@ -225,7 +226,7 @@ function mangledArg(a: Ty | string, names: CNames, last: boolean): string {
 function nullablePayload(ty: Ty & { k: 'adt' }): Ty | null {
   const def = ty.def;
   if (def.source !== 'std') return null;
-  if (def.name === 'Box') return { k: 'ptr', mutable: true, inner: ty.args[0] };
+  if (def.name === 'Box') return { k: 'ptr', mutable: true, inner: typeArg(ty.args, 0) };
   if (def.name === 'Option') {
     const inner = ty.args[0];
     if (!inner) return null;

@@ -1,7 +1,7 @@
 import type { Origin } from '../syntax/model';
 import { resolveType, scopeFor } from '../workspace/resolve';
 import { forgetResolutions } from '../workspace/resolution-memo';
-import { BOX } from '../workspace/std-types';
+import { BOX, typeArg } from '../workspace/std-types';
 import { displayTy, isUnit, LocalAdt, StdAdt, Ty, tyKey } from '../workspace/types';
 
 /**
@@ -257,7 +257,7 @@ class Visitor {
     const def = ty.def;
     const here = (reason: Reason): Inner => ({ kind: 'unsafe', ty, reason, trail });
     if (def === BOX && (this.inDefinedFunction(state) || (this.inFnPtr(state) && this.mode === 'definition'))) {
-      return isSized(ty.args[0]) ? SAFE : here('box');
+      return isSized(typeArg(ty.args, 0)) ? SAFE : here('box');
     }
     if (def.source === 'std' && def.category === 'phantom') return { kind: 'phantom', ty, trail };
     const shape = adtShape(ty);
@@ -580,7 +580,7 @@ function isWide(t: Ty, depth = 0): boolean {
   if (depth > 16) return false;
   if (t.k === 'ref' || t.k === 'ptr') return !isSized(t.inner);
   if (t.k !== 'adt') return false;
-  if (t.def === BOX) return !isSized(t.args[0]);
+  if (t.def === BOX) return !isSized(typeArg(t.args, 0));
   const shape = adtShape(t);
   if (!shape.transparent) return false;
   const f = shape.variants[0]?.find((x) => !is1Zst(x.ty));
@@ -592,7 +592,7 @@ function nullableType(t: Ty, depth = 0): Ty {
   if (depth > 16) return t;
   if (t.k === 'ref') return { k: 'ptr', mutable: t.mutable, inner: t.inner };
   if (t.k !== 'adt') return t;
-  if (t.def === BOX) return { k: 'ptr', mutable: false, inner: t.args[0] };
+  if (t.def === BOX) return { k: 'ptr', mutable: false, inner: typeArg(t.args, 0) };
   const shape = adtShape(t);
   const f = shape.variants[0]?.find((x) => !is1Zst(x.ty));
   return f ? nullableType(f.ty, depth + 1) : t;

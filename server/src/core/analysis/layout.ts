@@ -1,4 +1,5 @@
 import { adtShape } from './ffi';
+import { typeArg } from '../workspace/std-types';
 import type { Ty } from '../workspace/types';
 import { DataModel, HOST_MODEL } from './data-model';
 
@@ -85,7 +86,7 @@ function adtLayout(ty: Ty & { k: 'adt' }, model: DataModel, depth: number): Layo
       )
         return POINTER;
       if (inner && inner.k === 'adt' && inner.def.source === 'std' && inner.def.name === 'NonZero')
-        return layoutOf(inner.args[0], model, depth + 1);
+        return layoutOf(typeArg(inner.args, 0), model, depth + 1);
       return null;
     }
     if (def.category === 'transparent' || def.category === 'repr-c') {

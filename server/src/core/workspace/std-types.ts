@@ -7,7 +7,11 @@ import type { StdAdt, Ty } from './types';
  */
 
 const prim = (name: string): Ty => ({ k: 'prim', name });
-const arg = (args: Ty[], i: number): Ty => args[i] ?? { k: 'unknown', text: '_', why: 'missing generic argument' };
+/** A type's `i`th generic argument; unknown where the source leaves it out (an edit in progress, an error). */
+export function typeArg(args: readonly Ty[], i: number): Ty {
+  return args[i] ?? { k: 'unknown', text: '_', why: 'missing generic argument' };
+}
+const arg = typeArg;
 
 function adt(def: StdAdt, args: Ty[] = []): Ty {
   return { k: 'adt', def, args };
