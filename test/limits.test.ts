@@ -3,6 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkCrate } from '../server/src/core/analysis/check';
+import { oneLine } from '../server/src/core/fixes/shim-plan';
 import { defaultSettings, loadSettings, ConfigError } from '../server/src/core/config';
 import { checkCrates, checkPaths, MAX_FINDINGS_PER_CRATE } from '../server/src/core/project';
 import { makeCfgEnv } from '../server/src/core/syntax/cfg';
@@ -327,6 +328,13 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
   });
 
   describe('crashes the fuzzer found', () => {
+    it('puts a written type on one line, white space runs of any length included', () => {
+      assert.strictEqual(oneLine('Vec<\n    u8,\n>'), 'Vec<u8>');
+      assert.strictEqual(oneLine('HashMap<K, // key\n  V >'), 'HashMap<K, V>');
+      assert.strictEqual(oneLine(`&dyn${' '.repeat(50_000)}Shape`), `&dyn${' '.repeat(50_000)}Shape`);
+      assert.strictEqual(oneLine(`Box<dyn Shape${' '.repeat(50_000)}>`), 'Box<dyn Shape>');
+    });
+
     it('a Box alias whose type argument is garbled (`AllocBox<str extern "C" >`) is no internal error', async () => {
       const dir = tempTree({
         'lib.rs':

@@ -176,13 +176,16 @@ export function substitute(e: TypeExpr, map: Map<string, TypeExpr>): TypeExpr {
   }
 }
 
-/** A type written over several lines, on one (it goes into doc comments). */
+/**
+ * A type written over several lines, on one (it goes into doc comments). Each run of white space is matched
+ * once, whole: a pattern that may start anywhere in a run and fail at its end is quadratic in its length.
+ */
 export function oneLine(written: string): string {
   return written
     .replace(/\/\/[^\n]*/g, '')
-    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run))
     .replace(/<\s+/g, '<')
-    .replace(/,?\s+>/g, '>');
+    .replace(/,?\s+(?=(>)?)/g, (run, closing?: string) => (closing ? '' : run));
 }
 
 /** The pointee of a written pointer or reference type. */
