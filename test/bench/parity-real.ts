@@ -25,7 +25,7 @@ const WORK = path.join(REPO, '.bench', 'parity');
  * FFI-heavy crates that Debian packages (bookworm): `-sys` bindings, libc and the crates that wrap it, and
  * safe wrappers over C libraries. Each is `librust-<name>-dev`.
  */
-const PARITY_CRATES = [
+export const PARITY_CRATES = [
   // libc and its close users
   'libc',
   'nix',
@@ -181,7 +181,7 @@ const PARITY_CRATES = [
 ];
 
 /** One finding of `ffi-guard check --format json`, as much of it as the comparison reads. */
-interface OurDiagnostic {
+export interface OurDiagnostic {
   file: string;
   line: number;
   rustcLint: string | null;
@@ -223,7 +223,7 @@ function skippedResult(name: string, version: string | null, why: string, cargoM
 }
 
 /** What `ffi-guard check` answered: its findings, or why it gave none. */
-type OursRun = { diagnostics: OurDiagnostic[]; failure: null } | { diagnostics: null; failure: string };
+export type OursRun = { diagnostics: OurDiagnostic[]; failure: null } | { diagnostics: null; failure: string };
 
 /** The line of a crash report that says what happened (V8's `FATAL ERROR`, or the first line). */
 function crashLine(stderr: string): string {
@@ -232,7 +232,7 @@ function crashLine(stderr: string): string {
 }
 
 /** `ffi-guard check DIR --format json` with a config file, through the built CLI. */
-function runOurs(dir: string, config: string, timeoutMs: number): Promise<OursRun> {
+export function runOurs(dir: string, config: string, timeoutMs: number): Promise<OursRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -260,13 +260,13 @@ const tomlString = (s: string): string => JSON.stringify(s);
  * Our settings for the crate: exactly the features cargo enabled (its list holds `default` and what that
  * turned on, so our own default resolution is switched off) and the cfgs its build script printed.
  */
-function writeSettings(file: string, oracle: CargoOracleRun): void {
+export function writeSettings(file: string, oracle: CargoOracleRun): void {
   const list = (xs: string[]): string => `[${xs.map(tomlString).join(', ')}]`;
   fs.writeFileSync(file, `noDefaultFeatures = true\nfeatures = ${list(oracle.features)}\ncfg = ${list(oracle.cfgs)}\n`);
 }
 
 /** Whether a file belongs to a target that `cargo check` does not build (tests, examples, benches). */
-function inUnbuiltTarget(dir: string, file: string, oracle: CargoOracleRun): boolean {
+export function inUnbuiltTarget(dir: string, file: string, oracle: CargoOracleRun): boolean {
   if (oracle.compiledFiles.has(file)) return false;
   const first = path.relative(dir, file).split(path.sep)[0];
   return first === 'tests' || first === 'examples' || first === 'benches';
@@ -417,7 +417,9 @@ async function main(): Promise<void> {
   printSummary(results, started);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+// Run as a script; imported (by panic-precision.ts) for the crate list and how a crate is checked.
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
