@@ -328,6 +328,18 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
   });
 
   describe('crashes the fuzzer found', () => {
+    it('a repr attribute written otherwise (`#[repr{(C)]`) gets a repr of its own: fix is idempotent', async () => {
+      const dir = tempTree({
+        'lib.rs':
+          '#[repr{(C)]\npub enum Status {\n    Ok = 0,\n    Failed = 1,\n}\n#[no_mangle]\npub extern "C" fn st() -> Status { Status::Ok }\n',
+      });
+      const first = await runCli(['fix', dir]);
+      assert.match(first.stdout, /1 fix applied/);
+      assert.match(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), /^#\[repr\(u8\)\]\n#\[repr\{\(C\)\]\n/);
+      const second = await runCli(['fix', dir]);
+      assert.match(second.stdout, /^0 fixes applied|no fix/m);
+    });
+
     it('puts a written type on one line, white space runs of any length included', () => {
       assert.strictEqual(oneLine('Vec<\n    u8,\n>'), 'Vec<u8>');
       assert.strictEqual(oneLine('HashMap<K, // key\n  V >'), 'HashMap<K, V>');

@@ -134,23 +134,31 @@ function intReprFor(item: AdtItem): { repr: string; why: string } {
   return { repr: 'i64', why: 'its discriminants need 64 bits' };
 }
 
+/** Where a written `repr` attribute's list opens: `repr(`, the `(` included. */
+const REPR_LIST = /\brepr\s*\(/;
+
 function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
-  const existing = item.attrs.find((a) => a.name === 'repr' && a.args);
-  if (existing) {
-    const written = text.slice(existing.origin.span.start, existing.origin.span.end);
+  const existing = item.attrs
+    .filter((a) => a.name === 'repr' && a.args)
+    .map((a) => ({ at: a.origin.span.start, written: text.slice(a.origin.span.start, a.origin.span.end) }))
+    .map((a) => ({ ...a, list: REPR_LIST.exec(a.written) }))
+    .find((a) => a.list !== null);
+  if (existing?.list) {
+    const written = existing.written;
     // `#[repr(Rust)]` → `#[repr(C)]`: the default representation is what is being replaced.
     const rust = /\bRust\b/.exec(written);
     if (rust)
       return {
         file: item.origin.file,
-        start: existing.origin.span.start + rust.index,
-        end: existing.origin.span.start + rust.index + 4,
+        start: existing.at + rust.index,
+        end: existing.at + rust.index + 4,
         newText: repr,
       };
     // `#[repr(align(8))]` → `#[repr(C, align(8))]`
-    const open = text.indexOf('(', existing.origin.span.start);
-    return { file: item.origin.file, start: open + 1, end: open + 1, newText: `${repr}, ` };
+    const open = existing.at + existing.list.index + existing.list[0].length;
+    return { file: item.origin.file, start: open, end: open, newText: `${repr}, ` };
   }
+  // No `repr(…)` list to add to (none, or one written otherwise, `#[repr{(C)]`): an attribute of its own.
   const firstAttr = item.attrs
     .filter((a) => !a.inner && a.name !== 'doc')
     .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
