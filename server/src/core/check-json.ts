@@ -3,6 +3,7 @@ import type { Finding } from './analysis/findings';
 import { editingFixes, fixesFor } from './fixes/fixes';
 import type { ProjectResult } from './project';
 import type { Origin } from './syntax/model';
+import { ownCopy } from './syntax/own-copy';
 import { LineIndex } from './syntax/positions';
 import type { SourceCache, SourceFile } from './workspace/crates';
 import { TOOL_VERSION } from './version';
@@ -55,16 +56,6 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
         }
       : {}),
   });
-}
-
-/**
- * A string's characters in a string of their own. Names read from a file are slices of its text, and
- * messages are joined from such names: a diagnostic kept for the rest of the run (`check` keeps what it
- * prints, not the crate) would keep the whole text of its file alive through them.
- */
-export function ownCopy(text: string): string {
-  // Slicing a joined string makes V8 flatten it into a new one: the slice refers to that, not to the parts.
-  return (text + ' ').slice(0, -1);
 }
 
 /** A place as rustc counts it (1-based, columns in Unicode scalar values). */

@@ -1,3 +1,5 @@
+import { ownCopy } from './own-copy';
+
 /**
  * A lexer-level look at a file's text, without parsing it: what could make the file matter to the C
  * boundary. Every answer is a superset (a word in a comment counts as written), so a file this scan
@@ -78,15 +80,6 @@ const NEEDS_EXACT_SCAN = new RegExp(
 function needsExactScan(text: string): boolean {
   return NEEDS_EXACT_SCAN.test(text) || (text.includes('cfg_attr') && /\bpath\s*=/.test(text));
 }
-/**
- * Line comments and literals as one regular expression, for the rough scan of a text without block
- * comments: it blanks what `codeOnly` blanks, except a character literal whose escape it does not know
- * (the literal then reads as code). It never takes code for a comment or a literal, so the words it
- * leaves are a superset of the code's.
- */
-const COMMENT_OR_LITERAL =
-  /\/\/[^\n]*|(?<![A-Za-z0-9_])b?r(#*)"[\s\S]*?(?:"\1|$)|"(?:[^"\\]|\\[\s\S])*(?:"|$)|'(?:[\uD800-\uDBFF][\uDC00-\uDFFF]|[^'\\\n]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,8}\}|[^\n]))'/g;
-
 /** Distinct words, joined by new lines (a string of its own: no slice of the code it was found in). */
 function wordsOf(words: Iterable<string>): string {
   return [...new Set(words)].join('\n');
@@ -99,13 +92,18 @@ function* matched(matches: Iterable<RegExpMatchArray>): Iterable<string> {
 /** The words written right before an `as` keyword, across white space: `export as e` → `export`. */
 function* wordsBeforeAs(code: string): Iterable<string> {
   for (const m of code.matchAll(AS_KEYWORD)) {
-    let end = m.index;
-    while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
-    if (end === m.index) continue;
-    let start = end;
-    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
-    if (start < end) yield code.slice(start, end);
+    const word = wordBefore(code, m.index);
+    if (word.end < m.index && word.start < word.end) yield code.slice(word.start, word.end);
   }
+}
+
+/** The run of word characters that ends right before `at`, past any white space (empty if there is none). */
+function wordBefore(code: string, at: number): { start: number; end: number } {
+  let end = at;
+  while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+  return { start, end };
 }
 
 function isSpace(c: number): boolean {
@@ -117,25 +115,13 @@ function isWordChar(c: number): boolean {
 }
 
 /**
- * A string of its own: a name matched in the code is a slice of it (for more than a few characters),
- * which would keep the whole code alive as long as the scan.
- */
-function own(name: string): string {
-  // V8 copies a slice shorter than 13 characters rather than point into its parent: most names.
-  return name.length < 13 ? name : [...name].join('');
-}
-
-/**
  * The names written before a `!` that is not `!=` (white space between allowed), as the regular expression
  * `\b([A-Za-z_][A-Za-z0-9_]*)\s*!(?!=)` finds them, found from the `!`s: far fewer than the words.
  */
 function* macroCallNames(code: string): Iterable<string> {
   for (let bang = code.indexOf('!'); bang >= 0; bang = code.indexOf('!', bang + 1)) {
     if (code.charCodeAt(bang + 1) === 61) continue;
-    let end = bang;
-    while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
-    let start = end;
-    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+    const { start, end } = wordBefore(code, bang);
     const first = code.charCodeAt(start);
     if (start < end && !(first >= 48 && first <= 57)) yield code.slice(start, end);
   }
@@ -144,17 +130,17 @@ function* macroCallNames(code: string): Iterable<string> {
 /**
  * Scans a file's text in time linear in its length. A text that cannot declare a boundary item, define a
  * macro or include a file (no such word anywhere, comments included) and has no block comment gets a
- * rough scan: comments and literals removed by one regular expression, which answers every remaining
- * question with a superset.
+ * rough scan: its comments and literals replaced by one space each, which loses the places (the exact
+ * scan needs them) but not the names.
  */
 export function scanFile(text: string): FileScan {
   const exact = needsExactScan(text);
-  const code = exact ? codeOnly(text) : text.replace(COMMENT_OR_LITERAL, ' ');
+  const code = exact ? codeOnly(text) : text.replace(TOKEN, ' ');
   const typeNames = new Set<string>();
   const modNames = new Set<string>();
-  for (const m of code.matchAll(DEFINITION)) (m[1] === 'mod' ? modNames : typeNames).add(own(m[2]));
+  for (const m of code.matchAll(DEFINITION)) (m[1] === 'mod' ? modNames : typeNames).add(ownCopy(m[2]));
   const macroCalls = new Set<string>();
-  for (const name of macroCallNames(code)) macroCalls.add(own(name));
+  for (const name of macroCallNames(code)) macroCalls.add(ownCopy(name));
   return {
     wordsBeforeAs: wordsOf(wordsBeforeAs(code)),
     typeNames,
@@ -185,7 +171,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
   for (const m of code.matchAll(MACRO_DEFINITION)) {
     const body = code.slice(m.index + m[0].length, delimitedEnd(code, m.index + m[0].length));
     macros.push({
-      name: own(m[1]),
+      name: ownCopy(m[1]),
       words: wordsOf(matched(body.matchAll(WORD))),
       writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body),
       invokesFragment: INVOKES_FRAGMENT.test(body),
@@ -196,7 +182,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
   for (const m of code.matchAll(INCLUDE_CALL)) {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
     const plain = PLAIN_INCLUDE.exec(text.slice(m.index, m.index + 4096));
-    if (plain) includeTargets.push(own(plain[1]));
+    if (plain) includeTargets.push(ownCopy(plain[1]));
     else includesUnknown = true;
   }
   return {
@@ -216,7 +202,7 @@ function modulePathsOf(text: string, code: string): string[] | null {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
     const plain = PLAIN_PATH_ATTRIBUTE.exec(text.slice(m.index, m.index + 4096));
     if (!plain) return null;
-    paths.push(own(plain[1]));
+    paths.push(ownCopy(plain[1]));
   }
   // Inside an inline module, a path is relative to a folder named for the module: not told from the text.
   return paths.length && INLINE_MODULE.test(code) ? null : paths;
