@@ -106,10 +106,26 @@ export const MAX_NESTING_DEPTH = 1_000;
  * byte of a multi-byte UTF-8 sequence is.
  */
 export function textOverLimits(text: string, utf8?: Uint8Array): string | null {
-  // No line of a text shorter than the limit can be longer than it: only the nesting is counted.
-  if (text.length > MAX_LINE_LENGTH) return overEitherLimit(text);
-  const at = utf8 ? nestingOverAt(utf8) : nestingOverAt(text);
-  return at < 0 ? null : nestedTooDeep(utf8 ? lineAt(utf8, at) : lineAt(text, at));
+  // No line of a text shorter than the limit can be longer than it.
+  const long = text.length > MAX_LINE_LENGTH ? longLineEnd(text) : -1;
+  if (long < 0) {
+    const at = utf8 ? nestingOverAt(utf8) : nestingOverAt(text);
+    return at < 0 ? null : nestedTooDeep(utf8 ? lineAt(utf8, at) : lineAt(text, at));
+  }
+  // Over both: the one met first when reading the text is told (a long line once its end is reached).
+  const nested = nestingOverAt(text);
+  return nested >= 0 && nested < long ? nestedTooDeep(lineAt(text, nested)) : lineTooLong(lineAt(text, long));
+}
+
+/** Where the first line longer than the limit ends (its new line, or the end of the text), or -1. */
+function longLineEnd(text: string): number {
+  for (let start = 0; ;) {
+    const newLine = text.indexOf('\n', start);
+    const end = newLine < 0 ? text.length : newLine;
+    if (end - start > MAX_LINE_LENGTH) return end;
+    if (newLine < 0) return -1;
+    start = newLine + 1;
+  }
 }
 
 /** +1 for an opening bracket, -1 for a closing one, by byte (or character code below 256). */
@@ -137,23 +153,6 @@ function nestingOverAt(code: Uint8Array | string): number {
     }
   }
   return -1;
-}
-
-function overEitherLimit(text: string): string | null {
-  let lineStart = 0;
-  let depth = 0;
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      if (i - lineStart > MAX_LINE_LENGTH) return lineTooLong(line);
-      lineStart = i + 1;
-      line++;
-    } else if (c === 40 || c === 91 || c === 123) {
-      if (++depth > MAX_NESTING_DEPTH) return nestedTooDeep(line);
-    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
-  }
-  return text.length - lineStart > MAX_LINE_LENGTH ? lineTooLong(line) : null;
 }
 
 /** The 1-based line of offset `i`. */
