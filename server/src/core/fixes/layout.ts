@@ -137,13 +137,20 @@ function intReprFor(item: AdtItem): { repr: string; why: string } {
 /** Where a written `repr` attribute's list opens: `repr(`, the `(` included. */
 const REPR_LIST = /\brepr\s*\(/;
 
+/** The item's first `repr` attribute written with a list, where it starts, its text and where its list opens. */
+function writtenReprList(item: AdtItem, text: string): { at: number; written: string; list: RegExpExecArray } | null {
+  for (const a of item.attrs) {
+    if (a.name !== 'repr' || !a.args) continue;
+    const written = text.slice(a.origin.span.start, a.origin.span.end);
+    const list = REPR_LIST.exec(written);
+    if (list) return { at: a.origin.span.start, written, list };
+  }
+  return null;
+}
+
 function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
-  const existing = item.attrs
-    .filter((a) => a.name === 'repr' && a.args)
-    .map((a) => ({ at: a.origin.span.start, written: text.slice(a.origin.span.start, a.origin.span.end) }))
-    .map((a) => ({ ...a, list: REPR_LIST.exec(a.written) }))
-    .find((a) => a.list !== null);
-  if (existing?.list) {
+  const existing = writtenReprList(item, text);
+  if (existing) {
     const written = existing.written;
     // `#[repr(Rust)]` → `#[repr(C)]`: the default representation is what is being replaced.
     const rust = /\bRust\b/.exec(written);
