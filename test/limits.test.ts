@@ -414,6 +414,15 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       assert.strictEqual(result.findings.length, 1);
     });
 
+    it('over both limits, tells the one met first when reading the text', () => {
+      const long = 'x'.repeat(MAX_LINE_LENGTH + 1);
+      const deep = '('.repeat(MAX_NESTING_DEPTH + 1);
+      assert.match(textOverLimits(`a\n${deep}\n${long}\n`) ?? '', /nesting limit \(1000\) at line 2/);
+      assert.match(textOverLimits(`a\n${long}\n${deep}\n`) ?? '', /^line 2 is longer than the line length limit/);
+      assert.match(textOverLimits(`${long}${deep}`) ?? '', /nesting limit \(1000\) at line 1/);
+      assert.strictEqual(textOverLimits(`${'x'.repeat(MAX_LINE_LENGTH)}\n${'y'.repeat(MAX_LINE_LENGTH)}`), null);
+    });
+
     it('counts the nesting on the bytes as on the text: the same verdict and line, past multi-byte characters', () => {
       const deep = `// é ✓ 😀\n/* «(» */\nfn f() { ${'['.repeat(MAX_NESTING_DEPTH)}\n${'{'.repeat(2)} }\n`;
       const shallow = `// é ✓ 😀\nfn f() { ${'('.repeat(MAX_NESTING_DEPTH - 1)}${')'.repeat(MAX_NESTING_DEPTH - 1)} }\n`;
