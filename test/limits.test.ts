@@ -10,6 +10,7 @@ import { makeCfgEnv } from '../server/src/core/syntax/cfg';
 import { mayDeclareItems } from '../server/src/core/syntax/nested-items';
 import { loadParser } from '../server/src/core/syntax/parse';
 import { FileSource, loadCrate, SourceCache } from '../server/src/core/workspace/crates';
+import { AnalysisHost } from '../server/src/core/host';
 import {
   MAX_LINE_LENGTH,
   MAX_NESTING_DEPTH,
@@ -151,6 +152,45 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       } finally {
         parser.parse = original;
         cache.dispose();
+      }
+    });
+  });
+
+  describe('a long editor session frees the trees it no longer holds (item 11)', () => {
+    it("moving the roots from folder to folder keeps only the current folder's trees alive", async () => {
+      const parser = await loadParser();
+      // Trees live in the parser's WebAssembly memory: kept ones grew it until it aborted (fuzz, ~6,000 folders).
+      let alive = 0;
+      const original = parser.parse.bind(parser);
+      parser.parse = (...args: Parameters<typeof parser.parse>) => {
+        const tree = original(...args);
+        if (tree) {
+          alive++;
+          const free = tree.delete.bind(tree);
+          tree.delete = () => {
+            alive--;
+            free();
+          };
+        }
+        return tree;
+      };
+      try {
+        const folder = (): string => tempTree({ 'Cargo.toml': CARGO, 'src/lib.rs': STR_EXPORT });
+        const host = new AnalysisHost(parser, defaultSettings(), [folder()]);
+        host.indexAll();
+        const oneFolder = alive;
+        assert.ok(oneFolder > 0, 'the host keeps the trees of its files');
+        for (let i = 0; i < 5; i++) {
+          const dir = folder();
+          const found = host.setRoots([dir]);
+          assert.deepStrictEqual(
+            found.get(path.join(dir, 'src', 'lib.rs'))?.map((f) => f.rule),
+            ['str-type'],
+          );
+        }
+        assert.strictEqual(alive, oneFolder, "only the last folder's trees are alive");
+      } finally {
+        parser.parse = original;
       }
     });
   });

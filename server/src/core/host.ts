@@ -166,6 +166,9 @@ export class AnalysisHost {
     for (const f of [...this.disk.skipped.keys()]) if (f.endsWith('Cargo.toml')) this.disk.skipped.delete(f);
     const found = discover(this.roots, this.roots[0] ?? process.cwd(), this.settings.exclude);
     this.files = new Set(found.files);
+    // Files no root holds any more (a folder removed, the roots moved) would keep their trees, which live in
+    // the parser's WebAssembly memory until it aborts: forgotten, and read again if a crate still reaches them.
+    this.cache.release((f) => this.files.has(f) || this.open.has(f));
     this.relevance = this.newRelevanceIndex();
     this.indexed.clear();
     let sliceStart = performance.now();
