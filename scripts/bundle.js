@@ -5,6 +5,8 @@
 //   dist/server.js             the language server (server/src/server.ts) with the analysis core
 //   dist/cli.js                the command line (server/src/cli.ts), for the npm package (bin/ffi-guard.js;
 //                              `ffi-guard lsp` loads dist/server.js)
+//   dist/web-tree-sitter.cjs   tree-sitter's JavaScript, beside the scripts and not in them: after a
+//                              WebAssembly abort the parser loads a fresh copy (server/src/core/syntax/parse.ts)
 //   dist/web-tree-sitter.wasm  tree-sitter's runtime      } found beside the running script by
 //   dist/tree-sitter-*.wasm    the grammars (grammars/)   } server/src/core/syntax/parse.ts
 //                                C for `check --against FILE.h` (server/src/core/abi/c-header-reader.ts)
@@ -55,17 +57,20 @@ const packageVersionPlugin = {
   },
 };
 
+/** web-tree-sitter's CommonJS build, as Node's `require` finds it (it finds its own files through `__dirname`). */
+const TREE_SITTER_JS = require.resolve('web-tree-sitter', { paths: [ROOT] });
+
 /**
- * `import { Parser } from 'web-tree-sitter'` would pick the package's ES module build, which finds its
- * own files through `import.meta.url`: empty in a CommonJS bundle, so `Parser.init` fails. Take the
- * CommonJS build instead, as Node's `require` does (it finds its files through `__dirname`).
+ * `import { Parser } from 'web-tree-sitter'` is left to a `require` of `./web-tree-sitter.cjs`, a copy of
+ * the package's CommonJS build beside the script: a parser whose WebAssembly instance aborted cannot be
+ * used again, and only a second copy of that module gives a second instance (syntax/parse.ts). (The
+ * package's ES module build would not do either: it finds its files through `import.meta.url`, empty in
+ * a CommonJS bundle.)
  */
 const commonJsTreeSitterPlugin = {
   name: 'web-tree-sitter-cjs',
   setup(build) {
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({
-      path: require.resolve('web-tree-sitter', { paths: [ROOT] }),
-    }));
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: './web-tree-sitter.cjs', external: true }));
   },
 };
 
@@ -158,6 +163,17 @@ async function bundle({ outDir = path.join(ROOT, 'dist'), dev = false, entries =
       throw new Error(`${outfile} must not contain ${forbidden.join(', ')}, but holds ${stray.join(', ')}`);
     sources.set(outfile, own);
   }
+  await esbuild.build({
+    entryPoints: [TREE_SITTER_JS],
+    outfile: path.join(outDir, 'web-tree-sitter.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: !dev,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  packageDirs.add(packageDirOf(path.relative(ROOT, TREE_SITTER_JS)));
   for (const asset of ASSETS) {
     fs.copyFileSync(path.join(ROOT, asset.from), path.join(outDir, path.basename(asset.from)));
     if (asset.license) packageDirs.add(asset.license);

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { checkCrate } from '../server/src/core/analysis/check';
 import { oneLine } from '../server/src/core/fixes/shim-plan';
 import { defaultSettings, loadSettings, ConfigError } from '../server/src/core/config';
@@ -153,6 +154,33 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
         parser.parse = original;
         cache.dispose();
       }
+    });
+  });
+
+  describe('a parser abort is recovered in the bundles that ship (item 11)', () => {
+    it('the bundled code loads a fresh copy of web-tree-sitter from beside itself', async function () {
+      this.timeout(120_000);
+      const repo = path.resolve(__dirname, '..', '..');
+      const { bundle } = (await import(pathToFileURL(path.join(repo, 'scripts', 'bundle.js')).href)) as {
+        bundle: (options: { outDir: string; entries: unknown[] }) => Promise<{ name: string }[]>;
+      };
+      const outDir = tempTree({});
+      const entry = {
+        entry: 'test/tools/abort-probe.ts',
+        outfile: 'probe.js',
+        external: [],
+        forbidden: ['client/src/'],
+      };
+      const files = (await bundle({ outDir, entries: [entry] })).map((f) => f.name);
+      assert.ok(files.includes('web-tree-sitter.cjs'), files.join(', '));
+      // Run from elsewhere, as an installed package is: no node_modules to find web-tree-sitter in.
+      const away = tempTree({});
+      const out = execFileSync(process.execPath, [path.join(outDir, 'probe.js')], { cwd: away, encoding: 'utf8' });
+      assert.deepStrictEqual(JSON.parse(out), {
+        first: false,
+        failure: 'could not be parsed: the parser failed (Aborted(OOM)); it was restarted for the other files',
+        next: 1,
+      });
     });
   });
 

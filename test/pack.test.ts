@@ -78,6 +78,7 @@ describe('pack: npm pack, npm install -g of the tarball, ffi-guard from anywhere
       'bin/ffi-guard.js',
       'dist/cli.js',
       'dist/server.js',
+      'dist/web-tree-sitter.cjs',
       'dist/web-tree-sitter.wasm',
       'dist/THIRD_PARTY_NOTICES.txt',
       'package.json',

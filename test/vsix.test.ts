@@ -35,6 +35,7 @@ const EXPECTED = [
   'extension/dist/THIRD_PARTY_NOTICES.txt',
   'extension/dist/extension.js',
   'extension/dist/server.js',
+  'extension/dist/web-tree-sitter.cjs',
   'extension/dist/web-tree-sitter.wasm',
   ...GRAMMARS,
   'extension/docs/rules.md',

@@ -42,15 +42,21 @@ async function createParser(ts: TreeSitter): Promise<Parser> {
 /**
  * A parser in a WebAssembly instance of its own, ready to replace the shared one if it aborts: after an
  * abort (out of memory on a huge file) an instance answers every later call with the same error. An
- * instance is made only by loading web-tree-sitter afresh, which needs `require` and the package on disk;
- * a bundle holds one copy of the package, so there it is null.
+ * instance is made only by loading web-tree-sitter's module afresh: the package's, or in a bundle the
+ * copy beside it (scripts/bundle.js), which the bundle's own import is.
  */
 let spare: Parser | null = null;
+
+/** The file `import … from 'web-tree-sitter'` loaded. */
+function treeSitterModule(): string {
+  const besideBundle = path.join(__dirname, 'web-tree-sitter.cjs');
+  return fs.existsSync(besideBundle) ? besideBundle : require.resolve('web-tree-sitter');
+}
 
 async function prepareSpare(): Promise<void> {
   let fresh: TreeSitter;
   try {
-    const id = require.resolve('web-tree-sitter');
+    const id = treeSitterModule();
     delete require.cache[id];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     fresh = require(id) as TreeSitter;
