@@ -46,6 +46,42 @@ describe('host: an editor session with modules loaded on demand', function () {
     );
   });
 
+  it('opening or closing a file with the text the indexing checked re-checks nothing', async () => {
+    const dir = packageDir({
+      'src/lib.rs': 'mod api;\npub extern "C" fn ok(x: u32) -> u32 { x }\n',
+      'src/api.rs': 'pub extern "C" fn bad(s: &str) {}\n',
+    });
+    const api = path.join(dir, 'src', 'api.rs');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    const before = host.editsHandled.rechecked;
+    const opened = host.update(api, fs.readFileSync(api, 'utf8'));
+    assert.deepStrictEqual(
+      (opened.get(api) ?? []).map((f) => f.rule),
+      ['str-type'],
+    );
+    assert.strictEqual(host.editsHandled.rechecked, before, 'the same text is not checked again');
+    const edited = host.update(api, 'pub extern "C" fn bad(s: &str, c: char) {}\n');
+    assert.deepStrictEqual(
+      (edited.get(api) ?? []).map((f) => f.rule),
+      ['str-type', 'char-type'],
+    );
+    assert.strictEqual(host.editsHandled.rechecked, before + 1, 'a new text is');
+    // Closed unsaved: the disk is the truth again.
+    assert.deepStrictEqual(
+      (host.close(api).get(api) ?? []).map((f) => f.rule),
+      ['str-type'],
+    );
+    assert.strictEqual(host.editsHandled.rechecked, before + 2);
+    // Opened and closed as saved: nothing to check.
+    host.update(api, fs.readFileSync(api, 'utf8'));
+    assert.deepStrictEqual(
+      (host.close(api).get(api) ?? []).map((f) => f.rule),
+      ['str-type'],
+    );
+    assert.strictEqual(host.editsHandled.rechecked, before + 2, 'closing a saved document re-checks nothing');
+  });
+
   it('analyses an opened document whole, needed or not', async () => {
     const dir = packageDir({
       'src/lib.rs': 'mod model;\nmod quiet;\npub extern "C" fn first(p: model::Point) {}\n',

@@ -264,12 +264,18 @@ export class AnalysisHost {
 
   /** A document opened or changed in the editor; returns the findings of every file that may have changed. */
   update(file: string, text: string): Map<string, Finding[]> {
+    // Opening a file the indexing checked, with the text it checked, changes nothing: its findings stand.
+    const checked = this.cache.peek(file)?.text === text && !this.failed.has(file) && !this.stale.has(file);
     this.open.set(file, text);
     return this.analysing(file, () => {
       if (this.tooLarge(file, text)) return new Map([[file, []]]);
       if (this.outsideEveryCrate(file)) return this.recordOnly(file, text);
       this.addStandalone(file);
+      const holding = this.cratesHolding(file).length;
       this.loadIntoCrates(file);
+      const findings = this.findings.get(file);
+      if (checked && holding > 0 && this.cratesHolding(file).length === holding && findings)
+        return new Map([[file, findings]]);
       return this.reparse(file, text);
     });
   }
@@ -477,9 +483,19 @@ export class AnalysisHost {
 
   /** A document closed: the disk is the truth again. */
   close(file: string): Map<string, Finding[]> {
+    const text = this.open.get(file);
     this.open.delete(file);
     this.indexed.delete(file);
+    // Closed as saved: what was checked is what the disk holds, so its findings stand.
+    const asOnDisk =
+      text !== undefined &&
+      !this.failed.has(file) &&
+      !this.standalone.has(file) &&
+      !this.stale.has(file) &&
+      this.cache.peek(file)?.text === text &&
+      this.disk.read(file) === text;
     this.failed.delete(file);
+    if (asOnDisk) return new Map([[file, this.findings.get(file) ?? []]]);
     this.cache.delete(file);
     if (this.standalone.has(file)) return this.dropStandalone(file);
     this.rescan(file);
