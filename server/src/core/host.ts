@@ -648,7 +648,10 @@ export class AnalysisHost {
     this.settle();
     this.editsHandled.rechecked++;
     clearLayoutCache();
-    const loaded = this.crates.filter((c) => c.crate.files.has(file));
+    // A crate whose types a dependency's file defines is checked again with it.
+    const loaded = this.crates.filter(
+      (c) => c.crate.files.has(file) || c.crate.dependencyCrates.some((d) => d.files.has(file)),
+    );
     if (text !== undefined && this.files.has(file)) {
       const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
       this.index(file, text);
@@ -664,6 +667,7 @@ export class AnalysisHost {
           edition: c.crate.edition,
           cfg: c.crate.cfg,
           relevance: this.relevance,
+          dependencies: c.crate.dependencies,
         },
         this.cache,
       );

@@ -9,10 +9,18 @@ import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
 import type { Settings } from './config';
-import { Crate, FileSource, loadCrate, overlaySource, SourceCache, unloadedAreas } from './workspace/crates';
+import {
+  Crate,
+  DependencyLoader,
+  FileSource,
+  loadCrate,
+  overlaySource,
+  SourceCache,
+  unloadedAreas,
+} from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import { FileScan, scanFile } from './syntax/scan';
-import { resolveWorkspaceFeatures } from './workspace/features';
+import { manifestDependencies, resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
 import { readRegularFile, textOverLimits } from './workspace/read-file';
 
@@ -246,13 +254,73 @@ function crateLoader(
   onFeatureErrors?: (errors: string[], refused: string[]) => void,
 ): (description: CrateDescription) => LoadedCrate | null {
   const cfgOf = crateCfgs(found, settings, onFeatureErrors);
-  return (description) => {
+  const librariesOf = runLibraries(found, settings);
+  // `chain`: the crates this one is loaded for, as a dependency of a dependency…: a cycle (through
+  // dev-dependencies) or a chain past the limit loads nothing more.
+  const load = (description: CrateDescription, chain: readonly CrateDescription[]): LoadedCrate | null => {
+    const asDependency = chain.length > 1;
     const { cfg, features } = cfgOf(description);
+    const libraries = librariesOf(description);
+    const dependencies: DependencyLoader | null = libraries.size
+      ? (name) => {
+          const library = libraries.get(name);
+          if (!library || chain.includes(library) || chain.length > MAX_DEPENDENCY_CHAIN) return null;
+          return load(library, [...chain, library])?.crate ?? null;
+        }
+      : null;
     const crate = loadCrate(
-      { name: description.name, rootFile: description.rootFile, edition: description.edition, cfg, relevance },
+      {
+        name: description.name,
+        rootFile: description.rootFile,
+        edition: description.edition,
+        cfg,
+        relevance,
+        dependencies,
+        asDependency,
+      },
       cache,
     );
     return crate ? { crate, description, features } : null;
+  };
+  return (description) => load(description, [description]);
+}
+
+/** How deep a chain of dependencies is followed to resolve a type (a type of a dependency of a dependency…). */
+const MAX_DEPENDENCY_CHAIN = 16;
+
+/**
+ * The libraries of the run each crate can name, by the name its code uses: the libraries of its
+ * package's dependencies that are crates of the run (path dependencies, workspace members), as cargo
+ * hands them to rustc (`--extern`): normal ones to every target but the build script, dev-dependencies
+ * to tests, examples and benches too, build-dependencies to the build script alone; and its own
+ * package's library to its binaries, tests, examples and benches. A dependency from a registry is
+ * not in the run: its types stay unresolved.
+ */
+function runLibraries(
+  found: Discovery,
+  settings: Settings,
+): (description: CrateDescription) => Map<string, CrateDescription> {
+  const libraries = new Map<string, CrateDescription>();
+  for (const c of found.crates) if (c.target === 'lib' && c.manifest) libraries.set(path.resolve(c.manifest), c);
+  if (!libraries.size) return () => new Map();
+  const dependenciesOf = manifestDependencies(
+    makeCfgEnv({ target: settings.target ?? undefined, extra: settings.cfg, features: [] }),
+  );
+  return (description) => {
+    const out = new Map<string, CrateDescription>();
+    if (!description.manifest) return out;
+    const script = description.target === 'build-script';
+    const own = libraries.get(path.resolve(description.manifest));
+    if (own && own !== description && !script) out.set(own.name, own);
+    for (const d of dependenciesOf(description.manifest)) {
+      if (!d.manifest || !d.onTarget || (d.kind === 'build') !== script) continue;
+      if (d.kind === 'dev' && !DEV_TARGETS.has(description.target)) continue;
+      const library = libraries.get(path.resolve(d.manifest));
+      if (!library) continue;
+      // A renamed dependency (`key = { package = … }`) goes by its key; the others by the library's name.
+      out.set(d.packageName !== d.key ? d.key.replace(/-/g, '_') : library.name, library);
+    }
+    return out;
   };
 }
 

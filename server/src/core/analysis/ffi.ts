@@ -1,4 +1,4 @@
-import type { Origin } from '../syntax/model';
+import type { Attribute, Origin } from '../syntax/model';
 import { resolveType, scopeFor } from '../workspace/resolve';
 import { forgetResolutions } from '../workspace/resolution-memo';
 import { BOX, typeArg } from '../workspace/std-types';
@@ -34,7 +34,9 @@ export type Reason =
   | 'cstr'
   | 'fnptr'
   | 'opaque'
-  | 'non-exhaustive';
+  | 'non-exhaustive'
+  | 'non-exhaustive-enum'
+  | 'non-exhaustive-variant';
 
 /** One step from the type written at the boundary down to the type the verdict is about. */
 export interface ChainStep {
@@ -82,7 +84,9 @@ export const REASON_TEXT: Record<Reason, { note: string; help: string | null }> 
     help: 'consider using an `extern fn(...) -> ...` function pointer instead',
   },
   opaque: { note: 'opaque types have no C equivalent', help: null },
-  'non-exhaustive': { note: 'this type is non-exhaustive', help: null },
+  'non-exhaustive': { note: 'this struct is non-exhaustive', help: null },
+  'non-exhaustive-enum': { note: 'this enum is non-exhaustive', help: null },
+  'non-exhaustive-variant': { note: 'this enum has non-exhaustive variants', help: null },
 };
 
 const FUNC = 1;
@@ -286,7 +290,12 @@ class Visitor {
         );
       return here('enum-repr');
     }
-    for (const variant of shape.variants) {
+    for (const [i, variant] of shape.variants.entries()) {
+      const foreign = shape.foreignVariants?.[i];
+      // As rustc: a non-exhaustive enum of another crate is unsafe only with a variant that is not a
+      // constant (C-like enums from bindgen are fine); a non-exhaustive variant always is.
+      if (foreign?.listNonExhaustive && foreign.shape !== 'unit') return here('non-exhaustive-enum');
+      if (foreign?.nonExhaustive) return here('non-exhaustive-variant');
       const r = this.visitVariant(state, ty, shape.transparent, variant, trail);
       if (r.kind !== 'safe') return r;
     }
@@ -394,6 +403,11 @@ interface AdtShape {
   nonExhaustive: boolean;
   /** Structs and unions: one entry. Enums: one per variant. */
   variants: FieldTy[][];
+  /**
+   * An enum of another crate of the workspace (a dependency's): per variant, its shape and whether it,
+   * or the enum, is `#[non_exhaustive]` (which only binds outside the defining crate).
+   */
+  foreignVariants?: { shape: 'unit' | 'tuple' | 'struct'; nonExhaustive: boolean; listNonExhaustive: boolean }[];
 }
 
 const shapeCache = new Map<string, AdtShape>();
@@ -429,15 +443,30 @@ function localShape(def: LocalAdt, args: Ty[], consts: string[] | undefined): Ad
     );
   const resolveFields = (fields: typeof item.fields): FieldTy[] =>
     fields.map((f) => ({ name: f.name, ty: resolveType(f.type, scope), origin: f.origin }));
+  // `#[non_exhaustive]` binds only outside the defining crate: for a dependency's type (workspace/crates.ts).
+  const foreign = def.module.crate.asDependency;
+  const listNonExhaustive = foreign && isNonExhaustive(item.attrs);
   return {
     kind: item.kind,
     c: def.repr.c,
     transparent: def.repr.transparent,
     int: def.repr.int,
-    // `#[non_exhaustive]` only matters for types of other crates; every local type is of this crate.
-    nonExhaustive: false,
+    nonExhaustive: item.kind !== 'enum' && listNonExhaustive,
     variants: item.kind === 'enum' ? item.variants.map((v) => resolveFields(v.fields)) : [resolveFields(item.fields)],
+    ...(foreign && item.kind === 'enum'
+      ? {
+          foreignVariants: item.variants.map((v) => ({
+            shape: v.shape,
+            nonExhaustive: isNonExhaustive(v.attrs),
+            listNonExhaustive,
+          })),
+        }
+      : {}),
   };
+}
+
+function isNonExhaustive(attrs: readonly Attribute[]): boolean {
+  return attrs.some((a) => a.name === 'non_exhaustive');
 }
 
 function stdShape(def: StdAdt, args: Ty[]): AdtShape {

@@ -91,6 +91,18 @@ export interface Crate {
   /** The text of one of the crate's files. */
   textOf(file: string): string | undefined;
   /**
+   * The library an extern crate name (`api` in `api::Info`) stands for, when it is a crate of the run
+   * (a path dependency, a workspace member, the package's own library for its binaries and tests):
+   * loaded on first use, once. Null for a crate outside the run (crates.io, a vendored copy).
+   */
+  dependency(name: string): Crate | null;
+  /** The dependencies `dependency` has loaded so far: an edit to one of their files changes this crate's findings. */
+  dependencyCrates: Crate[];
+  /** How this crate's dependencies are loaded (given again when the editor reloads the crate). */
+  dependencies: DependencyLoader | null;
+  /** Loaded as another crate's dependency, to resolve its types: `#[non_exhaustive]` binds there. */
+  asDependency: boolean;
+  /**
    * The first `macro_rules!` of each name among the modules, in load order; null until asked for, and
    * again whenever a module is added or an expansion defines a macro.
    */
@@ -123,7 +135,14 @@ export interface CrateSpec {
   cfg: CfgEnv;
   /** When given, modules whose files the index does not need are loaded only on demand. */
   relevance?: RelevanceIndex;
+  /** Loads the library an extern crate name stands for (see `Crate.dependency`). */
+  dependencies?: DependencyLoader | null;
+  /** Loaded as another crate's dependency (see `Crate.asDependency`). */
+  asDependency?: boolean;
 }
+
+/** The library crate of the run an extern crate name stands for, freshly loaded; null when there is none. */
+export type DependencyLoader = (externName: string) => Crate | null;
 
 let nextCrateId = 1;
 
@@ -290,11 +309,16 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     unexpandedMacros: [],
     globUsedNames: new Set(),
     textOf: (file) => cache.peek(file)?.text,
+    dependency: () => null,
+    dependencyCrates: [],
+    dependencies: spec.dependencies ?? null,
+    asDependency: spec.asDependency ?? false,
     macroIndex: null,
     pending: [],
     lazy: spec.relevance ? { cache, relevance: spec.relevance } : null,
     rootDeferred: deferRoot,
   };
+  if (spec.dependencies) crate.dependency = dependencyOf(crate, spec.dependencies);
   const innerAttrs = rootSource ? expandCfgAttr(rootSource.items.innerAttrs, spec.cfg) : [];
   crate.root = buildModule(crate, cache, {
     name: 'crate',
@@ -308,6 +332,20 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
   });
   expandAndIndex(crate, cache);
   return crate;
+}
+
+/** `Crate.dependency`: each name loaded once (a name asked for again while it loads gets null). */
+function dependencyOf(crate: Crate, load: DependencyLoader): (name: string) => Crate | null {
+  const known = new Map<string, Crate | null>();
+  return (name) => {
+    const seen = known.get(name);
+    if (seen !== undefined) return seen;
+    known.set(name, null);
+    const dependency = load(name);
+    known.set(name, dependency);
+    if (dependency) crate.dependencyCrates.push(dependency);
+    return dependency;
+  };
 }
 
 /** Reads a deferred crate root's items (and loads, expands and indexes what they declare). */

@@ -385,31 +385,7 @@ export function resolveWorkspaceFeatures(
   cfg: CfgEnv,
   forTests = false,
 ): ResolvedFeatures {
-  const wsDeps = new Map<string, Table>();
-  const workspaceDependencies = (manifest: string): Table => {
-    for (let d = path.dirname(manifest); ; d = path.dirname(d)) {
-      const m = path.join(d, 'Cargo.toml');
-      if (!wsDeps.has(m) && fs.existsSync(m)) {
-        let deps: Table | null = null;
-        try {
-          const root = parseToml(fs.readFileSync(m, 'utf8')) as Table;
-          const ws = root.workspace as Table | undefined;
-          if (ws && typeof ws === 'object')
-            deps = {
-              ...((ws.dependencies as Table | undefined) ?? {}),
-              __root: path.dirname(m),
-              __members: strings(ws.members),
-              __resolver: resolverOf(root),
-            };
-        } catch {
-          deps = null;
-        }
-        if (deps) wsDeps.set(m, deps);
-      }
-      if (wsDeps.has(m)) return wsDeps.get(m)!;
-      if (path.dirname(d) === d) return {};
-    }
-  };
+  const workspaceDependencies = workspaceTables();
   // Cargo names the selected packages in the order of the workspace's `members` (then the others).
   const rank = (manifest: string): number => {
     const ws = workspaceDependencies(manifest);
@@ -445,6 +421,61 @@ export function resolveWorkspaceFeatures(
     },
     { resolver, forTests },
   );
+}
+
+/**
+ * The `[workspace.dependencies]` of the workspace a manifest belongs to (the nearest `Cargo.toml` above
+ * it with a `[workspace]`), with `__root`, `__members` and `__resolver`; {} outside any. Each root is read once.
+ */
+function workspaceTables(): (manifest: string) => Table {
+  const wsDeps = new Map<string, Table>();
+  return (manifest) => {
+    for (let d = path.dirname(manifest); ; d = path.dirname(d)) {
+      const m = path.join(d, 'Cargo.toml');
+      if (!wsDeps.has(m) && fs.existsSync(m)) {
+        let deps: Table | null = null;
+        try {
+          const root = parseToml(fs.readFileSync(m, 'utf8')) as Table;
+          const ws = root.workspace as Table | undefined;
+          if (ws && typeof ws === 'object')
+            deps = {
+              ...((ws.dependencies as Table | undefined) ?? {}),
+              __root: path.dirname(m),
+              __members: strings(ws.members),
+              __resolver: resolverOf(root),
+            };
+        } catch {
+          deps = null;
+        }
+        if (deps) wsDeps.set(m, deps);
+      }
+      if (wsDeps.has(m)) return wsDeps.get(m)!;
+      if (path.dirname(d) === d) return {};
+    }
+  };
+}
+
+/**
+ * The dependencies each manifest declares (`workspace = true` entries filled in from the workspace's
+ * table; target-specific ones marked by whether `cfg` holds), read once per manifest; [] for a manifest
+ * that cannot be read (its problem is reported where the crates are discovered).
+ */
+export function manifestDependencies(cfg: CfgEnv | null): (manifest: string) => DependencySpec[] {
+  const workspaceDependencies = workspaceTables();
+  const known = new Map<string, DependencySpec[]>();
+  return (manifest) => {
+    let deps = known.get(manifest);
+    if (!deps) {
+      try {
+        const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
+        deps = featurePackage(manifest, table, cfg, workspaceDependencies(manifest))?.dependencies ?? [];
+      } catch {
+        deps = [];
+      }
+      known.set(manifest, deps);
+    }
+    return deps;
+  };
 }
 
 /**

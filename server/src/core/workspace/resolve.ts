@@ -560,6 +560,8 @@ function externRoot(module: ModuleScope, name: string): Resolution | null {
   if (STD_CRATES.has(crateName)) return { kind: 'std', path: [crateName] };
   if (crateName === 'libc') return { kind: 'libc', path: ['libc'] };
   if (PRIMITIVES.has(name)) return { kind: 'prim', name };
+  const dependency = module.crate.dependency(crateName);
+  if (dependency) return { kind: 'module', module: dependency.root };
   if (/^[a-z_][a-z0-9_]*$/.test(crateName)) return { kind: 'extern', path: [crateName] };
   return null;
 }
