@@ -90,6 +90,19 @@ describe("types of the workspace's other crates, as cargo hands them to rustc", 
     assert.deepStrictEqual(places(found), rustcWarnings(dir));
   });
 
+  it('a path dependency outside the checked paths is read from its manifest', async () => {
+    const dir = workspace({
+      'plugin/Cargo.toml': manifest('plugin', '[dependencies]\napi = { path = "../api" }\n'),
+      'plugin/src/lib.rs': EXPORT_INFO,
+    });
+    const run = await runCli(['check', 'plugin', '--format', 'json'], dir);
+    const found = (JSON.parse(run.stdout) as { diagnostics: Reported[] }).diagnostics;
+    assert.deepStrictEqual(
+      found.map((d) => `${d.file}:${d.line} ${d.rule}`),
+      ['plugin/src/lib.rs:2 unspecified-layout'],
+    );
+  });
+
   it('fix adds the repr in the dependency, and the workspace then builds without the warning', async () => {
     const dir = workspace({
       'plugin/Cargo.toml': manifest('plugin', '[dependencies]\napi = { path = "../api" }\n'),

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CfgEnv, makeCfgEnv } from './syntax/cfg';
 import { checkCrate } from './analysis/check';
 import { clearLayoutCache } from './analysis/ffi';
-import { CrateDescription, discover, Discovery } from './workspace/discover';
+import { CrateDescription, cratesOfManifest, discover, Discovery } from './workspace/discover';
 import { compareFindings, Finding } from './analysis/findings';
 import type { Item } from './syntax/model';
 import { loadParser } from './syntax/parse';
@@ -261,6 +261,8 @@ function crateLoader(
     const asDependency = chain.length > 1;
     const { cfg, features } = cfgOf(description);
     const libraries = librariesOf(description);
+    // A path dependency outside the paths of the run: its files were never indexed, so all of it is read.
+    const outside = !found.crates.includes(description);
     const dependencies: DependencyLoader | null = libraries.size
       ? (name) => {
           const library = libraries.get(name);
@@ -274,7 +276,7 @@ function crateLoader(
         rootFile: description.rootFile,
         edition: description.edition,
         cfg,
-        relevance,
+        relevance: outside ? undefined : relevance,
         dependencies,
         asDependency,
       },
@@ -293,16 +295,29 @@ const MAX_DEPENDENCY_CHAIN = 16;
  * package's dependencies that are crates of the run (path dependencies, workspace members), as cargo
  * hands them to rustc (`--extern`): normal ones to every target but the build script, dev-dependencies
  * to tests, examples and benches too, build-dependencies to the build script alone; and its own
- * package's library to its binaries, tests, examples and benches. A dependency from a registry is
- * not in the run: its types stay unresolved.
+ * package's library to its binaries, tests, examples and benches. A path dependency outside the paths
+ * of the run is read from its manifest. A dependency from a registry has no source here: its types
+ * stay unresolved.
  */
 function runLibraries(
   found: Discovery,
   settings: Settings,
 ): (description: CrateDescription) => Map<string, CrateDescription> {
-  const libraries = new Map<string, CrateDescription>();
+  const libraries = new Map<string, CrateDescription | null>();
   for (const c of found.crates) if (c.target === 'lib' && c.manifest) libraries.set(path.resolve(c.manifest), c);
-  if (!libraries.size) return () => new Map();
+  if (!found.crates.some((c) => c.manifest)) return () => new Map();
+  const libraryOf = (manifest: string): CrateDescription | null => {
+    let library = libraries.get(manifest);
+    if (library === undefined) {
+      try {
+        library = cratesOfManifest(manifest).find((c) => c.target === 'lib') ?? null;
+      } catch {
+        library = null; // a manifest that cannot be read: cargo would refuse to build, and says why
+      }
+      libraries.set(manifest, library);
+    }
+    return library;
+  };
   const dependenciesOf = manifestDependencies(
     makeCfgEnv({ target: settings.target ?? undefined, extra: settings.cfg, features: [] }),
   );
@@ -310,12 +325,12 @@ function runLibraries(
     const out = new Map<string, CrateDescription>();
     if (!description.manifest) return out;
     const script = description.target === 'build-script';
-    const own = libraries.get(path.resolve(description.manifest));
+    const own = libraryOf(path.resolve(description.manifest));
     if (own && own !== description && !script) out.set(own.name, own);
     for (const d of dependenciesOf(description.manifest)) {
       if (!d.manifest || !d.onTarget || (d.kind === 'build') !== script) continue;
       if (d.kind === 'dev' && !DEV_TARGETS.has(description.target)) continue;
-      const library = libraries.get(path.resolve(d.manifest));
+      const library = libraryOf(path.resolve(d.manifest));
       if (!library) continue;
       // A renamed dependency (`key = { package = … }`) goes by its key; the others by the library's name.
       out.set(d.packageName !== d.key ? d.key.replace(/-/g, '_') : library.name, library);
