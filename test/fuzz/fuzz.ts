@@ -292,9 +292,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
     await timed('host', () => {
       // One host for the whole run, moved from folder to folder, as an editor's server lives on.
-      host ??= new AnalysisHost(parser, settings, [dir]);
+      // Moving the roots indexes them (as a new host would).
+      host ??= new AnalysisHost(parser, settings, []);
       host.setRoots([dir]);
-      host.indexAll();
       const text = typeof mutant === 'string' ? mutant : mutant.toString('utf8');
       const found = host.update(file, text).get(file) ?? [];
       const bad = checkRanges(found, new Map([[file, text]]));
