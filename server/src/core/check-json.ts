@@ -31,6 +31,13 @@ export function checkJson(result: ProjectResult, rel: (file: string) => string):
  */
 export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => string): (f: Finding) => CheckDiagnostic {
   const positionOf = positionsIn(cache);
+  // Most findings of a run share their fixes' titles (every hint's "Silence …"): one copy of each is kept.
+  const titles = new Map<string, string>();
+  const title = (text: string): string => {
+    let own = titles.get(text);
+    if (own === undefined) titles.set((own = ownCopy(text)), own);
+    return own;
+  };
   return (f) => ({
     file: rel(f.origin.file),
     ...positionOf(f.origin),
@@ -45,7 +52,7 @@ export function diagnosticRenderer(cache: SourceCache, rel: (file: string) => st
         textOf: (file) => cache.peek(file)?.text,
         edition: f.target?.ctx.crate.edition ?? '2021',
       }),
-    ).map((x) => ownCopy(x.title)),
+    ).map((x) => title(x.title)),
     ...(f.related.length
       ? {
           related: f.related.map((r) => ({
