@@ -36,6 +36,7 @@ export function explanationFixes({ finding, ctx, offered }: FixRequest): Fix[] {
         ),
       ];
     case 'unwind':
+    case 'none':
       return [explanation(ruleExplanation(finding))];
     default:
       return [];

@@ -180,6 +180,16 @@ function attributeTarget(attr: Attribute, module: ModuleScope | null): { crate: 
   return crate && name in EXPORT_ATTRIBUTES[crate] ? { crate, name } : null;
 }
 
+/** Whether `name` is in scope in `module` as the item of that name of `crate` (`use safer_ffi::prelude::*`). */
+export function ffiCrateNameInScope(module: ModuleScope, crate: CrateName, name: string): boolean {
+  for (let m: ModuleScope | null = module; m; m = m.isBlock ? m.parent : null) {
+    const used = m.uses.get(name)?.filter((s) => s !== '');
+    if (used) return used[0] === crate && used[used.length - 1] === name;
+    if (m.globs.some((g) => g.filter((s) => s !== '')[0] === crate)) return true;
+  }
+  return false;
+}
+
 /** The value of `key = "…"` among an attribute's arguments (`#[ffi_export(rename = "f")]`). */
 function stringArgument(attr: Attribute, key: string): string | null {
   const args = attr.args ?? [];

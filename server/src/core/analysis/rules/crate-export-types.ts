@@ -58,7 +58,7 @@ export const saferFfiNotReprC: BeyondRuleMeta = {
   defaultSeverity: 'error',
   certainty: 'fact',
   summary: "A type in an `#[ffi_export]` function's signature does not implement safer_ffi's `ReprC`.",
-  fixes: ['explain', 'suppress-comment'],
+  fixes: ['derive-repr-c', 'explain', 'suppress-comment'],
   docs: {
     whatItDoes:
       "Flags a parameter or return type of a safer_ffi `#[ffi_export]` function that does not implement safer_ffi's `ReprC` trait: `&str`, `String`, `Vec<T>`, `Box<T>`, `&[T]`, `char`, `u128`, tuples, an `Option` of anything but a pointer-like type, a Rust-ABI `fn` pointer, and a workspace type without `#[derive_ReprC]` (a `#[repr(C)]` alone is not enough) or with `#[derive_ReprC]` but no `#[repr(…)]`; an opaque (`#[repr(opaque)]`) type passed by value. rustc's `improper_ctypes` lints do not run on these functions: the macro converts each type to its `ReprC` C layout and allows them.",
