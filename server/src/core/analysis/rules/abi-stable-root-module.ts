@@ -15,9 +15,10 @@ export const abiStableRootModule: BeyondRuleMeta = {
     whatItDoes: `Flags an abi_stable \`#[export_root_module]\` function that takes parameters, returns nothing, or returns a type that cannot be a root module (a primitive, a reference, a tuple, a std type other than \`Result\`). abi_stable calls it with no argument from the \`#[no_mangle]\` static \`${ROOT_MODULE_LOADER_SYMBOL}\` it generates, and requires its return type to implement \`IntoRootModuleResult\`: a \`RootModule\` (the \`…_Ref\` of a \`#[sabi(kind(Prefix))]\` struct), or \`Result\`/\`RResult\` of one and \`RBoxError\`.`,
     whyIsThisBad:
       "The macro refuses to compile such a function (`The return type can't be \\`()\\``), or the call in its generated constructor does not type-check: a build error, seen here as you type.",
-    example: '#[export_root_module]\npub fn get_library(verbose: bool) -> u32 {\n    0\n}',
+    example:
+      'use abi_stable::export_root_module;\n\n#[export_root_module]\npub fn get_library(verbose: bool) -> u32 {\n    0\n}',
     useInstead:
-      '#[export_root_module]\npub fn get_library() -> TextOpsMod_Ref {\n    TextOpsMod { reverse_string }.leak_into_prefix()\n}',
+      'use abi_stable::{export_root_module, prefix_type::PrefixTypeTrait};\n\n#[export_root_module]\npub fn get_library() -> TextOpsMod_Ref {\n    TextOpsMod { reverse_string }.leak_into_prefix()\n}',
   },
   check: (ctx) => ({
     fn: (fn, w) => {
