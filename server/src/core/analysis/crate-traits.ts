@@ -331,3 +331,96 @@ export function istableProblem(ty: Ty, names: TypeNames): TraitProblem | null {
       return null;
   }
 }
+
+/** What abi_stable offers instead of a std type (`abi_stable::std_types`). */
+const ABI_STABLE_INSTEAD: Record<string, string> = {
+  String: 'use `RString`',
+  Vec: 'use `RVec<T>`',
+  Box: 'use `RBox<T>`',
+  Arc: 'use `RArc<T>`',
+  Result: 'use `RResult<T, E>`',
+  Option:
+    'use `ROption<T>` (abi_stable implements `StableAbi` for an `Option` only of a non-zero type: a reference, a `NonNull`, a `NonZero…`, an `extern "C" fn`)',
+  HashMap: 'use `RHashMap<K, V>`',
+  Cow: "use `RCow<'_, T>`",
+  Duration: 'use `RDuration`',
+  Mutex: 'use `RMutex<T>`',
+  RwLock: 'use `RRwLock<T>`',
+};
+
+/** Whether an item derives abi_stable's `StableAbi` (`#[derive(StableAbi)]`, `#[derive(abi_stable::StableAbi)]`). */
+export function derivesStableAbi(attrs: readonly Attribute[]): Attribute | undefined {
+  return attrs.find(
+    (a) => a.name === 'derive' && (a.args ?? []).some((t) => t.kind === 'ident' && t.text === 'StableAbi'),
+  );
+}
+
+/**
+ * The part of `ty` that does not implement abi_stable's `StableAbi` (`abi_stable/src/abi_stability/
+ * stable_abi_trait.rs`): a pointer to an unsized type (no stable fat-pointer layout), a std type without
+ * an impl, an `Option` of a type that can be zero, a workspace type without `#[derive(StableAbi)]`.
+ */
+export function stableAbiProblem(ty: Ty, names: TypeNames): TraitProblem | null {
+  const shown = (): string => displayTy(ty, names);
+  const no = (instead: string): TraitProblem => ({
+    ty,
+    why: `\`${shown()}\` does not implement abi_stable's \`StableAbi\``,
+    instead,
+  });
+  switch (ty.k) {
+    case 'tuple':
+      return ty.elems.length === 0
+        ? null
+        : no('use `Tuple2`…`Tuple4` of `abi_stable::std_types`, or a `#[derive(StableAbi)]` struct');
+    case 'slice':
+      return no("use `RSlice<'_, T>`");
+    case 'dyn':
+      return no('use a `#[sabi_trait]` trait object or `DynTrait`');
+    case 'ref':
+    case 'ptr':
+      if (ty.inner.k === 'prim' && ty.inner.name === 'str') return no("use `RStr<'_>`");
+      if (ty.inner.k === 'slice') return no(ty.mutable ? "use `RSliceMut<'_, T>`" : "use `RSlice<'_, T>`");
+      if (ty.inner.k === 'dyn') return no('use a `#[sabi_trait]` trait object or `DynTrait`');
+      return stableAbiProblem(ty.inner, names);
+    case 'array':
+      return stableAbiProblem(ty.inner, names);
+    case 'fnptr':
+      if (ty.abi !== 'C') return null; // a Rust-ABI pointer is the parity rules' finding
+      for (const p of [...ty.params, ty.ret]) {
+        const inner = stableAbiProblem(p, names);
+        if (inner) return inner;
+      }
+      return null;
+    case 'adt': {
+      const def = ty.def;
+      if (def.source === 'std') {
+        if (def.name === 'Option') {
+          const payload = ty.args[0];
+          const nonZero =
+            payload &&
+            (payload.k === 'ref' ||
+              payload.k === 'fnptr' ||
+              (payload.k === 'adt' &&
+                payload.def.source === 'std' &&
+                (payload.def.name === 'NonNull' || payload.def.name.startsWith('NonZero'))));
+          if (nonZero) return payload.k === 'adt' ? null : stableAbiProblem(payload, names);
+          return payload && payload.k !== 'param' && payload.k !== 'unknown' ? no(ABI_STABLE_INSTEAD.Option) : null;
+        }
+        const instead = ABI_STABLE_INSTEAD[def.name];
+        if (instead) return no(instead);
+        if (def.category === 'plain-struct' || def.category === 'plain-enum' || def.category === 'box')
+          return no('use a type of `abi_stable::std_types`, or a `#[derive(StableAbi)]` type');
+        return null;
+      }
+      const item = def.item;
+      if (derivesStableAbi(item.attrs)) return null;
+      return {
+        ty,
+        why: `\`${shown()}\` does not implement abi_stable's \`StableAbi\`${def.repr.c ? ' (a `#[repr(C)]` alone does not)' : ''}`,
+        instead: `add \`#[derive(StableAbi)]\`${def.repr.c || def.repr.transparent || def.repr.int ? '' : ' and `#[repr(C)]`'} to \`${item.name}\``,
+      };
+    }
+    default:
+      return null;
+  }
+}

@@ -29,6 +29,7 @@ import { ptrArgDeref } from './ptr-arg-deref';
 import { missingSafetyDoc } from './missing-safety-doc';
 import { saferFfiNotReprC, stabbyNotIStable } from './crate-export-types';
 import { abiStableRootModule } from './abi-stable-root-module';
+import { abiStableNotStableAbi } from './abi-stable-not-stable-abi';
 
 /** Every rule, in documentation order. Rule ids are stable once shipped. */
 export const RULES: readonly RuleMeta[] = [
@@ -60,6 +61,7 @@ export const RULES: readonly RuleMeta[] = [
   saferFfiNotReprC,
   stabbyNotIStable,
   abiStableRootModule,
+  abiStableNotStableAbi,
 ];
 
 /**
