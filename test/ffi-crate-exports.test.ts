@@ -242,4 +242,46 @@ fn f(a: Point, b: &Rusty, m: Mode, n: &Named, s: &str) {}
       ["`Named` does not implement safer_ffi's `ReprC`", "`&str` does not implement safer_ffi's `ReprC`"],
     );
   });
+
+  it('offers no shim for a #[sabi_extern_fn] function, which the crate keeps as written', async () => {
+    const source = `use abi_stable::sabi_extern_fn;
+
+#[sabi_extern_fn]
+pub fn greet(name: &str) -> u32 {
+    name.len() as u32
+}
+`;
+    const sabi = tempTree({ 'Cargo.toml': MANIFEST, 'src/lib.rs': source });
+    const r = await run(['check', '.', '--format', 'json'], sabi);
+    const found = (JSON.parse(r.stdout) as { diagnostics: { rule: string; fixes: string[] }[] }).diagnostics;
+    assert.deepStrictEqual(
+      found.map((d) => [d.rule, d.fixes]),
+      [['str-type', ['Allow `improper_ctypes_definitions` here, with a reason']]],
+    );
+    const fix = await run(['fix', '.'], sabi);
+    assert.strictEqual(fix.code, 0, fix.stderr);
+    assert.strictEqual(fs.readFileSync(path.join(sabi, 'src/lib.rs'), 'utf8'), source);
+  });
+
+  it('offers no extern "C-unwind" for a #[sabi_extern_fn] function: the crate writes extern "C" over it', async () => {
+    const sabi = tempTree({
+      'Cargo.toml': MANIFEST,
+      'src/lib.rs': `use abi_stable::sabi_extern_fn;
+
+#[sabi_extern_fn]
+pub extern "C" fn first(xs: &[u8; 4], i: usize) -> u8 {
+    xs[i]
+}
+`,
+    });
+    const r = await run(['check', '.', '--format', 'json'], sabi);
+    const found = (JSON.parse(r.stdout) as { diagnostics: { rule: string; fixes: string[] }[] }).diagnostics;
+    const panic = found.find((d) => d.rule === 'panic-across-ffi');
+    assert.ok(panic, JSON.stringify(found));
+    assert.ok(
+      panic.fixes.some((t) => t.includes('catch_unwind')),
+      JSON.stringify(panic.fixes),
+    );
+    assert.ok(!panic.fixes.some((t) => t.includes('C-unwind')), JSON.stringify(panic.fixes));
+  });
 });
