@@ -83,6 +83,8 @@ export const saferFfiNotReprC: BeyondRuleMeta = {
         });
         return;
       }
+      // `#[ffi_export(executor = …)] async fn` exports a function of other types (safer_ffi's `async_fn.rs`).
+      if (fn.isAsync) return;
       reportSignatureProblems(fn, w, ctx, 'safer-ffi-not-repr-c', reprCProblem, '`#[ffi_export]`');
     },
   }),
