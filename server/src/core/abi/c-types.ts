@@ -132,13 +132,27 @@ function declare(ty: Ty, declarator: string, depth: number, names: CNames, const
       const list = params.length ? params.join(', ') + (ty.variadic ? ', ...' : '') : ty.variadic ? '...' : 'void';
       return declare(ty.ret, `(*${constSelf ? 'const ' : ''}${declarator})(${list})`, depth + 1, names);
     }
-    case 'foreign-safe':
-      return qualified(ty.text, declarator, constSelf);
+    case 'foreign-safe': {
+      // An FFI crate's type: the C spelling of the few that have a plain one (`char_p::Ref` is a
+      // `const char *`); the others are the crate's own structs, which its own header tool names.
+      const c = ty.crate ? ffiCrateCType(ty.crate, ty.text) : ty.text;
+      return c === null ? null : qualified(c, declarator, constSelf);
+    }
     case 'adt':
       return adtDeclaration(ty, declarator, depth, names, constSelf);
     default:
       return null;
   }
+}
+
+/** safer_ffi's NUL-terminated strings are C strings; no other FFI crate type has a C spelling we can write. */
+function ffiCrateCType(crate: string, text: string): string | null {
+  if (crate !== 'safer_ffi') return null;
+  const path = text.replace(/<.*$/s, '').replace(/\s+/g, '').split('::');
+  const name = path.slice(-2).join('::');
+  if (name === 'char_p::Ref' || path[path.length - 1] === 'char_p_ref') return 'const char *';
+  if (name === 'char_p::Box' || path[path.length - 1] === 'char_p_boxed') return 'char *';
+  return null;
 }
 
 /** A workspace enum named `c_void` without fields: C code knows it as `void`. */

@@ -2,6 +2,7 @@ import type { AbiSymbol, CrateAbi } from '../../../../protocol/check';
 import type { Item, Origin } from '../syntax/model';
 import { exportAttribute, importLinkName } from '../analysis/boundary';
 import type { Crate } from '../workspace/crates';
+import { mayBeCrateExport } from '../workspace/ffi-crates';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { buildSurface } from './report';
@@ -98,6 +99,8 @@ export function linkNames(crate: Crate): { mayExport: boolean; imports: string[]
         continue;
       }
       if (!mayExport && (item.kind === 'fn' || item.kind === 'static') && exportAttribute(item.attrs)) mayExport = true;
+      // An FFI crate's export attribute (`#[ffi_export]`, `#[stabby::export]`…): a superset, by its words.
+      if (!mayExport && item.kind === 'fn' && item.attrs.some((a) => mayBeCrateExport(a.name))) mayExport = true;
       if ('nested' in item) visit(item.nested);
       if ('items' in item && item.items) visit(item.items);
     }

@@ -5,12 +5,23 @@ import { adtShape, checkBoundaryType } from '../analysis/ffi';
 import type { Finding } from '../analysis/findings';
 import { enumDiscriminants, layoutOf } from '../analysis/layout';
 import { DataModel, HOST_MODEL } from '../analysis/data-model';
-import type { Attribute, Origin, StaticItem } from '../syntax/model';
+import type { Attribute, FnItem, Origin, StaticItem } from '../syntax/model';
+import { isStabbyStruct, ROOT_MODULE_LOADER_SYMBOL } from '../workspace/ffi-crates';
 import { LineIndex } from '../syntax/positions';
 import type { LoadedCrate } from '../workspace/loaded-crate';
 import { resolveType } from '../workspace/resolve';
 import { displayTy, genericArgsInOrder, LocalAdt, Ty } from '../workspace/types';
 import { crateTypeNames } from '../workspace/crates';
+
+/** Why a type of a signature has no C declaration, in the report's words. */
+function whyNoC(p: SurfaceParam): string {
+  const ty = p.ty;
+  if (ty.k === 'adt' && ty.def.source === 'local' && ty.def.item.kind === 'enum' && isStabbyStruct(ty.def.item.attrs))
+    return `\`${p.type}\` is a stabby enum: stabby gives it a stable layout (its own niche-packed representation), which C cannot express`;
+  if (ty.k === 'foreign-safe' && ty.crate)
+    return `\`${p.type}\` is one of ${ty.crate}'s types: its layout is stable for ${ty.crate}, but has no C spelling here (${ty.crate === 'safer_ffi' ? "safer_ffi's own header generation names it" : 'it is read through the same crate on the other side'})`;
+  return `\`${p.type}\` has no C equivalent`;
+}
 
 /**
  * The ABI surface of a workspace as data: every exported function and static and every `extern` block
@@ -222,20 +233,51 @@ export function buildSurface(
         findings: found,
         types: typeNames,
         cPrototype: null,
-        cPrototypeWhyNot: missing ? `\`${missing.type}\` has no C equivalent` : null,
+        cPrototypeWhyNot: missing ? whyNoC(missing) : null,
         cPrototypeMissing: missing?.type ?? null,
         safe: checked.every((c) => c.verdict.kind === 'safe') && !found.some((r) => r !== 'unresolved-type'),
       });
     };
     const param = (name: string, ty: Ty): SurfaceParam => ({ name, type: show(ty), cType: cDeclaration(ty, ''), ty });
+    /**
+     * abi_stable's `#[export_root_module]` exports no function: a `#[no_mangle] static` of its own type
+     * `LibHeader`, under its own symbol, that its loader finds with `dlsym` (workspace/ffi-crates.ts).
+     */
+    const rootModule = (fn: FnItem): void => {
+      if (!wanted(ROOT_MODULE_LOADER_SYMBOL, 'export')) return;
+      const ty: Ty = { k: 'foreign-safe', text: 'abi_stable::library::LibHeader', crate: 'abi_stable' };
+      addSymbol(
+        {
+          name: ROOT_MODULE_LOADER_SYMBOL,
+          rustName: fn.name,
+          kind: 'static',
+          direction: 'export',
+          abi: 'C',
+          origin: fn.signatureOrigin,
+          exported: true,
+          params: [],
+          returns: param('', ty),
+          variadic: false,
+          docs: docsOf(fn.attrs),
+        },
+        [],
+        fn.origin,
+      );
+    };
     const wanted = options.symbols ?? (() => true);
     walkCrate(crate, {
       fn: (fn, ctx) => {
+        if (fn.crateExport?.kind === 'root-module') {
+          rootModule(fn);
+          return;
+        }
         const attr = exportAttribute(fn.attrs);
         if (!attr || !fn.hasBody) return;
         const name = linkName(fn.attrs, fn.name);
         if (!wanted(name, 'export')) return;
         const checked = isRustAbi(fn.abi) ? [] : checkedTypesOfFn(fn, ctx);
+        // An FFI crate's export: its own trait decides (its rule's findings), not rustc's verdicts.
+        const verdicts = fn.crateExport && !fn.crateExport.parity ? [] : checked;
         const tys = isRustAbi(fn.abi)
           ? resolveSignature(
               fn.params.map((p) => p.type),
@@ -257,7 +299,7 @@ export function buildSurface(
             variadic: false,
             docs: docsOf(fn.attrs),
           },
-          checked,
+          verdicts,
           fn.origin,
         );
       },

@@ -16,6 +16,7 @@ import { resolveType, scopeFor, TypeScope } from '../workspace/resolve';
 import type { Crate } from '../workspace/crates';
 import type { ModuleScope } from '../workspace/scopes';
 import { blockScope } from '../workspace/scopes';
+import { crateExportOf } from '../workspace/ffi-crates';
 
 /**
  * Walks every item of a crate that rustc's FFI lints (and ours) look at, with what each check needs:
@@ -99,14 +100,20 @@ const WALKED = new Set<Item['kind']>([
 
 function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void {
   if (!WALKED.has(item.kind) || isTestOnly(item.attrs)) return;
-  // What a procedural macro attribute outputs is what rustc checks; we cannot see it.
-  if (item.kind !== 'struct' && item.kind !== 'enum' && item.kind !== 'union' && procMacroAttribute(item.attrs)) return;
+  // What a procedural macro attribute outputs is what rustc checks; we cannot see it, but for the export
+  // attributes of the FFI crates we know (workspace/ffi-crates.ts).
+  let fnItem: FnItem | null = item.kind === 'fn' ? item : null;
+  if (item.kind !== 'struct' && item.kind !== 'enum' && item.kind !== 'union' && procMacroAttribute(item.attrs)) {
+    fnItem = item.kind === 'fn' && ctx.container === 'free' ? asCrateExport(item, ctx.module) : null;
+    if (!fnItem) return;
+  }
   const inner: WalkContext = { ...ctx, scopes: [...ctx.scopes, item.attrs] };
   switch (item.kind) {
     case 'fn': {
-      const types = scopeFor(ctx.module, item.generics, null, ctx.types);
-      visitor.fn?.(item, { ...inner, types });
-      walkNested(item.nested, inner, visitor);
+      const fn = fnItem ?? item;
+      const types = scopeFor(ctx.module, fn.generics, null, ctx.types);
+      visitor.fn?.(fn, { ...inner, types });
+      walkNested(fn.nested, inner, visitor);
       return;
     }
     case 'extern-block':
@@ -142,6 +149,37 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
     default:
       return;
   }
+}
+
+/** Attributes the FFI crates' export attributes read themselves: inert beside them. */
+const CRATE_HELPER_ATTRIBUTES = new Set(['unsafe_no_layout_constant']);
+
+/**
+ * A function exported by an FFI crate's attribute, as the crate's expansion presents it: its ABI, and its
+ * symbol as an `export_name` so the report, header, baseline and cross-crate checks see the export (the
+ * attribute's origin, marked `unsafe(…)` as the crate's own output is). Null when another procedural macro
+ * is on it too, or none of ours.
+ */
+function asCrateExport(fn: FnItem, module: ModuleScope): FnItem | null {
+  const exp = crateExportOf(fn, module);
+  if (!exp) return null;
+  const others = fn.attrs.filter((a) => a !== exp.attribute && !CRATE_HELPER_ATTRIBUTES.has(a.name));
+  if (procMacroAttribute(others)) return null;
+  const exportsFn = exp.symbol !== null && exp.kind !== 'root-module' && !exportAttribute(fn.attrs);
+  const attrs: Attribute[] = exportsFn
+    ? [
+        ...fn.attrs,
+        {
+          name: 'export_name',
+          unsafeWrapped: true,
+          args: null,
+          value: exp.symbol,
+          inner: false,
+          origin: exp.attribute.origin,
+        },
+      ]
+    : fn.attrs;
+  return { ...fn, abi: exp.abi, attrs, crateExport: exp };
 }
 
 /** Items in a body are items of their own: outer generics are not in scope, lint levels are. */

@@ -139,6 +139,9 @@ class ParityChecker {
   }
 
   private fn(fn: FnItem, ctx: WalkContext): void {
+    // The crate's expansion converts these types to its own C layouts and allows the lint: its own
+    // trait decides instead (rules/ffi-crate-exports.ts).
+    if (fn.crateExport && !fn.crateExport.parity) return;
     this.genericExport(fn, ctx);
     if (!fn.hasBody) return; // rustc checks only functions with a body
     const fnptrSite = { kind: 'item' as const, item: fn, lint: 'improper_ctypes_definitions' };

@@ -45,7 +45,8 @@ export function externRustFixes({ finding, ctx }: FixRequest): Fix[] {
 /** `c-unwind`: `extern "C"` → `extern "C-unwind"`: a panic then unwinds into the caller instead of aborting the process. */
 export function cUnwindFixes({ finding, ctx }: FixRequest): Fix[] {
   const site = finding.target?.site;
-  if (site?.kind !== 'unwind') return [];
+  // An FFI crate's attribute sets the ABI itself (`#[sabi_extern_fn]` writes `extern "C"` over any other).
+  if (site?.kind !== 'unwind' || site.fn.crateExport) return [];
   const fix = unwindAbiFix(site.fn, ctx);
   return fix ? [fix] : [];
 }

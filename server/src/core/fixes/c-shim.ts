@@ -19,6 +19,9 @@ export function shimFixes({ finding, ctx, offered }: FixRequest): Fix[] {
   const target = finding.target;
   if (target?.site.kind !== 'signature') return [];
   const fn = target.site.fn;
+  // An FFI crate's attribute makes this function `extern "C"` (`#[sabi_extern_fn]`): a shim beside it is
+  // not what the crate exports or stores in its module; the explanation says what to use instead.
+  if (fn.crateExport) return [];
   const takenAsValue = usedAsValue(fn, target.ctx, ctx);
   // A repr that leaves Rust types in the fields does not make the value C's: a shim handing C an
   // opaque handle does. (A zero-sized type's fix, add a member, is never preferred either.)

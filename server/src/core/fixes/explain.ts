@@ -36,6 +36,7 @@ export function explanationFixes({ finding, ctx, offered }: FixRequest): Fix[] {
         ),
       ];
     case 'unwind':
+    case 'none':
       return [explanation(ruleExplanation(finding))];
     default:
       return [];
@@ -54,6 +55,9 @@ const TRAIT_OBJECT_EXPLANATION =
 /** Why no shim could be generated for a signature, and what to do instead. */
 function noShimExplanation(finding: Finding, fn: FnItem, target: FixTarget, takenAsValue: boolean): string {
   const type = finding.typeName ? `\`${finding.typeName}\`` : 'this type';
+  if (fn.crateExport) {
+    return `\`${fn.name}\` is made \`extern "C"\` by \`#[${fn.crateExport.attribute.name}]\`, with the types it is written with: a shim beside it would not be the function abi_stable exports or stores in its module. Write ${type} as one of abi_stable's types instead (\`RStr<'_>\` for \`&str\`, \`RString\` for \`String\`, \`RVec<T>\` for \`Vec<T>\`, \`RSlice<'_, T>\` for \`&[T]\`, \`ROption<T>\` for \`Option<T>\`), or a \`#[repr(C)]\` \`#[derive(StableAbi)]\` type.`;
+  }
   if (fn.fromMacro) {
     return `\`${fn.name}\` is written by a macro, whose template every invocation shares: change the macro (C types in the template, or a shim generated beside the function), or allow the lint where the macro is invoked.`;
   }

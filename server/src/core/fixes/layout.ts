@@ -4,6 +4,8 @@ import { adtShape, checkBoundaryType, is1Zst } from '../analysis/ffi';
 import type { AdtItem, FnItem } from '../syntax/model';
 import { localAdt } from '../workspace/resolve';
 import type { Ty } from '../workspace/types';
+import { reprCProblem } from '../analysis/crate-traits';
+import { ffiCrateNameInScope } from '../workspace/ffi-crates';
 import { cfgVariantsRefusal, explanation, Fix, FixContext, FixRequest, indentOf, TextEdit } from './edits';
 
 /**
@@ -100,6 +102,75 @@ function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | nul
     preferred: true,
     edits: [reprEdit(item, choice.repr, text)],
   };
+}
+
+/**
+ * `derive-repr-c`: what safer_ffi's `ReprC` needs on the workspace type an `#[ffi_export]` signature names
+ * (a `#[repr(C)]` alone is not enough): `#[derive_ReprC]`, and a `#[repr]` where none is written —
+ * `C` for a struct, the smallest integer for a field-less enum. Offered only where the derive then holds:
+ * every field is `ReprC` already, a struct has a field, an enum has no fields (safer_ffi derives no
+ * other). A type it cannot fix is left to the rule's explanation.
+ *
+ * ```text
+ * #[repr(C)]                 →   #[derive_ReprC]
+ * pub struct Point { … }         #[repr(C)]
+ *                                pub struct Point { … }
+ * ```
+ */
+export function deriveReprCFixes({ finding, ctx }: FixRequest): Fix[] {
+  const target = finding.target;
+  if (finding.rule !== 'safer-ffi-not-repr-c' || !target?.subject || !target.subjectModule) return [];
+  const item = target.subject;
+  const text = ctx.textOf(item.origin.file);
+  if (text === undefined || item.fromMacro || item.kind === 'union') return [];
+  const derive = item.attrs.find((a) => a.name.endsWith('derive_ReprC') || a.name === 'ReprC::opaque');
+  const written = item.attrs.find((a) => a.name === 'repr' && a.args?.length);
+  if (derive && written) return []; // an opaque type passed by value: nothing to add to the type
+  const def = localAdt(item, target.subjectModule);
+  const args: Ty[] = item.generics.filter((g) => g.kind === 'type').map((g) => ({ k: 'param', name: g.name }));
+  const shape = adtShape({ k: 'adt', def, args }).variants;
+  if (item.kind === 'enum' ? shape.some((v) => v.length) : !shape[0]?.length) return [];
+  const names = { isAmbiguous: () => false };
+  if (shape.flat().some((f) => reprCProblem(f.ty, names))) return [];
+  const repr = written ? null : item.kind === 'enum' ? intReprFor(item).repr : 'C';
+  const edits: TextEdit[] = [];
+  const attrs = [
+    ...(derive
+      ? []
+      : [
+          `#[${ffiCrateNameInScope(target.subjectModule, 'safer_ffi', 'derive_ReprC') ? '' : '::safer_ffi::'}derive_ReprC]`,
+        ]),
+    ...(repr ? [`#[repr(${repr})]`] : []),
+  ];
+  // Before the `#[repr]` (safer_ffi's examples write the derive first), after the derive, or before the item.
+  const anchor = written?.origin.span.start ?? (derive ? null : firstAttributeStart(item));
+  const lineStart = (at: number): number => text.lastIndexOf('\n', at - 1) + 1;
+  if (anchor !== null) {
+    const at = lineStart(anchor);
+    if (text.slice(at, anchor).trim()) return [];
+    const indent = indentOf(text, at);
+    edits.push({ file: item.origin.file, start: at, end: at, newText: attrs.map((a) => `${indent}${a}\n`).join('') });
+  } else if (derive) {
+    const end = text.indexOf('\n', derive.origin.span.end);
+    if (end < 0 || text.slice(derive.origin.span.end, end).trim()) return [];
+    const indent = indentOf(text, lineStart(derive.origin.span.start));
+    edits.push({
+      file: item.origin.file,
+      start: end + 1,
+      end: end + 1,
+      newText: attrs.map((a) => `${indent}${a}\n`).join(''),
+    });
+  }
+  const what = attrs.map((a) => `\`${a}\``).join(' and ');
+  return [{ title: `Add ${what} to \`${item.name}\` (safer_ffi's \`ReprC\`)`, preferred: true, edits }];
+}
+
+/** Where the item's first outer attribute other than a doc comment starts, or the item itself. */
+function firstAttributeStart(item: AdtItem): number {
+  const firstAttr = item.attrs
+    .filter((a) => !a.inner && a.name !== 'doc')
+    .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
+  return firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
 }
 
 /** The smallest integer repr that holds every discriminant, as C enums are sized. */

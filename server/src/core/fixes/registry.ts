@@ -6,7 +6,7 @@ import { shimFixes } from './c-shim';
 import { unsafeAttributeFixes, unsafeExternFixes } from './edition';
 import { explanationFixes } from './explain';
 import { externCFieldFixes } from './fn-field';
-import { elementReprFixes, reprFixes } from './layout';
+import { deriveReprCFixes, elementReprFixes, reprFixes } from './layout';
 
 /**
  * The implementation of every fix id a rule can declare (`RuleMeta.fixes`). The rules name the fixes they
@@ -15,6 +15,7 @@ import { elementReprFixes, reprFixes } from './layout';
  */
 export const FIX_IMPLEMENTATIONS: { readonly [id in FixId]: FixImplementation } = {
   repr: reprFixes,
+  'derive-repr-c': deriveReprCFixes,
   'c-shim': shimFixes,
   'element-repr': elementReprFixes,
   explain: explanationFixes,

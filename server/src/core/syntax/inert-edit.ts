@@ -34,7 +34,8 @@ export interface EditProbe {
 }
 
 const ITEM_TYPES = /_item$|^macro_invocation$|^macro_definition$/;
-const BOUNDARY_WORDS = /\bextern\b|\bno_mangle\b|\bexport_name\b/;
+const BOUNDARY_WORDS =
+  /\bextern\b|\bno_mangle\b|\bexport_name\b|\bffi_export\b|\bsabi_extern_fn\b|\bexport_root_module\b|\bstabby\b/;
 
 /** Looks at the tree before the edit; null when the edit may matter. */
 export function probeEdit(parsed: ParsedFile, edit: TextReplacement): EditProbe | null {

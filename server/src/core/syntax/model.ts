@@ -147,6 +147,30 @@ export interface FnItem extends ItemBase {
   nested: Item[];
   /** What the body holds, for rules about its behaviour; read for functions with an `extern` ABI only. */
   bodyFacts: BodyFacts | null;
+  /**
+   * Set by the boundary walk on a function an FFI crate's attribute exports (`#[ffi_export]`,
+   * `#[sabi_extern_fn]`, `#[export_root_module]`, `#[stabby::export]`): what the crate makes of it.
+   */
+  crateExport?: CrateExport;
+}
+
+/** What an FFI crate's export attribute makes of a function (workspace/ffi-crates.ts, docs/ffi-crates.md). */
+export interface CrateExport {
+  crate: 'safer_ffi' | 'abi_stable' | 'stabby';
+  kind: 'ffi-export' | 'sabi-extern-fn' | 'root-module' | 'stabby-export';
+  /** The attribute, as written (`safer_ffi::ffi_export`). */
+  attribute: Attribute;
+  /** The function's link symbol, or null when the crate exports no symbol for it (`#[sabi_extern_fn]` alone). */
+  symbol: string | null;
+  /** The ABI of the function the crate generates (`"C"`), or null for a Rust-ABI function. */
+  abi: string | null;
+  /**
+   * Whether rustc's `improper_ctypes_definitions` sees the written types: false where the crate's
+   * expansion allows the lint or converts the types to its own C layouts, and its own trait decides.
+   */
+  parity: boolean;
+  /** `#[stabby::export(canaries)]`: stabby checks nothing but the compiler's version. */
+  canaries: boolean;
 }
 
 /** A function body as plain data: its text and the expressions rules look for, with their positions. */

@@ -12,7 +12,10 @@ export interface FileScan {
    * expression `\b(?:a|b)\b` finds one of them here exactly when it finds it among them.
    */
   wordsBeforeAs: string;
-  /** Writes `extern "…"`, `extern fn`, `extern {`, `no_mangle` or `export_name`: may declare a boundary item. */
+  /**
+   * Writes `extern "…"`, `extern fn`, `extern {`, `no_mangle`, `export_name` or an FFI crate's export
+   * attribute: may declare a boundary item.
+   */
   mentionsBoundary: boolean;
   /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
   includesUnknown: boolean;
@@ -49,7 +52,10 @@ export interface MacroScan {
 // Matched against the code only (comments and the contents of literals blanked). `extern` counts only where
 // an ABI string, `fn`, a block or a macro fragment follows: not `extern crate`, nor the keyword quoted as a
 // token (`Token![extern]`).
-const BOUNDARY_WORD = /\bextern\s*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b/;
+// The FFI crates' export attributes count too (`#[ffi_export]`, `#[sabi_extern_fn]`, `#[export_root_module]`,
+// `#[stabby::export]`, workspace/ffi-crates.ts): they export functions written without `extern` or `no_mangle`.
+const BOUNDARY_WORD =
+  /\bextern\s*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b|\bffi_export\b|\bsabi_extern_fn\b|\bexport_root_module\b|\bstabby\s*::\s*export\b/;
 const INCLUDE_CALL = /\binclude!\s*\(/g;
 const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
 const INCLUDE = /\binclude!/;
@@ -73,7 +79,7 @@ const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
  */
 const NEEDS_EXACT_SCAN = new RegExp(
   // `extern` as `BOUNDARY_WORD` finds it in the code, or before a comment (`extern // C\n "C"`): not `extern crate`.
-  `extern\\s*(?:["{$/]|fn\\b)|no_mangle|export_name|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
+  `extern\\s*(?:["{$/]|fn\\b)|no_mangle|export_name|ffi_export|sabi_extern_fn|export_root_module|stabby\\s*::\\s*export|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
 );
 
 /** Whether the text needs the exact scan: `NEEDS_EXACT_SCAN`, or a `cfg_attr` and a `path =` anywhere. */

@@ -179,7 +179,8 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
     case 'libc':
       return resolveLibcPath(r.path);
     case 'extern':
-      if (scope.safeTypes?.has(r.path.join('::')) || isFfiCrateType(r.path)) return { k: 'foreign-safe', text };
+      if (isFfiCrateType(r.path)) return { k: 'foreign-safe', text, crate: r.path[0] };
+      if (scope.safeTypes?.has(r.path.join('::'))) return { k: 'foreign-safe', text };
       return { k: 'unknown', text, why: `\`${r.path.join('::')}\` is defined outside the workspace` };
     case 'module':
       return { k: 'unknown', text, why: `\`${text}\` is a module, not a type` };

@@ -24,7 +24,11 @@ export type Ty =
    */
   | { k: 'adt'; def: AdtDef; args: Ty[]; consts?: string[] }
   /** A type outside the workspace declared FFI-safe (C types of `libc`, the `safeTypes` setting). */
-  | { k: 'foreign-safe'; text: string }
+  | {
+      k: 'foreign-safe';
+      text: string;
+      /** The FFI crate it belongs to (`safer_ffi`…), if one of those. */ crate?: string;
+    }
   /** A path we could not resolve, or a projection: its layout is unknown to us. */
   | { k: 'unknown'; text: string; why: string };
 

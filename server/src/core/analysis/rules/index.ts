@@ -27,6 +27,9 @@ import { edition2024Unsafe } from './edition-2024-unsafe';
 import { abiMismatch } from './abi-mismatch';
 import { ptrArgDeref } from './ptr-arg-deref';
 import { missingSafetyDoc } from './missing-safety-doc';
+import { saferFfiNotReprC, stabbyNotIStable } from './crate-export-types';
+import { abiStableRootModule } from './abi-stable-root-module';
+import { abiStableNotStableAbi } from './abi-stable-not-stable-abi';
 
 /** Every rule, in documentation order. Rule ids are stable once shipped. */
 export const RULES: readonly RuleMeta[] = [
@@ -55,6 +58,10 @@ export const RULES: readonly RuleMeta[] = [
   edition2024Unsafe,
   ptrArgDeref,
   missingSafetyDoc,
+  saferFfiNotReprC,
+  stabbyNotIStable,
+  abiStableRootModule,
+  abiStableNotStableAbi,
 ];
 
 /**

@@ -36,6 +36,8 @@ export interface RuleDocs {
 export type FixId =
   /** `#[repr(C)]`, `transparent` or an integer repr on the workspace type the finding is about; a member for an empty struct. */
   | 'repr'
+  /** safer_ffi's `#[derive_ReprC]` (with a `#[repr]` where none is written) on the workspace type the finding is about. */
+  | 'derive-repr-c'
   /** An `extern "C"` shim converting the signature's types (and its alternatives); preferred over a repr that leaves Rust types. */
   | 'c-shim'
   /** The repr of the element type of an array passed by value, when no shim applies. */

@@ -27,9 +27,13 @@ export const rustAbiExport: BeyondRuleMeta = {
       // clippy makes the same finding for `#[no_mangle]` on free functions written by hand.
       const noMangle = fn.attrs.find((a) => a.name === 'no_mangle');
       const clippyAgrees = !!noMangle && w.container === 'free' && !fn.fromMacro;
-      const written = attr.unsafeWrapped
-        ? `#[unsafe(${attr.name}${attr.value !== null ? ' = …' : ''})]`
-        : `#[${attr.name}${attr.value !== null ? ' = …' : ''}]`;
+      // An FFI crate's attribute that exports the function (`#[stabby::export(canaries)]`) is named as written.
+      const own = fn.crateExport && attr.origin === fn.crateExport.attribute.origin ? fn.crateExport.attribute : null;
+      const written = own
+        ? `#[${own.name}${own.args ? '(…)' : ''}]`
+        : attr.unsafeWrapped
+          ? `#[unsafe(${attr.name}${attr.value !== null ? ' = …' : ''})]`
+          : `#[${attr.name}${attr.value !== null ? ' = …' : ''}]`;
       ctx.report({
         rule: 'rust-abi-export',
         message: `\`${written}\` exports \`${fn.name}\` with the default Rust ABI: the symbol is visible to C, but Rust's calling convention is unstable, so a C caller passes arguments where Rust does not read them. Add \`extern "C"\` (or write \`extern "Rust"\` if only Rust code links to it).`,
