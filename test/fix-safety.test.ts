@@ -4,7 +4,8 @@ import * as path from 'path';
 import { runCli, tempTree } from './harness/cli';
 import { tempDir } from './harness/tmp';
 import { writeFileAtomic } from '../server/src/cli-write';
-import { DiskTexts, FixRun, runFixes } from '../server/src/core/fix-all';
+import { DiskTexts, FixBudget, FixRun, MAX_FIXES_PER_PLACE, runFixes } from '../server/src/core/fix-all';
+import type { Finding } from '../server/src/core/analysis/findings';
 import { writeFixes } from '../server/src/cli-fix';
 import { defaultSettings } from '../server/src/core/config';
 import { fixesFor } from '../server/src/core/fixes/fixes';
@@ -334,5 +335,27 @@ describe('fix safety: every file the command line writes is written atomically',
       assert.notStrictEqual(fs.readFileSync(target, 'utf8'), 'stale');
     }
     assert.deepStrictEqual(fs.readdirSync(out).sort(), ['abi.h', 'abi.json', 'abi.md']);
+  });
+});
+
+describe('fix safety: fixes that do not converge stop', () => {
+  it('a finding fixed again and again is left out with a reason, not fixed until memory runs out', () => {
+    const finding = {
+      rule: 'str-type',
+      origin: { file: '/ws/src/lib.rs', span: { start: 10, end: 14 } },
+      symbol: 'f',
+      typeName: '&str',
+    } as unknown as Finding;
+    const budget = new FixBudget();
+    for (let i = 0; i < MAX_FIXES_PER_PLACE; i++) {
+      assert.strictEqual(budget.refusal(finding), null, `fix ${i + 1} is allowed`);
+      budget.spend(finding);
+    }
+    assert.match(budget.refusal(finding) ?? '', /fixed 6 times in this run and remains: the fixes do not converge/);
+    // Its place moved (the fixes added code above it): still the same finding.
+    const moved = { ...finding, origin: { ...finding.origin, span: { start: 900, end: 904 } } };
+    assert.notStrictEqual(budget.refusal(moved), null);
+    // Another finding of the same function is counted apart.
+    assert.strictEqual(budget.refusal({ ...finding, typeName: 'String' }), null);
   });
 });

@@ -32,6 +32,36 @@ export interface FixRun {
 
 const MAX_FIXES = 2000;
 
+/**
+ * How many times one finding (a rule on a symbol and a type) may be fixed in a run. A finding is fixed
+ * once, or twice when fixes build on each other; more means a fix that leaves its finding for the next
+ * round to fix again by other means, each round adding code, until memory runs out.
+ */
+export const MAX_FIXES_PER_PLACE = 6;
+
+/** Counts the fixes each finding got in a run, and says when one has had enough. */
+export class FixBudget {
+  private readonly counts = new Map<string, number>();
+
+  /** Null when `finding` may be fixed once more; otherwise why not. */
+  refusal(finding: Finding): string | null {
+    const n = this.counts.get(placeOf(finding)) ?? 0;
+    return n < MAX_FIXES_PER_PLACE
+      ? null
+      : `it was fixed ${n} times in this run and remains: the fixes do not converge, so no more are applied`;
+  }
+
+  spend(finding: Finding): void {
+    const place = placeOf(finding);
+    this.counts.set(place, (this.counts.get(place) ?? 0) + 1);
+  }
+}
+
+/** A finding as later rounds see it again: its rule, symbol and type (its place moves as fixes add code). */
+function placeOf(f: Finding): string {
+  return `${f.rule}|${f.origin.file}|${f.symbol}|${f.typeName}`;
+}
+
 export interface FixAllOptions {
   /** Only findings of these rules (all when empty). */
   rules?: string[];
@@ -60,6 +90,7 @@ export async function runFixes(
   const applied: FixRun['applied'] = [];
   const leftOut: FixRun['leftOut'] = [];
   const refused = new Set<string>();
+  const budget = new FixBudget();
   const disk = new DiskTexts(options.writableRoot);
   for (;;) {
     const result = await checkPaths(paths, cwd, settings, overlay);
@@ -74,9 +105,11 @@ export async function runFixes(
     const read = (f: string): string | undefined => overlay.get(f) ?? result.cache.peek(f)?.text ?? disk.peek(f);
     const batch = pickBatch(result, options, refused, read, importers, (finding, fix) => {
       // A file the editor holds is the editor's to write; one on disk must be writable and read as analysed.
-      const problem = fix.edits
-        .map((e) => (overlay.has(e.file) ? null : disk.problem(e.file, result.cache.peek(e.file)?.text)))
-        .find((x) => x !== null);
+      const problem =
+        budget.refusal(finding) ??
+        fix.edits
+          .map((e) => (overlay.has(e.file) ? null : disk.problem(e.file, result.cache.peek(e.file)?.text)))
+          .find((x) => x !== null);
       if (!problem) return true;
       leftOut.push({ finding, fix, reason: problem });
       refused.add(keyOf(finding, fix));
@@ -103,6 +136,7 @@ export async function runFixes(
     }
     for (const { finding, fix } of batch) {
       applied.push({ finding, fix });
+      budget.spend(finding);
       // A fix that leaves its finding in place must not be applied again (another one may follow it:
       // `#[repr(C)]` on an array's element, then the array's shim).
       refused.add(keyOf(finding, fix));
