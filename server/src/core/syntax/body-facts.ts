@@ -1,5 +1,5 @@
 import type { ExtractContext } from './extract-context';
-import type { BodyExpression, BodyFacts, PlainName } from './model';
+import type { BodyExpression, BodyFacts, ClosureArg, IndexRange, PlainName } from './model';
 import type { Node } from 'web-tree-sitter';
 import type { SyntaxNode } from './syntax-tree';
 import { field } from './tree';
@@ -19,6 +19,15 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
   };
   const argsOf = (call: Node): PlainName[] =>
     (field(call, 'arguments')?.namedChildren ?? []).map(plain).filter((a): a is PlainName => a !== null);
+  const closuresOf = (call: Node): ClosureArg[] => {
+    const out: ClosureArg[] = [];
+    (field(call, 'arguments')?.namedChildren ?? []).forEach((a, index) => {
+      let n: Node | null = a;
+      while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
+      if (n?.type === 'closure_expression') out.push({ index, origin: cx.origin(n) });
+    });
+    return out;
+  };
   // Searched by tree-sitter itself, in one call: a body is not read as syntax nodes.
   for (const n of body
     .realNode()
@@ -41,7 +50,15 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
             args: argsOf(n),
           });
         } else if (fn) {
-          expressions.push({ kind: 'call', callee: cx.text(fn), origin: cx.origin(fn), args: argsOf(n) });
+          const args = field(n, 'arguments');
+          expressions.push({
+            kind: 'call',
+            callee: cx.text(fn),
+            origin: cx.origin(fn),
+            args: argsOf(n),
+            argsOrigin: cx.origin(args ?? n),
+            closures: closuresOf(n),
+          });
         }
         break;
       }
@@ -52,18 +69,40 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
       }
       case 'index_expression': {
         const place = n.namedChild(0);
-        const index = n.namedChild(1);
+        let index = n.namedChild(1);
+        while (index?.type === 'parenthesized_expression') index = index.namedChild(0);
         expressions.push({
           kind: 'index',
           origin: cx.origin(n),
           place: place?.type === 'identifier' ? cx.text(place) : null,
           constant: index?.type === 'integer_literal' ? integerLiteral(cx.text(index)) : null,
+          index: index && index.type !== 'range_expression' ? cx.text(index) : null,
+          range: index?.type === 'range_expression' ? rangeOf(cx, index) : null,
         });
         break;
       }
     }
   }
   return { text, expressions };
+}
+
+/** The bounds of a range expression as written (`..N`, `1..=3`, `..`). */
+function rangeOf(cx: ExtractContext, range: Node): IndexRange {
+  let start: string | null = null;
+  let end: string | null = null;
+  let inclusive = false;
+  let seenOperator = false;
+  for (const c of range.children) {
+    if (!c) continue;
+    if (c.type === '..' || c.type === '..=' || c.type === '...') {
+      seenOperator = true;
+      inclusive = c.type !== '..';
+    } else if (c.isNamed) {
+      if (seenOperator) end = cx.text(c);
+      else start = cx.text(c);
+    }
+  }
+  return { start, end, inclusive };
 }
 
 /** The value of an integer literal (`2`, `0x1f`, `1_000usize`), or null when it does not fit exactly. */

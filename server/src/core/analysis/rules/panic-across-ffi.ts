@@ -1,5 +1,6 @@
-import type { BodyFacts, FnItem, Origin } from '../../syntax/model';
-import { resolveType, TypeScope } from '../../workspace/resolve';
+import type { BodyExpression, BodyFacts, FnItem, Origin } from '../../syntax/model';
+import { evalConstLength, resolvePath, resolveType, TypeScope } from '../../workspace/resolve';
+import type { ModuleScope } from '../../workspace/scopes';
 import type { BeyondRuleMeta } from './meta';
 
 /** ABIs where an unwinding panic aborts: the `-unwind` variants let it through. */
@@ -29,9 +30,130 @@ function arrayParams(fn: FnItem, types: TypeScope, body: BodyFacts): Map<string,
     let ty = resolveType(p.type, types);
     if (ty.k === 'ref') ty = ty.inner;
     if (ty.k !== 'array') continue;
-    const digits = ty.len.replace(/_/g, '').replace(/usize$/, '');
-    const len = /^(?:\d+|0x[\da-f]+|0o[0-7]+|0b[01]+)$/i.test(digits) ? Number(digits) : NaN;
-    if (Number.isSafeInteger(len) && !rebinds(body.text, p.name)) out.set(p.name, len);
+    const len = integerLiteral(ty.len);
+    if (len !== null && !rebinds(body.text, p.name)) out.set(p.name, len);
+  }
+  return out;
+}
+
+/** The value of an integer literal (`2`, `0x1f`, `1_000usize`), or null when it is not one or not exact. */
+function integerLiteral(text: string): number | null {
+  const digits = text
+    .trim()
+    .replace(/_/g, '')
+    .replace(/[iu](?:8|16|32|64|128|size)$/, '');
+  const value = /^(?:\d+|0x[\da-f]+|0o[0-7]+|0b[01]+)$/i.test(digits) ? Number(digits) : NaN;
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** The value of an index or range bound: an integer literal, or `const` items of the crate combined by arithmetic. */
+function constantValue(text: string, module: ModuleScope): number | null {
+  const literal = integerLiteral(text);
+  if (literal !== null) return literal;
+  const value = evalConstLength(text, module);
+  return value === null ? null : Number(value);
+}
+
+/**
+ * Whether indexing cannot panic: the whole range `[..]` of anything, or constant bounds within a
+ * fixed-size array's length (`a[2]`, `a[..N]`, `a[1..=2]` for `a: [T; 3]` and `const N: usize = 3`).
+ */
+function inBounds(
+  e: Extract<BodyExpression, { kind: 'index' }>,
+  len: number | undefined,
+  module: ModuleScope,
+): boolean {
+  if (e.range && e.range.start === null && e.range.end === null) return true;
+  if (len === undefined) return false;
+  if (!e.range) {
+    const at = e.constant ?? (e.index !== null ? constantValue(e.index, module) : null);
+    return at !== null && at < len;
+  }
+  const start = e.range.start === null ? 0 : constantValue(e.range.start, module);
+  const end = e.range.end === null ? len : constantValue(e.range.end, module);
+  if (start === null || end === null) return false;
+  const endExclusive = e.range.inclusive ? end + 1 : end;
+  return start <= endExclusive && endExclusive <= len;
+}
+
+type CallFact = Extract<BodyExpression, { kind: 'call' }>;
+
+/** What `caughtParams` found, per function. */
+const caughtCache = new WeakMap<FnItem, Set<number>>();
+
+/** Whether `inner` lies within `outer`. */
+const within = (inner: Origin, outer: Origin): boolean =>
+  inner.file === outer.file && inner.span.start >= outer.span.start && inner.span.end <= outer.span.end;
+
+/**
+ * The positions of the parameters a crate function passes to `catch_unwind` (directly or through
+ * `AssertUnwindSafe(…)`): a closure given there runs under `catch_unwind` (curl's `panic::catch`, git2's
+ * `panic::wrap`). Only a function whose body names `catch_unwind` has body facts besides those with an
+ * `extern` ABI, so this is cheap for the rest.
+ */
+function caughtParams(wrapper: FnItem): Set<number> {
+  const known = caughtCache.get(wrapper);
+  if (known) return known;
+  const caught = new Set<number>();
+  const body = wrapper.bodyFacts;
+  if (body) {
+    const calls = body.expressions.filter((e): e is CallFact => e.kind === 'call');
+    const catchers = calls.filter((c) => /(?:^|::)\s*catch_unwind$/.test(c.callee));
+    const passes = (c: CallFact, name: string): boolean =>
+      c.args.some((a) => a.name === name) ||
+      calls.some(
+        (a) =>
+          /(?:^|::)\s*AssertUnwindSafe$/.test(a.callee) &&
+          within(a.origin, c.argsOrigin) &&
+          a.args.some((x) => x.name === name),
+      );
+    wrapper.params.forEach((p, i) => {
+      if (!rebinds(body.text, p.name) && catchers.some((c) => passes(c, p.name))) caught.add(i);
+    });
+  }
+  caughtCache.set(wrapper, caught);
+  return caught;
+}
+
+/**
+ * The free function of the crate a call's path names (`wrap`, `panic::wrap`, `crate::panic::catch`), seen
+ * from `module`: defined there or in a block around it, or imported by `use`. Null for anything else (a
+ * method, a path through a type, a function of another crate).
+ */
+function crateFn(callee: string, module: ModuleScope): FnItem | null {
+  if (/[<\s]/.test(callee)) return null;
+  const segments = callee.split('::');
+  const name = segments.pop()!;
+  if (!segments.length) {
+    for (let m: ModuleScope | null = module; m; m = m.isBlock ? m.parent : null) {
+      const found = fnIn(m, name, 0);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (segments[0] === '') return null; // `::a::b`: another crate
+  const owner = resolvePath(module, segments);
+  return owner?.kind === 'module' ? fnIn(owner.module, name, 0) : null;
+}
+
+/** A function named `name` in a module: its own, or one its `use` brings in (followed a few times). */
+function fnIn(module: ModuleScope, name: string, depth: number): FnItem | null {
+  for (const item of module.items) if (item.kind === 'fn' && item.name === name && item.hasBody) return item;
+  const use = module.uses.get(name);
+  if (!use || depth > 4 || use.length < 2) return null;
+  const owner = resolvePath(module, use.slice(0, -1));
+  return owner?.kind === 'module' ? fnIn(owner.module, use[use.length - 1], depth + 1) : null;
+}
+
+/** Where the closures a body passes to a crate function that runs them under `catch_unwind` are. */
+function caughtClosures(body: BodyFacts, module: ModuleScope): Origin[] {
+  const out: Origin[] = [];
+  for (const e of body.expressions) {
+    if (e.kind !== 'call' || !e.closures.length) continue;
+    const wrapper = crateFn(e.callee, module);
+    if (!wrapper) continue;
+    const caught = caughtParams(wrapper);
+    for (const c of e.closures) if (caught.has(c.index)) out.push(c.origin);
   }
   return out;
 }
@@ -48,8 +170,16 @@ export function rebinds(text: string, name: string): boolean {
   ].some((re) => new RegExp(re).test(text));
 }
 
-/** Where a body can obviously panic, in source order; nowhere when it catches unwinding itself. */
-function panicSites(body: BodyFacts, arrays: Map<string, number>): PanicSite[] {
+/**
+ * Where a body can obviously panic, in source order; nowhere when it catches unwinding itself, and not
+ * inside a closure it hands to a crate function that runs it under `catch_unwind` (`caught`).
+ */
+function panicSites(
+  body: BodyFacts,
+  arrays: Map<string, number>,
+  module: ModuleScope,
+  caught: (body: BodyFacts) => Origin[],
+): PanicSite[] {
   if (/\bcatch_unwind\b/.test(body.text) || !MAY_PANIC.test(body.text)) return [];
   const sites: PanicSite[] = [];
   for (const e of body.expressions) {
@@ -64,13 +194,15 @@ function panicSites(body: BodyFacts, arrays: Map<string, number>): PanicSite[] {
         break;
       case 'index': {
         const len = e.place !== null ? arrays.get(e.place) : undefined;
-        if (len !== undefined && e.constant !== null && e.constant < len) break; // in bounds: cannot panic
+        if (inBounds(e, len, module)) break; // cannot panic
         sites.push({ what: 'indexing', origin: e.origin });
         break;
       }
     }
   }
-  return sites;
+  if (!sites.length) return sites;
+  const closures = caught(body);
+  return closures.length ? sites.filter((site) => !closures.some((c) => within(site.origin, c))) : sites;
 }
 
 export const panicAcrossFfi: BeyondRuleMeta = {
@@ -94,7 +226,9 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   check: (ctx) => ({
     fn: (fn, w) => {
       if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts) return;
-      const [first, ...rest] = panicSites(fn.bodyFacts, arrayParams(fn, w.types, fn.bodyFacts));
+      // In a macro's expansion every place may map to the invocation: no place is taken to be in a closure.
+      const caught = (body: BodyFacts): Origin[] => (fn.fromMacro ? [] : caughtClosures(body, w.module));
+      const [first, ...rest] = panicSites(fn.bodyFacts, arrayParams(fn, w.types, fn.bodyFacts), w.module, caught);
       if (!first) return;
       const more = rest.length ? ` (and ${rest.length} more place${rest.length > 1 ? 's' : ''} in the body)` : '';
       ctx.report({
