@@ -76,6 +76,16 @@ function inBounds(
   return start <= endExclusive && endExclusive <= len;
 }
 
+/**
+ * Whether a wrapper's body may bind its closure parameter's name again: a `let` naming it, or a closure
+ * parameter list naming it. Narrower than `rebinds` (a closure's list is taken to hold no `;`, brace,
+ * `=` or line break), as a wrapper's body is small and names its parameter once or twice.
+ */
+function bindsAgain(text: string, name: string): boolean {
+  const n = name.replace(/[^\w]/g, '');
+  return new RegExp(`\\blet\\b[^=;]*\\b${n}\\b|\\|[^|;{}=\\n]*\\b${n}\\b[^|;{}=\\n]*\\|`).test(text);
+}
+
 type CallFact = Extract<BodyExpression, { kind: 'call' }>;
 
 /** What `caughtParams` found, per function. */
@@ -108,7 +118,7 @@ function caughtParams(wrapper: FnItem): Set<number> {
           a.args.some((x) => x.name === name),
       );
     wrapper.params.forEach((p, i) => {
-      if (!rebinds(body.text, p.name) && catchers.some((c) => passes(c, p.name))) caught.add(i);
+      if (!bindsAgain(body.text, p.name) && catchers.some((c) => passes(c, p.name))) caught.add(i);
     });
   }
   caughtCache.set(wrapper, caught);
@@ -215,7 +225,7 @@ export const panicAcrossFfi: BeyondRuleMeta = {
   fixes: ['catch-unwind', 'c-unwind', 'explain', 'suppress-comment'],
   docs: {
     whatItDoes:
-      'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`. What cannot panic is not flagged: `get`, `checked_*` and `unwrap_or*`, and a constant index below the length of a fixed-size array parameter (`a[2]` for `a: &[u32; 3]`).',
+      'Flags `extern "C"` function bodies that call `unwrap`/`expect`, index, or use `panic!`-family macros, without `catch_unwind`. What cannot panic is not flagged: `get`, `checked_*` and `unwrap_or*`, the whole range `x[..]`, and a constant index or range within the length of a fixed-size array parameter (`a[2]`, `a[..N]` for `a: &[u32; 3]` and a `const N: usize = 3`). Nor is a place inside a closure the body hands to a function of the crate that passes it to `catch_unwind` (curl\'s `panic::catch(|| …)`, git2\'s `panic::wrap(|| …)`); places outside the closure still count.',
     whyIsThisBad:
       'Since Rust 1.81 a panic that reaches an `extern "C"` boundary aborts the whole host process. Catch it and turn it into an error code, or declare the function `extern "C-unwind"` if the caller can unwind.',
     example:
