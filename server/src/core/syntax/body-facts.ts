@@ -5,14 +5,15 @@ import type { SyntaxNode } from './syntax-tree';
 import { field } from './tree';
 
 /**
- * A function body's facts: its text, and its macro calls, method calls and index expressions in source
- * order. Neutral data: what any of them means (a panic, say) is for the rule that reads them to decide.
+ * A function body's facts: its text, and its macro calls, calls, dereferences, index expressions and `let`
+ * statements in source order. Neutral data: what any of them means (a panic, say) is for the rule that
+ * reads them to decide.
  */
 export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
   const text = body.text;
   const expressions: BodyExpression[] = [];
-  // Each recorded expression has its `!`, `.`, `[`, `(` or `*`: a body with none of them needs no walk.
-  if (!/[!.[(*]/.test(text)) return { text, expressions };
+  // Each recorded expression has its `!`, `.`, `[`, `(`, `*` or `let`: a body with none of them needs no walk.
+  if (!/[!.[(*]|\blet\b/.test(text)) return { text, expressions };
   const plain = (n: Node | null): PlainName | null => {
     while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
     return n?.type === 'identifier' ? { name: cx.text(n), origin: cx.origin(n) } : null;
@@ -31,7 +32,13 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
   // Searched by tree-sitter itself, in one call: a body is not read as syntax nodes.
   for (const n of body
     .realNode()
-    .descendantsOfType(['macro_invocation', 'call_expression', 'index_expression', 'unary_expression'])) {
+    .descendantsOfType([
+      'macro_invocation',
+      'call_expression',
+      'index_expression',
+      'unary_expression',
+      'let_declaration',
+    ])) {
     switch (n.type) {
       case 'macro_invocation': {
         const path = field(n, 'macro');
@@ -47,6 +54,7 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
             method: method ? cx.text(method) : '',
             origin: cx.origin(method ?? n),
             receiver: plain(field(fn, 'value')),
+            receiverText: cx.text(field(fn, 'value') ?? fn),
             args: argsOf(n),
           });
         } else if (fn) {
@@ -60,6 +68,19 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
             closures: closuresOf(n),
           });
         }
+        break;
+      }
+      case 'let_declaration': {
+        const pattern = field(n, 'pattern');
+        const type = field(n, 'type');
+        const value = field(n, 'value');
+        expressions.push({
+          kind: 'let',
+          name: pattern?.type === 'identifier' ? cx.text(pattern) : null,
+          type: type ? cx.text(type) : null,
+          value: value ? cx.text(value) : null,
+          origin: cx.origin(n),
+        });
         break;
       }
       case 'unary_expression': {

@@ -156,7 +156,10 @@ export interface FnItem extends ItemBase {
 export interface BodyFacts {
   /** The body as written, comments included. */
   text: string;
-  /** Macro calls, calls, dereferences and index expressions, in source order (an outer one before those inside it). */
+  /**
+   * Macro calls, calls, dereferences, index expressions and `let` statements, in source order (an outer one
+   * before those inside it).
+   */
   expressions: BodyExpression[];
 }
 
@@ -173,7 +176,20 @@ export type BodyExpression =
    * `receiver.method(…)`: the method's name, at the name; `receiver` when it is a plain name (through
    * parentheses), and the plain names among the arguments.
    */
-  | { kind: 'method-call'; method: string; origin: Origin; receiver: PlainName | null; args: PlainName[] }
+  | {
+      kind: 'method-call';
+      method: string;
+      origin: Origin;
+      receiver: PlainName | null;
+      /** The receiver as written (`user_data.take()` for `user_data.take().unwrap()`). */
+      receiverText: string;
+      args: PlainName[];
+    }
+  /**
+   * `let pattern: type = value;`, at the whole statement: `name` when the pattern is a plain name (`x`,
+   * `mut x`), the type and the value as written when there are.
+   */
+  | { kind: 'let'; name: string | null; type: string | null; value: string | null; origin: Origin }
   /**
    * `callee(…)` (not a method call): the callee's path as written, at the callee; the plain names among the
    * arguments, the argument list (parentheses included), and the closures written as arguments.

@@ -168,6 +168,81 @@ function caughtClosures(body: BodyFacts, module: ModuleScope): Origin[] {
   return out;
 }
 
+/**
+ * The locals of a generic `extern` function that hold the payload the crate handed to C with it: bound
+ * from one of the function's parameters by a pointer cast (`Box::from_raw(p as *mut _)`, `&*(p as *const
+ * _)`, `&mut *(p as *mut Option<F>)`, `p as *mut Option<F>`), as an `Option` of a type made of the
+ * function's own type parameters (written on the `let` or in the cast). A generic function has no symbol
+ * of its own: C gets it only as a pointer the crate instantiated and handed over with its payload, and
+ * only that code can build a value of a type of the function's own parameters. Whether such an `Option`
+ * is `Some` is the crate's invariant, not something C decides.
+ */
+function payloadOptions(fn: FnItem, body: BodyFacts): PayloadLet[] {
+  const typeParams = fn.generics.filter((g) => g.kind === 'type').map((g) => g.name);
+  if (!typeParams.length) return [];
+  const params = new Set(fn.params.map((p) => p.name));
+  const ofOwnParams = (type: string): boolean => {
+    const inner = optionArgument(type);
+    return inner !== null && typeParams.some((t) => new RegExp(`\\b${t}\\b`).test(inner));
+  };
+  const lets: PayloadLet[] = [];
+  for (const e of body.expressions) {
+    if (e.kind !== 'let' || e.name === null) continue;
+    const cast = e.value !== null ? pointerCast(e.value) : null;
+    const payload = cast !== null && params.has(cast.from) && ofOwnParams(e.type ?? cast.to);
+    lets.push({ name: e.name, payload, origin: e.origin });
+  }
+  return lets.some((l) => l.payload) ? lets : [];
+}
+
+/** A `let` of a plain name, and whether it binds the payload (see `payloadOptions`). */
+interface PayloadLet {
+  name: string;
+  payload: boolean;
+  origin: Origin;
+}
+
+/** `p` and the type cast to in `Box::from_raw(p as *mut T)`, `&*(p as *const T)`, `&mut *(p as … as *mut T)`, `p as *mut T`. */
+function pointerCast(value: string): { from: string; to: string } | null {
+  let v = value.replace(/\s+/g, ' ').trim();
+  const boxed = /^(?:(?:std|alloc)::boxed::)?Box_?::from_raw\((.*)\)$/.exec(v);
+  const reborrowed = /^&(?: ?mut\b)? ?\*(.*)$/.exec(v);
+  if (boxed) v = boxed[1].trim();
+  else if (reborrowed) v = reborrowed[1].trim();
+  while (v.startsWith('(') && v.endsWith(')')) v = v.slice(1, -1).trim();
+  const parts = v.split(/ as /);
+  if (parts.length < 2 || !/^\w+$/.test(parts[0])) return null;
+  const last = parts[parts.length - 1];
+  const pointee = /^\* ?(?:mut|const) (.+)$/.exec(last);
+  if (!pointee) return null;
+  // What a raw pointer to the payload is, for a `let` without a type: `*mut T` read as `&mut T` would be.
+  return { from: parts[0], to: boxed ? `Box<${pointee[1]}>` : `&${pointee[1]}` };
+}
+
+/** `U` of `Option<U>`, behind a `Box`, a reference or a raw pointer; null for any other type. */
+function optionArgument(type: string): string | null {
+  let t = type.replace(/\s+/g, ' ').trim();
+  const boxed = /^(?:(?:std|alloc)::boxed::)?Box_?<(.*)>$/.exec(t);
+  if (boxed) t = boxed[1].trim();
+  else t = t.replace(/^(?:& ?(?:'\w+ )?(?:mut )?|\* ?(?:mut|const) )/, '');
+  const option = /^(?:(?:std|core)::option::)?Option ?<(.*)>$/.exec(t);
+  return option ? option[1] : null;
+}
+
+/**
+ * Whether an `unwrap`/`expect` at `site` is on the payload `Option` itself (`x`, `(*x)`, `x.take()`,
+ * `x.as_ref()`, `x.as_mut()`), `x` bound by the last `let` of that name that ends before the site.
+ */
+function onPayload(receiverText: string, site: Origin, lets: PayloadLet[]): boolean {
+  if (!lets.length) return false;
+  const m = /^\(*\*?(\w+)\)*(?:\.(?:take|as_ref|as_mut)\(\))?$/.exec(receiverText.replace(/\s+/g, ''));
+  if (!m) return false;
+  let binding: PayloadLet | undefined;
+  for (const l of lets)
+    if (l.name === m[1] && l.origin.file === site.file && l.origin.span.end <= site.span.start) binding = l;
+  return binding?.payload === true;
+}
+
 /** Whether a body may bind `name` again, shadowing the parameter (conservatively: any pattern naming it). */
 export function rebinds(text: string, name: string): boolean {
   const n = name.replace(/[^\w]/g, '');
@@ -187,6 +262,7 @@ export function rebinds(text: string, name: string): boolean {
 function panicSites(
   body: BodyFacts,
   arrays: Map<string, number>,
+  payload: PayloadLet[],
   module: ModuleScope,
   caught: (body: BodyFacts) => Origin[],
 ): PanicSite[] {
@@ -200,7 +276,8 @@ function panicSites(
         break;
       }
       case 'method-call':
-        if (e.method === 'unwrap' || e.method === 'expect') sites.push({ what: `.${e.method}()`, origin: e.origin });
+        if ((e.method === 'unwrap' || e.method === 'expect') && !onPayload(e.receiverText, e.origin, payload))
+          sites.push({ what: `.${e.method}()`, origin: e.origin });
         break;
       case 'index': {
         const len = e.place !== null ? arrays.get(e.place) : undefined;
@@ -238,7 +315,14 @@ export const panicAcrossFfi: BeyondRuleMeta = {
       if (!abortsOnUnwind(fn.abi) || !fn.bodyFacts) return;
       // In a macro's expansion every place may map to the invocation: no place is taken to be in a closure.
       const caught = (body: BodyFacts): Origin[] => (fn.fromMacro ? [] : caughtClosures(body, w.module));
-      const [first, ...rest] = panicSites(fn.bodyFacts, arrayParams(fn, w.types, fn.bodyFacts), w.module, caught);
+      const body = fn.bodyFacts;
+      const [first, ...rest] = panicSites(
+        body,
+        arrayParams(fn, w.types, body),
+        payloadOptions(fn, body),
+        w.module,
+        caught,
+      );
       if (!first) return;
       const more = rest.length ? ` (and ${rest.length} more place${rest.length > 1 ? 's' : ''} in the body)` : '';
       ctx.report({
