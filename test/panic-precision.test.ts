@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import {
   Classification,
   CLASSIFICATION_FILE,
@@ -9,6 +11,8 @@ import {
   measure,
   PanicFinding,
 } from './bench/panic-precision';
+import type { CargoOracleRun } from './bench/cargo-oracle';
+import { inUnbuiltTarget } from './bench/parity-real';
 
 /**
  * The hand-read verdicts behind panic-across-ffi's measured precision (test/bench/panic-precision.json,
@@ -79,5 +83,33 @@ describe('panic-across-ffi precision', () => {
     const m = measure(sample, [verdict(sample[0], true), verdict(sample[1], false)]);
     assert.deepStrictEqual([m.truePositives, m.falsePositives, m.precision], [1, 1, 0.5]);
     assert.deepStrictEqual(m.unclassified.map(findingKey), [findingKey(sample[2])]);
+  });
+
+  it('takes the folder of a `[[test]]` target for unbuilt code, not one that holds the library', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-unbuilt-'));
+    try {
+      const write = (file: string, text = ''): void => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      };
+      write(
+        'Cargo.toml',
+        '[package]\nname = "n"\nversion = "1.0.0"\n\n[[test]]\nname = "test"\npath = "test/test.rs"\n\n' +
+          '[[example]]\nname = "top"\npath = "top.rs"\n',
+      );
+      for (const f of ['src/lib.rs', 'src/off.rs', 'test/test.rs', 'test/sys/signal.rs', 'tests/it.rs', 'top.rs'])
+        write(f);
+      const oracle = { compiledFiles: new Set([path.join(dir, 'src', 'lib.rs')]) } as CargoOracleRun;
+      const unbuilt = (f: string): boolean => inUnbuiltTarget(dir, path.join(dir, f), oracle);
+      assert.deepStrictEqual(
+        ['src/lib.rs', 'src/off.rs', 'test/test.rs', 'test/sys/signal.rs', 'tests/it.rs', 'top.rs'].map(unbuilt),
+        [false, false, true, true, true, false],
+      );
+      // A file cargo compiled is built wherever it lies.
+      oracle.compiledFiles.add(path.join(dir, 'test', 'test.rs'));
+      assert.strictEqual(unbuilt('test/test.rs'), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { agreementKey, compareKeys, withoutOurSuppressions } from '../harness/agreement';
+import { cratesOfManifest, CrateDescription } from '../../server/src/core/workspace/discover';
 import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
 import { ensureDebianCrates, findDebianCrate, DebianCrate } from './debian-crates';
 
@@ -265,11 +266,30 @@ export function writeSettings(file: string, oracle: CargoOracleRun): void {
   fs.writeFileSync(file, `noDefaultFeatures = true\nfeatures = ${list(oracle.features)}\ncfg = ${list(oracle.cfgs)}\n`);
 }
 
-/** Whether a file belongs to a target that `cargo check` does not build (tests, examples, benches). */
+/**
+ * Whether a file belongs to a target that `cargo check` does not build: a test, an example or a bench. A
+ * file cargo compiled is built, wherever it is; any other is unbuilt when it lies in `tests/`, `examples/`,
+ * `benches/`, or the folder of a `[[test]]`, `[[example]]` or `[[bench]]` target's root (nix's
+ * `test/test.rs`), unless that folder also holds the root of the library, a binary or the build script.
+ */
 export function inUnbuiltTarget(dir: string, file: string, oracle: CargoOracleRun): boolean {
   if (oracle.compiledFiles.has(file)) return false;
-  const first = path.relative(dir, file).split(path.sep)[0];
-  return first === 'tests' || first === 'examples' || first === 'benches';
+  return unbuiltFolders(dir).some((folder) => file.startsWith(folder + path.sep));
+}
+
+/** The folders of a package's test, example and bench targets (see `inUnbuiltTarget`). */
+export function unbuiltFolders(dir: string): string[] {
+  const folders = new Set(['tests', 'examples', 'benches'].map((d) => path.join(dir, d)));
+  let targets: CrateDescription[] = [];
+  try {
+    targets = cratesOfManifest(path.join(dir, 'Cargo.toml'));
+  } catch {
+    // A manifest we cannot read: cargo's default folders only.
+  }
+  const unbuilt = new Set<string>(['test', 'example', 'bench']);
+  for (const t of targets) if (unbuilt.has(t.target)) folders.add(path.dirname(t.rootFile));
+  const builtRoots = targets.filter((t) => !unbuilt.has(t.target)).map((t) => path.dirname(t.rootFile));
+  return [...folders].filter((f) => !builtRoots.some((b) => b === f || b.startsWith(f + path.sep)));
 }
 
 /** Build, check and compare one crate. */

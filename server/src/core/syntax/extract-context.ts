@@ -40,6 +40,8 @@ export class ExtractContext {
   readonly tree: SyntaxTree;
   /** A span of the parsed text as an origin in the source. */
   readonly spanOrigin: SpanOrigin;
+  /** The words `mentions` has searched the text for, and whether it holds them. */
+  private readonly mentioned = new Map<string, boolean>();
 
   constructor(
     readonly file: string,
@@ -67,6 +69,13 @@ export class ExtractContext {
   /** From the start of `from` through the end of `to`, mapped back to the source. */
   originRange(from: Spanned, to: Spanned): Origin {
     return this.spanOrigin(from.startIndex, to.endIndex);
+  }
+
+  /** Whether the parsed text contains `word` anywhere (comments included): a prefilter, searched once per word. */
+  mentions(word: string): boolean {
+    let known = this.mentioned.get(word);
+    if (known === undefined) this.mentioned.set(word, (known = this.tree.text.includes(word)));
+    return known;
   }
 
   /** The text of a tree-sitter node found inside a body, read from the parsed text. */

@@ -256,8 +256,12 @@ function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnIte
     hasBody: !!body,
     signatureOrigin: cx.originRange(node, sigEnd),
     nested: body ? nestedItems(cx, body) : [],
-    // Only functions at the boundary are read for body facts: no rule reads another body.
-    bodyFacts: body && abi !== null ? bodyFacts(cx, body) : null,
+    // Functions at the boundary are read for body facts, and functions that may wrap `catch_unwind` (a
+    // boundary body may call one with a closure): no rule reads another body.
+    bodyFacts:
+      body && (abi !== null || (cx.mentions('catch_unwind') && body.text.includes('catch_unwind')))
+        ? bodyFacts(cx, body)
+        : null,
   };
 }
 

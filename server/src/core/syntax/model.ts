@@ -145,7 +145,10 @@ export interface FnItem extends ItemBase {
   signatureOrigin: Origin;
   /** Items declared inside the body (nested fns, extern blocks, types…). */
   nested: Item[];
-  /** What the body holds, for rules about its behaviour; read for functions with an `extern` ABI only. */
+  /**
+   * What the body holds, for rules about its behaviour; read for functions with an `extern` ABI, and for
+   * functions whose body names `catch_unwind` (a wrapper a boundary function may call).
+   */
   bodyFacts: BodyFacts | null;
   /**
    * Set by the boundary walk on a function an FFI crate's attribute exports (`#[ffi_export]`,
@@ -177,7 +180,10 @@ export interface CrateExport {
 export interface BodyFacts {
   /** The body as written, comments included. */
   text: string;
-  /** Macro calls, calls, dereferences and index expressions, in source order (an outer one before those inside it). */
+  /**
+   * Macro calls, calls, dereferences, index expressions and `let` statements, in source order (an outer one
+   * before those inside it).
+   */
   expressions: BodyExpression[];
 }
 
@@ -194,16 +200,52 @@ export type BodyExpression =
    * `receiver.method(…)`: the method's name, at the name; `receiver` when it is a plain name (through
    * parentheses), and the plain names among the arguments.
    */
-  | { kind: 'method-call'; method: string; origin: Origin; receiver: PlainName | null; args: PlainName[] }
-  /** `callee(…)` (not a method call): the callee's path as written, the plain names among the arguments. */
-  | { kind: 'call'; callee: string; origin: Origin; args: PlainName[] }
+  | {
+      kind: 'method-call';
+      method: string;
+      origin: Origin;
+      receiver: PlainName | null;
+      /** The receiver as written (`user_data.take()` for `user_data.take().unwrap()`). */
+      receiverText: string;
+      args: PlainName[];
+    }
+  /**
+   * `let pattern: type = value;`, at the whole statement: `name` when the pattern is a plain name (`x`,
+   * `mut x`), the type and the value as written when there are.
+   */
+  | { kind: 'let'; name: string | null; type: string | null; value: string | null; origin: Origin }
+  /**
+   * `callee(…)` (not a method call): the callee's path as written, at the callee; the plain names among the
+   * arguments, the argument list (parentheses included), and the closures written as arguments.
+   */
+  | { kind: 'call'; callee: string; origin: Origin; args: PlainName[]; argsOrigin: Origin; closures: ClosureArg[] }
   /** `*operand` where the operand is a plain name (through parentheses). */
   | { kind: 'deref'; operand: PlainName; origin: Origin }
   /**
    * `place[index]`, at the whole expression; `place` when it is a plain name, `constant` when the index is
-   * an integer literal (its value).
+   * an integer literal (its value); the index as written (`index`), or its bounds when it is a range.
    */
-  | { kind: 'index'; origin: Origin; place: string | null; constant: number | null };
+  | {
+      kind: 'index';
+      origin: Origin;
+      place: string | null;
+      constant: number | null;
+      index: string | null;
+      range: IndexRange | null;
+    };
+
+/** A closure written as a call's argument (`f(|| …)`): its position among the arguments, and where it is. */
+export interface ClosureArg {
+  index: number;
+  origin: Origin;
+}
+
+/** The bounds of a range as written: `..N` has no start, `a..` no end, `..` neither; `..=` is inclusive. */
+export interface IndexRange {
+  start: string | null;
+  end: string | null;
+  inclusive: boolean;
+}
 
 export interface FieldDef {
   name: string | null;

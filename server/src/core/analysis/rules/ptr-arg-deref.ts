@@ -137,7 +137,8 @@ export const ptrArgDeref: BeyondRuleMeta = {
   },
   check: (ctx) => ({
     fn: (fn, w) => {
-      if (fn.isUnsafe || !fn.bodyFacts) return;
+      // Functions with an `extern` ABI only (a Rust-ABI function's body is read only when it wraps `catch_unwind`).
+      if (fn.isUnsafe || fn.abi === null || !fn.bodyFacts) return;
       const scope = clippyScope(fn, w);
       if (!scope || isAllowed(w.scopes, LINT)) return;
       const params = rawPointerParams(fn, w);
