@@ -292,7 +292,9 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
   // A crate none of whose files must be parsed up front (a test, a bench, an application crate) is read
   // as a root with no items until something asks for one.
   const deferRoot =
-    !!spec.relevance && cache.text(spec.rootFile) !== null && rootCanWait(spec.relevance, spec.rootFile);
+    !!spec.relevance &&
+    cache.text(spec.rootFile) !== null &&
+    rootCanWait(spec.relevance, spec.rootFile, !!spec.asDependency);
   const rootSource = deferRoot ? null : cache.get(spec.rootFile);
   if (!deferRoot && !rootSource) return null;
   const crate: Crate = {
@@ -496,7 +498,7 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
     !now &&
     !pathAttr &&
     crate.lazy &&
-    canWait(crate.lazy.relevance, candidates, path.join(parent.childDir, item.name))
+    canWait(crate.lazy.relevance, candidates, path.join(parent.childDir, item.name), false, crate.asDependency)
   ) {
     crate.pending.push({ parent, item, candidates, subtreeDir: path.join(parent.childDir, item.name) });
     return;
@@ -537,9 +539,18 @@ function pathBase(module: ModuleScope): string {
  * Whether a `mod x;` can be left unloaded: its file is known to the relevance index and neither it nor
  * any file below its folder must be parsed up front. A file the index does not know (outside the
  * requested paths) is loaded, as is every `#[path]` module (its subtree is not a folder of its own).
+ * With `typesOnly` (a crate loaded as another's dependency, read for the types a path names), nothing
+ * must be parsed up front: its boundary is checked when it is checked itself.
  */
-function canWait(relevance: RelevanceIndex, candidates: string[], subtreeDir: string, mayBeAbsent = false): boolean {
+function canWait(
+  relevance: RelevanceIndex,
+  candidates: string[],
+  subtreeDir: string,
+  mayBeAbsent = false,
+  typesOnly = false,
+): boolean {
   if (!mayBeAbsent && !candidates.some((c) => relevance.has(c))) return false;
+  if (typesOnly) return true;
   const prefix = subtreeDir + path.sep;
   for (const file of relevance.needed()) if (candidates.includes(file) || file.startsWith(prefix)) return false;
   return true;
@@ -550,9 +561,11 @@ function canWait(relevance: RelevanceIndex, candidates: string[], subtreeDir: st
  * text: `mod x` → `x.rs`, `x/…` beside it) hold nothing the index must parse up front. Other roots in
  * the same folder (`tests/a.rs`, `tests/b.rs`) do not count against each other.
  */
-function rootCanWait(relevance: RelevanceIndex, rootFile: string): boolean {
+function rootCanWait(relevance: RelevanceIndex, rootFile: string, typesOnly: boolean): boolean {
   const mods = relevance.modulesOf(rootFile);
-  if (!mods || relevance.isNeeded(rootFile)) return false;
+  if (!mods) return false;
+  if (typesOnly) return true;
+  if (relevance.isNeeded(rootFile)) return false;
   const dir = path.dirname(rootFile);
   return [...mods].every((name) =>
     canWait(relevance, [path.join(dir, `${name}.rs`), path.join(dir, name, 'mod.rs')], path.join(dir, name), true),
