@@ -9,11 +9,15 @@ import { field } from './tree';
  * statements in source order. Neutral data: what any of them means (a panic, say) is for the rule that
  * reads them to decide.
  */
-export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
+export function bodyFacts(cx: ExtractContext, body: SyntaxNode, options: { lets: boolean }): BodyFacts {
   const text = body.text;
   const expressions: BodyExpression[] = [];
   // Each recorded expression has its `!`, `.`, `[`, `(`, `*` or `let`: a body with none of them needs no walk.
   if (!/[!.[(*]|\blet\b/.test(text)) return { text, expressions };
+  // Reading nodes is what costs: closures are looked for only where a `|` is, `let`s only when asked.
+  const mayHaveClosures = text.includes('|');
+  const kinds = ['macro_invocation', 'call_expression', 'index_expression', 'unary_expression'];
+  if (options.lets && /\blet\b/.test(text)) kinds.push('let_declaration');
   const plain = (n: Node | null): PlainName | null => {
     while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
     return n?.type === 'identifier' ? { name: cx.text(n), origin: cx.origin(n) } : null;
@@ -22,6 +26,7 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
     (field(call, 'arguments')?.namedChildren ?? []).map(plain).filter((a): a is PlainName => a !== null);
   const closuresOf = (call: Node): ClosureArg[] => {
     const out: ClosureArg[] = [];
+    if (!mayHaveClosures) return out;
     (field(call, 'arguments')?.namedChildren ?? []).forEach((a, index) => {
       let n: Node | null = a;
       while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
@@ -30,15 +35,7 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
     return out;
   };
   // Searched by tree-sitter itself, in one call: a body is not read as syntax nodes.
-  for (const n of body
-    .realNode()
-    .descendantsOfType([
-      'macro_invocation',
-      'call_expression',
-      'index_expression',
-      'unary_expression',
-      'let_declaration',
-    ])) {
+  for (const n of body.realNode().descendantsOfType(kinds)) {
     switch (n.type) {
       case 'macro_invocation': {
         const path = field(n, 'macro');
@@ -49,12 +46,13 @@ export function bodyFacts(cx: ExtractContext, body: SyntaxNode): BodyFacts {
         const fn = field(n, 'function');
         if (fn?.type === 'field_expression') {
           const method = field(fn, 'field');
+          const value = field(fn, 'value');
           expressions.push({
             kind: 'method-call',
             method: method ? cx.text(method) : '',
             origin: cx.origin(method ?? n),
-            receiver: plain(field(fn, 'value')),
-            receiverText: cx.text(field(fn, 'value') ?? fn),
+            receiver: plain(value),
+            receiverText: cx.text(value ?? fn),
             args: argsOf(n),
           });
         } else if (fn) {

@@ -240,6 +240,7 @@ function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnIte
   const where = firstChildOfType(node, 'where_clause');
   const sigEnd = where ?? retNode ?? paramsNode ?? field(node, 'name') ?? node;
   const abi = ext ? externAbi(ext) : null;
+  const generics = genericParams(cx, field(node, 'type_parameters'));
   return {
     kind: 'fn',
     ...cx.base(node, attrs),
@@ -247,7 +248,7 @@ function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnIte
     isUnsafe: modText.includes('unsafe'),
     isConst: modText.includes('const'),
     isAsync: modText.includes('async'),
-    generics: genericParams(cx, field(node, 'type_parameters')),
+    generics,
     hasImplTraitArg,
     params,
     selfParam,
@@ -257,10 +258,11 @@ function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnIte
     signatureOrigin: cx.originRange(node, sigEnd),
     nested: body ? nestedItems(cx, body) : [],
     // Functions at the boundary are read for body facts, and functions that may wrap `catch_unwind` (a
-    // boundary body may call one with a closure): no rule reads another body.
+    // boundary body may call one with a closure): no rule reads another body. Only a generic function's
+    // `let`s are read (the payload its trampoline casts a pointer parameter to).
     bodyFacts:
       body && (abi !== null || (cx.mentions('catch_unwind') && body.text.includes('catch_unwind')))
-        ? bodyFacts(cx, body)
+        ? bodyFacts(cx, body, { lets: generics.some((g) => g.kind === 'type') })
         : null,
   };
 }
