@@ -157,6 +157,22 @@ describe("types of the workspace's other crates, as cargo hands them to rustc", 
     assert.deepStrictEqual(places(found), rustcWarnings(dir).sort());
   });
 
+  it("a library named apart from its package (`[lib] name`) goes by the library's name", async () => {
+    const dir = tempTree({
+      'Cargo.toml': '[workspace]\nmembers = ["api-rs", "plugin"]\nresolver = "2"\n',
+      'api-rs/Cargo.toml': manifest('api-rs', '[lib]\nname = "api_sys"\n'),
+      'api-rs/src/lib.rs': 'pub struct Info {\n    pub version: u32,\n}\n',
+      'plugin/Cargo.toml': manifest('plugin', '[dependencies]\napi-rs = { path = "../api-rs" }\n'),
+      'plugin/src/lib.rs': '#[no_mangle]\npub extern "C" fn info(i: api_sys::Info) {}\n',
+    });
+    const found = await check(dir);
+    assert.deepStrictEqual(
+      found.map((d) => `${d.file}:${d.line} ${d.rule}`),
+      ['plugin/src/lib.rs:2 unspecified-layout'],
+    );
+    assert.deepStrictEqual(places(found), rustcWarnings(dir));
+  });
+
   it('a type re-exported from a dependency of the dependency is followed', async () => {
     const dir = tempTree({
       'Cargo.toml': '[workspace]\nmembers = ["ids", "api", "plugin"]\nresolver = "2"\n',

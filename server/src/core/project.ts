@@ -326,14 +326,14 @@ function runLibraries(
     if (!description.manifest) return out;
     const script = description.target === 'build-script';
     const own = libraryOf(path.resolve(description.manifest));
-    if (own && own !== description && !script) out.set(own.name, own);
+    if (own && own !== description && !script) out.set(own.libName ?? own.name, own);
     for (const d of dependenciesOf(description.manifest)) {
       if (!d.manifest || !d.onTarget || (d.kind === 'build') !== script) continue;
       if (d.kind === 'dev' && !DEV_TARGETS.has(description.target)) continue;
       const library = libraryOf(path.resolve(d.manifest));
       if (!library) continue;
       // A renamed dependency (`key = { package = … }`) goes by its key; the others by the library's name.
-      out.set(d.packageName !== d.key ? d.key.replace(/-/g, '_') : library.name, library);
+      out.set(d.packageName !== d.key ? d.key.replace(/-/g, '_') : (library.libName ?? library.name), library);
     }
     return out;
   };

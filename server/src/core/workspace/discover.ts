@@ -21,6 +21,11 @@ export interface CrateDescription {
   target: string;
   /** `crate-type` of the library target (`cdylib`, `staticlib`, `rlib`…). */
   crateTypes: string[];
+  /**
+   * For a library target: the name other crates' code uses for it (`[lib] name`, else the package's name,
+   * `-` as `_`), as cargo passes it to them with `--extern`.
+   */
+  libName?: string;
 }
 
 export interface Discovery {
@@ -197,15 +202,16 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
   const name = stringOr(pkg.name, path.basename(dir)).replace(/-/g, '_');
   const edition = editionOf(pkg, manifest);
   const out: CrateDescription[] = [];
-  const add = (rootFile: string, target: string, crateTypes: string[] = []): void => {
+  const add = (rootFile: string, target: string, crateTypes: string[] = [], libName?: string): void => {
     if (fs.existsSync(rootFile) && !out.some((c) => c.rootFile === rootFile))
-      out.push({ name, rootFile, edition, manifest, target, crateTypes });
+      out.push({ name, rootFile, edition, manifest, target, crateTypes, ...(libName ? { libName } : {}) });
   };
   const lib = table.lib as Table | undefined;
   add(
     path.resolve(dir, stringOr(lib?.path, 'src/lib.rs')),
     'lib',
     Array.isArray(lib?.['crate-type']) ? (lib['crate-type'] as string[]) : [],
+    stringOr(lib?.name, name).replace(/-/g, '_'),
   );
   for (const [key, target, dirName] of [
     ['bin', 'bin', 'src/bin'],
