@@ -369,6 +369,33 @@ describe('host: hostile editor input (issue 16 item 10)', function () {
     assert.strictEqual(host.skipped().get(lib), undefined);
   });
 
+  it('typing brackets one at a time still meets the nesting limit, and typing letters is not re-measured', async () => {
+    const LIB = 'pub extern "C" fn a(s: &str) {}\n';
+    const dir = packageDir({ 'src/lib.rs': LIB });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    // At the limit: 1,000 brackets deep is still within it.
+    host.update(lib, `${LIB}const X: u8 = ${'('.repeat(1000)}0${')'.repeat(1000)};\n`);
+    assert.strictEqual(host.skipped().get(lib), undefined);
+    const col = 'const X: u8 = '.length;
+    // A letter typed in the middle: no bracket added or removed, still within.
+    host.change(lib, [{ range: { start: at(1, col + 500), end: at(1, col + 500) }, text: 'a' }]);
+    assert.strictEqual(host.skipped().get(lib), undefined);
+    assert.deepStrictEqual(rules(host, lib), ['str-type']);
+    // One more `(`: over it.
+    host.change(lib, [{ range: { start: at(1, col), end: at(1, col) }, text: '(' }]);
+    assert.match(host.skipped().get(lib) ?? '', /brackets nested deeper than the nesting limit \(1000\) at line 2/);
+    // A letter typed while over: measured again, still over.
+    host.change(lib, [{ range: { start: at(0, 0), end: at(0, 0) }, text: '/' }]);
+    assert.match(host.skipped().get(lib) ?? '', /nesting limit/);
+    // The `(` taken away again (and the letter): back within.
+    host.change(lib, [{ range: { start: at(0, 0), end: at(0, 1) }, text: '' }]);
+    host.change(lib, [{ range: { start: at(1, col), end: at(1, col + 1) }, text: '' }]);
+    assert.strictEqual(host.skipped().get(lib), undefined);
+    assert.deepStrictEqual(rules(host, lib), ['str-type']);
+  });
+
   it('skips an open document over the open-document size limit with a note, and takes it back under it', async () => {
     const LIB = 'pub extern "C" fn a(s: &str) {}\n';
     const dir = packageDir({ 'src/lib.rs': LIB });
