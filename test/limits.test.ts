@@ -408,6 +408,18 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       assert.match(second.stdout, /^0 fixes applied|no fix/m);
     });
 
+    it('a signature the parser recovered from (`pub fn fn f`) gets no ABI fix: fix is idempotent (seed 53)', async () => {
+      const text = '#[no_mangle]\npub fn fn reported() {}\n#[no_mangle]\npub fn fine() {}\n';
+      const dir = tempTree({ 'lib.rs': text });
+      const first = await runCli(['fix', dir]);
+      assert.match(first.stdout, /1 fix applied/);
+      const fixed = fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8');
+      assert.strictEqual(fixed, '#[no_mangle]\npub fn fn reported() {}\n#[no_mangle]\npub extern "C" fn fine() {}\n');
+      const second = await runCli(['fix', dir]);
+      assert.match(second.stdout, /^0 fixes applied|no fix/m);
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), fixed);
+    });
+
     it('puts a written type on one line, white space runs of any length included', () => {
       assert.strictEqual(oneLine('Vec<\n    u8,\n>'), 'Vec<u8>');
       assert.strictEqual(oneLine('HashMap<K, // key\n  V >'), 'HashMap<K, V>');

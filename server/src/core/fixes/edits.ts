@@ -112,8 +112,13 @@ const EXTERN_CLAUSE = /\bextern(?:(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*("([^"\\]
 export function fnKeyword(fn: FnItem, text: string): number | null {
   const sig = text.slice(fn.signatureOrigin.span.start, fn.nameOrigin.span.start);
   const m = /\bfn\s*$/.exec(sig);
-  return m ? fn.signatureOrigin.span.start + m.index : null;
+  // Only a visibility and qualifiers may come before it: in a signature the parser recovered from
+  // (`pub fn fn f`), an ABI written before the last `fn` would not end the finding, and a second run of
+  // `fix` would write it again.
+  return m && FN_QUALIFIERS.test(sig.slice(0, m.index)) ? fn.signatureOrigin.span.start + m.index : null;
 }
+
+const FN_QUALIFIERS = /^\s*(?:pub(?:\s*\([^()]*\))?\s+)?(?:(?:const|async|unsafe|safe|default)\s+)*$/;
 
 /**
  * Why no fix may change a function or type written in several `#[cfg]` variants (one per platform, say),
