@@ -420,6 +420,20 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       assert.strictEqual(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), fixed);
     });
 
+    it('a struct whose `#[repr]` the parser did not attach gets no second one: fix is idempotent (seed 59)', async () => {
+      // The stray `extern "C"` in a field breaks the struct before: `#[repr(C)]` above `Punkt` is not read as its.
+      const text =
+        'pub struct Grosse {\n    pub wert: u32 extern "C" ,\n}\n#[repr(C)]\npub struct Punkt {\n    pub x: f32,\n}\n' +
+        '#[no_mangle]\npub extern "C" fn sz(p: Punkt) {}\n';
+      const dir = tempTree({ 'lib.rs': text });
+      await runCli(['fix', dir]);
+      const fixed = fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8');
+      assert.ok(!fixed.includes('#[repr(transparent)]\n#[repr(C)]') && !/#\[repr\(C\)\]\n#\[repr/.test(fixed), fixed);
+      const second = await runCli(['fix', dir]);
+      assert.match(second.stdout, /^0 fixes applied|no fix/m);
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), fixed);
+    });
+
     it('puts a written type on one line, white space runs of any length included', () => {
       assert.strictEqual(oneLine('Vec<\n    u8,\n>'), 'Vec<u8>');
       assert.strictEqual(oneLine('HashMap<K, // key\n  V >'), 'HashMap<K, V>');

@@ -97,10 +97,15 @@ function layoutFix(item: AdtItem, target: FixTarget, ctx: FixContext): Fix | nul
         ? { repr: 'transparent', why: 'one field: the same ABI as that field' }
         : { repr: 'C', why: "C's field order and padding" };
   }
+  const edit = reprEdit(item, choice.repr, text);
+  if (!edit)
+    return explanation(
+      `\`${item.name}\` has a \`#[repr]\` written above it that the parser did not read as its own (a syntax error nearby): fix the code around it first.`,
+    );
   return {
     title: `Add \`#[repr(${choice.repr})]\` to \`${item.name}\` (${choice.why})`,
     preferred: true,
-    edits: [reprEdit(item, choice.repr, text)],
+    edits: [edit],
   };
 }
 
@@ -173,6 +178,19 @@ function firstAttributeStart(item: AdtItem): number {
   return firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
 }
 
+/** The lines right above `at` (a line start) that are attributes (`#[…]`), nearest first. */
+function attributeLinesAbove(text: string, at: number): string[] {
+  const out: string[] = [];
+  for (let end = at - 1; end > 0;) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).trim();
+    if (!line.startsWith('#[')) break;
+    out.push(line);
+    end = start - 1;
+  }
+  return out;
+}
+
 /** The smallest integer repr that holds every discriminant, as C enums are sized. */
 function intReprFor(item: AdtItem): { repr: string; why: string } {
   let value = 0n;
@@ -219,7 +237,7 @@ function writtenReprList(item: AdtItem, text: string): { at: number; written: st
   return null;
 }
 
-function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
+function reprEdit(item: AdtItem, repr: string, text: string): TextEdit | null {
   const existing = writtenReprList(item, text);
   if (existing) {
     const written = existing.written;
@@ -242,6 +260,9 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit {
     .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
   const first = firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
   const at = text.lastIndexOf('\n', first - 1) + 1;
+  // A `#[repr]` right above that the item's attributes lack: the parser recovered from an error there, and
+  // one more would not be read either (`fix` would add it again on every run).
+  if (attributeLinesAbove(text, at).some((line) => /\brepr\b/.test(line))) return null;
   // An item that shares its line with other code (`mod u { pub struct Z(u8); }`) gets the attribute inline.
   if (text.slice(at, first).trim())
     return { file: item.origin.file, start: first, end: first, newText: `#[repr(${repr})] ` };
