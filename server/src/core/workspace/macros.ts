@@ -192,10 +192,18 @@ function expandOne(
   for (const rule of def.rules) {
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
+    if (SLOW_RULES.has(rule)) {
+      module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
+      return null;
+    }
     // An expansion in a body is statements: parse it inside a function to read its items.
     const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
     emitter.emitAll(rule.body, bindings);
-    const items = expansionItems(emitter, call, cache, call.inBody ?? false);
+    const items = expansionItems(emitter, call, cache, call.inBody ?? false, () => SLOW_RULES.add(rule));
+    if (!items) {
+      module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
+      return null;
+    }
     return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
@@ -230,25 +238,58 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     if (!holds) continue;
     const emitter = new Emitter();
     for (const token of branch.children ?? []) emitter.emitToken(token);
-    const items = expansionItems(emitter, call, cache, false);
+    // The branch is the crate's own text, not a rule's: never dropped for being slow.
+    const items = expansionItems(emitter, call, cache, false) ?? [];
     return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   return [];
 }
 
 /**
+ * Rules an expansion of which parsed with errors far slower than code parses: tree-sitter's error
+ * recovery is superlinear on some garbage (a recursive rule writing 50,000 `"` took 0.4 s a level), and
+ * a rule that makes it once makes it at every call. Such a rule is not expanded again in its crate, and
+ * that expansion is dropped too, so that every call of the rule is treated alike.
+ */
+const SLOW_RULES = new WeakSet<MacroRule>();
+const SLOW_EXPANSION = 'an expansion of this rule parses with errors, far slower than code: not expanded';
+
+/**
+ * What makes an expansion's parse slow: at least 50 ms, and 2 µs a character, when `npm run bench` parses
+ * real code at 0.1 to 0.2 µs a character: only error recovery gone superlinear is that slow, even on a
+ * loaded machine.
+ */
+const SLOW_PARSE_MIN_MS = 50;
+const SLOW_PARSE_MS_PER_CHAR = 0.002;
+
+/**
  * The items of an expansion's text (a new expansion of `call`). With `inBody`, the text is statements
  * wrapped in a function (the call stood in a body): its body's items. Text that is only macro calls
- * written plainly is read without a parse (`plainCalls`).
+ * written plainly is read without a parse (`plainCalls`). Null, after `onSlow`, when the parse had errors
+ * and was slow (`SLOW_RULES`).
  */
-function expansionItems(emitter: Emitter, call: MacroCallItem, cache: SourceCache, inBody: boolean): Item[] {
+function expansionItems(
+  emitter: Emitter,
+  call: MacroCallItem,
+  cache: SourceCache,
+  inBody: boolean,
+  onSlow?: () => void,
+): Item[] | null {
   const file = call.origin.file;
   const expansion: Expansion = { at: call.origin, id: nextExpansion++ };
   const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
   const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
-  const parsed = cache.parseFragment(emitter.text + (inBody ? ' }' : ''));
+  const text = emitter.text + (inBody ? ' }' : '');
+  const started = performance.now();
+  const parsed = cache.parseFragment(text);
   try {
+    const ms = performance.now() - started;
+    const slow = ms >= SLOW_PARSE_MIN_MS && ms >= text.length * SLOW_PARSE_MS_PER_CHAR;
+    if (onSlow && slow && parsed.tree.rootNode.hasError) {
+      onSlow();
+      return null;
+    }
     return extractItemsFromTree(file, parsed, mapSpan, expansion, inBody);
   } finally {
     parsed.tree.delete();
