@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { compiles, fuzz, MUTATIONS, prng } from './fuzz/fuzz';
+import { compiles, fuzz, MUTATIONS } from './fuzz/fuzz';
+import { prng } from './harness/prng';
 import { tempTree } from './harness/cli';
 
 describe('fuzz: seeded mutants of the fixtures and real crates (npm run fuzz)', function () {

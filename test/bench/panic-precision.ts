@@ -6,6 +6,7 @@ import type { CheckDiagnostic } from '../../protocol/check';
 import { prepareCrateCopy, runCargoOracle } from './cargo-oracle';
 import { ensureDebianCrates, findDebianCrate, DebianCrate } from './debian-crates';
 import { inUnbuiltTarget, PARITY_CRATES, runOurs, writeSettings } from './parity-real';
+import { prng } from '../harness/prng';
 
 /**
  * `npm run precision:panic`: how often `panic-across-ffi` is right on real code. Every crate of the
@@ -64,24 +65,12 @@ export interface Classification {
 export const findingKey = (f: { crate: string; file: string; line: number; symbol: string }): string =>
   `${f.crate}|${f.file}|${f.line}|${f.symbol}`;
 
-/** A small seeded generator (mulberry32): the same seed draws the same sample on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `k` findings drawn without replacement, independent of the order they were found in; in key order. */
 export function drawSample<T extends PanicFinding>(findings: T[], k: number, seed: number): T[] {
   const pool = [...findings].sort((a, b) =>
     findingKey(a) < findingKey(b) ? -1 : findingKey(a) > findingKey(b) ? 1 : 0,
   );
-  const next = random(seed);
+  const next = prng(seed);
   const n = Math.min(k, pool.length);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(next() * (pool.length - i));

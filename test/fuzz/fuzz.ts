@@ -9,6 +9,7 @@ import { checkPaths } from '../../server/src/core/project';
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { runCli } from '../harness/cli';
 import { tempDir } from '../harness/tmp';
+import { prng } from '../harness/prng';
 
 /**
  * The fuzz harness (`npm run fuzz -- --iterations N --seed S [--cli K] [--rustc R] [--budget MS]
@@ -53,18 +54,6 @@ export interface FuzzReport {
   slowest: { ms: number; iteration: number; what: string };
   problems: FuzzProblem[];
   seconds: number;
-}
-
-/** A small deterministic generator (mulberry32), so a seed reproduces a run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
