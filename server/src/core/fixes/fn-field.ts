@@ -227,9 +227,9 @@ function crateTexts(crate: Crate, ctx: FixContext): Map<string, string> | string
     out.set(file, t);
   }
   // `mod x;` not read yet (nothing in it asked to be): read its file now, and its own `mod y;` below it.
-  const todo = crate.pending.map((p) => ({ candidates: p.candidates, dir: p.subtreeDir, name: p.item.name }));
-  while (todo.length) {
-    const next = todo.pop()!;
+  const queue = crate.pending.map((p) => ({ candidates: p.candidates, dir: p.subtreeDir, name: p.item.name }));
+  while (queue.length) {
+    const next = queue.pop()!;
     const file = next.candidates.find((c) => ctx.textOf(c) !== undefined);
     if (!file) return `the module \`${next.name}\` has not been read, and a store there would not be seen`;
     if (out.has(file)) continue;
@@ -237,7 +237,7 @@ function crateTexts(crate: Crate, ctx: FixContext): Map<string, string> | string
     out.set(file, t);
     if (/#\s*\[\s*path\b/.test(t)) return `the module \`${next.name}\` names a file with \`#[path]\``;
     for (const m of t.matchAll(/\bmod\s+(?:r#)?([A-Za-z_]\w*)\s*;/g))
-      todo.push({
+      queue.push({
         candidates: [`${next.dir}/${m[1]}.rs`, `${next.dir}/${m[1]}/mod.rs`],
         dir: `${next.dir}/${m[1]}`,
         name: m[1],
