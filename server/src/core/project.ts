@@ -20,7 +20,7 @@ import {
 } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
 import { FileScan, scanFile } from './syntax/scan';
-import { manifestDependencies, resolveWorkspaceFeatures } from './workspace/features';
+import { FeaturePackage, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
 import { readRegularFile, textOverLimits } from './workspace/read-file';
 
@@ -253,8 +253,10 @@ function crateLoader(
   relevance: RelevanceIndex | undefined,
   onFeatureErrors?: (errors: string[], refused: string[]) => void,
 ): (description: CrateDescription) => LoadedCrate | null {
-  const cfgOf = crateCfgs(found, settings, onFeatureErrors);
-  const librariesOf = runLibraries(found, settings);
+  // Each manifest is read once, for the features and for the dependencies.
+  const read = manifestReader(targetCfgOf(settings));
+  const cfgOf = crateCfgs(found, settings, onFeatureErrors, read);
+  const librariesOf = runLibraries(found, read);
   // `chain`: the crates this one is loaded for, as a dependency of a dependency…: a cycle (through
   // dev-dependencies) or a chain past the limit loads nothing more.
   const load = (description: CrateDescription, chain: readonly CrateDescription[]): LoadedCrate | null => {
@@ -301,7 +303,7 @@ const MAX_DEPENDENCY_CHAIN = 16;
  */
 function runLibraries(
   found: Discovery,
-  settings: Settings,
+  read: (manifest: string) => FeaturePackage | null,
 ): (description: CrateDescription) => Map<string, CrateDescription> {
   const libraries = new Map<string, CrateDescription | null>();
   for (const c of found.crates) if (c.target === 'lib' && c.manifest) libraries.set(path.resolve(c.manifest), c);
@@ -318,16 +320,13 @@ function runLibraries(
     }
     return library;
   };
-  const dependenciesOf = manifestDependencies(
-    makeCfgEnv({ target: settings.target ?? undefined, extra: settings.cfg, features: [] }),
-  );
   return (description) => {
     const out = new Map<string, CrateDescription>();
     if (!description.manifest) return out;
     const script = description.target === 'build-script';
     const own = libraryOf(path.resolve(description.manifest));
     if (own && own !== description && !script) out.set(own.libName ?? own.name, own);
-    for (const d of dependenciesOf(description.manifest)) {
+    for (const d of read(description.manifest)?.dependencies ?? []) {
       if (!d.manifest || !d.onTarget || (d.kind === 'build') !== script) continue;
       if (d.kind === 'dev' && !DEV_TARGETS.has(description.target)) continue;
       const library = libraryOf(path.resolve(d.manifest));
@@ -350,6 +349,7 @@ export function crateCfgs(
   found: Discovery,
   settings: Settings,
   onFeatureErrors: (errors: string[], refused: string[]) => void = () => {},
+  read?: (manifest: string) => FeaturePackage | null,
 ): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
   const options = { target: settings.target ?? undefined, extra: settings.cfg };
   const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];
@@ -358,17 +358,19 @@ export function crateCfgs(
     noDefaultFeatures: settings.noDefaultFeatures,
     allFeatures: settings.allFeatures,
   };
-  const targetCfg = makeCfgEnv({ ...options, features: [] });
+  const targetCfg = targetCfgOf(settings);
+  // One reading of the manifests for both resolutions (and the caller's, when it gives one).
+  read ??= manifestReader(targetCfg);
   let resolved = new Map<string, string[]>();
   /** For tests, examples and benches (`cargo test`): resolver "2" adds the members' dev-dependencies. */
   let forTests: () => Map<string, string[]> = () => resolved;
   if (manifests.length) {
-    const run = resolveWorkspaceFeatures(manifests, request, targetCfg);
+    const run = resolveWorkspaceFeatures(manifests, request, targetCfg, false, read);
     if (run.errors.length) onFeatureErrors(run.errors, run.unknown);
     resolved = run.byManifest;
     if (run.resolver === 2) {
       let tests: Map<string, string[]> | null = null;
-      forTests = () => (tests ??= resolveWorkspaceFeatures(manifests, request, targetCfg, true).byManifest);
+      forTests = () => (tests ??= resolveWorkspaceFeatures(manifests, request, targetCfg, true, read).byManifest);
     }
   }
   const envs = new Map<string, CfgEnv>();
@@ -381,6 +383,11 @@ export function crateCfgs(
     if (!cfg) envs.set(key, (cfg = makeCfgEnv({ ...options, features })));
     return { cfg, features };
   };
+}
+
+/** The `#[cfg]` facts of the target and the settings, without features: what a manifest's `[target.'cfg(…)']` tables are read with. */
+function targetCfgOf(settings: Settings): CfgEnv {
+  return makeCfgEnv({ target: settings.target ?? undefined, extra: settings.cfg, features: [] });
 }
 
 /** The Cargo targets that may use dev-dependencies: built by `cargo test`, with its features. */

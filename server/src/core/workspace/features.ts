@@ -384,6 +384,7 @@ export function resolveWorkspaceFeatures(
   request: FeatureRequest,
   cfg: CfgEnv,
   forTests = false,
+  read: (manifest: string) => FeaturePackage | null = manifestReader(cfg),
 ): ResolvedFeatures {
   const workspaceDependencies = workspaceTables();
   // Cargo names the selected packages in the order of the workspace's `members` (then the others).
@@ -408,19 +409,7 @@ export function resolveWorkspaceFeatures(
         resolver = 2;
       }
   }
-  return resolveFeatures(
-    ordered,
-    request,
-    (manifest) => {
-      try {
-        const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
-        return featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
-      } catch {
-        return null;
-      }
-    },
-    { resolver, forTests },
-  );
+  return resolveFeatures(ordered, request, read, { resolver, forTests });
 }
 
 /**
@@ -456,25 +445,25 @@ function workspaceTables(): (manifest: string) => Table {
 }
 
 /**
- * The dependencies each manifest declares (`workspace = true` entries filled in from the workspace's
- * table; target-specific ones marked by whether `cfg` holds), read once per manifest; [] for a manifest
- * that cannot be read (its problem is reported where the crates are discovered).
+ * Each manifest as far as features and dependencies go (`workspace = true` entries filled in from the
+ * workspace's table; target-specific ones marked by whether `cfg` holds), read and parsed once; null for a
+ * manifest that cannot be read (its problem is reported where the crates are discovered).
  */
-export function manifestDependencies(cfg: CfgEnv | null): (manifest: string) => DependencySpec[] {
+export function manifestReader(cfg: CfgEnv | null): (manifest: string) => FeaturePackage | null {
   const workspaceDependencies = workspaceTables();
-  const known = new Map<string, DependencySpec[]>();
+  const known = new Map<string, FeaturePackage | null>();
   return (manifest) => {
-    let deps = known.get(manifest);
-    if (!deps) {
+    let pkg = known.get(manifest);
+    if (pkg === undefined) {
       try {
         const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
-        deps = featurePackage(manifest, table, cfg, workspaceDependencies(manifest))?.dependencies ?? [];
+        pkg = featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
       } catch {
-        deps = [];
+        pkg = null;
       }
-      known.set(manifest, deps);
+      known.set(manifest, pkg);
     }
-    return deps;
+    return pkg;
   };
 }
 
