@@ -255,10 +255,7 @@ function reprEdit(item: AdtItem, repr: string, text: string): TextEdit | null {
     return { file: item.origin.file, start: open, end: open, newText: `${repr}, ` };
   }
   // No `repr(…)` list to add to (none, or one written otherwise, `#[repr{(C)]`): an attribute of its own.
-  const firstAttr = item.attrs
-    .filter((a) => !a.inner && a.name !== 'doc')
-    .reduce<number | null>((m, a) => (m === null || a.origin.span.start < m ? a.origin.span.start : m), null);
-  const first = firstAttr !== null && firstAttr < item.origin.span.start ? firstAttr : item.origin.span.start;
+  const first = firstAttributeStart(item);
   const at = text.lastIndexOf('\n', first - 1) + 1;
   // A `#[repr]` right above that the item's attributes lack: the parser recovered from an error there, and
   // one more would not be read either (`fix` would add it again on every run).
