@@ -192,19 +192,15 @@ function expandOne(
   for (const rule of def.rules) {
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
-    if (SLOW_RULES.has(rule)) {
-      module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
-      return null;
+    if (!SLOW_RULES.has(rule)) {
+      // An expansion in a body is statements: parse it inside a function to read its items.
+      const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
+      emitter.emitAll(rule.body, bindings);
+      const items = expansionItems(emitter, call, cache, call.inBody ?? false, () => SLOW_RULES.add(rule));
+      if (items) return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
     }
-    // An expansion in a body is statements: parse it inside a function to read its items.
-    const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
-    emitter.emitAll(rule.body, bindings);
-    const items = expansionItems(emitter, call, cache, call.inBody ?? false, () => SLOW_RULES.add(rule));
-    if (!items) {
-      module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
-      return null;
-    }
-    return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
+    module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
+    return null;
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
   return null;
