@@ -150,7 +150,7 @@ function changedFiles(overlay: Map<string, string>, original: Map<string, string
 }
 
 function keyOf(f: Finding, fix: Fix): string {
-  return `${f.rule}|${f.origin.file}|${f.symbol}|${f.typeName}|${fix.title}`;
+  return `${placeOf(f)}|${fix.title}`;
 }
 
 /** The fixes of one round: independent of each other, so applying them together equals applying them one by one. */
