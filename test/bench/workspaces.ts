@@ -3,8 +3,9 @@ import * as path from 'path';
 import { ensureDebianCrates, findDebianCrate, rustFilesUnder } from './debian-crates';
 
 /**
- * The benchmark's two real workspaces, assembled offline from Debian's crate sources under `.bench/` once
- * and reused: an application-like one, where most files hold no boundary, and an FFI-dense one. Each is a
+ * The benchmark's real workspaces, assembled offline from Debian's crate sources under `.bench/` once
+ * and reused: two application-like ones, where most files hold no boundary (of different crates, so that
+ * a gain tuned to one shows on the other), and an FFI-dense one. Each is a
  * virtual Cargo workspace whose members are copies of the crates, so `ffi-guard check DIR` discovers them
  * as it would a user's monorepo. `npm run bench` measures both; the language-server benchmark reuses them
  * through `benchWorkspaces()`.
@@ -28,6 +29,23 @@ const APPLICATION_LIKE = [
   'regex',
   'serde_json',
   'serde',
+];
+
+/**
+ * A second application-like workspace, of other crates than the first (none of them in it): the targets
+ * are judged on workspaces we have not tuned for, and this one shows whether a gain holds beyond the first.
+ */
+const APPLICATION_LIKE_2 = [
+  'x11rb',
+  'encoding_rs',
+  'rav1e',
+  'lalrpop',
+  'object',
+  'pest',
+  'image',
+  'rustls',
+  'petgraph',
+  'rayon',
 ];
 
 /** Bindings to C: libc and the crates built on it, and `-sys` crates of all sizes. */
@@ -94,7 +112,7 @@ const FFI_DENSE = [
 
 /** One assembled workspace. */
 export interface BenchWorkspace {
-  /** `application-like` or `ffi-dense`. */
+  /** `application-like`, `application-like-2` or `ffi-dense`. */
   name: string;
   /** The workspace root: a virtual `Cargo.toml` and `crates/<name>-<version>/`. */
   dir: string;
@@ -106,7 +124,11 @@ export interface BenchWorkspace {
   bytes: number;
 }
 
-const DEFINITIONS: Record<string, string[]> = { 'application-like': APPLICATION_LIKE, 'ffi-dense': FFI_DENSE };
+const DEFINITIONS: Record<string, string[]> = {
+  'application-like': APPLICATION_LIKE,
+  'application-like-2': APPLICATION_LIKE_2,
+  'ffi-dense': FFI_DENSE,
+};
 
 /** The virtual manifest that makes the copied crates one workspace. */
 function workspaceManifest(members: string[]): string {
@@ -140,7 +162,7 @@ function assemble(name: string, crates: string[]): BenchWorkspace {
 
 /**
  * The two benchmark workspaces, installing their Debian packages (once) and assembling them (once).
- * `names` limits which: `application-like`, `ffi-dense`.
+ * `names` limits which: `application-like`, `application-like-2`, `ffi-dense`.
  */
 export function benchWorkspaces(names = Object.keys(DEFINITIONS)): BenchWorkspace[] {
   for (const n of names) if (!DEFINITIONS[n]) throw new Error(`unknown bench workspace \`${n}\``);
