@@ -24,6 +24,14 @@ fn ordinary(values: &[u32]) -> u32 {
 fn with_item() {
     fn nested() {}
 }
+
+fn arms(x: Option<u8>) -> u8 {
+    match x {
+        #[cfg(unix)]
+        Some(v) => v, // the unix arm
+        _ => 0,
+    }
+}
 `;
 
 let parser: Parser;
@@ -70,6 +78,10 @@ describe('inert edits: typing that cannot change a finding', () => {
     assert.ok(!inert('a doc comment', 'x'), 'doc comments are attributes');
     assert.ok(!inert('an ordinary', '\n'), 'a new line ends the comment');
     assert.ok(!inert('// an ordinary', '/', 0, 2), 'the third slash makes a doc comment');
+    // The comment's node ends before its line's end: typing there extends it all the same.
+    assert.ok(inert('an ordinary comment', 'x', 0, 'an ordinary comment'.length), "at the end of a file's comment");
+    assert.ok(inert('the unix arm', 's', 0, 'the unix arm'.length), "at the end of a body's comment");
+    assert.ok(!inert('an ordinary comment', '\nfn f() {}', 0, 'an ordinary comment'.length), 'a new line ends it');
   });
 
   it('typing in the body of an ordinary function is inert, but not in an export or around items', () => {
@@ -78,6 +90,7 @@ describe('inert edits: typing that cannot change a finding', () => {
     assert.ok(!inert('x + 1', 'x'), 'rules read the bodies of exports');
     assert.ok(!inert('fn nested', 'x', 0, 3), 'a body that declares an item');
     assert.ok(!inert('println!', 'x', 0, 10), 'inside a macro call');
+    assert.ok(inert('Some(v) => v', 'v', 0, 'Some(v) => '.length), 'attributes on match arms declare nothing');
   });
 
   it('is not inert when the typed text changes the structure', () => {
