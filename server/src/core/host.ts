@@ -429,12 +429,16 @@ export class AnalysisHost {
     this.editsHandled.inert++;
     this.stale.add(file);
     const out = new Map<string, Finding[]>();
+    // Every file's findings are looked at (another file's may point here), but a workspace's lists are
+    // mostly empty: nothing is allocated for a list the edit leaves as it was.
     for (const [f, list] of this.findings) {
-      const moved = list.map((finding) => movedFinding(finding, file, edit));
-      if (f === file || moved.some((m, i) => m !== list[i])) {
-        this.findings.set(f, moved);
-        out.set(f, moved);
+      let moved: Finding[] | null = null;
+      for (let i = 0; i < list.length; i++) {
+        const m = movedFinding(list[i], file, edit);
+        if (m !== list[i]) (moved ??= list.slice())[i] = m;
       }
+      if (moved) this.findings.set(f, moved);
+      if (moved || f === file) out.set(f, moved ?? list);
     }
     return out;
   }
