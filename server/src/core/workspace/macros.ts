@@ -579,6 +579,11 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
   // ty, path, expr, pat, stmt, item, meta…: up to the token that follows in the pattern.
   const stop = follow && !follow.text.startsWith('$') && follow.kind !== 'group' ? follow.text : null;
   const typeLike = frag === 'ty' || frag === 'path';
+  // An expression ends where rustc's parser ends it, whatever follows it in the pattern (a repetition…).
+  if (frag === 'expr' || frag === 'stmt') {
+    const n = expressionLength(input, pos);
+    return n > 0 ? n : -1;
+  }
   let angle = 0;
   let n = 0;
   for (let k = pos; k < input.length; k++) {
@@ -603,6 +608,38 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     n++;
   }
   return n > 0 || frag === 'vis' ? n : -1;
+}
+
+/**
+ * The tokens an `expr` (or `stmt`) fragment takes: up to the first `,`, `;` or `=>` outside its groups,
+ * which no expression holds (rustc allows only these after such a fragment). Two places where a `,` is
+ * part of the expression are kept: a closure's parameters (`|a, b| a + b`) and a turbofish's arguments
+ * (`f::<A, B>()`). Taking the rest of the input where a repetition followed made a rule of pyo3's,
+ * `$t:expr $(, #x=$x:path)?`, swallow its optional part and call itself with an ever longer input down to
+ * the recursion limit; stopping at a turbofish's `,` made a rule that did match fail.
+ */
+function expressionLength(input: Token[], pos: number): number {
+  let turbofish = 0;
+  let closureParams = false;
+  for (let k = pos; k < input.length; k++) {
+    const t = input[k];
+    if (t.kind === 'group') continue;
+    const text = t.text;
+    if (closureParams) {
+      if (text === '|') closureParams = false;
+      continue;
+    }
+    // A closure's parameters open where the expression (or a `move` before them) begins.
+    if (text === '|' && (k === pos || input[k - 1].text === 'move' || input[k - 1].text === 'async')) {
+      closureParams = true;
+      continue;
+    }
+    if (text === '<' && input[k - 1]?.text === '::') turbofish++;
+    else if (turbofish && text === '>') turbofish--;
+    else if (turbofish && text === '>>') turbofish = Math.max(0, turbofish - 2);
+    else if (!turbofish && (text === ',' || text === ';' || text === '=>')) return k - pos;
+  }
+  return input.length - pos;
 }
 
 // ---- transcription ----
