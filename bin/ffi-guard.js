@@ -17,6 +17,12 @@ const args = process.argv.slice(2);
 // `lsp --help` is answered by the command line, which holds every command's help.
 const lsp = args[0] === 'lsp' && !args.slice(1).some((a) => a === '--help' || a === '-h');
 const run = lsp ? () => require(server).lspCommand(args.slice(1)) : () => require(cli).main(args);
+// A reader that stops early (`ffi-guard check | head`) closes the pipe: the rest of the output has nowhere
+// to go, which is no error of ours. The run ends as it would have, with its exit status.
+if (!lsp)
+  process.stdout.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
 run().then(
   (code) => {
     process.exitCode = code;

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { execFile, execFileSync } from 'child_process';
+import { execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliRun, REPO, runCli as run, tempTree } from './harness/cli';
@@ -361,6 +361,19 @@ describe('cli: one argument parser, one usage error', function () {
       assert.match(r.stderr, message, args.join(' '));
       assert.match(r.stderr, /ffi-guard lsp --stdio/);
     }
+  });
+
+  it('stops quietly when the reader of its output goes away (`ffi-guard check | head`)', async () => {
+    const r = await new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'check', 'examples/ffi-demo'], { cwd: REPO });
+      // Closed before the first line is written: every write meets a closed pipe.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout: '', stderr }));
+    });
+    assert.strictEqual(r.stderr, '');
+    assert.strictEqual(r.code, 0, 'the exit status of the check (warnings only)');
   });
 
   it('hands `lsp` to the language server, which reads its arguments with the same parser', async () => {
