@@ -562,14 +562,20 @@ function metavarNames(pattern: Token[]): string[] {
 
 const METAVAR_NAMES = new WeakMap<Token[], string[]>();
 
-const SINGLE = new Set(['ident', 'lifetime', 'tt']);
-
-/** How many input tokens a fragment takes, or -1 when it cannot match. */
+/**
+ * How many input tokens a fragment takes, or -1 when it cannot match. A one-token fragment takes only a
+ * token of its kind: an `ident` that took any token made wasm-bindgen's `tys!`, whose first rule is
+ * `($($a:ident)*)` and whose inner calls start with `@ (`, match its first rule again and again, each
+ * call holding the last, down to the recursion limit.
+ */
 function fragmentLength(frag: string, input: Token[], pos: number, follow: Token | undefined): number {
-  if (SINGLE.has(frag)) return pos < input.length ? 1 : -1;
+  const t = input[pos];
+  if (frag === 'tt') return t ? 1 : -1;
+  if (frag === 'ident') return t?.kind === 'ident' && t.text !== '_' ? 1 : -1;
+  if (frag === 'lifetime') return t?.kind === 'lifetime' ? 1 : -1;
   if (frag === 'literal') {
-    if (input[pos]?.text === '-') return 2;
-    return pos < input.length ? 1 : -1;
+    if (t?.text === '-') return input[pos + 1]?.kind === 'number' ? 2 : -1;
+    return t && isLiteral(t) ? 1 : -1;
   }
   if (frag === 'block') return input[pos]?.kind === 'group' && input[pos].delimiter === '{' ? 1 : -1;
   if (frag === 'vis') {
@@ -608,6 +614,11 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     n++;
   }
   return n > 0 || frag === 'vis' ? n : -1;
+}
+
+/** A literal token: a string, a character, a number, `true` or `false`. */
+function isLiteral(t: Token): boolean {
+  return t.kind === 'string' || t.kind === 'char' || t.kind === 'number' || /^(true|false)$/.test(t.text);
 }
 
 /**
