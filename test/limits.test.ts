@@ -204,10 +204,24 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       };
       try {
         const folder = (): string => tempTree({ 'Cargo.toml': CARGO, 'src/lib.rs': STR_EXPORT });
-        const host = new AnalysisHost(parser, defaultSettings(), [folder()]);
+        const first = folder();
+        const host = new AnalysisHost(parser, defaultSettings(), [first]);
         host.indexAll();
-        const oneFolder = alive;
-        assert.ok(oneFolder > 0, 'the host keeps the trees of its files');
+        assert.strictEqual(alive, 0, 'no tree is kept for a file no editor has open');
+        // An open document keeps one, to re-parse from at each keystroke, until it is closed.
+        const lib = path.join(first, 'src', 'lib.rs');
+        host.update(lib, fs.readFileSync(lib, 'utf8'));
+        assert.strictEqual(alive, 1, 'the open document keeps its tree');
+        host.change(lib, [
+          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// x\n' },
+        ]);
+        assert.strictEqual(alive, 1, 'an edit replaces the tree');
+        host.close(lib);
+        assert.strictEqual(alive, 0, 'closing the document frees it');
+        host.update(lib, fs.readFileSync(lib, 'utf8'));
+        assert.strictEqual(alive, 1, 'opened again as the indexing read it: parsed again for the keystrokes to come');
+        host.close(lib);
+        assert.strictEqual(alive, 0, 'closed as it is on disk: its findings stand, its tree is freed');
         for (let i = 0; i < 5; i++) {
           const dir = folder();
           const found = host.setRoots([dir]);
@@ -216,7 +230,7 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
             ['str-type'],
           );
         }
-        assert.strictEqual(alive, oneFolder, "only the last folder's trees are alive");
+        assert.strictEqual(alive, 0, 'no folder keeps a tree');
       } finally {
         parser.parse = original;
       }

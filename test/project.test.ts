@@ -53,7 +53,7 @@ describe('project: a run that releases each crate once it is checked', () => {
       list: (d) => disk.list(d),
       modifiedAt: (f) => disk.modifiedAt(f),
     };
-    const cache = new SourceCache(await loadParser(), source, false);
+    const cache = new SourceCache(await loadParser(), source, () => false);
     const ffi = path.join(dir, 'a', 'src', 'ffi.rs');
     const cached: string[][] = [];
     for (const { crate } of crateLoads(discover([dir], dir, []), cache, defaultSettings(), { release: true }))

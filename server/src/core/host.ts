@@ -78,7 +78,8 @@ export class AnalysisHost {
     this.maxOpenDocumentSize = options.maxOpenDocumentSize ?? DEFAULT_MAX_OPEN_DOCUMENT_SIZE;
     this.disk = new DiskSource(settings.maxFileSize);
     const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.openLimit());
-    this.cache = new SourceCache(parser, overlay);
+    // Only open documents are edited a keystroke at a time: only they keep a tree to re-parse from.
+    this.cache = new SourceCache(parser, overlay, (file) => this.open.has(file));
   }
 
   /** A relevance index that reads a file again, when it must, as the analysis would (open documents first). */
@@ -274,8 +275,11 @@ export class AnalysisHost {
       const holding = this.cratesHolding(file).length;
       this.loadIntoCrates(file);
       const findings = this.findings.get(file);
-      if (checked && holding > 0 && this.cratesHolding(file).length === holding && findings)
+      if (checked && holding > 0 && this.cratesHolding(file).length === holding && findings) {
+        // Its tree was freed when the indexing read it: parsed again now, not at the first keystroke.
+        this.cache.keepTree(file);
         return new Map([[file, findings]]);
+      }
       return this.reparse(file, text);
     });
   }
@@ -400,7 +404,7 @@ export class AnalysisHost {
     if (this.outsideEveryCrate(file)) return this.recordOnly(file, applied.text);
     this.addStandalone(file);
     const previous = this.cache.peek(file);
-    if (previous && applied.edits && previous.parsed.parsedText === previous.text) {
+    if (previous && applied.edits && previous.parsed.parsedText === previous.text && this.cache.hasTree(file)) {
       const edit = applied.edits.length === 1 ? applied.edits[0] : null;
       const replacement = edit && {
         start: edit.startIndex,
@@ -502,7 +506,10 @@ export class AnalysisHost {
       this.cache.peek(file)?.text === text &&
       this.disk.read(file) === text;
     this.failed.delete(file);
-    if (asOnDisk) return new Map([[file, this.findings.get(file) ?? []]]);
+    if (asOnDisk) {
+      this.cache.dropTree(file);
+      return new Map([[file, this.findings.get(file) ?? []]]);
+    }
     this.cache.delete(file);
     if (this.standalone.has(file)) return this.dropStandalone(file);
     this.rescan(file);

@@ -633,7 +633,7 @@ export async function checkPaths(
 ): Promise<ProjectResult> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
-  const cache = new SourceCache(parser, overlay ? overlaySource(overlay, source) : source, false);
+  const cache = new SourceCache(parser, overlay ? overlaySource(overlay, source) : source, () => false);
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
   const crates = loadCrates(found, cache, settings, options);
@@ -710,7 +710,7 @@ export async function checkEachCrate(
 ): Promise<RunOutline> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
-  const cache = new SourceCache(parser, source, false);
+  const cache = new SourceCache(parser, source, () => false);
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
   const included: [file: string, by: string][] = [];

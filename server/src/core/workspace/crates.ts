@@ -155,13 +155,15 @@ export class SourceCache {
     /** Where the files are read from; macro expansion finds `include!`d files through it too. */
     readonly source: FileSource,
     /**
-     * Keep each file's syntax tree after its items are read: the editor re-parses from it. A run that
-     * reads each file once (`ffi-guard check`) frees it at once, so only one tree is alive at a time.
+     * Which files keep their syntax tree after their items are read: the documents open in the editor,
+     * which it re-parses from at each keystroke. Every other tree is freed at once, so that trees are
+     * alive only for them (`ffi-guard check` keeps none): the parser's memory is never given back, and a
+     * workspace's worth of trees took hundreds of megabytes.
      */
-    private readonly keepTrees = true,
+    private readonly keepsTree: (file: string) => boolean = () => true,
   ) {}
 
-  /** Trees freed already (`keepTrees` off, or disposed), which must not be freed twice. */
+  /** Trees freed already (the file keeps none, or the cache was disposed), which must not be freed twice. */
   private readonly freed = new WeakSet<object>();
 
   private free(parsed: ParsedFile): void {
@@ -207,9 +209,27 @@ export class SourceCache {
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
     const entry: SourceFile = { file, text, parsed, items: extractItems(file, parsed) };
-    if (!this.keepTrees) this.free(parsed);
+    if (!this.keepsTree(file)) this.free(parsed);
     this.files.set(file, entry);
     return entry;
+  }
+
+  /** Whether a parsed file's syntax tree is alive (see `keepsTree`): an edit can re-parse from it. */
+  hasTree(file: string): boolean {
+    const entry = this.files.get(file);
+    return !!entry && !this.freed.has(entry.parsed.tree);
+  }
+
+  /** Parses a file whose tree was freed again, for the edits to come; its items stay as they were. */
+  keepTree(file: string): void {
+    const entry = this.files.get(file);
+    if (entry && !this.hasTree(file)) entry.parsed = this.parse(entry.text);
+  }
+
+  /** Frees a file's tree and keeps its items (a document closed as it is on disk). */
+  dropTree(file: string): void {
+    const entry = this.files.get(file);
+    if (entry) this.free(entry.parsed);
   }
 
   /**
