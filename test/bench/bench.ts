@@ -12,12 +12,13 @@ import type { ChildUsage } from './usage-on-exit';
 
 /**
  * `npm run bench`: the cost of a full `ffi-guard check` against merely parsing the same files with
- * tree-sitter, with the ratios taken in one run. On a generated corpus (in-process), and on two real
- * workspaces assembled from Debian's crate sources (`./workspaces`): there `check` runs as the built CLI
+ * tree-sitter, with the ratios taken in one run. On a generated corpus (in-process), and on three real
+ * workspaces assembled from Debian's crate sources (`./workspaces`), or any folder given by its path: there
+ * `check` runs as the built CLI
  * in a child process, so its peak memory can be read and set against an empty run's. Later work must not
  * raise these ratios; issue 11's targets are set in them.
  * Usage: node out/test/bench/bench.js [--crates N] [--rounds N] [--timeout SECONDS] [--cli bundle|compiled]
- *          [--workspaces application-like,ffi-dense | --no-workspaces]
+ *          [--workspaces application-like,application-like-2,ffi-dense,DIR… | --no-workspaces]
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

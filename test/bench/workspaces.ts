@@ -112,7 +112,7 @@ const FFI_DENSE = [
 
 /** One assembled workspace. */
 export interface BenchWorkspace {
-  /** `application-like`, `application-like-2` or `ffi-dense`. */
+  /** `application-like`, `application-like-2`, `ffi-dense`, or a folder's name. */
   name: string;
   /** The workspace root: a virtual `Cargo.toml` and `crates/<name>-<version>/`. */
   dir: string;
@@ -161,14 +161,43 @@ function assemble(name: string, crates: string[]): BenchWorkspace {
 }
 
 /**
- * The two benchmark workspaces, installing their Debian packages (once) and assembling them (once).
- * `names` limits which: `application-like`, `application-like-2`, `ffi-dense`.
+ * The benchmark workspaces, installing their Debian packages (once) and assembling them (once).
+ * `names` limits which: `application-like`, `application-like-2`, `ffi-dense`, or the path of any folder
+ * (a workspace of one's own, measured as it is: the figures of a workspace we have not tuned for).
  */
 export function benchWorkspaces(names = Object.keys(DEFINITIONS)): BenchWorkspace[] {
-  for (const n of names) if (!DEFINITIONS[n]) throw new Error(`unknown bench workspace \`${n}\``);
-  const unknown = ensureDebianCrates(names.flatMap((n) => DEFINITIONS[n]));
+  const folders = new Set(names.filter((n) => !DEFINITIONS[n] && isFolder(n)));
+  for (const n of names)
+    if (!DEFINITIONS[n] && !folders.has(n))
+      throw new Error(`unknown bench workspace \`${n}\` (${Object.keys(DEFINITIONS).join(', ')}, or a folder's path)`);
+  const unknown = ensureDebianCrates(names.filter((n) => !folders.has(n)).flatMap((n) => DEFINITIONS[n]));
   if (unknown.size) throw new Error(`Debian does not package: ${[...unknown].join(', ')}`);
-  return names.map((n) => assemble(n, DEFINITIONS[n]));
+  return names.map((n) => (folders.has(n) ? folderWorkspace(n) : assemble(n, DEFINITIONS[n])));
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A folder as it is, named for itself; its crates are the folders below it that hold a `Cargo.toml`. */
+function folderWorkspace(folder: string): BenchWorkspace {
+  const dir = path.resolve(folder);
+  const files = rustFilesUnder(dir);
+  const crates = [
+    ...new Set(
+      files.flatMap((f) => {
+        for (let d = path.dirname(f); d.startsWith(dir); d = path.dirname(d))
+          if (fs.existsSync(path.join(d, 'Cargo.toml'))) return [path.relative(dir, d) || '.'];
+        return [];
+      }),
+    ),
+  ];
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  return { name: path.basename(dir), dir, crates, files, bytes };
 }
 
 if (require.main === module) {
