@@ -596,6 +596,10 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     const t = input[k];
     // A type never contains a `{ … }` block or, outside `<…>`, a `=`: rustc's type parser stops there.
     if (typeLike && angle === 0 && ((t.kind === 'group' && t.delimiter === '{') || t.text === '=')) break;
+    // Nor a `[…]` right after a complete type (`X86OpMem [ ]`): an array type stands alone (capstone's
+    // `impl_PartialEq_repr_fields!` calls itself with `$name [ ]` and falls through to its first rule).
+    if (typeLike && angle === 0 && k > pos && t.kind === 'group' && t.delimiter === '[' && endsType(input[k - 1]))
+      break;
     if (t.kind !== 'group') {
       if (angle === 0 && stop !== null && t.text === stop) break;
       if (
@@ -615,6 +619,31 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
   }
   return n > 0 || frag === 'vis' ? n : -1;
 }
+
+/** Keywords that go on an expression after an operand: `x as u8`, `for x in y`, `if a {} else {}`. */
+const CONTINUES_EXPRESSION = new Set(['as', 'in', 'else']);
+
+/** Keywords after which an operand is still to come (`return x`, `&mut x`, `&raw const x`, `move |x| …`). */
+const WANTS_OPERAND = new Set(
+  `as async await box break const continue dyn else for if impl in let loop match move mut raw ref return static
+   unsafe where while yield`.split(/\s+/),
+);
+
+/** Whether a token ends an operand: a name, a literal or a group (`f(x)`, `[a]`, `{ … }`). */
+function endsOperand(t: Token): boolean {
+  if (t.kind === 'group' || t.kind === 'number' || t.kind === 'string' || t.kind === 'char') return true;
+  return t.kind === 'ident' && !WANTS_OPERAND.has(t.text);
+}
+
+/** Whether a token ends a type: a name (not `const` of `*const`, `dyn`…), a closing `>`, a group. */
+function endsType(t: Token): boolean {
+  if (t.kind === 'group') return true;
+  if (t.kind === 'ident') return !TYPE_PREFIXES.has(t.text);
+  return t.text === '>' || t.text === '>>';
+}
+
+/** Keywords a type goes on after: `*const [u8]`, `&mut [u8]`, `dyn Trait`, `unsafe extern "C" fn`. */
+const TYPE_PREFIXES = new Set(['const', 'mut', 'dyn', 'impl', 'unsafe', 'extern', 'fn', 'for', 'as', 'where']);
 
 /** A literal token: a string, a character, a number, `true` or `false`. */
 function isLiteral(t: Token): boolean {
@@ -640,6 +669,9 @@ function expressionLength(input: Token[], pos: number): number {
       if (text === '|') closureParams = false;
       continue;
     }
+    // A word right after a complete operand (`vec vec![]`) is where rustc's parser stops: regex's
+    // `searcher!` relies on it to fall through to its last rule.
+    if (k > pos && t.kind === 'ident' && !CONTINUES_EXPRESSION.has(text) && endsOperand(input[k - 1])) return k - pos;
     // A closure's parameters open where the expression (or a `move` before them) begins.
     if (text === '|' && (k === pos || input[k - 1].text === 'move' || input[k - 1].text === 'async')) {
       closureParams = true;
