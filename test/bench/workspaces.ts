@@ -5,7 +5,7 @@ import { ensureDebianCrates, findDebianCrate, rustFilesUnder } from './debian-cr
 /**
  * The benchmark's real workspaces, assembled offline from Debian's crate sources under `.bench/` once
  * and reused: two application-like ones, where most files hold no boundary (of different crates, so that
- * a gain tuned to one shows on the other), and an FFI-dense one. Each is a
+ * a gain tuned to one shows on the other), one of bindings, and an FFI-dense one. Each is a
  * virtual Cargo workspace whose members are copies of the crates, so `ffi-guard check DIR` discovers them
  * as it would a user's monorepo. `npm run bench` measures both; the language-server benchmark reuses them
  * through `benchWorkspaces()`.
@@ -46,6 +46,25 @@ const APPLICATION_LIKE_2 = [
   'rustls',
   'petgraph',
   'rayon',
+];
+
+/**
+ * Crates that are bindings, or use them (boundary items in most files: `extern "C"` trampolines, macros
+ * that declare wrappers): between the two kinds, and the editor's slowest case.
+ */
+const BINDINGS = [
+  'gtk',
+  'gio',
+  'glib',
+  'winit',
+  'pyo3',
+  'openssl',
+  'git2',
+  'rusqlite',
+  'reqwest',
+  'h2',
+  'futures-util',
+  'quick-xml',
 ];
 
 /** Bindings to C: libc and the crates built on it, and `-sys` crates of all sizes. */
@@ -112,7 +131,7 @@ const FFI_DENSE = [
 
 /** One assembled workspace. */
 export interface BenchWorkspace {
-  /** `application-like`, `application-like-2`, `ffi-dense`, or a folder's name. */
+  /** `application-like`, `application-like-2`, `bindings`, `ffi-dense`, or a folder's name. */
   name: string;
   /** The workspace root: a virtual `Cargo.toml` and `crates/<name>-<version>/`. */
   dir: string;
@@ -127,6 +146,7 @@ export interface BenchWorkspace {
 const DEFINITIONS: Record<string, string[]> = {
   'application-like': APPLICATION_LIKE,
   'application-like-2': APPLICATION_LIKE_2,
+  bindings: BINDINGS,
   'ffi-dense': FFI_DENSE,
 };
 
@@ -162,7 +182,7 @@ function assemble(name: string, crates: string[]): BenchWorkspace {
 
 /**
  * The benchmark workspaces, installing their Debian packages (once) and assembling them (once).
- * `names` limits which: `application-like`, `application-like-2`, `ffi-dense`, or the path of any folder
+ * `names` limits which: `application-like`, `application-like-2`, `bindings`, `ffi-dense`, or the path of any folder
  * (a workspace of one's own, measured as it is: the figures of a workspace we have not tuned for).
  */
 export function benchWorkspaces(names = Object.keys(DEFINITIONS)): BenchWorkspace[] {
