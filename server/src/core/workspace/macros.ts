@@ -587,7 +587,7 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
   const typeLike = frag === 'ty' || frag === 'path';
   // An expression ends where rustc's parser ends it, whatever follows it in the pattern (a repetition…).
   if (frag === 'expr' || frag === 'stmt') {
-    const n = expressionLength(input, pos);
+    const n = expressionLength(input, pos, frag === 'stmt');
     return n > 0 ? n : -1;
   }
   let angle = 0;
@@ -651,14 +651,14 @@ function isLiteral(t: Token): boolean {
 }
 
 /**
- * The tokens an `expr` (or `stmt`) fragment takes: up to the first `,`, `;` or `=>` outside its groups,
+ * The tokens an `expr` or a `stmt` fragment takes: up to the first `,`, `;` or `=>` outside its groups,
  * which no expression holds (rustc allows only these after such a fragment). Two places where a `,` is
  * part of the expression are kept: a closure's parameters (`|a, b| a + b`) and a turbofish's arguments
  * (`f::<A, B>()`). Taking the rest of the input where a repetition followed made a rule of pyo3's,
  * `$t:expr $(, #x=$x:path)?`, swallow its optional part and call itself with an ever longer input down to
  * the recursion limit; stopping at a turbofish's `,` made a rule that did match fail.
  */
-function expressionLength(input: Token[], pos: number): number {
+function expressionLength(input: Token[], pos: number, statement: boolean): number {
   let turbofish = 0;
   let closureParams = false;
   for (let k = pos; k < input.length; k++) {
@@ -670,8 +670,9 @@ function expressionLength(input: Token[], pos: number): number {
       continue;
     }
     // A word right after a complete operand (`vec vec![]`) is where rustc's parser stops: regex's
-    // `searcher!` relies on it to fall through to its last rule.
-    if (k > pos && t.kind === 'ident' && !CONTINUES_EXPRESSION.has(text) && endsOperand(input[k - 1])) return k - pos;
+    // `searcher!` relies on it to fall through to its last rule. (A statement may be an item: `fn f`.)
+    const juxtaposed = k > pos && t.kind === 'ident' && !CONTINUES_EXPRESSION.has(text) && endsOperand(input[k - 1]);
+    if (juxtaposed && !statement) return k - pos;
     // A closure's parameters open where the expression (or a `move` before them) begins.
     if (text === '|' && (k === pos || input[k - 1].text === 'move' || input[k - 1].text === 'async')) {
       closureParams = true;
