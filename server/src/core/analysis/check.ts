@@ -3,7 +3,7 @@ import { checkedTypesOfFn, checkedTypesOfForeign } from './boundary-types';
 import { CItemKind, checkBoundaryType, ChainStep, FfiVerdict, Position, REASON_TEXT } from './ffi';
 import { compareFindings, Finding, FixTarget } from './findings';
 import { lintLevel, LintScopes } from './lint-levels';
-import type { AdtItem, Expansion, FnItem, Item, Origin, StaticItem, TypeAliasItem, TypeExpr } from '../syntax/model';
+import type { AdtItem, Expansion, FnItem, Origin, StaticItem, TypeAliasItem, TypeExpr } from '../syntax/model';
 import { resolveType, TypeScope } from '../workspace/resolve';
 import { applySuppressions } from './suppress';
 import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
@@ -29,7 +29,7 @@ export interface CheckOptions {
 export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] {
   const safeTypes = new Set(options.safeTypes ?? []);
   const names = crateTypeNames(crate);
-  const parity = new ParityChecker(options, writtenInMacroBody(crate));
+  const parity = new ParityChecker(options);
   const out: Finding[] = [];
   walkCrate(crate, combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]), safeTypes);
   // Type names are rendered last: which names are ambiguous depends on every path resolved.
@@ -63,36 +63,23 @@ interface Site {
 }
 
 /**
- * Whether a place was written inside a `macro_rules!` definition of the crate (or in another crate's file,
- * a macro of a dependency): a token written there belongs to the expansion that transcribed it, where a
- * token written anywhere else (a macro's argument) belongs to no expansion, whichever carried it.
+ * The expansion a token written at `origin` belongs to, for a token that an item of `expansion` holds: the
+ * nearest expansion up the chain that wrote the rule body the token is written in, or none for a token
+ * written outside every such body (a macro's argument keeps its own place, whichever expansion carried it).
  */
-function writtenInMacroBody(crate: Crate): (origin: Origin) => boolean {
-  const bodies = new Map<string, { start: number; end: number }[]>();
-  const visit = (items: readonly Item[]): void => {
-    for (const item of items) {
-      if (item.kind === 'macro-rules') {
-        const spans = bodies.get(item.origin.file) ?? [];
-        spans.push(item.origin.span);
-        bodies.set(item.origin.file, spans);
-      }
-      if ('nested' in item) visit(item.nested);
-      if (item.kind === 'impl' || item.kind === 'trait') visit(item.items);
-    }
-  };
-  for (const module of crate.modules) visit(module.items);
-  return (origin) =>
-    !crate.files.has(origin.file) ||
-    (bodies.get(origin.file) ?? []).some((b) => b.start <= origin.span.start && origin.span.end <= b.end);
+function tokenExpansion(origin: Origin, expansion: Expansion | undefined): number | '' {
+  for (let e = expansion; e; e = e.parent) {
+    const body = e.body;
+    if (body && body.file === origin.file && body.span.start <= origin.span.start && origin.span.end <= body.span.end)
+      return e.id;
+  }
+  return '';
 }
 
 class ParityChecker {
   private readonly pending: { key: (names: TypeNames) => string; make: (names: TypeNames) => Finding }[] = [];
 
-  constructor(
-    private readonly options: CheckOptions,
-    private readonly inMacroBody: (origin: Origin) => boolean,
-  ) {}
+  constructor(private readonly options: CheckOptions) {}
 
   /**
    * The findings, with rustc's deduplication: a diagnostic identical to one already emitted (same lint,
@@ -262,8 +249,9 @@ class ParityChecker {
     if (!severity) return;
     const rule = parityRuleFor(verdict.reason, verdict.ty);
     // rustc drops a diagnostic identical to one emitted, its span's expansion included: a type passed to a
-    // macro that stamps out several items is reported once, one written in a macro's body once per expansion.
-    const expansion = site.expansion && this.inMacroBody(origin) ? site.expansion.id : '';
+    // macro that stamps out several items is reported once, one written in a macro's body once per expansion
+    // that wrote that body.
+    const expansion = tokenExpansion(origin, site.expansion);
     this.pending.push({
       key: (names) =>
         `${lint}|${origin.file}|${origin.span.start}|${origin.span.end}|${verdict.reason}|${displayTy(verdict.ty, names)}|${expansion}`,

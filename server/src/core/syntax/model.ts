@@ -69,6 +69,10 @@ export interface FnPointerExpr {
 export interface Expansion {
   at: Origin;
   id: number;
+  /** The expansion the call came from, for a call an expansion wrote. */
+  parent?: Expansion;
+  /** The rule body this expansion wrote out, as written in the macro (none for `cfg_if!`, `include!`). */
+  body?: Origin;
 }
 
 /** A parsed attribute `#[name(args)]` / `#[name = value]`, after `cfg_attr` expansion. */

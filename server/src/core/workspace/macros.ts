@@ -196,7 +196,9 @@ function expandOne(
       // An expansion in a body is statements: parse it inside a function to read its items.
       const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
       emitter.emitAll(rule.body, bindings);
-      const items = expansionItems(emitter, call, cache, call.inBody ?? false, () => SLOW_RULES.add(rule));
+      const items = expansionItems(emitter, call, cache, call.inBody ?? false, ruleBodyOrigin(rule), () =>
+        SLOW_RULES.add(rule),
+      );
       if (items) return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
     }
     module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
@@ -235,10 +237,18 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     const emitter = new Emitter();
     for (const token of branch.children ?? []) emitter.emitToken(token);
     // The branch is the crate's own text, not a rule's: never dropped for being slow.
-    const items = expansionItems(emitter, call, cache, false) ?? [];
+    const items = expansionItems(emitter, call, cache, false, undefined) ?? [];
     return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
   }
   return [];
+}
+
+/** Where a rule's body is written: from its first token to its last (null for an empty body). */
+function ruleBodyOrigin(rule: MacroRule): Origin | undefined {
+  const first = rule.body[0]?.origin;
+  const last = rule.body[rule.body.length - 1]?.origin;
+  if (!first || !last || first.file !== last.file) return undefined;
+  return { file: first.file, span: { start: first.span.start, end: last.span.end } };
 }
 
 /**
@@ -269,10 +279,16 @@ function expansionItems(
   call: MacroCallItem,
   cache: SourceCache,
   inBody: boolean,
+  body: Origin | undefined,
   onSlow?: () => void,
 ): Item[] | null {
   const file = call.origin.file;
-  const expansion: Expansion = { at: call.origin, id: nextExpansion++ };
+  const expansion: Expansion = {
+    at: call.origin,
+    id: nextExpansion++,
+    ...(call.expansion ? { parent: call.expansion } : {}),
+    ...(body ? { body } : {}),
+  };
   const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
   const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
