@@ -606,6 +606,7 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     const n = expressionLength(input, pos, frag === 'stmt');
     return n > 0 ? n : -1;
   }
+  if (frag === 'item') return itemLength(input, pos);
   let angle = 0;
   let n = 0;
   for (let k = pos; k < input.length; k++) {
@@ -660,6 +661,48 @@ function endsType(t: Token): boolean {
 
 /** Keywords a type goes on after: `*const [u8]`, `&mut [u8]`, `dyn Trait`, `unsafe extern "C" fn`. */
 const TYPE_PREFIXES = new Set(['const', 'mut', 'dyn', 'impl', 'unsafe', 'extern', 'fn', 'for', 'as', 'where']);
+
+/**
+ * The tokens an `item` fragment takes: one item, as rustc's item parser ends it (outer attributes
+ * included), whatever follows in the pattern: at its first `;`, or at the `{ … }` that ends it (a body, a
+ * struct's fields, an `impl`, a `macro_rules!` or a braced macro call). A `use`, `type`, `const` or
+ * `static` item ends at its `;` only: `use a::{b, c};`, `const C: S = S { x: 1 };`. -1 for no complete item.
+ * Taking the rest of the input instead made `$($it:item)*` one repetition holding every item, so the
+ * `cfg_if!` of libc and of many crates (`$(#[$m] $it)*`) put each branch's `#[cfg]` on its first item
+ * alone, and every other item of every branch held: libc loaded the modules of every target.
+ */
+function itemLength(input: Token[], pos: number): number {
+  let k = pos;
+  while (input[k]?.text === '#' && input[k + 1]?.kind === 'group' && input[k + 1].delimiter === '[') k += 2;
+  if (input[k]?.text === 'pub') k += input[k + 1]?.kind === 'group' && input[k + 1].delimiter === '(' ? 2 : 1;
+  const endsAtSemicolon =
+    SEMICOLON_ITEMS.has(input[k]?.text ?? '') && !(input[k].text === 'const' && isConstFn(input, k));
+  // `{ … }` inside generics is a const argument (`Foo<{ N }>`), not what ends the item.
+  let angle = 0;
+  for (let j = k; j < input.length; j++) {
+    const t = input[j];
+    if (t.kind === 'group') {
+      if (!endsAtSemicolon && angle === 0 && t.delimiter === '{') return j + 1 - pos;
+      continue;
+    }
+    if (t.text === ';') return j + 1 - pos;
+    if (t.text === '<') angle++;
+    else if (t.text === '<<') angle += 2;
+    else if (t.text === '>') angle = Math.max(0, angle - 1);
+    else if (t.text === '>>') angle = Math.max(0, angle - 2);
+  }
+  return -1;
+}
+
+/** Items that end at their `;` whatever groups they hold (a `const` that is not a `const fn`). */
+const SEMICOLON_ITEMS = new Set(['use', 'type', 'const', 'static']);
+
+/** `const fn`, `const unsafe fn`, `const extern "C" fn`…: a function, whose body ends it. */
+function isConstFn(input: Token[], k: number): boolean {
+  return CONST_FN_NEXT.has(input[k + 1]?.text ?? '');
+}
+
+const CONST_FN_NEXT = new Set(['fn', 'unsafe', 'extern', 'async']);
 
 /** A literal token: a string, a character, a number, `true` or `false`. */
 function isLiteral(t: Token): boolean {
