@@ -14,6 +14,7 @@ import {
   DependencyLoader,
   FileSource,
   loadCrate,
+  moduleFileStem,
   overlaySource,
   SourceCache,
   unloadedAreas,
@@ -829,7 +830,7 @@ function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known
     if (item.items) {
       markModFiles(
         item.items,
-        dirs.map((d) => path.join(d, pathAttr ?? item.name)),
+        dirs.map((d) => path.join(d, pathAttr ?? moduleFileStem(item))),
         reached,
         known,
       );
@@ -838,7 +839,7 @@ function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known
     for (const d of dirs) {
       const candidates = pathAttr
         ? [path.resolve(d, pathAttr), path.resolve(path.dirname(d), pathAttr)]
-        : [path.join(d, `${item.name}.rs`), path.join(d, item.name, 'mod.rs')];
+        : [path.join(d, `${moduleFileStem(item)}.rs`), path.join(d, moduleFileStem(item), 'mod.rs')];
       for (const c of candidates) if (known.has(c)) reached.add(c);
     }
   }

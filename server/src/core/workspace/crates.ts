@@ -504,23 +504,24 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
       name: item.name,
       path: childPath,
       file: parent.file,
-      childDir: pathAttr ? path.resolve(parent.childDir, pathAttr) : path.join(parent.childDir, item.name),
+      childDir: pathAttr ? path.resolve(parent.childDir, pathAttr) : path.join(parent.childDir, moduleFileStem(item)),
       parent,
       rawItems: item.items,
       attrs,
     });
     return;
   }
+  const stem = moduleFileStem(item);
   const candidates = pathAttr
     ? [path.resolve(pathBase(parent), pathAttr)]
-    : [path.join(parent.childDir, `${item.name}.rs`), path.join(parent.childDir, item.name, 'mod.rs')];
+    : [path.join(parent.childDir, `${stem}.rs`), path.join(parent.childDir, stem, 'mod.rs')];
   if (
     !now &&
     !pathAttr &&
     crate.lazy &&
-    canWait(crate.lazy.relevance, candidates, path.join(parent.childDir, item.name), false, crate.asDependency)
+    canWait(crate.lazy.relevance, candidates, path.join(parent.childDir, stem), false, crate.asDependency)
   ) {
-    crate.pending.push({ parent, item, candidates, subtreeDir: path.join(parent.childDir, item.name) });
+    crate.pending.push({ parent, item, candidates, subtreeDir: path.join(parent.childDir, stem) });
     return;
   }
   for (const file of candidates) {
@@ -543,6 +544,11 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
     return;
   }
   crate.missingModules.push({ origin: item.origin, name: item.name, tried: candidates });
+}
+
+/** The name of a module's file and folder: `mod r#enum;` is `enum.rs` (or `enum/mod.rs`). */
+export function moduleFileStem(item: ModItem): string {
+  return item.name.replace(/^r#/, '');
 }
 
 /**
