@@ -178,6 +178,7 @@ function expandOne(
   const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
   const def = local.find((m) => m.name === name) ?? findVisibleMacro(module, name);
   if (!def && name === 'cfg_if') return expandCfgIf(call, module, cache, depth);
+  if (!def && name === 'match_cfg') return expandMatchCfg(call, module, cache, depth);
   if (!def && name === 'include' && !call.inBody) return expandInclude(call, module, cache, depth);
   if (!def) {
     // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
@@ -233,14 +234,58 @@ function expandCfgIf(call: MacroCallItem, module: ModuleScope, cache: SourceCach
     const branch = t[i];
     if (branch?.kind !== 'group' || branch.delimiter !== '{') break;
     i++;
-    if (!holds) continue;
-    const emitter = new Emitter();
-    for (const token of branch.children ?? []) emitter.emitToken(token);
-    // The branch is the crate's own text, not a rule's: never dropped for being slow.
-    const items = expansionItems(emitter, call, cache, false, undefined) ?? [];
-    return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
+    if (holds) return branchItems([branch], call, module, cache, depth);
   }
   return [];
+}
+
+/**
+ * `match_cfg::match_cfg! { #[cfg(a)] => { … } #[cfg(b)] => { … } _ => { … } }` (hostname, among others),
+ * as its rules write it: the first arm where its predicate holds, each later arm where its own holds and
+ * the first arm's does not (not where no earlier one holds), and `_` where none of the others' holds.
+ */
+function expandMatchCfg(call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number): Item[] {
+  const t = call.tokens;
+  const arms: { holds: boolean | null; body: Token }[] = [];
+  for (let i = 0; i < t.length;) {
+    // `# [cfg(pred)] => { … }` or `_ => { … }`
+    const attr = t[i + 1];
+    const cfgGroup = attr?.children?.[1];
+    const isCfg = t[i].text === '#' && attr?.kind === 'group' && attr.children?.[0]?.text === 'cfg' && !!cfgGroup;
+    const at = isCfg ? i + 2 : t[i].text === '_' ? i + 1 : -1;
+    const body = t[at + 1];
+    if (at < 0 || t[at]?.text !== '=>' || body?.kind !== 'group' || body.delimiter !== '{') return [];
+    arms.push({ holds: isCfg ? evalCfg(cfgGroup.children ?? [], module.crate.cfg) : null, body });
+    i = at + 2;
+  }
+  const conditions = arms.filter((a) => a.holds !== null).map((a) => a.holds);
+  const kept = arms.filter((arm, k) =>
+    arm.holds === null ? !conditions.some(Boolean) : k === 0 ? arm.holds : arm.holds && !arms[0].holds,
+  );
+  return kept.length
+    ? branchItems(
+        kept.map((a) => a.body),
+        call,
+        module,
+        cache,
+        depth,
+      )
+    : [];
+}
+
+/** The items of the chosen branches of a built-in conditional macro (`cfg_if!`, `match_cfg!`), expanded. */
+function branchItems(
+  branches: Token[],
+  call: MacroCallItem,
+  module: ModuleScope,
+  cache: SourceCache,
+  depth: number,
+): Item[] {
+  const emitter = new Emitter();
+  for (const branch of branches) for (const token of branch.children ?? []) emitter.emitToken(token);
+  // The branches are the crate's own text, not a rule's: never dropped for being slow.
+  const items = expansionItems(emitter, call, cache, false, undefined) ?? [];
+  return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
 }
 
 /** Where a rule's body is written: from its first token to its last (null for an empty body). */
