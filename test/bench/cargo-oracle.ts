@@ -133,13 +133,21 @@ function depInfoFiles(depFile: string): string[] {
   return files;
 }
 
-/** The dep-info file rustc wrote beside an artifact (`deps/libfoo-hash.rmeta` → `deps/foo-hash.d`). */
+/**
+ * The dep-info file rustc wrote beside an artifact (`deps/libfoo-hash.rmeta` → `deps/foo-hash.d`). A build
+ * script's artifact is a copy named by cargo (`build/foo-hash/build-script-main`), beside the one rustc
+ * wrote and its dep-info (`build_script_main-hash.d`), the only `.d` file of that folder.
+ */
 function depInfoOf(artifact: string): string {
+  const dir = path.dirname(artifact);
   const base = path
     .basename(artifact)
     .replace(/^lib/, '')
     .replace(/\.[a-z]+$/, '');
-  return path.join(path.dirname(artifact), `${base}.d`);
+  const beside = path.join(dir, `${base}.d`);
+  if (fs.existsSync(beside) || !base.startsWith('build-script-')) return beside;
+  const scripts = fs.readdirSync(dir).filter((f) => f.startsWith('build_script_') && f.endsWith('.d'));
+  return scripts.length === 1 ? path.join(dir, scripts[0]) : beside;
 }
 
 /**

@@ -7,13 +7,15 @@ import { agreementKey, compareKeys, withoutOurSuppressions } from '../harness/ag
 import { cratesOfManifest, CrateDescription } from '../../server/src/core/workspace/discover';
 import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
 import { ensureDebianCrates, findDebianCrate, DebianCrate } from './debian-crates';
+import { moduleAgreement, ModuleAgreement } from './module-agreement';
 
 /**
  * `npm run parity:real`: the real-crate agreement run. For each crate named below, Debian's source is
  * copied, built with cargo offline (default features) to ask rustc and clippy for their FFI findings, and
  * checked by `ffi-guard check` (the built CLI) with the same features and build-script cfgs; the two are
- * compared by (file, line, lint) exactly as the differential test compares fixtures. Not part of CI: it
- * takes long. Run it before submitting a change to the analysis.
+ * compared by (file, line, lint) exactly as the differential test compares fixtures, and the files rustc
+ * read for the crate with those we load for it (`./module-agreement`). Not part of CI: it takes long. Run
+ * it before submitting a change to the analysis.
  *
  * Usage: node out/test/bench/parity-real.js [--only a,b] [--jobs N] [--timeout SECONDS]
  */
@@ -202,6 +204,8 @@ interface CrateResult {
   notBuilt: number;
   /** `ffi-guard check` crashed or timed out on a crate cargo built: a disagreement, never a skip. */
   oursFailed: string | null;
+  /** The files rustc read against those we load (null when the comparison did not run). */
+  modules: ModuleAgreement | null;
   cargoMs: number;
   oursMs: number;
 }
@@ -218,6 +222,7 @@ function skippedResult(name: string, version: string | null, why: string, cargoM
     extra: [],
     notBuilt: 0,
     oursFailed: null,
+    modules: null,
     cargoMs,
     oursMs: 0,
   };
@@ -324,6 +329,7 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
     const built = diagnostics.filter((d) => !inUnbuiltTarget(dir, path.resolve(dir, d.file), oracle));
     const ours = built.map((d) => agreementKey(path.normalize(d.file), d.line, d.rustcLint!));
     const { matched, missing, extra } = compareKeys(theirs, ours);
+    const modules = await moduleAgreement(dir, config, oracle.compiledFiles);
     const explain = (key: string): string =>
       `${key} — ${theirFindings.find((f) => agreementKey(path.relative(dir, f.file), f.line, f.lint) === key)?.message}`;
     return {
@@ -337,6 +343,7 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
       extra,
       notBuilt: diagnostics.length - built.length,
       oursFailed: null,
+      modules,
       cargoMs,
       oursMs,
     };
@@ -345,8 +352,9 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
   }
 }
 
-/** Both sides answered, and alike. */
-const agrees = (r: CrateResult): boolean => !r.oursFailed && !r.missing.length && !r.extra.length;
+/** Both sides answered, and alike: the same findings, from the same files. */
+const agrees = (r: CrateResult): boolean =>
+  !r.oursFailed && !r.missing.length && !r.extra.length && !r.modules?.onlyRustc.length && !r.modules?.onlyOurs.length;
 
 function printResult(r: CrateResult): void {
   const id = `${r.name} ${r.version ?? ''}`.trim();
@@ -365,6 +373,8 @@ function printResult(r: CrateResult): void {
   );
   for (const m of r.missing) console.log(`        rustc only: ${m}`);
   for (const e of r.extra) console.log(`        ours only:  ${e}`);
+  for (const f of r.modules?.onlyRustc ?? []) console.log(`        read by rustc only: ${f}`);
+  for (const f of r.modules?.onlyOurs ?? []) console.log(`        loaded by us only:  ${f}`);
 }
 
 function printSummary(results: CrateResult[], startedMs: number): void {
