@@ -58,6 +58,17 @@ export interface RunOptions {
   pairedWith?: readonly ExternalAbi[];
   /** Told after each crate is loaded (see `LoadOptions.progress`). */
   progress?: (cratesLoaded: number) => void;
+  /** Told once the files are scanned, before any crate is loaded: how much the run parses up front. */
+  planned?: (workload: Workload) => void;
+}
+
+/** What a run knows of its work once every file is scanned. */
+export interface Workload {
+  /**
+   * The bytes of the files the relevance index has parsed up front (what lazy loading adds is not known
+   * yet); null when every module is loaded, with no index to tell.
+   */
+  upFrontBytes: number | null;
 }
 
 /** A crate as the split weighs it: its root path (which breaks ties) and the bytes it may cover. */
@@ -136,6 +147,7 @@ export async function runCheck(
         plan = planRun(crates, run, spec, rel);
         crates.forEach((c, i) => crateIndex.set(c, i));
         render = diagnosticRenderer(run.cache, rel);
+        options.planned?.({ upFrontBytes: upFrontBytes(run.relevance) });
         return plan.share.map((i) => crates[i]);
       },
     },
@@ -172,6 +184,14 @@ export async function runCheck(
     shard: shardData({ ...outline, kept, surface, firstWithRoot }, plan, spec, paths, settings, cwd, rel),
     nothingRead: plan.nothingToRead && (outline.skipped.length > 0 || paths.length > 0),
   };
+}
+
+/** See `Workload.upFrontBytes`. */
+function upFrontBytes(relevance: RelevanceIndex | undefined): number | null {
+  if (!relevance) return null;
+  let bytes = 0;
+  for (const file of relevance.needed()) bytes += relevance.bytesOf(file) ?? 0;
+  return bytes;
 }
 
 /**

@@ -1,0 +1,31 @@
+import * as v8 from 'v8';
+import type { Workload } from './core/shard';
+
+/**
+ * V8 doubles its young generation each time enough of what it allocates survives, up to 32 MB, and does
+ * not give it back. A `check` that parses little (the files of an application are mostly only scanned:
+ * 0.2 MB parsed up front of the bench's 17 and 18 MB application-like workspaces) gains no time from a
+ * larger one, and its peak memory held 10 to 18 MB more: 105 to 114 MB against 95 to 105 MB kept at the
+ * first size (`npm run bench`, docs/performance.md). A run that parses megabytes up front (bindings, `-sys`
+ * crates: 8 and 15 MB) keeps items alive across many scavenges, and with a small young generation its
+ * time grew by up to a tenth: there it grows as V8 decides.
+ */
+const PARSE_HEAVY_BYTES = 4 * 1024 * 1024;
+
+/** V8's own factor (`node --v8-options`). */
+const DEFAULT_GROWTH_FACTOR = 2;
+
+/**
+ * Keeps the young generation at its first size until the run knows its workload (`planned`), which lets a
+ * parse-heavy run's grow again; `restore` puts V8's own rule back, for what runs after in the process.
+ */
+export function youngGenerationForWorkload(): { planned: (workload: Workload) => void; restore: () => void } {
+  const restore = (): void => v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  return {
+    planned: ({ upFrontBytes }) => {
+      if (upFrontBytes === null || upFrontBytes > PARSE_HEAVY_BYTES) restore();
+    },
+    restore,
+  };
+}
