@@ -219,6 +219,7 @@ function modulePathsOf(text: string, code: string): string[] | null {
  * code, not a search from every `cfg_attr(` to the next `]` (quadratic on a text of `cfg_attr()`s).
  */
 function cfgAttrSetsPath(code: string): boolean {
+  if (!code.includes('cfg_attr')) return false;
   const keys = Array.from(code.matchAll(PATH_KEY), (m) => m.index);
   let k = 0;
   let close = -1;
