@@ -24,8 +24,8 @@ export interface ModuleAgreement {
 }
 
 /**
- * `compiled`: the files rustc read (absolute). Only `.rs` files in the crate's folder count: rustc also
- * reads `include_str!` texts, and generated files in `OUT_DIR`, which we do not build.
+ * `compiled`: the files rustc read (absolute). Only `.rs` files in the crate's folder count (rustc also
+ * reads generated files in `OUT_DIR`, which we do not build), and not those read as data (`include_str!`).
  */
 export async function moduleAgreement(dir: string, config: string, compiled: Set<string>): Promise<ModuleAgreement> {
   const settings = loadSettings(dir, config);
@@ -37,11 +37,23 @@ export async function moduleAgreement(dir: string, config: string, compiled: Set
     for (const f of crate.files) ours.add(f);
     for (const f of crate.included.keys()) ours.add(f);
   }
+  const readAsText = textIncludes(ours, (file) => cache.text(file));
   cache.dispose();
   const inCrate = (file: string): boolean => file.endsWith('.rs') && file.startsWith(dir + path.sep);
   const relative = (files: Iterable<string>): string[] => [...files].map((f) => path.relative(dir, f)).sort();
   return {
-    onlyRustc: relative([...compiled].filter((f) => inCrate(f) && !ours.has(f))),
+    onlyRustc: relative([...compiled].filter((f) => inCrate(f) && !ours.has(f) && !readAsText.has(f))),
     onlyOurs: relative([...ours].filter((f) => inCrate(f) && !compiled.has(f))),
   };
+}
+
+/** `include_str!("…")`, `include_bytes!("…")`: a file rustc reads as data (clap's docs are its examples). */
+const TEXT_INCLUDE = /\binclude_(?:str|bytes)!\s*\(\s*"([^"\\]+)"\s*\)/g;
+
+/** The files `files` read as data, resolved from the folder of the file that names them. */
+function textIncludes(files: Iterable<string>, textOf: (file: string) => string | null): Set<string> {
+  const out = new Set<string>();
+  for (const file of files)
+    for (const m of (textOf(file) ?? '').matchAll(TEXT_INCLUDE)) out.add(path.resolve(path.dirname(file), m[1]));
+  return out;
 }

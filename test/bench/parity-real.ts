@@ -8,6 +8,7 @@ import { cratesOfManifest, CrateDescription } from '../../server/src/core/worksp
 import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
 import { ensureDebianCrates, findDebianCrate, DebianCrate } from './debian-crates';
 import { moduleAgreement, ModuleAgreement } from './module-agreement';
+import { WORKSPACE_CRATES } from './workspaces';
 
 /**
  * `npm run parity:real`: the real-crate agreement run. For each crate named below, Debian's source is
@@ -17,7 +18,9 @@ import { moduleAgreement, ModuleAgreement } from './module-agreement';
  * read for the crate with those we load for it (`./module-agreement`). Not part of CI: it takes long. Run
  * it before submitting a change to the analysis.
  *
- * Usage: node out/test/bench/parity-real.js [--only a,b] [--jobs N] [--timeout SECONDS]
+ * Usage: node out/test/bench/parity-real.js [--only a,b | --workspace-crates] [--jobs N] [--timeout SECONDS]
+ * `--workspace-crates`: instead of these, the crates of the benchmark's workspaces (`./workspaces`), large
+ * application crates among them: what they show is mostly the files' agreement, rustc finding nothing there.
  */
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -407,6 +410,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
+      'workspace-crates': { type: 'boolean', default: false },
       jobs: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '1200' },
     },
@@ -416,7 +420,9 @@ async function main(): Promise<void> {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : PARITY_CRATES;
+    : values['workspace-crates']
+      ? [...new Set(Object.values(WORKSPACE_CRATES).flat())]
+      : PARITY_CRATES;
   const jobs = Math.max(1, Number(values.jobs) || 1);
   const timeoutMs = Number(values.timeout) * 1000;
   const unknown = ensureDebianCrates(names);

@@ -143,7 +143,8 @@ export interface BenchWorkspace {
   bytes: number;
 }
 
-const DEFINITIONS: Record<string, string[]> = {
+/** The crates of each benchmark workspace, by the workspace's name. */
+export const WORKSPACE_CRATES: Readonly<Record<string, readonly string[]>> = {
   'application-like': APPLICATION_LIKE,
   'application-like-2': APPLICATION_LIKE_2,
   bindings: BINDINGS,
@@ -159,7 +160,7 @@ function workspaceManifest(members: string[]): string {
  * Assemble one workspace unless `.bench/workspaces/<name>` already holds exactly these crate versions
  * (a stamp file records them), then describe it.
  */
-function assemble(name: string, crates: string[]): BenchWorkspace {
+function assemble(name: string, crates: readonly string[]): BenchWorkspace {
   const dir = path.join(WORKSPACES_DIR, name);
   const found = crates.map((c) => {
     const crate = findDebianCrate(c);
@@ -185,14 +186,16 @@ function assemble(name: string, crates: string[]): BenchWorkspace {
  * `names` limits which: `application-like`, `application-like-2`, `bindings`, `ffi-dense`, or the path of any folder
  * (a workspace of one's own, measured as it is: the figures of a workspace we have not tuned for).
  */
-export function benchWorkspaces(names = Object.keys(DEFINITIONS)): BenchWorkspace[] {
-  const folders = new Set(names.filter((n) => !DEFINITIONS[n] && isFolder(n)));
+export function benchWorkspaces(names = Object.keys(WORKSPACE_CRATES)): BenchWorkspace[] {
+  const folders = new Set(names.filter((n) => !WORKSPACE_CRATES[n] && isFolder(n)));
   for (const n of names)
-    if (!DEFINITIONS[n] && !folders.has(n))
-      throw new Error(`unknown bench workspace \`${n}\` (${Object.keys(DEFINITIONS).join(', ')}, or a folder's path)`);
-  const unknown = ensureDebianCrates(names.filter((n) => !folders.has(n)).flatMap((n) => DEFINITIONS[n]));
+    if (!WORKSPACE_CRATES[n] && !folders.has(n))
+      throw new Error(
+        `unknown bench workspace \`${n}\` (${Object.keys(WORKSPACE_CRATES).join(', ')}, or a folder's path)`,
+      );
+  const unknown = ensureDebianCrates(names.filter((n) => !folders.has(n)).flatMap((n) => WORKSPACE_CRATES[n]));
   if (unknown.size) throw new Error(`Debian does not package: ${[...unknown].join(', ')}`);
-  return names.map((n) => (folders.has(n) ? folderWorkspace(n) : assemble(n, DEFINITIONS[n])));
+  return names.map((n) => (folders.has(n) ? folderWorkspace(n) : assemble(n, WORKSPACE_CRATES[n])));
 }
 
 function isFolder(p: string): boolean {
