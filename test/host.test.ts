@@ -412,3 +412,105 @@ describe('host: hostile editor input (issue 16 item 10)', function () {
     assert.strictEqual(host.skipped().get(lib), undefined);
   });
 });
+
+describe('host: macro expansions kept between edits', function () {
+  this.timeout(120_000);
+
+  const MACROS = `// Macros the crate expands: one writes an export of the type it is given, one calls it, and one
+// defines a macro when it is called.
+macro_rules! export {
+    ($name:ident, $t:ty) => {
+        #[no_mangle]
+        pub extern "C" fn $name(x: $t) -> u32 {
+            0
+        }
+    };
+}
+
+macro_rules! twice {
+    ($a:ident, $b:ident, $t:ty) => {
+        export!($a, $t);
+        export!($b, u32);
+    };
+}
+
+macro_rules! define_single {
+    () => {
+        macro_rules! single {
+            ($n:ident) => {
+                pub extern "C" fn $n(c: char) {}
+            };
+        }
+    };
+}
+`;
+
+  const LIB = `#[macro_use]
+mod macros;
+
+define_single!();
+
+export!(first, &str);
+twice!(second, third, String);
+
+fn helper() -> u32 {
+    // typed into
+    1
+}
+
+single!(fourth);
+export!(fifth, u64);
+`;
+
+  const said = (findings: Finding[]): string[] =>
+    findings.map(
+      (f) => `${f.rule} ${path.basename(f.origin.file)}:${f.origin.span.start}-${f.origin.span.end} ${f.message}`,
+    );
+
+  it('gives after every edit, in the calls and in the macros, what checking from scratch gives', async () => {
+    const dir = packageDir({ 'src/lib.rs': LIB, 'src/macros.rs': MACROS });
+    const files = { lib: path.join(dir, 'src', 'lib.rs'), macros: path.join(dir, 'src', 'macros.rs') };
+    const parser = await loadParser();
+    const host = new AnalysisHost(parser, defaultSettings(), [dir]);
+    host.indexAll();
+    const texts = { lib: LIB, macros: MACROS };
+    host.update(files.lib, LIB);
+    host.update(files.macros, MACROS);
+    // Each edit: a file, the text it replaces (its first occurrence) and the replacement.
+    const edits: ['lib' | 'macros', string, string][] = [
+      ['lib', '// typed into', '// typed into it'],
+      ['lib', 'fifth, u64', 'fifth, (u8, u8)'],
+      ['lib', 'first, &str', 'first, u8'],
+      ['lib', '#[macro_use]', '// moved\n#[macro_use]'],
+      ['macros', '-> u32 {\n            0', '-> char {\n            0'],
+      ['macros', '-> char {\n            0', '-> u32 {\n            0'],
+      ['macros', '(c: char)', '(c: &[u8])'],
+      ['lib', 'twice!(second, third, String);', 'twice!(second, third, Vec<u8>);'],
+      ['macros', '// Macros the crate', '// The macros the crate'],
+      ['lib', '1\n}', '2\n}'],
+    ];
+    for (const [step, [which, from, to]] of edits.entries()) {
+      const file = files[which];
+      const text = texts[which];
+      const start = text.indexOf(from);
+      assert.ok(start >= 0, `step ${step}: \`${from}\` not found`);
+      const at = (offset: number): { line: number; character: number } => {
+        const lines = text.slice(0, offset).split('\n');
+        return { line: lines.length - 1, character: lines[lines.length - 1].length };
+      };
+      host.change(file, [{ range: { start: at(start), end: at(start + from.length) }, text: to }]);
+      texts[which] = text.slice(0, start) + to + text.slice(start + from.length);
+      // Checked from scratch: the texts on disk in a folder of their own, which no earlier load has seen.
+      const scratch = packageDir({ 'src/lib.rs': texts.lib, 'src/macros.rs': texts.macros });
+      const fresh = new AnalysisHost(parser, defaultSettings(), [scratch]);
+      fresh.indexAll();
+      for (const f of ['lib.rs', 'macros.rs'])
+        assert.deepStrictEqual(
+          said(host.findingsFor(path.join(dir, 'src', f))),
+          said(fresh.findingsFor(path.join(scratch, 'src', f))),
+          `after step ${step}`,
+        );
+    }
+    assert.ok(host.expansionsReused >= 10, `${host.expansionsReused} expansions found again`);
+  });
+});

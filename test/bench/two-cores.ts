@@ -40,7 +40,7 @@ function spawnShare(dir: string, index: number, count: number): Promise<Timed> {
       process.execPath,
       [SELF, '--child', dir, String(index), String(count)],
       { maxBuffer: 1024 * 1024 },
-      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as Timed)),
+      (err, stdout) => (err ? reject(new Error(err.message)) : resolve(JSON.parse(stdout) as Timed)),
     );
   });
 }

@@ -50,6 +50,11 @@ export class AnalysisHost {
   private readonly stale = new Set<string>();
   /** How edits were handled: moved findings (inert) or a re-check of the crates. */
   readonly editsHandled = { inert: 0, rechecked: 0 };
+
+  /** How many macro expansions a re-check found already parsed (`SourceCache.expansions`). */
+  get expansionsReused(): number {
+    return this.cache.expansions?.reused ?? 0;
+  }
   /** The largest open document analysed as it is typed (in UTF-16 code units); a larger one is skipped. */
   readonly maxOpenDocumentSize: number;
   /** Open documents skipped for a limit of their own (size, line length, nesting), until an edit lifts it. */
@@ -79,7 +84,7 @@ export class AnalysisHost {
     this.disk = new DiskSource(settings.maxFileSize);
     const overlay = overlaySource(this.open, this.disk, (text) => text.length <= this.openLimit());
     // Only open documents are edited a keystroke at a time: only they keep a tree to re-parse from.
-    this.cache = new SourceCache(parser, overlay, (file) => this.open.has(file));
+    this.cache = new SourceCache(parser, overlay, (file) => this.open.has(file), { memoiseExpansions: true });
   }
 
   /** A relevance index that reads a file again, when it must, as the analysis would (open documents first). */

@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems } from '../syntax/items';
+import { ExpansionMemo } from './expansion-memo';
 import { expandMacroCalls } from './macros';
 import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from '../syntax/model';
 import { isParserAbort, parseRust, ParsedFile, replaceAbortedParser } from '../syntax/parse';
@@ -161,7 +162,18 @@ export class SourceCache {
      * workspace's worth of trees took 90 MB of the bench's bindings workspace.
      */
     private readonly keepsTree: (file: string) => boolean = () => true,
-  ) {}
+    options: { memoiseExpansions?: boolean } = {},
+  ) {
+    this.expansions = options.memoiseExpansions
+      ? new ExpansionMemo((file) => this.files.get(file)?.text ?? null)
+      : null;
+  }
+
+  /**
+   * The macro expansions parsed so far, when the cache keeps them: the editor's, whose crates are loaded
+   * again at every edit that is not inert (`ffi-guard check` loads each crate once and keeps none).
+   */
+  readonly expansions: ExpansionMemo | null;
 
   /** Trees freed already (the file keeps none, or the cache was disposed), which must not be freed twice. */
   private readonly freed = new WeakSet<object>();
@@ -211,6 +223,7 @@ export class SourceCache {
     const entry: SourceFile = { file, text, parsed, items: extractItems(file, parsed) };
     if (!this.keepsTree(file)) this.free(parsed);
     this.files.set(file, entry);
+    this.expansions?.reread(file);
     return entry;
   }
 
@@ -250,7 +263,9 @@ export class SourceCache {
   /** Reads a file's items again from its current tree (after `reparseOnly`). */
   refresh(file: string): void {
     const entry = this.files.get(file);
-    if (entry) entry.items = extractItems(file, entry.parsed);
+    if (!entry) return;
+    entry.items = extractItems(file, entry.parsed);
+    this.expansions?.reread(file);
   }
 
   /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included); the caller deletes the tree. */
@@ -304,6 +319,7 @@ export class SourceCache {
     const old = this.files.get(file);
     if (old) this.free(old.parsed);
     this.files.delete(file);
+    this.expansions?.forget(file);
   }
 }
 

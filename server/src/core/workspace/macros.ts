@@ -190,7 +190,10 @@ function expandOne(
     module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'recursion limit' });
     return null;
   }
-  for (const rule of def.rules) {
+  const known = cache.expansions?.get(call, def);
+  if (known && !SLOW_RULES.has(def.rules[known.rule]))
+    return expandMacroCalls(applyCfg(known.items, module.crate.cfg), module, cache, depth + 1);
+  for (const [index, rule] of def.rules.entries()) {
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
     if (!SLOW_RULES.has(rule)) {
@@ -200,7 +203,10 @@ function expandOne(
       const items = expansionItems(emitter, call, cache, call.inBody ?? false, ruleBodyOrigin(rule), () =>
         SLOW_RULES.add(rule),
       );
-      if (items) return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
+      if (items) {
+        cache.expansions?.set(call, def, { rule: index, items });
+        return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
+      }
     }
     module.crate.unexpandedMacros.push({ origin: call.origin, name, why: SLOW_EXPANSION });
     return null;
