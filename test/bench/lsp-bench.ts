@@ -6,7 +6,7 @@ import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { BenchLspClient, IndexingDone, ServerExit } from './lsp-client';
-import { BAD_EXPORT, chooseEditingPlan, EditingPlan, Place } from './lsp-places';
+import { BAD_EXPORT, chooseEditingPlan, EditingPlan, editingPlanOf, Place } from './lsp-places';
 import { benchWorkspaces, BenchWorkspace } from './workspaces';
 
 /**
@@ -18,7 +18,7 @@ import { benchWorkspaces, BenchWorkspace } from './workspaces';
  * A version the server does not answer within the timeout is recorded as timed out, never waited out.
  *
  * Usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|bindings|ffi-dense|DIR]
- *          [--timeout SECONDS (30)] [--index-timeout SECONDS (900)] [--keystrokes N (60)] [--give-up N (3)] [--json]
+ *          [--document PATH] [--timeout SECONDS (30)] [--index-timeout SECONDS (900)] [--keystrokes N (60)] [--give-up N (3)] [--json]
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -33,11 +33,13 @@ interface Options {
   /** Consecutive unanswered keystrokes after which typing in that place stops. */
   giveUp: number;
   json: boolean;
+  /** The document to open (a path in the workspace folder, or absolute); else the one closest to 10,000 lines. */
+  document: string | null;
 }
 
 const USAGE =
   'usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|bindings|ffi-dense|DIR]\n' +
-  '         [--timeout SECONDS] [--index-timeout SECONDS] [--keystrokes N] [--give-up N] [--json]';
+  '         [--document PATH] [--timeout SECONDS] [--index-timeout SECONDS] [--keystrokes N] [--give-up N] [--json]';
 
 function parseOptions(argv: string[]): Options {
   const options: Options = {
@@ -48,6 +50,7 @@ function parseOptions(argv: string[]): Options {
     keystrokes: 60,
     giveUp: 3,
     json: false,
+    document: null,
   };
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -62,6 +65,7 @@ function parseOptions(argv: string[]): Options {
     '--index-timeout': (v) => (options.indexTimeoutMs = positive('--index-timeout', v) * 1000),
     '--keystrokes': (v) => (options.keystrokes = Math.floor(positive('--keystrokes', v))),
     '--give-up': (v) => (options.giveUp = Math.floor(positive('--give-up', v))),
+    '--document': (v) => (options.document = v ?? null),
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -490,7 +494,10 @@ function printTable(f: Figures): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const [w] = benchWorkspaces([options.workspace]);
-  const plan = chooseEditingPlan(await loadParser(), w.dir, w.files, TARGET_LINES);
+  const parser = await loadParser();
+  const plan = options.document
+    ? editingPlanOf(parser, path.resolve(w.dir, options.document))
+    : chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
   if (!options.json)
     console.log(`opening ${path.relative(w.dir, plan.file)} in ${w.name}; the server is ${options.server}`);
   const figures = await measure(options, w, plan);

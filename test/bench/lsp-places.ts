@@ -181,6 +181,13 @@ function compiledFiles(parser: Parser, manifest: string): Set<string> {
  * `let` binding to type into, and that the checker compiles with the default settings (a file behind a
  * feature that is off would measure a server with nothing to do, and no bad export could be flagged there).
  */
+/** The plan for a document named on the command line (`--document`); throws when it has nowhere to type. */
+export function editingPlanOf(parser: Parser, file: string): EditingPlan {
+  const plan = fs.existsSync(file) ? planFor(parser, file) : null;
+  if (!plan) throw new Error(`${file}: not a .rs file with a comment and an ordinary function to type into`);
+  return plan;
+}
+
 export function chooseEditingPlan(parser: Parser, root: string, files: string[], targetLines: number): EditingPlan {
   const byCloseness = files
     .map((file) => ({ file, lines: lineCount(fs.readFileSync(file, 'utf8')) }))
