@@ -488,6 +488,12 @@ export!(fifth, u64);
       ['lib', 'twice!(second, third, String);', 'twice!(second, third, Vec<u8>);'],
       ['macros', '// Macros the crate', '// The macros the crate'],
       ['lib', '1\n}', '2\n}'],
+      // Calls moved by an edit before them, then the first of the two calls changed.
+      ['lib', 'define_single!();', 'define_single!();\n// a line before every call'],
+      ['lib', 'export!(first, u8);', 'export!(first, char);'],
+      ['lib', '// a line before every call', ''],
+      ['macros', '// The macros the crate', '// Macros'],
+      ['lib', 'twice!(second, third, Vec<u8>);', 'fn moved() {}\ntwice!(second, third, Vec<u8>);'],
     ];
     for (const [step, [which, from, to]] of edits.entries()) {
       const file = files[which];
@@ -511,6 +517,8 @@ export!(fifth, u64);
           `after step ${step}`,
         );
     }
-    assert.ok(host.expansionsReused >= 10, `${host.expansionsReused} expansions found again`);
+    const { found, moved } = host.expansionsReused;
+    assert.ok(found >= 10, `${found} expansions found again`);
+    assert.ok(moved >= 3, `${moved} of them moved`);
   });
 });

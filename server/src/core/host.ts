@@ -51,10 +51,11 @@ export class AnalysisHost {
   /** How edits were handled: moved findings (inert) or a re-check of the crates. */
   readonly editsHandled = { inert: 0, rechecked: 0 };
 
-  /** How many macro expansions a re-check found already parsed (`SourceCache.expansions`). */
-  get expansionsReused(): number {
-    return this.cache.expansions?.reused ?? 0;
+  /** How many macro expansions re-checks found already parsed (`SourceCache.expansions`), and moved. */
+  get expansionsReused(): { found: number; moved: number } {
+    return { found: this.cache.expansions?.reused ?? 0, moved: this.cache.expansions?.moved ?? 0 };
   }
+
   /** The largest open document analysed as it is typed (in UTF-16 code units); a larger one is skipped. */
   readonly maxOpenDocumentSize: number;
   /** Open documents skipped for a limit of their own (size, line length, nesting), until an edit lifts it. */

@@ -6,6 +6,7 @@ import { isSpace, isWordPart, isWordStart } from '../syntax/plain-text';
 import { plainTokens, plainTokenTreeEnd } from '../syntax/plain-tokens';
 import type { SpanOrigin } from '../syntax/tree';
 import type { FileSource, SourceCache } from './crates';
+import { newExpansionId } from './expansion-memo';
 import type { ModuleScope } from './scopes';
 import { findVisibleMacro } from './scopes';
 
@@ -38,7 +39,6 @@ interface Binding {
  */
 const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
 
-let nextExpansion = 1;
 /** Bindings by metavariable, `$` included (`$name`). */
 type Bindings = Map<string, Binding>;
 
@@ -336,7 +336,7 @@ function expansionItems(
   const file = call.origin.file;
   const expansion: Expansion = {
     at: call.origin,
-    id: nextExpansion++,
+    id: newExpansionId(),
     ...(call.expansion ? { parent: call.expansion } : {}),
     ...(body ? { body } : {}),
   };
