@@ -665,6 +665,9 @@ export class AnalysisHost {
   }
 
   private recheckContaining(file: string, text?: string): Map<string, Finding[]> {
+    // An edit of a file whose items an inert edit left stale: the caller has read them again, and this
+    // re-check scans its text. Settling it first would read and re-check it twice.
+    if (text !== undefined) this.stale.delete(file);
     this.settle();
     this.editsHandled.rechecked++;
     clearLayoutCache();
