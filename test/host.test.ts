@@ -521,4 +521,44 @@ export!(fifth, u64);
     assert.ok(found >= 10, `${found} expansions found again`);
     assert.ok(moved >= 3, `${moved} of them moved`);
   });
+
+  it('gives what checking from scratch gives after lines typed anywhere in either file', async () => {
+    const dir = packageDir({ 'src/lib.rs': LIB, 'src/macros.rs': MACROS });
+    const parser = await loadParser();
+    const host = new AnalysisHost(parser, defaultSettings(), [dir]);
+    host.indexAll();
+    const texts: Record<string, string> = { 'lib.rs': LIB, 'macros.rs': MACROS };
+    for (const f of Object.keys(texts)) host.update(path.join(dir, 'src', f), texts[f]);
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    // Lines typed at the start of a line (below `mod macros;` in lib.rs): each moves what follows.
+    const lines = (step: number): string[] => ['\n', '// c\n', `fn pad${step}() {}\n`, `export!(pad${step}, u16);\n`];
+    for (let step = 0; step < 40; step++) {
+      const name = next(3) === 0 ? 'macros.rs' : 'lib.rs';
+      const text = texts[name];
+      const starts = [...text.matchAll(/^/gm)].map((m) => m.index).filter((i) => name !== 'lib.rs' || i > 25);
+      const at = starts[next(starts.length)];
+      const choices = name === 'lib.rs' ? lines(step) : lines(step).slice(0, 2);
+      const insert = choices[next(choices.length)];
+      const lineOf = text.slice(0, at).split('\n').length - 1;
+      host.change(path.join(dir, 'src', name), [
+        { range: { start: { line: lineOf, character: 0 }, end: { line: lineOf, character: 0 } }, text: insert },
+      ]);
+      texts[name] = text.slice(0, at) + insert + text.slice(at);
+      const scratch = packageDir({ 'src/lib.rs': texts['lib.rs'], 'src/macros.rs': texts['macros.rs'] });
+      const fresh = new AnalysisHost(parser, defaultSettings(), [scratch]);
+      fresh.indexAll();
+      for (const f of Object.keys(texts))
+        assert.deepStrictEqual(
+          said(host.findingsFor(path.join(dir, 'src', f))),
+          said(fresh.findingsFor(path.join(scratch, 'src', f))),
+          `after step ${step} (${JSON.stringify(insert)} typed in ${name} at ${at})`,
+        );
+    }
+    const { found, moved } = host.expansionsReused;
+    assert.ok(moved >= 10, `${moved} of ${found} expansions found again had moved`);
+  });
 });

@@ -15,8 +15,14 @@ export function newExpansionId(): number {
   return ++lastExpansionId;
 }
 
-/** Expansions of one call, by the macro that expanded it (see `ExpansionMemo.macroKey`). */
-type ByMacro = Map<string, ParsedExpansion>;
+/** An expansion, and where the macro that wrote it was written then (null for a macro an expansion wrote). */
+interface Placed {
+  macro: Origin | null;
+  parsed: ParsedExpansion;
+}
+
+/** Expansions of one call, by the macro that expanded it (see `ExpansionMemo.macroOf`). */
+type ByMacro = Map<string, Placed>;
 
 /** The expansions of a call written in a file, and where the call was when they were parsed. */
 interface WrittenCall {
@@ -42,19 +48,25 @@ interface Shift {
   by: number;
 }
 
+/** A macro as the memo knows it: by its text (or its rules), and where it is written. */
+interface MacroKey {
+  key: string;
+  /** Where a macro written in a file is; null for one an expansion wrote (known by its rules). */
+  at: Origin | null;
+}
+
 /**
  * The macro expansions the editor has parsed (`SourceCache.expansions`). Its crates are loaded again at
  * every edit that is not inert, and parsing what their macros write was most of that time (185 ms a
  * keystroke in syn's `expr.rs`). What a macro writes for a call depends only on the macro's rules and the
  * call's tokens, and where the items of its output are only on where those tokens were written:
  *
- * - a call written in a file is known by its text. Found at another place (an edit before it moved it),
- *   its expansion is copied with the places inside the call moved as the call did (`shifted`), which
- *   costs a walk of the items instead of a parse and an extraction;
- * - a call an expansion wrote is known by its tokens, the same array for as long as that expansion is
- *   kept (a moved expansion's calls are moved with it);
- * - a macro written in a file is known by its place and its text (a moved one is parsed again where it is
- *   called), one an expansion wrote by its rules.
+ * - a call written in a file is known by its text, and a macro written in a file by its own. Found where
+ *   an edit before them moved them, the expansion is copied with the places inside the call, and inside
+ *   the macro, moved as they moved (`shifted`): a walk of the items instead of a parse and an extraction;
+ * - a call an expansion wrote is known by its tokens, and a macro an expansion wrote by its rules: the
+ *   same arrays for as long as that expansion is kept (a moved expansion's calls move with it; its macros
+ *   are others, their places moved, whose calls are expanded again).
  *
  * Each time a file is read again, what its calls found at the previous load is kept for one more load,
  * so that what no call asks for any more is let go. Items are never changed once read: the next load
@@ -73,24 +85,25 @@ export class ExpansionMemo {
   constructor(private readonly textOf: (file: string) => string | null) {}
 
   get(call: MacroCallItem, def: MacroRulesItem): ParsedExpansion | undefined {
-    const macro = this.macroKey(def);
+    const macro = this.macroOf(def);
     if (macro === null) return undefined;
-    const found = call.expansion ? this.nested.get(call.tokens)?.get(macro) : this.writtenGet(call, macro);
+    const found = call.expansion ? this.nestedGet(call, macro) : this.writtenGet(call, macro);
     if (found) this.reused++;
     return found;
   }
 
   set(call: MacroCallItem, def: MacroRulesItem, parsed: ParsedExpansion): void {
-    const macro = this.macroKey(def);
+    const macro = this.macroOf(def);
     if (macro === null) return;
+    const placed: Placed = { macro: macro.at, parsed };
     if (call.expansion) {
       let byMacro = this.nested.get(call.tokens);
-      if (!byMacro) this.nested.set(call.tokens, (byMacro = new Map<string, ParsedExpansion>()));
-      byMacro.set(macro, parsed);
+      if (!byMacro) this.nested.set(call.tokens, (byMacro = new Map<string, Placed>()));
+      byMacro.set(macro.key, placed);
       return;
     }
     const calls = this.callsOf(call);
-    if (calls) this.placed(calls, call).byMacro.set(macro, parsed);
+    if (calls) this.placed(calls, call).byMacro.set(macro.key, placed);
   }
 
   /**
@@ -108,19 +121,38 @@ export class ExpansionMemo {
     this.written.delete(file);
   }
 
-  private writtenGet(call: MacroCallItem, macro: string): ParsedExpansion | undefined {
+  private nestedGet(call: MacroCallItem, macro: MacroKey): ParsedExpansion | undefined {
+    const byMacro = this.nested.get(call.tokens);
+    const placed = byMacro?.get(macro.key);
+    if (!byMacro || !placed) return undefined;
+    const shifts = macroShift(placed, macro);
+    if (!shifts.length) return placed.parsed;
+    const moved = this.movedTo(placed, shifts, macro);
+    byMacro.set(macro.key, moved);
+    return moved.parsed;
+  }
+
+  private writtenGet(call: MacroCallItem, macro: MacroKey): ParsedExpansion | undefined {
     const calls = this.callsOf(call);
     if (!calls) return undefined;
     const { start } = call.origin.span;
-    const here = calls.find((c) => c.start === start)?.byMacro.get(macro);
-    if (here) return here;
-    const elsewhere = calls.find((c) => c.byMacro.has(macro));
+    const here = calls.find((c) => c.start === start)?.byMacro.get(macro.key);
+    if (here && !macroShift(here, macro).length) return here.parsed;
+    const elsewhere = here ? calls.find((c) => c.start === start)! : calls.find((c) => c.byMacro.has(macro.key));
     if (!elsewhere) return undefined;
-    const shift = { file: call.origin.file, from: elsewhere.start, to: elsewhere.end, by: start - elsewhere.start };
-    const moved = this.shifted(elsewhere.byMacro.get(macro)!, shift, new Map());
-    this.placed(calls, call).byMacro.set(macro, moved);
+    const placed = elsewhere.byMacro.get(macro.key)!;
+    const shifts = macroShift(placed, macro);
+    const by = start - elsewhere.start;
+    if (by) shifts.push({ file: call.origin.file, from: elsewhere.start, to: elsewhere.end, by });
+    const moved = this.movedTo(placed, shifts, macro);
+    this.placed(calls, call).byMacro.set(macro.key, moved);
+    return moved.parsed;
+  }
+
+  /** An expansion copied with its places moved (`shifts`), under the macro as it is now. */
+  private movedTo(placed: Placed, shifts: Shift[], macro: MacroKey): Placed {
     this.moved++;
-    return moved;
+    return { macro: macro.at, parsed: this.shifted(placed.parsed, shifts, new Map()) };
   }
 
   /** The file's calls of the same text as this one (their list, made if need be); null without its text. */
@@ -139,53 +171,50 @@ export class ExpansionMemo {
   private placed(calls: WrittenCall[], call: MacroCallItem): WrittenCall {
     const { start, end } = call.origin.span;
     let entry = calls.find((c) => c.start === start);
-    if (!entry) calls.push((entry = { start, end, byMacro: new Map<string, ParsedExpansion>() }));
+    if (!entry) calls.push((entry = { start, end, byMacro: new Map<string, Placed>() }));
     return entry;
   }
 
-  /** A macro by its place and text, or by its rules when an expansion wrote it; null when its text is not at hand. */
-  private macroKey(def: MacroRulesItem): string | null {
+  /** A macro by its file and text, or by its rules when an expansion wrote it; null when its text is not at hand. */
+  private macroOf(def: MacroRulesItem): MacroKey | null {
     if (!def.expansion) {
       const text = this.textOf(def.origin.file);
       if (text === null) return null;
-      const { start, end } = def.origin.span;
-      return `${def.origin.file}:${start}:${end}:${text.slice(start, end)}`;
+      return { key: `${def.origin.file}:${text.slice(def.origin.span.start, def.origin.span.end)}`, at: def.origin };
     }
     let id = this.ids.get(def.rules);
     if (id === undefined) this.ids.set(def.rules, (id = this.nextId++));
-    return `#${id}`;
+    return { key: `#${id}`, at: null };
   }
 
   /**
-   * An expansion with the places inside its call moved (`shift`), and with it the expansions of the calls
-   * it wrote and the macros it defined, under their moved tokens and rules. What holds no such place is
-   * shared, not copied. `copies`: what was copied already, so that what two items share, they still share.
+   * An expansion with its places moved (`shifts`), and with it the expansions of the calls it wrote and
+   * the macros it defined, under their moved tokens and rules. What holds no such place is shared, not
+   * copied. `copies`: what was copied already, so that what two items share, they still share.
    */
-  private shifted(parsed: ParsedExpansion, shift: Shift, copies: Map<object, unknown>): ParsedExpansion {
-    return { rule: parsed.rule, items: this.copy(parsed.items, shift, copies) as Item[] };
+  private shifted(parsed: ParsedExpansion, shifts: Shift[], copies: Map<object, unknown>): ParsedExpansion {
+    return { rule: parsed.rule, items: this.copy(parsed.items, shifts, copies) as Item[] };
   }
 
-  private copy(value: unknown, shift: Shift, copies: Map<object, unknown>): unknown {
+  private copy(value: unknown, shifts: Shift[], copies: Map<object, unknown>): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (copies.has(value)) return copies.get(value);
     let out: unknown = value;
     if (Array.isArray(value)) {
       let changed: unknown[] | null = null;
       for (let i = 0; i < value.length; i++) {
-        const next = this.copy(value[i], shift, copies);
+        const next = this.copy(value[i], shifts, copies);
         if (next !== value[i] && !changed) changed = value.slice(0, i);
         if (changed) changed.push(next);
       }
-      if (changed) out = this.carried(value, changed, shift, copies);
+      if (changed) out = this.carried(value, changed, shifts, copies);
     } else if (isOrigin(value)) {
-      const { file, span } = value;
-      if (file === shift.file && span.start >= shift.from && span.end <= shift.to)
-        out = { ...value, span: { start: span.start + shift.by, end: span.end + shift.by } };
+      out = shiftedOrigin(value, shifts);
     } else if (Object.getPrototypeOf(value) === Object.prototype) {
       const fields = value as Record<string, unknown>;
       let changed: Record<string, unknown> | null = null;
       for (const key in fields) {
-        const next = this.copy(fields[key], shift, copies);
+        const next = this.copy(fields[key], shifts, copies);
         if (next !== fields[key]) {
           changed ??= { ...fields };
           changed[key] = next;
@@ -199,18 +228,39 @@ export class ExpansionMemo {
     return out;
   }
 
-  /** A moved copy of an array: what is known by the array (a call's tokens, a macro's rules) goes with it. */
-  private carried(from: unknown[], to: unknown[], shift: Shift, copies: Map<object, unknown>): unknown[] {
-    const id = this.ids.get(from);
-    if (id !== undefined) this.ids.set(to, id);
+  /**
+   * A moved copy of an array: the expansions known by it (a call's tokens) go with it. A macro's moved
+   * rules are another macro (its body's places moved): the calls of it are expanded again.
+   */
+  private carried(from: unknown[], to: unknown[], shifts: Shift[], copies: Map<object, unknown>): unknown[] {
     const byMacro = this.nested.get(from as Token[]);
     if (byMacro) {
       const moved: ByMacro = new Map();
-      for (const [macro, parsed] of byMacro) moved.set(macro, this.shifted(parsed, shift, copies));
+      // A macro inside the moved places (a recursive one calling itself) moved with them.
+      for (const [macro, placed] of byMacro)
+        moved.set(macro, {
+          macro: placed.macro && shiftedOrigin(placed.macro, shifts),
+          parsed: this.shifted(placed.parsed, shifts, copies),
+        });
       this.nested.set(to as Token[], moved);
     }
     return to;
   }
+}
+
+/** How a macro written in a file moved since an expansion was parsed with it: none, or one shift. */
+function macroShift(placed: Placed, macro: MacroKey): Shift[] {
+  if (!placed.macro || !macro.at) return [];
+  const { start, end } = placed.macro.span;
+  const by = macro.at.span.start - start;
+  return by ? [{ file: macro.at.file, from: start, to: end, by }] : [];
+}
+
+/** An origin moved by the shift whose places hold it; the same origin when none does. */
+function shiftedOrigin(origin: Origin, shifts: Shift[]): Origin {
+  const { file, span } = origin;
+  const shift = shifts.find((s) => s.file === file && span.start >= s.from && span.end <= s.to);
+  return shift ? { ...origin, span: { start: span.start + shift.by, end: span.end + shift.by } } : origin;
 }
 
 function isExpansion(value: Record<string, unknown>): value is Record<string, unknown> & Expansion {
