@@ -704,6 +704,7 @@ export class AnalysisHost {
       this.crates[i] = next;
       reloaded.push(next);
     }
+    this.cache.expansions?.loaded();
     const touched = new Set<string>([
       file,
       ...affected.flatMap((c) => [...c.crate.files]),

@@ -33,7 +33,7 @@ interface WrittenCall {
 
 /**
  * A file's calls by their text: those looked up since the file was last read, and those of the read
- * before, kept for one more load.
+ * before, kept until its crates are loaded again.
  */
 interface FileCalls {
   current: Map<string, WrittenCall[]>;
@@ -68,8 +68,8 @@ interface MacroKey {
  *   same arrays for as long as that expansion is kept (a moved expansion's calls move with it; its macros
  *   are others, their places moved, whose calls are expanded again).
  *
- * Each time a file is read again, what its calls found at the previous load is kept for one more load,
- * so that what no call asks for any more is let go. Items are never changed once read: the next load
+ * Each time a file is read again, what its calls found at the previous load is kept until its crates are
+ * loaded again (`loaded`), so that what no call asks for any more is let go. Items are never changed once read: the next load
  * shares them (`applyCfg` copies what it keeps).
  */
 export class ExpansionMemo {
@@ -103,7 +103,7 @@ export class ExpansionMemo {
       return;
     }
     const calls = this.callsOf(call);
-    if (calls) this.placed(calls, call).byMacro.set(macro.key, placed);
+    if (calls) this.placed(calls.current, call).byMacro.set(macro.key, placed);
   }
 
   /**
@@ -114,6 +114,14 @@ export class ExpansionMemo {
   reread(file: string): void {
     const known = this.written.get(file);
     if (known && known.current.size) this.written.set(file, { current: new Map(), previous: known.current });
+  }
+
+  /**
+   * The crates holding the files read again are loaded: each call they hold took what it found of the load
+   * before into this one's, and what is left of it is let go.
+   */
+  loaded(): void {
+    for (const file of this.written.values()) file.previous = null;
   }
 
   /** A file the cache no longer holds. */
@@ -136,17 +144,21 @@ export class ExpansionMemo {
     const calls = this.callsOf(call);
     if (!calls) return undefined;
     const { start } = call.origin.span;
-    const here = calls.find((c) => c.start === start)?.byMacro.get(macro.key);
-    if (here && !macroShift(here, macro).length) return here.parsed;
-    const elsewhere = here ? calls.find((c) => c.start === start)! : calls.find((c) => c.byMacro.has(macro.key));
-    if (!elsewhere) return undefined;
-    const placed = elsewhere.byMacro.get(macro.key)!;
+    const at = (list: WrittenCall[] | undefined): WrittenCall | undefined =>
+      list?.find((c) => c.start === start && c.byMacro.has(macro.key));
+    const from =
+      at(calls.current) ??
+      at(calls.previous) ??
+      calls.current.find((c) => c.byMacro.has(macro.key)) ??
+      calls.previous?.find((c) => c.byMacro.has(macro.key));
+    if (!from) return undefined;
+    const placed = from.byMacro.get(macro.key)!;
     const shifts = macroShift(placed, macro);
-    const by = start - elsewhere.start;
-    if (by) shifts.push({ file: call.origin.file, from: elsewhere.start, to: elsewhere.end, by });
-    const moved = this.movedTo(placed, shifts, macro);
-    this.placed(calls, call).byMacro.set(macro.key, moved);
-    return moved.parsed;
+    const by = start - from.start;
+    if (by) shifts.push({ file: call.origin.file, from: from.start, to: from.end, by });
+    const found = shifts.length ? this.movedTo(placed, shifts, macro) : placed;
+    this.placed(calls.current, call).byMacro.set(macro.key, found);
+    return found.parsed;
   }
 
   /** An expansion copied with its places moved (`shifts`), under the macro as it is now. */
@@ -155,16 +167,20 @@ export class ExpansionMemo {
     return { macro: macro.at, parsed: this.shifted(placed.parsed, shifts, new Map()) };
   }
 
-  /** The file's calls of the same text as this one (their list, made if need be); null without its text. */
-  private callsOf(call: MacroCallItem): WrittenCall[] | null {
+  /**
+   * The file's calls of the same text as this one: those of this load (their list, made if need be) and of
+   * the load before, whose entries are taken into this load's as they are found, so that the others go with
+   * it. Null without the file's text.
+   */
+  private callsOf(call: MacroCallItem): { current: WrittenCall[]; previous: WrittenCall[] | undefined } | null {
     const text = this.textOf(call.origin.file);
     if (text === null) return null;
     const key = `${call.inBody ? 'body' : 'item'}:${text.slice(call.origin.span.start, call.origin.span.end)}`;
     let file = this.written.get(call.origin.file);
     if (!file) this.written.set(call.origin.file, (file = { current: new Map(), previous: null }));
-    let calls = file.current.get(key);
-    if (!calls) file.current.set(key, (calls = file.previous?.get(key) ?? []));
-    return calls;
+    let current = file.current.get(key);
+    if (!current) file.current.set(key, (current = []));
+    return { current, previous: file.previous?.get(key) };
   }
 
   /** The entry for the call's place among the calls of its text. */
