@@ -6,7 +6,7 @@ import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { BenchLspClient, IndexingDone, ServerExit } from './lsp-client';
-import { BAD_EXPORT, chooseEditingPlan, EditingPlan, editingPlanOf, Place } from './lsp-places';
+import { BAD_EXPORT, chooseEditingPlan, EditingPlan, editingPlanOf, Place, ProbeAt } from './lsp-places';
 import { benchWorkspaces, BenchWorkspace } from './workspaces';
 
 /**
@@ -18,7 +18,7 @@ import { benchWorkspaces, BenchWorkspace } from './workspaces';
  * A version the server does not answer within the timeout is recorded as timed out, never waited out.
  *
  * Usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|bindings|ffi-dense|DIR]
- *          [--document PATH] [--timeout SECONDS (30)] [--index-timeout SECONDS (900)] [--keystrokes N (60)] [--give-up N (3)] [--json]
+ *          [--document PATH [--probe-at start|end]] [--timeout SECONDS (30)] [--index-timeout SECONDS (900)] [--keystrokes N (60)] [--give-up N (3)] [--json]
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -35,11 +35,13 @@ interface Options {
   json: boolean;
   /** The document to open (a path in the workspace folder, or absolute); else the one closest to 10,000 lines. */
   document: string | null;
+  /** Where the exported probe goes in the document opened with `--document`. */
+  probeAt: ProbeAt;
 }
 
 const USAGE =
   'usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|bindings|ffi-dense|DIR]\n' +
-  '         [--document PATH] [--timeout SECONDS] [--index-timeout SECONDS] [--keystrokes N] [--give-up N] [--json]';
+  '         [--document PATH [--probe-at start|end]] [--timeout SECONDS] [--index-timeout SECONDS] [--keystrokes N] [--give-up N] [--json]';
 
 function parseOptions(argv: string[]): Options {
   const options: Options = {
@@ -51,6 +53,7 @@ function parseOptions(argv: string[]): Options {
     giveUp: 3,
     json: false,
     document: null,
+    probeAt: 'end',
   };
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -66,6 +69,10 @@ function parseOptions(argv: string[]): Options {
     '--keystrokes': (v) => (options.keystrokes = Math.floor(positive('--keystrokes', v))),
     '--give-up': (v) => (options.giveUp = Math.floor(positive('--give-up', v))),
     '--document': (v) => (options.document = v ?? null),
+    '--probe-at': (v) => {
+      if (v !== 'start' && v !== 'end') throw new Error(`--probe-at start|end, not ${v}\n${USAGE}`);
+      options.probeAt = v;
+    },
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -450,7 +457,7 @@ function printTable(f: Figures): void {
     `workspace: ${f.workspace.name}, ${f.workspace.files} .rs files, ${f.workspace.megabytes.toFixed(1)} MB (${f.workspace.dir})`,
   );
   console.log(
-    `document:  ${f.document.file}, ${f.document.lines} lines (${f.document.openedLines} as opened, with the exported probe appended)`,
+    `document:  ${f.document.file}, ${f.document.lines} lines (${f.document.openedLines} as opened, with the exported probe)`,
   );
   console.log('');
   const rows: [string, string, string][] = [
@@ -496,7 +503,7 @@ async function main(): Promise<void> {
   const [w] = benchWorkspaces([options.workspace]);
   const parser = await loadParser();
   const plan = options.document
-    ? editingPlanOf(parser, path.resolve(w.dir, options.document))
+    ? editingPlanOf(parser, path.resolve(w.dir, options.document), options.probeAt)
     : chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
   if (!options.json)
     console.log(`opening ${path.relative(w.dir, plan.file)} in ${w.name}; the server is ${options.server}`);

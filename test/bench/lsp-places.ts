@@ -89,7 +89,7 @@ function middle<T>(xs: T[]): T | undefined {
 }
 
 /** A plain `//` comment (not a doc comment, which rules may read), outside test modules. */
-function commentPlace(root: Node, text: string): Place | null {
+function commentPlace(root: Node, text: string, shift: number): Place | null {
   const comments = root
     .descendantsOfType('line_comment')
     .filter((c): c is Node => !!c)
@@ -98,7 +98,7 @@ function commentPlace(root: Node, text: string): Place | null {
   const c = middle(comments);
   if (!c) return null;
   // Typed at the end of the comment's line (the node may or may not hold the line break).
-  const end = c.text.replace(/\r?\n$/, '').length + c.startIndex;
+  const end = c.text.replace(/\r?\n$/, '').length + c.startIndex + shift;
   return placeAt(text, end, `the end of the comment on line ${placeAt(text, end, '').line + 1}`);
 }
 
@@ -106,7 +106,7 @@ function commentPlace(root: Node, text: string): Place | null {
  * The name of a `let` binding in the body of an ordinary function, outside test modules: typing extends
  * the name, so the text stays well-formed Rust at every keystroke.
  */
-function bodyPlace(root: Node, text: string): Place | null {
+function bodyPlace(root: Node, text: string, shift: number): Place | null {
   const bindings = root
     .descendantsOfType('let_declaration')
     .filter((l): l is Node => !!l)
@@ -119,31 +119,40 @@ function bodyPlace(root: Node, text: string): Place | null {
   if (!binding) return null;
   const name = binding.childForFieldName('pattern')!;
   const fn = enclosingFunction(binding)!.childForFieldName('name')?.text ?? '?';
-  return placeAt(text, name.endIndex, `the name of \`let ${name.text}\` in \`fn ${fn}\``);
+  return placeAt(text, name.endIndex + shift, `the name of \`let ${name.text}\` in \`fn ${fn}\``);
 }
+
+/** Where the exported probe goes: after the document (the default), or before it, which moves all of it. */
+export type ProbeAt = 'end' | 'start';
 
 /**
  * The editing plan for `file`, or null if it lacks a place to type (a generated table without comments
  * or functions, say).
  */
-function planFor(parser: Parser, file: string): EditingPlan | null {
+function planFor(parser: Parser, file: string, probeAt: ProbeAt = 'end'): EditingPlan | null {
   const disk = fs.readFileSync(file, 'utf8');
   const tree = parser.parse(disk);
   if (!tree) return null;
   try {
     const base = disk.endsWith('\n') ? disk : `${disk}\n`;
-    const text = `${base}\n${PROBE}`;
-    const comment = commentPlace(tree.rootNode, text);
-    const body = bodyPlace(tree.rootNode, text);
+    const text = probeAt === 'end' ? `${base}\n${PROBE}` : `${PROBE}\n${base}`;
+    const shift = probeAt === 'end' ? 0 : PROBE.length + 1;
+    const comment = commentPlace(tree.rootNode, text, shift);
+    const body = bodyPlace(tree.rootNode, text, shift);
     if (!comment || !body) return null;
-    const paramEnd = base.length + 1 + PROBE.indexOf(`(${PROBE_PARAM}:`) + 1 + PROBE_PARAM.length;
+    const probeStart = probeAt === 'end' ? base.length + 1 : 0;
+    const paramEnd = probeStart + PROBE.indexOf(`(${PROBE_PARAM}:`) + 1 + PROBE_PARAM.length;
     return {
       file,
       lines: lineCount(disk),
       text,
       comment,
       body,
-      signature: placeAt(text, paramEnd, `the parameter \`${PROBE_PARAM}\` of the appended \`ffi_guard_bench_probe\``),
+      signature: placeAt(
+        text,
+        paramEnd,
+        `the parameter \`${PROBE_PARAM}\` of \`ffi_guard_bench_probe\`, ${probeAt === 'end' ? 'appended' : 'put before the document'}`,
+      ),
       end: placeAt(text, text.length, 'the end of the document'),
     };
   } finally {
@@ -182,8 +191,8 @@ function compiledFiles(parser: Parser, manifest: string): Set<string> {
  * feature that is off would measure a server with nothing to do, and no bad export could be flagged there).
  */
 /** The plan for a document named on the command line (`--document`); throws when it has nowhere to type. */
-export function editingPlanOf(parser: Parser, file: string): EditingPlan {
-  const plan = fs.existsSync(file) ? planFor(parser, file) : null;
+export function editingPlanOf(parser: Parser, file: string, probeAt: ProbeAt = 'end'): EditingPlan {
+  const plan = fs.existsSync(file) ? planFor(parser, file, probeAt) : null;
   if (!plan) throw new Error(`${file}: not a .rs file with a comment and an ordinary function to type into`);
   return plan;
 }
