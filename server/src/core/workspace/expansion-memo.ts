@@ -69,8 +69,8 @@ interface MacroKey {
  *   are others, their places moved, whose calls are expanded again).
  *
  * Each time a file is read again, what its calls found at the previous load is kept until its crates are
- * loaded again (`loaded`), so that what no call asks for any more is let go. Items are never changed once read: the next load
- * shares them (`applyCfg` copies what it keeps).
+ * loaded again (`loaded`), so that what no call asks for any more is let go. Items are never changed once
+ * read: the next load shares them (`applyCfg` copies what it keeps).
  */
 export class ExpansionMemo {
   private readonly written = new Map<string, FileCalls>();
@@ -107,9 +107,9 @@ export class ExpansionMemo {
   }
 
   /**
-   * A file was read again (an edit): its calls are looked up anew, those of its last load kept one more. A
-   * file read again before any load looked its calls up (items refreshed, then the edit that re-checks)
-   * keeps what it had.
+   * A file was read again (an edit): its calls are looked up anew, those of its last load kept until its
+   * crates are loaded. A file read again before any load looked its calls up (items refreshed, then the
+   * edit that re-checks) keeps what it had.
    */
   reread(file: string): void {
     const known = this.written.get(file);
