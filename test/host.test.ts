@@ -4,6 +4,7 @@ import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
 import type { Finding } from '../server/src/core/analysis/findings';
 import { AnalysisHost } from '../server/src/core/host';
+import { checkPaths } from '../server/src/core/project';
 import { loadParser } from '../server/src/core/syntax/parse';
 import { tempDir } from './harness/tmp';
 
@@ -467,6 +468,18 @@ export!(fifth, u64);
       (f) => `${f.rule} ${path.basename(f.origin.file)}:${f.origin.span.start}-${f.origin.span.end} ${f.message}`,
     );
 
+  /**
+   * The findings of each file as the command line's core checks the texts from scratch, written to a folder
+   * of their own: no earlier load has seen them, and it keeps no expansion.
+   */
+  const fromScratch = async (texts: Record<string, string>): Promise<Map<string, string[]>> => {
+    const scratch = packageDir(Object.fromEntries(Object.entries(texts).map(([f, t]) => [`src/${f}`, t])));
+    const { findings } = await checkPaths([scratch], scratch, defaultSettings());
+    return new Map(
+      Object.keys(texts).map((f) => [f, said(findings.filter((x) => path.basename(x.origin.file) === f))]),
+    );
+  };
+
   it('gives after every edit, in the calls and in the macros, what checking from scratch gives', async () => {
     const dir = packageDir({ 'src/lib.rs': LIB, 'src/macros.rs': MACROS });
     const files = { lib: path.join(dir, 'src', 'lib.rs'), macros: path.join(dir, 'src', 'macros.rs') };
@@ -483,6 +496,8 @@ export!(fifth, u64);
       ['lib', 'first, &str', 'first, u8'],
       ['lib', '#[macro_use]', '// moved\n#[macro_use]'],
       ['macros', '-> u32 {\n            0', '-> char {\n            0'],
+      // Two calls of one text, in two bodies: two expansions, each with the finding its macro's body writes.
+      ['lib', '    1\n}', '    export!(inner, u8);\n    1\n}\nfn other() {\n    export!(inner, u8);\n}'],
       ['macros', '-> char {\n            0', '-> u32 {\n            0'],
       ['macros', '(c: char)', '(c: &[u8])'],
       ['lib', 'twice!(second, third, String);', 'twice!(second, third, Vec<u8>);'],
@@ -506,20 +521,25 @@ export!(fifth, u64);
       };
       host.change(file, [{ range: { start: at(start), end: at(start + from.length) }, text: to }]);
       texts[which] = text.slice(0, start) + to + text.slice(start + from.length);
-      // Checked from scratch: the texts on disk in a folder of their own, which no earlier load has seen.
-      const scratch = packageDir({ 'src/lib.rs': texts.lib, 'src/macros.rs': texts.macros });
-      const fresh = new AnalysisHost(parser, defaultSettings(), [scratch]);
-      fresh.indexAll();
+      const expected = await fromScratch({ 'lib.rs': texts.lib, 'macros.rs': texts.macros });
       for (const f of ['lib.rs', 'macros.rs'])
-        assert.deepStrictEqual(
-          said(host.findingsFor(path.join(dir, 'src', f))),
-          said(fresh.findingsFor(path.join(scratch, 'src', f))),
-          `after step ${step}`,
-        );
+        assert.deepStrictEqual(said(host.findingsFor(path.join(dir, 'src', f))), expected.get(f), `after step ${step}`);
     }
     const { found, moved } = host.expansionsReused;
     assert.ok(found >= 10, `${found} expansions found again`);
     assert.ok(moved >= 3, `${moved} of them moved`);
+  });
+
+  it('indexes a crate whose two expansions write the same finding as the command line does: twice', async () => {
+    const lib = LIB.replace('    1\n}', '    export!(inner, u8);\n    1\n}\nfn other() {\n    export!(inner, u8);\n}');
+    const macros = MACROS.replace('-> u32 {', '-> char {');
+    const dir = packageDir({ 'src/lib.rs': lib, 'src/macros.rs': macros });
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    const expected = await fromScratch({ 'lib.rs': lib, 'macros.rs': macros });
+    const inMacros = said(host.findingsFor(path.join(dir, 'src', 'macros.rs')));
+    assert.deepStrictEqual(inMacros, expected.get('macros.rs'));
+    assert.strictEqual(inMacros.filter((f) => f.includes('fn `inner`')).length, 2, inMacros.join('\n'));
   });
 
   it('gives what checking from scratch gives after lines typed anywhere in either file', async () => {
@@ -548,13 +568,11 @@ export!(fifth, u64);
         { range: { start: { line: lineOf, character: 0 }, end: { line: lineOf, character: 0 } }, text: insert },
       ]);
       texts[name] = text.slice(0, at) + insert + text.slice(at);
-      const scratch = packageDir({ 'src/lib.rs': texts['lib.rs'], 'src/macros.rs': texts['macros.rs'] });
-      const fresh = new AnalysisHost(parser, defaultSettings(), [scratch]);
-      fresh.indexAll();
+      const expected = await fromScratch(texts);
       for (const f of Object.keys(texts))
         assert.deepStrictEqual(
           said(host.findingsFor(path.join(dir, 'src', f))),
-          said(fresh.findingsFor(path.join(scratch, 'src', f))),
+          expected.get(f),
           `after step ${step} (${JSON.stringify(insert)} typed in ${name} at ${at})`,
         );
     }

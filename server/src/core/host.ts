@@ -240,12 +240,16 @@ export class AnalysisHost {
 
   /**
    * Checks a newly loaded crate and files its findings; one another crate already made (a module shared
-   * by a library and a binary) is kept once. Returns the findings of every file of the crate.
+   * by a library and a binary) is kept once. The crate's own repeats are all kept, as `check` keeps them
+   * and rustc reports them (two expansions of one macro body, each with its finding). Returns the findings
+   * of every file of the crate.
    */
   private storeNew(loaded: LoadedCrate): Map<string, Finding[]> {
     const keyOf = (f: Finding): string =>
       `${f.rule}|${f.origin.file}|${f.origin.span.start}|${f.origin.span.end}|${f.message}`;
     const touched = new Set(loaded.crate.files);
+    // The findings other crates made, by file, as they were before this crate's.
+    const others = new Map<string, Set<string>>();
     for (const f of checkCrates(
       [loaded],
       this.settings,
@@ -255,7 +259,9 @@ export class AnalysisHost {
       (crate, total) => this.reportSkipped(overLimit(crate, total)),
     )) {
       const list = this.findings.get(f.origin.file) ?? [];
-      if (list.some((g) => keyOf(g) === keyOf(f))) continue;
+      let made = others.get(f.origin.file);
+      if (!made) others.set(f.origin.file, (made = new Set(list.map(keyOf))));
+      if (made.has(keyOf(f))) continue;
       list.push(f);
       this.findings.set(f.origin.file, list);
       touched.add(f.origin.file);
