@@ -741,9 +741,11 @@ export async function checkEachCrate(
     // The layouts worked out are keyed by the crate's modules (std types' aside): no later crate asks for them.
     clearLayoutCache();
   }
-  if (options.again) {
+  const again = options.again?.crates() ?? [];
+  if (options.again && again.length) {
+    // Made only when a crate is loaded again: resolving the workspace's features is not free.
     const load = crateLoader(found, cache, settings, relevance);
-    for (const description of options.again.crates()) {
+    for (const description of again) {
       const loaded = load(description);
       if (loaded) {
         // Checked as the first time (what the check resolves shapes how types are shown), its findings
