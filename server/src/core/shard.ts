@@ -144,7 +144,7 @@ export async function runCheck(
           }
         : undefined,
       share: (crates, run) => {
-        plan = planRun(crates, run, spec, rel);
+        plan = planRun(crates, run, spec, rel, !!options.shard);
         crates.forEach((c, i) => crateIndex.set(c, i));
         render = diagnosticRenderer(run.cache, rel);
         options.planned?.({ upFrontBytes: upFrontBytes(run.relevance) });
@@ -347,14 +347,24 @@ interface RunPlan {
   nothingToRead: boolean;
 }
 
-function planRun(crates: CrateDescription[], run: RunFiles, spec: ShardSpec, rel: (file: string) => string): RunPlan {
-  const relevance = run.relevance ?? relevanceOf([...run.files], run.cache);
+/**
+ * `weigh`: work out each crate's size, which splits the run into shares (a shard prints them); an
+ * unsharded run is one share and prints none, so its crates weigh nothing.
+ */
+function planRun(
+  crates: CrateDescription[],
+  run: RunFiles,
+  spec: ShardSpec,
+  rel: (file: string) => string,
+  weigh: boolean,
+): RunPlan {
+  const relevance = weigh ? (run.relevance ?? relevanceOf([...run.files], run.cache)) : null;
   const found = new Set(run.files);
   const sizes = new Map<string, number>();
-  const sizeOf = (file: string): number => {
+  const sizeOf = (index: RelevanceIndex, file: string): number => {
     let size = sizes.get(file);
     if (size === undefined) {
-      size = relevance.bytesOf(file) ?? Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
+      size = index.bytesOf(file) ?? Buffer.byteLength(run.cache.text(file) ?? '', 'utf8');
       sizes.set(file, size);
     }
     return size;
@@ -363,7 +373,7 @@ function planRun(crates: CrateDescription[], run: RunFiles, spec: ShardSpec, rel
     name: c.name,
     target: c.target,
     root: rel(c.rootFile),
-    size: moduleFiles(c.rootFile, relevance, found).reduce((sum, f) => sum + sizeOf(f), 0),
+    size: relevance ? moduleFiles(c.rootFile, relevance, found).reduce((sum, f) => sum + sizeOf(relevance, f), 0) : 0,
   }));
   return {
     crates,
