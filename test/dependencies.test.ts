@@ -205,6 +205,42 @@ describe("types of the workspace's other crates, as cargo hands them to rustc", 
     );
   });
 
+  it('a registry dependency that `[patch]` points at a path is that path, as cargo builds it', async () => {
+    const dir = tempTree({
+      'Cargo.toml':
+        '[workspace]\nmembers = ["api", "plugin"]\nresolver = "2"\n\n[patch.crates-io]\napi = { path = "api" }\n',
+      'api/Cargo.toml': manifest('api'),
+      'api/src/lib.rs': 'pub struct Info {\n    pub version: u32,\n    pub flags: u64,\n}\n',
+      'plugin/Cargo.toml': manifest('plugin', '[dependencies]\napi = "0.1"\n'),
+      'plugin/src/lib.rs': EXPORT_INFO,
+    });
+    const found = await check(dir);
+    assert.deepStrictEqual(
+      found.map((d) => `${d.file}:${d.line} ${d.rule}`),
+      ['plugin/src/lib.rs:2 unspecified-layout'],
+    );
+    assert.deepStrictEqual(places(found), rustcWarnings(dir));
+  });
+
+  it("a package's own `[patch]`, outside any workspace, to a folder it does not check", async () => {
+    const dir = tempTree({
+      'Cargo.toml': manifest(
+        'tool',
+        '[dependencies]\napi = "0.1"\n\n[patch.crates-io]\napi = { path = "vendor/api" }\n',
+      ),
+      'src/lib.rs': EXPORT_INFO,
+      'vendor/api/Cargo.toml': manifest('api'),
+      'vendor/api/src/lib.rs': 'pub struct Info {\n    pub version: u32,\n    pub flags: u64,\n}\n',
+    });
+    const run = await runCli(['check', 'src', '--format', 'json'], dir);
+    const found = (JSON.parse(run.stdout) as { diagnostics: Reported[] }).diagnostics;
+    assert.deepStrictEqual(
+      found.map((d) => `${d.file}:${d.line} ${d.rule}`),
+      ['src/lib.rs:2 unspecified-layout'],
+    );
+    assert.deepStrictEqual(places(found), rustcWarnings(dir));
+  });
+
   it('a dev-dependency cycle loads each crate once along the chain', async () => {
     const dir = tempTree({
       'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\nresolver = "2"\n',

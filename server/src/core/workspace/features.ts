@@ -101,6 +101,11 @@ export function featurePackage(
     for (const [name, list] of Object.entries(declared as Table))
       features[name] = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
   const dependencies: DependencySpec[] = [];
+  // `[patch]` is read from the root manifest: the workspace's, or the package's own outside any workspace.
+  const patches: Patches =
+    typeof workspaceDeps.__root === 'string'
+      ? { table: (workspaceDeps.__patch as Table | undefined) ?? {}, root: workspaceDeps.__root }
+      : { table: isTable(table.patch) ? table.patch : {}, root: dir };
   const addTables = (from: Table, onTarget: boolean): void => {
     const kinds = [
       ['normal', from.dependencies],
@@ -110,7 +115,7 @@ export function featurePackage(
     for (const [kind, deps] of kinds) {
       if (!deps || typeof deps !== 'object') continue;
       for (const [key, raw] of Object.entries(deps as Table))
-        dependencies.push({ ...dependencySpec(key, raw, dir, workspaceDeps), kind, onTarget });
+        dependencies.push({ ...dependencySpec(key, raw, dir, workspaceDeps, patches), kind, onTarget });
     }
   };
   addTables(table, true);
@@ -127,11 +132,36 @@ export function featurePackage(
   };
 }
 
+/** The `[patch]` tables of the root manifest, and the folder their paths are relative to. */
+interface Patches {
+  table: Table;
+  root: string;
+}
+
+function isTable(v: unknown): v is Table {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The manifest a `[patch]` of the root manifest puts in place of a dependency from a registry or a git
+ * repository, when it gives a path: `[patch.crates-io] api = { path = "api" }` makes cargo build the
+ * workspace's `api` wherever `api = "0.1"` is asked for. Cargo uses a patch only where its version meets
+ * the requirement (and warns that it was not used otherwise): versions are not compared here.
+ */
+function patchedManifest(spec: Table, packageName: string, patches: Patches): string | null {
+  const source =
+    typeof spec.git === 'string' ? spec.git : typeof spec.registry === 'string' ? spec.registry : 'crates-io';
+  const forSource = patches.table[source];
+  const patch = isTable(forSource) ? forSource[packageName] : undefined;
+  return isTable(patch) && typeof patch.path === 'string' ? path.resolve(patches.root, patch.path, 'Cargo.toml') : null;
+}
+
 function dependencySpec(
   key: string,
   raw: unknown,
   dir: string,
   workspaceDeps: Table,
+  patches: Patches,
 ): Omit<DependencySpec, 'kind' | 'onTarget'> {
   let spec: Table = typeof raw === 'object' && raw !== null ? (raw as Table) : {};
   let base = dir;
@@ -146,14 +176,18 @@ function dependencySpec(
       features: [...strings(inherited.features), ...strings(spec.features)],
     };
   }
-  const depPath = typeof spec.path === 'string' ? path.resolve(base, spec.path, 'Cargo.toml') : null;
+  const packageName = typeof spec.package === 'string' ? spec.package : key;
+  const depPath =
+    typeof spec.path === 'string'
+      ? path.resolve(base, spec.path, 'Cargo.toml')
+      : patchedManifest(spec, packageName, patches);
   return {
     key,
     optional: spec.optional === true,
     defaultFeatures: spec['default-features'] !== false && spec.default_features !== false,
     features: strings(spec.features),
     manifest: depPath,
-    packageName: typeof spec.package === 'string' ? spec.package : key,
+    packageName,
   };
 }
 
@@ -432,6 +466,7 @@ function workspaceTables(): (manifest: string) => Table {
               __root: path.dirname(m),
               __members: strings(ws.members),
               __resolver: resolverOf(root),
+              __patch: isTable(root.patch) ? root.patch : {},
             };
         } catch {
           deps = null;
