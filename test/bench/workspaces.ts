@@ -1,6 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { ensureDebianCrates, findDebianCrate, rustFilesUnder } from './debian-crates';
+
+// smol-toml ships its types as an ES module; its CommonJS build is what loads here (as in core/workspace/toml).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const toml = require('smol-toml') as typeof SmolToml;
 
 /**
  * The benchmark's real workspaces, assembled offline from Debian's crate sources under `.bench/` once
@@ -131,7 +136,7 @@ const FFI_DENSE = [
 
 /** One assembled workspace. */
 export interface BenchWorkspace {
-  /** `application-like`, `application-like-2`, `bindings`, `ffi-dense`, or a folder's name. */
+  /** `application-like`, `application-like-2`, `bindings`, `ffi-dense`, `ffi-monorepo`, or a folder's name. */
   name: string;
   /** The workspace root: a virtual `Cargo.toml` and `crates/<name>-<version>/`. */
   dir: string;
@@ -149,11 +154,31 @@ export const WORKSPACE_CRATES: Readonly<Record<string, readonly string[]>> = {
   'application-like-2': APPLICATION_LIKE_2,
   bindings: BINDINGS,
   'ffi-dense': FFI_DENSE,
+  'ffi-monorepo': FFI_DENSE,
 };
 
-/** The virtual manifest that makes the copied crates one workspace. */
-function workspaceManifest(members: string[]): string {
-  return `[workspace]\nresolver = "2"\nmembers = [\n${members.map((m) => `  "crates/${m}",\n`).join('')}]\n`;
+/**
+ * Workspaces whose members reach each other as a monorepo's do: each member's registry dependency on
+ * another member is the member (`[patch.crates-io]` in the root manifest), so a `-sys` crate's types are
+ * those of the `-sys` crates it depends on, not types from outside. `ffi-monorepo` is `ffi-dense` wired so.
+ */
+const WIRED = new Set(['ffi-monorepo']);
+
+/** The virtual manifest that makes the copied crates one workspace; `patched`: members by package name, wired. */
+function workspaceManifest(members: string[], patched: [name: string, member: string][] = []): string {
+  const list = `[workspace]\nresolver = "2"\nmembers = [\n${members.map((m) => `  "crates/${m}",\n`).join('')}]\n`;
+  if (!patched.length) return list;
+  return `${list}\n[patch.crates-io]\n${patched.map(([name, m]) => `${JSON.stringify(name)} = { path = "crates/${m}" }\n`).join('')}`;
+}
+
+/** A copied member's package name, from its manifest. */
+function packageName(memberDir: string): string {
+  const manifest = toml.parse(fs.readFileSync(path.join(memberDir, 'Cargo.toml'), 'utf8')) as {
+    package?: { name?: unknown };
+  };
+  const name = manifest.package?.name;
+  if (typeof name !== 'string') throw new Error(`${memberDir}/Cargo.toml names no package`);
+  return name;
 }
 
 /**
@@ -169,11 +194,13 @@ function assemble(name: string, crates: readonly string[]): BenchWorkspace {
   });
   const members = found.map((c) => `${c.name}-${c.version}`);
   const stamp = path.join(dir, '.assembled');
-  const wanted = JSON.stringify(members);
+  const wired = WIRED.has(name);
+  const wanted = JSON.stringify(wired ? { members, wired } : members);
   if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== wanted) {
     fs.rmSync(dir, { recursive: true, force: true });
     for (const c of found) fs.cpSync(c.dir, path.join(dir, 'crates', `${c.name}-${c.version}`), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'Cargo.toml'), workspaceManifest(members));
+    const patched = wired ? members.map((m): [string, string] => [packageName(path.join(dir, 'crates', m)), m]) : [];
+    fs.writeFileSync(path.join(dir, 'Cargo.toml'), workspaceManifest(members, patched));
     fs.writeFileSync(stamp, wanted);
   }
   const files = rustFilesUnder(dir);
@@ -183,7 +210,7 @@ function assemble(name: string, crates: readonly string[]): BenchWorkspace {
 
 /**
  * The benchmark workspaces, installing their Debian packages (once) and assembling them (once).
- * `names` limits which: `application-like`, `application-like-2`, `bindings`, `ffi-dense`, or the path of any folder
+ * `names` limits which: `application-like`, `application-like-2`, `bindings`, `ffi-dense`, `ffi-monorepo`, or the path of any folder
  * (a workspace of one's own, measured as it is: the figures of a workspace we have not tuned for).
  */
 export function benchWorkspaces(names = Object.keys(WORKSPACE_CRATES)): BenchWorkspace[] {
