@@ -188,11 +188,16 @@ export function* crateLoads(
       reason: `\`mod\` declarations form a cycle (with ${names.join(', ') || 'itself'}) that rustc rejects: checked once, as a crate rooted at this file`,
     });
   };
-  const release = (ahead: Iterable<LoadedCrate | null>): void => {
+  // How many crates read each file as one of a dependency's: a library that several crates of the run
+  // depend on (glib-sys, for every GTK `-sys` crate of a monorepo) is parsed once, not once per dependent.
+  const readAsDependency = new Map<string, number>();
+  const release = (ahead: Iterable<LoadedCrate | null>, done?: LoadedCrate): void => {
     if (!options.release) return;
     const held = new Set<string>();
     for (const other of ahead) for (const f of other?.crate.files ?? []) held.add(f);
-    cache.release((f) => held.has(f));
+    for (const dependency of done?.crate.dependencyCrates ?? [])
+      for (const f of dependency.files) readAsDependency.set(f, (readAsDependency.get(f) ?? 0) + 1);
+    cache.release((f) => held.has(f) || (readAsDependency.get(f) ?? 0) > 1);
   };
   const load = (description: CrateDescription): LoadedCrate | null => {
     const loaded = loadDescribed(description);
@@ -219,7 +224,7 @@ export function* crateLoads(
       loaded.delete(description);
       if (!crate) continue;
       yield crate;
-      release(loaded.values());
+      release(loaded.values(), crate);
     }
     return;
   }
