@@ -188,16 +188,16 @@ export function* crateLoads(
       reason: `\`mod\` declarations form a cycle (with ${names.join(', ') || 'itself'}) that rustc rejects: checked once, as a crate rooted at this file`,
     });
   };
-  // How many crates read each file as one of a dependency's: a library that several crates of the run
-  // depend on (glib-sys, for every GTK `-sys` crate of a monorepo) is parsed once, not once per dependent.
-  const readAsDependency = new Map<string, number>();
+  // The files read as one of a dependency's are kept: a library that several crates of the run depend on
+  // (glib-sys, for every GTK `-sys` crate of a monorepo) is parsed once, not once per dependent.
+  const readAsDependency = new Set<string>();
   const release = (ahead: Iterable<LoadedCrate | null>, done?: LoadedCrate): void => {
     if (!options.release) return;
     const held = new Set<string>();
     for (const other of ahead) for (const f of other?.crate.files ?? []) held.add(f);
     for (const dependency of done?.crate.dependencyCrates ?? [])
-      for (const f of dependency.files) readAsDependency.set(f, (readAsDependency.get(f) ?? 0) + 1);
-    cache.release((f) => held.has(f) || (readAsDependency.get(f) ?? 0) > 1);
+      for (const f of dependency.files) readAsDependency.add(f);
+    cache.release((f) => held.has(f) || readAsDependency.has(f));
   };
   const load = (description: CrateDescription): LoadedCrate | null => {
     const loaded = loadDescribed(description);
