@@ -14,6 +14,7 @@ import {
   DependencyLoader,
   FileSource,
   loadCrate,
+  moduleFileCandidates,
   moduleFileStem,
   overlaySource,
   SourceCache,
@@ -834,10 +835,11 @@ function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known
     }
     if (item.kind !== 'mod') continue;
     const pathAttr = item.attrs.find((a) => a.name === 'path' && a.value !== null)?.value;
+    const stem = moduleFileStem(item);
     if (item.items) {
       markModFiles(
         item.items,
-        dirs.map((d) => path.join(d, pathAttr ?? moduleFileStem(item))),
+        dirs.map((d) => path.join(d, pathAttr ?? stem)),
         reached,
         known,
       );
@@ -846,7 +848,7 @@ function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known
     for (const d of dirs) {
       const candidates = pathAttr
         ? [path.resolve(d, pathAttr), path.resolve(path.dirname(d), pathAttr)]
-        : [path.join(d, `${moduleFileStem(item)}.rs`), path.join(d, moduleFileStem(item), 'mod.rs')];
+        : moduleFileCandidates(d, stem);
       for (const c of candidates) if (known.has(c)) reached.add(c);
     }
   }

@@ -18,6 +18,7 @@ import { checkEachCrate, relevanceOf, RunFiles, RunOutline } from './project';
 import { TOOL_VERSION } from './version';
 import type { CrateDescription } from './workspace/discover';
 import type { RelevanceIndex } from './workspace/relevance';
+import { moduleFileCandidates } from './workspace/crates';
 import type { LoadedCrate } from './workspace/loaded-crate';
 import type { ExternalAbi } from './abi/cross-crate';
 
@@ -393,7 +394,7 @@ function moduleFiles(root: string, relevance: RelevanceIndex, found: ReadonlySet
   const queue = [{ file: root, childDir: path.dirname(root) }];
   for (let next = queue.pop(); next; next = queue.pop())
     for (const name of relevance.modulesOf(next.file) ?? [])
-      for (const file of [path.join(next.childDir, `${name}.rs`), path.join(next.childDir, name, 'mod.rs')]) {
+      for (const file of moduleFileCandidates(next.childDir, name)) {
         if (!found.has(file) || reached.has(file)) continue;
         reached.add(file);
         const isModRs = path.basename(file) === 'mod.rs';

@@ -530,7 +530,7 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
   const stem = moduleFileStem(item);
   const candidates = pathAttr
     ? [path.resolve(pathBase(parent), pathAttr)]
-    : [path.join(parent.childDir, `${stem}.rs`), path.join(parent.childDir, stem, 'mod.rs')];
+    : moduleFileCandidates(parent.childDir, stem);
   if (
     !now &&
     !pathAttr &&
@@ -565,6 +565,11 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
 /** The name of a module's file and folder: `mod r#enum;` is `enum.rs` (or `enum/mod.rs`). */
 export function moduleFileStem(item: ModItem): string {
   return item.name.replace(/^r#/, '');
+}
+
+/** The files a `mod` of this file stem may be in, within the folder its declaring module's `mod`s look in. */
+export function moduleFileCandidates(dir: string, stem: string): string[] {
+  return [path.join(dir, `${stem}.rs`), path.join(dir, stem, 'mod.rs')];
 }
 
 /**
@@ -609,9 +614,7 @@ function rootCanWait(relevance: RelevanceIndex, rootFile: string, typesOnly: boo
   if (typesOnly) return true;
   if (relevance.isNeeded(rootFile)) return false;
   const dir = path.dirname(rootFile);
-  return [...mods].every((name) =>
-    canWait(relevance, [path.join(dir, `${name}.rs`), path.join(dir, name, 'mod.rs')], path.join(dir, name), true),
-  );
+  return [...mods].every((name) => canWait(relevance, moduleFileCandidates(dir, name), path.join(dir, name), true));
 }
 
 /** Loads a pending module (and expands and indexes what it brings); true when something was loaded. */
