@@ -21,7 +21,7 @@ import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
 import { AgainstError, readAgainst, unexportedPrototypes } from './core/abi/against';
 import { crossCrateFindings } from './core/cross-crate-findings';
 import { runCheck } from './core/shard';
-import { youngGenerationForWorkload } from './cli-heap';
+import { youngGenerationForWorkload } from './v8-heap';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
 import { unifiedDiff, writeFixes } from './cli-fix';

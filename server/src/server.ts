@@ -16,7 +16,6 @@ import {
 } from 'vscode-languageserver/node';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as v8 from 'v8';
 import type { Finding } from './core/analysis/findings';
 import type { Settings } from './core/config';
 import type { ExternalAbi } from './core/abi/cross-crate';
@@ -53,6 +52,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import type { TextDocumentContentChangeEvent as TextChangeEvent } from 'vscode-languageserver/node';
+import { limitHeapGrowth } from './v8-heap';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -487,17 +487,6 @@ export function lspCommand(args: string[], err: (s: string) => void = (s) => pro
       // Never settles: the connection ends the process on `exit`.
     });
   });
-}
-
-/**
- * The server lives as long as the editor, and a keystroke in an exported signature re-checks the crate: a
- * few megabytes of short-lived objects each time. V8 lets the heap grow to several times what is live
- * before a full collection, so the peak depended on when that came (250 to 305 MB over three runs of
- * `npm run bench:lsp -- --workspace application-like-2`, against 300 MB targeted). Letting it grow by half
- * instead keeps the peak near 180 MB, at no measured cost in latency (docs/performance.md).
- */
-function limitHeapGrowth(): void {
-  v8.setFlagsFromString('--heap-growing-percent=50');
 }
 
 // VS Code starts the bundled server directly (dist/server.js, over IPC).
