@@ -204,9 +204,9 @@ export class ExpansionMemo {
   }
 
   /**
-   * An expansion with its places moved (`shifts`), and with it the expansions of the calls it wrote and
-   * the macros it defined, under their moved tokens and rules. What holds no such place is shared, not
-   * copied. `copies`: what was copied already, so that what two items share, they still share.
+   * An expansion with its places moved (`shifts`), and with it the expansions of the calls it wrote, under
+   * their moved tokens (`carried`). What holds no such place is shared, not copied. `copies`: what was
+   * copied already, so that what two items share, they still share.
    */
   private shifted(parsed: ParsedExpansion, shifts: Shift[], copies: Map<object, unknown>): ParsedExpansion {
     return { rule: parsed.rule, items: this.copy(parsed.items, shifts, copies) as Item[] };
