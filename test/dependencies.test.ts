@@ -39,8 +39,9 @@ interface Reported {
 /** Where our findings are, as `rustcWarnings` says where rustc's are. */
 const places = (found: Reported[]): string[] => found.map((d) => `${d.file}:${d.line}:${d.column}`);
 
-async function check(dir: string): Promise<Reported[]> {
-  const run = await runCli(['check', '.', '--format', 'json'], dir);
+/** `ffi-guard check TARGET` run in `dir` (the whole folder by default): its findings, nothing on stderr. */
+async function check(dir: string, target = '.'): Promise<Reported[]> {
+  const run = await runCli(['check', target, '--format', 'json'], dir);
   assert.strictEqual(run.stderr, '');
   return (JSON.parse(run.stdout) as { diagnostics: Reported[] }).diagnostics;
 }
@@ -95,8 +96,7 @@ describe("types of the workspace's other crates, as cargo hands them to rustc", 
       'plugin/Cargo.toml': manifest('plugin', '[dependencies]\napi = { path = "../api" }\n'),
       'plugin/src/lib.rs': EXPORT_INFO,
     });
-    const run = await runCli(['check', 'plugin', '--format', 'json'], dir);
-    const found = (JSON.parse(run.stdout) as { diagnostics: Reported[] }).diagnostics;
+    const found = await check(dir, 'plugin');
     assert.deepStrictEqual(
       found.map((d) => `${d.file}:${d.line} ${d.rule}`),
       ['plugin/src/lib.rs:2 unspecified-layout'],
@@ -232,8 +232,7 @@ describe("types of the workspace's other crates, as cargo hands them to rustc", 
       'vendor/api/Cargo.toml': manifest('api'),
       'vendor/api/src/lib.rs': 'pub struct Info {\n    pub version: u32,\n    pub flags: u64,\n}\n',
     });
-    const run = await runCli(['check', 'src', '--format', 'json'], dir);
-    const found = (JSON.parse(run.stdout) as { diagnostics: Reported[] }).diagnostics;
+    const found = await check(dir, 'src');
     assert.deepStrictEqual(
       found.map((d) => `${d.file}:${d.line} ${d.rule}`),
       ['src/lib.rs:2 unspecified-layout'],
