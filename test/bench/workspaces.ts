@@ -1,11 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
+import { parseToml } from '../../server/src/core/workspace/toml';
 import { ensureDebianCrates, findDebianCrate, rustFilesUnder } from './debian-crates';
-
-// smol-toml ships its types as an ES module; its CommonJS build is what loads here (as in core/workspace/toml).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const toml = require('smol-toml') as typeof SmolToml;
 
 /**
  * The benchmark's real workspaces, assembled offline from Debian's crate sources under `.bench/` once
@@ -173,7 +169,7 @@ function workspaceManifest(members: string[], patched: [name: string, member: st
 
 /** A copied member's package name, from its manifest. */
 function packageName(memberDir: string): string {
-  const manifest = toml.parse(fs.readFileSync(path.join(memberDir, 'Cargo.toml'), 'utf8')) as {
+  const manifest = parseToml(fs.readFileSync(path.join(memberDir, 'Cargo.toml'), 'utf8')) as {
     package?: { name?: unknown };
   };
   const name = manifest.package?.name;
