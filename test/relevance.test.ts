@@ -174,6 +174,26 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
+  it("decides which macros produce within the packages that may share a crate, as rustc expands a crate's own", () => {
+    // ring's `dispatch!` writes `extern`; tracing's `event!` only names a closure parameter `dispatch`.
+    const index = new RelevanceIndex(['/w/ring', '/w/tracing', '/w/tracing/examples/nested']);
+    const files: Record<string, string> = {
+      '/w/ring/src/lib.rs': 'macro_rules! dispatch { ($f:ident) => { extern "C" { fn $f(); } } }',
+      '/w/tracing/src/macros.rs': 'macro_rules! event { () => { get_default(|dispatch| dispatch.event()) } }',
+      '/w/tracing/src/lib.rs': 'pub fn f() { event!(); }',
+      '/w/tracing/src/ffi.rs': 'macro_rules! export { ($f:ident) => { #[no_mangle] pub extern "C" fn $f() {} } }',
+      '/w/tracing/examples/nested/main.rs': 'export!(g);',
+      '/w/loose.rs': 'dispatch!(h);',
+    };
+    for (const [file, text] of Object.entries(files)) index.update(file, text);
+    assert.deepStrictEqual(
+      [...index.needed()].sort(),
+      ['/w/loose.rs', '/w/ring/src/lib.rs', '/w/tracing/examples/nested/main.rs', '/w/tracing/src/ffi.rs'],
+      "tracing's `event!` calls are not needed; a package nested in tracing's folder sees tracing's producing " +
+        "macros, and a file outside every package may be of ring's crate",
+    );
+  });
+
   it('names a producing macro where it may be renamed or handed to a macro that invokes it', () => {
     const producer = 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }';
     assert.deepStrictEqual(

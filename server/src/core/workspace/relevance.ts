@@ -15,7 +15,8 @@ import { codeOnly, FileScan, MacroScan, scanFile } from '../syntax/scan';
  * - defines a `macro_rules!` that a needed file invokes (its expansion decides what the invocation declares);
  * - invokes a macro that can write a boundary item (one whose rules write a boundary word or `include!`,
  *   or name such a macro in turn), or names one where it may be renamed or handed to a macro that
- *   invokes what it is given (`$m!`).
+ *   invokes what it is given (`$m!`); of the macros its own crate may define (its package's, when the
+ *   packages are known): a call is expanded only with its crate's own macros (`findVisibleMacro`).
  */
 export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
@@ -58,10 +59,7 @@ export class RelevanceIndex {
 
   /** Whether a macro defined in `definer` may be one a crate holding `user` expands. */
   private mayShareCrate(user: string, definer: string): boolean {
-    const a = this.packageOf(user);
-    const b = this.packageOf(definer);
-    // A package inside another's folder may hold files of the outer one's crates (a `mod` into it).
-    return a === null || b === null || a === b || a.startsWith(b + path.sep) || b.startsWith(a + path.sep);
+    return packagesMayShareCrate(this.packageOf(user), this.packageOf(definer));
   }
 
   /**
@@ -172,32 +170,48 @@ export class RelevanceIndex {
   /** What the macro definitions decide: kept until one of them changes (`replaced`). */
   private macros(): MacroState {
     if (this.macroState) return this.macroState;
-    const producing = new Set<string>();
-    const others: MacroScan[] = [];
-    for (const scan of this.scans.values()) {
+    // A macro is expanded only where its own crate invokes it (workspace/scopes.ts): whether one produces
+    // is decided among the macros of the packages that may share a crate with its own, so a word in one
+    // package's rules (tracing's `|dispatch|`) is not taken for a call of another's producing macro.
+    const groups = new Map<string | null, MacroGroup>();
+    for (const [file, scan] of this.scans) {
+      if (!scan.macros.length) continue;
+      const pkg = this.packageOf(file);
+      let group = groups.get(pkg);
+      if (!group) groups.set(pkg, (group = { producing: new Set(), others: [] }));
       for (const m of scan.macros) {
-        if (m.writesBoundary) producing.add(m.name);
-        else others.push(m);
+        if (m.writesBoundary) group.producing.add(m.name);
+        else group.others.push(m);
       }
     }
-    // A macro whose rules name a producing macro produces too: grow to a fixed point.
+    // A macro whose rules name a producing macro it may see produces too: grow to a fixed point.
     for (let grew = true; grew;) {
       grew = false;
-      const names = wordPattern(producing);
-      for (let i = others.length - 1; i >= 0 && names; i--) {
-        if (producing.has(others[i].name) || !names.test(others[i].words)) continue;
-        producing.add(others[i].name);
-        others.splice(i, 1);
-        grew = true;
+      for (const [pkg, group] of groups) {
+        if (!group.others.length) continue;
+        const names = wordPattern(producingSeenFrom(groups, pkg));
+        for (let i = group.others.length - 1; i >= 0 && names; i--) {
+          if (group.producing.has(group.others[i].name) || !names.test(group.others[i].words)) continue;
+          group.producing.add(group.others[i].name);
+          group.others.splice(i, 1);
+          grew = true;
+        }
       }
     }
     const higherOrder = new Set(
       [...this.scans.values()].flatMap((scan) => scan.macros.filter((m) => m.invokesFragment).map((m) => m.name)),
     );
+    const seen = new Map<string | null, ProducingMacros>();
     this.macroState = {
-      producing,
       higherOrder,
-      names: wordPattern(producing),
+      producingFor: (pkg) => {
+        let found = seen.get(pkg);
+        if (!found) {
+          const producing = producingSeenFrom(groups, pkg);
+          seen.set(pkg, (found = { producing, names: wordPattern(producing) }));
+        }
+        return found;
+      },
     };
     return this.macroState;
   }
@@ -208,7 +222,7 @@ export class RelevanceIndex {
     for (const [file, scan] of this.scans) {
       let own = this.ownStanding.get(file);
       if (own === undefined) {
-        own = standsAlone(scan, state, () => this.textOf(file));
+        own = standsAlone(scan, state.producingFor(this.packageOf(file)), state.higherOrder, () => this.textOf(file));
         this.ownStanding.set(file, own);
       }
       if (own) needed.add(file);
@@ -255,12 +269,39 @@ export class RelevanceIndex {
 
 /** What the macro definitions of the whole workspace decide about any one file. */
 interface MacroState {
-  /** Macros that can write a boundary item (directly, or by naming such a macro). */
-  producing: Set<string>;
+  /** The producing macros a file of a package (null: of none, or packages unknown) may invoke. */
+  producingFor(pkg: string | null): ProducingMacros;
   /** Macros that invoke a macro they are given (`$m!`). */
   higherOrder: Set<string>;
-  /** Any producing macro's name, as a word. */
+}
+
+/** Macros that can write a boundary item (directly, or by naming such a macro), as a file may see them. */
+interface ProducingMacros {
+  producing: Set<string>;
+  /** Any of their names, as a word. */
   names: WordTest | null;
+}
+
+/** The macros defined in one package's files: those known to produce, and the others. */
+interface MacroGroup {
+  producing: Set<string>;
+  others: MacroScan[];
+}
+
+/**
+ * Whether files of two packages (null: of none, or packages unknown) may belong to one crate: the same
+ * package, or one inside the other's folder (a `mod` into it may hold files of the outer one's crates).
+ */
+function packagesMayShareCrate(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a === b || a.startsWith(b + path.sep) || b.startsWith(a + path.sep);
+}
+
+/** The producing macros of every package that may share a crate with `pkg`. */
+function producingSeenFrom(groups: ReadonlyMap<string | null, MacroGroup>, pkg: string | null): Set<string> {
+  const out = new Set<string>();
+  for (const [other, group] of groups)
+    if (packagesMayShareCrate(pkg, other)) for (const name of group.producing) out.add(name);
+  return out;
 }
 
 /**
@@ -269,16 +310,21 @@ interface MacroState {
  * producing macro by name, or may reach one otherwise: through a rename (`use crate::export as e;`) or
  * by passing its name to a macro that invokes what it is given (`$m!`).
  */
-function standsAlone(scan: FileScan, state: MacroState, textOf: () => string | null): boolean {
+function standsAlone(
+  scan: FileScan,
+  seen: ProducingMacros,
+  higherOrder: ReadonlySet<string>,
+  textOf: () => string | null,
+): boolean {
   if (scan.mentionsBoundary || scan.includesUnknown || scan.modulePaths === null) return true;
-  if (!state.names) return false;
+  if (!seen.names) return false;
   const calls = [...scan.macroCalls];
-  if (calls.some((c) => state.producing.has(c))) return true;
-  if (state.names.test(scan.wordsBeforeAs)) return true;
-  if (!calls.some((c) => state.higherOrder.has(c))) return false;
+  if (calls.some((c) => seen.producing.has(c))) return true;
+  if (seen.names.test(scan.wordsBeforeAs)) return true;
+  if (!calls.some((c) => higherOrder.has(c))) return false;
   // Calls to a higher-order macro are rare: the text is read again rather than every file's words kept.
   const text = textOf();
-  return text === null || state.names.test(codeOnly(text));
+  return text === null || seen.names.test(codeOnly(text));
 }
 
 /** Whether two scans of a file define the same macros (what every other file's standing depends on). */
