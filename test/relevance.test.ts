@@ -94,6 +94,26 @@ describe('scan: a file read as tokens, not parsed', () => {
     assert.strictEqual(paths(`${'cfg_attr()'.repeat(50_000)} fn f() { let path = 1; }`), null);
   });
 
+  it('tells the macro calls that every boundary word stands inside, or that one stands outside them', () => {
+    const callers = (text: string): readonly (readonly string[])[] | null => scanFile(text).boundaryCallers;
+    assert.deepStrictEqual(callers('fn gen() -> T { quote! { extern "C" { fn f(); } } }'), [['quote']]);
+    assert.deepStrictEqual(
+      callers('fn g() { let a = q::quote!(#[no_mangle] f); wrap![outer!{ extern "C" fn h() {} }]; }'),
+      [['quote'], ['outer', 'wrap']],
+      'innermost first, a path by its last name',
+    );
+    assert.deepStrictEqual(callers('macro_rules! m { () => { extern "C" { fn f(); } } }'), null, 'in the rules');
+    assert.deepStrictEqual(callers('fn f() { m!(1); }\nextern "C" { fn g(); }'), null, 'after a call');
+    assert.deepStrictEqual(callers('fn f() { if !(a) { extern "C" fn g() {} } }'), null, '`if !(` is no call');
+    assert.deepStrictEqual(callers('fn f() { let s = "quote!("; }\nextern "C" { fn g(); }'), null);
+    assert.deepStrictEqual(
+      callers('fn f() { let s = ")"; m!{ extern "C" fn g() {} } }'),
+      [['m']],
+      'brackets in literals do not count',
+    );
+    assert.deepStrictEqual(callers('fn f() { $m!(extern "C" fn g() {}) }'), [['$']], "a fragment's call");
+  });
+
   it('marks a macro as writing a boundary from its own rules only', () => {
     const macros = scanFile(
       'macro_rules! plain { () => { 1 } }\nmacro_rules! export { () => { #[no_mangle] extern "C" fn f() {} } }',
@@ -171,6 +191,32 @@ describe('relevance: which files are parsed up front', () => {
       ['/w/a/src/helpers.rs', '/w/a/src/lib.rs', '/w/a/src/nested/mod.rs', '/w/loose.rs'],
       'its own package, a package nested in its folder and files outside every package may define what it ' +
         'invokes; package b may not',
+    );
+  });
+
+  it('a boundary word only inside the arguments of macro calls that are never expanded needs no parse', () => {
+    const index = new RelevanceIndex(['/w/gen', '/w/other']);
+    const files: Record<string, string> = {
+      '/w/gen/src/codegen.rs': 'fn emit() -> TokenStream { quote! { extern "C" { fn f(); } } }',
+      '/w/gen/src/local.rs': 'fn g() { local! { #[no_mangle] pub extern "C" fn h() {} } }',
+      '/w/gen/src/macros.rs': 'macro_rules! local { ($($t:tt)*) => { $($t)* } }',
+      '/w/gen/src/both.rs': 'fn i() { quote! { extern "C" fn a(); } }\nextern "C" { fn j(); }',
+      '/w/gen/src/cfg.rs': 'cfg_if! { if #[cfg(unix)] { extern "C" { fn k(); } } }',
+      '/w/gen/src/fragment.rs': 'macro_rules! apply { ($m:ident) => { $m! { extern "C" { fn l(); } } } }',
+      '/w/other/src/lib.rs': 'fn m() { other_local! { extern "C" fn n() {} } }',
+      '/w/gen/src/other_macros.rs': 'macro_rules! other_local { ($($t:tt)*) => { $($t)* } }',
+    };
+    for (const [file, text] of Object.entries(files)) index.update(file, text);
+    assert.deepStrictEqual(
+      [...index.needed()].sort(),
+      [
+        '/w/gen/src/both.rs',
+        '/w/gen/src/cfg.rs',
+        '/w/gen/src/fragment.rs',
+        '/w/gen/src/local.rs',
+        '/w/gen/src/macros.rs',
+      ],
+      "quote! is defined nowhere; local! is gen's own; other_local! is gen's, not other's",
     );
   });
 

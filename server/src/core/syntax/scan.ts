@@ -17,6 +17,13 @@ export interface FileScan {
    * attribute: may declare a boundary item.
    */
   mentionsBoundary: boolean;
+  /**
+   * Where its boundary words stand when every one of them stands inside the arguments of a macro call
+   * (bindgen's `quote! { extern "C" { … } }`): for each, the names of the calls around it (`$` for a
+   * fragment, `$m!`). Such a word declares an item only if one of those macros is expanded. Null when
+   * one stands outside every call (or in a `macro_rules!`, whose rules are read as `macros`).
+   */
+  boundaryCallers: readonly (readonly string[])[] | null;
   /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
   includesUnknown: boolean;
   /** The plain-string paths of its `include!`s, as written (relative to the file's folder). */
@@ -160,11 +167,12 @@ export function scanFile(text: string): FileScan {
 /** What only the exact scan can find: boundary words, macro definitions, `include!`s. */
 type BoundaryScan = Pick<
   FileScan,
-  'mentionsBoundary' | 'includesUnknown' | 'includeTargets' | 'macros' | 'modulePaths'
+  'mentionsBoundary' | 'boundaryCallers' | 'includesUnknown' | 'includeTargets' | 'macros' | 'modulePaths'
 >;
 
 const NO_BOUNDARY: Readonly<BoundaryScan> = Object.freeze({
   mentionsBoundary: false,
+  boundaryCallers: null,
   includesUnknown: false,
   includeTargets: [],
   macros: [],
@@ -191,13 +199,59 @@ function boundaryScan(text: string, code: string): BoundaryScan {
     if (plain) includeTargets.push(ownCopy(plain[1]));
     else includesUnknown = true;
   }
+  const mentionsBoundary = BOUNDARY_WORD.test(code);
   return {
-    mentionsBoundary: BOUNDARY_WORD.test(code),
+    mentionsBoundary,
+    boundaryCallers: mentionsBoundary ? boundaryCallers(code) : null,
     includesUnknown,
     includeTargets,
     macros,
     modulePaths: modulePathsOf(text, code),
   };
+}
+
+const BOUNDARY_WORDS = new RegExp(BOUNDARY_WORD.source, 'g');
+const BRACKETS = /[()[\]{}]/g;
+/** Words that may stand before a `!(` without calling a macro: `if !(a && b)`, `return !(x)`. */
+const KEYWORDS_BEFORE_NOT = new Set(['if', 'while', 'match', 'return', 'in', 'else', 'break', 'yield', 'let', 'as']);
+
+/**
+ * See `FileScan.boundaryCallers`; `code` is `codeOnly(text)`, where every bracket is one of the code's. One
+ * sweep of the brackets up to the last boundary word (to the first one outside every call, in most files
+ * that have one).
+ */
+function boundaryCallers(code: string): string[][] | null {
+  // The brackets open before the word: each with the name of the call it opens, or null.
+  const open: (string | null)[] = [];
+  const out = new Map<string, string[]>();
+  BRACKETS.lastIndex = 0;
+  let bracket = BRACKETS.exec(code);
+  for (const word of code.matchAll(BOUNDARY_WORDS)) {
+    for (; bracket && bracket.index < word.index; bracket = BRACKETS.exec(code)) {
+      if ('([{'.includes(bracket[0])) open.push(callOpenedAt(code, bracket.index));
+      else open.pop();
+    }
+    const around = open.filter((name): name is string => name !== null).reverse();
+    if (!around.length) return null;
+    out.set(around.join(' '), around);
+  }
+  return [...out.values()];
+}
+
+/**
+ * The name of the macro call whose arguments the bracket at `at` opens (`quote! {`, `q::quote!(`, `$m!`
+ * as `$`), or null when it opens none.
+ */
+function callOpenedAt(code: string, at: number): string | null {
+  let bang = at;
+  while (bang > 0 && isSpace(code.charCodeAt(bang - 1))) bang--;
+  if (code.charCodeAt(bang - 1) !== 33) return null;
+  const { start, end } = wordBefore(code, bang - 1);
+  const first = code.charCodeAt(start);
+  if (start === end || (first >= 48 && first <= 57)) return null;
+  if (code.charCodeAt(start - 1) === 36) return '$';
+  const name = code.slice(start, end);
+  return KEYWORDS_BEFORE_NOT.has(name) ? null : name;
 }
 
 /** See `FileScan.modulePaths`; `code` is `codeOnly(text)`. */

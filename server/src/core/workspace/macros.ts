@@ -168,6 +168,23 @@ function bodyCallMayMatter(call: MacroCallItem, module: ModuleScope): boolean {
 /** Words whose presence in an expansion may make it declare a boundary item (or read a file that does). */
 const BOUNDARY_TOKENS = new Set(['extern', 'no_mangle', 'export_name', 'include']);
 
+type Expander = (call: MacroCallItem, module: ModuleScope, cache: SourceCache, depth: number) => Item[] | null;
+
+/**
+ * The macros expanded as rustc would, where the crate defines none of the name: `cfg_if!` (its arguments are
+ * its expansion), `match_cfg!`, and an item-level `include!`.
+ */
+const BUILTIN_EXPANSIONS = new Map<string, Expander>([
+  ['cfg_if', expandCfgIf],
+  ['match_cfg', expandMatchCfg],
+  ['include', (call, module, cache, depth) => (call.inBody ? null : expandInclude(call, module, cache, depth))],
+]);
+
+/** Whether a call of this name may be expanded though the crate defines no macro of the name. */
+export function expandedWithoutDefinition(name: string): boolean {
+  return BUILTIN_EXPANSIONS.has(name);
+}
+
 function expandOne(
   call: MacroCallItem,
   module: ModuleScope,
@@ -177,9 +194,8 @@ function expandOne(
 ): Item[] | null {
   const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
   const def = local.find((m) => m.name === name) ?? findVisibleMacro(module, name);
-  if (!def && name === 'cfg_if') return expandCfgIf(call, module, cache, depth);
-  if (!def && name === 'match_cfg') return expandMatchCfg(call, module, cache, depth);
-  if (!def && name === 'include' && !call.inBody) return expandInclude(call, module, cache, depth);
+  const builtin = def ? undefined : BUILTIN_EXPANSIONS.get(name);
+  if (builtin) return builtin(call, module, cache, depth);
   if (!def) {
     // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
     if (!call.inBody && !BUILTIN_ITEM_MACROS.has(name))

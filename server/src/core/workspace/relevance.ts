@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { codeOnly, FileScan, MacroScan, scanFile } from '../syntax/scan';
+import { expandedWithoutDefinition } from './macros';
 
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
@@ -7,7 +8,8 @@ import { codeOnly, FileScan, MacroScan, scanFile } from '../syntax/scan';
  * macro that writes one: they are parsed only when resolution needs a module or a type they hold.
  *
  * A file must be parsed up front when it
- * - writes `extern`, `no_mangle` or `export_name` (a boundary item, an `extern` block, a C function pointer);
+ * - writes `extern`, `no_mangle` or `export_name` (a boundary item, an `extern` block, a C function pointer),
+ *   other than only inside the arguments of macro calls that are never expanded (bindgen's `quote!`);
  * - uses `include!` of something other than a plain path (generated bindings in `OUT_DIR`), or of a file
  *   that is needed or not indexed (and a file a needed file includes is needed: it is part of its text);
  * - declares a `#[path]` module whose file is needed or not indexed, or whose path the text does not
@@ -151,6 +153,18 @@ export class RelevanceIndex {
     return [...out];
   }
 
+  /**
+   * Whether a call of `name` in `file` may be expanded: a fragment's (`$m!`), one rustc expands built in, or
+   * a macro that a file of its crate may define. Any other call's arguments are never read as items.
+   */
+  private mayExpand(file: string, name: string): boolean {
+    return (
+      name === '$' ||
+      expandedWithoutDefinition(name) ||
+      this.filesDefiningMacro(name).some((definer) => this.mayShareCrate(file, definer))
+    );
+  }
+
   private macroDefinerMap: Map<string, string[]> | null = null;
 
   private macroDefiners(): Map<string, string[]> {
@@ -222,7 +236,12 @@ export class RelevanceIndex {
     for (const [file, scan] of this.scans) {
       let own = this.ownStanding.get(file);
       if (own === undefined) {
-        own = standsAlone(scan, state.producingFor(this.packageOf(file)), state.higherOrder, () => this.textOf(file));
+        own = standsAlone(scan, {
+          seen: state.producingFor(this.packageOf(file)),
+          higherOrder: state.higherOrder,
+          mayExpand: (name) => this.mayExpand(file, name),
+          textOf: () => this.textOf(file),
+        });
         this.ownStanding.set(file, own);
       }
       if (own) needed.add(file);
@@ -304,19 +323,32 @@ function producingSeenFrom(groups: ReadonlyMap<string | null, MacroGroup>, pkg: 
   return out;
 }
 
+/** What a file's own standing is decided against, besides its scan. */
+interface StandingContext {
+  /** The producing macros its crate may define. */
+  seen: ProducingMacros;
+  /** Macros that invoke a macro they are given (`$m!`). */
+  higherOrder: ReadonlySet<string>;
+  /** Whether a call of this name in the file may be expanded (`RelevanceIndex.mayExpand`). */
+  mayExpand: (name: string) => boolean;
+  /** The file's text, read again. */
+  textOf: () => string | null;
+}
+
 /**
  * Whether a file must be parsed up front on its own account, before what it includes or invokes is
- * followed: it writes a boundary word, an `include!` of something unknown or a `#[path]`, or it invokes a
- * producing macro by name, or may reach one otherwise: through a rename (`use crate::export as e;`) or
- * by passing its name to a macro that invokes what it is given (`$m!`).
+ * followed: it writes a boundary word where it may declare an item (not only inside the arguments of macro
+ * calls that are never expanded, as bindgen's `quote! { extern "C" … }`), an `include!` of something unknown
+ * or a `#[path]`, or it invokes a producing macro by name, or may reach one otherwise: through a rename
+ * (`use crate::export as e;`) or by passing its name to a macro that invokes what it is given (`$m!`).
  */
-function standsAlone(
-  scan: FileScan,
-  seen: ProducingMacros,
-  higherOrder: ReadonlySet<string>,
-  textOf: () => string | null,
-): boolean {
-  if (scan.mentionsBoundary || scan.includesUnknown || scan.modulePaths === null) return true;
+function standsAlone(scan: FileScan, { seen, higherOrder, mayExpand, textOf }: StandingContext): boolean {
+  if (scan.includesUnknown || scan.modulePaths === null) return true;
+  if (
+    scan.mentionsBoundary &&
+    (scan.boundaryCallers === null || scan.boundaryCallers.some((callers) => callers.some(mayExpand)))
+  )
+    return true;
   if (!seen.names) return false;
   const calls = [...scan.macroCalls];
   if (calls.some((c) => seen.producing.has(c))) return true;
