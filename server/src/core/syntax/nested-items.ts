@@ -37,13 +37,13 @@ export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): Neste
   if (!mayDeclareItems(bodyNode.text)) return [];
   // A body is searched by tree-sitter itself, in one call; only the items found are read as syntax.
   const body = bodyNode.realNode();
-  const found = body.descendantsOfType([...ITEM_TYPES]);
-  const direct = found.filter((n) => {
-    for (let p = n.parent; p; p = p.parent) {
-      if (p.id === body.id) return true;
-      if (ITEM_TYPES.has(p.type)) return false;
-    }
-    return false;
+  // Found in document order, every item before the items inside it: an item that starts before the end of
+  // the last one kept lies inside it (nodes nest or are disjoint), without a walk up its parents.
+  let keptEnd = -1;
+  const direct = body.descendantsOfType([...ITEM_TYPES]).filter((n) => {
+    if (n.id === body.id || n.startIndex < keptEnd) return false;
+    keptEnd = n.endIndex;
+    return true;
   });
   return direct.map((node) => {
     // `#[allow(…)] { … }` and `#[cfg(…)]` on an enclosing statement apply to the items inside it.
