@@ -21,7 +21,7 @@ import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
 import { AgainstError, readAgainst, unexportedPrototypes } from './core/abi/against';
 import { crossCrateFindings } from './core/cross-crate-findings';
 import { runCheck } from './core/shard';
-import { youngGenerationForWorkload } from './v8-heap';
+import { heapForCheck } from './v8-heap';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
 import { unifiedDiff, writeFixes } from './cli-fix';
@@ -140,17 +140,17 @@ async function check(
   if (!against) return 2;
   let json: CheckJson;
   let nothingRead: boolean;
-  const young = youngGenerationForWorkload();
+  const heap = heapForCheck();
   const done = (): void => {
     progressLine?.done();
-    young.restore();
+    heap.restore();
   };
   if (shard) {
     const run = await runCheck(paths, cwd, settings, relTo, {
       shard,
       surface: true,
       progress,
-      planned: young.planned,
+      planned: heap.planned,
     }).finally(done);
     ({ json, nothingRead } = run);
     if (format === 'json') printJson(out, { ...json, shard: run.shard });
@@ -165,7 +165,7 @@ async function check(
       surface: CROSS_CRATE_CHECKS.length > 0,
       pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? against : undefined,
       progress,
-      planned: young.planned,
+      planned: heap.planned,
     }).finally(done);
     ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
     for (const note of unexportedPrototypes(against, run.shard.surface)) err(`note: ${note}\n`);

@@ -7,15 +7,21 @@ import type { Workload } from './core/shard';
  */
 
 /**
- * The server lives as long as the editor, and a keystroke in an exported signature re-checks the crate: a
- * few megabytes of short-lived objects each time. V8 lets the heap grow to several times what is live
- * before a full collection, so the peak depended on when that came (250 to 305 MB over three runs of
- * `npm run bench:lsp -- --workspace application-like-2`, against 300 MB targeted). Letting it grow by half
- * instead keeps the peak near 180 MB, at no measured cost in latency (docs/performance.md).
+ * V8 lets the heap grow to several times what is live before a full collection, so a peak depends on when
+ * that comes. The server lives as long as the editor, and a keystroke in an exported signature re-checks
+ * the crate: a few megabytes of short-lived objects each time (its peak was 250 to 305 MB over three runs
+ * of `npm run bench:lsp -- --workspace application-like-2`, against 300 MB targeted). A `check` that parses
+ * megabytes keeps items alive while it makes garbage (the FFI-dense workspace peaked at 350 to 530 MB).
+ * Letting the heap grow by half instead keeps the server near 180 MB and that check near 290 MB, at no
+ * measured cost in time (docs/performance.md).
  */
 export function limitHeapGrowth(): void {
-  v8.setFlagsFromString('--heap-growing-percent=50');
+  v8.setFlagsFromString(`--heap-growing-percent=${LIMITED_GROWTH_PERCENT}`);
 }
+
+const LIMITED_GROWTH_PERCENT = 50;
+/** V8's own (`node --v8-options`): its heuristics decide. */
+const DEFAULT_GROWTH_PERCENT = 0;
 
 /**
  * V8 doubles its young generation each time enough of what it allocates survives, up to 32 MB, and does
@@ -32,16 +38,21 @@ const PARSE_HEAVY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_GROWTH_FACTOR = 2;
 
 /**
- * Keeps the young generation at its first size until the run knows its workload (`planned`), which lets a
- * parse-heavy run's grow again; `restore` puts V8's own rule back, for what runs after in the process.
+ * The heap of one `check`: limited growth (`limitHeapGrowth`), and the young generation kept at its first
+ * size until the run knows its workload (`planned`), which lets a parse-heavy run's grow again. `restore`
+ * puts V8's own rules back, for what runs after in the process.
  */
-export function youngGenerationForWorkload(): { planned: (workload: Workload) => void; restore: () => void } {
-  const restore = (): void => v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+export function heapForCheck(): { planned: (workload: Workload) => void; restore: () => void } {
+  const growYoung = (): void => v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+  limitHeapGrowth();
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   return {
     planned: ({ upFrontBytes }) => {
-      if (upFrontBytes === null || upFrontBytes > PARSE_HEAVY_BYTES) restore();
+      if (upFrontBytes === null || upFrontBytes > PARSE_HEAVY_BYTES) growYoung();
     },
-    restore,
+    restore: () => {
+      growYoung();
+      v8.setFlagsFromString(`--heap-growing-percent=${DEFAULT_GROWTH_PERCENT}`);
+    },
   };
 }
