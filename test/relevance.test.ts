@@ -83,13 +83,30 @@ describe('scan: a file read as tokens, not parsed', () => {
     for (const [text, code] of cases) assert.strictEqual(codeOnly(text), code, text);
   });
 
-  it('reads #[path] attributes: plain ones by their path, a cfg_attr that sets one as unknown', () => {
-    const paths = (text: string): readonly string[] | null => scanFile(text).modulePaths;
+  it('reads the module paths that #[path] and cfg_attr may set, telling those inside inline modules', () => {
+    const paths = (text: string): string[] | null =>
+      scanFile(text).modulePaths?.map((p) => [...p.inlineModules, p.path].join('/')) ?? null;
     assert.deepStrictEqual(paths('#[path = "a.rs"]\nmod a;\n#[path="b/c.rs"] mod c;'), ['a.rs', 'b/c.rs']);
-    assert.strictEqual(paths('#[cfg_attr(unix, path = "unix.rs")]\nmod sys;'), null);
-    assert.strictEqual(paths('#[cfg_attr(feature = "]", path = "x.rs")]\nmod x;'), null);
+    assert.deepStrictEqual(
+      paths('#[cfg_attr(unix, path = "unix.rs")]\n#[cfg_attr(windows, path = "windows.rs")]\nmod sys;'),
+      ['unix.rs', 'windows.rs'],
+      'every path a cfg_attr may set, whichever cfg holds',
+    );
+    assert.deepStrictEqual(paths('#[cfg_attr(feature = "]", path = "x.rs")]\nmod x;'), ['x.rs']);
+    assert.strictEqual(paths('#[cfg_attr(unix, path = concat!("a", ".rs"))]\nmod x;'), null, 'not a literal');
+    assert.strictEqual(paths('#[path = "a\\u{62}.rs"]\nmod x;'), null, 'an escape');
     assert.deepStrictEqual(paths('#[cfg_attr(unix, derive(Debug))]\nstruct S;\nfn f() { let path = 1; }'), []);
-    assert.strictEqual(paths('#[path = "a.rs"]\nmod a;\nmod inline {\n}'), null);
+    assert.deepStrictEqual(
+      paths(
+        '#[path = "a.rs"]\nmod a;\nmod inline {\n    #[path = "b.rs"]\n    mod b;\n}\n#[cfg(test)]\nmod tests {\n}',
+      ),
+      ['a.rs', 'inline/b.rs'],
+    );
+    assert.strictEqual(
+      paths('#[path = "dir"]\nmod inline {\n    #[path = "b.rs"]\n    mod b;\n}'),
+      null,
+      'its own path',
+    );
     // No `]` ends these: each may reach the `path =` at the end (found in one pass, not one per `cfg_attr(`).
     assert.strictEqual(paths(`${'cfg_attr()'.repeat(50_000)} fn f() { let path = 1; }`), null);
   });
@@ -279,7 +296,7 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
-  it('a file with a #[path] module is parsed when the module is needed, not indexed, or its path unreadable', () => {
+  it('a file with a #[path] module is parsed when the module may be needed, is not indexed, or its path unreadable', () => {
     assert.deepStrictEqual(
       neededOf({
         '/w/src/a.rs': '#[path = "../elsewhere/b.rs"]\nmod b;',
@@ -291,8 +308,24 @@ describe('relevance: which files are parsed up front', () => {
         '/w/src/g.rs': '#[path = "loud.rs"]\nmod loud;',
         '/w/src/loud.rs': 'pub extern "C" fn f() {}',
         '/w/src/h.rs': 'mod inline {\n    #[path = "quiet.rs"]\n    mod quiet;\n}',
+        '/w/src/h/inline/quiet.rs': 'pub struct Q;',
+        '/w/src/i.rs': 'mod inline {\n    #[path = "loud.rs"]\n    mod loud;\n}',
+        '/w/src/i/inline/loud.rs': 'pub extern "C" fn f() {}',
+        '/w/src/j.rs': '#[cfg_attr(unix, path = "quiet.rs")]\n#[cfg_attr(windows, path = "f.rs")]\nmod sys;',
+        '/w/src/lib.rs': 'mod gen {\n    #[path = "../quiet.rs"]\n    mod helper;\n}',
+        '/w/src/k.rs': 'mod inline {\n    #[path = "../up.rs"]\n    mod up;\n}',
+        '/w/src/m.rs': '#[path = "elsewhere"]\nmod dir {\n    #[path = "x.rs"]\n    mod x;\n}',
       }),
-      ['/w/src/a.rs', '/w/src/c.rs', '/w/src/g.rs', '/w/src/h.rs', '/w/src/loud.rs'],
+      [
+        '/w/src/a.rs',
+        '/w/src/c.rs',
+        '/w/src/g.rs',
+        '/w/src/i.rs',
+        '/w/src/i/inline/loud.rs',
+        '/w/src/k.rs',
+        '/w/src/loud.rs',
+        '/w/src/m.rs',
+      ],
     );
   });
 

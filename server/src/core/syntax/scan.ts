@@ -37,13 +37,25 @@ export interface FileScan {
   /** Names after `mod`: the modules this file may declare. */
   modNames: Set<string>;
   /**
-   * The paths of its `#[path = "…"]` module attributes, as written (relative to the file's folder: none
-   * stands inside an inline module), or null when one cannot be read from the text (`cfg_attr(…, path =`,
-   * an escape in the literal, a `#[path]` in a file with inline modules): a module file may then lie anywhere.
+   * The paths its module attributes may set: every `#[path = "…"]`, and every path a `cfg_attr(…, path = "…")`
+   * may set whichever `cfg` holds. Null when one cannot be read from the text (an escape in the literal, a
+   * path that is not a literal): a module file may then lie anywhere.
    */
-  modulePaths: readonly string[] | null;
+  modulePaths: readonly ModulePath[] | null;
   /** The text's size in UTF-8 bytes (what a crate is weighed by, core/shard.ts). */
   bytes: number;
+}
+
+/** A module file that a `#[path]` (or a `cfg_attr` that sets one) may name. */
+export interface ModulePath {
+  /** As written. */
+  path: string;
+  /**
+   * The inline modules it is written in, outermost first (`mod a { #[path = "x.rs"] mod x; }`: `a`): it is
+   * relative to their folder below the file's (`a/`, or `<stem>/a/` in a file not named `mod.rs`, `lib.rs`
+   * or `main.rs`).
+   */
+  inlineModules: string[];
 }
 
 export interface MacroScan {
@@ -72,7 +84,8 @@ const PATH_ATTRIBUTE = /#\s*\[\s*path\s*=/g;
 const CFG_ATTR = /cfg_attr\s*\(/g;
 const PATH_KEY = /\bpath\s*=/g;
 const PLAIN_PATH_ATTRIBUTE = /^#\s*\[\s*path\s*=\s*"([^"\\]*)"\s*\]/;
-const INLINE_MODULE = /\bmod\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*\{/;
+const PLAIN_PATH_VALUE = /^path\s*=\s*"([^"\\]*)"/;
+const INLINE_MODULE = /\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*\{/g;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 const WORD = /[A-Za-z0-9_]+/g;
@@ -255,30 +268,62 @@ function callOpenedAt(code: string, at: number): string | null {
 }
 
 /** See `FileScan.modulePaths`; `code` is `codeOnly(text)`. */
-function modulePathsOf(text: string, code: string): string[] | null {
-  if (cfgAttrSetsPath(code)) return null;
-  const paths: string[] = [];
+function modulePathsOf(text: string, code: string): ModulePath[] | null {
+  const written: { at: number; path: string }[] = [];
   for (const m of code.matchAll(PATH_ATTRIBUTE)) {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
     const plain = PLAIN_PATH_ATTRIBUTE.exec(text.slice(m.index, m.index + 4096));
     if (!plain) return null;
-    paths.push(ownCopy(plain[1]));
+    written.push({ at: m.index, path: plain[1] });
   }
-  // Inside an inline module, a path is relative to a folder named for the module: not told from the text.
-  return paths.length && INLINE_MODULE.test(code) ? null : paths;
+  const conditional = cfgAttrPaths(text, code);
+  if (!conditional) return null;
+  for (const p of conditional) written.push(p);
+  if (!written.length) return [];
+  const inline = inlineModules(code);
+  // An inline module with a path of its own moves the folder of those inside it: not followed from the text.
+  if (inline.some((m) => m.ownPath)) return null;
+  return written.map(({ at, path }) => ({
+    path: ownCopy(path),
+    inlineModules: inline.filter((m) => m.start < at && at < m.end).map((m) => m.name),
+  }));
 }
 
 /**
- * Whether a `cfg_attr(…)` writes `path =` before the `]` that ends its attribute. One pass over the
- * code, not a search from every `cfg_attr(` to the next `]` (quadratic on a text of `cfg_attr()`s).
+ * The inline modules (`mod a { … }`), outer ones first: the name, where the body lies (from the opening brace
+ * to past its match), and whether the module's own attributes may set a path.
  */
-function cfgAttrSetsPath(code: string): boolean {
-  if (!code.includes('cfg_attr')) return false;
+function inlineModules(code: string): { name: string; start: number; end: number; ownPath: boolean }[] {
+  return Array.from(code.matchAll(INLINE_MODULE), (m) => {
+    const open = m.index + m[0].length - 1;
+    // Its attributes are what lies since the end of the item or block before it.
+    const before = Math.max(
+      code.lastIndexOf(';', m.index),
+      code.lastIndexOf('{', m.index),
+      code.lastIndexOf('}', m.index),
+    );
+    return {
+      name: ownCopy(m[1]),
+      start: open,
+      end: delimitedEnd(code, open),
+      ownPath: /\bpath\b/.test(code.slice(before + 1, m.index)),
+    };
+  });
+}
+
+/**
+ * The paths the `cfg_attr(…)`s of the code may set: each `path = "…"` written before the `]` that ends its
+ * attribute, or null when one of them is not a plain literal. One pass over the code, not a search from every
+ * `cfg_attr(` to the next `]` (quadratic on a text of `cfg_attr()`s).
+ */
+function cfgAttrPaths(text: string, code: string): { at: number; path: string }[] | null {
+  if (!code.includes('cfg_attr')) return [];
   const keys = Array.from(code.matchAll(PATH_KEY), (m) => m.index);
+  const found: { at: number; path: string }[] = [];
   let k = 0;
   let close = -1;
   for (const m of code.matchAll(CFG_ATTR)) {
-    if (k === keys.length) return false;
+    if (k === keys.length) break;
     const from = m.index + m[0].length;
     // The first `]` from here: the one found for an earlier `cfg_attr(` while it lies ahead.
     if (close < from) {
@@ -286,9 +331,14 @@ function cfgAttrSetsPath(code: string): boolean {
       close = at < 0 ? code.length : at;
     }
     while (k < keys.length && keys[k] < from) k++;
-    if (k < keys.length && keys[k] < close) return true;
+    for (; k < keys.length && keys[k] < close; k++) {
+      // The literal's contents are blanked in `code`: read the path from the text, at the same place.
+      const plain = PLAIN_PATH_VALUE.exec(text.slice(keys[k], keys[k] + 4096));
+      if (!plain) return null;
+      found.push({ at: keys[k], path: plain[1] });
+    }
   }
-  return false;
+  return found;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { codeOnly, FileScan, MacroScan, scanFile } from '../syntax/scan';
+import { codeOnly, FileScan, MacroScan, ModulePath, scanFile } from '../syntax/scan';
 import { expandedWithoutDefinition } from './macros';
 
 /**
@@ -12,8 +12,8 @@ import { expandedWithoutDefinition } from './macros';
  *   other than only inside the arguments of macro calls that are never expanded (bindgen's `quote!`);
  * - uses `include!` of something other than a plain path (generated bindings in `OUT_DIR`), or of a file
  *   that is needed or not indexed (and a file a needed file includes is needed: it is part of its text);
- * - declares a `#[path]` module whose file is needed or not indexed, or whose path the text does not
- *   tell (`cfg_attr(…, path = …)`, a `#[path]` inside an inline module): parsing the file shows where it lies;
+ * - declares a `#[path]` module (or a `cfg_attr` may) whose file may be needed or is not indexed, or whose
+ *   path the text does not tell (not a plain literal): parsing the file shows where it lies;
  * - defines a `macro_rules!` that a needed file invokes (its expansion decides what the invocation declares);
  * - invokes a macro that can write a boundary item (one whose rules write a boundary word or `include!`,
  *   or name such a macro in turn), or names one where it may be renamed or handed to a macro that
@@ -165,6 +165,21 @@ export class RelevanceIndex {
     );
   }
 
+  /**
+   * The indexed files a module path written in `file` may name, or none when none of them is indexed (it
+   * may lie anywhere). Inside an inline module, the folder it is relative to depends on whether the file is
+   * a `mod.rs`-like one (any crate root is): both are asked; a file exists at one of them.
+   */
+  private filesAt(file: string, target: ModulePath): string[] {
+    const dir = path.dirname(file);
+    const bases = [dir];
+    const name = path.basename(file);
+    if (target.inlineModules.length && !MOD_RS_NAMES.has(name)) bases.push(path.join(dir, path.parse(name).name));
+    return bases
+      .map((base) => path.resolve(base, ...target.inlineModules, target.path))
+      .filter((candidate) => this.scans.has(candidate));
+  }
+
   private macroDefinerMap: Map<string, string[]> | null = null;
 
   private macroDefiners(): Map<string, string[]> {
@@ -259,9 +274,9 @@ export class RelevanceIndex {
         includedBy.set(included, [...(includedBy.get(included) ?? []), file]);
       }
       for (const target of scan.modulePaths ?? []) {
-        const declared = path.resolve(path.dirname(file), target);
-        if (!this.scans.has(declared)) needed.add(file);
-        declaredBy.set(declared, [...(declaredBy.get(declared) ?? []), file]);
+        const declared = this.filesAt(file, target);
+        if (!declared.length) needed.add(file);
+        for (const d of declared) declaredBy.set(d, [...(declaredBy.get(d) ?? []), file]);
       }
     }
     // The definitions of what a needed file invokes are needed too (expansions depend on them), and so
@@ -285,6 +300,9 @@ export class RelevanceIndex {
     return needed;
   }
 }
+
+/** The files whose inline modules' folders are named for the modules alone (rustc's "mod-rs" files). */
+const MOD_RS_NAMES = new Set(['mod.rs', 'lib.rs', 'main.rs']);
 
 /** What the macro definitions of the whole workspace decide about any one file. */
 interface MacroState {
