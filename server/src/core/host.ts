@@ -14,6 +14,7 @@ import {
   internalError,
   LoadedCrate,
   overLimit,
+  packageDirsOf,
   withoutRefusedFeatures,
 } from './project';
 import { MAX_LINE_LENGTH, textOverLimits } from './workspace/read-file';
@@ -88,9 +89,12 @@ export class AnalysisHost {
     this.cache = new SourceCache(parser, overlay, (file) => this.open.has(file), { memoiseExpansions: true });
   }
 
-  /** A relevance index that reads a file again, when it must, as the analysis would (open documents first). */
-  private newRelevanceIndex(): RelevanceIndex {
-    return new RelevanceIndex([], (file) => this.cache.text(file));
+  /**
+   * A relevance index that reads a file again, when it must, as the analysis would (open documents first);
+   * `packageDirs`, the folders of the workspace's packages, as `check` gives them (workspace/relevance.ts).
+   */
+  private newRelevanceIndex(packageDirs: readonly string[] = []): RelevanceIndex {
+    return new RelevanceIndex(packageDirs, (file) => this.cache.text(file));
   }
 
   /** The size above which an open document is not analysed: the file limit or the open-document one. */
@@ -176,7 +180,7 @@ export class AnalysisHost {
     // Files no root holds any more (a folder removed, the roots moved) would keep their trees, which live in
     // the parser's WebAssembly memory until it aborts: forgotten, and read again if a crate still reaches them.
     this.cache.release((f) => this.files.has(f) || this.open.has(f));
-    this.relevance = this.newRelevanceIndex();
+    this.relevance = this.newRelevanceIndex(packageDirsOf(found));
     this.indexed.clear();
     let sliceStart = performance.now();
     for (let i = 0; i < found.files.length; i++) {
