@@ -26,8 +26,8 @@ export class RelevanceIndex {
   private definers: Map<string, string[]> | null = null;
   /** What the workspace's macro definitions decide (see `macros`); kept while no definition changes. */
   private macroState: MacroState | null = null;
-  /** Whether each file must be parsed on its own account (`standsAlone`), as of `macroState`. */
-  private readonly ownStanding = new Map<string, boolean>();
+  /** Each file's own reason to be parsed up front, or null (`standsAlone`), as of `macroState`. */
+  private readonly ownStanding = new Map<string, OwnReason | null>();
   /** The folders of the Cargo packages, innermost first (see `macroSourcesOf`). */
   private readonly packageDirs: string[];
   private readonly packages = new Map<string, string | null>();
@@ -245,21 +245,37 @@ export class RelevanceIndex {
     return this.macroState;
   }
 
+  /**
+   * Why a file must be parsed up front: its own reason (the first found), `followed` when only what a needed
+   * file invokes, includes or declares makes it needed, or null when it is not needed (a tool's question:
+   * `test/bench/relevance-reasons.ts`).
+   */
+  reasonNeeded(file: string): OwnReason | 'followed' | null {
+    const scan = this.scans.get(file);
+    if (!scan || !this.needed().has(file)) return null;
+    return this.ownReason(file, scan, this.macros()) ?? 'followed';
+  }
+
+  /** The file's own reason to be parsed up front (`standsAlone`), kept while no macro definition changes. */
+  private ownReason(file: string, scan: FileScan, state: MacroState): OwnReason | null {
+    let own = this.ownStanding.get(file);
+    if (own === undefined) {
+      own = standsAlone(scan, {
+        seen: state.producingFor(this.packageOf(file)),
+        higherOrder: state.higherOrder,
+        mayExpand: (name) => this.mayExpand(file, name),
+        textOf: () => this.textOf(file),
+      });
+      this.ownStanding.set(file, own);
+    }
+    return own;
+  }
+
   private computeNeeded(): Set<string> {
     const needed = new Set<string>();
     const state = this.macros();
     for (const [file, scan] of this.scans) {
-      let own = this.ownStanding.get(file);
-      if (own === undefined) {
-        own = standsAlone(scan, {
-          seen: state.producingFor(this.packageOf(file)),
-          higherOrder: state.higherOrder,
-          mayExpand: (name) => this.mayExpand(file, name),
-          textOf: () => this.textOf(file),
-        });
-        this.ownStanding.set(file, own);
-      }
-      if (own) needed.add(file);
+      if (this.ownReason(file, scan, state)) needed.add(file);
     }
     // A plain include! of a file the index does not know is needed; one of a known file is needed as
     // that file is, and the other way round (the included text is part of the includer's).
@@ -341,6 +357,19 @@ function producingSeenFrom(groups: ReadonlyMap<string | null, MacroGroup>, pkg: 
   return out;
 }
 
+/**
+ * A file's own reason to be parsed up front: it writes a boundary word where it may declare an item, an
+ * `include!` of what the text does not tell, a module path the text does not tell, or it invokes, renames
+ * (`use … as`) or hands to a macro that invokes what it is given (`$m!`) a macro that can write a boundary item.
+ */
+export type OwnReason =
+  | 'boundary'
+  | 'include'
+  | 'module-path'
+  | 'calls-producing-macro'
+  | 'renames-producing-macro'
+  | 'hands-producing-macro';
+
 /** What a file's own standing is decided against, besides its scan. */
 interface StandingContext {
   /** The producing macros its crate may define. */
@@ -354,27 +383,28 @@ interface StandingContext {
 }
 
 /**
- * Whether a file must be parsed up front on its own account, before what it includes or invokes is
+ * Why a file must be parsed up front on its own account (null: it need not be), before what it includes or invokes is
  * followed: it writes a boundary word where it may declare an item (not only inside the arguments of macro
  * calls that are never expanded, as bindgen's `quote! { extern "C" … }`), an `include!` of something unknown
  * or a `#[path]`, or it invokes a producing macro by name, or may reach one otherwise: through a rename
  * (`use crate::export as e;`) or by passing its name to a macro that invokes what it is given (`$m!`).
  */
-function standsAlone(scan: FileScan, { seen, higherOrder, mayExpand, textOf }: StandingContext): boolean {
-  if (scan.includesUnknown || scan.modulePaths === null) return true;
+function standsAlone(scan: FileScan, { seen, higherOrder, mayExpand, textOf }: StandingContext): OwnReason | null {
+  if (scan.includesUnknown) return 'include';
+  if (scan.modulePaths === null) return 'module-path';
   if (
     scan.mentionsBoundary &&
     (scan.boundaryCallers === null || scan.boundaryCallers.some((callers) => callers.some(mayExpand)))
   )
-    return true;
-  if (!seen.names) return false;
+    return 'boundary';
+  if (!seen.names) return null;
   const calls = [...scan.macroCalls];
-  if (calls.some((c) => seen.producing.has(c))) return true;
-  if (seen.names.test(scan.wordsBeforeAs)) return true;
-  if (!calls.some((c) => higherOrder.has(c))) return false;
+  if (calls.some((c) => seen.producing.has(c))) return 'calls-producing-macro';
+  if (seen.names.test(scan.wordsBeforeAs)) return 'renames-producing-macro';
+  if (!calls.some((c) => higherOrder.has(c))) return null;
   // Calls to a higher-order macro are rare: the text is read again rather than every file's words kept.
   const text = textOf();
-  return text === null || seen.names.test(codeOnly(text));
+  return text === null || seen.names.test(codeOnly(text)) ? 'hands-producing-macro' : null;
 }
 
 /** Whether two scans of a file define the same macros (what every other file's standing depends on). */
