@@ -282,6 +282,34 @@ describe('relevance: which files are parsed up front', () => {
     assert.deepStrictEqual(neededOf(files, false), ['apply.rs', 'other.rs', 'p.rs']);
   });
 
+  it('tells why each file is parsed up front', () => {
+    const index = new RelevanceIndex();
+    const files: Record<string, string> = {
+      '/w/ffi.rs': 'pub extern "C" fn f() -> u32 { helper!() }',
+      '/w/helpers.rs': 'macro_rules! helper { () => { 1 } }',
+      '/w/gen.rs': 'include!(concat!(env!("OUT_DIR"), "/gen.rs"));',
+      '/w/sys.rs': '#[path = concat!("a", ".rs")]\nmod sys;',
+      '/w/macros.rs': 'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }',
+      '/w/user.rs': 'export!(g);',
+      '/w/renamed.rs': 'use crate::export as e;',
+      '/w/quiet.rs': 'fn h() {}',
+    };
+    for (const [file, text] of Object.entries(files)) index.update(file, text);
+    assert.deepStrictEqual(
+      Object.keys(files).map((f) => [f, index.reasonNeeded(f)]),
+      [
+        ['/w/ffi.rs', 'boundary'],
+        ['/w/helpers.rs', 'followed'],
+        ['/w/gen.rs', 'include'],
+        ['/w/sys.rs', 'module-path'],
+        ['/w/macros.rs', 'boundary'],
+        ['/w/user.rs', 'calls-producing-macro'],
+        ['/w/renamed.rs', 'renames-producing-macro'],
+        ['/w/quiet.rs', null],
+      ],
+    );
+  });
+
   it('a plain include! of a known file is needed as that file is', () => {
     assert.deepStrictEqual(
       neededOf({
