@@ -86,6 +86,7 @@ const PATH_KEY = /\bpath\s*=/g;
 const PLAIN_PATH_ATTRIBUTE = /^#\s*\[\s*path\s*=\s*"([^"\\]*)"\s*\]/;
 const PLAIN_PATH_VALUE = /^path\s*=\s*"([^"\\]*)"/;
 const INLINE_MODULE = /\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*\{/g;
+const BRACES = /[{}]/g;
 const MACRO_DEFINITION = /\bmacro_rules!\s*(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*/g;
 
 const WORD = /[A-Za-z0-9_]+/g;
@@ -294,7 +295,9 @@ function modulePathsOf(text: string, code: string): ModulePath[] | null {
  * to past its match), and whether the module's own attributes may set a path.
  */
 function inlineModules(code: string): { name: string; start: number; end: number; ownPath: boolean }[] {
-  return Array.from(code.matchAll(INLINE_MODULE), (m) => {
+  const found = Array.from(code.matchAll(INLINE_MODULE));
+  const ends = braceEnds(code, new Set(found.map((m) => m.index + m[0].length - 1)));
+  return found.map((m) => {
     const open = m.index + m[0].length - 1;
     // Its attributes are what lies since the end of the item or block before it.
     const before = Math.max(
@@ -305,10 +308,28 @@ function inlineModules(code: string): { name: string; start: number; end: number
     return {
       name: ownCopy(m[1]),
       start: open,
-      end: delimitedEnd(code, open),
+      end: ends.get(open) ?? code.length,
       ownPath: /\bpath\b/.test(code.slice(before + 1, m.index)),
     };
   });
+}
+
+/**
+ * Past the `}` that closes each of the given `{`s (absent when none does), in one pass over the code (every
+ * brace of `codeOnly`'s text is one of the code's): modules nested a thousand deep are not each scanned to
+ * their end.
+ */
+function braceEnds(code: string, opens: ReadonlySet<number>): Map<number, number> {
+  const ends = new Map<number, number>();
+  const stack: number[] = [];
+  for (const m of code.matchAll(BRACES)) {
+    if (m[0] === '{') stack.push(m.index);
+    else {
+      const open = stack.pop();
+      if (open !== undefined && opens.has(open)) ends.set(open, m.index + 1);
+    }
+  }
+  return ends;
 }
 
 /**
