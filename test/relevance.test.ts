@@ -212,7 +212,7 @@ describe('relevance: which files are parsed up front', () => {
   });
 
   it('a boundary word only inside the arguments of macro calls that are never expanded needs no parse', () => {
-    const index = new RelevanceIndex(['/w/gen', '/w/other']);
+    const index = new RelevanceIndex(['/w/gen', '/w/other', '/w/maker']);
     const files: Record<string, string> = {
       '/w/gen/src/codegen.rs': 'fn emit() -> TokenStream { quote! { extern "C" { fn f(); } } }',
       '/w/gen/src/local.rs': 'fn g() { local! { #[no_mangle] pub extern "C" fn h() {} } }',
@@ -222,6 +222,8 @@ describe('relevance: which files are parsed up front', () => {
       '/w/gen/src/fragment.rs': 'macro_rules! apply { ($m:ident) => { $m! { extern "C" { fn l(); } } } }',
       '/w/other/src/lib.rs': 'fn m() { other_local! { extern "C" fn n() {} } }',
       '/w/gen/src/other_macros.rs': 'macro_rules! other_local { ($($t:tt)*) => { $($t)* } }',
+      '/w/maker/src/lib.rs': 'macro_rules! make { ($n:ident) => { macro_rules! $n { ($($t:tt)*) => { $($t)* } } } }',
+      '/w/maker/src/made.rs': 'fn o() { passthrough! { extern "C" fn p() {} } }',
     };
     for (const [file, text] of Object.entries(files)) index.update(file, text);
     assert.deepStrictEqual(
@@ -232,8 +234,10 @@ describe('relevance: which files are parsed up front', () => {
         '/w/gen/src/fragment.rs',
         '/w/gen/src/local.rs',
         '/w/gen/src/macros.rs',
+        '/w/maker/src/made.rs',
       ],
-      "quote! is defined nowhere; local! is gen's own; other_local! is gen's, not other's",
+      "quote! is defined nowhere; local! is gen's own; other_local! is gen's, not other's; maker's own macro " +
+        'defines macros the text does not name',
     );
   });
 

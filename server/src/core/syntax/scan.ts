@@ -21,7 +21,7 @@ export interface FileScan {
    * Where its boundary words stand when every one of them stands inside the arguments of a macro call
    * (bindgen's `quote! { extern "C" { … } }`): for each, the names of the calls around it (`$` for a
    * fragment, `$m!`). Such a word declares an item only if one of those macros is expanded. Null when
-   * one stands outside every call (or in a `macro_rules!`, whose rules are read as `macros`).
+   * one stands outside every call (as one written in a `macro_rules!`'s rules, outside its calls, does).
    */
   boundaryCallers: readonly (readonly string[])[] | null;
   /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
@@ -66,6 +66,8 @@ export interface MacroScan {
   writesBoundary: boolean;
   /** The body invokes one of its fragments as a macro (`$m!(…)`): it calls what it is given. */
   invokesFragment: boolean;
+  /** The body defines a macro named by a fragment (`macro_rules! $name`): one the text names nowhere. */
+  definesNamedMacro: boolean;
 }
 
 // Matched against the code only (comments and the contents of literals blanked). `extern` counts only where
@@ -93,6 +95,8 @@ const WORD = /[A-Za-z0-9_]+/g;
 const AS_KEYWORD = /\bas\b/g;
 /** A macro body that invokes one of its fragments as a macro: `$m!(…)`. */
 const INVOKES_FRAGMENT = /\$[A-Za-z_][A-Za-z0-9_]*\s*!/;
+/** A macro body that defines a macro whose name it is given: `macro_rules! $name`. */
+const DEFINES_NAMED_MACRO = /\bmacro_rules\s*!\s*\$/;
 /**
  * What the text must contain, anywhere, for the exact scan to find a boundary word, a macro definition or
  * an `include!`, or to differ from the rough scan (a block comment, which may nest). Most files of a
@@ -203,6 +207,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
       words: wordsOf(matched(body.matchAll(WORD))),
       writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body),
       invokesFragment: INVOKES_FRAGMENT.test(body),
+      definesNamedMacro: DEFINES_NAMED_MACRO.test(body),
     });
   }
   const includeTargets: string[] = [];

@@ -88,6 +88,7 @@ export class RelevanceIndex {
     if (!sameTypes(before, after)) this.definers = null;
     if (!sameMacros(before, after)) {
       this.macroDefinerMap = null;
+      this.macroNamerFiles = null;
       this.macroState = null;
       this.ownStanding.clear();
     }
@@ -161,8 +162,19 @@ export class RelevanceIndex {
     return (
       name === '$' ||
       expandedWithoutDefinition(name) ||
-      this.filesDefiningMacro(name).some((definer) => this.mayShareCrate(file, definer))
+      this.filesDefiningMacro(name).some((definer) => this.mayShareCrate(file, definer)) ||
+      this.macroNamers().some((definer) => this.mayShareCrate(file, definer))
     );
+  }
+
+  private macroNamerFiles: string[] | null = null;
+
+  /** The files with a macro that defines a macro named by a fragment: any call of their crate may be its. */
+  private macroNamers(): string[] {
+    this.macroNamerFiles ??= [...this.scans]
+      .filter(([, scan]) => scan.macros.some((m) => m.definesNamedMacro))
+      .map(([file]) => file);
+    return this.macroNamerFiles;
   }
 
   /**
@@ -418,7 +430,8 @@ function sameMacros(a: FileScan | undefined, b: FileScan | undefined): boolean {
         m.name === y[i].name &&
         m.words === y[i].words &&
         m.writesBoundary === y[i].writesBoundary &&
-        m.invokesFragment === y[i].invokesFragment,
+        m.invokesFragment === y[i].invokesFragment &&
+        m.definesNamedMacro === y[i].definesNamedMacro,
     )
   );
 }
