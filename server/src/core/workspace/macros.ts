@@ -609,10 +609,9 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
     if (!t) return -1;
     if (p.kind === 'group') {
       if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
-      const inner: Bindings = new Map();
-      const end = matchSeq(p.children ?? [], t.children ?? [], 0, inner, undefined);
+      // Bound straight into `b`: a group that fails fails the whole match, whose bindings are dropped.
+      const end = matchSeq(p.children ?? [], t.children ?? [], 0, b, undefined);
       if (end !== (t.children ?? []).length) return -1;
-      for (const [k, v] of inner) b.set(k, v);
       pos++;
       i++;
       continue;
