@@ -598,9 +598,7 @@ function canWait(
 ): boolean {
   if (!mayBeAbsent && !candidates.some((c) => relevance.has(c))) return false;
   if (typesOnly) return true;
-  const prefix = subtreeDir + path.sep;
-  for (const file of relevance.needed()) if (candidates.includes(file) || file.startsWith(prefix)) return false;
-  return true;
+  return !candidates.some((c) => relevance.isNeeded(c)) && !relevance.neededBelow(subtreeDir);
 }
 
 /**

@@ -28,8 +28,9 @@ export class RelevanceIndex {
   private macroState: MacroState | null = null;
   /** Each file's own reason to be parsed up front, or null (`standsAlone`), as of `macroState`. */
   private readonly ownStanding = new Map<string, OwnReason | null>();
-  /** The folders of the Cargo packages, innermost first (see `macroSourcesOf`). */
-  private readonly packageDirs: string[];
+  /** The folders of the Cargo packages (see `macroSourcesOf`). */
+  private readonly packageDirSet: ReadonlySet<string>;
+  /** Each file's innermost package folder, or null, once asked. */
   private readonly packages = new Map<string, string | null>();
 
   /**
@@ -45,7 +46,7 @@ export class RelevanceIndex {
    * calls a higher-order macro names a producing one); without it, such a file is taken to.
    */
   constructor(packageDirs: readonly string[] = [], textOf: (file: string) => string | null = () => null) {
-    this.packageDirs = [...new Set(packageDirs)].sort((a, b) => b.length - a.length);
+    this.packageDirSet = new Set(packageDirs);
     this.textOf = textOf;
   }
 
@@ -53,7 +54,15 @@ export class RelevanceIndex {
   private packageOf(file: string): string | null {
     let dir = this.packages.get(file);
     if (dir === undefined) {
-      dir = this.packageDirs.find((d) => file.startsWith(d + path.sep)) ?? null;
+      // The file's folders, innermost first, looked up: not every package's folder compared with the file.
+      dir = null;
+      for (let d = path.dirname(file); ; d = path.dirname(d)) {
+        if (this.packageDirSet.has(d)) {
+          dir = d;
+          break;
+        }
+        if (path.dirname(d) === d) break;
+      }
       this.packages.set(file, dir);
     }
     return dir;
@@ -107,6 +116,27 @@ export class RelevanceIndex {
   needed(): Set<string> {
     this.neededFiles ??= this.computeNeeded();
     return this.neededFiles;
+  }
+
+  private neededInOrder: { of: Set<string>; sorted: string[] } | null = null;
+
+  /**
+   * Whether a file below `dir` must be parsed up front: a binary search of the needed files in order, not a
+   * pass over them (asked for every module a crate may leave unloaded).
+   */
+  neededBelow(dir: string): boolean {
+    const needed = this.needed();
+    if (this.neededInOrder?.of !== needed) this.neededInOrder = { of: needed, sorted: [...needed].sort() };
+    const { sorted } = this.neededInOrder;
+    const prefix = dir + path.sep;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length && sorted[lo].startsWith(prefix);
   }
 
   /** The files that may define a type (or trait) named `name`: a superset, from the text. */
