@@ -521,12 +521,21 @@ export function resolverOf(root: Table): FeatureResolver {
   return typeof edition === 'string' && Number(edition) >= 2021 ? 2 : 1;
 }
 
-/** A `workspace.members` entry (a path, perhaps with `*`/`?` globs) as a pattern over member folders. */
+/**
+ * A `workspace.members` entry (a path, perhaps with `*`/`?` globs) as a pattern over member folders; each
+ * made once (every member of a workspace is ranked against every entry).
+ */
 function memberGlob(glob: string): RegExp {
-  const norm = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  const body = norm
-    .split('')
-    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`);
+  let pattern = MEMBER_GLOBS.get(glob);
+  if (!pattern) {
+    const norm = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+    const body = norm
+      .split('')
+      .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    MEMBER_GLOBS.set(glob, (pattern = new RegExp(`^${body}$`)));
+  }
+  return pattern;
 }
+
+const MEMBER_GLOBS = new Map<string, RegExp>();
