@@ -21,6 +21,7 @@ import {
   unloadedAreas,
 } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
+import { startingWith } from './workspace/sorted-paths';
 import { FileScan, scanFile } from './syntax/scan';
 import { FeaturePackage, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
@@ -210,8 +211,8 @@ export function* crateLoads(
   if (options.share) {
     // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
     // for reference) are never compiled by rustc: not standalone crates either.
-    const packageDirs = packageFolders(found);
-    const outside = found.files.filter((f) => !packageDirs.some((d) => f.startsWith(d)));
+    const inPackage = underAnyFolder(packageFolders(found));
+    const outside = found.files.filter((f) => !inPackage(f));
     const loaded = new Map<CrateDescription, LoadedCrate | null>();
     if (outside.length) for (const description of found.crates) loaded.set(description, load(description));
     const loose = outside.filter((f) => !covered.has(f));
@@ -239,8 +240,8 @@ export function* crateLoads(
   }
   // Files inside a Cargo package that no target reaches (stale modules, pre-generated bindings kept
   // for reference) are never compiled by rustc: not standalone crates either.
-  const packageDirs = packageFolders(found);
-  const loose = found.files.filter((f) => !covered.has(f) && !packageDirs.some((d) => f.startsWith(d)));
+  const inPackage = underAnyFolder(packageFolders(found));
+  const loose = found.files.filter((f) => !covered.has(f) && !inPackage(f));
   for (const root of standaloneRoots(loose, cache, reportCycle)) {
     const loaded = load(standaloneCrate(root));
     if (!loaded) continue;
@@ -485,6 +486,20 @@ function packageFolders(found: Discovery): string[] {
   return [...new Set(found.crates.map((c) => path.dirname(c.manifest ?? c.rootFile) + path.sep))];
 }
 
+/**
+ * Whether a file lies below one of the folders (each ending in a separator): its own folders looked up, not
+ * every folder compared with it (a monorepo has thousands of packages and tens of thousands of files).
+ */
+function underAnyFolder(folders: readonly string[]): (file: string) => boolean {
+  const set = new Set(folders);
+  return (file) => {
+    for (let d = path.dirname(file); ; d = path.dirname(d)) {
+      if (set.has(d.endsWith(path.sep) ? d : d + path.sep)) return true;
+      if (path.dirname(d) === d) return false;
+    }
+  };
+}
+
 /** The folders of a discovery's Cargo packages. */
 export function packageDirsOf(found: Discovery): string[] {
   return found.crates.filter((c) => c.manifest).map((c) => path.dirname(c.manifest!));
@@ -501,11 +516,7 @@ export function crateCoverage(crate: Crate, files: readonly string[]): string[] 
   for (const f of named) if (sorted.set.has(f)) out.add(f);
   // The files below a folder are one run of the sorted list: found by binary search, not by a pass
   // over every file of the run for every crate.
-  for (const dir of dirs) {
-    const prefix = dir + path.sep;
-    for (let i = lowerBound(sorted.list, prefix); i < sorted.list.length && sorted.list[i].startsWith(prefix); i++)
-      out.add(sorted.list[i]);
-  }
+  for (const dir of dirs) for (const f of startingWith(sorted.list, dir + path.sep)) out.add(f);
   return [...out];
 }
 
@@ -527,18 +538,6 @@ interface SortedFiles {
   set: ReadonlySet<string>;
   /** The list's length when it was read (a list that has grown since is read again). */
   length: number;
-}
-
-/** The first index of a sorted list whose entry is not below `key`. */
-function lowerBound(list: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** At most this many findings are reported per crate; the rest are counted and reported as left out. */

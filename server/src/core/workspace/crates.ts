@@ -9,6 +9,7 @@ import { isParserAbort, parseRust, ParsedFile, replaceAbortedParser } from '../s
 import type { RelevanceIndex } from './relevance';
 import type { ModuleScope } from './scopes';
 import { nextScopeId } from './scopes';
+import { anyStartsWith } from './sorted-paths';
 import { stdTypeCount } from './std-types';
 import type { TypeNames } from './types';
 
@@ -711,12 +712,20 @@ const FOLDERS = new Map<string, string[]>();
 
 /** Loads the pending modules of these files, and those on the way to them. */
 export function loadFiles(crate: Crate, files: readonly string[]): void {
-  if (!files.length) return;
-  if (files.some((f) => crate.files.has(f) || f.startsWith(path.dirname(crate.rootFile) + path.sep)))
-    loadDeferredRoot(crate);
-  const holds = (p: PendingModule): boolean =>
-    files.some((f) => p.candidates.includes(f) || f.startsWith(p.subtreeDir + path.sep));
-  while (loadPending(crate, holds));
+  // Nothing left to load (most crates, once checked): every type name asked about is looked up here.
+  if (!files.length || (!crate.rootDeferred && !crate.pending.length)) return;
+  const rootDir = path.dirname(crate.rootFile) + path.sep;
+  if (crate.rootDeferred && files.some((f) => crate.files.has(f) || f.startsWith(rootDir))) loadDeferredRoot(crate);
+  // The files a pending module may hold, found by their folders (a name a thousand packages define is asked
+  // about in every crate): asked again after each load, whose modules may lead elsewhere (`#[path]`).
+  for (;;) {
+    const wanted = [...new Set(files.filter(unloadedParts(crate)))].sort();
+    if (!wanted.length) return;
+    const named = new Set(wanted);
+    const holds = (p: PendingModule): boolean =>
+      p.candidates.some((c) => named.has(c)) || anyStartsWith(wanted, p.subtreeDir + path.sep);
+    if (!loadPending(crate, holds)) return;
+  }
 }
 
 /** How type names print in this crate (rustc's trimmed paths): a name is trimmed only when unique. */

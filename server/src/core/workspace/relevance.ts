@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { codeOnly, FileScan, MacroScan, ModulePath, scanFile } from '../syntax/scan';
 import { expandedWithoutDefinition } from './macros';
+import { anyStartsWith, startingWith } from './sorted-paths';
 
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
@@ -127,16 +128,7 @@ export class RelevanceIndex {
   neededBelow(dir: string): boolean {
     const needed = this.needed();
     if (this.neededInOrder?.of !== needed) this.neededInOrder = { of: needed, sorted: [...needed].sort() };
-    const { sorted } = this.neededInOrder;
-    const prefix = dir + path.sep;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < sorted.length && sorted[lo].startsWith(prefix);
+    return anyStartsWith(this.neededInOrder.sorted, dir + path.sep);
   }
 
   /** The files that may define a type (or trait) named `name`: a superset, from the text. */
@@ -255,12 +247,13 @@ export class RelevanceIndex {
         else group.others.push(m);
       }
     }
+    const related = relatedGroups(groups);
     // A macro whose rules name a producing macro it may see produces too: grow to a fixed point.
     for (let grew = true; grew;) {
       grew = false;
       for (const [pkg, group] of groups) {
         if (!group.others.length) continue;
-        const names = wordPattern(producingSeenFrom(groups, pkg));
+        const names = wordPattern(producingOf(related(pkg)));
         for (let i = group.others.length - 1; i >= 0 && names; i--) {
           if (group.producing.has(group.others[i].name) || !names.test(group.others[i].words)) continue;
           group.producing.add(group.others[i].name);
@@ -278,7 +271,7 @@ export class RelevanceIndex {
       producingFor: (pkg) => {
         let found = seen.get(pkg);
         if (!found) {
-          const producing = producingSeenFrom(groups, pkg);
+          const producing = producingOf(related(pkg));
           seen.set(pkg, (found = { producing, names: wordPattern(producing) }));
         }
         return found;
@@ -391,11 +384,41 @@ function packagesMayShareCrate(a: string | null, b: string | null): boolean {
   return a === null || b === null || a === b || a.startsWith(b + path.sep) || b.startsWith(a + path.sep);
 }
 
-/** The producing macros of every package that may share a crate with `pkg`. */
-function producingSeenFrom(groups: ReadonlyMap<string | null, MacroGroup>, pkg: string | null): Set<string> {
+/**
+ * For a package (null: of none, or packages unknown), the macro groups of the packages that may share a
+ * crate with it (`packagesMayShareCrate`): found by its folders and a search of the sorted folders below it,
+ * not by comparing it with every package (a monorepo has thousands). Kept per package.
+ */
+function relatedGroups(groups: ReadonlyMap<string | null, MacroGroup>): (pkg: string | null) => MacroGroup[] {
+  const all = [...groups.values()];
+  const folders = [...groups.keys()].filter((k): k is string => k !== null).sort();
+  const known = new Map<string | null, MacroGroup[]>();
+  return (pkg) => {
+    if (pkg === null) return all;
+    let found = known.get(pkg);
+    if (found) return found;
+    const out = new Set<MacroGroup>();
+    const add = (key: string | null): void => {
+      const group = groups.get(key);
+      if (group) out.add(group);
+    };
+    add(null);
+    // The package and those whose folders hold it.
+    for (let d = pkg; ; d = path.dirname(d)) {
+      add(d);
+      if (path.dirname(d) === d) break;
+    }
+    // Those inside its folder: one run of the sorted folders.
+    for (const folder of startingWith(folders, pkg + path.sep)) add(folder);
+    known.set(pkg, (found = [...out]));
+    return found;
+  };
+}
+
+/** The producing macros of these groups. */
+function producingOf(groups: readonly MacroGroup[]): Set<string> {
   const out = new Set<string>();
-  for (const [other, group] of groups)
-    if (packagesMayShareCrate(pkg, other)) for (const name of group.producing) out.add(name);
+  for (const group of groups) for (const name of group.producing) out.add(name);
   return out;
 }
 
