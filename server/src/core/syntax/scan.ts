@@ -18,12 +18,13 @@ export interface FileScan {
    */
   mentionsBoundary: boolean;
   /**
-   * Where its boundary words stand when every one of them stands inside the arguments of a macro call
-   * (bindgen's `quote! { extern "C" { … } }`): for each, the names of the calls around it (`$` for a
-   * fragment, `$m!`). Such a word declares an item only if one of those macros is expanded. Null when
-   * one stands outside every call (as one written in a `macro_rules!`'s rules, outside its calls, does).
+   * When every boundary word stands inside the arguments of a macro call (bindgen's
+   * `quote! { extern "C" { … } }`): the names of the calls around them (`$` for a fragment's, `$m!`). A
+   * word declares an item only if one of the calls around it is expanded: the file may declare one only if
+   * one of these is. Null when one stands outside every call (as one written in a `macro_rules!`'s rules,
+   * outside its calls, does).
    */
-  boundaryCallers: readonly (readonly string[])[] | null;
+  boundaryCallers: ReadonlySet<string> | null;
   /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
   includesUnknown: boolean;
   /** The plain-string paths of its `include!`s, as written (relative to the file's folder). */
@@ -234,27 +235,42 @@ const BRACKETS = /[()[\]{}]/g;
 /** Words that may stand before a `!(` without calling a macro: `if !(a && b)`, `return !(x)`. */
 const KEYWORDS_BEFORE_NOT = new Set(['if', 'while', 'match', 'return', 'in', 'else', 'break', 'yield', 'let', 'as']);
 
+/** A macro call whose arguments are open at a place of the code, in the call whose arguments hold it. */
+interface OpenCall {
+  name: string;
+  outer: OpenCall | null;
+  /** Its name and those of the calls around it are in the answer already. */
+  counted: boolean;
+}
+
 /**
  * See `FileScan.boundaryCallers`; `code` is `codeOnly(text)`, where every bracket is one of the code's. One
  * sweep of the brackets up to the last boundary word (to the first one outside every call, in most files
- * that have one).
+ * that have one); each call's name is counted once, however many words it holds.
  */
-function boundaryCallers(code: string): string[][] | null {
-  // The brackets open before the word: each with the name of the call it opens, or null.
-  const open: (string | null)[] = [];
-  const out = new Map<string, string[]>();
+function boundaryCallers(code: string): Set<string> | null {
+  // The brackets open before the word: the call each opens, or null for a bracket that opens none.
+  const open: (OpenCall | null)[] = [];
+  let innermost: OpenCall | null = null;
+  const names = new Set<string>();
   BRACKETS.lastIndex = 0;
   let bracket = BRACKETS.exec(code);
   for (const word of code.matchAll(BOUNDARY_WORDS)) {
     for (; bracket && bracket.index < word.index; bracket = BRACKETS.exec(code)) {
-      if ('([{'.includes(bracket[0])) open.push(callOpenedAt(code, bracket.index));
-      else open.pop();
+      if ('([{'.includes(bracket[0])) {
+        const name = callOpenedAt(code, bracket.index);
+        const call: OpenCall | null = name === null ? null : { name, outer: innermost, counted: false };
+        open.push(call);
+        if (call) innermost = call;
+      } else if (open.pop() && innermost) innermost = innermost.outer;
     }
-    const around = open.filter((name): name is string => name !== null).reverse();
-    if (!around.length) return null;
-    out.set(around.join(' '), around);
+    if (!innermost) return null;
+    for (let c: OpenCall | null = innermost; c && !c.counted; c = c.outer) {
+      names.add(c.name);
+      c.counted = true;
+    }
   }
-  return [...out.values()];
+  return names;
 }
 
 /**
@@ -289,27 +305,47 @@ function modulePathsOf(text: string, code: string): ModulePath[] | null {
   const inline = inlineModules(code);
   // An inline module with a path of its own moves the folder of those inside it: not followed from the text.
   if (inline.some((m) => m.ownPath)) return null;
-  return written.map(({ at, path }) => ({
-    path: ownCopy(path),
-    inlineModules: inline.filter((m) => m.start < at && at < m.end).map((m) => m.name),
-  }));
+  // One sweep of both in order: the modules open at a path's place hold it (they nest, as braces do).
+  written.sort((a, b) => a.at - b.at);
+  const open: InlineModule[] = [];
+  let next = 0;
+  return written.map(({ at, path }) => {
+    for (; next < inline.length && inline[next].start < at; next++) {
+      while (open.length && open[open.length - 1].end <= inline[next].start) open.pop();
+      open.push(inline[next]);
+    }
+    while (open.length && open[open.length - 1].end <= at) open.pop();
+    return { path: ownCopy(path), inlineModules: open.map((m) => m.name) };
+  });
+}
+
+/** An inline module (`mod a { … }`): see `inlineModules`. */
+interface InlineModule {
+  name: string;
+  /** Its opening brace. */
+  start: number;
+  /** Past its closing brace. */
+  end: number;
+  /** Its own attributes may set a path. */
+  ownPath: boolean;
 }
 
 /**
  * The inline modules (`mod a { … }`), outer ones first: the name, where the body lies (from the opening brace
  * to past its match), and whether the module's own attributes may set a path.
  */
-function inlineModules(code: string): { name: string; start: number; end: number; ownPath: boolean }[] {
+function inlineModules(code: string): InlineModule[] {
   const found = Array.from(code.matchAll(INLINE_MODULE));
   const ends = braceEnds(code, new Set(found.map((m) => m.index + m[0].length - 1)));
   return found.map((m) => {
     const open = m.index + m[0].length - 1;
-    // Its attributes are what lies since the end of the item or block before it.
-    const before = Math.max(
-      code.lastIndexOf(';', m.index),
-      code.lastIndexOf('{', m.index),
-      code.lastIndexOf('}', m.index),
-    );
+    // Its attributes are what lies since the end of the item or block before it (searched back to the
+    // nearest `;`, `{` or `}`: no further than the module before it, whose brace is one).
+    let before = m.index - 1;
+    for (; before >= 0; before--) {
+      const c = code.charCodeAt(before);
+      if (c === 59 || c === 123 || c === 125) break;
+    }
     return {
       name: ownCopy(m[1]),
       start: open,

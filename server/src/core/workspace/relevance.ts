@@ -457,10 +457,7 @@ interface StandingContext {
 function standsAlone(scan: FileScan, { seen, higherOrder, mayExpand, textOf }: StandingContext): OwnReason | null {
   if (scan.includesUnknown) return 'include';
   if (scan.modulePaths === null) return 'module-path';
-  if (
-    scan.mentionsBoundary &&
-    (scan.boundaryCallers === null || scan.boundaryCallers.some((callers) => callers.some(mayExpand)))
-  )
+  if (scan.mentionsBoundary && (scan.boundaryCallers === null || [...scan.boundaryCallers].some(mayExpand)))
     return 'boundary';
   if (!seen.names) return null;
   const calls = [...scan.macroCalls];
