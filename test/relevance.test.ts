@@ -109,6 +109,10 @@ describe('scan: a file read as tokens, not parsed', () => {
     );
     // No `]` ends these: each may reach the `path =` at the end (found in one pass, not one per `cfg_attr(`).
     assert.strictEqual(paths(`${'cfg_attr()'.repeat(50_000)} fn f() { let path = 1; }`), null);
+    // Paths and inline modules met in one sweep, not each path against every module.
+    const many = paths(`${'#[path = "x.rs"] mod x;\n'.repeat(50_000)}${'mod a { fn f() {} }\n'.repeat(50_000)}`);
+    assert.strictEqual(many?.length, 50_000);
+    assert.ok(many.every((p) => p === 'x.rs'));
   });
 
   it('tells the macro calls that every boundary word stands inside, or that one stands outside them', () => {
