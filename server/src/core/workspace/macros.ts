@@ -609,7 +609,8 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
     if (!t) return -1;
     if (p.kind === 'group') {
       if (t.kind !== 'group' || t.delimiter !== p.delimiter) return -1;
-      // Bound straight into `b`: a group that fails fails the whole match, whose bindings are dropped.
+      // Bound straight into `b`: a group that fails fails the sequence it is in, whose bindings are then
+      // dropped (the rule's, or one iteration's of a repetition).
       const end = matchSeq(p.children ?? [], t.children ?? [], 0, b, undefined);
       if (end !== (t.children ?? []).length) return -1;
       pos++;
