@@ -168,6 +168,25 @@ describe('macro expansions that are only macro calls', () => {
     );
     assert.ok(!result.findings.some((f) => f.includes('Second')), result.findings.join('; '));
   });
+
+  it("reads a muncher's trailing call as tokens: each level parses only what it writes before it", async () => {
+    // `exports!` writes one function per name and calls itself with the rest, as compiler_builtins'
+    // `intrinsics!` does: parsed whole, each level would parse every function that follows.
+    const muncher = (recurse: string): string =>
+      'macro_rules! exports {\n    () => {};\n' +
+      `    ($name:ident $($rest:tt)*) => { ${recurse} };\n}\n` +
+      'exports!(a b c d e f);\n';
+    const item = '#[no_mangle] pub extern "C" fn $name(s: String) {}';
+    const trailing = await run(muncher(`${item} exports!($($rest)*);`));
+    const leading = await run(muncher(`exports!($($rest)*); ${item}`));
+    const attributed = await run(muncher(`${item} #[cfg(all())] exports!($($rest)*);`));
+    assert.strictEqual(trailing.findings.length, 6, trailing.findings.join('; '));
+    // The same findings (in the order the levels write them: the leading call writes the last name first).
+    assert.deepStrictEqual(trailing.findings, [...leading.findings].reverse());
+    assert.deepStrictEqual(attributed.findings, trailing.findings);
+    // Six functions, and the last level's empty expansion: a parse each, none of them of the calls after it.
+    assert.strictEqual(trailing.fragments, 7);
+  });
 });
 
 describe('expanded macro calls', () => {

@@ -215,9 +215,20 @@ function expandOne(
     if (!SLOW_RULES.has(rule)) {
       // An expansion in a body is statements: parse it inside a function to read its items.
       const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
-      emitter.emitAll(rule.body, bindings);
-      const items = expansionItems(emitter, call, cache, call.inBody ?? false, ruleBodyOrigin(rule), () =>
-        SLOW_RULES.add(rule),
+      // A rule that ends by calling a macro (a muncher's `intrinsics! { $($rest)* }`) is emitted in two
+      // parts, so that the call is read as tokens, not parsed again at every level of the recursion.
+      const tail = call.inBody ? -1 : trailingCallStart(rule.body);
+      emitter.emitAll(tail < 0 ? rule.body : rule.body.slice(0, tail), bindings);
+      const split = tail < 0 ? null : emitter.text.length;
+      if (tail >= 0) emitter.emitAll(rule.body.slice(tail), bindings);
+      const items = expansionItems(
+        emitter,
+        call,
+        cache,
+        call.inBody ?? false,
+        ruleBodyOrigin(rule),
+        () => SLOW_RULES.add(rule),
+        split,
       );
       if (items) {
         cache.expansions?.set(call, def, { rule: index, items });
@@ -348,6 +359,8 @@ function expansionItems(
   inBody: boolean,
   body: Origin | undefined,
   onSlow?: () => void,
+  /** Where a trailing macro call starts in the text (`trailingCallStart`), or null. */
+  split: number | null = null,
 ): Item[] | null {
   const file = call.origin.file;
   const expansion: Expansion = {
@@ -359,6 +372,10 @@ function expansionItems(
   const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
   const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
+  if (split !== null) {
+    const items = withTrailingCalls(emitter.text, split, cache, mapSpan, file, expansion);
+    if (items) return items;
+  }
   const text = emitter.text + (inBody ? ' }' : '');
   const started = performance.now();
   const parsed = cache.parseFragment(text);
@@ -370,6 +387,52 @@ function expansionItems(
       return null;
     }
     return extractItemsFromTree(file, parsed, mapSpan, expansion, inBody);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/**
+ * Where a rule's body ends with a macro call (`path::name! { … }`, `name!(…);`) that follows a complete
+ * item (a `}` or a `;` before it, not an attribute): the index of the call's first token, or -1. A body that
+ * is nothing but the call is read by `plainCalls` whole.
+ */
+function trailingCallStart(body: Token[]): number {
+  let end = body.length;
+  if (end && body[end - 1].kind === 'punct' && body[end - 1].text === ';') end--;
+  if (end < 3 || body[end - 1].kind !== 'group' || body[end - 2].text !== '!') return -1;
+  // A name written in the rule (not a fragment's), after a path of names or `$crate`.
+  const name = (t: Token | undefined): boolean => !!t && t.kind === 'ident' && !t.text.startsWith('$');
+  let start = end - 3;
+  if (!name(body[start])) return -1;
+  while (start >= 2 && body[start - 1].text === '::' && (name(body[start - 2]) || body[start - 2].text === '$crate'))
+    start -= 2;
+  const before = body[start - 1];
+  if (!before) return -1;
+  const itemEnds =
+    (before.kind === 'group' && before.delimiter === '{') || (before.kind === 'punct' && before.text === ';');
+  return itemEnds ? start : -1;
+}
+
+/**
+ * The items of an item-level expansion whose text ends with macro calls written plainly from `split` on:
+ * the text before them parsed, the calls read as tokens (`plainCalls`). Null when they are not plain, or the
+ * text before does not parse cleanly alone: the whole text is then parsed.
+ */
+function withTrailingCalls(
+  text: string,
+  split: number,
+  cache: SourceCache,
+  mapSpan: SpanOrigin,
+  file: string,
+  expansion: Expansion,
+): Item[] | null {
+  const calls = plainCalls(text.slice(split), expansion, (start, end) => mapSpan(start + split, end + split));
+  if (!calls) return null;
+  const parsed = cache.parseFragment(text.slice(0, split));
+  try {
+    if (parsed.tree.rootNode.hasError) return null;
+    return [...extractItemsFromTree(file, parsed, mapSpan, expansion, false), ...calls];
   } finally {
     parsed.tree.delete();
   }
