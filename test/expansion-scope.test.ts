@@ -21,14 +21,18 @@ interface Run {
   findings: string[];
   /** Macro expansions parsed while the crate was loaded. */
   fragments: number;
+  /** Their length in all. */
+  fragmentChars: number;
 }
 
 /** Counts the macro expansions it parses. */
 class CountingCache extends SourceCache {
   fragments = 0;
+  fragmentChars = 0;
 
   override parseFragment(text: string): ParsedFile {
     this.fragments++;
+    this.fragmentChars += text.length;
     return super.parseFragment(text);
   }
 }
@@ -43,7 +47,11 @@ async function run(lib: string): Promise<Run> {
   assert.ok(crate);
   const findings = checkCrate(crate, { rules: settings.rules, safeTypes: settings.safeTypes });
   cache.dispose();
-  return { findings: findings.map((f) => `${f.rule} ${f.message}`), fragments: cache.fragments };
+  return {
+    findings: findings.map((f) => `${f.rule} ${f.message}`),
+    fragments: cache.fragments,
+    fragmentChars: cache.fragmentChars,
+  };
 }
 
 /** The same crate with every macro call of its bodies expanded, as before this rule: the reference. */
@@ -171,21 +179,24 @@ describe('macro expansions that are only macro calls', () => {
 
   it("reads a muncher's trailing call as tokens: each level parses only what it writes before it", async () => {
     // `exports!` writes one function per name and calls itself with the rest, as compiler_builtins'
-    // `intrinsics!` does: parsed whole, each level would parse every function that follows.
-    const muncher = (recurse: string): string =>
+    // `intrinsics!` does: parsed whole, each level would parse again every name that follows.
+    const muncher = (recurse: string, names: string): string =>
       'macro_rules! exports {\n    () => {};\n' +
       `    ($name:ident $($rest:tt)*) => { ${recurse} };\n}\n` +
-      'exports!(a b c d e f);\n';
+      `exports!(${names});\n`;
     const item = '#[no_mangle] pub extern "C" fn $name(s: String) {}';
-    const trailing = await run(muncher(`${item} exports!($($rest)*);`));
-    const leading = await run(muncher(`exports!($($rest)*); ${item}`));
-    const attributed = await run(muncher(`${item} #[cfg(all())] exports!($($rest)*);`));
+    const six = 'a b c d e f';
+    const trailing = await run(muncher(`${item} exports!($($rest)*);`, six));
+    const leading = await run(muncher(`exports!($($rest)*); ${item}`, six));
+    const attributed = await run(muncher(`${item} #[cfg(all())] exports!($($rest)*);`, six));
     assert.strictEqual(trailing.findings.length, 6, trailing.findings.join('; '));
     // The same findings (in the order the levels write them: the leading call writes the last name first).
     assert.deepStrictEqual(trailing.findings, [...leading.findings].reverse());
     assert.deepStrictEqual(attributed.findings, trailing.findings);
-    // Six functions, and the last level's empty expansion: a parse each, none of them of the calls after it.
-    assert.strictEqual(trailing.fragments, 7);
+    // What is parsed grows with the number of levels, not with its square.
+    const twelve = await run(muncher(`${item} exports!($($rest)*);`, `${six} g h i j k l`));
+    assert.strictEqual(twelve.findings.length, 12);
+    assert.strictEqual(twelve.fragmentChars, 2 * trailing.fragmentChars);
   });
 });
 
