@@ -21,7 +21,7 @@ import {
   unloadedAreas,
 } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
-import { startingWith } from './workspace/sorted-paths';
+import { foldersHolding, startingWith } from './workspace/sorted-paths';
 import { FileScan, scanFile } from './syntax/scan';
 import { FeaturePackage, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
@@ -493,10 +493,8 @@ function packageFolders(found: Discovery): string[] {
 function underAnyFolder(folders: readonly string[]): (file: string) => boolean {
   const set = new Set(folders);
   return (file) => {
-    for (let d = path.dirname(file); ; d = path.dirname(d)) {
-      if (set.has(d.endsWith(path.sep) ? d : d + path.sep)) return true;
-      if (path.dirname(d) === d) return false;
-    }
+    for (const d of foldersHolding(file)) if (set.has(d.endsWith(path.sep) ? d : d + path.sep)) return true;
+    return false;
   };
 }
 

@@ -9,7 +9,7 @@ import { isParserAbort, parseRust, ParsedFile, replaceAbortedParser } from '../s
 import type { RelevanceIndex } from './relevance';
 import type { ModuleScope } from './scopes';
 import { nextScopeId } from './scopes';
-import { anyStartsWith } from './sorted-paths';
+import { anyStartsWith, foldersHolding } from './sorted-paths';
 import { stdTypeCount } from './std-types';
 import type { TypeNames } from './types';
 
@@ -698,11 +698,7 @@ export function unloadedAreas(crate: Crate): { files: Set<string>; dirs: Set<str
 function foldersOf(file: string): string[] {
   let folders = FOLDERS.get(file);
   if (!folders) {
-    folders = [];
-    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-      folders.push(dir);
-      if (path.dirname(dir) === dir) break;
-    }
+    folders = [...foldersHolding(file)];
     FOLDERS.set(file, folders);
   }
   return folders;

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { codeOnly, FileScan, MacroScan, ModulePath, scanFile } from '../syntax/scan';
 import { expandedWithoutDefinition } from './macros';
-import { anyStartsWith, startingWith } from './sorted-paths';
+import { anyStartsWith, foldersHolding, startingWith } from './sorted-paths';
 
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
@@ -57,12 +57,11 @@ export class RelevanceIndex {
     if (dir === undefined) {
       // The file's folders, innermost first, looked up: not every package's folder compared with the file.
       dir = null;
-      for (let d = path.dirname(file); ; d = path.dirname(d)) {
+      for (const d of foldersHolding(file)) {
         if (this.packageDirSet.has(d)) {
           dir = d;
           break;
         }
-        if (path.dirname(d) === d) break;
       }
       this.packages.set(file, dir);
     }
@@ -404,10 +403,8 @@ function relatedGroups(groups: ReadonlyMap<string | null, MacroGroup>): (pkg: st
     };
     add(null);
     // The package and those whose folders hold it.
-    for (let d = pkg; ; d = path.dirname(d)) {
-      add(d);
-      if (path.dirname(d) === d) break;
-    }
+    add(pkg);
+    for (const d of foldersHolding(pkg)) add(d);
     // Those inside its folder: one run of the sorted folders.
     for (const folder of startingWith(folders, pkg + path.sep)) add(folder);
     known.set(pkg, (found = [...out]));

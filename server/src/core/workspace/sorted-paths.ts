@@ -1,7 +1,18 @@
+import * as path from 'path';
+
 /**
- * Questions about many paths put to a sorted list of them: the paths below a folder are one run of it, found
- * by a binary search rather than a pass over every path (a monorepo's thousands of packages and files).
+ * Questions about many paths, answered without comparing each with every other (a monorepo's thousands of
+ * packages and files): the paths below a folder are one run of a sorted list of them, found by a binary
+ * search; the folders that may hold a path are its own folders, looked up one by one.
  */
+
+/** The folders that hold a path, innermost first, up to the root. */
+export function* foldersHolding(p: string): Generator<string> {
+  for (let d = path.dirname(p); ; d = path.dirname(d)) {
+    yield d;
+    if (path.dirname(d) === d) return;
+  }
+}
 
 /** The first index of a sorted list whose entry is not below `key`. */
 export function lowerBound(sorted: readonly string[], key: string): number {
