@@ -10,9 +10,15 @@ import { SourceCache } from '../server/src/core/workspace/crates';
 import { loadFixtureCrates } from './harness/fixtures';
 import { tempDir } from './harness/tmp';
 
-/** Which files are parsed up front, decided from their text alone. */
-function neededOf(files: Record<string, string>, readAgain = true): string[] {
-  const index = new RelevanceIndex([], (file) => (readAgain ? (files[file] ?? null) : null));
+/**
+ * Which files are parsed up front, decided from their text alone: `packages`, the folders of the Cargo
+ * packages; `readAgain`, whether the index may read a file's text again.
+ */
+function neededOf(
+  files: Record<string, string>,
+  { readAgain = true, packages = [] }: { readAgain?: boolean; packages?: string[] } = {},
+): string[] {
+  const index = new RelevanceIndex(packages, (file) => (readAgain ? (files[file] ?? null) : null));
   for (const [file, text] of Object.entries(files)) index.update(file, text);
   return [...index.needed()].sort();
 }
@@ -204,7 +210,7 @@ describe('relevance: which files are parsed up front', () => {
   });
 
   it("a macro definition of another package is not needed for a file's invocations", () => {
-    const index = new RelevanceIndex(['/w/a', '/w/b', '/w/a/src/nested']);
+    const packages = ['/w/a', '/w/b', '/w/a/src/nested'];
     const files: Record<string, string> = {
       '/w/a/src/lib.rs': 'pub extern "C" fn f() -> u32 { helper!() }',
       '/w/a/src/helpers.rs': 'macro_rules! helper { () => { 1 } }',
@@ -212,9 +218,8 @@ describe('relevance: which files are parsed up front', () => {
       '/w/b/src/lib.rs': 'macro_rules! helper { () => { 2 } }',
       '/w/loose.rs': 'macro_rules! helper { () => { 3 } }',
     };
-    for (const [file, text] of Object.entries(files)) index.update(file, text);
     assert.deepStrictEqual(
-      [...index.needed()].sort(),
+      neededOf(files, { readAgain: false, packages }),
       ['/w/a/src/helpers.rs', '/w/a/src/lib.rs', '/w/a/src/nested/mod.rs', '/w/loose.rs'],
       'its own package, a package nested in its folder and files outside every package may define what it ' +
         'invokes; package b may not',
@@ -222,7 +227,7 @@ describe('relevance: which files are parsed up front', () => {
   });
 
   it('a boundary word only inside the arguments of macro calls that are never expanded needs no parse', () => {
-    const index = new RelevanceIndex(['/w/gen', '/w/other', '/w/maker']);
+    const packages = ['/w/gen', '/w/other', '/w/maker'];
     const files: Record<string, string> = {
       '/w/gen/src/codegen.rs': 'fn emit() -> TokenStream { quote! { extern "C" { fn f(); } } }',
       '/w/gen/src/local.rs': 'fn g() { local! { #[no_mangle] pub extern "C" fn h() {} } }',
@@ -235,9 +240,8 @@ describe('relevance: which files are parsed up front', () => {
       '/w/maker/src/lib.rs': 'macro_rules! make { ($n:ident) => { macro_rules! $n { ($($t:tt)*) => { $($t)* } } } }',
       '/w/maker/src/made.rs': 'fn o() { passthrough! { extern "C" fn p() {} } }',
     };
-    for (const [file, text] of Object.entries(files)) index.update(file, text);
     assert.deepStrictEqual(
-      [...index.needed()].sort(),
+      neededOf(files, { readAgain: false, packages }),
       [
         '/w/gen/src/both.rs',
         '/w/gen/src/cfg.rs',
@@ -253,7 +257,7 @@ describe('relevance: which files are parsed up front', () => {
 
   it("decides which macros produce within the packages that may share a crate, as rustc expands a crate's own", () => {
     // ring's `dispatch!` writes `extern`; tracing's `event!` only names a closure parameter `dispatch`.
-    const index = new RelevanceIndex(['/w/ring', '/w/tracing', '/w/tracing/examples/nested']);
+    const packages = ['/w/ring', '/w/tracing', '/w/tracing/examples/nested'];
     const files: Record<string, string> = {
       '/w/ring/src/lib.rs': 'macro_rules! dispatch { ($f:ident) => { extern "C" { fn $f(); } } }',
       '/w/tracing/src/macros.rs': 'macro_rules! event { () => { get_default(|dispatch| dispatch.event()) } }',
@@ -262,9 +266,8 @@ describe('relevance: which files are parsed up front', () => {
       '/w/tracing/examples/nested/main.rs': 'export!(g);',
       '/w/loose.rs': 'dispatch!(h);',
     };
-    for (const [file, text] of Object.entries(files)) index.update(file, text);
     assert.deepStrictEqual(
-      [...index.needed()].sort(),
+      neededOf(files, { readAgain: false, packages }),
       ['/w/loose.rs', '/w/ring/src/lib.rs', '/w/tracing/examples/nested/main.rs', '/w/tracing/src/ffi.rs'],
       "tracing's `event!` calls are not needed; a package nested in tracing's folder sees tracing's producing " +
         "macros, and a file outside every package may be of ring's crate",
@@ -293,7 +296,7 @@ describe('relevance: which files are parsed up front', () => {
       'other.rs': 'apply!(unrelated); // export',
     };
     assert.deepStrictEqual(neededOf(files), ['p.rs']);
-    assert.deepStrictEqual(neededOf(files, false), ['apply.rs', 'other.rs', 'p.rs']);
+    assert.deepStrictEqual(neededOf(files, { readAgain: false }), ['apply.rs', 'other.rs', 'p.rs']);
   });
 
   it('tells why each file is parsed up front', () => {
