@@ -468,7 +468,9 @@ export class AnalysisHost {
    * not hold, a stale file): rustc never compiles it, so it has no findings and is not parsed.
    */
   private outsideEveryCrate(file: string): boolean {
-    return this.files.has(file) && !this.crates.some((c) => mayContain(c.crate, file));
+    // A loaded file answers at once; only one no crate holds yet is looked for among what is pending.
+    if (!this.files.has(file) || this.crates.some((c) => c.crate.files.has(file))) return false;
+    return !this.crates.some((c) => mayContain(c.crate, file));
   }
 
   /** Keeps a file's new text for the index; if it now matters (a new boundary word…), re-checks. */

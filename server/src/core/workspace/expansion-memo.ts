@@ -1,4 +1,5 @@
 import type { Expansion, Item, MacroCallItem, MacroRulesItem, Origin, Token } from '../syntax/model';
+import { isOrigin, OriginMove, withMovedOrigins } from '../syntax/moved-origins';
 
 /** A macro call's expansion as parsed: which of the macro's rules matched, and the items its output parsed to. */
 export interface ParsedExpansion {
@@ -209,46 +210,22 @@ export class ExpansionMemo {
    * copied already, so that what two items share, they still share.
    */
   private shifted(parsed: ParsedExpansion, shifts: Shift[], copies: Map<object, unknown>): ParsedExpansion {
-    return { rule: parsed.rule, items: this.copy(parsed.items, shifts, copies) as Item[] };
-  }
-
-  private copy(value: unknown, shifts: Shift[], copies: Map<object, unknown>): unknown {
-    if (typeof value !== 'object' || value === null) return value;
-    if (copies.has(value)) return copies.get(value);
-    let out: unknown = value;
-    if (Array.isArray(value)) {
-      let changed: unknown[] | null = null;
-      for (let i = 0; i < value.length; i++) {
-        const next = this.copy(value[i], shifts, copies);
-        if (next !== value[i] && !changed) changed = value.slice(0, i);
-        if (changed) changed.push(next);
-      }
-      if (changed) out = this.carried(value, changed, shifts, copies);
-    } else if (isOrigin(value)) {
-      out = shiftedOrigin(value, shifts);
-    } else if (Object.getPrototypeOf(value) === Object.prototype) {
-      const fields = value as Record<string, unknown>;
-      let changed: Record<string, unknown> | null = null;
-      for (const key in fields) {
-        const next = this.copy(fields[key], shifts, copies);
-        if (next !== fields[key]) {
-          changed ??= { ...fields };
-          changed[key] = next;
-        }
-      }
+    const move: OriginMove = {
+      origin: (origin) => shiftedOrigin(origin, shifts),
+      arrayCopied: (from, to) => this.carried(from, to, shifts, copies),
       // A moved expansion is another one: two calls of the same text may both be in the crate.
-      if (changed && isExpansion(changed)) changed.id = newExpansionId();
-      if (changed) out = changed;
-    }
-    copies.set(value, out);
-    return out;
+      objectCopied: (copy) => {
+        if (isExpansion(copy)) copy.id = newExpansionId();
+      },
+    };
+    return { rule: parsed.rule, items: withMovedOrigins(parsed.items, move, copies) };
   }
 
   /**
    * A moved copy of an array: the expansions known by it (a call's tokens) go with it. A macro's moved
    * rules are another macro (its body's places moved): the calls of it are expanded again.
    */
-  private carried(from: unknown[], to: unknown[], shifts: Shift[], copies: Map<object, unknown>): unknown[] {
+  private carried(from: unknown[], to: unknown[], shifts: Shift[], copies: Map<object, unknown>): void {
     const byMacro = this.nested.get(from as Token[]);
     if (byMacro) {
       const moved: ByMacro = new Map();
@@ -260,7 +237,6 @@ export class ExpansionMemo {
         });
       this.nested.set(to as Token[], moved);
     }
-    return to;
   }
 }
 
@@ -281,9 +257,4 @@ function shiftedOrigin(origin: Origin, shifts: Shift[]): Origin {
 
 function isExpansion(value: Record<string, unknown>): value is Record<string, unknown> & Expansion {
   return typeof value.id === 'number' && typeof value.at === 'object' && value.at !== null && isOrigin(value.at);
-}
-
-function isOrigin(value: object): value is Origin {
-  const v = value as Partial<Origin>;
-  return typeof v.file === 'string' && typeof v.span === 'object' && v.span !== null && 'start' in v.span;
 }
