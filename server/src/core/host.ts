@@ -429,13 +429,14 @@ export class AnalysisHost {
       };
       const probe = replacement && this.cratesHolding(file).length ? probeEdit(previous.parsed, replacement) : null;
       for (const e of applied.edits) previous.parsed.tree.edit(e);
+      const edits = applied.edits.map((e) => ({ start: e.startIndex, oldEnd: e.oldEndIndex, newEnd: e.newEndIndex }));
       if (probe && replacement) {
-        const parsed = this.cache.reparseOnly(file, applied.text, previous.parsed);
+        const parsed = this.cache.reparseOnly(file, applied.text, previous.parsed, edits);
         if (confirmEdit(probe, parsed)) return this.moveFindings(file, replacement);
         this.cache.refresh(file);
         return this.recheckContaining(file, applied.text);
       }
-      this.cache.set(file, applied.text, previous.parsed);
+      this.cache.set(file, applied.text, previous.parsed, edits);
       return this.recheckContaining(file, applied.text);
     }
     return this.reparse(file, applied.text);

@@ -18,6 +18,8 @@ export interface ItemBaseFields {
 export interface ExtractOptions {
   /** Read every item from the tree, none from its text (`plain-text.ts`): for tests, which compare the two. */
   treeOnly?: boolean;
+  /** Read a top-level item's subtree only when it is asked for (see `SyntaxTree`). */
+  topLevelLater?: boolean;
 }
 
 /** Anything with a span in the parsed text: a syntax node, or a tree-sitter node found inside a body. */
@@ -53,7 +55,7 @@ export class ExtractContext {
   ) {
     this.unsafeExternKeywordAt = new Set(parsed.unsafeExternKeywordAt);
     this.safeItemKeywordAt = parsed.safeItemKeywordAt;
-    this.tree = new SyntaxTree(parsed.tree, parsed.parsedText, !options.treeOnly);
+    this.tree = new SyntaxTree(parsed.tree, parsed.parsedText, !options.treeOnly, options.topLevelLater);
     this.spanOrigin = mapSpan ? mapSpan : (start, end) => ({ file, span: { start, end } });
   }
 

@@ -217,6 +217,10 @@ const MAX_SPARE_COLUMNS = 2;
 /** Nodes; at 34 bytes a node, a spare keeps at most 9 MB. */
 const MAX_SPARE_CAPACITY = 1 << 18;
 
+/** The whole tree's root is the first node read, by the first cursor. */
+const ROOT = 0;
+const ROOT_CURSOR = 0;
+
 /** The nodes of one parse tree as arrays, read by one walk and then on demand; `dispose` when done. */
 export class SyntaxTree {
   private readonly grammar: GrammarTables;
@@ -240,12 +244,15 @@ export class SyntaxTree {
 
   /**
    * `text` is the text `tree` was parsed from. With `readText` false, nothing is read from its text: every
-   * node is read from the tree (tests compare the two readings).
+   * node is read from the tree (tests compare the two readings). With `topLevelLater`, the subtrees of the
+   * root's children are read only when asked for: an edited document's items are read again only where
+   * the edit was (`extractItemsReusing`).
    */
   constructor(
     tree: Tree,
     readonly text: string,
     private readonly readText = true,
+    private readonly topLevelLater = false,
   ) {
     this.grammar = grammarTables(tree.language);
     this.hasError = tree.rootNode.hasError;
@@ -396,6 +403,7 @@ export class SyntaxTree {
     if (this.grammar.whole[typeId]) return 'later';
     if (this.readText && !this.hasError && this.readFromText(index, typeId)) return 'later';
     const field = this.c.fields[index];
+    if (this.topLevelLater && this.c.parents[index] === ROOT && this.c.cursorOf[index] === ROOT_CURSOR) return 'later';
     if (field === 0) return 'now';
     const bodyOrValue =
       field === this.grammar.valueField || (field === this.grammar.bodyField && typeId === this.grammar.blockType);

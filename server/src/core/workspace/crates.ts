@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
-import { extractItems } from '../syntax/items';
+import { extractItems, extractItemsReusing, TextEdit } from '../syntax/items';
 import { ExpansionMemo } from './expansion-memo';
 import { expandMacroCalls } from './macros';
 import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from '../syntax/model';
@@ -215,13 +215,19 @@ export class SourceCache {
     }
   }
 
-  /** Replace a file's text (an edit in the editor, a change on disk). */
-  set(file: string, text: string, previous?: ParsedFile): SourceFile {
+  /**
+   * Replace a file's text (an edit in the editor, a change on disk). `edits`: how the text the file had
+   * became this one (the editor's), so that its items are read again only where they changed.
+   */
+  set(file: string, text: string, previous?: ParsedFile, edits?: readonly TextEdit[]): SourceFile {
     this.unparsed.delete(file);
     const parsed = this.parse(text, previous);
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
-    const entry: SourceFile = { file, text, parsed, items: extractItems(file, parsed) };
+    const since = old && edits ? this.editsSinceItems.get(file) : undefined;
+    const items =
+      since && old && edits ? this.readAgain(file, parsed, old.items, [...since, ...edits]) : this.read(file, parsed);
+    const entry: SourceFile = { file, text, parsed, items };
     if (!this.keepsTree(file)) this.free(parsed);
     this.files.set(file, entry);
     this.expansions?.reread(file);
@@ -237,13 +243,17 @@ export class SourceCache {
   /** Parses a file whose tree was freed again, for the edits to come; its items stay as they were. */
   keepTree(file: string): void {
     const entry = this.files.get(file);
-    if (entry && !this.hasTree(file)) entry.parsed = this.parse(entry.text);
+    if (entry && !this.hasTree(file)) {
+      entry.parsed = this.parse(entry.text);
+      this.editsSinceItems.set(file, []);
+    }
   }
 
   /** Frees a file's tree and keeps its items (a document closed as it is on disk). */
   dropTree(file: string): void {
     const entry = this.files.get(file);
     if (entry) this.free(entry.parsed);
+    this.editsSinceItems.delete(file);
   }
 
   /**
@@ -251,13 +261,16 @@ export class SourceCache {
    * syntax/inert-edit.ts): the tree and the text are current, the items keep their old positions until
    * `refresh` reads them again.
    */
-  reparseOnly(file: string, text: string, previous: ParsedFile): ParsedFile {
+  reparseOnly(file: string, text: string, previous: ParsedFile, edits?: readonly TextEdit[]): ParsedFile {
     const entry = this.files.get(file);
     if (!entry) throw new Error(`reparseOnly: ${file} was never parsed`);
     const parsed = this.parse(text, previous);
     if (entry.parsed.tree !== parsed.tree) this.free(entry.parsed);
     entry.text = text;
     entry.parsed = parsed;
+    const since = this.editsSinceItems.get(file);
+    if (since && edits) for (const edit of edits) since.push(edit);
+    else this.editsSinceItems.delete(file);
     return parsed;
   }
 
@@ -265,8 +278,29 @@ export class SourceCache {
   refresh(file: string): void {
     const entry = this.files.get(file);
     if (!entry) return;
-    entry.items = extractItems(file, entry.parsed);
+    const since = this.editsSinceItems.get(file);
+    entry.items = since ? this.readAgain(file, entry.parsed, entry.items, since) : this.read(file, entry.parsed);
     this.expansions?.reread(file);
+  }
+
+  /**
+   * The edits made to the text of each file whose tree is kept since its items were read, in order: they
+   * are read again only where the edits were (`extractItemsReusing`). None for a file whose edits are not
+   * known: its items are read whole.
+   */
+  private readonly editsSinceItems = new Map<string, TextEdit[]>();
+
+  private read(file: string, parsed: ParsedFile): FileItems {
+    const reusable = this.keepsTree(file);
+    if (reusable) this.editsSinceItems.set(file, []);
+    else this.editsSinceItems.delete(file);
+    return extractItems(file, parsed, { reusable });
+  }
+
+  private readAgain(file: string, parsed: ParsedFile, previous: FileItems, edits: readonly TextEdit[]): FileItems {
+    if (!this.keepsTree(file)) return this.read(file, parsed);
+    this.editsSinceItems.set(file, []);
+    return extractItemsReusing(file, parsed, previous, edits);
   }
 
   /** A macro expansion's text, parsed as files are (edition 2024's `unsafe extern` / `safe` included); the caller deletes the tree. */
@@ -317,6 +351,7 @@ export class SourceCache {
 
   delete(file: string): void {
     this.unparsed.delete(file);
+    this.editsSinceItems.delete(file);
     const old = this.files.get(file);
     if (old) this.free(old.parsed);
     this.files.delete(file);
