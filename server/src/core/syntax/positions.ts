@@ -56,3 +56,19 @@ export class LineIndex {
     return this.starts.length;
   }
 }
+
+/**
+ * `new LineIndex(text).offset(pos)` without indexing every line: an editor's change is one or two
+ * positions in a text of thousands of lines, and the index of each new text was most of what a keystroke
+ * allocated.
+ */
+export function offsetOf(text: string, pos: LineCol): number {
+  let start = 0;
+  for (let line = 0; line < pos.line; line++) {
+    const newLine = text.indexOf('\n', start);
+    if (newLine < 0) return text.length;
+    start = newLine + 1;
+  }
+  const newLine = text.indexOf('\n', start);
+  return Math.min(start + pos.character, newLine < 0 ? text.length : newLine);
+}

@@ -1,5 +1,5 @@
 import { Edit } from 'web-tree-sitter';
-import { LineIndex } from './positions';
+import { offsetOf } from './positions';
 
 /**
  * Applying an editor's incremental changes to a text, and describing them to tree-sitter so the old
@@ -27,9 +27,8 @@ export function applyChanges(text: string, changes: TextChange[]): AppliedChange
       edits = null;
       continue;
     }
-    const index = new LineIndex(text);
-    const start = index.offset(change.range.start);
-    const oldEnd = Math.max(start, index.offset(change.range.end));
+    const start = offsetOf(text, change.range.start);
+    const oldEnd = Math.max(start, offsetOf(text, change.range.end));
     const next = text.slice(0, start) + change.text + text.slice(oldEnd);
     const newEnd = start + change.text.length;
     edits?.push(
