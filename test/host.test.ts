@@ -6,6 +6,7 @@ import type { Finding } from '../server/src/core/analysis/findings';
 import { AnalysisHost } from '../server/src/core/host';
 import { checkPaths } from '../server/src/core/project';
 import { loadParser } from '../server/src/core/syntax/parse';
+import { inputText, ParseInput } from './harness/parse-input';
 import { tempDir } from './harness/tmp';
 
 /**
@@ -289,8 +290,10 @@ describe('host: hostile editor input (issue 16 item 10)', function () {
     const parser = new Proxy(real, {
       get(target, key) {
         if (key === 'parse')
-          return (text: string, old?: unknown) =>
-            text.includes('GIVE_UP') ? null : (target.parse as (t: string, o?: unknown) => unknown)(text, old);
+          return (input: ParseInput, old?: unknown, options?: unknown) =>
+            inputText(input).includes('GIVE_UP')
+              ? null
+              : (target.parse as (t: ParseInput, o?: unknown, p?: unknown) => unknown)(input, old, options);
         const value = Reflect.get(target, key) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },

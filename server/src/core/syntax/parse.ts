@@ -121,10 +121,23 @@ function parseDeadline(ms: number): (state: ParseState) => boolean {
   return () => performance.now() > deadline;
 }
 
+/**
+ * The text as web-tree-sitter reads it: a piece at a time, as long as its input buffer. Given the string
+ * itself, it reads `text.slice(index)` each time, and at every keystroke of an edited document, its whole
+ * text then outlived the next scavenge (every version typed since the last full collection was still in
+ * memory, 400 kB each for a 10,000-line document, and full collections came more often).
+ */
+function chunksOf(text: string): (index: number) => string {
+  return (index) => text.slice(index, index + PARSE_CHUNK);
+}
+
+/** web-tree-sitter's input buffer holds 10 kB of UTF-16: 5,119 code units. */
+const PARSE_CHUNK = 5119;
+
 function parseWithin(parser: Parser, text: string, old?: Tree): Tree {
   const limit = parseTimeLimit(text.length);
   const started = performance.now();
-  const tree = parser.parse(text, old, { progressCallback: parseDeadline(limit) });
+  const tree = parser.parse(chunksOf(text), old, { progressCallback: parseDeadline(limit) });
   if (!tree) {
     // A cancelled parse would otherwise resume on the next call, with the next text.
     parser.reset();
