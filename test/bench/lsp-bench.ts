@@ -6,7 +6,7 @@ import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { BenchLspClient, IndexingDone, ServerExit } from './lsp-client';
-import { BAD_EXPORT, chooseEditingPlan, EditingPlan, editingPlanOf, Place, ProbeAt } from './lsp-places';
+import { BAD_EXPORT, chooseEditingPlan, EditingPlan, editingPlanOf, Place, ProbeAt, TARGET_LINES } from './lsp-places';
 import { benchWorkspaces, BenchWorkspace } from './workspaces';
 
 /**
@@ -22,7 +22,6 @@ import { benchWorkspaces, BenchWorkspace } from './workspaces';
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const TARGET_LINES = 10_000;
 
 interface Options {
   server: string;

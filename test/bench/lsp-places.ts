@@ -35,6 +35,9 @@ export interface EditingPlan {
   end: Place;
 }
 
+/** How long a document the benchmarks type into: the one of the workspace closest to this many lines. */
+export const TARGET_LINES = 10_000;
+
 /** The exported function appended to the opened text (never to the file on disk); typing extends `len`. */
 export const PROBE = '#[no_mangle]\npub extern "C" fn ffi_guard_bench_probe(len: usize) -> usize {\n    0\n}\n';
 const PROBE_PARAM = 'len';

@@ -1,0 +1,107 @@
+import * as path from 'path';
+import { PerformanceObserver } from 'perf_hooks';
+import * as v8 from 'v8';
+import { defaultSettings } from '../../server/src/core/config';
+import { AnalysisHost } from '../../server/src/core/host';
+import { loadParser } from '../../server/src/core/syntax/parse';
+import { limitHeapGrowth } from '../../server/src/v8-heap';
+import { chooseEditingPlan, Place, TARGET_LINES } from './lsp-places';
+import { benchWorkspaces } from './workspaces';
+
+/**
+ * Typing into the document `npm run bench:lsp` opens, in this process, without a client: each keystroke's
+ * time in the analysis alone, and what the garbage collector did meanwhile. The end-to-end bench measures
+ * what an editor waits for; this one tells how much of a slow keystroke is a collection, and whether what
+ * typing allocates outlives it (the large-object space growing keystroke after keystroke).
+ *
+ *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (200)]
+ */
+
+interface Options {
+  workspace: string;
+  keystrokes: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { workspace: 'application-like-3', keystrokes: 200 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const value = argv[i + 1];
+    if (argv[i] === '--workspace' && value) options.workspace = value;
+    else if (argv[i] === '--keystrokes' && Number(value) > 0) options.keystrokes = Number(value);
+    else throw new Error(`unknown argument ${argv[i]}\nusage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N]`);
+  }
+  return options;
+}
+
+const MB = 1024 * 1024;
+
+function largeObjectsMb(): number {
+  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space');
+  return (space?.space_used_size ?? 0) / MB;
+}
+
+/** V8's collection kinds as `perf_hooks` numbers them. */
+const GC_KIND: Record<number, string> = {
+  1: 'scavenge',
+  2: 'minor mark-sweep',
+  4: 'full',
+  8: 'incremental marking',
+  16: 'weak callbacks',
+};
+
+async function typeInto(host: AnalysisHost, file: string, at: Place, count: number): Promise<void> {
+  const pauses: { kind: string; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      pauses.push({ kind: GC_KIND[kind] ?? `kind ${kind}`, ms: e.duration });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const times: number[] = [];
+  const largeBefore = largeObjectsMb();
+  let character = at.character;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    host.change(file, [
+      { range: { start: { line: at.line, character }, end: { line: at.line, character } }, text: 'x' },
+    ]);
+    times.push(performance.now() - started);
+    character++;
+    // The event loop turns between keystrokes, as in the server (and the observer is told of collections).
+    await new Promise((r) => setImmediate(r));
+  }
+  observer.disconnect();
+  const sorted = [...times].sort((a, b) => a - b);
+  const q = (p: number): string => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))].toFixed(2);
+  const byKind = new Map<string, number[]>();
+  for (const p of pauses) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), p.ms]);
+  const gcs = [...byKind]
+    .map(([kind, ms]) => `${ms.length} ${kind} (longest ${Math.max(...ms).toFixed(1)} ms)`)
+    .join(', ');
+  console.log(
+    `${at.what}: ${count} keystrokes, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, longest ${sorted[sorted.length - 1].toFixed(2)} ms`,
+  );
+  console.log(`  collections: ${gcs || 'none'}`);
+  console.log(`  large-object space: ${largeBefore.toFixed(1)} → ${largeObjectsMb().toFixed(1)} MB`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  // As the server sets it (server.ts).
+  limitHeapGrowth();
+  const [w] = benchWorkspaces([options.workspace]);
+  const parser = await loadParser();
+  const plan = chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
+  console.log(`${w.name}: typing into ${path.relative(w.dir, plan.file)} (${plan.lines} lines)`);
+  const host = new AnalysisHost(parser, defaultSettings(), [w.dir]);
+  host.indexAll();
+  host.update(plan.file, plan.text);
+  await typeInto(host, plan.file, plan.comment, options.keystrokes);
+  await typeInto(host, plan.file, plan.body, options.keystrokes);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
