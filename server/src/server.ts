@@ -52,7 +52,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import type { TextDocumentContentChangeEvent as TextChangeEvent } from 'vscode-languageserver/node';
-import { limitHeapGrowth } from './v8-heap';
+import { collectGarbageNow, limitHeapGrowth } from './v8-heap';
 
 /**
  * The language server: LSP wiring only. Every request is handed to the analysis core
@@ -273,6 +273,9 @@ export function startServer(
     // While indexing, a document whose crate is not loaded yet is kept, and said once its crate is checked.
     if (host && !host.canAnalyse(file)) return host.noteText(file, textDocument.text);
     const results = guarded('open', () => host?.update(file, textDocument.text));
+    // What the open left to collect is collected before its diagnostics go, not while the first keystrokes
+    // are analysed (v8-heap.ts).
+    if (results) collectGarbageNow();
     if (results) publish(results);
   });
 
