@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { CheckDiagnostic, CheckRelated, ShardCrate } from '../../../protocol/check';
+import type { CheckDiagnostic, CheckRelated, CrateAbi, ShardCrate } from '../../../protocol/check';
 import type { Finding } from './analysis/findings';
 import type { Settings } from './config';
 import { ExternalAbi, runCrossCrateChecks } from './abi/cross-crate';
@@ -28,7 +28,7 @@ export function crossCrateFindings(
     root: c.crate.rootFile,
     size: 0,
   }));
-  const surfaces = crates.map((c, i) => crateAbi(c, i, rel));
+  const surfaces = crates.map((c, i) => surfaceOf(c, i, rel, root));
   const diagnostics = runCrossCrateChecks({ crates: described, surfaces, external }, settings.rules);
   const out: Finding[] = [];
   for (const d of diagnostics) {
@@ -53,6 +53,20 @@ export function crossCrateFindings(
   }
   return out;
 }
+
+/**
+ * A crate's surface, built once per loaded crate: the editor runs these checks a moment after every edit
+ * settles, and a crate the edit did not load again is the same object, with the same surface (built from
+ * the crate alone: `crateAbi`). Building every crate's took 66 to 78 ms of the bindings workspace
+ * (`node out/test/bench/cross-crate-time.js bindings`), and an edit made meanwhile waited for it.
+ */
+function surfaceOf(loaded: LoadedCrate, index: number, rel: (file: string) => string, root: string): CrateAbi {
+  let known = SURFACES.get(loaded);
+  if (!known || known.root !== root) SURFACES.set(loaded, (known = { root, abi: crateAbi(loaded, index, rel) }));
+  return known.abi.crate === index ? known.abi : { ...known.abi, crate: index };
+}
+
+const SURFACES = new WeakMap<LoadedCrate, { root: string; abi: CrateAbi }>();
 
 /** A place given as rustc counts it (1-based lines, columns in Unicode scalar values) as an offset range. */
 function originOf(
