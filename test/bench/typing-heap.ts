@@ -5,16 +5,17 @@ import { defaultSettings } from '../../server/src/core/config';
 import { AnalysisHost } from '../../server/src/core/host';
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { limitHeapGrowth } from '../../server/src/v8-heap';
-import { chooseEditingPlan, Place, TARGET_LINES } from './lsp-places';
+import { BAD_EXPORT, chooseEditingPlan, TARGET_LINES } from './lsp-places';
 import { benchWorkspaces } from './workspaces';
 
 /**
  * Typing into the document `npm run bench:lsp` opens, in this process, without a client: each keystroke's
- * time in the analysis alone, and what the garbage collector did meanwhile. The end-to-end bench measures
- * what an editor waits for; this one tells how much of a slow keystroke is a collection, and whether what
- * typing allocates outlives it (the large-object space growing keystroke after keystroke).
+ * time in the analysis alone, and what the garbage collector did meanwhile, in the comment, the function
+ * body and the exported signature that bench types into, then the bad export it inserts. The end-to-end
+ * bench measures what an editor waits for; this one tells how much of a slow keystroke is a collection, and
+ * whether what typing allocates outlives it (the large-object space growing keystroke after keystroke).
  *
- *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (200)]
+ *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)]
  */
 
 interface Options {
@@ -23,7 +24,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { workspace: 'application-like-3', keystrokes: 200 };
+  const options: Options = { workspace: 'application-like-3', keystrokes: 60 };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1];
     if (argv[i] === '--workspace' && value) options.workspace = value;
@@ -49,7 +50,8 @@ const GC_KIND: Record<number, string> = {
   16: 'weak callbacks',
 };
 
-async function typeInto(host: AnalysisHost, file: string, at: Place, count: number): Promise<void> {
+/** Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile, printed under `what`. */
+async function timed(what: string, count: number, change: (i: number) => void): Promise<void> {
   const pauses: { kind: string; ms: number }[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -60,14 +62,10 @@ async function typeInto(host: AnalysisHost, file: string, at: Place, count: numb
   observer.observe({ entryTypes: ['gc'] });
   const times: number[] = [];
   const largeBefore = largeObjectsMb();
-  let character = at.character;
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    host.change(file, [
-      { range: { start: { line: at.line, character }, end: { line: at.line, character } }, text: 'x' },
-    ]);
+    change(i);
     times.push(performance.now() - started);
-    character++;
     // The event loop turns between keystrokes, as in the server (and the observer is told of collections).
     await new Promise((r) => setImmediate(r));
   }
@@ -80,7 +78,7 @@ async function typeInto(host: AnalysisHost, file: string, at: Place, count: numb
     .map(([kind, ms]) => `${ms.length} ${kind} (longest ${Math.max(...ms).toFixed(1)} ms)`)
     .join(', ');
   console.log(
-    `${at.what}: ${count} keystrokes, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, longest ${sorted[sorted.length - 1].toFixed(2)} ms`,
+    `${what}: ${count} × p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, longest ${sorted[sorted.length - 1].toFixed(2)} ms`,
   );
   console.log(`  collections: ${gcs || 'none'}`);
   console.log(`  large-object space: ${largeBefore.toFixed(1)} → ${largeObjectsMb().toFixed(1)} MB`);
@@ -97,8 +95,15 @@ async function main(): Promise<void> {
   const host = new AnalysisHost(parser, defaultSettings(), [w.dir]);
   host.indexAll();
   host.update(plan.file, plan.text);
-  await typeInto(host, plan.file, plan.comment, options.keystrokes);
-  await typeInto(host, plan.file, plan.body, options.keystrokes);
+  for (const at of [plan.comment, plan.body, plan.signature])
+    await timed(at.what, options.keystrokes, (i) => {
+      const where = { line: at.line, character: at.character + i };
+      host.change(plan.file, [{ range: { start: where, end: where }, text: 'x' }]);
+    });
+  const end = { line: plan.end.line, character: plan.end.character };
+  await timed('the bad export inserted', 1, () =>
+    host.change(plan.file, [{ range: { start: end, end }, text: BAD_EXPORT }]),
+  );
 }
 
 main().catch((e: unknown) => {
