@@ -269,7 +269,8 @@ export class SourceCache {
     entry.text = text;
     entry.parsed = parsed;
     const since = this.editsSinceItems.get(file);
-    if (since && edits) for (const edit of edits) since.push(edit);
+    if (since && edits && since.length + edits.length <= MAX_EDITS_SINCE_ITEMS)
+      for (const edit of edits) since.push(edit);
     else this.editsSinceItems.delete(file);
     return parsed;
   }
@@ -358,6 +359,12 @@ export class SourceCache {
     this.expansions?.forget(file);
   }
 }
+
+/**
+ * Each run of a document's items is moved through every edit since they were read: past this many (a long
+ * comment typed without a pause), its items are read whole again, which takes about as long.
+ */
+const MAX_EDITS_SINCE_ITEMS = 1000;
 
 /** Build a crate's module tree from its root file. */
 export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
