@@ -265,6 +265,9 @@ export function startServer(
     }
   });
 
+  let lastCollection = -Infinity;
+  const COLLECTION_INTERVAL_MS = 1000;
+
   connection.onDidOpenTextDocument(async ({ textDocument }) => {
     await hostCreated;
     const file = fileOf(textDocument.uri);
@@ -274,8 +277,12 @@ export function startServer(
     if (host && !host.canAnalyse(file)) return host.noteText(file, textDocument.text);
     const results = guarded('open', () => host?.update(file, textDocument.text));
     // What the open left to collect is collected before its diagnostics go, not while the first keystrokes
-    // are analysed (v8-heap.ts).
-    if (results) collectGarbageNow();
+    // are analysed (v8-heap.ts); once a second at most, so that many documents opened at once (an editor
+    // restoring its tabs) do not each wait for a collection.
+    if (results && performance.now() - lastCollection > COLLECTION_INTERVAL_MS) {
+      collectGarbageNow();
+      lastCollection = performance.now();
+    }
     if (results) publish(results);
   });
 
