@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Language, Parser, ParseState, Tree } from 'web-tree-sitter';
+import { Language, Parser, ParseState, Point, Range, Tree } from 'web-tree-sitter';
+import { codeOnly } from './scan';
 
 /**
  * Loading the grammar and parsing. The grammar has no rule for edition 2024's `unsafe extern "C" { … }`
@@ -134,10 +135,13 @@ function chunksOf(text: string): (index: number) => string {
 /** web-tree-sitter's input buffer holds 10 kB of UTF-16: 5,119 code units. */
 const PARSE_CHUNK = 5119;
 
-function parseWithin(parser: Parser, text: string, old?: Tree): Tree {
-  const limit = parseTimeLimit(text.length);
+function parseWithin(parser: Parser, text: string, old?: Tree, range?: Range): Tree {
+  const limit = parseTimeLimit(range ? range.endIndex - range.startIndex : text.length);
   const started = performance.now();
-  const tree = parser.parse(chunksOf(text), old, { progressCallback: parseDeadline(limit) });
+  const tree = parser.parse(chunksOf(text), old, {
+    progressCallback: parseDeadline(limit),
+    includedRanges: range ? [range] : undefined,
+  });
   if (!tree) {
     // A cancelled parse would otherwise resume on the next call, with the next text.
     parser.reset();
@@ -200,6 +204,92 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
     unsafeExternKeywordAt: blanks?.unsafeExternKeywordAt ?? [],
     safeItemAt: blanks?.safeItemAt ?? [],
     safeItemKeywordAt: blanks?.safeItemKeywordAt ?? [],
+  };
+}
+
+/** A file longer than this is parsed in pieces when no tree of it is kept (`piecesOf`). */
+export const PIECEWISE_PARSE_CHARS = 512 * 1024;
+const PIECE_CHARS = 128 * 1024;
+
+/**
+ * A long file cut into runs of whole top-level items of about `size` characters each, to be parsed one at a
+ * time (`parseRustPiece`). The parser's WebAssembly memory grows to hold the largest tree it has made and is
+ * never given back: gtk-sys's 1 MB `lib.rs` made it 37 MB larger for the rest of the run. A cut is made
+ * after a `;` or `}` outside every bracket, where the next word starts an item; null when the text cannot be
+ * cut so (brackets that do not balance) or holds what the parse must blank first (edition 2024 keywords, a
+ * raw ABI string): it is parsed whole.
+ */
+export function piecesOf(text: string, size = PIECE_CHARS): Range[] | null {
+  if (UNSAFE_EXTERN_BLOCK.test(text) || RAW_ABI_HINT.test(text)) return null;
+  const code = codeOnly(text);
+  const cuts = [0];
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
+    else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      if (--depth < 0) return null;
+    }
+    if (depth || i + 1 - cuts[cuts.length - 1] < size || (c !== SEMICOLON && c !== CLOSE_BRACE)) continue;
+    if (c === SEMICOLON || startsItem(code, i + 1)) cuts.push(i + 1);
+  }
+  if (depth) return null;
+  if (cuts[cuts.length - 1] < text.length) cuts.push(text.length);
+  const points = pointsAt(text, cuts);
+  return cuts.slice(1).map((end, i) => ({
+    startIndex: cuts[i],
+    endIndex: end,
+    startPosition: points[i],
+    endPosition: points[i + 1],
+  }));
+}
+
+/** An edition 2024 `unsafe extern` block, which the parse blanks (a function pointer's `unsafe extern "C" fn` is not one). */
+const UNSAFE_EXTERN_BLOCK = new RegExp(UNSAFE_EXTERN.source);
+
+const [OPEN_PAREN, CLOSE_PAREN, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, SEMICOLON] = [...'()[]{};'].map(
+  (c) => c.charCodeAt(0),
+);
+
+/**
+ * After a `}` outside every bracket, what starts an item (not `else`, `as`, `.`, `;`…: a constant's
+ * initialiser may end in a block and go on). An identifier followed by `!` is a macro call.
+ */
+const ITEM_START =
+  /^(?:#|pub\b|fn\b|struct\b|enum\b|union\b|impl\b|trait\b|mod\b|use\b|extern\b|const\b|static\b|type\b|unsafe\b|async\b|macro_rules\b|[A-Za-z_][A-Za-z0-9_]*\s*!)/;
+
+/** Whether the code after `at`, past white space (and comments, blanked), starts an item or ends the text. */
+function startsItem(code: string, at: number): boolean {
+  let next = at;
+  while (next < code.length && /\s/.test(code[next])) next++;
+  return next === code.length || ITEM_START.test(code.slice(next, next + 64));
+}
+
+/** The row and column (UTF-16) of each offset, in order. */
+function pointsAt(text: string, offsets: number[]): Point[] {
+  const out: Point[] = [];
+  let row = 0;
+  let lineStart = 0;
+  for (const offset of offsets) {
+    for (let nl = text.indexOf('\n', lineStart); nl >= 0 && nl < offset; nl = text.indexOf('\n', lineStart)) {
+      row++;
+      lineStart = nl + 1;
+    }
+    out.push({ row, column: offset - lineStart });
+  }
+  return out;
+}
+
+/** One piece of `piecesOf`, parsed alone: its tree has the nodes of that range, at the file's offsets. */
+export function parseRustPiece(parser: Parser, text: string, range: Range): ParsedFile {
+  return {
+    text,
+    parsedText: text,
+    tree: parseWithin(parser, text, undefined, range),
+    unsafeExternAt: [],
+    unsafeExternKeywordAt: [],
+    safeItemAt: [],
+    safeItemKeywordAt: [],
   };
 }
 

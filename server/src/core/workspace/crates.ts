@@ -1,11 +1,19 @@
 import * as path from 'path';
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Range } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems, extractItemsReusing, TextEdit } from '../syntax/items';
 import { ExpansionMemo } from './expansion-memo';
 import { expandMacroCalls } from './macros';
 import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from '../syntax/model';
-import { isParserAbort, parseRust, ParsedFile, replaceAbortedParser } from '../syntax/parse';
+import {
+  isParserAbort,
+  parseRust,
+  parseRustPiece,
+  ParsedFile,
+  piecesOf,
+  PIECEWISE_PARSE_CHARS,
+  replaceAbortedParser,
+} from '../syntax/parse';
 import type { RelevanceIndex } from './relevance';
 import type { ModuleScope } from './scopes';
 import { nextScopeId } from './scopes';
@@ -221,6 +229,8 @@ export class SourceCache {
    */
   set(file: string, text: string, previous?: ParsedFile, edits?: readonly TextEdit[]): SourceFile {
     this.unparsed.delete(file);
+    const pieces = !previous && text.length > PIECEWISE_PARSE_CHARS && !this.keepsTree(file) ? piecesOf(text) : null;
+    if (pieces) return this.setInPieces(file, text, pieces);
     const parsed = this.parse(text, previous);
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
@@ -229,6 +239,36 @@ export class SourceCache {
       since && old && edits ? this.readAgain(file, parsed, old.items, [...since, ...edits]) : this.read(file, parsed);
     const entry: SourceFile = { file, text, parsed, items };
     if (!this.keepsTree(file)) this.free(parsed);
+    this.files.set(file, entry);
+    this.expansions?.reread(file);
+    return entry;
+  }
+
+  /**
+   * A long file whose tree is not kept, parsed and read a piece at a time (`piecesOf`), so that the parser's
+   * memory holds one piece's tree at most. The items are those of the whole tree (test/pieces.test.ts).
+   */
+  private setInPieces(file: string, text: string, pieces: Range[]): SourceFile {
+    const old = this.files.get(file);
+    if (old) this.free(old.parsed);
+    const read: FileItems[] = [];
+    let parsed: ParsedFile | null = null;
+    for (const range of pieces) {
+      parsed = this.parse(text, undefined, range);
+      try {
+        read.push(extractItems(file, parsed));
+      } finally {
+        this.free(parsed);
+      }
+    }
+    const items: FileItems = {
+      file,
+      innerAttrs: read.flatMap((r) => r.innerAttrs),
+      items: read.flatMap((r) => r.items),
+      syntaxErrors: read.flatMap((r) => r.syntaxErrors),
+    };
+    this.editsSinceItems.delete(file);
+    const entry: SourceFile = { file, text, parsed: parsed!, items };
     this.files.set(file, entry);
     this.expansions?.reread(file);
     return entry;
@@ -314,10 +354,10 @@ export class SourceCache {
    * it (none can be read, edited or freed any more): the cache forgets them, takes the spare parser for
    * the files after this one, and this file fails with the reason.
    */
-  private parse(text: string, previous?: ParsedFile): ParsedFile {
+  private parse(text: string, previous?: ParsedFile, piece?: Range): ParsedFile {
     const usable = previous && !this.freed.has(previous.tree) ? previous : undefined;
     try {
-      return parseRust(this.parser, text, usable);
+      return piece ? parseRustPiece(this.parser, text, piece) : parseRust(this.parser, text, usable);
     } catch (e) {
       if (!isParserAbort(e)) throw e;
       for (const entry of this.files.values()) this.freed.add(entry.parsed.tree);
