@@ -13,24 +13,16 @@ import {
 } from '../server/src/core/syntax/parse';
 import { FileSource, SourceCache } from '../server/src/core/workspace/crates';
 
+import { FIXTURES_DIR, listRustFiles } from './harness/fixtures';
+
 /**
  * A long file whose tree is not kept is parsed a piece at a time (runs of whole top-level items), so the
  * parser's memory holds one piece's tree at most: its items are those of the whole tree.
  */
 
-const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 const FILE = '/virtual/lib.rs';
 
 let parser: Parser;
-
-function rustFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? rustFiles(path.join(dir, e.name)) : e.name.endsWith('.rs') ? [path.join(dir, e.name)] : [],
-    )
-    .sort();
-}
 
 function whole(text: string): FileItems {
   const parsed = parseRust(parser, text);
@@ -68,13 +60,13 @@ describe('a long file parsed in pieces', () => {
 
   it('gives the items of the whole tree, in every fixture cut as small as it can be', () => {
     let cut = 0;
-    for (const file of rustFiles(FIXTURES)) {
+    for (const file of listRustFiles(FIXTURES_DIR)) {
       const text = fs.readFileSync(file, 'utf8');
       const pieces = piecesOf(text, 1);
       const items = inPieces(text, 1);
       if (!items) continue;
       if (pieces!.length > 1) cut++;
-      assert.deepStrictEqual(items, whole(text), path.relative(FIXTURES, file));
+      assert.deepStrictEqual(items, whole(text), path.relative(FIXTURES_DIR, file));
     }
     assert.ok(cut > 100, `${cut} fixtures cut in several pieces`);
   });

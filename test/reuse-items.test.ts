@@ -5,6 +5,7 @@ import { Edit, Parser } from 'web-tree-sitter';
 import { extractItems, extractItemsReusing, TextEdit } from '../server/src/core/syntax/items';
 import type { FileItems } from '../server/src/core/syntax/model';
 import { loadParser, ParsedFile, parseRust } from '../server/src/core/syntax/parse';
+import { FIXTURES_DIR, listRustFiles } from './harness/fixtures';
 import { prng } from './harness/prng';
 
 /**
@@ -13,7 +14,6 @@ import { prng } from './harness/prng';
  * before the items are read again (inert edits leave them stale).
  */
 
-const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 const FILE = '/virtual/lib.rs';
 
 let parser: Parser;
@@ -94,15 +94,6 @@ function randomEdit(doc: Doc, next: () => number): { start: number; oldEnd: numb
   return { start, oldEnd: start, inserted: typed };
 }
 
-function rustFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? rustFiles(path.join(dir, e.name)) : e.name.endsWith('.rs') ? [path.join(dir, e.name)] : [],
-    )
-    .sort();
-}
-
 describe('items read again after an edit', () => {
   before(async () => {
     parser = await loadParser();
@@ -111,7 +102,7 @@ describe('items read again after an edit', () => {
   it('are those of the whole new tree, edit after edit, in every fixture', () => {
     const next = prng(20261130);
     let reused = 0;
-    for (const file of rustFiles(FIXTURES)) {
+    for (const file of listRustFiles(FIXTURES_DIR)) {
       let doc = open(fs.readFileSync(file, 'utf8'));
       for (let step = 0; step < 12; step++) {
         const { start, oldEnd, inserted } = randomEdit(doc, next);
@@ -121,7 +112,7 @@ describe('items read again after an edit', () => {
         assert.deepStrictEqual(
           items,
           whole,
-          `${path.relative(FIXTURES, file)}, edit ${step + 1}: ${JSON.stringify(e)}`,
+          `${path.relative(FIXTURES_DIR, file)}, edit ${step + 1}: ${JSON.stringify(e)}`,
         );
         reused += items.items.filter((item) => doc.items.items.includes(item)).length;
         doc = { parsed, items };
@@ -134,7 +125,7 @@ describe('items read again after an edit', () => {
 
   it('are those of the whole new tree after several edits made before they are read', () => {
     const next = prng(7);
-    for (const file of rustFiles(FIXTURES)) {
+    for (const file of listRustFiles(FIXTURES_DIR)) {
       let doc = open(fs.readFileSync(file, 'utf8'));
       for (let round = 0; round < 4; round++) {
         const edits: TextEdit[] = [];
@@ -149,7 +140,7 @@ describe('items read again after an edit', () => {
         assert.deepStrictEqual(
           items,
           extractItems(FILE, parsed),
-          `${path.relative(FIXTURES, file)}, round ${round + 1}`,
+          `${path.relative(FIXTURES_DIR, file)}, round ${round + 1}`,
         );
         doc = { parsed, items };
       }
