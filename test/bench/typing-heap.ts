@@ -1,3 +1,4 @@
+import * as inspector from 'inspector';
 import * as path from 'path';
 import { PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
@@ -15,23 +16,76 @@ import { benchWorkspaces } from './workspaces';
  * bench measures what an editor waits for; this one tells how much of a slow keystroke is a collection, and
  * whether what typing allocates outlives it (the large-object space growing keystroke after keystroke).
  *
- *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)]
+ * With `--allocations`, V8's sampling heap profiler runs while each place is typed into, and what each
+ * keystroke allocated is printed, with the places that allocated most.
+ *
+ *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)] [--allocations]
  */
 
 interface Options {
   workspace: string;
   keystrokes: number;
+  allocations: boolean;
 }
 
+const USAGE = 'usage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N] [--allocations]';
+
 function parseOptions(argv: string[]): Options {
-  const options: Options = { workspace: 'application-like-3', keystrokes: 60 };
-  for (let i = 0; i < argv.length; i += 2) {
+  const options: Options = { workspace: 'application-like-3', keystrokes: 60, allocations: false };
+  for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
-    if (argv[i] === '--workspace' && value) options.workspace = value;
-    else if (argv[i] === '--keystrokes' && Number(value) > 0) options.keystrokes = Number(value);
-    else throw new Error(`unknown argument ${argv[i]}\nusage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N]`);
+    if (argv[i] === '--allocations') options.allocations = true;
+    else if (argv[i] === '--workspace' && value) options.workspace = argv[++i];
+    else if (argv[i] === '--keystrokes' && Number(value) > 0) options.keystrokes = Number(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
   }
   return options;
+}
+
+/** A call tree of V8's sampling heap profiler (`HeapProfiler.stopSampling`). */
+interface SampledNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SampledNode[];
+}
+
+/** Runs `work` under V8's sampling heap profiler; the bytes allocated by each place (function and its caller). */
+async function allocationsOf(work: () => Promise<void>): Promise<Map<string, number>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await work();
+  const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: { head: SampledNode } };
+  session.disconnect();
+  const bySite = new Map<string, number>();
+  const name = (n: SampledNode): string =>
+    `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const walk = (n: SampledNode, caller: SampledNode | null): void => {
+    if (n.selfSize) {
+      const site = caller ? `${name(n)} < ${name(caller)}` : name(n);
+      bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
+    }
+    for (const c of n.children) walk(c, n);
+  };
+  walk(profile.head, null);
+  return bySite;
+}
+
+function printAllocations(bySite: Map<string, number>, count: number): void {
+  const kb = (bytes: number): string => `${(bytes / count / 1024).toFixed(0)} kB`;
+  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  console.log(`  allocated: ${kb(total)} a keystroke, most by`);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 5))
+    console.log(`    ${kb(bytes).padStart(7)}  ${site}`);
 }
 
 const MB = 1024 * 1024;
@@ -50,8 +104,11 @@ const GC_KIND: Record<number, string> = {
   16: 'weak callbacks',
 };
 
-/** Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile, printed under `what`. */
-async function timed(what: string, count: number, change: (i: number) => void): Promise<void> {
+/**
+ * Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile (and with
+ * `allocations`, what was allocated), printed under `what`.
+ */
+async function timed(what: string, count: number, change: (i: number) => void, allocations = false): Promise<void> {
   const pauses: { kind: string; ms: number }[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -62,13 +119,16 @@ async function timed(what: string, count: number, change: (i: number) => void): 
   observer.observe({ entryTypes: ['gc'] });
   const times: number[] = [];
   const largeBefore = largeObjectsMb();
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    change(i);
-    times.push(performance.now() - started);
-    // The event loop turns between keystrokes, as in the server (and the observer is told of collections).
-    await new Promise((r) => setImmediate(r));
-  }
+  const typing = async (): Promise<void> => {
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      change(i);
+      times.push(performance.now() - started);
+      // The event loop turns between keystrokes, as in the server (and the observer is told of collections).
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  const allocated = allocations ? await allocationsOf(typing) : (await typing(), null);
   observer.disconnect();
   const sorted = [...times].sort((a, b) => a - b);
   const q = (p: number): string => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))].toFixed(2);
@@ -82,6 +142,7 @@ async function timed(what: string, count: number, change: (i: number) => void): 
   );
   console.log(`  collections: ${gcs || 'none'}`);
   console.log(`  large-object space: ${largeBefore.toFixed(1)} → ${largeObjectsMb().toFixed(1)} MB`);
+  if (allocated) printAllocations(allocated, count);
 }
 
 async function main(): Promise<void> {
@@ -96,10 +157,15 @@ async function main(): Promise<void> {
   host.indexAll();
   host.update(plan.file, plan.text);
   for (const at of [plan.comment, plan.body, plan.signature])
-    await timed(at.what, options.keystrokes, (i) => {
-      const where = { line: at.line, character: at.character + i };
-      host.change(plan.file, [{ range: { start: where, end: where }, text: 'x' }]);
-    });
+    await timed(
+      at.what,
+      options.keystrokes,
+      (i) => {
+        const where = { line: at.line, character: at.character + i };
+        host.change(plan.file, [{ range: { start: where, end: where }, text: 'x' }]);
+      },
+      options.allocations,
+    );
   const end = { line: plan.end.line, character: plan.end.character };
   await timed('the bad export inserted', 1, () =>
     host.change(plan.file, [{ range: { start: end, end }, text: BAD_EXPORT }]),

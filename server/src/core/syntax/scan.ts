@@ -231,7 +231,9 @@ function boundaryScan(text: string, code: string): BoundaryScan {
 }
 
 const BOUNDARY_WORDS = new RegExp(BOUNDARY_WORD.source, 'g');
-const BRACKETS = /[()[\]{}]/g;
+const [OPEN_PAREN, CLOSE_PAREN, OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY] = [...'()[]{}'].map((c) =>
+  c.charCodeAt(0),
+);
 /** Words that may stand before a `!(` without calling a macro: `if !(a && b)`, `return !(x)`. */
 const KEYWORDS_BEFORE_NOT = new Set(['if', 'while', 'match', 'return', 'in', 'else', 'break', 'yield', 'let', 'as']);
 
@@ -253,16 +255,20 @@ function boundaryCallers(code: string): Set<string> | null {
   const open: (OpenCall | null)[] = [];
   let innermost: OpenCall | null = null;
   const names = new Set<string>();
-  BRACKETS.lastIndex = 0;
-  let bracket = BRACKETS.exec(code);
+  // Brackets are read a character at a time: a document's words may come after thousands of them, and a
+  // regular expression's match for each was most of what a re-scan of an edited document allocated.
+  let at = 0;
   for (const word of code.matchAll(BOUNDARY_WORDS)) {
-    for (; bracket && bracket.index < word.index; bracket = BRACKETS.exec(code)) {
-      if ('([{'.includes(bracket[0])) {
-        const name = callOpenedAt(code, bracket.index);
+    for (; at < word.index; at++) {
+      const c = code.charCodeAt(at);
+      if (c === OPEN_PAREN || c === OPEN_SQUARE || c === OPEN_CURLY) {
+        const name = callOpenedAt(code, at);
         const call: OpenCall | null = name === null ? null : { name, outer: innermost, counted: false };
         open.push(call);
         if (call) innermost = call;
-      } else if (open.pop() && innermost) innermost = innermost.outer;
+      } else if (c === CLOSE_PAREN || c === CLOSE_SQUARE || c === CLOSE_CURLY) {
+        if (open.pop() && innermost) innermost = innermost.outer;
+      }
     }
     if (!innermost) return null;
     for (let c: OpenCall | null = innermost; c && !c.counted; c = c.outer) {
