@@ -214,7 +214,8 @@ const PIECE_CHARS = 128 * 1024;
 /**
  * A long file cut into runs of whole top-level items of about `size` characters each, to be parsed one at a
  * time (`parseRustPiece`). The parser's WebAssembly memory grows to hold the largest tree it has made and is
- * never given back: gtk-sys's 1 MB `lib.rs` made it 37 MB larger for the rest of the run. A cut is made
+ * never given back: read into items, gtk-sys's 1 MB `lib.rs` left the process 87 MB larger parsed whole, 46 MB
+ * in six pieces (`node out/test/bench/parser-memory.js FILE`). A cut is made
  * after a `;` or `}` outside every bracket, where the next word starts an item; null when the text cannot be
  * cut so (brackets that do not balance) or holds what the parse must blank first (edition 2024 keywords, a
  * raw ABI string): it is parsed whole.
