@@ -249,8 +249,6 @@ export class SourceCache {
    * memory holds one piece's tree at most. The items are those of the whole tree (test/pieces.test.ts).
    */
   private setInPieces(file: string, text: string, pieces: Range[]): SourceFile {
-    const old = this.files.get(file);
-    if (old) this.free(old.parsed);
     const read: FileItems[] = [];
     let parsed: ParsedFile | null = null;
     for (const range of pieces) {
@@ -267,6 +265,9 @@ export class SourceCache {
       items: read.flatMap((r) => r.items),
       syntaxErrors: read.flatMap((r) => r.syntaxErrors),
     };
+    // As `set` does, the file's previous entry is let go only once the new one is read.
+    const old = this.files.get(file);
+    if (old) this.free(old.parsed);
     this.editsSinceItems.delete(file);
     const entry: SourceFile = { file, text, parsed: parsed!, items };
     this.files.set(file, entry);
