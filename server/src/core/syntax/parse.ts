@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser, ParseState, Point, Range, Tree } from 'web-tree-sitter';
-import { codeOnly } from './scan';
+import { bracketStep } from './brackets';
+import { codeOnly, isSpace } from './scan';
 
 /**
  * Loading the grammar and parsing. The grammar has no rule for edition 2024's `unsafe extern "C" { … }`
@@ -227,10 +228,8 @@ export function piecesOf(text: string, size = PIECE_CHARS): Range[] | null {
   let depth = 0;
   for (let i = 0; i < code.length; i++) {
     const c = code.charCodeAt(i);
-    if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
-    else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-      if (--depth < 0) return null;
-    }
+    depth += bracketStep(c);
+    if (depth < 0) return null;
     if (depth || i + 1 - cuts[cuts.length - 1] < size || (c !== SEMICOLON && c !== CLOSE_BRACE)) continue;
     if (c === SEMICOLON || startsItem(code, i + 1)) cuts.push(i + 1);
   }
@@ -248,9 +247,8 @@ export function piecesOf(text: string, size = PIECE_CHARS): Range[] | null {
 /** An edition 2024 `unsafe extern` block, which the parse blanks (a function pointer's `unsafe extern "C" fn` is not one). */
 const UNSAFE_EXTERN_BLOCK = new RegExp(UNSAFE_EXTERN.source);
 
-const [OPEN_PAREN, CLOSE_PAREN, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, SEMICOLON] = [...'()[]{};'].map(
-  (c) => c.charCodeAt(0),
-);
+const SEMICOLON = ';'.charCodeAt(0);
+const CLOSE_BRACE = '}'.charCodeAt(0);
 
 /**
  * After a `}` outside every bracket, what starts an item (not `else`, `as`, `.`, `;`…: a constant's
@@ -262,7 +260,7 @@ const ITEM_START =
 /** Whether the code after `at`, past white space (and comments, blanked), starts an item or ends the text. */
 function startsItem(code: string, at: number): boolean {
   let next = at;
-  while (next < code.length && /\s/.test(code[next])) next++;
+  while (next < code.length && isSpace(code.charCodeAt(next))) next++;
   return next === code.length || ITEM_START.test(code.slice(next, next + 64));
 }
 

@@ -1,4 +1,5 @@
 import { ownCopy } from './own-copy';
+import { bracketStep } from './brackets';
 
 /**
  * A lexer-level look at a file's text, without parsing it: what could make the file matter to the C
@@ -138,7 +139,7 @@ function wordBefore(code: string, at: number): { start: number; end: number } {
   return { start, end };
 }
 
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
 }
 
@@ -231,9 +232,6 @@ function boundaryScan(text: string, code: string): BoundaryScan {
 }
 
 const BOUNDARY_WORDS = new RegExp(BOUNDARY_WORD.source, 'g');
-const [OPEN_PAREN, CLOSE_PAREN, OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY] = [...'()[]{}'].map((c) =>
-  c.charCodeAt(0),
-);
 /** Words that may stand before a `!(` without calling a macro: `if !(a && b)`, `return !(x)`. */
 const KEYWORDS_BEFORE_NOT = new Set(['if', 'while', 'match', 'return', 'in', 'else', 'break', 'yield', 'let', 'as']);
 
@@ -260,15 +258,13 @@ function boundaryCallers(code: string): Set<string> | null {
   let at = 0;
   for (const word of code.matchAll(BOUNDARY_WORDS)) {
     for (; at < word.index; at++) {
-      const c = code.charCodeAt(at);
-      if (c === OPEN_PAREN || c === OPEN_SQUARE || c === OPEN_CURLY) {
+      const step = bracketStep(code.charCodeAt(at));
+      if (step > 0) {
         const name = callOpenedAt(code, at);
         const call: OpenCall | null = name === null ? null : { name, outer: innermost, counted: false };
         open.push(call);
         if (call) innermost = call;
-      } else if (c === CLOSE_PAREN || c === CLOSE_SQUARE || c === CLOSE_CURLY) {
-        if (open.pop() && innermost) innermost = innermost.outer;
-      }
+      } else if (step < 0 && open.pop() && innermost) innermost = innermost.outer;
     }
     if (!innermost) return null;
     for (let c: OpenCall | null = innermost; c && !c.counted; c = c.outer) {

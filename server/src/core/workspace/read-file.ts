@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { BRACKET_STEP, bracketStep } from '../syntax/brackets';
 
 /**
  * Reading a file of the workspace without trusting it. Only regular files are read: a device
@@ -128,25 +129,19 @@ function longLineEnd(text: string): number {
   }
 }
 
-/** +1 for an opening bracket, -1 for a closing one, by byte (or character code below 256). */
-const BRACKET = new Int8Array(256);
-for (const c of '([{') BRACKET[c.charCodeAt(0)] = 1;
-for (const c of ')]}') BRACKET[c.charCodeAt(0)] = -1;
-
 /** Where the brackets first nest deeper than the limit, or -1. */
 function nestingOverAt(code: Uint8Array | string): number {
   let depth = 0;
   if (typeof code === 'string') {
     for (let i = 0; i < code.length; i++) {
-      const c = code.charCodeAt(i);
-      const step = c < 256 ? BRACKET[c] : 0;
+      const step = bracketStep(code.charCodeAt(i));
       if (step > 0) {
         if (++depth > MAX_NESTING_DEPTH) return i;
       } else if (step < 0 && depth > 0) depth--;
     }
   } else {
     for (let i = 0; i < code.length; i++) {
-      const step = BRACKET[code[i]];
+      const step = BRACKET_STEP[code[i]];
       if (step > 0) {
         if (++depth > MAX_NESTING_DEPTH) return i;
       } else if (step < 0 && depth > 0) depth--;
