@@ -17,14 +17,13 @@ import { checkPaths } from './core/project';
 import { buildSurface, Surface, SurfaceOptions } from './core/abi/report';
 import { surfaceCrates } from './core/coverage';
 import { dataModel, HOST_MODEL } from './core/analysis/data-model';
+import { Print } from './piece-printer';
 
 /**
  * `ffi-guard snapshot` and `ffi-guard diff` (../shared/CLI.md): the ABI baseline of the workspace, and
  * its breaking changes against a baseline written earlier. Exit status of `diff`: 0 no breaking change,
  * 1 a breaking change, 2 unreadable baseline (usage errors are found by cli-args.ts).
  */
-
-type Print = (s: string) => void;
 
 /** `--config` and the cargo flags, with `--target` repeatable. */
 type BuildOptions = Omit<Parameters<typeof settingsFor>[1], 'target'> & { target: string[] };

@@ -1,5 +1,6 @@
 import type { CheckDiagnostic, CheckJson, CheckSeverity } from '../../protocol/check';
 import { showInvisible } from '../../protocol/text';
+import { PiecePrinter, Print } from './piece-printer';
 
 /**
  * How `ffi-guard check` prints for people and for CI (../shared/CLI.md): the text and short formats
@@ -79,17 +80,18 @@ export function summaryLine(json: CheckJson, share?: string): string {
   return `${json.diagnostics.length ? parts.join(', ') : 'no findings'} in ${scanned} file${scanned === 1 ? '' : 's'}${json.skipped.length ? `, ${json.skipped.length} skipped` : ''}${share ? ` (${share})` : ''}\n`;
 }
 
-/** The text (`short`: first sentences, no summary) format of `check`. */
-export function textOutput(
+/** Print the text (`short`: first sentences, no summary) format of `check`, a piece at a time. */
+export function printText(
+  out: Print,
   json: CheckJson,
   options: { color: boolean; short: boolean; quiet: boolean; share?: string },
-): string {
+): void {
   const paint = palette(options.color);
-  let text = '';
-  for (const d of json.diagnostics) text += findingLine(d, paint, options.short);
-  for (const s of json.skipped) text += `${showInvisible(s.file)}: skipped: ${showInvisible(s.reason)}\n`;
-  if (!options.short && !options.quiet) text += summaryLine(json, options.share);
-  return text;
+  const printer = new PiecePrinter(out);
+  for (const d of json.diagnostics) printer.text(findingLine(d, paint, options.short));
+  for (const s of json.skipped) printer.text(`${showInvisible(s.file)}: skipped: ${showInvisible(s.reason)}\n`);
+  if (!options.short && !options.quiet) printer.text(summaryLine(json, options.share));
+  printer.flush();
 }
 
 /** An annotation's message, escaped as GitHub's toolkit does (`escapeData`). */
@@ -120,31 +122,31 @@ function annotation(kind: string, properties: [string, string | number][], messa
  * A skipped file is a notice too. Paths are relative to the directory `check` ran in: run it from the
  * repository root.
  */
-export function githubOutput(json: CheckJson): string {
-  let text = '';
-  for (const d of json.diagnostics)
-    text += annotation(
-      ANNOTATION[d.severity],
-      [
-        ['file', d.file],
-        ['line', d.line],
-        ['col', d.column],
-        ['endLine', d.endLine],
-        ['endColumn', d.endColumn],
-        ['title', `ffi-guard ${d.rule}`],
-      ],
-      d.message,
-    );
+export function printGithub(out: Print, json: CheckJson): void {
+  const printer = new PiecePrinter(out);
+  for (const d of json.diagnostics) {
+    const place: [string, string | number][] = [
+      ['file', d.file],
+      ['line', d.line],
+      ['col', d.column],
+      ['endLine', d.endLine],
+      ['endColumn', d.endColumn],
+      ['title', `ffi-guard ${d.rule}`],
+    ];
+    printer.text(annotation(ANNOTATION[d.severity], place, d.message));
+  }
   for (const s of json.skipped)
-    text += annotation(
-      'notice',
-      [
-        ['file', s.file],
-        ['title', 'ffi-guard: file skipped'],
-      ],
-      s.reason,
+    printer.text(
+      annotation(
+        'notice',
+        [
+          ['file', s.file],
+          ['title', 'ffi-guard: file skipped'],
+        ],
+        s.reason,
+      ),
     );
-  return text;
+  printer.flush();
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   UsageError,
   withUsage,
 } from './cli-args';
-import { githubOutput, processTerminal, ProgressLine, Terminal, textOutput, useColor } from './cli-output';
+import { printGithub, printText, processTerminal, ProgressLine, Terminal, useColor } from './cli-output';
 import { checkPaths, FeatureError } from './core/project';
 import { buildSurface } from './core/abi/report';
 import { dataModel } from './core/analysis/data-model';
@@ -34,6 +34,8 @@ import { reportHtml, reportJson, reportMarkdown } from './core/abi/report-render
 import { TOOL_VERSION } from './core/version';
 import { diffCommand, snapshotCommand } from './cli-abi';
 import { MAX_INPUT_SIZE, OutputError, writeOutputFile } from './cli-write';
+import { printJson } from './json-print';
+import { Print } from './piece-printer';
 import { readRegularText } from './core/workspace/read-file';
 import {
   cSignatures,
@@ -50,7 +52,6 @@ import {
  * Exit status: 0 clean, 1 findings at the failing level, 2 usage error or nothing could be read.
  */
 
-type Print = (s: string) => void;
 /** What a command was given on the command line. */
 type Given<C extends CommandName> = Extract<CommandLine, { command: C }>;
 
@@ -124,9 +125,9 @@ async function check(
   const { format, deny, quiet } = options;
   const color = useColor(options.color, terminal);
   const print = (json: CheckJson, share?: string): void =>
-    out(
-      format === 'github' ? githubOutput(json) : textOutput(json, { color, quiet, short: format === 'short', share }),
-    );
+    format === 'github'
+      ? printGithub(out, json)
+      : printText(out, json, { color, quiet, short: format === 'short', share });
   const progressLine = terminal.stderr && !quiet ? new ProgressLine(err) : null;
   const progress = progressLine
     ? (crates: number) => progressLine.update(`ffi-guard: checking… ${crates} crate${crates === 1 ? '' : 's'} read`)
@@ -247,12 +248,6 @@ function exitStatus(severities: string[], nothingRead: boolean, deny: string[], 
   }
   const failing = severities.some((s) => s === 'error' || (deny.includes('warnings') && s === 'warning'));
   return failing ? 1 : 0;
-}
-
-/** A value as indented JSON and a newline, printed apart: a run's output can be tens of MB, not copied to add one. */
-function printJson(out: Print, value: unknown): void {
-  out(JSON.stringify(value, null, 2));
-  out('\n');
 }
 
 /** A share's SARIF, with what `merge` needs in the run's property bag. */
