@@ -129,9 +129,6 @@ async function check(
       ? printGithub(out, json)
       : printText(out, json, { color, quiet, short: format === 'short', share });
   const progressLine = terminal.stderr && !quiet ? new ProgressLine(err) : null;
-  const progress = progressLine
-    ? (crates: number) => progressLine.update(`ffi-guard: checking… ${crates} crate${crates === 1 ? '' : 's'} read`)
-    : undefined;
   const settings = settingsFor(paths, options, cwd);
   const relTo = (f: string): string => rel(cwd, f);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
@@ -141,38 +138,45 @@ async function check(
   if (!against) return 2;
   let json: CheckJson;
   let nothingRead: boolean;
+  const progress = progressLine
+    ? (crates: number) => progressLine.update(`ffi-guard: checking… ${crates} crate${crates === 1 ? '' : 's'} read`)
+    : undefined;
+  const done = (): void => progressLine?.done();
+  // Restored once the output is printed: printing with V8's own rules grew the young generation again.
   const heap = heapForCheck();
-  const done = (): void => {
-    progressLine?.done();
+  try {
+    if (shard) {
+      const run = await runCheck(paths, cwd, settings, relTo, {
+        shard,
+        surface: true,
+        progress,
+        planned: heap.planned,
+        parsed: heap.parsed,
+      }).finally(done);
+      ({ json, nothingRead } = run);
+      if (format === 'json') printJson(out, { ...json, shard: run.shard });
+      else if (format === 'sarif') printJson(out, withShard(sarifLog(json.diagnostics, json.tool.version), run.shard));
+      else
+        print(
+          json,
+          `shard ${shard.index}/${shard.count}: ${run.shard.share.length} of ${run.shard.crates.length} crates`,
+        );
+    } else {
+      const run = await runCheck(paths, cwd, settings, relTo, {
+        surface: CROSS_CRATE_CHECKS.length > 0,
+        pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? against : undefined,
+        progress,
+        planned: heap.planned,
+        parsed: heap.parsed,
+      }).finally(done);
+      ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
+      for (const note of unexportedPrototypes(against, run.shard.surface)) err(`note: ${note}\n`);
+      if (format === 'json') printJson(out, json);
+      else if (format === 'sarif') printJson(out, sarifLog(json.diagnostics, json.tool.version));
+      else print(json);
+    }
+  } finally {
     heap.restore();
-  };
-  if (shard) {
-    const run = await runCheck(paths, cwd, settings, relTo, {
-      shard,
-      surface: true,
-      progress,
-      planned: heap.planned,
-    }).finally(done);
-    ({ json, nothingRead } = run);
-    if (format === 'json') printJson(out, { ...json, shard: run.shard });
-    else if (format === 'sarif') printJson(out, withShard(sarifLog(json.diagnostics, json.tool.version), run.shard));
-    else
-      print(
-        json,
-        `shard ${shard.index}/${shard.count}: ${run.shard.share.length} of ${run.shard.crates.length} crates`,
-      );
-  } else {
-    const run = await runCheck(paths, cwd, settings, relTo, {
-      surface: CROSS_CRATE_CHECKS.length > 0,
-      pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? against : undefined,
-      progress,
-      planned: heap.planned,
-    }).finally(done);
-    ({ json, nothingRead } = reduceRun(run, CROSS_CRATE_CHECKS, against));
-    for (const note of unexportedPrototypes(against, run.shard.surface)) err(`note: ${note}\n`);
-    if (format === 'json') printJson(out, json);
-    else if (format === 'sarif') printJson(out, sarifLog(json.diagnostics, json.tool.version));
-    else print(json);
   }
   return exitStatus(
     json.diagnostics.map((d) => d.severity),

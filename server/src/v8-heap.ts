@@ -39,20 +39,55 @@ const PARSE_HEAVY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_GROWTH_FACTOR = 2;
 
 /**
- * The heap of one `check`: limited growth (`limitHeapGrowth`), and the young generation kept at its first
- * size until the run knows its workload (`planned`), which lets a parse-heavy run's grow again. `restore`
- * puts V8's own rules back, for what runs after in the process.
+ * How large a parse-heavy run lets its young generation grow: half of V8's largest (two semi-spaces of 16 MB).
+ * Five alternated runs each of `check --format json`, capped and not (the commit before): the FFI-dense
+ * workspace peaked at 196 to 202 MB against 221 to 252 MB, in 4.9 to 5.2 s against 4.8 to 5.1 s; bindings at
+ * 178 to 205 MB against 228 to 230 MB, in 3.8 to 3.9 s both (docs/performance.md). V8 reads
+ * `--max-semi-space-size` only when it makes the heap, so the growth is stopped instead, once a parse ends
+ * at this size: checked after each crate loaded, it doubled twice within one of bindings' crates.
  */
-export function heapForCheck(): { planned: (workload: Workload) => void; restore: () => void } {
-  const growYoung = (): void => v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+const YOUNG_GENERATION_CAP = 16 * 1024 * 1024;
+
+/** Stops growing a young generation that grows when it has grown to `YOUNG_GENERATION_CAP`. */
+class YoungGeneration {
+  private growing = false;
+
+  grow(): void {
+    v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+    this.growing = true;
+  }
+
+  hold(): void {
+    v8.setFlagsFromString('--semi-space-growth-factor=1');
+    this.growing = false;
+  }
+
+  /** Called between pieces of work (each parse): a check of the size, when it may still grow. */
+  capped(): void {
+    if (this.growing && youngGenerationBytes() >= YOUNG_GENERATION_CAP) this.hold();
+  }
+}
+
+function youngGenerationBytes(): number {
+  return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * The heap of one `check`: limited growth (`limitHeapGrowth`), and the young generation kept at its first
+ * size until the run knows its workload (`planned`), which lets a parse-heavy run's grow again, up to a cap
+ * (`parsed`, after each parse). `restore` puts V8's own rules back, for what runs after in the process.
+ */
+export function heapForCheck(): { planned: (workload: Workload) => void; parsed: () => void; restore: () => void } {
+  const young = new YoungGeneration();
   limitHeapGrowth();
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  young.hold();
   return {
     planned: ({ upFrontBytes }) => {
-      if (upFrontBytes === null || upFrontBytes > PARSE_HEAVY_BYTES) growYoung();
+      if (upFrontBytes === null || upFrontBytes > PARSE_HEAVY_BYTES) young.grow();
     },
+    parsed: () => young.capped(),
     restore: () => {
-      growYoung();
+      young.grow();
       v8.setFlagsFromString(`--heap-growing-percent=${DEFAULT_GROWTH_PERCENT}`);
     },
   };

@@ -686,6 +686,8 @@ export interface EachCrateOptions extends LoadOptions {
    * what the caller learnt it needs of them only from later crates.
    */
   again?: { crates: () => readonly CrateDescription[]; visit: (loaded: LoadedCrate) => void };
+  /** Told after each parse (see `RunOptions.parsed` in core/shard.ts). */
+  parsed?: () => void;
 }
 
 /** What a run that checks each crate as it loads (`checkEachCrate`) leaves besides its crates' findings. */
@@ -714,7 +716,7 @@ export async function checkEachCrate(
 ): Promise<RunOutline> {
   const parser = await loadParser();
   const source = new DiskSource(settings.maxFileSize);
-  const cache = new SourceCache(parser, source, () => false);
+  const cache = new SourceCache(parser, source, () => false, { parsed: options.parsed });
   const found = discover(paths.length ? paths : ['.'], cwd, settings.exclude);
   const requested = new Set(found.files);
   const included: [file: string, by: string][] = [];

@@ -61,6 +61,11 @@ export interface RunOptions {
   progress?: (cratesLoaded: number) => void;
   /** Told once the files are scanned, before any crate is loaded: how much the run parses up front. */
   planned?: (workload: Workload) => void;
+  /**
+   * Told after each parse (a file, a piece of one, a macro's expansion): the command line caps V8's young
+   * generation then, which can double twice while one crate loads (server/src/v8-heap.ts).
+   */
+  parsed?: () => void;
 }
 
 /** What a run knows of its work once every file is scanned. */
@@ -134,6 +139,7 @@ export async function runCheck(
     settings,
     {
       progress: options.progress,
+      parsed: options.parsed,
       again: paired
         ? {
             crates: () => paired.incomplete().map((i) => plan!.crates[i]),

@@ -171,8 +171,9 @@ export class SourceCache {
      * workspace's worth of trees took 90 MB of the bench's bindings workspace.
      */
     private readonly keepsTree: (file: string) => boolean = () => true,
-    options: { memoiseExpansions?: boolean } = {},
+    options: { memoiseExpansions?: boolean; parsed?: () => void } = {},
   ) {
+    this.parsed = options.parsed;
     this.expansions = options.memoiseExpansions
       ? new ExpansionMemo((file) => this.files.get(file)?.text ?? null)
       : null;
@@ -183,6 +184,9 @@ export class SourceCache {
    * again at every edit that is not inert (`ffi-guard check` loads each crate once and keeps none).
    */
   readonly expansions: ExpansionMemo | null;
+
+  /** Told after each parse (a file, a piece of one, an expansion): see `RunOptions.parsed` (core/shard.ts). */
+  private readonly parsed: (() => void) | undefined;
 
   /** Trees freed already (the file keeps none, or the cache was disposed), which must not be freed twice. */
   private readonly freed = new WeakSet<object>();
@@ -358,7 +362,9 @@ export class SourceCache {
   private parse(text: string, previous?: ParsedFile, piece?: Range): ParsedFile {
     const usable = previous && !this.freed.has(previous.tree) ? previous : undefined;
     try {
-      return piece ? parseRustPiece(this.parser, text, piece) : parseRust(this.parser, text, usable);
+      const parsed = piece ? parseRustPiece(this.parser, text, piece) : parseRust(this.parser, text, usable);
+      this.parsed?.();
+      return parsed;
     } catch (e) {
       if (!isParserAbort(e)) throw e;
       for (const entry of this.files.values()) this.freed.add(entry.parsed.tree);
