@@ -724,14 +724,14 @@ export class AnalysisHost {
       ...affected.flatMap((c) => [...c.crate.files]),
       ...reloaded.flatMap((c) => [...c.crate.files]),
     ]);
-    const previous = new Map([...touched].map((f) => [f, findingsKey(this.findings.get(f))]));
+    const previous = new Map([...touched].map((f) => [f, this.findings.get(f)]));
     for (const f of touched) this.findings.set(f, []);
     this.store(reloaded, touched);
     // Only what changed is said again (and the edited file, whose version the editor waits for).
     const out = new Map<string, Finding[]>();
     for (const f of touched) {
       const now = this.findings.get(f) ?? [];
-      if (f === file || findingsKey(now) !== previous.get(f)) out.set(f, now);
+      if (f === file || !sameFindings(previous.get(f), now)) out.set(f, now);
     }
     return out;
   }
@@ -849,10 +849,46 @@ function lineLength(text: string, line: number): number | null {
   return (end < 0 ? text.length : end) - start;
 }
 
-/** A file's findings as one string, to tell whether they changed. */
-function findingsKey(findings: Finding[] | undefined): string {
-  // Everything a diagnostic is made of: where, what, the related places and the fixes offered.
-  return JSON.stringify((findings ?? []).map(({ target: _target, ...said }) => said));
+/** Whether a file's findings say the same as before, in the same order (to tell whether to publish them). */
+function sameFindings(before: readonly Finding[] | undefined, now: readonly Finding[]): boolean {
+  if (!before) return now.length === 0;
+  return before.length === now.length && before.every((f, i) => sameFinding(f, now[i]));
+}
+
+/**
+ * Whether two findings say the same: everything a diagnostic is made of (where, what, the related places, the
+ * fixes offered), not the fix target, which holds the item. Compared field by field: a keystroke in a
+ * signature re-checks the crate, thousands of findings in gtk's, and each turned to JSON was most of what
+ * telling which files to publish again cost.
+ */
+function sameFinding(a: Finding, b: Finding): boolean {
+  return (
+    a === b ||
+    (a.rule === b.rule &&
+      a.severity === b.severity &&
+      a.certainty === b.certainty &&
+      a.message === b.message &&
+      a.rustcLint === b.rustcLint &&
+      a.symbol === b.symbol &&
+      a.typeName === b.typeName &&
+      samePlainData(a.origin, b.origin) &&
+      samePlainData(a.chain, b.chain) &&
+      samePlainData(a.fixes, b.fixes) &&
+      samePlainData(a.related, b.related))
+  );
+}
+
+/** Deep equality of JSON-like data (objects, arrays, strings, numbers, booleans, null, undefined). */
+function samePlainData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return keysA.every((k, i) => k === keysB[i] && samePlainData(ra[k], rb[k]));
 }
 
 /** A finding moved by an edit before it (the same object when nothing of it moves). */
