@@ -42,7 +42,8 @@ const DEFAULT_GROWTH_FACTOR = 2;
  * How large a parse-heavy run lets its young generation grow: half of V8's largest (two semi-spaces of 16 MB).
  * Five alternated runs each of `check --format json`, capped and not (the commit before): the FFI-dense
  * workspace peaked at 196 to 202 MB against 221 to 252 MB, in 4.9 to 5.2 s against 4.8 to 5.1 s; bindings at
- * 178 to 205 MB against 228 to 230 MB, in 3.8 to 3.9 s both (docs/performance.md). V8 reads
+ * 178 to 205 MB against 228 to 230 MB, in 3.8 to 3.9 s both; the FFI monorepo at 221 to 261 MB against 256 to
+ * 281 MB, 3% slower (docs/performance.md). V8 reads
  * `--max-semi-space-size` only when it makes the heap, so the growth is stopped instead, once a parse ends
  * at this size: checked after each crate loaded, it doubled twice within one of bindings' crates.
  */
