@@ -43,13 +43,13 @@ const DEFAULT_GROWTH_FACTOR = 2;
  * Five alternated runs each of `check --format json`, capped and not (the commit before): the FFI-dense
  * workspace peaked at 196 to 202 MB against 221 to 252 MB, in 4.9 to 5.2 s against 4.8 to 5.1 s; bindings at
  * 178 to 205 MB against 228 to 230 MB, in 3.8 to 3.9 s both; the FFI monorepo at 221 to 261 MB against 256 to
- * 281 MB, 3% slower (docs/performance.md). V8 reads
- * `--max-semi-space-size` only when it makes the heap, so the growth is stopped instead, once a parse ends
- * at this size: checked after each crate loaded, it doubled twice within one of bindings' crates.
+ * 281 MB, 3% slower (docs/performance.md). V8 reads `--max-semi-space-size` only when it makes the heap, so
+ * the growth is stopped instead, once a parse ends at this size: checked after each crate loaded, it doubled
+ * twice within one of bindings' crates.
  */
 const YOUNG_GENERATION_CAP = 16 * 1024 * 1024;
 
-/** Stops growing a young generation that grows when it has grown to `YOUNG_GENERATION_CAP`. */
+/** The young generation's growth: held, let go, and held again once it reaches `YOUNG_GENERATION_CAP`. */
 class YoungGeneration {
   private growing = false;
 
