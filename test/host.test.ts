@@ -120,6 +120,39 @@ describe('host: an editor session with modules loaded on demand', function () {
     const fixedOther = host.update(other, 'pub extern "C" fn b(c: u32) {}\n');
     assert.deepStrictEqual(fixedOther.get(other), []);
   });
+  it('checks an unchanged file against the types another file defines now, back and forth', async () => {
+    const dir = packageDir({
+      'src/lib.rs':
+        'mod other;\n#[repr(C)]\npub struct Wrapper { pub inner: other::Inner }\n' +
+        'pub extern "C" fn takes(t: other::Thing, w: Wrapper) {}\n',
+      'src/other.rs': 'pub struct Thing { pub v: u32 }\npub struct Inner { pub v: u32 }\n',
+    });
+    const lib = path.join(dir, 'src', 'lib.rs');
+    const other = path.join(dir, 'src', 'other.rs');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    const said = (file: string): string[] => host.findingsFor(file).map((f) => `${f.rule}: ${f.message}`);
+    const fresh = async (file: string): Promise<string[]> => {
+      const again = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+      again.indexAll();
+      return again.findingsFor(file).map((f) => `${f.rule}: ${f.message}`);
+    };
+    const first = said(lib);
+    assert.ok(first.length > 0, 'a struct without #[repr(C)] by value');
+    // Each text of other.rs in turn, as the editor has it (and then the disk): lib.rs never changes.
+    const texts = [
+      '#[repr(C)]\npub struct Thing { pub v: u32 }\npub struct Inner { pub v: u32 }\n',
+      '#[repr(C)]\npub struct Thing { pub v: u32 }\n#[repr(C)]\npub struct Inner { pub v: u32 }\n',
+      'pub struct Thing { pub v: u32 }\npub struct Inner { pub v: u32 }\n',
+    ];
+    for (const text of texts) {
+      host.update(other, text);
+      fs.writeFileSync(other, text);
+      assert.deepStrictEqual(said(lib), await fresh(lib), text);
+      assert.deepStrictEqual(said(other), await fresh(other), text);
+    }
+    assert.deepStrictEqual(said(lib), first);
+  });
 });
 
 describe('host: typing, moved findings against a fresh check', function () {

@@ -3,6 +3,7 @@ import { CItemKind, checkBoundaryType, FfiVerdict, Position } from './ffi';
 import type { ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, TypeExpr } from '../syntax/model';
 import { resolveParamType, resolveType } from '../workspace/resolve';
 import { displayTy, Ty, UNIT } from '../workspace/types';
+import type { Crate } from '../workspace/crates';
 
 /** One type at the C boundary that rustc checks in full, with its verdict. */
 export interface CheckedType {
@@ -13,21 +14,22 @@ export interface CheckedType {
   verdict: FfiVerdict;
 }
 
-// Several rules look at the same signatures in one walk: check each item once.
-const memo = new WeakMap<object, CheckedType[]>();
+// Several rules look at the same signatures in one walk: check each item once per load of its crate (an item
+// of a file the editor did not change is shared by every load: `applyCfg`).
+const memo = new WeakMap<object, { crate: Crate; types: CheckedType[] }>();
 
-function memoised(item: object, compute: () => CheckedType[]): CheckedType[] {
-  let result = memo.get(item);
-  if (!result) {
-    result = compute();
-    memo.set(item, result);
+function memoised(item: object, crate: Crate, compute: () => CheckedType[]): CheckedType[] {
+  let known = memo.get(item);
+  if (!known || known.crate !== crate) {
+    known = { crate, types: compute() };
+    memo.set(item, known);
   }
-  return result;
+  return known.types;
 }
 
 /** The fully checked types of a C-ABI function definition (parameters, then the return type). */
 export function checkedTypesOfFn(fn: FnItem, ctx: WalkContext): CheckedType[] {
-  return memoised(fn, () => computeFnTypes(fn, ctx));
+  return memoised(fn, ctx.crate, () => computeFnTypes(fn, ctx));
 }
 
 function computeFnTypes(fn: FnItem, ctx: WalkContext): CheckedType[] {
@@ -45,7 +47,7 @@ export function checkedTypesOfForeign(
   block: ExternBlockItem,
   ctx: WalkContext,
 ): CheckedType[] {
-  return memoised(item, () => computeForeignTypes(item, block, ctx));
+  return memoised(item, ctx.crate, () => computeForeignTypes(item, block, ctx));
 }
 
 function computeForeignTypes(

@@ -143,9 +143,24 @@ export function cfgHolds(attrs: Attribute[], env: CfgEnv): boolean {
 
 /**
  * A copy of `items` with what `cfg` removes taken out and `cfg_attr` expanded, recursively (module
- * bodies, impl and trait items, extern block items, fields, variants, nested items in bodies).
+ * bodies, impl and trait items, extern block items, fields, variants, nested items in bodies). Made once
+ * per list and configuration, and shared: the editor loads a crate again at every edit that is not inert,
+ * and copying the items of every file it did not change was a fifth of a keystroke in a signature of gtk's
+ * crate (`node out/test/bench/typing-heap.js --workspace bindings`). The copy must not be changed, and what
+ * is worked out of an item for one load of its crate is keyed by the load too (`localAdt`, the checked
+ * types of `analysis/boundary-types.ts`).
  */
 export function applyCfg(items: Item[], env: CfgEnv): Item[] {
+  let byEnv = APPLIED.get(items);
+  if (!byEnv) APPLIED.set(items, (byEnv = new WeakMap()));
+  let applied = byEnv.get(env);
+  if (!applied) byEnv.set(env, (applied = copyWithCfg(items, env)));
+  return applied;
+}
+
+const APPLIED = new WeakMap<readonly Item[], WeakMap<CfgEnv, Item[]>>();
+
+function copyWithCfg(items: Item[], env: CfgEnv): Item[] {
   const out: Item[] = [];
   for (const item of items) {
     const attrs = expandCfgAttr(item.attrs, env);
@@ -159,16 +174,16 @@ function applyCfgInside(item: Item, env: CfgEnv): Item {
   switch (item.kind) {
     case 'mod': {
       const innerAttrs = expandCfgAttr(item.innerAttrs, env);
-      return { ...item, innerAttrs, items: item.items ? applyCfg(item.items, env) : null };
+      return { ...item, innerAttrs, items: item.items ? copyWithCfg(item.items, env) : null };
     }
     case 'impl':
     case 'trait':
-      return { ...item, items: applyCfg(item.items, env) };
+      return { ...item, items: copyWithCfg(item.items, env) };
     case 'fn':
-      return { ...item, params: withCfg(item.params, env), nested: applyCfg(item.nested, env) };
+      return { ...item, params: withCfg(item.params, env), nested: copyWithCfg(item.nested, env) };
     case 'static':
     case 'const':
-      return { ...item, nested: applyCfg(item.nested, env) };
+      return { ...item, nested: copyWithCfg(item.nested, env) };
     case 'extern-block':
       return {
         ...item,

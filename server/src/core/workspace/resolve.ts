@@ -304,10 +304,14 @@ function withDefaults(generics: GenericParam[], args: Ty[], module: ModuleScope,
 
 const adtCache = new WeakMap<AdtItem, LocalAdt>();
 
-/** The `LocalAdt` for an item, created once so identity comparisons hold. */
+/**
+ * The `LocalAdt` for an item, created once per module so identity comparisons hold. An item of a file the
+ * editor did not change is shared by every load of its crate (`applyCfg`): each load's modules resolve its
+ * fields among that load's items.
+ */
 export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
   let def = adtCache.get(item);
-  if (!def) {
+  if (!def || def.module !== module) {
     def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: reprOf(item) };
     adtCache.set(item, def);
   }
