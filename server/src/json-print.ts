@@ -67,6 +67,7 @@ class JsonPrinter extends PiecePrinter {
 
 /** An array longer than this is printed a run of items at a time. */
 const LONG_ARRAY = 64;
+/** The items of such a run: one JSON.stringify for each. */
 const RUN_ITEMS = 64;
 /** How deep below a value a long array makes it printed a part at a time. */
 const SPREAD_DEPTH = 3;
@@ -83,7 +84,7 @@ function spreads(value: unknown, depth: number): boolean {
 }
 
 /**
- * A value printed whole (not an array nor a plain object, or one that `spreads` not) (strings, numbers, `toJSON`, class instances) as
+ * A value printed whole (a string, a number, one with `toJSON`, an array or object that does not spread) as
  * JSON.stringify prints it at a depth whose lines start with `indent`: a newline in its JSON stands only
  * between tokens (one inside a string is escaped), so each is followed by the indent. Undefined for what
  * JSON has no text for.

@@ -3,7 +3,7 @@ import { CItemKind, checkBoundaryType, FfiVerdict, Position } from './ffi';
 import type { ExternBlockItem, FnItem, ForeignFnItem, ForeignStaticItem, TypeExpr } from '../syntax/model';
 import { resolveParamType, resolveType } from '../workspace/resolve';
 import { displayTy, Ty, UNIT } from '../workspace/types';
-import type { Crate } from '../workspace/crates';
+import type { ModuleScope } from '../workspace/scopes';
 
 /** One type at the C boundary that rustc checks in full, with its verdict. */
 export interface CheckedType {
@@ -14,14 +14,15 @@ export interface CheckedType {
   verdict: FfiVerdict;
 }
 
-// Several rules look at the same signatures in one walk: check each item once per load of its crate (an item
-// of a file the editor did not change is shared by every load: `applyCfg`).
-const memo = new WeakMap<object, { crate: Crate; types: CheckedType[] }>();
+// Several rules look at the same signatures in one walk: check each item once in each module it stands in. An
+// item of a file the editor did not change is shared by every load of its crate (`applyCfg`), and by the
+// modules that read one file twice: its types are resolved in each load's module.
+const memo = new WeakMap<object, { module: ModuleScope; types: CheckedType[] }>();
 
-function memoised(item: object, crate: Crate, compute: () => CheckedType[]): CheckedType[] {
+function memoised(item: object, module: ModuleScope, compute: () => CheckedType[]): CheckedType[] {
   let known = memo.get(item);
-  if (!known || known.crate !== crate) {
-    known = { crate, types: compute() };
+  if (!known || known.module !== module) {
+    known = { module, types: compute() };
     memo.set(item, known);
   }
   return known.types;
@@ -29,7 +30,7 @@ function memoised(item: object, crate: Crate, compute: () => CheckedType[]): Che
 
 /** The fully checked types of a C-ABI function definition (parameters, then the return type). */
 export function checkedTypesOfFn(fn: FnItem, ctx: WalkContext): CheckedType[] {
-  return memoised(fn, ctx.crate, () => computeFnTypes(fn, ctx));
+  return memoised(fn, ctx.module, () => computeFnTypes(fn, ctx));
 }
 
 function computeFnTypes(fn: FnItem, ctx: WalkContext): CheckedType[] {
@@ -47,7 +48,7 @@ export function checkedTypesOfForeign(
   block: ExternBlockItem,
   ctx: WalkContext,
 ): CheckedType[] {
-  return memoised(item, ctx.crate, () => computeForeignTypes(item, block, ctx));
+  return memoised(item, ctx.module, () => computeForeignTypes(item, block, ctx));
 }
 
 function computeForeignTypes(

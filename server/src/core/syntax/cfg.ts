@@ -145,10 +145,10 @@ export function cfgHolds(attrs: Attribute[], env: CfgEnv): boolean {
  * A copy of `items` with what `cfg` removes taken out and `cfg_attr` expanded, recursively (module
  * bodies, impl and trait items, extern block items, fields, variants, nested items in bodies). Made once
  * per list and configuration, and shared: the editor loads a crate again at every edit that is not inert,
- * and copying the items of every file it did not change was a fifth of a keystroke in a signature of gtk's
- * crate (`node out/test/bench/typing-heap.js --workspace bindings`). The copy must not be changed, and what
- * is worked out of an item for one load of its crate is keyed by the load too (`localAdt`, the checked
- * types of `analysis/boundary-types.ts`).
+ * and copying the items of every file it did not change was about a quarter of a keystroke in a signature of
+ * gtk's crate (`node out/test/bench/typing-heap.js --workspace bindings`). The copy must not be changed, and
+ * what is worked out of an item is kept by module (`localAdt`, the checked types of
+ * `analysis/boundary-types.ts`): a load's modules, or two modules that read one file, each have their own.
  */
 export function applyCfg(items: Item[], env: CfgEnv): Item[] {
   let byEnv = APPLIED.get(items);

@@ -302,18 +302,22 @@ function withDefaults(generics: GenericParam[], args: Ty[], module: ModuleScope,
   return out;
 }
 
-const adtCache = new WeakMap<AdtItem, LocalAdt>();
+/** Each module's `LocalAdt`s, by item. */
+const adtCache = new WeakMap<ModuleScope, WeakMap<AdtItem, LocalAdt>>();
 
 /**
- * The `LocalAdt` for an item, created once per module so identity comparisons hold. An item of a file the
- * editor did not change is shared by every load of its crate (`applyCfg`): each load's modules resolve its
- * fields among that load's items.
+ * The `LocalAdt` for an item in the module that defines it, created once so identity comparisons hold. Kept
+ * by module, not by item alone: an item of a file the editor did not change is shared by every load of its
+ * crate (`applyCfg`), and by the modules that read one file twice (`#[path]`, `include!`); each module
+ * resolves its fields among its own items.
  */
 export function localAdt(item: AdtItem, module: ModuleScope): LocalAdt {
-  let def = adtCache.get(item);
-  if (!def || def.module !== module) {
+  let defs = adtCache.get(module);
+  if (!defs) adtCache.set(module, (defs = new WeakMap()));
+  let def = defs.get(item);
+  if (!def) {
     def = { source: 'local', item, module, path: `${module.path}::${item.name}`, repr: reprOf(item) };
-    adtCache.set(item, def);
+    defs.set(item, def);
   }
   return def;
 }
