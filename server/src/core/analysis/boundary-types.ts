@@ -30,11 +30,15 @@ function memoised(item: object, module: ModuleScope, compute: () => CheckedType[
 
 /** The fully checked types of a C-ABI function definition (parameters, then the return type). */
 export function checkedTypesOfFn(fn: FnItem, ctx: WalkContext): CheckedType[] {
+  // Most functions of a crate have Rust's ABI: nothing to check, and nothing worth a memo entry each.
+  if (!fn.hasBody || isRustAbi(fn.abi) || isUnsupportedAbi(fn.abi)) return NONE;
   return memoised(fn, ctx.module, () => computeFnTypes(fn, ctx));
 }
 
+/** Shared by every function with nothing to check: read, never changed. */
+const NONE: CheckedType[] = [];
+
 function computeFnTypes(fn: FnItem, ctx: WalkContext): CheckedType[] {
-  if (!fn.hasBody || isRustAbi(fn.abi) || isUnsupportedAbi(fn.abi)) return [];
   const out: CheckedType[] = [];
   for (const p of fn.params) out.push(checked(p.type, ctx, 'param', 'definition'));
   if (fn.isAsync) out.push(asyncReturn(fn, ctx));
