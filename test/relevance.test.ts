@@ -430,18 +430,25 @@ describe('relevance: modules loaded on demand', function () {
 describe('relevance: a package checked lazily', function () {
   this.timeout(60_000);
 
-  it('parses the library and what it names, never the tests, the binary or unused modules', async () => {
-    const dir = tempDir('ffi-guard-lazy-');
-    const write = (file: string, text: string): void => {
+  /** A package folder holding `files` (paths relative to it). */
+  const packageOf = (prefix: string, files: Record<string, string>): string => {
+    const dir = tempDir(prefix);
+    for (const [file, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
-    };
-    write('Cargo.toml', '[package]\nname = "lazy"\nversion = "0.1.0"\nedition = "2021"\n');
-    write('src/lib.rs', 'mod model;\nmod report;\npub extern "C" fn first(p: model::Point) {}\n');
-    write('src/model.rs', 'pub struct Point { pub x: f64 }\n');
-    write('src/report.rs', 'pub fn summary() -> String { String::new() }\n');
-    write('src/main.rs', 'fn main() { println!("{}", 1); }\n');
-    write('tests/it.rs', '#[test]\nfn works() { assert_eq!(1, 1); }\n');
+    }
+    return dir;
+  };
+
+  it('parses the library and what it names, never the tests, the binary or unused modules', async () => {
+    const dir = packageOf('ffi-guard-lazy-', {
+      'Cargo.toml': '[package]\nname = "lazy"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': 'mod model;\nmod report;\npub extern "C" fn first(p: model::Point) {}\n',
+      'src/model.rs': 'pub struct Point { pub x: f64 }\n',
+      'src/report.rs': 'pub fn summary() -> String { String::new() }\n',
+      'src/main.rs': 'fn main() { println!("{}", 1); }\n',
+      'tests/it.rs': '#[test]\nfn works() { assert_eq!(1, 1); }\n',
+    });
     const result = await checkPaths([dir], dir, defaultSettings());
     const parsed = (file: string): boolean => result.cache.peek(path.join(dir, file)) !== undefined;
     assert.deepStrictEqual(['src/lib.rs', 'src/model.rs', 'src/report.rs', 'src/main.rs', 'tests/it.rs'].map(parsed), [
@@ -456,6 +463,33 @@ describe('relevance: a package checked lazily', function () {
       ['unspecified-layout src/lib.rs'],
     );
     assert.strictEqual(result.filesScanned.length, 5, 'every file of the package was read');
+    result.cache.dispose();
+  });
+
+  it("resolves an impl's self type only when a method asks what `Self` is", async () => {
+    // typenum's shape: a root parsed for its own reasons, whose impls name the types of modules nothing
+    // else needs. Their methods are Rust's: nothing in them asks what `Self` is.
+    const dir = packageOf('ffi-guard-lazy-self-', {
+      'Cargo.toml': '[package]\nname = "lazy_self"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': [
+        'mod model;',
+        'mod shapes;',
+        'pub extern "C" fn first(p: model::Point) {}',
+        'impl shapes::Circle { pub fn area(&self) -> f64 { 0.0 } }',
+        'impl model::Point { pub extern "C" fn moved(self) -> Self { self } }',
+      ].join('\n'),
+      'src/model.rs': 'pub struct Point { pub x: f64 }\n',
+      'src/shapes.rs': 'pub struct Circle { pub r: f64 }\n',
+    });
+    const result = await checkPaths([dir], dir, defaultSettings());
+    const parsed = (file: string): boolean => result.cache.peek(path.join(dir, file)) !== undefined;
+    assert.deepStrictEqual(['src/model.rs', 'src/shapes.rs'].map(parsed), [true, false]);
+    // `Self` in the exported method is still `Point`, which has no `#[repr(C)]`.
+    assert.deepStrictEqual(result.findings.map((f) => `${f.rule} ${f.symbol}`).sort(), [
+      'unspecified-layout first',
+      'unspecified-layout moved',
+      'unspecified-layout moved',
+    ]);
     result.cache.dispose();
   });
 });

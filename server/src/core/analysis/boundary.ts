@@ -12,7 +12,7 @@ import type {
 } from '../syntax/model';
 import { isTestOnly, procMacroAttribute } from '../syntax/attributes';
 import type { LintScopes } from './lint-levels';
-import { resolveType, scopeFor, TypeScope } from '../workspace/resolve';
+import { LazySelfTy, scopeFor, TypeScope } from '../workspace/resolve';
 import type { Crate } from '../workspace/crates';
 import type { ModuleScope } from '../workspace/scopes';
 import { blockScope } from '../workspace/scopes';
@@ -137,7 +137,7 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
       return;
     case 'impl': {
       const types = scopeFor(ctx.module, item.generics, null, ctx.types);
-      types.selfTy = item.selfType ? resolveType(item.selfType, types) : null;
+      types.selfTy = item.selfType ? new LazySelfTy(item.selfType, { ...types }) : null;
       walkItems(item.items, { ...inner, types, container: 'impl', implGenerics: item.generics }, visitor);
       return;
     }

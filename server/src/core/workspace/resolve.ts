@@ -28,8 +28,12 @@ export interface TypeScope {
   module: ModuleScope;
   /** Generic parameter name → its meaning (a `param`, or an argument substituted for it). */
   generics: Map<string, Ty>;
-  /** What `Self` means here (impl blocks, type definitions). */
-  selfTy: Ty | null;
+  /**
+   * What `Self` means here (impl blocks, type definitions), or how to work it out (`selfTyOf`): an impl's self
+   * type is resolved the first time `Self` is asked for, as most impls' methods never ask (a Rust method's
+   * signature is read only for C fn pointers), and resolving it could load the module that defines it.
+   */
+  selfTy: Ty | LazySelfTy | null;
   /** Const generic parameter name → the argument substituted for it (`N` → `16`), in a type's fields. */
   consts?: Map<string, string>;
   /** Type paths declared FFI-safe by the user (`safeTypes`), as written or fully qualified. */
@@ -39,6 +43,27 @@ export interface TypeScope {
 }
 
 const MAX_DEPTH = 32;
+
+/** An impl's self type, resolved on first use (see `TypeScope.selfTy`). */
+export class LazySelfTy {
+  private ty: Ty | null = null;
+
+  constructor(
+    private readonly written: TypeExpr,
+    /** Where it is written: the impl's scope, as it was before `Self` was given a meaning there. */
+    private readonly scope: TypeScope,
+  ) {}
+
+  get(): Ty {
+    return (this.ty ??= resolveType(this.written, this.scope));
+  }
+}
+
+/** What `Self` means in a scope (resolved now, if it was left for later), or null outside an impl. */
+export function selfTyOf(scope: TypeScope): Ty | null {
+  const s = scope.selfTy;
+  return s instanceof LazySelfTy ? s.get() : s;
+}
 
 export function scopeFor(
   module: ModuleScope,
@@ -158,7 +183,7 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
   if (names.length === 1) {
     const g = scope.generics.get(names[0]);
     if (g) return g;
-    if (names[0] === 'Self') return scope.selfTy ?? { k: 'unknown', text, why: '`Self` outside an impl' };
+    if (names[0] === 'Self') return selfTyOf(scope) ?? { k: 'unknown', text, why: '`Self` outside an impl' };
   }
   if (names.length > 1 && (names[0] === 'Self' || scope.generics.has(names[0]))) {
     return { k: 'param', name: text };
@@ -445,7 +470,7 @@ const PRIMITIVE_SIZES: Record<string, number> = {
 };
 
 function selfName(scope: TypeScope): string | null {
-  const s = scope.selfTy;
+  const s = selfTyOf(scope);
   return s && s.k === 'adt' ? (s.def.source === 'local' ? s.def.item.name : s.def.name) : null;
 }
 
