@@ -8,8 +8,9 @@ import { makeCfgEnv } from '../server/src/core/syntax/cfg';
 import { loadParser, ParsedFile, parseRust } from '../server/src/core/syntax/parse';
 import { extractItemsFromTree } from '../server/src/core/syntax/items';
 import type { Origin } from '../server/src/core/syntax/model';
-import { plainCalls } from '../server/src/core/workspace/macros';
-import { loadCrate, SourceCache } from '../server/src/core/workspace/crates';
+import { expansionReading, plainCalls } from '../server/src/core/workspace/macros';
+import { Crate, loadCrate, SourceCache } from '../server/src/core/workspace/crates';
+import { loadFixtureCrates } from './harness/fixtures';
 import { tempDir } from './harness/tmp';
 
 /**
@@ -197,6 +198,84 @@ describe('macro expansions that are only macro calls', () => {
     const twelve = await run(muncher(`${item} exports!($($rest)*);`, `${six} g h i j k l`));
     assert.strictEqual(twelve.findings.length, 12);
     assert.strictEqual(twelve.fragmentChars, 2 * trailing.fragmentChars);
+  });
+});
+
+describe("a muncher's trailing call transcribed to tokens", function () {
+  this.timeout(120_000);
+
+  /** Every module's items, expansion ids numbered in order of appearance (each load numbers them afresh). */
+  const itemsOf = (crates: readonly Crate[]): string => {
+    const ids = new Map<number, number>();
+    return JSON.stringify(
+      crates.map((c) => c.modules.map((m) => m.items)),
+      (key, value: unknown) =>
+        key === 'id' && typeof value === 'number' ? (ids.get(value) ?? ids.set(value, ids.size).size - 1) : value,
+    );
+  };
+
+  /** The crates loaded with the trailing calls transcribed, and written out and read back. */
+  const bothWays = async (load: () => Promise<Crate[]>): Promise<[string, string]> => {
+    const transcribed = itemsOf(await load());
+    expansionReading.transcribeTrailingCalls = false;
+    try {
+      return [transcribed, itemsOf(await load())];
+    } finally {
+      expansionReading.transcribeTrailingCalls = true;
+    }
+  };
+
+  it('gives the items reading its text back gives, in every fixture crate', async () => {
+    const [transcribed, read] = await bothWays(async () => (await loadFixtureCrates()).map((f) => f.crate));
+    assert.ok(transcribed.includes('"macro-call"'), 'the fixtures expand macros');
+    assert.strictEqual(transcribed, read);
+  });
+
+  it('gives the same items whatever its rest holds, and leaves to the text what is not plain', async () => {
+    const muncher = (name: string, rule: string, rest: string): string =>
+      `macro_rules! ${name} {\n    () => {};\n    ${rule}\n}\n${name}! { ${rest} }\n`;
+    const lib = [
+      // compiler_builtins' shape: one function written, the rest handed on through `$crate::`.
+      muncher(
+        'intrinsics',
+        '(pub extern $abi:tt fn $name:ident($($a:ident: $t:ty),*) -> $r:ty { $($body:tt)* } $($rest:tt)*) => { #[no_mangle] pub extern $abi fn $name($($a: $t),*) -> $r { $($body)* } $crate::intrinsics! { $($rest)* } };',
+        'pub extern "C" fn f(a: u32, b: [u8; 4]) -> u32 { a + 0x10u32 } pub extern "C" fn g(s: String) -> u8 { if true { 1 } else { 2 } }',
+      ),
+      // An `ident` written at its `$name`, a separator, a nested repetition, a marker the rule writes.
+      muncher(
+        'exports',
+        '(@names $($n:ident),+ ; $($rest:tt)*) => { $(#[no_mangle] pub extern "C" fn $n(x: Vec<u8>) {})+ exports!(@names $($rest)*); };\n    (@names) => {};',
+        '@names a, b ; @names c ;',
+      ),
+      // What the lexer does not read plainly: a lifetime, a float, a character, a raw string.
+      muncher(
+        'odd',
+        "($name:ident $($rest:tt)*) => { pub struct $name<'a> { pub s: &'a str, pub f: f64 } odd! { $($rest)* } };",
+        'A B { 1.5 } \'c\' r"raw" C',
+      ),
+      // A call left unexpanded keeps its tokens: the groups of the rest handed on, as written and read back.
+      muncher(
+        'handoff',
+        '($first:ident $($rest:tt)*) => { pub struct $first; elsewhere! { $($rest)* } };',
+        'H (a, [b]) { c }',
+      ),
+      '#[no_mangle]\npub extern "C" fn takes(a: A<\'static>) {}\n',
+    ].join('\n');
+    const dir = tempDir();
+    const rootFile = path.join(dir, 'lib.rs');
+    fs.writeFileSync(rootFile, lib);
+    const parser = await loadParser();
+    const load = (): Promise<Crate[]> => {
+      const cache = new SourceCache(parser, new DiskSource(defaultSettings().maxFileSize));
+      const crate = loadCrate({ name: 'demo', rootFile, edition: '2021', cfg: makeCfgEnv({ features: [] }) }, cache);
+      assert.ok(crate);
+      cache.dispose();
+      return Promise.resolve([crate]);
+    };
+    const [transcribed, read] = await bothWays(load);
+    for (const name of ['"f"', '"g"', '"a"', '"b"', '"c"', '"A"', '"takes"'])
+      assert.ok(transcribed.includes(name), name);
+    assert.strictEqual(transcribed, read);
   });
 });
 

@@ -178,3 +178,12 @@ class Lexer {
 
 /** What `group` returns when only checking: any non-null list. */
 const CHECK_ONLY: Token[] = [];
+
+/**
+ * The kind the lexer gives `text` read alone between spaces (as `Emitter` writes every token of an
+ * expansion), or null when it does not read it as that one plain token.
+ */
+export function plainTokenKind(text: string): Token['kind'] | null {
+  const tokens = lexTokenTree(`( ${text} )`, [], 0, NO_ORIGIN);
+  return tokens?.length === 1 && tokens[0].kind !== 'group' && tokens[0].text === text ? tokens[0].kind : null;
+}

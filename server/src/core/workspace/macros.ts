@@ -9,7 +9,7 @@ import type { FileSource, SourceCache } from './crates';
 import { newExpansionId } from './expansion-memo';
 import type { ModuleScope } from './scopes';
 import { findVisibleMacro } from './scopes';
-import { Bindings, Emitter, metavarNames } from './transcription';
+import { BindingScope, Bindings, delimitersOf, Emitter, metavarNames, transcribedTokens } from './transcription';
 
 /**
  * Expansion of local `macro_rules!`, which FFI crates use to stamp out exports, wherever they are
@@ -185,8 +185,6 @@ function expandOne(
       // parts, so that the call is read as tokens, not parsed again at every level of the recursion.
       const tail = call.inBody ? -1 : trailingCallStart(rule.body);
       emitter.emitAll(tail < 0 ? rule.body : rule.body.slice(0, tail), bindings);
-      const split = tail < 0 ? null : emitter.text.length;
-      if (tail >= 0) emitter.emitAll(rule.body.slice(tail), bindings);
       const items = expansionItems(
         emitter,
         call,
@@ -194,7 +192,7 @@ function expandOne(
         call.inBody ?? false,
         ruleBodyOrigin(rule),
         () => SLOW_RULES.add(rule),
-        split,
+        tail < 0 ? null : { body: rule.body.slice(tail), bindings },
       );
       if (items) {
         cache.expansions?.set(call, def, { rule: index, items });
@@ -325,8 +323,8 @@ function expansionItems(
   inBody: boolean,
   body: Origin | undefined,
   onSlow?: () => void,
-  /** Where a trailing macro call starts in the text (`trailingCallStart`), or null. */
-  split: number | null = null,
+  /** The macro call that ends the rule's body (`trailingCallStart`), not written in `emitter` yet, or null. */
+  trailing: TrailingCall | null = null,
 ): Item[] | null {
   const file = call.origin.file;
   const expansion: Expansion = {
@@ -336,6 +334,15 @@ function expansionItems(
     ...(body ? { body } : {}),
   };
   const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
+  let split: number | null = null;
+  if (trailing) {
+    const read = expansionReading.transcribeTrailingCalls
+      ? withTranscribedCall(emitter.text, trailing, cache, mapSpan, file, expansion)
+      : null;
+    if (read) return read;
+    split = emitter.text.length;
+    emitter.emitAll(trailing.body, trailing.bindings);
+  }
   const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
   if (split !== null) {
@@ -378,6 +385,89 @@ function trailingCallStart(body: Token[]): number {
   const itemEnds =
     (before.kind === 'group' && before.delimiter === '{') || (before.kind === 'punct' && before.text === ';');
   return itemEnds ? start : -1;
+}
+
+/**
+ * How an expansion ending in a macro call is read: the call transcribed to tokens (`withTranscribedCall`), or
+ * written out and read back from the text. Tests compare the two; the items are the same.
+ */
+export const expansionReading = { transcribeTrailingCalls: true };
+
+/** The macro call a rule's body ends with (`trailingCallStart`), and the bindings it is transcribed with. */
+interface TrailingCall {
+  body: Token[];
+  bindings: BindingScope;
+}
+
+/**
+ * What `expansionItems` reads from the text before a rule's trailing call and the call written after it, the
+ * call transcribed to tokens rather than written and read back (`transcribedTokens`): the same items. Null
+ * when the call would not read back plainly, or the text before it does not parse cleanly alone (the text is
+ * then written whole and read as it always is).
+ */
+function withTranscribedCall(
+  before: string,
+  trailing: TrailingCall,
+  cache: SourceCache,
+  mapSpan: SpanOrigin,
+  file: string,
+  expansion: Expansion,
+): Item[] | null {
+  const call = transcribedCall(trailing, expansion);
+  if (!call) return null;
+  if (!before.trim()) return [call];
+  const calls = plainCalls(before, expansion, mapSpan);
+  if (calls) return [...calls, call];
+  const parsed = cache.parseFragment(before);
+  try {
+    if (parsed.tree.rootNode.hasError) return null;
+    return [...extractItemsFromTree(file, parsed, mapSpan, expansion, false), call];
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/**
+ * A rule's trailing call (`path::name! { … }`, `name!(…);`) as `plainCalls` reads it from its transcription,
+ * or null when it would not read it (a keyword in the path, `name!(…)` without its `;`, a token that is not
+ * plain).
+ */
+function transcribedCall({ body, bindings }: TrailingCall, expansion: Expansion): MacroCallItem | null {
+  const bang = body.findIndex((t) => t.text === '!');
+  const group = body[bang + 1];
+  if (bang < 1 || group?.kind !== 'group') return null;
+  const path = body.slice(0, bang).map((t) => (t.text === '$crate' ? 'crate' : t.text));
+  for (let k = 0; k < path.length; k++) {
+    const segment = path[k];
+    if (k % 2 === 1) {
+      if (segment !== '::') return null;
+      continue;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) return null;
+    const startsLonger = k === 0 && PATH_STARTS.has(segment) && path.length > 1;
+    if (NOT_MACRO_NAMES.has(segment) && !startsLonger) return null;
+  }
+  if (path.length % 2 === 0 || path.join('') === 'macro_rules') return null;
+  const after = body[bang + 2];
+  if (after ? after.text !== ';' || bang + 3 !== body.length : group.delimiter !== '{') return null;
+  const tokens = transcribedTokens(group.children ?? [], bindings);
+  if (!tokens) return null;
+  const first = body[0].origin;
+  const { close } = delimitersOf(group);
+  const end = close.file === first.file && close.span.end >= first.span.start ? close.span.end : first.span.end;
+  const at = (): Origin => ({ file: first.file, span: { start: first.span.start, end } });
+  return {
+    kind: 'macro-call',
+    name: '',
+    attrs: [],
+    visibility: 'private',
+    origin: at(),
+    nameOrigin: at(),
+    fromMacro: true,
+    expansion,
+    macroName: path.join(''),
+    tokens,
+  };
 }
 
 /**
@@ -613,6 +703,16 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
       // What comes after each of its bodies: the separator, else what follows the repetition.
       const afterBody: Token | undefined =
         sep !== null ? { text: sep, kind: 'punct', origin: pattern[i].origin } : (follow ?? outerFollow);
+      if (sep === null && isSingleTt(inner)) {
+        // A muncher's `$($rest:tt)*`: each repetition takes one token, up to what follows it.
+        let end = pos;
+        while (end < input.length && !startsWith(input, end, follow) && (op !== '?' || end === pos)) end++;
+        if (op === '+' && end === pos) return -1;
+        b.set(inner[0].text, { ttRun: input.slice(pos, end) });
+        pos = end;
+        i = j + 1;
+        continue;
+      }
       const reps: Bindings[] = [];
       while (pos < input.length) {
         if (reps.length && sep !== null) {
@@ -651,6 +751,11 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
     i++;
   }
   return pos;
+}
+
+/** A repetition's body that is one `$x:tt` and nothing else. */
+function isSingleTt(inner: Token[]): boolean {
+  return inner.length === 3 && inner[0].text.startsWith('$') && inner[1].text === ':' && inner[2].text === 'tt';
 }
 
 function startsWith(input: Token[], pos: number, f: Token | undefined): boolean {

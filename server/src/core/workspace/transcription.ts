@@ -1,4 +1,5 @@
 import type { Origin, Token } from '../syntax/model';
+import { plainTokenKind } from '../syntax/plain-tokens';
 
 /**
  * Transcription of a `macro_rules!` rule's body (workspace/macros.ts matches the rules): what its
@@ -11,6 +12,26 @@ export interface Binding {
   /** The fragment specifier (`ty`, `ident`…). */
   frag?: string;
   reps?: Bindings[];
+  /**
+   * A repetition of one `tt` and nothing else (a muncher's `$($rest:tt)*`): the tokens, one per repetition,
+   * bound without a map for each (`repetitionsOf` makes them when a transcription asks for them).
+   */
+  ttRun?: Token[];
+}
+
+/** The repetitions a metavariable was bound to (a run of `tt`s made into them the first time). */
+export function repetitionsOf(name: string, binding: Binding | undefined): Bindings[] | undefined {
+  if (binding && !binding.reps && binding.ttRun)
+    binding.reps = binding.ttRun.map((t): Bindings => new Map([[name, { tokens: [t], frag: 'tt' }]]));
+  return binding?.reps;
+}
+
+/**
+ * A repetition `$( $x ) sep op` whose one metavariable is a run of `tt`s: the run (each token written as it
+ * came), or undefined.
+ */
+function ttRunOf(inner: Token[], b: BindingScope): Token[] | undefined {
+  return inner.length === 1 && inner[0].text.startsWith('$') ? b.get(inner[0].text)?.ttRun : undefined;
 }
 
 /**
@@ -55,6 +76,15 @@ export function metavarNames(pattern: Token[]): string[] {
 }
 
 const METAVAR_NAMES = new WeakMap<Token[], string[]>();
+
+/** The repetitions of a `$( … )` body: those of the first of its metavariables bound to any. */
+function repeated(inner: Token[], b: BindingScope): Bindings[] {
+  for (const name of metavarNames(inner)) {
+    const reps = repetitionsOf(name, b.get(name));
+    if (reps) return reps;
+  }
+  return [];
+}
 
 /** Where a group's delimiters were written, kept per group: a macro's body is transcribed once per call. */
 export function delimitersOf(t: Token): { open: Origin; close: Origin } {
@@ -141,14 +171,16 @@ export class Emitter {
           sep = body[j] ?? null;
           j++;
         }
-        let reps: Bindings[] = [];
-        for (const name of metavarNames(inner)) {
-          const bound = b.get(name)?.reps;
-          if (bound) {
-            reps = bound;
-            break;
-          }
+        const run = ttRunOf(inner, b);
+        if (run) {
+          run.forEach((x, k) => {
+            if (k > 0 && sep) this.emitToken(sep);
+            this.emitToken(x);
+          });
+          i = j;
+          continue;
         }
+        const reps = repeated(inner, b);
         for (let k = 0; k < reps.length; k++) {
           if (k > 0 && sep) this.emitToken(sep);
           this.emitAll(inner, new RepetitionScope(reps[k], b));
@@ -196,4 +228,122 @@ export class Emitter {
     }
     return best;
   }
+}
+
+/**
+ * The tokens `Emitter.emitAll` writes for `body`, as the lexer reads them back from that text
+ * (syntax/plain-tokens.ts, each span mapped back by `spanBack`), without writing it: a muncher
+ * (`intrinsics! { $($rest)* }`) hands the rest of its input to the call that ends its expansion, and writing
+ * and reading that back cost the whole rest at every level of its recursion. A token read back already is
+ * itself (each token of the rest is read back once, at the level that first writes it). Null when some token
+ * would not read back as one plain token (a lifetime, a float, a `$`…): the caller then writes the text.
+ */
+export function transcribedTokens(body: Token[], b: BindingScope): Token[] | null {
+  const out: Token[] = [];
+  return transcribeInto(body, b, out) ? out : null;
+}
+
+function transcribeInto(body: Token[], b: BindingScope, out: Token[]): boolean {
+  const push = (t: Token | null): boolean => !!t && out.push(t) > 0;
+  for (let i = 0; i < body.length; i++) {
+    const t = body[i];
+    if (t.text === '$crate') {
+      if (!push(readLeaf('crate', t.origin))) return false;
+      continue;
+    }
+    if (t.text.startsWith('$') && t.text.length > 1) {
+      const bound = b.get(t.text);
+      if (bound?.tokens) {
+        const plain = PLAIN_TOKEN_FRAGMENTS.has(bound.frag ?? '');
+        for (const x of bound.tokens) {
+          // An `ident` is written at the `$name` of the body (a group is no `ident`: left to the text).
+          const read = !plain ? readBack(x) : x.children ? null : readLeaf(x.text, t.origin);
+          if (!push(read)) return false;
+        }
+        continue;
+      }
+    }
+    if (t.text === '$' && body[i + 1]?.kind === 'group') {
+      const inner = body[i + 1].children ?? [];
+      let j = i + 2;
+      let sep: Token | null = null;
+      if (!REPETITION_OPERATORS.has(body[j]?.text ?? '')) {
+        sep = body[j] ?? null;
+        j++;
+      }
+      const run = ttRunOf(inner, b);
+      const reps = run ? null : repeated(inner, b);
+      const count = run ? run.length : reps!.length;
+      for (let k = 0; k < count; k++) {
+        if (k > 0 && sep && !push(readBack(sep))) return false;
+        if (run ? !push(readBack(run[k])) : !transcribeInto(inner, new RepetitionScope(reps![k], b), out)) return false;
+      }
+      i = j;
+      continue;
+    }
+    if (t.kind === 'group') {
+      const children: Token[] = [];
+      if (!transcribeInto(t.children ?? [], b, children)) return false;
+      out.push(readGroup(t, children));
+      continue;
+    }
+    if (!push(readLeaf(t.text, t.origin))) return false;
+  }
+  return true;
+}
+
+/** `emitToken(t)` read back: the token itself when it was read back already. */
+function readBack(t: Token): Token | null {
+  let read = READ_BACK.get(t);
+  if (read !== undefined) return read;
+  if (t.kind !== 'group') read = readLeaf(t.text, t.origin);
+  else {
+    const children: Token[] = [];
+    for (const c of t.children ?? []) {
+      const r = readBack(c);
+      if (!r) break;
+      children.push(r);
+    }
+    read = children.length === (t.children ?? []).length ? readGroup(t, children) : null;
+  }
+  READ_BACK.set(t, read);
+  return read;
+}
+
+/** Each token as read back from its transcription (itself, for a token read back), or null when it is not plain. */
+const READ_BACK = new WeakMap<Token, Token | null>();
+
+/** A leaf token written at `origin`, as the lexer reads it back; null when it does not read as one plain token. */
+function readLeaf(text: string, origin: Origin): Token | null {
+  let kind = KIND_OF_TEXT.get(text);
+  if (kind === undefined) KIND_OF_TEXT.set(text, (kind = plainTokenKind(text)));
+  if (!kind) return null;
+  const read: Token = {
+    text,
+    kind,
+    origin: { file: origin.file, span: { start: origin.span.start, end: origin.span.end } },
+  };
+  READ_BACK.set(read, read);
+  return read;
+}
+
+const KIND_OF_TEXT = new Map<string, Token['kind'] | null>();
+
+/**
+ * A group written as `emitToken` writes one (its delimiters, then each child after a space), read back: its
+ * text as written, its span from its opening delimiter through its closing one.
+ */
+function readGroup(t: Token, children: Token[]): Token {
+  const { open, close } = delimitersOf(t);
+  const text = `${t.delimiter ?? '('}${children.map((c) => ` ${c.text}`).join('')} ${closerOf(t)}`;
+  const end = close.file === open.file && close.span.end >= open.span.start ? close.span.end : open.span.end;
+  const read: Token = {
+    text,
+    kind: 'group',
+    delimiter: t.delimiter ?? '(',
+    children,
+    origin: { file: open.file, span: { start: open.span.start, end } },
+  };
+  READ_BACK.set(read, read);
+  return read;
 }
