@@ -18,7 +18,7 @@ import type { ChildUsage } from './usage-on-exit';
  * in a child process, so its peak memory can be read and set against an empty run's. Later work must not
  * raise these ratios; issue 11's targets are set in them.
  * Usage: node out/test/bench/bench.js [--crates N] [--rounds N] [--timeout SECONDS] [--cli bundle|compiled]
- *          [--workspaces application-like,application-like-2,application-like-3,application-like-4,bindings,ffi-dense,ffi-monorepo,untuned,DIR… | --no-workspaces]
+ *          [--workspaces application-like,application-like-2,application-like-3,application-like-4,bindings,ffi-dense,ffi-monorepo,untuned,untuned-2,DIR… | --no-workspaces]
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
