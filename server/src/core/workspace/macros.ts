@@ -755,7 +755,10 @@ function matchSeq(pattern: Token[], input: Token[], pos: number, b: Bindings, ou
 
 /** A repetition's body that is one `$x:tt` and nothing else. */
 function isSingleTt(inner: Token[]): boolean {
-  return inner.length === 3 && inner[0].text.startsWith('$') && inner[1].text === ':' && inner[2].text === 'tt';
+  const [name, colon, frag] = inner;
+  return (
+    inner.length === 3 && name.text.startsWith('$') && name.text.length > 1 && colon.text === ':' && frag.text === 'tt'
+  );
 }
 
 function startsWith(input: Token[], pos: number, f: Token | undefined): boolean {
