@@ -247,11 +247,30 @@ describe("a muncher's trailing call transcribed to tokens", function () {
         '(@names $($n:ident),+ ; $($rest:tt)*) => { $(#[no_mangle] pub extern "C" fn $n(x: Vec<u8>) {})+ exports!(@names $($rest)*); };\n    (@names) => {};',
         '@names a, b ; @names c ;',
       ),
-      // What the lexer does not read plainly: a lifetime, a float, a character, a raw string.
+      // What the lexer does not read plainly and the parse reads as one token (a float, a character, a string
+      // with escapes, raw or of bytes) or as two (a lifetime: its quote, then its name), and a doc comment,
+      // handed to a call left unexpanded, which keeps them.
+      muncher(
+        'kinds',
+        '($name:ident $($rest:tt)*) => { pub struct $name; elsewhere! { $($rest)* } };',
+        'K { 1.5 2.5e-3f64 } \'c\' \'\\n\' b\'x\' "a\\"b" b"y" r#"raw"# &\'static str /// doc\n',
+      ),
+      // A raw identifier only the parse reads: the call is written out.
       muncher(
         'odd',
         "($name:ident $($rest:tt)*) => { pub struct $name<'a> { pub s: &'a str, pub f: f64 } odd! { $($rest)* } };",
-        'A B { 1.5 } \'c\' r"raw" C',
+        'A B r#type C',
+      ),
+      // A lifetime's quote written twice: `' '`, a character once written out, takes the rule for literals.
+      `macro_rules! quotes {\n    ($c:literal $($rest:tt)*) => { pub struct OneChar; };\n` +
+        '    (@ $q:tt $($rest:tt)*) => { pub struct Quoted; quotes! { $q $q $($rest)* } };\n' +
+        '    ($a:tt $b:tt $($rest:tt)*) => { pub struct TwoTokens; };\n}\n' +
+        "quotes! { @ 'a }\n",
+      // A lifetime bound to its fragment, handed on.
+      muncher(
+        'lifetimes',
+        '($lt:lifetime $name:ident $($rest:tt)*) => { pub struct $name<$lt> { pub s: &$lt str } lifetimes! { $($rest)* } };',
+        "'a G 'b H",
       ),
       // A call left unexpanded keeps its tokens: the groups of the rest handed on, as written and read back.
       muncher(

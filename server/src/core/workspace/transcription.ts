@@ -240,7 +240,19 @@ export class Emitter {
  */
 export function transcribedTokens(body: Token[], b: BindingScope): Token[] | null {
   const out: Token[] = [];
-  return transcribeInto(body, b, out) ? out : null;
+  return transcribeInto(body, b, out) && !quotesTogether(out) ? out : null;
+}
+
+/**
+ * Whether two `'` stand next to each other in a list of tokens or a group in it: written `' '`, they are a
+ * character to the parse, not the two tokens (a lifetime's quote is a token of its own in a macro's input).
+ */
+function quotesTogether(tokens: Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.children ? quotesTogether(t.children) : t.text === "'" && tokens[i + 1]?.text === "'") return true;
+  }
+  return false;
 }
 
 function transcribeInto(body: Token[], b: BindingScope, out: Token[]): boolean {
@@ -313,10 +325,14 @@ function readBack(t: Token): Token | null {
 /** Each token as read back from its transcription (itself, for a token read back), or null when it is not plain. */
 const READ_BACK = new WeakMap<Token, Token | null>();
 
-/** A leaf token written at `origin`, as the lexer reads it back; null when it does not read as one plain token. */
+/**
+ * A leaf token written at `origin`, as it is read back: by the lexer when it reads it plainly, else by the
+ * parse of the whole text, which the lexer leaves a lifetime, a character, a float or a string with escapes to
+ * (`atomicKind`). Null for anything else (the text is then written and parsed).
+ */
 function readLeaf(text: string, origin: Origin): Token | null {
   let kind = KIND_OF_TEXT.get(text);
-  if (kind === undefined) KIND_OF_TEXT.set(text, (kind = plainTokenKind(text)));
+  if (kind === undefined) KIND_OF_TEXT.set(text, (kind = plainTokenKind(text) ?? atomicKind(text)));
   if (!kind) return null;
   const read: Token = {
     text,
@@ -328,6 +344,33 @@ function readLeaf(text: string, origin: Origin): Token | null {
 }
 
 const KIND_OF_TEXT = new Map<string, Token['kind'] | null>();
+
+/**
+ * The kind syntax/tree.ts gives a token the grammar reads as one atomic node (or a lifetime's lone quote), for
+ * the shapes the parse can read no other way between spaces: `'`, `'x'` and `'\n'`, `1.5` and `2.5e-3f64`,
+ * `"a\"b"`, `b"…"`, `r#"…"#`. Null otherwise: `'a` written whole is two tokens to the parse of a macro's input.
+ */
+function atomicKind(text: string): Token['kind'] | null {
+  // A lifetime in a macro's input is its quote and its name: the quote alone is read as it is.
+  if (text === "'") return 'punct';
+  if (CHARACTER.test(text)) return 'char';
+  if (FLOAT.test(text)) return 'number';
+  return STRING.test(text) || isRawString(text) ? 'string' : null;
+}
+
+/** `r"…"`, `br#"…"#`: closed once, by the quote and as many `#`s as opened it. */
+function isRawString(text: string): boolean {
+  const raw = RAW_STRING.exec(text);
+  if (!raw) return false;
+  const closer = `"${raw[1]}`;
+  const inside = text.slice(text.indexOf('"') + 1, text.length - closer.length);
+  return !inside.includes(closer);
+}
+
+const CHARACTER = /^b?'(?:[^'\\\n]|\\(?:[nrt0'"\\]|x[0-7][0-9a-fA-F]|u\{[0-9a-fA-F]{1,6}\}))'$/;
+const FLOAT = /^[0-9][0-9_]*\.[0-9][0-9_]*(?:[eE][+-]?[0-9_]+)?(?:f32|f64)?$/;
+const STRING = /^b?"(?:[^"\\]|\\[\s\S])*"$/;
+const RAW_STRING = /^b?r(#*)"[\s\S]*"\1$/;
 
 /**
  * A group written as `emitToken` writes one (its delimiters, then each child after a space), read back: its
