@@ -13,8 +13,9 @@ import type { ChildUsage } from './usage-on-exit';
  * functions the expansion stops as at any depth: 128 levels in each of four passes (workspace/crates.ts).
  *
  * Each crate is generated under `.bench/muncher/N` (once): one `intrinsics!` call of N exported functions,
- * which the macro writes with `#[no_mangle]`. Timed in a child process, median of three runs, with its peak
- * memory.
+ * which the macro writes with `#[no_mangle]`, and under `.bench/muncher/N-lifetimes` the same functions each
+ * taking a `&'static u32` (a lifetime is no token the lexer reads alone: such a rest was written out and
+ * parsed whole at every level). Timed in a child process, median of three runs, with its peak memory.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -45,8 +46,8 @@ const MACRO = `macro_rules! intrinsics {
 `;
 
 /** The crate of one call of `count` functions, generated once (a stamp records that it is complete). */
-function crate(count: number): string {
-  const dir = path.join(ROOT, '.bench', 'muncher', String(count));
+function crate(count: number, lifetimes: boolean): string {
+  const dir = path.join(ROOT, '.bench', 'muncher', lifetimes ? `${count}-lifetimes` : String(count));
   const stamp = path.join(dir, '.generated');
   if (fs.existsSync(stamp)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -55,9 +56,10 @@ function crate(count: number): string {
     path.join(dir, 'Cargo.toml'),
     `[package]\nname = "muncher${count}"\nversion = "0.1.0"\nedition = "2021"\n`,
   );
-  const functions = Array.from(
-    { length: count },
-    (_, i) => `    pub extern "C" fn f${i}(a: u32, b: u32) -> u32 {\n        a + b + ${i}\n    }\n`,
+  const functions = Array.from({ length: count }, (_, i) =>
+    lifetimes
+      ? `    pub extern "C" fn f${i}(a: &'static u32, b: u32) -> u32 {\n        *a + b + ${i}\n    }\n`
+      : `    pub extern "C" fn f${i}(a: u32, b: u32) -> u32 {\n        a + b + ${i}\n    }\n`,
   );
   fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), `${MACRO}\nintrinsics! {\n${functions.join('')}}\n`);
   fs.writeFileSync(stamp, '');
@@ -103,17 +105,20 @@ function main(args: string[]): void {
   const cli = CLIS[which];
   if (which === 'bundle' && !fs.existsSync(path.join(ROOT, 'dist', 'cli.js')))
     throw new Error('dist/cli.js is missing: `npm run bundle` writes it');
-  const rows = sizes.map((count) => ({ count, ...measure(cli, crate(count)) }));
-  for (const { count, ms, peakMb, exported } of rows)
+  for (const lifetimes of [false, true]) {
+    console.log(lifetimes ? "each function taking a `&'static u32`:" : 'plain functions:');
+    const rows = sizes.map((count) => ({ count, ...measure(cli, crate(count, lifetimes)) }));
+    for (const { count, ms, peakMb, exported } of rows)
+      console.log(
+        `${String(count).padStart(5)} functions: ${ms.toFixed(0).padStart(6)} ms, peak ${peakMb.toFixed(0)} MB, ` +
+          `${exported} exported`,
+      );
+    const [first, last] = [rows[0], rows[rows.length - 1]];
     console.log(
-      `${String(count).padStart(5)} functions: ${ms.toFixed(0).padStart(6)} ms, peak ${peakMb.toFixed(0)} MB, ` +
-        `${exported} exported`,
+      `time, ${last.count} against ${first.count} functions: ${(last.ms / first.ms).toFixed(2)}x ` +
+        `(${(last.count / first.count).toFixed(0)}x is linear; the start-up, the same in both, makes it less)`,
     );
-  const [first, last] = [rows[0], rows[rows.length - 1]];
-  console.log(
-    `time, ${last.count} against ${first.count} functions: ${(last.ms / first.ms).toFixed(2)}x ` +
-      `(${(last.count / first.count).toFixed(0)}x is linear; the start-up, the same in both, makes it less)`,
-  );
+  }
 }
 
 main(process.argv.slice(2));
