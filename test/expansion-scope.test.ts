@@ -266,6 +266,18 @@ describe("a muncher's trailing call transcribed to tokens", function () {
         '    (@ $q:tt $($rest:tt)*) => { pub struct Quoted; quotes! { $q $q $($rest)* } };\n' +
         '    ($a:tt $b:tt $($rest:tt)*) => { pub struct TwoTokens; };\n}\n' +
         "quotes! { @ 'a }\n",
+      // A muncher that calls itself first, then writes its item; and one whose first call is written with
+      // a raw identifier, which only the parse reads.
+      muncher(
+        'first',
+        '($name:ident $($rest:tt)*) => { first! { $($rest)* } #[no_mangle] pub extern "C" fn $name(v: Vec<u8>) {} };',
+        'p q r',
+      ),
+      muncher(
+        'rawfirst',
+        '($name:ident) => { rawfirst!(r#type = 1); pub struct $name; };\n    (r#type = 1) => {};',
+        'S',
+      ),
       // A lifetime bound to its fragment, handed on.
       muncher(
         'lifetimes',

@@ -179,21 +179,7 @@ function expandOne(
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
     if (!SLOW_RULES.has(rule)) {
-      // An expansion in a body is statements: parse it inside a function to read its items.
-      const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
-      // A rule that ends by calling a macro (a muncher's `intrinsics! { $($rest)* }`) is emitted in two
-      // parts, so that the call is read as tokens, not parsed again at every level of the recursion.
-      const tail = call.inBody ? -1 : trailingCallStart(rule.body);
-      emitter.emitAll(tail < 0 ? rule.body : rule.body.slice(0, tail), bindings);
-      const items = expansionItems(
-        emitter,
-        call,
-        cache,
-        call.inBody ?? false,
-        ruleBodyOrigin(rule),
-        () => SLOW_RULES.add(rule),
-        tail < 0 ? null : { body: rule.body.slice(tail), bindings },
-      );
+      const items = withLeadingCall(rule, bindings, call, cache) ?? ruleItems(rule, bindings, call, cache);
       if (items) {
         cache.expansions?.set(call, def, { rule: index, items });
         return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
@@ -204,6 +190,81 @@ function expandOne(
   }
   module.crate.unexpandedMacros.push({ origin: call.origin, name, why: 'no rule matched the arguments' });
   return null;
+}
+
+/** The items a rule writes for a call, read from its text (a trailing macro call transcribed to tokens). */
+function ruleItems(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cache: SourceCache): Item[] | null {
+  // An expansion in a body is statements: parse it inside a function to read its items.
+  const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
+  // A rule that ends by calling a macro (a muncher's `intrinsics! { $($rest)* }`) is emitted in two
+  // parts, so that the call is read as tokens, not parsed again at every level of the recursion.
+  const tail = call.inBody ? -1 : trailingCallStart(rule.body);
+  emitter.emitAll(tail < 0 ? rule.body : rule.body.slice(0, tail), bindings);
+  return expansionItems(
+    emitter,
+    call,
+    cache,
+    call.inBody ?? false,
+    ruleBodyOrigin(rule),
+    () => SLOW_RULES.add(rule),
+    tail < 0 ? null : { body: rule.body.slice(tail), bindings },
+  );
+}
+
+/**
+ * The items of a rule whose body starts with a macro call and goes on (a muncher that calls itself first,
+ * `m!($($rest)*); impl … for $t { … }`): the call transcribed to tokens, the rest read from its text alone,
+ * as `expansionItems` reads them from the whole text. Null when it would not read them so (an expansion in a
+ * body, a call that is not plain, a rest that does not parse cleanly alone): the whole text is then read.
+ */
+function withLeadingCall(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cache: SourceCache): Item[] | null {
+  const end = call.inBody || !expansionReading.transcribeTrailingCalls ? -1 : leadingCallEnd(rule.body);
+  if (end < 0) return null;
+  const expansion = newExpansion(call, ruleBodyOrigin(rule));
+  const first = transcribedCall({ body: rule.body.slice(0, end), bindings }, expansion);
+  if (!first) return null;
+  const emitter = new Emitter();
+  emitter.emitAll(rule.body.slice(end), bindings);
+  if (!emitter.text.trim()) return [first];
+  const file = call.origin.file;
+  const mapSpan = (start: number, spanEnd: number): Origin => emitter.spanBack(file, start, spanEnd);
+  const calls = plainCalls(emitter.text, expansion, mapSpan);
+  if (calls) return [first, ...calls];
+  const parsed = cache.parseFragment(emitter.text);
+  try {
+    return parsed.tree.rootNode.hasError
+      ? null
+      : [first, ...extractItemsFromTree(file, parsed, mapSpan, expansion, false)];
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/**
+ * Where the macro call a rule's body starts with (`path::name!(…);`, `name! { … }`) ends, past its `;`, when
+ * more follows it; -1 otherwise. A `(…)` or `[…]` call stands as an item only with its `;`.
+ */
+function leadingCallEnd(body: Token[]): number {
+  const name = (t: Token | undefined): boolean => !!t && t.kind === 'ident' && !t.text.startsWith('$');
+  let i = body[0]?.text === '$crate' && body[1]?.text === '::' ? 2 : 0;
+  if (!name(body[i])) return -1;
+  while (body[i + 1]?.text === '::' && name(body[i + 2])) i += 2;
+  const group = body[i + 2];
+  if (body[i + 1]?.text !== '!' || group?.kind !== 'group') return -1;
+  let end = i + 3;
+  if (body[end]?.text === ';') end++;
+  else if (group.delimiter !== '{') return -1;
+  return end < body.length ? end : -1;
+}
+
+/** A new expansion of `call`, by a rule whose body is written at `body`. */
+function newExpansion(call: MacroCallItem, body: Origin | undefined): Expansion {
+  return {
+    at: call.origin,
+    id: newExpansionId(),
+    ...(call.expansion ? { parent: call.expansion } : {}),
+    ...(body ? { body } : {}),
+  };
 }
 
 /**
@@ -327,12 +388,7 @@ function expansionItems(
   trailing: TrailingCall | null = null,
 ): Item[] | null {
   const file = call.origin.file;
-  const expansion: Expansion = {
-    at: call.origin,
-    id: newExpansionId(),
-    ...(call.expansion ? { parent: call.expansion } : {}),
-    ...(body ? { body } : {}),
-  };
+  const expansion = newExpansion(call, body);
   const mapSpan = (start: number, end: number): Origin => emitter.spanBack(file, start, end);
   let split: number | null = null;
   if (trailing) {
