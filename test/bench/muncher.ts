@@ -13,9 +13,10 @@ import type { ChildUsage } from './usage-on-exit';
  * functions the expansion stops as at any depth: 128 levels in each of four passes (workspace/crates.ts).
  *
  * Each crate is generated under `.bench/muncher/N` (once): one `intrinsics!` call of N exported functions,
- * which the macro writes with `#[no_mangle]`, and under `.bench/muncher/N-lifetimes` the same functions each
+ * which the macro writes with `#[no_mangle]`; under `.bench/muncher/N-lifetimes` the same functions each
  * taking a `&'static u32` (a lifetime is no token the lexer reads alone: such a rest was written out and
- * parsed whole at every level). Timed in a child process, median of three runs, with its peak memory.
+ * parsed whole at every level), and under `.bench/muncher/N-first` a macro that hands its rest on before it
+ * writes its function. Timed in a child process, median of three runs, with its peak memory.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -25,8 +26,24 @@ const CLIS = {
 };
 const USAGE_HOOK = path.join(__dirname, 'usage-on-exit.js');
 
-/** compiler_builtins' shape: one function per level, the rest handed on through `$crate::`. */
-const MACRO = `macro_rules! intrinsics {
+/** The ways a muncher is measured: its rest handed on last or first, and what its functions take. */
+type Shape = 'plain' | 'lifetimes' | 'first';
+
+const SHAPES: Record<Shape, string> = {
+  plain: 'plain functions',
+  lifetimes: "each function taking a `&'static u32`",
+  first: 'the call that hands the rest on written first, before the function',
+};
+
+/** compiler_builtins' shape: one function per level, the rest handed on through `$crate::` (or first). */
+function macroOf(shape: Shape): string {
+  const call = '$crate::intrinsics! { $($rest)* }';
+  const item = `$(#[$attr])*
+        #[no_mangle]
+        pub extern $abi fn $name( $($argname: $ty),* ) $(-> $ret)? {
+            $($body)*
+        }`;
+  return `macro_rules! intrinsics {
     () => ();
     (
         $(#[$attr:meta])*
@@ -35,19 +52,15 @@ const MACRO = `macro_rules! intrinsics {
         }
         $($rest:tt)*
     ) => (
-        $(#[$attr])*
-        #[no_mangle]
-        pub extern $abi fn $name( $($argname: $ty),* ) $(-> $ret)? {
-            $($body)*
-        }
-        $crate::intrinsics! { $($rest)* }
+        ${shape === 'first' ? `${call}\n        ${item}` : `${item}\n        ${call}`}
     );
 }
 `;
+}
 
 /** The crate of one call of `count` functions, generated once (a stamp records that it is complete). */
-function crate(count: number, lifetimes: boolean): string {
-  const dir = path.join(ROOT, '.bench', 'muncher', lifetimes ? `${count}-lifetimes` : String(count));
+function crate(count: number, shape: Shape): string {
+  const dir = path.join(ROOT, '.bench', 'muncher', shape === 'plain' ? String(count) : `${count}-${shape}`);
   const stamp = path.join(dir, '.generated');
   if (fs.existsSync(stamp)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -57,11 +70,11 @@ function crate(count: number, lifetimes: boolean): string {
     `[package]\nname = "muncher${count}"\nversion = "0.1.0"\nedition = "2021"\n`,
   );
   const functions = Array.from({ length: count }, (_, i) =>
-    lifetimes
+    shape === 'lifetimes'
       ? `    pub extern "C" fn f${i}(a: &'static u32, b: u32) -> u32 {\n        *a + b + ${i}\n    }\n`
       : `    pub extern "C" fn f${i}(a: u32, b: u32) -> u32 {\n        a + b + ${i}\n    }\n`,
   );
-  fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), `${MACRO}\nintrinsics! {\n${functions.join('')}}\n`);
+  fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), `${macroOf(shape)}\nintrinsics! {\n${functions.join('')}}\n`);
   fs.writeFileSync(stamp, '');
   return dir;
 }
@@ -105,9 +118,9 @@ function main(args: string[]): void {
   const cli = CLIS[which];
   if (which === 'bundle' && !fs.existsSync(path.join(ROOT, 'dist', 'cli.js')))
     throw new Error('dist/cli.js is missing: `npm run bundle` writes it');
-  for (const lifetimes of [false, true]) {
-    console.log(lifetimes ? "each function taking a `&'static u32`:" : 'plain functions:');
-    const rows = sizes.map((count) => ({ count, ...measure(cli, crate(count, lifetimes)) }));
+  for (const shape of Object.keys(SHAPES) as Shape[]) {
+    console.log(`${SHAPES[shape]}:`);
+    const rows = sizes.map((count) => ({ count, ...measure(cli, crate(count, shape)) }));
     for (const { count, ms, peakMb, exported } of rows)
       console.log(
         `${String(count).padStart(5)} functions: ${ms.toFixed(0).padStart(6)} ms, peak ${peakMb.toFixed(0)} MB, ` +
