@@ -179,7 +179,8 @@ function expandOne(
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
     if (!SLOW_RULES.has(rule)) {
-      const items = withLeadingCall(rule, bindings, call, cache) ?? ruleItems(rule, bindings, call, cache);
+      const first = withLeadingCall(rule, bindings, call, cache);
+      const items = first === SLOW ? null : (first ?? ruleItems(rule, bindings, call, cache));
       if (items) {
         cache.expansions?.set(call, def, { rule: index, items });
         return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
@@ -216,8 +217,14 @@ function ruleItems(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cac
  * `m!($($rest)*); impl … for $t { … }`): the call transcribed to tokens, the rest read from its text alone,
  * as `expansionItems` reads them from the whole text. Null when it would not read them so (an expansion in a
  * body, a call that is not plain, a rest that does not parse cleanly alone): the whole text is then read.
+ * `SLOW` when the rest parsed with errors as slowly as `SLOW_RULES` says (the rule is then one of them).
  */
-function withLeadingCall(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cache: SourceCache): Item[] | null {
+function withLeadingCall(
+  rule: MacroRule,
+  bindings: Bindings,
+  call: MacroCallItem,
+  cache: SourceCache,
+): Item[] | typeof SLOW | null {
   const end = call.inBody || !expansionReading.transcribeTrailingCalls ? -1 : leadingCallEnd(rule.body);
   if (end < 0) return null;
   const expansion = newExpansion(call, ruleBodyOrigin(rule));
@@ -230,15 +237,21 @@ function withLeadingCall(rule: MacroRule, bindings: Bindings, call: MacroCallIte
   const mapSpan = (start: number, spanEnd: number): Origin => emitter.spanBack(file, start, spanEnd);
   const calls = plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return [first, ...calls];
+  const started = performance.now();
   const parsed = cache.parseFragment(emitter.text);
   try {
-    return parsed.tree.rootNode.hasError
-      ? null
-      : [first, ...extractItemsFromTree(file, parsed, mapSpan, expansion, false)];
+    if (!parsed.tree.rootNode.hasError)
+      return [first, ...extractItemsFromTree(file, parsed, mapSpan, expansion, false)];
+    if (!parsedSlowly(performance.now() - started, emitter.text)) return null;
+    SLOW_RULES.add(rule);
+    return SLOW;
   } finally {
     parsed.tree.delete();
   }
 }
+
+/** What `withLeadingCall` answers for a rule found slow. */
+const SLOW = Symbol('slow');
 
 /**
  * Where the macro call a rule's body starts with (`path::name!(…);`, `name! { … }`) ends, past its `;`, when
@@ -371,6 +384,11 @@ const SLOW_EXPANSION = 'an expansion of this rule parses with errors, far slower
 const SLOW_PARSE_MIN_MS = 50;
 const SLOW_PARSE_MS_PER_CHAR = 0.002;
 
+/** Whether a parse of `text` that took `ms` was as slow as error recovery gone superlinear is. */
+function parsedSlowly(ms: number, text: string): boolean {
+  return ms >= SLOW_PARSE_MIN_MS && ms >= text.length * SLOW_PARSE_MS_PER_CHAR;
+}
+
 /**
  * The items of an expansion's text (a new expansion of `call`). With `inBody`, the text is statements
  * wrapped in a function (the call stood in a body): its body's items. Text that is only macro calls
@@ -409,9 +427,7 @@ function expansionItems(
   const started = performance.now();
   const parsed = cache.parseFragment(text);
   try {
-    const ms = performance.now() - started;
-    const slow = ms >= SLOW_PARSE_MIN_MS && ms >= text.length * SLOW_PARSE_MS_PER_CHAR;
-    if (onSlow && slow && parsed.tree.rootNode.hasError) {
+    if (onSlow && parsedSlowly(performance.now() - started, text) && parsed.tree.rootNode.hasError) {
       onSlow();
       return null;
     }
