@@ -3,8 +3,9 @@ import { plainTokenKind } from '../syntax/plain-tokens';
 
 /**
  * Transcription of a `macro_rules!` rule's body (workspace/macros.ts matches the rules): what its
- * metavariables are bound to, and the body written out as text with where each token came from, for the
- * parse of the expansion to map its spans back to the source.
+ * metavariables are bound to; the body written out as text with where each token came from, for the parse of
+ * the expansion to map its spans back to the source; and a macro call of the body transcribed straight to the
+ * tokens that text would be read back as (`transcribedTokens`).
  */
 
 export interface Binding {
@@ -20,7 +21,7 @@ export interface Binding {
 }
 
 /** The repetitions a metavariable was bound to (a run of `tt`s made into them the first time). */
-export function repetitionsOf(name: string, binding: Binding | undefined): Bindings[] | undefined {
+function repetitionsOf(name: string, binding: Binding | undefined): Bindings[] | undefined {
   if (binding && !binding.reps && binding.ttRun)
     binding.reps = binding.ttRun.map((t): Bindings => new Map([[name, { tokens: [t], frag: 'tt' }]]));
   return binding?.reps;
@@ -38,7 +39,7 @@ function ttRunOf(inner: Token[], b: BindingScope): Token[] | undefined {
  * Fragments whose substituted token takes the macro body's position in rustc's reports: an `ident` used
  * as a type is reported at the `$name` in the body. `tt`, `ty`, `path`… keep the invocation's span.
  */
-export const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
+const PLAIN_TOKEN_FRAGMENTS = new Set(['ident']);
 
 /** Bindings by metavariable, `$` included (`$name`). */
 export type Bindings = Map<string, Binding>;
@@ -49,7 +50,7 @@ export interface BindingScope {
 }
 
 /** One repetition's bindings over those around it: no copy of the outer ones per repetition. */
-export class RepetitionScope implements BindingScope {
+class RepetitionScope implements BindingScope {
   constructor(
     private readonly own: Bindings,
     private readonly outer: BindingScope,
@@ -60,7 +61,7 @@ export class RepetitionScope implements BindingScope {
   }
 }
 
-export const REPETITION_OPERATORS = new Set(['*', '+', '?']);
+const REPETITION_OPERATORS = new Set(['*', '+', '?']);
 
 /** The metavariables a pattern or body writes (`$name`, as bindings are keyed), nested groups included; read once per list. */
 export function metavarNames(pattern: Token[]): string[] {
@@ -102,7 +103,7 @@ export function delimitersOf(t: Token): { open: Origin; close: Origin } {
 
 const DELIMITERS = new WeakMap<Token, { open: Origin; close: Origin }>();
 
-export function closerOf(t: Token): string {
+function closerOf(t: Token): string {
   return t.delimiter === '(' ? ')' : t.delimiter === '[' ? ']' : '}';
 }
 
