@@ -78,6 +78,16 @@ export function metavarNames(pattern: Token[]): string[] {
 
 const METAVAR_NAMES = new WeakMap<Token[], string[]>();
 
+/**
+ * The repetition `$( … ) sep op` whose `$` is at `at` in a body: what it repeats, its separator (if any), and
+ * where its operator is.
+ */
+function repetitionAt(body: Token[], at: number): { inner: Token[]; sep: Token | null; last: number } {
+  const inner = body[at + 1].children ?? [];
+  const hasSep = !REPETITION_OPERATORS.has(body[at + 2]?.text ?? '');
+  return { inner, sep: hasSep ? (body[at + 2] ?? null) : null, last: hasSep ? at + 3 : at + 2 };
+}
+
 /** The repetitions of a `$( … )` body: those of the first of its metavariables bound to any. */
 function repeated(inner: Token[], b: BindingScope): Bindings[] {
   for (const name of metavarNames(inner)) {
@@ -165,20 +175,14 @@ export class Emitter {
         }
       }
       if (t.text === '$' && body[i + 1]?.kind === 'group') {
-        const inner = body[i + 1].children ?? [];
-        let j = i + 2;
-        let sep: Token | null = null;
-        if (!REPETITION_OPERATORS.has(body[j]?.text ?? '')) {
-          sep = body[j] ?? null;
-          j++;
-        }
+        const { inner, sep, last } = repetitionAt(body, i);
         const run = ttRunOf(inner, b);
         if (run) {
           run.forEach((x, k) => {
             if (k > 0 && sep) this.emitToken(sep);
             this.emitToken(x);
           });
-          i = j;
+          i = last;
           continue;
         }
         const reps = repeated(inner, b);
@@ -186,7 +190,7 @@ export class Emitter {
           if (k > 0 && sep) this.emitToken(sep);
           this.emitAll(inner, new RepetitionScope(reps[k], b));
         }
-        i = j;
+        i = last;
         continue;
       }
       if (t.kind === 'group') {
@@ -277,13 +281,7 @@ function transcribeInto(body: Token[], b: BindingScope, out: Token[]): boolean {
       }
     }
     if (t.text === '$' && body[i + 1]?.kind === 'group') {
-      const inner = body[i + 1].children ?? [];
-      let j = i + 2;
-      let sep: Token | null = null;
-      if (!REPETITION_OPERATORS.has(body[j]?.text ?? '')) {
-        sep = body[j] ?? null;
-        j++;
-      }
+      const { inner, sep, last } = repetitionAt(body, i);
       const run = ttRunOf(inner, b);
       const reps = run ? null : repeated(inner, b);
       const count = run ? run.length : reps!.length;
@@ -291,7 +289,7 @@ function transcribeInto(body: Token[], b: BindingScope, out: Token[]): boolean {
         if (k > 0 && sep && !push(readBack(sep))) return false;
         if (run ? !push(readBack(run[k])) : !transcribeInto(inner, new RepetitionScope(reps![k], b), out)) return false;
       }
-      i = j;
+      i = last;
       continue;
     }
     if (t.kind === 'group') {
