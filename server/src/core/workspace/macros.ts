@@ -232,36 +232,55 @@ function withLeadingCall(
   if (!first) return null;
   const emitter = new Emitter();
   emitter.emitAll(rule.body.slice(end), bindings);
-  if (!emitter.text.trim()) return [first];
   const file = call.origin.file;
-  const mapSpan = (start: number, spanEnd: number): Origin => emitter.spanBack(file, start, spanEnd);
-  const calls = plainCalls(emitter.text, expansion, mapSpan);
-  if (calls) return [first, ...calls];
+  const rest = partItems(
+    emitter.text,
+    cache,
+    (start, spanEnd) => emitter.spanBack(file, start, spanEnd),
+    file,
+    expansion,
+  );
+  if (rest === SLOW) SLOW_RULES.add(rule);
+  return rest === SLOW || rest === null ? rest : [first, ...rest];
+}
+
+/** What a part of an expansion that parsed with errors as slowly as `SLOW_RULES` says reads as. */
+const SLOW = Symbol('slow');
+
+/**
+ * The items of a part of an item-level expansion's text read alone, as the parse of the whole text gives them:
+ * none for white space, the calls of a part that is only macro calls written plainly (`plainCalls`), else
+ * those of its parse. Null when it parses with errors (the whole text is then parsed); `SLOW` when it did so
+ * as slowly as error recovery gone superlinear (`parsedSlowly`).
+ */
+function partItems(
+  text: string,
+  cache: SourceCache,
+  mapSpan: SpanOrigin,
+  file: string,
+  expansion: Expansion,
+): Item[] | typeof SLOW | null {
+  if (!text.trim()) return [];
+  const calls = plainCalls(text, expansion, mapSpan);
+  if (calls) return calls;
   const started = performance.now();
-  const parsed = cache.parseFragment(emitter.text);
+  const parsed = cache.parseFragment(text);
   try {
-    if (!parsed.tree.rootNode.hasError)
-      return [first, ...extractItemsFromTree(file, parsed, mapSpan, expansion, false)];
-    if (!parsedSlowly(performance.now() - started, emitter.text)) return null;
-    SLOW_RULES.add(rule);
-    return SLOW;
+    if (!parsed.tree.rootNode.hasError) return extractItemsFromTree(file, parsed, mapSpan, expansion, false);
+    return parsedSlowly(performance.now() - started, text) ? SLOW : null;
   } finally {
     parsed.tree.delete();
   }
 }
-
-/** What `withLeadingCall` answers for a rule found slow. */
-const SLOW = Symbol('slow');
 
 /**
  * Where the macro call a rule's body starts with (`path::name!(…);`, `name! { … }`) ends, past its `;`, when
  * more follows it; -1 otherwise. A `(…)` or `[…]` call stands as an item only with its `;`.
  */
 function leadingCallEnd(body: Token[]): number {
-  const name = (t: Token | undefined): boolean => !!t && t.kind === 'ident' && !t.text.startsWith('$');
   let i = body[0]?.text === '$crate' && body[1]?.text === '::' ? 2 : 0;
-  if (!name(body[i])) return -1;
-  while (body[i + 1]?.text === '::' && name(body[i + 2])) i += 2;
+  if (!writtenName(body[i])) return -1;
+  while (body[i + 1]?.text === '::' && writtenName(body[i + 2])) i += 2;
   const group = body[i + 2];
   if (body[i + 1]?.text !== '!' || group?.kind !== 'group') return -1;
   let end = i + 3;
@@ -447,16 +466,24 @@ function trailingCallStart(body: Token[]): number {
   if (end && body[end - 1].kind === 'punct' && body[end - 1].text === ';') end--;
   if (end < 3 || body[end - 1].kind !== 'group' || body[end - 2].text !== '!') return -1;
   // A name written in the rule (not a fragment's), after a path of names or `$crate`.
-  const name = (t: Token | undefined): boolean => !!t && t.kind === 'ident' && !t.text.startsWith('$');
   let start = end - 3;
-  if (!name(body[start])) return -1;
-  while (start >= 2 && body[start - 1].text === '::' && (name(body[start - 2]) || body[start - 2].text === '$crate'))
+  if (!writtenName(body[start])) return -1;
+  while (
+    start >= 2 &&
+    body[start - 1].text === '::' &&
+    (writtenName(body[start - 2]) || body[start - 2].text === '$crate')
+  )
     start -= 2;
   const before = body[start - 1];
   if (!before) return -1;
   const itemEnds =
     (before.kind === 'group' && before.delimiter === '{') || (before.kind === 'punct' && before.text === ';');
   return itemEnds ? start : -1;
+}
+
+/** A name of a macro call's path written in the rule itself, not a fragment's (`$name`). */
+function writtenName(t: Token | undefined): boolean {
+  return !!t && t.kind === 'ident' && !t.text.startsWith('$');
 }
 
 /**
@@ -487,16 +514,9 @@ function withTranscribedCall(
 ): Item[] | null {
   const call = transcribedCall(trailing, expansion);
   if (!call) return null;
-  if (!before.trim()) return [call];
-  const calls = plainCalls(before, expansion, mapSpan);
-  if (calls) return [...calls, call];
-  const parsed = cache.parseFragment(before);
-  try {
-    if (parsed.tree.rootNode.hasError) return null;
-    return [...extractItemsFromTree(file, parsed, mapSpan, expansion, false), call];
-  } finally {
-    parsed.tree.delete();
-  }
+  // Slow or not, a part before the call that parses with errors leaves the whole text to be parsed.
+  const items = partItems(before, cache, mapSpan, file, expansion);
+  return Array.isArray(items) ? [...items, call] : null;
 }
 
 /**
@@ -557,13 +577,8 @@ function withTrailingCalls(
 ): Item[] | null {
   const calls = plainCalls(text.slice(split), expansion, (start, end) => mapSpan(start + split, end + split));
   if (!calls) return null;
-  const parsed = cache.parseFragment(text.slice(0, split));
-  try {
-    if (parsed.tree.rootNode.hasError) return null;
-    return [...extractItemsFromTree(file, parsed, mapSpan, expansion, false), ...calls];
-  } finally {
-    parsed.tree.delete();
-  }
+  const items = partItems(text.slice(0, split), cache, mapSpan, file, expansion);
+  return Array.isArray(items) ? [...items, ...calls] : null;
 }
 
 /**

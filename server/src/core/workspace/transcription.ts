@@ -330,8 +330,7 @@ const READ_BACK = new WeakMap<Token, Token | null>();
  * (`atomicKind`). Null for anything else (the text is then written and parsed).
  */
 function readLeaf(text: string, origin: Origin): Token | null {
-  let kind = KIND_OF_TEXT.get(text);
-  if (kind === undefined) KIND_OF_TEXT.set(text, (kind = plainTokenKind(text) ?? atomicKind(text)));
+  const kind = plainTokenKind(text) ?? atomicKind(text);
   if (!kind) return null;
   const read: Token = {
     text,
@@ -341,8 +340,6 @@ function readLeaf(text: string, origin: Origin): Token | null {
   READ_BACK.set(read, read);
   return read;
 }
-
-const KIND_OF_TEXT = new Map<string, Token['kind'] | null>();
 
 /**
  * The kind syntax/tree.ts gives a token the grammar reads as one atomic node (or a lifetime's lone quote), for
