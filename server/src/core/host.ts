@@ -878,7 +878,11 @@ function sameFinding(a: Finding, b: Finding): boolean {
   );
 }
 
-/** Deep equality of JSON-like data (objects, arrays, strings, numbers, booleans, null, undefined). */
+/**
+ * Deep equality of JSON-like data (objects, arrays, strings, numbers, booleans, null, undefined), keys in the
+ * same order. Node's `util.isDeepStrictEqual` says the same of findings but took three times as long on 3,000
+ * of them, at every keystroke in a signature of gtk's crate.
+ */
 function samePlainData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
