@@ -5,20 +5,31 @@ import type { Ty } from './types';
 
 /**
  * Memoised name and type resolution. What a path means seen from a module, and what a written type
- * means in a scope that adds nothing to its module (no generic parameter, no `Self`), depend only on
- * the module, what is written and the settings: a -sys crate writes `*mut GtkWidget` or `c_int`
- * thousands of times in one module, and each is resolved once. Resolved types are shared by every
- * place that wrote them; they are never changed once made.
+ * means there, depend only on the module, what is written and the settings, unless resolving it read
+ * what the scope adds to its module (a generic parameter, `Self`, a const argument): a -sys crate writes
+ * `*mut GtkWidget` or `c_int` thousands of times in one module, and a binding crate as often in generic
+ * methods and their trampolines, and each is resolved once. Resolved types are shared by every place
+ * that wrote them; they are never changed once made.
  */
+
+/**
+ * A written type's meaning in a module. `scoped`: resolving it read what a scope adds to the module (it
+ * names `Self`, or a generic parameter of a type alias it leads to), so it holds only where the scope adds
+ * nothing. Otherwise it holds in every scope of the module whose generic parameters it does not name.
+ */
+export interface KnownType {
+  ty: Ty;
+  scoped: boolean;
+}
 
 /** The memoised answers for one module. */
 export interface ModuleMemo {
   /** What a path means from here, by `pathKey`. */
   paths: Map<string, Resolution | null>;
   /** What a written type means here, by `writtenTypeKey`: where `impl Trait` is an opaque type… */
-  types: Map<string, Ty>;
+  types: Map<string, KnownType>;
   /** …and where it is a generic parameter (a parameter's type). */
-  paramTypes: Map<string, Ty>;
+  paramTypes: Map<string, KnownType>;
   /** The `safeTypes` setting the types were resolved with. */
   safeTypes: Set<string> | undefined;
   /** The crate's load state and the epoch the answers were given in (see `loadState`). */
@@ -36,7 +47,8 @@ export function forgetResolutions(): void {
 }
 
 /** The memo of a module, emptied first when its crate has loaded more since (or any file changed). */
-export function memoOf(module: ModuleScope): ModuleMemo {
+export function memoOf(scope: ModuleScope): ModuleMemo {
+  const module = answeringScope(scope);
   const state = loadState(module);
   let memo = memos.get(module);
   if (!memo) {
@@ -59,13 +71,39 @@ export function typesOf(
   memo: ModuleMemo,
   safeTypes: Set<string> | undefined,
   implTraitIsParam: boolean,
-): Map<string, Ty> {
+): Map<string, KnownType> {
   if (memo.safeTypes !== safeTypes) {
     memo.types.clear();
     memo.paramTypes.clear();
     memo.safeTypes = safeTypes;
   }
   return implTraitIsParam ? memo.paramTypes : memo.types;
+}
+
+/**
+ * The scope whose answers a scope's are. A function body that declares nothing the resolver reads (no type,
+ * `use`, `const` or `extern crate` of its own: gtk's signal trampolines, each in a body of its own)
+ * resolves every name as the scope around it does, so they share one memo. A global path (`::name`) is
+ * the exception: from a body it reads the crate root's `extern crate` names alone, from a module also the
+ * module's own, so a body only answers as a module that has none (or as the root).
+ */
+function answeringScope(scope: ModuleScope): ModuleScope {
+  let m = scope;
+  while (m.isBlock && m.parent && declaresNothing(m) && (!m.parent.externCrates.size || m.parent === m.crate.root))
+    m = m.parent;
+  return m;
+}
+
+function declaresNothing(block: ModuleScope): boolean {
+  return (
+    !block.types.size &&
+    !block.uses.size &&
+    !block.globs.length &&
+    !block.consts.size &&
+    !block.implConsts.size &&
+    !block.children.size &&
+    !block.externCrates.size
+  );
 }
 
 /**

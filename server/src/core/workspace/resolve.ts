@@ -90,31 +90,85 @@ export function scopeFor(
 
 /** Resolve a parameter's type: `impl Trait` there is a generic parameter. */
 export function resolveParamType(t: TypeExpr, scope: TypeScope): Ty {
-  if (scope.generics.size || scope.selfTy || scope.consts?.size)
-    return resolveUncached(t, { ...scope, implTraitIsParam: true }, 0);
   return resolveMemoised(t, scope, true);
 }
 
-/**
- * Resolve a written type to its meaning. In a scope that adds nothing to its module (no generic
- * parameter, no `Self`) the answer is memoised (see resolution-memo.ts).
- */
+/** Resolve a written type to its meaning (memoised: see resolution-memo.ts). */
 export function resolveType(t: TypeExpr, scope: TypeScope, depth = 0): Ty {
-  if (depth > 0 || scope.generics.size || scope.selfTy || scope.consts?.size) return resolveUncached(t, scope, depth);
+  if (depth > 0) return resolveUncached(t, scope, depth);
   return resolveMemoised(t, scope, !!scope.implTraitIsParam);
 }
 
+/**
+ * How many times resolution has read what a scope adds to its module (`readsScope`): a resolution that
+ * leaves it unchanged means the same in every scope of its module, generic or not.
+ */
+let scopeReads = 0;
+
+/** The answer being worked out depends on the scope, not only on its module. */
+function readsScope(): void {
+  scopeReads++;
+}
+
+/** Whether a scope adds nothing to its module: no generic parameter, no `Self`, no const argument. */
+function addsNothing(scope: TypeScope): boolean {
+  return !scope.generics.size && !scope.selfTy && !scope.consts?.size;
+}
+
+/**
+ * Whether a written type names one of the scope's generic parameters anywhere a resolution looks names up
+ * among them (a path's segments, an array's length), so that the module's answer may not be its answer.
+ * What a type alias or a default type reached from it names is looked up among that definition's own
+ * parameters, never among these. A const argument (a field of `Title<16>`) is looked up in default types
+ * too, so a scope that has one is never given the module's answers (`resolveMemoised`).
+ */
+function namesGenericOf(t: TypeExpr, generics: ReadonlyMap<string, Ty>): boolean {
+  const inText = (text: string): boolean => (text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((w) => generics.has(w));
+  switch (t.kind) {
+    case 'primitive':
+      return generics.has(t.name);
+    case 'path':
+      return t.path.segments.some(
+        (s) =>
+          generics.has(s.name) ||
+          (s.args !== null && (s.args.types.some((a) => namesGenericOf(a, generics)) || s.args.consts.some(inText))),
+      );
+    case 'ref':
+    case 'ptr':
+    case 'slice':
+      return namesGenericOf(t.inner, generics);
+    case 'array':
+      return namesGenericOf(t.inner, generics) || inText(t.length);
+    case 'tuple':
+      return t.elems.some((e) => namesGenericOf(e, generics));
+    case 'fnptr':
+      return t.fn.params.some((p) => namesGenericOf(p, generics)) || (!!t.fn.ret && namesGenericOf(t.fn.ret, generics));
+    case 'dyn':
+    case 'impl':
+    case 'opaque-syntax':
+    case 'never':
+    case 'infer':
+      return false;
+  }
+}
+
 function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolean): Ty {
+  const asked = !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam };
+  const bare = addsNothing(scope);
+  if (!bare && (scope.consts?.size || namesGenericOf(t, scope.generics))) return resolveUncached(t, asked, 0);
   const key = writtenTypeKey(t);
   const known = typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).get(key);
-  if (known) return known;
-  const ty = resolveUncached(
-    t,
-    !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam },
-    0,
-  );
-  // Resolving may have loaded modules: the memo is looked up again, emptied if so.
-  typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).set(key, ty);
+  if (known && (bare || !known.scoped)) {
+    // What a scoped answer read, the resolution that asked for it reads too.
+    if (known.scoped) readsScope();
+    return known.ty;
+  }
+  const before = scopeReads;
+  const ty = resolveUncached(t, asked, 0);
+  const scoped = scopeReads !== before;
+  // A scoped answer worked out in a generic scope holds there alone. Resolving may have loaded modules: the
+  // memo is looked up again, emptied if so.
+  if (bare || !scoped) typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).set(key, { ty, scoped });
   return ty;
 }
 
@@ -182,10 +236,17 @@ function resolvePathType(p: TypePath, scope: TypeScope, depth: number): Ty {
   }
   if (names.length === 1) {
     const g = scope.generics.get(names[0]);
-    if (g) return g;
-    if (names[0] === 'Self') return selfTyOf(scope) ?? { k: 'unknown', text, why: '`Self` outside an impl' };
+    if (g) {
+      readsScope();
+      return g;
+    }
+    if (names[0] === 'Self') {
+      readsScope();
+      return selfTyOf(scope) ?? { k: 'unknown', text, why: '`Self` outside an impl' };
+    }
   }
   if (names.length > 1 && (names[0] === 'Self' || scope.generics.has(names[0]))) {
+    readsScope();
     return { k: 'param', name: text };
   }
   const r = resolvePath(scope.module, names, p.global);
@@ -306,8 +367,14 @@ function constArguments(
 function constValue(text: string, scope: TypeScope): string {
   const bare = text.replace(/[{}\s]/g, '');
   const substituted = scope.consts?.get(bare);
-  if (substituted !== undefined) return substituted;
-  if (scope.generics.has(bare)) return bare;
+  if (substituted !== undefined) {
+    readsScope();
+    return substituted;
+  }
+  if (scope.generics.has(bare)) {
+    readsScope();
+    return bare;
+  }
   return evalConstLength(text, scope.module, selfName(scope)) ?? text;
 }
 
@@ -378,11 +445,9 @@ export function evalConstLength(
     else if (/^[A-Za-z_]/.test(tok)) {
       const segments = tok.split('::');
       const name = segments.pop()!;
-      const owner = segments.length
-        ? segments[segments.length - 1] === 'Self'
-          ? self
-          : segments[segments.length - 1]
-        : null;
+      const ofSelf = segments[segments.length - 1] === 'Self';
+      if (ofSelf) readsScope();
+      const owner = segments.length ? (ofSelf ? self : segments[segments.length - 1]) : null;
       const c = owner && /^[A-Z]/.test(owner) ? findAssocConst(module, owner, name) : findConst(module, name);
       const v = c?.valueText
         ? evalConstLength(c.valueText, module, owner && /^[A-Z]/.test(owner) ? owner : self, depth + 1)
