@@ -38,6 +38,11 @@ export interface WalkContext {
 
 export interface BoundaryVisitor {
   fn?(fn: FnItem, ctx: WalkContext): void;
+  /**
+   * Whether `fn` would do nothing with this function: the walk then makes no scope for it (the items its
+   * body declares are walked still). Most functions of a crate are Rust functions that no rule reads.
+   */
+  ignoresFn?(fn: FnItem): boolean;
   externBlock?(block: ExternBlockItem, ctx: WalkContext): void;
   foreignItem?(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): void;
   adt?(item: AdtItem, ctx: WalkContext): void;
@@ -45,9 +50,12 @@ export interface BoundaryVisitor {
   staticOrConst?(item: StaticItem, ctx: WalkContext): void;
 }
 
-/** One visitor that calls each of `visitors` in turn, so several checks share one walk. */
+/**
+ * One visitor that calls each of `visitors` in turn, so several checks share one walk. It ignores no
+ * function: whoever combines them knows which functions all of them ignore.
+ */
 export function combineVisitors(visitors: BoundaryVisitor[]): BoundaryVisitor {
-  const each = <K extends keyof BoundaryVisitor>(key: K): BoundaryVisitor[K] => {
+  const each = <K extends Exclude<keyof BoundaryVisitor, 'ignoresFn'>>(key: K): BoundaryVisitor[K] => {
     const fns = visitors.map((v) => v[key]).filter((f): f is NonNullable<BoundaryVisitor[K]> => !!f);
     if (!fns.length) return undefined;
     return (...args: unknown[]) => {
@@ -107,15 +115,17 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
     fnItem = item.kind === 'fn' && ctx.container === 'free' ? asCrateExport(item, ctx.module) : null;
     if (!fnItem) return;
   }
+  if (item.kind === 'fn') {
+    const fn = fnItem ?? item;
+    const ignored = visitor.ignoresFn?.(fn) ?? false;
+    if (ignored && !fn.nested.length) return;
+    const inner: WalkContext = { ...ctx, scopes: [...ctx.scopes, item.attrs] };
+    if (!ignored) visitor.fn?.(fn, { ...inner, types: scopeFor(ctx.module, fn.generics, null, ctx.types) });
+    walkNested(fn.nested, inner, visitor);
+    return;
+  }
   const inner: WalkContext = { ...ctx, scopes: [...ctx.scopes, item.attrs] };
   switch (item.kind) {
-    case 'fn': {
-      const fn = fnItem ?? item;
-      const types = scopeFor(ctx.module, fn.generics, null, ctx.types);
-      visitor.fn?.(fn, { ...inner, types });
-      walkNested(fn.nested, inner, visitor);
-      return;
-    }
     case 'extern-block':
       visitor.externBlock?.(item, inner);
       for (const f of item.items) visitor.foreignItem?.(f, item, { ...inner, scopes: [...inner.scopes, f.attrs] });

@@ -6,6 +6,7 @@ import { lintLevel, LintScopes } from './lint-levels';
 import type { AdtItem, Expansion, FnItem, Origin, StaticItem, TypeAliasItem, TypeExpr } from '../syntax/model';
 import { resolveType, TypeScope } from '../workspace/resolve';
 import { applySuppressions } from './suppress';
+import { UNSAFE_ATTRIBUTES } from './rules/edition-2024-unsafe';
 import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
 import { displayTy, Ty, TypeNames } from '../workspace/types';
 import { Crate, crateTypeNames } from '../workspace/crates';
@@ -31,11 +32,38 @@ export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] 
   const names = crateTypeNames(crate);
   const parity = new ParityChecker(options);
   const out: Finding[] = [];
-  walkCrate(crate, combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]), safeTypes);
+  const visitor = combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]);
+  walkCrate(crate, walkReading.passPlainRustFns ? { ...visitor, ignoresFn: isPlainRustFn } : visitor, safeTypes);
   // Type names are rendered last: which names are ambiguous depends on every path resolved.
   for (const f of parity.render(names)) out.push(f);
   return applySuppressions(applyRuleSettings(out, options.rules ?? {}), (f) => crate.textOf(f)).sort(compareFindings);
 }
+
+/**
+ * A function no rule reads: Rust's ABI written by default, neither exported nor an FFI crate's export, no
+ * attribute edition 2024 wants `unsafe(…)`, and no C fn pointer written in its signature. Every rule's `fn`
+ * returns at once for one (`test/walk.test.ts` checks the fixtures both ways). Items are never changed once
+ * read, and most outlive an edit: the answer is kept.
+ */
+export function isPlainRustFn(fn: FnItem): boolean {
+  let plain = PLAIN.get(fn);
+  if (plain === undefined) {
+    plain =
+      fn.abi === null &&
+      !fn.crateExport &&
+      // Which include `#[no_mangle]` and `#[export_name]`.
+      !fn.attrs.some((a) => UNSAFE_ATTRIBUTES.has(a.name)) &&
+      !fn.params.some((p) => writtenCFnPointers(p.type).length) &&
+      !(fn.ret && writtenCFnPointers(fn.ret).length);
+    PLAIN.set(fn, plain);
+  }
+  return plain;
+}
+
+const PLAIN = new WeakMap<FnItem, boolean>();
+
+/** Whether the checker's walk passes the functions no rule reads; tests compare the two. */
+export const walkReading = { passPlainRustFns: true };
 
 /** Drop rules set to `off` and apply severity overrides. */
 export function applyRuleSettings(findings: Finding[], rules: Record<string, Severity | 'off'>): Finding[] {

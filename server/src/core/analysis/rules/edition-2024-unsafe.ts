@@ -3,11 +3,12 @@ import type { Attribute } from '../../syntax/model';
 import type { BeyondContext } from './meta';
 import type { WalkContext } from '../boundary';
 
-const UNSAFE_ATTRS = new Set(['no_mangle', 'export_name', 'link_section']);
+/** What exports or places an item, which edition 2024 wants written `unsafe(…)`. */
+export const UNSAFE_ATTRIBUTES = new Set(['no_mangle', 'export_name', 'link_section']);
 
 function checkAttrs(ctx: BeyondContext, attrs: Attribute[], symbol: string, w: WalkContext): void {
   for (const a of attrs) {
-    if (!UNSAFE_ATTRS.has(a.name) || a.unsafeWrapped) continue;
+    if (!UNSAFE_ATTRIBUTES.has(a.name) || a.unsafeWrapped) continue;
     ctx.report({
       rule: 'edition-2024-unsafe',
       message: `\`#[${a.name}]\` must be written \`#[unsafe(${a.name}${a.value !== null ? ' = …' : ''})]\` in edition 2024: exporting a symbol can clash with another symbol of the same name, which the compiler cannot check.`,
