@@ -32,41 +32,44 @@ const MAX_DEPTH = 128;
  * and `trait` blocks, and in function bodies and initialisers (where rustc checks the items too).
  */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
-  const out: Item[] = [];
+  // Most lists expand to themselves (an impl's methods, a body's helpers): the copy is made at the first
+  // item that changes, of the items before it.
+  let out: Item[] | null = null;
   // Macros defined in this list (by earlier expansions too: `cfg_if!` around `macro_rules!`) are visible
   // to its calls: those already in `out` first, then those of the list as written.
   const outMacros: MacroRulesItem[] = [];
-  const listMacros = items.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
-  let changed = false;
-  for (const item of items) {
+  let listMacros: MacroRulesItem[] | null = null;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     if (item.kind !== 'macro-call') {
       const inside = expandInside(item, module, cache, depth);
-      if (inside !== item) changed = true;
-      out.push(inside);
+      if (inside !== item) out ??= items.slice(0, i);
+      out?.push(inside);
       if (inside.kind === 'macro-rules') outMacros.push(inside);
       continue;
     }
     // Expanded in an earlier pass: its items already follow it in the list.
     if (EXPANDED.has(item)) {
-      out.push(item);
+      out?.push(item);
       continue;
     }
+    listMacros ??= items.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
     const expanded = expandOne(item, module, cache, [...outMacros, ...listMacros], depth);
     if (!expanded) {
-      out.push(item);
+      out?.push(item);
       continue;
     }
     // Its tokens are read by no one once it is expanded (libc's `s!` holds every struct it declares): the
     // list keeps the call without them. The file's own items (the cache's) keep theirs.
     const done: MacroCallItem = { ...item, tokens: [] };
     EXPANDED.add(done);
-    changed = true;
+    out ??= items.slice(0, i);
     out.push(done);
     for (const e of expanded) out.push(e);
     for (const e of expanded) if (e.kind === 'macro-rules') outMacros.push(e);
   }
   // Nothing expanded: the same list, so a later pass sees no change.
-  return changed ? out : items;
+  return out ?? items;
 }
 
 /** Calls already expanded: the crate is expanded in passes until no new macro becomes visible. */

@@ -65,12 +65,27 @@ export function selfTyOf(scope: TypeScope): Ty | null {
   return s instanceof LazySelfTy ? s.get() : s;
 }
 
+/**
+ * The scope of what is written inside an item: `outer`'s, with the item's generic parameters. An item
+ * that adds none (most functions and fields) shares `outer`'s maps rather than copying them; a scope's
+ * maps are filled by whoever makes it, and only before anyone reads them.
+ */
 export function scopeFor(
   module: ModuleScope,
   generics: GenericParam[] = [],
   selfTy: Ty | null = null,
   outer?: TypeScope,
 ): TypeScope {
+  if (outer && !generics.some((g) => g.kind !== 'lifetime')) {
+    const same: TypeScope = {
+      module,
+      generics: outer.generics,
+      selfTy: selfTy ?? outer.selfTy ?? null,
+      safeTypes: outer.safeTypes,
+    };
+    if (outer.consts?.size) same.consts = outer.consts;
+    return same;
+  }
   const map = new Map(outer?.generics ?? []);
   const consts = outer?.consts ? new Map(outer.consts) : undefined;
   for (const g of generics)
@@ -153,9 +168,10 @@ function namesGenericOf(t: TypeExpr, generics: ReadonlyMap<string, Ty>): boolean
 }
 
 function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolean): Ty {
-  const asked = !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam };
+  const asked = (): TypeScope =>
+    !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam };
   const bare = addsNothing(scope);
-  if (!bare && (scope.consts?.size || namesGenericOf(t, scope.generics))) return resolveUncached(t, asked, 0);
+  if (!bare && (scope.consts?.size || namesGenericOf(t, scope.generics))) return resolveUncached(t, asked(), 0);
   const key = writtenTypeKey(t);
   const known = typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).get(key);
   if (known && (bare || !known.scoped)) {
@@ -164,7 +180,7 @@ function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolea
     return known.ty;
   }
   const before = scopeReads;
-  const ty = resolveUncached(t, asked, 0);
+  const ty = resolveUncached(t, asked(), 0);
   const scoped = scopeReads !== before;
   // A scoped answer worked out in a generic scope holds there alone. Resolving may have loaded modules: the
   // memo is looked up again, emptied if so.

@@ -50,26 +50,40 @@ export function nextScopeId(): number {
   return nextModuleId++;
 }
 
+/** What a block scope reads from its items. */
+const BLOCK_DECLARATIONS = new Set<Item['kind']>(['struct', 'enum', 'union', 'type', 'trait', 'const', 'use']);
+// The tables of blocks that declare nothing: never filled (crates.ts fills the crate's modules only).
+const NO_CHILDREN = new Map<string, ModuleScope>();
+const NO_TYPES = new Map<string, TypeDefEntry>();
+const NO_USES = new Map<string, string[]>();
+const NO_GLOBS: string[][] = [];
+const NO_EXTERN_CRATES = new Map<string, string>();
+const NO_CONSTS = new Map<string, StaticItem>();
+
 /**
  * The scope of a function body that declares items: they are visible inside it, and every other name
  * resolves as in the enclosing module. Not registered in the crate's module list.
  */
 export function blockScope(parent: ModuleScope, items: Item[]): ModuleScope {
+  // Most bodies declare functions alone (gtk's signal trampolines): their scopes share empty tables, as a
+  // block's tables are filled here and never after. A block never holds modules, crates or impls' consts.
+  const declares = items.some((i) => BLOCK_DECLARATIONS.has(i.kind));
   const block: ModuleScope = {
     ...parent,
     id: nextScopeId(),
     name: '{block}',
     parent,
     items,
-    children: new Map(),
-    types: new Map(),
-    uses: new Map(),
-    globs: [],
-    externCrates: new Map(),
-    consts: new Map(),
-    implConsts: new Map(),
+    children: NO_CHILDREN,
+    types: declares ? new Map<string, TypeDefEntry>() : NO_TYPES,
+    uses: declares ? new Map<string, string[]>() : NO_USES,
+    globs: declares ? [] : NO_GLOBS,
+    externCrates: NO_EXTERN_CRATES,
+    consts: declares ? new Map<string, StaticItem>() : NO_CONSTS,
+    implConsts: NO_CONSTS,
     isBlock: true,
   };
+  if (!declares) return block;
   for (const item of items) {
     if (item.kind === 'struct' || item.kind === 'enum' || item.kind === 'union')
       block.types.set(item.name, { kind: 'adt', item, module: block });
