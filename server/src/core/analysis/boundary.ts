@@ -42,7 +42,7 @@ export interface BoundaryVisitor {
    * Whether `fn` would do nothing with this function: the walk then makes no scope for it (the items its
    * body declares are walked still). Most functions of a crate are Rust functions that no rule reads.
    */
-  ignoresFn?(fn: FnItem): boolean;
+  ignoresFn?: (fn: FnItem) => boolean;
   externBlock?(block: ExternBlockItem, ctx: WalkContext): void;
   foreignItem?(item: ForeignFnItem | ForeignStaticItem, block: ExternBlockItem, ctx: WalkContext): void;
   adt?(item: AdtItem, ctx: WalkContext): void;
@@ -146,6 +146,7 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
       walkNested(item.nested, inner, visitor);
       return;
     case 'impl': {
+      if (visitor.ignoresFn && ignoresAll(item.items, visitor.ignoresFn)) return;
       const types = scopeFor(ctx.module, item.generics, null, ctx.types);
       types.selfTy = item.selfType ? new LazySelfTy(item.selfType, { ...types }) : null;
       walkItems(item.items, { ...inner, types, container: 'impl', implGenerics: item.generics }, visitor);
@@ -160,6 +161,24 @@ function walkItem(item: Item, ctx: WalkContext, visitor: BoundaryVisitor): void 
       return;
   }
 }
+
+/**
+ * Whether an `impl`'s items are all functions `ignores` says the visitor does nothing with, declaring no
+ * items of their own (a wrapper crate's methods): its walk would visit nothing. Items are never changed
+ * once read, and most outlive an edit: the answer is kept for each list.
+ */
+function ignoresAll(items: Item[], ignores: (fn: FnItem) => boolean): boolean {
+  let known = IGNORED_LISTS.get(ignores);
+  if (!known) IGNORED_LISTS.set(ignores, (known = new WeakMap()));
+  let all = known.get(items);
+  if (all === undefined) {
+    all = items.every((i) => i.kind === 'fn' && !i.nested.length && ignores(i));
+    known.set(items, all);
+  }
+  return all;
+}
+
+const IGNORED_LISTS = new WeakMap<(fn: FnItem) => boolean, WeakMap<Item[], boolean>>();
 
 /** Attributes the FFI crates' export attributes read themselves: inert beside them. */
 const CRATE_HELPER_ATTRIBUTES = new Set(['unsafe_no_layout_constant']);

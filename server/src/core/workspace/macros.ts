@@ -32,6 +32,7 @@ const MAX_DEPTH = 128;
  * and `trait` blocks, and in function bodies and initialisers (where rustc checks the items too).
  */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
+  if (holdsNoCall(items)) return items;
   // Most lists expand to themselves (an impl's methods, a body's helpers): the copy is made at the first
   // item that changes, of the items before it.
   let out: Item[] | null = null;
@@ -71,6 +72,37 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
   // Nothing expanded: the same list, so a later pass sees no change.
   return out ?? items;
 }
+
+/**
+ * Whether a list holds no macro call at any depth `expandMacroCalls` looks (bodies, initialisers, impls and
+ * traits): then it expands to itself. Items are never changed once read, and most of a crate's outlive an
+ * edit: the answer is kept for each list, so a keystroke's re-check passes them at once.
+ */
+function holdsNoCall(items: Item[]): boolean {
+  if (!items.length) return true;
+  let free = CALL_FREE.get(items);
+  if (free === undefined) {
+    free = items.every((item) => {
+      switch (item.kind) {
+        case 'macro-call':
+          return false;
+        case 'fn':
+        case 'static':
+        case 'const':
+          return holdsNoCall(item.nested);
+        case 'impl':
+        case 'trait':
+          return holdsNoCall(item.items);
+        default:
+          return true;
+      }
+    });
+    CALL_FREE.set(items, free);
+  }
+  return free;
+}
+
+const CALL_FREE = new WeakMap<Item[], boolean>();
 
 /** Calls already expanded: the crate is expanded in passes until no new macro becomes visible. */
 const EXPANDED = new WeakSet<MacroCallItem>();
