@@ -62,6 +62,19 @@ export function isPlainRustFn(fn: FnItem): boolean {
 
 const PLAIN = new WeakMap<FnItem, boolean>();
 
+/** Whether a field of a type writes a C fn pointer (most write none); kept, as items never change once read. */
+function writesCFnPointer(item: AdtItem): boolean {
+  let writes = WRITES_FN_POINTER.get(item);
+  if (writes === undefined) {
+    const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
+    writes = fields.some((f) => writtenCFnPointers(f.type).length > 0);
+    WRITES_FN_POINTER.set(item, writes);
+  }
+  return writes;
+}
+
+const WRITES_FN_POINTER = new WeakMap<AdtItem, boolean>();
+
 /** Whether the checker's walk passes the functions no rule reads; tests compare the two. */
 export const walkReading = { passPlainRustFns: true };
 
@@ -152,6 +165,7 @@ class ParityChecker {
             this.reportVerdict(c.verdict, c.expr.origin, { ...base, position: c.position });
       },
       adt: (item, ctx) => {
+        if (!writesCFnPointer(item)) return;
         const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
         for (const f of fields)
           this.fnPointersIn(f.type, ctx.types, () => ({

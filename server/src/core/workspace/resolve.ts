@@ -138,7 +138,6 @@ function addsNothing(scope: TypeScope): boolean {
  * too, so a scope that has one is never given the module's answers (`resolveMemoised`).
  */
 function namesGenericOf(t: TypeExpr, generics: ReadonlyMap<string, Ty>): boolean {
-  const inText = (text: string): boolean => (text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((w) => generics.has(w));
   switch (t.kind) {
     case 'primitive':
       return generics.has(t.name);
@@ -146,14 +145,16 @@ function namesGenericOf(t: TypeExpr, generics: ReadonlyMap<string, Ty>): boolean
       return t.path.segments.some(
         (s) =>
           generics.has(s.name) ||
-          (s.args !== null && (s.args.types.some((a) => namesGenericOf(a, generics)) || s.args.consts.some(inText))),
+          (s.args !== null &&
+            (s.args.types.some((a) => namesGenericOf(a, generics)) ||
+              s.args.consts.some((c) => textNamesAny(c, generics)))),
       );
     case 'ref':
     case 'ptr':
     case 'slice':
       return namesGenericOf(t.inner, generics);
     case 'array':
-      return namesGenericOf(t.inner, generics) || inText(t.length);
+      return namesGenericOf(t.inner, generics) || textNamesAny(t.length, generics);
     case 'tuple':
       return t.elems.some((e) => namesGenericOf(e, generics));
     case 'fnptr':
@@ -167,11 +168,15 @@ function namesGenericOf(t: TypeExpr, generics: ReadonlyMap<string, Ty>): boolean
   }
 }
 
+/** Whether free text (an array's length, a const argument) holds one of the names as a word. */
+function textNamesAny(text: string, names: ReadonlyMap<string, Ty>): boolean {
+  return (text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((w) => names.has(w));
+}
+
 function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolean): Ty {
-  const asked = (): TypeScope =>
-    !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam };
   const bare = addsNothing(scope);
-  if (!bare && (scope.consts?.size || namesGenericOf(t, scope.generics))) return resolveUncached(t, asked(), 0);
+  if (!bare && (scope.consts?.size || namesGenericOf(t, scope.generics)))
+    return resolveUncached(t, askedWith(scope, implTraitIsParam), 0);
   const key = writtenTypeKey(t);
   const known = typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).get(key);
   if (known && (bare || !known.scoped)) {
@@ -180,12 +185,17 @@ function resolveMemoised(t: TypeExpr, scope: TypeScope, implTraitIsParam: boolea
     return known.ty;
   }
   const before = scopeReads;
-  const ty = resolveUncached(t, asked(), 0);
+  const ty = resolveUncached(t, askedWith(scope, implTraitIsParam), 0);
   const scoped = scopeReads !== before;
   // A scoped answer worked out in a generic scope holds there alone. Resolving may have loaded modules: the
   // memo is looked up again, emptied if so.
   if (bare || !scoped) typesOf(memoOf(scope.module), scope.safeTypes, implTraitIsParam).set(key, { ty, scoped });
   return ty;
+}
+
+/** The scope a resolution asked for with `implTraitIsParam` works in. */
+function askedWith(scope: TypeScope, implTraitIsParam: boolean): TypeScope {
+  return !!scope.implTraitIsParam === implTraitIsParam ? scope : { ...scope, implTraitIsParam };
 }
 
 function resolveUncached(t: TypeExpr, scope: TypeScope, depth: number): Ty {

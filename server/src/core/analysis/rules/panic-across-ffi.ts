@@ -178,6 +178,16 @@ function caughtClosures(body: BodyFacts, module: ModuleScope): Origin[] {
  * is `Some` is the crate's invariant, not something C decides.
  */
 function payloadOptions(fn: FnItem, body: BodyFacts): PayloadLet[] {
+  // Read from the function alone, which is never changed once read: kept while it lives (an edit elsewhere
+  // in its crate re-checks it).
+  let known = PAYLOADS.get(fn);
+  if (!known) PAYLOADS.set(fn, (known = readPayloadOptions(fn, body)));
+  return known;
+}
+
+const PAYLOADS = new WeakMap<FnItem, PayloadLet[]>();
+
+function readPayloadOptions(fn: FnItem, body: BodyFacts): PayloadLet[] {
   const typeParams = fn.generics.filter((g) => g.kind === 'type').map((g) => g.name);
   if (!typeParams.length) return [];
   const params = new Set(fn.params.map((p) => p.name));

@@ -5,6 +5,7 @@ import { displayTy } from '../../workspace/types';
 
 function reportUnknowns(ctx: BeyondContext, symbol: string, checked: CheckedType[]): void {
   for (const c of checked) {
+    if (!c.verdict.unknowns.length) continue;
     const seen = new Set<string>();
     for (const u of c.verdict.unknowns) {
       if (u.k !== 'unknown' || seen.has(u.text)) continue;
