@@ -296,16 +296,24 @@ class Visitor {
       // constant (C-like enums from bindgen are fine); a non-exhaustive variant always is.
       if (foreign?.listNonExhaustive && foreign.shape !== 'unit') return here('non-exhaustive-enum');
       if (foreign?.nonExhaustive) return here('non-exhaustive-variant');
-      const r = this.visitVariant(state, ty, shape.transparent, variant, trail);
+      const r = this.visitVariant(state, ty, shape.transparent, variant, trail, i);
       if (r.kind !== 'safe') return r;
     }
     return SAFE;
   }
 
-  private visitVariant(state: number, ty: Ty, transparent: boolean, fields: FieldTy[], trail: Trail | null): Inner {
+  private visitVariant(
+    state: number,
+    ty: Ty,
+    transparent: boolean,
+    fields: FieldTy[],
+    trail: Trail | null,
+    variant = 0,
+  ): Inner {
     let allZst = false;
     if (transparent) {
-      const f = fields.find((x) => !is1Zst(x.ty));
+      const at = ty.k === 'adt' ? newtypeFieldIndex(ty, variant) : -1;
+      const f = at >= 0 ? fields[at] : undefined;
       if (f) {
         const r = this.visit(
           state,
@@ -516,6 +524,30 @@ export function isSized(t: Ty | undefined): boolean {
     default:
       return true;
   }
+}
+
+/**
+ * The field of a `repr(transparent)` type that rustc checks in its place (`transparent_newtype_field`): the
+ * first whose type as the definition writes it, its parameters not given, is not known to be a 1-ZST, or -1
+ * when there is none. A field of a parameter's type is that field even where the argument is zero-sized
+ * (`ManuallyDrop<T>` of an opaque `[u8; 0]` struct, cxx's `MaybeUninit<CxxString>`): its layout is not known
+ * from the definition.
+ */
+function newtypeFieldIndex(ty: Ty & { k: 'adt' }, variant: number): number {
+  const declared = adtShape(declaredOf(ty)).variants[variant] ?? [];
+  return declared.findIndex((f) => !is1Zst(f.ty));
+}
+
+/** The type as its definition writes it: each parameter its own argument. */
+function declaredOf(ty: Ty & { k: 'adt' }): Ty & { k: 'adt' } {
+  const def = ty.def;
+  if (def.source === 'std') return { k: 'adt', def, args: def.params.map((name) => ({ k: 'param', name })) };
+  const args: Ty[] = [];
+  const consts: string[] = [];
+  for (const g of def.item.generics)
+    if (g.kind === 'type') args.push({ k: 'param', name: g.name });
+    else if (g.kind === 'const') consts.push(g.name);
+  return consts.length ? { k: 'adt', def, args, consts } : { k: 'adt', def, args };
 }
 
 /** A zero-sized type with alignment 1: such fields do not count in a `repr(transparent)` type. */
