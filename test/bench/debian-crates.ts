@@ -89,6 +89,16 @@ export function findDebianCrate(name: string): DebianCrate | null {
   return found ? { name: found[1], version: found[2], dir: path.join(DEBIAN_REGISTRY, found[0]) } : null;
 }
 
+/** The name of every crate whose source is in Debian's registry on this machine, once each, sorted. */
+export function installedDebianCrates(): string[] {
+  if (!fs.existsSync(DEBIAN_REGISTRY)) return [];
+  const names = fs
+    .readdirSync(DEBIAN_REGISTRY)
+    .map((d) => /^(.+?)-(\d+\.\d+\.\d+.*)$/.exec(d)?.[1])
+    .filter((n): n is string => !!n);
+  return [...new Set(names)].sort();
+}
+
 /** Every `.rs` file below `dir` (no `target/`), for sizes and for parsing. */
 export function rustFilesUnder(dir: string): string[] {
   const files: string[] = [];

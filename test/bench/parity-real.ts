@@ -6,9 +6,9 @@ import { parseArgs } from 'util';
 import { agreementKey, compareKeys, withoutOurSuppressions } from '../harness/agreement';
 import { cratesOfManifest, CrateDescription } from '../../server/src/core/workspace/discover';
 import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
-import { ensureDebianCrates, findDebianCrate, DebianCrate } from './debian-crates';
+import { ensureDebianCrates, findDebianCrate, DebianCrate, installedDebianCrates } from './debian-crates';
 import { moduleAgreement, ModuleAgreement } from './module-agreement';
-import { WORKSPACE_CRATES } from './workspaces';
+import { crateNamesOf, WORKSPACE_CRATES } from './workspaces';
 
 /**
  * `npm run parity:real`: the real-crate agreement run. For each crate named below, Debian's source is
@@ -18,9 +18,12 @@ import { WORKSPACE_CRATES } from './workspaces';
  * read for the crate with those we load for it (`./module-agreement`). Not part of CI: it takes long. Run
  * it before submitting a change to the analysis.
  *
- * Usage: node out/test/bench/parity-real.js [--only a,b | --workspace-crates] [--jobs N] [--timeout SECONDS]
+ * Usage: node out/test/bench/parity-real.js [--only a,b | --workspace-crates | --workspaces W,… | --registry]
+ * [--jobs N] [--timeout SECONDS]
  * `--workspace-crates`: instead of these, the crates of the benchmark's workspaces (`./workspaces`), large
  * application crates among them: what they show is mostly the files' agreement, rustc finding nothing there.
+ * `--workspaces untuned,untuned-2`: the crates of the named workspaces, those measured only when named too.
+ * `--registry`: every crate whose source Debian's registry holds on this machine (installs nothing).
  */
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -411,6 +414,8 @@ async function main(): Promise<void> {
     options: {
       only: { type: 'string' },
       'workspace-crates': { type: 'boolean', default: false },
+      workspaces: { type: 'string' },
+      registry: { type: 'boolean', default: false },
       jobs: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '1200' },
     },
@@ -420,9 +425,13 @@ async function main(): Promise<void> {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : values['workspace-crates']
-      ? [...new Set(Object.values(WORKSPACE_CRATES).flat())]
-      : PARITY_CRATES;
+    : values.registry
+      ? installedDebianCrates()
+      : values.workspaces
+        ? [...new Set(values.workspaces.split(',').flatMap((w) => crateNamesOf(w.trim())))]
+        : values['workspace-crates']
+          ? [...new Set(Object.values(WORKSPACE_CRATES).flat())]
+          : PARITY_CRATES;
   const jobs = Math.max(1, Number(values.jobs) || 1);
   const timeoutMs = Number(values.timeout) * 1000;
   const unknown = ensureDebianCrates(names);

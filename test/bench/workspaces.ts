@@ -521,6 +521,13 @@ const NAMED_ONLY: Readonly<Record<string, readonly string[]>> = { untuned: UNTUN
 /** Every workspace a name can ask for. */
 const ALL_CRATES: Readonly<Record<string, readonly string[]>> = { ...WORKSPACE_CRATES, ...NAMED_ONLY };
 
+/** The crates of a benchmark workspace by its name, those measured only when named included. */
+export function crateNamesOf(workspace: string): readonly string[] {
+  const crates = ALL_CRATES[workspace];
+  if (!crates) throw new Error(`unknown bench workspace \`${workspace}\` (${Object.keys(ALL_CRATES).join(', ')})`);
+  return crates;
+}
+
 /** The virtual manifest that makes the copied crates one workspace; `patched`: members by package name, wired. */
 function workspaceManifest(members: string[], patched: [name: string, member: string][] = []): string {
   const list = `[workspace]\nresolver = "2"\nmembers = [\n${members.map((m) => `  "crates/${m}",\n`).join('')}]\n`;
