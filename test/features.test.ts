@@ -565,6 +565,56 @@ describe('cargo features in the report, header and baseline (test/fixtures-featu
     assert.deepStrictEqual(features['app test'], ['default', 'testing'], JSON.stringify(features));
   });
 
+  it('builds a target whose `required-features` are off no more than `cargo check --all-targets` does', async function () {
+    const dir = tempDir();
+    const write = (name: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    };
+    write(
+      'Cargo.toml',
+      '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\ncli = []\n\n' +
+        '[[bin]]\nname = "gen"\nrequired-features = ["cli"]\n\n' +
+        '[[example]]\nname = "demo"\npath = "examples/demo/main.rs"\nrequired-features = ["cli"]\n',
+    );
+    write('src/lib.rs', '#[no_mangle]\npub extern "C" fn in_lib(n: u32) -> u32 {\n    n\n}\n');
+    write(
+      'src/bin/gen.rs',
+      '#[no_mangle]\npub extern "C" fn in_gen(s: &str) -> usize {\n    s.len()\n}\n\nfn main() {}\n',
+    );
+    write(
+      'examples/demo/main.rs',
+      '#[no_mangle]\npub extern "C" fn in_demo(c: char) -> u32 {\n    c as u32\n}\n\nfn main() {}\n',
+    );
+    const ours = async (features: string[]): Promise<{ targets: string[]; reported: string[] }> => {
+      const result = await checkPaths([dir], dir, { ...defaultSettings(), features });
+      return {
+        targets: result.crates.map((c) => c.description.target).sort(),
+        reported: [...new Set(result.findings.map((f) => path.relative(dir, f.origin.file)))].sort(),
+      };
+    };
+    assert.deepStrictEqual(await ours([]), { targets: ['lib'], reported: [] });
+    assert.deepStrictEqual(await ours(['cli']), {
+      targets: ['bin', 'example', 'lib'],
+      reported: ['examples/demo/main.rs', 'src/bin/gen.rs'],
+    });
+    // What cargo compiles, by crate name: the library (and its tests) alone, then the binary and the example.
+    const cargo = (...flags: string[]): string[] | null => {
+      const run = spawnSync('cargo', ['check', '--all-targets', '--offline', '-v', ...flags], {
+        cwd: dir,
+        env: { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target') },
+        encoding: 'utf8',
+      });
+      if (run.error) return null;
+      assert.strictEqual(run.status, 0, run.stderr);
+      return [...new Set([...run.stderr.matchAll(/Running `.*?--crate-name (\w+)/g)].map((m) => m[1]))].sort();
+    };
+    const byDefault = cargo();
+    if (!byDefault) return this.skip();
+    assert.deepStrictEqual(byDefault, ['tool']);
+    assert.deepStrictEqual(cargo('--features', 'cli'), ['demo', 'gen', 'tool']);
+  });
+
   it('agrees with the features cargo passes to rustc for the fixture workspace', function () {
     const dir = tempDir();
     fs.cpSync(FIXTURE, path.join(dir, 'ws'), { recursive: true });

@@ -270,6 +270,9 @@ function crateLoader(
   const load = (description: CrateDescription, chain: readonly CrateDescription[]): LoadedCrate | null => {
     const asDependency = chain.length > 1;
     const { cfg, features } = cfgOf(description);
+    // cargo does not build a target whose required features are off (`cargo check --all-targets` neither).
+    // A dependency's feature (`dep/feature`) is not followed: such a target is built as if it were on.
+    if (description.requiredFeatures?.some((f) => !f.includes('/') && !features.includes(f))) return null;
     const libraries = librariesOf(description);
     // A path dependency outside the paths of the run: its files were never indexed, so all of it is read.
     const outside = !found.crates.includes(description);

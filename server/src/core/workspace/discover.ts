@@ -26,6 +26,8 @@ export interface CrateDescription {
    * `-` as `_`), as cargo passes it to them with `--extern`.
    */
   libName?: string;
+  /** The features without which cargo does not build the target (`required-features`). */
+  requiredFeatures?: string[];
 }
 
 export interface Discovery {
@@ -202,9 +204,20 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
   const name = stringOr(pkg.name, path.basename(dir)).replace(/-/g, '_');
   const edition = editionOf(pkg, manifest);
   const out: CrateDescription[] = [];
+  const required = requiredFeaturesByRoot(table, dir, stringOr(pkg.name, path.basename(dir)));
   const add = (rootFile: string, target: string, crateTypes: string[] = [], libName?: string): void => {
-    if (fs.existsSync(rootFile) && !out.some((c) => c.rootFile === rootFile))
-      out.push({ name, rootFile, edition, manifest, target, crateTypes, ...(libName ? { libName } : {}) });
+    if (!fs.existsSync(rootFile) || out.some((c) => c.rootFile === rootFile)) return;
+    const requiredFeatures = required.get(rootFile);
+    out.push({
+      name,
+      rootFile,
+      edition,
+      manifest,
+      target,
+      crateTypes,
+      ...(libName ? { libName } : {}),
+      ...(requiredFeatures ? { requiredFeatures } : {}),
+    });
   };
   const lib = table.lib as Table | undefined;
   add(
@@ -233,6 +246,39 @@ export function cratesOfManifest(manifest: string): CrateDescription[] {
   add(path.join(dir, 'src', 'main.rs'), 'bin');
   if (pkg.build !== false)
     add(path.resolve(dir, typeof pkg.build === 'string' ? pkg.build : 'build.rs'), 'build-script');
+  return out;
+}
+
+/** Where cargo looks for a named target written without a `path`, by its table and folder. */
+const TARGET_FOLDERS = { bin: 'src/bin', example: 'examples', test: 'tests', bench: 'benches' } as const;
+
+/**
+ * The `required-features` of each `[[bin]]`, `[[example]]`, `[[test]]` and `[[bench]]` target, by the root
+ * file cargo builds it from: its `path`, else `FOLDER/NAME.rs` or `FOLDER/NAME/main.rs` (a binary named as its
+ * package may be `src/main.rs`).
+ */
+function requiredFeaturesByRoot(table: Table, dir: string, packageName: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, folder] of Object.entries(TARGET_FOLDERS)) {
+    const targets = table[key];
+    if (!Array.isArray(targets)) continue;
+    for (const t of targets as Table[]) {
+      const features = t['required-features'];
+      if (!Array.isArray(features) || !features.length || !features.every((f) => typeof f === 'string')) continue;
+      const named = typeof t.name === 'string' ? t.name : null;
+      const roots =
+        typeof t.path === 'string'
+          ? [t.path]
+          : named
+            ? [
+                `${folder}/${named}.rs`,
+                `${folder}/${named}/main.rs`,
+                ...(key === 'bin' && named === packageName ? ['src/main.rs'] : []),
+              ]
+            : [];
+      for (const root of roots) out.set(path.resolve(dir, root), features);
+    }
+  }
   return out;
 }
 
