@@ -150,10 +150,17 @@ function depInfoOf(artifact: string): string {
   return scripts.length === 1 ? path.join(dir, scripts[0]) : beside;
 }
 
+/** The clippy lints the oracle warns on: those our rules can claim (`rustcLint`), every other one off. */
+export const ORACLE_CLIPPY_LINTS = [
+  'clippy::no_mangle_with_rust_abi',
+  'clippy::missing_safety_doc',
+  'clippy::not_unsafe_ptr_arg_deref',
+];
+
 /**
- * Build the crate copy at `dir` with `cargo clippy` (rustc's lints plus clippy's `no_mangle_with_rust_abi`,
- * every other clippy lint off), niced, one job, into `targetDir` (shared between crates so dependencies
- * compile once). Lints of the crate are capped at warnings so `#![deny(…)]` does not stop the build.
+ * Build the crate copy at `dir` with `cargo clippy` (rustc's lints plus `ORACLE_CLIPPY_LINTS`), niced, one
+ * job, into `targetDir` (shared between crates so dependencies compile once). Lints of the crate are capped
+ * at warnings so `#![deny(…)]` does not stop the build.
  */
 export function runCargoOracle(dir: string, targetDir: string, timeoutMs: number): Promise<CargoOracleRun> {
   const manifest = path.join(dir, 'Cargo.toml');
@@ -172,8 +179,7 @@ export function runCargoOracle(dir: string, targetDir: string, timeoutMs: number
     '--cap-lints=warn',
     '-A',
     'clippy::all',
-    '-W',
-    'clippy::no_mangle_with_rust_abi',
+    ...ORACLE_CLIPPY_LINTS.flatMap((lint) => ['-W', lint]),
   ];
   const env = { ...process.env, CARGO_TARGET_DIR: targetDir, CARGO_TERM_COLOR: 'never', RUSTFLAGS: '' };
   return new Promise((resolve) => {

@@ -32,8 +32,11 @@ export async function moduleAgreement(dir: string, config: string, compiled: Set
   const found = discover(['.'], dir, settings.exclude);
   const cache = new SourceCache(await loadParser(), new DiskSource(settings.maxFileSize), () => false);
   const ours = new Set<string>();
+  // A package nested in the crate's folder (ureq's `examples/mbedtls`, not a member of any workspace) is
+  // another package, which building the crate does not build.
+  const manifest = path.join(dir, 'Cargo.toml');
   for (const { crate, description } of loadCrates(found, cache, settings, { loadEveryModule: true })) {
-    if (UNBUILT_TARGETS.has(description.target)) continue;
+    if (UNBUILT_TARGETS.has(description.target) || description.manifest !== manifest) continue;
     for (const f of crate.files) ours.add(f);
     for (const f of crate.included.keys()) ours.add(f);
   }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { agreementKey, compareKeys, withoutOurSuppressions } from '../harness/agreement';
+import { agreementKey, compareKeys, multisetDiff, withoutOurSuppressions } from '../harness/agreement';
 import { cratesOfManifest, CrateDescription } from '../../server/src/core/workspace/discover';
 import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
 import { ensureDebianCrates, findDebianCrate, DebianCrate, installedDebianCrates } from './debian-crates';
@@ -303,6 +303,21 @@ export function unbuiltFolders(dir: string): string[] {
   return [...folders].filter((f) => !builtRoots.some((b) => b === f || b.startsWith(f + path.sep)));
 }
 
+/**
+ * clippy's lints that reach past the boundary (`missing_safety_doc` on every public `unsafe fn`,
+ * `not_unsafe_ptr_arg_deref` on every public function) are compared one way: each of our findings that
+ * claims one must be clippy's too, and clippy's others are not ours to report.
+ */
+const CLAIMED_ONLY = new Set(['clippy::missing_safety_doc', 'clippy::not_unsafe_ptr_arg_deref']);
+
+/** Their keys as compared with ours: all of rustc's and `no_mangle_with_rust_abi`'s, and of `CLAIMED_ONLY` those we claim. */
+function comparedTheirs(theirs: string[], ours: string[]): string[] {
+  const claimedOnly = (key: string): boolean => CLAIMED_ONLY.has(key.slice(key.lastIndexOf(' ') + 1));
+  const full = theirs.filter((k) => !claimedOnly(k));
+  const claimed = multisetDiff(ours.filter(claimedOnly), multisetDiff(ours.filter(claimedOnly), theirs));
+  return [...full, ...claimed];
+}
+
 /** Build, check and compare one crate. */
 async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: number): Promise<CrateResult> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-parity-'));
@@ -317,7 +332,7 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
       ...oracle.findings.filter((f) => !f.lint.startsWith('clippy::')),
       ...withoutOurSuppressions(clippy),
     ];
-    const theirs = theirFindings.map((f) => agreementKey(path.relative(dir, f.file), f.line, f.lint));
+    const allTheirs = theirFindings.map((f) => agreementKey(path.relative(dir, f.file), f.line, f.lint));
     const config = path.join(scratch, 'ffi-guard-parity.toml');
     writeSettings(config, oracle);
     t = Date.now();
@@ -327,13 +342,14 @@ async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: nu
       return {
         ...skippedResult(crate.name, crate.version, '', cargoMs),
         skipped: null,
-        rustc: theirs.length,
+        rustc: allTheirs.length,
         oursFailed: run.failure,
         oursMs,
       };
     const diagnostics = run.diagnostics.filter((d) => d.rustcLint !== null);
     const built = diagnostics.filter((d) => !inUnbuiltTarget(dir, path.resolve(dir, d.file), oracle));
     const ours = built.map((d) => agreementKey(path.normalize(d.file), d.line, d.rustcLint!));
+    const theirs = comparedTheirs(allTheirs, ours);
     const { matched, missing, extra } = compareKeys(theirs, ours);
     const modules = await moduleAgreement(dir, config, oracle.compiledFiles);
     const explain = (key: string): string =>
