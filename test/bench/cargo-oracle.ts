@@ -162,7 +162,13 @@ export const ORACLE_CLIPPY_LINTS = [
  * job, into `targetDir` (shared between crates so dependencies compile once). Lints of the crate are capped
  * at warnings so `#![deny(…)]` does not stop the build.
  */
-export function runCargoOracle(dir: string, targetDir: string, timeoutMs: number): Promise<CargoOracleRun> {
+export function runCargoOracle(
+  dir: string,
+  targetDir: string,
+  timeoutMs: number,
+  /** What cargo is asked to build besides the defaults (`--all-features`). */
+  cargoFlags: readonly string[] = [],
+): Promise<CargoOracleRun> {
   const manifest = path.join(dir, 'Cargo.toml');
   const args = [
     '-n',
@@ -170,6 +176,7 @@ export function runCargoOracle(dir: string, targetDir: string, timeoutMs: number
     'cargo',
     'clippy',
     '--offline',
+    ...cargoFlags,
     '--message-format=json',
     '-j',
     '1',

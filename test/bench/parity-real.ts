@@ -19,11 +19,13 @@ import { crateNamesOf, WORKSPACE_CRATES } from './workspaces';
  * it before submitting a change to the analysis.
  *
  * Usage: node out/test/bench/parity-real.js [--only a,b | --workspace-crates | --workspaces W,… | --registry]
- * [--jobs N] [--timeout SECONDS]
+ * [--all-features] [--jobs N] [--timeout SECONDS]
  * `--workspace-crates`: instead of these, the crates of the benchmark's workspaces (`./workspaces`), large
  * application crates among them: what they show is mostly the files' agreement, rustc finding nothing there.
  * `--workspaces untuned,untuned-2`: the crates of the named workspaces, those measured only when named too.
  * `--registry`: every crate whose source Debian's registry holds on this machine (installs nothing).
+ * `--all-features`: cargo builds each crate with every feature on (ours then checks with the features cargo
+ * reports it used, as always); a crate whose features do not all build together is skipped.
  */
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -319,12 +321,17 @@ function comparedTheirs(theirs: string[], ours: string[]): string[] {
 }
 
 /** Build, check and compare one crate. */
-async function compareCrate(crate: DebianCrate, targetDir: string, timeoutMs: number): Promise<CrateResult> {
+async function compareCrate(
+  crate: DebianCrate,
+  targetDir: string,
+  timeoutMs: number,
+  cargoFlags: readonly string[],
+): Promise<CrateResult> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-guard-parity-'));
   try {
     const dir = prepareCrateCopy(crate.dir, scratch);
     let t = Date.now();
-    const oracle = await runCargoOracle(dir, targetDir, timeoutMs);
+    const oracle = await runCargoOracle(dir, targetDir, timeoutMs, cargoFlags);
     const cargoMs = Date.now() - t;
     if (oracle.failure) return skippedResult(crate.name, crate.version, oracle.failure, cargoMs);
     const clippy = oracle.findings.filter((f) => f.lint.startsWith('clippy::'));
@@ -432,6 +439,7 @@ async function main(): Promise<void> {
       'workspace-crates': { type: 'boolean', default: false },
       workspaces: { type: 'string' },
       registry: { type: 'boolean', default: false },
+      'all-features': { type: 'boolean', default: false },
       jobs: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '1200' },
     },
@@ -449,11 +457,15 @@ async function main(): Promise<void> {
           ? [...new Set(Object.values(WORKSPACE_CRATES).flat())]
           : PARITY_CRATES;
   const jobs = Math.max(1, Number(values.jobs) || 1);
+  const cargoFlags = values['all-features'] ? ['--all-features'] : [];
   const timeoutMs = Number(values.timeout) * 1000;
   const unknown = ensureDebianCrates(names);
   const results: CrateResult[] = [];
   const queue = [...names];
-  console.log(`real-crate agreement: ${names.length} crate(s), ${jobs} job(s), rustc and clippy through cargo`);
+  console.log(
+    `real-crate agreement: ${names.length} crate(s), ${jobs} job(s), rustc and clippy through cargo` +
+      (cargoFlags.length ? `, every feature on` : ''),
+  );
   const worker = async (w: number): Promise<void> => {
     // A target folder per worker: cargo locks it, and dependencies compiled once serve the next crates.
     const targetDir = path.join(WORK, `target-${w}`);
@@ -463,7 +475,7 @@ async function main(): Promise<void> {
         ? skippedResult(name, null, 'not packaged by Debian here')
         : !crate
           ? skippedResult(name, null, 'not in /usr/share/cargo/registry after installing')
-          : await compareCrate(crate, targetDir, timeoutMs).catch((e: unknown) =>
+          : await compareCrate(crate, targetDir, timeoutMs, cargoFlags).catch((e: unknown) =>
               skippedResult(name, crate.version, (e as Error).message.split('\n')[0]),
             );
       // Listed as named here, even where Debian's folder spells the crate otherwise (`onig_sys`).
