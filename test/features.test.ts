@@ -13,7 +13,7 @@ import {
 } from '../server/src/core/workspace/features';
 import { parseToml } from '../server/src/core/workspace/toml';
 import { spawnSync } from 'child_process';
-import { REPO, runCli } from './harness/cli';
+import { REPO, runCli, tempTree } from './harness/cli';
 import { tempDir } from './harness/tmp';
 import type { ReportData } from '../protocol/report';
 import { AnalysisHost } from '../server/src/core/host';
@@ -566,26 +566,16 @@ describe('cargo features in the report, header and baseline (test/fixtures-featu
   });
 
   it('builds a target whose `required-features` are off no more than `cargo check --all-targets` does', async function () {
-    const dir = tempDir();
-    const write = (name: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      fs.writeFileSync(path.join(dir, name), text);
-    };
-    write(
-      'Cargo.toml',
-      '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\ncli = []\n\n' +
+    const dir = tempTree({
+      'Cargo.toml':
+        '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\ncli = []\n\n' +
         '[[bin]]\nname = "gen"\nrequired-features = ["cli"]\n\n' +
         '[[example]]\nname = "demo"\npath = "examples/demo/main.rs"\nrequired-features = ["cli"]\n',
-    );
-    write('src/lib.rs', '#[no_mangle]\npub extern "C" fn in_lib(n: u32) -> u32 {\n    n\n}\n');
-    write(
-      'src/bin/gen.rs',
-      '#[no_mangle]\npub extern "C" fn in_gen(s: &str) -> usize {\n    s.len()\n}\n\nfn main() {}\n',
-    );
-    write(
-      'examples/demo/main.rs',
-      '#[no_mangle]\npub extern "C" fn in_demo(c: char) -> u32 {\n    c as u32\n}\n\nfn main() {}\n',
-    );
+      'src/lib.rs': '#[no_mangle]\npub extern "C" fn in_lib(n: u32) -> u32 {\n    n\n}\n',
+      'src/bin/gen.rs': '#[no_mangle]\npub extern "C" fn in_gen(s: &str) -> usize {\n    s.len()\n}\n\nfn main() {}\n',
+      'examples/demo/main.rs':
+        '#[no_mangle]\npub extern "C" fn in_demo(c: char) -> u32 {\n    c as u32\n}\n\nfn main() {}\n',
+    });
     const ours = async (features: string[]): Promise<{ targets: string[]; reported: string[] }> => {
       const result = await checkPaths([dir], dir, { ...defaultSettings(), features });
       return {

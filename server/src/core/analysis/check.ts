@@ -11,6 +11,7 @@ import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
 import { displayTy, Ty, TypeNames } from '../workspace/types';
 import { Crate, crateTypeNames } from '../workspace/crates';
 import { beyondRuleVisitors } from './beyond';
+import { adtFields } from '../syntax/adt-items';
 
 /**
  * The checker: every boundary site of a crate, the verdict for each type there, and the findings of
@@ -66,8 +67,7 @@ const PLAIN = new WeakMap<FnItem, boolean>();
 function writesCFnPointer(item: AdtItem): boolean {
   let writes = WRITES_FN_POINTER.get(item);
   if (writes === undefined) {
-    const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
-    writes = fields.some((f) => writtenCFnPointers(f.type).length > 0);
+    writes = adtFields(item).some((f) => writtenCFnPointers(f.type).length > 0);
     WRITES_FN_POINTER.set(item, writes);
   }
   return writes;
@@ -166,8 +166,7 @@ class ParityChecker {
       },
       adt: (item, ctx) => {
         if (!writesCFnPointer(item)) return;
-        const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
-        for (const f of fields)
+        for (const f of adtFields(item))
           this.fnPointersIn(f.type, ctx.types, () => ({
             ...this.itemSite(item, ctx),
             scopes: [...ctx.scopes, f.attrs],

@@ -6,6 +6,11 @@ import { childrenOf, field } from './tree';
 import { typeExpr } from './type-syntax';
 import type { SyntaxNode } from './syntax-tree';
 
+/** Every field of a type: a struct's or union's, or those of each of an enum's variants in turn. */
+export function adtFields(item: AdtItem): FieldDef[] {
+  return item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
+}
+
 /** A `struct`, `enum` or `union` definition: its generics, and its fields or variants with their attributes. */
 export function adtItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): AdtItem {
   const kind = node.type === 'struct_item' ? 'struct' : node.type === 'enum_item' ? 'enum' : 'union';

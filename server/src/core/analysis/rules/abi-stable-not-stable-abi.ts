@@ -2,6 +2,7 @@ import type { BeyondRuleMeta } from './meta';
 import { derivesStableAbi, stableAbiProblem } from '../crate-traits';
 import { resolveType } from '../../workspace/resolve';
 import { displayTy } from '../../workspace/types';
+import { adtFields } from '../../syntax/adt-items';
 
 /** Field attributes that make abi_stable skip a field's `StableAbi` check. */
 const OPAQUE_FIELD = /\b(unsafe_opaque_field|unsafe_sabi_opaque_field)\b/;
@@ -47,7 +48,7 @@ export const abiStableNotStableAbi: BeyondRuleMeta = {
         report(
           `\`#[derive(StableAbi)]\` on \`${item.name}\` needs \`#[repr(C)]\`${item.kind === 'enum' ? ', an integer repr' : ''} or \`#[repr(transparent)]\`: abi_stable refuses ${reprs.length ? `\`#[repr(${reprs.join(', ')})]\`` : 'a type without a repr'}, whose layout Rust may change. Add \`#[repr(C)]\`.`,
         );
-      const fields = item.kind === 'enum' ? item.variants.flatMap((v) => v.fields) : item.fields;
+      const fields = adtFields(item);
       for (const f of fields) {
         if (f.attrs.some((a) => a.name === 'sabi' && OPAQUE_FIELD.test((a.args ?? []).map((t) => t.text).join(' '))))
           continue;
