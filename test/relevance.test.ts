@@ -37,6 +37,21 @@ describe('scan: a file read as tokens, not parsed', () => {
     assert.ok(!boundary('fn externally() {}'));
   });
 
+  it('takes `export_name` for a boundary where an attribute may set it, not where code names a variable so', () => {
+    const boundary = (text: string): boolean => scanFile(text).mentionsBoundary;
+    assert.ok(boundary('#[export_name = "x"] pub fn f() {}'));
+    assert.ok(boundary('#[unsafe(export_name = "x")] pub fn f() {}'));
+    assert.ok(boundary('#[cfg_attr(all(unix, feature = "c"), export_name = "x")] pub fn f() {}'));
+    assert.ok(boundary('#[\n    export_name\n    = "x"\n]\npub fn f() {}'));
+    assert.ok(boundary('macro_rules! m { ($n:expr) => { #[export_name = $n] pub fn f() {} } }'));
+    assert.ok(boundary('m!(export_name = "x");'), 'an attribute a macro may write from its arguments');
+    // cbindgen's code generator: none of these exports anything.
+    assert.ok(!boundary('let export_name = path.name().to_owned();'));
+    assert.ok(!boundary('fn export_name(&self) -> &str { &self.name }'));
+    assert.ok(!boundary('self.export_name = name;'));
+    assert.ok(!boundary('if (export_name == other) {}'));
+  });
+
   it('does not take a word in a comment or a literal for code', () => {
     const boundary = (text: string): boolean => scanFile(text).mentionsBoundary;
     assert.ok(!boundary('// pub extern "C" fn f() {}'));

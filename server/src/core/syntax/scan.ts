@@ -78,7 +78,34 @@ export interface MacroScan {
 // The FFI crates' export attributes count too (`#[ffi_export]`, `#[sabi_extern_fn]`, `#[export_root_module]`,
 // `#[stabby::export]`, workspace/ffi-crates.ts): they export functions written without `extern` or `no_mangle`.
 const BOUNDARY_WORD =
-  /\bextern\s*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b|\bffi_export\b|\bsabi_extern_fn\b|\bexport_root_module\b|\bstabby\s*::\s*export\b/;
+  /\bextern\s*(?:["{$]|fn\b)|\bno_mangle\b|\bexport_name\b|\bffi_export\b|\bsabi_extern_fn\b|\bexport_root_module\b|\bstabby\s*::\s*export\b/g;
+
+/**
+ * The boundary words of the code, in order. `export_name` counts only where an attribute may set it:
+ * `export_name = …` (rustc accepts no other form), first in an attribute's brackets or `unsafe(…)`'s, or after
+ * a comma (`cfg_attr(…, export_name = …)`). Code generators name variables, methods and fields so (cbindgen's
+ * `let export_name = …`), which export nothing. Checked on each match, not in the expression: a look-behind
+ * there would be tried at every place of the text.
+ */
+function* boundaryWords(code: string): Iterable<RegExpExecArray> {
+  for (const m of code.matchAll(BOUNDARY_WORD)) if (m[0] !== 'export_name' || setsExportName(code, m.index)) yield m;
+}
+
+function mentionsBoundaryWord(code: string): boolean {
+  for (const _ of boundaryWords(code)) return true;
+  return false;
+}
+
+/** Whether the `export_name` at `at` is set as an attribute's: `[`, `(` or `,` before it, `=` (not `==`) after. */
+function setsExportName(code: string, at: number): boolean {
+  let before = at - 1;
+  while (before >= 0 && isSpace(code.charCodeAt(before))) before--;
+  const opener = code[before];
+  if (opener !== '[' && opener !== '(' && opener !== ',') return false;
+  let after = at + 'export_name'.length;
+  while (after < code.length && isSpace(code.charCodeAt(after))) after++;
+  return code[after] === '=' && code[after + 1] !== '=';
+}
 const INCLUDE_CALL = /\binclude!\s*\(/g;
 const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
 const INCLUDE = /\binclude!/;
@@ -106,7 +133,7 @@ const DEFINES_NAMED_MACRO = /\bmacro_rules\s*!\s*\$/;
  */
 const NEEDS_EXACT_SCAN = new RegExp(
   // `extern` as `BOUNDARY_WORD` finds it in the code, or before a comment (`extern // C\n "C"`): not `extern crate`.
-  `extern\\s*(?:["{$/]|fn\\b)|no_mangle|export_name|ffi_export|sabi_extern_fn|export_root_module|stabby\\s*::\\s*export|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
+  `extern\\s*(?:["{$/]|fn\\b)|no_mangle|export_name\\s*=|ffi_export|sabi_extern_fn|export_root_module|stabby\\s*::\\s*export|macro_rules|include!|\\/\\*|${PATH_ATTRIBUTE.source}`,
 );
 
 /** Whether the text needs the exact scan: `NEEDS_EXACT_SCAN`, or a `cfg_attr` and a `path =` anywhere. */
@@ -207,7 +234,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
     macros.push({
       name: ownCopy(m[1]),
       words: wordsOf(matched(body.matchAll(WORD))),
-      writesBoundary: BOUNDARY_WORD.test(body) || INCLUDE.test(body),
+      writesBoundary: mentionsBoundaryWord(body) || INCLUDE.test(body),
       invokesFragment: INVOKES_FRAGMENT.test(body),
       definesNamedMacro: DEFINES_NAMED_MACRO.test(body),
     });
@@ -220,7 +247,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
     if (plain) includeTargets.push(ownCopy(plain[1]));
     else includesUnknown = true;
   }
-  const mentionsBoundary = BOUNDARY_WORD.test(code);
+  const mentionsBoundary = mentionsBoundaryWord(code);
   return {
     mentionsBoundary,
     boundaryCallers: mentionsBoundary ? boundaryCallers(code) : null,
@@ -231,7 +258,6 @@ function boundaryScan(text: string, code: string): BoundaryScan {
   };
 }
 
-const BOUNDARY_WORDS = new RegExp(BOUNDARY_WORD.source, 'g');
 /** Words that may stand before a `!(` without calling a macro: `if !(a && b)`, `return !(x)`. */
 const KEYWORDS_BEFORE_NOT = new Set(['if', 'while', 'match', 'return', 'in', 'else', 'break', 'yield', 'let', 'as']);
 
@@ -256,7 +282,7 @@ function boundaryCallers(code: string): Set<string> | null {
   // Brackets are read a character at a time: a document's words may come after thousands of them, and a
   // regular expression's match for each was most of what a re-scan of an edited document allocated.
   let at = 0;
-  for (const word of code.matchAll(BOUNDARY_WORDS)) {
+  for (const word of boundaryWords(code)) {
     for (; at < word.index; at++) {
       const step = bracketStep(code.charCodeAt(at));
       if (step > 0) {
