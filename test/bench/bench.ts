@@ -17,8 +17,8 @@ import type { ChildUsage } from './usage-on-exit';
  * `check` runs as the built CLI
  * in a child process, so its peak memory can be read and set against an empty run's. Later work must not
  * raise these ratios; issue 11's targets are set in them.
- * Usage: node out/test/bench/bench.js [--crates N] [--rounds N] [--timeout SECONDS] [--cli bundle|compiled]
- *          [--workspaces application-like,application-like-2,application-like-3,application-like-4,bindings,ffi-dense,ffi-monorepo,untuned,untuned-2,DIR… | --no-workspaces]
+ * Usage: node out/test/bench/bench.js [--crates N (0: no corpus)] [--rounds N] [--timeout SECONDS] [--cli bundle|compiled]
+ *          [--workspaces application-like,application-like-2,application-like-3,application-like-4,bindings,ffi-dense,ffi-monorepo,untuned,untuned-2,untuned-3,DIR… | --no-workspaces]
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -327,7 +327,9 @@ async function main(): Promise<void> {
       : 'CLI measured: bin/ffi-guard.js running the compiled out/',
   );
   const parser = await loadParser();
-  await benchCorpus(parser, crates, rounds);
+  if (!Number.isInteger(crates) || crates < 0)
+    throw new Error(`--crates takes a count (0 leaves the corpus out), not ${crates}`);
+  if (crates > 0) await benchCorpus(parser, crates, rounds);
   if (process.argv.includes('--no-workspaces')) return;
   const workspaces = benchWorkspaces(listArg('--workspaces'));
   const empty = await emptyRun(rounds, timeoutMs);
