@@ -17,7 +17,7 @@ import { benchWorkspaces, BenchWorkspace } from './workspaces';
  * new bad export flagged, how many other documents each change republished, and the server's peak memory.
  * A version the server does not answer within the timeout is recorded as timed out, never waited out.
  *
- * Usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|application-like-3|application-like-4|bindings|ffi-dense|ffi-monorepo|untuned|untuned-2|DIR]
+ * Usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|application-like-3|application-like-4|bindings|ffi-dense|ffi-monorepo|untuned|untuned-2|untuned-3|DIR]
  *          [--document PATH [--probe-at start|end]] [--timeout SECONDS (30)] [--index-timeout SECONDS (900)] [--keystrokes N (60)] [--give-up N (3)] [--json]
  */
 
@@ -39,7 +39,7 @@ interface Options {
 }
 
 const USAGE =
-  'usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|application-like-3|application-like-4|bindings|ffi-dense|ffi-monorepo|untuned|untuned-2|DIR]\n' +
+  'usage: node out/test/bench/lsp-bench.js [--server PATH/bin/ffi-guard.js] [--workspace application-like|application-like-2|application-like-3|application-like-4|bindings|ffi-dense|ffi-monorepo|untuned|untuned-2|untuned-3|DIR]\n' +
   '         [--document PATH [--probe-at start|end]] [--timeout SECONDS] [--index-timeout SECONDS] [--keystrokes N] [--give-up N] [--json]';
 
 function parseOptions(argv: string[]): Options {
