@@ -6,7 +6,13 @@ import { parseArgs } from 'util';
 import { agreementKey, compareKeys, multisetDiff, withoutOurSuppressions } from '../harness/agreement';
 import { cratesOfManifest, CrateDescription } from '../../server/src/core/workspace/discover';
 import { CargoOracleRun, prepareCrateCopy, runCargoOracle } from './cargo-oracle';
-import { ensureDebianCrates, findDebianCrate, DebianCrate, installedDebianCrates } from './debian-crates';
+import {
+  ensureDebianCrates,
+  findDebianCrate,
+  DebianCrate,
+  installedDebianCrates,
+  rustFilesUnder,
+} from './debian-crates';
 import { moduleAgreement, ModuleAgreement } from './module-agreement';
 import { crateNamesOf, WORKSPACE_CRATES } from './workspaces';
 
@@ -19,13 +25,15 @@ import { crateNamesOf, WORKSPACE_CRATES } from './workspaces';
  * it before submitting a change to the analysis.
  *
  * Usage: node out/test/bench/parity-real.js [--only a,b | --workspace-crates | --workspaces W,… | --registry]
- * [--all-features] [--jobs N] [--timeout SECONDS]
+ * [--all-features] [--writes-ffi] [--jobs N] [--timeout SECONDS]
  * `--workspace-crates`: instead of these, the crates of the benchmark's workspaces (`./workspaces`), large
  * application crates among them: what they show is mostly the files' agreement, rustc finding nothing there.
  * `--workspaces untuned,untuned-2`: the crates of the named workspaces, those measured only when named too.
  * `--registry`: every crate whose source Debian's registry holds on this machine (installs nothing).
  * `--all-features`: cargo builds each crate with every feature on (ours then checks with the features cargo
  * reports it used, as always); a crate whose features do not all build together is skipped.
+ * `--writes-ffi`: of those, only the crates whose sources write an FFI word (`writesFfi`): with `--registry`,
+ * every crate of the registry where rustc and we can disagree on findings, in a fraction of the time.
  */
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -431,6 +439,20 @@ function printSummary(results: CrateResult[], startedMs: number): void {
   );
 }
 
+/**
+ * Whether a crate's sources write an FFI word anywhere (comments included): `extern "…"`, `extern {`,
+ * `no_mangle`, `export_name` or `repr(C`. Most crates of the registry write none, and rustc and we agree on
+ * them by finding nothing; these are the ones where the two can disagree on findings. A crate not installed
+ * is kept (it is installed, or reported as missing, later).
+ */
+function writesFfi(name: string): boolean {
+  const crate = findDebianCrate(name);
+  if (!crate) return true;
+  return rustFilesUnder(crate.dir).some((file) => FFI_WORD.test(fs.readFileSync(file, 'latin1')));
+}
+
+const FFI_WORD = /\bextern\s*["{]|\bno_mangle\b|\bexport_name\b|\brepr\s*\(\s*C\b/;
+
 async function main(): Promise<void> {
   const started = Date.now();
   const { values } = parseArgs({
@@ -440,11 +462,12 @@ async function main(): Promise<void> {
       workspaces: { type: 'string' },
       registry: { type: 'boolean', default: false },
       'all-features': { type: 'boolean', default: false },
+      'writes-ffi': { type: 'boolean', default: false },
       jobs: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '1200' },
     },
   });
-  const names = values.only
+  const listed = values.only
     ? values.only
         .split(',')
         .map((s) => s.trim())
@@ -456,6 +479,7 @@ async function main(): Promise<void> {
         : values['workspace-crates']
           ? [...new Set(Object.values(WORKSPACE_CRATES).flat())]
           : PARITY_CRATES;
+  const names = values['writes-ffi'] ? listed.filter(writesFfi) : listed;
   const jobs = Math.max(1, Number(values.jobs) || 1);
   const cargoFlags = values['all-features'] ? ['--all-features'] : [];
   const timeoutMs = Number(values.timeout) * 1000;
