@@ -16,7 +16,7 @@ import { benchWorkspaces } from './workspaces';
 async function main(): Promise<void> {
   const [w] = benchWorkspaces([process.argv[2] ?? 'bindings']);
   const parser = await loadParser();
-  const plan = chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
+  const plan = await chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
   const settings = defaultSettings();
   const host = new AnalysisHost(parser, settings, [w.dir]);
   host.indexAll();

@@ -503,7 +503,7 @@ async function main(): Promise<void> {
   const parser = await loadParser();
   const plan = options.document
     ? editingPlanOf(parser, path.resolve(w.dir, options.document), options.probeAt)
-    : chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
+    : await chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
   if (!options.json)
     console.log(`opening ${path.relative(w.dir, plan.file)} in ${w.name}; the server is ${options.server}`);
   const figures = await measure(options, w, plan);

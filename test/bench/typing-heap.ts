@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   limitHeapGrowth();
   const [w] = benchWorkspaces([options.workspace]);
   const parser = await loadParser();
-  const plan = chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
+  const plan = await chooseEditingPlan(parser, w.dir, w.files, TARGET_LINES);
   console.log(`${w.name}: typing into ${path.relative(w.dir, plan.file)} (${plan.lines} lines)`);
   const host = new AnalysisHost(parser, defaultSettings(), [w.dir]);
   host.indexAll();
