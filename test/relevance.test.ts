@@ -45,6 +45,7 @@ describe('scan: a file read as tokens, not parsed', () => {
     assert.ok(boundary('#[\n    export_name\n    = "x"\n]\npub fn f() {}'));
     assert.ok(boundary('macro_rules! m { ($n:expr) => { #[export_name = $n] pub fn f() {} } }'));
     assert.ok(boundary('m!(export_name = "x");'), 'an attribute a macro may write from its arguments');
+    assert.ok(boundary('m! { export_name = "x" fn f() }'));
     // cbindgen's code generator: none of these exports anything.
     assert.ok(!boundary('let export_name = path.name().to_owned();'));
     assert.ok(!boundary('fn export_name(&self) -> &str { &self.name }'));

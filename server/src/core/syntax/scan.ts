@@ -83,9 +83,9 @@ const BOUNDARY_WORD =
 /**
  * The boundary words of the code, in order. `export_name` counts only where an attribute may set it:
  * `export_name = …` (rustc accepts no other form), first in an attribute's brackets or `unsafe(…)`'s, or after
- * a comma (`cfg_attr(…, export_name = …)`). Code generators name variables, methods and fields so (cbindgen's
- * `let export_name = …`), which export nothing. Checked on each match, not in the expression: a look-behind
- * there would be tried at every place of the text.
+ * a comma (`cfg_attr(…, export_name = …)`), or first in a macro's braces. Code generators name variables,
+ * methods and fields so (cbindgen's `let export_name = …`), which export nothing. Checked on each match, not
+ * in the expression: a look-behind there would be tried at every place of the text.
  */
 function* boundaryWords(code: string): Iterable<RegExpExecArray> {
   for (const m of code.matchAll(BOUNDARY_WORD)) if (m[0] !== 'export_name' || setsExportName(code, m.index)) yield m;
@@ -96,12 +96,12 @@ function mentionsBoundaryWord(code: string): boolean {
   return false;
 }
 
-/** Whether the `export_name` at `at` is set as an attribute's: `[`, `(` or `,` before it, `=` (not `==`) after. */
+/** Whether the `export_name` at `at` is set as an attribute's: `[`, `(`, `{` or `,` before it, `=` (not `==`) after. */
 function setsExportName(code: string, at: number): boolean {
   let before = at - 1;
   while (before >= 0 && isSpace(code.charCodeAt(before))) before--;
   const opener = code[before];
-  if (opener !== '[' && opener !== '(' && opener !== ',') return false;
+  if (opener !== '[' && opener !== '(' && opener !== '{' && opener !== ',') return false;
   let after = at + 'export_name'.length;
   while (after < code.length && isSpace(code.charCodeAt(after))) after++;
   return code[after] === '=' && code[after + 1] !== '=';
