@@ -273,6 +273,28 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
     });
   });
 
+  describe('names no one writes', () => {
+    it('a parameter named with 40,000 characters is looked for in the body as a short one is', async () => {
+      // The rules that ask whether a body binds a parameter's name again built a regular expression from
+      // the name: past V8's size limit, the crate's check failed (`npm run fuzz -- --seed 164`, iteration 384).
+      const crate = (name: string): string =>
+        [
+          `#[no_mangle]\npub extern "C" fn read(${name}: *const u8) -> u8 { unsafe { *${name} } }`,
+          `#[no_mangle]\npub extern "C" fn index(${name}: &[u8; 4]) -> u8 { ${name}[5] }`,
+          `#[no_mangle]\npub extern "C" fn shadow(${name}: &[u8; 4]) -> u8 { let ${name} = [0u8; 9]; ${name}[5] }`,
+        ].join('\n') + '\n';
+      const findings = async (name: string): Promise<string[]> => {
+        const dir = tempTree({ 'lib.rs': crate(name) });
+        const result = await checkPaths([dir], dir, defaultSettings());
+        assert.ok(!result.skipped.some((s) => s.kind === 'internal'), JSON.stringify(result.skipped).slice(0, 300));
+        return result.findings.map((f) => `${f.rule} ${f.symbol}`).sort();
+      };
+      const short = await findings('p');
+      assert.ok(short.length >= 2, short.join(', '));
+      assert.deepStrictEqual(await findings('p'.repeat(40_000)), short);
+    });
+  });
+
   describe('findings per crate (item 12)', () => {
     it('more findings than the stack can spread: kept up to the limit, the rest reported', async () => {
       const count = MAX_FINDINGS_PER_CRATE + 10_000;
@@ -485,6 +507,47 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
           ['count: an expansion of this rule parses with errors, far slower than code: not expanded'],
         );
         // Every other macro is expanded as before.
+        assert.deepStrictEqual(
+          checkCrate(crate).map((f) => `${f.rule} ${f.symbol}`),
+          ['str-type kept'],
+        );
+        cache.dispose();
+      } finally {
+        parser.parse = original;
+      }
+    });
+
+    it('a rule whose expansions parse with errors stops being expanded once they took 0.5 s in all (seed 164)', async () => {
+      // 100 kB of `x!x!…` in a rule parsed at 0.5 µs a character, no slower than code on a loaded machine,
+      // but its 25 calls took 2.5 s. Each marked parse here waits 30 ms: never slow alone, slow in all.
+      const file = path.resolve(path.sep, 'mem', 'many.rs');
+      const calls = Array.from({ length: 40 }, (_, i) => `many!(f${i});`).join('\n');
+      const text =
+        'macro_rules! many {\n    ($n:ident) => { extern "C" { pub fn $n(x: u32); } slow_marker!!; };\n}\n' +
+        `${calls}\nmacro_rules! fine {\n    ($n:ident) => { extern "C" { pub fn $n(s: &str); } };\n}\nfine!(kept);\n`;
+      const parser = await loadParser();
+      const original = parser.parse.bind(parser);
+      let slowParses = 0;
+      parser.parse = (...args: Parameters<typeof parser.parse>) => {
+        const input = inputText(args[0]);
+        if (input.includes('slow_marker') && !input.includes('macro_rules')) {
+          slowParses++;
+          const until = performance.now() + 30;
+          while (performance.now() < until);
+        }
+        return original(...args);
+      };
+      try {
+        const cache = new SourceCache(parser, memorySource(file, text));
+        const crate = loadCrate(
+          { name: 'x', rootFile: file, edition: '2021', cfg: makeCfgEnv({ features: [] }) },
+          cache,
+        );
+        assert.ok(crate);
+        assert.ok(slowParses >= 2 && slowParses <= 17, `${slowParses} expansions parsed`);
+        const slow = crate.unexpandedMacros.filter((m) => m.name === 'many');
+        assert.strictEqual(slow.length, 40 - slowParses + 1);
+        assert.ok(slow.every((m) => /far slower than code/.test(m.why)));
         assert.deepStrictEqual(
           checkCrate(crate).map((f) => `${f.rule} ${f.symbol}`),
           ['str-type kept'],

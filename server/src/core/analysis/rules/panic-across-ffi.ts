@@ -82,8 +82,36 @@ function inBounds(
  * `=` or line break), as a wrapper's body is small and names its parameter once or twice.
  */
 function bindsAgain(text: string, name: string): boolean {
-  const n = name.replace(/[^\w]/g, '');
-  return new RegExp(`\\blet\\b[^=;]*\\b${n}\\b|\\|[^|;{}=\\n]*\\b${n}\\b[^|;{}=\\n]*\\|`).test(text);
+  const { text: t, name: n } = nameWritable(text, name.replace(/[^\w]/g, ''));
+  return new RegExp(`\\blet\\b[^=;]*\\b${n}\\b|\\|[^|;{}=\\n]*\\b${n}\\b[^|;{}=\\n]*\\|`).test(t);
+}
+
+/**
+ * The text and a name short enough to write into a regular expression: a name longer than
+ * `MAX_NAME_IN_PATTERN` (a generated or hostile text's, thousands of characters) is put in the text as a
+ * short one it does not contain, at each place it stands as a whole word, so that the expression built
+ * from it is not past V8's size limit ("Regular expression too large") and matches where it would have.
+ */
+function nameWritable(text: string, name: string): { text: string; name: string } {
+  if (name.length <= MAX_NAME_IN_PATTERN) return { text, name };
+  let short = 'ffi_guard_name';
+  while (text.includes(short)) short += '_';
+  const parts: string[] = [];
+  let copied = 0;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+    const end = at + name.length;
+    if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
+    parts.push(text.slice(copied, at), short);
+    copied = end;
+  }
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), name: short };
+}
+
+const MAX_NAME_IN_PATTERN = 256;
+
+function isWordCharAt(text: string, at: number): boolean {
+  return at >= 0 && at < text.length && /\w/.test(text[at]);
 }
 
 type CallFact = Extract<BodyExpression, { kind: 'call' }>;
@@ -255,14 +283,14 @@ function onPayload(receiverText: string, site: Origin, lets: PayloadLet[]): bool
 
 /** Whether a body may bind `name` again, shadowing the parameter (conservatively: any pattern naming it). */
 export function rebinds(text: string, name: string): boolean {
-  const n = name.replace(/[^\w]/g, '');
+  const { text: t, name: n } = nameWritable(text, name.replace(/[^\w]/g, ''));
   return [
     `\\blet\\b[^=;]*\\b${n}\\b`,
     `\\bfor\\b[^{]*?\\b${n}\\b[^{]*?\\bin\\b`,
     `\\|[^|]*\\b${n}\\b[^|]*\\|`,
     `\\b${n}\\s*@`,
     `\\b${n}\\b[^=;{}]*=>`,
-  ].some((re) => new RegExp(re).test(text));
+  ].some((re) => new RegExp(re).test(t));
 }
 
 /**
