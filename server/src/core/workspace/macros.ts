@@ -242,7 +242,7 @@ function ruleItems(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cac
     cache,
     call.inBody ?? false,
     ruleBodyOrigin(rule),
-    () => SLOW_RULES.add(rule),
+    (ms, text) => slowAfterErrors(rule, ms, text),
     tail < 0 ? null : { body: rule.body.slice(tail), bindings },
   );
 }
@@ -274,8 +274,8 @@ function withLeadingCall(
     (start, spanEnd) => emitter.spanBack(file, start, spanEnd),
     file,
     expansion,
+    (ms, text) => slowAfterErrors(rule, ms, text),
   );
-  if (rest === SLOW) SLOW_RULES.add(rule);
   return rest === SLOW || rest === null ? rest : [first, ...rest];
 }
 
@@ -285,8 +285,8 @@ const SLOW = Symbol('slow');
 /**
  * The items of a part of an item-level expansion's text read alone, as the parse of the whole text gives them:
  * none for white space, the calls of a part that is only macro calls written plainly (`plainCalls`), else
- * those of its parse. Null when it parses with errors (the whole text is then parsed); `SLOW` when it did so
- * as slowly as error recovery gone superlinear (`parsedSlowly`).
+ * those of its parse. Null when it parses with errors (the whole text is then parsed); `SLOW` when `slow`
+ * says its rule is slow now.
  */
 function partItems(
   text: string,
@@ -294,6 +294,7 @@ function partItems(
   mapSpan: SpanOrigin,
   file: string,
   expansion: Expansion,
+  slow: SlowAfterErrors,
 ): Item[] | typeof SLOW | null {
   if (!text.trim()) return [];
   const calls = plainCalls(text, expansion, mapSpan);
@@ -302,7 +303,7 @@ function partItems(
   const parsed = cache.parseFragment(text);
   try {
     if (!parsed.tree.rootNode.hasError) return extractItemsFromTree(file, parsed, mapSpan, expansion, false);
-    return parsedSlowly(performance.now() - started, text) ? SLOW : null;
+    return slow(performance.now() - started, text) ? SLOW : null;
   } finally {
     parsed.tree.delete();
   }
@@ -424,8 +425,11 @@ function ruleBodyOrigin(rule: MacroRule): Origin | undefined {
 /**
  * Rules an expansion of which parsed with errors far slower than code parses: tree-sitter's error
  * recovery is superlinear on some garbage (a recursive rule writing 50,000 `"` took 0.4 s a level), and
- * a rule that makes it once makes it at every call. Such a rule is not expanded again in its crate, and
- * that expansion is dropped too, so that every call of the rule is treated alike.
+ * a rule that makes it once makes it at every call. So are rules whose expansions with errors have taken
+ * `SLOW_RULE_ERROR_PARSES_MS` to parse in all: 100 kB of `x!x!…` parsed at 0.5 µs a character, no slower than
+ * code on a loaded machine, but 25 calls took 2.5 s (`npm run fuzz -- --seed 164`, iteration 1406). Such a
+ * rule is not expanded again in its crate, and that expansion is dropped too, so that every call of the rule
+ * is treated alike.
  */
 const SLOW_RULES = new WeakSet<MacroRule>();
 const SLOW_EXPANSION = 'an expansion of this rule parses with errors, far slower than code: not expanded';
@@ -444,10 +448,35 @@ function parsedSlowly(ms: number, text: string): boolean {
 }
 
 /**
+ * The time the expansions of a rule that parsed with errors took to parse, in all, past which the rule is
+ * slow. Real macros' expansions rarely parse with errors: the bench workspaces' did in 68 ms in all (328
+ * expansions in the bindings workspace, 2 ms the slowest), over every rule.
+ */
+const SLOW_RULE_ERROR_PARSES_MS = 500;
+
+/** The time each rule's expansions with errors took to parse so far (`slowAfterErrors`). */
+const errorParseMs = new WeakMap<MacroRule, number>();
+
+/** Told of an expansion that parsed with errors, and how long it took: whether its rule is slow now. */
+type SlowAfterErrors = (ms: number, text: string) => boolean;
+
+/** For an expansion of no rule (a built-in's): never slow. */
+const NEVER_SLOW: SlowAfterErrors = () => false;
+
+/** `SlowAfterErrors` for a rule: one of `SLOW_RULES` from this expansion on, or not. */
+function slowAfterErrors(rule: MacroRule, ms: number, text: string): boolean {
+  const total = (errorParseMs.get(rule) ?? 0) + ms;
+  errorParseMs.set(rule, total);
+  if (!parsedSlowly(ms, text) && total < SLOW_RULE_ERROR_PARSES_MS) return false;
+  SLOW_RULES.add(rule);
+  return true;
+}
+
+/**
  * The items of an expansion's text (a new expansion of `call`). With `inBody`, the text is statements
  * wrapped in a function (the call stood in a body): its body's items. Text that is only macro calls
- * written plainly is read without a parse (`plainCalls`). Null, after `onSlow`, when the parse had errors
- * and was slow (`SLOW_RULES`).
+ * written plainly is read without a parse (`plainCalls`). Null when the parse had errors and `slow` says
+ * the rule is slow now (`SLOW_RULES`).
  */
 function expansionItems(
   emitter: Emitter,
@@ -455,7 +484,7 @@ function expansionItems(
   cache: SourceCache,
   inBody: boolean,
   body: Origin | undefined,
-  onSlow?: () => void,
+  slow?: SlowAfterErrors,
   /** The macro call that ends the rule's body (`trailingCallStart`), not written in `emitter` yet, or null. */
   trailing: TrailingCall | null = null,
 ): Item[] | null {
@@ -465,7 +494,7 @@ function expansionItems(
   let split: number | null = null;
   if (trailing) {
     const read = expansionReading.transcribeTrailingCalls
-      ? withTranscribedCall(emitter.text, trailing, cache, mapSpan, file, expansion)
+      ? withTranscribedCall(emitter.text, trailing, cache, mapSpan, file, expansion, slow ?? NEVER_SLOW)
       : null;
     if (read) return read;
     split = emitter.text.length;
@@ -474,17 +503,14 @@ function expansionItems(
   const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
   if (split !== null) {
-    const items = withTrailingCalls(emitter.text, split, cache, mapSpan, file, expansion);
+    const items = withTrailingCalls(emitter.text, split, cache, mapSpan, file, expansion, slow ?? NEVER_SLOW);
     if (items) return items;
   }
   const text = emitter.text + (inBody ? ' }' : '');
   const started = performance.now();
   const parsed = cache.parseFragment(text);
   try {
-    if (onSlow && parsedSlowly(performance.now() - started, text) && parsed.tree.rootNode.hasError) {
-      onSlow();
-      return null;
-    }
+    if (slow && parsed.tree.rootNode.hasError && slow(performance.now() - started, text)) return null;
     return extractItemsFromTree(file, parsed, mapSpan, expansion, inBody);
   } finally {
     parsed.tree.delete();
@@ -546,11 +572,12 @@ function withTranscribedCall(
   mapSpan: SpanOrigin,
   file: string,
   expansion: Expansion,
+  slow: SlowAfterErrors,
 ): Item[] | null {
   const call = transcribedCall(trailing, expansion);
   if (!call) return null;
   // Slow or not, a part before the call that parses with errors leaves the whole text to be parsed.
-  const items = partItems(before, cache, mapSpan, file, expansion);
+  const items = partItems(before, cache, mapSpan, file, expansion, slow);
   return Array.isArray(items) ? [...items, call] : null;
 }
 
@@ -609,10 +636,11 @@ function withTrailingCalls(
   mapSpan: SpanOrigin,
   file: string,
   expansion: Expansion,
+  slow: SlowAfterErrors,
 ): Item[] | null {
   const calls = plainCalls(text.slice(split), expansion, (start, end) => mapSpan(start + split, end + split));
   if (!calls) return null;
-  const items = partItems(text.slice(0, split), cache, mapSpan, file, expansion);
+  const items = partItems(text.slice(0, split), cache, mapSpan, file, expansion, slow);
   return Array.isArray(items) ? [...items, ...calls] : null;
 }
 
