@@ -471,24 +471,24 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
       assert.strictEqual(fs.readFileSync(path.join(dir, 'lib.rs'), 'utf8'), fixed);
     });
 
-    it('a macro rule whose expansion parses with errors, slowly, is not expanded again (seed 61)', async () => {
-      // A recursive rule writing 50,000 `"` took 0.4 s a level to parse; eight levels made a check take 3.7 s.
-      // The slowness is simulated here (a parse of the marked text waits 60 ms), so the test does not
-      // depend on how fast this machine parses.
+    /**
+     * Loads a one-file crate whose expansions containing `slow_marker` each take `waitMs` more to parse (not
+     * the file that defines the rules), so that a test does not depend on how fast this machine parses; gives
+     * the crate and how many such expansions were parsed.
+     */
+    async function loadWithSlowExpansions(
+      text: string,
+      waitMs: number,
+    ): Promise<{ crate: NonNullable<ReturnType<typeof loadCrate>>; slowParses: number; dispose: () => void }> {
       const file = path.resolve(path.sep, 'mem', 'slow.rs');
-      const text =
-        'macro_rules! count {\n    (()) => { extern "C" { pub fn g(x: u32); } };\n' +
-        '    ((x $($r:tt)*)) => { count!(($($r)*)); slow_marker!!; };\n}\ncount!((x x x x));\n' +
-        'macro_rules! fine {\n    ($n:ident) => { extern "C" { pub fn $n(s: &str); } };\n}\nfine!(kept);\n';
       const parser = await loadParser();
       const original = parser.parse.bind(parser);
       let slowParses = 0;
       parser.parse = (...args: Parameters<typeof parser.parse>) => {
         const input = inputText(args[0]);
-        // The expansions of `count!`, not the file that defines it.
         if (input.includes('slow_marker') && !input.includes('macro_rules')) {
           slowParses++;
-          const until = performance.now() + 60;
+          const until = performance.now() + waitMs;
           while (performance.now() < until);
         }
         return original(...args);
@@ -500,62 +500,53 @@ describe('hostile inputs: every limit is reported, nothing hangs or crashes', fu
           cache,
         );
         assert.ok(crate);
-        // The first level's expansion is parsed (and found slow); no later level is.
-        assert.strictEqual(slowParses, 1);
-        assert.deepStrictEqual(
-          crate.unexpandedMacros.map((m) => `${m.name}: ${m.why}`),
-          ['count: an expansion of this rule parses with errors, far slower than code: not expanded'],
-        );
-        // Every other macro is expanded as before.
-        assert.deepStrictEqual(
-          checkCrate(crate).map((f) => `${f.rule} ${f.symbol}`),
-          ['str-type kept'],
-        );
-        cache.dispose();
+        return { crate, slowParses, dispose: () => cache.dispose() };
       } finally {
         parser.parse = original;
       }
+    }
+
+    /** A rule expanded as usual beside the slow ones: its finding shows every other macro is expanded. */
+    const FINE_RULE =
+      'macro_rules! fine {\n    ($n:ident) => { extern "C" { pub fn $n(s: &str); } };\n}\nfine!(kept);\n';
+
+    it('a macro rule whose expansion parses with errors, slowly, is not expanded again (seed 61)', async () => {
+      // A recursive rule writing 50,000 `"` took 0.4 s a level to parse; eight levels made a check take 3.7 s.
+      const text =
+        'macro_rules! count {\n    (()) => { extern "C" { pub fn g(x: u32); } };\n' +
+        '    ((x $($r:tt)*)) => { count!(($($r)*)); slow_marker!!; };\n}\ncount!((x x x x));\n' +
+        FINE_RULE;
+      const { crate, slowParses, dispose } = await loadWithSlowExpansions(text, 60);
+      // The first level's expansion is parsed (and found slow); no later level is.
+      assert.strictEqual(slowParses, 1);
+      assert.deepStrictEqual(
+        crate.unexpandedMacros.map((m) => `${m.name}: ${m.why}`),
+        ['count: an expansion of this rule parses with errors, far slower than code: not expanded'],
+      );
+      assert.deepStrictEqual(
+        checkCrate(crate).map((f) => `${f.rule} ${f.symbol}`),
+        ['str-type kept'],
+      );
+      dispose();
     });
 
     it('a rule whose expansions parse with errors stops being expanded once they took 0.5 s in all (seed 164)', async () => {
       // 100 kB of `x!x!…` in a rule parsed at 0.5 µs a character, no slower than code on a loaded machine,
       // but its 25 calls took 2.5 s. Each marked parse here waits 30 ms: never slow alone, slow in all.
-      const file = path.resolve(path.sep, 'mem', 'many.rs');
       const calls = Array.from({ length: 40 }, (_, i) => `many!(f${i});`).join('\n');
       const text =
         'macro_rules! many {\n    ($n:ident) => { extern "C" { pub fn $n(x: u32); } slow_marker!!; };\n}\n' +
-        `${calls}\nmacro_rules! fine {\n    ($n:ident) => { extern "C" { pub fn $n(s: &str); } };\n}\nfine!(kept);\n`;
-      const parser = await loadParser();
-      const original = parser.parse.bind(parser);
-      let slowParses = 0;
-      parser.parse = (...args: Parameters<typeof parser.parse>) => {
-        const input = inputText(args[0]);
-        if (input.includes('slow_marker') && !input.includes('macro_rules')) {
-          slowParses++;
-          const until = performance.now() + 30;
-          while (performance.now() < until);
-        }
-        return original(...args);
-      };
-      try {
-        const cache = new SourceCache(parser, memorySource(file, text));
-        const crate = loadCrate(
-          { name: 'x', rootFile: file, edition: '2021', cfg: makeCfgEnv({ features: [] }) },
-          cache,
-        );
-        assert.ok(crate);
-        assert.ok(slowParses >= 2 && slowParses <= 17, `${slowParses} expansions parsed`);
-        const slow = crate.unexpandedMacros.filter((m) => m.name === 'many');
-        assert.strictEqual(slow.length, 40 - slowParses + 1);
-        assert.ok(slow.every((m) => /far slower than code/.test(m.why)));
-        assert.deepStrictEqual(
-          checkCrate(crate).map((f) => `${f.rule} ${f.symbol}`),
-          ['str-type kept'],
-        );
-        cache.dispose();
-      } finally {
-        parser.parse = original;
-      }
+        `${calls}\n${FINE_RULE}`;
+      const { crate, slowParses, dispose } = await loadWithSlowExpansions(text, 30);
+      assert.ok(slowParses >= 2 && slowParses <= 17, `${slowParses} expansions parsed`);
+      const slow = crate.unexpandedMacros.filter((m) => m.name === 'many');
+      assert.strictEqual(slow.length, 40 - slowParses + 1);
+      assert.ok(slow.every((m) => /far slower than code/.test(m.why)));
+      assert.deepStrictEqual(
+        checkCrate(crate).map((f) => `${f.rule} ${f.symbol}`),
+        ['str-type kept'],
+      );
+      dispose();
     });
 
     it('puts a written type on one line, white space runs of any length included', () => {
