@@ -5,7 +5,7 @@ import type { Expansion, Item, MacroCallItem, MacroRule, MacroRulesItem, Origin,
 import { isSpace, isWordPart, isWordStart } from '../syntax/plain-text';
 import { plainTokens, plainTokenTreeEnd } from '../syntax/plain-tokens';
 import type { SpanOrigin } from '../syntax/tree';
-import type { FileSource, SourceCache } from './crates';
+import type { Crate, FileSource, SourceCache } from './crates';
 import { newExpansionId } from './expansion-memo';
 import type { ModuleScope } from './scopes';
 import { findVisibleMacro } from './scopes';
@@ -214,8 +214,9 @@ function expandOne(
     const bindings = matchRule(rule, call.tokens);
     if (!bindings) continue;
     if (!SLOW_RULES.has(rule)) {
-      const first = withLeadingCall(rule, bindings, call, cache);
-      const items = first === SLOW ? null : (first ?? ruleItems(rule, bindings, call, cache));
+      const slow: SlowAfterErrors = (ms, text) => slowAfterErrors(module.crate, rule, ms, text);
+      const first = withLeadingCall(rule, bindings, call, cache, slow);
+      const items = first === SLOW ? null : (first ?? ruleItems(rule, bindings, call, cache, slow));
       if (items) {
         cache.expansions?.set(call, def, { rule: index, items });
         return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
@@ -229,7 +230,13 @@ function expandOne(
 }
 
 /** The items a rule writes for a call, read from its text (a trailing macro call transcribed to tokens). */
-function ruleItems(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cache: SourceCache): Item[] | null {
+function ruleItems(
+  rule: MacroRule,
+  bindings: Bindings,
+  call: MacroCallItem,
+  cache: SourceCache,
+  slow: SlowAfterErrors,
+): Item[] | null {
   // An expansion in a body is statements: parse it inside a function to read its items.
   const emitter = new Emitter(call.inBody ? 'fn __ffi_guard_expansion() {' : '');
   // A rule that ends by calling a macro (a muncher's `intrinsics! { $($rest)* }`) is emitted in two
@@ -242,7 +249,7 @@ function ruleItems(rule: MacroRule, bindings: Bindings, call: MacroCallItem, cac
     cache,
     call.inBody ?? false,
     ruleBodyOrigin(rule),
-    (ms, text) => slowAfterErrors(rule, ms, text),
+    slow,
     tail < 0 ? null : { body: rule.body.slice(tail), bindings },
   );
 }
@@ -259,6 +266,7 @@ function withLeadingCall(
   bindings: Bindings,
   call: MacroCallItem,
   cache: SourceCache,
+  slow: SlowAfterErrors,
 ): Item[] | typeof SLOW | null {
   const end = call.inBody || !expansionReading.transcribeTrailingCalls ? -1 : leadingCallEnd(rule.body);
   if (end < 0) return null;
@@ -274,7 +282,7 @@ function withLeadingCall(
     (start, spanEnd) => emitter.spanBack(file, start, spanEnd),
     file,
     expansion,
-    (ms, text) => slowAfterErrors(rule, ms, text),
+    slow,
   );
   return rest === SLOW || rest === null ? rest : [first, ...rest];
 }
@@ -454,8 +462,11 @@ function parsedSlowly(ms: number, text: string): boolean {
  */
 const SLOW_RULE_ERROR_PARSES_MS = 500;
 
-/** The time each rule's expansions with errors took to parse so far (`slowAfterErrors`). */
-const errorParseMs = new WeakMap<MacroRule, number>();
+/**
+ * The time each rule's expansions with errors took to parse so far in a crate (`slowAfterErrors`): counted
+ * per crate loaded, so that the editor, which loads a crate again at an edit, does not add up every edit's.
+ */
+const errorParseMs = new WeakMap<Crate, Map<MacroRule, number>>();
 
 /** Told of an expansion that parsed with errors, and how long it took: whether its rule is slow now. */
 type SlowAfterErrors = (ms: number, text: string) => boolean;
@@ -463,10 +474,12 @@ type SlowAfterErrors = (ms: number, text: string) => boolean;
 /** For an expansion of no rule (a built-in's): never slow. */
 const NEVER_SLOW: SlowAfterErrors = () => false;
 
-/** `SlowAfterErrors` for a rule: one of `SLOW_RULES` from this expansion on, or not. */
-function slowAfterErrors(rule: MacroRule, ms: number, text: string): boolean {
-  const total = (errorParseMs.get(rule) ?? 0) + ms;
-  errorParseMs.set(rule, total);
+/** `SlowAfterErrors` for a rule expanded in a crate: one of `SLOW_RULES` from this expansion on, or not. */
+function slowAfterErrors(crate: Crate, rule: MacroRule, ms: number, text: string): boolean {
+  let spent = errorParseMs.get(crate);
+  if (!spent) errorParseMs.set(crate, (spent = new Map<MacroRule, number>()));
+  const total = (spent.get(rule) ?? 0) + ms;
+  spent.set(rule, total);
   if (!parsedSlowly(ms, text) && total < SLOW_RULE_ERROR_PARSES_MS) return false;
   SLOW_RULES.add(rule);
   return true;
