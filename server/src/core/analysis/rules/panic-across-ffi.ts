@@ -1,4 +1,5 @@
 import type { BodyExpression, BodyFacts, FnItem, Origin } from '../../syntax/model';
+import { isWordPart } from '../../syntax/plain-text';
 import { evalConstLength, resolvePath, resolveType, TypeScope } from '../../workspace/resolve';
 import type { ModuleScope } from '../../workspace/scopes';
 import type { BeyondRuleMeta } from './meta';
@@ -100,7 +101,7 @@ function nameWritable(text: string, name: string): { text: string; name: string 
   let copied = 0;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
     const end = at + name.length;
-    if (isWordCharAt(text, at - 1) || isWordCharAt(text, end)) continue;
+    if (isWordPart(text.charCodeAt(at - 1)) || isWordPart(text.charCodeAt(end))) continue;
     parts.push(text.slice(copied, at), short);
     copied = end;
   }
@@ -109,10 +110,6 @@ function nameWritable(text: string, name: string): { text: string; name: string 
 }
 
 const MAX_NAME_IN_PATTERN = 256;
-
-function isWordCharAt(text: string, at: number): boolean {
-  return at >= 0 && at < text.length && /\w/.test(text[at]);
-}
 
 type CallFact = Extract<BodyExpression, { kind: 'call' }>;
 
