@@ -418,7 +418,7 @@ function branchItems(
   const emitter = new Emitter();
   for (const branch of branches) for (const token of branch.children ?? []) emitter.emitToken(token);
   // The branches are the crate's own text, not a rule's: never dropped for being slow.
-  const items = expansionItems(emitter, call, cache, false, undefined) ?? [];
+  const items = expansionItems(emitter, call, cache, false, undefined, NEVER_SLOW) ?? [];
   return expandMacroCalls(applyCfg(items, module.crate.cfg), module, cache, depth + 1);
 }
 
@@ -498,7 +498,7 @@ function expansionItems(
   cache: SourceCache,
   inBody: boolean,
   body: Origin | undefined,
-  slow?: SlowAfterErrors,
+  slow: SlowAfterErrors,
   /** The macro call that ends the rule's body (`trailingCallStart`), not written in `emitter` yet, or null. */
   trailing: TrailingCall | null = null,
 ): Item[] | null {
@@ -508,7 +508,7 @@ function expansionItems(
   let split: number | null = null;
   if (trailing) {
     const read = expansionReading.transcribeTrailingCalls
-      ? withTranscribedCall(emitter.text, trailing, cache, mapSpan, file, expansion, slow ?? NEVER_SLOW)
+      ? withTranscribedCall(emitter.text, trailing, cache, mapSpan, file, expansion, slow)
       : null;
     if (read) return read;
     split = emitter.text.length;
@@ -517,14 +517,14 @@ function expansionItems(
   const calls = inBody ? null : plainCalls(emitter.text, expansion, mapSpan);
   if (calls) return calls;
   if (split !== null) {
-    const items = withTrailingCalls(emitter.text, split, cache, mapSpan, file, expansion, slow ?? NEVER_SLOW);
+    const items = withTrailingCalls(emitter.text, split, cache, mapSpan, file, expansion, slow);
     if (items) return items;
   }
   const text = emitter.text + (inBody ? ' }' : '');
   const started = performance.now();
   const parsed = cache.parseFragment(text);
   try {
-    if (slow && parsed.tree.rootNode.hasError && slow(performance.now() - started, text)) return null;
+    if (parsed.tree.rootNode.hasError && slow(performance.now() - started, text)) return null;
     return extractItemsFromTree(file, parsed, mapSpan, expansion, inBody);
   } finally {
     parsed.tree.delete();
