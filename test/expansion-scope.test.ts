@@ -278,6 +278,16 @@ describe("a muncher's trailing call transcribed to tokens", function () {
         '($name:ident) => { rawfirst!(r#type = 1); pub struct $name; };\n    (r#type = 1) => {};',
         'S',
       ),
+      // nix's `libc_enum!` shape: steps that are nothing but the call to the next, the variants gathered so far
+      // handed on (with a `$crate::` path, and with `(…);`), until the last writes the enum.
+      muncher(
+        'gather',
+        '(@done [$($v:tt)*]) => { #[repr(C)] pub enum Gathered { $($v)* } };\n' +
+          '    (@step [$($v:tt)*] $first:ident = $value:expr, $($rest:tt)*) => { $crate::gather! { @step [$($v)* #[cfg(all())] $first = $value,] $($rest)* } };\n' +
+          '    (@step [$($v:tt)*]) => { gather!(@done [$($v)*]); };\n' +
+          '    (@start $($rest:tt)*) => { gather! { @step [] $($rest)* } };',
+        '@start A = 1, B = 2 << 3, C = -4,',
+      ),
       // A lifetime bound to its fragment, handed on.
       muncher(
         'lifetimes',

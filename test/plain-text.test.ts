@@ -118,9 +118,9 @@ describe('plain text: a body the text test passes over declares no item', () => 
     const parser = await loadParser();
     const cases: [body: string, declares: boolean][] = [
       ['{ let p = x as *const u8; let q = y as * const _; }', false],
-      ["{ let s: &'static str = \"a\"; f::<'static>(); }", false],
+      ['{ let s: &\'static str = "a"; f::<\'static>(); }', false],
       ['{ let p = x as *const u8; const N: usize = 4; }', true],
-      ["{ let s: &'static str = \"a\"; static S: u8 = 1; }", true],
+      ['{ let s: &\'static str = "a"; static S: u8 = 1; }', true],
       ['{ let p: *const u8 = q; #[no_mangle] pub extern "C" fn f() {} }', true],
       ['{ let p = &raw const x; }', true],
     ];

@@ -533,8 +533,10 @@ function expansionItems(
 
 /**
  * Where a rule's body ends with a macro call (`path::name! { … }`, `name!(…);`) that follows a complete
- * item (a `}` or a `;` before it, not an attribute): the index of the call's first token, or -1. A body that
- * is nothing but the call is read by `plainCalls` whole.
+ * item (a `}` or a `;` before it, not an attribute) or stands alone: the index of the call's first token,
+ * or -1. A muncher's step that is nothing but the call to its next (nix's `libc_enum!`, which hands on the
+ * variants gathered so far) is transcribed as well: written out and read back, every step lexed again all
+ * that the steps before it gathered.
  */
 function trailingCallStart(body: Token[]): number {
   let end = body.length;
@@ -550,7 +552,7 @@ function trailingCallStart(body: Token[]): number {
   )
     start -= 2;
   const before = body[start - 1];
-  if (!before) return -1;
+  if (!before) return start;
   const itemEnds =
     (before.kind === 'group' && before.delimiter === '{') || (before.kind === 'punct' && before.text === ';');
   return itemEnds ? start : -1;
