@@ -1,4 +1,3 @@
-import * as inspector from 'inspector';
 import * as path from 'path';
 import { PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
@@ -6,6 +5,7 @@ import { defaultSettings } from '../../server/src/core/config';
 import { AnalysisHost } from '../../server/src/core/host';
 import { loadParser } from '../../server/src/core/syntax/parse';
 import { limitHeapGrowth } from '../../server/src/v8-heap';
+import { allocationsOf, totalOf } from './heap-sampling';
 import { BAD_EXPORT, chooseEditingPlan, TARGET_LINES } from './lsp-places';
 import { benchWorkspaces } from './workspaces';
 
@@ -42,47 +42,9 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-/** A call tree of V8's sampling heap profiler (`HeapProfiler.stopSampling`). */
-interface SampledNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: SampledNode[];
-}
-
-/** Runs `work` under V8's sampling heap profiler; the bytes allocated by each place (function and its caller). */
-async function allocationsOf(work: () => Promise<void>): Promise<Map<string, number>> {
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object): Promise<unknown> =>
-    new Promise((resolve, reject) =>
-      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('HeapProfiler.enable');
-  await post('HeapProfiler.startSampling', {
-    samplingInterval: 4096,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  await work();
-  const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: { head: SampledNode } };
-  session.disconnect();
-  const bySite = new Map<string, number>();
-  const name = (n: SampledNode): string =>
-    `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
-  const walk = (n: SampledNode, caller: SampledNode | null): void => {
-    if (n.selfSize) {
-      const site = caller ? `${name(n)} < ${name(caller)}` : name(n);
-      bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
-    }
-    for (const c of n.children) walk(c, n);
-  };
-  walk(profile.head, null);
-  return bySite;
-}
-
 function printAllocations(bySite: Map<string, number>, count: number): void {
   const kb = (bytes: number): string => `${(bytes / count / 1024).toFixed(0)} kB`;
-  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  const total = totalOf(bySite);
   console.log(`  allocated: ${kb(total)} a keystroke, most by`);
   for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 5))
     console.log(`    ${kb(bytes).padStart(7)}  ${site}`);
