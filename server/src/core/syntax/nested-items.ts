@@ -69,8 +69,8 @@ export function mayDeclareItems(text: string): boolean {
 /**
  * Whether the text writes a keyword that may begin an item, other than `const` in a raw pointer type
  * (`as *const _`) or `static` as a lifetime (`&'static str`), which begin none. Binding crates cast to
- * raw pointers in most bodies (gtk's `to_glib_none().0 as *const _`): with those counted, most bodies of
- * the bench's bindings workspace that tree-sitter searched for items held none.
+ * raw pointers in many bodies (gtk's `to_glib_none().0 as *const _`), each of which was searched by
+ * tree-sitter for items it cannot hold.
  */
 function writesItemKeyword(text: string): boolean {
   for (const m of text.matchAll(ITEM_KEYWORDS)) if (!beginsNoItem(text, m.index, m[1])) return true;
