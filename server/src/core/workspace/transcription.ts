@@ -305,7 +305,7 @@ function transcribeInto(body: Token[], b: BindingScope, out: Token[]): boolean {
 
 /** `emitToken(t)` read back: the token itself when it was read back already. */
 function readBack(t: Token): Token | null {
-  let read = READ_BACK.get(t);
+  let read = (t as Remembered)[READ_BACK];
   if (read !== undefined) return read;
   if (t.kind !== 'group') read = readLeaf(t.text, t.origin);
   else {
@@ -317,12 +317,23 @@ function readBack(t: Token): Token | null {
     }
     read = children.length === (t.children ?? []).length ? readGroup(t, children) : null;
   }
-  READ_BACK.set(t, read);
+  remember(t, read);
   return read;
 }
 
-/** Each token as read back from its transcription (itself, for a token read back), or null when it is not plain. */
-const READ_BACK = new WeakMap<Token, Token | null>();
+/**
+ * Each token as read back from its transcription (itself, for a token read back), or null when it is not
+ * plain, kept on the token under a symbol (which JSON and the items' comparisons leave out). A `WeakMap` held
+ * them first: a muncher that hands a module's tokens through a dozen levels twenty times over (uom's
+ * `storage_types!`) made millions of entries, and each took microseconds to add.
+ */
+const READ_BACK = Symbol('read back');
+
+type Remembered = Token & { [READ_BACK]?: Token | null };
+
+function remember(t: Token, read: Token | null): void {
+  Object.defineProperty(t, READ_BACK, { value: read, writable: true, configurable: true });
+}
 
 /**
  * A leaf token written at `origin`, as it is read back: by the lexer when it reads it plainly, else by the
@@ -337,7 +348,7 @@ function readLeaf(text: string, origin: Origin): Token | null {
     kind,
     origin: { file: origin.file, span: { start: origin.span.start, end: origin.span.end } },
   };
-  READ_BACK.set(read, read);
+  remember(read, read);
   return read;
 }
 
@@ -383,6 +394,6 @@ function readGroup(t: Token, children: Token[]): Token {
     children,
     origin: { file: open.file, span: { start: open.span.start, end } },
   };
-  READ_BACK.set(read, read);
+  remember(read, read);
   return read;
 }
