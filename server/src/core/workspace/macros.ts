@@ -972,6 +972,14 @@ function fragmentLength(frag: string, input: Token[], pos: number, follow: Token
     // `impl_PartialEq_repr_fields!` calls itself with `$name [ ]` and falls through to its first rule).
     if (typeLike && angle === 0 && k > pos && t.kind === 'group' && t.delimiter === '[' && endsType(input[k - 1]))
       break;
+    // A path never holds a `!` (a type may: a macro call in type position). nom's `tuple_parser!` tries
+    // `$e:path ,` first on `call!(e), …`: taking `call!(e)` as the path, it called itself with
+    // `call!(call!(e))`, and so on down to the recursion limit.
+    if (frag === 'path' && angle === 0 && t.text === '!') break;
+    // Nor a `where` or an `as` outside `<…>` (both may follow one in a pattern): sequoia's
+    // `impl_into_iterator!($t where)`, taking `Packet where` as the `$t:ty` of its first rule, called itself
+    // with one more `where` each time.
+    if (typeLike && angle === 0 && t.kind === 'ident' && (t.text === 'where' || t.text === 'as')) break;
     if (t.kind !== 'group') {
       if (angle === 0 && stop !== null && t.text === stop) break;
       if (
