@@ -39,7 +39,7 @@ async function main(args: string[]): Promise<void> {
   const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 15;
   if (args.length !== 1 || !(top > 0)) throw new Error('usage: promoted.js DIR [--top N]');
   const dir = path.resolve(args[0]);
-  // Sampled every 16 kB: a workspace allocates gigabytes, and a finer interval costs more than the check.
+  // Sampled every 16 kB: a workspace's check allocates over a gigabyte.
   const interval = 16 * 1024;
   const all = await allocationsOf(() => check(dir), { samplingInterval: interval });
   const promoted = await allocationsOf(() => check(dir), { samplingInterval: interval, outlivingScavenges: true });
