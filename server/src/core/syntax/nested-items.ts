@@ -1,7 +1,7 @@
 import { childAttributesBefore, leadingAttributes } from './attribute-syntax';
 import type { ExtractContext } from './extract-context';
 import type { Attribute } from './model';
-import { isSpace } from './scan';
+import { lastNonSpaceBefore } from './scan';
 import type { SyntaxNode } from './syntax-tree';
 
 /** Node types that are items (and item-level macro calls) wherever they stand. */
@@ -80,9 +80,7 @@ function writesItemKeyword(text: string): boolean {
 function beginsNoItem(text: string, at: number, keyword: string): boolean {
   if (keyword === 'static') return text.charCodeAt(at - 1) === APOSTROPHE;
   if (keyword !== 'const') return false;
-  let before = at - 1;
-  while (before >= 0 && isSpace(text.charCodeAt(before))) before--;
-  return text.charCodeAt(before) === ASTERISK;
+  return text.charCodeAt(lastNonSpaceBefore(text, at)) === ASTERISK;
 }
 
 const APOSTROPHE = 39;

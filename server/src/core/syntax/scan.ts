@@ -98,9 +98,7 @@ function mentionsBoundaryWord(code: string): boolean {
 
 /** Whether the `export_name` at `at` is set as an attribute's: `[`, `(`, `{` or `,` before it, `=` (not `==`) after. */
 function setsExportName(code: string, at: number): boolean {
-  let before = at - 1;
-  while (before >= 0 && isSpace(code.charCodeAt(before))) before--;
-  const opener = code[before];
+  const opener = code[lastNonSpaceBefore(code, at)];
   if (opener !== '[' && opener !== '(' && opener !== '{' && opener !== ',') return false;
   let after = at + 'export_name'.length;
   while (after < code.length && isSpace(code.charCodeAt(after))) after++;
@@ -159,11 +157,17 @@ function* wordsBeforeAs(code: string): Iterable<string> {
 
 /** The run of word characters that ends right before `at`, past any white space (empty if there is none). */
 function wordBefore(code: string, at: number): { start: number; end: number } {
-  let end = at;
-  while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
+  const end = lastNonSpaceBefore(code, at) + 1;
   let start = end;
   while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
   return { start, end };
+}
+
+/** Where the last character before `at` that is not white space stands, or -1 when there is none. */
+export function lastNonSpaceBefore(text: string, at: number): number {
+  let before = at - 1;
+  while (before >= 0 && isSpace(text.charCodeAt(before))) before--;
+  return before;
 }
 
 export function isSpace(c: number): boolean {
@@ -306,10 +310,9 @@ function boundaryCallers(code: string): Set<string> | null {
  * as `$`), or null when it opens none.
  */
 function callOpenedAt(code: string, at: number): string | null {
-  let bang = at;
-  while (bang > 0 && isSpace(code.charCodeAt(bang - 1))) bang--;
-  if (code.charCodeAt(bang - 1) !== 33) return null;
-  const { start, end } = wordBefore(code, bang - 1);
+  const bang = lastNonSpaceBefore(code, at);
+  if (code.charCodeAt(bang) !== 33) return null;
+  const { start, end } = wordBefore(code, bang);
   const first = code.charCodeAt(start);
   if (start === end || (first >= 48 && first <= 57)) return null;
   if (code.charCodeAt(start - 1) === 36) return '$';
