@@ -55,7 +55,13 @@ export class ExtractContext {
   ) {
     this.unsafeExternKeywordAt = new Set(parsed.unsafeExternKeywordAt);
     this.safeItemKeywordAt = parsed.safeItemKeywordAt;
-    this.tree = new SyntaxTree(parsed.tree, parsed.parsedText, !options.treeOnly, options.topLevelLater);
+    this.tree = new SyntaxTree(
+      parsed.tree,
+      parsed.parsedText,
+      !options.treeOnly,
+      options.topLevelLater,
+      parsed.leftOut,
+    );
     this.spanOrigin = mapSpan ? mapSpan : (start, end) => ({ file, span: { start, end } });
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser, ParseState, Point, Range, Tree } from 'web-tree-sitter';
 import { bracketStep } from './brackets';
+import { itemsToLeaveOut, LeftOutItem } from './left-out-items';
 import { codeOnly, isSpace } from './scan';
 
 /**
@@ -136,12 +137,12 @@ function chunksOf(text: string): (index: number) => string {
 /** web-tree-sitter's input buffer holds 10 kB of UTF-16: 5,119 code units. */
 const PARSE_CHUNK = 5119;
 
-function parseWithin(parser: Parser, text: string, old?: Tree, range?: Range): Tree {
-  const limit = parseTimeLimit(range ? range.endIndex - range.startIndex : text.length);
+function parseWithin(parser: Parser, text: string, old?: Tree, ranges?: Range[]): Tree {
+  const limit = parseTimeLimit(ranges ? ranges[ranges.length - 1].endIndex - ranges[0].startIndex : text.length);
   const started = performance.now();
   const tree = parser.parse(chunksOf(text), old, {
     progressCallback: parseDeadline(limit),
-    includedRanges: range ? [range] : undefined,
+    includedRanges: ranges,
   });
   if (!tree) {
     // A cancelled parse would otherwise resume on the next call, with the next text.
@@ -167,6 +168,15 @@ export interface ParsedFile {
   safeItemAt: number[];
   /** Offsets of the `fn` / `static` keyword each `safe` stood before. */
   safeItemKeywordAt: number[];
+  /** The items the parse was not given (`parseRustLeavingOut`), until the items are read. */
+  leftOut?: LeftOut;
+}
+
+/** The plain items a tree was parsed without, and how to parse what they stand in fully, should a node be asked for. */
+export interface LeftOut {
+  items: LeftOutItem[];
+  /** The tree of the same text (or piece) parsed without leaving anything out; the caller deletes it. */
+  wholeTree: () => Tree;
 }
 
 const UNSAFE_EXTERN = /\bunsafe(\s+)extern(\s*"[^"\n]*")?\s*\{/g;
@@ -284,12 +294,61 @@ export function parseRustPiece(parser: Parser, text: string, range: Range): Pars
   return {
     text,
     parsedText: text,
-    tree: parseWithin(parser, text, undefined, range),
+    tree: parseWithin(parser, text, undefined, [range]),
     unsafeExternAt: [],
     unsafeExternKeywordAt: [],
     safeItemAt: [],
     safeItemKeywordAt: [],
   };
+}
+
+/**
+ * A file (or one piece of it, `range`) parsed without its plain constants and foreign functions
+ * (`left-out-items.ts`), for a caller that keeps no tree: an edit could not re-parse from one that lacks
+ * them. When the text holds what the parse must blank first, leaves nothing out, or the parse without
+ * them finds an error (which the whole parse might place elsewhere), it is parsed whole.
+ */
+export function parseRustLeavingOut(parser: Parser, text: string, range?: Range): ParsedFile {
+  const whole = (): ParsedFile => (range ? parseRustPiece(parser, text, range) : parseRust(parser, text));
+  if (UNSAFE_EXTERN_BLOCK.test(text) || RAW_ABI_HINT.test(text)) return whole();
+  const from = range ? range.startIndex : 0;
+  const to = range ? range.endIndex : text.length;
+  const items = itemsToLeaveOut(text, from, to);
+  if (!items.length) return whole();
+  const tree = parseWithin(parser, text, undefined, rangesBetween(text, items, from, to));
+  if (tree.rootNode.hasError) {
+    tree.delete();
+    return whole();
+  }
+  return {
+    text,
+    parsedText: text,
+    tree,
+    unsafeExternAt: [],
+    unsafeExternKeywordAt: [],
+    safeItemAt: [],
+    safeItemKeywordAt: [],
+    leftOut: { items, wholeTree: () => parseWithin(parser, text, undefined, range && [range]) },
+  };
+}
+
+/** The ranges from `from` to `to` between the items left out (the last one may be empty: the parse needs one). */
+function rangesBetween(text: string, items: LeftOutItem[], from: number, to: number): Range[] {
+  const offsets = [from];
+  for (const item of items) offsets.push(item.start, item.end);
+  offsets.push(to);
+  const points = pointsAt(text, offsets);
+  const ranges: Range[] = [];
+  for (let i = 0; i < offsets.length; i += 2) {
+    if (offsets[i] === offsets[i + 1] && (ranges.length || i + 2 < offsets.length)) continue;
+    ranges.push({
+      startIndex: offsets[i],
+      endIndex: offsets[i + 1],
+      startPosition: points[i],
+      endPosition: points[i + 1],
+    });
+  }
+  return ranges;
 }
 
 /**

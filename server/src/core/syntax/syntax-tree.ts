@@ -1,4 +1,6 @@
 import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
+import type { LeftOutItem } from './left-out-items';
+import type { LeftOut } from './parse';
 import { PlainAttribute, plainAttribute } from './plain-attributes';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
@@ -155,6 +157,8 @@ function grammarTables(language: Language): GrammarTables {
 
 /** Children not read yet: the node's subtree is read when asked for. */
 const UNREAD = -2;
+/** A node the parse was not given (`LeftOut`): its children, if ever asked for, are read from a whole parse. */
+const LEFT_OUT = -3;
 
 /** What a syntax tree records of each node, one typed array per question; grown by doubling. */
 class NodeColumns {
@@ -240,29 +244,58 @@ export class SyntaxTree {
   private readonly cursors: TreeCursor[] = [];
   /** The tree-sitter node of a subtree's root read on its own (`read`). */
   private readonly realRoots = new Map<number, Node>();
+  /** The items left out of the parse, put back in order by the first walk (`appendLeftOut`). */
+  private readonly leftOut: LeftOutItem[];
+  private nextLeftOut = 0;
+  /** Where the next item left out starts; past every offset when none is left. */
+  private nextLeftOutStart = Infinity;
+  private readonly wholeTreeOf: (() => Tree) | null;
+  /** The tree of the whole parse, made only if a node left out is asked for its children. */
+  private wholeTree: Tree | null = null;
   readonly root: SyntaxNode;
 
   /**
    * `text` is the text `tree` was parsed from. With `readText` false, nothing is read from its text: every
    * node is read from the tree (tests compare the two readings). With `topLevelLater`, the subtrees of the
    * root's children are read only when asked for: an edited document's items are read again only where
-   * the edit was (`extractItemsReusing`).
+   * the edit was (`extractItemsReusing`). `leftOut`: the items the parse of `tree` was not given, which
+   * the walk puts back where they stand (reading nothing from the text, or reading the top level later,
+   * the tree of the whole parse is read instead).
    */
   constructor(
     tree: Tree,
     readonly text: string,
     private readonly readText = true,
     private readonly topLevelLater = false,
+    leftOut?: LeftOut,
   ) {
     this.grammar = grammarTables(tree.language);
+    this.wholeTreeOf = leftOut ? leftOut.wholeTree : null;
+    if (leftOut && (!readText || topLevelLater)) tree = this.wholeTree = leftOut.wholeTree();
+    this.leftOut = leftOut && !this.wholeTree ? leftOut.items : [];
+    if (this.leftOut.length) this.nextLeftOutStart = this.leftOut[0].start;
     this.hasError = tree.rootNode.hasError;
     this.root = this.node(this.readSubtree(tree.walk()));
+    if (this.nextLeftOut < this.leftOut.length) this.putBackLast();
+  }
+
+  /**
+   * The items left out after the last node of the parse, as the root's last children; the root spans
+   * them, as the whole parse's would (it starts at the first token and ends at the text's end).
+   */
+  private putBackLast(): void {
+    let last = NONE;
+    for (let c = this.c.firstChildren[ROOT]; c !== NONE; c = this.c.nextSiblings[c]) last = c;
+    while (this.nextLeftOut < this.leftOut.length) last = this.appendLeftOut(ROOT, last);
+    this.c.ends[ROOT] = Math.max(this.c.ends[ROOT], this.leftOut[this.leftOut.length - 1].end);
   }
 
   /** Frees the cursors; the nodes answer nothing that needs the tree afterwards. */
   dispose(): void {
     for (const c of this.cursors) c.delete();
     this.cursors.length = 0;
+    this.wholeTree?.delete();
+    this.wholeTree = null;
     // Typed arrays are costly to allocate (and to collect): the next tree reuses these, unless they grew
     // past what is worth keeping. The wrappers go: they would keep this tree and its text alive.
     this.c.wrappers.length = 0;
@@ -338,7 +371,9 @@ export class SyntaxTree {
   }
 
   private firstChild(index: number): number {
-    if (this.c.firstChildren[index] === UNREAD) this.readChildrenLater(index);
+    const first = this.c.firstChildren[index];
+    if (first === UNREAD) this.readChildrenLater(index);
+    else if (first === LEFT_OUT) this.readLeftOutChildren(index);
     return this.c.firstChildren[index];
   }
 
@@ -366,6 +401,7 @@ export class SyntaxTree {
   realNode(index: number): Node {
     const root = this.realRoots.get(index);
     if (root) return root;
+    if (this.c.firstChildren[index] === LEFT_OUT) return this.leftOutNode(index);
     const at = this.c.descendantIndexes[index];
     if (at === NONE) throw new Error('syntax tree: only a node read as a whole has its tree-sitter node at hand');
     const cursor = this.cursors[this.c.cursorOf[index]];
@@ -377,11 +413,60 @@ export class SyntaxTree {
   private readSubtree(cursor: TreeCursor): number {
     this.cursors.push(cursor);
     const cursorId = this.cursors.length - 1;
-    const root = this.append(cursor, cursorId, NONE, NONE);
+    const root = this.append(cursor, cursorId, NONE, NONE, cursor.startIndex);
+    // The whole parse's root starts at its first token, which may be an item left out.
+    if (this.nextLeftOutStart < this.c.starts[root]) this.c.starts[root] = this.nextLeftOutStart;
     const when = this.whenToRead(root);
     if (when === 'now') this.walkChildren(cursor, cursorId, root);
     else if (when === 'later') this.leaveForLater(cursor, root);
     return root;
+  }
+
+  /** A node left out of the parse, found in the whole parse (made once). */
+  private leftOutNode(index: number): Node {
+    this.wholeTree ??= this.wholeTreeOf!();
+    const start = this.c.starts[index];
+    const end = this.c.ends[index];
+    const type = this.type(index);
+    for (let n: Node | null = this.wholeTree.rootNode.descendantForIndex(start, end); n; n = n.parent)
+      if (n.startIndex === start && n.endIndex === end && n.type === type) {
+        this.realRoots.set(index, n);
+        return n;
+      }
+    throw new Error(`syntax tree: the whole parse has no ${type} at ${start}`);
+  }
+
+  /** The children of a node left out of the parse, read from the whole parse. */
+  private readLeftOutChildren(index: number): void {
+    const cursor = this.leftOutNode(index).walk();
+    this.cursors.push(cursor);
+    this.c.firstChildren[index] = NONE;
+    this.walkChildren(cursor, this.cursors.length - 1, index);
+  }
+
+  /** Puts the next item left out back, as the next child of `parent` after `previous`; returns its index. */
+  private appendLeftOut(parent: number, previous: number): number {
+    const item = this.leftOut[this.nextLeftOut++];
+    this.nextLeftOutStart = this.nextLeftOut < this.leftOut.length ? this.leftOut[this.nextLeftOut].start : Infinity;
+    if (this.count === this.c.capacity) this.grow();
+    const index = this.count++;
+    this.c.typeIds[index] = item.kind === 'const' ? this.grammar.constItemType : this.grammar.signatureType;
+    this.c.starts[index] = item.start;
+    this.c.ends[index] = item.end;
+    this.c.fields[index] = 0;
+    this.c.parents[index] = parent;
+    this.c.firstChildren[index] = LEFT_OUT;
+    this.c.nextSiblings[index] = NONE;
+    this.c.previousSiblings[index] = previous;
+    this.c.descendantIndexes[index] = NONE;
+    this.c.cursorOf[index] = ROOT_CURSOR;
+    this.c.wrappers.push(null);
+    this.c.childLists.push(null);
+    if (previous !== NONE) this.c.nextSiblings[previous] = index;
+    else this.c.firstChildren[parent] = index;
+    if (item.kind === 'const') this.plainConsts.set(index, item.plain);
+    else this.plainForeignFns.set(index, item.plain);
+    return index;
   }
 
   /** The children of a node whose subtree the walk left unread, from where its cursor found it. */
@@ -461,7 +546,10 @@ export class SyntaxTree {
     let parent = top;
     let previous = NONE;
     for (;;) {
-      const index = this.append(cursor, cursorId, parent, previous);
+      const start = cursor.startIndex;
+      // An item left out stands before the first node of the parse that starts after it, among its siblings.
+      while (this.nextLeftOutStart < start) previous = this.appendLeftOut(parent, previous);
+      const index = this.append(cursor, cursorId, parent, previous, start);
       const when = this.whenToRead(index);
       if (when === 'now' && cursor.gotoFirstChild()) {
         parent = index;
@@ -480,11 +568,10 @@ export class SyntaxTree {
   }
 
   /** Records the node under the cursor as the next child of `parent`, after `previous`. */
-  private append(cursor: TreeCursor, cursorId: number, parent: number, previous: number): number {
+  private append(cursor: TreeCursor, cursorId: number, parent: number, previous: number, start: number): number {
     if (this.count === this.c.capacity) this.grow();
     const index = this.count++;
     const typeId = cursor.nodeTypeId;
-    const start = cursor.startIndex;
     this.c.typeIds[index] = typeId;
     this.c.starts[index] = start;
     const hasField = parent !== NONE && !this.grammar.fieldless[this.c.typeIds[parent]];

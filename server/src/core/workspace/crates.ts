@@ -8,6 +8,7 @@ import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from
 import {
   isParserAbort,
   parseRust,
+  parseRustLeavingOut,
   parseRustPiece,
   ParsedFile,
   piecesOf,
@@ -192,6 +193,8 @@ export class SourceCache {
   private readonly freed = new WeakSet<object>();
 
   private free(parsed: ParsedFile): void {
+    // What the parse left out is read into items by now; the entry keeps its parsed file.
+    parsed.leftOut = undefined;
     if (this.freed.has(parsed.tree)) return;
     this.freed.add(parsed.tree);
     parsed.tree.delete();
@@ -235,7 +238,7 @@ export class SourceCache {
     this.unparsed.delete(file);
     const pieces = !previous && text.length > PIECEWISE_PARSE_CHARS && !this.keepsTree(file) ? piecesOf(text) : null;
     if (pieces) return this.setInPieces(file, text, pieces);
-    const parsed = this.parse(text, previous);
+    const parsed = this.parse(text, previous, undefined, !previous && !this.keepsTree(file));
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
     const since = old && edits ? this.editsSinceItems.get(file) : undefined;
@@ -256,7 +259,7 @@ export class SourceCache {
     const read: FileItems[] = [];
     let parsed: ParsedFile | null = null;
     for (const range of pieces) {
-      parsed = this.parse(text, undefined, range);
+      parsed = this.parse(text, undefined, range, true);
       try {
         read.push(extractItems(file, parsed));
       } finally {
@@ -359,10 +362,14 @@ export class SourceCache {
    * it (none can be read, edited or freed any more): the cache forgets them, takes the spare parser for
    * the files after this one, and this file fails with the reason.
    */
-  private parse(text: string, previous?: ParsedFile, piece?: Range): ParsedFile {
+  private parse(text: string, previous?: ParsedFile, piece?: Range, leaveOut = false): ParsedFile {
     const usable = previous && !this.freed.has(previous.tree) ? previous : undefined;
     try {
-      const parsed = piece ? parseRustPiece(this.parser, text, piece) : parseRust(this.parser, text, usable);
+      const parsed = leaveOut
+        ? parseRustLeavingOut(this.parser, text, piece)
+        : piece
+          ? parseRustPiece(this.parser, text, piece)
+          : parseRust(this.parser, text, usable);
       this.parsed?.();
       return parsed;
     } catch (e) {

@@ -1,0 +1,167 @@
+import { bracketStep } from './brackets';
+import { PlainConst, plainConst } from './plain-consts';
+import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
+import { isSpace } from './plain-text';
+import { codeOnly } from './scan';
+
+/**
+ * Items the parser is not given. A plain constant or a plain foreign function (`plain-text.ts`) is read
+ * from its text whatever the tree says of it: the tree is asked only where it starts and ends. Generated
+ * bindings are largely such items (8.8 of the 20.9 M characters of the FFI-dense benchmark workspace, by
+ * `node out/test/bench/left-out-agreement.js`: libc's and linux-raw-sys's constants, the `-sys` crates'
+ * `extern` blocks), and tree-sitter parses their tokens as it parses any others. Found here from the
+ * text, they are left out of the parse (its included ranges skip them), and the syntax tree puts them back
+ * where the whole parse has them (`SyntaxTree`), with the parts their text gives.
+ *
+ * Only places whose every item the scan can delimit are searched: the top level of a file, the bodies of
+ * inline modules and of `extern` blocks. A scan that meets what it cannot delimit (brackets that do not
+ * balance) stops searching that list; what it found before stays right, since every item is delimited by
+ * its own brackets and `;`.
+ */
+
+export type LeftOutItem =
+  | { kind: 'const'; start: number; end: number; plain: PlainConst }
+  | { kind: 'foreign-fn'; start: number; end: number; plain: PlainForeignFn };
+
+/** The plain items between `from` and `to` (whole top-level items: a file, or a piece of one), in order. */
+export function itemsToLeaveOut(text: string, from = 0, to = text.length): LeftOutItem[] {
+  const found: LeftOutItem[] = [];
+  PLAIN_HINT.lastIndex = from;
+  const hint = PLAIN_HINT.exec(text);
+  if (!hint || hint.index >= to) return found;
+  new ItemScan(text, codeOnly(text.slice(from, to)), from, found).list(from, to, 'items');
+  return found;
+}
+
+/** What a plain constant or an `extern` block starts with: a text without one is not scanned. */
+const PLAIN_HINT = /\b(?:const\s+[A-Za-z_][A-Za-z0-9_]*\s*:|extern\s*(?:"[^"\n]*"\s*)?\{)/g;
+
+/** What a list of items may hold that is left out: constants, or (in an `extern` block) foreign functions. */
+type ListKind = 'items' | 'foreign';
+
+const SEMICOLON = 0x3b;
+const CLOSE_BRACE = 0x7d;
+const HASH = 0x23;
+const BANG = 0x21;
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * An `extern` block's or an inline module's opening, up to its `{` (`"…"` is an ABI, its contents blanked
+ * by `codeOnly`; raw strings are left to the parse, as `unsafe extern` is).
+ */
+const CONTAINER =
+  /(?:pub(?:\s*\([^)]*\))?\s+)?(?:(extern)\s*(?:"[^"]*"\s*)?|mod\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*)\{/y;
+
+/** How a plain constant and a plain foreign function open (`plainConst`, `plainForeignFn` read the rest). */
+const CONST_OPENING = /(?:pub\s+)?const\s+[A-Za-z_][A-Za-z0-9_]*\s*:/y;
+const FOREIGN_FN_OPENING = /(?:pub\s+)?fn\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/y;
+
+class ItemScan {
+  constructor(
+    private readonly text: string,
+    /** `codeOnly` of the text from `offset` on: comments and the contents of literals blanked. */
+    private readonly code: string,
+    private readonly offset: number,
+    private readonly found: LeftOutItem[],
+  ) {}
+
+  private at(i: number): number {
+    return this.code.charCodeAt(i - this.offset);
+  }
+
+  /**
+   * The items of a list from `i` on: returns where the `}` that closes the list is (`to` for a file or a
+   * piece), or -1 when the scan cannot delimit an item.
+   */
+  list(i: number, to: number, kind: ListKind): number {
+    for (;;) {
+      while (i < to && isSpace(this.at(i))) i++;
+      if (i >= to) return to;
+      const c = this.at(i);
+      if (c === CLOSE_BRACE) return i;
+      if (c === SEMICOLON) {
+        i++;
+        continue;
+      }
+      const next = c === HASH ? this.attributeEnd(i, to) : this.afterItem(i, to, kind);
+      if (next < 0) return -1;
+      i = next;
+    }
+  }
+
+  /** Past the item at `start`, left out if it is plain, its list read if it is an inline module or an `extern` block. */
+  private afterItem(start: number, to: number, kind: ListKind): number {
+    if (kind === 'items') {
+      CONTAINER.lastIndex = start - this.offset;
+      const opening = CONTAINER.exec(this.code);
+      if (opening) {
+        const close = this.list(start + opening[0].length, to, opening[1] ? 'foreign' : 'items');
+        return close < 0 || close >= to ? -1 : close + 1;
+      }
+    }
+    // Only an item that opens as a plain one is searched for its `;`: any other could send the search to
+    // the end of the file, once per item.
+    const plainOpening = kind === 'foreign' ? FOREIGN_FN_OPENING : CONST_OPENING;
+    plainOpening.lastIndex = start - this.offset;
+    if (plainOpening.test(this.code)) {
+      const semicolon = this.semicolonAfter(start, to);
+      if (semicolon >= 0 && this.leaveOut(start, semicolon + 1, kind)) return semicolon + 1;
+    }
+    return this.itemEnd(start, to);
+  }
+
+  /** Whether the text from `start` to `end` is a plain item of the list, recorded if so. */
+  private leaveOut(start: number, end: number, kind: ListKind): boolean {
+    const text = this.text.slice(start, end);
+    if (kind === 'foreign') {
+      const plain = plainForeignFn(text);
+      if (plain) this.found.push({ kind: 'foreign-fn', start, end, plain });
+      return !!plain;
+    }
+    const plain = plainConst(text);
+    if (plain) this.found.push({ kind: 'const', start, end, plain });
+    return !!plain;
+  }
+
+  /** After an item: past the first `;` outside brackets, or the `}` that closes its first outermost `{`; -1 if none. */
+  private itemEnd(i: number, to: number): number {
+    let depth = 0;
+    for (; i < to; i++) {
+      const c = this.at(i);
+      const step = bracketStep(c);
+      depth += step;
+      if (depth < 0) return -1;
+      if (depth === 0 && (c === SEMICOLON || (c === CLOSE_BRACE && step < 0))) return i + 1;
+    }
+    return -1;
+  }
+
+  /**
+   * The first `;` outside brackets (a constant's value may hold a block: only a `;` ends it); -1 if a
+   * bracket closes first.
+   */
+  private semicolonAfter(i: number, to: number): number {
+    let depth = 0;
+    for (; i < to; i++) {
+      const c = this.at(i);
+      if (depth === 0 && c === SEMICOLON) return i;
+      depth += bracketStep(c);
+      if (depth < 0) return -1;
+    }
+    return -1;
+  }
+
+  /** After an attribute `#[…]` or `#![…]`; -1 when what starts at `#` is not one. */
+  private attributeEnd(i: number, to: number): number {
+    let j = i + 1;
+    if (this.at(j) === BANG) j++;
+    while (j < to && isSpace(this.at(j))) j++;
+    if (this.at(j) !== OPEN_BRACKET) return -1;
+    let depth = 0;
+    for (; j < to; j++) {
+      depth += bracketStep(this.at(j));
+      if (depth === 0) return j + 1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,158 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Parser, Range } from 'web-tree-sitter';
+import { extractItems } from '../server/src/core/syntax/items';
+import { itemsToLeaveOut } from '../server/src/core/syntax/left-out-items';
+import type { FileItems } from '../server/src/core/syntax/model';
+import {
+  loadParser,
+  ParsedFile,
+  parseRust,
+  parseRustLeavingOut,
+  parseRustPiece,
+  piecesOf,
+} from '../server/src/core/syntax/parse';
+import { SyntaxNode, SyntaxTree } from '../server/src/core/syntax/syntax-tree';
+
+import { FIXTURES_DIR, listRustFiles } from './harness/fixtures';
+
+/**
+ * A file whose tree is not kept is parsed without its plain constants and foreign functions
+ * (`left-out-items.ts`); the syntax tree puts them back. What is read from such a parse must be what the
+ * whole parse gives, item for item, in a file and in each piece of a long one.
+ */
+
+const FILE = '/virtual/lib.rs';
+const ROOT = path.resolve(FIXTURES_DIR, '..', '..');
+
+let parser: Parser;
+
+function read(parsed: ParsedFile): FileItems {
+  try {
+    return extractItems(FILE, parsed);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+function whole(text: string, range?: Range): FileItems {
+  return read(range ? parseRustPiece(parser, text, range) : parseRust(parser, text));
+}
+
+/** The items of a parse that leaves the plain items out, and how many it left out. */
+function leavingOut(text: string, range?: Range): { items: FileItems; leftOut: number } {
+  const parsed = parseRustLeavingOut(parser, text, range);
+  const leftOut = parsed.leftOut?.items.length ?? 0;
+  return { items: read(parsed), leftOut };
+}
+
+function sourceFiles(): string[] {
+  const dirs = [
+    'fixtures',
+    'fixtures-abi',
+    'fixtures-fix',
+    'fixtures-fix-abi',
+    'fixtures-features',
+    'fixtures-targets',
+  ];
+  return [...dirs.map((d) => path.join(ROOT, 'test', d)), path.join(ROOT, 'examples')]
+    .filter((d) => fs.existsSync(d))
+    .flatMap(listRustFiles);
+}
+
+describe('items left out of the parse', () => {
+  before(async () => {
+    parser = await loadParser();
+  });
+
+  it('give the items of the whole parse in every fixture and example file, whole and cut in pieces', () => {
+    let leftOut = 0;
+    let cut = 0;
+    for (const file of sourceFiles()) {
+      const text = fs.readFileSync(file, 'utf8');
+      const name = path.relative(ROOT, file);
+      const read = leavingOut(text);
+      leftOut += read.leftOut;
+      assert.deepStrictEqual(read.items, whole(text), name);
+      const pieces = piecesOf(text, 1);
+      if (!pieces || pieces.length < 2) continue;
+      cut++;
+      for (const range of pieces) assert.deepStrictEqual(leavingOut(text, range).items, whole(text, range), name);
+    }
+    assert.ok(leftOut > 100, `${leftOut} items left out`);
+    assert.ok(cut > 100, `${cut} files cut in pieces`);
+  });
+
+  it('are found where a list of items holds them, and nowhere else', () => {
+    const cases: [source: string, leftOut: string[]][] = [
+      ['pub const A: u32 = 1;', ['pub const A: u32 = 1;']],
+      ['\n\n  const A: u8 = 1;\nconst B: u8 = 2;  \n', ['const A: u8 = 1;', 'const B: u8 = 2;']],
+      ['#![allow(x)]\n/// A.\n#[cfg(unix)]\npub const A: u8 = 1;\nfn f() {}', ['pub const A: u8 = 1;']],
+      [
+        "const C: u32 = { 3 };\nconst D: S = S { a: 1 }.b();\nconst E: u8 = b';' as u8;",
+        ['const C: u32 = { 3 };', 'const D: S = S { a: 1 }.b();', "const E: u8 = b';' as u8;"],
+      ],
+      [
+        'mod a {\n  pub(crate) mod b { const X: u8 = 1; }\n  extern { fn f(x: *mut T); }\n}',
+        ['const X: u8 = 1;', 'fn f(x: *mut T);'],
+      ],
+      [
+        'extern "C" {\n  // ; }\n  pub fn f(a: c_int) -> c_int;\n  static S: u8;\n  pub fn g(_: u8, ...);\n}',
+        ['pub fn f(a: c_int) -> c_int;', 'pub fn g(_: u8, ...);'],
+      ],
+      ['pub const fn f() -> u8 { 1 }\nconst G: u8 = 2;', ['const G: u8 = 2;']],
+      ['impl S { const A: u8 = 1; }\nfn f() { const B: u8 = 2; }\ntrait T { const C: u8; }', []],
+      [
+        'macro_rules! m { ($a:ident) => { pub const $a: u32 = 1; }; }\nm! { pub const X: u8 = 1; }\nconst Y: u8 = 2;',
+        ['const Y: u8 = 2;'],
+      ],
+      ['const S: &str = "}"; const T: u8 = 1; /* } */ const U: u8 = 2;', ['const T: u8 = 1;', 'const U: u8 = 2;']],
+      ['pub(crate) const A: u8 = 1;\nconst B: Option<u8> = None;\nextern "C" { fn f(x: &u8); }', []],
+    ];
+    for (const [source, expected] of cases) {
+      const found = itemsToLeaveOut(source).map((i) => source.slice(i.start, i.end));
+      assert.deepStrictEqual(found, expected, source);
+      const read = leavingOut(source);
+      assert.deepStrictEqual(read.items, whole(source), source);
+    }
+  });
+
+  it('are not left out where the parse must blank keywords first, or where the rest has a syntax error', () => {
+    const sources = [
+      'const A: u8 = 1;\nunsafe extern "C" { safe fn f(); }',
+      'const A: u8 = 1;\nextern r"C" fn g() {}',
+      'const A: u8 = 1;\nstruct S { a: }\nconst B: u8 = 2;',
+      'const A: u8 = 1;\nfn f( {\nconst B: u8 = 2;',
+    ];
+    for (const source of sources) {
+      const read = leavingOut(source);
+      assert.strictEqual(read.leftOut, 0, source);
+      assert.deepStrictEqual(read.items, whole(source), source);
+    }
+    // A function pointer's `unsafe extern` is not a block: the constants beside it are left out.
+    const pointer = 'type F = unsafe extern "C" fn();\nconst A: u8 = 1;';
+    assert.strictEqual(leavingOut(pointer).leftOut, 1);
+  });
+
+  it('answer for their children and their tree-sitter node from the whole parse', () => {
+    const text = 'const A: u8 = 1;\nextern "C" {\n  fn f(x: *mut T) -> u8;\n}\nfn g() {}\n';
+    const full = parseRust(parser, text);
+    const part = parseRustLeavingOut(parser, text);
+    assert.strictEqual(part.leftOut?.items.length, 2);
+    const fullTree = new SyntaxTree(full.tree, text);
+    const partTree = new SyntaxTree(part.tree, text, true, false, part.leftOut);
+    try {
+      const shape = (n: SyntaxNode): unknown => [n.type, n.startIndex, n.endIndex, n.children.map(shape)];
+      assert.deepStrictEqual(shape(partTree.root), shape(fullTree.root));
+      const constant = partTree.root.children[0];
+      assert.strictEqual(constant.type, 'const_item');
+      assert.strictEqual(constant.realNode().text, 'const A: u8 = 1;');
+    } finally {
+      partTree.dispose();
+      fullTree.dispose();
+      full.tree.delete();
+      part.tree.delete();
+    }
+  });
+});
