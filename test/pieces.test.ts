@@ -7,6 +7,7 @@ import type { FileItems } from '../server/src/core/syntax/model';
 import {
   loadParser,
   parseRust,
+  parseRustLeavingOut,
   parseRustPiece,
   piecesOf,
   PIECEWISE_PARSE_CHARS,
@@ -126,5 +127,31 @@ describe('a long file parsed in pieces', () => {
     assert.ok(piecesOf(text)!.length > 1, 'the text is cut');
     assert.deepStrictEqual(read.items, whole(text));
     assert.strictEqual(cache.hasTree(FILE), false);
+  });
+});
+
+describe('the text given to the parser a chunk at a time', () => {
+  it('never splits a surrogate pair: a character past the chunk is lexed whole', async () => {
+    const parser = await loadParser();
+    // web-tree-sitter reads 5,119 UTF-16 code units at a time, from 0 or from an included range's start.
+    // The pair starts on the last code unit of the first chunk read after `prefix`.
+    const around = (prefix: string): string => {
+      const head = 'fn f() { m![';
+      return prefix + head + ' '.repeat(5119 - head.length - 2) + "'𐍈'];}\n";
+    };
+    for (const [text, chunkStart] of [
+      [around(''), 0],
+      [around('const A: u8 = 1;\n'), 17],
+    ] as const) {
+      assert.strictEqual(text.indexOf('𐍈'), chunkStart + 5118);
+      for (const parsed of [parseRust(parser, text), parseRustLeavingOut(parser, text)]) {
+        try {
+          const tokenTree = parsed.tree.rootNode.descendantsOfType('token_tree')[0];
+          assert.strictEqual(tokenTree.namedChildren.map((n) => n.type).join(), 'char_literal');
+        } finally {
+          parsed.tree.delete();
+        }
+      }
+    }
   });
 });

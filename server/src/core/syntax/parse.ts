@@ -131,7 +131,17 @@ function parseDeadline(ms: number): (state: ParseState) => boolean {
  * memory, 400 kB each for a 10,000-line document, and full collections came more often).
  */
 function chunksOf(text: string): (index: number) => string {
-  return (index) => text.slice(index, index + PARSE_CHUNK);
+  return (index) => {
+    let end = index + PARSE_CHUNK;
+    // A chunk that ends between the halves of a surrogate pair makes the lexer read a broken character
+    // (`'𐍈'` lexed as an identifier): it ends before the pair.
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+    return text.slice(index, end);
+  };
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 /** web-tree-sitter's input buffer holds 10 kB of UTF-16: 5,119 code units. */
