@@ -18,9 +18,10 @@ import { SyntaxNode, SyntaxTree } from '../server/src/core/syntax/syntax-tree';
 import { FIXTURES_DIR, listRustFiles } from './harness/fixtures';
 
 /**
- * A file whose tree is not kept is parsed without its plain constants and foreign functions
- * (`left-out-items.ts`); the syntax tree puts them back. What is read from such a parse must be what the
- * whole parse gives, item for item, in a file and in each piece of a long one.
+ * A file whose tree is not kept is parsed without its plain constants and foreign functions and the bodies
+ * nothing reads (`left-out-items.ts`); the syntax tree puts them back. What is read from such a parse must
+ * be what the whole parse gives, item for item, in a file and in each piece of a long one, without ever
+ * asking for what was left out.
  */
 
 const FILE = '/virtual/lib.rs';
@@ -40,11 +41,22 @@ function whole(text: string, range?: Range): FileItems {
   return read(range ? parseRustPiece(parser, text, range) : parseRust(parser, text));
 }
 
-/** The items of a parse that leaves the plain items out, and how many it left out. */
-function leavingOut(text: string, range?: Range): { items: FileItems; leftOut: number } {
+/**
+ * The items of a parse that leaves the plain items out, how many it left out, and how many times the
+ * extractors asked for what was left out (and so for the whole parse).
+ */
+function leavingOut(text: string, range?: Range): { items: FileItems; leftOut: number; wholeParses: number } {
   const parsed = parseRustLeavingOut(parser, text, range);
   const leftOut = parsed.leftOut?.items.length ?? 0;
-  return { items: read(parsed), leftOut };
+  let wholeParses = 0;
+  if (parsed.leftOut) {
+    const wholeTree = parsed.leftOut.wholeTree;
+    parsed.leftOut.wholeTree = () => {
+      wholeParses++;
+      return wholeTree();
+    };
+  }
+  return { items: read(parsed), leftOut, wholeParses };
 }
 
 function sourceFiles(): string[] {
@@ -75,6 +87,8 @@ describe('items left out of the parse', () => {
       const read = leavingOut(text);
       leftOut += read.leftOut;
       assert.deepStrictEqual(read.items, whole(text), name);
+      // What is left out is what the extractors do not read: they never need the whole parse.
+      assert.strictEqual(read.wholeParses, 0, name);
       const pieces = piecesOf(text, 1);
       if (!pieces || pieces.length < 2) continue;
       cut++;
@@ -101,8 +115,21 @@ describe('items left out of the parse', () => {
         'extern "C" {\n  // ; }\n  pub fn f(a: c_int) -> c_int;\n  static S: u8;\n  pub fn g(_: u8, ...);\n}',
         ['pub fn f(a: c_int) -> c_int;', 'pub fn g(_: u8, ...);'],
       ],
-      ['pub const fn f() -> u8 { 1 }\nconst G: u8 = 2;', ['const G: u8 = 2;']],
-      ['impl S { const A: u8 = 1; }\nfn f() { const B: u8 = 2; }\ntrait T { const C: u8; }', []],
+      ['pub const fn f() -> u8 { 1 }\nconst G: u8 = 2;', [' 1 ', 'const G: u8 = 2;']],
+      ['impl S { const A: u8 = 1; }\nfn f() { const B: u8 = 2; }\ntrait T { const C: u8; }', ['const A: u8 = 1;']],
+      // Bodies: left out unless a rule reads them (a C ABI, `catch_unwind`) or they may declare items.
+      [
+        'impl<T: Tr> S<T> where T: Copy {\n  pub fn a(&self) -> u8 { self.0 }\n  fn b() {}\n}\n' +
+          'unsafe trait Tr { fn c(&self); fn d(&self) { x(); } }\npub(crate) async unsafe fn e() { y().await }',
+        [' self.0 ', ' x(); ', ' y().await '],
+      ],
+      // A block in a const generic argument is taken for the list: the scan loses its way and stops there.
+      ['const A: u8 = 1;\nimpl S<{ 1 }> { fn a() { b() } }\nconst B: u8 = 2;', ['const A: u8 = 1;']],
+      [
+        'pub extern "C" fn a() { f() }\nunsafe extern fn b() { g() }\nfn c() { catch_unwind(|| 1); }\n' +
+          'fn d() { struct S; }\nfn e() { m!(); }\nfn f() { println!("{}", 1); }',
+        [' println!("{}", 1); '],
+      ],
       [
         'macro_rules! m { ($a:ident) => { pub const $a: u32 = 1; }; }\nm! { pub const X: u8 = 1; }\nconst Y: u8 = 2;',
         ['const Y: u8 = 2;'],
@@ -133,6 +160,19 @@ describe('items left out of the parse', () => {
     // A function pointer's `unsafe extern` is not a block: the constants beside it are left out.
     const pointer = 'type F = unsafe extern "C" fn();\nconst A: u8 = 1;';
     assert.strictEqual(leavingOut(pointer).leftOut, 1);
+  });
+
+  it('leave a syntax error unseen only inside a body nothing reads', () => {
+    // tree-sitter's grammar reads `&raw` as a raw borrow (indexmap's `&raw::DebugIndices(…)`); rustc does not.
+    const inBody = 'fn f(x: &X) -> u8 { g(&raw::h(x)) }\nconst A: u8 = 1;';
+    const read = leavingOut(inBody);
+    const all = whole(inBody);
+    assert.ok(all.syntaxErrors.length > 0);
+    assert.deepStrictEqual(read.items, { ...all, syntaxErrors: [] });
+    // In a body that is read (a C function's), the error is seen, and the file read from the whole parse.
+    const read2 = 'pub extern "C" fn f(x: &X) -> u8 { g(&raw::h(x)) }\nconst A: u8 = 1;';
+    assert.deepStrictEqual(leavingOut(read2).items, whole(read2));
+    assert.ok(whole(read2).syntaxErrors.length > 0);
   });
 
   it('answer for their children and their tree-sitter node from the whole parse', () => {

@@ -397,7 +397,8 @@ function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnIte
     nested: body ? nestedItems(cx, body) : [],
     // Functions at the boundary are read for body facts, and functions that may wrap `catch_unwind` (a
     // boundary body may call one with a closure): no rule reads another body. Only a generic function's
-    // `let`s are read (the payload its trampoline casts a pointer parameter to).
+    // `let`s are read (the payload its trampoline casts a pointer parameter to). A body read here or by
+    // `nestedItems` must be one `bodyIsRead` (left-out-items.ts) keeps in the parse.
     bodyFacts:
       body && (abi !== null || (cx.mentions('catch_unwind') && body.text.includes('catch_unwind')))
         ? bodyFacts(cx, body, { lets: generics.some((g) => g.kind === 'type') })

@@ -1,45 +1,58 @@
 import { bracketStep } from './brackets';
+import { mayDeclareItems } from './nested-items';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
 import { isSpace } from './plain-text';
 import { codeOnly } from './scan';
 
 /**
- * Items the parser is not given. A plain constant or a plain foreign function (`plain-text.ts`) is read
- * from its text whatever the tree says of it: the tree is asked only where it starts and ends. Generated
- * bindings are largely such items (8.8 of the 20.9 M characters of the FFI-dense benchmark workspace, by
- * `node out/test/bench/left-out-agreement.js`: libc's and linux-raw-sys's constants, the `-sys` crates'
- * `extern` blocks), and tree-sitter parses their tokens as it parses any others. Found here from the
- * text, they are left out of the parse (its included ranges skip them), and the syntax tree puts them back
- * where the whole parse has them (`SyntaxTree`), with the parts their text gives.
+ * What the parser is not given. A plain constant or a plain foreign function (`plain-text.ts`) is read from
+ * its text whatever the tree says of it: the tree is asked only where it starts and ends. Generated
+ * bindings are largely such items (libc's and linux-raw-sys's constants, the `-sys` crates' `extern`
+ * blocks), and tree-sitter parses their tokens as it parses any others. The body of a function is read only
+ * for a C function, one that may wrap `catch_unwind`, or one that may declare items (`bodyIsRead`): most
+ * bodies of a crate are none of these. Found here from the text (10.7 of the 20.9 M characters of the
+ * FFI-dense benchmark workspace, 4.9 of bindings' 16.4 M, by `node out/test/bench/left-out-agreement.js`),
+ * they are left out of the parse (its included ranges skip them), and the syntax tree puts the items back
+ * where the whole parse has them, with the parts their text gives, and answers for an empty body's
+ * children from a whole parse, should anything ask (`SyntaxTree`).
  *
  * Only places whose every item the scan can delimit are searched: the top level of a file, the bodies of
- * inline modules and of `extern` blocks. A scan that meets what it cannot delimit (brackets that do not
- * balance) stops searching that list; what it found before stays right, since every item is delimited by
- * its own brackets and `;`.
+ * inline modules, of `extern` blocks, of `impl`s and of traits. A scan that meets what it cannot delimit
+ * (brackets that do not balance) stops searching that list; what it found before stays right, since every
+ * item is delimited by its own brackets and `;`.
  */
 
 export type LeftOutItem =
   | { kind: 'const'; start: number; end: number; plain: PlainConst }
-  | { kind: 'foreign-fn'; start: number; end: number; plain: PlainForeignFn };
+  | { kind: 'foreign-fn'; start: number; end: number; plain: PlainForeignFn }
+  /** What a function's braces hold, when nothing reads it (`bodyIsRead`): its block is parsed empty. */
+  | { kind: 'body'; start: number; end: number };
 
-/** The plain items between `from` and `to` (whole top-level items: a file, or a piece of one), in order. */
+/** What to leave out between `from` and `to` (whole top-level items: a file, or a piece of one), in order. */
 export function itemsToLeaveOut(text: string, from = 0, to = text.length): LeftOutItem[] {
   const found: LeftOutItem[] = [];
-  PLAIN_HINT.lastIndex = from;
-  const hint = PLAIN_HINT.exec(text);
-  if (!hint || hint.index >= to) return found;
   new ItemScan(text, codeOnly(text.slice(from, to)), from, found).list(from, to, 'items');
   return found;
 }
 
-/** What a plain constant or an `extern` block starts with: a text without one is not scanned. */
-const PLAIN_HINT = /\b(?:const\s+[A-Za-z_][A-Za-z0-9_]*\s*:|extern\s*(?:"[^"\n]*"\s*)?\{)/g;
+/**
+ * Whether the extractors read a function's body (`items.ts`): for its facts when the function has a C ABI
+ * or may wrap `catch_unwind`, for the items it may declare (`mayDeclareItems`). `body` is the text of its
+ * block, braces included.
+ */
+export function bodyIsRead(body: string, hasAbi: boolean): boolean {
+  return hasAbi || body.includes('catch_unwind') || mayDeclareItems(body);
+}
 
-/** What a list of items may hold that is left out: constants, or (in an `extern` block) foreign functions. */
+/**
+ * What a list of items may hold that is left out: constants and the bodies of functions (of a file, a module,
+ * an `impl` or a trait), or (in an `extern` block) foreign functions.
+ */
 type ListKind = 'items' | 'foreign';
 
 const SEMICOLON = 0x3b;
+const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const HASH = 0x23;
 const BANG = 0x21;
@@ -55,6 +68,13 @@ const CONTAINER =
 /** How a plain constant and a plain foreign function open (`plainConst`, `plainForeignFn` read the rest). */
 const CONST_OPENING = /(?:pub\s+)?const\s+[A-Za-z_][A-Za-z0-9_]*\s*:/y;
 const FOREIGN_FN_OPENING = /(?:pub\s+)?fn\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/y;
+
+/** How a function opens, its qualifiers included: with an ABI, group 1 holds `extern`. */
+const FN_OPENING =
+  /(?:pub(?:\s*\([^)]*\))?\s+)?(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:safe\s+)?(?:(extern)\s*(?:"[^"]*"\s*)?)?fn\b/y;
+
+/** How an `impl` or a trait opens (its list starts at the first `{` outside brackets after this). */
+const IMPL_OPENING = /(?:pub(?:\s*\([^)]*\))?\s+)?(?:unsafe\s+)?(?:auto\s+)?(?:impl|trait)\b/y;
 
 class ItemScan {
   constructor(
@@ -89,25 +109,65 @@ class ItemScan {
     }
   }
 
-  /** Past the item at `start`, left out if it is plain, its list read if it is an inline module or an `extern` block. */
+  /**
+   * Past the item at `start`: left out if it is plain, its list read if it is an inline module, an `extern`
+   * block, an `impl` or a trait, its body left out if it is a function's that nothing reads.
+   */
   private afterItem(start: number, to: number, kind: ListKind): number {
     if (kind === 'items') {
       CONTAINER.lastIndex = start - this.offset;
       const opening = CONTAINER.exec(this.code);
-      if (opening) {
-        const close = this.list(start + opening[0].length, to, opening[1] ? 'foreign' : 'items');
-        return close < 0 || close >= to ? -1 : close + 1;
+      if (opening) return this.afterList(start + opening[0].length, to, opening[1] ? 'foreign' : 'items');
+      if (this.opens(IMPL_OPENING, start)) {
+        const brace = this.openingBrace(start, to);
+        if (brace >= 0) return this.afterList(brace + 1, to, 'items');
       }
+      FN_OPENING.lastIndex = start - this.offset;
+      const fn = FN_OPENING.exec(this.code);
+      if (fn) return this.afterFunction(start, to, !!fn[1]);
     }
     // Only an item that opens as a plain one is searched for its `;`: any other could send the search to
     // the end of the file, once per item.
-    const plainOpening = kind === 'foreign' ? FOREIGN_FN_OPENING : CONST_OPENING;
-    plainOpening.lastIndex = start - this.offset;
-    if (plainOpening.test(this.code)) {
+    if (this.opens(kind === 'foreign' ? FOREIGN_FN_OPENING : CONST_OPENING, start)) {
       const semicolon = this.semicolonAfter(start, to);
       if (semicolon >= 0 && this.leaveOut(start, semicolon + 1, kind)) return semicolon + 1;
     }
     return this.itemEnd(start, to);
+  }
+
+  private opens(opening: RegExp, at: number): boolean {
+    opening.lastIndex = at - this.offset;
+    return opening.test(this.code);
+  }
+
+  /** Past the `}` that closes the list read from `from`; -1 if the scan loses its way. */
+  private afterList(from: number, to: number, kind: ListKind): number {
+    const close = this.list(from, to, kind);
+    return close < 0 || close >= to ? -1 : close + 1;
+  }
+
+  /** Past a function (with its body, or its `;`), its body left out if nothing reads it. */
+  private afterFunction(start: number, to: number, hasAbi: boolean): number {
+    const brace = this.openingBrace(start, to);
+    if (brace < 0) return this.itemEnd(start, to);
+    const end = this.itemEnd(brace, to);
+    if (end < 0) return -1;
+    const close = end - 1;
+    if (close - brace > 1 && !bodyIsRead(this.text.slice(brace, end), hasAbi))
+      this.found.push({ kind: 'body', start: brace + 1, end: close });
+    return end;
+  }
+
+  /** The first `{` outside brackets from `i`; -1 if a `;` outside brackets comes first, or a bracket closes. */
+  private openingBrace(i: number, to: number): number {
+    let depth = 0;
+    for (; i < to; i++) {
+      const c = this.at(i);
+      if (depth === 0 && (c === OPEN_BRACE || c === SEMICOLON)) return c === OPEN_BRACE ? i : -1;
+      depth += bracketStep(c);
+      if (depth < 0) return -1;
+    }
+    return -1;
   }
 
   /** Whether the text from `start` to `end` is a plain item of the list, recorded if so. */

@@ -182,7 +182,7 @@ export interface ParsedFile {
   leftOut?: LeftOut;
 }
 
-/** The plain items a tree was parsed without, and how to parse what they stand in fully, should a node be asked for. */
+/** What a tree was parsed without, and how to parse what it stands in fully, should a node left out be asked for. */
 export interface LeftOut {
   items: LeftOutItem[];
   /** The tree of the same text (or piece) parsed without leaving anything out; the caller deletes it. */
@@ -313,10 +313,11 @@ export function parseRustPiece(parser: Parser, text: string, range: Range): Pars
 }
 
 /**
- * A file (or one piece of it, `range`) parsed without its plain constants and foreign functions
- * (`left-out-items.ts`), for a caller that keeps no tree: an edit could not re-parse from one that lacks
- * them. When the text holds what the parse must blank first, leaves nothing out, or the parse without
- * them finds an error (which the whole parse might place elsewhere), it is parsed whole.
+ * A file (or one piece of it, `range`) parsed without its plain constants and foreign functions and the
+ * function bodies nothing reads (`left-out-items.ts`), for a caller that keeps no tree: an edit could not
+ * re-parse from one that lacks them. When the text holds what the parse must blank first, leaves nothing
+ * out, or the parse without them finds an error (which the whole parse might place elsewhere), it is parsed
+ * whole.
  */
 export function parseRustLeavingOut(parser: Parser, text: string, range?: Range): ParsedFile {
   const whole = (): ParsedFile => (range ? parseRustPiece(parser, text, range) : parseRust(parser, text));

@@ -245,7 +245,9 @@ export class SyntaxTree {
   /** The tree-sitter node of a subtree's root read on its own (`read`). */
   private readonly realRoots = new Map<number, Node>();
   /** The items left out of the parse, put back in order by the first walk (`appendLeftOut`). */
-  private readonly leftOut: LeftOutItem[];
+  private readonly leftOut: Exclude<LeftOutItem, { kind: 'body' }>[] = [];
+  /** Where the blocks start whose contents were left out (function bodies nothing reads). */
+  private readonly leftOutBlocks = new Set<number>();
   private nextLeftOut = 0;
   /** Where the next item left out starts; past every offset when none is left. */
   private nextLeftOutStart = Infinity;
@@ -272,7 +274,9 @@ export class SyntaxTree {
     this.grammar = grammarTables(tree.language);
     this.wholeTreeOf = leftOut ? leftOut.wholeTree : null;
     if (leftOut && (!readText || topLevelLater)) tree = this.wholeTree = leftOut.wholeTree();
-    this.leftOut = leftOut && !this.wholeTree ? leftOut.items : [];
+    for (const item of leftOut && !this.wholeTree ? leftOut.items : [])
+      if (item.kind === 'body') this.leftOutBlocks.add(item.start - 1);
+      else this.leftOut.push(item);
     if (this.leftOut.length) this.nextLeftOutStart = this.leftOut[0].start;
     this.hasError = tree.rootNode.hasError;
     this.root = this.node(this.readSubtree(tree.walk()));
@@ -536,6 +540,10 @@ export class SyntaxTree {
   }
 
   private leaveForLater(cursor: TreeCursor, index: number): void {
+    if (this.c.typeIds[index] === this.grammar.blockType && this.leftOutBlocks.has(this.c.starts[index])) {
+      this.c.firstChildren[index] = LEFT_OUT;
+      return;
+    }
     this.c.firstChildren[index] = UNREAD;
     this.c.descendantIndexes[index] = cursor.currentDescendantIndex;
   }
