@@ -145,6 +145,16 @@ describe('items left out of the parse', () => {
     }
   });
 
+  it('are found in time linear in the text, even where items open as plain ones and never end', () => {
+    // Each `const` below searches for its `;` only so far: a search to the end of the text for each (the
+    // mocha timeout's worth of work, and more) would find the last one's.
+    const text = 'const A: S = S {}\n'.repeat(100_000) + 'const B: u8 = 1;\n';
+    assert.deepStrictEqual(
+      itemsToLeaveOut(text).map((i) => text.slice(i.start, i.end)),
+      ['const B: u8 = 1;'],
+    );
+  });
+
   it('are not left out where the parse must blank keywords first, or where the rest has a syntax error', () => {
     const sources = [
       'const A: u8 = 1;\nunsafe extern "C" { safe fn f(); }',

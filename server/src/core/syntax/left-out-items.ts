@@ -51,6 +51,9 @@ export function bodyIsRead(body: string, hasAbi: boolean): boolean {
  */
 type ListKind = 'items' | 'foreign';
 
+/** The longest plain constant or foreign function left out (longer ones are parsed). */
+const MAX_PLAIN_ITEM = 4096;
+
 const SEMICOLON = 0x3b;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -198,11 +201,14 @@ class ItemScan {
 
   /**
    * The first `;` outside brackets (a constant's value may hold a block: only a `;` ends it); -1 if a
-   * bracket closes first.
+   * bracket closes first, or if there is none within `MAX_PLAIN_ITEM` characters: a plain item is short,
+   * and without a bound, items that open as plain ones and have no `;` (`const A: S = S {}` a thousand
+   * times) would each search to the end of the text.
    */
   private semicolonAfter(i: number, to: number): number {
+    const end = Math.min(to, i + MAX_PLAIN_ITEM);
     let depth = 0;
-    for (; i < to; i++) {
+    for (; i < end; i++) {
       const c = this.at(i);
       if (depth === 0 && c === SEMICOLON) return i;
       depth += bracketStep(c);
