@@ -199,17 +199,7 @@ export function parseRust(parser: Parser, text: string, old?: ParsedFile): Parse
   const tree = parseWithin(parser, text, reusable);
   const blanks = /\bunsafe\s+extern\b/.test(text) ? findEdition2024Keywords(text, tree) : null;
   const rawAbis = RAW_ABI_HINT.test(text) ? findRawStringAbis(text, tree) : [];
-  if ((!blanks || !blanks.unsafeExternAt.length) && !rawAbis.length) {
-    return {
-      text,
-      parsedText: text,
-      tree,
-      unsafeExternAt: [],
-      unsafeExternKeywordAt: [],
-      safeItemAt: [],
-      safeItemKeywordAt: [],
-    };
-  }
+  if ((!blanks || !blanks.unsafeExternAt.length) && !rawAbis.length) return parsedAsIs(text, tree);
   const chars = text.split('');
   for (const at of blanks?.unsafeExternAt ?? []) blank(chars, at, 'unsafe'.length);
   for (const at of blanks?.safeItemAt ?? []) blank(chars, at, 'safe'.length);
@@ -301,14 +291,20 @@ function pointsAt(text: string, offsets: number[]): Point[] {
 
 /** One piece of `piecesOf`, parsed alone: its tree has the nodes of that range, at the file's offsets. */
 export function parseRustPiece(parser: Parser, text: string, range: Range): ParsedFile {
+  return parsedAsIs(text, parseWithin(parser, text, undefined, [range]));
+}
+
+/** A tree of the text as given, nothing blanked before the parse. */
+function parsedAsIs(text: string, tree: Tree, leftOut?: LeftOut): ParsedFile {
   return {
     text,
     parsedText: text,
-    tree: parseWithin(parser, text, undefined, [range]),
+    tree,
     unsafeExternAt: [],
     unsafeExternKeywordAt: [],
     safeItemAt: [],
     safeItemKeywordAt: [],
+    ...(leftOut ? { leftOut } : {}),
   };
 }
 
@@ -331,16 +327,7 @@ export function parseRustLeavingOut(parser: Parser, text: string, range?: Range)
     tree.delete();
     return whole();
   }
-  return {
-    text,
-    parsedText: text,
-    tree,
-    unsafeExternAt: [],
-    unsafeExternKeywordAt: [],
-    safeItemAt: [],
-    safeItemKeywordAt: [],
-    leftOut: { items, wholeTree: () => parseWithin(parser, text, undefined, range && [range]) },
-  };
+  return parsedAsIs(text, tree, { items, wholeTree: () => parseWithin(parser, text, undefined, range && [range]) });
 }
 
 /** The ranges from `from` to `to` between the items left out (the last one may be empty: the parse needs one). */
