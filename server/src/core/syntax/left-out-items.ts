@@ -202,8 +202,8 @@ class ItemScan {
   /**
    * The first `;` outside brackets (a constant's value may hold a block: only a `;` ends it); -1 if a
    * bracket closes first, or if there is none within `MAX_PLAIN_ITEM` characters: a plain item is short,
-   * and without a bound, items that open as plain ones and have no `;` (`const A: S = S {}` a thousand
-   * times) would each search to the end of the text.
+   * and without a bound, items that open as plain ones and have no `;` (`const A: S = S {}`, line after
+   * line) would each search to the end of the text.
    */
   private semicolonAfter(i: number, to: number): number {
     const end = Math.min(to, i + MAX_PLAIN_ITEM);
