@@ -232,7 +232,7 @@ const PIECE_CHARS = 128 * 1024;
  * raw ABI string): it is parsed whole.
  */
 export function piecesOf(text: string, size = PIECE_CHARS): Range[] | null {
-  if (UNSAFE_EXTERN_BLOCK.test(text) || RAW_ABI_HINT.test(text)) return null;
+  if (blanksFirst(text)) return null;
   const code = codeOnly(text);
   const cuts = [0];
   let depth = 0;
@@ -256,6 +256,14 @@ export function piecesOf(text: string, size = PIECE_CHARS): Range[] | null {
 
 /** An edition 2024 `unsafe extern` block, which the parse blanks (a function pointer's `unsafe extern "C" fn` is not one). */
 const UNSAFE_EXTERN_BLOCK = new RegExp(UNSAFE_EXTERN.source);
+
+/**
+ * Whether the text holds what `parseRust` blanks before parsing (an edition 2024 `unsafe extern` block, a raw
+ * ABI string): such a text is parsed whole, never a part of it alone.
+ */
+function blanksFirst(text: string): boolean {
+  return UNSAFE_EXTERN_BLOCK.test(text) || RAW_ABI_HINT.test(text);
+}
 
 const SEMICOLON = ';'.charCodeAt(0);
 const CLOSE_BRACE = '}'.charCodeAt(0);
@@ -317,7 +325,7 @@ function parsedAsIs(text: string, tree: Tree, leftOut?: LeftOut): ParsedFile {
  */
 export function parseRustLeavingOut(parser: Parser, text: string, range?: Range): ParsedFile {
   const whole = (): ParsedFile => (range ? parseRustPiece(parser, text, range) : parseRust(parser, text));
-  if (UNSAFE_EXTERN_BLOCK.test(text) || RAW_ABI_HINT.test(text)) return whole();
+  if (blanksFirst(text)) return whole();
   const from = range ? range.startIndex : 0;
   const to = range ? range.endIndex : text.length;
   const items = itemsToLeaveOut(text, from, to);
