@@ -23,7 +23,7 @@ import {
 import { RelevanceIndex } from './workspace/relevance';
 import { foldersHolding, startingWith } from './workspace/sorted-paths';
 import { FileScan, scanFile } from './syntax/scan';
-import { FeaturePackage, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
+import { ManifestReader, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
 import type { LoadedCrate } from './workspace/loaded-crate';
 import { readRegularFile, textOverLimits } from './workspace/read-file';
 
@@ -314,7 +314,7 @@ const MAX_DEPENDENCY_CHAIN = 16;
  */
 function runLibraries(
   found: Discovery,
-  read: (manifest: string) => FeaturePackage | null,
+  read: ManifestReader,
 ): (description: CrateDescription) => Map<string, CrateDescription> {
   const libraries = new Map<string, CrateDescription | null>();
   for (const c of found.crates) if (c.target === 'lib' && c.manifest) libraries.set(path.resolve(c.manifest), c);
@@ -360,7 +360,7 @@ export function crateCfgs(
   found: Discovery,
   settings: Settings,
   onFeatureErrors: (errors: string[], refused: string[]) => void = () => {},
-  read?: (manifest: string) => FeaturePackage | null,
+  read?: ManifestReader,
 ): (description: CrateDescription) => { cfg: CfgEnv; features: string[] } {
   const options = { target: settings.target ?? undefined, extra: settings.cfg };
   const manifests = [...new Set(found.crates.flatMap((c) => (c.manifest ? [c.manifest] : [])))];

@@ -418,9 +418,9 @@ export function resolveWorkspaceFeatures(
   request: FeatureRequest,
   cfg: CfgEnv,
   forTests = false,
-  read: (manifest: string) => FeaturePackage | null = manifestReader(cfg),
+  read: ManifestReader = manifestReader(cfg),
 ): ResolvedFeatures {
-  const workspaceDependencies = workspaceTables();
+  const workspaceDependencies = read.workspaceOf;
   // Cargo names the selected packages in the order of the workspace's `members` (then the others).
   const rank = (manifest: string): number => {
     const ws = workspaceDependencies(manifest);
@@ -450,49 +450,77 @@ export function resolveWorkspaceFeatures(
  * The `[workspace.dependencies]` of the workspace a manifest belongs to (the nearest `Cargo.toml` above
  * it with a `[workspace]`), with `__root`, `__members` and `__resolver`; {} outside any. Each root is read once.
  */
-function workspaceTables(): (manifest: string) => Table {
-  const wsDeps = new Map<string, Table>();
+function workspaceTables(tableOf: (manifest: string) => Table): (manifest: string) => Table {
+  // A manifest that is no workspace's root is remembered too: each package's own was parsed again at every
+  // question about it (557 times for the 184 packages of the bench's untuned-2 workspace).
+  const roots = new Map<string, Table | null>();
+  const rootAt = (manifest: string): Table | null => {
+    let deps = roots.get(manifest);
+    if (deps === undefined)
+      roots.set(manifest, (deps = fs.existsSync(manifest) ? workspaceRoot(manifest, tableOf) : null));
+    return deps;
+  };
   return (manifest) => {
     for (let d = path.dirname(manifest); ; d = path.dirname(d)) {
-      const m = path.join(d, 'Cargo.toml');
-      if (!wsDeps.has(m) && fs.existsSync(m)) {
-        let deps: Table | null = null;
-        try {
-          const root = parseToml(fs.readFileSync(m, 'utf8')) as Table;
-          const ws = root.workspace as Table | undefined;
-          if (ws && typeof ws === 'object')
-            deps = {
-              ...((ws.dependencies as Table | undefined) ?? {}),
-              __root: path.dirname(m),
-              __members: strings(ws.members),
-              __resolver: resolverOf(root),
-              __patch: isTable(root.patch) ? root.patch : {},
-            };
-        } catch {
-          deps = null;
-        }
-        if (deps) wsDeps.set(m, deps);
-      }
-      if (wsDeps.has(m)) return wsDeps.get(m)!;
+      const deps = rootAt(path.join(d, 'Cargo.toml'));
+      if (deps) return deps;
       if (path.dirname(d) === d) return {};
     }
   };
 }
+
+/** What `workspaceTables` answers for a manifest with a `[workspace]`; null for one without, or unreadable. */
+function workspaceRoot(manifest: string, tableOf: (manifest: string) => Table): Table | null {
+  try {
+    const root = tableOf(manifest);
+    const ws = root.workspace as Table | undefined;
+    if (!ws || typeof ws !== 'object') return null;
+    return {
+      ...((ws.dependencies as Table | undefined) ?? {}),
+      __root: path.dirname(manifest),
+      __members: strings(ws.members),
+      __resolver: resolverOf(root),
+      __patch: isTable(root.patch) ? root.patch : {},
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Each manifest as far as features and dependencies go (see `manifestReader`), and its workspace's tables. */
+export type ManifestReader = ((manifest: string) => FeaturePackage | null) & {
+  /** The `[workspace.dependencies]` of the manifest's workspace (see `workspaceTables`). */
+  workspaceOf: (manifest: string) => Table;
+};
 
 /**
  * Each manifest as far as features and dependencies go (`workspace = true` entries filled in from the
  * workspace's table; target-specific ones marked by whether `cfg` holds), read and parsed once; null for a
  * manifest that cannot be read (its problem is reported where the crates are discovered).
  */
-export function manifestReader(cfg: CfgEnv | null): (manifest: string) => FeaturePackage | null {
-  const workspaceDependencies = workspaceTables();
+export function manifestReader(cfg: CfgEnv | null): ManifestReader {
+  // A package's manifest is read for its workspace (is it a root?) and for its features: parsed once.
+  const tables = new Map<string, Table | Error>();
+  const tableOf = (manifest: string): Table => {
+    let table = tables.get(manifest);
+    if (table === undefined) {
+      try {
+        table = parseToml(fs.readFileSync(manifest, 'utf8'));
+      } catch (e) {
+        table = e as Error;
+      }
+      tables.set(manifest, table);
+    }
+    if (table instanceof Error) throw table;
+    return table;
+  };
+  const workspaceOf = workspaceTables(tableOf);
   const known = new Map<string, FeaturePackage | null>();
-  return (manifest) => {
+  const read = (manifest: string): FeaturePackage | null => {
     let pkg = known.get(manifest);
     if (pkg === undefined) {
       try {
-        const table = parseToml(fs.readFileSync(manifest, 'utf8')) as Table;
-        pkg = featurePackage(manifest, table, cfg, workspaceDependencies(manifest));
+        pkg = featurePackage(manifest, tableOf(manifest), cfg, workspaceOf(manifest));
       } catch {
         pkg = null;
       }
@@ -500,6 +528,7 @@ export function manifestReader(cfg: CfgEnv | null): (manifest: string) => Featur
     }
     return pkg;
   };
+  return Object.assign(read, { workspaceOf });
 }
 
 /**
