@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
 import { discover } from '../server/src/core/workspace/discover';
@@ -65,5 +66,32 @@ describe('project: a run that releases each crate once it is checked', () => {
     assert.deepStrictEqual(cached, [['lib.rs', 'ffi.rs', 'a'], ['main.rs', 'ffi.rs', 'a'], ['b']]);
     assert.ok(reads.get(ffi)! >= 2, 'the module two targets share is read again for the second');
     assert.strictEqual(cache.peek(path.join(dir, 'b', 'src', 'lib.rs')), undefined, 'the last crate is released too');
+  });
+});
+
+describe('project: discovery sees whether a crate may have been built', () => {
+  it('tells a target folder in the folders walked or above a path, and none, and reads .gitignore files', function () {
+    const dir = tempTree({
+      'Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': 'pub fn f() {}\n',
+      'src/gen/.gitignore': 'skipped.rs\n',
+      'src/gen/skipped.rs': 'pub fn g() {}\n',
+      'src/gen/kept.rs': 'pub fn h() {}\n',
+    });
+    for (let d = path.dirname(dir); path.dirname(d) !== d; d = path.dirname(d))
+      if (fs.existsSync(path.join(d, 'target'))) this.skip(); // a build folder above the temporary one
+    const unbuilt = discover([dir], dir, []);
+    assert.strictEqual(unbuilt.buildFolders, false);
+    assert.deepStrictEqual(
+      unbuilt.files.map((f) => path.relative(dir, f)),
+      ['src/gen/kept.rs', 'src/lib.rs'],
+    );
+    fs.mkdirSync(path.join(dir, 'target', 'debug'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'target', 'debug', 'stale.rs'), 'pub fn s() {}\n');
+    const built = discover([dir], dir, []);
+    assert.strictEqual(built.buildFolders, true);
+    assert.deepStrictEqual(built.files, unbuilt.files, 'a target folder is never walked');
+    assert.strictEqual(discover([path.join(dir, 'src')], dir, []).buildFolders, true, 'one above the path');
+    assert.strictEqual(discover([path.join(dir, 'src', 'lib.rs')], dir, []).buildFolders, true, 'above a file');
   });
 });

@@ -37,6 +37,11 @@ export interface Discovery {
   crates: CrateDescription[];
   /** Problems with manifests: reported, not fatal. */
   skipped: { file: string; reason: string }[];
+  /**
+   * False when no folder named `target` lies in the folders walked or beside a folder above the paths: no
+   * crate of the run has been built there, so no `include!` of `OUT_DIR` can find its file. Absent: unknown.
+   */
+  buildFolders?: boolean;
 }
 
 const ALWAYS_SKIPPED = new Set(['target', '.git', 'node_modules']);
@@ -46,10 +51,11 @@ export const MAX_FILES_PER_SCAN = 100_000;
 
 /** Walk the paths. `exclude` globs are matched against paths relative to `base`. */
 export function discover(paths: string[], base: string, exclude: string[]): Discovery {
-  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : null;
   const files = new Set<string>();
   const manifests = new Set<string>();
   const skipped: Discovery['skipped'] = [];
+  let buildFolders = false;
   for (const p of paths) {
     const abs = path.resolve(base, p);
     let stat: fs.Stats;
@@ -59,6 +65,7 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
       skipped.push({ file: abs, reason: 'no such file or directory' });
       continue;
     }
+    buildFolders ||= targetAbove(stat.isFile() ? path.dirname(abs) : abs);
     if (stat.isFile()) {
       if (abs.endsWith('.rs')) files.add(abs);
       else if (path.basename(abs) === 'Cargo.toml') manifests.add(abs);
@@ -66,8 +73,7 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
       if (above) manifests.add(above);
     } else if (stat.isDirectory()) {
       const visit = (f: string): boolean => {
-        const rel = path.relative(base, f).split(path.sep).join('/');
-        if (isExcluded(rel)) return true;
+        if (isExcluded?.(path.relative(base, f).split(path.sep).join('/'))) return true;
         if (f.endsWith('.rs')) {
           if (files.size >= MAX_FILES_PER_SCAN) {
             skipped.push({
@@ -83,7 +89,10 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
       const unreadable = (dir: string, e: Error): void => {
         skipped.push({ file: dir, reason: `directory could not be listed: ${e.message}` });
       };
-      walk(abs, [gitignoreChain(abs)], visit, unreadable);
+      const sawTarget = (): void => {
+        buildFolders = true;
+      };
+      walk(abs, [], { visit, unreadable, sawTarget });
       const above = findManifestAbove(abs);
       if (above) manifests.add(above);
     }
@@ -99,7 +108,23 @@ export function discover(paths: string[], base: string, exclude: string[]): Disc
       });
     }
   }
-  return { files: [...files].sort(), crates, skipped };
+  return { files: [...files].sort(), crates, skipped, buildFolders };
+}
+
+/** Whether a folder named `target` lies beside `dir` or one of the folders above it. */
+function targetAbove(dir: string): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (isFolder(path.join(d, 'target'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function findManifestAbove(dir: string): string | null {
@@ -115,39 +140,49 @@ interface IgnoreLayer {
   ig: Ignore;
 }
 
-function gitignoreChain(dir: string): IgnoreLayer {
-  const ig = ignore();
-  const file = path.join(dir, '.gitignore');
-  if (fs.existsSync(file)) {
-    try {
-      ig.add(readRegularText(file, MAX_SMALL_FILE_SIZE));
-    } catch {
-      // An unreadable .gitignore ignores nothing.
-    }
+/** The rules of the `.gitignore` in `dir`; null when it has none (an unreadable one ignores nothing). */
+function gitignoreLayer(dir: string): IgnoreLayer | null {
+  let rules: string;
+  try {
+    rules = readRegularText(path.join(dir, '.gitignore'), MAX_SMALL_FILE_SIZE);
+  } catch {
+    return null;
   }
-  return { dir, ig };
+  return { dir, ig: ignore().add(rules) };
+}
+
+/** What a walk tells as it goes. */
+interface WalkSink {
+  /** A file; false stops the walk. */
+  visit: (file: string) => boolean;
+  /** A directory that cannot be read. */
+  unreadable: (dir: string, e: Error) => void;
+  /** A folder named `target` (not walked). */
+  sawTarget: () => void;
 }
 
 /**
  * Visit the files below `dir`; stops when `visit` returns false, and returns false then. Symbolic links are
  * followed as rustc follows them (a module file or folder may be a link); a link to a directory being walked
- * (an ancestor: a loop) is not walked again. A directory that cannot be read is reported to `unreadable`.
+ * (an ancestor: a loop) is not walked again.
  */
 function walk(
   dir: string,
-  layers: IgnoreLayer[],
-  visit: (file: string) => boolean,
-  unreadable: (dir: string, e: Error) => void,
+  outer: IgnoreLayer[],
+  sink: WalkSink,
   ancestors: readonly string[] = [realPathOf(dir)],
 ): boolean {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    unreadable(dir, e as Error);
+    sink.unreadable(dir, e as Error);
     return true;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  // Read from the listing: asking the file system whether each folder holds one cost a call per folder.
+  const own = entries.some((e) => e.name === '.gitignore') ? gitignoreLayer(dir) : null;
+  const layers = own ? [...outer, own] : outer;
   // Each layer's path to this folder, once per folder rather than once per entry.
   const prefixes = layers.map((l) => {
     const relative = path.relative(l.dir, dir).split(path.sep).join('/');
@@ -158,15 +193,15 @@ function walk(
     const target = e.isSymbolicLink() ? linkTarget(full) : e;
     if (!target) continue; // a dangling link
     const isDir = target.isDirectory();
+    if (isDir && e.name === 'target') sink.sawTarget();
     if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
     const name = e.name + (isDir ? '/' : '');
     if (layers.some((l, i) => l.ig.ignores(prefixes[i] + name))) continue;
     if (isDir) {
       const real = e.isSymbolicLink() ? realPathOf(full) : path.join(ancestors[ancestors.length - 1], e.name);
       if (ancestors.includes(real)) continue;
-      const here = fs.existsSync(path.join(full, '.gitignore')) ? [...layers, gitignoreChain(full)] : layers;
-      if (!walk(full, here, visit, unreadable, [...ancestors, real])) return false;
-    } else if (target.isFile() && !visit(full)) return false;
+      if (!walk(full, layers, sink, [...ancestors, real])) return false;
+    } else if (target.isFile() && !sink.visit(full)) return false;
   }
   return true;
 }
