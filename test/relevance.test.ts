@@ -16,9 +16,13 @@ import { tempDir } from './harness/tmp';
  */
 function neededOf(
   files: Record<string, string>,
-  { readAgain = true, packages = [] }: { readAgain?: boolean; packages?: string[] } = {},
+  {
+    readAgain = true,
+    packages = [],
+    buildOutput,
+  }: { readAgain?: boolean; packages?: string[]; buildOutput?: boolean } = {},
 ): string[] {
-  const index = new RelevanceIndex(packages, (file) => (readAgain ? (files[file] ?? null) : null));
+  const index = new RelevanceIndex(packages, (file) => (readAgain ? (files[file] ?? null) : null), { buildOutput });
   for (const [file, text] of Object.entries(files)) index.update(file, text);
   return [...index.needed()].sort();
 }
@@ -161,6 +165,22 @@ describe('scan: a file read as tokens, not parsed', () => {
     // Each call is counted once, however many words it holds (not once per word and per call around it).
     const deep = `${'q! {'.repeat(999)}${' extern "C" fn f(); '.repeat(100_000)}${'}'.repeat(999)}`;
     assert.deepStrictEqual(callers(deep), ['q']);
+  });
+
+  it('tells an include! of OUT_DIR, found only after a build, from one whose path it cannot read', () => {
+    const of = (text: string): [boolean, boolean, readonly string[]] => {
+      const scan = scanFile(text);
+      return [scan.includesBuildOutput, scan.includesUnknown, scan.includeTargets];
+    };
+    assert.deepStrictEqual(of('include!(concat!(env!("OUT_DIR"), "/bindings.rs"));'), [true, false, []]);
+    assert.deepStrictEqual(of('include! ( concat! ( env! ( "OUT_DIR" ) , "/b.rs" , ) , );'), [true, false, []]);
+    // Paths `includedFile` reads without a build, or that this test does not read: not told apart.
+    assert.deepStrictEqual(of('include!(concat!(env!("CARGO_MANIFEST_DIR"), "/b.rs"));'), [false, true, []]);
+    assert.deepStrictEqual(of('include!(concat!(env!("OUT_DIR"), "/gen/", "b.rs"));'), [false, true, []]);
+    assert.deepStrictEqual(of('include!(concat!(env!("OUT_DIR"), /* generated */ "/b.rs"));'), [false, true, []]);
+    assert.deepStrictEqual(of('include!(bindings_path!());'), [false, true, []]);
+    assert.deepStrictEqual(of('include!("table.rs");'), [false, false, ['table.rs']]);
+    assert.deepStrictEqual(of('// include!(concat!(env!("OUT_DIR"), "/b.rs"));'), [false, false, []]);
   });
 
   it('marks a macro as writing a boundary from its own rules only', () => {
@@ -357,6 +377,17 @@ describe('relevance: which files are parsed up front', () => {
     );
   });
 
+  it('an include! of OUT_DIR makes a file needed only where a crate may have been built', () => {
+    const files = {
+      '/w/generated.rs': 'include!(concat!(env!("OUT_DIR"), "/gen.rs"));',
+      '/w/manifest.rs': 'include!(concat!(env!("CARGO_MANIFEST_DIR"), "/gen.rs"));',
+      '/w/quiet.rs': 'fn f() {}',
+    };
+    assert.deepStrictEqual(neededOf(files), ['/w/generated.rs', '/w/manifest.rs']);
+    assert.deepStrictEqual(neededOf(files, { buildOutput: true }), ['/w/generated.rs', '/w/manifest.rs']);
+    assert.deepStrictEqual(neededOf(files, { buildOutput: false }), ['/w/manifest.rs']);
+  });
+
   it('a file with a #[path] module is parsed when the module may be needed, is not indexed, or its path unreadable', () => {
     assert.deepStrictEqual(
       neededOf({
@@ -480,6 +511,39 @@ describe('relevance: a package checked lazily', function () {
     );
     assert.strictEqual(result.filesScanned.length, 5, 'every file of the package was read');
     result.cache.dispose();
+  });
+
+  it('parses a module for its include! of OUT_DIR only when a target folder may hold the build output', async function () {
+    const files = {
+      'Cargo.toml': '[package]\nname = "generated"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': 'mod ffi;\npub fn rust_only() {}\n',
+      'src/ffi.rs': 'include!(concat!(env!("OUT_DIR"), "/bindings.rs"));\n',
+    };
+    const unbuilt = packageOf('ffi-guard-out-dir-', files);
+    for (let d = path.dirname(unbuilt); path.dirname(d) !== d; d = path.dirname(d))
+      if (fs.existsSync(path.join(d, 'target'))) this.skip(); // a build folder above the temporary one
+    const targetDir = process.env.CARGO_TARGET_DIR;
+    delete process.env.CARGO_TARGET_DIR;
+    try {
+      const before = await checkPaths([unbuilt], unbuilt, defaultSettings());
+      assert.strictEqual(before.cache.peek(path.join(unbuilt, 'src', 'ffi.rs')), undefined);
+      assert.deepStrictEqual(before.findings, []);
+      before.cache.dispose();
+      const built = packageOf('ffi-guard-out-dir-built-', {
+        ...files,
+        'target/debug/build/generated-0123abcd/out/bindings.rs':
+          '#[no_mangle]\npub extern "C" fn from_build(s: &str) {}\n',
+      });
+      const after = await checkPaths([built], built, defaultSettings());
+      assert.notStrictEqual(after.cache.peek(path.join(built, 'src', 'ffi.rs')), undefined);
+      assert.deepStrictEqual(
+        after.findings.map((f) => `${f.rule} ${f.symbol}`),
+        ['str-type from_build'],
+      );
+      after.cache.dispose();
+    } finally {
+      if (targetDir !== undefined) process.env.CARGO_TARGET_DIR = targetDir;
+    }
   });
 
   it("resolves an impl's self type only when a method asks what `Self` is", async () => {

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { discover } from '../../server/src/core/workspace/discover';
+import { buildOutputMayExist } from '../../server/src/core/workspace/macros';
 import { readRegularText } from '../../server/src/core/workspace/read-file';
 import { RelevanceIndex } from '../../server/src/core/workspace/relevance';
 import { DEBIAN_REGISTRY, rustFilesUnder } from './debian-crates';
@@ -32,7 +34,9 @@ function reasonsOf(folder: string): FolderReasons {
       return null;
     }
   };
-  const index = new RelevanceIndex(packages, read);
+  // As `check` is told by its discovery: whether a crate may have been built (an `include!` of `OUT_DIR`).
+  const buildOutput = buildOutputMayExist(discover([folder], folder, []).buildFolders);
+  const index = new RelevanceIndex(packages, read, { buildOutput });
   const sizes = new Map<string, number>();
   for (const file of files) {
     const text = read(file);

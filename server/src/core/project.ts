@@ -20,7 +20,8 @@ import {
   SourceCache,
   unloadedAreas,
 } from './workspace/crates';
-import { RelevanceIndex } from './workspace/relevance';
+import { RelevanceIndex, RelevanceOptions } from './workspace/relevance';
+import { buildOutputMayExist } from './workspace/macros';
 import { foldersHolding, startingWith } from './workspace/sorted-paths';
 import { FileScan, scanFile } from './syntax/scan';
 import { ManifestReader, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
@@ -177,7 +178,8 @@ export function* crateLoads(
 ): Generator<LoadedCrate, void, void> {
   const relevance = options.loadEveryModule
     ? undefined
-    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), options.release));
+    : (options.relevance ??
+      relevanceOf(found.files, cache, packageDirsOf(found), options.release, relevanceOptionsOf(found)));
   const loadDescribed = crateLoader(found, cache, settings, relevance, options.onFeatureErrors ?? throwFeatureErrors);
   const covered = new Set<string>();
   let loads = 0;
@@ -432,6 +434,11 @@ function standaloneCrate(root: string): CrateDescription {
   };
 }
 
+/** What the run's discovery tells the relevance index: whether any crate can have been built. */
+function relevanceOptionsOf(found: Discovery): RelevanceOptions {
+  return { buildOutput: buildOutputMayExist(found.buildFolders) };
+}
+
 /**
  * The relevance index of the discovered files (see workspace/relevance.ts). `forget`: let go of each
  * text once it is scanned (the cache reads it again if it is parsed later), so that the run never holds
@@ -442,8 +449,9 @@ export function relevanceOf(
   cache: SourceCache,
   packageDirs: readonly string[] = [],
   forget = false,
+  options: RelevanceOptions = {},
 ): RelevanceIndex {
-  const relevance = new RelevanceIndex(packageDirs, (file) => cache.text(file));
+  const relevance = new RelevanceIndex(packageDirs, (file) => cache.text(file), options);
   // A scan depends on the text alone: files copied between packages (vendored, generated twice) are scanned
   // once. Only a text of a length seen before can be a copy: only then are texts compared (by hash when
   // they are let go, the earlier one read again for it).
@@ -727,7 +735,7 @@ export async function checkEachCrate(
   const internal: Skipped[] = [];
   const relevance = options.loadEveryModule
     ? undefined
-    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), true));
+    : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), true, relevanceOptionsOf(found)));
   for (const loaded of crateLoads(found, cache, settings, { ...options, relevance, release: true })) {
     const { crate } = loaded;
     // As `checkPaths` sees the crate: before its check loads the modules it needs.

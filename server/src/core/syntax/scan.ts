@@ -26,8 +26,16 @@ export interface FileScan {
    * outside its calls, does).
    */
   boundaryCallers: ReadonlySet<string> | null;
-  /** Uses `include!` with a path other than a plain string (generated bindings in `OUT_DIR`…). */
+  /**
+   * Uses `include!` with a path other than a plain string or a plain one in `OUT_DIR` (a path built from
+   * `CARGO_MANIFEST_DIR`, a macro of the crate's own…).
+   */
   includesUnknown: boolean;
+  /**
+   * Uses `include!(concat!(env!("OUT_DIR"), "…"))`: generated code (bindgen's bindings), found in the
+   * build output under `target/` once the crate has been built (`findInOutDir` in workspace/macros.ts).
+   */
+  includesBuildOutput: boolean;
   /** The plain-string paths of its `include!`s, as written (relative to the file's folder). */
   includeTargets: readonly string[];
   /** Names after `struct`, `enum`, `union`, `type` and `trait`: the types this file may define. */
@@ -106,6 +114,9 @@ function setsExportName(code: string, at: number): boolean {
 }
 const INCLUDE_CALL = /\binclude!\s*\(/g;
 const PLAIN_INCLUDE = /^include!\s*\(\s*"([^"\\]*)"\s*\)/;
+/** `include!(concat!(env!("OUT_DIR"), "/bindings.rs"))`, as `includedFile` (workspace/macros.ts) reads it. */
+const OUT_DIR_INCLUDE =
+  /^include!\s*\(\s*concat!\s*\(\s*env!\s*\(\s*"OUT_DIR"\s*\)\s*,\s*"[^"\\]*"\s*,?\s*\)\s*,?\s*\)/;
 const INCLUDE = /\binclude!/;
 /** A type (or trait) definition, or a module declaration: the keyword, then the name. */
 const DEFINITION = /\b(struct|enum|union|type|trait|mod)\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -218,13 +229,20 @@ export function scanFile(text: string): FileScan {
 /** What only the exact scan can find: boundary words, macro definitions, `include!`s. */
 type BoundaryScan = Pick<
   FileScan,
-  'mentionsBoundary' | 'boundaryCallers' | 'includesUnknown' | 'includeTargets' | 'macros' | 'modulePaths'
+  | 'mentionsBoundary'
+  | 'boundaryCallers'
+  | 'includesUnknown'
+  | 'includesBuildOutput'
+  | 'includeTargets'
+  | 'macros'
+  | 'modulePaths'
 >;
 
 const NO_BOUNDARY: Readonly<BoundaryScan> = Object.freeze({
   mentionsBoundary: false,
   boundaryCallers: null,
   includesUnknown: false,
+  includesBuildOutput: false,
   includeTargets: [],
   macros: [],
   modulePaths: [],
@@ -245,10 +263,13 @@ function boundaryScan(text: string, code: string): BoundaryScan {
   }
   const includeTargets: string[] = [];
   let includesUnknown = false;
+  let includesBuildOutput = false;
   for (const m of code.matchAll(INCLUDE_CALL)) {
     // The literal's contents are blanked in `code`: read the path from the text, at the same place.
-    const plain = PLAIN_INCLUDE.exec(text.slice(m.index, m.index + 4096));
+    const call = text.slice(m.index, m.index + 4096);
+    const plain = PLAIN_INCLUDE.exec(call);
     if (plain) includeTargets.push(ownCopy(plain[1]));
+    else if (OUT_DIR_INCLUDE.test(call)) includesBuildOutput = true;
     else includesUnknown = true;
   }
   const mentionsBoundary = mentionsBoundaryWord(code);
@@ -256,6 +277,7 @@ function boundaryScan(text: string, code: string): BoundaryScan {
     mentionsBoundary,
     boundaryCallers: mentionsBoundary ? boundaryCallers(code) : null,
     includesUnknown,
+    includesBuildOutput,
     includeTargets,
     macros,
     modulePaths: modulePathsOf(text, code),

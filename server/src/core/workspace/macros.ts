@@ -797,6 +797,14 @@ function manifestDir(file: string, source: FileSource): string | null {
   return null;
 }
 
+/**
+ * Whether `findInOutDir` may find a file: `CARGO_TARGET_DIR` names a folder of its own, or a discovery saw a
+ * folder named `target` where a crate's (`buildFolders`: false when it saw none, undefined when unknown).
+ */
+export function buildOutputMayExist(buildFolders: boolean | undefined): boolean {
+  return buildFolders !== false || process.env.CARGO_TARGET_DIR !== undefined;
+}
+
 /** The newest file `rest` under the crate's `target/<profile>/build/<package>-<hash>/out/`, if it was built. */
 function findInOutDir(rest: string, module: ModuleScope, source: FileSource): string | null {
   const dir = manifestDir(module.crate.rootFile, source);

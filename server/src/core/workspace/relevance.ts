@@ -11,8 +11,9 @@ import { anyStartsWith, foldersHolding, startingWith } from './sorted-paths';
  * A file must be parsed up front when it
  * - writes `extern`, `no_mangle` or `export_name` (a boundary item, an `extern` block, a C function pointer),
  *   other than only inside the arguments of macro calls that are never expanded (bindgen's `quote!`);
- * - uses `include!` of something other than a plain path (generated bindings in `OUT_DIR`), or of a file
- *   that is needed or not indexed (and a file a needed file includes is needed: it is part of its text);
+ * - uses `include!` of something other than a plain path (generated bindings in `OUT_DIR`, unless no crate
+ *   can have been built), or of a file that is needed or not indexed (and a file a needed file includes is
+ *   needed: it is part of its text);
  * - declares a `#[path]` module (or a `cfg_attr` may) whose file may be needed or is not indexed, or whose
  *   path the text does not tell (not a plain literal): parsing the file shows where it lies;
  * - defines a `macro_rules!` that a needed file invokes (its expansion decides what the invocation declares);
@@ -21,6 +22,15 @@ import { anyStartsWith, foldersHolding, startingWith } from './sorted-paths';
  *   invokes what it is given (`$m!`); of the macros its own crate may define (its package's, when the
  *   packages are known): a call is expanded only with its crate's own macros (`findVisibleMacro`).
  */
+export interface RelevanceOptions {
+  /**
+   * False when no crate of the run can have been built (`Discovery.buildFolders`): an `include!` of
+   * `OUT_DIR` then finds no file, and a file is not parsed up front for one. True (the default) while a
+   * build may come, as in the editor.
+   */
+  buildOutput?: boolean;
+}
+
 export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
   private neededFiles: Set<string> | null = null;
@@ -42,13 +52,21 @@ export class RelevanceIndex {
    */
   private readonly textOf: (file: string) => string | null;
 
+  /** Whether an `include!` of `OUT_DIR` may find a file (see `RelevanceOptions.buildOutput`). */
+  private readonly buildOutput: boolean;
+
   /**
    * `textOf`: a file's text read again, for the rare question a scan does not answer (whether a file that
    * calls a higher-order macro names a producing one); without it, such a file is taken to.
    */
-  constructor(packageDirs: readonly string[] = [], textOf: (file: string) => string | null = () => null) {
+  constructor(
+    packageDirs: readonly string[] = [],
+    textOf: (file: string) => string | null = () => null,
+    options: RelevanceOptions = {},
+  ) {
     this.packageDirSet = new Set(packageDirs);
     this.textOf = textOf;
+    this.buildOutput = options.buildOutput ?? true;
   }
 
   /** The innermost package folder holding a file, or null. */
@@ -299,6 +317,7 @@ export class RelevanceIndex {
         higherOrder: state.higherOrder,
         mayExpand: (name) => this.mayExpand(file, name),
         textOf: () => this.textOf(file),
+        buildOutput: this.buildOutput,
       });
       this.ownStanding.set(file, own);
     }
@@ -442,6 +461,8 @@ interface StandingContext {
   mayExpand: (name: string) => boolean;
   /** The file's text, read again. */
   textOf: () => string | null;
+  /** See `RelevanceOptions.buildOutput`. */
+  buildOutput: boolean;
 }
 
 /**
@@ -451,8 +472,11 @@ interface StandingContext {
  * or a `#[path]`, or it invokes a producing macro by name, or may reach one otherwise: through a rename
  * (`use crate::export as e;`) or by passing its name to a macro that invokes what it is given (`$m!`).
  */
-function standsAlone(scan: FileScan, { seen, higherOrder, mayExpand, textOf }: StandingContext): OwnReason | null {
-  if (scan.includesUnknown) return 'include';
+function standsAlone(
+  scan: FileScan,
+  { seen, higherOrder, mayExpand, textOf, buildOutput }: StandingContext,
+): OwnReason | null {
+  if (scan.includesUnknown || (scan.includesBuildOutput && buildOutput)) return 'include';
   if (scan.modulePaths === null) return 'module-path';
   if (scan.mentionsBoundary && (scan.boundaryCallers === null || [...scan.boundaryCallers].some(mayExpand)))
     return 'boundary';
