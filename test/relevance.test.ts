@@ -546,6 +546,47 @@ describe('relevance: a package checked lazily', function () {
     }
   });
 
+  it('leaves a root unread when its cfgs drop every module that leads to a boundary', async () => {
+    const manifest = '[package]\nname = "gated"\nversion = "0.1.0"\nedition = "2021"\n';
+    const tests = 'extern "C" { pub fn from_c(s: &str); }\n';
+    const ffi = 'pub extern "C" fn exported(s: &str) {}\n';
+    const checked = async (lib: string): Promise<[boolean, boolean, string[]]> => {
+      const dir = packageOf('ffi-guard-gated-', {
+        'Cargo.toml': manifest,
+        'src/lib.rs': lib,
+        'src/tests.rs': tests,
+        'src/ffi.rs': ffi,
+      });
+      const result = await checkPaths([dir], dir, defaultSettings());
+      const library = result.crates.find((c) => c.crate.rootFile === path.join(dir, 'src', 'lib.rs'))!;
+      const out: [boolean, boolean, string[]] = [
+        library.crate.rootDeferred,
+        result.cache.peek(path.join(dir, 'src', 'tests.rs')) !== undefined,
+        result.findings.map((f) => `${f.rule} ${f.symbol}`),
+      ];
+      result.cache.dispose();
+      return out;
+    };
+    // portable-atomic's shape: the only boundary is in a module the library compiles only for its tests.
+    const expanded = 'macro_rules! atomic { ($t:ident) => { pub struct $t(u32); } }\natomic!(A);\natomic!(B);\n';
+    assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n${expanded}`), [true, false, []]);
+    // A module the cfgs keep is read, and what it exports is checked.
+    assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n#[cfg(not(test))]\nmod ffi;\n`), [
+      false,
+      false,
+      ['str-type exported'],
+    ]);
+    // A macro whose rules write `mod` may declare one: the root is read, and the module it declares checked.
+    const declares = 'macro_rules! declare { () => { mod ffi; } }\ndeclare!();\n';
+    assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n${declares}`), [
+      false,
+      false,
+      ['str-type exported'],
+    ]);
+    const cfgIf = 'cfg_if::cfg_if! { if #[cfg(unix)] { mod ffi; } else { mod ffi; } }\n';
+    assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n${cfgIf}`), [false, false, ['str-type exported']]);
+  });
+
   it("resolves an impl's self type only when a method asks what `Self` is", async () => {
     // typenum's shape: a root parsed for its own reasons, whose impls name the types of modules nothing
     // else needs. Their methods are Rust's: nothing in them asks what `Self` is.

@@ -4,7 +4,16 @@ import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems, extractItemsReusing, TextEdit } from '../syntax/items';
 import { ExpansionMemo } from './expansion-memo';
 import { expandMacroCalls } from './macros';
-import type { Attribute, FileItems, Item, MacroRulesItem, ModItem, Origin } from '../syntax/model';
+import type {
+  Attribute,
+  FileItems,
+  Item,
+  MacroCallItem,
+  MacroRulesItem,
+  ModItem,
+  Origin,
+  Token,
+} from '../syntax/model';
 import {
   isParserAbort,
   parseRust,
@@ -430,6 +439,11 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     rootCanWait(spec.relevance, spec.rootFile, !!spec.asDependency);
   const rootSource = deferRoot ? null : cache.get(spec.rootFile);
   if (!deferRoot && !rootSource) return null;
+  const innerAttrs = rootSource ? expandCfgAttr(rootSource.items.innerAttrs, spec.cfg) : [];
+  // A crate-level `#![cfg(…)]` that does not hold compiles an empty crate.
+  const rootItems = rootSource && cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [];
+  const waits =
+    deferRoot || (!!spec.relevance && cfgLeavesRootWaiting(spec.relevance, spec.rootFile, rootItems, spec.cfg));
   const crate: Crate = {
     id: nextCrateId++,
     name: spec.name,
@@ -451,19 +465,17 @@ export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
     macroIndex: null,
     pending: [],
     lazy: spec.relevance ? { cache, relevance: spec.relevance } : null,
-    rootDeferred: deferRoot,
+    rootDeferred: waits,
   };
   if (spec.dependencies) crate.dependency = dependencyOf(crate, spec.dependencies);
-  const innerAttrs = rootSource ? expandCfgAttr(rootSource.items.innerAttrs, spec.cfg) : [];
   crate.root = buildModule(crate, cache, {
     name: 'crate',
     path: 'crate',
     file: spec.rootFile,
     childDir: path.dirname(spec.rootFile),
     parent: null,
-    // A crate-level `#![cfg(…)]` that does not hold compiles an empty crate.
-    rawItems: rootSource && cfgHolds(innerAttrs, spec.cfg) ? rootSource.items.items : [],
-    attrs: innerAttrs,
+    rawItems: waits ? [] : rootItems,
+    attrs: waits ? [] : innerAttrs,
   });
   expandAndIndex(crate, cache);
   return crate;
@@ -710,6 +722,38 @@ function rootCanWait(relevance: RelevanceIndex, rootFile: string, typesOnly: boo
   if (relevance.isNeeded(rootFile)) return false;
   const dir = path.dirname(rootFile);
   return [...mods].every((name) => canWait(relevance, moduleFileCandidates(dir, name), path.join(dir, name), true));
+}
+
+/**
+ * Whether a root that was read, only because a module it may declare leads to a file the index must parse
+ * up front, declares no such module once its `#[cfg]`s are applied: portable-atomic's boundary is an
+ * `extern` block in a `#[cfg(test)] mod tests`, many crates' bindings are in a `#[cfg(windows)] mod`. Nothing
+ * the crate compiles then declares a boundary item (they are all in files the index must parse), and its
+ * root waits as one that could from the start (`rootCanWait`): its macros are expanded, and its modules
+ * loaded, only if something asks. A module a macro may declare (`cfg_if! { mod imp; }`, a macro whose rules
+ * write `mod`, `include!`), a `#[path]`, or an inline module that declares modules keeps the root read.
+ */
+function cfgLeavesRootWaiting(relevance: RelevanceIndex, rootFile: string, items: Item[], cfg: CfgEnv): boolean {
+  const reason = relevance.reasonNeeded(rootFile);
+  if (reason !== null && reason !== 'followed') return false;
+  const dir = path.dirname(rootFile);
+  return applyCfg(items, cfg).every((item) => {
+    if (item.kind === 'macro-call') return !mayDeclareModules(item, relevance);
+    if (item.kind !== 'mod') return true;
+    if (item.attrs.some((a) => a.name === 'path' || a.name === 'cfg_attr')) return false;
+    if (item.items) return item.items.every((i) => i.kind !== 'mod' && i.kind !== 'macro-call');
+    return canWait(relevance, moduleFileCandidates(dir, item.name), path.join(dir, item.name), true);
+  });
+}
+
+/** Whether an item-level macro call may expand to a `mod` (or to a file's items, `include!`). */
+function mayDeclareModules(call: MacroCallItem, relevance: RelevanceIndex): boolean {
+  const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
+  return name === 'include' || writesWord(call.tokens, 'mod') || relevance.macroWrites(name, 'mod');
+}
+
+function writesWord(tokens: readonly Token[], word: string): boolean {
+  return tokens.some((t) => t.text === word || (!!t.children && writesWord(t.children, word)));
 }
 
 /** Loads a pending module (and expands and indexes what it brings); true when something was loaded. */

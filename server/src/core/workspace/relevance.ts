@@ -183,6 +183,13 @@ export class RelevanceIndex {
     return this.macroDefiners().get(name) ?? [];
   }
 
+  /** Whether a `macro_rules!` named `name`, wherever the workspace defines one, writes `word` in its rules. */
+  macroWrites(name: string, word: string): boolean {
+    return this.filesDefiningMacro(name).some((file) =>
+      this.scans.get(file)?.macros.some((m) => m.name === name && m.words.split('\n').includes(word)),
+    );
+  }
+
   /** The files that define the macros a file may invoke (its own excluded; of its own package, when packages are known). */
   macroSourcesOf(file: string): string[] {
     const calls = this.scans.get(file)?.macroCalls;
