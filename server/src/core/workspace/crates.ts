@@ -432,10 +432,11 @@ const MAX_EDITS_SINCE_ITEMS = 1000;
 /** Build a crate's module tree from its root file. */
 export function loadCrate(spec: CrateSpec, cache: SourceCache): Crate | null {
   // A crate none of whose files must be parsed up front (a test, a bench, an application crate) is read
-  // as a root with no items until something asks for one.
+  // as a root with no items until something asks for one. The index scanned its text, so it can be read:
+  // reading it again here kept every waiting root's text until its crate was let go.
   const deferRoot =
     !!spec.relevance &&
-    cache.text(spec.rootFile) !== null &&
+    spec.relevance.has(spec.rootFile) &&
     rootCanWait(spec.relevance, spec.rootFile, !!spec.asDependency);
   const rootSource = deferRoot ? null : cache.get(spec.rootFile);
   if (!deferRoot && !rootSource) return null;
