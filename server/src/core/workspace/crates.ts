@@ -735,6 +735,8 @@ function rootCanWait(relevance: RelevanceIndex, rootFile: string, typesOnly: boo
  * write `mod`, `include!`), a `#[path]`, or an inline module that declares modules keeps the root read.
  */
 function cfgLeavesRootWaiting(relevance: RelevanceIndex, rootFile: string, items: Item[], cfg: CfgEnv): boolean {
+  // A root the index has not scanned (a document never saved, a file outside the workspace) tells nothing.
+  if (!relevance.has(rootFile)) return false;
   const reason = relevance.reasonNeeded(rootFile);
   if (reason !== null && reason !== 'followed') return false;
   const dir = path.dirname(rootFile);
