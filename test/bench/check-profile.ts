@@ -57,7 +57,7 @@ async function cliRound(dir: string): Promise<Round> {
   const settings = defaultSettings();
   // The command's own reader, counted: what it reads again (a text let go once scanned) shows here.
   const reads = { files: 0, chars: 0 };
-  const read = DiskSource.prototype.read;
+  const read = Reflect.get<DiskSource, 'read'>(DiskSource.prototype, 'read');
   DiskSource.prototype.read = function (this: DiskSource, file: string): string | null {
     const text = read.call(this, file);
     reads.files++;
