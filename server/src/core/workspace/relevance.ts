@@ -3,6 +3,16 @@ import { codeOnly, FileScan, MacroScan, ModulePath, scanFile } from '../syntax/s
 import { expandedWithoutDefinition } from './macros';
 import { anyStartsWith, foldersHolding, startingWith } from './sorted-paths';
 
+/** What a run tells the index beyond the files' texts. */
+export interface RelevanceOptions {
+  /**
+   * False when no crate of the run can have been built (`Discovery.buildFolders`): an `include!` of
+   * `OUT_DIR` then finds no file, and a file is not parsed up front for one. True (the default) while a
+   * build may come, as in the editor.
+   */
+  buildOutput?: boolean;
+}
+
 /**
  * Which files of a workspace can matter to the C boundary, decided from their text alone (a lexer pass,
  * no parse; comments and literals do not count). Most files of a real workspace declare no boundary item, define no macro and name no
@@ -22,15 +32,6 @@ import { anyStartsWith, foldersHolding, startingWith } from './sorted-paths';
  *   invokes what it is given (`$m!`); of the macros its own crate may define (its package's, when the
  *   packages are known): a call is expanded only with its crate's own macros (`findVisibleMacro`).
  */
-export interface RelevanceOptions {
-  /**
-   * False when no crate of the run can have been built (`Discovery.buildFolders`): an `include!` of
-   * `OUT_DIR` then finds no file, and a file is not parsed up front for one. True (the default) while a
-   * build may come, as in the editor.
-   */
-  buildOutput?: boolean;
-}
-
 export class RelevanceIndex {
   private readonly scans = new Map<string, FileScan>();
   private neededFiles: Set<string> | null = null;
