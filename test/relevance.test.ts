@@ -529,6 +529,12 @@ describe('relevance: a package checked lazily', function () {
       assert.strictEqual(before.cache.peek(path.join(unbuilt, 'src', 'ffi.rs')), undefined);
       assert.deepStrictEqual(before.findings, []);
       before.cache.dispose();
+      // A target folder elsewhere, named by the environment, may hold the build output.
+      process.env.CARGO_TARGET_DIR = tempDir('ffi-guard-target-dir-');
+      const elsewhere = await checkPaths([unbuilt], unbuilt, defaultSettings());
+      assert.notStrictEqual(elsewhere.cache.peek(path.join(unbuilt, 'src', 'ffi.rs')), undefined);
+      elsewhere.cache.dispose();
+      delete process.env.CARGO_TARGET_DIR;
       const built = packageOf('ffi-guard-out-dir-built-', {
         ...files,
         'target/debug/build/generated-0123abcd/out/bindings.rs':
