@@ -589,6 +589,12 @@ describe('relevance: a package checked lazily', function () {
       false,
       ['str-type exported'],
     ]);
+    // …or one it invokes does, named in its rules or handed to it.
+    const nested = 'macro_rules! inner { () => { mod ffi; } }\nmacro_rules! outer { () => { inner!(); } }\nouter!();\n';
+    assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n${nested}`), [false, false, ['str-type exported']]);
+    const handed =
+      'macro_rules! inner { () => { mod ffi; } }\nmacro_rules! twice { ($($t:tt)*) => { $($t)* } }\ntwice!(inner!(););\n';
+    assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n${handed}`), [false, false, ['str-type exported']]);
     const cfgIf = 'cfg_if::cfg_if! { if #[cfg(unix)] { mod ffi; } else { mod ffi; } }\n';
     assert.deepStrictEqual(await checked(`#[cfg(test)]\nmod tests;\n${cfgIf}`), [false, false, ['str-type exported']]);
   });

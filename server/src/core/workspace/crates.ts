@@ -749,14 +749,31 @@ function cfgLeavesRootWaiting(relevance: RelevanceIndex, rootFile: string, items
   });
 }
 
-/** Whether an item-level macro call may expand to a `mod` (or to a file's items, `include!`). */
+/**
+ * Whether an item-level macro call may expand to a `mod` (or to a file's items, `include!`): `mod` or `include`
+ * is written in its arguments, in its macro's rules, or in those of a macro either names (which the expansion
+ * may invoke), and so on.
+ */
 function mayDeclareModules(call: MacroCallItem, relevance: RelevanceIndex): boolean {
-  const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
-  return name === 'include' || writesWord(call.tokens, 'mod') || relevance.macroWrites(name, 'mod');
+  const words = new Set<string>();
+  wordsOf(call.tokens, words);
+  const seen = new Set<string>();
+  const pending = [call.macroName.replace(/!$/, '').split('::').pop() ?? '', ...words];
+  while (pending.length) {
+    const name = pending.pop()!;
+    if (name === 'mod' || name === 'include') return true;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const w of relevance.macroWords(name)) if (!seen.has(w)) pending.push(w);
+  }
+  return false;
 }
 
-function writesWord(tokens: readonly Token[], word: string): boolean {
-  return tokens.some((t) => t.text === word || (!!t.children && writesWord(t.children, word)));
+function wordsOf(tokens: readonly Token[], into: Set<string>): void {
+  for (const t of tokens) {
+    if (t.kind === 'ident') into.add(t.text);
+    if (t.children) wordsOf(t.children, into);
+  }
 }
 
 /** Loads a pending module (and expands and indexes what it brings); true when something was loaded. */

@@ -184,11 +184,13 @@ export class RelevanceIndex {
     return this.macroDefiners().get(name) ?? [];
   }
 
-  /** Whether a `macro_rules!` named `name`, wherever the workspace defines one, writes `word` in its rules. */
-  macroWrites(name: string, word: string): boolean {
-    return this.filesDefiningMacro(name).some((file) =>
-      this.scans.get(file)?.macros.some((m) => m.name === name && m.words.split('\n').includes(word)),
-    );
+  /** The words of the rules of every `macro_rules!` named `name` the workspace defines. */
+  macroWords(name: string): Set<string> {
+    const words = new Set<string>();
+    for (const file of this.filesDefiningMacro(name))
+      for (const m of this.scans.get(file)?.macros ?? [])
+        if (m.name === name) for (const w of m.words.split('\n')) words.add(w);
+    return words;
   }
 
   /** The files that define the macros a file may invoke (its own excluded; of its own package, when packages are known). */
