@@ -740,8 +740,10 @@ function cfgLeavesRootWaiting(relevance: RelevanceIndex, rootFile: string, items
   const reason = relevance.reasonNeeded(rootFile);
   if (reason !== null && reason !== 'followed') return false;
   const dir = path.dirname(rootFile);
+  // The macros already followed from an earlier call, none of which writes `mod` (else the answer is given).
+  const followed = new Set<string>();
   return applyCfg(items, cfg).every((item) => {
-    if (item.kind === 'macro-call') return !mayDeclareModules(item, relevance);
+    if (item.kind === 'macro-call') return !mayDeclareModules(item, relevance, followed);
     if (item.kind !== 'mod') return true;
     if (item.attrs.some((a) => a.name === 'path' || a.name === 'cfg_attr')) return false;
     if (item.items) return item.items.every((i) => i.kind !== 'mod' && i.kind !== 'macro-call');
@@ -754,10 +756,9 @@ function cfgLeavesRootWaiting(relevance: RelevanceIndex, rootFile: string, items
  * is written in its arguments, in its macro's rules, or in those of a macro either names (which the expansion
  * may invoke), and so on.
  */
-function mayDeclareModules(call: MacroCallItem, relevance: RelevanceIndex): boolean {
+function mayDeclareModules(call: MacroCallItem, relevance: RelevanceIndex, seen = new Set<string>()): boolean {
   const words = new Set<string>();
   wordsOf(call.tokens, words);
-  const seen = new Set<string>();
   const pending = [call.macroName.replace(/!$/, '').split('::').pop() ?? '', ...words];
   while (pending.length) {
     const name = pending.pop()!;
