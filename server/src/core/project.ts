@@ -21,7 +21,7 @@ import {
   unloadedAreas,
 } from './workspace/crates';
 import { RelevanceIndex, RelevanceOptions } from './workspace/relevance';
-import { buildOutputMayExist } from './workspace/macros';
+import { buildOutputMayExist, calledMacroName } from './workspace/macros';
 import { foldersHolding, startingWith } from './workspace/sorted-paths';
 import { FileScan, scanFile } from './syntax/scan';
 import { ManifestReader, manifestReader, resolveWorkspaceFeatures } from './workspace/features';
@@ -834,11 +834,7 @@ export function standaloneRoots(
 function markModFiles(items: Item[], dirs: string[], reached: Set<string>, known: Set<string>): void {
   for (const item of items) {
     // `include!("x.rs")` also makes a file part of another crate.
-    if (
-      item.kind === 'macro-call' &&
-      item.macroName.replace(/!$/, '').split('::').pop() === 'include' &&
-      item.tokens[0]?.kind === 'string'
-    ) {
+    if (item.kind === 'macro-call' && calledMacroName(item) === 'include' && item.tokens[0]?.kind === 'string') {
       const target = path.resolve(path.dirname(item.origin.file), item.tokens[0].text.replace(/^"|"$/g, ''));
       if (known.has(target)) reached.add(target);
       continue;

@@ -3,7 +3,7 @@ import type { Parser, Range } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
 import { extractItems, extractItemsReusing, TextEdit } from '../syntax/items';
 import { ExpansionMemo } from './expansion-memo';
-import { expandMacroCalls } from './macros';
+import { calledMacroName, expandMacroCalls } from './macros';
 import type {
   Attribute,
   FileItems,
@@ -759,7 +759,7 @@ function cfgLeavesRootWaiting(relevance: RelevanceIndex, rootFile: string, items
 function mayDeclareModules(call: MacroCallItem, relevance: RelevanceIndex, seen = new Set<string>()): boolean {
   const words = new Set<string>();
   wordsOf(call.tokens, words);
-  const pending = [call.macroName.replace(/!$/, '').split('::').pop() ?? '', ...words];
+  const pending = [calledMacroName(call), ...words];
   while (pending.length) {
     const name = pending.pop()!;
     if (name === 'mod' || name === 'include') return true;

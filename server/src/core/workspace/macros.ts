@@ -163,7 +163,7 @@ function bodyCallMayMatter(call: MacroCallItem, module: ModuleScope): boolean {
     return def.rules.some((rule) => tokensMayMatter(rule.body));
   };
   if (tokensMayMatter(call.tokens)) return true;
-  return macroMayMatter(call.macroName.replace(/!$/, '').split('::').pop() ?? '');
+  return macroMayMatter(calledMacroName(call));
 }
 
 /** Words whose presence in an expansion may make it declare a boundary item (or read a file that does). */
@@ -193,7 +193,7 @@ function expandOne(
   local: MacroRulesItem[],
   depth: number,
 ): Item[] | null {
-  const name = call.macroName.replace(/!$/, '').split('::').pop() ?? '';
+  const name = calledMacroName(call);
   const def = local.find((m) => m.name === name) ?? findVisibleMacro(module, name);
   const builtin = def ? undefined : BUILTIN_EXPANSIONS.get(name);
   if (builtin) return builtin(call, module, cache, depth);
@@ -795,6 +795,11 @@ function manifestDir(file: string, source: FileSource): string | null {
   for (let d = path.dirname(file); path.dirname(d) !== d; d = path.dirname(d))
     if (source.exists(path.join(d, 'Cargo.toml'))) return d;
   return null;
+}
+
+/** The name a macro call invokes, without its path or `!`: `cfg_if::cfg_if!` → `cfg_if`. */
+export function calledMacroName(call: MacroCallItem): string {
+  return call.macroName.replace(/!$/, '').split('::').pop() ?? '';
 }
 
 /**
