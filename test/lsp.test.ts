@@ -110,6 +110,17 @@ class TestClient {
     });
   }
 
+  /**
+   * Resolves once the first indexing is over and what it published has arrived: the server answers a hover
+   * only then, and a response comes after every notification sent before it.
+   */
+  async indexed(file: string): Promise<void> {
+    await this.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(file).toString() },
+      position: { line: 0, character: 0 },
+    });
+  }
+
   /** Diagnostics published after now that satisfy `pred`. */
   next(file: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     this.latest.delete(pathToFileURL(file).toString());
@@ -182,6 +193,10 @@ describe('lsp: the server over stdio', function () {
       layout.relatedInformation?.some((r) => r.location.uri.endsWith('/src/types.rs')),
       'points at the definition of Entry',
     );
+    // Files without findings are sent nothing: an empty list would clear what the editor never showed.
+    await client.indexed(lib());
+    assert.strictEqual(client.diagnostics(types()), undefined);
+    assert.strictEqual(client.diagnostics(path.join(root, 'src', 'store.rs')), undefined);
   });
 
   it('shows the same findings as `ffi-guard check` on the same crate', async () => {
@@ -195,8 +210,10 @@ describe('lsp: the server over stdio', function () {
       .map((d) => `${path.resolve(root, d.file)}:${d.line}:${d.column} ${d.rule} ${d.message}`)
       .sort();
     const lsp: string[] = [];
+    await client.indexed(lib());
+    // A file without findings is never sent an empty list (nothing to clear): it shows none.
     for (const file of [lib(), sys(), types(), path.join(root, 'src', 'store.rs')]) {
-      const diags = (await client.waitFor(file)).diagnostics;
+      const diags = client.diagnostics(file) ?? [];
       for (const d of diags)
         lsp.push(
           `${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${typeof d.message === 'string' ? d.message : d.message.value}`,
