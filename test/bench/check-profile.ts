@@ -17,7 +17,8 @@ import { runCheck } from '../../server/src/core/shard';
  * the number of findings and a digest of them, so a change that must not alter the output can be
  * compared at a glance. With `--cli`, the whole of what `ffi-guard check DIR --format json` does instead
  * (one crate at a time: `runCheck`, then the reduce step), timed from discovery to the JSON, with a digest
- * of that JSON and the number of files it read from disk. Run with `node --cpu-prof` to see where the time goes.
+ * of that JSON, the number of files it read from disk, and the time of its phases (discovery and the scan of
+ * every file, the crates, the output). Run with `node --cpu-prof` to see where the time goes.
  */
 
 interface Round {
@@ -25,6 +26,11 @@ interface Round {
   ms: number;
   /** With `--cli`: the files read from disk (a file let go and read again counts again), and their characters. */
   reads?: { files: number; chars: number };
+  /**
+   * With `--cli`, where the wall-clock time went: from the start through discovery and the scan of every file
+   * (until the run is told its workload), loading and checking the crates, and the reduce step with the JSON.
+   */
+  phases?: { scan: number; crates: number; output: number };
   /** CPU time of the process (less sensitive than wall-clock to other work on a shared machine). */
   cpuMs: number;
   count: number;
@@ -74,17 +80,28 @@ async function cliRound(dir: string): Promise<Round> {
 async function timedCliRound(dir: string, settings: ReturnType<typeof defaultSettings>): Promise<Round> {
   const started = process.hrtime.bigint();
   const cpuStarted = process.cpuUsage();
+  const since = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e6;
+  let scanned = started;
   const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
   const run = await runCheck([dir], dir, settings, rel, {
     surface: CROSS_CRATE_CHECKS.length > 0,
     pairedWith: CROSS_CRATE_CHECKS.every((c) => c.readsPairsOnly) ? [] : undefined,
+    planned: () => {
+      scanned = process.hrtime.bigint();
+    },
   });
+  const checked = process.hrtime.bigint();
   const json = JSON.stringify(reduceRun(run).json, null, 2);
   const cpu = process.cpuUsage(cpuStarted);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const ms = since(started);
+  const phases = {
+    scan: Number(scanned - started) / 1e6,
+    crates: Number(checked - scanned) / 1e6,
+    output: since(checked),
+  };
   const count = (JSON.parse(json) as { diagnostics: unknown[] }).diagnostics.length;
   const digest = createHash('sha256').update(json).digest('hex').slice(0, 16);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, count, digest };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, count, digest, phases };
 }
 
 async function main(args: string[]): Promise<void> {
@@ -98,8 +115,11 @@ async function main(args: string[]): Promise<void> {
     const r = cli ? await cliRound(dir) : await round(dir);
     results.push(r);
     const reads = r.reads ? `, ${r.reads.files} files read (${(r.reads.chars / 1e6).toFixed(1)} M characters)` : '';
+    const phases = r.phases
+      ? `; discovery and scan ${r.phases.scan.toFixed(0)} ms, crates ${r.phases.crates.toFixed(0)} ms, output ${r.phases.output.toFixed(0)} ms`
+      : '';
     console.log(
-      `round ${i + 1}: ${cli ? 'check (CLI path)' : 'checkCrates'} ${r.ms.toFixed(0)} ms (CPU ${r.cpuMs.toFixed(0)} ms), ${r.count} findings, digest ${r.digest}${reads}`,
+      `round ${i + 1}: ${cli ? 'check (CLI path)' : 'checkCrates'} ${r.ms.toFixed(0)} ms (CPU ${r.cpuMs.toFixed(0)} ms), ${r.count} findings, digest ${r.digest}${reads}${phases}`,
     );
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
