@@ -16,25 +16,26 @@ import { benchWorkspaces } from './workspaces';
  * bench measures what an editor waits for; this one tells how much of a slow keystroke is a collection, and
  * whether what typing allocates outlives it (the large-object space growing keystroke after keystroke).
  *
- * With `--allocations`, V8's sampling heap profiler runs while each place is typed into, and what each
+ * With `--allocations [N]`, V8's sampling heap profiler runs while each place is typed into, and what each
  * keystroke allocated is printed, with the places that allocated most.
  *
- *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)] [--allocations]
+ *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)] [--allocations [N (5)]]
  */
 
 interface Options {
   workspace: string;
   keystrokes: number;
-  allocations: boolean;
+  /** The allocation sites printed for each place typed into (0: the sampling profiler does not run). */
+  allocations: number;
 }
 
-const USAGE = 'usage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N] [--allocations]';
+const USAGE = 'usage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N] [--allocations [N]]';
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { workspace: 'application-like-3', keystrokes: 60, allocations: false };
+  const options: Options = { workspace: 'application-like-3', keystrokes: 60, allocations: 0 };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
-    if (argv[i] === '--allocations') options.allocations = true;
+    if (argv[i] === '--allocations') options.allocations = Number(value) > 0 ? Number(argv[++i]) : 5;
     else if (argv[i] === '--workspace' && value) options.workspace = argv[++i];
     else if (argv[i] === '--keystrokes' && Number(value) > 0) options.keystrokes = Number(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
@@ -42,11 +43,11 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-function printAllocations(bySite: Map<string, number>, count: number): void {
+function printAllocations(bySite: Map<string, number>, count: number, sites: number): void {
   const kb = (bytes: number): string => `${(bytes / count / 1024).toFixed(0)} kB`;
   const total = totalOf(bySite);
   console.log(`  allocated: ${kb(total)} a keystroke, most by`);
-  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 5))
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, sites))
     console.log(`    ${kb(bytes).padStart(7)}  ${site}`);
 }
 
@@ -68,9 +69,9 @@ const GC_KIND: Record<number, string> = {
 
 /**
  * Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile (and with
- * `allocations`, what was allocated), printed under `what`.
+ * `allocations`, the sites that allocated most, so many of them), printed under `what`.
  */
-async function timed(what: string, count: number, change: (i: number) => void, allocations = false): Promise<void> {
+async function timed(what: string, count: number, change: (i: number) => void, allocations = 0): Promise<void> {
   const pauses: { kind: string; ms: number }[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -104,7 +105,7 @@ async function timed(what: string, count: number, change: (i: number) => void, a
   );
   console.log(`  collections: ${gcs || 'none'}`);
   console.log(`  large-object space: ${largeBefore.toFixed(1)} → ${largeObjectsMb().toFixed(1)} MB`);
-  if (allocated) printAllocations(allocated, count);
+  if (allocated) printAllocations(allocated, count, allocations);
 }
 
 async function main(): Promise<void> {
