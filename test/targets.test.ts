@@ -306,7 +306,8 @@ describe('targets: #[cfg] per target', function () {
 
   /** What rustc itself says of a type's alignment for a target: `align_of` evaluated by `rustc --target T` (no std needed). */
   function rustcAlignments(target: string, types: string[]): Map<string, number> | null {
-    const file = path.join(tempDir(), 'align.rs');
+    const dir = tempDir();
+    const file = path.join(dir, 'align.rs');
     const lines = [
       '#![feature(no_core, lang_items, intrinsics, rustc_attrs)]',
       '#![allow(internal_features)]',
@@ -321,8 +322,11 @@ describe('targets: #[cfg] per target', function () {
       ...types.map((t, i) => `pub const A${i}: [(); 0] = [(); align_of::<${t}>()];`),
     ];
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    // RUSTC_BOOTSTRAP: `no_core` on the stable compiler, as the other targets' std is not installed here.
-    const run = spawnSync('rustc', ['--target', target, '--emit=metadata', '-o', '/dev/null', file], {
+    // RUSTC_BOOTSTRAP: `no_core` on the stable compiler, as the other targets' std is not installed here. Never
+    // `-o /dev/null`: run as root, rustc replaced the device with a regular file, which then handed what was
+    // written to it to every later reader (cargo's probe of rustc among them).
+    const out = path.join(dir, 'align.rmeta');
+    const run = spawnSync('rustc', ['--target', target, '--emit=metadata', '-o', out, file], {
       encoding: 'utf8',
       env: { ...process.env, RUSTC_BOOTSTRAP: '1' },
     });
