@@ -17,7 +17,7 @@ import { benchWorkspaces } from './workspaces';
  * whether what typing allocates outlives it (the large-object space growing keystroke after keystroke).
  *
  * With `--allocations [N]`, V8's sampling heap profiler runs while each place is typed into, and what each
- * keystroke allocated is printed, with the places that allocated most.
+ * keystroke allocated is printed, with the N places that allocated most (5 by default).
  *
  *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)] [--allocations [N (5)]]
  */
@@ -68,8 +68,8 @@ const GC_KIND: Record<number, string> = {
 };
 
 /**
- * Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile (and with
- * `allocations`, the sites that allocated most, so many of them), printed under `what`.
+ * Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile (and, when
+ * `allocations` is not 0, that many of the sites that allocated most), printed under `what`.
  */
 async function timed(what: string, count: number, change: (i: number) => void, allocations = 0): Promise<void> {
   const pauses: { kind: string; ms: number }[] = [];
