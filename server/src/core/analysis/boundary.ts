@@ -250,12 +250,14 @@ function asCrateExport(fn: FnItem, module: ModuleScope): FnItem | null {
  * whose items the walk would visit gets no scope.
  */
 function walkNested(items: Item[], ctx: WalkContext, visitor: BoundaryVisitor): void {
-  if (!walkedItems(items, visitor).length) return;
+  const walked = walkedItems(items, visitor);
+  if (!walked.length) return;
   // The scope holds every item of the body: what the visited ones name may be declared beside them.
   const block = blockScope(ctx.module, items);
   const types = scopeFor(block);
   types.safeTypes = ctx.types.safeTypes;
-  walkItems(items, { ...ctx, module: block, types, container: 'free', implGenerics: [] }, visitor);
+  const inner: WalkContext = { ...ctx, module: block, types, container: 'free', implGenerics: [] };
+  for (const item of walked) walkItem(item, inner, visitor);
 }
 
 /** ABIs rustc treats as Rust's own: their signatures are not checked, only C fn pointers in them. */
