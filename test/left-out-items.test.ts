@@ -130,9 +130,15 @@ describe('items left out of the parse', () => {
           'fn d() { struct S; }\nfn e() { m!(); }\nfn f() { println!("{}", 1); }',
         [' println!("{}", 1); '],
       ],
+      // An item-level macro call's plain token tree (its tokens are read from the text); a macro's rules are not.
       [
         'macro_rules! m { ($a:ident) => { pub const $a: u32 = 1; }; }\nm! { pub const X: u8 = 1; }\nconst Y: u8 = 2;',
-        ['const Y: u8 = 2;'],
+        [' pub const X: u8 = 1; ', 'const Y: u8 = 2;'],
+      ],
+      [
+        'a::b!(x, 1);\n::c! [y];\nm!{}\nmod i { s! {\n  /// A doc.\n  pub struct S { a: u8 } // plain\n} }\n' +
+          "impl S { m!(z); }\nfn f() { m!(w); }\nm!('a);\nm!($x);\nm!(/* c */ x);\nm!(1.5);\nm!(r#x);",
+        ['x, 1', 'y', '\n  /// A doc.\n  pub struct S { a: u8 } // plain\n', 'z'],
       ],
       ['const S: &str = "}"; const T: u8 = 1; /* } */ const U: u8 = 2;', ['const T: u8 = 1;', 'const U: u8 = 2;']],
       ['pub(crate) const A: u8 = 1;\nconst B: Option<u8> = None;\nextern "C" { fn f(x: &u8); }', []],

@@ -42,6 +42,9 @@ const SOURCES = [
   'm!(<<= >>= ... ..= && || << >> += -= *= %= ^= &= |= == != >= <= .. :: -> => + - * % ^ ! & | = > < @ . , ; : # ?);\nm![&&& ->> >>> >>>= ..=. <- =>= !== ::<];',
   'm!($x $($y),* / /= // c\n);\nm!(macro_rules! x {});\nm!(é ~ ` \\\\);\nm!{ #[doc = "x"] /// d\n fn f() {} }',
   'macro_rules! m { ($a:ident, $($b:tt)*) => { pub const $a: u32 = 1; $(m!($b);)* }; () => {} }\nm!(A, (B) [C] {D});',
+  // Line comments, and inside token trees (a doc comment is the tokens of its attribute).
+  'm! {\n  /// Outer.\n  //! Inner.\n  //// Four.\n  // Plain.\n  ///\n  a // b\n  /// x\r\n  c\n}\nm!(a /// é\n b);\n#[a(b // c\n, d)]\nstruct S;',
+  'm! { /// a /* b\n x }\nm! { x // c }\n}\nm! { //!\n}',
   // Line comments.
   '/// a\n//! b\n//// c\n// d\n///\n//!\n/// x\r\n///! e\n//!/ f\n/////\nfn f() {}\n/// at the end',
   // Syntax errors: nothing is read from text.

@@ -16,8 +16,8 @@ import {
 
 /**
  * `node out/test/bench/left-out-agreement.js DIR…`: reads the items of every `.rs` file under the folders
- * twice, from the whole parse and from a parse that leaves the plain constants and foreign functions and
- * the bodies nothing reads out
+ * twice, from the whole parse and from a parse that leaves the plain constants and foreign functions, the
+ * bodies nothing reads and the plain arguments of item-level macro calls out
  * (`left-out-items.ts`), a file longer than `PIECEWISE_PARSE_CHARS` a piece at a time as `check` reads it,
  * and prints every file where they differ (in items, or in syntax errors other than those inside a body
  * left out). test/left-out-items.test.ts does the same on the fixtures;

@@ -3,6 +3,7 @@ import { mayDeclareItems } from './nested-items';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
 import { isSpace } from './plain-text';
+import { plainTokenTreeEnd } from './plain-tokens';
 import { codeOnly } from './scan';
 
 /**
@@ -11,11 +12,13 @@ import { codeOnly } from './scan';
  * bindings are largely such items (libc's and linux-raw-sys's constants, the `-sys` crates' `extern`
  * blocks), and tree-sitter parses their tokens as it parses any others. The body of a function is read only
  * for a C function, one that may wrap `catch_unwind`, or one that may declare items (`bodyIsRead`): most
- * bodies of a crate are none of these. Found here from the text (10.7 of the 20.9 M characters of the
- * FFI-dense benchmark workspace, 4.9 of bindings' 16.4 M, by `node out/test/bench/left-out-agreement.js`),
- * they are left out of the parse (its included ranges skip them), and the syntax tree puts the items back
- * where the whole parse has them, with the parts their text gives, and answers for an empty body's
- * children from a whole parse, should anything ask (`SyntaxTree`).
+ * bodies of a crate are none of these. The arguments of an item-level macro call are read as tokens, from
+ * the text when they lex plainly (`plain-tokens.ts`), as libc's `s! { … }` and the bindings' own macros'
+ * mostly do. Found here from the text (12.6 of the 20.9 M characters of the FFI-dense benchmark workspace,
+ * 5.3 of bindings' 16.4 M, by `node out/test/bench/left-out-agreement.js`), they are left out of the parse
+ * (its included ranges skip them), and the syntax tree puts the items back where the whole parse has them,
+ * with the parts their text gives, and answers for an empty body's or token tree's children from a whole
+ * parse, should anything ask (`SyntaxTree`).
  *
  * Only places whose every item the scan can delimit are searched: the top level of a file, the bodies of
  * inline modules, of `extern` blocks, of `impl`s and of traits. A scan that meets what it cannot delimit
@@ -27,7 +30,13 @@ export type LeftOutItem =
   | { kind: 'const'; start: number; end: number; plain: PlainConst }
   | { kind: 'foreign-fn'; start: number; end: number; plain: PlainForeignFn }
   /** What a function's braces hold, when nothing reads it (`bodyIsRead`): its block is parsed empty. */
-  | { kind: 'body'; start: number; end: number };
+  | { kind: 'body'; start: number; end: number }
+  /**
+   * What the delimiters of an item-level macro call hold, when its token tree is plain (`plain-tokens.ts`):
+   * its tokens are read from the text whatever the tree says, and the grammar lexes and parses each of them
+   * (libc's `s! { … }` and the like are a fifth of what an FFI-dense workspace parses).
+   */
+  | { kind: 'tokens'; start: number; end: number };
 
 /** What to leave out between `from` and `to` (whole top-level items: a file, or a piece of one), in order. */
 export function itemsToLeaveOut(text: string, from = 0, to = text.length): LeftOutItem[] {
@@ -73,6 +82,9 @@ const CONST_OPENING = /(?:pub\s+)?const\s+[A-Za-z_][A-Za-z0-9_]*\s*:/y;
 const FOREIGN_FN_OPENING = /(?:pub\s+)?fn\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/y;
 
 /** How a function opens, its qualifiers included: with an ABI, group 1 holds `extern`. */
+/** How an item-level macro call opens, up to its delimiter: group 1 is the macro's path. */
+const MACRO_CALL_OPENING = /((?:::\s*)?[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*!\s*[({[]/y;
+
 const FN_OPENING =
   /(?:pub(?:\s*\([^)]*\))?\s+)?(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:safe\s+)?(?:(extern)\s*(?:"[^"]*"\s*)?)?fn\b/y;
 
@@ -128,6 +140,12 @@ class ItemScan {
       FN_OPENING.lastIndex = start - this.offset;
       const fn = FN_OPENING.exec(this.code);
       if (fn) return this.afterFunction(start, to, !!fn[1]);
+      MACRO_CALL_OPENING.lastIndex = start - this.offset;
+      const call = MACRO_CALL_OPENING.exec(this.code);
+      if (call && call[1] !== 'macro_rules') {
+        const end = this.afterMacroCall(start + call[0].length - 1, to);
+        if (end >= 0) return end;
+      }
     }
     // Only an item that opens as a plain one is searched for its `;`: any other could send the search to
     // the end of the file, once per item.
@@ -158,6 +176,17 @@ class ItemScan {
     const close = end - 1;
     if (close - brace > 1 && !bodyIsRead(this.text.slice(brace, end), hasAbi))
       this.found.push({ kind: 'body', start: brace + 1, end: close });
+    return end;
+  }
+
+  /**
+   * Past the token tree of a macro call opening at `open`, its contents left out when it is plain; -1 when
+   * it is not plain (the caller delimits the item as any other).
+   */
+  private afterMacroCall(open: number, to: number): number {
+    const end = plainTokenTreeEnd(this.text, open);
+    if (end < 0 || end > to) return -1;
+    if (end - open > 2) this.found.push({ kind: 'tokens', start: open + 1, end: end - 1 });
     return end;
   }
 

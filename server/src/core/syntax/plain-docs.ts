@@ -1,3 +1,4 @@
+import type { Origin, Token } from './model';
 import type { SyntaxNode } from './syntax-tree';
 
 /**
@@ -21,8 +22,31 @@ export function docComment(node: SyntaxNode): DocComment | null {
   return { inner: !!node.childForFieldName('inner'), value: doc.text.replace(/\n$/, '') };
 }
 
-function lineDocComment(text: string): DocComment | null {
+/** The doc of a line comment's text (its line's end included when the grammar includes it); null for a plain comment. */
+export function lineDocComment(text: string): DocComment | null {
   const outer = text.startsWith('///') && !text.startsWith('////');
   if (!outer && !text.startsWith('//!')) return null;
   return { inner: !outer, value: text.slice(3).replace(/\n$/, '') };
+}
+
+/**
+ * A doc comment in macro input, as the macro's matcher sees it: the attribute `#[doc = "…"]` (`#![…]` for
+ * an inner one), every token at the comment's span (`at` makes each its own origin).
+ */
+export function docTokens(doc: DocComment, at: () => Origin): Token[] {
+  const text = JSON.stringify(doc.value);
+  const tokens: Token[] = [{ text: '#', kind: 'punct', origin: at() }];
+  if (doc.inner) tokens.push({ text: '!', kind: 'punct', origin: at() });
+  tokens.push({
+    text: `[doc = ${text}]`,
+    kind: 'group',
+    delimiter: '[',
+    children: [
+      { text: 'doc', kind: 'ident', origin: at() },
+      { text: '=', kind: 'punct', origin: at() },
+      { text, kind: 'string', origin: at() },
+    ],
+    origin: at(),
+  });
+  return tokens;
 }

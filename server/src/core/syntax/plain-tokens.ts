@@ -1,4 +1,5 @@
 import type { Token } from './model';
+import { docTokens, lineDocComment } from './plain-docs';
 import { isSpace, isWordPart, isWordStart } from './plain-text';
 import type { SpanOrigin } from './tree';
 
@@ -8,7 +9,9 @@ import type { SpanOrigin } from './tree';
  * exactly as the grammar lexes a token tree, with nothing left to doubt: ASCII words (not `r#…`, not
  * `macro_rules`), decimal, hex, octal and binary integers with an optional type suffix (not followed by
  * `.`), strings without a backslash (not `b"…"` or `r"…"`), the grammar's punctuation taken longest
- * first, and nested groups. A comment, a `/`, a `'`, a `$`, anything else: the tree is read. The caller
+ * first, nested groups, and line comments (a doc comment is the tokens of its `#[doc = "…"]`, as the tree
+ * path gives them; generated bindings document what their macro calls declare). A block comment, a `/`, a
+ * `'`, a `$`, anything else: the tree is read. The caller
  * makes sure the file parsed without errors, so the delimiters balance as the tree's do.
  */
 
@@ -59,6 +62,7 @@ const APOSTROPHE = 0x27;
 const HASH = 0x23;
 const BACKSLASH = 0x5c;
 const DOT = 0x2e;
+const SLASH = 0x2f;
 
 /** Lexes a token tree; with `out` null only checks. Null when the text is not plain. */
 function lexTokenTree(text: string, out: Token[] | null, offset: number, origin: SpanOrigin): Token[] | null {
@@ -107,6 +111,8 @@ class Lexer {
       } else if (code === QUOTE) {
         if (!this.string()) return null;
         if (out) out.push(this.leaf(start, 'string'));
+      } else if (code === SLASH && this.text.charCodeAt(start + 1) === SLASH) {
+        if (!this.lineComment(out)) return null;
       } else {
         const length = this.punctuation(c, start);
         if (!length) return null;
@@ -143,6 +149,24 @@ class Lexer {
     // `1.0`, `1.`, `1..2`, `1e5`: floats and ranges are lexed by rules not repeated here.
     if (this.text.charCodeAt(this.at) === DOT) return false;
     return digitsOnly || INTEGER.test(this.text.slice(start, this.at));
+  }
+
+  /**
+   * A line comment, from the `//` at `at`. To the grammar a plain one ends before its line's end and a doc
+   * comment after it (the span of its tokens); a comment the text ends in never closes a group.
+   */
+  private lineComment(out: Token[] | null): boolean {
+    const start = this.at;
+    const newLine = this.text.indexOf('\n', start);
+    if (newLine < 0) return false;
+    const doc = lineDocComment(this.text.slice(start, newLine + 1));
+    this.at = doc ? newLine + 1 : newLine;
+    if (doc && out) {
+      const from = this.offset + start;
+      const to = this.offset + this.at;
+      for (const t of docTokens(doc, () => this.origin(from, to))) out.push(t);
+    }
+    return true;
   }
 
   private string(): boolean {

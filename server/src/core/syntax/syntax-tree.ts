@@ -245,8 +245,11 @@ export class SyntaxTree {
   /** The tree-sitter node of a subtree's root read on its own (`read`). */
   private readonly realRoots = new Map<number, Node>();
   /** The items left out of the parse, put back in order by the first walk (`appendLeftOut`). */
-  private readonly leftOut: Exclude<LeftOutItem, { kind: 'body' }>[] = [];
-  /** Where the blocks start whose contents were left out (function bodies nothing reads). */
+  private readonly leftOut: Exclude<LeftOutItem, { kind: 'body' | 'tokens' }>[] = [];
+  /**
+   * Where the blocks and token trees start whose contents were left out (function bodies nothing reads,
+   * plain macro arguments).
+   */
   private readonly leftOutBlocks = new Set<number>();
   private nextLeftOut = 0;
   /** Where the next item left out starts; past every offset when none is left. */
@@ -275,7 +278,7 @@ export class SyntaxTree {
     this.wholeTreeOf = leftOut ? leftOut.wholeTree : null;
     if (leftOut && (!readText || topLevelLater)) tree = this.wholeTree = leftOut.wholeTree();
     for (const item of leftOut && !this.wholeTree ? leftOut.items : [])
-      if (item.kind === 'body') this.leftOutBlocks.add(item.start - 1);
+      if (item.kind === 'body' || item.kind === 'tokens') this.leftOutBlocks.add(item.start - 1);
       else this.leftOut.push(item);
     if (this.leftOut.length) this.nextLeftOutStart = this.leftOut[0].start;
     this.hasError = tree.rootNode.hasError;
@@ -540,7 +543,9 @@ export class SyntaxTree {
   }
 
   private leaveForLater(cursor: TreeCursor, index: number): void {
-    if (this.c.typeIds[index] === this.grammar.blockType && this.leftOutBlocks.has(this.c.starts[index])) {
+    const typeId = this.c.typeIds[index];
+    const emptied = typeId === this.grammar.blockType || typeId === this.grammar.tokenTreeType;
+    if (emptied && this.leftOutBlocks.has(this.c.starts[index])) {
       this.c.firstChildren[index] = LEFT_OUT;
       return;
     }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Origin, Token } from './model';
-import { docComment } from './plain-docs';
+import { docComment, docTokens } from './plain-docs';
 import { plainTokens } from './plain-tokens';
 import type { SyntaxNode } from './syntax-tree';
 
@@ -82,23 +82,7 @@ function pushTokens(node: SyntaxNode, origin: SpanOrigin, out: Token[]): void {
   if (type === 'line_comment' || type === 'block_comment') {
     // A doc comment in macro input is the attribute `#[doc = "…"]` to the macro's matcher.
     const doc = docComment(node);
-    if (!doc) return;
-    const { inner } = doc;
-    const text = JSON.stringify(doc.value);
-    const at = (): Origin => origin(node.startIndex, node.endIndex);
-    out.push({ text: '#', kind: 'punct', origin: at() });
-    if (inner) out.push({ text: '!', kind: 'punct', origin: at() });
-    out.push({
-      text: `[doc = ${text}]`,
-      kind: 'group',
-      delimiter: '[',
-      children: [
-        { text: 'doc', kind: 'ident', origin: at() },
-        { text: '=', kind: 'punct', origin: at() },
-        { text, kind: 'string', origin: at() },
-      ],
-      origin: at(),
-    });
+    if (doc) for (const t of docTokens(doc, () => origin(node.startIndex, node.endIndex))) out.push(t);
     return;
   }
   if (node.readAsText) {
