@@ -17,9 +17,11 @@ import { benchWorkspaces } from './workspaces';
  * whether what typing allocates outlives it (the large-object space growing keystroke after keystroke).
  *
  * With `--allocations [N]`, V8's sampling heap profiler runs while each place is typed into, and what each
- * keystroke allocated is printed, with the N places that allocated most (5 by default).
+ * keystroke allocated is printed, with the N places that allocated most (5 by default). With `--each`, every
+ * keystroke is printed: its time, the collections that started during it, and the old generation's size after
+ * it (a slow keystroke with no long pause of its own is one a marking cycle ran beside).
  *
- *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)] [--allocations [N (5)]]
+ *   node out/test/bench/typing-heap.js [--workspace NAME|DIR (application-like-3)] [--keystrokes N (60)] [--allocations [N (5)]] [--each]
  */
 
 interface Options {
@@ -27,15 +29,18 @@ interface Options {
   keystrokes: number;
   /** The allocation sites printed for each place typed into (0: the sampling profiler does not run). */
   allocations: number;
+  /** Whether every keystroke is printed, with the collections during it. */
+  each: boolean;
 }
 
-const USAGE = 'usage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N] [--allocations [N]]';
+const USAGE = 'usage: typing-heap.js [--workspace NAME|DIR] [--keystrokes N] [--allocations [N]] [--each]';
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { workspace: 'application-like-3', keystrokes: 60, allocations: 0 };
+  const options: Options = { workspace: 'application-like-3', keystrokes: 60, allocations: 0, each: false };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
-    if (argv[i] === '--allocations') options.allocations = Number(value) > 0 ? Number(argv[++i]) : 5;
+    if (argv[i] === '--each') options.each = true;
+    else if (argv[i] === '--allocations') options.allocations = Number(value) > 0 ? Number(argv[++i]) : 5;
     else if (argv[i] === '--workspace' && value) options.workspace = argv[++i];
     else if (argv[i] === '--keystrokes' && Number(value) > 0) options.keystrokes = Number(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
@@ -53,9 +58,32 @@ function printAllocations(bySite: Map<string, number>, count: number, sites: num
 
 const MB = 1024 * 1024;
 
-function largeObjectsMb(): number {
-  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space');
+function spaceUsedMb(name: string): number {
+  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === name);
   return (space?.space_used_size ?? 0) / MB;
+}
+
+function largeObjectsMb(): number {
+  return spaceUsedMb('large_object_space');
+}
+
+/** One keystroke: when it started and ended (`performance.now()`), and the old generation after it. */
+interface Keystroke {
+  started: number;
+  ended: number;
+  oldMb: number;
+}
+
+/** Each keystroke on a line: its time, the collections that started during it, the old generation after it. */
+function printEach(keystrokes: Keystroke[], pauses: { kind: string; ms: number; at: number }[]): void {
+  for (const [i, k] of keystrokes.entries()) {
+    const during = pauses
+      .filter((p) => p.at >= k.started && p.at < k.ended)
+      .map((p) => `${p.kind} ${p.ms.toFixed(1)}`)
+      .join(', ');
+    const ms = (k.ended - k.started).toFixed(1).padStart(7);
+    console.log(`  ${String(i + 1).padStart(3)} ${ms} ms  old ${k.oldMb.toFixed(0).padStart(4)} MB  ${during}`);
+  }
 }
 
 /** V8's collection kinds as `perf_hooks` numbers them. */
@@ -71,22 +99,31 @@ const GC_KIND: Record<number, string> = {
  * Each of `count` changes made by `change(i)`, timed, and the collections made meanwhile (and, when
  * `allocations` is not 0, that many of the sites that allocated most), printed under `what`.
  */
-async function timed(what: string, count: number, change: (i: number) => void, allocations = 0): Promise<void> {
-  const pauses: { kind: string; ms: number }[] = [];
+async function timed(
+  what: string,
+  count: number,
+  change: (i: number) => void,
+  allocations = 0,
+  each = false,
+): Promise<void> {
+  const pauses: { kind: string; ms: number; at: number }[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
-      pauses.push({ kind: GC_KIND[kind] ?? `kind ${kind}`, ms: e.duration });
+      pauses.push({ kind: GC_KIND[kind] ?? `kind ${kind}`, ms: e.duration, at: e.startTime });
     }
   });
   observer.observe({ entryTypes: ['gc'] });
   const times: number[] = [];
+  const keystrokes: Keystroke[] = [];
   const largeBefore = largeObjectsMb();
   const typing = async (): Promise<void> => {
     for (let i = 0; i < count; i++) {
       const started = performance.now();
       change(i);
-      times.push(performance.now() - started);
+      const ended = performance.now();
+      times.push(ended - started);
+      if (each) keystrokes.push({ started, ended, oldMb: spaceUsedMb('old_space') });
       // The event loop turns between keystrokes, as in the server (and the observer is told of collections).
       await new Promise((r) => setImmediate(r));
     }
@@ -106,6 +143,7 @@ async function timed(what: string, count: number, change: (i: number) => void, a
   console.log(`  collections: ${gcs || 'none'}`);
   console.log(`  large-object space: ${largeBefore.toFixed(1)} → ${largeObjectsMb().toFixed(1)} MB`);
   if (allocated) printAllocations(allocated, count, allocations);
+  if (each) printEach(keystrokes, pauses);
 }
 
 async function main(): Promise<void> {
@@ -128,6 +166,7 @@ async function main(): Promise<void> {
         host.change(plan.file, [{ range: { start: where, end: where }, text: 'x' }]);
       },
       options.allocations,
+      options.each,
     );
   const end = { line: plan.end.line, character: plan.end.character };
   await timed('the bad export inserted', 1, () =>
