@@ -72,8 +72,18 @@ export function combineVisitors(visitors: BoundaryVisitor[]): BoundaryVisitor {
   };
 }
 
-export function walkCrate(crate: Crate, visitor: BoundaryVisitor, safeTypes?: Set<string>): void {
+/**
+ * Walks the crate's modules (with `only`, those of the files it accepts: the items a file holds are walked in
+ * the modules whose file it is, the inline modules and bodies in it included).
+ */
+export function walkCrate(
+  crate: Crate,
+  visitor: BoundaryVisitor,
+  safeTypes?: Set<string>,
+  only?: (file: string) => boolean,
+): void {
   for (const module of crate.modules) {
+    if (only && !only(module.file)) continue;
     const scopes = moduleScopes(module);
     const types = scopeFor(module);
     types.safeTypes = safeTypes;

@@ -8,6 +8,7 @@ import { resolveType, TypeScope } from '../workspace/resolve';
 import { applySuppressions } from './suppress';
 import { UNSAFE_ATTRIBUTES } from './rules/edition-2024-unsafe';
 import { ParityRuleMeta, parityRuleFor, ruleById, Severity } from './rules';
+import type { BeyondRuleMeta } from './rules/meta';
 import { displayTy, Ty, TypeNames } from '../workspace/types';
 import { Crate, crateTypeNames } from '../workspace/crates';
 import { beyondRuleVisitors } from './beyond';
@@ -27,17 +28,138 @@ export interface CheckOptions {
   checkPrivateExternFns?: boolean;
 }
 
-/** Every finding in a crate, before severity settings are applied. */
+/** Every finding in a crate, with the severity settings applied, sorted. */
 export function checkCrate(crate: Crate, options: CheckOptions = {}): Finding[] {
+  return checkCrateAttributed(crate, options).findings;
+}
+
+/** A crate's findings (as `checkCrate` gives them), with what made each. */
+export interface AttributedFindings {
+  findings: Finding[];
+  /**
+   * Every finding the walk made, in its order, before a rule reported once per crate kept the first of each
+   * key (`firstPerKey`); `findings` are those kept, sorted.
+   */
+  made: Finding[];
+  /**
+   * The file of the module walked when each finding of `made` was made. A finding may stand in another file:
+   * a field of a type defined there, a span of a macro's rules.
+   */
+  producerOf: Map<Finding, string>;
+}
+
+/**
+ * `checkCrate`, telling which file's items produced each finding. With `only`, the items of the files it
+ * accepts alone are walked: an editor re-checks the file typed into and keeps what the others produced
+ * (`AnalysisHost`).
+ */
+export function checkCrateAttributed(
+  crate: Crate,
+  options: CheckOptions = {},
+  only?: (file: string) => boolean,
+): AttributedFindings {
+  const { findings, producers } = findingsOf(crate, options, only);
+  const producerOf = new Map<Finding, string>();
+  const kept: Finding[] = [];
+  findings.forEach((f, i) => {
+    const set = withRuleSetting(f, options.rules ?? {});
+    if (!set) return;
+    producerOf.set(set, producers[i]);
+    kept.push(set);
+  });
+  const made = applySuppressions(kept, (f) => crate.textOf(f));
+  return { findings: firstPerKey(made).sort(compareFindings), made, producerOf };
+}
+
+/**
+ * Findings in the walk's order without the repeats of a rule reported once per crate for a key
+ * (`oncePerCrate`): the first of each key stands.
+ */
+export function firstPerKey(made: Iterable<Finding>): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of made) {
+    const rule = ruleById(f.rule);
+    const key = rule.family === 'beyond' ? (rule as BeyondRuleMeta).oncePerCrate?.(f) : undefined;
+    if (key !== undefined) {
+      const scoped = `${f.rule}|${key}`;
+      if (seen.has(scoped)) continue;
+      seen.add(scoped);
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+/** Every finding of the walk (of the files `only` accepts), each with the file whose items produced it. */
+function findingsOf(
+  crate: Crate,
+  options: CheckOptions,
+  only?: (file: string) => boolean,
+): { findings: Finding[]; producers: string[] } {
   const safeTypes = new Set(options.safeTypes ?? []);
   const names = crateTypeNames(crate);
   const parity = new ParityChecker(options);
-  const out: Finding[] = [];
-  const visitor = combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, out, safeTypes, names)]);
-  walkCrate(crate, walkReading.passPlainRustFns ? { ...visitor, ignoresFn: isPlainRustFn } : visitor, safeTypes);
+  const findings: Finding[] = [];
+  const producers: string[] = [];
+  const combined = combineVisitors([parity.visitor(), ...beyondRuleVisitors(crate, findings, safeTypes, names)]);
+  const visitor = attributed(combined, (file) => {
+    for (let i = producers.length; i < findings.length; i++) producers[i] = file;
+    parity.attribute(file);
+  });
+  walkCrate(crate, walkReading.passPlainRustFns ? { ...visitor, ignoresFn: isPlainRustFn } : visitor, safeTypes, only);
   // Type names are rendered last: which names are ambiguous depends on every path resolved.
-  for (const f of parity.render(names)) out.push(f);
-  return applySuppressions(applyRuleSettings(out, options.rules ?? {}), (f) => crate.textOf(f)).sort(compareFindings);
+  for (const [f, producer] of parity.render(names)) {
+    findings.push(f);
+    producers.push(producer);
+  }
+  return { findings, producers };
+}
+
+/**
+ * The visitor, telling `made` after each visit the file of the module walked (what the visit made since the
+ * last call is that file's).
+ */
+function attributed(visitor: BoundaryVisitor, made: (file: string) => void): BoundaryVisitor {
+  const after = (ctx: WalkContext): void => made(ctx.module.file);
+  return {
+    fn:
+      visitor.fn &&
+      ((fn, ctx) => {
+        visitor.fn?.(fn, ctx);
+        after(ctx);
+      }),
+    externBlock:
+      visitor.externBlock &&
+      ((block, ctx) => {
+        visitor.externBlock?.(block, ctx);
+        after(ctx);
+      }),
+    foreignItem:
+      visitor.foreignItem &&
+      ((item, block, ctx) => {
+        visitor.foreignItem?.(item, block, ctx);
+        after(ctx);
+      }),
+    adt:
+      visitor.adt &&
+      ((item, ctx) => {
+        visitor.adt?.(item, ctx);
+        after(ctx);
+      }),
+    typeAlias:
+      visitor.typeAlias &&
+      ((item, ctx) => {
+        visitor.typeAlias?.(item, ctx);
+        after(ctx);
+      }),
+    staticOrConst:
+      visitor.staticOrConst &&
+      ((item, ctx) => {
+        visitor.staticOrConst?.(item, ctx);
+        after(ctx);
+      }),
+  };
 }
 
 /**
@@ -78,15 +200,11 @@ const WRITES_FN_POINTER = new WeakMap<AdtItem, boolean>();
 /** Whether the checker's walk passes the functions no rule reads; tests compare the two. */
 export const walkReading = { passPlainRustFns: true };
 
-/** Drop rules set to `off` and apply severity overrides. */
-export function applyRuleSettings(findings: Finding[], rules: Record<string, Severity | 'off'>): Finding[] {
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const setting = rules[f.rule];
-    if (setting === 'off') continue;
-    out.push(setting ? { ...f, severity: setting } : f);
-  }
-  return out;
+/** A finding with its rule's severity setting applied; null when the rule is `off`. */
+function withRuleSetting(f: Finding, rules: Record<string, Severity | 'off'>): Finding | null {
+  const setting = rules[f.rule];
+  if (setting === 'off') return null;
+  return setting ? { ...f, severity: setting } : f;
 }
 
 /** What a parity finding needs to be reported at one type. */
@@ -118,22 +236,35 @@ function tokenExpansion(origin: Origin, expansion: Expansion | undefined): numbe
 }
 
 class ParityChecker {
-  private readonly pending: { key: (names: TypeNames) => string; make: (names: TypeNames) => Finding }[] = [];
+  private readonly pending: {
+    key: (names: TypeNames) => string;
+    make: (names: TypeNames) => Finding;
+    producer?: string;
+  }[] = [];
+  /** How many of `pending` have their producer told. */
+  private attributedCount = 0;
 
   constructor(private readonly options: CheckOptions) {}
 
+  /** What was made since the last call was made walking `file`'s items. */
+  attribute(file: string): void {
+    for (; this.attributedCount < this.pending.length; this.attributedCount++)
+      this.pending[this.attributedCount].producer = file;
+  }
+
   /**
-   * The findings, with rustc's deduplication: a diagnostic identical to one already emitted (same lint,
-   * span, type and macro invocation, as when one expansion stamps out several items) is dropped.
+   * The findings, each with the file whose items produced it, with rustc's deduplication: a diagnostic
+   * identical to one already emitted (same lint, span, type and macro invocation, as when one expansion
+   * stamps out several items) is dropped.
    */
-  render(names: TypeNames): Finding[] {
+  render(names: TypeNames): [Finding, string][] {
     const seen = new Set<string>();
-    const out: Finding[] = [];
+    const out: [Finding, string][] = [];
     for (const p of this.pending) {
       const key = p.key(names);
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(p.make(names));
+      out.push([p.make(names), p.producer ?? '']);
     }
     return out;
   }

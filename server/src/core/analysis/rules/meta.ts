@@ -111,6 +111,12 @@ export interface ExplainSubject {
 export interface BeyondRuleMeta extends RuleMeta {
   family: 'beyond';
   check: (ctx: BeyondContext) => BoundaryVisitor;
+  /**
+   * For a rule reported once per crate for what a key names (a field, whatever reaches it): the key. Of the
+   * findings the walk makes with one key, the first in the walk's order is kept (`firstPerKey`); the rule
+   * reports each, so that an editor re-checking one file's items can tell which stands (`AnalysisHost`).
+   */
+  oncePerCrate?: (finding: Finding) => string;
 }
 
 export interface BeyondContext {

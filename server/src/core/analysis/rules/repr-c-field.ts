@@ -2,16 +2,16 @@ import type { BeyondRuleMeta } from './meta';
 import { checkedTypesOfFn, checkedTypesOfForeign, CheckedType } from '../boundary-types';
 import type { BeyondContext } from './meta';
 
-/** Report the innermost `repr(C)` / transparent field that makes a checked type unsafe, once per field. */
-function reportFields(ctx: BeyondContext, reported: Set<string>, symbol: string, checked: CheckedType[]): void {
+/**
+ * Report the innermost `repr(C)` / transparent field that makes a checked type unsafe (once per field in the
+ * crate: `oncePerCrate`).
+ */
+function reportFields(ctx: BeyondContext, symbol: string, checked: CheckedType[]): void {
   for (const c of checked) {
     if (c.verdict.kind !== 'unsafe') continue;
     const steps = c.verdict.chain.filter((s) => s.field && s.field.ownerRepr !== 'none');
     const step = steps[steps.length - 1];
     if (!step?.field) continue;
-    const key = `${step.field.origin.file}:${step.field.origin.span.start}`;
-    if (reported.has(key)) continue;
-    reported.add(key);
     const path = c.verdict.chain.map((s) => s.label).join(' → ');
     const fieldName =
       step.field.name !== null && !/^\d+$/.test(step.field.name)
@@ -46,11 +46,10 @@ export const reprCField: BeyondRuleMeta = {
     useInstead:
       'use std::ffi::c_char;\n#[repr(C)]\npub struct Person { name: *const c_char, age: u32 }\n#[no_mangle]\npub extern "C" fn age(p: *const Person) -> u32 { unsafe { (*p).age } }',
   },
-  check: (ctx) => {
-    const reported = new Set<string>();
-    return {
-      fn: (fn, w) => reportFields(ctx, reported, fn.name, checkedTypesOfFn(fn, w)),
-      foreignItem: (item, block, w) => reportFields(ctx, reported, item.name, checkedTypesOfForeign(item, block, w)),
-    };
-  },
+  check: (ctx) => ({
+    fn: (fn, w) => reportFields(ctx, fn.name, checkedTypesOfFn(fn, w)),
+    foreignItem: (item, block, w) => reportFields(ctx, item.name, checkedTypesOfForeign(item, block, w)),
+  }),
+  // The finding stands at the field.
+  oncePerCrate: (f) => `${f.origin.file}:${f.origin.span.start}`,
 };
