@@ -616,3 +616,89 @@ export!(fifth, u64);
     assert.ok(moved >= 10, `${moved} of ${found} expansions found again had moved`);
   });
 });
+
+describe('host: a keystroke that changes functions alone re-checks its file alone', function () {
+  this.timeout(120_000);
+
+  const FILES: Record<string, string> = {
+    'lib.rs': 'mod api;\nmod more;\npub mod types;\npub use types::*;\n',
+    'types.rs':
+      '#[repr(C)]\npub struct Pair {\n    pub name: String,\n    pub n: u32,\n}\n\n#[repr(C)]\npub struct Wrap {\n    pub p: Pair,\n}\n\npub struct Plain(pub u8);\n',
+    'api.rs':
+      'use crate::types::*;\n\n#[no_mangle]\npub extern "C" fn make(p: Pair) -> u32 {\n    p.n\n}\n\n' +
+      '#[no_mangle]\npub extern "C" fn wrap(w: *const Wrap, s: &str) -> Option<u32> {\n    None\n}\n\n' +
+      'pub extern "C" fn parse(x: u32) -> u32 {\n    Some(x).unwrap()\n}\n\n' +
+      'pub struct Handle;\n\nimpl Handle {\n    pub extern "C" fn get(h: *mut Handle, s: String) -> u32 {\n        0\n    }\n}\n',
+    'more.rs': 'use crate::types::Pair;\n\n#[no_mangle]\npub extern "C" fn also(p: Pair, c: char) {}\n',
+  };
+
+  const said = (findings: Finding[]): string[] =>
+    findings.map(
+      (f) => `${f.rule} ${path.basename(f.origin.file)}:${f.origin.span.start}-${f.origin.span.end} ${f.message}`,
+    );
+
+  const fromScratch = async (texts: Record<string, string>): Promise<Map<string, string[]>> => {
+    const scratch = packageDir(Object.fromEntries(Object.entries(texts).map(([f, t]) => [`src/${f}`, t])));
+    const { findings } = await checkPaths([scratch], scratch, defaultSettings());
+    return new Map(
+      Object.keys(texts).map((f) => [f, said(findings.filter((x) => path.basename(x.origin.file) === f))]),
+    );
+  };
+
+  it('gives what checking from scratch gives after each keystroke, and after the whole re-check', async () => {
+    const dir = packageDir(Object.fromEntries(Object.entries(FILES).map(([f, t]) => [`src/${f}`, t])));
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    const texts = { ...FILES };
+    for (const f of Object.keys(texts)) host.update(path.join(dir, 'src', f), texts[f]);
+    // Each edit: a file, the text it replaces (its first occurrence) and the replacement, typed a character
+    // at a time where it only adds text. Some leave the crate's declarations as they were (the file's items
+    // are walked alone), some do not (a type added).
+    const edits: [string, string, string][] = [
+      // The only other user of `Pair`'s bad field is `also`: its finding names `also` instead.
+      ['api.rs', 'make(p: Pair)', 'make(p: u32)'],
+      ['api.rs', 'make(p: u32) -> u32 {\n    p.n', 'make(p: u32) -> u32 {\n    p'],
+      ['more.rs', 'c: char', 'c: u32'],
+      ['api.rs', 's: &str', 's: &str, t: (u8, u8)'],
+      ['api.rs', 'Some(x).unwrap()', 'Some(x).unwrap_or(0)'],
+      ['api.rs', 'h: *mut Handle, s: String', 'h: *mut Handle, s: u8'],
+      ['api.rs', '#[no_mangle]\npub extern "C" fn wrap', 'pub extern "C" fn wrap'],
+      ['more.rs', 'also(p: Pair', 'also(p: *const Pair'],
+      ['api.rs', 'make(p: u32)', 'make(p: Wrap)'],
+      ['api.rs', 'pub struct Handle;', 'pub struct Handle;\npub struct Other(String);'],
+      ['more.rs', 'use crate::types::Pair;', 'use crate::types::Pair;\n\n// a line before'],
+    ];
+    const keystrokes = (from: string, to: string): string[] =>
+      to.startsWith(from) ? [...to.slice(from.length)].map((_, i) => to.slice(0, from.length + i + 1)) : [to];
+    for (const [step, [file, original, to]] of edits.entries()) {
+      let from = original;
+      for (const typed of keystrokes(original, to)) {
+        const text = texts[file];
+        const start = text.indexOf(from);
+        assert.ok(start >= 0, `step ${step}: \`${from}\` not found`);
+        const at = (offset: number): { line: number; character: number } => {
+          const lines = text.slice(0, offset).split('\n');
+          return { line: lines.length - 1, character: lines[lines.length - 1].length };
+        };
+        host.change(path.join(dir, 'src', file), [
+          { range: { start: at(start), end: at(start + from.length) }, text: typed },
+        ]);
+        texts[file] = text.slice(0, start) + typed + text.slice(start + from.length);
+        from = typed;
+        const expected = await fromScratch(texts);
+        for (const f of Object.keys(texts))
+          assert.deepStrictEqual(
+            said(host.findingsFor(path.join(dir, 'src', f))),
+            expected.get(f),
+            `after step ${step} (${JSON.stringify(typed)} in ${file})`,
+          );
+      }
+      const rechecked = host.recheckDeferred();
+      for (const [f, list] of rechecked) assert.deepStrictEqual(list, host.findingsFor(f));
+      const expected = await fromScratch(texts);
+      for (const f of Object.keys(texts))
+        assert.deepStrictEqual(said(host.findingsFor(path.join(dir, 'src', f))), expected.get(f), `re-checked whole`);
+    }
+    assert.ok(host.editsHandled.alone >= 20, `${host.editsHandled.alone} of ${host.editsHandled.rechecked} alone`);
+  });
+});

@@ -86,7 +86,8 @@ export function startServer(
   };
 
   // The cross-crate checks (`abi-mismatch`) read every crate at once: they run a moment after the
-  // edits settle, not on every keystroke, and their findings are shown beside each file's own.
+  // edits settle, not on every keystroke, and their findings are shown beside each file's own. So does the
+  // whole re-check of a crate whose keystrokes re-checked the edited file's items alone (`AnalysisHost`).
   let settingsNow: Settings | null = null;
   let against: ExternalAbi[] = [];
   let cross = new Map<string, Finding[]>();
@@ -108,6 +109,8 @@ export function startServer(
   function runCross(): void {
     if (!host || !settingsNow || !indexed) return;
     const h = host;
+    const rechecked = h.recheckDeferred();
+    if (rechecked.size) publish(rechecked, false);
     const next = new Map<string, Finding[]>();
     for (const f of crossCrateFindings(h.workspace().crates, settingsNow, textOf, against, roots[0]))
       next.set(f.origin.file, [...(next.get(f.origin.file) ?? []), f]);
@@ -181,6 +184,12 @@ export function startServer(
       });
     }
     if (recheckCross) scheduleCross();
+  }
+
+  /** Publishes what a request made the host re-check on its own account (`takeUnpublished`). */
+  function publishRechecked(): void {
+    const rechecked = host?.takeUnpublished();
+    if (rechecked?.size) publish(rechecked);
   }
 
   /** Run a handler; an exception is logged, never fatal. */
@@ -383,12 +392,13 @@ export function startServer(
       // Fix-all re-checks the crate once per round: only when asked for (the source action menu, on save).
       if (wantsFixAll(context.only, context.triggerKind)) {
         const action = fixAllAction(await h.fixAll(file), 'Fix all FFI findings in this file');
+        publishRechecked();
         return action ? [action] : [];
       }
       // Asked for other kinds only (`source.organizeImports`…): none of ours.
       if (context.only && !context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty))
         return [];
-      return codeActionsFor(
+      const actions = codeActionsFor(
         h.actionableFindings(file),
         file,
         range,
@@ -396,6 +406,8 @@ export function startServer(
         h.fixTexts(),
         h.importerUpdater(),
       );
+      publishRechecked();
+      return actions;
     } catch (e) {
       connection.console.error(`code actions failed: ${(e as Error).stack ?? String(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `code actions failed: ${(e as Error).message}`);
@@ -417,7 +429,9 @@ export function startServer(
             ErrorCodes.InternalError,
             'Rust FFI Guard has not indexed the workspace: see its output for why.',
           );
-        return await handler(host, params);
+        const result = await handler(host, params);
+        publishRechecked();
+        return result;
       } catch (e) {
         if (e instanceof SurfaceRequestError) {
           connection.console.warn(`${method}: ${e.message}`);

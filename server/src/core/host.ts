@@ -9,10 +9,12 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import {
   checkCrates,
+  checkFileOf,
   crateLoads,
   DiskSource,
   internalError,
   LoadedCrate,
+  MAX_FINDINGS_PER_CRATE,
   overLimit,
   packageDirsOf,
   withoutRefusedFeatures,
@@ -20,11 +22,20 @@ import {
 import { MAX_LINE_LENGTH, textOverLimits } from './workspace/read-file';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
-import type { Origin } from './syntax/model';
+import { rereadOf } from './syntax/items';
 import { AppliedChanges, applyChanges, TextChange } from './syntax/text-edits';
 import { LineIndex } from './syntax/positions';
 import { Crate, loadCrate, loadFiles, mayContain, overlaySource, SourceCache } from './workspace/crates';
 import { RelevanceIndex } from './workspace/relevance';
+import {
+  changedFunctionsAlone,
+  findingsByFile,
+  movedFinding,
+  walkOrderOf,
+  ProducedFindings,
+  producedFindings,
+  withFileRechecked,
+} from './file-recheck';
 
 /**
  * The analysis state of an editor session: the workspace's crates, the open documents over the disk,
@@ -49,8 +60,11 @@ export class AnalysisHost {
    * their items, relevance scan and crates are brought up to date before anything reads them (`settle`).
    */
   private readonly stale = new Set<string>();
-  /** How edits were handled: moved findings (inert) or a re-check of the crates. */
-  readonly editsHandled = { inert: 0, rechecked: 0 };
+  /**
+   * How edits were handled: moved findings (inert), a re-check of the crates, of which those that walked
+   * the edited file's items alone.
+   */
+  readonly editsHandled = { inert: 0, rechecked: 0, alone: 0 };
 
   /** How many macro expansions re-checks found already parsed (`SourceCache.expansions`), and moved. */
   get expansionsReused(): { found: number; moved: number } {
@@ -254,13 +268,19 @@ export class AnalysisHost {
     const touched = new Set(loaded.crate.files);
     // The findings other crates made, by file, as they were before this crate's.
     const others = new Map<string, Set<string>>();
+    const made = new Map<LoadedCrate, ProducedFindings>();
+    const cut = new Set<Crate>();
     for (const f of checkCrates(
       [loaded],
       this.settings,
       () => true,
       (crate, error) => this.reportSkipped(internalError(crate, error)),
       undefined,
-      (crate, total) => this.reportSkipped(overLimit(crate, total)),
+      (crate, total) => {
+        cut.add(crate);
+        this.reportSkipped(overLimit(crate, total));
+      },
+      (c, checked) => made.set(c, producedFindings(checked.made, checked.producerOf)),
     )) {
       const list = this.findings.get(f.origin.file) ?? [];
       let made = others.get(f.origin.file);
@@ -276,6 +296,7 @@ export class AnalysisHost {
       this.findings.set(file, list);
       out.set(file, list);
     }
+    this.recordProducers([loaded], made, cut);
     return out;
   }
 
@@ -434,10 +455,10 @@ export class AnalysisHost {
         const parsed = this.cache.reparseOnly(file, applied.text, previous.parsed, edits);
         if (confirmEdit(probe, parsed)) return this.moveFindings(file, replacement);
         this.cache.refresh(file);
-        return this.recheckContaining(file, applied.text);
+        return this.recheckContaining(file, applied.text, replacement);
       }
       this.cache.set(file, applied.text, previous.parsed, edits);
-      return this.recheckContaining(file, applied.text);
+      return this.recheckContaining(file, applied.text, replacement ?? undefined);
     }
     return this.reparse(file, applied.text);
   }
@@ -453,16 +474,37 @@ export class AnalysisHost {
     // Every file's findings are looked at (another file's may point here), but a workspace's lists are
     // mostly empty: nothing is allocated for a list the edit leaves as it was.
     // (`forEach`, not `for…of`: no entry is allocated per file at every keystroke.)
+    let movedTo: Map<Finding, Finding> | null = null;
     this.findings.forEach((list, f) => {
       let moved: Finding[] | null = null;
       for (let i = 0; i < list.length; i++) {
         const m = movedFinding(list[i], file, edit);
-        if (m !== list[i]) (moved ??= list.slice())[i] = m;
+        if (m === list[i]) continue;
+        (moved ??= list.slice())[i] = m;
+        (movedTo ??= new Map()).set(list[i], m);
       }
       if (moved) this.findings.set(f, moved);
       if (moved || f === file) out.set(f, moved ?? list);
     });
+    this.moveProduced(file, edit, movedTo);
     return out;
+  }
+
+  /** The crates' records of what their files made, moved by an inert edit as their findings were. */
+  private moveProduced(file: string, edit: TextReplacement, movedTo: Map<Finding, Finding> | null): void {
+    for (const c of this.crates) {
+      const record = this.produced.get(c);
+      if (!record) continue;
+      for (const [producer, list] of record) {
+        let moved: Finding[] | null = null;
+        for (let i = 0; i < list.length; i++) {
+          const m = movedTo?.get(list[i]) ?? movedFinding(list[i], file, edit);
+          if (m !== list[i]) (moved ??= list.slice())[i] = m;
+        }
+        if (moved) record.set(producer, moved);
+      }
+    }
+    if (movedTo) for (const [from, to] of movedTo) if (this.carried.has(from)) this.carried.add(to);
   }
 
   /**
@@ -575,6 +617,7 @@ export class AnalysisHost {
    */
   async fixAll(file?: string): Promise<FixRun> {
     this.settle();
+    this.runDeferred();
     const settings = withoutRefusedFeatures(this.settings, this.refusedFeatures);
     const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), settings, {
       overlay: new Map(this.open),
@@ -597,6 +640,7 @@ export class AnalysisHost {
    */
   workspace(): { crates: LoadedCrate[]; findings: Finding[]; target: string | null } {
     this.settle();
+    this.runDeferred();
     return { crates: [...this.crates], findings: [...this.findings.values()].flat(), target: this.settings.target };
   }
 
@@ -613,8 +657,10 @@ export class AnalysisHost {
    */
   importerUpdater(): ImporterUpdater {
     const disk = new DiskTexts(this.roots);
+    // The crates as they are: the findings, which `workspace()` brings up to date first, are not read.
+    this.settle();
     return importerUpdater(
-      this.workspace().crates,
+      [...this.crates],
       (f) => this.textOf(f),
       (f) => (this.open.has(f) ? null : disk.problem(f, this.textOf(f))),
     );
@@ -633,6 +679,7 @@ export class AnalysisHost {
   /** A file's findings with what their fixes need, as the text is now (for code actions). */
   actionableFindings(file: string): Finding[] {
     this.settle();
+    if (this.findingsFor(file).some((f) => this.carried.has(f))) this.runDeferred();
     return this.findingsFor(file);
   }
 
@@ -678,10 +725,18 @@ export class AnalysisHost {
     return types.length !== before.types.length || types.some((t, i) => t !== before.types[i]);
   }
 
-  private recheckContaining(file: string, text?: string): Map<string, Finding[]> {
+  /**
+   * Re-checks the crates holding a file (and those whose types it defines). `edit`: the one replacement an
+   * editor's keystroke made to the file, when it was one: if it changed functions alone, only the file's
+   * own items are walked again (`recheckFileAlone`).
+   */
+  private recheckContaining(file: string, text?: string, edit?: TextReplacement): Map<string, Finding[]> {
     // An edit of a file whose items an inert edit left stale: the caller has read them again, and this
     // re-check scans its text. Settling it first would read and re-check it twice.
     if (text !== undefined) this.stale.delete(file);
+    // Settling re-checks crates with the edited file's new items: what they produced is then this text's, and
+    // moving it by the edit would move it twice.
+    if (this.stale.size) edit = undefined;
     this.settle();
     this.editsHandled.rechecked++;
     clearLayoutCache();
@@ -724,6 +779,11 @@ export class AnalysisHost {
       ...affected.flatMap((c) => [...c.crate.files]),
       ...reloaded.flatMap((c) => [...c.crate.files]),
     ]);
+    if (edit && affected.length === 1 && reloaded.length === 1 && affected[0].crate.files.has(file)) {
+      const alone = this.recheckFileAlone(affected[0], reloaded[0], file, edit, touched);
+      if (alone === 'reload') return this.recheckContaining(file);
+      if (alone) return alone;
+    }
     const previous = new Map([...touched].map((f) => [f, this.findings.get(f)]));
     for (const f of touched) this.findings.set(f, []);
     this.store(reloaded, touched);
@@ -744,17 +804,143 @@ export class AnalysisHost {
       : [];
     const all = [...crates, ...shared];
     for (const { crate } of all) for (const f of crate.files) if (!this.findings.has(f)) this.findings.set(f, []);
-    for (const f of checkCrates(
+    const made = new Map<LoadedCrate, ProducedFindings>();
+    const cut = new Set<Crate>();
+    const found = checkCrates(
       all,
       this.settings,
       (file) => !only || only.has(file),
       (crate, error) => this.reportSkipped(internalError(crate, error)),
       undefined,
-      (crate, total) => this.reportSkipped(overLimit(crate, total)),
-    )) {
+      (crate, total) => {
+        cut.add(crate);
+        this.reportSkipped(overLimit(crate, total));
+      },
+      (loaded, checked) => {
+        const wanted = only ? checked.made.filter((f) => only.has(f.origin.file)) : checked.made;
+        made.set(loaded, producedFindings(wanted, checked.producerOf));
+      },
+    );
+    for (const f of found) {
       const list = this.findings.get(f.origin.file) ?? [];
       list.push(f);
       this.findings.set(f.origin.file, list);
+    }
+    this.recordProducers(all, made, cut);
+  }
+
+  /**
+   * What each crate's files made at this check, kept for `recheckFileAlone`: not for a crate that failed or
+   * whose findings were cut at the limit.
+   */
+  private recordProducers(checked: LoadedCrate[], made: Map<LoadedCrate, ProducedFindings>, cut: Set<Crate>): void {
+    for (const loaded of checked) {
+      this.deferred.delete(loaded);
+      this.produced.set(loaded, cut.has(loaded.crate) ? null : (made.get(loaded) ?? null));
+    }
+  }
+
+  /** Whether another loaded crate holds one of the crate's files (their findings there are merged). */
+  private sharesFiles(loaded: LoadedCrate): boolean {
+    const files = loaded.crate.files;
+    return this.crates.some((c) => c !== loaded && [...c.crate.files].some((f) => files.has(f)));
+  }
+
+  /**
+   * What each loaded crate's files produced at its last check (`store`, `recheckFileAlone`); null where that
+   * cannot be told (`recordProducers`).
+   */
+  private readonly produced = new WeakMap<LoadedCrate, ProducedFindings | null>();
+  /** Crates re-checked for one file's edit (`recheckFileAlone`), to be re-checked whole once typing stops. */
+  private readonly deferred = new Set<LoadedCrate>();
+  /**
+   * Findings an edited file's re-check kept from the crate's last load: their fix targets still name that
+   * load's items, so a code action on one waits for the whole re-check.
+   */
+  private carried = new WeakSet<Finding>();
+  /** Findings that changed in re-checks run on the host's own account, not yet handed out (`recheckDeferred`). */
+  private readonly unpublished = new Map<string, Finding[]>();
+
+  /**
+   * The keystroke's re-check when it changed functions alone in one crate's file (`changedFunctionsAlone`):
+   * the crate is loaded again, and only the file's items are walked; what the other files' items produced
+   * stands, moved by the edit, until the crate is re-checked whole (`recheckDeferred`). Null when the edit
+   * does not qualify, and the caller re-checks the crate whole; `reload` when the walk failed or found more
+   * than a crate's limit, and the crate must be loaded again to be re-checked whole.
+   */
+  private recheckFileAlone(
+    before: LoadedCrate,
+    now: LoadedCrate,
+    file: string,
+    edit: TextReplacement,
+    touched: Set<string>,
+  ): Map<string, Finding[]> | 'reload' | null {
+    const produced = this.produced.get(before);
+    const items = this.cache.peek(file)?.items;
+    const reread = items && rereadOf(items);
+    if (!produced || !reread || !changedFunctionsAlone(reread) || this.sharesFiles(now)) return null;
+    // Type names print as the whole check printed them: which are ambiguous depends on every path resolved
+    // (a name only the edited functions resolved through a glob stays so until the whole re-check).
+    // Once the walk has run, this load's memos hold what it resolved: a whole re-check loads the crate again.
+    for (const name of before.crate.globUsedNames) now.crate.globUsedNames.add(name);
+    let fresh: Finding[];
+    try {
+      fresh = checkFileOf(now, this.settings, file).filter((f) => touched.has(f.origin.file));
+    } catch {
+      return 'reload';
+    }
+    const record = withFileRechecked(produced, file, edit, fresh);
+    const byFile = findingsByFile(record, touched, walkOrderOf(now.crate));
+    let total = 0;
+    for (const list of byFile.values()) total += list.length;
+    if (total > MAX_FINDINGS_PER_CRATE) return 'reload';
+    this.editsHandled.alone++;
+    const made = new Set(fresh);
+    for (const list of byFile.values()) for (const f of list) if (!made.has(f)) this.carried.add(f);
+    this.produced.set(now, record);
+    this.deferred.delete(before);
+    this.deferred.add(now);
+    const out = new Map<string, Finding[]>();
+    for (const [f, list] of byFile) {
+      if (f === file || !sameFindings(this.findings.get(f), list)) out.set(f, list);
+      this.findings.set(f, list);
+    }
+    return out;
+  }
+
+  /**
+   * Re-checks whole the crates an edit re-checked a file of alone (`recheckFileAlone`), and hands out every
+   * file whose findings changed since they were last handed out: the server calls it once the typing
+   * stops, and before it reads findings of files other than the one typed into.
+   */
+  recheckDeferred(): Map<string, Finding[]> {
+    this.runDeferred();
+    return this.takeUnpublished();
+  }
+
+  /**
+   * The files whose findings changed in a re-check the host ran on its own account (`workspace()`, `fixAll`
+   * and a code action on a finding kept from before an edit finish the deferred re-checks first), each once.
+   */
+  takeUnpublished(): Map<string, Finding[]> {
+    const out = new Map(this.unpublished);
+    this.unpublished.clear();
+    return out;
+  }
+
+  private runDeferred(): void {
+    const crates = [...this.deferred].filter((c) => this.crates.includes(c));
+    this.deferred.clear();
+    if (!crates.length) return;
+    clearLayoutCache();
+    const touched = new Set(crates.flatMap((c) => [...c.crate.files]));
+    const previous = new Map([...touched].map((f) => [f, this.findings.get(f)]));
+    for (const f of touched) this.findings.set(f, []);
+    this.store(crates, touched);
+    this.carried = new WeakSet();
+    for (const f of touched) {
+      const now = this.findings.get(f) ?? [];
+      if (!sameFindings(previous.get(f), now)) this.unpublished.set(f, now);
     }
   }
 }
@@ -901,25 +1087,6 @@ function samePlainData(a: unknown, b: unknown): boolean {
   }
   for (const k in rb) if (Object.prototype.hasOwnProperty.call(rb, k)) keys--;
   return keys === 0;
-}
-
-/** A finding moved by an edit before it (the same object when nothing of it moves). */
-function movedFinding(finding: Finding, file: string, edit: TextReplacement): Finding {
-  const origin = movedOrigin(finding.origin, file, edit);
-  const related = finding.related.map((r) => {
-    const moved = movedOrigin(r.origin, file, edit);
-    return moved === r.origin ? r : { ...r, origin: moved };
-  });
-  if (origin === finding.origin && related.every((r, i) => r === finding.related[i])) return finding;
-  return { ...finding, origin, related };
-}
-
-function movedOrigin(origin: Origin, file: string, edit: TextReplacement): Origin {
-  if (origin.file !== file || origin.span.end <= edit.start) return origin;
-  const delta = edit.inserted.length - (edit.oldEnd - edit.start);
-  const start = origin.span.start >= edit.oldEnd ? origin.span.start + delta : origin.span.start;
-  const end = origin.span.end >= edit.oldEnd ? origin.span.end + delta : origin.span.end;
-  return { ...origin, span: { start, end } };
 }
 
 /** Loads the modules of those files the crate may hold and has not loaded. */

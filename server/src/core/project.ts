@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfgEnv, makeCfgEnv } from './syntax/cfg';
-import { checkCrate } from './analysis/check';
+import { AttributedFindings, checkCrate, checkCrateAttributed } from './analysis/check';
 import { clearLayoutCache } from './analysis/ffi';
 import { CrateDescription, cratesOfManifest, discover, Discovery } from './workspace/discover';
 import { compareFindings, Finding } from './analysis/findings';
@@ -580,10 +580,20 @@ export function overLimit(crate: Crate, total: number): Skipped {
 }
 
 /**
+ * The findings one file's items make in a loaded crate (`checkCrateAttributed`: the file's modules alone are
+ * walked), with the severity settings applied, in the walk's order, a rule reported once per crate included
+ * at each place (`made`).
+ */
+export function checkFileOf(loaded: LoadedCrate, settings: Settings, file: string): Finding[] {
+  return checkCrateAttributed(loaded.crate, checkOptionsOf(settings), (f) => f === file).made;
+}
+
+/**
  * The findings of several crates for the files in `wanted`. A module file shared by two targets (lib
  * and bin) yields its findings once per target: keep the first target's. Within one crate, repeats are
  * real (one per macro expansion, as rustc reports). Of a crate with more than MAX_FINDINGS_PER_CRATE
  * findings in `wanted`, the first (by position) are kept and `onLimit` hears how many there were.
+ * `onChecked` hears each crate's findings as the check made them (`checkCrateAttributed`).
  */
 export function checkCrates(
   crates: LoadedCrate[],
@@ -594,6 +604,7 @@ export function checkCrates(
   },
   reportedBy?: Map<Finding, LoadedCrate>,
   onLimit: (crate: Crate, total: number) => void = () => {},
+  onChecked?: (loaded: LoadedCrate, checked: AttributedFindings) => void,
 ): Finding[] {
   const perCrate: { loaded: LoadedCrate; found: Finding[] }[] = [];
   // How many crates found something in each file: only findings in a file two crates share can repeat.
@@ -602,7 +613,9 @@ export function checkCrates(
     const { crate } = loaded;
     let found: Finding[];
     try {
-      found = checkCrate(crate, checkOptionsOf(settings));
+      const checked = checkCrateAttributed(crate, checkOptionsOf(settings));
+      found = checked.findings;
+      onChecked?.(loaded, checked);
     } catch (e) {
       // One crate the checker cannot handle must not cost the findings of the others.
       onError(crate, e as Error);

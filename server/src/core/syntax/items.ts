@@ -72,15 +72,40 @@ export function extractItemsReusing(
   }
   const cx = new ExtractContext(file, parsed, null, null, { topLevelLater: true });
   try {
+    const reused = new Set<Segment>();
+    const read: Item[] = [];
     const segments = segmentsOf(childrenOf(cx.tree.root)).map((nodes) => {
       const found = kept.get(`${nodes[0].startIndex}:${nodes[nodes.length - 1].endIndex}`);
-      if (!found || !sameTypes(found.segment, nodes)) return readSegment(cx, nodes);
+      if (!found || !sameTypes(found.segment, nodes)) {
+        const segment = readSegment(cx, nodes);
+        for (const item of segment.items) read.push(item);
+        return segment;
+      }
+      reused.add(found.segment);
       return found.by ? movedSegment(found.segment, found.by, file) : found.segment;
     });
-    return fileItemsOf(file, parsed, segments);
+    const items = fileItemsOf(file, parsed, segments);
+    const dropped = old.filter((s) => !reused.has(s)).flatMap((s) => s.items);
+    REREAD.set(items, { read, dropped });
+    return items;
   } finally {
     cx.dispose();
   }
+}
+
+/** What reading a file's items again after an edit read anew, and which of its previous items that replaced. */
+export interface Reread {
+  /** The items of the top-level nodes the edits touched, as they read now. */
+  read: Item[];
+  /** The previous items of those nodes (the other items are the same, moved by the edits). */
+  dropped: Item[];
+}
+
+const REREAD = new WeakMap<FileItems, Reread>();
+
+/** For items read by `extractItemsReusing`, what it read anew; undefined for items read whole. */
+export function rereadOf(items: FileItems): Reread | undefined {
+  return REREAD.get(items);
 }
 
 /**
