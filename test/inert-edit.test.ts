@@ -25,6 +25,10 @@ fn with_item() {
     fn nested() {}
 }
 
+pub fn wrap<F: FnOnce() -> u32>(f: F) -> u32 {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(0)
+}
+
 fn arms(x: Option<u8>) -> u8 {
     match x {
         #[cfg(unix)]
@@ -91,6 +95,9 @@ describe('inert edits: typing that cannot change a finding', () => {
     assert.ok(!inert('fn nested', 'x', 0, 3), 'a body that declares an item');
     assert.ok(!inert('println!', 'x', 0, 10), 'inside a macro call');
     assert.ok(inert('Some(v) => v', 'v', 0, 'Some(v) => '.length), 'attributes on match arms declare nothing');
+    // panic-across-ffi reads a `catch_unwind` wrapper's body for the boundaries that pass it closures.
+    assert.ok(!inert('unwrap_or(0)', '1', 1, 'unwrap_or('.length), 'in a body that names catch_unwind');
+    assert.ok(!inert('let total', 'catch_unwind(|| 1); ', 0, 0), 'a body made to name catch_unwind');
   });
 
   it('is not inert when the typed text changes the structure', () => {
