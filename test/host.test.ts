@@ -621,7 +621,7 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
   this.timeout(120_000);
 
   const FILES: Record<string, string> = {
-    'lib.rs': 'mod api;\nmod more;\npub mod types;\npub use types::*;\n',
+    'lib.rs': 'mod api;\nmod more;\nmod panic;\npub mod types;\npub use types::*;\ninclude!("extra.rs");\n',
     'types.rs':
       '#[repr(C)]\npub struct Pair {\n    pub name: String,\n    pub n: u32,\n}\n\n#[repr(C)]\npub struct Wrap {\n    pub p: Pair,\n}\n\npub struct Plain(pub u8);\n',
     'api.rs':
@@ -629,7 +629,14 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
       '#[no_mangle]\npub extern "C" fn wrap(w: *const Wrap, s: &str) -> Option<u32> {\n    None\n}\n\n' +
       'pub extern "C" fn parse(x: u32) -> u32 {\n    Some(x).unwrap()\n}\n\n' +
       'pub struct Handle;\n\nimpl Handle {\n    pub extern "C" fn get(h: *mut Handle, s: String) -> u32 {\n        0\n    }\n}\n',
-    'more.rs': 'use crate::types::Pair;\n\n#[no_mangle]\npub extern "C" fn also(p: Pair, c: char) {}\n',
+    'more.rs':
+      'use crate::types::Pair;\n\n#[no_mangle]\npub extern "C" fn also(p: Pair, c: char) {}\n\n' +
+      '#[no_mangle]\npub extern "C" fn guarded() -> u32 {\n    crate::panic::wrap(|| Some(1).unwrap())\n}\n',
+    // A function that runs what it is given under `catch_unwind`: `guarded`'s finding depends on its body.
+    'panic.rs':
+      'pub fn wrap<F: FnOnce() -> u32>(f: F) -> u32 {\n    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(0)\n}\n',
+    // Included: its items are walked in the module of the file that includes it.
+    'extra.rs': '#[no_mangle]\npub extern "C" fn extra(s: u8) {}\n',
   };
 
   const said = (findings: Finding[]): string[] =>
@@ -653,7 +660,8 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
     for (const f of Object.keys(texts)) host.update(path.join(dir, 'src', f), texts[f]);
     // Each edit: a file, the text it replaces (its first occurrence) and the replacement, typed a character
     // at a time where it only adds text. Some leave the crate's declarations as they were (the file's items
-    // are walked alone), some do not (a type added).
+    // are walked alone), some do not (a type added), and some change what another file's findings read (a
+    // `catch_unwind` wrapper, an included file).
     const edits: [string, string, string][] = [
       // The only other user of `Pair`'s bad field is `also`: its finding names `also` instead.
       ['api.rs', 'make(p: Pair)', 'make(p: u32)'],
@@ -665,6 +673,8 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
       ['api.rs', '#[no_mangle]\npub extern "C" fn wrap', 'pub extern "C" fn wrap'],
       ['more.rs', 'also(p: Pair', 'also(p: *const Pair'],
       ['api.rs', 'make(p: u32)', 'make(p: Wrap)'],
+      ['panic.rs', 'std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(0)', 'f()'],
+      ['extra.rs', 'extra(s: u8)', 'extra(s: u8, t: char)'],
       ['api.rs', 'pub struct Handle;', 'pub struct Handle;\npub struct Other(String);'],
       ['more.rs', 'use crate::types::Pair;', 'use crate::types::Pair;\n\n// a line before'],
     ];

@@ -3,7 +3,7 @@ import { compareFindings, type Finding } from './analysis/findings';
 import type { Crate } from './workspace/crates';
 import type { TextReplacement } from './syntax/inert-edit';
 import type { Reread } from './syntax/items';
-import type { Item, Origin } from './syntax/model';
+import type { FnItem, Item, Origin } from './syntax/model';
 
 /**
  * Re-checking the file typed into alone. A keystroke in an exported signature of a large crate (gtk's
@@ -35,9 +35,9 @@ export function producedFindings(
 
 /**
  * Whether an edit that read `reread` anew changed functions alone: the same items before and after, in the
- * same order, each a function of the same name, an `impl` whose header is the same and whose members are so
- * in turn, or an item written the same but for its place. Nothing another item resolves through (a type, a
- * `use`, a module, a macro, a constant) changed.
+ * same order, each a function of the same name that no other function's findings read, an `impl` whose
+ * header is the same and whose members are so in turn, or an item written the same but for its place.
+ * Nothing another item resolves through (a type, a `use`, a module, a macro, a constant) changed.
  */
 export function changedFunctionsAlone(reread: Reread): boolean {
   const { read, dropped } = reread;
@@ -45,7 +45,8 @@ export function changedFunctionsAlone(reread: Reread): boolean {
 }
 
 function sameDeclaration(before: Item, after: Item): boolean {
-  if (before.kind === 'fn' && after.kind === 'fn') return before.name === after.name;
+  if (before.kind === 'fn' && after.kind === 'fn')
+    return before.name === after.name && !readByOthers(before) && !readByOthers(after);
   if (before.kind === 'impl' && after.kind === 'impl')
     return (
       before.items.length === after.items.length &&
@@ -53,6 +54,14 @@ function sameDeclaration(before: Item, after: Item): boolean {
       sameWithoutPlaces({ ...before, items: null }, { ...after, items: null })
     );
   return before.kind === after.kind && sameWithoutPlaces(before, after);
+}
+
+/**
+ * Whether a function's body is read for other functions' findings: one that names `catch_unwind` may be a
+ * wrapper that `panic-across-ffi` reads for the closures boundaries pass it, wherever they are written.
+ */
+function readByOthers(fn: FnItem): boolean {
+  return !!fn.bodyFacts?.text.includes('catch_unwind');
 }
 
 /** Whether two items are written the same but for their places (an item moved by an edit before it). */

@@ -878,7 +878,9 @@ export class AnalysisHost {
     const produced = this.produced.get(before);
     const items = this.cache.peek(file)?.items;
     const reread = items && rereadOf(items);
-    if (!produced || !reread || !changedFunctionsAlone(reread) || this.sharesFiles(now)) return null;
+    // An included file's items are walked in the module of the file that includes it.
+    const alone = produced && reread && !now.crate.included.has(file) && changedFunctionsAlone(reread);
+    if (!alone || this.sharesFiles(now)) return null;
     // Type names print as the whole check printed them: which are ambiguous depends on every path resolved
     // (a name only the edited functions resolved through a glob stays so until the whole re-check).
     // Once the walk has run, this load's memos hold what it resolved: a whole re-check loads the crate again.
