@@ -26,6 +26,23 @@ function packageDir(files: Record<string, string>): string {
 
 const rules = (host: AnalysisHost, file: string): string[] => host.findingsFor(file).map((f) => f.rule);
 
+/** Findings as the tests compare them: rule, file, span and message. */
+function said(findings: Finding[]): string[] {
+  return findings.map(
+    (f) => `${f.rule} ${path.basename(f.origin.file)}:${f.origin.span.start}-${f.origin.span.end} ${f.message}`,
+  );
+}
+
+/**
+ * The findings of each `src/` file as the command line's core checks the texts from scratch, written to a
+ * folder of their own: no earlier load has seen them, and it keeps no expansion.
+ */
+async function fromScratch(texts: Record<string, string>): Promise<Map<string, string[]>> {
+  const scratch = packageDir(Object.fromEntries(Object.entries(texts).map(([f, t]) => [`src/${f}`, t])));
+  const { findings } = await checkPaths([scratch], scratch, defaultSettings());
+  return new Map(Object.keys(texts).map((f) => [f, said(findings.filter((x) => path.basename(x.origin.file) === f))]));
+}
+
 describe('host: an editor session with modules loaded on demand', function () {
   this.timeout(60_000);
 
@@ -499,23 +516,6 @@ single!(fourth);
 export!(fifth, u64);
 `;
 
-  const said = (findings: Finding[]): string[] =>
-    findings.map(
-      (f) => `${f.rule} ${path.basename(f.origin.file)}:${f.origin.span.start}-${f.origin.span.end} ${f.message}`,
-    );
-
-  /**
-   * The findings of each file as the command line's core checks the texts from scratch, written to a folder
-   * of their own: no earlier load has seen them, and it keeps no expansion.
-   */
-  const fromScratch = async (texts: Record<string, string>): Promise<Map<string, string[]>> => {
-    const scratch = packageDir(Object.fromEntries(Object.entries(texts).map(([f, t]) => [`src/${f}`, t])));
-    const { findings } = await checkPaths([scratch], scratch, defaultSettings());
-    return new Map(
-      Object.keys(texts).map((f) => [f, said(findings.filter((x) => path.basename(x.origin.file) === f))]),
-    );
-  };
-
   it('gives after every edit, in the calls and in the macros, what checking from scratch gives', async () => {
     const dir = packageDir({ 'src/lib.rs': LIB, 'src/macros.rs': MACROS });
     const files = { lib: path.join(dir, 'src', 'lib.rs'), macros: path.join(dir, 'src', 'macros.rs') };
@@ -637,19 +637,6 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
       'pub fn wrap<F: FnOnce() -> u32>(f: F) -> u32 {\n    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(0)\n}\n',
     // Included: its items are walked in the module of the file that includes it.
     'extra.rs': '#[no_mangle]\npub extern "C" fn extra(s: u8) {}\n',
-  };
-
-  const said = (findings: Finding[]): string[] =>
-    findings.map(
-      (f) => `${f.rule} ${path.basename(f.origin.file)}:${f.origin.span.start}-${f.origin.span.end} ${f.message}`,
-    );
-
-  const fromScratch = async (texts: Record<string, string>): Promise<Map<string, string[]>> => {
-    const scratch = packageDir(Object.fromEntries(Object.entries(texts).map(([f, t]) => [`src/${f}`, t])));
-    const { findings } = await checkPaths([scratch], scratch, defaultSettings());
-    return new Map(
-      Object.keys(texts).map((f) => [f, said(findings.filter((x) => path.basename(x.origin.file) === f))]),
-    );
   };
 
   it('gives what checking from scratch gives after each keystroke, and after the whole re-check', async () => {

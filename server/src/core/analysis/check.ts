@@ -121,44 +121,20 @@ function findingsOf(
  * last call is that file's).
  */
 function attributed(visitor: BoundaryVisitor, made: (file: string) => void): BoundaryVisitor {
-  const after = (ctx: WalkContext): void => made(ctx.module.file);
+  // Each visit, then its module's file told; `ctxAt`: where the visit's `WalkContext` is among its arguments.
+  const told = <A extends unknown[]>(visit: ((...args: A) => void) | undefined, ctxAt: number) =>
+    visit &&
+    ((...args: A): void => {
+      visit(...args);
+      made((args[ctxAt] as WalkContext).module.file);
+    });
   return {
-    fn:
-      visitor.fn &&
-      ((fn, ctx) => {
-        visitor.fn?.(fn, ctx);
-        after(ctx);
-      }),
-    externBlock:
-      visitor.externBlock &&
-      ((block, ctx) => {
-        visitor.externBlock?.(block, ctx);
-        after(ctx);
-      }),
-    foreignItem:
-      visitor.foreignItem &&
-      ((item, block, ctx) => {
-        visitor.foreignItem?.(item, block, ctx);
-        after(ctx);
-      }),
-    adt:
-      visitor.adt &&
-      ((item, ctx) => {
-        visitor.adt?.(item, ctx);
-        after(ctx);
-      }),
-    typeAlias:
-      visitor.typeAlias &&
-      ((item, ctx) => {
-        visitor.typeAlias?.(item, ctx);
-        after(ctx);
-      }),
-    staticOrConst:
-      visitor.staticOrConst &&
-      ((item, ctx) => {
-        visitor.staticOrConst?.(item, ctx);
-        after(ctx);
-      }),
+    fn: told(visitor.fn?.bind(visitor), 1),
+    externBlock: told(visitor.externBlock?.bind(visitor), 1),
+    foreignItem: told(visitor.foreignItem?.bind(visitor), 2),
+    adt: told(visitor.adt?.bind(visitor), 1),
+    typeAlias: told(visitor.typeAlias?.bind(visitor), 1),
+    staticOrConst: told(visitor.staticOrConst?.bind(visitor), 1),
   };
 }
 
