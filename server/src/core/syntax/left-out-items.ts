@@ -13,8 +13,8 @@ import { codeOnly } from './scan';
  * blocks), and tree-sitter parses their tokens as it parses any others. The body of a function is read only
  * for a C function, one that may wrap `catch_unwind`, or one that may declare items (`bodyIsRead`): most
  * bodies of a crate are none of these. The arguments of an item-level macro call are read as tokens, from
- * the text when they lex plainly (`plain-tokens.ts`), as libc's `s! { … }` and the bindings' own macros'
- * mostly do. Found here from the text (12.6 of the 20.9 M characters of the FFI-dense benchmark workspace,
+ * the text when they lex plainly (`plain-tokens.ts`), as most of libc's `s! { … }` and of the bindings' own
+ * macro calls do. Found here from the text (12.6 of the 20.9 M characters of the FFI-dense benchmark workspace,
  * 5.3 of bindings' 16.4 M, by `node out/test/bench/left-out-agreement.js`), they are left out of the parse
  * (its included ranges skip them), and the syntax tree puts the items back where the whole parse has them,
  * with the parts their text gives, and answers for an empty body's or token tree's children from a whole
@@ -33,8 +33,8 @@ export type LeftOutItem =
   | { kind: 'body'; start: number; end: number }
   /**
    * What the delimiters of an item-level macro call hold, when its token tree is plain (`plain-tokens.ts`):
-   * its tokens are read from the text whatever the tree says, and the grammar lexes and parses each of them
-   * (libc's `s! { … }` and the like are a fifth of what an FFI-dense workspace parses).
+   * its tokens are read from the text whatever the tree says, and the grammar would lex and parse each of
+   * them (libc's `s! { … }` and the like are much of what an FFI-dense workspace parses).
    */
   | { kind: 'tokens'; start: number; end: number };
 
