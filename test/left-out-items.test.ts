@@ -102,7 +102,13 @@ describe('items left out of the parse', () => {
     const cases: [source: string, leftOut: string[]][] = [
       ['pub const A: u32 = 1;', ['pub const A: u32 = 1;']],
       ['\n\n  const A: u8 = 1;\nconst B: u8 = 2;  \n', ['const A: u8 = 1;', 'const B: u8 = 2;']],
-      ['#![allow(x)]\n/// A.\n#[cfg(unix)]\npub const A: u8 = 1;\nfn f() {}', ['pub const A: u8 = 1;']],
+      ['#![allow(x)]\n/// A.\n#[cfg(unix)]\npub const A: u8 = 1;\nfn f() {}', ['x', 'unix', 'pub const A: u8 = 1;']],
+      // A plain attribute's arguments (its text is read); not those of one read from the tree.
+      [
+        '#[derive(Debug, Clone)]\n#[repr(C)]\n#[doc = "x"]\n#[a::b(c /* d */)]\n#[unsafe(no_mangle)]\n#[e()]\nstruct S;\n' +
+          'extern "C" {\n  #[link_name = "g"]\n  #[cfg(all(unix, not(x)))]\n  fn f();\n}',
+        ['Debug, Clone', 'C', 'all(unix, not(x))', 'fn f();'],
+      ],
       [
         "const C: u32 = { 3 };\nconst D: S = S { a: 1 }.b();\nconst E: u8 = b';' as u8;",
         ['const C: u32 = { 3 };', 'const D: S = S { a: 1 }.b();', "const E: u8 = b';' as u8;"],

@@ -1,5 +1,6 @@
 import { bracketStep } from './brackets';
 import { mayDeclareItems } from './nested-items';
+import { plainAttribute } from './plain-attributes';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
 import { isSpace } from './plain-text';
@@ -32,9 +33,10 @@ export type LeftOutItem =
   /** What a function's braces hold, when nothing reads it (`bodyIsRead`): its block is parsed empty. */
   | { kind: 'body'; start: number; end: number }
   /**
-   * What the delimiters of an item-level macro call hold, when its token tree is plain (`plain-tokens.ts`):
-   * its tokens are read from the text whatever the tree says, and the grammar would lex and parse each of
-   * them (libc's `s! { … }` and the like are much of what an FFI-dense workspace parses).
+   * What the delimiters of an item-level macro call or of an attribute's arguments hold, when its token tree
+   * is plain (`plain-tokens.ts`, `plain-attributes.ts`): its tokens are read from the text whatever the tree
+   * says, and the grammar would lex and parse each of them (libc's `s! { … }` and the like are much of what
+   * an FFI-dense workspace parses).
    */
   | { kind: 'tokens'; start: number; end: number };
 
@@ -246,17 +248,25 @@ class ItemScan {
     return -1;
   }
 
-  /** After an attribute `#[…]` or `#![…]`; -1 when what starts at `#` is not one. */
+  /**
+   * After an attribute `#[…]` or `#![…]`, the contents of its arguments left out when it is plain (read from its
+   * text: `plain-attributes.ts`); -1 when what starts at `#` is not one.
+   */
   private attributeEnd(i: number, to: number): number {
     let j = i + 1;
-    if (this.at(j) === BANG) j++;
+    const inner = this.at(j) === BANG;
+    if (inner) j++;
     while (j < to && isSpace(this.at(j))) j++;
     if (this.at(j) !== OPEN_BRACKET) return -1;
     let depth = 0;
     for (; j < to; j++) {
       depth += bracketStep(this.at(j));
-      if (depth === 0) return j + 1;
+      if (depth === 0) break;
     }
-    return -1;
+    if (depth !== 0) return -1;
+    const args = plainAttribute(this.text.slice(i, j + 1), inner)?.args;
+    if (args && args.end - args.start > 2)
+      this.found.push({ kind: 'tokens', start: i + args.start + 1, end: i + args.end - 1 });
+    return j + 1;
   }
 }
