@@ -15,8 +15,9 @@ import { codeOnly } from './scan';
  * for a C function, one that may wrap `catch_unwind`, or one that may declare items (`bodyIsRead`): most
  * bodies of a crate are none of these. The arguments of an item-level macro call are read as tokens, from
  * the text when they lex plainly (`plain-tokens.ts`), as most of libc's `s! { … }` and of the bindings' own
- * macro calls do. Found here from the text (12.6 of the 20.9 M characters of the FFI-dense benchmark workspace,
- * 5.3 of bindings' 16.4 M, by `node out/test/bench/left-out-agreement.js`), they are left out of the parse
+ * macro calls do, and a plain attribute is read from its text (`plain-attributes.ts`). Found here from the
+ * text (13.1 of the 20.9 M characters of the FFI-dense benchmark workspace, 5.7 of bindings' 16.4 M, by
+ * `node out/test/bench/left-out-agreement.js`), they are left out of the parse
  * (its included ranges skip them), and the syntax tree puts the items back where the whole parse has them,
  * with the parts their text gives, and answers for an empty body's or token tree's children from a whole
  * parse, should anything ask (`SyntaxTree`).
