@@ -625,7 +625,7 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
     'types.rs':
       '#[repr(C)]\npub struct Pair {\n    pub name: String,\n    pub n: u32,\n}\n\n#[repr(C)]\npub struct Wrap {\n    pub p: Pair,\n}\n\npub struct Plain(pub u8);\n',
     'api.rs':
-      'use crate::types::*;\n\n#[no_mangle]\npub extern "C" fn make(p: Pair) -> u32 {\n    p.n\n}\n\n' +
+      '// The API.\nuse crate::types::*;\n\n#[no_mangle]\npub extern "C" fn make(p: Pair) -> u32 {\n    p.n\n}\n\n' +
       '#[no_mangle]\npub extern "C" fn wrap(w: *const Wrap, s: &str) -> Option<u32> {\n    None\n}\n\n' +
       'pub extern "C" fn parse(x: u32) -> u32 {\n    Some(x).unwrap()\n}\n\n' +
       'pub struct Handle;\n\nimpl Handle {\n    pub extern "C" fn get(h: *mut Handle, s: String) -> u32 {\n        0\n    }\n}\n',
@@ -649,13 +649,15 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
     // at a time where it only adds text. Some leave the crate's declarations as they were (the file's items
     // are walked alone), some do not (a type added), and some change what another file's findings read (a
     // `catch_unwind` wrapper, an included file).
-    const edits: [string, string, string][] = [
+    // A fourth element `true`: the next edit comes before the whole re-check (an inert one, typed meanwhile).
+    const edits: [string, string, string, boolean?][] = [
       // The only other user of `Pair`'s bad field is `also`: its finding names `also` instead.
       ['api.rs', 'make(p: Pair)', 'make(p: u32)'],
       ['api.rs', 'make(p: u32) -> u32 {\n    p.n', 'make(p: u32) -> u32 {\n    p'],
       ['more.rs', 'c: char', 'c: u32'],
       ['api.rs', 's: &str', 's: &str, t: (u8, u8)'],
-      ['api.rs', 'Some(x).unwrap()', 'Some(x).unwrap_or(0)'],
+      ['api.rs', 'Some(x).unwrap()', 'Some(x).unwrap_or(0)', true],
+      ['api.rs', '// The API', '// The API typed'],
       ['api.rs', 'h: *mut Handle, s: String', 'h: *mut Handle, s: u8'],
       ['api.rs', '#[no_mangle]\npub extern "C" fn wrap', 'pub extern "C" fn wrap'],
       ['more.rs', 'also(p: Pair', 'also(p: *const Pair'],
@@ -667,7 +669,7 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
     ];
     const keystrokes = (from: string, to: string): string[] =>
       to.startsWith(from) ? [...to.slice(from.length)].map((_, i) => to.slice(0, from.length + i + 1)) : [to];
-    for (const [step, [file, original, to]] of edits.entries()) {
+    for (const [step, [file, original, to, typedOn]] of edits.entries()) {
       let from = original;
       for (const typed of keystrokes(original, to)) {
         const text = texts[file];
@@ -677,9 +679,12 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
           const lines = text.slice(0, offset).split('\n');
           return { line: lines.length - 1, character: lines[lines.length - 1].length };
         };
-        host.change(path.join(dir, 'src', file), [
-          { range: { start: at(start), end: at(start + from.length) }, text: typed },
-        ]);
+        // A keystroke inserts what it adds, as an editor sends it; a replacement replaces the whole text.
+        const typing = typed.startsWith(from);
+        const range = typing
+          ? { start: at(start + from.length), end: at(start + from.length) }
+          : { start: at(start), end: at(start + from.length) };
+        host.change(path.join(dir, 'src', file), [{ range, text: typing ? typed.slice(from.length) : typed }]);
         texts[file] = text.slice(0, start) + typed + text.slice(start + from.length);
         from = typed;
         const expected = await fromScratch(texts);
@@ -690,6 +695,7 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
             `after step ${step} (${JSON.stringify(typed)} in ${file})`,
           );
       }
+      if (typedOn) continue;
       const rechecked = host.recheckDeferred();
       for (const [f, list] of rechecked) assert.deepStrictEqual(list, host.findingsFor(f));
       const expected = await fromScratch(texts);
@@ -697,5 +703,6 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
         assert.deepStrictEqual(said(host.findingsFor(path.join(dir, 'src', f))), expected.get(f), `re-checked whole`);
     }
     assert.ok(host.editsHandled.alone >= 20, `${host.editsHandled.alone} of ${host.editsHandled.rechecked} alone`);
+    assert.ok(host.editsHandled.inert > 0, 'a comment typed before a whole re-check');
   });
 });

@@ -616,8 +616,8 @@ export class AnalysisHost {
    * Nothing is applied here: the result says what each changed file would become.
    */
   async fixAll(file?: string): Promise<FixRun> {
-    this.settle();
     this.runDeferred();
+    this.settle();
     const settings = withoutRefusedFeatures(this.settings, this.refusedFeatures);
     const run = await runFixes(this.roots, this.roots[0] ?? process.cwd(), settings, {
       overlay: new Map(this.open),
@@ -639,8 +639,8 @@ export class AnalysisHost {
    * workspace-wide views (the ABI report, the C header, the baseline).
    */
   workspace(): { crates: LoadedCrate[]; findings: Finding[]; target: string | null } {
-    this.settle();
     this.runDeferred();
+    this.settle();
     return { crates: [...this.crates], findings: [...this.findings.values()].flat(), target: this.settings.target };
   }
 
@@ -678,8 +678,8 @@ export class AnalysisHost {
 
   /** A file's findings with what their fixes need, as the text is now (for code actions). */
   actionableFindings(file: string): Finding[] {
-    this.settle();
     if (this.findingsFor(file).some((f) => this.carried.has(f))) this.runDeferred();
+    this.settle();
     return this.findingsFor(file);
   }
 
@@ -934,11 +934,17 @@ export class AnalysisHost {
     const crates = [...this.deferred].filter((c) => this.crates.includes(c));
     this.deferred.clear();
     if (!crates.length) return;
-    clearLayoutCache();
     const touched = new Set(crates.flatMap((c) => [...c.crate.files]));
     const previous = new Map([...touched].map((f) => [f, this.findings.get(f)]));
-    for (const f of touched) this.findings.set(f, []);
-    this.store(crates, touched);
+    // Inertly edited files first: their items are read again, and their crates re-checked with them.
+    this.settle();
+    const left = crates.filter((c) => this.crates.includes(c));
+    if (left.length) {
+      clearLayoutCache();
+      const files = new Set(left.flatMap((c) => [...c.crate.files]));
+      for (const f of files) this.findings.set(f, []);
+      this.store(left, files);
+    }
     this.carried = new WeakSet();
     for (const f of touched) {
       const now = this.findings.get(f) ?? [];
