@@ -268,20 +268,7 @@ export class AnalysisHost {
     const touched = new Set(loaded.crate.files);
     // The findings other crates made, by file, as they were before this crate's.
     const others = new Map<string, Set<string>>();
-    const made = new Map<LoadedCrate, ProducedFindings>();
-    const cut = new Set<Crate>();
-    for (const f of checkCrates(
-      [loaded],
-      this.settings,
-      () => true,
-      (crate, error) => this.reportSkipped(internalError(crate, error)),
-      undefined,
-      (crate, total) => {
-        cut.add(crate);
-        this.reportSkipped(overLimit(crate, total));
-      },
-      (c, checked) => made.set(c, producedFindings(checked.made, checked.producerOf)),
-    )) {
+    for (const f of this.checkRecorded([loaded])) {
       const list = this.findings.get(f.origin.file) ?? [];
       let made = others.get(f.origin.file);
       if (!made) others.set(f.origin.file, (made = new Set(list.map(keyOf))));
@@ -296,7 +283,6 @@ export class AnalysisHost {
       this.findings.set(file, list);
       out.set(file, list);
     }
-    this.recordProducers([loaded], made, cut);
     return out;
   }
 
@@ -475,14 +461,13 @@ export class AnalysisHost {
     // mostly empty: nothing is allocated for a list the edit leaves as it was.
     // (`forEach`, not `for…of`: no entry is allocated per file at every keystroke.)
     let movedTo: Map<Finding, Finding> | null = null;
+    const move = (finding: Finding): Finding => {
+      const m = movedFinding(finding, file, edit);
+      if (m !== finding) (movedTo ??= new Map()).set(finding, m);
+      return m;
+    };
     this.findings.forEach((list, f) => {
-      let moved: Finding[] | null = null;
-      for (let i = 0; i < list.length; i++) {
-        const m = movedFinding(list[i], file, edit);
-        if (m === list[i]) continue;
-        (moved ??= list.slice())[i] = m;
-        (movedTo ??= new Map()).set(list[i], m);
-      }
+      const moved = movedList(list, move);
       if (moved) this.findings.set(f, moved);
       if (moved || f === file) out.set(f, moved ?? list);
     });
@@ -492,15 +477,12 @@ export class AnalysisHost {
 
   /** The crates' records of what their files made, moved by an inert edit as their findings were. */
   private moveProduced(file: string, edit: TextReplacement, movedTo: Map<Finding, Finding> | null): void {
+    const move = (f: Finding): Finding => movedTo?.get(f) ?? movedFinding(f, file, edit);
     for (const c of this.crates) {
       const record = this.produced.get(c);
       if (!record) continue;
       for (const [producer, list] of record) {
-        let moved: Finding[] | null = null;
-        for (let i = 0; i < list.length; i++) {
-          const m = movedTo?.get(list[i]) ?? movedFinding(list[i], file, edit);
-          if (m !== list[i]) (moved ??= list.slice())[i] = m;
-        }
+        const moved = movedList(list, move);
         if (moved) record.set(producer, moved);
       }
     }
@@ -784,16 +766,10 @@ export class AnalysisHost {
       if (alone === 'reload') return this.recheckContaining(file);
       if (alone) return alone;
     }
-    const previous = new Map([...touched].map((f) => [f, this.findings.get(f)]));
-    for (const f of touched) this.findings.set(f, []);
+    const previous = this.findingsNow(touched);
     this.store(reloaded, touched);
     // Only what changed is said again (and the edited file, whose version the editor waits for).
-    const out = new Map<string, Finding[]>();
-    for (const f of touched) {
-      const now = this.findings.get(f) ?? [];
-      if (f === file || !sameFindings(previous.get(f), now)) out.set(f, now);
-    }
-    return out;
+    return this.changedSince(previous, file);
   }
 
   /** Check crates and file their findings under each file (only files in `only`, when given). */
@@ -803,11 +779,24 @@ export class AnalysisHost {
       ? this.crates.filter((c) => !crates.includes(c) && [...c.crate.files].some((f) => only.has(f)))
       : [];
     const all = [...crates, ...shared];
+    if (only) for (const f of only) this.findings.set(f, []);
     for (const { crate } of all) for (const f of crate.files) if (!this.findings.has(f)) this.findings.set(f, []);
+    for (const f of this.checkRecorded(all, only)) {
+      const list = this.findings.get(f.origin.file) ?? [];
+      list.push(f);
+      this.findings.set(f.origin.file, list);
+    }
+  }
+
+  /**
+   * `checkCrates` (for the files in `only`, when given), keeping what each crate's files made for
+   * `recheckFileAlone`: not for a crate that failed or whose findings were cut at the limit.
+   */
+  private checkRecorded(crates: LoadedCrate[], only?: Set<string>): Finding[] {
     const made = new Map<LoadedCrate, ProducedFindings>();
     const cut = new Set<Crate>();
     const found = checkCrates(
-      all,
+      crates,
       this.settings,
       (file) => !only || only.has(file),
       (crate, error) => this.reportSkipped(internalError(crate, error)),
@@ -821,23 +810,26 @@ export class AnalysisHost {
         made.set(loaded, producedFindings(wanted, checked.producerOf));
       },
     );
-    for (const f of found) {
-      const list = this.findings.get(f.origin.file) ?? [];
-      list.push(f);
-      this.findings.set(f.origin.file, list);
-    }
-    this.recordProducers(all, made, cut);
-  }
-
-  /**
-   * What each crate's files made at this check, kept for `recheckFileAlone`: not for a crate that failed or
-   * whose findings were cut at the limit.
-   */
-  private recordProducers(checked: LoadedCrate[], made: Map<LoadedCrate, ProducedFindings>, cut: Set<Crate>): void {
-    for (const loaded of checked) {
+    for (const loaded of crates) {
       this.deferred.delete(loaded);
       this.produced.set(loaded, cut.has(loaded.crate) ? null : (made.get(loaded) ?? null));
     }
+    return found;
+  }
+
+  /** The findings each file has now, to tell later which changed (`changedSince`). */
+  private findingsNow(files: Iterable<string>): Map<string, Finding[] | undefined> {
+    return new Map([...files].map((f) => [f, this.findings.get(f)]));
+  }
+
+  /** The files whose findings are not those `before` holds (and `always`, whatever they are). */
+  private changedSince(before: Map<string, Finding[] | undefined>, always?: string): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    for (const [f, then] of before) {
+      const now = this.findings.get(f) ?? [];
+      if (f === always || !sameFindings(then, now)) out.set(f, now);
+    }
+    return out;
   }
 
   /** Whether another loaded crate holds one of the crate's files (their findings there are merged). */
@@ -902,12 +894,9 @@ export class AnalysisHost {
     this.produced.set(now, record);
     this.deferred.delete(before);
     this.deferred.add(now);
-    const out = new Map<string, Finding[]>();
-    for (const [f, list] of byFile) {
-      if (f === file || !sameFindings(this.findings.get(f), list)) out.set(f, list);
-      this.findings.set(f, list);
-    }
-    return out;
+    const previous = this.findingsNow(byFile.keys());
+    for (const [f, list] of byFile) this.findings.set(f, list);
+    return this.changedSince(previous, file);
   }
 
   /**
@@ -934,22 +923,16 @@ export class AnalysisHost {
     const crates = [...this.deferred].filter((c) => this.crates.includes(c));
     this.deferred.clear();
     if (!crates.length) return;
-    const touched = new Set(crates.flatMap((c) => [...c.crate.files]));
-    const previous = new Map([...touched].map((f) => [f, this.findings.get(f)]));
+    const previous = this.findingsNow(crates.flatMap((c) => [...c.crate.files]));
     // Inertly edited files first: their items are read again, and their crates re-checked with them.
     this.settle();
     const left = crates.filter((c) => this.crates.includes(c));
     if (left.length) {
       clearLayoutCache();
-      const files = new Set(left.flatMap((c) => [...c.crate.files]));
-      for (const f of files) this.findings.set(f, []);
-      this.store(left, files);
+      this.store(left, new Set(left.flatMap((c) => [...c.crate.files])));
     }
     this.carried = new WeakSet();
-    for (const f of touched) {
-      const now = this.findings.get(f) ?? [];
-      if (!sameFindings(previous.get(f), now)) this.unpublished.set(f, now);
-    }
+    for (const [f, list] of this.changedSince(previous)) this.unpublished.set(f, list);
   }
 }
 
@@ -1095,6 +1078,16 @@ function samePlainData(a: unknown, b: unknown): boolean {
   }
   for (const k in rb) if (Object.prototype.hasOwnProperty.call(rb, k)) keys--;
   return keys === 0;
+}
+
+/** The list with each finding moved, or null when `move` moves none (nothing is allocated then). */
+function movedList(list: Finding[], move: (f: Finding) => Finding): Finding[] | null {
+  let moved: Finding[] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const m = move(list[i]);
+    if (m !== list[i]) (moved ??= list.slice())[i] = m;
+  }
+  return moved;
 }
 
 /** Loads the modules of those files the crate may hold and has not loaded. */
