@@ -6,6 +6,7 @@ import type { Finding } from '../server/src/core/analysis/findings';
 import { AnalysisHost } from '../server/src/core/host';
 import { checkPaths } from '../server/src/core/project';
 import { loadParser } from '../server/src/core/syntax/parse';
+import { LineIndex } from '../server/src/core/syntax/positions';
 import { inputText, ParseInput } from './harness/parse-input';
 import { tempDir } from './harness/tmp';
 
@@ -551,10 +552,8 @@ export!(fifth, u64);
       const text = texts[which];
       const start = text.indexOf(from);
       assert.ok(start >= 0, `step ${step}: \`${from}\` not found`);
-      const at = (offset: number): { line: number; character: number } => {
-        const lines = text.slice(0, offset).split('\n');
-        return { line: lines.length - 1, character: lines[lines.length - 1].length };
-      };
+      const lines = new LineIndex(text);
+      const at = (offset: number): { line: number; character: number } => lines.position(offset);
       host.change(file, [{ range: { start: at(start), end: at(start + from.length) }, text: to }]);
       texts[which] = text.slice(0, start) + to + text.slice(start + from.length);
       const expected = await fromScratch({ 'lib.rs': texts.lib, 'macros.rs': texts.macros });
@@ -675,10 +674,8 @@ describe('host: a keystroke that changes functions alone re-checks its file alon
         const text = texts[file];
         const start = text.indexOf(from);
         assert.ok(start >= 0, `step ${step}: \`${from}\` not found`);
-        const at = (offset: number): { line: number; character: number } => {
-          const lines = text.slice(0, offset).split('\n');
-          return { line: lines.length - 1, character: lines[lines.length - 1].length };
-        };
+        const lines = new LineIndex(text);
+        const at = (offset: number): { line: number; character: number } => lines.position(offset);
         // A keystroke inserts what it adds, as an editor sends it; a replacement replaces the whole text.
         const typing = typed.startsWith(from);
         const range = typing
