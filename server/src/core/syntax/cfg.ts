@@ -142,13 +142,15 @@ export function cfgHolds(attrs: Attribute[], env: CfgEnv): boolean {
 }
 
 /**
- * A copy of `items` with what `cfg` removes taken out and `cfg_attr` expanded, recursively (module
- * bodies, impl and trait items, extern block items, fields, variants, nested items in bodies). Made once
- * per list and configuration, and shared: the editor loads a crate again at every edit that is not inert,
- * and copying the items of every file it did not change was about a quarter of a keystroke in a signature of
- * gtk's crate (`node out/test/bench/typing-heap.js --workspace bindings`). The copy must not be changed, and
- * what is worked out of an item is kept by module (`localAdt`, the checked types of
- * `analysis/boundary-types.ts`): a load's modules, or two modules that read one file, each have their own.
+ * `items` with what `cfg` removes taken out and `cfg_attr` expanded, recursively (module bodies, impl and
+ * trait items, extern block items, fields, variants, nested items in bodies). Made once per list and
+ * configuration, and shared: the editor loads a crate again at every edit that is not inert, and copying the
+ * items of every file it did not change was about a quarter of a keystroke in a signature of gtk's crate
+ * (`node out/test/bench/typing-heap.js --workspace bindings`). A list or an item that `cfg` leaves as it is
+ * is the same list or item, not a copy (most of them: a `-sys` crate's constants and foreign functions have
+ * no `cfg` of their own). What it returns must not be changed, and what is worked out of an item is kept by
+ * module (`localAdt`, the checked types of `analysis/boundary-types.ts`): a load's modules, or two modules
+ * that read one file, each have their own.
  */
 export function applyCfg(items: Item[], env: CfgEnv): Item[] {
   let byEnv = APPLIED.get(items);
@@ -161,40 +163,43 @@ export function applyCfg(items: Item[], env: CfgEnv): Item[] {
 const APPLIED = new WeakMap<readonly Item[], WeakMap<CfgEnv, Item[]>>();
 
 function copyWithCfg(items: Item[], env: CfgEnv): Item[] {
-  const out: Item[] = [];
-  for (const item of items) {
-    const attrs = expandCfgAttr(item.attrs, env);
-    if (!cfgHolds(attrs, env)) continue;
-    out.push(applyCfgInside({ ...item, attrs }, env));
-  }
-  return out;
+  return withCfg(items, env, (item) => applyCfgInside(item, env));
 }
 
+/** The item with `cfg` applied to what it holds: the same item when that changes nothing. */
 function applyCfgInside(item: Item, env: CfgEnv): Item {
   switch (item.kind) {
     case 'mod': {
       const innerAttrs = expandCfgAttr(item.innerAttrs, env);
-      return { ...item, innerAttrs, items: item.items ? copyWithCfg(item.items, env) : null };
+      const items = item.items ? copyWithCfg(item.items, env) : null;
+      return innerAttrs === item.innerAttrs && items === item.items ? item : { ...item, innerAttrs, items };
     }
     case 'impl':
-    case 'trait':
-      return { ...item, items: copyWithCfg(item.items, env) };
-    case 'fn':
-      return { ...item, params: withCfg(item.params, env), nested: copyWithCfg(item.nested, env) };
+    case 'trait': {
+      const items = copyWithCfg(item.items, env);
+      return items === item.items ? item : { ...item, items };
+    }
+    case 'fn': {
+      const params = withCfg(item.params, env);
+      const nested = copyWithCfg(item.nested, env);
+      return params === item.params && nested === item.nested ? item : { ...item, params, nested };
+    }
     case 'static':
-    case 'const':
-      return { ...item, nested: copyWithCfg(item.nested, env) };
-    case 'extern-block':
-      return {
-        ...item,
-        items: item.items
-          .map((i) => ({ ...i, attrs: expandCfgAttr(i.attrs, env) }))
-          .filter((i) => cfgHolds(i.attrs, env)),
-      };
+    case 'const': {
+      const nested = copyWithCfg(item.nested, env);
+      return nested === item.nested ? item : { ...item, nested };
+    }
+    case 'extern-block': {
+      const items = withCfg(item.items, env);
+      return items === item.items ? item : { ...item, items };
+    }
     case 'struct':
     case 'enum':
-    case 'union':
-      return { ...item, fields: filterFields(item.fields, env), variants: filterVariants(item.variants, env) };
+    case 'union': {
+      const fields = filterFields(item.fields, env);
+      const variants = filterVariants(item.variants, env);
+      return fields === item.fields && variants === item.variants ? item : { ...item, fields, variants };
+    }
     default:
       return item;
   }
