@@ -103,7 +103,7 @@ export interface Crate {
   /** Files read through `include!`, with the file that includes each. */
   included: Map<string, string>;
   /** `mod x;` declarations whose file could not be found or read. */
-  missingModules: { origin: Origin; name: string; tried: string[] }[];
+  missingModules: { origin: Origin; name: string; tried: readonly string[] }[];
   /** Macro calls we could not expand, for the README's known limits and for diagnostics. */
   unexpandedMacros: { origin: Origin; name: string; why: string }[];
   /** Names resolved through a glob import somewhere in the crate (rustc prints those with paths). */
@@ -143,7 +143,7 @@ export interface PendingModule {
   parent: ModuleScope;
   item: ModItem;
   /** `x.rs` and `x/mod.rs` beside the parent. */
-  candidates: string[];
+  candidates: readonly string[];
   /** The folder of `x`'s own children: every file of the module's subtree is a candidate or lies below it. */
   subtreeDir: string;
 }
@@ -525,8 +525,11 @@ function expandAndIndex(crate: Crate, cache: SourceCache, firstModule = 0): void
     let grew = false;
     for (let i = firstModule; i < crate.modules.length; i++) {
       const module = crate.modules[i];
+      const expanded = expandMacroCalls(module.items, module, cache);
+      // The same list when nothing expanded (most modules, at every keystroke's re-check): nothing new in it.
+      if (expanded === module.items) continue;
       const before = new Set(module.items);
-      module.items = expandMacroCalls(module.items, module, cache);
+      module.items = expanded;
       for (const item of module.items) {
         if (before.has(item)) continue;
         grew = true;
@@ -630,7 +633,9 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
       name: item.name,
       path: childPath,
       file: parent.file,
-      childDir: pathAttr ? path.resolve(parent.childDir, pathAttr) : path.join(parent.childDir, moduleFileStem(item)),
+      childDir: pathAttr
+        ? path.resolve(parent.childDir, pathAttr)
+        : modulePaths(parent.childDir, moduleFileStem(item)).subtreeDir,
       parent,
       rawItems: item.items,
       attrs,
@@ -638,16 +643,15 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
     return;
   }
   const stem = moduleFileStem(item);
-  const candidates = pathAttr
-    ? [path.resolve(pathBase(parent), pathAttr)]
-    : moduleFileCandidates(parent.childDir, stem);
+  const paths = pathAttr ? null : modulePaths(parent.childDir, stem);
+  const candidates = paths ? paths.candidates : [path.resolve(pathBase(parent), pathAttr!)];
   if (
     !now &&
-    !pathAttr &&
+    paths &&
     crate.lazy &&
-    canWait(crate.lazy.relevance, candidates, path.join(parent.childDir, stem), false, crate.asDependency)
+    canWait(crate.lazy.relevance, candidates, paths.subtreeDir, false, crate.asDependency)
   ) {
-    crate.pending.push({ parent, item, candidates, subtreeDir: path.join(parent.childDir, stem) });
+    crate.pending.push({ parent, item, candidates, subtreeDir: paths.subtreeDir });
     return;
   }
   for (const file of candidates) {
@@ -657,12 +661,12 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
     crate.files.add(file);
     const innerAttrs = expandCfgAttr(source.items.innerAttrs, crate.cfg);
     if (!cfgHolds(innerAttrs, crate.cfg)) return;
-    const isModRs = path.basename(file) === 'mod.rs' || !!pathAttr;
     buildModule(crate, cache, {
       name: item.name,
       path: childPath,
       file,
-      childDir: isModRs ? path.dirname(file) : path.join(path.dirname(file), path.basename(file, '.rs')),
+      // `x.rs` and `x/mod.rs` alike: `x/`; a `#[path]` file's own folder.
+      childDir: paths ? paths.subtreeDir : path.dirname(file),
       parent,
       rawItems: source.items.items,
       attrs: [...item.attrs, ...innerAttrs],
@@ -678,8 +682,37 @@ export function moduleFileStem(item: ModItem): string {
 }
 
 /** The files a `mod` of this file stem may be in, within the folder its declaring module's `mod`s look in. */
-export function moduleFileCandidates(dir: string, stem: string): string[] {
-  return [path.join(dir, `${stem}.rs`), path.join(dir, stem, 'mod.rs')];
+export function moduleFileCandidates(dir: string, stem: string): readonly string[] {
+  return modulePaths(dir, stem).candidates;
+}
+
+/** Where a `mod` of this file stem may be: its two files, and the folder of its own modules. */
+interface ModulePaths {
+  candidates: readonly string[];
+  subtreeDir: string;
+}
+
+/**
+ * The paths of `mod`s, by folder and file stem. The editor loads a crate again at every keystroke that is not
+ * inert, and joining the same paths again was the largest part of what such a keystroke allocated in gtk's
+ * crate (`node out/test/bench/typing-heap.js --workspace untuned --allocations`). A workspace has as many
+ * entries as it has modules.
+ */
+const MODULE_PATHS = new Map<string, Map<string, ModulePaths>>();
+
+function modulePaths(dir: string, stem: string): ModulePaths {
+  let byStem = MODULE_PATHS.get(dir);
+  if (!byStem) MODULE_PATHS.set(dir, (byStem = new Map<string, ModulePaths>()));
+  let paths = byStem.get(stem);
+  if (!paths) {
+    const subtreeDir = path.join(dir, stem);
+    paths = {
+      candidates: Object.freeze([path.join(dir, `${stem}.rs`), path.join(subtreeDir, 'mod.rs')]),
+      subtreeDir,
+    };
+    byStem.set(stem, paths);
+  }
+  return paths;
 }
 
 /**
@@ -701,7 +734,7 @@ function pathBase(module: ModuleScope): string {
  */
 function canWait(
   relevance: RelevanceIndex,
-  candidates: string[],
+  candidates: readonly string[],
   subtreeDir: string,
   mayBeAbsent = false,
   typesOnly = false,

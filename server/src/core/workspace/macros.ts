@@ -54,8 +54,9 @@ export function expandMacroCalls(items: Item[], module: ModuleScope, cache: Sour
       out?.push(item);
       continue;
     }
-    listMacros ??= items.filter((i): i is MacroRulesItem => i.kind === 'macro-rules');
-    const expanded = expandOne(item, module, cache, [...outMacros, ...listMacros], depth);
+    listMacros ??= macrosOfList(items);
+    const local = !outMacros.length ? listMacros : !listMacros.length ? outMacros : [...outMacros, ...listMacros];
+    const expanded = expandOne(item, module, cache, local, depth);
     if (!expanded) {
       out?.push(item);
       continue;
@@ -104,6 +105,18 @@ function holdsNoCall(items: Item[]): boolean {
 
 const CALL_FREE = new WeakMap<Item[], boolean>();
 
+/**
+ * The `macro_rules!` a list defines, kept for each list (read, never changed): a keystroke's re-check
+ * expands the calls of every list again, most of which define none.
+ */
+function macrosOfList(items: Item[]): MacroRulesItem[] {
+  let macros = LIST_MACROS.get(items);
+  if (!macros) LIST_MACROS.set(items, (macros = items.filter((i): i is MacroRulesItem => i.kind === 'macro-rules')));
+  return macros;
+}
+
+const LIST_MACROS = new WeakMap<Item[], MacroRulesItem[]>();
+
 /** Calls already expanded: the crate is expanded in passes until no new macro becomes visible. */
 const EXPANDED = new WeakSet<MacroCallItem>();
 
@@ -120,7 +133,7 @@ function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth
     case 'fn':
       // A body that declares nothing but macro calls none of which can write a boundary item: whatever
       // they expand to is local to the body and read by no rule (statements, `vec!`, test helpers).
-      if (item.nested.every((i) => i.kind === 'macro-call' && !bodyCallMayMatter(i, module))) return item;
+      if (onlyCallsThatCannotMatter(item.nested, module)) return item;
       return withNested(item, expandMacroCalls(item.nested, module, cache, depth));
     case 'static':
     case 'const':
@@ -133,6 +146,12 @@ function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth
   }
 }
 
+/** Whether a body's items are all macro calls none of which may matter (`bodyCallMayMatter`). */
+function onlyCallsThatCannotMatter(nested: Item[], module: ModuleScope): boolean {
+  for (const i of nested) if (i.kind !== 'macro-call' || bodyCallMayMatter(i, module)) return false;
+  return true;
+}
+
 /**
  * Whether a call in a body may expand (through every expansion it leads to) to something a rule reads:
  * its arguments or the rules of the macro it names write `extern`, `no_mangle`, `export_name` or
@@ -141,29 +160,84 @@ function expandInside(item: Item, module: ModuleScope, cache: SourceCache, depth
  * arguments are its expansion).
  */
 function bodyCallMayMatter(call: MacroCallItem, module: ModuleScope): boolean {
-  const seen = new Set<MacroRulesItem>();
-  const tokensMayMatter = (tokens: Token[]): boolean => {
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      if (t.children) {
-        if (tokensMayMatter(t.children)) return true;
-        continue;
-      }
-      if (BOUNDARY_TOKENS.has(t.text)) return true;
-      if (tokens[i + 1]?.text !== '!' || t.kind === 'group') continue;
-      if (t.text.startsWith('$')) return true;
-      if (t.text !== 'macro_rules' && macroMayMatter(t.text)) return true;
-    }
-    return false;
-  };
-  const macroMayMatter = (name: string): boolean => {
+  const said = whatTokensSay(call.tokens);
+  if (said.matters) return true;
+  const name = calledMacroName(call);
+  // Most calls in bodies pass plain arguments to a macro whose rules invoke none of the crate's (gtk's
+  // `assert_initialized_main_thread!()`, in nearly every function): answered without following anything.
+  if (!said.calls.length) {
     const def = findVisibleMacro(module, name);
-    if (!def || seen.has(def)) return false;
-    seen.add(def);
-    return def.rules.some((rule) => tokensMayMatter(rule.body));
-  };
-  if (tokensMayMatter(call.tokens)) return true;
-  return macroMayMatter(calledMacroName(call));
+    if (!def || neverMatters(def)) return false;
+  }
+  const seen = new Set<MacroRulesItem>();
+  return said.calls.some((called) => macroMayMatter(called, module, seen)) || macroMayMatter(name, module, seen);
+}
+
+/** Whether no rule of the macro writes a boundary word, invokes a fragment or invokes a macro: whatever is visible. */
+function neverMatters(def: MacroRulesItem): boolean {
+  let never = NEVER_MATTERS.get(def);
+  if (never === undefined) {
+    never = def.rules.every((rule) => {
+      const said = whatTokensSay(rule.body);
+      return !said.matters && !said.calls.length;
+    });
+    NEVER_MATTERS.set(def, never);
+  }
+  return never;
+}
+
+const NEVER_MATTERS = new WeakMap<MacroRulesItem, boolean>();
+
+function tokensMayMatter(tokens: Token[], module: ModuleScope, seen: Set<MacroRulesItem>): boolean {
+  const said = whatTokensSay(tokens);
+  return said.matters || said.calls.some((name) => macroMayMatter(name, module, seen));
+}
+
+/** Whether a macro visible in the module, not yet `seen`, has a rule that may matter. */
+function macroMayMatter(name: string, module: ModuleScope, seen: Set<MacroRulesItem>): boolean {
+  const def = findVisibleMacro(module, name);
+  if (!def || seen.has(def)) return false;
+  seen.add(def);
+  return def.rules.some((rule) => tokensMayMatter(rule.body, module, seen));
+}
+
+/**
+ * What tokens (a call's arguments, a rule's body) say of whether an expansion may matter, whichever macros
+ * are visible: whether they write a boundary word or invoke a fragment (`$m!`), and else the macros they
+ * invoke. Kept for each list of tokens (read, never changed): a keystroke's re-check asks again for every
+ * call in the crate's bodies.
+ */
+interface TokensSay {
+  matters: boolean;
+  calls: readonly string[];
+}
+
+function whatTokensSay(tokens: Token[]): TokensSay {
+  let said = TOKENS_SAY.get(tokens);
+  if (!said) {
+    const calls: string[] = [];
+    said = { matters: tokensWriteBoundary(tokens, calls), calls };
+    TOKENS_SAY.set(tokens, said);
+  }
+  return said;
+}
+
+const TOKENS_SAY = new WeakMap<Token[], TokensSay>();
+
+/** Whether the tokens (at any depth) write a boundary word or invoke a fragment; the macros they invoke go to `calls`. */
+function tokensWriteBoundary(tokens: Token[], calls: string[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.children) {
+      if (tokensWriteBoundary(t.children, calls)) return true;
+      continue;
+    }
+    if (BOUNDARY_TOKENS.has(t.text)) return true;
+    if (tokens[i + 1]?.text !== '!' || t.kind === 'group') continue;
+    if (t.text.startsWith('$')) return true;
+    if (t.text !== 'macro_rules' && !calls.includes(t.text)) calls.push(t.text);
+  }
+  return false;
 }
 
 /** Words whose presence in an expansion may make it declare a boundary item (or read a file that does). */
