@@ -22,6 +22,7 @@ import {
 import { MAX_LINE_LENGTH, textOverLimits } from './workspace/read-file';
 import type { CrateDescription } from './workspace/discover';
 import { confirmEdit, probeEdit, TextReplacement } from './syntax/inert-edit';
+import { scanAfterEdit } from './syntax/scan';
 import { rereadOf } from './syntax/items';
 import { AppliedChanges, applyChanges, TextChange } from './syntax/text-edits';
 import { LineIndex } from './syntax/positions';
@@ -673,11 +674,15 @@ export class AnalysisHost {
   /**
    * Gives the relevance index a file's text, unless it has that very text already: an open document's
    * last indexed text is remembered (the string the document holds anyway), so that settling an edit and
-   * re-checking it scan the document once.
+   * re-checking it scan the document once. `edit`, the keystroke that made the text from the one last
+   * indexed: the scan is kept when it cannot change it (`scanAfterEdit`).
    */
-  private index(file: string, text: string): void {
-    if (this.indexed.get(file) === text) return;
-    this.relevance.update(file, text);
+  private index(file: string, text: string, edit?: TextReplacement): void {
+    const previous = this.indexed.get(file);
+    if (previous === text) return;
+    const before = edit && previous !== undefined ? this.relevance.scanOf(file) : undefined;
+    const kept = before && scanAfterEdit(before, previous!, text, edit!);
+    this.relevance.update(file, text, kept ?? undefined);
     if (this.open.has(file)) this.indexed.set(file, text);
     else this.indexed.delete(file);
   }
@@ -727,9 +732,12 @@ export class AnalysisHost {
       (c) => c.crate.files.has(file) || c.crate.dependencyCrates.some((d) => d.files.has(file)),
     );
     if (text !== undefined && this.files.has(file)) {
-      const before = { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
-      this.index(file, text);
-      if (!loaded.length && !this.matters(file, before)) return new Map([[file, this.findings.get(file) ?? []]]);
+      // Asked only of a file no crate has loaded.
+      const before = loaded.length
+        ? null
+        : { needed: new Set(this.relevance.needed()), types: this.relevance.typesOf(file) };
+      this.index(file, text, edit);
+      if (before && !this.matters(file, before)) return new Map([[file, this.findings.get(file) ?? []]]);
     }
     const affected = loaded.length ? loaded : this.crates.filter((c) => mayContain(c.crate, file));
     const reloaded: LoadedCrate[] = [];

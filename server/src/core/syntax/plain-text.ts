@@ -16,7 +16,7 @@ export type PlainType =
   | { kind: 'ptr'; span: Span; mutable: boolean; inner: PlainType };
 
 /** Rust's keywords and reserved words, `_` among them: never a plain name or path segment. */
-const KEYWORDS = new Set(
+export const KEYWORDS: ReadonlySet<string> = new Set(
   (
     '_ as async await break const continue crate default dyn else enum extern false fn for gen if impl in let ' +
     'loop match mod move mut pub ref return self Self static struct super trait true type union unsafe use ' +

@@ -126,6 +126,11 @@ export class RelevanceIndex {
     return this.scans.has(file);
   }
 
+  /** The scan a file was last indexed with. */
+  scanOf(file: string): FileScan | undefined {
+    return this.scans.get(file);
+  }
+
   /** Whether the file must be parsed whatever a boundary names (see the class comment). */
   isNeeded(file: string): boolean {
     return this.needed().has(file);
