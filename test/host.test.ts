@@ -565,6 +565,40 @@ export!(fifth, u64);
     assert.ok(moved >= 3, `${moved} of them moved`);
   });
 
+  it('expands again the calls of a file left as it was once the macro their names find changes', async () => {
+    // calls.rs is never edited: its lists are the same at every load, and each name its calls use must still
+    // find the macro it found for their expansion to be kept.
+    // Its own export keeps it loaded whatever `later!` writes.
+    const calls =
+      'pub extern "C" fn anchor(x: u32) {}\n\nlater!(at_item_level);\n\nfn user() {\n    later!(in_body);\n}\n';
+    const lib = '#[macro_use]\nmod macros;\nmod calls;\n';
+    const dir = packageDir({ 'src/lib.rs': lib, 'src/macros.rs': MACROS, 'src/calls.rs': calls });
+    const macrosFile = path.join(dir, 'src', 'macros.rs');
+    const host = new AnalysisHost(await loadParser(), defaultSettings(), [dir]);
+    host.indexAll();
+    host.update(macrosFile, MACROS);
+    const later = (body: string): string => `macro_rules! later {\n    ($n:ident) => {\n        ${body}\n    };\n}\n`;
+    const versions = [
+      MACROS + later('#[no_mangle]\n        pub extern "C" fn $n(s: &str) {}'),
+      MACROS + later('pub fn $n() {}'),
+      MACROS + later('#[no_mangle]\n        pub extern "C" fn $n(v: Vec<u8>) {}'),
+      MACROS,
+    ];
+    let text = MACROS;
+    for (const [step, next] of versions.entries()) {
+      const lines = new LineIndex(text);
+      host.change(macrosFile, [{ range: { start: lines.position(0), end: lines.position(text.length) }, text: next }]);
+      text = next;
+      const expected = await fromScratch({ 'lib.rs': lib, 'macros.rs': text, 'calls.rs': calls });
+      for (const f of ['lib.rs', 'macros.rs', 'calls.rs'])
+        assert.deepStrictEqual(
+          said(host.findingsFor(path.join(dir, 'src', f))),
+          expected.get(f),
+          `${f} after step ${step}`,
+        );
+    }
+  });
+
   it('indexes a crate whose two expansions write the same finding as the command line does: twice', async () => {
     const lib = LIB.replace('    1\n}', '    export!(inner, u8);\n    1\n}\nfn other() {\n    export!(inner, u8);\n}');
     const macros = MACROS.replace('-> u32 {', '-> char {');

@@ -33,6 +33,63 @@ const MAX_DEPTH = 128;
  */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
   if (holdsNoCall(items)) return items;
+  if (depth > 0) return expandList(items, module, cache, depth);
+  const kept = KEPT_AS_IS.get(items);
+  if (kept && sameLookups(kept.lookups, module)) {
+    for (const [name, def] of kept.lookups) lookups?.set(name, def);
+    for (const note of kept.unexpanded) module.crate.unexpandedMacros.push(note);
+    return items;
+  }
+  const outer = { lookups, builtin: usedBuiltin };
+  const mine = new Map<string, MacroRulesItem | undefined>();
+  lookups = mine;
+  usedBuiltin = false;
+  const reported = module.crate.unexpandedMacros.length;
+  let expanded: Item[];
+  let builtin: boolean;
+  try {
+    expanded = expandList(items, module, cache, depth);
+  } finally {
+    builtin = usedBuiltin;
+    lookups = outer.lookups;
+    usedBuiltin = outer.builtin || builtin;
+    for (const [name, def] of mine) lookups?.set(name, def);
+  }
+  if (expanded === items && !builtin)
+    KEPT_AS_IS.set(items, { lookups: mine, unexpanded: module.crate.unexpandedMacros.slice(reported) });
+  return expanded;
+}
+
+/**
+ * Lists of a crate's items that expanded to themselves (each call's macro not the crate's, or matching no rule,
+ * or a body's call that cannot matter), with the macros looked up to decide it and what it noted of calls left
+ * unexpanded. The editor loads a crate again at every keystroke that is not inert: a list of a file it did not
+ * change is the same list, and when each name still finds the same macro its expansion is the same (the
+ * calls of gtk's functions, nearly all of which invoke `assert_initialized_main_thread!()`, were followed
+ * again at every keystroke). Not for a list that invoked a built-in expansion (`include!` reads a file).
+ */
+const KEPT_AS_IS = new WeakMap<Item[], { lookups: Lookups; unexpanded: Crate['unexpandedMacros'] }>();
+
+type Lookups = Map<string, MacroRulesItem | undefined>;
+
+/** The macros looked up while the innermost list being expanded at depth 0 is (see `KEPT_AS_IS`). */
+let lookups: Lookups | null = null;
+/** Whether a built-in expansion was invoked meanwhile. */
+let usedBuiltin = false;
+
+function sameLookups(known: Lookups, module: ModuleScope): boolean {
+  for (const [name, def] of known) if (findVisibleMacro(module, name) !== def) return false;
+  return true;
+}
+
+/** `findVisibleMacro`, noted for `KEPT_AS_IS`. */
+function visibleMacro(module: ModuleScope, name: string): MacroRulesItem | undefined {
+  const def = findVisibleMacro(module, name);
+  lookups?.set(name, def);
+  return def;
+}
+
+function expandList(items: Item[], module: ModuleScope, cache: SourceCache, depth: number): Item[] {
   // Most lists expand to themselves (an impl's methods, a body's helpers): the copy is made at the first
   // item that changes, of the items before it.
   let out: Item[] | null = null;
@@ -166,7 +223,7 @@ function bodyCallMayMatter(call: MacroCallItem, module: ModuleScope): boolean {
   // Most calls in bodies pass plain arguments to a macro whose rules invoke none of the crate's (gtk's
   // `assert_initialized_main_thread!()`, in nearly every function): answered without following anything.
   if (!said.calls.length) {
-    const def = findVisibleMacro(module, name);
+    const def = visibleMacro(module, name);
     if (!def || neverMatters(def)) return false;
   }
   const seen = new Set<MacroRulesItem>();
@@ -195,7 +252,7 @@ function tokensMayMatter(tokens: Token[], module: ModuleScope, seen: Set<MacroRu
 
 /** Whether a macro visible in the module, not yet `seen`, has a rule that may matter. */
 function macroMayMatter(name: string, module: ModuleScope, seen: Set<MacroRulesItem>): boolean {
-  const def = findVisibleMacro(module, name);
+  const def = visibleMacro(module, name);
   if (!def || seen.has(def)) return false;
   seen.add(def);
   return def.rules.some((rule) => tokensMayMatter(rule.body, module, seen));
@@ -268,9 +325,12 @@ function expandOne(
   depth: number,
 ): Item[] | null {
   const name = calledMacroName(call);
-  const def = local.find((m) => m.name === name) ?? findVisibleMacro(module, name);
+  const def = local.find((m) => m.name === name) ?? visibleMacro(module, name);
   const builtin = def ? undefined : BUILTIN_EXPANSIONS.get(name);
-  if (builtin) return builtin(call, module, cache, depth);
+  if (builtin) {
+    usedBuiltin = true;
+    return builtin(call, module, cache, depth);
+  }
   if (!def) {
     // In bodies most calls are std's (`println!`, `vec!`): only item-level calls are worth noting.
     if (!call.inBody && !BUILTIN_ITEM_MACROS.has(name))
