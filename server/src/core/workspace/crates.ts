@@ -633,17 +633,14 @@ function loadChildModule(parent: ModuleScope, item: ModItem, cache: SourceCache,
       name: item.name,
       path: childPath,
       file: parent.file,
-      childDir: pathAttr
-        ? path.resolve(parent.childDir, pathAttr)
-        : modulePaths(parent.childDir, moduleFileStem(item)).subtreeDir,
+      childDir: pathAttr ? path.resolve(parent.childDir, pathAttr) : modulePaths(item, parent.childDir).subtreeDir,
       parent,
       rawItems: item.items,
       attrs,
     });
     return;
   }
-  const stem = moduleFileStem(item);
-  const paths = pathAttr ? null : modulePaths(parent.childDir, stem);
+  const paths = pathAttr ? null : modulePaths(item, parent.childDir);
   const candidates = paths ? paths.candidates : [path.resolve(pathBase(parent), pathAttr!)];
   if (
     !now &&
@@ -682,36 +679,32 @@ export function moduleFileStem(item: ModItem): string {
 }
 
 /** The files a `mod` of this file stem may be in, within the folder its declaring module's `mod`s look in. */
-export function moduleFileCandidates(dir: string, stem: string): readonly string[] {
-  return modulePaths(dir, stem).candidates;
+export function moduleFileCandidates(dir: string, stem: string): string[] {
+  return [path.join(dir, `${stem}.rs`), path.join(dir, stem, 'mod.rs')];
 }
 
-/** Where a `mod` of this file stem may be: its two files, and the folder of its own modules. */
+/** Where a `mod x;` declared in a folder may be: its two files, and the folder of its own modules. */
 interface ModulePaths {
+  dir: string;
   candidates: readonly string[];
   subtreeDir: string;
 }
 
 /**
- * The paths of `mod`s, by folder and file stem. The editor loads a crate again at every keystroke that is not
- * inert, and joining the same paths again was the largest part of what such a keystroke allocated in gtk's
- * crate (`node out/test/bench/typing-heap.js --workspace untuned --allocations`). A workspace has as many
- * entries as it has modules.
+ * The paths of each `mod`, kept with the item (read, never changed: the items of a file the editor did not
+ * change are the same at every load, and let go with it). The editor loads a crate again at every keystroke
+ * that is not inert, and joining the same paths again was the largest part of what such a keystroke
+ * allocated in gtk's crate (`node out/test/bench/typing-heap.js --workspace untuned --allocations`).
  */
-const MODULE_PATHS = new Map<string, Map<string, ModulePaths>>();
+const MODULE_PATHS = new WeakMap<ModItem, ModulePaths>();
 
-function modulePaths(dir: string, stem: string): ModulePaths {
-  let byStem = MODULE_PATHS.get(dir);
-  if (!byStem) MODULE_PATHS.set(dir, (byStem = new Map<string, ModulePaths>()));
-  let paths = byStem.get(stem);
-  if (!paths) {
-    const subtreeDir = path.join(dir, stem);
-    paths = {
-      candidates: Object.freeze([path.join(dir, `${stem}.rs`), path.join(subtreeDir, 'mod.rs')]),
-      subtreeDir,
-    };
-    byStem.set(stem, paths);
-  }
+function modulePaths(item: ModItem, dir: string): ModulePaths {
+  const known = MODULE_PATHS.get(item);
+  if (known?.dir === dir) return known;
+  const stem = moduleFileStem(item);
+  const subtreeDir = path.join(dir, stem);
+  const paths = { dir, candidates: moduleFileCandidates(dir, stem), subtreeDir };
+  MODULE_PATHS.set(item, paths);
   return paths;
 }
 

@@ -33,7 +33,9 @@ const MAX_DEPTH = 128;
  */
 export function expandMacroCalls(items: Item[], module: ModuleScope, cache: SourceCache, depth = 0): Item[] {
   if (holdsNoCall(items)) return items;
-  if (depth > 0) return expandList(items, module, cache, depth);
+  // Kept for the editor's loads (a cache that keeps expansions between loads): a command-line run loads each
+  // crate once.
+  if (depth > 0 || !cache.expansions) return expandList(items, module, cache, depth);
   const kept = KEPT_AS_IS.get(items);
   if (kept && sameLookups(kept.lookups, module)) {
     for (const [name, def] of kept.lookups) lookups?.set(name, def);
