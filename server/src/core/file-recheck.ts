@@ -132,12 +132,15 @@ export function walkOrderOf(crate: Crate): (file: string) => number {
 /** A finding moved by an edit before it (the same object when nothing of it moves). */
 export function movedFinding(finding: Finding, file: string, edit: TextReplacement): Finding {
   const origin = movedOrigin(finding.origin, file, edit);
-  const related = finding.related.map((r) => {
+  // Every finding of the workspace is asked at every inert keystroke, and most stay: nothing is allocated for them.
+  let related: Finding['related'] | null = null;
+  for (let i = 0; i < finding.related.length; i++) {
+    const r = finding.related[i];
     const moved = movedOrigin(r.origin, file, edit);
-    return moved === r.origin ? r : { ...r, origin: moved };
-  });
-  if (origin === finding.origin && related.every((r, i) => r === finding.related[i])) return finding;
-  return { ...finding, origin, related };
+    if (moved !== r.origin) (related ??= finding.related.slice())[i] = { ...r, origin: moved };
+  }
+  if (origin === finding.origin && !related) return finding;
+  return { ...finding, origin, related: related ?? finding.related };
 }
 
 function movedOrigin(origin: Origin, file: string, edit: TextReplacement): Origin {
