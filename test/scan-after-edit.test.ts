@@ -29,6 +29,7 @@ describe('scan: a keystroke in a word keeps the scan when it cannot change it', 
     '#[no_mangle]\npub extern "C" fn exported(handle: *mut Handle) -> i32 { 0 }\n#[export_name = "e"]\nfn e() {}\n',
     '#[path = "x.rs"]\nmod m;\n#[cfg_attr(unix, path = "u.rs")]\nmod u;\ninclude!("gen.rs");\nfn n() { let x = !flag; }\n',
     '/* block */ fn a(x: u8) {} // line\n/// doc\nfn b(y: u8) { let z = y / x * 2; }\n',
+    'struct /* c */ Commented { a: u8 }\nenum // line\n  Next { A }\nfn g() { call /* c */ !(); let b = a /* c */ as u8; }\n',
   ];
 
   /** Every edit: a letter typed at the start, inside and at the end of each word, and each word's middle letter deleted. */
@@ -90,6 +91,11 @@ describe('scan: a keystroke in a word keeps the scan when it cannot change it', 
       ['let s = x"";', { start: 9, oldEnd: 9, inserted: 'r' }], // beside a quote
       ['a / x * b', { start: 4, oldEnd: 5, inserted: '' }], // a word deleted whole
       ['macro_rules! m { () => { fn name() {} } }\nfn other() {}', { start: 48, oldEnd: 48, inserted: 'x' }],
+      // A comment between the word and the keyword, `!` or `as` it stands next to, which the scan does not see.
+      ['struct /* c */ Point {}', { start: 16, oldEnd: 16, inserted: 'x' }],
+      ['struct // c\n  Point {}', { start: 16, oldEnd: 16, inserted: 'x' }],
+      ['fn f() { wrap /* c */ !(x); }', { start: 11, oldEnd: 11, inserted: 'x' }],
+      ['use a::b // c\n as c;', { start: 7, oldEnd: 7, inserted: 'x' }],
     ];
     for (const [text, edit] of cases)
       assert.strictEqual(scanAfterEdit(scanFile(text), text, apply(text, edit), edit), null, text);

@@ -234,9 +234,10 @@ export function scanFile(text: string): FileScan {
  * parameter, a local, a type named in a signature) changes one word of the code, which the scan reads only
  * where it stands next to what it looks for: after a keyword that defines a name (`struct W`, `mod W`,
  * `macro_rules! W`), before `!` (a macro call) or `as`, as a keyword or a boundary word itself, in a macro's
- * rules (their words), in a path a string gives (`#[path]`, `include!`), or beside a quote, `#`, `$`, `!` or a backslash (the edge of a literal, a raw name, a
- * fragment or a negation). Scanning a 10,000-line document again took about 4 ms of such a keystroke (gtk's
- * `enums.rs`).
+ * rules (their words), in a path a string gives (`#[path]`, `include!`), or beside a quote, `#`, `$`, `!` or a
+ * backslash (the edge of a literal, a raw name, a fragment or a negation); a comment between the word and what
+ * is next to it counts as such. Scanning a 10,000-line document again took 4 to 5 ms of such a keystroke
+ * (gtk's `enums.rs`).
  */
 export function scanAfterEdit(
   before: FileScan,
@@ -300,22 +301,31 @@ const SCANNED_WORDS: ReadonlySet<string> = new Set([
 /** Characters beside which a word may be part of a literal, a raw name, a lifetime or a fragment. */
 const EDGES: ReadonlySet<number> = new Set([...'\'"#$\\!'].map((c) => c.charCodeAt(0)));
 
-/** Whether what precedes the word at `at` (across white space) is a keyword that defines a name, or a `!`. */
+/**
+ * Whether what precedes the word at `at` (across white space) is a keyword that defines a name or a `!`, or may
+ * be: a comment may stand between (a block comment, or `struct // …` with the name on the next line), which the
+ * scan does not see and this look back does.
+ */
 function definesName(text: string, at: number): boolean {
   const end = lastNonSpaceBefore(text, at) + 1;
-  if (end > 0 && text.charCodeAt(end - 1) === BANG) return true;
+  const c = end > 0 ? text.charCodeAt(end - 1) : 0;
+  if (c === BANG || c === SLASH) return true;
+  const newLine = text.lastIndexOf('\n', at - 1);
+  if (newLine >= end && text.slice(text.lastIndexOf('\n', end - 1) + 1, end).includes('//')) return true;
   const { start } = wordBefore(text, end);
   return DEFINING_WORDS.has(text.slice(start, end));
 }
 
 const DEFINING_WORDS: ReadonlySet<string> = new Set(['struct', 'enum', 'union', 'type', 'trait', 'mod']);
 const BANG = 33;
+const SLASH = 47;
 
-/** Whether what follows the word ending at `at` (across white space) is `!` or `as`. */
+/** Whether what follows the word ending at `at` (across white space) is `!` or `as`, or a comment before either. */
 function namesCallOrRenaming(text: string, at: number): boolean {
   let next = at;
   while (next < text.length && isSpace(text.charCodeAt(next))) next++;
-  if (text.charCodeAt(next) === BANG) return true;
+  const c = text.charCodeAt(next);
+  if (c === BANG || c === SLASH) return true;
   return text.startsWith('as', next) && !isWordChar(text.charCodeAt(next + 2));
 }
 

@@ -274,8 +274,8 @@ interface TokensSay {
 function whatTokensSay(tokens: Token[]): TokensSay {
   let said = TOKENS_SAY.get(tokens);
   if (!said) {
-    const calls: string[] = [];
-    said = { matters: tokensWriteBoundary(tokens, calls), calls };
+    const calls = new Set<string>();
+    said = { matters: tokensWriteBoundary(tokens, calls), calls: [...calls] };
     TOKENS_SAY.set(tokens, said);
   }
   return said;
@@ -284,7 +284,7 @@ function whatTokensSay(tokens: Token[]): TokensSay {
 const TOKENS_SAY = new WeakMap<Token[], TokensSay>();
 
 /** Whether the tokens (at any depth) write a boundary word or invoke a fragment; the macros they invoke go to `calls`. */
-function tokensWriteBoundary(tokens: Token[], calls: string[]): boolean {
+function tokensWriteBoundary(tokens: Token[], calls: Set<string>): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.children) {
@@ -294,7 +294,7 @@ function tokensWriteBoundary(tokens: Token[], calls: string[]): boolean {
     if (BOUNDARY_TOKENS.has(t.text)) return true;
     if (tokens[i + 1]?.text !== '!' || t.kind === 'group') continue;
     if (t.text.startsWith('$')) return true;
-    if (t.text !== 'macro_rules' && !calls.includes(t.text)) calls.push(t.text);
+    if (t.text !== 'macro_rules') calls.add(t.text);
   }
   return false;
 }
