@@ -8,7 +8,7 @@ import type { SpanOrigin } from '../syntax/tree';
 import type { Crate, FileSource, SourceCache } from './crates';
 import { newExpansionId } from './expansion-memo';
 import type { ModuleScope } from './scopes';
-import { findVisibleMacro } from './scopes';
+import { findVisibleMacro, macrosOf } from './scopes';
 import { BindingScope, Bindings, delimitersOf, Emitter, metavarNames, transcribedTokens } from './transcription';
 
 /**
@@ -98,7 +98,8 @@ function expandList(items: Item[], module: ModuleScope, cache: SourceCache, dept
   // Macros defined in this list (by earlier expansions too: `cfg_if!` around `macro_rules!`) are visible
   // to its calls: those already in `out` first, then those of the list as written.
   const outMacros: MacroRulesItem[] = [];
-  let listMacros: MacroRulesItem[] | null = null;
+  const local = (name: string): MacroRulesItem | undefined =>
+    outMacros.find((m) => m.name === name) ?? macrosOf(items).get(name);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item.kind !== 'macro-call') {
@@ -113,8 +114,6 @@ function expandList(items: Item[], module: ModuleScope, cache: SourceCache, dept
       out?.push(item);
       continue;
     }
-    listMacros ??= macrosOfList(items);
-    const local = !outMacros.length ? listMacros : !listMacros.length ? outMacros : [...outMacros, ...listMacros];
     const expanded = expandOne(item, module, cache, local, depth);
     if (!expanded) {
       out?.push(item);
@@ -163,18 +162,6 @@ function holdsNoCall(items: Item[]): boolean {
 }
 
 const CALL_FREE = new WeakMap<Item[], boolean>();
-
-/**
- * The `macro_rules!` a list defines, kept for each list (read, never changed): a keystroke's re-check
- * expands the calls of every list again, most of which define none.
- */
-function macrosOfList(items: Item[]): MacroRulesItem[] {
-  let macros = LIST_MACROS.get(items);
-  if (!macros) LIST_MACROS.set(items, (macros = items.filter((i): i is MacroRulesItem => i.kind === 'macro-rules')));
-  return macros;
-}
-
-const LIST_MACROS = new WeakMap<Item[], MacroRulesItem[]>();
 
 /** Calls already expanded: the crate is expanded in passes until no new macro becomes visible. */
 const EXPANDED = new WeakSet<MacroCallItem>();
@@ -323,11 +310,11 @@ function expandOne(
   call: MacroCallItem,
   module: ModuleScope,
   cache: SourceCache,
-  local: MacroRulesItem[],
+  local: (name: string) => MacroRulesItem | undefined,
   depth: number,
 ): Item[] | null {
   const name = calledMacroName(call);
-  const def = local.find((m) => m.name === name) ?? visibleMacro(module, name);
+  const def = local(name) ?? visibleMacro(module, name);
   const builtin = def ? undefined : BUILTIN_EXPANSIONS.get(name);
   if (builtin) {
     usedBuiltin = true;

@@ -119,7 +119,7 @@ export function findVisibleMacro(module: ModuleScope, name: string): MacroRulesI
 }
 
 /** The first `macro_rules!` of each name in an item list; a list is never changed in place, so it is cached. */
-function macrosOf(items: Item[]): Map<string, MacroRulesItem> {
+export function macrosOf(items: Item[]): Map<string, MacroRulesItem> {
   let found = MACROS_OF.get(items);
   if (!found) {
     found = new Map();
