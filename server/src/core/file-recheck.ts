@@ -1,6 +1,7 @@
 import { firstPerKey } from './analysis/check';
 import { compareFindings, type Finding } from './analysis/findings';
 import type { Crate } from './workspace/crates';
+import { mayWrapCatchUnwind } from './syntax/body-facts';
 import type { TextReplacement } from './syntax/inert-edit';
 import type { Reread } from './syntax/items';
 import type { FnItem, Item, Origin } from './syntax/model';
@@ -56,12 +57,9 @@ function sameDeclaration(before: Item, after: Item): boolean {
   return before.kind === after.kind && sameWithoutPlaces(before, after);
 }
 
-/**
- * Whether a function's body is read for other functions' findings: one that names `catch_unwind` may be a
- * wrapper that `panic-across-ffi` reads for the closures boundaries pass it, wherever they are written.
- */
+/** Whether a function's body is read for other functions' findings (`mayWrapCatchUnwind`). */
 function readByOthers(fn: FnItem): boolean {
-  return !!fn.bodyFacts?.text.includes('catch_unwind');
+  return !!fn.bodyFacts && mayWrapCatchUnwind(fn.bodyFacts.text);
 }
 
 /** Whether two items are written the same but for their places (an item moved by an edit before it). */

@@ -5,6 +5,16 @@ import type { SyntaxNode } from './syntax-tree';
 import { field } from './tree';
 
 /**
+ * Whether a function's body may wrap `catch_unwind`: `panic-across-ffi` reads such a body for the closures
+ * boundaries pass it, wherever they are written. So its facts are read (`items.ts`), it is kept in the parse
+ * (`bodyIsRead`), typing in it is not inert (`inert-edit.ts`), and an edit of it re-checks the whole crate
+ * (`file-recheck.ts`).
+ */
+export function mayWrapCatchUnwind(body: string): boolean {
+  return body.includes('catch_unwind');
+}
+
+/**
  * A function body's facts: its text, and its macro calls, calls, dereferences, index expressions and `let`
  * statements in source order. Neutral data: what any of them means (a panic, say) is for the rule that
  * reads them to decide.

@@ -1,4 +1,5 @@
 import type { Language, Node } from 'web-tree-sitter';
+import { mayWrapCatchUnwind } from './body-facts';
 import type { ParsedFile } from './parse';
 
 /**
@@ -92,7 +93,7 @@ function probeBody(text: string, body: Node, edit: TextReplacement, topLevel: nu
   if (BOUNDARY_WORDS.test(text.slice(fn.startIndex, body.startIndex)) || BOUNDARY_WORDS.test(attributesBefore(fn)))
     return null;
   if (edit.start <= body.startIndex || edit.oldEnd >= body.endIndex) return null;
-  if (readByOtherFunctions(text.slice(body.startIndex, body.endIndex))) return null;
+  if (mayWrapCatchUnwind(text.slice(body.startIndex, body.endIndex))) return null;
   const inside = body.descendantForIndex(edit.start, Math.max(edit.start, edit.oldEnd - 1));
   if (inside && ancestorOf(inside, (n) => n.type === 'macro_invocation' || n.type === 'token_tree')) return null;
   // Items declared in a body are checked like any other; a body that declares one is not inert at all.
@@ -121,17 +122,8 @@ export function confirmEdit(probe: EditProbe, parsed: ParsedFile): boolean {
   if (probe.kind === 'comment') return true;
   const body = node.childForFieldName('body');
   if (!body || body.endIndex !== probe.bodyEnd + delta) return false;
-  if (readByOtherFunctions(parsed.text.slice(body.startIndex, body.endIndex))) return false;
+  if (mayWrapCatchUnwind(parsed.text.slice(body.startIndex, body.endIndex))) return false;
   return !body.hasError && countDeclarations(body, true) === probe.declarations;
-}
-
-/**
- * Whether a body may be read for other functions' findings: `panic-across-ffi` reads the body of a function
- * that names `catch_unwind` when a boundary passes it a closure, wherever that boundary is written. Typing
- * in it, or typing the name into a body, is not inert.
- */
-function readByOtherFunctions(body: string): boolean {
-  return body.includes('catch_unwind');
 }
 
 function ancestorOf(node: Node | null, test: (n: Node) => boolean): Node | null {

@@ -1,6 +1,6 @@
 import { adtItem } from './adt-items';
 import { attributeOf, docCommentOf } from './attribute-syntax';
-import { bodyFacts } from './body-facts';
+import { bodyFacts, mayWrapCatchUnwind } from './body-facts';
 import { externBlockItem } from './extern-blocks';
 import { ExtractContext, ExtractOptions } from './extract-context';
 import { fnParams } from './fn-params';
@@ -425,7 +425,7 @@ function fnItem(cx: ExtractContext, node: SyntaxNode, attrs: Attribute[]): FnIte
     // `let`s are read (the payload its trampoline casts a pointer parameter to). A body read here or by
     // `nestedItems` must be one `bodyIsRead` (left-out-items.ts) keeps in the parse.
     bodyFacts:
-      body && (abi !== null || (cx.mentions('catch_unwind') && body.text.includes('catch_unwind')))
+      body && (abi !== null || (cx.mentions('catch_unwind') && mayWrapCatchUnwind(body.text)))
         ? bodyFacts(cx, body, { lets: generics.some((g) => g.kind === 'type') })
         : null,
   };

@@ -1,3 +1,4 @@
+import { mayWrapCatchUnwind } from './body-facts';
 import { bracketStep } from './brackets';
 import { mayDeclareItems } from './nested-items';
 import { plainAttribute } from './plain-attributes';
@@ -54,7 +55,7 @@ export function itemsToLeaveOut(text: string, from = 0, to = text.length): LeftO
  * block, braces included.
  */
 export function bodyIsRead(body: string, hasAbi: boolean): boolean {
-  return hasAbi || body.includes('catch_unwind') || mayDeclareItems(body);
+  return hasAbi || mayWrapCatchUnwind(body) || mayDeclareItems(body);
 }
 
 /**
