@@ -85,10 +85,10 @@ const CONTAINER =
 const CONST_OPENING = /(?:pub\s+)?const\s+[A-Za-z_][A-Za-z0-9_]*\s*:/y;
 const FOREIGN_FN_OPENING = /(?:pub\s+)?fn\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/y;
 
-/** How a function opens, its qualifiers included: with an ABI, group 1 holds `extern`. */
 /** How an item-level macro call opens, up to its delimiter: group 1 is the macro's path. */
 const MACRO_CALL_OPENING = /((?:::\s*)?[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*!\s*[({[]/y;
 
+/** How a function opens, its qualifiers included: with an ABI, group 1 holds `extern`. */
 const FN_OPENING =
   /(?:pub(?:\s*\([^)]*\))?\s+)?(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:safe\s+)?(?:(extern)\s*(?:"[^"]*"\s*)?)?fn\b/y;
 
