@@ -90,11 +90,7 @@ export function withFileRechecked(
 ): ProducedFindings {
   const out: ProducedFindings = new Map();
   for (const [producer, list] of before)
-    if (producer !== file)
-      out.set(
-        producer,
-        list.map((f) => movedFinding(f, file, edit)),
-      );
+    if (producer !== file) out.set(producer, movedList(list, (f) => movedFinding(f, file, edit)) ?? list);
   if (now.length) out.set(file, now);
   return out;
 }
@@ -125,6 +121,16 @@ export function walkOrderOf(crate: Crate): (file: string) => number {
     if (!at.has(m.file)) at.set(m.file, i);
   });
   return (file) => at.get(file) ?? Infinity;
+}
+
+/** The list with each finding moved, or null when `move` moves none (nothing is allocated then). */
+export function movedList(list: Finding[], move: (f: Finding) => Finding): Finding[] | null {
+  let moved: Finding[] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const m = move(list[i]);
+    if (m !== list[i]) (moved ??= list.slice())[i] = m;
+  }
+  return moved;
 }
 
 /** A finding moved by an edit before it (the same object when nothing of it moves). */

@@ -32,6 +32,7 @@ import {
   changedFunctionsAlone,
   findingsByFile,
   movedFinding,
+  movedList,
   walkOrderOf,
   ProducedFindings,
   producedFindings,
@@ -1086,16 +1087,6 @@ function samePlainData(a: unknown, b: unknown): boolean {
   }
   for (const k in rb) if (Object.prototype.hasOwnProperty.call(rb, k)) keys--;
   return keys === 0;
-}
-
-/** The list with each finding moved, or null when `move` moves none (nothing is allocated then). */
-function movedList(list: Finding[], move: (f: Finding) => Finding): Finding[] | null {
-  let moved: Finding[] | null = null;
-  for (let i = 0; i < list.length; i++) {
-    const m = move(list[i]);
-    if (m !== list[i]) (moved ??= list.slice())[i] = m;
-  }
-  return moved;
 }
 
 /** Loads the modules of those files the crate may hold and has not loaded. */
