@@ -21,6 +21,7 @@ import { CROSS_CRATE_CHECKS, ExternalAbi } from './core/abi/cross-crate';
 import { AgainstError, readAgainst, unexportedPrototypes } from './core/abi/against';
 import { crossCrateFindings } from './core/cross-crate-findings';
 import { runCheck } from './core/shard';
+import { limitInlining } from './v8-compiler';
 import { heapForCheck } from './v8-heap';
 import { MergeError, mergeOutputs, reduceRun } from './core/merge';
 import type { CheckJson, ShardData } from '../../protocol/check';
@@ -65,6 +66,7 @@ export async function main(
 ): Promise<number> {
   return withUsage(err, async () => {
     const line = parseCommandLine(argv);
+    const restoreInlining = limitInlining();
     try {
       return await run(line, cwd, out, err, terminal);
     } catch (e) {
@@ -82,6 +84,8 @@ export async function main(
       if (!(e instanceof ConfigError)) throw e;
       err(`error: invalid configuration: ${e.message}\n`);
       return 2;
+    } finally {
+      restoreInlining();
     }
   });
 }
