@@ -150,11 +150,26 @@ describe('items left out of the parse', () => {
       ['pub(crate) const A: u8 = 1;\nconst B: Option<u8> = None;\nextern "C" { fn f(x: &u8); }', []],
     ];
     for (const [source, expected] of cases) {
-      const found = itemsToLeaveOut(source).map((i) => source.slice(i.start, i.end));
+      // Bodies and token trees of any length: where they are searched for is what is tested here.
+      const found = itemsToLeaveOut(source, 0, source.length, 1).map((i) => source.slice(i.start, i.end));
       assert.deepStrictEqual(found, expected, source);
       const read = leavingOut(source);
       assert.deepStrictEqual(read.items, whole(source), source);
     }
+  });
+
+  it('leave in the bodies and token trees shorter than a range costs the parse', () => {
+    const source =
+      '#[repr(C)]\n#[derive(Debug, Clone, Copy, PartialEq)]\npub struct S { a: u8 }\n' +
+      'impl Default for S { fn default() -> Self { S::ZERO } }\n' +
+      'fn f() -> u8 { let (a, b) = (1, 2); a + b }\nm!(x);\nm! { pub struct T { b: u16 } }';
+    const found = itemsToLeaveOut(source).map((i) => source.slice(i.start, i.end));
+    assert.deepStrictEqual(found, [
+      'Debug, Clone, Copy, PartialEq',
+      ' let (a, b) = (1, 2); a + b ',
+      ' pub struct T { b: u16 } ',
+    ]);
+    assert.deepStrictEqual(leavingOut(source).items, whole(source));
   });
 
   it('are found in time linear in the text, even where items open as plain ones and never end', () => {

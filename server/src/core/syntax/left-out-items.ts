@@ -42,10 +42,18 @@ export type LeftOutItem =
    */
   | { kind: 'tokens'; start: number; end: number };
 
-/** What to leave out between `from` and `to` (whole top-level items: a file, or a piece of one), in order. */
-export function itemsToLeaveOut(text: string, from = 0, to = text.length): LeftOutItem[] {
+/**
+ * What to leave out between `from` and `to` (whole top-level items: a file, or a piece of one), in order.
+ * `minContents`: the shortest body or token tree left out (`MIN_LEFT_OUT_CONTENTS`).
+ */
+export function itemsToLeaveOut(
+  text: string,
+  from = 0,
+  to = text.length,
+  minContents = MIN_LEFT_OUT_CONTENTS,
+): LeftOutItem[] {
   const found: LeftOutItem[] = [];
-  new ItemScan(text, codeOnly(text.slice(from, to)), from, found).list(from, to, 'items');
+  new ItemScan(text, codeOnly(text.slice(from, to)), from, found, minContents).list(from, to, 'items');
   return found;
 }
 
@@ -66,6 +74,17 @@ type ListKind = 'items' | 'foreign';
 
 /** The longest plain constant or foreign function left out (longer ones are parsed). */
 const MAX_PLAIN_ITEM = 4096;
+
+/**
+ * The shortest body or token tree left out, in characters between its delimiters. Each item left out splits
+ * the parse's included ranges, and each range costs tree-sitter's lexer more than parsing a few characters:
+ * bindgen's `mach_sys.rs` (407 kB), whose `#[repr(C)]`, `#[derive(Copy, Clone)]` and one-line `Default`
+ * bodies were left out one by one, parsed in 52 ms leaving them out and in 40 ms whole; with these kept (and
+ * the white space between items left out with them: `rangesBetween` in parse.ts), in 43 ms (`node
+ * out/test/bench/left-out-ranges.js FILE…`). A longer threshold parses faster still but reads more from the
+ * tree than from the text, which costs more than it saves (gtk's bindings crate).
+ */
+const MIN_LEFT_OUT_CONTENTS = 12;
 
 const SEMICOLON = 0x3b;
 const OPEN_BRACE = 0x7b;
@@ -102,6 +121,7 @@ class ItemScan {
     private readonly code: string,
     private readonly offset: number,
     private readonly found: LeftOutItem[],
+    private readonly minContents: number,
   ) {}
 
   private at(i: number): number {
@@ -178,7 +198,7 @@ class ItemScan {
     const end = this.itemEnd(brace, to);
     if (end < 0) return -1;
     const close = end - 1;
-    if (close - brace > 1 && !bodyIsRead(this.text.slice(brace, end), hasAbi))
+    if (close - brace > this.minContents && !bodyIsRead(this.text.slice(brace, end), hasAbi))
       this.found.push({ kind: 'body', start: brace + 1, end: close });
     return end;
   }
@@ -190,7 +210,7 @@ class ItemScan {
   private afterMacroCall(open: number, to: number): number {
     const end = plainTokenTreeEnd(this.text, open);
     if (end < 0 || end > to) return -1;
-    if (end - open > 2) this.found.push({ kind: 'tokens', start: open + 1, end: end - 1 });
+    if (end - open > this.minContents + 1) this.found.push({ kind: 'tokens', start: open + 1, end: end - 1 });
     return end;
   }
 
@@ -267,7 +287,7 @@ class ItemScan {
     }
     if (depth !== 0) return -1;
     const args = plainAttribute(this.text.slice(i, j + 1), inner)?.args;
-    if (args && args.end - args.start > 2)
+    if (args && args.end - args.start > this.minContents + 1)
       this.found.push({ kind: 'tokens', start: i + args.start + 1, end: i + args.end - 1 });
     return j + 1;
   }
