@@ -11,9 +11,10 @@ import * as v8 from 'v8';
  * the garbage collector's threads. A smaller budget still inlines small functions (accessors, predicates: V8
  * inlines those up to `--max-inlined-bytecode-size-small` whatever the budget). Measured with `node
  * out/test/bench/v8-inlining.js` (docs/performance.md, "The compiler's budget"): with V8's own budget, `check`
- * took 4 to 11% longer on the bench workspaces that parse more than a little, as long on the two others. The language server
- * keeps V8's own budget: with this one it indexed sooner, but flagged a new bad export in gtk4 later (130 to
- * 143 ms against 80 to 99 ms, `npm run bench:lsp -- --workspace untuned`).
+ * took 4 to 11% longer on the bench workspaces that parse more than a little, as long on the two others. The
+ * language server keeps V8's own budget for now: on gtk4 (`npm run bench:lsp -- --workspace untuned`, a
+ * wrapper setting this budget first) it indexed sooner and its slowest signature keystroke came sooner, but it
+ * flagged a new bad export later; which trade the server should make is not settled.
  */
 const CUMULATIVE_INLINING = 100;
 /** V8's own (`node --v8-options`). */
