@@ -10,6 +10,9 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# A stale package index names versions the mirror no longer has, and one of them (libarchive-dev against an
+# installed libarchive13 from the security archive) made the whole install fail on a fresh machine.
+apt-get update -qq
 mapfile -t packages < <(apt-cache search --names-only '^librust-' | awk '{print $1}' | grep -v '+' | sort)
 for _ in 1 2 3; do
   simulated=$(apt-get install -s "${packages[@]}" 2>&1 || true)
