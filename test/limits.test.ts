@@ -8,7 +8,7 @@ import { oneLine } from '../server/src/core/fixes/shim-plan';
 import { defaultSettings, loadSettings, ConfigError } from '../server/src/core/config';
 import { checkCrates, checkPaths, MAX_FINDINGS_PER_CRATE } from '../server/src/core/project';
 import { makeCfgEnv } from '../server/src/core/syntax/cfg';
-import { mayDeclareItems } from '../server/src/core/syntax/nested-items';
+import { mayDeclareItems } from '../server/src/core/syntax/item-words';
 import { loadParser } from '../server/src/core/syntax/parse';
 import { FileSource, loadCrate, SourceCache } from '../server/src/core/workspace/crates';
 import { AnalysisHost } from '../server/src/core/host';

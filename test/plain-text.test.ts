@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Node } from 'web-tree-sitter';
 import { extractItems } from '../server/src/core/syntax/items';
-import { ITEM_TYPES, mayDeclareItems } from '../server/src/core/syntax/nested-items';
+import { mayDeclareItems } from '../server/src/core/syntax/item-words';
+import { ITEM_TYPES } from '../server/src/core/syntax/nested-items';
 import { loadParser, parseRust } from '../server/src/core/syntax/parse';
 
 /**

@@ -1,6 +1,6 @@
 import { mayWrapCatchUnwind } from './body-facts';
 import { bracketStep } from './brackets';
-import { mayDeclareItems } from './nested-items';
+import { mayDeclareItems } from './item-words';
 import { plainAttribute } from './plain-attributes';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';

@@ -1,7 +1,7 @@
 import { childAttributesBefore, leadingAttributes } from './attribute-syntax';
 import type { ExtractContext } from './extract-context';
 import type { Attribute } from './model';
-import { lastNonSpaceBefore } from './scan';
+import { mayDeclareItems } from './item-words';
 import type { SyntaxNode } from './syntax-tree';
 
 /** Node types that are items (and item-level macro calls) wherever they stand. */
@@ -58,90 +58,5 @@ export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): Neste
   });
 }
 
-/**
- * Whether a body's text may declare an item. Most bodies declare none and call only std's macros: a text
- * test is far cheaper than a walk.
- */
-export function mayDeclareItems(text: string): boolean {
-  return writesItemKeyword(text) || callsNonStdMacro(text);
-}
-
-/**
- * Whether the text writes a keyword that may begin an item, other than `const` in a raw pointer type
- * (`as *const _`) or `static` as a lifetime (`&'static str`), which begin none. Binding crates cast to
- * raw pointers in many bodies (gtk's `to_glib_none().0 as *const _`), each of which was searched by
- * tree-sitter for items it cannot hold.
- */
-function writesItemKeyword(text: string): boolean {
-  for (const m of text.matchAll(ITEM_KEYWORDS)) if (!beginsNoItem(text, m.index, m[1])) return true;
-  return false;
-}
-
-function beginsNoItem(text: string, at: number, keyword: string): boolean {
-  if (keyword === 'static') return text.charCodeAt(at - 1) === APOSTROPHE;
-  if (keyword !== 'const') return false;
-  return text.charCodeAt(lastNonSpaceBefore(text, at)) === ASTERISK;
-}
-
-const APOSTROPHE = 39;
-const ASTERISK = 42;
-
 /** Nodes whose attribute children belong to one statement each, not to everything after them. */
 const BLOCKS = new Set(['block', 'declaration_list', 'source_file', 'match_block']);
-
-/** A body without any of these words cannot declare an item. */
-const ITEM_KEYWORDS = /\b(fn|struct|enum|union|type|static|const|extern|impl|trait|mod|use|macro_rules)\b/g;
-const STD_MACROS = new Set([
-  'println',
-  'print',
-  'eprintln',
-  'eprint',
-  'format',
-  'format_args',
-  'write',
-  'writeln',
-  'vec',
-  'assert',
-  'assert_eq',
-  'assert_ne',
-  'debug_assert',
-  'debug_assert_eq',
-  'debug_assert_ne',
-  'panic',
-  'unreachable',
-  'todo',
-  'unimplemented',
-  'matches',
-  'dbg',
-  'concat',
-  'stringify',
-  'include_str',
-  'include_bytes',
-  'env',
-  'option_env',
-  'cfg',
-  'line',
-  'file',
-  'column',
-  'module_path',
-  'compile_error',
-  'thread_local',
-  'try',
-  'addr_of',
-  'addr_of_mut',
-  'offset_of',
-]);
-
-/**
- * `name!(`, `name![`, `name!{`. The look-behind makes a match start only at the start of a word: without
- * it, every position inside a long word (a 100 kB string literal of letters) would rescan the rest of the
- * word, quadratic in its length.
- */
-const MACRO_CALL = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g;
-
-/** Whether a body invokes a macro that could be one of the crate's own. */
-function callsNonStdMacro(text: string): boolean {
-  if (!text.includes('!')) return false;
-  for (const m of text.matchAll(MACRO_CALL)) if (!STD_MACROS.has(m[1])) return true;
-  return false;
-}

@@ -1,5 +1,5 @@
 import type { Span } from './model';
-import { mayDeclareItems } from './nested-items';
+import { mayDeclareItems } from './item-words';
 import { PlainScanner, PlainType } from './plain-text';
 
 /**
