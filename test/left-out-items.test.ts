@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Parser, Range } from 'web-tree-sitter';
+import type { BodyMacroTest } from '../server/src/core/syntax/item-words';
 import { extractItems } from '../server/src/core/syntax/items';
 import { itemsToLeaveOut } from '../server/src/core/syntax/left-out-items';
 import type { FileItems } from '../server/src/core/syntax/model';
@@ -37,16 +38,21 @@ function read(parsed: ParsedFile): FileItems {
   }
 }
 
-function whole(text: string, range?: Range): FileItems {
-  return read(range ? parseRustPiece(parser, text, range) : parseRust(parser, text));
+function whole(text: string, range?: Range, bodyMacros?: BodyMacroTest): FileItems {
+  const parsed = range ? parseRustPiece(parser, text, range) : parseRust(parser, text);
+  return read(bodyMacros ? { ...parsed, bodyMacros } : parsed);
 }
 
 /**
  * The items of a parse that leaves the plain items out, how many it left out, and how many times the
  * extractors asked for what was left out (and so for the whole parse).
  */
-function leavingOut(text: string, range?: Range): { items: FileItems; leftOut: number; wholeParses: number } {
-  const parsed = parseRustLeavingOut(parser, text, range);
+function leavingOut(
+  text: string,
+  range?: Range,
+  bodyMacros?: BodyMacroTest,
+): { items: FileItems; leftOut: number; wholeParses: number } {
+  const parsed = parseRustLeavingOut(parser, text, range, bodyMacros);
   const leftOut = parsed.leftOut?.items.length ?? 0;
   let wholeParses = 0;
   if (parsed.leftOut) {
@@ -156,6 +162,24 @@ describe('items left out of the parse', () => {
       const read = leavingOut(source);
       assert.deepStrictEqual(read.items, whole(source), source);
     }
+  });
+
+  it("leave out a body whose macro calls write no item, told which of the crate's macros may", () => {
+    const source =
+      'fn a(v: &[u8]) -> u8 { idx!(v[0]) }\nfn b() { make!(); }\nfn c() { log!("x"); idx!(w[1]); }\n' +
+      'fn d() { fn inner() {} idx!(x[2]); }';
+    const mayWrite: BodyMacroTest = (name) => name === 'make';
+    const found = (test?: BodyMacroTest): string[] =>
+      itemsToLeaveOut(source, 0, source.length, 1, test).map((i) => source.slice(i.start, i.end));
+    assert.deepStrictEqual(found(mayWrite), [' idx!(v[0]) ', ' log!("x"); idx!(w[1]); ']);
+    assert.deepStrictEqual(found(), [], 'untold, any macro call may write an item');
+    // The extraction is told what the parse was: it reads the bodies the parse kept, and no other.
+    const read = leavingOut(source, undefined, mayWrite);
+    assert.strictEqual(read.wholeParses, 0);
+    assert.deepStrictEqual(read.items, whole(source, undefined, mayWrite));
+    const calls = (items: FileItems): string[] =>
+      items.items.flatMap((i) => (i.kind === 'fn' ? i.nested.map((n) => `${i.name}: ${n.kind}`) : []));
+    assert.deepStrictEqual(calls(read.items), ['b: macro-call', 'd: fn', 'd: macro-call']);
   });
 
   it('leave in the bodies and token trees shorter than a range costs the parse', () => {

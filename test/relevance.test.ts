@@ -5,7 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../server/src/core/config';
 import { checkPaths, DiskSource, relevanceOf } from '../server/src/core/project';
+import { checkJson } from '../server/src/core/check-json';
 import { loadParser } from '../server/src/core/syntax/parse';
+import { runCheck } from '../server/src/core/shard';
 import { SourceCache } from '../server/src/core/workspace/crates';
 import { loadFixtureCrates } from './harness/fixtures';
 import { tempDir } from './harness/tmp';
@@ -432,6 +434,69 @@ describe('relevance: which files are parsed up front', () => {
     index.update('a.rs', 'pub extern "C" fn f() {}');
     assert.deepStrictEqual([...index.needed()], ['a.rs']);
     assert.deepStrictEqual(index.filesDefiningType('Point'), []);
+  });
+});
+
+describe('relevance: which macros a body may call without declaring items', () => {
+  it("tells them by the rules of every definition its crate may see, and of the macros those call", () => {
+    const packages = ['/w/brotli', '/w/other'];
+    const files: Record<string, string> = {
+      '/w/brotli/src/memory.rs':
+        'macro_rules! fast { (($s:expr)[$i:expr]) => { ($s)[$i] } }\n' +
+        'macro_rules! fast_slice { (($s:expr)[$i:expr]) => { fast!(($s.slice())[$i]) } }\n' +
+        'macro_rules! log { ($($a:tt)*) => { println!($($a)*) } }\n' +
+        'macro_rules! ptr { ($t:ty) => { *const $t } }\n' +
+        'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n() {} } }\n' +
+        'macro_rules! wraps { ($n:ident) => { export!($n); } }\n' +
+        'macro_rules! calls { ($m:ident) => { $m!() } }\n' +
+        'macro_rules! again { () => { again!() } }',
+      '/w/brotli/src/decode.rs': 'pub fn f(v: &[u8]) -> u8 { fast_slice!(v[0]) }',
+      '/w/other/src/lib.rs': 'macro_rules! fast { () => { struct Fast; } }',
+    };
+    const index = new RelevanceIndex(packages, (file) => files[file] ?? null);
+    for (const [file, text] of Object.entries(files)) index.update(file, text);
+    const test = index.bodyMacroTest('/w/brotli/src/decode.rs');
+    assert.ok(test);
+    const names = ['fast', 'fast_slice', 'log', 'ptr', 'export', 'wraps', 'calls', 'again', 'debug', 'cfg_if'];
+    assert.deepStrictEqual(
+      names.filter((n) => test(n)),
+      ['export', 'wraps', 'calls', 'cfg_if'],
+      "another package's `fast!` is not brotli's; a macro its crate does not define is never expanded",
+    );
+    assert.strictEqual(index.bodyMacroTest('/w/not-indexed.rs'), undefined);
+    index.update('/w/brotli/src/gen.rs', 'include!(concat!(env!("OUT_DIR"), "/macros.rs"));');
+    assert.strictEqual(
+      index.bodyMacroTest('/w/brotli/src/decode.rs'),
+      undefined,
+      'a crate that includes generated code may define any macro there',
+    );
+  });
+
+  it('finds in a run of the command line what reading every body finds', async () => {
+    const dir = tempDir('ffi-guard-body-macros-');
+    const files: Record<string, string> = {
+      'Cargo.toml': '[package]\nname = "bodies"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs':
+        'macro_rules! at { ($v:expr, $i:expr) => { $v[$i] } }\n' +
+        'macro_rules! export { ($n:ident) => { #[no_mangle] pub extern "C" fn $n(s: &str) -> usize { s.len() } } }\n' +
+        'macro_rules! exports { ($n:ident) => { export!($n); } }\n' +
+        'pub extern "C" fn first(v: *const u8) -> u8 { unsafe { *v } }\n' +
+        'pub fn plain(v: &[u8]) -> u8 { let a = at!(v, 0); let b = at!(v, 1); a + b }\n' +
+        'pub fn nested() { exports!(inner_export); let _ = at!([1u8], 0); }\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    const rel = (f: string): string => path.relative(dir, f);
+    const settings = defaultSettings();
+    const everyBody = checkJson(await checkPaths(['.'], dir, settings), rel);
+    const run = (await runCheck(['.'], dir, settings, rel, { surface: false })).json;
+    assert.deepStrictEqual(run, everyBody);
+    assert.ok(
+      run.diagnostics.some((d) => d.symbol === 'inner_export' && d.rule === 'str-type'),
+      "the export a body's macro call writes through another macro is checked (at its rules, as rustc reports it)",
+    );
   });
 });
 

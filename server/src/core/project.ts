@@ -749,6 +749,8 @@ export async function checkEachCrate(
   const relevance = options.loadEveryModule
     ? undefined
     : (options.relevance ?? relevanceOf(found.files, cache, packageDirsOf(found), true, relevanceOptionsOf(found)));
+  // The files do not change during the run: what a body's macro calls may write is known from the index.
+  if (relevance) cache.bodyMacros = (file) => relevance.bodyMacroTest(file);
   for (const loaded of crateLoads(found, cache, settings, { ...options, relevance, release: true })) {
     const { crate } = loaded;
     // As `checkPaths` sees the crate: before its check loads the modules it needs.

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { BodyMacroTest } from './item-words';
 import type { Attribute, Expansion, Origin, Token, Visibility } from './model';
 import type { ParsedFile } from './parse';
 import { SyntaxNode, SyntaxTree } from './syntax-tree';
@@ -42,6 +43,8 @@ export class ExtractContext {
   readonly tree: SyntaxTree;
   /** A span of the parsed text as an origin in the source. */
   readonly spanOrigin: SpanOrigin;
+  /** Which macros called in a body may write items there, as the parse was told (`ParsedFile.bodyMacros`). */
+  readonly bodyMacros: BodyMacroTest | undefined;
   /** The words `mentions` has searched the text for, and whether it holds them. */
   private readonly mentioned = new Map<string, boolean>();
 
@@ -55,6 +58,7 @@ export class ExtractContext {
   ) {
     this.unsafeExternKeywordAt = new Set(parsed.unsafeExternKeywordAt);
     this.safeItemKeywordAt = parsed.safeItemKeywordAt;
+    this.bodyMacros = parsed.bodyMacros;
     this.tree = new SyntaxTree(
       parsed.tree,
       parsed.parsedText,

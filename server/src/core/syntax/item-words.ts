@@ -19,7 +19,7 @@ export function mayDeclareItems(text: string, macroMayWriteItems?: BodyMacroTest
  * raw pointers in many bodies (gtk's `to_glib_none().0 as *const _`), each of which was searched by
  * tree-sitter for items it cannot hold.
  */
-function writesItemKeyword(text: string): boolean {
+export function writesItemKeyword(text: string): boolean {
   for (const m of text.matchAll(ITEM_KEYWORDS)) if (!beginsNoItem(text, m.index, m[1])) return true;
   return false;
 }
@@ -84,6 +84,13 @@ const STD_MACROS = new Set([
  * word, quadratic in its length.
  */
 const MACRO_CALL = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*!\s*[({[]/g;
+
+/** The macros other than std's that a text calls, each name once. */
+export function nonStdMacroCalls(text: string): string[] {
+  const names = new Set<string>();
+  if (text.includes('!')) for (const m of text.matchAll(MACRO_CALL)) if (!STD_MACROS.has(m[1])) names.add(m[1]);
+  return [...names];
+}
 
 /** Whether a body invokes a macro that could be one of the crate's own (and, when told which, may write items). */
 function callsNonStdMacro(text: string, mayWriteItems?: BodyMacroTest): boolean {

@@ -1,6 +1,6 @@
 import { mayWrapCatchUnwind } from './body-facts';
 import { bracketStep } from './brackets';
-import { mayDeclareItems } from './item-words';
+import { BodyMacroTest, mayDeclareItems } from './item-words';
 import { plainAttribute } from './plain-attributes';
 import { PlainConst, plainConst } from './plain-consts';
 import { PlainForeignFn, plainForeignFn } from './plain-foreign-fns';
@@ -44,16 +44,18 @@ export type LeftOutItem =
 
 /**
  * What to leave out between `from` and `to` (whole top-level items: a file, or a piece of one), in order.
- * `minContents`: the shortest body or token tree left out (`MIN_LEFT_OUT_CONTENTS`).
+ * `minContents`: the shortest body or token tree left out (`MIN_LEFT_OUT_CONTENTS`). `bodyMacros`: which
+ * macros called in a body may write items there, as the extraction of the tree will be told (`ParsedFile`).
  */
 export function itemsToLeaveOut(
   text: string,
   from = 0,
   to = text.length,
   minContents = MIN_LEFT_OUT_CONTENTS,
+  bodyMacros?: BodyMacroTest,
 ): LeftOutItem[] {
   const found: LeftOutItem[] = [];
-  new ItemScan(text, codeOnly(text.slice(from, to)), from, found, minContents).list(from, to, 'items');
+  new ItemScan(text, codeOnly(text.slice(from, to)), from, found, minContents, bodyMacros).list(from, to, 'items');
   return found;
 }
 
@@ -62,8 +64,8 @@ export function itemsToLeaveOut(
  * or may wrap `catch_unwind`, for the items it may declare (`mayDeclareItems`). `body` is the text of its
  * block, braces included.
  */
-export function bodyIsRead(body: string, hasAbi: boolean): boolean {
-  return hasAbi || mayWrapCatchUnwind(body) || mayDeclareItems(body);
+export function bodyIsRead(body: string, hasAbi: boolean, bodyMacros?: BodyMacroTest): boolean {
+  return hasAbi || mayWrapCatchUnwind(body) || mayDeclareItems(body, bodyMacros);
 }
 
 /**
@@ -122,6 +124,7 @@ class ItemScan {
     private readonly offset: number,
     private readonly found: LeftOutItem[],
     private readonly minContents: number,
+    private readonly bodyMacros: BodyMacroTest | undefined,
   ) {}
 
   private at(i: number): number {
@@ -198,7 +201,7 @@ class ItemScan {
     const end = this.itemEnd(brace, to);
     if (end < 0) return -1;
     const close = end - 1;
-    if (close - brace > this.minContents && !bodyIsRead(this.text.slice(brace, end), hasAbi))
+    if (close - brace > this.minContents && !bodyIsRead(this.text.slice(brace, end), hasAbi, this.bodyMacros))
       this.found.push({ kind: 'body', start: brace + 1, end: close });
     return end;
   }

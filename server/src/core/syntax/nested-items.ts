@@ -35,7 +35,7 @@ export interface NestedItemNode {
  * nested deeper, each with its own attributes and those of the statements around it.
  */
 export function nestedItemNodes(cx: ExtractContext, bodyNode: SyntaxNode): NestedItemNode[] {
-  if (!mayDeclareItems(bodyNode.text)) return [];
+  if (!mayDeclareItems(bodyNode.text, cx.bodyMacros)) return [];
   // A body is searched by tree-sitter itself, in one call; only the items found are read as syntax.
   const body = bodyNode.realNode();
   // Found in document order, every item before the items inside it: an item that starts before the end of

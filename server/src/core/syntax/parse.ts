@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser, ParseState, Point, Range, Tree } from 'web-tree-sitter';
 import { bracketStep } from './brackets';
+import type { BodyMacroTest } from './item-words';
 import { itemsToLeaveOut, LeftOutItem } from './left-out-items';
 import { codeOnly, isSpace } from './scan';
 
@@ -188,6 +189,11 @@ export interface ParsedFile {
   safeItemKeywordAt: number[];
   /** The items the parse was not given (`parseRustLeavingOut`), until the items are read. */
   leftOut?: LeftOut;
+  /**
+   * Which macros called in a function body may write an item there (`RelevanceIndex.bodyMacroTest`), as the
+   * parse left bodies out by: the extraction reads the same bodies for items. Absent: any call may.
+   */
+  bodyMacros?: BodyMacroTest;
 }
 
 /** What a tree was parsed without, and how to parse what it stands in fully, should a node left out be asked for. */
@@ -331,19 +337,28 @@ function parsedAsIs(text: string, tree: Tree, leftOut?: LeftOut): ParsedFile {
  * out, or the parse without them finds an error (which the whole parse might place elsewhere), it is parsed
  * whole.
  */
-export function parseRustLeavingOut(parser: Parser, text: string, range?: Range): ParsedFile {
-  const whole = (): ParsedFile => (range ? parseRustPiece(parser, text, range) : parseRust(parser, text));
+export function parseRustLeavingOut(
+  parser: Parser,
+  text: string,
+  range?: Range,
+  bodyMacros?: BodyMacroTest,
+): ParsedFile {
+  const whole = (): ParsedFile => {
+    const parsed = range ? parseRustPiece(parser, text, range) : parseRust(parser, text);
+    return bodyMacros ? { ...parsed, bodyMacros } : parsed;
+  };
   if (blanksFirst(text)) return whole();
   const from = range ? range.startIndex : 0;
   const to = range ? range.endIndex : text.length;
-  const items = itemsToLeaveOut(text, from, to);
+  const items = itemsToLeaveOut(text, from, to, undefined, bodyMacros);
   if (!items.length) return whole();
   const tree = parseWithin(parser, text, undefined, rangesBetween(text, items, from, to));
   if (tree.rootNode.hasError) {
     tree.delete();
     return whole();
   }
-  return parsedAsIs(text, tree, { items, wholeTree: () => parseWithin(parser, text, undefined, range && [range]) });
+  const leftOut = { items, wholeTree: () => parseWithin(parser, text, undefined, range && [range]) };
+  return { ...parsedAsIs(text, tree, leftOut), ...(bodyMacros ? { bodyMacros } : {}) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ownCopy } from './own-copy';
 import { bracketStep } from './brackets';
+import { nonStdMacroCalls, writesItemKeyword } from './item-words';
 import type { TextReplacement } from './inert-edit';
 import { KEYWORDS } from './plain-text';
 
@@ -76,6 +77,13 @@ export interface MacroScan {
   words: string;
   /** The body writes a boundary word or `include!`: an invocation may declare a boundary item. */
   writesBoundary: boolean;
+  /**
+   * The rules write a keyword that may begin an item (`writesItemKeyword`): a call in a function body may
+   * declare an item there, as may a call of a macro that calls one that does (`RelevanceIndex.bodyMacroTest`).
+   */
+  writesItemKeyword: boolean;
+  /** The macros other than std's that the rules call. */
+  macroCalls: readonly string[];
   /** The body invokes one of its fragments as a macro (`$m!(…)`): it calls what it is given. */
   invokesFragment: boolean;
   /** The body defines a macro named by a fragment (`macro_rules! $name`): one the text names nowhere. */
@@ -360,6 +368,8 @@ function boundaryScan(text: string, code: string): BoundaryScan {
       name: ownCopy(m[1]),
       words: wordsOf(matched(body.matchAll(WORD))),
       writesBoundary: mentionsBoundaryWord(body) || INCLUDE.test(body),
+      writesItemKeyword: writesItemKeyword(body),
+      macroCalls: nonStdMacroCalls(body).map(ownCopy),
       invokesFragment: INVOKES_FRAGMENT.test(body),
       definesNamedMacro: DEFINES_NAMED_MACRO.test(body),
     });

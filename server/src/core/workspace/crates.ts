@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type { Parser, Range } from 'web-tree-sitter';
 import { applyCfg, CfgEnv, cfgHolds, expandCfgAttr } from '../syntax/cfg';
+import type { BodyMacroTest } from '../syntax/item-words';
 import { extractItems, extractItemsReusing, TextEdit } from '../syntax/items';
 import { ExpansionMemo } from './expansion-memo';
 import { calledMacroName, expandMacroCalls } from './macros';
@@ -247,7 +248,7 @@ export class SourceCache {
     this.unparsed.delete(file);
     const pieces = !previous && text.length > PIECEWISE_PARSE_CHARS && !this.keepsTree(file) ? piecesOf(text) : null;
     if (pieces) return this.setInPieces(file, text, pieces);
-    const parsed = this.parse(text, previous, undefined, !previous && !this.keepsTree(file));
+    const parsed = this.parse(text, previous, undefined, !previous && !this.keepsTree(file), file);
     const old = this.files.get(file);
     if (old && old.parsed.tree !== parsed.tree) this.free(old.parsed);
     const since = old && edits ? this.editsSinceItems.get(file) : undefined;
@@ -268,7 +269,7 @@ export class SourceCache {
     const read: FileItems[] = [];
     let parsed: ParsedFile | null = null;
     for (const range of pieces) {
-      parsed = this.parse(text, undefined, range, true);
+      parsed = this.parse(text, undefined, range, true, file);
       try {
         read.push(extractItems(file, parsed));
       } finally {
@@ -371,11 +372,11 @@ export class SourceCache {
    * it (none can be read, edited or freed any more): the cache forgets them, takes the spare parser for
    * the files after this one, and this file fails with the reason.
    */
-  private parse(text: string, previous?: ParsedFile, piece?: Range, leaveOut = false): ParsedFile {
+  private parse(text: string, previous?: ParsedFile, piece?: Range, leaveOut = false, file?: string): ParsedFile {
     const usable = previous && !this.freed.has(previous.tree) ? previous : undefined;
     try {
       const parsed = leaveOut
-        ? parseRustLeavingOut(this.parser, text, piece)
+        ? parseRustLeavingOut(this.parser, text, piece, file === undefined ? undefined : this.bodyMacros?.(file))
         : piece
           ? parseRustPiece(this.parser, text, piece)
           : parseRust(this.parser, text, usable);
@@ -393,6 +394,13 @@ export class SourceCache {
       );
     }
   }
+
+  /**
+   * Which macros called in a function body of a file may write items there (`RelevanceIndex.bodyMacroTest`),
+   * for a run whose files do not change under it (`checkEachCrate`): a body that calls no other is left out
+   * of the parse of a file whose tree is not kept. Unset: any call may.
+   */
+  bodyMacros?: (file: string) => BodyMacroTest | undefined;
 
   /** Frees every tree (they live in the parser's WebAssembly memory, which is not garbage collected); texts and items stay readable. */
   dispose(): void {

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import type { BodyMacroTest } from '../syntax/item-words';
 import { codeOnly, FileScan, MacroScan, ModulePath, scanFile } from '../syntax/scan';
 import { expandedWithoutDefinition } from './macros';
 import { anyStartsWith, foldersHolding, startingWith } from './sorted-paths';
@@ -112,6 +113,7 @@ export class RelevanceIndex {
     if (after) this.scans.set(file, after);
     else this.scans.delete(file);
     this.neededFiles = null;
+    this.unknownIncluderFiles = null;
     this.ownStanding.delete(file);
     if (!sameTypes(before, after)) this.definers = null;
     if (!sameMacros(before, after)) {
@@ -219,6 +221,58 @@ export class RelevanceIndex {
       this.filesDefiningMacro(name).some((definer) => this.mayShareCrate(file, definer)) ||
       this.macroNamers().some((definer) => this.mayShareCrate(file, definer))
     );
+  }
+
+  /**
+   * Which macros called in a function body of `file` may write an item there (undefined: the file is not
+   * indexed, any may). A call is expanded only with a macro its crate may define (`mayExpand`): one none of
+   * whose definitions there writes an item keyword, calls what it is given or a macro that may (`MacroScan`),
+   * adds no item to the body, and a body that calls only such macros (brotli's `fast!(…)` for each index) and writes
+   * no item keyword is not read for items.
+   */
+  bodyMacroTest(file: string): BodyMacroTest | undefined {
+    if (!this.scans.has(file)) return undefined;
+    // A macro its crate may define out of sight (generated, or named by a fragment) may be any call's.
+    const mayDefineUnseen = (f: string): boolean => this.mayShareCrate(file, f);
+    if (this.unknownIncluders().some(mayDefineUnseen) || this.macroNamers().some(mayDefineUnseen)) return undefined;
+    const answers = new Map<string, boolean>();
+    return (name) => {
+      let may = answers.get(name);
+      if (may === undefined) answers.set(name, (may = this.bodyMacroMayWriteItems(file, name)));
+      return may;
+    };
+  }
+
+  /** Whether a macro its crate may define writes an item keyword, or calls one that may (`visiting`: the calls on the way). */
+  private bodyMacroMayWriteItems(file: string, name: string, visiting = new Set<string>()): boolean {
+    if (name === '$' || expandedWithoutDefinition(name)) return true;
+    if (visiting.has(name)) return false;
+    visiting.add(name);
+    return this.filesDefiningMacro(name).some(
+      (definer) =>
+        this.mayShareCrate(file, definer) &&
+        !!this.scans
+          .get(definer)
+          ?.macros.some(
+            (m) =>
+              m.name === name &&
+              (m.writesItemKeyword ||
+                m.invokesFragment ||
+                m.macroCalls.some((call) => this.bodyMacroMayWriteItems(file, call, visiting))),
+          ),
+    );
+  }
+
+  private unknownIncluderFiles: string[] | null = null;
+
+  /** The files that `include!` what the index does not know (a path built at compile time, build output, a file not indexed). */
+  private unknownIncluders(): string[] {
+    const unknown = (file: string, scan: FileScan): boolean =>
+      scan.includesUnknown ||
+      scan.includesBuildOutput ||
+      scan.includeTargets.some((target) => !this.scans.has(path.resolve(path.dirname(file), target)));
+    this.unknownIncluderFiles ??= [...this.scans].filter(([file, scan]) => unknown(file, scan)).map(([file]) => file);
+    return this.unknownIncluderFiles;
   }
 
   private macroNamerFiles: string[] | null = null;
@@ -516,6 +570,8 @@ function sameMacros(a: FileScan | undefined, b: FileScan | undefined): boolean {
         m.name === y[i].name &&
         m.words === y[i].words &&
         m.writesBoundary === y[i].writesBoundary &&
+        m.writesItemKeyword === y[i].writesItemKeyword &&
+        m.macroCalls.join() === y[i].macroCalls.join() &&
         m.invokesFragment === y[i].invokesFragment &&
         m.definesNamedMacro === y[i].definesNamedMacro,
     )
