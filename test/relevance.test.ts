@@ -438,7 +438,7 @@ describe('relevance: which files are parsed up front', () => {
 });
 
 describe('relevance: which macros a body may call without declaring items', () => {
-  it("tells them by the rules of every definition its crate may see, and of the macros those call", () => {
+  it('tells them by the rules of every definition its crate may see, and of the macros those call', () => {
     const packages = ['/w/brotli', '/w/other'];
     const files: Record<string, string> = {
       '/w/brotli/src/memory.rs':

@@ -34,7 +34,6 @@ function beginsNoItem(text: string, at: number, keyword: string): boolean {
 const APOSTROPHE = 39;
 const RAW_POINTER_BEFORE = /\*\s*$/;
 
-
 /** A body without any of these words cannot declare an item. */
 const ITEM_KEYWORDS = /\b(fn|struct|enum|union|type|static|const|extern|impl|trait|mod|use|macro_rules)\b/g;
 const STD_MACROS = new Set([
@@ -95,6 +94,7 @@ export function nonStdMacroCalls(text: string): string[] {
 /** Whether a body invokes a macro that could be one of the crate's own (and, when told which, may write items). */
 function callsNonStdMacro(text: string, mayWriteItems?: BodyMacroTest): boolean {
   if (!text.includes('!')) return false;
-  for (const m of text.matchAll(MACRO_CALL)) if (!STD_MACROS.has(m[1]) && (!mayWriteItems || mayWriteItems(m[1]))) return true;
+  for (const m of text.matchAll(MACRO_CALL))
+    if (!STD_MACROS.has(m[1]) && (!mayWriteItems || mayWriteItems(m[1]))) return true;
   return false;
 }
